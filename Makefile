@@ -1,0 +1,67 @@
+# Wenfang (问访) — every command a newcomer needs. See README.md.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: install run test bench lint translations messages system-deps model clean
+
+## install: create .venv and install the project with its test and dev tools
+install: $(VENV)/.installed translations
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip "setuptools>=68,<82" wheel
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+## translations: compile the message catalogues (zh_CN, en)
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --use-fuzzy --statistics -d app/translations
+
+instance/config.py:
+	mkdir -p instance
+	$(PY) -c "import secrets; print('SECRET_KEY = %r' % secrets.token_hex(32))" > $@
+	@echo "instance/config.py created with a new secret key"
+
+## run: install, migrate, seed the demo study once, and serve http://$(HOST):$(PORT)
+run: install instance/config.py
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## system-deps: Debian packages the browser tests and chart tests need (needs root)
+system-deps:
+	@$(PYTHON) -c "import shutil,sys; sys.exit(0 if shutil.which('chromium') and shutil.which('fc-list') and shutil.which('node') else 1)" \
+	  && fc-list :lang=zh | grep -q . \
+	  || { if [ "$$(id -u)" = 0 ]; then \
+	         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig nodejs >/dev/null; \
+	       else echo "system-deps: not root, skipping apt (browser tests will be skipped)"; fi; }
+
+## test: install everything the suite needs and run it (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+test: install system-deps
+	$(PY) -m pytest
+
+## bench: run every script in tests/benchmarks (not part of make test); figures go to docs/benchmarks.md
+bench: install
+	@set -e; for script in tests/benchmarks/[a-z]*.py; do echo "== $$script"; $(PY) $$script; done
+
+## model: rebuild the shipped sentiment model from ../shared/data/sentiment (reproducible)
+model: install
+	$(PY) -m analysis.text.sentiment_train --data ../shared/data/sentiment/reviews_9_categories.csv
+
+## lint: ruff check and format check
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+
+## messages: extract user-facing strings and update the zh_CN / en catalogues
+messages: install
+	$(VENV)/bin/pybabel extract -F app/translations/babel.cfg -k _l -k lazy_gettext \
+	  --no-location --sort-output --project Wenfang -o app/translations/messages.pot .
+	$(VENV)/bin/pybabel update --ignore-obsolete -i app/translations/messages.pot -d app/translations

@@ -1,0 +1,309 @@
+"""REFI-QDA 1.0 exchange: codebooks (.qdc) and projects (.qdpx), the format NVivo, ATLAS.ti,
+MAXQDA and QualCoder read.
+
+Written with an XML writer (ElementTree), never by string building (STYLE 26). GUIDs are
+deterministic: `stable_guid` is a uuid5 of a fixed namespace and the object's identity, so
+exporting the same project twice gives the same file. Positions in a `PlainTextSelection` are
+Unicode code points into the source's plain text, which is what the standard calls characters
+and what our highlights store (STYLE 25).
+
+Standard: REFI-QDA Project and Codebook, version 1.0 (https://www.qdasoftware.org), schemas
+`Project.xsd` (namespace urn:QDA-XML:project:1.0) and `Codebook.xsd` (urn:QDA-XML:codebook:1.0).
+A .qdpx is a zip holding `project.qde` and the sources under `sources/`, referenced as
+``internal://<file>``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from xml.etree import ElementTree as ET
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+# Fixed namespace of Wenfang's uuid5 GUIDs: never change it, or every export's GUIDs change.
+GUID_NAMESPACE = uuid.UUID("5b0d6c1e-8f0a-4f5e-9a57-77656e66616e")
+_COLOUR = re.compile(r"#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})")
+_GUID = re.compile(
+    r"\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?"
+)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class QdaError(ValueError):
+    """A REFI-QDA file that cannot be read; `location` names the element."""
+
+    def __init__(self, message: str, location: str | None = None):
+        super().__init__(message if location is None else f"{location}: {message}")
+        self.location = location
+
+
+def stable_guid(*identity: object) -> str:
+    """A GUID that is the same for the same identity on every export."""
+    return str(uuid.uuid5(GUID_NAMESPACE, "/".join(str(part) for part in identity)))
+
+
+@dataclass
+class QdaCode:
+    guid: str
+    name: str
+    description: str = ""
+    colour: str | None = None  # "#rrggbb"
+    children: list[QdaCode] = field(default_factory=list)
+    is_codable: bool = True
+
+
+@dataclass(frozen=True)
+class QdaUser:
+    guid: str
+    name: str
+
+
+@dataclass(frozen=True)
+class QdaSelection:
+    """A coded span of a source: `[start, end)` in code points, one `Coding` per code."""
+
+    guid: str
+    start: int
+    end: int
+    code_guids: tuple[str, ...]
+    user_guid: str | None = None
+    name: str = ""
+    memo: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass
+class QdaSource:
+    guid: str
+    name: str
+    text: str
+    description: str = ""
+    selections: list[QdaSelection] = field(default_factory=list)
+
+
+@dataclass
+class QdaCase:
+    """A participant: attribute values, and the sources where they speak."""
+
+    guid: str
+    name: str
+    values: dict[str, str] = field(default_factory=dict)  # variable name → text value
+    source_guids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class QdaProject:
+    name: str
+    codes: list[QdaCode]
+    sources: list[QdaSource] = field(default_factory=list)
+    users: list[QdaUser] = field(default_factory=list)
+    cases: list[QdaCase] = field(default_factory=list)
+    description: str = ""
+    origin: str = "Wenfang"
+    created_at: datetime | None = None
+    variable_guids: dict[str, str] = field(default_factory=dict)  # name → GUID; filled if empty
+
+
+def _code_element(parent: ET.Element, ns: str, code: QdaCode) -> None:
+    attributes = {"guid": code.guid, "name": code.name, "isCodable": _bool(code.is_codable)}
+    if code.colour and _COLOUR.fullmatch(code.colour):
+        attributes["color"] = code.colour
+    element = ET.SubElement(parent, f"{{{ns}}}Code", attributes)
+    if code.description:
+        ET.SubElement(element, f"{{{ns}}}Description").text = code.description
+    for child in code.children:
+        _code_element(element, ns, child)
+
+
+def _codes_element(parent: ET.Element, ns: str, codes: list[QdaCode]) -> None:
+    if not codes:
+        raise ValueError("a REFI-QDA codebook needs at least one code")
+    element = ET.SubElement(parent, f"{{{ns}}}Codes")
+    for code in codes:
+        _code_element(element, ns, code)
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _serialise(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def write_codebook(codes: list[QdaCode], *, origin: str = "Wenfang") -> bytes:
+    """A REFI-QDA codebook (.qdc) document, UTF-8."""
+    ET.register_namespace("", CODEBOOK_NS)
+    root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": origin})
+    _codes_element(root, CODEBOOK_NS, codes)
+    return _serialise(root)
+
+
+def write_project(project: QdaProject) -> tuple[bytes, dict[str, bytes]]:
+    """The project XML (`project.qde`) and the source files it references by path."""
+    ns = PROJECT_NS
+    ET.register_namespace("", ns)
+    attributes = {"name": project.name, "origin": project.origin}
+    if project.created_at is not None:
+        attributes["creationDateTime"] = _datetime(project.created_at)
+    root = ET.Element(f"{{{ns}}}Project", attributes)
+    if project.users:
+        users = ET.SubElement(root, f"{{{ns}}}Users")
+        for user in project.users:
+            ET.SubElement(users, f"{{{ns}}}User", {"guid": user.guid, "name": user.name})
+    codebook = ET.SubElement(root, f"{{{ns}}}CodeBook")
+    _codes_element(codebook, ns, project.codes)
+
+    variable_names = list(dict.fromkeys(n for case in project.cases for n in case.values))
+    guids = dict(project.variable_guids)
+    for name in variable_names:
+        guids.setdefault(name, stable_guid("variable", project.name, name))
+    if variable_names:
+        variables = ET.SubElement(root, f"{{{ns}}}Variables")
+        for name in variable_names:
+            ET.SubElement(
+                variables,
+                f"{{{ns}}}Variable",
+                {"guid": guids[name], "name": name, "typeOfVariable": "Text"},
+            )
+    if project.cases:
+        cases = ET.SubElement(root, f"{{{ns}}}Cases")
+        for case in project.cases:
+            element = ET.SubElement(cases, f"{{{ns}}}Case", {"guid": case.guid, "name": case.name})
+            for name, value in case.values.items():
+                holder = ET.SubElement(element, f"{{{ns}}}VariableValue")
+                ET.SubElement(holder, f"{{{ns}}}VariableRef", {"targetGUID": guids[name]})
+                ET.SubElement(holder, f"{{{ns}}}TextValue").text = value
+            for source_guid in case.source_guids:
+                ET.SubElement(element, f"{{{ns}}}SourceRef", {"targetGUID": source_guid})
+
+    files: dict[str, bytes] = {}
+    notes: list[tuple[str, str, str]] = []  # (guid, name, text)
+    if project.sources:
+        sources = ET.SubElement(root, f"{{{ns}}}Sources")
+        for source in project.sources:
+            filename = f"{source.guid}.txt"
+            files[filename] = source.text.encode("utf-8")
+            element = ET.SubElement(
+                sources,
+                f"{{{ns}}}TextSource",
+                {
+                    "guid": source.guid,
+                    "name": source.name,
+                    "plainTextPath": f"internal://{filename}",
+                },
+            )
+            if source.description:
+                ET.SubElement(element, f"{{{ns}}}Description").text = source.description
+            for selection in source.selections:
+                _selection_element(element, ns, source, selection, notes)
+    if notes:
+        holder = ET.SubElement(root, f"{{{ns}}}Notes")
+        for guid, name, text in notes:
+            note = ET.SubElement(holder, f"{{{ns}}}Note", {"guid": guid, "name": name})
+            ET.SubElement(note, f"{{{ns}}}PlainTextContent").text = text
+    if project.description:
+        ET.SubElement(root, f"{{{ns}}}Description").text = project.description
+    return _serialise(root), files
+
+
+def _selection_element(parent, ns, source: QdaSource, selection: QdaSelection, notes) -> None:
+    if not 0 <= selection.start <= selection.end <= len(source.text):
+        raise ValueError(
+            f"selection {selection.guid} [{selection.start}, {selection.end}) is outside "
+            f"source {source.name!r} ({len(source.text)} characters)"
+        )
+    attributes = {
+        "guid": selection.guid,
+        "name": selection.name or source.text[selection.start : selection.end][:60],
+        "startPosition": str(selection.start),
+        "endPosition": str(selection.end),
+    }
+    if selection.user_guid:
+        attributes["creatingUser"] = selection.user_guid
+    if selection.created_at is not None:
+        attributes["creationDateTime"] = _datetime(selection.created_at)
+    element = ET.SubElement(parent, f"{{{ns}}}PlainTextSelection", attributes)
+    for code_guid in selection.code_guids:
+        coding = {"guid": stable_guid("coding", selection.guid, code_guid)}
+        if selection.user_guid:
+            coding["creatingUser"] = selection.user_guid
+        holder = ET.SubElement(element, f"{{{ns}}}Coding", coding)
+        ET.SubElement(holder, f"{{{ns}}}CodeRef", {"targetGUID": code_guid})
+    if selection.memo:
+        note_guid = stable_guid("note", selection.guid)
+        notes.append((note_guid, attributes["name"], selection.memo))
+        ET.SubElement(element, f"{{{ns}}}NoteRef", {"targetGUID": note_guid})
+
+
+def _datetime(value: datetime) -> str:
+    return value.replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def write_qdpx(project: QdaProject) -> bytes:
+    """A .qdpx archive: `project.qde` plus `sources/<guid>.txt`, with fixed zip timestamps."""
+    xml, files = write_project(project)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("project.qde", _ZIP_TIME), xml)
+        for name, data in sorted(files.items()):
+            archive.writestr(zipfile.ZipInfo(f"sources/{name}", _ZIP_TIME), data)
+    return buffer.getvalue()
+
+
+def read_codebook(data: bytes) -> list[QdaCode]:
+    """The code tree of a .qdc codebook (or of a project.qde's CodeBook)."""
+    # No DTDs: REFI-QDA files have none, and refusing them rules out entity expansion attacks.
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise QdaError("DTDs are not allowed in a REFI-QDA file")
+    try:
+        root = ET.fromstring(data)  # noqa: S314 - DTDs refused above; expat resolves no URLs
+    except ET.ParseError as error:
+        raise QdaError(f"not well-formed XML ({error})") from error
+    namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
+    if namespace not in (CODEBOOK_NS, PROJECT_NS):
+        raise QdaError(f"unexpected namespace {namespace!r}", root.tag)
+    q = f"{{{namespace}}}"
+    codebook = root if root.tag == f"{q}CodeBook" else root.find(f"{q}CodeBook")
+    codes = codebook.find(f"{q}Codes") if codebook is not None else None
+    if codes is None:
+        raise QdaError("no Codes element", "CodeBook")
+    return [_read_code(element, q, f"Codes/Code[{i}]") for i, element in enumerate(codes, 1)]
+
+
+def _read_code(element: ET.Element, q: str, location: str) -> QdaCode:
+    guid, name = element.get("guid"), element.get("name")
+    if element.tag != f"{q}Code":
+        raise QdaError(f"unexpected element {element.tag}", location)
+    if not guid or not _GUID.fullmatch(guid):
+        raise QdaError(f"missing or malformed guid {guid!r}", location)
+    if not name:
+        raise QdaError("a code needs a name", location)
+    description = element.find(f"{q}Description")
+    colour = element.get("color")
+    children = [
+        _read_code(child, q, f"{location}/Code[{i}]")
+        for i, child in enumerate(element.findall(f"{q}Code"), 1)
+    ]
+    return QdaCode(
+        guid=guid.strip("{}").lower(),
+        name=name,
+        description=(description.text or "") if description is not None else "",
+        colour=colour if colour and _COLOUR.fullmatch(colour) else None,
+        children=children,
+        is_codable=element.get("isCodable", "true") == "true",
+    )
+
+
+def walk(codes: Iterable[QdaCode], parent: QdaCode | None = None):
+    """(parent, code) pairs of a code tree, parents before their children."""
+    for code in codes:
+        yield parent, code
+        yield from walk(code.children, code)

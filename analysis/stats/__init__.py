@@ -1,0 +1,62 @@
+"""The statistics engine: correct, explained numbers from a questionnaire's answers.
+
+Entry point for the results page and the CLI:
+
+    from analysis.stats import summarise, read_definition, read_responses
+    summary = summarise(definition, frame, exclude_flagged=False, weights=None)
+
+`summarise` returns a JSON-ready dict (see `report.summarise`). The building blocks are
+importable one by one, each documented with its formula, reference and scipy/R equivalent:
+estimates (Wilson, t intervals), descriptives (per question type), scores (NPS, CSAT, SUS,
+Kano, IPA), crosstab, groups (t / U / ANOVA / Kruskal–Wallis), correlation (r, ρ, key
+drivers), scales (Cronbach's alpha), corrections (Benjamini–Hochberg, Holm), quality (flags).
+"""
+
+from analysis.stats.corrections import benjamini_hochberg, holm
+from analysis.stats.correlation import correlation, key_drivers
+from analysis.stats.crosstab import adjusted_residuals, crosstab, independence_test
+from analysis.stats.descriptives import describe_question
+from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.estimates import mean_estimate, proportion, wilson_interval
+from analysis.stats.groups import cohens_d, compare_groups, mann_whitney
+from analysis.stats.narrative import format_report
+from analysis.stats.quality import flag_responses, quality_summary
+from analysis.stats.report import json_ready, segment_mask, summarise
+from analysis.stats.scales import cronbach_alpha
+from analysis.stats.scores import csat, importance_performance, kano, kano_category, nps, sus
+from analysis.stats.table import prepare_frame, read_definition, read_responses
+
+__all__ = [
+    "StatsInputError",
+    "StatsWarning",
+    "adjusted_residuals",
+    "benjamini_hochberg",
+    "cohens_d",
+    "compare_groups",
+    "correlation",
+    "cronbach_alpha",
+    "crosstab",
+    "csat",
+    "describe_question",
+    "flag_responses",
+    "format_report",
+    "holm",
+    "importance_performance",
+    "independence_test",
+    "json_ready",
+    "kano",
+    "kano_category",
+    "key_drivers",
+    "mann_whitney",
+    "mean_estimate",
+    "nps",
+    "prepare_frame",
+    "proportion",
+    "quality_summary",
+    "read_definition",
+    "read_responses",
+    "segment_mask",
+    "summarise",
+    "sus",
+    "wilson_interval",
+]

@@ -1,0 +1,107 @@
+"""`python -m analysis stats`: the statistics report of a response table (DESIGN.md contract).
+
+    python -m analysis stats --definition DEF.json --responses R.csv|R.xlsx
+        [--crosstab ROW COL]... [--compare METRIC GROUP]... [--scale NAME=q1,q2,...]...
+        [--exclude-flagged] [--charts DIR] [--json]
+        [--correlate X Y]... [--weights COLUMN] [--where COLUMN=v1,v2]...
+        [--drivers OUTCOME=q1,q2,...]
+        [--sus QID] [--ipa IMPORTANCE PERFORMANCE]
+
+Exit 0 on success, 1 with a message naming the place of the problem, 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from analysis.stats.errors import StatsInputError
+
+
+def _name_list(text: str, flag: str) -> tuple[str, list[str]]:
+    name, sep, items = text.partition("=")
+    values = [v.strip() for v in items.split(",") if v.strip()]
+    if not sep or not name.strip() or not values:
+        raise argparse.ArgumentTypeError(f"{flag} takes NAME=a,b,c, got {text!r}")
+    return name.strip(), values
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis stats",
+        description="问卷答案的统计报告 (statistics on a response table)",
+    )
+    parser.add_argument("--definition", required=True, help="questionnaire definition JSON")
+    parser.add_argument("--responses", required=True, help="response table, .csv or .xlsx")
+    parser.add_argument("--crosstab", nargs=2, action="append", default=[], metavar=("ROW", "COL"))
+    parser.add_argument(
+        "--compare", nargs=2, action="append", default=[], metavar=("METRIC", "GROUP")
+    )
+    parser.add_argument("--correlate", nargs=2, action="append", default=[], metavar=("X", "Y"))
+    parser.add_argument(
+        "--scale",
+        action="append",
+        default=[],
+        type=lambda t: _name_list(t, "--scale"),
+        metavar="NAME=q1,q2,...",
+        help="Cronbach's alpha of these items (a matrix id stands for all its rows)",
+    )
+    parser.add_argument("--exclude-flagged", action="store_true", help="drop flagged responses")
+    parser.add_argument("--charts", metavar="DIR", help="write PNG and SVG charts into DIR")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--weights", metavar="COLUMN", help="column of survey weights")
+    parser.add_argument(
+        "--where",
+        action="append",
+        default=[],
+        type=lambda t: _name_list(t, "--where"),
+        metavar="COLUMN=v1,v2",
+        help="keep only responses whose COLUMN is one of the values",
+    )
+    parser.add_argument(
+        "--drivers", type=lambda t: _name_list(t, "--drivers"), metavar="OUTCOME=q1,q2,..."
+    )
+    parser.add_argument("--sus", metavar="QID", help="a 10-row matrix scored as the SUS")
+    parser.add_argument("--ipa", nargs=2, metavar=("IMPORTANCE", "PERFORMANCE"))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from analysis.stats.narrative import format_report
+    from analysis.stats.report import summarise
+    from analysis.stats.table import read_definition, read_responses
+
+    try:
+        definition = read_definition(args.definition)
+        frame = read_responses(args.responses)
+        summary = summarise(
+            definition,
+            frame,
+            exclude_flagged=args.exclude_flagged,
+            weights=args.weights,
+            where=dict(args.where) or None,
+            crosstabs=[tuple(pair) for pair in args.crosstab],
+            comparisons=[tuple(pair) for pair in args.compare],
+            correlations=[tuple(pair) for pair in args.correlate],
+            scales=dict(args.scale),
+            drivers=args.drivers,
+            sus_question=args.sus,
+            ipa=tuple(args.ipa) if args.ipa else None,
+        )
+        if args.charts:
+            from analysis.charts import render_summary_charts
+
+            summary["charts"] = [str(p) for p in render_summary_charts(summary, args.charts)]
+    except StatsInputError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(summary, sys.stdout, ensure_ascii=False, allow_nan=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_report(summary))
+        for path in summary.get("charts", []):
+            print(f"图表：{path}")
+    return 0

@@ -1,0 +1,79 @@
+"""Correlations with intervals, and key-driver analysis of an overall score."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.stats.errors import StatsInputError
+from analysis.stats.estimates import z_value
+
+
+def correlation(x, y, *, method: str = "pearson", confidence: float = 0.95) -> dict:
+    """Pearson's r or Spearman's ρ over pairwise-complete observations, with a Fisher-z CI.
+
+        CI = tanh(atanh(r) ± z / √(n − 3))                     (Pearson; Fisher 1921)
+        CI = tanh(atanh(ρ) ± z · √((1 + ρ²/2) / (n − 3)))      (Spearman; Bonett & Wright 2000,
+                                                                Psychometrika 65:23)
+    p-values from scipy `pearsonr` / `spearmanr` (R: `cor.test(x, y, method=...)`).
+    """
+    if method not in ("pearson", "spearman"):
+        raise StatsInputError("method is pearson or spearman", "method")
+    a = np.asarray(x, dtype=float)
+    b = np.asarray(y, dtype=float)
+    if a.shape != b.shape:
+        raise StatsInputError("x and y must have the same length")
+    keep = ~(np.isnan(a) | np.isnan(b))
+    a, b = a[keep], b[keep]
+    n = int(a.size)
+    out = {
+        "method": method,
+        "n": n,
+        "r": math.nan,
+        "p": math.nan,
+        "ci_low": math.nan,
+        "ci_high": math.nan,
+        "confidence": confidence,
+    }
+    if n < 3 or np.ptp(a) == 0 or np.ptp(b) == 0:
+        return out
+    res = stats.pearsonr(a, b) if method == "pearson" else stats.spearmanr(a, b)
+    r = float(res.statistic)
+    out.update(r=r, p=float(res.pvalue))
+    if n > 3 and abs(r) < 1:
+        se = 1 / math.sqrt(n - 3) if method == "pearson" else math.sqrt((1 + r * r / 2) / (n - 3))
+        half = z_value(confidence) * se
+        out.update(ci_low=math.tanh(math.atanh(r) - half), ci_high=math.tanh(math.atanh(r) + half))
+    return out
+
+
+def key_drivers(frame: pd.DataFrame, outcome: str, drivers: list[str]) -> dict:
+    """Which answers move an overall score: for each driver its Pearson r with the outcome
+    and its standardised regression weight β from an OLS of z(outcome) on all z(drivers)
+    (listwise complete cases). β is the change in SDs of the outcome per SD of the driver
+    holding the others fixed; r is the bivariate view. R: `lm(scale(y) ~ scale(x1) + ...)`.
+    """
+    cols = [outcome, *drivers]
+    for c in cols:
+        if c not in frame.columns:
+            raise StatsInputError("no such column in the response table", c)
+    if len(drivers) < 1:
+        raise StatsInputError("name at least one driver", "drivers")
+    data = frame[cols].apply(pd.to_numeric, errors="coerce").dropna().to_numpy(dtype=float)
+    n = int(data.shape[0])
+    out = {"outcome": outcome, "n": n, "r_squared": math.nan, "drivers": {}}
+    sd = data.std(axis=0, ddof=1) if n > 1 else np.zeros(len(cols))
+    usable = n > len(drivers) + 1 and np.all(sd > 0)
+    betas = np.full(len(drivers), np.nan)
+    if usable:
+        z = (data - data.mean(axis=0)) / sd
+        betas, *_ = np.linalg.lstsq(z[:, 1:], z[:, 0], rcond=None)
+        fitted = z[:, 1:] @ betas
+        out["r_squared"] = float(1 - ((z[:, 0] - fitted) ** 2).sum() / (z[:, 0] ** 2).sum())
+    for j, name in enumerate(drivers):
+        r = correlation(data[:, j + 1], data[:, 0])
+        out["drivers"][name] = {"r": r["r"], "r_p": r["p"], "beta": float(betas[j])}
+    return out

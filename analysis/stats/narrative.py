@@ -1,0 +1,219 @@
+"""The readable Chinese report printed by `python -m analysis stats` without `--json`.
+
+Formatting (rounding, percent signs) happens only here; `summarise` returns full precision.
+"""
+
+from __future__ import annotations
+
+TEST_NAMES = {
+    "chi2": "卡方检验",
+    "fisher": "Fisher 精确检验",
+    "welch_t": "Welch t 检验",
+    "mann_whitney_u": "Mann–Whitney U 检验",
+    "anova": "单因素方差分析",
+    "kruskal_wallis": "Kruskal–Wallis 检验",
+}
+EFFECT_NAMES = {
+    "cohens_d": "Cohen's d",
+    "r": "r",
+    "eta_squared": "η²",
+    "eta_squared_h": "η²(H)",
+}
+REASONS = {
+    "numeric_two_groups": "数值型答案、两组：比较均值，用不假设方差相等的 Welch t 检验",
+    "numeric_several_groups": "数值型答案、三组及以上：单因素方差分析，Tukey HSD 两两比较",
+    "ordinal_two_groups": "等级型答案（如评分、量表）、两组：比较秩次，用 Mann–Whitney U 检验",
+    "ordinal_several_groups": (
+        "等级型答案、三组及以上：Kruskal–Wallis 检验，两两 U 检验（Holm 校正）"
+    ),
+    "parametric_requested_two_groups": "按要求比较均值：Welch t 检验",
+    "parametric_requested_several_groups": "按要求比较均值：单因素方差分析",
+    "nonparametric_requested_two_groups": "按要求比较秩次：Mann–Whitney U 检验",
+    "nonparametric_requested_several_groups": "按要求比较秩次：Kruskal–Wallis 检验",
+    "single_group": "只有一组有足够答案，无法比较",
+}
+KANO_NAMES = {
+    "M": "必备型(M)",
+    "O": "期望型(O)",
+    "A": "魅力型(A)",
+    "I": "无差异型(I)",
+    "R": "反向型(R)",
+    "Q": "可疑(Q)",
+}
+IPA_NAMES = {
+    "concentrate_here": "重点改进",
+    "keep_up": "继续保持",
+    "low_priority": "次要改进",
+    "possible_overkill": "可能过度投入",
+}
+QUALITY_NAMES = {
+    "duplicate": "重复作答",
+    "speeder": "作答过快",
+    "straight_liner": "矩阵题直线作答",
+    "attention_failed": "未通过注意力检测",
+}
+
+
+def _num(v, digits: int = 2) -> str:
+    return "—" if v is None else f"{v:.{digits}f}"
+
+
+def _num1(v) -> str:
+    return _num(v, 1)
+
+
+def _num3(v) -> str:
+    return _num(v, 3)
+
+
+def _pct(v) -> str:
+    return "—" if v is None else f"{v:.1f}%"
+
+
+def _ci(pair, fmt=_pct) -> str:
+    if not pair or pair[0] is None:
+        return ""
+    return f"（95% CI {fmt(pair[0])} 至 {fmt(pair[1])}）"
+
+
+def _p(p) -> str:
+    if p is None:
+        return "p = —"
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _question_lines(qid: str, q: dict) -> list[str]:
+    lines = [f"【{qid}】{q.get('title', '')}  （有效 {q['n']}，缺失 {q['missing']}）"]
+    labels = q.get("labels", {})
+    if "nps" in q:
+        lines.append(
+            f"  NPS = {_num(q['nps'], 1)}{_ci(q['ci'], _num1)}；推荐者 "
+            f"{_pct(q['promoters'])}，中立者 {_pct(q['passives'])}，贬损者 {_pct(q['detractors'])}"
+        )
+    elif "rows" in q:
+        for row, r in q["rows"].items():
+            label = q.get("row_labels", {}).get(row, row)
+            if "mean" in r:
+                lines.append(
+                    f"  {label}：均值 {_num(r['mean'])}{_ci(r['mean_ci'], _num)}，"
+                    f"前两项 {_pct(r['top2']['percent'])}，后两项 {_pct(r['bottom2']['percent'])}"
+                )
+            else:
+                parts = [f"{labels.get(v, v)} {_pct(p)}" for v, p in r["percent"].items()]
+                lines.append(f"  {label}：" + "，".join(parts))
+    elif "options" in q and q["type"] == "ranking":
+        for v, o in q["options"].items():
+            lines.append(
+                f"  {labels.get(v, v)}：平均排名 {_num(o['mean_rank'])}，"
+                f"排第一 {_pct(o['first_place_percent'])}"
+            )
+    elif "category" in q:
+        name = KANO_NAMES.get(q["category"], "—")
+        lines.append(
+            f"  Kano 类别：{name}；Better = {_num(q['better'])}，Worse = {_num(q['worse'])}"
+        )
+    elif "mean" in q:
+        lines.append(
+            f"  均值 {_num(q['mean'])}{_ci(q['ci'], _num)}"
+            f"，标准差 {_num(q['sd'])}，中位数 {_num(q['median'])}，"
+            f"四分位 {_num(q['q1'])}–{_num(q['q3'])}"
+        )
+        if "csat" in q:
+            lines.append(f"  CSAT（满意及以上）{_pct(q['csat']['percent'])}{_ci(q['csat']['ci'])}")
+    elif "percent" in q:
+        for v, p in q["percent"].items():
+            lines.append(f"  {labels.get(v, v)}：{q['counts'][v]}（{_pct(p)}）{_ci(q['ci'][v])}")
+        if q.get("other_texts"):
+            lines.append("  其他（请注明）：" + "；".join(q["other_texts"][:10]))
+    return lines
+
+
+def _value_label(summary: dict, column: str, value: str) -> str:
+    """The option label of `value` in `column` (a question id or `qid/row` column)."""
+    q = summary["questions"].get(column.split("/")[0], {})
+    return q.get("labels", {}).get(value, value)
+
+
+def format_report(summary: dict) -> str:
+    """Chinese plain-text report of a `summarise` result."""
+    lines = [f"样本量：{summary['n']}（共 {summary['n_total']} 份答卷）"]
+    quality = summary["quality"]
+    flagged = "，".join(f"{QUALITY_NAMES[k]} {quality[k]}" for k in QUALITY_NAMES)
+    lines.append(f"数据质量标记：{flagged}；有任一标记 {quality['flagged']} 份")
+    if summary["excluded"]:
+        lines.append(f"已排除被标记的答卷 {summary['excluded']} 份")
+    if summary["filtered_out"]:
+        lines.append(f"按筛选条件排除 {summary['filtered_out']} 份")
+    if summary["weighted"]:
+        lines.append("百分比与均值已加权；显著性检验基于未加权样本")
+    lines.append("")
+    for qid, q in summary["questions"].items():
+        lines += _question_lines(qid, q)
+    if summary["crosstabs"]:
+        lines += ["", "== 交叉分析 =="]
+    for t in summary["crosstabs"]:
+        test = TEST_NAMES.get(t["test"], "无法检验")
+        stat = f"χ² = {_num(t['chi2'])}，df = {t['dof']}，" if t["test"] == "chi2" else ""
+        lines.append(
+            f"{t['row']} × {t['col']}（n = {t['n']}）：{test}，{stat}{_p(t['p'])}"
+            f"（BH 校正 {_p(t.get('p_adjusted'))}），Cramér's V = {_num(t['cramers_v'], 3)}"
+        )
+        for i, rv in enumerate(t["row_values"]):
+            for j, cv in enumerate(t["col_values"]):
+                r = t["residuals"][i][j] if t["residuals"] else None
+                if r is not None and abs(r) > 1.96:
+                    sign = "高于" if r > 0 else "低于"
+                    rl = _value_label(summary, t["row"], rv)
+                    cl = _value_label(summary, t["col"], cv)
+                    lines.append(f"  {rl} / {cl}：{sign}独立时的期望（调整残差 {_num(r)}）")
+    if summary["comparisons"]:
+        lines += ["", "== 组间比较 =="]
+    for c in summary["comparisons"]:
+        lines.append(
+            f"{c['metric']} 按 {c['by']}：{TEST_NAMES.get(c['test'], '无检验')}，"
+            f"统计量 {_num(c['statistic'])}，{_p(c['p'])}（BH 校正 {_p(c.get('p_adjusted'))}），"
+            f"效应量 {EFFECT_NAMES.get(c['effect_size_name'], '')} = {_num(c['effect_size'], 3)}"
+        )
+        lines.append(f"  选择理由：{REASONS.get(c['reason'], c['reason'])}")
+        for name, g in c["groups"].items():
+            label = _value_label(summary, c["by"], name)
+            lines.append(
+                f"  {label}：n = {g['n']}，均值 {_num(g['mean'])}，中位数 {_num(g['median'])}"
+            )
+    if summary.get("correlations"):
+        lines += ["", "== 相关分析 =="]
+    for c in summary.get("correlations", []):
+        name = "Pearson r" if c["method"] == "pearson" else "Spearman ρ"
+        lines.append(
+            f"{c['x']} 与 {c['y']}：{name} = {_num(c['r'], 3)}"
+            f"{_ci([c['ci_low'], c['ci_high']], _num3)}，{_p(c['p'])}，n = {c['n']}"
+        )
+    if summary["scales"]:
+        lines += ["", "== 量表信度 =="]
+    for name, s in summary["scales"].items():
+        lines.append(
+            f"{name}：Cronbach's α = {_num(s['alpha'], 3)}"
+            f"{_ci([s['ci_low'], s['ci_high']], _num3)}，"
+            f"{s['k']} 题，n = {s['n']}"
+        )
+        for item, a in s["item_analysis"].items():
+            lines.append(f"  删除 {item} 后 α = {_num(a['alpha_if_deleted'], 3)}")
+    if "sus" in summary:
+        s = summary["sus"]
+        lines += [
+            "",
+            f"SUS 得分 {_num(s['score'], 1)}{_ci(s['ci'], _num1)}，等级 {s['grade']}",
+        ]
+    if "ipa" in summary:
+        lines += ["", "== 重要性–表现分析 =="]
+        for a in summary["ipa"]["attributes"].values():
+            lines.append(
+                f"{a['label']}：重要性 {_num(a['importance'])}，表现 {_num(a['performance'])}，"
+                f"{IPA_NAMES[a['quadrant']]}"
+            )
+    if "drivers" in summary:
+        d = summary["drivers"]
+        lines += ["", f"== 关键驱动因素（{d['outcome']}，R² = {_num(d['r_squared'], 3)}）=="]
+        for name, v in d["drivers"].items():
+            lines.append(f"{name}：r = {_num(v['r'], 3)}，标准化 β = {_num(v['beta'], 3)}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,276 @@
+"""`summarise`: the whole quantitative report of one questionnaire as a JSON-ready dict.
+
+This is the entry point of the results page and of `python -m analysis stats`. It takes plain
+data (a definition dict and a response DataFrame) so it can run inline or in a job.
+
+Order of work: prepare the frame → flag quality on all responses → exclude flagged ones if
+asked → apply the segment filter → describe each question → crosstabs, comparisons, scales,
+correlations, drivers, SUS, IPA → Benjamini–Hochberg over every p-value of the crosstabs,
+comparisons and correlations run together (`p_adjusted` beside each `p`). NaN becomes
+`None`; nothing is rounded.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from analysis.stats.corrections import benjamini_hochberg
+from analysis.stats.correlation import correlation, key_drivers
+from analysis.stats.crosstab import crosstab
+from analysis.stats.descriptives import describe_question, scores_of
+from analysis.stats.errors import StatsInputError
+from analysis.stats.groups import compare_groups
+from analysis.stats.quality import flag_responses, quality_summary
+from analysis.stats.scales import cronbach_alpha
+from analysis.stats.scores import importance_performance, sus
+from analysis.stats.table import (
+    iter_questions,
+    kind_of,
+    option_scores,
+    option_values,
+    prepare_frame,
+    question_map,
+    row_values,
+)
+
+
+def json_ready(obj):
+    """NaN/inf → None, numpy scalars → Python, tuples → lists (strict JSON)."""
+    if isinstance(obj, dict):
+        return {str(k): json_ready(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | np.ndarray):
+        return [json_ready(v) for v in obj]
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, float | np.floating):
+        return float(obj) if math.isfinite(obj) else None
+    return obj
+
+
+def _resolve_weights(frame: pd.DataFrame, weights) -> np.ndarray | None:
+    if weights is None:
+        return None
+    w = frame[weights] if isinstance(weights, str) else weights
+    w = pd.to_numeric(pd.Series(np.asarray(w)), errors="coerce").to_numpy(dtype=float)
+    if len(w) != len(frame):
+        raise StatsInputError("weights must have one value per response", "weights")
+    if np.any(~np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise StatsInputError("weights must be finite, non-negative and not all zero", "weights")
+    return w
+
+
+def segment_mask(frame: pd.DataFrame, where: Mapping[str, Iterable] | None) -> np.ndarray:
+    """Rows whose column value is among the listed values, for every column in `where`
+    (values compared as strings; a whole float 2.0 matches "2")."""
+    mask = np.ones(len(frame), dtype=bool)
+    for col, values in (where or {}).items():
+        if col not in frame.columns:
+            raise StatsInputError("no such column to filter on", col)
+        s = frame[col]
+        if pd.api.types.is_numeric_dtype(s.dtype):
+            s = s.map(
+                lambda v: str(int(v)) if float(v).is_integer() else repr(v), na_action="ignore"
+            )
+        mask &= s.astype(object).isin([str(v) for v in values]).to_numpy()
+    return mask
+
+
+def scored_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.Series, bool]:
+    """A column as numbers for comparisons and scales, and whether it is ordinal.
+
+    `name` is a question id or a `qid/row` column. Options map to their scores
+    (`table.option_scores`); ratings and Likert rows are ordinal, numbers, sliders and NPS not.
+    """
+    qid = name.split("/")[0]
+    questions = question_map(definition)
+    if qid not in questions or name not in frame.columns:
+        raise StatsInputError("not a question or column of this questionnaire", name)
+    q = questions[qid]
+    kind = kind_of(q)
+    if kind in ("numeric", "nps"):
+        return frame[name].astype(float), False
+    if kind == "rating":
+        return frame[name].astype(float), True
+    if kind in ("choice", "matrix") and q.get("options"):
+        return pd.Series(scores_of(frame[name], option_scores(q)), index=frame.index), True
+    raise StatsInputError(f"a {q['type']} answer cannot be compared as a number", name)
+
+
+def _levels(definition: dict, name: str) -> list[str] | None:
+    q = question_map(definition).get(name.split("/")[0])
+    if q is None:
+        return None
+    if q.get("options"):
+        return option_values(q)
+    if kind_of(q) == "rating":
+        return [str(k) for k in range(1, int(q.get("max", 5)) + 1)]
+    if kind_of(q) == "nps":
+        return [str(k) for k in range(11)]
+    return None
+
+
+def _expand_items(definition: dict, items: Sequence[str]) -> list[str]:
+    questions = question_map(definition)
+    out = []
+    for item in items:
+        q = questions.get(item)
+        if q is not None and kind_of(q) == "matrix":
+            out += [f"{item}/{r}" for r in row_values(q)]
+        else:
+            out.append(item)
+    return out
+
+
+def summarise(
+    definition: dict,
+    frame: pd.DataFrame,
+    *,
+    exclude_flagged: bool = False,
+    weights=None,
+    where: Mapping[str, Iterable] | None = None,
+    crosstabs: Sequence[tuple[str, str]] = (),
+    comparisons: Sequence[tuple[str, str]] = (),
+    scales: Mapping[str, Sequence[str]] | None = None,
+    correlations: Sequence[tuple[str, str]] = (),
+    drivers: tuple[str, Sequence[str]] | None = None,
+    sus_question: str | None = None,
+    ipa: tuple[str, str] | None = None,
+    confidence: float = 0.95,
+) -> dict:
+    """The full report. `weights` is a column name or an array (one per row of `frame`);
+    `where` a segment filter {column: [values]}; `crosstabs` (row, col) pairs and
+    `comparisons` (metric, group) pairs and `correlations` (x, y) pairs (Spearman when
+    either side is ordinal, else Pearson) of question ids or `qid/row` columns; `scales`
+    {name: [items]} (a matrix id stands for all its rows); `drivers` (outcome, [drivers]);
+    `sus_question` a 10-row matrix answered 1–5; `ipa` (importance matrix, performance matrix).
+
+    Returns {"n", "n_total", "excluded", "filtered_out", "weighted", "confidence", "quality",
+    "questions": {qid: …}, "crosstabs": […], "comparisons": […], "correlations": […],
+    "scales": {name: …},
+    "drivers", "sus", "ipa", "multiple_testing"} (see docs in each `describe_*`).
+    """
+    data = prepare_frame(definition, frame)
+    w_all = _resolve_weights(data, weights)
+    flags = flag_responses(definition, data)
+    keep = np.ones(len(data), dtype=bool)
+    excluded = 0
+    if exclude_flagged:
+        keep &= ~flags["flagged"].to_numpy()
+        excluded = int((~keep).sum())
+    seg = segment_mask(data, where)
+    filtered_out = int((keep & ~seg).sum())
+    keep &= seg
+    data = data[keep]
+    w = None if w_all is None else w_all[keep]
+    out: dict = {
+        "n": len(data),
+        "n_total": len(frame),
+        "excluded": excluded,
+        "filtered_out": filtered_out,
+        "weighted": w is not None,
+        "confidence": confidence,
+        "quality": quality_summary(flags),
+        "questions": {
+            q["id"]: describe_question(data, q, weights=w, confidence=confidence)
+            for q in iter_questions(definition)
+        },
+        "crosstabs": [
+            crosstab(
+                data,
+                r,
+                c,
+                row_order=_levels(definition, r),
+                col_order=_levels(definition, c),
+                weights=w,
+            )
+            for r, c in _checked_pairs(definition, data, crosstabs)
+        ],
+        "comparisons": [],
+        "correlations": [],
+        "scales": {},
+    }
+    for metric, by in _checked_pairs(definition, data, comparisons):
+        values, ordinal = scored_column(definition, data, metric)
+        tmp = pd.DataFrame({metric: values, by: data[by]})
+        result = compare_groups(
+            tmp, metric, by, ordinal=ordinal, group_order=_levels(definition, by)
+        )
+        out["comparisons"].append(result)
+    for name, items in (scales or {}).items():
+        cols = _expand_items(definition, items)
+        block = pd.DataFrame({c: scored_column(definition, data, c)[0] for c in cols})
+        out["scales"][name] = cronbach_alpha(block, cols, confidence=confidence)
+    for x_name, y_name in _checked_pairs(definition, data, correlations):
+        x, x_ordinal = scored_column(definition, data, x_name)
+        y, y_ordinal = scored_column(definition, data, y_name)
+        method = "spearman" if x_ordinal or y_ordinal else "pearson"
+        result = correlation(x.to_numpy(), y.to_numpy(), method=method, confidence=confidence)
+        out["correlations"].append({"x": x_name, "y": y_name, **result})
+    if drivers is not None:
+        outcome, names = drivers[0], _expand_items(definition, drivers[1])
+        block = pd.DataFrame({c: scored_column(definition, data, c)[0] for c in [outcome, *names]})
+        out["drivers"] = key_drivers(block, outcome, names)
+    if sus_question is not None:
+        out["sus"] = _sus(definition, data, sus_question, w, confidence)
+    if ipa is not None:
+        out["ipa"] = _ipa(out["questions"], definition, *ipa)
+    tests = out["crosstabs"] + out["comparisons"] + out["correlations"]
+    for test, p in zip(tests, benjamini_hochberg([t["p"] for t in tests]), strict=True):
+        test["p_adjusted"] = float(p)
+    out["multiple_testing"] = {"method": "benjamini_hochberg", "tests": len(tests)}
+    return json_ready(out)
+
+
+def _checked_pairs(definition, data, pairs) -> list[tuple[str, str]]:
+    known = question_map(definition)
+    checked = []
+    for pair in pairs:
+        if len(pair) != 2:
+            raise StatsInputError("pairs are (row, column) or (metric, group)")
+        for name in pair:
+            if name not in data.columns:
+                hint = " (use a qid/row column)" if name in known else ""
+                raise StatsInputError("not a column of the response table" + hint, name)
+        checked.append((pair[0], pair[1]))
+    return checked
+
+
+def _sus(definition, data, qid, w, confidence) -> dict:
+    q = question_map(definition).get(qid)
+    if q is None or kind_of(q) != "matrix" or len(q.get("rows", [])) != 10:
+        raise StatsInputError("the SUS question is a matrix with 10 rows", qid)
+    block = pd.DataFrame(
+        {r: scored_column(definition, data, f"{qid}/{r}")[0] for r in row_values(q)}
+    )
+    complete = block.notna().all(axis=1).to_numpy()
+    return {
+        "question": qid,
+        **sus(
+            block[complete].to_numpy(),
+            weights=None if w is None else w[complete],
+            confidence=confidence,
+        ),
+    }
+
+
+def _ipa(questions: dict, definition: dict, importance: str, performance: str) -> dict:
+    for qid in (importance, performance):
+        q = question_map(definition).get(qid)
+        if q is None or kind_of(q) != "matrix":
+            raise StatsInputError("importance–performance needs two matrix questions", qid)
+    imp = {r: v["mean"] for r, v in questions[importance]["rows"].items()}
+    perf = {r: v["mean"] for r, v in questions[performance]["rows"].items()}
+    nan = float("nan")
+    imp = {k: nan if v is None else v for k, v in imp.items()}
+    perf = {k: nan if v is None else v for k, v in perf.items()}
+    result = importance_performance(imp, perf)
+    labels = questions[importance].get("row_labels", {})
+    for row, entry in result["attributes"].items():
+        entry["label"] = labels.get(row, row)
+    return {"importance": importance, "performance": performance, **result}

@@ -1,0 +1,226 @@
+"""Product-research scores: NPS, CSAT, SUS, Kano categories, importance–performance.
+
+Plain arrays in, JSON-ready dicts out (percent units for shares, nothing rounded).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from analysis.stats.errors import StatsInputError
+from analysis.stats.estimates import effective_n, mean_estimate, proportion, z_value
+
+
+def _weighted_share(mask: np.ndarray, w: np.ndarray | None) -> float:
+    if mask.size == 0:
+        return math.nan
+    return float(mask.mean()) if w is None else float((mask * w).sum() / w.sum())
+
+
+def nps(values, *, weights=None, confidence: float = 0.95) -> dict:
+    """Net Promoter Score (Reichheld 2003): % promoters (9–10) − % detractors (0–6).
+
+    Interval from the variance of a difference of two multinomial shares:
+        Var(p̂P − p̂D) = [pP + pD − (pP − pD)²] / n,   NPS ± z·√Var  (×100)
+    (e.g. Rocks 2016, "Confidence intervals for the Net Promoter Score"; the Wald form).
+    Weighted: shares weighted, n replaced by Kish's effective n.
+    """
+    x = np.asarray(values, dtype=float)
+    keep = ~np.isnan(x)
+    w = None if weights is None else np.asarray(weights, dtype=float)[keep]
+    x = x[keep]
+    if np.any((x < 0) | (x > 10) | (np.mod(x, 1) != 0)):
+        raise StatsInputError("NPS answers are whole numbers 0–10")
+    n = int(x.size)
+    p_pro = _weighted_share((x >= 9).astype(float), w)
+    p_det = _weighted_share((x <= 6).astype(float), w)
+    p_pas = _weighted_share(((x >= 7) & (x <= 8)).astype(float), w)
+    score = (p_pro - p_det) * 100
+    n_eff = effective_n(w, n)
+    if n > 0:
+        half = z_value(confidence) * math.sqrt(max(p_pro + p_det - (p_pro - p_det) ** 2, 0) / n_eff)
+        low, high = max(score - half * 100, -100.0), min(score + half * 100, 100.0)
+    else:
+        low = high = math.nan
+    return {
+        "n": n,
+        "nps": score,
+        "ci_low": low,
+        "ci_high": high,
+        "confidence": confidence,
+        "promoters": p_pro * 100,
+        "passives": p_pas * 100,
+        "detractors": p_det * 100,
+        "counts": {
+            "promoters": int((x >= 9).sum()),
+            "passives": int(((x >= 7) & (x <= 8)).sum()),
+            "detractors": int((x <= 6).sum()),
+        },
+    }
+
+
+def csat(values, *, scale_max: int = 5, weights=None, confidence: float = 0.95) -> dict:
+    """Customer satisfaction: % of answers in the top two points of a 1..scale_max rating
+    (4–5 on five points), with a Wilson interval; the mean rating alongside."""
+    x = np.asarray(values, dtype=float)
+    mask = np.where(np.isnan(x), np.nan, (x >= scale_max - 1).astype(float))
+    p = proportion(mask, weights=weights, confidence=confidence)
+    return {
+        "n": p["n"],
+        "percent": p["proportion"] * 100,
+        "ci": [p["ci_low"] * 100, p["ci_high"] * 100],
+        "mean": mean_estimate(x, weights=weights)["mean"],
+    }
+
+
+#: Sauro & Lewis curved grading scale (Quantifying the User Experience, 2nd ed. 2016, Table 8.5)
+SUS_GRADES = (
+    (84.1, "A+"),
+    (80.8, "A"),
+    (78.9, "A-"),
+    (77.2, "B+"),
+    (74.1, "B"),
+    (72.6, "B-"),
+    (71.1, "C+"),
+    (65.0, "C"),
+    (62.7, "C-"),
+    (51.7, "D"),
+    (0.0, "F"),
+)
+
+
+def sus_grade(score: float) -> str | None:
+    if score is None or math.isnan(score):
+        return None
+    return next(grade for floor, grade in SUS_GRADES if score >= floor)
+
+
+def sus_scores(items) -> np.ndarray:
+    """Per-respondent System Usability Scale (Brooke 1996): items 1–5, in questionnaire
+    order; odd items contribute (x − 1), even items (5 − x); the sum × 2.5 gives 0–100.
+    Respondents with any item missing get NaN (the SUS is not defined for partial answers)."""
+    block = np.asarray(items, dtype=float)
+    if block.ndim != 2 or block.shape[1] != 10:
+        raise StatsInputError("the SUS has exactly 10 items")
+    if np.any((block < 1) | (block > 5)):
+        raise StatsInputError("SUS items are answered 1–5")
+    odd = block[:, 0::2] - 1
+    even = 5 - block[:, 1::2]
+    return (odd.sum(axis=1) + even.sum(axis=1)) * 2.5
+
+
+def sus(items, *, weights=None, confidence: float = 0.95) -> dict:
+    """Mean SUS score with its t interval and the Sauro–Lewis grade of the mean."""
+    per = sus_scores(items)
+    est = mean_estimate(per, weights=weights, confidence=confidence)
+    return {
+        "n": est["n"],
+        "score": est["mean"],
+        "sd": est["sd"],
+        "ci": [est["ci_low"], est["ci_high"]],
+        "grade": sus_grade(est["mean"]),
+    }
+
+
+KANO_ANSWERS = ("like", "must_be", "neutral", "live_with", "dislike")
+#: Kano evaluation table (Berger et al. 1993, Center for Quality of Management Journal 2(4)):
+#: rows = functional answer, columns = dysfunctional answer, both in KANO_ANSWERS order.
+KANO_TABLE = (
+    ("Q", "A", "A", "A", "O"),
+    ("R", "I", "I", "I", "M"),
+    ("R", "I", "I", "I", "M"),
+    ("R", "I", "I", "I", "M"),
+    ("R", "R", "R", "R", "Q"),
+)
+KANO_CATEGORIES = ("M", "O", "A", "I", "R", "Q")  # also the tie-break order (M > O > A > I)
+
+
+def kano_category(functional: str, dysfunctional: str) -> str:
+    """Category of one answer pair from the evaluation table."""
+    try:
+        return KANO_TABLE[KANO_ANSWERS.index(functional)][KANO_ANSWERS.index(dysfunctional)]
+    except ValueError:
+        raise StatsInputError(
+            f"Kano answers are {', '.join(KANO_ANSWERS)}; got {functional!r}, {dysfunctional!r}"
+        ) from None
+
+
+def kano(functional, dysfunctional, *, weights=None) -> dict:
+    """Kano classification of one feature over respondents.
+
+    category = most frequent of A/O/M/I/R/Q, ties broken M > O > A > I > R > Q (Berger et al.);
+    Better = (A + O) / (A + O + M + I),  Worse = −(O + M) / (A + O + M + I)
+    (Berger et al. 1993; Timko's customer satisfaction coefficients).
+    """
+    f = pd.Series(functional).reset_index(drop=True)
+    d = pd.Series(dysfunctional).reset_index(drop=True)
+    if len(f) != len(d):
+        raise StatsInputError("functional and dysfunctional answers differ in length")
+    fc = pd.Categorical(f, categories=KANO_ANSWERS).codes
+    dc = pd.Categorical(d, categories=KANO_ANSWERS).codes
+    bad = ((fc < 0) & f.notna().to_numpy()) | ((dc < 0) & d.notna().to_numpy())
+    if bad.any():
+        i = int(np.argmax(bad))
+        kano_category(f.iloc[i], d.iloc[i])  # raises with the offending pair
+    both = (fc >= 0) & (dc >= 0)
+    table = np.array([[KANO_CATEGORIES.index(c) for c in row] for row in KANO_TABLE])
+    cat_codes = table[fc[both], dc[both]]
+    w = np.ones(len(f)) if weights is None else np.asarray(weights, dtype=float)
+    counts = np.bincount(cat_codes, minlength=len(KANO_CATEGORIES))
+    sums = np.bincount(cat_codes, weights=w[both], minlength=len(KANO_CATEGORIES))
+    raw = {c: int(counts[i]) for i, c in enumerate(KANO_CATEGORIES)}
+    weighted = {c: float(sums[i]) for i, c in enumerate(KANO_CATEGORIES)}
+    n = len(cat_codes)
+    total = sum(weighted.values())
+    percent = {c: (weighted[c] / total * 100 if total else math.nan) for c in KANO_CATEGORIES}
+    best = max(KANO_CATEGORIES, key=lambda c: (weighted[c], -KANO_CATEGORIES.index(c)))
+    core = weighted["A"] + weighted["O"] + weighted["M"] + weighted["I"]
+    return {
+        "n": n,
+        "missing": int(len(f) - n),
+        "counts": raw,
+        "percent": percent,
+        "category": best if n else None,
+        "better": (weighted["A"] + weighted["O"]) / core if core else math.nan,
+        "worse": -(weighted["O"] + weighted["M"]) / core if core else math.nan,
+    }
+
+
+IPA_QUADRANTS = {
+    (True, False): "concentrate_here",
+    (True, True): "keep_up",
+    (False, False): "low_priority",
+    (False, True): "possible_overkill",
+}
+
+
+def importance_performance(importance: dict, performance: dict) -> dict:
+    """Importance–performance analysis (Martilla & James 1977, J. Marketing 41(1)).
+
+    Takes mean importance and mean performance per attribute ({attribute: mean}); the axes are
+    split at the grand mean of each (the data-centred variant, Bacon 2003), and each attribute
+    is placed in a quadrant: high importance & low performance = `concentrate_here`, high &
+    high = `keep_up`, low & low = `low_priority`, low importance & high performance =
+    `possible_overkill`. Attributes missing from either side are left out.
+    """
+    common = [
+        a
+        for a in importance
+        if a in performance and not (math.isnan(importance[a]) or math.isnan(performance[a]))
+    ]
+    if not common:
+        return {"importance_mean": math.nan, "performance_mean": math.nan, "attributes": {}}
+    imp_mean = float(np.mean([importance[a] for a in common]))
+    perf_mean = float(np.mean([performance[a] for a in common]))
+    attributes = {
+        a: {
+            "importance": importance[a],
+            "performance": performance[a],
+            "quadrant": IPA_QUADRANTS[(importance[a] >= imp_mean, performance[a] >= perf_mean)],
+        }
+        for a in common
+    }
+    return {"importance_mean": imp_mean, "performance_mean": perf_mean, "attributes": attributes}

@@ -1,0 +1,264 @@
+"""The response table read with its questionnaire definition (docs/questionnaire-format.md).
+
+Reading happens in pure stages: file → frame of strings (cells stripped, blanks = missing) →
+`prepare_frame`, which gives every question column the type its statistics need (option
+values as strings, numbers as floats). Statistics only ever see a prepared frame.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.stats.errors import StatsInputError, StatsWarning
+
+META_COLUMNS = ("response_id", "submitted_at", "duration_s")
+
+#: question type → how its answers are analysed (kind); `None` = no answer ("text" notes)
+QUESTION_KINDS: dict[str, str | None] = {
+    "single_choice": "choice",
+    "dropdown": "choice",
+    "multiple_choice": "multiple",
+    "matrix": "matrix",
+    "rating": "rating",
+    "nps": "nps",
+    "number": "numeric",
+    "slider": "numeric",
+    "short_text": "text",
+    "long_text": "text",
+    "date": "date",
+    "ranking": "ranking",
+    "kano": "kano",
+    "consent": "consent",
+    "text": None,
+}
+
+KANO_LEVELS = ("like", "must_be", "neutral", "live_with", "dislike")
+
+#: kinds whose cells are numbers (everything else is an option value or free text)
+_NUMERIC_KINDS = {"rating", "nps", "numeric", "multiple", "ranking", "consent"}
+
+
+def read_definition(path: str | Path) -> dict:
+    """Load a questionnaire definition (JSON, UTF-8 with or without BOM)."""
+    try:
+        definition = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StatsInputError(f"cannot read the definition: {exc}", str(path)) from exc
+    iter_questions(definition)  # checks the shape
+    return definition
+
+
+def iter_questions(definition: dict) -> list[dict]:
+    """The answerable questions of a definition, in page order."""
+    if not isinstance(definition, dict) or not isinstance(definition.get("pages"), list):
+        raise StatsInputError("a definition is an object with a list of pages", "pages")
+    questions, seen = [], set()
+    for p, page in enumerate(definition["pages"]):
+        for i, question in enumerate(page.get("questions", [])):
+            where = f"pages[{p}].questions[{i}]"
+            if not isinstance(question, dict) or "id" not in question:
+                raise StatsInputError("a question needs an id", where)
+            qtype = question.get("type")
+            if qtype not in QUESTION_KINDS:
+                raise StatsInputError(f"unknown question type {qtype!r}", where)
+            if question["id"] in seen:
+                raise StatsInputError(f"duplicate question id {question['id']!r}", where)
+            seen.add(question["id"])
+            if QUESTION_KINDS[qtype] is not None:
+                questions.append(question)
+    return questions
+
+
+def question_map(definition: dict) -> dict[str, dict]:
+    return {q["id"]: q for q in iter_questions(definition)}
+
+
+def kind_of(question: dict) -> str:
+    kind = QUESTION_KINDS[question["type"]]
+    if kind == "matrix" and question.get("multiple"):
+        return "matrix_multiple"
+    return kind
+
+
+def option_values(question: dict) -> list[str]:
+    return [str(o["value"]) for o in question.get("options", [])]
+
+
+def option_labels(question: dict) -> dict[str, str]:
+    return {str(o["value"]): str(o.get("label", o["value"])) for o in question.get("options", [])}
+
+
+def row_values(question: dict) -> list[str]:
+    return [str(r["value"]) for r in question.get("rows", [])]
+
+
+def option_scores(question: dict) -> dict[str, float]:
+    """Score of each option: its `score`, else its value parsed as a number; when neither
+    exists for every option, the position 1..k on the scale (the format's rule)."""
+    scores = {}
+    for o in question.get("options", []):
+        if "score" in o and o["score"] is not None:
+            scores[str(o["value"])] = float(o["score"])
+        else:
+            try:
+                scores[str(o["value"])] = float(o["value"])
+            except (TypeError, ValueError):
+                scores[str(o["value"])] = math.nan
+    if scores and any(math.isnan(v) for v in scores.values()):
+        return {v: float(i + 1) for i, v in enumerate(scores)}
+    return scores
+
+
+def question_columns(question: dict) -> list[str]:
+    """Columns of the response table that hold this question's answers (format table)."""
+    qid, kind = question["id"], kind_of(question)
+    if kind in ("multiple", "ranking"):
+        cols = [f"{qid}/{v}" for v in option_values(question)]
+    elif kind == "matrix":
+        cols = [f"{qid}/{r}" for r in row_values(question)]
+    elif kind == "matrix_multiple":
+        cols = [f"{qid}/{r}/{v}" for r in row_values(question) for v in option_values(question)]
+    elif kind == "kano":
+        cols = [f"{qid}/functional", f"{qid}/dysfunctional"]
+    else:
+        cols = [qid]
+    if any(o.get("other") for o in question.get("options", [])):
+        cols.append(f"{qid}/other_text")
+    return cols
+
+
+def _numeric_cell_strings(series: pd.Series) -> pd.Series:
+    """Numbers that are option values (1.0 from Excel) as the strings the definition uses."""
+    out = pd.Series(pd.NA, index=series.index, dtype=object)
+    keep = series.notna()
+    out[keep] = [str(int(v)) if float(v).is_integer() else repr(float(v)) for v in series[keep]]
+    return out
+
+
+def prepare_frame(definition: dict, frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` with each question column typed for its statistics.
+
+    Option values become strings (an XLSX `1` and a CSV `"1"` are the same answer), numeric
+    answers become floats (a cell that is not a number is a `StatsInputError` naming the
+    column). Columns the definition expects but the table lacks are added blank, with a
+    `StatsWarning` (an export of an older version may not have them).
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise StatsInputError("the response table must be a pandas DataFrame")
+    out = {}
+    missing = []
+    for name in META_COLUMNS:
+        if name in frame.columns:
+            out[name] = frame[name]
+    if "duration_s" in out:
+        out["duration_s"] = _to_number(out["duration_s"], "duration_s")
+    for question in iter_questions(definition):
+        kind = kind_of(question)
+        for col in question_columns(question):
+            if col not in frame.columns:
+                missing.append(col)
+                out[col] = pd.Series(np.nan if kind in _NUMERIC_KINDS else pd.NA, index=frame.index)
+                continue
+            s = frame[col]
+            if col.endswith("/other_text") or kind in ("text", "date"):
+                out[col] = s
+            elif kind in _NUMERIC_KINDS or kind == "matrix_multiple":
+                out[col] = _to_number(s, col)
+            else:
+                if isinstance(s.dtype, pd.CategoricalDtype) and not all(
+                    isinstance(c, str) for c in s.cat.categories
+                ):
+                    s = s.astype(object)
+                if _is_number_like(s):
+                    s = _numeric_cell_strings(s)
+                levels = list(KANO_LEVELS) if kind == "kano" else option_values(question)
+                out[col] = as_categories(s, levels)
+    if missing:
+        shown = ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")
+        warnings.warn(
+            f"{len(missing)} column(s) missing from the response table, treated as blank: {shown}",
+            StatsWarning,
+            stacklevel=2,
+        )
+    extra = [c for c in frame.columns if c not in out]
+    prepared = pd.DataFrame(out, index=frame.index)
+    for col in extra:  # keep weights and segment columns the caller added
+        prepared[col] = frame[col]
+    return prepared
+
+
+def as_categories(series: pd.Series, levels: list[str]) -> pd.Series:
+    """Option values as a categorical column: the defined levels in order, then any other
+    value met (sorted) so that nothing is silently turned into a blank. Every statistic then
+    works on integer codes: the table is factorised once, not once per statistic."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        cat = series.array
+        if not all(isinstance(c, str) for c in cat.categories):
+            cat = pd.Categorical(series.astype(object).map(str, na_action="ignore"))
+    else:
+        cat = pd.Categorical(series.astype(object) if series.dtype != object else series)
+        if not all(isinstance(c, str) for c in cat.categories):
+            cat = pd.Categorical(series.astype(object).map(str, na_action="ignore"))
+    extra = sorted(set(cat.categories) - set(levels))
+    return pd.Series(cat.set_categories(list(levels) + extra), index=series.index)
+
+
+def _is_number_like(s: pd.Series) -> bool:
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return True
+    if s.dtype != object:  # str / categorical columns hold the values as read
+        return False
+    sample = s.iloc[:1000].dropna()
+    return len(sample) > 0 and all(isinstance(v, int | float) for v in sample.iloc[:100])
+
+
+def _to_number(s: pd.Series, col: str) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype(float)
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype(float)
+    num = pd.to_numeric(s, errors="coerce")
+    bad = num.isna() & s.notna()
+    if bad.any():
+        first = s[bad].iloc[0]
+        raise StatsInputError(f"{int(bad.sum())} cell(s) are not numbers, e.g. {first!r}", col)
+    return num.astype(float)
+
+
+def read_responses(path: str | Path, definition: dict | None = None) -> pd.DataFrame:
+    """Read a response table (CSV in UTF-8 with or without BOM, or XLSX) as strings.
+
+    Cells are stripped and blanks become missing. A second header row of labels (export with
+    `--labels`) is recognised by a `duration_s` cell that is not a number, and dropped.
+    With a definition, the result is passed through `prepare_frame`.
+    """
+    path = Path(path)
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            raw = pd.read_excel(path, dtype=object, engine="openpyxl")
+        else:
+            raw = pd.read_csv(
+                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", na_values=[]
+            )
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise StatsInputError(f"cannot read the response table: {exc}", str(path)) from exc
+    raw.columns = [str(c).strip() for c in raw.columns]
+    for col in raw.columns:
+        s = raw[col]
+        if s.dtype == object:
+            s = s.map(lambda v: v.replace("\u00a0", " ").strip() if isinstance(v, str) else v)
+            raw[col] = s.mask(s.isna() | (s == ""), None)
+        elif pd.api.types.is_string_dtype(s.dtype):
+            s = s.str.replace("\u00a0", " ", regex=False).str.strip()
+            raw[col] = s.mask(s == "")
+    if len(raw) and "duration_s" in raw.columns:
+        first = raw["duration_s"].iloc[0]
+        if first is not None and pd.isna(pd.to_numeric(pd.Series([first]), errors="coerce"))[0]:
+            raw = raw.iloc[1:].reset_index(drop=True)
+    return prepare_frame(definition, raw) if definition is not None else raw

@@ -1,0 +1,280 @@
+"""Sentence-level sentiment, aggregated per turn, speaker, interview, question or aspect.
+
+A text is normalised and split into sentences (Chinese and Western end punctuation, line
+breaks); each sentence is scored by the shipped model (or a study's adapted one). A whole turn
+or answer is scored from its own features rather than from a combination of its sentences:
+the features are L2-normalised, so a long text does not saturate to 0 or 1 (snownlp's naive
+Bayes does), and on the held-out review categories the whole-text score beat the mean of the
+sentence logits (0.885 against 0.873 mean accuracy; 0.77 against 0.71 on long book reviews).
+Groups (speaker, interview, question) report the counts of their sentences' labels and
+σ(mean logit) of their sentences. Text with no known feature — empty, symbols, a language the
+model never saw — is neutral, exactly 0.5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.text.corpus import Document
+from analysis.text.features import sentiment_features
+from analysis.text.normalise import normalise, split_sentences
+from analysis.text.sentiment_model import SentimentModel, shipped_model
+from analysis.text.tokenize import ChineseTokenizer, get_tokenizer
+
+LABELS = ("positive", "neutral", "negative")
+
+
+@dataclass(frozen=True)
+class SentenceSentiment:
+    """One sentence: offsets on the normalised text, P(positive) and its label."""
+
+    text: str
+    start: int
+    end: int
+    score: float
+    label: str
+
+
+@dataclass(frozen=True)
+class TextSentiment:
+    score: float
+    label: str
+    sentences: tuple[SentenceSentiment, ...]
+
+
+def _features(text: str, tokenizer: ChineseTokenizer) -> dict[str, float]:
+    return sentiment_features(tokenizer.words(text), text, tokenizer.dictionary)
+
+
+def document_sentiment(
+    doc: Document, *, model: SentimentModel | None = None, tokenizer=None
+) -> TextSentiment:
+    """Whole-text and per-sentence scores of a prepared document, from its one segmentation.
+
+    Sentences end at punctuation or line breaks, which jieba never joins into a word, so a
+    sentence's words are the document's tokens inside it.
+    """
+    model = model or shipped_model()
+    tokenizer = tokenizer or get_tokenizer()
+    vocabulary = tokenizer.dictionary
+    spans = split_sentences(doc.text)
+    if not spans:
+        return TextSentiment(0.5, model.label(0.5), ())
+    words = [t.text for t in doc.tokens]
+    feats = [sentiment_features(words, doc.text, vocabulary)]
+    i = 0
+    tokens = doc.tokens
+    for span in spans:
+        while i < len(tokens) and tokens[i].end <= span.start:
+            i += 1
+        j = i
+        while j < len(tokens) and tokens[j].start < span.end:
+            j += 1
+        feats.append(sentiment_features(words[i:j], span.text, vocabulary))
+        i = j
+    probs = model.probabilities(feats)
+    sentences = tuple(
+        SentenceSentiment(span.text, span.start, span.end, float(p), model.label(float(p)))
+        for span, p in zip(spans, probs[1:], strict=True)
+    )
+    return TextSentiment(float(probs[0]), model.label(float(probs[0])), sentences)
+
+
+def score_sentences(
+    text: str | None,
+    *,
+    model: SentimentModel | None = None,
+    tokenizer: ChineseTokenizer | None = None,
+) -> list[SentenceSentiment]:
+    """Every sentence of ``text`` with its score; offsets index ``normalise(text)``."""
+    return list(text_sentiment(text, model=model, tokenizer=tokenizer).sentences)
+
+
+def combine(scores: Sequence[float], model: SentimentModel | None = None) -> float:
+    """σ(mean logit) of sentence scores; neutral sentences (exactly 0.5) still count."""
+    if not len(scores):
+        return 0.5
+    p = np.clip(np.asarray(scores, dtype=float), 1e-9, 1 - 1e-9)
+    z = np.mean(np.log(p / (1 - p)))
+    return float(1 / (1 + np.exp(-z)))
+
+
+def score_text(
+    text: str | None,
+    *,
+    model: SentimentModel | None = None,
+    tokenizer: ChineseTokenizer | None = None,
+) -> tuple[float, str]:
+    """(P(positive), label) of a whole text (a turn, an open answer)."""
+    model = model or shipped_model()
+    tokenizer = tokenizer or get_tokenizer()
+    norm = normalise(text)
+    if not norm.strip():
+        return 0.5, model.label(0.5)
+    score = float(model.probabilities([_features(norm, tokenizer)])[0])
+    return score, model.label(score)
+
+
+def text_sentiment(
+    text: str | None,
+    *,
+    model: SentimentModel | None = None,
+    tokenizer: ChineseTokenizer | None = None,
+) -> TextSentiment:
+    """Score and label of a whole text, with the score of each of its sentences."""
+    tokenizer = tokenizer or get_tokenizer()
+    norm = normalise(text)
+    doc = Document(norm, tuple(tokenizer.tokenize(norm)))
+    return document_sentiment(doc, model=model, tokenizer=tokenizer)
+
+
+def score_texts(
+    texts: Iterable[str | None],
+    *,
+    model: SentimentModel | None = None,
+    userdict=None,
+    processes: int = 1,
+    chunksize: int = 256,
+) -> Iterator[tuple[float, str]]:
+    """(score, label) per text, streamed in order; ``processes > 1`` fans out to workers.
+
+    Memory stays flat in the number of texts: texts are read and results yielded one chunk at
+    a time (the pool keeps a bounded number of chunks in flight).
+    """
+    if processes <= 1:
+        model = model or shipped_model()
+        tokenizer = get_tokenizer(userdict)
+        for text in texts:
+            yield score_text(text, model=model, tokenizer=tokenizer)
+        return
+    # The model travels once per worker (initializer), not once per chunk; the shipped model
+    # is loaded by each worker from the package instead of being pickled at all.
+    shipped = model is None or model is shipped_model()
+    init_model = None if shipped else model
+    with ProcessPoolExecutor(
+        max_workers=processes, initializer=_init_worker, initargs=(init_model, userdict)
+    ) as pool:
+        pending = []
+        for chunk in _chunks(texts, chunksize):
+            pending.append(pool.submit(_score_chunk, chunk))
+            if len(pending) >= 2 * processes:
+                yield from pending.pop(0).result()
+        for future in pending:
+            yield from future.result()
+
+
+_worker_state: dict = {}
+
+
+def _init_worker(model, userdict) -> None:
+    _worker_state.update(model=model, userdict=userdict)
+
+
+def _score_chunk(chunk):
+    return list(
+        score_texts(chunk, model=_worker_state["model"], userdict=_worker_state["userdict"])
+    )
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for item in items:
+        chunk.append(item if isinstance(item, str) else "")
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def sentence_table(
+    frame: pd.DataFrame,
+    text_column: str,
+    *,
+    keep: Sequence[str] = (),
+    model: SentimentModel | None = None,
+    userdict=None,
+) -> pd.DataFrame:
+    """One row per sentence: ``row`` (index of the source row), the ``keep`` columns
+    (speaker, interview, question…), ``sentence``, ``start``, ``end``, ``score``, ``label``."""
+    model = model or shipped_model()
+    tokenizer = get_tokenizer(userdict)
+    rows = []
+    for index, record in zip(frame.index, frame.to_dict("records"), strict=True):
+        for s in score_sentences(record[text_column] or "", model=model, tokenizer=tokenizer):
+            row = {"row": index, **{k: record[k] for k in keep}}
+            row.update(sentence=s.text, start=s.start, end=s.end, score=s.score, label=s.label)
+            rows.append(row)
+    columns = ["row", *keep, "sentence", "start", "end", "score", "label"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def aggregate(sentences: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
+    """Per group: sentences, positive / neutral / negative counts, combined score and label."""
+    by = [by] if isinstance(by, str) else list(by)
+    model = shipped_model()
+    out = []
+    for key, group in sentences.groupby(by, sort=True, dropna=False):
+        counts = group["label"].value_counts()
+        informative = group.loc[group["score"] != 0.5, "score"].tolist()
+        score = combine(informative) if informative else 0.5
+        key = key if isinstance(key, tuple) else (key,)
+        out.append(
+            {
+                **dict(zip(by, key, strict=True)),
+                "sentences": len(group),
+                **{label: int(counts.get(label, 0)) for label in LABELS},
+                "score": score,
+                "label": model.label(score),
+            }
+        )
+    return pd.DataFrame(out, columns=[*by, "sentences", *LABELS, "score", "label"])
+
+
+def aspect_sentiment(
+    sentences: pd.DataFrame, aspects: Iterable[str], *, userdict=None
+) -> dict[str, dict]:
+    """For each aspect word (价格, 客服…): label counts and the sentences that mention it.
+
+    A sentence mentions an aspect when one of its tokens equals the aspect (so 价格 does not
+    match 价格表 unless the user dictionary makes 价格表 a different word — by design).
+    """
+    tokenizer = get_tokenizer(userdict)
+    wanted = {normalise(a): a for a in aspects}
+    result = {a: {**dict.fromkeys(LABELS, 0), "sentences": []} for a in wanted.values()}
+    for record in sentences.to_dict("records"):
+        words = set(tokenizer.words(record["sentence"]))
+        for norm, aspect in wanted.items():
+            if norm in words:
+                entry = result[aspect]
+                entry[record["label"]] += 1
+                entry["sentences"].append(record)
+    return result
+
+
+def adapt_model(
+    corrections: Iterable[tuple[str, str | int]],
+    *,
+    base: SentimentModel | None = None,
+    strength: float = 1.0,
+    userdict=None,
+) -> SentimentModel:
+    """A study-level model from researchers' corrected labels (text, positive/negative or 1/0).
+
+    Neutral corrections are skipped: the model is binary, neutral is its uncertain band.
+    """
+    base = base or shipped_model()
+    tokenizer = get_tokenizer(userdict)
+    pairs = []
+    for text, label in corrections:
+        value = {"positive": 1, "negative": 0, 1: 1, 0: 0}.get(label)
+        if value is None:
+            continue
+        for span in split_sentences(normalise(text)) or ():
+            pairs.append((_features(span.text, tokenizer), value))
+    return base.adapted(pairs, strength=strength)

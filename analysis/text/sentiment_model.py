@@ -1,0 +1,183 @@
+"""The sentiment classifier: a logistic regression on :mod:`analysis.text.features`.
+
+Stored as an ``.npz`` (vocabulary, weights, bias, temperature, neutral band); written with
+fixed zip timestamps so that ``make model`` rebuilds a byte-identical file. A study adapts the
+shipped model from researchers' corrections by a MAP fit centred on the shipped weights
+(:meth:`SentimentModel.adapted`), so a handful of corrections move the words they contain and
+leave the rest of the model alone.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import zipfile
+from dataclasses import dataclass, field, replace
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+from scipy import optimize, sparse
+
+MODEL_FILE = "sentiment_zh.npz"
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True, eq=False)
+class SentimentModel:
+    """P(positive | text) = σ((w·x + b) / temperature); neutral inside ``neutral_band``."""
+
+    vocabulary: dict[str, int]
+    weights: np.ndarray
+    bias: float
+    temperature: float = 1.0
+    neutral_band: tuple[float, float] = (0.4, 0.6)
+    meta: dict = field(default_factory=dict)
+
+    def matrix(self, feature_dicts: list[dict[str, float]]) -> sparse.csr_matrix:
+        """Rows of features in this model's vocabulary; unknown features are dropped."""
+        return featurise_matrix(feature_dicts, self.vocabulary)
+
+    def logits(self, feature_dicts: list[dict[str, float]]) -> np.ndarray:
+        if not feature_dicts:
+            return np.zeros(0)
+        return (self.matrix(feature_dicts) @ self.weights + self.bias) / self.temperature
+
+    def probabilities(self, feature_dicts: list[dict[str, float]]) -> np.ndarray:
+        """Calibrated P(positive); a text with no known feature gets exactly 0.5."""
+        probs = _sigmoid(self.logits(feature_dicts))
+        for i, feats in enumerate(feature_dicts):
+            if not any(key in self.vocabulary for key in feats):
+                probs[i] = 0.5
+        return probs
+
+    def label(self, probability: float) -> str:
+        low, high = self.neutral_band
+        if probability > high:
+            return "positive"
+        if probability < low:
+            return "negative"
+        return "neutral"
+
+    def adapted(
+        self,
+        corrections: list[tuple[dict[str, float], int]],
+        *,
+        strength: float = 1.0,
+    ) -> SentimentModel:
+        """A study-level model fitted to researchers' corrections (features, 1/0 label).
+
+        Maximises the corrections' log-likelihood with a Gaussian prior centred on the shipped
+        weights (precision 1/strength), so unseen words keep their shipped weights.
+        """
+        if not corrections:
+            return self
+        feats = [f for f, _ in corrections]
+        labels = np.array([label for _, label in corrections], dtype=float)
+        extra = sorted({k for f in feats for k in f} - self.vocabulary.keys())
+        vocabulary = dict(self.vocabulary)
+        for key in extra:
+            vocabulary[key] = len(vocabulary)
+        prior = np.concatenate([self.weights, np.zeros(len(extra))])
+        X = featurise_matrix(feats, vocabulary) / self.temperature
+        theta0 = np.concatenate([prior, [self.bias]])
+
+        def objective(theta):
+            w, b = theta[:-1], theta[-1]
+            z = X @ w + b / self.temperature
+            p = _sigmoid(z)
+            loss = np.sum(np.logaddexp(0, z) - labels * z)
+            diff = w - prior
+            loss += 0.5 * np.dot(diff, diff) / strength
+            grad_w = X.T @ (p - labels) + diff / strength
+            grad_b = np.sum(p - labels) / self.temperature
+            return loss, np.concatenate([grad_w, [grad_b]])
+
+        result = optimize.minimize(objective, theta0, jac=True, method="L-BFGS-B")
+        meta = {**self.meta, "adapted_from_corrections": len(corrections)}
+        return replace(
+            self, vocabulary=vocabulary, weights=result.x[:-1], bias=float(result.x[-1]), meta=meta
+        )
+
+    def save(self, path: str | Path) -> None:
+        """Write the model as an .npz with fixed timestamps (byte-identical rebuilds)."""
+        words = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        header = {
+            "bias": round(float(self.bias), 8),
+            "temperature": round(float(self.temperature), 8),
+            "neutral_band": list(self.neutral_band),
+            "meta": self.meta,
+        }
+        arrays = {
+            "weights": self.weights.astype(np.float32),
+            "vocabulary": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+            "header": np.frombuffer(
+                json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8"),
+                dtype=np.uint8,
+            ),
+        }
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            for name, array in arrays.items():
+                buffer = io.BytesIO()
+                np.lib.format.write_array(buffer, array, allow_pickle=False)
+                info = zipfile.ZipInfo(name + ".npy", date_time=_FIXED_ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, buffer.getvalue())
+
+    @classmethod
+    def load(cls, path: str | Path) -> SentimentModel:
+        with np.load(path, allow_pickle=False) as data:
+            words = data["vocabulary"].tobytes().decode("utf-8").split("\n")
+            header = json.loads(data["header"].tobytes().decode("utf-8"))
+            weights = data["weights"].astype(np.float64)
+        return cls(
+            vocabulary={word: i for i, word in enumerate(words)},
+            weights=weights,
+            bias=header["bias"],
+            temperature=header["temperature"],
+            neutral_band=tuple(header["neutral_band"]),
+            meta=header["meta"],
+        )
+
+
+def shipped_model_path() -> Path:
+    return Path(str(files("analysis.text") / "models" / MODEL_FILE))
+
+
+_shipped_lock = threading.Lock()
+
+
+@cache
+def _load_shipped() -> SentimentModel:
+    return SentimentModel.load(shipped_model_path())
+
+
+def shipped_model() -> SentimentModel:
+    """The model shipped in the package, loaded on first use (never at import)."""
+    with _shipped_lock:
+        return _load_shipped()
+
+
+def featurise_matrix(feature_dicts: list[dict[str, float]], vocabulary: dict) -> sparse.csr_matrix:
+    indptr = [0]
+    indices: list[int] = []
+    values: list[float] = []
+    get = vocabulary.get
+    for feats in feature_dicts:
+        for key, value in feats.items():
+            col = get(key)
+            if col is not None:
+                indices.append(col)
+                values.append(value)
+        indptr.append(len(indices))
+    return sparse.csr_matrix(
+        (np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
+        shape=(len(feature_dicts), len(vocabulary)),
+    )
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=np.float64)))

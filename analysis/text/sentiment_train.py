@@ -1,0 +1,168 @@
+"""Train the shipped sentiment model: ``python -m analysis.text.sentiment_train --data CSV``.
+
+Data: ``category,label,text`` reviews (../shared/data/sentiment, see its README). The model is
+a class-balanced, L2-regularised logistic regression on :func:`features.sentiment_features`,
+fitted with L-BFGS (deterministic: no shuffling, no threads). The temperature that calibrates
+its probabilities is fitted on leave-one-category-out predictions, i.e. on reviews from domains
+each fold never saw, which is how the model meets a new study's text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, sparse
+
+from analysis.text.features import sentiment_features
+from analysis.text.normalise import normalise
+from analysis.text.sentiment_model import SentimentModel, featurise_matrix, shipped_model_path
+from analysis.text.tokenize import get_tokenizer
+
+L2 = 0.3
+MIN_DF = 2
+MAX_ITER = 400
+
+
+def load_reviews(path: str | Path) -> pd.DataFrame:
+    frame = pd.read_csv(path, dtype={"category": str, "text": str, "label": int})
+    return frame.dropna(subset=["text"]).reset_index(drop=True)
+
+
+def featurise(texts: Sequence[str]) -> list[dict[str, float]]:
+    """Features of each text, segmented with the shared tokenizer (no user dictionary)."""
+    tokenizer = get_tokenizer()
+    vocabulary = tokenizer.dictionary
+    out = []
+    for text in texts:
+        norm = normalise(text)
+        out.append(sentiment_features(tokenizer.words(norm), norm, vocabulary))
+    return out
+
+
+def build_vocabulary(feature_dicts: Sequence[dict[str, float]], min_df: int = MIN_DF) -> dict:
+    df = Counter(key for feats in feature_dicts for key in feats)
+    kept = sorted(key for key, n in df.items() if n >= min_df)
+    return {key: i for i, key in enumerate(kept)}
+
+
+def fit_logistic(X, y: np.ndarray, *, l2: float = L2, max_iter: int = MAX_ITER):
+    """Weights and bias minimising class-balanced log-loss + l2/2·|w|² (bias unpenalised)."""
+    y = np.asarray(y, dtype=float)
+    n_pos = y.sum()
+    n_neg = len(y) - n_pos
+    sample_w = np.where(y == 1, len(y) / (2 * max(n_pos, 1)), len(y) / (2 * max(n_neg, 1)))
+    Xt = X.T.tocsr()
+
+    def objective(theta):
+        w, b = theta[:-1], theta[-1]
+        z = X @ w + b
+        p = 0.5 * (1.0 + np.tanh(0.5 * z))
+        loss = np.sum(sample_w * (np.logaddexp(0, z) - y * z)) + 0.5 * l2 * np.dot(w, w)
+        r = sample_w * (p - y)
+        return loss, np.concatenate([Xt @ r + l2 * w, [r.sum()]])
+
+    theta0 = np.zeros(X.shape[1] + 1)
+    result = optimize.minimize(
+        objective, theta0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter}
+    )
+    return result.x[:-1], float(result.x[-1])
+
+
+def nb_ratios(X, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """Log-count ratio r = log((p / |p|₁) / (q / |q|₁)) of each feature (Wang & Manning 2012)."""
+    present = (X > 0).astype(np.float64)
+    y = np.asarray(y)
+    p = alpha + np.asarray(present[y == 1].sum(axis=0)).ravel()
+    q = alpha + np.asarray(present[y == 0].sum(axis=0)).ravel()
+    return np.log((p / p.sum()) / (q / q.sum()))
+
+
+def fit_model(feature_dicts, labels, *, min_df: int = MIN_DF, l2: float = L2) -> SentimentModel:
+    """NB-weighted logistic regression (NBSVM-style): features scaled by their naive-Bayes
+    log-count ratio before the fit, which generalised better across held-out categories
+    (0.885 against 0.880 mean accuracy). The scaling is folded into the stored weights."""
+    labels = np.asarray(labels)
+    vocabulary = build_vocabulary(feature_dicts, min_df)
+    X = featurise_matrix(list(feature_dicts), vocabulary)
+    r = nb_ratios(X, labels)
+    weights, bias = fit_logistic((X @ sparse.diags(r)).tocsr(), labels, l2=l2)
+    return SentimentModel(vocabulary=vocabulary, weights=weights * r, bias=bias)
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """T minimising the log-loss of σ(z/T) on held-out logits (Guo et al. 2017, §4.2)."""
+    y = np.asarray(labels, dtype=float)
+
+    def loss(log_t):
+        z = logits / np.exp(log_t)
+        return np.sum(np.logaddexp(0, z) - y * z)
+
+    result = optimize.minimize_scalar(loss, bounds=(-3, 3), method="bounded")
+    return float(np.exp(result.x))
+
+
+def leave_one_category_out(frame: pd.DataFrame, feature_dicts, *, l2: float = L2, log=None):
+    """Held-out logits of every review, each from the model trained on the other categories."""
+    logits = np.zeros(len(frame))
+    for category in sorted(frame["category"].unique()):
+        held = (frame["category"] == category).to_numpy()
+        train_idx = np.flatnonzero(~held)
+        model = fit_model([feature_dicts[i] for i in train_idx], frame["label"].to_numpy()[~held])
+        logits[held] = model.logits([feature_dicts[i] for i in np.flatnonzero(held)])
+        if log:
+            acc = np.mean((logits[held] > 0) == frame["label"].to_numpy()[held])
+            log(f"  held out {category}: accuracy {acc:.3f}")
+    return logits
+
+
+def train(frame: pd.DataFrame, *, calibrate: bool = True, log=None) -> SentimentModel:
+    """The full model on every review, with its temperature from leave-one-category-out."""
+    feature_dicts = featurise(frame["text"].tolist())
+    labels = frame["label"].to_numpy()
+    temperature = 1.0
+    if calibrate and frame["category"].nunique() > 1:
+        held_out = leave_one_category_out(frame, feature_dicts, log=log)
+        temperature = fit_temperature(held_out, labels)
+    model = fit_model(feature_dicts, labels)
+    meta = {
+        "trained_on": len(frame),
+        "categories": sorted(frame["category"].unique().tolist()),
+        "l2": L2,
+        "min_df": MIN_DF,
+        "features": "jieba words with negation scope and degree words, character bigrams",
+    }
+    return SentimentModel(
+        vocabulary=model.vocabulary,
+        weights=model.weights,
+        bias=model.bias,
+        temperature=temperature,
+        meta=meta,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.text.sentiment_train")
+    parser.add_argument("--data", required=True, help="CSV with category,label,text")
+    parser.add_argument("--out", default=str(shipped_model_path()), help="model file (.npz)")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    frame = load_reviews(args.data)
+    print(f"{len(frame)} reviews in {frame['category'].nunique()} categories")
+    model = train(frame, log=print)
+    model.save(args.out)
+    size = Path(args.out).stat().st_size / 1e6
+    print(
+        f"wrote {args.out} ({len(model.vocabulary)} features, {size:.1f} MB, "
+        f"temperature {model.temperature:.3f}) in {time.perf_counter() - started:.0f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

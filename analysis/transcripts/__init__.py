@@ -1,0 +1,44 @@
+"""Interview and focus-group transcripts: import, speakers, de-identification (issue 8).
+
+No Flask and no database: bytes in, `Transcript` out. The web layer's upload and preview
+steps call `parse_transcript`, then `rename_speakers` / `deidentify_turns` on the turns.
+"""
+
+from analysis.transcripts.decode import DEFAULT_MAX_BYTES
+from analysis.transcripts.deidentify import (
+    Deidentified,
+    DeidentifiedTurns,
+    Redaction,
+    deidentify,
+    deidentify_turns,
+    id_card_valid,
+)
+from analysis.transcripts.errors import ErrorCode, ParseWarning, TranscriptError, WarningCode
+from analysis.transcripts.formats import FORMATS, detect_format
+from analysis.transcripts.model import Transcript, Turn, speakers_of
+from analysis.transcripts.parse import parse_transcript, read_transcript
+from analysis.transcripts.speakers import merge_consecutive, rename_speakers, suggest_interviewer
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "FORMATS",
+    "Deidentified",
+    "DeidentifiedTurns",
+    "ErrorCode",
+    "ParseWarning",
+    "Redaction",
+    "Transcript",
+    "TranscriptError",
+    "Turn",
+    "WarningCode",
+    "deidentify",
+    "deidentify_turns",
+    "detect_format",
+    "id_card_valid",
+    "merge_consecutive",
+    "parse_transcript",
+    "read_transcript",
+    "rename_speakers",
+    "speakers_of",
+    "suggest_interviewer",
+]

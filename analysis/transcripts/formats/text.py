@@ -1,0 +1,105 @@
+"""Plain-text and Markdown transcripts: lines → speaker turns.
+
+Recognised line shapes (see labels.py for when a label is believed):
+    主持人：…   受访者A: …   Q: …   问：…   [00:01:02] 张三：…   张三（00:01:02）：…
+    张三 00:01:02            a meeting-export header (飞书 / 腾讯会议 / 讯飞听见): the text
+    今天我们聊一聊……          follows on the next lines
+Lines without a label continue the previous turn; blank lines only separate.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analysis.transcripts.errors import ParseWarning, WarningCode
+from analysis.transcripts.labels import SpeakerJudge, split_label
+from analysis.transcripts.model import Turn
+
+_MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
+_MD_RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
+_MD_PREFIX = re.compile(r"^(?:>\s*)+|^(?:[-*+]|\d{1,3}[.)])\s+")
+
+
+class TurnBuilder:
+    """Collects lines into turns; a turn without any text is dropped when closed."""
+
+    def __init__(self) -> None:
+        self.turns: list[Turn] = []
+        self._speaker: str | None = None
+        self._start: float | None = None
+        self._end: float | None = None
+        self._lines: list[str] = []
+
+    @property
+    def open(self) -> bool:
+        return self._speaker is not None
+
+    @property
+    def speaker(self) -> str | None:
+        return self._speaker
+
+    def begin(self, speaker: str, start: float | None = None, end: float | None = None) -> None:
+        self.close()
+        self._speaker, self._start, self._end = speaker, start, end
+
+    def add(self, text: str) -> None:
+        if text:
+            self._lines.append(text)
+
+    def close(self) -> None:
+        if self._speaker is not None and self._lines:
+            text = "\n".join(self._lines)
+            self.turns.append(Turn(self._speaker, text, self._start, self._end))
+        self._speaker, self._start, self._end, self._lines = None, None, None, []
+
+
+def _markdown_line(line: str) -> str | None:
+    """The speech in a Markdown line: list, quote and emphasis marks removed; None for a
+    heading or a rule."""
+    if _MD_HEADING.match(line) or _MD_RULE.match(line):
+        return None
+    line = _MD_PREFIX.sub("", line, count=1)
+    return line.replace("**", "").replace("__", "").strip()
+
+
+def split_turns(text: str, *, markdown: bool = False) -> tuple[list[Turn], list[ParseWarning]]:
+    """Speaker turns of NFC, LF-normalised text, with warnings (line numbers are 1-based)."""
+    warnings: list[ParseWarning] = []
+    lines: list[tuple[int, str]] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if markdown and line:
+            heading = _MD_HEADING.match(line)
+            if heading:
+                warnings.append(
+                    ParseWarning.make(
+                        WarningCode.HEADING_SKIPPED, number, text=heading.group(1).rstrip("# ")
+                    )
+                )
+            cleaned = _markdown_line(line)
+            line = cleaned if cleaned is not None else ""
+        if line:
+            lines.append((number, line))
+
+    candidates = {number: split_label(line) for number, line in lines}
+    judge = SpeakerJudge(c.label for c in candidates.values() if c)
+    builder = TurnBuilder()
+    preamble_line: int | None = None
+    for number, line in lines:
+        candidate = candidates[number]
+        if candidate and judge.accepts(candidate.label):
+            builder.begin(candidate.label, candidate.start, candidate.end)
+            builder.add(candidate.text)
+            continue
+        if not builder.open:
+            builder.begin("")
+            preamble_line = number
+        builder.add(line)
+    builder.close()
+
+    if not any(turn.speaker for turn in builder.turns):
+        if builder.turns:
+            warnings.append(ParseWarning.make(WarningCode.NO_SPEAKERS))
+    elif preamble_line is not None:
+        warnings.append(ParseWarning.make(WarningCode.TEXT_BEFORE_FIRST_SPEAKER, preamble_line))
+    return builder.turns, warnings

@@ -1,0 +1,78 @@
+"""The import pipeline: bytes → decoded text → lines or cues → turns → `Transcript`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis.transcripts.decode import DEFAULT_MAX_BYTES, check_size, decode_text, normalise
+from analysis.transcripts.errors import (
+    ErrorCode,
+    ParseWarning,
+    TranscriptError,
+    WarningCode,
+)
+from analysis.transcripts.formats import detect_format, split_text
+from analysis.transcripts.formats.docx import docx_text
+from analysis.transcripts.model import Transcript
+from analysis.transcripts.speakers import merge_consecutive
+
+
+def parse_transcript(
+    data: bytes,
+    filename: str = "",
+    *,
+    encoding: str | None = None,
+    fmt: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    merge: bool = False,
+) -> Transcript:
+    """Split a transcript file's bytes into speaker turns.
+
+    `filename` only serves to pick the format (its extension); `fmt` overrides it. `encoding`
+    overrides detection (UTF-8 with or without BOM, then GBK/GB18030). `merge` joins
+    consecutive turns of the same speaker (useful for subtitles, one cue per line). Raises
+    `TranscriptError` for a file that cannot be imported at all.
+    """
+    check_size(data, max_bytes)
+    fmt = detect_format(data, filename, fmt)
+    warnings: list[ParseWarning] = []
+    if fmt == "docx":
+        if encoding:
+            warnings.append(ParseWarning.make(WarningCode.ENCODING_IGNORED, encoding=encoding))
+        text, used = normalise(docx_text(data, max_bytes)), None
+        if not text.strip():
+            raise TranscriptError(ErrorCode.EMPTY)
+        turns, found = split_text(text, "txt")
+    else:
+        text, used = decode_text(data, encoding=encoding, max_bytes=max_bytes)
+        turns, found = split_text(text, fmt)
+    warnings.extend(found)
+    if not turns:
+        raise TranscriptError(ErrorCode.NO_TURNS)
+    if merge:
+        turns = merge_consecutive(turns)
+    return Transcript(tuple(turns), used, fmt, tuple(warnings))
+
+
+def read_transcript(
+    path: str | Path,
+    *,
+    encoding: str | None = None,
+    fmt: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    merge: bool = False,
+) -> Transcript:
+    """`parse_transcript` on a file, refusing an oversized one before reading it."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise TranscriptError(ErrorCode.TOO_LARGE, size=size, limit=max_bytes)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TranscriptError(
+            ErrorCode.UNREADABLE, str(path), detail=exc.strerror or type(exc).__name__
+        ) from exc
+    return parse_transcript(
+        data, path.name, encoding=encoding, fmt=fmt, max_bytes=max_bytes, merge=merge
+    )

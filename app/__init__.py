@@ -1,0 +1,82 @@
+"""The Wenfang web layer: `create_app()` wires extensions, blueprints, error pages and CLI."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import Config, config_from_environment
+
+
+def create_app(config: type[Config] | None = None, instance_path: str | None = None) -> Flask:
+    """Build the web app; `config` defaults to the class named by WENFANG_ENV."""
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    app.config.from_object(config or config_from_environment())
+    if not app.config.get("TESTING"):
+        app.config.from_pyfile("config.py", silent=True)
+    _check_config(app)
+
+    from app import database, i18n, security  # noqa: F401 - database registers SQLite pragmas
+    from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from app.models.types import render_migration_item
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_item=render_migration_item,
+    )
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+
+    _register_blueprints(app)
+
+    from app import cli, errors
+
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _check_config(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set: export SECRET_KEY or put it in instance/config.py "
+            "(`make run` creates one)."
+        )
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        db_path = Path(app.instance_path) / "wenfang.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_path}"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts import bp as accounts_bp
+    from app.admin import bp as admin_bp
+    from app.interviews import bp as interviews_bp
+    from app.main import bp as main_bp
+    from app.questionnaires import bp as questionnaires_bp
+    from app.respond import bp as respond_bp
+    from app.responses import bp as responses_bp
+    from app.results import bp as results_bp
+    from app.studies import bp as studies_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(respond_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(studies_bp, url_prefix="/studies")
+    app.register_blueprint(questionnaires_bp, url_prefix="/studies/<int:study_id>/questionnaires")
+    app.register_blueprint(interviews_bp, url_prefix="/studies/<int:study_id>/interviews")
+    app.register_blueprint(
+        responses_bp,
+        url_prefix="/studies/<int:study_id>/questionnaires/<int:questionnaire_id>/responses",
+    )
+    app.register_blueprint(
+        results_bp,
+        url_prefix="/studies/<int:study_id>/questionnaires/<int:questionnaire_id>/results",
+    )

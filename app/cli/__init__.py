@@ -1,0 +1,15 @@
+"""Command-line groups, by noun: `flask --app wsgi users …`, `… demo …`."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from app.cli.demo import demo
+    from app.cli.responses import responses_cli
+    from app.cli.surveys import surveys_cli
+    from app.cli.users import users
+
+    app.cli.add_command(users)
+    app.cli.add_command(demo)
+    app.cli.add_command(surveys_cli)
+    app.cli.add_command(responses_cli)

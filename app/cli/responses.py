@@ -1,0 +1,26 @@
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from app.questionnaires import services as questionnaires
+from app.results.exports import csv_bytes
+from app.results.table import response_frame
+
+responses_cli = AppGroup("responses", help="Export responses.")
+
+
+@responses_cli.command("export")
+@click.argument("key")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The CSV file to write (UTF-8 with BOM).")  # fmt: skip
+def export_command(key: str, out: Path) -> None:
+    """Write the response table of a questionnaire (SLUG or numeric id) as CSV."""
+    questionnaire = questionnaires.find_by_slug_or_id(key)
+    if questionnaire is None:
+        raise click.ClickException(f"no questionnaire with slug or id {key!r}")
+    if questionnaire.latest_version is None:
+        raise click.ClickException(f"questionnaire {key} has never been published")
+    frame = response_frame(questionnaire)
+    out.write_bytes(csv_bytes(frame))
+    click.echo(f"wrote {len(frame)} responses to {out}")

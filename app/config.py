@@ -1,0 +1,75 @@
+"""Configuration classes, read from the environment and `instance/config.py`.
+
+The factory picks one by `WENFANG_ENV` (development | production | testing); secrets are never
+given a literal fallback: development reads the key that `make run` writes to
+`instance/config.py`, production refuses to start without one.
+"""
+
+import os
+import secrets
+from typing import ClassVar
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = os.environ.get("WENFANG_TIMEZONE", "Asia/Shanghai")
+    LANGUAGES = ("zh_CN", "en")
+
+    BOOTSTRAP_SERVE_LOCAL = True  # assets from the Bootstrap-Flask package, never a CDN
+    BOOTSTRAP_BOOTSWATCH_THEME = None
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    FORCE_HTTPS = False
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a researcher may keep a form open for a working day
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False  # `flask run --debug` turns on the debugger explicitly
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    FORCE_HTTPS = os.environ.get("WENFANG_FORCE_HTTPS", "1") == "1"
+
+
+class TestingConfig(Config):
+    """Flags for tests; the fixture subclasses this to set the database URI."""
+
+    TESTING = True
+    SECRET_KEY = secrets.token_hex(32)  # per test process, never a literal
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    PASSWORD_HASH_FAST = True  # argon2 with minimal cost, so the suite stays quick
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def config_from_environment() -> type[Config]:
+    name = os.environ.get("WENFANG_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"WENFANG_ENV must be one of {', '.join(CONFIGS)}, not {name!r}"
+        ) from None

@@ -1,0 +1,108 @@
+"""The demo account and study that `make run` seeds, so a first start has something to open.
+
+The study holds a published satisfaction questionnaire with generated responses, so the
+results pages show real figures on first start. Idempotent: running it again finds what it
+made before and changes nothing. The demo password is generated on first seed and kept in
+`instance/demo-login.txt` (never in the repository).
+"""
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from app.accounts import services as accounts
+from app.demo_answers import demo_answers
+from app.extensions import db
+from app.models import Membership, Questionnaire, Study, User
+from app.models.types import utcnow
+from app.questionnaires import services as questionnaires
+from app.responses import store
+from app.studies import services as studies
+
+DEMO_EMAIL = "demo@example.com"
+DEMO_STUDY_TITLE = "2026 年移动端用户满意度研究（示例）"
+DEMO_STUDY = {
+    "title": DEMO_STUDY_TITLE,
+    "goal": "了解移动端用户对新版结账流程的满意度和主要痛点，决定下一季度的改进优先级。",
+    "audience": "最近 90 天内在移动端下过单的用户；新老用户都要覆盖。",
+    "sample_plan": (
+        "问卷 300 份（一线 / 二线 / 三线及以下城市各约 100 份）；深度访谈 8 人；焦点小组 1 场。"
+    ),
+    "methods": ["questionnaire", "interview", "focus_group"],
+    "starts_on": date(2026, 11, 1),
+    "ends_on": date(2026, 12, 15),
+}
+DEMO_TEMPLATE = "app_satisfaction"
+DEMO_RESPONSES = 300
+DEMO_RANDOM_SEED = 2026
+
+
+@dataclass
+class DemoLogin:
+    email: str
+    password: str | None  # None when the login file was deleted after the first seed
+    created: bool
+
+
+def seed_demo(instance_path: str, secret: str) -> DemoLogin:
+    login_file = Path(instance_path) / "demo-login.txt"
+    user = accounts.find_user(DEMO_EMAIL)
+    created = user is None
+    if created:
+        password = secrets.token_urlsafe(9)
+        user = accounts.create_user(DEMO_EMAIL, password, display_name="演示研究员")
+        login_file.parent.mkdir(parents=True, exist_ok=True)
+        login_file.write_text(f"{DEMO_EMAIL}\n{password}\n", encoding="utf-8")
+        login_file.chmod(0o600)
+    else:
+        password = _stored_password(login_file)
+
+    has_study = db.session.scalar(
+        db.select(Study.id)
+        .join(Membership, Membership.study_id == Study.id)
+        .where(Membership.user_id == user.id, Study.title == DEMO_STUDY_TITLE)
+    )
+    study = (
+        db.session.get(Study, has_study) if has_study else studies.create_study(user, DEMO_STUDY)
+    )
+    _seed_questionnaire(study, user, secret)
+    return DemoLogin(email=DEMO_EMAIL, password=password, created=created)
+
+
+def _seed_questionnaire(study: Study, user: User, secret: str) -> None:
+    """Publish the demo questionnaire and submit the generated responses through the store.
+
+    Each response has a fixed idempotency key, so a seed interrupted half-way completes the
+    set on the next run instead of doubling it.
+    """
+    questionnaire = db.session.scalar(
+        db.select(Questionnaire)
+        .where(Questionnaire.study_id == study.id)
+        .order_by(Questionnaire.id)
+    )
+    if questionnaire is None:
+        questionnaire = questionnaires.create_from_template(study, user, DEMO_TEMPLATE)
+        questionnaires.publish(questionnaire, user)
+    version = questionnaire.latest_version
+    if version is None or store.counts(questionnaire)["complete"] >= DEMO_RESPONSES:
+        return
+    rng = random.Random(DEMO_RANDOM_SEED)  # noqa: S311 (made-up data, not a secret)
+    now = utcnow()
+    for number in range(DEMO_RESPONSES):
+        answers, duration = demo_answers(rng)
+        store.submit(
+            version,
+            f"demo-{questionnaire.id}-{number}",
+            answers,
+            secret=secret,
+            started_at=now - timedelta(seconds=duration),
+        )
+
+
+def _stored_password(login_file: Path) -> str | None:
+    if not login_file.exists():
+        return None
+    lines = login_file.read_text(encoding="utf-8").splitlines()
+    return lines[1] if len(lines) > 1 else None

@@ -1,0 +1,104 @@
+"""Generated answers for the demo questionnaire (surveys/templates/app_satisfaction.json).
+
+The numbers are made up but shaped like a real study, so the summary page has something true
+to show: loyal users recommend more, lower-tier cities rate delivery worse, younger users use
+live shopping and group buying more. Deterministic for a given seed.
+"""
+
+import random
+from typing import Any
+
+PROMOTER_REASONS = [
+    "优惠力度大，经常能领到券。",
+    "下单很方便，配送也快。",
+    "商品种类齐全，基本想买的都有。",
+    "会员权益很实用，每个月都能省不少钱。",
+    "客服态度好，退换货很顺利。",
+]
+DETRACTOR_REASONS = [
+    "配送太慢了，三线城市经常要等四五天。",
+    "结账页面总是卡，付款失败了好几次。",
+    "价格没有优势，别的平台更便宜。",
+    "客服回复太慢，问题一直没解决。",
+    "广告推送太多，打开就是弹窗。",
+]
+PASSIVE_REASONS = [
+    "还行吧，没有特别好也没有特别差。",
+    "整体可以，就是有时候加载慢。",
+    "价格一般，看活动力度。",
+]
+SUGGESTIONS = [
+    "希望结账流程能简化一点，少填几步。",
+    "配送时效能不能再快一些，尤其是小城市。",
+    "减少弹窗广告。",
+    "搜索结果不够准，希望改进搜索。",
+    "客服能不能有人工快速通道。",
+    "优惠券规则太复杂，看不懂。",
+    "",
+    "",
+]
+
+USER_TYPES = [("new", 0.3), ("regular", 0.4), ("loyal", 0.3)]
+CITY_TIERS = [("tier1", 0.35), ("tier2", 0.4), ("tier3", 0.25)]
+AGE_GROUPS = [("18-24", 0.25), ("25-34", 0.4), ("35-44", 0.22), ("45+", 0.13)]
+FEATURE_BASE = {"search": 0.85, "coupons": 0.55, "group_buy": 0.3, "live": 0.2, "member": 0.35}
+
+
+def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
+    values, weights = zip(*weighted, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _likert(rng: random.Random, mean: float) -> str:
+    return str(min(5, max(1, round(rng.gauss(mean, 0.9)))))
+
+
+def demo_answers(rng: random.Random) -> tuple[dict[str, Any], float]:
+    """One respondent's answers and how long they took, in seconds."""
+    user_type = _pick(rng, USER_TYPES)
+    city = _pick(rng, CITY_TIERS)
+    age = _pick(rng, AGE_GROUPS)
+    loyalty = {"new": -1.0, "regular": 0.0, "loyal": 1.2}[user_type]
+    delivery_penalty = {"tier1": 0.3, "tier2": 0.0, "tier3": -0.9}[city]
+
+    nps = min(10, max(0, round(rng.gauss(7.2 + loyalty + delivery_penalty / 2, 2.0))))
+    if nps >= 9:
+        reason = rng.choice(PROMOTER_REASONS)
+    elif nps <= 6:
+        reason = rng.choice(DETRACTOR_REASONS)
+    else:
+        reason = rng.choice(PASSIVE_REASONS)
+    aspects = {
+        "speed": _likert(rng, 3.6 + loyalty / 3),
+        "checkout": _likert(rng, 3.1 + loyalty / 3),
+        "price": _likert(rng, 3.3 - (0.4 if city == "tier1" else 0)),
+        "delivery": _likert(rng, 3.7 + delivery_penalty),
+        "support": _likert(rng, 3.4),
+    }
+    young = age == "18-24"
+    features = [
+        feature
+        for feature, base in FEATURE_BASE.items()
+        if rng.random() < base + (0.25 if young and feature in ("live", "group_buy") else 0)
+    ] or ["search"]
+    answers: dict[str, Any] = {
+        "user_type": user_type,
+        "city_tier": city,
+        "age_group": age,
+        "nps": nps,
+        "aspects": aspects,
+        "features": features,
+        "satisfaction": min(5, max(1, round((nps + 1) / 2.2 + rng.gauss(0, 0.6)))),
+    }
+    if rng.random() < 0.8:
+        answers["nps_reason"] = reason
+    suggestion = rng.choice(SUGGESTIONS)
+    if suggestion:
+        answers["suggestion"] = suggestion
+    if rng.random() < 0.04:
+        answers["features"] = [*features, "other"]
+        answers["features/other_text"] = rng.choice(["扫码比价", "二手回收"])
+    duration = max(25.0, rng.lognormvariate(5.0, 0.45))  # median ≈ 150 s
+    if rng.random() < 0.03:
+        duration = rng.uniform(12, 35)  # a few speeders for the quality checks
+    return answers, duration

@@ -1,0 +1,25 @@
+"""Language choice: zh_CN first, English second (Flask-Babel)."""
+
+from flask import Flask, current_app, request, session
+from flask_login import current_user
+
+from app.extensions import babel
+
+
+def select_locale() -> str:
+    """The user's saved choice, then this browser session's, then the browser's, then zh_CN."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages, default=languages[0])
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=None)
+
+    @app.context_processor
+    def inject_locale():
+        locale = select_locale() if request else app.config["BABEL_DEFAULT_LOCALE"]
+        return {"current_locale": locale, "html_lang": locale.replace("_", "-")}

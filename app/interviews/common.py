@@ -1,0 +1,31 @@
+"""What the interview views share: error messages by code, and the page renderer."""
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+
+from app.permissions import StudyAccess
+
+ERRORS = {
+    "code_name_required": _l("A code needs a name."),
+    "code_name_taken": _l("A code with this name already exists here."),
+    "unknown_parent": _l("Unknown parent code."),
+    "parent_cycle": _l("A code cannot be placed under itself."),
+    "bad_offsets": _l("The selection is outside the turn."),
+    "snippet_mismatch": _l("The turn has changed since the page was loaded; reload it."),
+    "no_codes": _l("Choose at least one code."),
+    "unknown_code": _l("Unknown code."),
+    "empty_turn": _l("A turn cannot be empty."),
+    "empty_query": _l("Enter something to search for."),
+    "bad_regex": _l("This regular expression is not valid."),
+    "regex_too_long": _l("The regular expression is too long."),
+    "bad_mode": _l("Unknown search mode."),
+    "not_in_preview": _l("This transcript has already been saved."),
+    "bad_attribute_line": _l("Write each attribute as name=value."),
+    "csv_undecodable": _l("The CSV file is neither UTF-8 nor GB18030."),
+    "csv_empty": _l("The CSV file has no rows."),
+    "csv_no_participant_column": _l("The CSV file needs a column named participant."),
+}
+
+
+def page(template: str, access: StudyAccess, **context):
+    return render_template(template, access=access, study=access.study, **context)

@@ -1,0 +1,348 @@
+"""Transcript import (upload → preview → save), interview details and participant attributes.
+
+Parsing and de-identification are `analysis.transcripts`; this module keeps the state in the
+database and audits every change that matters to research in the same transaction.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from analysis.transcripts import (
+    DEFAULT_MAX_BYTES,
+    TranscriptError,
+    deidentify_turns,
+    parse_transcript,
+)
+from analysis.transcripts import Turn as ParsedTurn
+from app import audit
+from app.extensions import db
+from app.interviews import textmetrics
+from app.models import (
+    ConsentStatus,
+    ImportStatus,
+    Interview,
+    InterviewKind,
+    Study,
+    Turn,
+    User,
+)
+
+MAX_FILES = 50
+MAX_BYTES = DEFAULT_MAX_BYTES
+MASK_KINDS = ("email", "id_card", "phone", "landline")
+INTERVIEW_FIELDS = ("title", "participant_label", "kind", "held_on", "consent", "memo")
+
+
+@dataclass
+class ImportOptions:
+    encoding: str | None = None  # None: detect
+    kind: InterviewKind = InterviewKind.INTERVIEW
+    mask: bool = True  # phone numbers, ID-card numbers, emails
+    names: list[str] = field(default_factory=list)  # names to mask as well
+    keep_original: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "encoding": self.encoding,
+            "mask": self.mask,
+            "names": self.names,
+            "keep_original": self.keep_original,
+        }
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    filename: str
+    code: str
+    message_zh: str
+    message_en: str
+
+
+class InterviewError(ValueError):
+    def __init__(self, code: str, **params: Any):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def saved_interviews(study: Study) -> list[Interview]:
+    return list(
+        db.session.scalars(
+            db.select(Interview)
+            .where(Interview.study_id == study.id, Interview.status == ImportStatus.SAVED)
+            .order_by(Interview.held_on.desc(), Interview.id.desc())
+        )
+    )
+
+
+def pending_previews(study: Study) -> list[Interview]:
+    return list(
+        db.session.scalars(
+            db.select(Interview)
+            .where(Interview.study_id == study.id, Interview.status == ImportStatus.PREVIEW)
+            .order_by(Interview.id)
+        )
+    )
+
+
+def upload_transcripts(
+    study: Study, user: User, files: list[tuple[str, bytes]], options: ImportOptions
+) -> tuple[list[Interview], list[ImportFailure]]:
+    """Parse each file into a preview; a file that cannot be read is reported, not fatal."""
+    created, failures = [], []
+    for filename, data in files[:MAX_FILES]:
+        try:
+            turns, meta = _parse(data, filename, options, options.encoding)
+        except TranscriptError as error:
+            failures.append(
+                ImportFailure(filename, error.code.slug, error.message_zh, error.message_en)
+            )
+            continue
+        interview = Interview(
+            study_id=study.id,
+            title=_title_from(filename),
+            kind=options.kind,
+            status=ImportStatus.PREVIEW,
+            source_filename=filename[:255],
+            original=data,
+            created_by_id=user.id,
+            import_options=options.to_dict(),
+        )
+        _fill(interview, turns, meta)
+        db.session.add(interview)
+        db.session.flush()
+        audit.record(
+            "interview.upload",
+            interview,
+            study_id=study.id,
+            detail={"filename": filename, "format": meta["format"], "turns": len(turns)},
+        )
+        created.append(interview)
+    db.session.commit()
+    return created, failures
+
+
+def _title_from(filename: str) -> str:
+    stem = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0].strip()
+    return (stem or filename or "transcript")[:200]
+
+
+def _parse(data: bytes, filename: str, options: ImportOptions, encoding: str | None):
+    transcript = parse_transcript(data, filename, encoding=encoding or None, max_bytes=MAX_BYTES)
+    turns = list(transcript.turns)
+    redactions = 0
+    if options.mask or options.names:
+        kinds = (*MASK_KINDS, "name") if options.mask else ("name",)
+        result = deidentify_turns(turns, names=options.names, kinds=kinds)
+        turns, redactions = result.turns, len(result.redactions)
+    meta = {
+        "format": transcript.format,
+        "encoding": transcript.encoding,
+        "interviewer": transcript.suggested_interviewer,
+        "warnings": [w.to_dict() for w in transcript.warnings],
+        "redactions": redactions,
+    }
+    return turns, meta
+
+
+def _fill(interview: Interview, turns: list[ParsedTurn], meta: dict[str, Any]) -> None:
+    interview.source_format = meta["format"]
+    interview.source_encoding = meta["encoding"]
+    interview.import_options = {
+        **interview.import_options,
+        "warnings": meta["warnings"],
+        "redactions": meta["redactions"],
+    }
+    interview.turns = [
+        Turn(
+            seq=seq,
+            speaker=turn.speaker[:100],
+            is_interviewer=bool(meta["interviewer"]) and turn.speaker == meta["interviewer"],
+            text=turn.text,
+            start_s=turn.start,
+            end_s=turn.end,
+        )
+        for seq, turn in enumerate(turns, start=1)
+    ]
+    speakers = {t.speaker for t in turns if t.speaker}
+    if len(speakers) > 3 and interview.kind == InterviewKind.INTERVIEW:
+        interview.kind = InterviewKind.FOCUS_GROUP
+
+
+def speaker_counts(interview: Interview) -> list[tuple[str, int, bool]]:
+    """(speaker, number of turns, is interviewer) in order of first appearance."""
+    counts: dict[str, list] = {}
+    for turn in interview.turns:
+        entry = counts.setdefault(turn.speaker, [0, False])
+        entry[0] += 1
+        entry[1] = entry[1] or turn.is_interviewer
+    return [(speaker, n, flag) for speaker, (n, flag) in counts.items()]
+
+
+def reread(interview: Interview, encoding: str | None) -> None:
+    """Parse the kept upload again with another encoding (the researcher's override)."""
+    if interview.status is not ImportStatus.PREVIEW or interview.original is None:
+        raise InterviewError("not_in_preview")
+    stored = interview.import_options
+    options = ImportOptions(mask=stored.get("mask", True), names=stored.get("names", []))
+    turns, meta = _parse(interview.original, interview.source_filename, options, encoding)
+    interview.turns = []
+    db.session.flush()
+    _fill(interview, turns, meta)
+    interview.import_options = {**interview.import_options, "encoding": encoding}
+    db.session.commit()
+
+
+def apply_speakers(interview: Interview, renames: dict[str, str], interviewers: set[str]) -> None:
+    """Rename speakers (two old names given one new name are merged) and mark interviewers.
+
+    `interviewers` holds old names. Applies to a preview or a saved transcript alike.
+    """
+    before = speaker_counts(interview)
+    for turn in interview.turns:
+        old = turn.speaker
+        turn.is_interviewer = old in interviewers
+        turn.speaker = (renames.get(old, old) or old).strip()[:100]
+    after = speaker_counts(interview)
+    if interview.status is ImportStatus.SAVED and before != after:
+        audit.record(
+            "interview.speakers",
+            interview,
+            study_id=interview.study_id,
+            before={"speakers": [[s, n, i] for s, n, i in before]},
+            after={"speakers": [[s, n, i] for s, n, i in after]},
+        )
+
+
+def save_preview(
+    interview: Interview, fields: dict[str, Any], renames: dict[str, str], interviewers: set[str]
+) -> None:
+    """Confirm an import: speakers as set in the preview, scores computed, audit written."""
+    if interview.status is not ImportStatus.PREVIEW:
+        raise InterviewError("not_in_preview")
+    apply_speakers(interview, renames, interviewers)
+    _set_fields(interview, fields)
+    score_turns(interview.turns)
+    interview.keywords = textmetrics.keywords_of(
+        [t.text for t in interview.turns if not t.is_interviewer]
+    )
+    if not interview.import_options.get("keep_original"):
+        interview.original = None
+    interview.status = ImportStatus.SAVED
+    audit.record(
+        "interview.import",
+        interview,
+        study_id=interview.study_id,
+        after={
+            **audit.snapshot(interview, INTERVIEW_FIELDS),
+            "filename": interview.source_filename,
+            "encoding": interview.source_encoding,
+            "turns": len(interview.turns),
+            "speakers": interview.speakers,
+            "redactions": interview.import_options.get("redactions", 0),
+            "original_kept": interview.original is not None,
+        },
+    )
+    db.session.commit()
+
+
+def score_turns(turns: list[Turn]) -> None:
+    for turn, (score, label) in zip(
+        turns, textmetrics.sentiment_of([t.text for t in turns]), strict=True
+    ):
+        turn.sentiment, turn.sentiment_label = score, label
+
+
+def discard_preview(interview: Interview) -> None:
+    if interview.status is not ImportStatus.PREVIEW:
+        raise InterviewError("not_in_preview")
+    audit.record(
+        "interview.discard",
+        interview,
+        study_id=interview.study_id,
+        detail={"filename": interview.source_filename},
+    )
+    db.session.delete(interview)
+    db.session.commit()
+
+
+def delete_interview(interview: Interview) -> None:
+    audit.record(
+        "interview.delete",
+        interview,
+        study_id=interview.study_id,
+        before={
+            **audit.snapshot(interview, INTERVIEW_FIELDS),
+            "turns": len(interview.turns),
+            "highlights": sum(len(t.highlights) for t in interview.turns),
+        },
+    )
+    db.session.delete(interview)
+    db.session.commit()
+
+
+def _set_fields(interview: Interview, fields: dict[str, Any]) -> None:
+    for name in INTERVIEW_FIELDS:
+        if name in fields and fields[name] is not None:
+            value = fields[name]
+            if name == "kind":
+                value = InterviewKind(value)
+            elif name == "consent":
+                value = ConsentStatus(value)
+            elif isinstance(value, str):
+                value = value.strip()
+            setattr(interview, name, value)
+    if "held_on" in fields:
+        interview.held_on = fields["held_on"]
+    if "attributes" in fields and fields["attributes"] is not None:
+        interview.attributes = dict(fields["attributes"])
+
+
+def update_interview(interview: Interview, fields: dict[str, Any]) -> bool:
+    tracked = (*INTERVIEW_FIELDS, "attributes")
+    before = audit.snapshot(interview, tracked)
+    _set_fields(interview, fields)
+    after = audit.snapshot(interview, tracked)
+    changed = [k for k in tracked if before[k] != after[k]]
+    if not changed:
+        db.session.rollback()
+        return False
+    audit.record(
+        "interview.update",
+        interview,
+        study_id=interview.study_id,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    db.session.commit()
+    return True
+
+
+def parse_attributes(text: str) -> dict[str, str]:
+    """`key=value` (or `key: value`, `key：value`) per line → dict; blank lines ignored."""
+    attributes: dict[str, str] = {}
+    for raw in (text or "").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        for separator in ("=", "：", ":"):
+            if separator in line:
+                key, value = line.split(separator, 1)
+                break
+        else:
+            raise InterviewError("bad_attribute_line", line=line)
+        if key.strip():
+            attributes[key.strip()[:50]] = value.strip()[:200]
+    return attributes
+
+
+def format_attributes(attributes: dict[str, Any]) -> str:
+    return "\n".join(f"{key}={value}" for key, value in attributes.items())
+
+
+def parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,37 @@
+from flask import current_app, jsonify, redirect, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.accounts import services as accounts
+from app.extensions import db, limiter
+from app.main import bp
+from app.urls import safe_next_url
+
+
+@bp.route("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("studies.index"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/language/<code>")
+def set_language(code: str):
+    """Switch the interface language; saved on the account when signed in."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+        if current_user.is_authenticated:
+            accounts.set_locale(current_user, code)
+    return redirect(safe_next_url(request.args.get("next")))
+
+
+@bp.route("/healthz")
+@limiter.exempt
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,41 @@
+"""SQLAlchemy models of the web layer, one module per part of the domain."""
+
+from app.models.accounts import User
+from app.models.audit import AuditEvent
+from app.models.interviews import (
+    CODE_COLOURS,
+    Code,
+    ConsentStatus,
+    Highlight,
+    ImportStatus,
+    Interview,
+    InterviewKind,
+    Turn,
+)
+from app.models.questionnaires import Questionnaire, QuestionnaireStatus, QuestionnaireVersion
+from app.models.responses import Invitation, Response, ResponseStatus
+from app.models.studies import METHODS, Membership, Role, Study, StudyStatus
+
+__all__ = [
+    "CODE_COLOURS",
+    "METHODS",
+    "AuditEvent",
+    "Code",
+    "ConsentStatus",
+    "Highlight",
+    "ImportStatus",
+    "Interview",
+    "InterviewKind",
+    "Invitation",
+    "Membership",
+    "Questionnaire",
+    "QuestionnaireStatus",
+    "QuestionnaireVersion",
+    "Response",
+    "ResponseStatus",
+    "Role",
+    "Study",
+    "StudyStatus",
+    "Turn",
+    "User",
+]

@@ -1,0 +1,85 @@
+"""Questionnaires: an editable draft and the immutable versions published from it."""
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import JSONDocument, UTCDateTime, enum_column, utcnow
+
+
+class QuestionnaireStatus(enum.StrEnum):
+    DRAFT = "draft"  # never published: no public link yet
+    OPEN = "open"  # the public link accepts responses
+    CLOSED = "closed"  # published before, not accepting responses now
+
+
+class Questionnaire(db.Model):
+    __tablename__ = "questionnaires"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    # The public link is /s/<slug>: random, so links cannot be guessed or enumerated.
+    slug: Mapped[str] = mapped_column(String(32), unique=True)
+    status: Mapped[QuestionnaireStatus] = mapped_column(
+        enum_column(QuestionnaireStatus, "questionnaire_status"), default=QuestionnaireStatus.DRAFT
+    )
+    # The working copy the builder edits and autosaves; it may be invalid while being edited.
+    draft: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    # Incremented on every save, so two tabs cannot silently overwrite each other.
+    draft_revision: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    study = relationship("Study")
+    versions = relationship(
+        "QuestionnaireVersion",
+        back_populates="questionnaire",
+        order_by="QuestionnaireVersion.number",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def latest_version(self) -> "QuestionnaireVersion | None":
+        return self.versions[-1] if self.versions else None
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        latest = self.latest_version
+        return latest is None or latest.definition != self.draft
+
+    def __repr__(self) -> str:
+        return f"<Questionnaire {self.id} {self.slug}>"
+
+
+class QuestionnaireVersion(db.Model):
+    """A published definition. Never changed after insert: responses pin it."""
+
+    __tablename__ = "questionnaire_versions"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "number", name="questionnaire_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int]  # 1, 2, … within the questionnaire
+    definition: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    questionnaire = relationship("Questionnaire", back_populates="versions")
+    published_by = relationship("User")
+
+
+class ImmutableVersionError(RuntimeError):
+    pass
+
+
+@event.listens_for(QuestionnaireVersion, "before_update")
+def _refuse_version_updates(mapper, connection, target) -> None:
+    raise ImmutableVersionError("a published questionnaire version cannot be changed")

@@ -1,0 +1,82 @@
+"""Responses to a published questionnaire version, and single-use invitations.
+
+Only `app/responses/store.py` reads or writes `Response.answers` (encryption and retention
+will be added there).
+"""
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import JSONDocument, UTCDateTime, enum_column, utcnow
+
+
+class ResponseStatus(enum.StrEnum):
+    PARTIAL = "partial"  # saved while the respondent moves between pages
+    COMPLETE = "complete"  # submitted once, with an idempotency key
+
+
+class Response(db.Model):
+    __tablename__ = "responses"
+    __table_args__ = (Index("ix_responses_questionnaire_status", "questionnaire_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE")
+    )
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_versions.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[ResponseStatus] = mapped_column(
+        enum_column(ResponseStatus, "response_status"), default=ResponseStatus.PARTIAL
+    )
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    # The page the respondent was on when the partial was last saved (resume goes back there).
+    page_id: Mapped[str] = mapped_column(String(100), default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # NULL while partial: set by the one submit that completed the response.
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # NULL while partial; UNIQUE is what makes a repeated submit store nothing new.
+    idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # sha256 of the secret in the respondent's resume cookie / link.
+    resume_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # NULL when the questionnaire is answered through its open link.
+    invitation_token_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    # NULL while partial: sha256 of the receipt code shown on the end page.
+    receipt_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # NULL when the questionnaire asks for no consent notice.
+    consent_notice_version: Mapped[str | None] = mapped_column(String(50))
+    # NULL when the questionnaire asks for no consent notice.
+    consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    questionnaire = relationship("Questionnaire")
+    version = relationship("QuestionnaireVersion")
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.submitted_at is None:
+            return None
+        return max((self.submitted_at - self.started_at).total_seconds(), 0.0)
+
+    def __repr__(self) -> str:
+        return f"<Response {self.id} {self.status.value}>"
+
+
+class Invitation(db.Model):
+    """A single-use link: only the sha256 of its token is stored."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # NULL until a response is submitted with it; set once, in the submit's transaction.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

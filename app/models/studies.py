@@ -1,0 +1,108 @@
+"""Studies (研究项目) and who may do what in them."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import JSONDocument, UTCDateTime, enum_column, utcnow
+
+# Research methods a study can plan; keys are stored, labels live in the templates.
+METHODS = ("questionnaire", "interview", "focus_group", "observation", "user_test")
+
+
+class Role(enum.StrEnum):
+    """A member's role in one study. Capabilities are asked of the role, never by name."""
+
+    OWNER = "owner"
+    RESEARCHER = "researcher"
+    VIEWER = "viewer"
+
+    def can_view(self) -> bool:
+        return True
+
+    def can_edit_study(self) -> bool:
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+    def can_manage_members(self) -> bool:
+        return self is Role.OWNER
+
+    def can_archive_study(self) -> bool:
+        return self is Role.OWNER
+
+    def can_read_audit_log(self) -> bool:
+        return self is Role.OWNER
+
+    def can_edit_questionnaire(self) -> bool:
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+    def can_publish_questionnaire(self) -> bool:
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+    def can_delete_responses(self) -> bool:
+        return self is Role.OWNER
+
+    def can_import_interviews(self) -> bool:
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+    def can_code_interviews(self) -> bool:
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+    def can_edit_codebook(self) -> bool:
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+    def can_export_interviews(self) -> bool:
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+
+class StudyStatus(enum.StrEnum):
+    ACTIVE = "active"
+    ARCHIVED = "archived"
+
+
+class Study(db.Model):
+    __tablename__ = "studies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    goal: Mapped[str] = mapped_column(Text, default="")
+    audience: Mapped[str] = mapped_column(Text, default="")
+    sample_plan: Mapped[str] = mapped_column(Text, default="")
+    methods: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    # Planned field period; either end may still be open.
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    status: Mapped[StudyStatus] = mapped_column(
+        enum_column(StudyStatus, "study_status"), default=StudyStatus.ACTIVE
+    )
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    memberships = relationship(
+        "Membership", back_populates="study", cascade="all, delete-orphan", lazy="selectin"
+    )
+    created_by = relationship("User")
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status is StudyStatus.ARCHIVED
+
+    def __repr__(self) -> str:
+        return f"<Study {self.id} {self.title!r}>"
+
+
+class Membership(db.Model):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("study_id", "user_id", name="study_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "membership_role"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    study = relationship("Study", back_populates="memberships")
+    user = relationship("User", back_populates="memberships", lazy="joined")

@@ -1,0 +1,141 @@
+"""Who may do what: every authorisation rule of the web layer lives here.
+
+Objects under a study are loaded through `load_study_access`, which joins the caller's
+membership: a non-member gets 404 (the study's existence is not revealed), a member without
+the capability gets 403. Views declare what they need with `@study_required("edit_study")`.
+"""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.models import (
+    Code,
+    Highlight,
+    Interview,
+    Membership,
+    Questionnaire,
+    Role,
+    Study,
+    Turn,
+    User,
+)
+
+# Capabilities that still apply to an archived study; everything else waits for a restore.
+READ_ONLY_CAPABILITIES = frozenset({"view", "read_audit_log", "archive_study"})
+
+
+@dataclass(frozen=True)
+class StudyAccess:
+    """A study as seen by one member: what they may do is asked here, not in templates."""
+
+    study: Study
+    role: Role
+
+    def can(self, capability: str) -> bool:
+        if self.study.is_archived and capability not in READ_ONLY_CAPABILITIES:
+            return False
+        return getattr(self.role, f"can_{capability}")()
+
+
+def load_study_access(study_id: int, user: User) -> StudyAccess:
+    """The study with the user's role in it, or 404 for anyone who is not a member."""
+    row = db.session.execute(
+        db.select(Study, Membership.role)
+        .join(Membership, Membership.study_id == Study.id)
+        .where(Study.id == study_id, Membership.user_id == user.id)
+    ).first()
+    if row is None:
+        abort(404)
+    return StudyAccess(study=row[0], role=row[1])
+
+
+def questionnaire_in(access: StudyAccess, questionnaire_id: int) -> Questionnaire:
+    """A questionnaire of the study the caller may see; 404 for one of another study."""
+    questionnaire = db.session.scalar(
+        db.select(Questionnaire).where(
+            Questionnaire.id == questionnaire_id, Questionnaire.study_id == access.study.id
+        )
+    )
+    if questionnaire is None:
+        abort(404)
+    return questionnaire
+
+
+def interview_in(access: StudyAccess, interview_id: int) -> Interview:
+    """An interview of the study the caller may see; 404 for one of another study."""
+    interview = db.session.scalar(
+        db.select(Interview).where(
+            Interview.id == interview_id, Interview.study_id == access.study.id
+        )
+    )
+    if interview is None:
+        abort(404)
+    return interview
+
+
+def code_in(access: StudyAccess, code_id: int) -> Code:
+    """A code of the study's codebook; 404 for one of another study."""
+    code = db.session.scalar(
+        db.select(Code).where(Code.id == code_id, Code.study_id == access.study.id)
+    )
+    if code is None:
+        abort(404)
+    return code
+
+
+def turn_in(access: StudyAccess, interview: Interview, turn_id: int) -> Turn:
+    """A turn of an interview already loaded through `interview_in`; 404 otherwise."""
+    if interview.study_id != access.study.id:
+        abort(404)
+    turn = db.session.scalar(
+        db.select(Turn).where(Turn.id == turn_id, Turn.interview_id == interview.id)
+    )
+    if turn is None:
+        abort(404)
+    return turn
+
+
+def highlight_in(access: StudyAccess, highlight_id: int) -> Highlight:
+    """A highlight on a transcript of the study; 404 for one of another study."""
+    highlight = db.session.scalar(
+        db.select(Highlight)
+        .join(Turn, Turn.id == Highlight.turn_id)
+        .join(Interview, Interview.id == Turn.interview_id)
+        .where(Highlight.id == highlight_id, Interview.study_id == access.study.id)
+    )
+    if highlight is None:
+        abort(404)
+    return highlight
+
+
+def study_required(capability: str = "view"):
+    """Decorate a view taking `study_id`: it receives `access` (a StudyAccess) instead."""
+    getattr(Role.VIEWER, f"can_{capability}")  # fail at import time on a misspelt capability
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(study_id: int, **kwargs):
+            access = load_study_access(study_id, current_user)
+            if not access.can(capability):
+                abort(403)
+            return view(access=access, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def admin_required(view):
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped

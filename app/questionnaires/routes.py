@@ -1,0 +1,301 @@
+from flask import (
+    Response,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+import surveys
+from app.permissions import StudyAccess, questionnaire_in, study_required
+from app.questionnaires import bp, services, sharing
+from app.questionnaires.forms import ImportForm, NewQuestionnaireForm
+from app.studies.forms import ConfirmForm
+from surveys.templates import list_templates
+
+IMPORT_ERRORS = {
+    "unsupported_extension": _l("Choose a .json or .xlsx file."),
+    "empty_file": _l("The file is empty."),
+    "too_large": _l("The file is larger than 5 MB."),
+    "invalid_json": _l("The file is not valid JSON in UTF-8."),
+    "invalid_xlsform": _l("The spreadsheet is not an XLSForm questionnaire."),
+    "invalid_definition": _l("The questionnaire has errors; nothing was imported."),
+}
+
+
+def _locale() -> str:
+    return str(get_locale() or "zh_CN")
+
+
+def _problems_json(problems) -> list[dict]:
+    return [p.to_dict(_locale()) for p in problems]
+
+
+@bp.route("/")
+@study_required("view")
+def index(access: StudyAccess):
+    return render_template(
+        "questionnaires/index.html",
+        access=access,
+        study=access.study,
+        questionnaires=services.questionnaires_of(access.study),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@study_required("edit_questionnaire")
+def create(access: StudyAccess):
+    templates = list_templates()
+    form = NewQuestionnaireForm(templates)
+    if form.validate_on_submit():
+        if form.template.data:
+            questionnaire = services.create_from_template(
+                access.study, current_user, form.template.data
+            )
+            if form.title.data:
+                services.rename(questionnaire, form.title.data)
+        else:
+            questionnaire = services.create_questionnaire(
+                access.study, current_user, title=form.title.data
+            )
+        return redirect(_builder_url(questionnaire))
+    return render_template(
+        "questionnaires/new.html",
+        access=access,
+        study=access.study,
+        form=form,
+        import_form=ImportForm(),
+        templates=templates,
+    )
+
+
+@bp.route("/import", methods=["POST"])
+@study_required("edit_questionnaire")
+def import_file(access: StudyAccess):
+    form = ImportForm()
+    problems: list = []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            questionnaire, warnings = services.import_questionnaire(
+                access.study, current_user, upload.filename, upload.read()
+            )
+        except services.ImportRefused as refusal:
+            form.file.errors.append(IMPORT_ERRORS[refusal.code])
+            problems = refusal.problems
+        else:
+            flash(_("Questionnaire imported."), "success")
+            for warning in warnings[:20]:
+                flash(f"{warning.where()}: {warning.message(_locale())}", "warning")
+            return redirect(_builder_url(questionnaire))
+    templates = list_templates()
+    return render_template(
+        "questionnaires/new.html",
+        access=access,
+        study=access.study,
+        form=NewQuestionnaireForm(templates, formdata=None),
+        import_form=form,
+        import_problems=problems,
+        templates=templates,
+    ), 422
+
+
+@bp.route("/<int:questionnaire_id>/")
+@study_required("view")
+def show(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    return render_template(
+        "questionnaires/show.html",
+        access=access,
+        study=access.study,
+        questionnaire=questionnaire,
+        public_url=sharing.public_url(questionnaire),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/<int:questionnaire_id>/edit")
+@study_required("edit_questionnaire")
+def builder(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    return render_template(
+        "questionnaires/builder.html",
+        access=access,
+        study=access.study,
+        questionnaire=questionnaire,
+        question_types=[
+            {"name": t.name, "label": t.label_en if _locale().startswith("en") else t.label_zh}
+            for t in surveys.QUESTION_TYPES.values()
+        ],
+    )
+
+
+@bp.route("/<int:questionnaire_id>/draft", methods=["GET"])
+@study_required("view")
+def draft(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    return jsonify(
+        definition=questionnaire.draft,
+        revision=questionnaire.draft_revision,
+        problems=_problems_json(surveys.validate_definition(questionnaire.draft)),
+        status=questionnaire.status.value,
+        has_unpublished_changes=questionnaire.has_unpublished_changes,
+    )
+
+
+@bp.route("/<int:questionnaire_id>/draft", methods=["PUT"])
+@study_required("edit_questionnaire")
+def save_draft(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("revision"), int):
+        return jsonify(error=_("The request must be JSON with a definition and a revision.")), 400
+    try:
+        result = services.save_draft(
+            questionnaire, body.get("definition"), expected_revision=body["revision"]
+        )
+    except services.DraftConflict as conflict:
+        return jsonify(
+            error=_("This questionnaire was changed in another window. Reload to see it."),
+            revision=conflict.current_revision,
+        ), 409
+    return jsonify(
+        revision=result.revision,
+        problems=_problems_json(result.problems),
+        has_unpublished_changes=questionnaire.has_unpublished_changes,
+    )
+
+
+@bp.route("/<int:questionnaire_id>/preview")
+@study_required("view")
+def preview(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    version = request.args.get("version", type=int)
+    if version is not None:
+        found = services.version_number(questionnaire, version) or abort(404)
+        definition = found.definition
+    else:
+        definition = questionnaire.draft
+    try:
+        typed = surveys.load_definition(definition)
+    except surveys.DefinitionError as error:
+        return render_template(
+            "questionnaires/preview.html",
+            questionnaire=questionnaire,
+            typed=None,
+            definition=definition,
+            problems=[p.to_dict(_locale()) for p in error.problems if p.is_error],
+        )
+    return render_template(
+        "questionnaires/preview.html",
+        questionnaire=questionnaire,
+        typed=typed,
+        definition=definition,
+        problems=[],
+    )
+
+
+@bp.route("/<int:questionnaire_id>/publish", methods=["POST"])
+@study_required("publish_questionnaire")
+def publish(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        version = services.publish(questionnaire, current_user)
+    except services.PublishRefused as refusal:
+        flash(_("The questionnaire has errors. Fix them before publishing."), "danger")
+        for problem in refusal.problems[:10]:
+            flash(f"{problem.where()}: {problem.message(_locale())}", "danger")
+        return redirect(_builder_url(questionnaire))
+    flash(_("Published as version %(number)d. The public link is open.", number=version.number),
+          "success")  # fmt: skip
+    return redirect(url_for(".show", study_id=access.study.id, questionnaire_id=questionnaire.id))
+
+
+@bp.route("/<int:questionnaire_id>/status", methods=["POST"])
+@study_required("publish_questionnaire")
+def change_status(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    if ConfirmForm().validate_on_submit():
+        if request.form.get("status") == "closed":
+            services.close(questionnaire)
+            flash(_("The questionnaire is closed: the public link no longer accepts answers."),
+                  "success")  # fmt: skip
+        elif request.form.get("status") == "open":
+            try:
+                services.reopen(questionnaire)
+            except services.PublishRefused:
+                flash(_("Publish the questionnaire first."), "danger")
+            else:
+                flash(_("The questionnaire is open again."), "success")
+    return redirect(url_for(".show", study_id=access.study.id, questionnaire_id=questionnaire.id))
+
+
+@bp.route("/<int:questionnaire_id>/versions/<int:number>")
+@study_required("view")
+def version(access: StudyAccess, questionnaire_id: int, number: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    current = services.version_number(questionnaire, number) or abort(404)
+    previous = services.version_number(questionnaire, number - 1)
+    diff = surveys.diff_definitions(previous.definition, current.definition) if previous else None
+    return render_template(
+        "questionnaires/version.html",
+        access=access,
+        study=access.study,
+        questionnaire=questionnaire,
+        version=current,
+        previous=previous,
+        diff_lines=diff.lines(_locale()) if diff else [],
+    )
+
+
+@bp.route("/<int:questionnaire_id>/export.<any(json, xlsx):fmt>")
+@study_required("view")
+def export(access: StudyAccess, questionnaire_id: int, fmt: str):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    number = request.args.get("version", type=int)
+    if number is not None:
+        definition = (services.version_number(questionnaire, number) or abort(404)).definition
+    else:
+        definition = questionnaire.draft
+    filename = f"questionnaire-{questionnaire.id}" + (f"-v{number}" if number else "-draft")
+    if fmt == "json":
+        body = services.definition_json(definition)
+        mimetype = "application/json"
+    else:
+        body = services.export_xlsx(definition)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"'},
+    )
+
+
+@bp.route("/<int:questionnaire_id>/qr.<any(png, svg):fmt>")
+@study_required("view")
+def qr_code(access: StudyAccess, questionnaire_id: int, fmt: str):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    body, mimetype = sharing.qr_code(sharing.public_url(questionnaire), fmt)
+    disposition = "attachment" if request.args.get("download") else "inline"
+    return Response(
+        body,
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'{disposition}; filename="qr-{questionnaire.slug}.{fmt}"'},
+    )
+
+
+def _builder_url(questionnaire) -> str:
+    return url_for(
+        "questionnaires.builder",
+        study_id=questionnaire.study_id,
+        questionnaire_id=questionnaire.id,
+    )

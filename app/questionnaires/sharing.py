@@ -1,0 +1,23 @@
+"""The public link of a questionnaire and its QR code (segno: pure Python, PNG and SVG)."""
+
+import io
+
+import segno
+from flask import url_for
+
+from app.models import Questionnaire
+
+
+def public_url(questionnaire: Questionnaire) -> str:
+    return url_for("respond.form", slug=questionnaire.slug, _external=True)
+
+
+def qr_code(url: str, fmt: str) -> tuple[bytes, str]:
+    """The QR code of *url* as PNG or SVG bytes, with its MIME type."""
+    code = segno.make(url, error="m")
+    buffer = io.BytesIO()
+    if fmt == "svg":
+        code.save(buffer, kind="svg", scale=8, border=2, xmldecl=True)
+        return buffer.getvalue(), "image/svg+xml"
+    code.save(buffer, kind="png", scale=10, border=2)
+    return buffer.getvalue(), "image/png"

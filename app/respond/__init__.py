@@ -1,0 +1,7 @@
+"""The public side: respondents open /s/<slug> without an account."""
+
+from flask import Blueprint
+
+bp = Blueprint("respond", __name__)
+
+from app.respond import routes  # noqa: E402, F401 - registers the views on bp

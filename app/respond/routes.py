@@ -1,0 +1,261 @@
+"""Public respondent views: thin, all rules in app.respond.services."""
+
+import uuid
+
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+
+import surveys
+from app.extensions import csrf, limiter
+from app.models.types import utcnow
+from app.respond import bp, services
+from app.respond.settings import _moment
+from app.responses import store
+from surveys.errors import message as surveys_message
+
+RESUME_DAYS = 30
+
+
+def _resume_cookie(slug: str) -> str:
+    return f"wf_r_{slug}"
+
+
+def _done_cookie(slug: str) -> str:
+    return f"wf_done_{slug}"
+
+
+def _respondent(slug: str) -> services.Respondent:
+    consent = (session.get("consent") or {}).get(slug)
+    given = None
+    if isinstance(consent, dict) and _moment(consent.get("at")):
+        given = store.Consent(str(consent.get("v")), _moment(consent["at"]))
+    return services.Respondent(
+        resume_token=request.args.get("r") or request.cookies.get(_resume_cookie(slug)),
+        consent=given,
+        invitation_token=(session.get("invitation") or {}).get(slug),
+        locale=str(get_locale() or "zh_CN"),
+    )
+
+
+def _remember(response, slug: str, resume_token: str | None):
+    if resume_token:
+        response.set_cookie(
+            _resume_cookie(slug),
+            resume_token,
+            max_age=RESUME_DAYS * 86400,
+            path=f"/s/{slug}",
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+def _finished(response, slug: str):
+    response.delete_cookie(_resume_cookie(slug), path=f"/s/{slug}")
+    response.set_cookie(
+        _done_cookie(slug),
+        "1",
+        max_age=365 * 86400,
+        path=f"/s/{slug}",
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+def _json(outcome: services.Outcome, slug: str):
+    response = make_response(jsonify(outcome.body), outcome.status)
+    if outcome.status in (200, 201) and outcome.body.get("status") == "complete":
+        return _finished(response, slug)
+    return _remember(response, slug, outcome.resume_token)
+
+
+def _questionnaire(slug: str):
+    return services.find_questionnaire(slug) or abort(404)
+
+
+def _message_page(survey, code: str, status: int, when=None):
+    return render_template(
+        "respond/closed.html",
+        questionnaire=survey.questionnaire,
+        survey=survey,
+        code=code,
+        when=when,
+    ), status
+
+
+@bp.route("/s/<slug>")
+def form(slug: str):
+    questionnaire = _questionnaire(slug)
+    respondent = _respondent(slug)
+    partial = store.load_partial(questionnaire, respondent.resume_token)
+    survey = services.load_survey(questionnaire, partial.version_id if partial else None)
+    if partial is not None and partial.status.value == "complete":
+        return _message_page(survey, "already_submitted", 200)
+    try:
+        services.check_open(survey)
+        services.check_quota_left(survey)
+    except services.NotAnswerable as closed:
+        status = {"closed": 410, "quota_full": 409}.get(closed.code, 403)
+        return _message_page(survey, closed.code, status, closed.when)
+    settings = survey.settings
+    if settings.one_per_browser and request.cookies.get(_done_cookie(slug)):
+        return _message_page(survey, "already_submitted", 200)
+    if request.args.get("t"):
+        session.setdefault("invitation", {})[slug] = request.args["t"]
+        session.modified = True
+        respondent = _respondent(slug)
+    if settings.invitation_only:
+        hashed = (
+            store.token_hash(respondent.invitation_token)
+            if respondent.invitation_token
+            else partial and partial.invitation_token_hash
+        )
+        state = store.invitation_hash_state(questionnaire, hashed) if hashed else "unknown"
+        if state != "valid":
+            code = "invitation_used" if state == "used" else "invitation_required"
+            return _message_page(survey, code, 403)
+    given = respondent.consent
+    if settings.consent.required and (
+        given is None or given.notice_version != settings.consent.notice_version
+    ):
+        return render_template("respond/consent.html", survey=survey, notice=settings.consent)
+    response = make_response(_render_form(survey, respondent, partial))
+    return _remember(response, slug, request.args.get("r"))
+
+
+def _render_form(survey, respondent, partial, answers=None, errors=None, key=None):
+    slug = survey.questionnaire.slug
+    resume_token = partial and respondent.resume_token
+    config = {
+        "slug": slug,
+        "version": survey.version.number,
+        "definition": survey.definition,
+        "answers": answers if answers is not None else (partial.answers if partial else {}),
+        "page": partial.page_id if partial else "",
+        "resumeUrl": url_for("respond.form", slug=slug, r=resume_token, _external=True)
+        if resume_token
+        else "",
+        "resumeBase": url_for("respond.form", slug=slug, _external=True),
+        "submitUrl": url_for("respond.submit", slug=slug),
+        "progressUrl": url_for("respond.progress", slug=slug),
+        "invitation": respondent.invitation_token or "",
+        "consent": {
+            "notice_version": respondent.consent.notice_version,
+            "given_at": respondent.consent.given_at.isoformat(),
+        }
+        if respondent.consent
+        else None,
+        "end": {
+            "thank_you": survey.settings.thank_you,
+            "redirect_url": survey.settings.redirect_url,
+        },
+    }
+    return render_template(
+        "respond/form.html",
+        survey=survey,
+        questionnaire=survey.questionnaire,
+        version=survey.version,
+        typed=survey.typed,
+        config=config,
+        answers=config["answers"],
+        errors=errors or {},
+        key=key or uuid.uuid4().hex,
+        required_message=surveys_message(surveys.Code.ANSWER_REQUIRED, respondent.locale),
+    )
+
+
+@bp.route("/s/<slug>/consent", methods=["POST"])
+def consent(slug: str):
+    questionnaire = _questionnaire(slug)
+    survey = services.load_survey(questionnaire)
+    if request.form.get("decision") != "agree":
+        session.get("consent", {}).pop(slug, None)
+        session.modified = True
+        return render_template("respond/declined.html", survey=survey)
+    session.setdefault("consent", {})[slug] = {
+        "v": survey.settings.consent.notice_version,
+        "at": utcnow().isoformat(),
+    }
+    session.modified = True
+    return redirect(url_for("respond.form", slug=slug))
+
+
+def _rate_limit() -> str:
+    return current_app.config.get("RESPOND_RATE_LIMIT", "120 per minute;2000 per hour")
+
+
+@bp.route("/s/<slug>/progress", methods=["POST", "PUT"])
+@csrf.exempt  # JSON only: a cross-site form cannot send it without a CORS preflight
+@limiter.limit(_rate_limit)
+def progress(slug: str):
+    if not request.is_json:
+        abort(415)
+    questionnaire = _questionnaire(slug)
+    outcome = services.save_progress(
+        questionnaire, request.get_json(silent=True), _respondent(slug)
+    )
+    if outcome.resume_token:
+        outcome.body["resume_url"] = url_for(
+            "respond.form", slug=slug, r=outcome.resume_token, _external=True
+        )
+    return _json(outcome, slug)
+
+
+@bp.route("/s/<slug>/submit", methods=["POST"])
+@csrf.exempt  # JSON with an Idempotency-Key header: cross-site forms cannot send it
+@limiter.limit(_rate_limit)
+def submit(slug: str):
+    if not request.is_json:
+        abort(415)
+    questionnaire = _questionnaire(slug)
+    outcome = services.submit(
+        questionnaire,
+        request.get_json(silent=True),
+        request.headers.get("Idempotency-Key"),
+        _respondent(slug),
+        current_app.config["SECRET_KEY"],
+    )
+    return _json(outcome, slug)
+
+
+@bp.route("/s/<slug>", methods=["POST"])
+@limiter.limit(_rate_limit)
+def submit_form(slug: str):
+    """The same submit for a browser without JavaScript: a whole-form post."""
+    questionnaire = _questionnaire(slug)
+    respondent = _respondent(slug)
+    partial = store.load_partial(questionnaire, respondent.resume_token)
+    survey = services.load_survey(questionnaire, partial.version_id if partial else None)
+    body = {
+        "answers": services.answers_from_form(survey, request.form),
+        "hp": request.form.get("wf_website", ""),
+        "version": survey.version.number,
+    }
+    key = request.form.get("_key", "")
+    outcome = services.submit(
+        questionnaire, body, key, respondent, current_app.config["SECRET_KEY"]
+    )
+    if outcome.status == 422:
+        page = _render_form(
+            survey, respondent, partial, body["answers"], outcome.body["errors"], key
+        )
+        return page, 422
+    if outcome.status not in (200, 201):
+        return _message_page(survey, outcome.body.get("error", "closed"), outcome.status)
+    response = make_response(
+        render_template("respond/done.html", survey=survey, outcome=outcome.body)
+    )
+    return _finished(response, slug)

@@ -1,0 +1,411 @@
+"""The rules of answering a questionnaire: is it open, who may answer, consent, quotas.
+
+Views parse the request and call these; answers are stored through app.responses.store only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+import surveys
+from app.extensions import db
+from app.models import Questionnaire, QuestionnaireStatus, QuestionnaireVersion
+from app.models.types import utcnow
+from app.respond.settings import RespondSettings, definition_without_settings, read_settings
+from app.responses import store
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A questionnaire with the version being answered, its typed definition and settings."""
+
+    questionnaire: Questionnaire
+    version: QuestionnaireVersion
+    typed: surveys.Questionnaire
+    definition: dict[str, Any]  # without "settings": what the page's evaluator needs
+    settings: RespondSettings
+
+
+class NotAnswerable(Exception):
+    """The questionnaire does not take answers now: code closed, not_open_yet, quota_full…"""
+
+    def __init__(self, code: str, when: datetime | None = None):
+        super().__init__(code)
+        self.code = code
+        self.when = when
+
+
+def find_questionnaire(slug: str) -> Questionnaire | None:
+    questionnaire = db.session.scalar(db.select(Questionnaire).where(Questionnaire.slug == slug))
+    if questionnaire is None or questionnaire.latest_version is None:
+        return None
+    return questionnaire
+
+
+def load_survey(questionnaire: Questionnaire, version_id: int | None = None) -> Survey:
+    """The survey at *version_id* (a respondent's partial pins it) or the latest version."""
+    version = questionnaire.latest_version
+    if version_id is not None and version_id != version.id:
+        pinned = db.session.get(QuestionnaireVersion, version_id)
+        if pinned is not None and pinned.questionnaire_id == questionnaire.id:
+            version = pinned
+    typed, definition, settings = _parsed(version)
+    return Survey(
+        questionnaire=questionnaire,
+        version=version,
+        typed=typed,
+        definition=definition,
+        settings=settings,
+    )
+
+
+_PARSED: dict[str, tuple] = {}
+_PARSED_LOCK = threading.Lock()
+
+
+def _parsed(version: QuestionnaireVersion) -> tuple:
+    """Typed definition and settings of a version, parsed once per process.
+
+    Keyed by the definition's content (so a restored or different database cannot be served a
+    stale entry): parsing checks the JSON Schema, which would otherwise be most of a submit.
+    """
+    raw = json.dumps(version.definition, sort_keys=True, ensure_ascii=False)
+    key = hashlib.sha256(raw.encode()).hexdigest()
+    cached = _PARSED.get(key)
+    if cached is None:
+        definition = definition_without_settings(version.definition)
+        typed = surveys.load_definition(definition)
+        cached = (typed, definition, read_settings(version.definition))
+        with _PARSED_LOCK:
+            if len(_PARSED) >= 512:
+                _PARSED.clear()
+            _PARSED[key] = cached
+    return cached
+
+
+def check_open(survey: Survey) -> None:
+    """Raise NotAnswerable when the questionnaire takes no answers at this moment."""
+    now = utcnow()
+    settings = survey.settings
+    if survey.questionnaire.status is not QuestionnaireStatus.OPEN:
+        raise NotAnswerable("closed")
+    if settings.opens_at is not None and now < settings.opens_at:
+        raise NotAnswerable("not_open_yet", settings.opens_at)
+    if settings.closes_at is not None and now >= settings.closes_at:
+        raise NotAnswerable("closed")
+
+
+def check_quota_left(survey: Survey) -> None:
+    quota = survey.settings.quota
+    if quota.total is not None and store.quota_full(survey.questionnaire.id, quota, None):
+        raise NotAnswerable("quota_full")
+
+
+def validate(survey: Survey, answers: Any, locale: str, *, partial: bool = False):
+    return surveys.validate_answers(survey.typed, answers, locale=locale, partial=partial)
+
+
+def page_errors(survey: Survey, page_id: str, errors: Mapping[str, str]) -> dict[str, str]:
+    """The errors of the questions on one page (moving on from a page checks only that page)."""
+    for page in survey.typed.pages:
+        if page.id == page_id:
+            ids = {q.id for q in page.questions}
+            return {qid: msg for qid, msg in errors.items() if qid in ids}
+    return {}
+
+
+def answer_keys(survey: Survey) -> set[str]:
+    keys = set()
+    for page in survey.typed.pages:
+        for question in page.questions:
+            keys.add(question.id)
+            keys.add(question.id + "/other_text")
+    return keys
+
+
+def keep_typed(survey: Survey, answers: Any) -> dict[str, Any]:
+    """What a partial keeps: every answer to a known question, even one not valid yet."""
+    if not isinstance(answers, Mapping):
+        return {}
+    keys = answer_keys(survey)
+    kept = {}
+    for key, value in answers.items():
+        if key in keys and _small(value):
+            kept[key] = value
+    return kept
+
+
+def _small(value: Any, depth: int = 0) -> bool:
+    if depth > 3:
+        return False
+    if value is None or isinstance(value, bool | int | float):
+        return True
+    if isinstance(value, str):
+        return len(value) <= 20000
+    if isinstance(value, list):
+        return len(value) <= 200 and all(_small(v, depth + 1) for v in value)
+    if isinstance(value, Mapping):
+        return len(value) <= 200 and all(
+            isinstance(k, str) and _small(v, depth + 1) for k, v in value.items()
+        )
+    return False
+
+
+def answers_from_form(survey: Survey, form: MultiDict) -> dict[str, Any]:
+    """Answers from a plain HTML form post (the page without JavaScript), by question type."""
+    answers: dict[str, Any] = {}
+    for page in survey.typed.pages:
+        for q in page.questions:
+            value = _form_value(q, form)
+            if value not in (None, "", [], {}):
+                answers[q.id] = value
+            other = form.get(q.id + "/other_text", "").strip()
+            if other:
+                answers[q.id + "/other_text"] = other
+    return answers
+
+
+def _number(text: str) -> int | float | str:
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return int(number) if number.is_integer() else number
+
+
+def _form_value(q, form: MultiDict) -> Any:
+    if q.type == "multiple_choice":
+        return form.getlist(q.id)
+    if q.type == "matrix":
+        if q.multiple:
+            return {
+                r.value: form.getlist(f"{q.id}/{r.value}")
+                for r in q.rows
+                if form.getlist(f"{q.id}/{r.value}")
+            }
+        return {r.value: form[f"{q.id}/{r.value}"] for r in q.rows if form.get(f"{q.id}/{r.value}")}
+    if q.type == "ranking":
+        ranks = {o.value: form.get(f"{q.id}/{o.value}", "") for o in q.options}
+        ranked = sorted((int(r), v) for v, r in ranks.items() if r.isdigit())
+        return [v for _, v in ranked]
+    if q.type == "kano":
+        parts = {p: form.get(f"{q.id}/{p}", "") for p in ("functional", "dysfunctional")}
+        return {p: v for p, v in parts.items() if v}
+    if q.type == "consent":
+        return True if form.get(q.id) else None
+    text = form.get(q.id, "").strip()
+    if text and q.type in ("rating", "nps", "number", "slider"):
+        return _number(text)
+    return text
+
+
+# ---- what the views call -----------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """An HTTP status and JSON body for the page's script (or an API client)."""
+
+    status: int
+    body: dict[str, Any]
+    resume_token: str | None = None
+
+
+@dataclass(frozen=True)
+class Respondent:
+    """What the browser brings besides the body: its resume token, consent and invitation."""
+
+    resume_token: str | None = None
+    consent: store.Consent | None = None
+    invitation_token: str | None = None
+    locale: str = "zh_CN"
+
+
+def refusal(code: str, survey: Survey | None = None) -> Outcome:
+    from flask_babel import gettext as _
+
+    messages = {
+        "closed": (410, _("This questionnaire is not accepting answers at the moment.")),
+        "not_open_yet": (403, _("This questionnaire is not open yet.")),
+        "quota_full": (
+            409,
+            (survey and survey.settings.quota.message)
+            or _("We already have enough answers. Thank you for your interest!"),
+        ),
+        "invitation_required": (
+            403,
+            _("This questionnaire can only be answered through a personal invitation link."),
+        ),
+        "invitation_used": (409, _("This invitation link has already been used.")),
+        "already_submitted": (409, _("You have already submitted this questionnaire.")),
+        "consent_required": (403, _("Please read and accept the notice before answering.")),
+    }
+    status, text = messages[code]
+    return Outcome(status, {"error": code, "message": text})
+
+
+def _consent(survey: Survey, respondent: Respondent, body: Mapping[str, Any]):
+    """The consent given to the current notice (session first, then the body), or None."""
+    notice = survey.settings.consent
+    if (
+        respondent.consent is not None
+        and respondent.consent.notice_version == notice.notice_version
+    ):
+        return respondent.consent
+    given = body.get("consent")
+    if isinstance(given, Mapping) and given.get("notice_version") == notice.notice_version:
+        at = _moment(given.get("given_at")) or utcnow()
+        return store.Consent(notice.notice_version, min(at, utcnow()))
+    return None
+
+
+def _moment(value: Any) -> datetime | None:
+    from app.respond.settings import _moment as parse
+
+    return parse(value)
+
+
+def _invitation_hash(survey, respondent: Respondent, body, partial) -> str | None:
+    token = body.get("invitation") if isinstance(body.get("invitation"), str) else None
+    token = token or respondent.invitation_token
+    if token:
+        return store.token_hash(token)
+    return partial.invitation_token_hash if partial is not None else None
+
+
+def _gate(survey: Survey, respondent: Respondent, body, partial):
+    """Common checks of saving and submitting: (refusal or None, consent, invitation hash)."""
+    try:
+        check_open(survey)
+    except NotAnswerable as closed:
+        return refusal(closed.code, survey), None, None
+    consent = None
+    if survey.settings.consent.required:
+        consent = _consent(survey, respondent, body)
+        if consent is None:
+            return refusal("consent_required"), None, None
+    invitation = None
+    if survey.settings.invitation_only:
+        invitation = _invitation_hash(survey, respondent, body, partial)
+        state = store.invitation_hash_state(survey.questionnaire, invitation) if invitation else ""
+        if state != "valid":
+            return (
+                refusal("invitation_used" if state == "used" else "invitation_required"),
+                None,
+                None,
+            )
+    return None, consent, invitation
+
+
+def save_progress(questionnaire: Questionnaire, body: Any, respondent: Respondent) -> Outcome:
+    """Keep what the respondent typed so far as a partial response; check one page if asked."""
+    if not isinstance(body, Mapping):
+        return Outcome(400, {"error": "bad_request"})
+    partial = store.load_partial(questionnaire, respondent.resume_token)
+    if partial is not None and partial.status.value == "complete":
+        return refusal("already_submitted")
+    survey = load_survey(
+        questionnaire, partial.version_id if partial else _version_id(questionnaire, body)
+    )
+    refused, consent, invitation = _gate(survey, respondent, body, partial)
+    if refused is not None:
+        return refused
+    page_id = body.get("page") if isinstance(body.get("page"), str) else ""
+    typed = keep_typed(survey, body.get("answers"))
+    errors = {}
+    if body.get("check_page") and page_id:
+        check = validate(survey, typed, respondent.locale)
+        errors = page_errors(survey, page_id, check.errors)
+    next_page = body.get("next_page")
+    if not errors and isinstance(next_page, str) and next_page:
+        page_id = next_page  # the page passed its check: resume on the one it moves to
+    token, _ = store.save_partial(
+        survey.version,
+        respondent.resume_token,
+        typed,
+        page_id=page_id,
+        invitation_hash=invitation,
+        consent=consent,
+    )
+    return Outcome(200, {"saved": True, "errors": errors}, resume_token=token)
+
+
+def _version_id(questionnaire: Questionnaire, body: Mapping[str, Any]) -> int | None:
+    number = body.get("version")
+    for version in questionnaire.versions:
+        if version.number == number:
+            return version.id
+    return None
+
+
+def submit(
+    questionnaire: Questionnaire, body: Any, key: str | None, respondent: Respondent, secret: str
+) -> Outcome:
+    """POST /s/<slug>/submit: 201 new, 200 repeat (same id), 422 errors, 4xx refusals."""
+    from flask_babel import gettext as _
+
+    if not key or not IDEMPOTENCY_KEY.match(key):
+        text = _("An Idempotency-Key header (8–100 letters, digits, - or _) is required.")
+        return Outcome(400, {"error": "idempotency_key", "message": text})
+    if not isinstance(body, Mapping) or not isinstance(body.get("answers"), Mapping):
+        return Outcome(
+            400, {"error": "bad_request", "message": _("The body must be JSON with answers.")}
+        )
+    existing = store.find_submitted(key, secret)
+    if existing is not None:  # a retry, even after the questionnaire closed: same answer
+        return _submitted(questionnaire, existing, 200)
+    partial = store.load_partial(questionnaire, respondent.resume_token)
+    survey = load_survey(
+        questionnaire, partial.version_id if partial else _version_id(questionnaire, body)
+    )
+    if isinstance(body.get("hp"), str) and body["hp"].strip():
+        # The honeypot field, invisible to people, was filled: a bot. Look accepted, store nothing.
+        return Outcome(201, {"response_id": None, "status": "complete"})
+    refused, consent, invitation = _gate(survey, respondent, body, partial)
+    if refused is not None:
+        return refused
+    check = validate(survey, body["answers"], respondent.locale)
+    if not check.ok:
+        return Outcome(422, {"errors": check.errors})
+    try:
+        done = store.submit(
+            survey.version,
+            key,
+            check.cleaned,
+            secret=secret,
+            resume_token=respondent.resume_token if partial else None,
+            invitation_hash=invitation,
+            consent=consent,
+            started_at=_moment(body.get("started_at")),
+            quota=survey.settings.quota,
+        )
+    except store.Refused as refused_by_store:
+        return refusal(refused_by_store.code, survey)
+    return _submitted(questionnaire, done, 201 if done.created else 200, survey)
+
+
+def _submitted(questionnaire, done: store.Submitted, status: int, survey: Survey | None = None):
+    survey = survey or load_survey(questionnaire)
+    return Outcome(
+        status,
+        {
+            "response_id": done.response_id,
+            "receipt": done.receipt,
+            "status": "complete",
+            "end": {
+                "thank_you": survey.settings.thank_you,
+                "redirect_url": survey.settings.redirect_url,
+            },
+        },
+    )

@@ -1,0 +1,571 @@
+"""The one module that reads and writes answers (`Response.answers`) and invitations.
+
+Encryption at rest and retention will be added here and nowhere else. Callers hand in answers
+already checked by `surveys.validate_answers`; this module makes the writes exactly-once:
+
+- a submit is keyed by its Idempotency-Key, UNIQUE in the table: the loser of a race gets an
+  IntegrityError, rolls back and returns the winner's row;
+- an invitation is spent by a conditional UPDATE (`used_at IS NULL`) in the submit's own
+  transaction, so two submits with one token cannot both succeed;
+- quotas lock the questionnaire row (a no-op UPDATE, which also takes SQLite's write lock) before
+  counting, so concurrent submits cannot overshoot.
+
+SQLite note: pysqlite opens the transaction at the first write, so the lookups before it hold
+no snapshot that a later write would have to upgrade (no SQLITE_BUSY_SNAPSHOT).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import Invitation, Questionnaire, QuestionnaireVersion, Response, ResponseStatus
+from app.models.types import utcnow
+
+MAX_PARTIAL_KEYS = 500
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def receipt_code(secret: str, idempotency_key: str) -> str:
+    """A code the respondent can later use to find their answers; only its hash is stored.
+
+    Derived (HMAC of the idempotency key, which only that browser knows) rather than random,
+    so that a retried submit whose first reply was lost shows the same code again.
+    """
+    digest = hmac.new(
+        secret.encode(), f"receipt:{idempotency_key}".encode(), hashlib.sha256
+    ).digest()
+    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+    chars = [alphabet[b % len(alphabet)] for b in digest[:16]]
+    return "-".join("".join(chars[i : i + 4]) for i in range(0, 16, 4))
+
+
+@dataclass(frozen=True)
+class Consent:
+    notice_version: str
+    given_at: datetime
+
+
+@dataclass(frozen=True)
+class Partial:
+    """An unfinished response as the respondent's page needs it."""
+
+    id: int
+    version_id: int
+    status: ResponseStatus
+    answers: dict[str, Any]
+    page_id: str
+    started_at: datetime
+    invitation_token_hash: str | None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    response_id: int
+    created: bool
+    receipt: str | None
+
+
+class Refused(Exception):
+    """The submit was refused; `code` is one of invitation_used, quota_full."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+# ---- partial responses -------------------------------------------------------------------
+
+
+def load_partial(questionnaire: Questionnaire, resume_token: str | None) -> Partial | None:
+    if not resume_token:
+        return None
+    row = db.session.scalar(
+        db.select(Response).where(
+            Response.resume_token_hash == token_hash(resume_token),
+            Response.questionnaire_id == questionnaire.id,
+        )
+    )
+    if row is None:
+        return None
+    return Partial(
+        id=row.id,
+        version_id=row.version_id,
+        status=row.status,
+        answers=dict(row.answers or {}),
+        page_id=row.page_id,
+        started_at=row.started_at,
+        invitation_token_hash=row.invitation_token_hash,
+    )
+
+
+def save_partial(
+    version: QuestionnaireVersion,
+    resume_token: str | None,
+    answers: Mapping[str, Any],
+    *,
+    page_id: str,
+    invitation_hash: str | None,
+    consent: Consent | None,
+) -> tuple[str, Partial]:
+    """Create or update the partial response behind *resume_token*; returns the token used.
+
+    A token whose response is already complete is never written again: a new partial is
+    not started either (one person, one response), the caller sees status complete.
+    """
+    answers = dict(list(dict(answers).items())[:MAX_PARTIAL_KEYS])
+    row = None
+    if resume_token:
+        row = db.session.scalar(
+            db.select(Response).where(
+                Response.resume_token_hash == token_hash(resume_token),
+                Response.questionnaire_id == version.questionnaire_id,
+            )
+        )
+    if row is not None and row.status is ResponseStatus.COMPLETE:
+        return resume_token, load_partial(version.questionnaire, resume_token)
+    now = utcnow()
+    if row is None:
+        resume_token = new_token()
+        row = Response(
+            questionnaire_id=version.questionnaire_id,
+            version_id=version.id,
+            status=ResponseStatus.PARTIAL,
+            started_at=now,
+            resume_token_hash=token_hash(resume_token),
+            invitation_token_hash=invitation_hash,
+        )
+        db.session.add(row)
+    row.answers = answers
+    row.page_id = page_id[:100]
+    row.updated_at = now
+    if consent is not None:
+        row.consent_notice_version = consent.notice_version
+        row.consent_given_at = consent.given_at
+    db.session.commit()
+    return resume_token, load_partial(version.questionnaire, resume_token)
+
+
+# ---- submit, exactly once ----------------------------------------------------------------
+
+
+def find_submitted(idempotency_key: str, secret: str) -> Submitted | None:
+    row_id = db.session.scalar(
+        db.select(Response.id).where(Response.idempotency_key == idempotency_key)
+    )
+    if row_id is None:
+        return None
+    return Submitted(row_id, False, receipt_code(secret, idempotency_key))
+
+
+def submit(
+    version: QuestionnaireVersion,
+    idempotency_key: str,
+    answers: Mapping[str, Any],
+    *,
+    secret: str,
+    resume_token: str | None = None,
+    invitation_hash: str | None = None,
+    consent: Consent | None = None,
+    started_at: datetime | None = None,
+    quota=None,
+) -> Submitted:
+    """Store one complete response, or return the one already stored under the same key.
+
+    Callers look the key up first (`find_submitted`) for the common repeat; this handles the
+    race. *quota* is a `Quota` (app.respond.settings) or None. Raises `Refused`.
+    """
+    try:
+        return _submit_once(
+            version,
+            idempotency_key,
+            answers,
+            secret,
+            resume_token,
+            invitation_hash,
+            consent,
+            started_at,
+            quota,
+        )
+    except IntegrityError:
+        db.session.rollback()
+        existing = find_submitted(idempotency_key, secret)
+        if existing is None:
+            raise
+        return existing
+    except Refused:
+        db.session.rollback()
+        # A concurrent submit with the same key may be what spent the invitation or the quota.
+        existing = find_submitted(idempotency_key, secret)
+        if existing is None:
+            raise
+        return existing
+
+
+def _submit_once(
+    version, key, answers, secret, resume_token, invitation_hash, consent, started_at, quota
+) -> Submitted:
+    now = utcnow()
+    questionnaire_id = version.questionnaire_id
+    if quota is not None and quota.active:
+        _lock_questionnaire(questionnaire_id)
+        if quota_full(questionnaire_id, quota, answers):
+            raise Refused("quota_full")
+    if invitation_hash is not None:
+        spent = db.session.execute(
+            update(Invitation)
+            .where(
+                Invitation.token_hash == invitation_hash,
+                Invitation.questionnaire_id == questionnaire_id,
+                Invitation.used_at.is_(None),
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if spent.rowcount != 1:
+            raise Refused("invitation_used")
+    receipt = receipt_code(secret, key)
+    values: dict[str, Any] = {
+        "receipt_hash": token_hash(receipt),
+        "status": ResponseStatus.COMPLETE,
+        "answers": dict(answers),
+        "submitted_at": now,
+        "updated_at": now,
+        "idempotency_key": key,
+        "version_id": version.id,
+        "invitation_token_hash": invitation_hash,
+    }
+    if consent is not None:
+        values["consent_notice_version"] = consent.notice_version
+        values["consent_given_at"] = consent.given_at
+    row_id = None
+    if resume_token:
+        # Complete the respondent's partial in place (its id, its started_at).
+        completed = db.session.execute(
+            update(Response)
+            .where(
+                Response.resume_token_hash == token_hash(resume_token),
+                Response.questionnaire_id == questionnaire_id,
+                Response.status == ResponseStatus.PARTIAL,
+            )
+            .values(**values)
+            .returning(Response.id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        if completed is not None:
+            row_id = completed[0]
+        elif load_partial(version.questionnaire, resume_token) is not None:
+            raise Refused("already_submitted")
+    if row_id is None:
+        row = Response(
+            questionnaire_id=questionnaire_id,
+            started_at=_plausible_start(started_at, now),
+            resume_token_hash=token_hash(resume_token or new_token()),
+            page_id="",
+            **values,
+        )
+        db.session.add(row)
+        db.session.flush()
+        row_id = row.id
+    db.session.commit()
+    return Submitted(row_id, True, receipt)
+
+
+def _plausible_start(started_at: datetime | None, now: datetime) -> datetime:
+    """The browser's start time, when it is in the past week; otherwise now."""
+    if started_at is None or started_at > now or (now - started_at).days >= 7:
+        return now
+    return started_at
+
+
+def _lock_questionnaire(questionnaire_id: int) -> None:
+    """Serialise quota checks of a questionnaire: row lock on PostgreSQL, write lock on SQLite."""
+    table = Questionnaire.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id == questionnaire_id)
+        .values(id=table.c.id, updated_at=table.c.updated_at)
+    )
+
+
+# ---- counts and quotas -------------------------------------------------------------------
+
+
+def counts(questionnaire: Questionnaire) -> dict[str, int]:
+    rows = db.session.execute(
+        db.select(Response.status, func.count())
+        .where(Response.questionnaire_id == questionnaire.id)
+        .group_by(Response.status)
+    ).all()
+    found = {status.value: n for status, n in rows}
+    return {status.value: found.get(status.value, 0) for status in ResponseStatus}
+
+
+def _complete_count(questionnaire_id: int, question: str | None = None, value: str | None = None):
+    query = db.select(func.count()).where(
+        Response.questionnaire_id == questionnaire_id,
+        Response.status == ResponseStatus.COMPLETE,
+    )
+    if question is not None:
+        query = query.where(Response.answers[question].as_string() == value)
+    return db.session.scalar(query) or 0
+
+
+def quota_full(questionnaire_id: int, quota, answers: Mapping[str, Any] | None) -> bool:
+    """Whether one more complete response (with *answers*, None: any answers) is refused."""
+    if quota.total is not None and _complete_count(questionnaire_id) >= quota.total:
+        return True
+    if answers is None or not quota.question or not quota.limits:
+        return False
+    value = answers.get(quota.question)
+    if not isinstance(value, str | int) or str(value) not in quota.limits:
+        return False
+    limit = quota.limits[str(value)]
+    return _complete_count(questionnaire_id, quota.question, str(value)) >= limit
+
+
+def answers_of(response_id: int) -> dict[str, Any]:
+    """The stored answers of one response (for the researcher's pages and tests)."""
+    return dict(db.session.scalar(db.select(Response.answers).where(Response.id == response_id)))
+
+
+# ---- invitations -------------------------------------------------------------------------
+
+
+def create_invitations(questionnaire: Questionnaire, count: int) -> list[str]:
+    """*count* new single-use tokens; only their hashes are kept, so return them now."""
+    tokens = [new_token() for _ in range(count)]
+    now = utcnow()
+    db.session.add_all(
+        Invitation(questionnaire_id=questionnaire.id, token_hash=token_hash(t), created_at=now)
+        for t in tokens
+    )
+    db.session.commit()
+    return tokens
+
+
+def invitation_state(questionnaire: Questionnaire, token: str | None) -> str:
+    """ "valid", "used" or "unknown"."""
+    if not token:
+        return "unknown"
+    used_at = db.session.execute(
+        db.select(Invitation.used_at).where(
+            Invitation.token_hash == token_hash(token),
+            Invitation.questionnaire_id == questionnaire.id,
+        )
+    ).first()
+    if used_at is None:
+        return "unknown"
+    return "valid" if used_at[0] is None else "used"
+
+
+def invitation_hash_state(questionnaire: Questionnaire, hashed: str) -> str:
+    used_at = db.session.execute(
+        db.select(Invitation.used_at).where(
+            Invitation.token_hash == hashed, Invitation.questionnaire_id == questionnaire.id
+        )
+    ).first()
+    if used_at is None:
+        return "unknown"
+    return "valid" if used_at[0] is None else "used"
+
+
+def invitation_counts(questionnaire: Questionnaire) -> dict[str, int]:
+    total, used = db.session.execute(
+        db.select(func.count(), func.count(Invitation.used_at)).where(
+            Invitation.questionnaire_id == questionnaire.id
+        )
+    ).one()
+    return {"total": total, "used": used}
+
+
+# ---- reading for the results pages and exports -------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """What one row of the response table needs (the answers are flattened by the caller)."""
+
+    response_id: int
+    version_id: int
+    answers: dict[str, Any]
+    submitted_at: datetime | None
+    duration_s: float | None
+
+
+@dataclass(frozen=True)
+class ListedResponse:
+    id: int
+    status: ResponseStatus
+    version_number: int
+    started_at: datetime
+    submitted_at: datetime | None
+    duration_s: float | None
+
+
+@dataclass(frozen=True)
+class ResponseDetail:
+    id: int
+    status: ResponseStatus
+    version_number: int
+    definition: dict[str, Any]
+    answers: dict[str, Any]
+    started_at: datetime
+    submitted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class DeletedResponse:
+    record: Response
+    status: str
+    version: int
+
+
+def _filtered(query, questionnaire, statuses, submitted_from, submitted_until):
+    query = query.where(Response.questionnaire_id == questionnaire.id)
+    if statuses:
+        query = query.where(Response.status.in_(list(statuses)))
+    if submitted_from is not None:
+        query = query.where(Response.submitted_at >= submitted_from)
+    if submitted_until is not None:
+        query = query.where(Response.submitted_at < submitted_until)
+    return query
+
+
+def _duration(started_at: datetime, submitted_at: datetime | None) -> float | None:
+    if submitted_at is None:
+        return None
+    return max((submitted_at - started_at).total_seconds(), 0.0)
+
+
+def iter_table_rows(
+    questionnaire: Questionnaire,
+    *,
+    statuses=(ResponseStatus.COMPLETE,),
+    version_ids=None,
+    submitted_from: datetime | None = None,
+    submitted_until: datetime | None = None,
+    chunk_size: int = 2000,
+):
+    """Yield lists of `TableRow` in id order, *chunk_size* at a time (keyset pagination, so
+    memory stays flat and no row is read twice while new responses arrive)."""
+    columns = (
+        Response.id,
+        Response.version_id,
+        Response.answers,
+        Response.started_at,
+        Response.submitted_at,
+    )
+    base = _filtered(db.select(*columns), questionnaire, statuses, submitted_from, submitted_until)
+    if version_ids is not None:
+        base = base.where(Response.version_id.in_(list(version_ids)))
+    last_id = 0
+    while True:
+        rows = db.session.execute(
+            base.where(Response.id > last_id).order_by(Response.id).limit(chunk_size)
+        ).all()
+        if not rows:
+            return
+        yield [
+            TableRow(rid, vid, dict(answers or {}), submitted, _duration(started, submitted))
+            for rid, vid, answers, started, submitted in rows
+        ]
+        last_id = rows[-1][0]
+
+
+def fingerprint(questionnaire: Questionnaire) -> str:
+    """Changes whenever a response of *questionnaire* is added, updated or deleted."""
+    total, newest, highest = db.session.execute(
+        db.select(func.count(), func.max(Response.updated_at), func.max(Response.id)).where(
+            Response.questionnaire_id == questionnaire.id
+        )
+    ).one()
+    return f"{total}:{highest}:{newest.isoformat() if newest else ''}"
+
+
+def list_responses(
+    questionnaire: Questionnaire,
+    *,
+    statuses=tuple(ResponseStatus),
+    version_number: int | None = None,
+    submitted_from: datetime | None = None,
+    submitted_until: datetime | None = None,
+    only_ids=None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[ListedResponse], int]:
+    """One page of responses, newest first, and how many match in all."""
+    query = _filtered(
+        db.select(
+            Response.id,
+            Response.status,
+            QuestionnaireVersion.number,
+            Response.started_at,
+            Response.submitted_at,
+        ).join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id),
+        questionnaire,
+        statuses,
+        submitted_from,
+        submitted_until,
+    )
+    if version_number is not None:
+        query = query.where(QuestionnaireVersion.number == version_number)
+    if only_ids is not None:
+        query = query.where(Response.id.in_(list(only_ids)))
+    total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
+    rows = db.session.execute(query.order_by(Response.id.desc()).offset(offset).limit(limit)).all()
+    listed = [
+        ListedResponse(rid, status, number, started, submitted, _duration(started, submitted))
+        for rid, status, number, started, submitted in rows
+    ]
+    return listed, total
+
+
+def response_detail(questionnaire: Questionnaire, response_id: int) -> ResponseDetail | None:
+    row = db.session.scalar(
+        db.select(Response).where(
+            Response.id == response_id, Response.questionnaire_id == questionnaire.id
+        )
+    )
+    if row is None:
+        return None
+    return ResponseDetail(
+        id=row.id,
+        status=row.status,
+        version_number=row.version.number,
+        definition=row.version.definition,
+        answers=dict(row.answers or {}),
+        started_at=row.started_at,
+        submitted_at=row.submitted_at,
+    )
+
+
+def delete_response(questionnaire: Questionnaire, response_id: int) -> DeletedResponse | None:
+    """Delete one response (the caller audits and commits, so both land together)."""
+    row = db.session.scalar(
+        db.select(Response).where(
+            Response.id == response_id, Response.questionnaire_id == questionnaire.id
+        )
+    )
+    if row is None:
+        return None
+    deleted = DeletedResponse(record=row, status=row.status.value, version=row.version.number)
+    db.session.delete(row)
+    db.session.flush()
+    return deleted

@@ -1,0 +1,7 @@
+"""Results of a questionnaire: the response table, the engine's statistics and charts, CSV."""
+
+from flask import Blueprint
+
+bp = Blueprint("results", __name__)
+
+from app.results import routes  # noqa: E402, F401 - registers the views on bp

@@ -1,0 +1,35 @@
+"""Downloads of the response table that open safely in Excel and WPS."""
+
+import io
+
+import pandas as pd
+
+# A cell starting with one of these is read as a formula by spreadsheet programs (CSV
+# injection, OWASP); a leading apostrophe makes it plain text and shows the value unchanged.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    """A plain negative number ("-3", "-0.5") is data, not a formula: keep it analysable."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return text.strip() == text
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows Chinese instead of mojibake."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise_cell)
+    buffer = io.StringIO()
+    safe.to_csv(buffer, index=False, lineterminator="\r\n")
+    return buffer.getvalue().encode("utf-8-sig")

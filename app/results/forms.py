@@ -1,0 +1,23 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectChoice, SelectField
+from wtforms.validators import NumberRange, Optional
+
+STATUS_CHOICES = [
+    SelectChoice("complete", _l("Complete")),
+    SelectChoice("partial", _l("In progress")),
+    SelectChoice("flagged", _l("Flagged by quality checks")),
+    SelectChoice("all", _l("All")),
+]
+
+
+class ResponseFilterForm(FlaskForm):
+    """Filters of the responses page; a GET form, so no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="complete")
+    version = IntegerField(_l("Version"), validators=[Optional(), NumberRange(min=1)])
+    submitted_from = DateField(_l("Submitted from"), validators=[Optional()])
+    submitted_until = DateField(_l("Submitted until"), validators=[Optional()])

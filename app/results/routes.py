@@ -1,0 +1,152 @@
+from pathlib import Path
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from app.permissions import StudyAccess, questionnaire_in, study_required
+from app.responses import store
+from app.results import bp, services
+from app.results.display import answer_lines, quality_labels
+from app.results.exports import csv_bytes
+from app.results.forms import ResponseFilterForm
+from app.results.sentences import crosstab_sentence
+from app.results.table import response_frame
+from app.studies.forms import ConfirmForm
+
+PER_PAGE = 50
+
+
+def _chart_root() -> Path:
+    return Path(current_app.instance_path) / "cache" / "charts"
+
+
+def _published(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    if questionnaire.latest_version is None:
+        abort(404)
+    return questionnaire
+
+
+@bp.route("/")
+@study_required("view")
+def summary(access: StudyAccess, questionnaire_id: int):
+    questionnaire = _published(access, questionnaire_id)
+    definition = services.latest_definition(questionnaire)
+    candidates = services.crosstab_candidates(definition)
+    ids = {q["id"] for q in candidates}
+    row, col = request.args.get("row"), request.args.get("col")
+    pair = (row, col) if row in ids and col in ids and row != col else None
+    exclude = request.args.get("exclude_flagged") == "1"
+    result = services.summary(questionnaire, _chart_root(), exclude_flagged=exclude, crosstab=pair)
+    crosstab = result.figures["crosstabs"][0] if result.figures["crosstabs"] else None
+    return render_template(
+        "results/summary.html",
+        access=access,
+        study=access.study,
+        questionnaire=questionnaire,
+        definition=definition,
+        figures=result.figures,
+        chart_key=result.chart_key,
+        charts=result.charts,
+        candidates=candidates,
+        pair=pair,
+        crosstab=crosstab,
+        crosstab_text=crosstab_sentence(crosstab, result.figures) if crosstab else "",
+        exclude=exclude,
+    )
+
+
+@bp.route("/charts/<key>/<name>")
+@study_required("view")
+def chart(access: StudyAccess, questionnaire_id: int, key: str, name: str):
+    questionnaire = _published(access, questionnaire_id)
+    path = services.chart_path(_chart_root(), questionnaire, key, name) or abort(404)
+    download = request.args.get("download") == "1"
+    return send_file(path, mimetype="image/png", as_attachment=download, max_age=3600)
+
+
+@bp.route("/responses")
+@study_required("view")
+def responses(access: StudyAccess, questionnaire_id: int):
+    questionnaire = _published(access, questionnaire_id)
+    form = ResponseFilterForm(request.args)
+    form.validate()
+    listing = services.response_listing(
+        questionnaire,
+        status=form.status.data or "complete",
+        version=form.version.data,
+        submitted_from=form.submitted_from.data,
+        submitted_until=form.submitted_until.data,
+        page=max(request.args.get("page", 1, type=int), 1),
+        per_page=PER_PAGE,
+    )
+    return render_template(
+        "results/responses.html",
+        access=access,
+        study=access.study,
+        questionnaire=questionnaire,
+        form=form,
+        listing=listing,
+        quality_labels=quality_labels,
+        filter_args={k: v for k, v in request.args.items() if k != "page"},
+    )
+
+
+@bp.route("/responses/<int:response_id>")
+@study_required("view")
+def response(access: StudyAccess, questionnaire_id: int, response_id: int):
+    questionnaire = _published(access, questionnaire_id)
+    found = store.response_detail(questionnaire, response_id) or abort(404)
+    return render_template(
+        "results/response.html",
+        access=access,
+        study=access.study,
+        questionnaire=questionnaire,
+        found=found,
+        lines=answer_lines(found.definition, found.answers),
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/responses/<int:response_id>/delete", methods=["POST"])
+@study_required("delete_responses")
+def delete_response(access: StudyAccess, questionnaire_id: int, response_id: int):
+    questionnaire = _published(access, questionnaire_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirm") != "1":
+        flash(_("Tick the box to confirm the deletion."), "warning")
+        return redirect(
+            url_for(".response", study_id=access.study.id, questionnaire_id=questionnaire.id,
+                    response_id=response_id)
+        )  # fmt: skip
+    if not services.delete_response(questionnaire, response_id):
+        abort(404)
+    flash(_("Response %(id)d deleted.", id=response_id), "success")
+    return redirect(
+        url_for(".responses", study_id=access.study.id, questionnaire_id=questionnaire.id)
+    )
+
+
+@bp.route("/responses.csv")
+@study_required("view")
+def export_csv(access: StudyAccess, questionnaire_id: int):
+    questionnaire = _published(access, questionnaire_id)
+    body = csv_bytes(response_frame(questionnaire))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="responses-{questionnaire.slug}.csv"'
+        },
+    )

@@ -1,0 +1,420 @@
+/*
+ * The respondent's form (/s/<slug>): one page at a time, logic and piping live, answers kept
+ * in localStorage and saved as a partial response on every page move, submitted exactly once
+ * (one Idempotency-Key per response, retried with the same key until the server answers).
+ *
+ * Needs conditions.js (window.WenfangConditions) loaded before it. Strings and settings come
+ * from the page's <script type="application/json"> blocks (the CSP forbids inline scripts).
+ */
+import { fillAnswers, readAnswers, visibility } from "./respond/answers.js";
+
+const C = window.WenfangConditions;
+const config = JSON.parse(document.getElementById("respond-config").textContent);
+const T = JSON.parse(document.getElementById("respond-strings").textContent);
+const form = document.getElementById("survey-form");
+const pages = Array.from(form.querySelectorAll(".survey-page"));
+const $ = (id) => document.getElementById(id);
+const statusBox = $("respond-status");
+const storageKey = "wenfang:respond:" + config.slug;
+
+let state = loadState();
+let current = 0;
+let visiblePages = [];
+let submitting = false;
+
+function loadState() {
+  try {
+    const saved = JSON.parse(localStorage.getItem(storageKey) || "null");
+    if (saved && saved.version === config.version) return saved;
+  } catch (error) {
+    /* private mode or a corrupt entry: start afresh */
+  }
+  return { version: config.version, answers: {}, page: "", dirty: false, key: "", startedAt: "" };
+}
+
+function persist() {
+  try {
+    localStorage.setItem(storageKey, JSON.stringify(state));
+  } catch (error) {
+    /* storage full or disabled: the server copy still exists */
+  }
+}
+
+function newKey() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes); // available without a secure context, unlike randomUUID
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function say(text, kind) {
+  statusBox.textContent = text;
+  statusBox.className = "alert py-2 small respond-status alert-" + (kind || "info");
+  statusBox.hidden = !text;
+}
+
+// ---- logic, piping, pages ----------------------------------------------------------------
+
+function refresh() {
+  const answers = readAnswers(form);
+  const shown = visibility(form, pages, answers, C);
+  visiblePages = pages.filter((page) => shown.pages.has(page));
+  form.querySelectorAll("[data-pipe]").forEach((el) => {
+    el.textContent = C.pipe(el.dataset.pipe, shown.accepted, config.definition);
+  });
+  let number = 0;
+  form.querySelectorAll(".question[data-question]").forEach((block) => {
+    const label = block.querySelector(".question-number");
+    if (label && !block.hidden) label.textContent = ++number + ".";
+  });
+  form.querySelectorAll("input[type=range]").forEach((input) => {
+    const output = input.parentElement.querySelector("output");
+    if (output) output.textContent = input.dataset.touched ? input.value : "";
+  });
+  return shown;
+}
+
+function showPage(index, focus) {
+  refresh();
+  if (!visiblePages.length) return;
+  current = Math.max(0, Math.min(index, visiblePages.length - 1));
+  const page = visiblePages[current];
+  pages.forEach((p) => (p.hidden = p !== page));
+  const last = current === visiblePages.length - 1;
+  $("btn-back").hidden = current === 0;
+  $("btn-next").hidden = last;
+  $("btn-submit").hidden = !last;
+  const bar = $("survey-progress");
+  bar.max = visiblePages.length;
+  bar.value = current + 1;
+  $("progress-text").textContent = T.page_of
+    .replace("{n}", String(current + 1))
+    .replace("{total}", String(visiblePages.length));
+  state.page = page.dataset.page;
+  persist();
+  if (focus) {
+    window.scrollTo(0, 0);
+    const heading = page.querySelector(".page-title") || page.querySelector(".question-title");
+    if (heading) {
+      heading.tabIndex = -1;
+      heading.focus({ preventScroll: true });
+    }
+  }
+}
+
+function pageIndexOf(pageId) {
+  refresh();
+  const index = visiblePages.findIndex((p) => p.dataset.page === pageId);
+  return index < 0 ? 0 : index;
+}
+
+// ---- errors beside the questions --------------------------------------------------------------
+
+function clearErrors(scope) {
+  scope.querySelectorAll(".question.is-invalid").forEach((q) => q.classList.remove("is-invalid"));
+  scope.querySelectorAll(".question-error").forEach((e) => (e.textContent = ""));
+}
+
+function showErrors(errors) {
+  let first = null;
+  Object.keys(errors).forEach((qid) => {
+    const block = $("question-" + qid);
+    if (!block) return;
+    block.classList.add("is-invalid");
+    const box = $(qid + "-error");
+    if (box) box.textContent = errors[qid];
+    if (!first) first = block;
+  });
+  return first;
+}
+
+function requiredMissing(page) {
+  const answers = readAnswers(form);
+  const errors = {};
+  page.querySelectorAll(".question[data-required='1']").forEach((q) => {
+    const value = answers[q.dataset.question];
+    if (q.hidden) return;
+    if (value === undefined || value === "" || (Array.isArray(value) && !value.length)) {
+      errors[q.dataset.question] = T.required;
+    }
+  });
+  return errors;
+}
+
+// ---- saving --------------------------------------------------------------------------------
+
+function remember() {
+  state.answers = readAnswers(form);
+  state.dirty = true;
+  if (!state.startedAt) state.startedAt = new Date().toISOString();
+  persist();
+}
+
+async function saveProgress(checkPage, nextPage) {
+  remember();
+  const body = {
+    answers: state.answers,
+    page: state.page,
+    next_page: nextPage || undefined,
+    version: config.version,
+    invitation: config.invitation || undefined,
+    consent: config.consent || undefined,
+    check_page: Boolean(checkPage),
+  };
+  let response;
+  try {
+    response = await fetch(config.progressUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify(body),
+    });
+  } catch (error) {
+    say(T.offline_saved, "warning");
+    return { offline: true, errors: {} };
+  }
+  if (!response.ok) {
+    say(response.status >= 500 || response.status === 429 ? T.offline_saved : "", "warning");
+    let data = {};
+    try {
+      data = await response.json();
+    } catch (error) {
+      /* not JSON */
+    }
+    if (response.status === 409 || response.status === 410 || response.status === 403) {
+      return { refused: data, errors: {} };
+    }
+    return { offline: true, errors: {} };
+  }
+  const data = await response.json();
+  state.dirty = false;
+  persist();
+  if (data.resume_url) {
+    $("resume-link").value = data.resume_url;
+    $("resume-box").hidden = false;
+  }
+  say("", "info");
+  return { errors: data.errors || {} };
+}
+
+
+// ---- moving between pages ----------------------------------------------------------------------
+
+async function next() {
+  const page = visiblePages[current];
+  clearErrors(page);
+  refresh();
+  const following = visiblePages[current + 1];
+  const saved = await saveProgress(true, following && following.dataset.page);
+  if (saved.refused) return stop(saved.refused);
+  const errors = saved.offline ? requiredMissing(page) : saved.errors;
+  const first = showErrors(errors);
+  if (first) {
+    say(T.fix_errors, "danger");
+    first.scrollIntoView({ block: "center" });
+    return;
+  }
+  showPage(current + 1, true);
+}
+
+function back() {
+  remember();
+  showPage(current - 1, true);
+  saveProgress(false);
+}
+
+// ---- submit, exactly once ------------------------------------------------------------------------
+
+function visibleAnswers() {
+  return refresh().accepted;
+}
+
+async function submit(event) {
+  event.preventDefault();
+  if (submitting) return; // a double tap sends nothing twice (and the key would dedupe it anyway)
+  clearErrors(form);
+  const missing = requiredMissing(visiblePages[current]);
+  if (showErrors(missing)) {
+    say(T.fix_errors, "danger");
+    return;
+  }
+  remember();
+  if (!state.key) state.key = newKey();
+  persist();
+  submitting = true;
+  $("btn-submit").disabled = true;
+  await send(0);
+}
+
+async function send(attempt) {
+  say(attempt ? T.retrying_now : T.submitting, "info");
+  const hp = $("wf_website");
+  const body = {
+    answers: visibleAnswers(),
+    version: config.version,
+    invitation: config.invitation || undefined,
+    consent: config.consent || undefined,
+    started_at: state.startedAt || undefined,
+    hp: hp ? hp.value : "",
+  };
+  let response = null;
+  try {
+    response = await fetch(config.submitUrl, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "Idempotency-Key": state.key,
+      },
+      credentials: "same-origin",
+      body: JSON.stringify(body),
+    });
+  } catch (error) {
+    response = null;
+  }
+  if (response === null || response.status >= 500 || response.status === 429) {
+    return retryLater(attempt + 1);
+  }
+  let data = {};
+  try {
+    data = await response.json();
+  } catch (error) {
+    return retryLater(attempt + 1);
+  }
+  submitting = false;
+  $("btn-submit").disabled = false;
+  if (response.status === 200 || response.status === 201) return finish(data);
+  if (response.status === 422) {
+    const first = showErrors(data.errors || {});
+    if (first) showPage(pageIndexOf(first.closest(".survey-page").dataset.page), false);
+    say(T.fix_errors, "danger");
+    if (first) first.scrollIntoView({ block: "center" });
+    return;
+  }
+  if (data.message) return stop(data);
+  say(T.failed, "danger");
+}
+
+function retryLater(attempt) {
+  const seconds = Math.min(30, 2 ** Math.min(attempt, 5));
+  let left = seconds;
+  const tick = () => say(T.retrying.replace("{s}", String(left)), "warning");
+  tick();
+  const timer = setInterval(() => {
+    left -= 1;
+    if (left <= 0) {
+      clearInterval(timer);
+      send(attempt);
+    } else {
+      tick();
+    }
+  }, 1000);
+}
+
+function finish(data) {
+  state = { version: config.version, answers: {}, page: "", dirty: false, key: "", done: true };
+  persist();
+  form.hidden = true;
+  $("progress-wrap").hidden = true;
+  $("resume-box").hidden = true;
+  say("", "info");
+  const end = data.end || config.end || {};
+  if (end.thank_you) $("end-text").textContent = end.thank_you;
+  if (data.receipt) {
+    $("receipt-code").textContent = data.receipt;
+    $("receipt-box").hidden = false;
+  }
+  if (end.redirect_url) {
+    $("end-redirect").href = end.redirect_url;
+    $("end-redirect").hidden = false;
+  }
+  $("end-panel").hidden = false;
+  $("end-panel").focus();
+}
+
+function stop(data) {
+  form.hidden = true;
+  $("progress-wrap").hidden = true;
+  say("", "info");
+  $("message-text").textContent = data.message || T.failed;
+  $("message-panel").hidden = false;
+}
+
+// ---- start -----------------------------------------------------------------------------------------
+
+function start() {
+  const server = config.answers || {};
+  if (state.done) {
+    state = { version: config.version, answers: {}, page: "", dirty: false, key: "", startedAt: "" };
+  }
+  const local = state.answers || {};
+  // Typed while offline (or never reached the server): the browser's copy is the newer one.
+  if (Object.keys(local).length && (state.dirty || !Object.keys(server).length)) {
+    fillAnswers(form, local);
+  }
+  document.documentElement.classList.add("js");
+  $("progress-wrap").hidden = false;
+  $("btn-submit").hidden = true;
+  if (config.resumeUrl) {
+    $("resume-link").value = config.resumeUrl;
+    $("resume-box").hidden = false;
+  }
+  const invalid = form.querySelector(".question.is-invalid");
+  const startPage = invalid
+    ? invalid.closest(".survey-page").dataset.page
+    : state.page || config.page || "";
+  showPage(pageIndexOf(startPage), false);
+  if (state.dirty) saveProgress(false);
+
+  form.addEventListener("input", (event) => {
+    if (event.target.type === "range") event.target.dataset.touched = "1";
+    remember();
+    refresh();
+  });
+  form.addEventListener("change", (event) => {
+    const input = event.target;
+    if (input.dataset.exclusive && input.checked) {
+      form.querySelectorAll(`input[name="${CSS.escape(input.name)}"]`).forEach((other) => {
+        if (other !== input) other.checked = false;
+      });
+    } else if (input.type === "checkbox" && input.checked) {
+      form.querySelectorAll(`input[name="${CSS.escape(input.name)}"][data-exclusive]`).forEach(
+        (exclusive) => (exclusive.checked = false),
+      );
+    }
+    remember();
+    showPage(current, false);
+  });
+  form.addEventListener("submit", submit);
+  $("btn-next").addEventListener("click", next);
+  $("btn-back").addEventListener("click", back);
+  $("copy-resume").addEventListener("click", async () => {
+    const input = $("resume-link");
+    try {
+      await navigator.clipboard.writeText(input.value);
+    } catch (error) {
+      input.select();
+      document.execCommand("copy");
+    }
+    say(T.copied, "success");
+  });
+  window.addEventListener("online", () => state.dirty && saveProgress(false));
+  window.addEventListener("pagehide", () => {
+    if (submitting || state.done) return;
+    remember();
+    fetch(config.progressUrl, {
+      method: "POST",
+      keepalive: true,
+      headers: { "Content-Type": "application/json" },
+      credentials: "same-origin",
+      body: JSON.stringify({
+        answers: state.answers,
+        page: state.page,
+        version: config.version,
+        invitation: config.invitation || undefined,
+        consent: config.consent || undefined,
+      }),
+    }).catch(() => {});
+  });
+}
+
+start();

@@ -1,0 +1,87 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    EmailField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from app.models import Role
+
+METHOD_LABELS = {
+    "questionnaire": _l("Questionnaire"),
+    "interview": _l("In-depth interview"),
+    "focus_group": _l("Focus group"),
+    "observation": _l("Observation"),
+    "user_test": _l("User test"),
+}
+
+ROLE_LABELS = {
+    Role.OWNER: _l("Owner"),
+    Role.RESEARCHER: _l("Researcher"),
+    Role.VIEWER: _l("Viewer"),
+}
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class StudyForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    goal = TextAreaField(
+        _l("Research goal"),
+        validators=[Length(max=5000)],
+        description=_l("What decision will this study inform?"),
+    )
+    audience = TextAreaField(
+        _l("Audience"),
+        validators=[Length(max=5000)],
+        description=_l("Who do you want to hear from?"),
+    )
+    sample_plan = TextAreaField(
+        _l("Sample plan"),
+        validators=[Length(max=5000)],
+        description=_l("How many people, which segments, how you will reach them."),
+    )
+    methods = CheckboxListField(
+        _l("Methods"),
+        choices=[SelectChoice(key, label) for key, label in METHOD_LABELS.items()],
+        validators=[Optional()],
+    )
+    starts_on = DateField(_l("Start date"), validators=[Optional()])
+    ends_on = DateField(_l("End date"), validators=[Optional()])
+    submit = SubmitField(_l("Save"))
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The end date cannot be before the start date."))
+
+
+def _role_choices() -> list[SelectChoice]:
+    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class MemberForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
+    role = SelectField(_l("Role"), choices=_role_choices)
+    submit = SubmitField(_l("Add member"))
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=_role_choices)
+    submit = SubmitField(_l("Change role"))
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a button that carries the CSRF token."""
+
+    submit = SubmitField(_l("Confirm"))

@@ -1,0 +1,146 @@
+"""Studies and their members; every change is audited in the same transaction."""
+
+from typing import Any
+
+from app import audit
+from app.accounts.services import find_user
+from app.extensions import db
+from app.models import Membership, Role, Study, StudyStatus, User
+
+STUDY_FIELDS = ("title", "goal", "audience", "sample_plan", "methods", "starts_on", "ends_on")
+
+
+class StudyError(ValueError):
+    """A rule about studies was broken; `code` says which, `field` where."""
+
+    def __init__(self, code: str, field: str | None = None):
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+def studies_of(user: User, *, include_archived: bool = False) -> list[tuple[Study, Role]]:
+    query = (
+        db.select(Study, Membership.role)
+        .join(Membership, Membership.study_id == Study.id)
+        .where(Membership.user_id == user.id)
+        .order_by(Study.updated_at.desc(), Study.id.desc())
+    )
+    if not include_archived:
+        query = query.where(Study.status == StudyStatus.ACTIVE)
+    return [(study, role) for study, role in db.session.execute(query)]
+
+
+def create_study(owner: User, fields: dict[str, Any]) -> Study:
+    study = Study(created_by_id=owner.id, **_study_values(fields))
+    study.memberships.append(Membership(user_id=owner.id, role=Role.OWNER))
+    db.session.add(study)
+    db.session.flush()
+    audit.record(
+        "study.create", study, study_id=study.id, after=audit.snapshot(study, STUDY_FIELDS)
+    )
+    db.session.commit()
+    return study
+
+
+def update_study(study: Study, fields: dict[str, Any]) -> bool:
+    """Apply the form's values; returns False (and writes nothing) when nothing changed."""
+    before = audit.snapshot(study, STUDY_FIELDS)
+    for name, value in _study_values(fields).items():
+        setattr(study, name, value)
+    after = audit.snapshot(study, STUDY_FIELDS)
+    changed = {k for k in STUDY_FIELDS if before[k] != after[k]}
+    if not changed:
+        db.session.rollback()
+        return False
+    audit.record(
+        "study.update",
+        study,
+        study_id=study.id,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    db.session.commit()
+    return True
+
+
+def set_archived(study: Study, archived: bool) -> None:
+    new_status = StudyStatus.ARCHIVED if archived else StudyStatus.ACTIVE
+    if study.status is new_status:
+        return
+    before = {"status": study.status.value}
+    study.status = new_status
+    audit.record(
+        "study.archive" if archived else "study.restore",
+        study,
+        study_id=study.id,
+        before=before,
+        after={"status": new_status.value},
+    )
+    db.session.commit()
+
+
+def add_member(study: Study, email: str, role: Role) -> Membership:
+    user = find_user(email)
+    if user is None:
+        raise StudyError("unknown_user", field="email")
+    if any(m.user_id == user.id for m in study.memberships):
+        raise StudyError("already_member", field="email")
+    membership = Membership(user_id=user.id, role=role)
+    study.memberships.append(membership)
+    db.session.flush()
+    audit.record(
+        "membership.add",
+        membership,
+        study_id=study.id,
+        after={"user": user.email, "role": role.value},
+    )
+    db.session.commit()
+    return membership
+
+
+def change_role(study: Study, membership: Membership, role: Role) -> None:
+    if membership.role is role:
+        return
+    if membership.role is Role.OWNER and _owner_count(study) == 1:
+        raise StudyError("last_owner", field="role")
+    before = {"user": membership.user.email, "role": membership.role.value}
+    membership.role = role
+    audit.record(
+        "membership.change_role",
+        membership,
+        study_id=study.id,
+        before=before,
+        after={"user": membership.user.email, "role": role.value},
+    )
+    db.session.commit()
+
+
+def remove_member(study: Study, membership: Membership) -> None:
+    if membership.role is Role.OWNER and _owner_count(study) == 1:
+        raise StudyError("last_owner")
+    audit.record(
+        "membership.remove",
+        membership,
+        study_id=study.id,
+        before={"user": membership.user.email, "role": membership.role.value},
+    )
+    study.memberships.remove(membership)
+    db.session.commit()
+
+
+def membership_in(study: Study, membership_id: int) -> Membership | None:
+    return next((m for m in study.memberships if m.id == membership_id), None)
+
+
+def _owner_count(study: Study) -> int:
+    return sum(1 for m in study.memberships if m.role is Role.OWNER)
+
+
+def _study_values(fields: dict[str, Any]) -> dict[str, Any]:
+    values = {name: fields.get(name) for name in STUDY_FIELDS}
+    values["title"] = (values["title"] or "").strip()
+    for name in ("goal", "audience", "sample_plan"):
+        values[name] = (values[name] or "").strip()
+    values["methods"] = list(values["methods"] or [])
+    return values

@@ -1,0 +1,257 @@
+"""Answer checks, one function per answer kind: ``check(question, value) -> cleaned value``.
+
+A check raises `AnswerInvalid` with a catalogue code; emptiness and "required" are handled by
+`surveys.answers` before a check is called. The type registry (`surveys.types`) names the
+check of each question type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Any
+
+from .errors import Code
+from .models import Question
+
+# The five standard Kano answers (Kano et al. 1984), with the wording shown to respondents.
+KANO_ANSWER_LABELS = {
+    "like": ("我喜欢", "I like it that way"),
+    "must_be": ("理应如此", "It must be that way"),
+    "neutral": ("无所谓", "I am neutral"),
+    "live_with": ("能忍受", "I can live with it that way"),
+    "dislike": ("我不喜欢", "I dislike it that way"),
+}
+KANO_ANSWERS = tuple(KANO_ANSWER_LABELS)
+KANO_PARTS = ("functional", "dysfunctional")
+
+# Mainland China mobile numbers, optionally with +86 / 86, spaces or hyphens.
+PHONE_RE = re.compile(r"1[3-9][0-9]{9}")
+EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+NUMBER_RE = re.compile(r"\s*-?[0-9]+(\.[0-9]+)?\s*")
+MAX_TEXT = 100_000
+
+
+class AnswerInvalid(Exception):
+    def __init__(self, code: Code, **params: Any):
+        super().__init__(code)
+        self.code = Code(code)
+        self.params = params
+
+
+def is_empty(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, list | tuple | dict):
+        return len(value) == 0
+    return False
+
+
+def _show(number: Any) -> str:
+    if isinstance(number, float) and number.is_integer():
+        return str(int(number))
+    return str(number)
+
+
+def _option_value(question: Question, value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+    value = str(value)
+    if question.option(value) is None:
+        raise AnswerInvalid(Code.ANSWER_NOT_AN_OPTION, value=value[:50])
+    return value
+
+
+def _value_list(question: Question, value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple):
+        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+    cleaned: list[str] = []
+    for item in value:
+        item = _option_value(question, item)
+        if item not in cleaned:
+            cleaned.append(item)
+    return cleaned
+
+
+def check_single(question: Question, value: Any) -> str:
+    return _option_value(question, value)
+
+
+def check_multiple(question: Question, value: Any) -> list[str]:
+    cleaned = _value_list(question, value)
+    exclusive = [question.option(v) for v in cleaned if question.option(v).exclusive]  # type: ignore[union-attr]
+    if exclusive and len(cleaned) > 1:
+        raise AnswerInvalid(Code.ANSWER_EXCLUSIVE, label=exclusive[0].label)  # type: ignore[union-attr]
+    if not exclusive:
+        if question.min_selected is not None and len(cleaned) < question.min_selected:
+            raise AnswerInvalid(Code.ANSWER_TOO_FEW, min=question.min_selected)
+        if question.max_selected is not None and len(cleaned) > question.max_selected:
+            raise AnswerInvalid(Code.ANSWER_TOO_MANY, max=question.max_selected)
+    return cleaned
+
+
+def check_ranking(question: Question, value: Any) -> list[str]:
+    if not isinstance(value, list | tuple):
+        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+    cleaned = [_option_value(question, item) for item in value]
+    if len(set(cleaned)) != len(cleaned):
+        raise AnswerInvalid(Code.ANSWER_RANKING_DUPLICATE)
+    if question.required and len(cleaned) < len(question.options):
+        raise AnswerInvalid(Code.ANSWER_RANKING_INCOMPLETE)
+    return cleaned
+
+
+def check_matrix(question: Question, value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+    rows = {r.value for r in question.rows}
+    cleaned: dict[str, Any] = {}
+    for row, answer in value.items():
+        if row not in rows:
+            raise AnswerInvalid(Code.ANSWER_UNKNOWN_ROW, row=str(row)[:50])
+        if is_empty(answer):
+            continue
+        if question.multiple:
+            cleaned[row] = _value_list(question, answer)
+        else:
+            cleaned[row] = _option_value(question, answer)
+    if question.required and len(cleaned) < len(rows):
+        raise AnswerInvalid(Code.ANSWER_ROWS_INCOMPLETE)
+    return {r.value: cleaned[r.value] for r in question.rows if r.value in cleaned}
+
+
+def _number(value: Any) -> float | int:
+    if isinstance(value, bool):
+        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+    if isinstance(value, str) and NUMBER_RE.fullmatch(value):
+        value = float(value)
+    if isinstance(value, int):
+        if abs(value) > 2**53:
+            raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return int(value) if value.is_integer() else value
+    raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+
+
+def _in_range(number: float, low: Any, high: Any) -> None:
+    if low is not None and number < low:
+        raise AnswerInvalid(Code.ANSWER_TOO_SMALL, min=_show(low))
+    if high is not None and number > high:
+        raise AnswerInvalid(Code.ANSWER_TOO_LARGE, max=_show(high))
+
+
+def check_number(question: Question, value: Any) -> float | int:
+    number = _number(value)
+    if question.integer and not isinstance(number, int):
+        raise AnswerInvalid(Code.ANSWER_NOT_INTEGER)
+    _in_range(number, question.min, question.max)
+    return number
+
+
+def check_rating(question: Question, value: Any) -> int:
+    number = _number(value)
+    if not isinstance(number, int):
+        raise AnswerInvalid(Code.ANSWER_NOT_INTEGER)
+    _in_range(number, 1, question.max if question.max is not None else 5)
+    return number
+
+
+def check_nps(question: Question, value: Any) -> int:
+    number = _number(value)
+    if not isinstance(number, int):
+        raise AnswerInvalid(Code.ANSWER_NOT_INTEGER)
+    _in_range(number, 0, 10)
+    return number
+
+
+def check_slider(question: Question, value: Any) -> float | int:
+    number = _number(value)
+    low = question.min if question.min is not None else 0
+    _in_range(number, low, question.max if question.max is not None else 100)
+    step = question.step
+    if step:
+        steps = (number - low) / step
+        if abs(steps - round(steps)) > 1e-9:
+            raise AnswerInvalid(Code.ANSWER_OFF_STEP, step=_show(step))
+    return number
+
+
+def check_text(question: Question, value: Any) -> str:
+    if not isinstance(value, str):
+        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+    text = value.strip()
+    limit = question.max_length if question.max_length is not None else MAX_TEXT
+    if len(text) > limit:
+        raise AnswerInvalid(Code.ANSWER_TOO_LONG, max=limit)
+    if question.min_length is not None and len(text) < question.min_length:
+        raise AnswerInvalid(Code.ANSWER_TOO_SHORT, min=question.min_length)
+    pattern = question.pattern
+    if pattern == "phone":
+        compact = re.sub(r"[\s-]", "", text)
+        compact = re.sub(r"^(\+86|0086|86)(?=1)", "", compact)
+        if not PHONE_RE.fullmatch(compact):
+            raise AnswerInvalid(Code.ANSWER_PHONE)
+        return compact
+    if pattern == "email":
+        if not EMAIL_RE.fullmatch(text):
+            raise AnswerInvalid(Code.ANSWER_EMAIL)
+    elif pattern:
+        try:
+            matched = re.fullmatch(pattern, text)
+        except re.error:  # the definition check reports bad patterns
+            matched = None
+        if not matched:
+            raise AnswerInvalid(Code.ANSWER_PATTERN)
+    return text
+
+
+def parse_date(text: Any) -> dt.date | None:
+    if not isinstance(text, str) or not DATE_RE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def check_date(question: Question, value: Any) -> str:
+    day = parse_date(value.strip() if isinstance(value, str) else value)
+    if day is None:
+        raise AnswerInvalid(Code.ANSWER_BAD_DATE)
+    low, high = parse_date(question.min), parse_date(question.max)
+    if low and day < low:
+        raise AnswerInvalid(Code.ANSWER_DATE_TOO_EARLY, min=question.min)
+    if high and day > high:
+        raise AnswerInvalid(Code.ANSWER_DATE_TOO_LATE, max=question.max)
+    return day.isoformat()
+
+
+def check_kano(question: Question, value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+    cleaned = {}
+    for part in KANO_PARTS:
+        answer = value.get(part)
+        if is_empty(answer):
+            raise AnswerInvalid(Code.ANSWER_KANO_INCOMPLETE)
+        if answer not in KANO_ANSWERS:
+            raise AnswerInvalid(Code.ANSWER_NOT_AN_OPTION, value=str(answer)[:50])
+        cleaned[part] = answer
+    return cleaned
+
+
+def check_consent(question: Question, value: Any) -> bool:
+    if value is True:
+        return True
+    if value is False:
+        if question.required:
+            raise AnswerInvalid(Code.ANSWER_CONSENT_REQUIRED)
+        return False
+    raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)

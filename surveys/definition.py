@@ -1,0 +1,256 @@
+"""Checking a definition dict: the published JSON Schema first, then the rules a schema cannot
+state (unique ids, ranges, patterns, conditions referring to earlier questions, piping).
+
+Every problem is collected, errors and warnings together, each with its JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import jsonschema
+
+from .answer_rules import parse_date
+from .errors import Code, DefinitionError, Problem
+from .logic.check import check_condition
+from .logic.grammar import KEYWORDS
+from .logic.piping import piped_names
+from .models import Questionnaire
+from .types import QUESTION_TYPES, canonical_type
+
+
+@cache
+def definition_schema() -> dict[str, Any]:
+    """The published JSON Schema (``surveys/schema/questionnaire.schema.json``)."""
+    text = (
+        resources.files("surveys").joinpath("schema/questionnaire.schema.json").read_text("utf-8")
+    )
+    return json.loads(text)
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(definition_schema())
+
+
+def json_path(parts: Any) -> str:
+    out = "$"
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _schema_problems(data: Mapping[str, Any]) -> list[Problem]:
+    problems = []
+    for error in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.path))):
+        detail = error.message
+        if error.validator == "not":
+            detail = "this key is not used by this question type"
+        elif error.validator == "if":
+            continue  # reported by the branch that failed
+        problems.append(Problem(Code.SCHEMA, json_path(error.absolute_path), params={
+            "detail": detail[:300]
+        }))  # fmt: skip
+    return problems
+
+
+def validate_definition(data: Any) -> list[Problem]:
+    """Every problem of a definition (errors and warnings), each with its JSON path."""
+    if not isinstance(data, Mapping):
+        return [Problem(Code.NOT_AN_OBJECT)]
+    return _schema_problems(data) + _semantic_problems(data)
+
+
+def load_definition(data: Any) -> Questionnaire:
+    """The typed questionnaire for *data*; raises `DefinitionError` listing every error."""
+    problems = validate_definition(data)
+    if any(p.is_error for p in problems):
+        raise DefinitionError(problems)
+    return Questionnaire.from_dict(data)
+
+
+def _dicts(value: Any) -> list[tuple[int, Mapping[str, Any]]]:
+    if not isinstance(value, list):
+        return []
+    return [(i, item) for i, item in enumerate(value) if isinstance(item, Mapping)]
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _semantic_problems(data: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    questions: dict[str, Mapping[str, Any]] = {}
+    seen_pages: set[str] = set()
+    for _, page in _dicts(data.get("pages")):
+        for _, question in _dicts(page.get("questions")):
+            qid = question.get("id")
+            if isinstance(qid, str) and qid not in questions:
+                questions[qid] = question
+    earlier: set[str] = set()
+    placed: set[str] = set()
+    count = 0
+    for pi, page in _dicts(data.get("pages")):
+        ppath = f"$.pages[{pi}]"
+        pid = page.get("id")
+        if isinstance(pid, str):
+            if pid in seen_pages:
+                problems.append(Problem(Code.DUPLICATE_PAGE_ID, f"{ppath}.id", params={"id": pid}))
+            seen_pages.add(pid)
+        problems += check_condition(
+            page.get("show_if"), path=f"{ppath}.show_if", questions=questions, earlier=earlier
+        )
+        problems += _pipes(page.get("title"), f"{ppath}.title", questions, earlier)
+        page_questions = _dicts(page.get("questions"))
+        if not page_questions:
+            problems.append(Problem(Code.EMPTY_PAGE, ppath, "warning", {"id": pid}))
+        for qi, question in page_questions:
+            qpath = f"{ppath}.questions[{qi}]"
+            qid = question.get("id")
+            if isinstance(qid, str):
+                if qid in placed:
+                    problems.append(
+                        Problem(Code.DUPLICATE_QUESTION_ID, f"{qpath}.id", params={"id": qid})
+                    )
+                placed.add(qid)
+                if qid in KEYWORDS:
+                    problems.append(Problem(Code.RESERVED_ID, f"{qpath}.id", params={"id": qid}))
+            problems += _question_problems(question, qpath)
+            problems += check_condition(
+                question.get("show_if"),
+                path=f"{qpath}.show_if",
+                questions=questions,
+                earlier=earlier,
+            )
+            for key in ("title", "description", "body", "text"):
+                problems += _pipes(question.get(key), f"{qpath}.{key}", questions, earlier)
+            if isinstance(qid, str):
+                earlier.add(qid)
+            count += 1
+    if count == 0 and isinstance(data.get("pages"), list):
+        problems.append(Problem(Code.NO_QUESTIONS, "$.pages", "warning"))
+    return problems
+
+
+def _pipes(text: Any, path: str, questions: Mapping[str, Any], earlier: set[str]) -> list[Problem]:
+    if not isinstance(text, str):
+        return []
+    problems = []
+    for name in piped_names(text):
+        if name not in questions:
+            problems.append(Problem(Code.PIPE_UNKNOWN_QUESTION, path, "warning", {"name": name}))
+        elif name not in earlier:
+            problems.append(Problem(Code.PIPE_FORWARD_REFERENCE, path, "warning", {"name": name}))
+    return problems
+
+
+def _question_problems(q: Mapping[str, Any], path: str) -> list[Problem]:
+    problems: list[Problem] = []
+    raw_type = q.get("type")
+    if not isinstance(raw_type, str):
+        return problems
+    name = canonical_type(raw_type)
+    if name is None:
+        return [Problem(Code.UNKNOWN_QUESTION_TYPE, f"{path}.type", params={"type": raw_type})]
+    if name != raw_type:
+        problems.append(
+            Problem(Code.QUESTION_TYPE_ALIAS, f"{path}.type", params={
+                "type": raw_type, "canonical": name
+            })
+        )  # fmt: skip
+    qtype = QUESTION_TYPES[name]
+    if name != "text" and isinstance(q.get("title"), str) and not q["title"].strip():
+        problems.append(Problem(Code.EMPTY_TITLE, f"{path}.title", "warning"))
+    options = _dicts(q.get("options"))
+    values = [o.get("value") for _, o in options]
+    for code, key, items in (
+        (Code.DUPLICATE_OPTION_VALUE, "options", options),
+        (Code.DUPLICATE_ROW_VALUE, "rows", _dicts(q.get("rows"))),
+    ):
+        seen: set[Any] = set()
+        for i, item in items:
+            value = item.get("value")
+            if value in seen:
+                problems.append(Problem(code, f"{path}.{key}[{i}].value", params={"value": value}))
+            seen.add(value)
+    others = [i for i, o in options if o.get("other")]
+    if len(others) > 1:
+        problems.append(Problem(Code.MULTIPLE_OTHER_OPTIONS, f"{path}.options[{others[1]}]"))
+    if name in ("single_choice", "dropdown"):
+        for i, o in options:
+            if o.get("exclusive"):
+                problems.append(
+                    Problem(Code.EXCLUSIVE_ON_SINGLE, f"{path}.options[{i}]", "warning")
+                )
+    if q.get("randomize") and not qtype.has_options:
+        problems.append(Problem(Code.RANDOMIZE_WITHOUT_OPTIONS, f"{path}.randomize", "warning"))
+    check = q.get("attention_check")
+    if isinstance(check, str) and qtype.has_options and options and check not in values:
+        problems.append(
+            Problem(Code.ATTENTION_CHECK_NOT_AN_OPTION, f"{path}.attention_check", "warning", {
+                "value": check
+            })
+        )  # fmt: skip
+    problems += _range_problems(q, name, path, len(options))
+    return problems
+
+
+def _range_problems(q: Mapping[str, Any], name: str, path: str, n_options: int) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def inverted(low_key: str, high_key: str, low: Any, high: Any) -> None:
+        if low is not None and high is not None and low > high:
+            problems.append(
+                Problem(Code.RANGE_INVERTED, f"{path}.{low_key}", params={
+                    "low": low_key, "high": high_key
+                })
+            )  # fmt: skip
+
+    lo_sel, hi_sel = _number(q.get("min_selected")), _number(q.get("max_selected"))
+    inverted("min_selected", "max_selected", lo_sel, hi_sel)
+    if name == "multiple_choice" and n_options:
+        if lo_sel is not None and lo_sel > n_options:
+            problems.append(
+                Problem(Code.TOO_FEW_OPTIONS_FOR_MIN, f"{path}.min_selected", params={
+                    "min": int(lo_sel), "count": n_options
+                })
+            )  # fmt: skip
+        if hi_sel is not None and hi_sel > n_options:
+            problems.append(
+                Problem(Code.MAX_SELECTED_ABOVE_OPTIONS, f"{path}.max_selected", "warning", {
+                    "max": int(hi_sel), "count": n_options
+                })
+            )  # fmt: skip
+    inverted("min_length", "max_length", _number(q.get("min_length")), _number(q.get("max_length")))
+    if name in ("number", "slider"):
+        inverted("min", "max", _number(q.get("min")), _number(q.get("max")))
+    if name == "date":
+        dates = {}
+        for key in ("min", "max"):
+            if isinstance(q.get(key), str):
+                dates[key] = parse_date(q[key])
+                if dates[key] is None:
+                    problems.append(
+                        Problem(Code.INVALID_DATE, f"{path}.{key}", params={"value": q[key]})
+                    )
+        inverted("min", "max", dates.get("min"), dates.get("max"))
+    step = _number(q.get("step"))
+    if step is not None and step <= 0:
+        problems.append(Problem(Code.STEP_NOT_POSITIVE, f"{path}.step"))
+    pattern = q.get("pattern")
+    if isinstance(pattern, str) and pattern not in ("phone", "email"):
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            problems.append(
+                Problem(Code.INVALID_PATTERN, f"{path}.pattern", params={"detail": str(error)})
+            )
+    return problems

@@ -1,0 +1,1 @@
+"""The published JSON Schema of questionnaire definitions (questionnaire.schema.json)."""

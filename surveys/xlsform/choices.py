@@ -1,0 +1,74 @@
+"""The choices sheet of an XLSForm: lists of options, read once per list, with warnings for
+duplicate names, missing labels and media columns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import Code
+from .columns import Columns, language_rank
+from .sheets import Sheet
+
+Warn = Callable[..., None]  # warn(code, row, column, **params)
+
+
+class ChoiceLists:
+    def __init__(self, sheet: Sheet | None):
+        self.rows: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        self._read: dict[str, list[dict[str, Any]]] = {}
+        if sheet is None:
+            return
+        columns = Columns(sheet.columns)
+        for number, cells in sheet.rows:
+            list_name = columns.get(cells, "list_name")
+            if list_name:
+                self.rows.setdefault(list_name, []).append((number, cells))
+
+    def options(
+        self, list_name: str, row: int, *, or_other: bool, chinese: bool, warn: Warn
+    ) -> list[dict[str, Any]]:
+        """The options of *list_name* for the question at survey *row* (a fresh copy)."""
+        if list_name not in self._read:  # read (and warn about) each list once
+            self._read[list_name] = self._options(list_name, row, warn)
+        options = [dict(o) for o in self._read[list_name]]
+        if or_other:
+            existing = next((o for o in options if o["value"] == "other"), None)
+            if existing:
+                existing["other"] = True
+            else:
+                label = "其他" if chinese else "Other"
+                options.append({"value": "other", "label": label, "other": True})
+        return options
+
+    def _options(self, list_name: str, row: int, warn: Warn) -> list[dict[str, Any]]:
+        rows = self.rows.get(list_name)
+        if rows is None:
+            warn(Code.XLS_UNKNOWN_CHOICE_LIST, row, "type", list=list_name)
+            rows = []
+        seen: dict[str, None] = {}
+        for _, cells in rows:
+            seen.update(dict.fromkeys(cells))
+        columns = Columns(sorted(seen, key=language_rank))
+        options: list[dict[str, Any]] = []
+        for number, cells in rows:
+            value = columns.get(cells, "name").replace("/", "_")[:100]
+            if not value:
+                warn(Code.XLS_MISSING_NAME, number, "choices:name")
+                continue
+            if any(o["value"] == value for o in options):
+                warn(Code.XLS_DUPLICATE_CHOICE, number, "choices:name", list=list_name, value=value)
+                continue
+            label = columns.preferred(cells, "label")
+            if not label:
+                warn(Code.XLS_CHOICE_WITHOUT_LABEL, number, "choices:label", value=value)
+                label = value
+            for column in cells:
+                if Columns.base(column) in ("image", "audio", "video") or column.startswith(
+                    "media"
+                ):
+                    warn(Code.XLS_COLUMN_IGNORED, number, f"choices:{column}", column=column)
+            options.append({"value": value, "label": label})
+        if rows and not options:
+            warn(Code.XLS_EMPTY_CHOICE_LIST, row, "type", list=list_name)
+        return options

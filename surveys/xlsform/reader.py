@@ -1,0 +1,415 @@
+"""Stage 2 of the XLSForm import: sheets of strings → a definition dict and per-row warnings.
+
+Top-level groups (and repeats) become pages; rows outside groups are gathered into pages of
+their own; nested groups are merged into their page with their ``relevant`` joined to each
+question's. Whatever has no equivalent is skipped or dropped with a warning naming the sheet,
+row and column. Checking the result against the JSON Schema is stage 3 (`surveys.xlsform`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Code, ExpressionError, Problem
+from ..logic.check import check_condition
+from ..logic.grammar import KEYWORDS, parse
+from .choices import ChoiceLists
+from .columns import Columns, is_chinese
+from .constraints import from_constraint
+from .sheets import Sheet
+from .xpath import Untranslatable, from_xpath
+
+ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+REF_RE = re.compile(r"\$\{([^}]*)\}")
+
+METADATA = {
+    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
+    "username", "email", "audit", "start-geopoint", "background-audio", "instanceid",
+    "uri:deviceid", "uri:subscriberid", "uri:simserial", "uri:phonenumber", "uri:username",
+    "uri:email",
+}  # fmt: skip
+SIMPLE_TYPES = {
+    "text": "short_text", "string": "short_text", "integer": "number", "int": "number",
+    "decimal": "number", "date": "date", "range": "slider", "note": "text",
+    "acknowledge": "consent", "trigger": "consent", "phone number": "short_text",
+    "phone_number": "short_text",
+}  # fmt: skip
+SELECT_RE = re.compile(
+    r"(?P<kind>select_one|select_multiple|rank|select one|select multiple"
+    r"|select all that apply)(?: from)? (?P<list>\S+?)(?P<other> or_other| or specify other)?"
+)
+HARMLESS_APPEARANCES = re.compile(
+    r"(field-list|table-list|minimal|autocomplete|search|compact(-\d+)?|quick|horizontal"
+    r"|horizontal-compact|likert|columns(-\d+)?|no-buttons|multiline|numbers|thousands-sep"
+    r"|w\d+|no-calendar|month-year|year|rating|vertical|picker|distress|quickcompact)"
+)
+IGNORED_COLUMNS = (
+    "default", "read_only", "calculation", "repeat_count", "trigger", "required_message",
+    "requiredmsg", "constraint_message", "image", "audio", "video", "big-image", "media",
+    "buttontext", "noapperrorstring", "body::accuracythreshold", "autoplay", "rows",
+    "choice_filter", "guidance_hint", "intent",
+)  # fmt: skip
+KNOWN_SETTINGS = {"form_title", "form_id", "default_language", "version", "style"}
+
+
+@dataclass
+class _Group:
+    kind: str  # "group" or "repeat"
+    row: int
+    page: dict[str, Any] | None  # the page it opened (top level only)
+    condition: str | None  # translated relevant of a nested group
+
+
+@dataclass
+class _Import:
+    survey: Sheet
+    choices: ChoiceLists
+    settings: dict[str, str]
+    warnings: list[Problem] = field(default_factory=list)
+    pages: list[dict[str, Any]] = field(default_factory=list)
+    questions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)  # XLSForm name -> question id
+    chinese: bool = False
+
+    def warn(self, code: Code, row: int | None, col: str | None = None, **params: Any) -> None:
+        """A warning at *row* of the survey sheet (or of choices, for ``choices:<col>``)."""
+        sheet = "choices" if col and col.startswith("choices:") else "survey"
+        col = col.removeprefix("choices:") if col else None
+        self.warnings.append(
+            Problem(code, "$", "warning", params, sheet=sheet, row=row, column=col)
+        )
+
+
+def sheets_to_definition(
+    sheets: dict[str, Sheet], default_title: str = "导入的问卷"
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The definition dict for an XLSForm's sheets, and the warnings of the translation."""
+    state = _Import(
+        survey=sheets["survey"],
+        choices=ChoiceLists(sheets.get("choices")),
+        settings=_settings(sheets.get("settings")),
+    )
+    for name, sheet in sheets.items():
+        if name not in ("survey", "choices", "settings") and sheet.rows:
+            state.warnings.append(
+                Problem(Code.XLS_SHEET_IGNORED, "$", "warning", {"name": sheet.name}, sheet.name)
+            )
+    columns = Columns(state.survey.columns)
+    settings_lang = state.settings.get("default_language", "")
+    state.chinese = columns.has_chinese("label") or is_chinese(settings_lang)
+    _assign_ids(state, columns)
+    _walk_survey(state, columns)
+    for name, value in state.settings.items():
+        if name not in KNOWN_SETTINGS and value.lower() not in ("", "false", "no"):
+            state.warnings.append(
+                Problem(Code.XLS_SETTING_IGNORED, "$", "warning", {"name": name}, "settings", 2)
+            )
+    titles = [q["title"] for q in state.questions.values() if q.get("title")]
+    in_chinese = sum(any("\u4e00" <= ch <= "\u9fff" for ch in t) for t in titles)
+    chinese = in_chinese * 2 >= len(titles) if titles else state.chinese
+    definition = {
+        "schema_version": 1,
+        "title": state.settings.get("form_title") or state.settings.get("form_id") or default_title,
+        "language": "zh_CN" if chinese else "en",
+        "description": "",
+        "pages": [page for page in state.pages if page["questions"]],
+    }
+    return definition, state.warnings
+
+
+# -- sheets ----------------------------------------------------------------------------------
+def _settings(sheet: Sheet | None) -> dict[str, str]:
+    if sheet is None or not sheet.rows:
+        return {}
+    _, cells = sheet.rows[0]
+    return {Columns.base(column): value for column, value in cells.items()}
+
+
+# -- ids ---------------------------------------------------------------------------------------
+def _assign_ids(state: _Import, columns: Columns) -> None:
+    """Question ids for every name, renaming what the id rules do not allow (with a warning)."""
+    used: set[str] = set()
+    for number, cells in state.survey.rows:
+        name = columns.get(cells, "name")
+        kind = _kind(columns.get(cells, "type"))
+        if not name or kind in ("begin", "end", "skip"):
+            continue
+        new = name if ID_RE.fullmatch(name) and name not in KEYWORDS else _sanitize(name, number)
+        base, n = new, 2
+        while new in used:
+            new, n = f"{base}_{n}", n + 1
+        used.add(new)
+        if new != name:
+            state.warn(Code.XLS_RENAMED_ID, number, "name", old=name, new=new)
+        state.ids.setdefault(name, new)
+
+
+def _sanitize(name: str, row: int) -> str:
+    new = re.sub(r"[^A-Za-z0-9_]", "_", name).strip("_") or f"q{row}"
+    if not ID_RE.fullmatch(new):
+        new = f"q_{new}"
+    if new in KEYWORDS:
+        new += "_"
+    return new[:64]
+
+
+def _kind(type_text: str) -> str:
+    t = " ".join(type_text.lower().replace("_", " ").split())
+    if t in ("begin group", "begin repeat", "begin loop"):
+        return "begin"
+    if t in ("end group", "end repeat", "end loop"):
+        return "end"
+    if t in ("calculate", "hidden") or t in METADATA:
+        return "skip"
+    return "question"
+
+
+# -- survey rows -------------------------------------------------------------------------------
+def _walk_survey(state: _Import, columns: Columns) -> None:
+    stack: list[_Group] = []
+    loose: dict[str, Any] | None = None
+    for number, cells in state.survey.rows:
+        type_text = " ".join(columns.get(cells, "type").split())
+        lowered = type_text.lower()
+        if not type_text:
+            if columns.get(cells, "name") or columns.get(cells, "label"):
+                state.warn(Code.XLS_MISSING_COLUMN, number, "type", column="type")
+            continue
+        kind = _kind(type_text)
+        if kind == "begin":
+            repeat = "repeat" in lowered or "loop" in lowered
+            if repeat:
+                state.warn(Code.XLS_REPEAT_FLATTENED, number, "type")
+            condition = _relevant(state, columns, cells, number)
+            if not stack:
+                loose = None
+                page = {
+                    "id": _page_id(state, columns.get(cells, "name")),
+                    "title": _text(state, columns, cells, "label", number),
+                    "show_if": condition,
+                    "questions": [],
+                }
+                state.pages.append(page)
+                stack.append(_Group("repeat" if repeat else "group", number, page, None))
+            else:
+                if not repeat:
+                    state.warn(Code.XLS_NESTED_GROUP, number, "type")
+                stack.append(_Group("repeat" if repeat else "group", number, None, condition))
+            continue
+        if kind == "end":
+            if not stack:
+                state.warn(Code.XLS_UNMATCHED_END, number, "type", type=type_text)
+            else:
+                stack.pop()
+            continue
+        if kind == "skip":
+            code = Code.XLS_UNSUPPORTED_TYPE if lowered in ("calculate", "hidden") else None
+            state.warn(code or Code.XLS_METADATA_SKIPPED, number, "type", type=type_text)
+            continue
+        question = _question(state, columns, cells, number, type_text)
+        if question is None:
+            continue
+        extra = [g.condition for g in stack if g.condition]
+        if extra:
+            parts = [*extra, question.get("show_if")] if question.get("show_if") else extra
+            question["show_if"] = " and ".join(f"({p})" for p in parts)
+        if stack:
+            page = next(g.page for g in stack if g.page is not None)
+        else:
+            if loose is None:
+                loose = {"id": _page_id(state, ""), "title": "", "show_if": None, "questions": []}
+                state.pages.append(loose)
+            page = loose
+        page["questions"].append(question)
+        state.questions[question["id"]] = question
+    for group in stack:
+        state.warn(Code.XLS_UNCLOSED_GROUP, group.row, "type")
+
+
+def _page_id(state: _Import, name: str) -> str:
+    taken = {p["id"] for p in state.pages}
+    base = name if name and ID_RE.fullmatch(name) else f"page{len(state.pages) + 1}"
+    new, n = base, 2
+    while new in taken:
+        new, n = f"{base}_{n}", n + 1
+    return new
+
+
+def _text(state: _Import, columns: Columns, cells: dict[str, str], base: str, row: int) -> str:
+    """A label or hint in the preferred language, with ${name} piping turned into {id}."""
+    text = columns.preferred(cells, base)
+
+    def pipe(match: re.Match[str]) -> str:
+        name = match.group(1).strip()
+        if name in state.ids and state.ids[name] in state.questions:
+            return "{" + state.ids[name] + "}"
+        state.warn(Code.XLS_PIPE_UNKNOWN, row, columns.preferred_column(cells, base), name=name)
+        return f"[{name}]"  # not {name}: that would be piped as an (unknown) question
+
+    return REF_RE.sub(pipe, text)
+
+
+def _relevant(state: _Import, columns: Columns, cells: dict[str, str], row: int) -> str | None:
+    expr = columns.get(cells, "relevant")
+    if not expr:
+        return None
+    try:
+        text = from_xpath(expr, lambda name: state.ids.get(name, name))
+        parse(text)
+    except Untranslatable as error:
+        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, "relevant", expr=expr, detail=str(error))
+        return None
+    except ExpressionError as error:
+        detail = str(error.code)
+        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, "relevant", expr=expr, detail=detail)
+        return None
+    problems = check_condition(text, path="$", questions=state.questions, earlier=state.questions)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        detail = f"{errors[0].code}: {errors[0].params.get('name', '')}"
+        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, "relevant", expr=expr, detail=detail)
+        return None
+    return text
+
+
+def _question(
+    state: _Import, columns: Columns, cells: dict[str, str], row: int, type_text: str
+) -> dict[str, Any] | None:
+    lowered = type_text.lower()
+    name = columns.get(cells, "name")
+    select = SELECT_RE.fullmatch(lowered)
+    if select:
+        kind = select.group("kind")
+        qtype = {"rank": "ranking"}.get(
+            kind, "single_choice" if "one" in kind else "multiple_choice"
+        )
+    elif lowered in SIMPLE_TYPES:
+        qtype = SIMPLE_TYPES[lowered]
+    else:
+        state.warn(Code.XLS_UNSUPPORTED_TYPE, row, "type", type=type_text)
+        return None
+    if not name:
+        state.warn(Code.XLS_MISSING_NAME, row, "name")
+        return None
+    appearance = columns.get(cells, "appearance").strip()
+    question: dict[str, Any] = {
+        "id": state.ids[name],
+        "type": qtype,
+        "title": _text(state, columns, cells, "label", row),
+    }
+    hint = _text(state, columns, cells, "hint", row)
+    if qtype == "text":
+        question["body"] = hint
+    elif qtype == "consent":
+        question["text"] = hint
+    elif hint:
+        question["description"] = hint
+    if qtype != "text":
+        required = columns.get(cells, "required").lower()
+        if required in ("yes", "true", "true()", "1"):
+            question["required"] = True
+        elif required not in ("", "no", "false", "false()", "0"):
+            state.warn(Code.XLS_COLUMN_IGNORED, row, "required", column="required")
+    condition = _relevant(state, columns, cells, row)
+    if condition:
+        question["show_if"] = condition
+    _type_details(state, columns, cells, row, question, lowered, select, appearance)
+    _constraint(state, columns, cells, row, question)
+    _ignored_columns(state, columns, cells, row, appearance)
+    return question
+
+
+def _type_details(state, columns, cells, row, question, lowered, select, appearance) -> None:
+    qtype = question["type"]
+    if select:
+        list_name = select.group("list")
+        question["options"] = state.choices.options(
+            list_name,
+            row,
+            or_other=bool(select.group("other")),
+            chinese=state.chinese,
+            warn=state.warn,
+        )
+        if not question["options"]:
+            question["options"] = [{"value": "1", "label": question["title"] or "1"}]
+        if qtype == "single_choice" and re.search(r"\b(minimal|autocomplete|search)\b", appearance):
+            question["type"] = "dropdown"
+        params = _parameters(state, columns.get(cells, "parameters"), row)
+        if params.get("randomize", "").lower() in ("true", "yes"):
+            question["randomize"] = True
+        if columns.get(cells, "choice_filter"):
+            expr = columns.get(cells, "choice_filter")
+            state.warn(Code.XLS_CHOICE_FILTER_IGNORED, row, "choice_filter", expr=expr)
+    elif lowered in ("integer", "int"):
+        question["integer"] = True
+    elif qtype == "short_text":
+        if "phone" in lowered:
+            question["pattern"] = "phone"
+        elif "multiline" in appearance or _int(columns.get(cells, "rows"), 1) > 1:
+            question["type"] = "long_text"
+    elif qtype == "slider":
+        params = _parameters(state, columns.get(cells, "parameters"), row)
+        start, end = _float(params.get("start"), 1), _float(params.get("end"), 10)
+        step = _float(params.get("step"), 1)
+        if "rating" in appearance.split() and start == 1 and step == 1 and 2 <= end <= 10:
+            question.update(type="rating", max=int(end))
+        else:
+            question.update(min=_num(start), max=_num(end), step=_num(step))
+
+
+def _constraint(state, columns, cells, row, question) -> None:
+    expr = columns.get(cells, "constraint")
+    if not expr:
+        return
+    keys = from_constraint(expr, question["type"], question)
+    if keys is None:
+        state.warn(Code.XLS_CONSTRAINT_UNSUPPORTED, row, "constraint", expr=expr)
+        return
+    exclusive = keys.pop("exclusive", [])
+    values = {o["value"]: o for o in question.get("options", ())}
+    if any(value not in values for value in exclusive):
+        state.warn(Code.XLS_CONSTRAINT_UNSUPPORTED, row, "constraint", expr=expr)
+        return
+    for value in exclusive:
+        values[value]["exclusive"] = True
+    question.update(keys)
+
+
+def _ignored_columns(state, columns, cells, row, appearance) -> None:
+    for column in cells:
+        base = Columns.base(column)
+        if (base in IGNORED_COLUMNS and base not in ("choice_filter", "rows")) or base.startswith(
+            "media"
+        ):
+            state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=column)
+    for word in appearance.split():
+        if not HARMLESS_APPEARANCES.fullmatch(word):
+            state.warn(Code.XLS_COLUMN_IGNORED, row, "appearance", column=f"appearance={word}")
+
+
+def _parameters(state: _Import, text: str, row: int) -> dict[str, str]:
+    params = {}
+    for part in text.replace(";", " ").replace(",", " ").split():
+        key, sep, value = part.partition("=")
+        if not sep:
+            state.warn(Code.XLS_BAD_PARAMETERS, row, "parameters", value=text)
+            return {}
+        params[key.strip().lower()] = value.strip()
+    return params
+
+
+def _float(text: str | None, default: float) -> float:
+    try:
+        return float(text) if text else default
+    except ValueError:
+        return default
+
+
+def _int(text: str, default: int) -> int:
+    return int(_float(text, default))
+
+
+def _num(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value

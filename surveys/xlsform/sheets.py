@@ -1,0 +1,88 @@
+"""Stage 1 of the XLSForm import: a workbook file → sheets of rows of strings.
+
+Every cell becomes a string here, at the edge: ``12.0`` → ``"12"``, ``True`` → ``"true"``,
+non-breaking and ideographic spaces → plain spaces, surrounding whitespace removed, CRLF → LF.
+Nothing after this stage sees an openpyxl type.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from ..errors import Code, ImportFailed, Problem
+
+
+@dataclass
+class Sheet:
+    name: str
+    columns: list[str]  # header cells as written, "" for blank headers
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (Excel row, cells)
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    text = str(value).replace("\xa0", " ").replace("\u3000", " ").replace("\u200b", "")
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+def read_sheets(source: str | os.PathLike[str] | bytes | bytearray | BinaryIO) -> dict[str, Sheet]:
+    """All sheets of a workbook, keyed by lower-case sheet name.
+
+    Raises `ImportFailed` (code ``xls_unreadable``) when the file is not an .xlsx workbook.
+    """
+    import openpyxl  # an optional dependency of the domain; only the importer needs it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    if isinstance(source, bytes | bytearray):
+        source = io.BytesIO(bytes(source))
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise ImportFailed(
+            Problem(
+                Code.XLS_UNREADABLE, params={"detail": str(error)[:200] or type(error).__name__}
+            )
+        ) from error
+    try:
+        sheets: dict[str, Sheet] = {}
+        for worksheet in workbook.worksheets:
+            sheets[worksheet.title.strip().lower()] = _read_sheet(worksheet)
+        return sheets
+    finally:
+        workbook.close()
+
+
+def _read_sheet(worksheet: Any) -> Sheet:
+    rows = worksheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    columns = [cell_text(c) for c in header]
+    sheet = Sheet(name=worksheet.title, columns=columns)
+    for number, values in enumerate(rows, start=2):
+        cells = {}
+        for column, value in zip(columns, values, strict=False):
+            text = cell_text(value)
+            if column and text:
+                cells[column] = text
+        if cells:
+            sheet.rows.append((number, cells))
+    return sheet

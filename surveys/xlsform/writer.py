@@ -1,0 +1,176 @@
+"""XLSForm export: a definition → survey / choices / settings rows → an ``.xlsx`` file.
+
+Pages become groups. Types without an XLSForm equivalent are written as the nearest one with
+a warning: NPS as a 0–10 ``range``, a matrix as one ``select_one`` per row, a Kano pair as two
+``select_one`` questions. Conditions on a matrix row or Kano part cannot be expressed and are
+left out with a warning.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from ..answer_rules import KANO_ANSWER_LABELS
+from ..errors import Code, ExpressionError, Problem
+from ..logic.grammar import parse
+from .constraints import to_constraint
+from .xpath import Untranslatable, to_xpath
+
+SURVEY_COLUMNS = [
+    "type", "name", "label", "hint", "required", "relevant", "constraint", "appearance",
+    "parameters",
+]  # fmt: skip
+CHOICE_COLUMNS = ["list_name", "name", "label"]
+TYPES = {
+    "number": "decimal", "short_text": "text", "long_text": "text", "date": "date",
+    "consent": "acknowledge", "text": "note", "slider": "range", "rating": "range", "nps": "range",
+}  # fmt: skip
+
+
+def _num(value: Any) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def definition_to_rows(
+    definition: dict[str, Any],
+) -> tuple[list[dict[str, str]], list[dict[str, str]], dict[str, str], list[Problem]]:
+    """Survey rows, choice rows, settings and warnings for *definition*."""
+    survey: list[dict[str, str]] = []
+    choices: list[dict[str, str]] = []
+    warnings: list[Problem] = []
+    kano_written = False
+    zh = str(definition.get("language") or "zh_CN").startswith("zh")
+    for pi, page in enumerate(definition.get("pages") or ()):
+        group = {"type": "begin group", "name": page["id"], "label": page.get("title") or ""}
+        group["relevant"] = _relevant(page.get("show_if"), f"$.pages[{pi}].show_if", warnings)
+        survey.append(group)
+        for qi, question in enumerate(page.get("questions") or ()):
+            path = f"$.pages[{pi}].questions[{qi}]"
+            relevant = _relevant(question.get("show_if"), f"{path}.show_if", warnings)
+            rows, kano_needed = _question_rows(question, path, relevant, choices, warnings)
+            if kano_needed and not kano_written:
+                choices += [
+                    {"list_name": "kano", "name": value, "label": labels[0 if zh else 1]}
+                    for value, labels in KANO_ANSWER_LABELS.items()
+                ]
+                kano_written = True
+            survey += rows
+        survey.append({"type": "end group"})
+    language = str(definition.get("language") or "zh_CN")
+    settings = {
+        "form_title": definition.get("title") or "",
+        "form_id": re.sub(r"[^A-Za-z0-9_]", "", str(definition.get("x-form_id", ""))) or "wenfang",
+        "default_language": "Chinese (zh)" if language.startswith("zh") else "English (en)",
+    }
+    return survey, choices, settings, warnings
+
+
+def _relevant(show_if: str | None, path: str, warnings: list[Problem]) -> str:
+    if not show_if:
+        return ""
+    try:
+        return to_xpath(parse(show_if))
+    except (Untranslatable, ExpressionError) as error:
+        warnings.append(
+            Problem(Code.XLS_EXPORT_CONDITION_DROPPED, path, "warning", {"detail": str(error)})
+        )
+        return ""
+
+
+def _question_rows(q, path, relevant, choices, warnings) -> tuple[list[dict[str, str]], bool]:
+    qtype, qid = q["type"], q["id"]
+    base = {
+        "name": qid,
+        "label": q.get("title") or "",
+        "hint": q.get("description") or "",
+        "required": "yes" if q.get("required") else "",
+        "relevant": relevant,
+    }
+
+    def approximated(as_type: str) -> None:
+        warnings.append(
+            Problem(Code.XLS_EXPORT_APPROXIMATED, path, "warning", {
+                "type": qtype, "as_type": as_type
+            })
+        )  # fmt: skip
+
+    if qtype in ("single_choice", "dropdown", "multiple_choice", "ranking"):
+        keyword = {"multiple_choice": "select_multiple", "ranking": "rank"}.get(qtype, "select_one")
+        options = list(q.get("options") or ())
+        other = ""
+        last = options[-1] if options else {}
+        if last.get("other") and last.get("value") == "other" and qtype != "ranking":
+            other = " or_other"
+            options = options[:-1]
+        if any(o.get("other") for o in options):
+            approximated("select (other option as a plain choice)")
+        choices += [{"list_name": qid, "name": o["value"], "label": o["label"]} for o in options]
+        row = {**base, "type": f"{keyword} {qid}{other}", "constraint": to_constraint(q)}
+        if qtype == "dropdown":
+            row["appearance"] = "minimal"
+        if q.get("randomize"):
+            row["parameters"] = "randomize=true"
+        return [row], False
+    if qtype == "matrix":
+        approximated("select_one per row")
+        choices += [
+            {"list_name": qid, "name": o["value"], "label": o["label"]} for o in q["options"]
+        ]
+        keyword = "select_multiple" if q.get("multiple") else "select_one"
+        rows = []
+        for r in q["rows"]:
+            name = re.sub(r"[^A-Za-z0-9_]", "_", f"{qid}_{r['value']}")
+            label = f"{base['label']} - {r['label']}"
+            rows.append({**base, "type": f"{keyword} {qid}", "name": name, "label": label})
+        return rows, False
+    if qtype == "kano":
+        approximated("two select_one")
+        return [
+            {**base, "type": "select_one kano", "name": f"{qid}_functional",
+             "label": q.get("functional_title") or base["label"]},
+            {**base, "type": "select_one kano", "name": f"{qid}_dysfunctional",
+             "label": q.get("dysfunctional_title") or base["label"]},
+        ], True  # fmt: skip
+    row = {**base, "type": TYPES[qtype], "constraint": to_constraint(q)}
+    if qtype == "number" and q.get("integer"):
+        row["type"] = "integer"
+    elif qtype == "long_text":
+        row["appearance"] = "multiline"
+    elif qtype == "text":
+        row.update(hint=q.get("body") or "", required="")
+    elif qtype == "consent":
+        row["hint"] = q.get("text") or ""
+    elif qtype == "rating":
+        row.update(appearance="rating", parameters=f"start=1 end={q.get('max', 5)} step=1")
+    elif qtype == "nps":
+        approximated("range")
+        row["parameters"] = "start=0 end=10 step=1"
+    elif qtype == "slider":
+        row["constraint"] = ""
+        start, end = q.get("min", 0), q.get("max", 100)
+        row["parameters"] = f"start={_num(start)} end={_num(end)} step={_num(q.get('step', 1))}"
+    return [row], False
+
+
+def write_xlsform(definition: dict[str, Any], path: str | os.PathLike[str]) -> list[Problem]:
+    """Write *definition* as an XLSForm workbook; returns the export warnings."""
+    import openpyxl
+
+    survey, choices, settings, warnings = definition_to_rows(definition)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "survey"
+    sheet.append(SURVEY_COLUMNS)
+    for row in survey:
+        sheet.append([row.get(column) or None for column in SURVEY_COLUMNS])
+    sheet = workbook.create_sheet("choices")
+    sheet.append(CHOICE_COLUMNS)
+    for row in choices:
+        sheet.append([row.get(column) for column in CHOICE_COLUMNS])
+    sheet = workbook.create_sheet("settings")
+    sheet.append(list(settings))
+    sheet.append(list(settings.values()))
+    workbook.save(os.fspath(path))
+    return warnings

@@ -1,0 +1,114 @@
+"""Correlations, key drivers, Cronbach's alpha and multiple-testing corrections.
+
+Tolerance: pytest.approx's default (relative 1e-6) unless a test states another.
+"""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.stats.multitest import multipletests
+
+from analysis.stats import (
+    benjamini_hochberg,
+    correlation,
+    cronbach_alpha,
+    holm,
+    key_drivers,
+)
+
+
+@pytest.fixture
+def xy():
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=80)
+    y = 0.5 * x + rng.normal(size=80)
+    return x, y
+
+
+def test_pearson_ci_matches_scipy(xy):
+    x, y = xy
+    out = correlation(x, y)
+    ref = stats.pearsonr(x, y)
+    ci = ref.confidence_interval(0.95)
+    assert out["r"] == pytest.approx(ref.statistic)
+    assert (out["ci_low"], out["ci_high"]) == pytest.approx((ci.low, ci.high))
+
+
+def test_spearman_bonett_wright_interval_by_hand(xy):
+    x, y = xy
+    out = correlation(x, y, method="spearman")
+    rho = stats.spearmanr(x, y).statistic
+    se = math.sqrt((1 + rho**2 / 2) / (80 - 3))
+    z = stats.norm.ppf(0.975)
+    assert out["r"] == pytest.approx(rho)
+    assert out["ci_low"] == pytest.approx(math.tanh(math.atanh(rho) - z * se))
+
+
+def test_correlation_edge_cases():
+    assert math.isnan(correlation([1, 2], [2, 3])["r"])
+    assert math.isnan(correlation([1, 1, 1, 1], [1, 2, 3, 4])["r"])
+
+
+def test_key_drivers_betas_match_statsmodels_ols():
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame(rng.normal(size=(120, 3)), columns=["a", "b", "c"])
+    frame["overall"] = 0.6 * frame["a"] + 0.2 * frame["b"] + rng.normal(size=120)
+    frame.loc[3, "b"] = np.nan  # listwise
+    out = key_drivers(frame, "overall", ["a", "b", "c"])
+    data = frame.dropna()
+    z = (data - data.mean()) / data.std()
+    fit = sm.OLS(z["overall"], sm.add_constant(z[["a", "b", "c"]])).fit()
+    assert out["n"] == 119
+    for name in "abc":
+        assert out["drivers"][name]["beta"] == pytest.approx(fit.params[name])
+        assert out["drivers"][name]["r"] == pytest.approx(data["overall"].corr(data[name]))
+    assert out["r_squared"] == pytest.approx(fit.rsquared)
+
+
+def test_cronbach_alpha_by_covariance_form():
+    rng = np.random.default_rng(2)
+    trait = rng.normal(size=60)
+    items = pd.DataFrame(
+        {f"i{k}": (trait + rng.normal(scale=0.8, size=60)).round() for k in range(4)}
+    )
+    out = cronbach_alpha(items, list(items.columns))
+    # α = k/(k−1) · (1 − trace(C) / ΣC), C the item covariance matrix (Cronbach 1951)
+    c = np.cov(items.to_numpy(), rowvar=False)
+    alpha = 4 / 3 * (1 - np.trace(c) / c.sum())
+    assert out["alpha"] == pytest.approx(alpha)
+    # Feldt (1965) interval: 1 − (1 − α)·F quantiles with (n−1, (n−1)(k−1)) df
+    assert out["ci_low"] == pytest.approx(1 - (1 - alpha) * stats.f.ppf(0.975, 59, 177))
+    assert out["ci_high"] == pytest.approx(1 - (1 - alpha) * stats.f.ppf(0.025, 59, 177))
+    c3 = np.cov(items.drop(columns="i0").to_numpy(), rowvar=False)
+    assert out["item_analysis"]["i0"]["alpha_if_deleted"] == pytest.approx(
+        1.5 * (1 - np.trace(c3) / c3.sum())
+    )
+
+
+def test_cronbach_alpha_needs_two_items_and_handles_constant_answers():
+    frame = pd.DataFrame({"a": [3, 3, 3], "b": [3, 3, 3]})
+    assert math.isnan(cronbach_alpha(frame, ["a", "b"])["alpha"])
+    with pytest.raises(ValueError):
+        cronbach_alpha(frame, ["a"])
+
+
+def test_benjamini_hochberg_and_holm_match_statsmodels():
+    p = np.array([0.01, 0.04, 0.03, 0.20, 0.005, 0.5])
+    assert benjamini_hochberg(p) == pytest.approx(multipletests(p, method="fdr_bh")[1])
+    assert holm(p) == pytest.approx(multipletests(p, method="holm")[1])
+
+
+def test_corrections_keep_nans_and_shape():
+    p = np.array([[0.01, np.nan], [0.04, 0.03]])
+    out = benjamini_hochberg(p)
+    assert out.shape == (2, 2) and math.isnan(out[0, 1])
+    assert out[~np.isnan(out)] == pytest.approx(
+        multipletests([0.01, 0.04, 0.03], method="fdr_bh")[1]
+    )
+    assert benjamini_hochberg([]).size == 0
+    with pytest.raises(ValueError):
+        holm([1.5])

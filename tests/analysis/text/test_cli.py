@@ -1,0 +1,80 @@
+import json
+
+import pandas as pd
+
+from analysis.__main__ import main as analysis_main
+from analysis.text.cli import main
+
+
+def test_sentiment_out_copies_the_input_with_score_and_label(data_dir, tmp_path, capsys):
+    out = tmp_path / "scored.csv"
+    assert main(["sentiment", str(data_dir / "interview_gbk.txt"), "--out", str(out)]) == 0
+    frame = pd.read_csv(out, encoding="utf-8-sig")
+    assert list(frame.columns) == ["speaker", "text", "sentiment_score", "sentiment_label"]
+    assert frame["sentiment_score"].between(0, 1).all()
+    assert set(frame["sentiment_label"]) <= {"positive", "neutral", "negative"}
+    labels = dict(zip(frame["text"], frame["sentiment_label"], strict=True))
+    assert labels["客服态度挺好的，回复也很快。然后界面也很清爽。"] == "positive"
+    assert labels["就是广告太多了，每次打开都要等。"] == "negative"
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_sentiment_json_by_speaker_with_aspects(data_dir, capsys):
+    code = main(
+        [
+            "sentiment",
+            str(data_dir / "interview_utf8.txt"),
+            "--group",
+            "speaker",
+            "--aspect",
+            "价格",
+            "--json",
+        ]
+    )
+    assert code == 0
+    result = json.loads(capsys.readouterr().out)
+    assert {g["speaker"] for g in result["by_group"]} == {"主持人", "受访者"}
+    assert result["aspects"]["价格"]["negative"] >= 1
+
+
+def test_keywords_kwic_and_cooccur_through_the_dispatcher(data_dir, capsys):
+    path = str(data_dir / "reviews_slice.csv")
+    assert analysis_main(["text", "keywords", path, "--json", "--top", "5"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 5 and {"term", "tfidf"} <= rows[0].keys()
+    assert analysis_main(["text", "kwic", path, "--keyword", "质量", "--json"]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    frame = pd.read_csv(path)
+    for hit in hits:
+        text = frame["text"][hit["row"] - 1]
+        assert text[hit["start"] : hit["end"]] == "质量"
+    assert analysis_main(["text", "cooccur", path, "--min-count", "2", "--json"]) == 0
+    assert isinstance(json.loads(capsys.readouterr().out), list)
+
+
+def test_keywords_by_group_is_keyness(data_dir, tmp_path, capsys):
+    out = tmp_path / "key.csv"
+    code = main(
+        [
+            "keywords",
+            str(data_dir / "reviews_slice.csv"),
+            "--group",
+            "label",
+            "--target",
+            "0",
+            "--out",
+            str(out),
+        ]
+    )
+    assert code == 0
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    assert {"term", "g2", "log_ratio", "p_value"} <= set(table.columns)
+    assert (table["log_ratio"] > 0).all()
+
+
+def test_bad_input_exits_1_with_a_message(tmp_path, capsys):
+    assert main(["keywords", str(tmp_path / "missing.txt")]) == 1
+    assert "no such file" in capsys.readouterr().err
+    path = tmp_path / "a.csv"
+    path.write_text("text\n好\n", encoding="utf-8")
+    assert main(["kwic", str(path), "--keyword", "好", "--group", "nope"]) == 1

@@ -1,0 +1,83 @@
+import threading
+
+from analysis.text.normalise import normalise
+from analysis.text.tokenize import content_terms, get_tokenizer, parse_userdict
+
+SENTENCE = normalise("嗯，那个，我觉得问访的NPS问卷功能就是有点难找，价格3.5元也不便宜。")
+
+
+def test_tokens_cover_the_text_exactly_with_offsets(tokenizer):
+    tokens = tokenizer.tokenize(SENTENCE)
+    assert "".join(t.text for t in tokens) == SENTENCE
+    for token in tokens:
+        assert SENTENCE[token.start : token.end] == token.text
+    assert tokens[0].start == 0 and tokens[-1].end == len(SENTENCE)
+
+
+def test_user_dictionary_keeps_product_names_whole(tmp_path):
+    plain = get_tokenizer(cache_dir=tmp_path)
+    words = plain.words(SENTENCE)
+    assert "NPS问卷" not in words
+    userdict = tmp_path / "study.txt"
+    userdict.write_text("# study terms\n问访 nz\nNPS问卷 10\n", encoding="utf-8")
+    study = get_tokenizer(userdict, cache_dir=tmp_path)
+    words = study.words(SENTENCE)
+    assert "问访" in words and "NPS问卷" in words
+    tags = {t.text: t.pos for t in study.tokenize(SENTENCE)}
+    assert tags["问访"] == "nz"
+    # the base tokenizer is not changed by a study's dictionary
+    assert "NPS问卷" not in plain.words(SENTENCE)
+
+
+def test_user_dictionary_entries_are_normalised():
+    assert parse_userdict(["問訪 nz", "會員權益 5"]) == (
+        ("问访", None, "nz"),
+        ("会员权益", 5, None),
+    )
+
+
+def test_same_dictionary_gives_the_same_tokenizer_instance(tmp_path):
+    assert get_tokenizer(["问访"], cache_dir=tmp_path) is get_tokenizer(
+        ["问访"], cache_dir=tmp_path
+    )
+
+
+def test_cache_file_is_written_in_the_chosen_directory(tmp_path):
+    get_tokenizer(cache_dir=tmp_path / "cache")
+    assert (tmp_path / "cache" / "jieba.cache").is_file()
+
+
+def test_concurrent_first_use_builds_one_tokenizer(tmp_path):
+    found = []
+    threads = [
+        threading.Thread(
+            target=lambda: found.append(get_tokenizer(["访谈提纲"], cache_dir=tmp_path))
+        )
+        for _ in range(6)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({id(t) for t in found}) == 1
+    assert "访谈提纲" in found[0].words("这是访谈提纲的第一部分")
+
+
+def test_content_terms_drop_fillers_function_words_punctuation_and_numbers(tokenizer):
+    terms = content_terms(tokenizer.tokenize(SENTENCE))
+    for dropped in ("嗯", "那个", "我", "觉得", "的", "就是", "，", "3.5", "也"):
+        assert dropped not in terms
+    for kept in ("nps", "问卷", "功能", "价格"):
+        assert kept in terms
+
+
+def test_english_is_kept_as_words_and_folded_for_counting(tokenizer):
+    tokens = tokenizer.tokenize(normalise("你用iPhone连ＷｉＦｉ"))
+    assert [t.text for t in tokens if t.pos == "eng"] == ["iPhone", "WiFi"]
+    terms = content_terms(tokens)
+    assert "iphone" in terms and "wifi" in terms and "iPhone" not in terms
+
+
+def test_pos_filter_can_be_switched_off(tokenizer):
+    tokens = tokenizer.tokenize("非常快")
+    assert "快" in content_terms(tokens, pos=None)

@@ -1,0 +1,274 @@
+"""Benchmark of respondent submissions (issue 5): run as `python tests/benchmarks/bench_submit.py`.
+
+Serves, from one gunicorn (2 workers × 8 threads, gthread), both
+  - the real `POST /s/<slug>/submit` (idempotency key, answer validation, one response row), and
+  - a bare Flask endpoint that inserts one JSON row with a UNIQUE key (the floor any form
+    endpoint pays for a durable insert on the same database),
+then drives each with 32 concurrent keep-alive clients and prints submissions/s, p50 and p99
+latency, and the ratio. SQLite (a file, WAL, synchronous FULL) by default; pass
+`--database-url postgresql+psycopg://…` for PostgreSQL. Falls back to werkzeug's threaded server
+when gunicorn is not installed. Timings depend on the machine; the ratio is the figure to watch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+DEFINITION = {
+    "schema_version": 1,
+    "title": "提交性能测试",
+    "language": "zh_CN",
+    "pages": [
+        {
+            "id": "p1",
+            "questions": [
+                {
+                    "id": "region",
+                    "type": "single_choice",
+                    "title": "地区",
+                    "required": True,
+                    "options": [
+                        {"value": "north", "label": "北方"},
+                        {"value": "south", "label": "南方"},
+                    ],
+                },
+                {"id": "nps", "type": "nps", "title": "推荐意愿", "required": True},
+                {
+                    "id": "grid",
+                    "type": "matrix",
+                    "title": "评价",
+                    "rows": [{"value": "a", "label": "速度"}, {"value": "b", "label": "口味"}],
+                    "options": [{"value": str(i), "label": str(i)} for i in range(1, 6)],
+                },
+                {"id": "why", "type": "long_text", "title": "原因"},
+            ],
+        },
+    ],
+}
+ANSWERS = {"region": "north", "nps": 9, "grid": {"a": "4", "b": "5"}, "why": "送餐很快，包装完好。"}
+
+
+def _config(database_url: str):
+    from app.config import TestingConfig
+
+    return type(
+        "BenchConfig",
+        (TestingConfig,),
+        {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": False, "RATELIMIT_ENABLED": False},
+    )
+
+
+def _bare_app(database_url: str):
+    """A bare Flask endpoint: parse JSON, insert one row with a unique key, return its id."""
+    import sqlalchemy as sa
+    from flask import Flask, jsonify, request
+
+    import app.database  # noqa: F401 - the same SQLite pragmas as the real app
+
+    engine = sa.create_engine(database_url, pool_pre_ping=True)
+    table = sa.Table(
+        "bench_rows",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("key", sa.String(100), unique=True, nullable=False),
+        sa.Column("body", sa.JSON, nullable=False),
+    )
+    bare = Flask("bare")
+
+    @bare.post("/bare/submit")
+    def submit():
+        body = request.get_json()
+        with engine.begin() as connection:
+            row_id = connection.execute(
+                table.insert()
+                .values(key=request.headers["Idempotency-Key"], body=body["answers"])
+                .returning(table.c.id)
+            ).scalar_one()
+        return jsonify(response_id=row_id), 201
+
+    return bare, engine, table
+
+
+def serve_app():
+    """The WSGI app gunicorn serves: the real app, and the bare endpoint under /bare."""
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    from app import create_app
+
+    database_url = os.environ["BENCH_DATABASE_URL"]
+    real = create_app(_config(database_url), instance_path=os.environ["BENCH_INSTANCE"])
+    bare, _, _ = _bare_app(database_url)
+    real.wsgi_app = DispatcherMiddleware(real.wsgi_app, {"/bare": _strip(bare)})
+    return real
+
+
+def _strip(bare):
+    """DispatcherMiddleware removes the /bare prefix; put it back for the bare app's route."""
+
+    def wsgi(environ, start_response):
+        environ["PATH_INFO"] = "/bare" + environ.get("PATH_INFO", "")
+        return bare(environ, start_response)
+
+    return wsgi
+
+
+def prepare(database_url: str, instance: str) -> str:
+    """Create the tables and one published questionnaire; return its slug."""
+    from app import create_app
+    from app.extensions import db
+    from tests.factories import make_published, make_user
+
+    if database_url.startswith("postgresql"):
+        from tests.conftest import reset_postgres
+
+        reset_postgres(database_url)
+    real = create_app(_config(database_url), instance_path=instance)
+    with real.app_context():
+        db.create_all()
+        from tests.factories import make_study
+
+        study = make_study(make_user("bench@example.cn"))
+        slug = make_published(DEFINITION, study=study).slug
+        db.engine.dispose()
+    _, engine, table = _bare_app(database_url)
+    table.metadata.create_all(engine)
+    engine.dispose()
+    return slug
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(database_url: str, instance: str):
+    port = free_port()
+    env = {**os.environ, "BENCH_DATABASE_URL": database_url, "BENCH_INSTANCE": instance}
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
+        "gunicorn"
+    )
+    if gunicorn:
+        process = subprocess.Popen(
+            [
+                gunicorn,
+                "--workers",
+                "2",
+                "--worker-class",
+                "gthread",
+                "--threads",
+                "8",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+                "tests.benchmarks.bench_submit:serve_app()",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        server = f"gunicorn 2 workers × 8 threads (pid {process.pid})"
+        stop = process.terminate
+    else:
+        from werkzeug.serving import make_server
+
+        os.environ.update(env)
+        httpd = make_server("127.0.0.1", port, serve_app(), threaded=True)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        server = "werkzeug threaded (gunicorn not installed)"
+        stop = httpd.shutdown
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return port, server, stop
+        except OSError:
+            time.sleep(0.1)
+    stop()
+    raise SystemExit("the server did not start")
+
+
+def run(port: int, path: str, total: int, clients: int) -> dict:
+    local = threading.local()
+    body = json.dumps({"answers": ANSWERS}).encode()
+    errors = []
+
+    def one(_):
+        if not hasattr(local, "conn"):
+            local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        headers = {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
+        started = time.perf_counter()
+        try:
+            local.conn.request("POST", path, body=body, headers=headers)
+            reply = local.conn.getresponse()
+            reply.read()
+            status = reply.status
+        except (OSError, http.client.HTTPException):
+            local.conn.close()
+            del local.conn
+            status = 0
+        elapsed = time.perf_counter() - started
+        if status != 201:
+            errors.append(status)
+        return elapsed
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(one, range(min(100, total))))  # warm up connections and caches
+        started = time.perf_counter()
+        latencies = sorted(pool.map(one, range(total)))
+        wall = time.perf_counter() - started
+    return {
+        "per_s": total / wall,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "errors": len(errors),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default="", help="default: a SQLite file in a temp dir")
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--clients", type=int, default=32)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        database_url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        instance = str(Path(tmp) / "instance")
+        slug = prepare(database_url, instance)
+        port, server, stop = start_server(database_url, instance)
+        try:
+            real = run(port, f"/s/{slug}/submit", args.requests, args.clients)
+            bare = run(port, "/bare/submit", args.requests, args.clients)
+        finally:
+            stop()
+    backend = database_url.split(":", 1)[0].split("+")[0]
+    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {backend}, {server}")
+    print(f"{args.requests} submissions, {args.clients} concurrent clients (keep-alive)")
+    for name, result in (("POST /s/<slug>/submit", real), ("bare Flask insert", bare)):
+        print(
+            f"{name:24s} {result['per_s']:8.1f}/s  p50 {result['p50_ms']:7.1f} ms  "
+            f"p99 {result['p99_ms']:7.1f} ms  non-201: {result['errors']}"
+        )
+    print(f"ratio (bare / real throughput): {bare['per_s'] / real['per_s']:.2f}×")
+
+
+if __name__ == "__main__":
+    main()

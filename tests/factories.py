@@ -1,0 +1,122 @@
+"""Builders for test data with sensible defaults, through the real services and models."""
+
+import itertools
+
+from app.accounts import services as accounts
+from app.extensions import db
+from app.models import Membership, Role, Study, User
+
+DEFAULT_PASSWORD = "correct horse battery"
+_sequence = itertools.count(1)
+
+
+def make_user(email: str | None = None, *, password: str = DEFAULT_PASSWORD, **kwargs) -> User:
+    email = email or f"user{next(_sequence)}@example.cn"
+    return accounts.create_user(email, password, **kwargs)
+
+
+def make_study(owner: User | None = None, *, members: dict[User, Role] | None = None, **fields):
+    owner = owner or make_user()
+    values = {
+        "title": "新版结账流程满意度研究",
+        "goal": "找出移动端结账流程的主要痛点",
+        "audience": "近 90 天下单用户",
+        "sample_plan": "问卷 300 份，访谈 8 人",
+        "methods": ["questionnaire", "interview"],
+    }
+    values.update(fields)
+    from app.studies import services as studies
+
+    study = studies.create_study(owner, values)
+    for user, role in (members or {}).items():
+        study.memberships.append(Membership(user_id=user.id, role=role))
+    db.session.commit()
+    return study
+
+
+def study_with_roles() -> tuple[Study, dict[str, User]]:
+    """A study with one user per role, plus a signed-up outsider who is not a member."""
+    users = {
+        "owner": make_user("owner@example.cn"),
+        "researcher": make_user("researcher@example.cn"),
+        "viewer": make_user("viewer@example.cn"),
+        "outsider": make_user("outsider@example.cn"),
+    }
+    study = make_study(
+        users["owner"],
+        members={users["researcher"]: Role.RESEARCHER, users["viewer"]: Role.VIEWER},
+    )
+    return study, users
+
+
+def make_questionnaire(definition=None, *, study: Study | None = None):
+    """A draft questionnaire; by default in a new study with one member per role."""
+    from app.questionnaires import services as questionnaires
+
+    if study is None:
+        study, _ = study_with_roles()
+    title = (definition or {}).get("title", "测试问卷")
+    return questionnaires.create_questionnaire(
+        study, study.created_by, title=title, definition=definition
+    )
+
+
+def make_published(definition, *, settings=None, study: Study | None = None):
+    """An open questionnaire published from *definition*; *settings* go into the version.
+
+    `settings` is added to the published version's definition directly: surveys' JSON Schema
+    does not list that key yet, so the publish service would refuse a draft that holds it.
+    """
+    import copy
+
+    from app.models import QuestionnaireVersion
+    from app.questionnaires import services as questionnaires
+
+    questionnaire = make_questionnaire(definition, study=study)
+    version = questionnaires.publish(questionnaire, questionnaire.study.created_by)
+    if settings is not None:
+        with_settings = copy.deepcopy(version.definition)
+        with_settings["settings"] = settings
+        db.session.add(
+            QuestionnaireVersion(
+                questionnaire=questionnaire, number=version.number + 1, definition=with_settings
+            )
+        )
+    db.session.commit()
+    return questionnaire
+
+
+def make_interview(
+    study: Study,
+    text: str = "访谈员：您平时怎么买菜？\n受访者：主要在手机上买，送货很快。\n",
+    *,
+    filename: str = "interview.txt",
+    user: User | None = None,
+    participant: str = "",
+    attributes: dict | None = None,
+    encoding: str = "utf-8",
+):
+    """A saved transcript, imported through the real upload → preview → save services."""
+    from app.interviews import services as interviews
+
+    user = user or study.created_by
+    [interview], failures = interviews.upload_transcripts(
+        study, user, [(filename, text.encode(encoding))], interviews.ImportOptions(mask=False)
+    )
+    assert failures == []
+    interviewers = {t.speaker for t in interview.turns if t.is_interviewer}
+    interviews.save_preview(
+        interview,
+        {"title": interview.title, "participant_label": participant, "attributes": attributes},
+        {},
+        interviewers,
+    )
+    return interview
+
+
+def make_code(study: Study, name: str, *, parent=None, **fields):
+    from app.interviews import coding
+
+    return coding.create_code(
+        study, {"name": name, "parent_id": parent.id if parent else None, **fields}
+    )

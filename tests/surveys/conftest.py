@@ -1,0 +1,13 @@
+import json
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED_XLSFORM = Path(__file__).resolve().parents[3] / "shared" / "data" / "xlsform"
+
+
+@pytest.fixture
+def definition():
+    """A valid definition using every question type, with logic, piping and limits."""
+    return json.loads((FIXTURES / "every_type.json").read_text(encoding="utf-8"))

@@ -1,0 +1,94 @@
+"""XLSForm export, and JSON → XLSForm → JSON round trips."""
+
+import json
+
+import openpyxl
+import pytest
+
+from surveys import Code, parse, validate_definition
+from surveys.xlsform import read_xlsform, write_xlsform
+
+from .conftest import FIXTURES
+
+
+def normalised(definition):
+    """Conditions compared by their parse trees: (a) and a are the same condition."""
+    copy = json.loads(json.dumps(definition))
+    for page in copy["pages"]:
+        for item in [page, *page["questions"]]:
+            if item.get("show_if"):
+                item["show_if"] = parse(item["show_if"])
+    return copy
+
+
+def test_round_trip_of_every_xlsform_expressible_type(tmp_path):
+    original = json.loads((FIXTURES / "xlsform_roundtrip.json").read_text(encoding="utf-8"))
+    assert validate_definition(original) == []
+    expressible = {q["type"] for p in original["pages"] for q in p["questions"]}
+    assert expressible == {"text", "consent", "single_choice", "dropdown", "multiple_choice",
+                           "number", "short_text", "long_text", "date", "ranking", "rating",
+                           "slider"}  # fmt: skip
+    path = tmp_path / "问卷.xlsx"
+    assert write_xlsform(original, path) == []
+    result = read_xlsform(path)
+    assert result.warnings == []
+    assert normalised(result.definition) == normalised(original)
+
+
+def test_exported_sheet_uses_xlsform_spelling(tmp_path):
+    original = json.loads((FIXTURES / "xlsform_roundtrip.json").read_text(encoding="utf-8"))
+    path = tmp_path / "out.xlsx"
+    write_xlsform(original, path)
+    workbook = openpyxl.load_workbook(path)
+    rows = list(workbook["survey"].iter_rows(values_only=True))
+    header = rows[0]
+    by_name = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    assert by_name["gender"]["type"] == "select_one gender or_other"
+    assert by_name["apps"]["constraint"] == (
+        "count-selected(.) >= 1 and count-selected(.) <= 2"
+        " and not(selected(., 'none') and count-selected(.) > 1)"
+    )
+    assert by_name["p2"]["type"] == "begin group"
+    assert by_name["p2"]["relevant"] == "${age} >= 18 and not(selected(${apps}, 'none'))"
+    assert by_name["story"]["relevant"] == "${phone} = '' or count-selected(${apps}) >= 2"
+    assert by_name["budget"]["parameters"] == "start=0 end=100 step=5"
+    settings = list(workbook["settings"].iter_rows(values_only=True))
+    assert settings[1][0] == "往返测试问卷"
+
+
+def test_types_without_xlsform_equivalent_are_approximated_with_warnings(definition, tmp_path):
+    path = tmp_path / "every.xlsx"
+    warnings = write_xlsform(definition, path)
+    approximated = {w.params["type"] for w in warnings if w.code == Code.XLS_EXPORT_APPROXIMATED}
+    # apps has its "other" option before "none", and XLSForm's or_other can only come last
+    assert approximated == {"matrix", "kano", "nps", "multiple_choice"}
+    result = read_xlsform(path)
+    assert result.ok
+    names = {q["id"] for p in result.definition["pages"] for q in p["questions"]}
+    assert {"likert_r1", "likert_r2", "kano_dark_functional", "kano_dark_dysfunctional"} <= names
+
+
+def test_conditions_on_matrix_rows_are_dropped_with_a_warning(definition, tmp_path):
+    definition["pages"][1]["questions"][3]["show_if"] = "likert.r1 = '3'"
+    warnings = write_xlsform(definition, tmp_path / "x.xlsx")
+    dropped = [w.path for w in warnings if w.code == Code.XLS_EXPORT_CONDITION_DROPPED]
+    assert dropped == ["$.pages[1].questions[3].show_if"]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "q1 in ['a', 'b']",
+        "not (q1 = 'a' or q1 = 'b') and q1 != null",
+        "(q1 + 2) * 3 > 10 % 4",
+        "q1 = true",
+        'selected(q1, "it\'s")',
+    ],
+)
+def test_condition_round_trips_through_xpath(condition):
+    from surveys.logic import evaluate
+    from surveys.xlsform.xpath import from_xpath, to_xpath
+
+    translated = from_xpath(to_xpath(parse(condition)), lambda name: name)
+    for answers in ({}, {"q1": "a"}, {"q1": "c"}, {"q1": 5}, {"q1": "it's"}, {"q1": True}):
+        assert evaluate(translated, answers) == evaluate(condition, answers)

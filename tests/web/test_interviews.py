@@ -1,0 +1,303 @@
+"""Transcript import: upload → preview (rename, merge, interviewer) → save; participants."""
+
+import io
+from pathlib import Path
+
+import pytest
+
+from app.extensions import db
+from app.models import AuditEvent, ImportStatus, Interview, InterviewKind
+from tests.factories import make_interview, study_with_roles
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "interviews"
+
+
+def _upload(client, study_id, *files, **fields):
+    data = {
+        "files": [(io.BytesIO(content), name) for name, content in files],
+        "kind": "interview",
+        "encoding": "",
+        "mask": "y",
+        **fields,
+    }
+    return client.post(
+        f"/studies/{study_id}/interviews/upload", data=data, content_type="multipart/form-data"
+    )
+
+
+def _events(action):
+    return db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+def test_focus_group_preview_counts_four_speakers_and_saves(client, auth, ctx):
+    study, _ = study_with_roles()
+    auth.login("researcher@example.cn")
+    content = (DATA / "focus_group_4.txt").read_bytes()
+    response = _upload(client, study.id, ("买菜焦点小组.txt", content))
+    interview = db.session.scalar(db.select(Interview))
+    assert response.headers["Location"].endswith(f"/interviews/{interview.id}/preview")
+    assert interview.status is ImportStatus.PREVIEW
+    assert interview.kind is InterviewKind.FOCUS_GROUP  # four speakers
+
+    page = client.get(f"/studies/{study.id}/interviews/{interview.id}/preview").get_data(True)
+    assert "4 位说话人" in page and "12 段发言" in page
+    counts = {s: n for s, n, _ in _speakers(interview)}
+    assert counts == {"主持人": 3, "王女士": 3, "李先生": 3, "赵阿姨": 3}
+
+    # Rename 主持人 → 研究员, merge 李先生 into 王女士 (same new name), mark the interviewer.
+    order = [s for s, _, _ in _speakers(interview)]
+    form = {
+        "action": "save",
+        "title": "买菜焦点小组",
+        "participant_label": "FG1",
+        "kind": "focus_group",
+        "consent": "given",
+        "held_on": "2026-11-20",
+        "encoding": "",
+    }
+    for i, speaker in enumerate(order, 1):
+        form[f"speaker-{i}"] = speaker
+        form[f"rename-{i}"] = {"主持人": "研究员", "李先生": "王女士"}.get(speaker, speaker)
+    form["interviewer-1"] = "1"
+    response = client.post(f"/studies/{study.id}/interviews/{interview.id}/preview", data=form)
+    assert response.headers["Location"].endswith(f"/interviews/{interview.id}")
+    db.session.refresh(interview)
+    assert interview.status is ImportStatus.SAVED
+    assert interview.speakers == ["研究员", "王女士", "赵阿姨"]
+    assert sum(t.is_interviewer for t in interview.turns) == 3
+    assert all(t.speaker == "研究员" for t in interview.turns if t.is_interviewer)
+    assert interview.original is None  # not asked to keep it
+    assert interview.keywords  # computed at import
+    [event] = _events("interview.import")
+    assert event.detail["after"]["turns"] == 12
+    assert event.detail["after"]["consent"] == "given"
+
+
+def _speakers(interview):
+    from app.interviews.services import speaker_counts
+
+    return speaker_counts(interview)
+
+
+def test_gbk_transcript_is_detected_and_encoding_can_be_overridden(client, auth, ctx):
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    content = (DATA / "budget_app_gbk.txt").read_bytes()
+    _upload(client, study.id, ("记账.txt", content))
+    interview = db.session.scalar(db.select(Interview))
+    assert interview.source_encoding == "gbk"
+    assert interview.turns[3].text == "广告太多，每次打开都要等五秒。"
+    page = client.get(f"/studies/{study.id}/interviews/{interview.id}/preview").get_data(True)
+    assert "gbk" in page
+
+    # Read again as Big5: garbage but readable, the researcher sees it in the preview …
+    client.post(
+        f"/studies/{study.id}/interviews/{interview.id}/preview",
+        data={
+            "action": "reread",
+            "encoding": "big5",
+            "title": "记账",
+            "kind": "interview",
+            "consent": "unknown",
+        },
+    )
+    db.session.refresh(interview)
+    assert interview.source_encoding == "big5"
+    assert "广告" not in interview.turns[-1].text
+    # … and back to GB18030.
+    client.post(
+        f"/studies/{study.id}/interviews/{interview.id}/preview",
+        data={
+            "action": "reread",
+            "encoding": "gb18030",
+            "title": "记账",
+            "kind": "interview",
+            "consent": "unknown",
+        },
+    )
+    db.session.refresh(interview)
+    assert interview.turns[-1].text == "广告太多，每次打开都要等五秒。"
+
+
+def test_srt_keeps_timestamps_and_batch_upload_reports_bad_files(client, auth, ctx):
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    response = _upload(
+        client,
+        study.id,
+        ("外卖.srt", (DATA / "delivery.srt").read_bytes()),
+        ("空.txt", b"   \n"),
+        ("照片.txt", b"\x89PNG\r\n\x1a\n\x00\x00binary"),
+        ("坏编码.txt", "你好".encode()[:-1] + b"\xff\xfe\x81"),
+        ("焦点小组.txt", (DATA / "focus_group_4.txt").read_bytes()),
+    )
+    assert response.status_code == 302
+    interviews = db.session.scalars(db.select(Interview).order_by(Interview.id)).all()
+    assert [i.source_filename for i in interviews] == ["外卖.srt", "焦点小组.txt"]
+    srt = interviews[0]
+    assert srt.source_format == "srt"
+    assert [(t.speaker, t.start_s, t.end_s) for t in srt.turns][:2] == [
+        ("访谈员", 1.0, 4.2),
+        ("受访者", 4.8, 9.5),
+    ]
+    page = client.get(f"/studies/{study.id}/interviews/").get_data(True)
+    assert "空.txt: 文件是空的" in page
+    assert "照片.txt: 这不是文本文件" in page
+    assert "坏编码.txt: 无法识别文件编码" in page
+    assert "2 份访谈记录可以预览" in page
+
+
+def test_oversized_file_is_refused(client, auth, ctx, monkeypatch):
+    from app.interviews import services
+
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    monkeypatch.setattr(services, "MAX_BYTES", 100)
+    _upload(client, study.id, ("长.txt", ("受访者：" + "很长" * 100).encode()))
+    assert db.session.scalar(db.select(db.func.count(Interview.id))) == 0
+    page = client.get(f"/studies/{study.id}/interviews/").get_data(True)
+    assert "文件过大" in page
+
+
+def test_deidentification_masks_phones_ids_emails_and_names(client, auth, ctx):
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    text = (
+        "访谈员：请问怎么联系您？\n"
+        "张伟：我手机 13812345678，邮箱 zhangwei@example.com，"
+        "身份证 11010519491231002X，找张先生就行。\n"
+    )
+    _upload(client, study.id, ("联系.txt", text.encode()), names="张伟")
+    interview = db.session.scalar(db.select(Interview))
+    body = interview.turns[1].text
+    assert "13812345678" not in body and "[手机号]" in body
+    assert "[邮箱]" in body and "[身份证号]" in body
+    assert "[姓名1]" in body  # 张先生: surname + title of a listed name
+    assert interview.turns[1].speaker == "[姓名1]"
+    assert interview.import_options["redactions"] >= 4
+
+
+def test_original_is_kept_only_when_asked(client, auth, ctx):
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    content = (DATA / "delivery.srt").read_bytes()
+    _upload(client, study.id, ("a.srt", content), keep_original="y")
+    interview = db.session.scalar(db.select(Interview))
+    client.post(
+        f"/studies/{study.id}/interviews/{interview.id}/preview",
+        data={"action": "save", "title": "a", "kind": "interview", "consent": "given"},
+    )
+    db.session.refresh(interview)
+    assert interview.status is ImportStatus.SAVED and interview.original == content
+
+
+def test_discarding_a_preview_deletes_it(client, auth, ctx):
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    _upload(client, study.id, ("a.srt", (DATA / "delivery.srt").read_bytes()))
+    interview = db.session.scalar(db.select(Interview))
+    client.post(
+        f"/studies/{study.id}/interviews/{interview.id}/preview",
+        data={"action": "discard", "title": "a", "kind": "interview", "consent": "unknown"},
+    )
+    assert db.session.scalar(db.select(db.func.count(Interview.id))) == 0
+    assert len(_events("interview.discard")) == 1
+
+
+def test_participant_attributes_by_hand_and_from_csv(client, auth, ctx):
+    study, _ = study_with_roles()
+    first = make_interview(study, participant="P01")
+    second = make_interview(study, participant="P02")
+    auth.login("researcher@example.cn")
+    response = client.post(
+        f"/studies/{study.id}/interviews/{first.id}/edit",
+        data={
+            "title": "P01 访谈",
+            "participant_label": "P01",
+            "kind": "user_test",
+            "consent": "given",
+            "held_on": "2026-11-02",
+            "attributes": "年龄段=25-34\n城市：上海",
+            "memo": "说话很快",
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(first)
+    assert first.attributes == {"年龄段": "25-34", "城市": "上海"}
+    assert first.kind is InterviewKind.USER_TEST and first.memo == "说话很快"
+
+    csv_text = "participant,用户类型,城市\nP01,老用户,上海\nP02,新用户,成都\nP99,新用户,北京\n"
+    client.post(
+        f"/studies/{study.id}/interviews/attributes/import",
+        data={"file": (io.BytesIO(csv_text.encode("gb18030")), "attrs.csv")},
+        content_type="multipart/form-data",
+    )
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert first.attributes == {"年龄段": "25-34", "城市": "上海", "用户类型": "老用户"}
+    assert second.attributes == {"用户类型": "新用户", "城市": "成都"}
+    page = client.get(f"/studies/{study.id}/interviews/").get_data(True)
+    assert "P99" in page  # reported as unknown
+    assert len(_events("interview.attributes")) == 2
+
+
+def test_bad_attribute_line_is_shown_beside_the_field(client, auth, ctx):
+    study, _ = study_with_roles()
+    interview = make_interview(study)
+    auth.login("owner@example.cn")
+    page = client.post(
+        f"/studies/{study.id}/interviews/{interview.id}/edit",
+        data={"title": "x", "kind": "interview", "consent": "unknown", "attributes": "没有等号"},
+    ).get_data(True)
+    assert "每个属性写成 名称=取值" in page
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "method", "expected"),
+    [
+        (None, "/", "get", 302),
+        ("outsider", "/", "get", 404),
+        ("viewer", "/", "get", 200),
+        ("viewer", "/upload", "post", 403),
+        ("researcher", "/upload", "post", 302),
+        ("viewer", "/codes", "post", 403),
+        ("viewer", "/quotes", "get", 200),
+        ("viewer", "/analysis", "get", 200),
+        ("viewer", "/export/quotes.csv", "get", 403),
+        ("owner", "/export/quotes.csv", "get", 200),
+        ("outsider", "/export/codebook.qdc", "get", 404),
+    ],
+)
+def test_access_matrix(client, auth, ctx, who, path, method, expected):
+    study, _ = study_with_roles()
+    if who:
+        auth.login(f"{who}@example.cn")
+    response = getattr(client, method)(f"/studies/{study.id}/interviews{path}")
+    assert response.status_code == expected
+
+
+def test_interview_of_another_study_is_404(client, auth, ctx):
+    study, _ = study_with_roles()
+    from tests.factories import make_study
+
+    foreign = make_study(title="别人的研究")
+    interview = make_interview(foreign)
+    auth.login("owner@example.cn")
+    assert client.get(f"/studies/{study.id}/interviews/{interview.id}").status_code == 404
+
+
+def test_speakers_of_a_saved_transcript_can_be_merged_and_it_is_audited(client, auth, ctx):
+    study, _ = study_with_roles()
+    text = (DATA / "focus_group_4.txt").read_text(encoding="utf-8")
+    interview = make_interview(study, text)
+    auth.login("owner@example.cn")
+    order = interview.speakers
+    form = {f"speaker-{i}": s for i, s in enumerate(order, 1)}
+    form |= {f"rename-{i}": ("老年用户" if s == "赵阿姨" else s) for i, s in enumerate(order, 1)}
+    form |= {f"rename-{order.index('李先生') + 1}": "老年用户", "interviewer-1": "1"}
+    client.post(f"/studies/{study.id}/interviews/{interview.id}/speakers", data=form)
+    db.session.refresh(interview)
+    assert interview.speakers == ["主持人", "王女士", "老年用户"]
+    assert _speakers(interview)[2] == ("老年用户", 6, False)
+    [event] = _events("interview.speakers")
+    assert ["赵阿姨", 3, False] in event.detail["before"]["speakers"]

@@ -1,0 +1,185 @@
+"""A respondent on a phone (390×844, real Chromium): logic, piping, validation, resume, a lost
+reply retried with the same key. Saves docs/screenshots/respondent-phone.png."""
+
+import re
+import threading
+
+import pytest
+from playwright.sync_api import expect
+from werkzeug.serving import make_server
+
+from app.extensions import db
+from app.models import Response, ResponseStatus
+from app.responses import store
+from tests.conftest import make_app
+from tests.factories import make_published
+from tests.web.test_browser import CHROMIUM_ARGS, SCREENSHOTS, browser  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.browser
+
+WITH_LOGIC = {
+    "schema_version": 1,
+    "title": "外卖 App 体验调查",
+    "language": "zh_CN",
+    "pages": [
+        {
+            "id": "p1",
+            "title": "基本情况",
+            "questions": [
+                {
+                    "id": "region",
+                    "type": "single_choice",
+                    "title": "您在哪个地区？",
+                    "required": True,
+                    "options": [
+                        {"value": "north", "label": "北方"},
+                        {"value": "south", "label": "南方"},
+                    ],
+                },
+                {
+                    "id": "sweet",
+                    "type": "single_choice",
+                    "title": "您喜欢甜豆花吗？",
+                    "show_if": "region = 'south'",
+                    "options": [{"value": "y", "label": "喜欢"}, {"value": "n", "label": "不喜欢"}],
+                },
+            ],
+        },
+        {
+            "id": "p2",
+            "title": "北方专题",
+            "show_if": "region = 'north'",
+            "questions": [
+                {
+                    "id": "food",
+                    "type": "short_text",
+                    "title": "{region}的您最爱吃什么？",
+                    "required": True,
+                },
+            ],
+        },
+        {
+            "id": "p3",
+            "title": "评价",
+            "questions": [
+                {"id": "stars", "type": "rating", "title": "总体评分", "max": 5, "required": True},
+                {
+                    "id": "grid",
+                    "type": "matrix",
+                    "title": "分项评价",
+                    "rows": [
+                        {"value": "speed", "label": "配送速度"},
+                        {"value": "taste", "label": "口味"},
+                    ],
+                    "options": [
+                        {"value": "1", "label": "差"},
+                        {"value": "2", "label": "一般"},
+                        {"value": "3", "label": "好"},
+                    ],
+                },
+                {"id": "why", "type": "long_text", "title": "您给 {stars} 星的原因是？"},
+            ],
+        },
+    ],
+}
+
+
+@pytest.fixture
+def live(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'respond.sqlite3'}", tmp_path / "instance")
+    with app.app_context():
+        db.create_all()
+        slug = make_published(
+            WITH_LOGIC, settings={"end": {"thank_you": "感谢参与！红包将在 24 小时内发放。"}}
+        ).slug
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}/s/{slug}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_phone_respondent_resumes_after_reload_and_submits_once(live, browser):  # noqa: F811
+    app, url = live
+    context = browser.new_context(
+        locale="zh-CN",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.goto(url)
+    progress = page.locator("#progress-text")
+    assert progress.inner_text() == "第 1 页，共 2 页"  # the north page waits for its answer
+    assert page.locator("#question-sweet").is_hidden()
+
+    page.get_by_role("button", name="下一页").click()  # required question left empty
+    expect(page.locator("#region-error")).to_have_text("此题为必答题")
+    page.get_by_label("南方").check()
+    assert page.locator("#question-sweet").is_visible()
+    assert progress.inner_text() == "第 1 页，共 2 页"
+    page.get_by_label("北方").check()
+    assert page.locator("#question-sweet").is_hidden()
+    assert progress.inner_text() == "第 1 页，共 3 页"
+    page.get_by_role("button", name="下一页").click()
+
+    page.get_by_text("北方的您最爱吃什么？").wait_for()  # piping shows the option label
+    expect(progress).to_have_text("第 2 页，共 3 页")
+    page.locator("input[name=food]").fill("<b>饺子</b>")
+    page.get_by_role("button", name="下一页").click()
+    page.locator("#stars-title").wait_for()
+    page.locator("label[for=stars-4]").click()
+    page.get_by_label("好").first.check()
+    page.locator("#why-title", has_text="您给 4 星的原因是？").wait_for()
+    page.locator("textarea[name=why]").fill("送得快")
+
+    page.reload()  # the tab is closed and opened again half-way
+    page.locator("#why-title", has_text="您给 4 星的原因是？").wait_for()
+    expect(progress).to_have_text("第 3 页，共 3 页")
+    assert page.locator("#stars-4").is_checked()
+    assert page.locator("textarea[name=why]").input_value() == "送得快"
+    expect(page.locator("#resume-link")).to_have_value(re.compile(re.escape(url) + r"\?r="))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "respondent-phone.png"), full_page=True)
+
+    page.get_by_role("button", name="上一页").click()
+    expect(page.locator("input[name=food]")).to_have_value("<b>饺子</b>")
+    page.get_by_role("button", name="下一页").click()
+
+    # The first submit reaches the server but its reply is lost: the page retries, same key.
+    replies = []
+
+    def lose_first_reply(route):
+        response = route.fetch()
+        replies.append(response.status)
+        if len(replies) == 1:
+            route.abort("connectionreset")
+        else:
+            route.fulfill(response=response)
+
+    page.route("**/submit", lose_first_reply)
+    page.get_by_role("button", name="提交").click()
+    page.get_by_text("感谢参与！红包将在 24 小时内发放。").wait_for(timeout=15000)
+    receipt = page.locator("#receipt-code").inner_text()
+    assert replies == [201, 200]
+    page.screenshot(path=str(SCREENSHOTS / "respondent-phone-end.png"), full_page=True)
+    assert [p for p in problems if "ERR_CONNECTION_RESET" not in p] == []  # only the lost reply
+    context.close()
+
+    with app.app_context():
+        [row] = db.session.scalars(db.select(Response)).all()
+        assert row.status is ResponseStatus.COMPLETE
+        assert row.receipt_hash == store.token_hash(receipt)
+        assert store.answers_of(row.id) == {
+            "region": "north",
+            "food": "<b>饺子</b>",
+            "stars": 4,
+            "grid": {"speed": "3"},
+            "why": "送得快",
+        }

@@ -1,0 +1,184 @@
+from datetime import date
+
+from app.extensions import db
+from app.models import AuditEvent, Membership, Role, Study
+from tests.factories import make_study, make_user, study_with_roles
+
+
+def _events(action: str) -> list[AuditEvent]:
+    return db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)
+    ).all()
+
+
+def test_create_study_makes_the_creator_owner_and_is_audited(client, auth, ctx):
+    user = make_user("li.lei@example.cn")
+    auth.login("li.lei@example.cn")
+    response = client.post(
+        "/studies/new",
+        data={
+            "title": "外卖 App 会员体系研究",
+            "goal": "判断会员权益是否值得续费",
+            "audience": "月下单 4 次以上的用户",
+            "sample_plan": "问卷 400 份",
+            "methods": ["questionnaire", "focus_group"],
+            "starts_on": "2026-12-01",
+            "ends_on": "2026-12-20",
+        },
+    )
+    assert response.status_code == 302
+    study = db.session.scalar(db.select(Study))
+    assert response.headers["Location"] == f"/studies/{study.id}"
+    assert study.methods == ["questionnaire", "focus_group"]
+    assert study.starts_on == date(2026, 12, 1)
+    membership = db.session.scalar(db.select(Membership))
+    assert (membership.user_id, membership.role) == (user.id, Role.OWNER)
+
+    [event] = _events("study.create")
+    assert event.actor_id == user.id
+    assert event.study_id == study.id
+    assert event.detail["after"]["title"] == "外卖 App 会员体系研究"
+    assert event.detail["after"]["ends_on"] == "2026-12-20"
+
+    page = client.get(f"/studies/{study.id}").get_data(as_text=True)
+    assert "外卖 App 会员体系研究" in page
+    assert "焦点小组" in page
+
+
+def test_invalid_study_form_keeps_what_was_entered(client, auth, ctx):
+    make_user("li.lei@example.cn")
+    auth.login("li.lei@example.cn")
+    response = client.post(
+        "/studies/new",
+        data={
+            "title": "",
+            "goal": "这段很长的研究目标不能丢",
+            "starts_on": "2026-12-20",
+            "ends_on": "2026-12-01",
+        },
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "这段很长的研究目标不能丢" in page
+    assert "该字段是必填字段。" in page
+    assert "结束日期不能早于开始日期。" in page
+    assert db.session.scalar(db.select(db.func.count(Study.id))) == 0
+
+
+def test_edit_is_audited_with_before_and_after(client, auth, ctx):
+    study, users = study_with_roles()
+    auth.login("researcher@example.cn")
+    client.post(
+        f"/studies/{study.id}/edit",
+        data={"title": "结账流程研究（第二轮）", "goal": study.goal, "methods": ["interview"]},
+    )
+    [event] = _events("study.update")
+    assert event.actor_id == users["researcher"].id
+    assert event.detail["before"]["title"] == "新版结账流程满意度研究"
+    assert event.detail["after"]["title"] == "结账流程研究（第二轮）"
+    assert event.detail["before"]["methods"] == ["questionnaire", "interview"]
+    assert event.detail["after"]["methods"] == ["interview"]
+    assert "goal" not in event.detail["after"]  # unchanged fields are not noise in the log
+
+
+def test_saving_without_changes_writes_no_audit_event(client, auth, ctx):
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    client.post(
+        f"/studies/{study.id}/edit",
+        data={
+            "title": study.title,
+            "goal": study.goal,
+            "audience": study.audience,
+            "sample_plan": study.sample_plan,
+            "methods": study.methods,
+        },
+    )
+    assert _events("study.update") == []
+
+
+def test_archived_studies_leave_the_list_until_asked_for(client, auth, ctx):
+    owner = make_user("li.lei@example.cn")
+    kept = make_study(owner, title="保留的研究")
+    archived = make_study(owner, title="归档的研究")
+    auth.login("li.lei@example.cn")
+    client.post(f"/studies/{archived.id}/archive")
+    listing = client.get("/studies/").get_data(as_text=True)
+    assert kept.title in listing and archived.title not in listing
+    assert archived.title in client.get("/studies/?archived=1").get_data(as_text=True)
+    assert [e.detail for e in _events("study.archive")] == [
+        {"before": {"status": "active"}, "after": {"status": "archived"}}
+    ]
+
+
+def test_list_shows_only_my_studies(client, auth, ctx):
+    make_study(make_user("a@example.cn"), title="甲的研究")
+    make_study(make_user("b@example.cn"), title="乙的研究")
+    auth.login("a@example.cn")
+    page = client.get("/studies/").get_data(as_text=True)
+    assert "甲的研究" in page and "乙的研究" not in page
+
+
+def test_owner_adds_changes_and_removes_members_with_audit(client, auth, ctx):
+    study, _ = study_with_roles()
+    newcomer = make_user("wang.fang@example.cn")
+    auth.login("owner@example.cn")
+    client.post(
+        f"/studies/{study.id}/members", data={"email": "Wang.Fang@example.cn", "role": "viewer"}
+    )
+    membership = db.session.scalar(db.select(Membership).where(Membership.user_id == newcomer.id))
+    assert membership.role is Role.VIEWER
+
+    client.post(f"/studies/{study.id}/members/{membership.id}/role", data={"role": "researcher"})
+    db.session.refresh(membership)
+    assert membership.role is Role.RESEARCHER
+
+    membership_id = membership.id
+    client.post(f"/studies/{study.id}/members/{membership_id}/remove")
+    assert db.session.get(Membership, membership_id) is None
+    assert [
+        e.action
+        for e in db.session.scalars(
+            db.select(AuditEvent)
+            .where(AuditEvent.action.like("membership.%"))
+            .order_by(AuditEvent.id)
+        )
+    ] == ["membership.add", "membership.change_role", "membership.remove"]
+    assert _events("membership.change_role")[0].detail == {
+        "before": {"user": "wang.fang@example.cn", "role": "viewer"},
+        "after": {"user": "wang.fang@example.cn", "role": "researcher"},
+    }
+
+
+def test_adding_an_unknown_email_explains_and_keeps_input(client, auth, ctx):
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    page = client.post(
+        f"/studies/{study.id}/members", data={"email": "nobody@example.cn", "role": "viewer"}
+    ).get_data(as_text=True)
+    assert "没有使用该邮箱的账号" in page
+    assert 'value="nobody@example.cn"' in page
+
+
+def test_the_last_owner_cannot_leave_or_be_demoted(client, auth, ctx):
+    study, users = study_with_roles()
+    owner_membership = db.session.scalar(
+        db.select(Membership).where(Membership.user_id == users["owner"].id)
+    )
+    auth.login("owner@example.cn")
+    client.post(f"/studies/{study.id}/members/{owner_membership.id}/role", data={"role": "viewer"})
+    response = client.post(
+        f"/studies/{study.id}/members/{owner_membership.id}/remove", follow_redirects=True
+    )
+    assert "一个研究至少需要一位负责人。" in response.get_data(as_text=True)
+    db.session.refresh(owner_membership)
+    assert owner_membership.role is Role.OWNER
+
+
+def test_audit_log_page_lists_changes_for_the_owner(client, auth, ctx):
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    client.post(f"/studies/{study.id}/edit", data={"title": "新标题"})
+    page = client.get(f"/studies/{study.id}/audit").get_data(as_text=True)
+    assert "study.update" in page and "study.create" in page
+    assert "owner@example.cn" in page
