@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -137,7 +138,56 @@ def _semantic_problems(data: Mapping[str, Any]) -> list[Problem]:
             count += 1
     if count == 0 and isinstance(data.get("pages"), list):
         problems.append(Problem(Code.NO_QUESTIONS, "$.pages", "warning"))
+    if isinstance(data.get("settings"), Mapping):
+        problems += _settings_problems(data["settings"], questions)
     return problems
+
+
+def _settings_problems(
+    settings: Mapping[str, Any], questions: Mapping[str, Mapping[str, Any]]
+) -> list[Problem]:
+    """A quota must count answers of a one-answer question by its option values."""
+    problems: list[Problem] = []
+    quota = settings.get("quota")
+    if isinstance(quota, Mapping) and isinstance(quota.get("question"), str):
+        qid = quota["question"]
+        question = questions.get(qid)
+        if question is None or question.get("type") not in ("single_choice", "dropdown"):
+            problems.append(
+                Problem(Code.QUOTA_UNKNOWN_QUESTION, "$.settings.quota.question", params={
+                    "name": qid
+                })
+            )  # fmt: skip
+        else:
+            values = {str(o.get("value")) for _, o in _dicts(question.get("options"))}
+            for value in quota.get("limits") or {}:
+                if value not in values:
+                    problems.append(
+                        Problem(Code.QUOTA_UNKNOWN_VALUE, f"$.settings.quota.limits.{value}",
+                                params={"value": value})
+                    )  # fmt: skip
+    moments = {}
+    for key in ("opens_at", "closes_at"):
+        text = settings.get(key)
+        if isinstance(text, str) and text:
+            moments[key] = _moment(text)
+            if moments[key] is None:
+                problems.append(
+                    Problem(Code.INVALID_MOMENT, f"$.settings.{key}", params={"value": text})
+                )
+    opens, closes = moments.get("opens_at"), moments.get("closes_at")
+    if opens and closes and closes <= opens:
+        problems.append(Problem(Code.CLOSES_BEFORE_OPENS, "$.settings.closes_at"))
+    return problems
+
+
+def _moment(text: str) -> datetime | None:
+    """An ISO 8601 date-time; UTC when it has no offset (as the respondent form reads it)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _pipes(text: Any, path: str, questions: Mapping[str, Any], earlier: set[str]) -> list[Problem]:

@@ -40,6 +40,10 @@ class Code(StrEnum):
     ATTENTION_CHECK_NOT_AN_OPTION = "attention_check_not_an_option"
     RANDOMIZE_WITHOUT_OPTIONS = "randomize_without_options"
     STEP_NOT_POSITIVE = "step_not_positive"
+    QUOTA_UNKNOWN_QUESTION = "quota_unknown_question"
+    QUOTA_UNKNOWN_VALUE = "quota_unknown_value"
+    CLOSES_BEFORE_OPENS = "closes_before_opens"
+    INVALID_MOMENT = "invalid_moment"
     # --- conditions (show_if) and piping, checked against the definition -----------------
     CONDITION_UNKNOWN_QUESTION = "condition_unknown_question"
     CONDITION_FORWARD_REFERENCE = "condition_forward_reference"
@@ -177,6 +181,19 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "Randomisation has no effect on a question without options",
     ),
     Code.STEP_NOT_POSITIVE: ("步长必须大于 0", "step must be greater than 0"),
+    Code.QUOTA_UNKNOWN_QUESTION: (
+        "配额题“{name}”不是本问卷的单选题或下拉题",
+        "The quota question “{name}” is not a single-choice or dropdown question here",
+    ),
+    Code.QUOTA_UNKNOWN_VALUE: (
+        "配额中的“{value}”不是该题的选项",
+        "“{value}” in the quota is not an option of that question",
+    ),
+    Code.CLOSES_BEFORE_OPENS: ("截止时间早于开始时间", "The closing time is before the opening time"),
+    Code.INVALID_MOMENT: (
+        "时间“{value}”无效，应为 ISO 8601 格式，如 2026-12-01T09:00:00+08:00",
+        "Time “{value}” is invalid, expected ISO 8601 such as 2026-12-01T09:00:00+08:00",
+    ),
     Code.CONDITION_UNKNOWN_QUESTION: (
         "条件引用了不存在的题目“{name}”",
         "The condition refers to an unknown question “{name}”",

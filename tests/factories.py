@@ -62,27 +62,16 @@ def make_questionnaire(definition=None, *, study: Study | None = None):
 
 
 def make_published(definition, *, settings=None, study: Study | None = None):
-    """An open questionnaire published from *definition*; *settings* go into the version.
-
-    `settings` is added to the published version's definition directly: surveys' JSON Schema
-    does not list that key yet, so the publish service would refuse a draft that holds it.
-    """
+    """An open questionnaire published from *definition*, with respondent *settings*."""
     import copy
 
-    from app.models import QuestionnaireVersion
     from app.questionnaires import services as questionnaires
 
-    questionnaire = make_questionnaire(definition, study=study)
-    version = questionnaires.publish(questionnaire, questionnaire.study.created_by)
+    definition = copy.deepcopy(definition)
     if settings is not None:
-        with_settings = copy.deepcopy(version.definition)
-        with_settings["settings"] = settings
-        db.session.add(
-            QuestionnaireVersion(
-                questionnaire=questionnaire, number=version.number + 1, definition=with_settings
-            )
-        )
-    db.session.commit()
+        definition["settings"] = settings
+    questionnaire = make_questionnaire(definition, study=study)
+    questionnaires.publish(questionnaire, questionnaire.study.created_by)
     return questionnaire
 
 

@@ -1,3 +1,5 @@
+from zoneinfo import ZoneInfo
+
 from flask import (
     Response,
     abort,
@@ -8,7 +10,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,7 +18,7 @@ from flask_login import current_user
 import surveys
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.questionnaires import bp, services, sharing
-from app.questionnaires.forms import ImportForm, NewQuestionnaireForm
+from app.questionnaires.forms import ImportForm, NewQuestionnaireForm, RespondentSettingsForm
 from app.studies.forms import ConfirmForm
 from surveys.templates import list_templates
 
@@ -119,6 +121,36 @@ def show(access: StudyAccess, questionnaire_id: int):
         public_url=sharing.public_url(questionnaire),
         confirm_form=ConfirmForm(),
     )
+
+
+@bp.route("/<int:questionnaire_id>/settings", methods=["GET", "POST"])
+@study_required("edit_questionnaire")
+def settings(access: StudyAccess, questionnaire_id: int):
+    """Consent notice, access, dates, quota and end page: stored in the draft, live on publish."""
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    form = RespondentSettingsForm(services.quota_questions(questionnaire.draft))
+    timezone = ZoneInfo(str(get_timezone()))
+    status = 200
+    if form.validate_on_submit():
+        problems = services.save_settings(questionnaire, form.settings(timezone), current_user)
+        if not problems:
+            flash(_("Settings saved. Respondents get them when you publish."), "success")
+            return redirect(
+                url_for(".settings", study_id=access.study.id, questionnaire_id=questionnaire.id)
+            )
+        form.attach_problems(problems, _locale())
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    else:
+        form.load(questionnaire.draft.get("settings") or {}, timezone)
+    return render_template(
+        "questionnaires/settings.html",
+        access=access,
+        study=access.study,
+        questionnaire=questionnaire,
+        form=form,
+    ), status
 
 
 @bp.route("/<int:questionnaire_id>/edit")

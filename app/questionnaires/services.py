@@ -182,6 +182,48 @@ def save_draft(
     return SaveResult(questionnaire.draft_revision, surveys.validate_definition(definition))
 
 
+def quota_questions(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    """Questions a quota can count by answer: one answer from a fixed list."""
+    return [
+        question
+        for page in definition.get("pages", [])
+        for question in page.get("questions", [])
+        if question.get("type") in ("single_choice", "dropdown")
+    ]
+
+
+def save_settings(
+    questionnaire: Questionnaire, settings: dict[str, Any], actor: User
+) -> list[surveys.Problem]:
+    """Put the respondent settings into the draft; they reach respondents when published.
+
+    Refused (nothing stored) when `surveys` finds an error under `$.settings`; the problems
+    are returned so the form can show them beside their fields.
+    """
+    draft = copy.deepcopy(questionnaire.draft)
+    draft["settings"] = settings
+    errors = [
+        p
+        for p in surveys.validate_definition(draft)
+        if p.is_error and p.path.startswith("$.settings")
+    ]
+    if errors:
+        return errors
+    before = questionnaire.draft.get("settings")
+    questionnaire.draft = draft
+    questionnaire.draft_revision += 1
+    audit.record(
+        "questionnaire.settings",
+        questionnaire,
+        study_id=questionnaire.study_id,
+        before={"settings": before},
+        after={"settings": settings},
+        actor=actor,
+    )
+    db.session.commit()
+    return []
+
+
 def publish(questionnaire: Questionnaire, actor: User) -> QuestionnaireVersion:
     """Freeze the draft as a new version and open the public link."""
     problems = surveys.validate_definition(questionnaire.draft)

@@ -1,7 +1,8 @@
 """The respondent-facing settings of a questionnaire version, read from `definition["settings"]`.
 
-The researcher writes them; they are read defensively here (wrong types fall back to the
-default) so that a hand-edited definition can never break the public form.
+The researcher writes them on the questionnaire's settings page (`app.questionnaires`); the
+JSON Schema in `surveys` checks them at publish. They are still read defensively here (wrong
+types fall back to the default) so that no stored definition can break the public form.
 
     {"consent": {"required", "notice_version", "purpose", "data_collected", "retention",
                  "who_sees"},
@@ -125,5 +126,6 @@ def read_settings(definition: Mapping[str, Any]) -> RespondSettings:
 
 
 def definition_without_settings(definition: Mapping[str, Any]) -> dict[str, Any]:
-    """The definition as `surveys` knows it (its JSON Schema has no `settings` key yet)."""
+    """The definition without its settings: what the respondent's browser is sent (quota
+    limits and the like stay on the server)."""
     return {key: value for key, value in dict(definition).items() if key != "settings"}

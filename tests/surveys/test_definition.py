@@ -284,3 +284,52 @@ def test_mangled_definitions_give_problems_never_exceptions(definition):
                 load_definition(mangled)
         else:
             load_definition(mangled)
+
+
+RESPONDENT_SETTINGS = {
+    "consent": {"required": True, "notice_version": "2026-11", "purpose": "改进产品"},
+    "access": {"mode": "invitation", "one_per_browser": True},
+    "opens_at": "2026-12-01T09:00:00+08:00",
+    "closes_at": "2026-12-31T18:00:00+08:00",
+    "quota": {"total": 300, "question": "gender", "limits": {"2": 150}, "message": "已满"},
+    "end": {"thank_you": "感谢参与！", "redirect_url": "https://example.cn/done"},
+}
+
+
+def test_respondent_settings_are_part_of_the_definition(definition):
+    assert validate_definition({**definition, "settings": RESPONDENT_SETTINGS}) == []
+
+
+@pytest.mark.parametrize(
+    "change, code, path",
+    [
+        (
+            {"quota": {"question": "nosuch"}},
+            Code.QUOTA_UNKNOWN_QUESTION,
+            "$.settings.quota.question",
+        ),
+        ({"quota": {"question": "age"}}, Code.QUOTA_UNKNOWN_QUESTION, "$.settings.quota.question"),
+        (
+            {"quota": {"question": "gender", "limits": {"martian": 3}}},
+            Code.QUOTA_UNKNOWN_VALUE,
+            "$.settings.quota.limits.martian",
+        ),
+        (
+            {"opens_at": "2026-12-31T00:00:00Z", "closes_at": "2026-12-01T00:00:00Z"},
+            Code.CLOSES_BEFORE_OPENS,
+            "$.settings.closes_at",
+        ),
+        ({"opens_at": "下周一"}, Code.INVALID_MOMENT, "$.settings.opens_at"),
+        (
+            {"end": {"redirect_url": "javascript:alert(1)"}},
+            Code.SCHEMA,
+            "$.settings.end.redirect_url",
+        ),
+        ({"access": {"mode": "everyone"}}, Code.SCHEMA, "$.settings.access.mode"),
+        ({"quota": {"total": 0}}, Code.SCHEMA, "$.settings.quota.total"),
+        ({"colour": "red"}, Code.SCHEMA, "$.settings"),
+    ],
+)
+def test_bad_respondent_settings_are_named_by_path(definition, change, code, path):
+    problems = validate_definition({**definition, "settings": change})
+    assert (code, path) in codes(problems, "error")

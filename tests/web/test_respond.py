@@ -8,6 +8,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Invitation, QuestionnaireStatus, Response, ResponseStatus
+from app.questionnaires.services import PublishRefused
+from app.respond.settings import read_settings
 from app.responses import store
 from tests.factories import make_published
 
@@ -412,10 +414,11 @@ def test_end_page_settings_and_unsafe_redirects(client, ctx):
     survey = make_published(ALL_TYPES, settings={"end": end})
     reply = post(client, survey.slug, FULL_ANSWERS)
     assert reply.json["end"] == end
-    unsafe = make_published(
-        ALL_TYPES, settings={"end": {"redirect_url": "javascript:alert(1)"}}, study=survey.study
-    )
-    assert post(client, unsafe.slug, FULL_ANSWERS).json["end"]["redirect_url"] == ""
+    unsafe = {**ALL_TYPES, "settings": {"end": {"redirect_url": "javascript:alert(1)"}}}
+    with pytest.raises(PublishRefused):
+        make_published(unsafe, study=survey.study)
+    # Even a stored definition that bypassed publishing never yields an unsafe redirect.
+    assert read_settings(unsafe).redirect_url == ""
 
 
 def test_one_response_per_browser(client, ctx):
