@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from app.questionnaires import services as questionnaires
 from app.results.exports import csv_bytes
-from app.results.table import response_frame
+from app.results.table import response_frame, table_labels
 
 responses_cli = AppGroup("responses", help="Export responses.")
 
@@ -14,7 +14,10 @@ responses_cli = AppGroup("responses", help="Export responses.")
 @click.argument("key")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The CSV file to write (UTF-8 with BOM).")  # fmt: skip
-def export_command(key: str, out: Path) -> None:
+@click.option("--labels", is_flag=True,
+              help="Add a second header row with question and option labels.")  # fmt: skip
+@click.option("--locale", default="zh_CN", show_default=True, help="Language of the labels.")
+def export_command(key: str, out: Path, labels: bool, locale: str) -> None:
     """Write the response table of a questionnaire (SLUG or numeric id) as CSV."""
     questionnaire = questionnaires.find_by_slug_or_id(key)
     if questionnaire is None:
@@ -22,5 +25,5 @@ def export_command(key: str, out: Path) -> None:
     if questionnaire.latest_version is None:
         raise click.ClickException(f"questionnaire {key} has never been published")
     frame = response_frame(questionnaire)
-    out.write_bytes(csv_bytes(frame))
+    out.write_bytes(csv_bytes(frame, table_labels(questionnaire, locale) if labels else None))
     click.echo(f"wrote {len(frame)} responses to {out}")

@@ -364,15 +364,7 @@ def invitation_state(questionnaire: Questionnaire, token: str | None) -> str:
     """ "valid", "used" or "unknown"."""
     if not token:
         return "unknown"
-    used_at = db.session.execute(
-        db.select(Invitation.used_at).where(
-            Invitation.token_hash == token_hash(token),
-            Invitation.questionnaire_id == questionnaire.id,
-        )
-    ).first()
-    if used_at is None:
-        return "unknown"
-    return "valid" if used_at[0] is None else "used"
+    return invitation_hash_state(questionnaire, token_hash(token))
 
 
 def invitation_hash_state(questionnaire: Questionnaire, hashed: str) -> str:

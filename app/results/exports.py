@@ -24,12 +24,23 @@ def _is_number(text: str) -> bool:
     return text.strip() == text
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel shows Chinese instead of mojibake."""
+def csv_bytes(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel shows Chinese instead of mojibake.
+
+    With *labels* ({column: label}), a second header row names each column in words (for
+    people; `python -m analysis stats` reads the file without it).
+    """
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
             safe[column] = safe[column].map(neutralise_cell)
     buffer = io.StringIO()
+    if labels is not None:
+        header = pd.DataFrame(
+            [[neutralise_cell(labels.get(c, c)) for c in safe.columns]], columns=safe.columns
+        )
+        header.to_csv(buffer, index=False, lineterminator="\r\n")
+        safe.to_csv(buffer, index=False, header=False, lineterminator="\r\n")
+        return buffer.getvalue().encode("utf-8-sig")
     safe.to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8-sig")

@@ -11,6 +11,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.permissions import StudyAccess, questionnaire_in, study_required
@@ -20,7 +21,7 @@ from app.results.display import answer_lines, quality_labels
 from app.results.exports import csv_bytes
 from app.results.forms import ResponseFilterForm
 from app.results.sentences import crosstab_sentence
-from app.results.table import response_frame
+from app.results.table import response_frame, table_labels
 from app.studies.forms import ConfirmForm
 
 PER_PAGE = 50
@@ -142,7 +143,10 @@ def delete_response(access: StudyAccess, questionnaire_id: int, response_id: int
 @study_required("view")
 def export_csv(access: StudyAccess, questionnaire_id: int):
     questionnaire = _published(access, questionnaire_id)
-    body = csv_bytes(response_frame(questionnaire))
+    labels = None
+    if request.args.get("labels") == "1":
+        labels = table_labels(questionnaire, str(get_locale() or "zh_CN"))
+    body = csv_bytes(response_frame(questionnaire), labels)
     return Response(
         body,
         mimetype="text/csv",

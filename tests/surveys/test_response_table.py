@@ -1,7 +1,7 @@
 """The response table's columns and cells, checked against the shapes in
 docs/questionnaire-format.md written out by hand."""
 
-from surveys.response_table import flatten_answers, question_columns, table_columns
+from surveys.response_table import column_labels, flatten_answers, question_columns, table_columns
 
 CHOICES = [{"value": "a", "label": "甲"}, {"value": "b", "label": "乙"}]
 DEFINITION = {
@@ -82,3 +82,43 @@ def test_columns_of_older_versions_are_kept_after_the_latest_ones():
         {"id": "nps", "type": "nps", "title": "推荐"}]}]}  # fmt: skip
     assert table_columns([DEFINITION, old])[-1] == "city"
     assert question_columns({"id": "t", "type": "text"}) == []
+
+
+def test_column_labels_name_every_column_in_the_chosen_language():
+    definition = {
+        "pages": [
+            {
+                "id": "p1",
+                "questions": [
+                    {
+                        "id": "apps",
+                        "type": "multiple_choice",
+                        "title": "常用 App",
+                        "options": [
+                            {"value": "wx", "label": "微信"},
+                            {"value": "o", "label": "其他", "other": True},
+                        ],
+                    },
+                    {
+                        "id": "grid",
+                        "type": "matrix",
+                        "title": "评价",
+                        "rows": [{"value": "speed", "label": "速度"}],
+                        "options": [{"value": "1", "label": "差"}],
+                    },
+                    {"id": "pay", "type": "kano", "title": "刷脸支付"},
+                ],
+            }
+        ]
+    }
+    zh = column_labels([definition])
+    assert set(zh) == set(table_columns([definition]))
+    assert zh["apps/wx"] == "常用 App / 微信"
+    assert zh["apps/other_text"] == "常用 App / 其他（请注明）"
+    assert zh["grid/speed"] == "评价 / 速度"
+    assert zh["pay/functional"] == "刷脸支付 / 具备时"
+    en = column_labels([definition], "en")
+    assert (en["duration_s"], en["apps/other_text"]) == (
+        "Duration (s)",
+        "常用 App / Other (please specify)",
+    )

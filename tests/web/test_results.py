@@ -236,3 +236,35 @@ def test_a_draft_without_a_published_version_has_no_results(client, auth, ctx):
     draft = make_questionnaire(DEMO_LIKE)
     auth.login("owner@example.cn")
     assert client.get(results_url(draft, "/")).status_code == 404
+
+
+def test_responses_export_command_writes_the_same_table_as_the_download(
+    client, auth, runner, survey, tmp_path
+):
+    submit(client, survey.slug, FULL_ANSWERS)
+    auth.login("viewer@example.cn")
+    downloaded = client.get(results_url(survey, "/responses.csv")).data
+    for key in (survey.slug, str(survey.id)):
+        out = tmp_path / f"{key}.csv"
+        result = runner.invoke(args=["responses", "export", key, "--out", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.read_bytes() == downloaded
+    unknown = runner.invoke(args=["responses", "export", "nosuchslug", "--out", str(out)])
+    assert unknown.exit_code == 1 and "nosuchslug" in unknown.output
+
+
+def test_labels_row_names_questions_and_options_in_words(client, auth, runner, survey, tmp_path):
+    submit(client, survey.slug, FULL_ANSWERS)
+    auth.login("viewer@example.cn")
+    body = client.get(results_url(survey, "/responses.csv?labels=1")).data.decode("utf-8-sig")
+    header, labels, values = list(csv.reader(io.StringIO(body)))
+    named = dict(zip(header, labels, strict=True))
+    assert named["response_id"] == "答卷编号"
+    assert named["channels/mini"] == "您通过哪些渠道点餐？ / 小程序"
+    assert named["grid/speed"] == "请评价 / 速度"
+    assert named["region/other_text"] == "您所在的地区 / 其他（请注明）"
+    assert named["feature/dysfunctional"] == "准时达 / 不具备时"
+    assert dict(zip(header, values, strict=True))["city"] == "sh"  # values stay values
+    out = tmp_path / "labels.csv"
+    runner.invoke(args=["responses", "export", survey.slug, "--out", str(out), "--labels"])
+    assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("答卷编号,")
