@@ -12,6 +12,7 @@ from analysis.transcripts.deidentify import (
     deidentify,
     deidentify_turns,
     id_card_valid,
+    masked_position,
 )
 from analysis.transcripts.errors import ErrorCode, ParseWarning, TranscriptError, WarningCode
 from analysis.transcripts.formats import FORMATS, detect_format
@@ -35,6 +36,7 @@ __all__ = [
     "deidentify_turns",
     "detect_format",
     "id_card_valid",
+    "masked_position",
     "merge_consecutive",
     "parse_transcript",
     "read_transcript",

@@ -196,6 +196,24 @@ def _deidentify(
     return Deidentified("".join(pieces), tuple(redactions))
 
 
+def masked_position(redactions: Sequence[Redaction], position: int, *, end: bool = False) -> int:
+    """Where code point `position` of the original text falls in the masked text.
+
+    `redactions` are one text's, in text order (as `deidentify` returns them). A position
+    inside a masked span moves to the start of its placeholder, or to its end with `end=True`,
+    so a coded span that covered part of a name covers the whole placeholder.
+    """
+    shift = 0
+    for redaction in redactions:
+        if position <= redaction.start:
+            break
+        if position >= redaction.end:
+            shift = redaction.masked_end - redaction.end
+            continue
+        return redaction.masked_end if end else redaction.masked_start
+    return position + shift
+
+
 def deidentify_turns(
     turns: Sequence[Turn],
     *,

@@ -8,7 +8,7 @@ from wtforms import SelectChoice
 from analysis.qda import QdaError
 from app.interviews import bp, coding, exchange, reports
 from app.interviews import search as kwic
-from app.interviews.common import ERRORS
+from app.interviews.common import ERRORS, attribute_filters
 from app.interviews.common import page as _page
 from app.interviews.forms import (
     SEARCH_MODE_LABELS,
@@ -116,8 +116,7 @@ def import_codebook(access: StudyAccess):
 @study_required("view")
 def quotes(access: StudyAccess, code_id: int | None = None):
     code = code_in(access, code_id) if code_id is not None else None
-    values = reports.attribute_values(access.study)
-    filters = {k: request.args.get(f"attr-{k}", "") for k in values}
+    values, filters = attribute_filters(access)
     return _page(
         "interviews/quotes.html",
         access,
@@ -136,10 +135,13 @@ def search(access: StudyAccess):
     form.code_id.choices = [
         SelectChoice(c.id, "— " * depth + c.name) for c, depth in coding.code_tree(access.study)
     ]
+    values, filters = attribute_filters(access)
     hits, truncated, made = [], False, None
     if form.q.data:
         try:
-            hits, truncated = kwic.search(access.study, form.q.data, form.mode.data)
+            hits, truncated = kwic.search(
+                access.study, form.q.data, form.mode.data, filters=filters
+            )
         except coding.CodingError as error:
             form.q.errors = [*form.q.errors, ERRORS[error.code]]
     if request.method == "POST":
@@ -160,6 +162,8 @@ def search(access: StudyAccess):
         hits=hits,
         truncated=truncated,
         mode_labels=SEARCH_MODE_LABELS,
+        attribute_values=values,
+        filters=filters,
     )
 
 
@@ -167,25 +171,29 @@ def search(access: StudyAccess):
 @study_required("view")
 def analysis(access: StudyAccess):
     study = access.study
-    attributes = reports.attribute_values(study)
+    attributes, filters = attribute_filters(access)
     attribute = request.args.get("attribute") or next(iter(attributes), "")
     coders = reports.coders(study)
     coder_a = request.args.get("coder_a", type=int) or (coders[0].id if coders else None)
     coder_b = request.args.get("coder_b", type=int) or (coders[1].id if len(coders) > 1 else None)
     agreement = (
-        reports.agreement(study, coder_a, coder_b)
+        reports.agreement(study, coder_a, coder_b, filters)
         if coder_a and coder_b and coder_a != coder_b
         else []
     )
     return _page(
         "interviews/analysis.html",
         access,
-        by_interview=reports.frequency_by_interview(study),
+        by_interview=reports.frequency_by_interview(study, filters),
         attributes=attributes,
+        attribute_values=attributes,
+        filters=filters,
         attribute=attribute,
-        by_attribute=reports.frequency_by_attribute(study, attribute) if attribute else None,
-        cooccurrence=reports.cooccurrence(study),
-        sentiment=reports.sentiment_by_code(study),
+        by_attribute=reports.frequency_by_attribute(study, attribute, filters)
+        if attribute
+        else None,
+        cooccurrence=reports.cooccurrence(study, filters),
+        sentiment=reports.sentiment_by_code(study, filters),
         coders=coders,
         coder_a=coder_a,
         coder_b=coder_b,
@@ -199,6 +207,11 @@ def _download(data: bytes, filename: str, mimetype: str):
     response = Response(data, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _deidentified() -> bool:
+    """`?deidentified=1` masks phones, ID-card numbers, emails and the study's names."""
+    return request.args.get("deidentified") == "1"
 
 
 @bp.route("/export/codebook.qdc")
@@ -216,7 +229,7 @@ def export_codebook(access: StudyAccess):
 @study_required("export_interviews")
 def export_project(access: StudyAccess):
     try:
-        data = exchange.project_qdpx(access.study)
+        data = exchange.project_qdpx(access.study, deidentified=_deidentified())
     except (QdaError, ValueError):
         flash(_("The codebook is empty."), "warning")
         return redirect(url_for(".codes", study_id=access.study.id))
@@ -226,14 +239,20 @@ def export_project(access: StudyAccess):
 @bp.route("/export/quotes.csv")
 @study_required("export_interviews")
 def export_quotes_csv(access: StudyAccess):
-    return _download(exchange.quotes_csv(access.study), f"quotes-{access.study.id}.csv", "text/csv")
+    _values, filters = attribute_filters(access)
+    return _download(
+        exchange.quotes_csv(access.study, filters, deidentified=_deidentified()),
+        f"quotes-{access.study.id}.csv",
+        "text/csv",
+    )
 
 
 @bp.route("/export/quotes.xlsx")
 @study_required("export_interviews")
 def export_quotes_xlsx(access: StudyAccess):
+    _values, filters = attribute_filters(access)
     return _download(
-        exchange.quotes_xlsx(access.study),
+        exchange.quotes_xlsx(access.study, filters, deidentified=_deidentified()),
         f"quotes-{access.study.id}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

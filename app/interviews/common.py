@@ -1,8 +1,9 @@
-"""What the interview views share: error messages by code, and the page renderer."""
+"""What the interview views share: error messages by code, attribute filters, the renderer."""
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import lazy_gettext as _l
 
+from app.interviews import reports
 from app.permissions import StudyAccess
 
 ERRORS = {
@@ -29,3 +30,10 @@ ERRORS = {
 
 def page(template: str, access: StudyAccess, **context):
     return render_template(template, access=access, study=access.study, **context)
+
+
+def attribute_filters(access: StudyAccess) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The study's participant attributes with their values, and the filters asked for in the
+    query string (`attr-<name>=<value>`), for `_filters.html` and the services."""
+    values = reports.attribute_values(access.study)
+    return values, reports.filters_from(request.values, values)

@@ -17,9 +17,10 @@ from analysis.qda import (
     write_qdpx,
 )
 from analysis.qda.refi import walk
+from analysis.transcripts import Redaction, deidentify, masked_position
 from app import audit
 from app.extensions import db
-from app.interviews import coding, reports, services
+from app.interviews import coding, privacy, reports, services
 from app.models import CODE_COLOURS, Code, Interview, Study
 
 QUOTE_COLUMNS = (
@@ -87,29 +88,66 @@ def import_qdc(study: Study, data: bytes) -> int:
     return count
 
 
-def _source_text(interview: Interview) -> tuple[str, dict[int, int]]:
-    """The transcript as plain text, "speaker：text" per turn, and each turn's text offset."""
-    parts, offsets, position = [], {}, 0
+class Masker:
+    """De-identification at export: phone numbers, ID-card numbers, emails and the names the
+    study always masks. Turns are masked whole and coded spans mapped onto the masked text, so
+    a quote that starts inside a name still shows the placeholder, not half the name."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+
+    def text(self, value: str) -> str:
+        return deidentify(value, names=self.names).text if value else value
+
+    def turn(self, text: str) -> tuple[str, tuple[Redaction, ...]]:
+        result = deidentify(text, names=self.names)
+        return result.text, result.redactions
+
+    def span(self, text: str, start: int, end: int) -> str:
+        masked, redactions = self.turn(text)
+        return masked[
+            masked_position(redactions, start) : masked_position(redactions, end, end=True)
+        ]
+
+
+def masker_for(study: Study, deidentified: bool) -> Masker | None:
+    return Masker(privacy.policy_of(study).mask_names) if deidentified else None
+
+
+def _source_text(
+    interview: Interview, masker: Masker | None = None
+) -> tuple[str, dict[int, int], dict[int, tuple[Redaction, ...]]]:
+    """The transcript as plain text, "speaker：text" per turn; each turn's text offset in it,
+    and (when masked) each turn's redactions, to map highlight offsets onto the masked text."""
+    parts, offsets, redactions, position = [], {}, {}, 0
     for turn in interview.turns:
-        prefix = f"{turn.speaker}：" if turn.speaker else ""
+        speaker, text = turn.speaker, turn.text
+        if masker is not None:
+            speaker = masker.text(speaker)
+            text, redactions[turn.id] = masker.turn(text)
+        prefix = f"{speaker}：" if speaker else ""
         offsets[turn.id] = position + len(prefix)
-        line = prefix + turn.text + "\n\n"
+        line = prefix + text + "\n\n"
         parts.append(line)
         position += len(line)
-    return "".join(parts), offsets
+    return "".join(parts), offsets, redactions
 
 
-def project_qdpx(study: Study) -> bytes:
+def project_qdpx(study: Study, *, deidentified: bool = False) -> bytes:
+    """The whole project as REFI-QDA; `deidentified` masks transcripts, titles, participant
+    labels and memos (phones, ID-card numbers, emails, the study's names)."""
+    masker = masker_for(study, deidentified)
+    mask = masker.text if masker is not None else (lambda value: value)
     interviews = services.saved_interviews(study)
     users: dict[int, QdaUser] = {}
     sources, cases = [], {}
     for interview in sorted(interviews, key=lambda i: i.id):
-        text, offsets = _source_text(interview)
+        text, offsets, redactions = _source_text(interview, masker)
         source = QdaSource(
             guid=stable_guid("source", study.id, interview.id),
-            name=interview.title,
+            name=mask(interview.title),
             text=text,
-            description=interview.memo,
+            description=mask(interview.memo),
         )
         for turn in interview.turns:
             spans: dict[tuple[int, int, int], list] = {}
@@ -121,6 +159,9 @@ def project_qdpx(study: Study) -> bytes:
                 )
             for (coder_id, start, end), group in spans.items():
                 base = offsets[turn.id]
+                if masker is not None:
+                    start = masked_position(redactions[turn.id], start)
+                    end = masked_position(redactions[turn.id], end, end=True)
                 source.selections.append(
                     QdaSelection(
                         guid=stable_guid("selection", study.id, group[0].id),
@@ -128,12 +169,12 @@ def project_qdpx(study: Study) -> bytes:
                         end=base + end,
                         code_guids=tuple(code_guid(h.code) for h in group),
                         user_guid=users[coder_id].guid,
-                        memo="\n".join(h.memo for h in group if h.memo),
+                        memo=mask("\n".join(h.memo for h in group if h.memo)),
                         created_at=group[0].created_at,
                     )
                 )
         sources.append(source)
-        label = interview.participant_label or interview.title
+        label = mask(interview.participant_label or interview.title)
         case = cases.setdefault(
             label, QdaCase(guid=stable_guid("case", study.id, label), name=label)
         )
@@ -162,21 +203,28 @@ def _code_path(code: Code) -> str:
     return " / ".join(reversed(names))
 
 
-def quote_rows(study: Study) -> tuple[list[str], list[list]]:
-    quotes = reports.quotes(study)
+def quote_rows(
+    study: Study, filters: dict[str, str] | None = None, *, deidentified: bool = False
+) -> tuple[list[str], list[list]]:
+    """One row per highlight (quote, code, speaker, participant attributes); `deidentified`
+    masks the quote in its turn, the speaker, title, participant label and memo."""
+    quotes = reports.quotes(study, filters=filters)
     attributes = list(reports.attribute_values(study))
     header = [*QUOTE_COLUMNS, *attributes]
+    masker = masker_for(study, deidentified)
+    mask = masker.text if masker is not None else (lambda value: value)
     rows = []
     for q in quotes:
+        h = q.highlight
         rows.append(
             [
-                q.interview.title,
-                q.interview.participant_label,
-                q.turn.speaker,
+                mask(q.interview.title),
+                mask(q.interview.participant_label),
+                mask(q.turn.speaker),
                 q.code.name,
                 _code_path(q.code),
-                q.text,
-                q.highlight.memo,
+                masker.span(q.turn.text, h.start, h.end) if masker is not None else q.text,
+                mask(h.memo),
                 q.highlight.coder.email,
                 q.turn.start_s,
                 q.turn.seq,
@@ -188,9 +236,11 @@ def quote_rows(study: Study) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def quotes_csv(study: Study) -> bytes:
+def quotes_csv(
+    study: Study, filters: dict[str, str] | None = None, *, deidentified: bool = False
+) -> bytes:
     """UTF-8 with BOM, so that Excel on Chinese Windows opens it correctly."""
-    header, rows = quote_rows(study)
+    header, rows = quote_rows(study, filters, deidentified=deidentified)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
@@ -206,10 +256,12 @@ def _safe_cell(value):
     return value
 
 
-def quotes_xlsx(study: Study) -> bytes:
+def quotes_xlsx(
+    study: Study, filters: dict[str, str] | None = None, *, deidentified: bool = False
+) -> bytes:
     from openpyxl import Workbook
 
-    header, rows = quote_rows(study)
+    header, rows = quote_rows(study, filters, deidentified=deidentified)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "quotes"

@@ -78,6 +78,21 @@ class UploadForm(FlaskForm):
     submit = SubmitField(_l("Upload and preview"))
 
 
+class PolicyForm(FlaskForm):
+    keep_originals = BooleanField(
+        _l("Uploaders may keep the original file"),
+        description=_l(
+            "Off: only the de-identified turns are stored, and originals already kept are deleted."
+        ),
+    )
+    mask_names = TextAreaField(
+        _l("Names always masked in this study"),
+        validators=[Length(max=5000)],
+        description=_l("Masked in every upload and in de-identified exports."),
+    )
+    submit = SubmitField(_l("Save privacy rules"))
+
+
 class PreviewForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     participant_label = StringField(_l("Participant"), validators=[Length(max=100)])

@@ -24,7 +24,26 @@ class Quote:
         return self.turn.text[self.highlight.start : self.highlight.end]
 
 
-def _highlight_rows(study: Study, code_ids: list[int] | None = None, coder_id: int | None = None):
+def matches(interview: Interview, filters: dict[str, str] | None) -> bool:
+    """Whether an interview's participant has every attribute value asked for (blank: any)."""
+    return all(
+        str(interview.attributes.get(key, "")) == value
+        for key, value in (filters or {}).items()
+        if value
+    )
+
+
+def filters_from(args, values: dict[str, list[str]]) -> dict[str, str]:
+    """Attribute filters from query arguments `attr-<name>=<value>`; unknown names ignored."""
+    return {key: args.get(f"attr-{key}", "") for key in values}
+
+
+def _highlight_rows(
+    study: Study,
+    code_ids: list[int] | None = None,
+    coder_id: int | None = None,
+    filters: dict[str, str] | None = None,
+):
     query = (
         db.select(Highlight, Turn, Interview, Code)
         .join(Turn, Turn.id == Highlight.turn_id)
@@ -37,18 +56,14 @@ def _highlight_rows(study: Study, code_ids: list[int] | None = None, coder_id: i
         query = query.where(Highlight.code_id.in_(code_ids))
     if coder_id is not None:
         query = query.where(Highlight.coder_id == coder_id)
-    return [Quote(h, t, i, c) for h, t, i, c in db.session.execute(query)]
+    return [Quote(h, t, i, c) for h, t, i, c in db.session.execute(query) if matches(i, filters)]
 
 
 def quotes(
     study: Study, code: Code | None = None, *, filters: dict[str, str] | None = None
 ) -> list[Quote]:
     """Highlights of a code and its sub-codes (all codes when None), filtered by attributes."""
-    rows = _highlight_rows(study, descendants(code) if code is not None else None)
-    for key, value in (filters or {}).items():
-        if value:
-            rows = [q for q in rows if str(q.interview.attributes.get(key, "")) == value]
-    return rows
+    return _highlight_rows(study, descendants(code) if code is not None else None, filters=filters)
 
 
 def attribute_values(study: Study) -> dict[str, list[str]]:
@@ -64,9 +79,9 @@ def attribute_values(study: Study) -> dict[str, list[str]]:
     return {key: sorted(found) for key, found in values.items()}
 
 
-def frequency_by_interview(study: Study) -> dict[str, Any]:
+def frequency_by_interview(study: Study, filters: dict[str, str] | None = None) -> dict[str, Any]:
     """Codes × interviews: number of highlights (each coder's counted)."""
-    rows = _highlight_rows(study)
+    rows = _highlight_rows(study, filters=filters)
     interviews = list(dict.fromkeys(q.interview for q in rows))
     counts = Counter((q.code.id, q.interview.id) for q in rows)
     return {
@@ -78,9 +93,11 @@ def frequency_by_interview(study: Study) -> dict[str, Any]:
     }
 
 
-def frequency_by_attribute(study: Study, attribute: str) -> dict[str, Any]:
+def frequency_by_attribute(
+    study: Study, attribute: str, filters: dict[str, str] | None = None
+) -> dict[str, Any]:
     """Codes × values of a participant attribute: number of highlights."""
-    rows = _highlight_rows(study)
+    rows = _highlight_rows(study, filters=filters)
     values = sorted({str(q.interview.attributes.get(attribute, "")) for q in rows})
     counts = Counter((q.code.id, str(q.interview.attributes.get(attribute, ""))) for q in rows)
     return {
@@ -92,10 +109,12 @@ def frequency_by_attribute(study: Study, attribute: str) -> dict[str, Any]:
     }
 
 
-def cooccurrence(study: Study) -> list[tuple[Code, Code, int]]:
+def cooccurrence(
+    study: Study, filters: dict[str, str] | None = None
+) -> list[tuple[Code, Code, int]]:
     """Pairs of codes applied to overlapping spans of the same turn, most frequent first."""
     by_turn: dict[int, list[Quote]] = defaultdict(list)
-    for quote in _highlight_rows(study):
+    for quote in _highlight_rows(study, filters=filters):
         by_turn[quote.turn.id].append(quote)
     pairs: Counter[tuple[int, int]] = Counter()
     codes: dict[int, Code] = {}
@@ -114,10 +133,12 @@ def cooccurrence(study: Study) -> list[tuple[Code, Code, int]]:
     return [(codes[x], codes[y], n) for (x, y), n in pairs.most_common()]
 
 
-def sentiment_by_code(study: Study) -> list[tuple[Code, int, float | None]]:
+def sentiment_by_code(
+    study: Study, filters: dict[str, str] | None = None
+) -> list[tuple[Code, int, float | None]]:
     """Per code: number of coded turns and their mean sentiment (None when unscored)."""
     turns: dict[int, dict[int, float | None]] = defaultdict(dict)
-    for quote in _highlight_rows(study):
+    for quote in _highlight_rows(study, filters=filters):
         turns[quote.code.id][quote.turn.id] = quote.turn.sentiment
     result = []
     for code, _ in code_tree(study):
@@ -141,10 +162,12 @@ def coders(study: Study) -> list[User]:
     )
 
 
-def agreement(study: Study, coder_a: int, coder_b: int) -> list[tuple[Code, CodeAgreement]]:
+def agreement(
+    study: Study, coder_a: int, coder_b: int, filters: dict[str, str] | None = None
+) -> list[tuple[Code, CodeAgreement]]:
     """Per code, agreement of two coders over the turns of transcripts both of them coded."""
-    rows_a = _highlight_rows(study, coder_id=coder_a)
-    rows_b = _highlight_rows(study, coder_id=coder_b)
+    rows_a = _highlight_rows(study, coder_id=coder_a, filters=filters)
+    rows_b = _highlight_rows(study, coder_id=coder_b, filters=filters)
     shared = {q.interview.id for q in rows_a} & {q.interview.id for q in rows_b}
     if not shared:
         return []

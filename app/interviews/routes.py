@@ -1,7 +1,5 @@
 """Transcripts: upload, preview, the coding workspace, highlights and participants."""
 
-import re
-
 from flask import flash, jsonify, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -9,8 +7,8 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.extensions import db
-from app.interviews import bp, coding, participants, services
-from app.interviews.common import ERRORS
+from app.interviews import bp, coding, participants, privacy, reports, services
+from app.interviews.common import ERRORS, attribute_filters
 from app.interviews.common import page as _page
 from app.interviews.forms import (
     CONSENT_LABELS,
@@ -18,6 +16,7 @@ from app.interviews.forms import (
     ConfirmForm,
     FileForm,
     InterviewForm,
+    PolicyForm,
     PreviewForm,
     TurnForm,
     UploadForm,
@@ -41,14 +40,39 @@ def labels():
 @bp.route("/")
 @study_required("view")
 def index(access: StudyAccess):
+    values, filters = attribute_filters(access)
+    policy = privacy.policy_of(access.study)
+    policy_form = PolicyForm(
+        keep_originals=policy.keep_originals, mask_names="\n".join(policy.mask_names)
+    )
     return _page(
         "interviews/index.html",
         access,
-        interviews=services.saved_interviews(access.study),
+        interviews=[
+            i for i in services.saved_interviews(access.study) if reports.matches(i, filters)
+        ],
+        attribute_values=values,
+        filters=filters,
         previews=services.pending_previews(access.study),
         form=UploadForm(),
         csv_form=FileForm(),
+        policy=policy,
+        policy_form=policy_form,
     )
+
+
+@bp.route("/policy", methods=["POST"])
+@study_required("set_interview_privacy")
+def policy(access: StudyAccess):
+    form = PolicyForm()
+    if form.validate_on_submit():
+        purged = privacy.update_policy(
+            access.study, form.keep_originals.data, services.split_names(form.mask_names.data)
+        )
+        flash(_("Privacy rules saved."), "success")
+        if purged:
+            flash(_("%(n)d kept originals were deleted.", n=purged), "info")
+    return redirect(url_for(".index", study_id=access.study.id))
 
 
 @bp.route("/upload", methods=["POST"])
@@ -62,9 +86,13 @@ def upload(access: StudyAccess):
         encoding=form.encoding.data or None,
         kind=InterviewKind(form.kind.data),
         mask=form.mask.data,
-        names=[n.strip() for n in re.split(r"[\n,，、;；]", form.names.data or "") if n.strip()],
+        names=services.split_names(form.names.data),
         keep_original=form.keep_original.data,
     )
+    if form.keep_original.data and not privacy.policy_of(access.study).keep_originals:
+        flash(
+            _("This study does not keep original files; only the transcript is saved."), "warning"
+        )
     files = [(f.filename or "", f.read()) for f in request.files.getlist(form.files.name)]
     created, failures = services.upload_transcripts(access.study, current_user, files, options)
     english = str(get_locale()).startswith("en")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from app import audit
 from app.extensions import db
 from app.interviews.coding import CodingError, add_highlights, normalise_text
+from app.interviews.reports import matches
 from app.models import Code, ImportStatus, Interview, Study, Turn, User
 
 SEARCH_MODES = ("keyword", "phrase", "regex")
@@ -57,9 +58,15 @@ def search_pattern(query: str, mode: str) -> re.Pattern[str]:
 
 
 def search(
-    study: Study, query: str, mode: str, *, include_interviewer: bool = False
+    study: Study,
+    query: str,
+    mode: str,
+    *,
+    include_interviewer: bool = False,
+    filters: dict[str, str] | None = None,
 ) -> tuple[list[Hit], bool]:
-    """KWIC hits across every saved transcript of the study; the flag says truncated."""
+    """KWIC hits across the study's saved transcripts whose participant matches `filters`
+    (attribute → value); the flag says the list was truncated."""
     pattern = search_pattern(query, mode)
     rows = db.session.execute(
         db.select(Interview, Turn)
@@ -69,7 +76,7 @@ def search(
     )
     hits: list[Hit] = []
     for interview, turn in rows:
-        if turn.is_interviewer and not include_interviewer:
+        if (turn.is_interviewer and not include_interviewer) or not matches(interview, filters):
             continue
         for match in pattern.finditer(turn.text):
             if match.end() > match.start():

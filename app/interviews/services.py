@@ -4,7 +4,8 @@ Parsing and de-identification are `analysis.transcripts`; this module keeps the 
 database and audits every change that matters to research in the same transaction.
 """
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,7 @@ from analysis.transcripts import Turn as ParsedTurn
 from app import audit
 from app.extensions import db
 from app.interviews import textmetrics
+from app.interviews.privacy import policy_of
 from app.models import (
     ConsentStatus,
     ImportStatus,
@@ -86,10 +88,25 @@ def pending_previews(study: Study) -> list[Interview]:
     )
 
 
+def split_names(text: str | None) -> list[str]:
+    """Names typed one per line or separated by commas (either width) or 、；."""
+    return [n.strip()[:50] for n in re.split(r"[\n,，、;；]", text or "") if n.strip()]
+
+
 def upload_transcripts(
     study: Study, user: User, files: list[tuple[str, bytes]], options: ImportOptions
 ) -> tuple[list[Interview], list[ImportFailure]]:
-    """Parse each file into a preview; a file that cannot be read is reported, not fatal."""
+    """Parse each file into a preview; a file that cannot be read is reported, not fatal.
+
+    The study's names to mask are added to the upload's; keeping the original is honoured
+    only when the study allows it. Files past `MAX_FILES` are reported, not read.
+    """
+    policy = policy_of(study)
+    options = replace(
+        options,
+        names=list(dict.fromkeys([*options.names, *policy.mask_names])),
+        keep_original=options.keep_original and policy.keep_originals,
+    )
     created, failures = [], []
     for filename, data in files[:MAX_FILES]:
         try:
@@ -119,6 +136,15 @@ def upload_transcripts(
             detail={"filename": filename, "format": meta["format"], "turns": len(turns)},
         )
         created.append(interview)
+    for filename, _data in files[MAX_FILES:]:
+        failures.append(
+            ImportFailure(
+                filename,
+                "too_many_files",
+                f"一次最多上传 {MAX_FILES} 个文件，这个文件没有读取。",
+                f"At most {MAX_FILES} files per upload; this one was not read.",
+            )
+        )
     db.session.commit()
     return created, failures
 
@@ -227,7 +253,10 @@ def save_preview(
     interview.keywords = textmetrics.keywords_of(
         [t.text for t in interview.turns if not t.is_interviewer]
     )
-    if not interview.import_options.get("keep_original"):
+    if not (
+        interview.import_options.get("keep_original")
+        and policy_of(db.session.get(Study, interview.study_id)).keep_originals
+    ):
         interview.original = None
     interview.status = ImportStatus.SAVED
     audit.record(

@@ -177,3 +177,22 @@ class Highlight(db.Model):
     turn = relationship("Turn", back_populates="highlights")
     code = relationship("Code")
     coder = relationship("User")
+
+
+class InterviewPolicy(db.Model):
+    """A study's privacy rules for transcripts; no row means the defaults (keep nothing).
+
+    Whether an uploaded original may be kept is the study's decision, not each uploader's: an
+    upload asking to keep it is honoured only when `keep_originals` is set, and turning it off
+    deletes the originals already kept.
+    """
+
+    __tablename__ = "interview_policies"
+
+    study_id: Mapped[int] = mapped_column(
+        ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True
+    )
+    keep_originals: Mapped[bool] = mapped_column(default=False)
+    # Names masked in every upload and in masked exports, beside those given with an upload.
+    mask_names: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -44,6 +44,10 @@ class Role(enum.StrEnum):
     def can_delete_responses(self) -> bool:
         return self is Role.OWNER
 
+    def can_set_interview_privacy(self) -> bool:
+        """Whether originals are kept and which names are always masked: the owner decides."""
+        return self is Role.OWNER
+
     def can_import_interviews(self) -> bool:
         return self in (Role.OWNER, Role.RESEARCHER)
 

@@ -1,4 +1,4 @@
-"""interviews, turns, codes and highlights
+"""interviews, turns, codes, highlights and privacy policies
 
 Revision ID: 44cce7dbeb2c
 Revises: 3ae5f44a8183
@@ -133,6 +133,24 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_interviews_study_id"), ["study_id"], unique=False)
 
     op.create_table(
+        "interview_policies",
+        sa.Column("study_id", sa.Integer(), nullable=False),
+        sa.Column("keep_originals", sa.Boolean(), nullable=False),
+        sa.Column(
+            "mask_names",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["study_id"],
+            ["studies.id"],
+            name=op.f("fk_interview_policies_study_id_studies"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("study_id", name=op.f("pk_interview_policies")),
+    )
+    op.create_table(
         "interview_turns",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("interview_id", sa.Integer(), nullable=False),
@@ -203,6 +221,7 @@ def downgrade():
 
     op.drop_table("interview_highlights")
     op.drop_table("interview_turns")
+    op.drop_table("interview_policies")
     with op.batch_alter_table("interviews", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_interviews_study_id"))
 

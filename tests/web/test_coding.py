@@ -3,6 +3,7 @@ agreement and exchange (REFI-QDA, CSV, XLSX)."""
 
 import csv
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -333,3 +334,175 @@ def test_deleting_a_code_removes_its_highlights_and_is_audited(client, auth, ctx
     assert db.session.scalar(db.select(db.func.count(Highlight.id))) == 0
     [event] = _events("code.delete")
     assert event.detail["highlights_removed"] == 1
+
+
+def test_memos_on_codes_highlights_and_interviews(client, auth, ctx):
+    study, _ = study_with_roles()
+    interview = make_interview(study, EMOJI_TEXT)
+    auth.login("researcher@example.cn")
+    base = f"/studies/{study.id}/interviews"
+    client.post(
+        f"{base}/codes",
+        data={"name": "包装", "parent_id": 0, "colour": 4, "memo": "只算外卖包装，不含快递"},
+    )
+    code = db.session.scalar(db.select(Code).where(Code.name == "包装"))
+    assert code.memo == "只算外卖包装，不含快递"
+    assert "只算外卖包装，不含快递" in client.get(f"{base}/codes").get_data(True)
+
+    turn = interview.turns[1]
+    body = {"turn": turn.id, "start": 12, "end": 17, "codes": [code.id], "memo": "第二次提到漏汤"}
+    [payload] = client.post(f"{base}/{interview.id}/highlights", json=body).get_json()["highlights"]
+    assert payload["memo"] == "第二次提到漏汤"
+    page = client.get(f"{base}/{interview.id}").get_data(True)
+    data = json.loads(page.split('id="coding-data">', 1)[1].split("</script>", 1)[0])
+    assert [h["memo"] for h in data["highlights"]] == ["第二次提到漏汤"]  # listed by coding.js
+    client.post(f"{base}/highlights/{payload['id']}/memo", data={"memo": "和客服问题一起看"})
+    assert "和客服问题一起看" in client.get(f"{base}/codes/{code.id}/quotes").get_data(True)
+    [event] = _events("highlight.memo")
+    assert event.detail == {
+        "before": {"memo": "第二次提到漏汤"},
+        "after": {"memo": "和客服问题一起看"},
+    }
+
+    client.post(
+        f"{base}/{interview.id}/edit",
+        data={"title": "外卖", "kind": "interview", "consent": "given", "memo": "录音后半段有杂音"},
+    )
+    assert "录音后半段有杂音" in client.get(f"{base}/{interview.id}").get_data(True)
+
+
+def test_sentiment_per_turn_and_keywords_are_shown_beside_the_text(client, auth, ctx):
+    study, _ = study_with_roles()
+    text = (
+        "访谈员：您觉得这个记账应用怎么样？\n"
+        "受访者：非常好用，我很喜欢，推荐给朋友。\n"
+        "受访者：不过最近太差了，老是闪退，非常失望。\n"
+    )
+    interview = make_interview(study, text)
+    assert [t.sentiment_label for t in interview.turns[1:]] == ["positive", "negative"]
+    assert {"闪退", "推荐"} <= set(interview.keywords)
+    assert "应用" not in interview.keywords  # the interviewer's words are left out
+    auth.login("viewer@example.cn")
+    page = client.get(f"/studies/{study.id}/interviews/{interview.id}").get_data(True)
+    for turn in interview.turns:  # the label beside each turn, its score on hover
+        meta = page[page.index(f'id="turn-{turn.id}"') :]
+        meta = meta[: meta.index('class="turn-text"')]
+        assert f'class="badge sentiment-{turn.sentiment_label}"' in meta
+        assert f'title="{turn.sentiment:.2f}"' in meta
+    keywords = page[page.index('class="keywords"') :]
+    assert "闪退" in keywords[: keywords.index("</p>")]
+
+    # Sentiment by code: the mean of the coded turns' scores.
+    from app.interviews import reports
+
+    good, bad = make_code(study, "满意"), make_code(study, "故障")
+    coding.add_highlights(study, interview.turns[1], study.created_by, 0, 4, [good])
+    coding.add_highlights(study, interview.turns[2], study.created_by, 6, 8, [bad, good])
+    rows = {code.name: (n, mean) for code, n, mean in reports.sentiment_by_code(study)}
+    turns = interview.turns
+    assert rows["故障"] == (1, pytest.approx(turns[2].sentiment))
+    assert rows["满意"] == (2, pytest.approx((turns[1].sentiment + turns[2].sentiment) / 2))
+
+
+def _segments(study):
+    """Two participants with different attributes, each with one coded turn."""
+    fresh = make_interview(
+        study,
+        "访谈员：最近怎么买菜？\n受访者：刚开始用，第一单就退款了。\n",
+        participant="P01",
+        attributes={"用户类型": "新用户"},
+    )
+    loyal = make_interview(
+        study,
+        "访谈员：最近怎么买菜？\n受访者：用了三年，退款从来没遇到过问题。\n",
+        participant="P02",
+        attributes={"用户类型": "老用户"},
+    )
+    refund = make_code(study, "退款")
+    for interview in (fresh, loyal):
+        turn = interview.turns[1]
+        at = turn.text.index("退款")
+        coding.add_highlights(study, turn, study.created_by, at, at + 2, [refund])
+    return fresh, loyal, refund
+
+
+def test_attributes_filter_search_analysis_and_exports(client, auth, ctx):
+    study, _ = study_with_roles()
+    fresh, loyal, refund = _segments(study)
+    auth.login("owner@example.cn")
+    base = f"/studies/{study.id}/interviews"
+    old = {"attr-用户类型": "老用户"}
+
+    page = client.get(f"{base}/search", query_string={"q": "退款", "mode": "phrase"}).get_data(True)
+    assert "2 处匹配" in page
+    page = client.get(
+        f"{base}/search", query_string={"q": "退款", "mode": "phrase", **old}
+    ).get_data(True)
+    assert "1 处匹配" in page and "P02" not in page  # the row links the interview's title
+    assert 'type="hidden" name="attr-用户类型" value="老用户"' in page  # kept for auto-code
+
+    from app.interviews import reports
+
+    table = reports.frequency_by_interview(study)
+    assert table["columns"] == [fresh.title, loyal.title]
+    assert [(c.name, counts) for c, _, counts in table["rows"]] == [("退款", [1, 1])]
+    filtered = reports.frequency_by_interview(study, {"用户类型": "老用户"})
+    assert filtered["columns"] == [loyal.title]
+    by_segment = reports.frequency_by_attribute(study, "用户类型")
+    assert by_segment["columns"] == ["新用户", "老用户"]
+    assert [counts for _, _, counts in by_segment["rows"]] == [[1, 1]]
+
+    page = client.get(f"{base}/analysis", query_string=old).get_data(True)
+    matrix = page[page.index('id="by-attribute"') :]
+    assert "新用户" not in matrix[: matrix.index("</table>")]
+    assert 'value="老用户" selected' in page
+
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"{base}/export/quotes.csv", query_string=old).data.decode())
+        )
+    )
+    assert [(r["participant"], r["quote"]) for r in rows] == [("P02", "退款")]
+    quotes_page = client.get(f"{base}/codes/{refund.id}/quotes", query_string=old).get_data(True)
+    assert "export/quotes.csv?attr-" in quotes_page
+
+
+def test_deidentified_exports_mask_quotes_and_keep_qdpx_offsets_valid(client, auth, ctx):
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    base = f"/studies/{study.id}/interviews"
+    # Imported without masking (the name was not listed then); masked at export instead.
+    interview = make_interview(
+        study,
+        "访谈员：您怎么称呼？\n受访者：我叫欧阳娜娜，手机 13912345678，有事打给我。\n",
+        participant="欧阳娜娜",
+    )
+    client.post(f"{base}/policy", data={"mask_names": "欧阳娜娜"})
+    code = make_code(study, "联系方式")
+    turn = interview.turns[1]
+    at = turn.text.index("娜娜")  # a span that starts inside the name …
+    end = turn.text.index("，有事")  # … and ends after the phone number
+    coding.add_highlights(study, turn, study.created_by, at, end, [code], memo="欧阳娜娜说的")
+
+    plain = list(csv.DictReader(io.StringIO(client.get(f"{base}/export/quotes.csv").data.decode())))
+    assert plain[0]["quote"] == "娜娜，手机 13912345678"
+    masked_csv = client.get(f"{base}/export/quotes.csv", query_string={"deidentified": "1"})
+    [row] = csv.DictReader(io.StringIO(masked_csv.data.decode()))
+    assert row["quote"] == "[姓名1]，手机 [手机号]"
+    assert (row["participant"], row["memo"]) == ("[姓名1]", "[姓名1]说的")
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"{base}/export/quotes.xlsx?deidentified=1").data)
+    ).active
+    assert sheet.cell(2, 6).value == "[姓名1]，手机 [手机号]"
+
+    qdpx = client.get(f"{base}/export/project.qdpx", query_string={"deidentified": "1"}).data
+    with zipfile.ZipFile(io.BytesIO(qdpx)) as archive:
+        xml = archive.read("project.qde").decode("utf-8")
+        schema = xmlschema.XMLSchema(DATA / "qda" / "Project.xsd")
+        schema.validate(xml)
+        [source] = schema.to_dict(xml)["Sources"]["TextSource"]
+        text = archive.read(f"sources/{source['@guid']}.txt").decode("utf-8")
+    assert "欧阳" not in text and "娜娜" not in text and "13912345678" not in text
+    assert "欧阳" not in xml
+    [selection] = source["PlainTextSelection"]
+    assert text[selection["@startPosition"] : selection["@endPosition"]] == row["quote"]

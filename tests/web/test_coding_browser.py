@@ -105,8 +105,10 @@ def test_upload_code_a_span_and_see_it_in_the_quotes(coding_server, browser):  #
     page.get_by_label("售后体验").uncheck()
     page.get_by_label("正面评价").uncheck()
     page.get_by_label("老年用户").check()
+    page.get_by_label("备忘").fill("顺路去𠮷野家")
     page.get_by_role("button", name="应用编码").click()
     page.locator("mark.hl", has_text="𠮷野家").wait_for()
+    assert page.locator("#highlight-list .highlight-memo").inner_text() == "顺路去𠮷野家"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "coding.png"), full_page=True)
 

@@ -73,6 +73,93 @@ def test_focus_group_preview_counts_four_speakers_and_saves(client, auth, ctx):
     assert event.detail["after"]["consent"] == "given"
 
 
+TRANSCRIPTS = Path(__file__).resolve().parents[1] / "data" / "transcripts"
+
+
+def _docx() -> bytes:
+    from tests.analysis.transcripts.test_transcript_subtitles_docx import make_docx
+
+    return make_docx()
+
+
+# Counted by hand from the files in tests/data/transcripts (see the README there).
+@pytest.mark.parametrize(
+    ("name", "encoding", "fmt", "found", "speakers", "interviewer"),
+    [
+        (
+            "interview_utf8_bom.txt",
+            "",
+            "txt",
+            "utf-8",
+            {"": 1, "主持人": 4, "受访者A": 4},
+            "主持人",
+        ),
+        ("interview_gb18030.txt", "", "txt", "gb18030", {"主持人": 2, "受访者": 2}, "主持人"),
+        (
+            "focus_group_gbk_crlf.txt",
+            "",
+            "txt",
+            "gbk",
+            {"": 1, "李老师": 2, "张阿姨": 2, "刘大爷": 2},
+            "李老师",
+        ),
+        (  # the researcher's choice at upload wins over detection
+            "focus_group_gbk_crlf.txt",
+            "gb18030",
+            "txt",
+            "gb18030",
+            {"": 1, "李老师": 2, "张阿姨": 2, "刘大爷": 2},
+            "李老师",
+        ),
+        ("qa_style.txt", "", "txt", "utf-8", {"Q": 3, "A": 3}, "Q"),
+        ("interview.md", "", "md", "utf-8", {"访谈员": 2, "用户B": 2}, "访谈员"),
+        ("interview.srt", "", "srt", "utf-8", {"主持人": 2, "受访者": 3}, "主持人"),
+        ("interview.vtt", "", "vtt", "utf-8", {"访谈员": 2, "赵敏": 3}, "访谈员"),
+        ("访谈.docx", "", "docx", None, {"": 1, "主持人": 3, "受访者": 2}, "主持人"),
+    ],
+)
+def test_each_format_and_encoding_uploads_with_speakers_counted(
+    client, auth, ctx, name, encoding, fmt, found, speakers, interviewer
+):
+    study, _ = study_with_roles()
+    auth.login("researcher@example.cn")
+    content = _docx() if name.endswith(".docx") else (TRANSCRIPTS / name).read_bytes()
+    response = _upload(client, study.id, (name, content), encoding=encoding)
+    interview = db.session.scalar(db.select(Interview))
+    assert response.headers["Location"].endswith(f"/interviews/{interview.id}/preview")
+    assert (interview.source_format, interview.source_encoding) == (fmt, found)
+    assert {s: n for s, n, _ in _speakers(interview)} == speakers
+    assert {s for s, _, flag in _speakers(interview) if flag} == {interviewer}
+    page = client.get(f"/studies/{study.id}/interviews/{interview.id}/preview").get_data(True)
+    assert f"{len(speakers)} 位说话人" in page
+    assert f"{sum(speakers.values())} 段发言" in page
+
+
+def test_files_past_the_batch_limit_are_reported_not_dropped(client, auth, ctx, monkeypatch):
+    from app.interviews import services
+
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    monkeypatch.setattr(services, "MAX_FILES", 2)
+    srt = (DATA / "delivery.srt").read_bytes()
+    _upload(client, study.id, ("1.srt", srt), ("2.srt", srt), ("3.srt", srt))
+    assert db.session.scalar(db.select(db.func.count(Interview.id))) == 2
+    page = client.get(f"/studies/{study.id}/interviews/").get_data(True)
+    assert "3.srt: 一次最多上传 2 个文件" in page
+
+
+def test_attributes_filter_the_transcript_list(client, auth, ctx):
+    study, _ = study_with_roles()
+    make_interview(study, participant="P01", attributes={"用户类型": "新用户"})
+    make_interview(study, participant="P02", attributes={"用户类型": "老用户"})
+    auth.login("viewer@example.cn")
+    url = f"/studies/{study.id}/interviews/"
+    page = client.get(url).get_data(True)
+    assert "P01" in page and "P02" in page and 'name="attr-用户类型"' in page
+    page = client.get(url, query_string={"attr-用户类型": "老用户"}).get_data(True)
+    assert "P01" not in page and "P02" in page
+
+
 def _speakers(interview):
     from app.interviews.services import speaker_counts
 
@@ -177,18 +264,67 @@ def test_deidentification_masks_phones_ids_emails_and_names(client, auth, ctx):
     assert interview.import_options["redactions"] >= 4
 
 
-def test_original_is_kept_only_when_asked(client, auth, ctx):
+def _save(client, study, interview, **fields):
+    data = {"action": "save", "title": "a", "kind": "interview", "consent": "given", **fields}
+    return client.post(f"/studies/{study.id}/interviews/{interview.id}/preview", data=data)
+
+
+def test_original_is_kept_only_when_the_study_allows_it(client, auth, ctx):
+    study, _ = study_with_roles()
+    content = (DATA / "delivery.srt").read_bytes()
+    auth.login("researcher@example.cn")
+    # The study's default: asking to keep the original is refused, with a message.
+    page = client.get(f"/studies/{study.id}/interviews/").get_data(True)
+    assert 'name="keep_original"' not in page and "原始文件一律不保留" in page
+    _upload(client, study.id, ("a.srt", content), keep_original="y")
+    first = db.session.scalar(db.select(Interview))
+    assert first.import_options["keep_original"] is False
+    _save(client, study, first)
+    db.session.refresh(first)
+    assert first.status is ImportStatus.SAVED and first.original is None
+    assert "本研究不保留原始文件" in client.get(f"/studies/{study.id}/interviews/").get_data(True)
+    # Only the owner sets the study's rules.
+    policy_url = f"/studies/{study.id}/interviews/policy"
+    assert client.post(policy_url, data={"keep_originals": "y"}).status_code == 403
+    auth.logout()
+
+    auth.login("owner@example.cn")
+    client.post(policy_url, data={"keep_originals": "y", "mask_names": "刘洋，陈静"})
+    _upload(client, study.id, ("b.srt", content), keep_original="y")
+    _upload(client, study.id, ("c.srt", content))
+    kept, not_asked = db.session.scalars(
+        db.select(Interview).where(Interview.id != first.id).order_by(Interview.id)
+    ).all()
+    _save(client, study, kept)
+    _save(client, study, not_asked)
+    db.session.refresh(kept)
+    db.session.refresh(not_asked)
+    assert kept.original == content and not_asked.original is None
+
+    # Forbidding originals again deletes those kept, and says so in the audit trail.
+    client.post(policy_url, data={"mask_names": "刘洋"})
+    db.session.refresh(kept)
+    assert kept.original is None
+    events = _events("interview.policy")
+    assert [e.detail["after"] for e in events] == [
+        {"keep_originals": True, "mask_names": ["刘洋", "陈静"]},
+        {"keep_originals": False, "mask_names": ["刘洋"]},
+    ]
+    assert events[1].detail["originals_deleted"] == 1
+
+
+def test_names_the_study_always_masks_are_masked_in_every_upload(client, auth, ctx):
     study, _ = study_with_roles()
     auth.login("owner@example.cn")
-    content = (DATA / "delivery.srt").read_bytes()
-    _upload(client, study.id, ("a.srt", content), keep_original="y")
+    client.post(f"/studies/{study.id}/interviews/policy", data={"mask_names": "陈静"})
+    text = "访谈员：陈静您好，刘洋也在吗？\n陈静：在的，刘洋的电话是 021-62345678。\n"
+    _upload(client, study.id, ("t.txt", text.encode()), names="刘洋")
     interview = db.session.scalar(db.select(Interview))
-    client.post(
-        f"/studies/{study.id}/interviews/{interview.id}/preview",
-        data={"action": "save", "title": "a", "kind": "interview", "consent": "given"},
-    )
-    db.session.refresh(interview)
-    assert interview.status is ImportStatus.SAVED and interview.original == content
+    assert [t.text for t in interview.turns] == [
+        "[姓名2]您好，[姓名1]也在吗？",
+        "在的，[姓名1]的电话是 [固定电话]。",
+    ]
+    assert interview.speakers == ["访谈员", "[姓名2]"]
 
 
 def test_discarding_a_preview_deletes_it(client, auth, ctx):
@@ -266,6 +402,9 @@ def test_bad_attribute_line_is_shown_beside_the_field(client, auth, ctx):
         ("viewer", "/export/quotes.csv", "get", 403),
         ("owner", "/export/quotes.csv", "get", 200),
         ("outsider", "/export/codebook.qdc", "get", 404),
+        ("researcher", "/policy", "post", 403),
+        ("owner", "/policy", "post", 302),
+        ("viewer", "/export/project.qdpx", "get", 403),
     ],
 )
 def test_access_matrix(client, auth, ctx, who, path, method, expected):

@@ -74,6 +74,7 @@ function renderList() {
       " ",
       el("a", { href: `#turn-${h.turn}`, class: "snippet", text: `“${h.snippet}”` }),
     );
+    if (h.memo) item.append(" ", el("span", { class: "highlight-memo fst-italic text-muted", text: h.memo }));
     if (h.needs_review) item.append(" ", el("span", { class: "badge text-bg-warning", text: messages.needsReview }));
     if (data.canCode) {
       const remove = el("button", { type: "button", class: "btn btn-link btn-sm p-0 ms-1", text: messages.remove });

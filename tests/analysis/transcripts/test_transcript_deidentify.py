@@ -6,7 +6,13 @@ full-width punctuation mark counts one), and every span is also checked against 
 
 import pytest
 
-from analysis.transcripts import Turn, deidentify, deidentify_turns, id_card_valid
+from analysis.transcripts import (
+    Turn,
+    deidentify,
+    deidentify_turns,
+    id_card_valid,
+    masked_position,
+)
 
 
 def spans(result):
@@ -138,3 +144,23 @@ def test_turns_are_masked_with_turn_indexes_and_speakers_renamed():
     ]
     kept = deidentify_turns(before, names=["李华"], mask_speakers=False)
     assert kept.turns[1].speaker == "李华" and kept.speakers == {}
+
+
+def test_masked_position_maps_offsets_and_snaps_inside_a_placeholder():
+    text = "我是张伟，电话13812345678。"
+    result = deidentify(text, names=["张伟"])
+    assert result.text == "我是[姓名1]，电话[手机号]。"
+
+    def span(start, end):
+        a = masked_position(result.redactions, start)
+        b = masked_position(result.redactions, end, end=True)
+        return result.text[a:b]
+
+    # Offsets counted by hand: 张伟 is [2, 4), the mobile number [7, 18), "。" [18, 19).
+    assert span(0, 2) == "我是"
+    assert span(2, 4) == "[姓名1]"
+    assert span(3, 4) == "[姓名1]"  # half a name covers the whole placeholder
+    assert span(4, 7) == "，电话"
+    assert span(5, 19) == "电话[手机号]。"
+    assert span(9, 12) == "[手机号]"
+    assert masked_position((), 5) == 5
