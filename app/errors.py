@@ -12,6 +12,7 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("Your role in this study does not allow this.")),
     404: (_l("Page not found"), _l("This page does not exist, or you do not have access to it.")),
     405: (_l("Not allowed"), _l("This action is not available here.")),
+    413: (_l("Upload too large"), _l("One request may carry at most 200 MB. Upload fewer files.")),
     429: (_l("Too many attempts"), _l("Please wait a minute before you try again.")),
     500: (_l("Something went wrong"), _l("The error has been logged. Please try again.")),
 }

@@ -1,9 +1,15 @@
 """Language choice: zh_CN first, English second (Flask-Babel)."""
 
+from babel import Locale
 from flask import Flask, current_app, request, session
 from flask_login import current_user
 
 from app.extensions import babel
+
+# `babel.Locale.parse("zh_CN")` scans every locale file name Babel ships (about 1 ms each
+# time); Flask-Babel calls it once per request with what the selector returns, and returns a
+# `Locale` given to it unchanged. So the few languages offered are parsed once, here.
+_PARSED: dict[str, Locale] = {}
 
 
 def select_locale() -> str:
@@ -16,8 +22,16 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages, default=languages[0])
 
 
+def _selected_locale() -> Locale:
+    name = select_locale()
+    parsed = _PARSED.get(name)
+    if parsed is None:
+        parsed = _PARSED.setdefault(name, Locale.parse(name))
+    return parsed
+
+
 def init_app(app: Flask) -> None:
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=None)
+    babel.init_app(app, locale_selector=_selected_locale, timezone_selector=None)
 
     @app.context_processor
     def inject_locale():

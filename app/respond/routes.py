@@ -82,8 +82,8 @@ def _json(outcome: services.Outcome, slug: str):
     return _remember(response, slug, outcome.resume_token)
 
 
-def _questionnaire(slug: str):
-    return services.find_questionnaire(slug) or abort(404)
+def _published(slug: str, idempotency_key: str | None = None) -> services.Published:
+    return services.find_published(slug, idempotency_key) or abort(404)
 
 
 def _message_page(survey, code: str, status: int, when=None):
@@ -98,10 +98,11 @@ def _message_page(survey, code: str, status: int, when=None):
 
 @bp.route("/s/<slug>")
 def form(slug: str):
-    questionnaire = _questionnaire(slug)
+    published = _published(slug)
+    questionnaire = published.questionnaire
     respondent = _respondent(slug)
     partial = store.load_partial(questionnaire, respondent.resume_token)
-    survey = services.load_survey(questionnaire, partial.version_id if partial else None)
+    survey = services.load_survey(published, partial.version_id if partial else None)
     if partial is not None and partial.status.value == "complete":
         return _message_page(survey, "already_submitted", 200)
     try:
@@ -179,8 +180,7 @@ def _render_form(survey, respondent, partial, answers=None, errors=None, key=Non
 
 @bp.route("/s/<slug>/consent", methods=["POST"])
 def consent(slug: str):
-    questionnaire = _questionnaire(slug)
-    survey = services.load_survey(questionnaire)
+    survey = services.load_survey(_published(slug))
     if request.form.get("decision") != "agree":
         session.get("consent", {}).pop(slug, None)
         session.modified = True
@@ -203,9 +203,8 @@ def _rate_limit() -> str:
 def progress(slug: str):
     if not request.is_json:
         abort(415)
-    questionnaire = _questionnaire(slug)
     outcome = services.save_progress(
-        questionnaire, request.get_json(silent=True), _respondent(slug)
+        _published(slug), request.get_json(silent=True), _respondent(slug)
     )
     if outcome.resume_token:
         outcome.body["resume_url"] = url_for(
@@ -220,11 +219,11 @@ def progress(slug: str):
 def submit(slug: str):
     if not request.is_json:
         abort(415)
-    questionnaire = _questionnaire(slug)
+    key = request.headers.get("Idempotency-Key")
     outcome = services.submit(
-        questionnaire,
+        _published(slug, key),
         request.get_json(silent=True),
-        request.headers.get("Idempotency-Key"),
+        key,
         _respondent(slug),
         current_app.config["SECRET_KEY"],
     )
@@ -235,19 +234,17 @@ def submit(slug: str):
 @limiter.limit(_rate_limit)
 def submit_form(slug: str):
     """The same submit for a browser without JavaScript: a whole-form post."""
-    questionnaire = _questionnaire(slug)
+    key = request.form.get("_key", "")
+    published = _published(slug, key)
     respondent = _respondent(slug)
-    partial = store.load_partial(questionnaire, respondent.resume_token)
-    survey = services.load_survey(questionnaire, partial.version_id if partial else None)
+    partial = store.load_partial(published.questionnaire, respondent.resume_token)
+    survey = services.load_survey(published, partial.version_id if partial else None)
     body = {
         "answers": services.answers_from_form(survey, request.form),
         "hp": request.form.get("wf_website", ""),
         "version": survey.version.number,
     }
-    key = request.form.get("_key", "")
-    outcome = services.submit(
-        questionnaire, body, key, respondent, current_app.config["SECRET_KEY"]
-    )
+    outcome = services.submit(published, body, key, respondent, current_app.config["SECRET_KEY"])
     if outcome.status == 422:
         page = _render_form(
             survey, respondent, partial, body["answers"], outcome.body["errors"], key

@@ -5,8 +5,6 @@ Views parse the request and call these; answers are stored through app.responses
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 import threading
 from collections.abc import Mapping
@@ -14,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
+from sqlalchemy.orm import defer
 from werkzeug.datastructures import MultiDict
 
 import surveys
@@ -46,16 +46,52 @@ class NotAnswerable(Exception):
         self.when = when
 
 
-def find_questionnaire(slug: str) -> Questionnaire | None:
-    questionnaire = db.session.scalar(db.select(Questionnaire).where(Questionnaire.slug == slug))
-    if questionnaire is None or questionnaire.latest_version is None:
+@dataclass(frozen=True)
+class Published:
+    """A questionnaire found by its public slug, with its latest published version."""
+
+    questionnaire: Questionnaire
+    latest: QuestionnaireVersion
+    submitted_id: int | None = None  # the response already stored under the request's key
+
+
+def find_published(slug: str, idempotency_key: str | None = None) -> Published | None:
+    """The questionnaire behind /s/<slug> and its latest version (None: no such published one).
+
+    One round trip: the latest version is read by the unique (questionnaire, number) index
+    instead of loading every version, the builder's draft and the definitions are left
+    unloaded (a cached parse serves them, see `_parsed`), and with *idempotency_key* the id of
+    a response already stored under that key comes back in the same query.
+    """
+    if idempotency_key:
+        row = db.session.execute(_PUBLISHED_AND_KEY, {"slug": slug, "key": idempotency_key})
+    else:
+        row = db.session.execute(_PUBLISHED, {"slug": slug})
+    row = row.first()
+    if row is None:
         return None
-    return questionnaire
+    return Published(row[0], row[1], row[2] if idempotency_key else None)
 
 
-def load_survey(questionnaire: Questionnaire, version_id: int | None = None) -> Survey:
+def _published_query(*extra):
+    return (
+        db.select(Questionnaire, QuestionnaireVersion, *extra)
+        .join(QuestionnaireVersion, QuestionnaireVersion.questionnaire_id == Questionnaire.id)
+        .where(Questionnaire.slug == bindparam("slug"))
+        .order_by(QuestionnaireVersion.number.desc())
+        .limit(1)
+        .options(defer(Questionnaire.draft), defer(QuestionnaireVersion.definition))
+    )
+
+
+# Built once: SQLAlchemy then computes their cache keys once, not on every request.
+_PUBLISHED = _published_query()
+_PUBLISHED_AND_KEY = _published_query(store.submitted_id_of(bindparam("key")))
+
+
+def load_survey(published: Published, version_id: int | None = None) -> Survey:
     """The survey at *version_id* (a respondent's partial pins it) or the latest version."""
-    version = questionnaire.latest_version
+    questionnaire, version = published.questionnaire, published.latest
     if version_id is not None and version_id != version.id:
         pinned = db.session.get(QuestionnaireVersion, version_id)
         if pinned is not None and pinned.questionnaire_id == questionnaire.id:
@@ -70,18 +106,26 @@ def load_survey(questionnaire: Questionnaire, version_id: int | None = None) -> 
     )
 
 
-_PARSED: dict[str, tuple] = {}
+_PARSED: dict[tuple, tuple] = {}
 _PARSED_LOCK = threading.Lock()
 
 
 def _parsed(version: QuestionnaireVersion) -> tuple:
     """Typed definition and settings of a version, parsed once per process.
 
-    Keyed by the definition's content (so a restored or different database cannot be served a
-    stale entry): parsing checks the JSON Schema, which would otherwise be most of a submit.
+    Parsing checks the JSON Schema, which would otherwise be most of a submit. A published
+    version is never updated (the model refuses), so its row identity and publication time name
+    its content: keyed by database, id and `published_at` (to the microsecond), a restored or
+    a different database with the same ids cannot be served a stale entry. The definition is
+    loaded from the database only on a miss.
     """
-    raw = json.dumps(version.definition, sort_keys=True, ensure_ascii=False)
-    key = hashlib.sha256(raw.encode()).hexdigest()
+    key = (
+        db.engine.url,
+        version.id,
+        version.questionnaire_id,
+        version.number,
+        version.published_at,
+    )
     cached = _PARSED.get(key)
     if cached is None:
         definition = definition_without_settings(version.definition)
@@ -308,16 +352,14 @@ def _gate(survey: Survey, respondent: Respondent, body, partial):
     return None, consent, invitation
 
 
-def save_progress(questionnaire: Questionnaire, body: Any, respondent: Respondent) -> Outcome:
+def save_progress(published: Published, body: Any, respondent: Respondent) -> Outcome:
     """Keep what the respondent typed so far as a partial response; check one page if asked."""
     if not isinstance(body, Mapping):
         return Outcome(400, {"error": "bad_request"})
-    partial = store.load_partial(questionnaire, respondent.resume_token)
+    partial = store.load_partial(published.questionnaire, respondent.resume_token)
     if partial is not None and partial.status.value == "complete":
         return refusal("already_submitted")
-    survey = load_survey(
-        questionnaire, partial.version_id if partial else _version_id(questionnaire, body)
-    )
+    survey = load_survey(published, partial.version_id if partial else _version_id(published, body))
     refused, consent, invitation = _gate(survey, respondent, body, partial)
     if refused is not None:
         return refused
@@ -341,18 +383,28 @@ def save_progress(questionnaire: Questionnaire, body: Any, respondent: Responden
     return Outcome(200, {"saved": True, "errors": errors}, resume_token=token)
 
 
-def _version_id(questionnaire: Questionnaire, body: Mapping[str, Any]) -> int | None:
+def _version_id(published: Published, body: Mapping[str, Any]) -> int | None:
+    """The version the page was rendered from (its number is in the body), if it exists."""
     number = body.get("version")
-    for version in questionnaire.versions:
-        if version.number == number:
-            return version.id
-    return None
+    if number == published.latest.number:
+        return published.latest.id
+    if not isinstance(number, int) or isinstance(number, bool):
+        return None
+    return db.session.scalar(
+        db.select(QuestionnaireVersion.id).where(
+            QuestionnaireVersion.questionnaire_id == published.questionnaire.id,
+            QuestionnaireVersion.number == number,
+        )
+    )
 
 
 def submit(
-    questionnaire: Questionnaire, body: Any, key: str | None, respondent: Respondent, secret: str
+    published: Published, body: Any, key: str | None, respondent: Respondent, secret: str
 ) -> Outcome:
-    """POST /s/<slug>/submit: 201 new, 200 repeat (same id), 422 errors, 4xx refusals."""
+    """POST /s/<slug>/submit: 201 new, 200 repeat (same id), 422 errors, 4xx refusals.
+
+    *published* comes from `find_published(slug, key)`, which also looked the key up.
+    """
     from flask_babel import gettext as _
 
     if not key or not IDEMPOTENCY_KEY.match(key):
@@ -362,13 +414,13 @@ def submit(
         return Outcome(
             400, {"error": "bad_request", "message": _("The body must be JSON with answers.")}
         )
-    existing = store.find_submitted(key, secret)
-    if existing is not None:  # a retry, even after the questionnaire closed: same answer
-        return _submitted(questionnaire, existing, 200)
+    if published.submitted_id is not None:
+        # A retry, even after the questionnaire closed: the same answer.
+        existing = store.repeated_submit(published.submitted_id, key, secret)
+        return _submitted(published, existing, 200)
+    questionnaire = published.questionnaire
     partial = store.load_partial(questionnaire, respondent.resume_token)
-    survey = load_survey(
-        questionnaire, partial.version_id if partial else _version_id(questionnaire, body)
-    )
+    survey = load_survey(published, partial.version_id if partial else _version_id(published, body))
     if isinstance(body.get("hp"), str) and body["hp"].strip():
         # The honeypot field, invisible to people, was filled: a bot. Look accepted, store nothing.
         return Outcome(201, {"response_id": None, "status": "complete"})
@@ -392,11 +444,11 @@ def submit(
         )
     except store.Refused as refused_by_store:
         return refusal(refused_by_store.code, survey)
-    return _submitted(questionnaire, done, 201 if done.created else 200, survey)
+    return _submitted(published, done, 201 if done.created else 200, survey)
 
 
-def _submitted(questionnaire, done: store.Submitted, status: int, survey: Survey | None = None):
-    survey = survey or load_survey(questionnaire)
+def _submitted(published, done: store.Submitted, status: int, survey: Survey | None = None):
+    survey = survey or load_survey(published)
     return Outcome(
         status,
         {

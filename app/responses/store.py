@@ -165,13 +165,28 @@ def save_partial(
 # ---- submit, exactly once ----------------------------------------------------------------
 
 
-def find_submitted(idempotency_key: str, secret: str) -> Submitted | None:
-    row_id = db.session.scalar(
-        db.select(Response.id).where(Response.idempotency_key == idempotency_key)
+def submitted_id_of(idempotency_key):
+    """A scalar subquery: the id of the response stored under *idempotency_key* (a string or
+    a bind parameter), or NULL. For a caller that looks the key up in the same round trip as
+    what it reads anyway."""
+    return (
+        db.select(Response.id)
+        .where(Response.idempotency_key == idempotency_key)
+        .scalar_subquery()
+        .label("submitted_id")
     )
+
+
+def repeated_submit(response_id: int, idempotency_key: str, secret: str) -> Submitted:
+    """The reply to a repeat of the submit stored as *response_id* under *idempotency_key*."""
+    return Submitted(response_id, False, receipt_code(secret, idempotency_key))
+
+
+def find_submitted(idempotency_key: str, secret: str) -> Submitted | None:
+    row_id = db.session.scalar(db.select(submitted_id_of(idempotency_key)))
     if row_id is None:
         return None
-    return Submitted(row_id, False, receipt_code(secret, idempotency_key))
+    return repeated_submit(row_id, idempotency_key, secret)
 
 
 def submit(
@@ -188,8 +203,9 @@ def submit(
 ) -> Submitted:
     """Store one complete response, or return the one already stored under the same key.
 
-    Callers look the key up first (`find_submitted`) for the common repeat; this handles the
-    race. *quota* is a `Quota` (app.respond.settings) or None. Raises `Refused`.
+    Callers look the key up first (`find_submitted` or `submitted_id_of`) for the common
+    repeat; this handles the race. *quota* is a `Quota` (app.respond.settings) or None.
+    Raises `Refused`.
     """
     try:
         return _submit_once(
@@ -273,18 +289,25 @@ def _submit_once(
         elif load_partial(version.questionnaire, resume_token) is not None:
             raise Refused("already_submitted")
     if row_id is None:
-        row = Response(
-            questionnaire_id=questionnaire_id,
-            started_at=_plausible_start(started_at, now),
-            resume_token_hash=token_hash(resume_token or new_token()),
-            page_id="",
-            **values,
-        )
-        db.session.add(row)
-        db.session.flush()
-        row_id = row.id
+        values.setdefault("consent_notice_version", None)
+        values.setdefault("consent_given_at", None)
+        row_id = db.session.execute(
+            _INSERT_RESPONSE,
+            {
+                "questionnaire_id": questionnaire_id,
+                "started_at": _plausible_start(started_at, now),
+                "resume_token_hash": token_hash(resume_token or new_token()),
+                "page_id": "",
+                **values,
+            },
+        ).scalar_one()
     db.session.commit()
     return Submitted(row_id, True, receipt)
+
+
+# A plain INSERT … RETURNING built once: no object for the unit of work to track and flush,
+# and no statement to build and compute a cache key for on every submit.
+_INSERT_RESPONSE = Response.__table__.insert().returning(Response.__table__.c.id)
 
 
 def _plausible_start(started_at: datetime | None, now: datetime) -> datetime:

@@ -67,12 +67,18 @@ ANSWERS = {"region": "north", "nps": 9, "grid": {"a": "4", "b": "5"}, "why": "é€
 
 
 def _config(database_url: str):
-    from app.config import TestingConfig
+    """The testing flags, with the production connection pool (the testing one is in-memory)."""
+    from app.config import Config, TestingConfig
 
     return type(
         "BenchConfig",
         (TestingConfig,),
-        {"SQLALCHEMY_DATABASE_URI": database_url, "TESTING": False, "RATELIMIT_ENABLED": False},
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": Config.SQLALCHEMY_ENGINE_OPTIONS,
+            "TESTING": False,
+            "RATELIMIT_ENABLED": False,
+        },
     )
 
 

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 import sqlalchemy as sa
 
@@ -105,3 +107,16 @@ def test_study_tables_enforce_foreign_keys(ctx):
         )
         db.session.flush()
     db.session.rollback()
+
+
+def test_an_oversized_request_gets_a_friendly_413(app, client, auth, ctx):
+    from tests.factories import study_with_roles
+
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    reply = client.post(
+        f"/studies/{study.id}/interviews/upload", data={"files": (io.BytesIO(b"x" * 4096), "a.txt")}
+    )
+    assert reply.status_code == 413
+    assert "上传内容过大" in reply.get_data(as_text=True)
