@@ -130,12 +130,9 @@ def _columns(question: Mapping[str, Any], values: list[Any], missing: Any) -> di
 
 
 def _with_seen_keys(known: list[str], values: list[Any]) -> list[str]:
-    """*known* keys, then any other key the answers use, in first-seen order."""
-    keys = dict.fromkeys(known)
-    for value in values:
-        if value is not None:
-            keys.update(dict.fromkeys(value))
-    return list(keys)
+    """*known* keys, then any other key the answers use (sorted; callers pick by name)."""
+    seen = set().union(*(value for value in values if value is not None))
+    return known + sorted(seen.difference(known), key=str)
 
 
 # Words of the label row that do not come from the definition: (Chinese, English).
