@@ -61,7 +61,7 @@ def demo_answers(rng: random.Random) -> tuple[dict[str, Any], float]:
     loyalty = {"new": -1.0, "regular": 0.0, "loyal": 1.2}[user_type]
     delivery_penalty = {"tier1": 0.3, "tier2": 0.0, "tier3": -0.9}[city]
 
-    nps = min(10, max(0, round(rng.gauss(7.2 + loyalty + delivery_penalty / 2, 2.0))))
+    nps = min(10, max(0, round(rng.gauss(8.2 + loyalty + delivery_penalty / 2, 1.9))))
     if nps >= 9:
         reason = rng.choice(PROMOTER_REASONS)
     elif nps <= 6:

@@ -68,7 +68,7 @@ def crosstab_heatmap(
                     color="white" if pct[i, j] > 60 else INK,
                 )
         ax.set_xticks(range(len(col_labels)), [wrap_label(c, 6) for c in col_labels])
-        ax.set_yticks(range(len(row_labels)), [wrap_label(r, 8) for r in row_labels])
+        ax.set_yticks(range(len(row_labels)), [wrap_label(r, 12) for r in row_labels])
         ax.tick_params(length=0)
         ax.xaxis.tick_top()
         for side in ("left", "bottom"):

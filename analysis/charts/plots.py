@@ -184,7 +184,7 @@ def nps_chart(
         score = "—" if nps is None or np.isnan(nps) else f"{nps:.0f}"
         interval = ""
         if ci is not None and ci[0] is not None and not np.isnan(ci[0]):
-            interval = f"（95% CI {ci[0]:.0f} 至 {ci[1]:.0f}）"
+            interval = f"（95% 置信区间 {ci[0]:.0f} 至 {ci[1]:.0f}）"
         heading = f"NPS = {score}{interval}"
         ax.set_title(f"{wrap_label(title, 24)}\n{heading}" if title else heading, loc="left")
         fig.legend(loc="outside lower center", ncol=3, frameon=False, fontsize=10)

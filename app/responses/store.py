@@ -444,6 +444,10 @@ class ResponseDetail:
     started_at: datetime
     submitted_at: datetime | None
 
+    @property
+    def duration_s(self) -> float | None:
+        return _duration(self.started_at, self.submitted_at)
+
 
 @dataclass(frozen=True)
 class DeletedResponse:

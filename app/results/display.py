@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 import surveys
 from surveys.answer_rules import KANO_ANSWER_LABELS
+from surveys.logic.piping import PIPE, pipe
 
 # The engine's quality flags (analysis.stats.quality.FLAGS), in words.
 QUALITY_FLAG_LABELS = {
@@ -16,6 +17,11 @@ QUALITY_FLAG_LABELS = {
     "straight_liner": _l("Straight-liner"),
     "attention_failed": _l("Failed the attention check"),
 }
+
+
+def without_pipes(title: str | None) -> str:
+    """A title about many responses: "您给出 {nps} 分的原因" → "您给出 … 分的原因"."""
+    return PIPE.sub("…", title or "")
 
 
 def quality_labels(reasons: str) -> list[str]:
@@ -84,5 +90,6 @@ def answer_lines(definition: dict, answers: dict) -> list[AnswerLine]:
             else:
                 other = answers.get(f"{qid}/other_text")
                 state, text = "answered", answer_text(question, answers[qid], other)
-            lines.append(AnswerLine(qid, question.get("title", qid), state, text))
+            title = pipe(question.get("title", qid), answers, definition)
+            lines.append(AnswerLine(qid, title, state, text))
     return lines

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.responses import store
 from app.results import bp, services
-from app.results.display import answer_lines, quality_labels
+from app.results.display import answer_lines, quality_labels, without_pipes
 from app.results.exports import csv_bytes
 from app.results.forms import ResponseFilterForm
 from app.results.sentences import crosstab_sentence
@@ -25,6 +25,7 @@ from app.results.table import response_frame, table_labels
 from app.studies.forms import ConfirmForm
 
 PER_PAGE = 50
+bp.add_app_template_filter(without_pipes)
 
 
 def _chart_root() -> Path:

@@ -27,16 +27,22 @@ def _title(figures: dict, column: str) -> str:
     return figures["questions"].get(column.split("/")[0], {}).get("title") or column
 
 
+def format_p(p: float) -> str:
+    """APA style: "p = 0.032", and "p < 0.001" rather than a misleading "p = 0.000"."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def crosstab_sentence(crosstab: dict, figures: dict) -> str:
     row, col = _title(figures, crosstab["row"]), _title(figures, crosstab["col"])
     p = crosstab.get("p")
     if not crosstab.get("n") or p is None:
         return _("Too few answers to test “%(row)s” against “%(col)s”.", row=row, col=col)
+    p_text = format_p(p)
     if crosstab.get("test") == "fisher":
-        test = _("Fisher's exact test, p = %(p).3f", p=p)
+        test = _("Fisher's exact test, %(p)s", p=p_text)
     else:
         test = _(
-            "χ²(%(dof)d) = %(chi2).2f, p = %(p).3f", dof=crosstab["dof"], chi2=crosstab["chi2"], p=p
+            "χ²(%(dof)d) = %(chi2).2f, %(p)s", dof=crosstab["dof"], chi2=crosstab["chi2"], p=p_text
         )
     v = crosstab.get("cramers_v")
     effect = (
@@ -55,12 +61,9 @@ def crosstab_sentence(crosstab: dict, figures: dict) -> str:
     cell = _largest_residual(crosstab)
     if cell is not None:
         i, j, residual = cell
-        key = (
-            "Most different from chance: %(row_value)s × %(col_value)s "
-            "(adjusted residual %(residual)+.1f)."
-        )
-        sentence += " " + _(
-            key,
+        sentence += _(
+            " Most different from chance: %(row_value)s × %(col_value)s "
+            "(adjusted residual %(residual)+.1f).",
             row_value=_label(figures, crosstab["row"], crosstab["row_values"][i]),
             col_value=_label(figures, crosstab["col"], crosstab["col_values"][j]),
             residual=residual,
