@@ -6,8 +6,10 @@ database and audits every change that matters to research in the same transactio
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
+
+from sqlalchemy import update
 
 from analysis.transcripts import (
     DEFAULT_MAX_BYTES,
@@ -29,8 +31,10 @@ from app.models import (
     Turn,
     User,
 )
+from app.models.types import utcnow
 
 MAX_FILES = 50
+PREVIEW_ORIGINAL_KEPT_FOR = timedelta(days=1)
 MAX_BYTES = DEFAULT_MAX_BYTES
 MASK_KINDS = ("email", "id_card", "phone", "landline")
 INTERVIEW_FIELDS = ("title", "participant_label", "kind", "held_on", "consent", "memo")
@@ -107,6 +111,8 @@ def upload_transcripts(
         names=list(dict.fromkeys([*options.names, *policy.mask_names])),
         keep_original=options.keep_original and policy.keep_originals,
     )
+    if not policy.keep_originals:
+        _forget_stale_originals(study)
     created, failures = [], []
     for filename, data in files[:MAX_FILES]:
         try:
@@ -281,6 +287,26 @@ def score_turns(turns: list[Turn]) -> None:
         turns, textmetrics.sentiment_of([t.text for t in turns]), strict=True
     ):
         turn.sentiment, turn.sentiment_label = score, label
+
+
+def _forget_stale_originals(study: Study) -> None:
+    """Drop the uploaded bytes of previews left unsaved for a day.
+
+    A preview keeps them so the researcher can re-read the file in another encoding; a study
+    that keeps no originals should not hold them for an upload nobody finished.
+    """
+    cutoff = utcnow() - PREVIEW_ORIGINAL_KEPT_FOR
+    db.session.execute(
+        update(Interview)
+        .where(
+            Interview.study_id == study.id,
+            Interview.status == ImportStatus.PREVIEW,
+            Interview.created_at < cutoff,
+            Interview.original.is_not(None),
+        )
+        .values(original=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def discard_preview(interview: Interview) -> None:

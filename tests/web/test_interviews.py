@@ -440,3 +440,23 @@ def test_speakers_of_a_saved_transcript_can_be_merged_and_it_is_audited(client, 
     assert _speakers(interview)[2] == ("老年用户", 6, False)
     [event] = _events("interview.speakers")
     assert ["赵阿姨", 3, False] in event.detail["before"]["speakers"]
+
+
+def test_an_unsaved_preview_forgets_its_upload_after_a_day(client, auth, ctx):
+    from datetime import timedelta
+
+    from app.models.types import utcnow
+
+    study, _ = study_with_roles()
+    content = (DATA / "delivery.srt").read_bytes()
+    auth.login("researcher@example.cn")
+    _upload(client, study.id, ("old.srt", content))
+    stale = db.session.scalar(db.select(Interview))
+    assert stale.original == content  # kept while in preview, for "read again"
+    stale.created_at = utcnow() - timedelta(days=2)
+    db.session.commit()
+    _upload(client, study.id, ("new.srt", content))
+    db.session.expire_all()
+    fresh = db.session.scalar(db.select(Interview).where(Interview.id != stale.id))
+    assert db.session.get(Interview, stale.id).original is None
+    assert fresh.original == content
