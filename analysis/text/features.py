@@ -5,8 +5,9 @@ never drift apart.
 Negation is compositional: a word that starts with a negator (不好吃, 没意思) is split into the
 negator and the rest when the rest is itself a word, and a negator flips the polarity mark of
 the next few words up to punctuation or a contrast word. Two negators cancel, so 不是不好 ends
-with a plain 好 and 不好吃 with ``!好吃``. Degree words scale the value of the next word's
-feature (很好 counts more than 好, 有点贵 less than 贵).
+with a plain 好 and 不好吃 with ``!好吃``. Degree compounds are split the same way (很差 →
+很 差), and a degree word scales the value of the next word's features instead of being a
+feature itself (很好 counts more than 好, 有点贵 less than 贵).
 """
 
 from __future__ import annotations
@@ -134,11 +135,64 @@ DIMINISHERS = frozenset(
         "一般",
     ]
 )
+_DEGREE_PREFIXES = (
+    "非常",
+    "特别",
+    "有点",
+    "比较",
+    "十分",
+    "相当",
+    "超级",
+    "极其",
+    "很",
+    "挺",
+    "太",
+    "超",
+)
+_DEGREE_CHARS = frozenset(prefix[0] for prefix in _DEGREE_PREFIXES)
+# Words that start like a degree word but are not one (太阳 is no degree of 阳).
+_NOT_DEGREE = frozenset(
+    [
+        "太阳",
+        "太太",
+        "太空",
+        "太平",
+        "太极",
+        "太子",
+        "太后",
+        "太监",
+        "太原",
+        "太湖",
+        "超市",
+        "超过",
+        "超出",
+        "超越",
+        "超人",
+        "超值",
+        "超标",
+        "超时",
+        "超声",
+        "挺拔",
+        "挺身",
+        "特别是",
+        "比较",
+        "十分",
+        "相当于",
+        "有点",
+        "有点儿",
+        "非常",
+        "特别",
+        "超级",
+        "极其",
+        "相当",
+    ]
+)
 _SCOPE_BREAK = frozenset(
     ["但", "但是", "可是", "不过", "然而", "而", "却", "只是", "就是", "而且", "所以"]
 )
 _PUNCT = re.compile(r"^[\W_]+$")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+_ALL_HAN = re.compile(r"[\u3400-\u9fff]+$")
 _NUMBER = re.compile(r"^[\d.,:%+-]+$")
 NEGATION_SCOPE = 3
 INTENSIFIER_VALUE = 1.5
@@ -162,53 +216,117 @@ def split_negated(words: list[str], vocabulary: Mapping[str, int]) -> list[str]:
     return out
 
 
-def sentiment_features(words: list[str], text: str, vocabulary=None) -> dict[str, float]:
-    """Feature → value for one text, L2-normalised so long texts do not saturate the score.
+def split_degree(words: list[str], vocabulary: Mapping[str, int]) -> list[str]:
+    """Split 很差 → 很 差 and 非常好用 → 非常 好用 when the remainder is a known word.
 
-    ``words`` are the jieba words of ``text`` (normalised); ``vocabulary`` maps
-    dictionary words to counts used to split negated compounds (jieba's prefix dictionary).
+    jieba keeps some degree + adjective pairs as one dictionary word (很差, 太差, 挺好); left
+    whole, the model never learns 差 from 很差 and the degree word cannot scale it.
+    """
+    out: list[str] = []
+    for word in words:
+        if len(word) > 1 and word[0] in _DEGREE_CHARS and word not in _NOT_DEGREE:
+            for prefix in _DEGREE_PREFIXES:
+                rest = word[len(prefix) :]
+                if word.startswith(prefix) and rest and vocabulary.get(rest):
+                    out.extend((prefix, rest))
+                    break
+            else:
+                out.append(word)
+        else:
+            out.append(word)
+    return out
+
+
+def sentiment_features(words: list[str], text: str = "", vocabulary=None) -> dict[str, float]:
+    """Feature → value for one text; the presence of features is L2-normalised so long texts
+    do not saturate the score, and degree words scale the value after the normalisation.
+
+    ``words`` are the jieba words of the normalised text, covering it exactly (``text`` is
+    accepted for callers that have it; the character bigrams are taken from ``words``);
+    ``vocabulary`` maps dictionary words to counts, used to split negated and degree
+    compounds (jieba's prefix dictionary).
+
+    A degree word that modifies a following word (非常贵, 有点贵) is not a word feature of its
+    own: it sets the degree of that word and of the character bigrams from its last character
+    into the word (c:很好), so what the reviews taught about 非常 and 有点 as words (非常 is
+    mostly praise) does not decide whether 非常贵 is worse than 有点贵. A degree word with
+    nothing after it in its clause (质量一般) is an ordinary word.
     """
     if vocabulary is not None:
-        words = split_negated(words, vocabulary)
-    feats: dict[str, float] = {}
+        words = split_degree(split_negated(words, vocabulary), vocabulary)
+    degrees: dict[str, float] = {}
+    bigrams: dict[str, float] = {}  # character bigrams, merged after the words
+    last = ""  # the Han character just before the next word ("" after a break)
     negated = False
     scope = 0
     degree = 1.0
+    modifier = ""
+
+    def close_clause() -> None:
+        nonlocal negated, scope, degree, modifier
+        if modifier:
+            degrees["w:" + modifier] = max(degrees.get("w:" + modifier, 0.0), 1.0)
+        negated, scope, degree, modifier = False, 0, 1.0, ""
+
+    def add_bigrams(word: str, value: float) -> None:
+        """Bigrams inside ``word`` and from the character before it, valued ``value``."""
+        nonlocal last
+        if _ALL_HAN.match(word):
+            keys = ["c:" + last + word[0]] if last else []
+            keys += ["c:" + word[i : i + 2] for i in range(len(word) - 1)]
+            last = word[-1]
+        else:
+            keys = []
+            for ch in word:
+                if _HAN_RUN.match(ch):
+                    if last:
+                        keys.append("c:" + last + ch)
+                    last = ch
+                else:
+                    last = ""
+        for key in keys:
+            if bigrams.get(key, 0.0) < value:
+                bigrams[key] = value
+
     for word in words:
         if word.isspace():
             continue
         if _PUNCT.match(word) or word in _SCOPE_BREAK:
-            negated, scope, degree = False, 0, 1.0
+            close_clause()
+            last = ""
             if word in _SCOPE_BREAK:
-                feats["w:" + word] = 1.0
+                degrees["w:" + word] = 1.0
+                add_bigrams(word, 1.0)
             continue
         if word in NEGATORS and word not in _NOT_NEGATIONS:
             negated = not negated if scope else True
             scope = NEGATION_SCOPE
-            feats["neg:" + word] = 1.0
+            degrees["neg:" + word] = 1.0
+            add_bigrams(word, 1.0)
             continue
-        if word in INTENSIFIERS:
-            degree = INTENSIFIER_VALUE
-            feats["w:" + word] = 1.0
-            continue
-        if word in DIMINISHERS:
-            degree = DIMINISHER_VALUE
-            feats["w:" + word] = 1.0
+        if word in INTENSIFIERS or word in DIMINISHERS:
+            if modifier:  # 有点太贵: the earlier degree word modified nothing by itself
+                degrees["w:" + modifier] = max(degrees.get("w:" + modifier, 0.0), 1.0)
+            degree = INTENSIFIER_VALUE if word in INTENSIFIERS else DIMINISHER_VALUE
+            modifier = word
+            # Its last character pairs with the next word (很好 → c:很好, at that word's degree);
+            # no bigram inside it or with the word before.
+            last = word[-1]
             continue
         if _NUMBER.match(word):
+            last = ""
             continue
         key = ("w:!" if negated else "w:") + word.lower()
-        feats[key] = max(feats.get(key, 0.0), degree)
-        degree = 1.0
+        degrees[key] = max(degrees.get(key, 0.0), degree)
+        add_bigrams(word, degree)
+        degree, modifier = 1.0, ""
         if scope:
             scope -= 1
             if not scope:
                 negated = False
-    for run in _HAN_RUN.findall(text):
-        for i in range(len(run) - 1):
-            feats["c:" + run[i : i + 2]] = 1.0
-    norm = math.sqrt(sum(v * v for v in feats.values()))
-    if norm:
-        for key in feats:
-            feats[key] /= norm
-    return feats
+    close_clause()
+    degrees.update(bigrams)  # keys never clash: words are "w:"/"neg:", bigrams "c:"
+    if not degrees:
+        return {}
+    norm = math.sqrt(len(degrees))
+    return {key: value / norm for key, value in degrees.items()}

@@ -70,7 +70,9 @@ class SentimentModel:
         """A study-level model fitted to researchers' corrections (features, 1/0 label).
 
         Maximises the corrections' log-likelihood with a Gaussian prior centred on the shipped
-        weights (precision 1/strength), so unseen words keep their shipped weights.
+        weights and bias (precision 1/strength), so unseen words keep their shipped weights.
+        The bias has the same prior as the weights: left free, a handful of corrections that
+        are all positive drive it to +∞ and turn every text of the study positive.
         """
         if not corrections:
             return self
@@ -90,9 +92,10 @@ class SentimentModel:
             p = _sigmoid(z)
             loss = np.sum(np.logaddexp(0, z) - labels * z)
             diff = w - prior
-            loss += 0.5 * np.dot(diff, diff) / strength
+            diff_b = b - self.bias
+            loss += 0.5 * (np.dot(diff, diff) + diff_b * diff_b) / strength
             grad_w = X.T @ (p - labels) + diff / strength
-            grad_b = np.sum(p - labels) / self.temperature
+            grad_b = np.sum(p - labels) / self.temperature + diff_b / strength
             return loss, np.concatenate([grad_w, [grad_b]])
 
         result = optimize.minimize(objective, theta0, jac=True, method="L-BFGS-B")

@@ -51,12 +51,29 @@ def build_vocabulary(feature_dicts: Sequence[dict[str, float]], min_df: int = MI
     return {key: i for i, key in enumerate(kept)}
 
 
-def fit_logistic(X, y: np.ndarray, *, l2: float = L2, max_iter: int = MAX_ITER):
-    """Weights and bias minimising class-balanced log-loss + l2/2·|w|² (bias unpenalised)."""
+def balanced_weights(y: np.ndarray, groups: Sequence | None = None) -> np.ndarray:
+    """Sample weights giving each (group, class) cell the same total weight, mean 1.
+
+    With ``groups`` (the review categories) each category counts as much as any other: the
+    four 10,000-review categories would otherwise set the weights of every shared word, and a
+    new study's text is a new domain, not more of the biggest one (held-out 书籍 0.772 → 0.784).
+    """
+    y = np.asarray(y)
+    groups = np.zeros(len(y), dtype=int) if groups is None else np.asarray(groups)
+    cells = [(g, c) for g in np.unique(groups) for c in (0, 1)]
+    present = [(g, c) for g, c in cells if np.any((groups == g) & (y == c))]
+    weights = np.ones(len(y))
+    for g, c in present:
+        mask = (groups == g) & (y == c)
+        weights[mask] = len(y) / (len(present) * mask.sum())
+    return weights
+
+
+def fit_logistic(X, y: np.ndarray, *, l2: float = L2, max_iter: int = MAX_ITER, sample_weight=None):
+    """Weights and bias minimising weighted log-loss + l2/2·|w|² (bias unpenalised); the
+    default weights balance the two classes."""
     y = np.asarray(y, dtype=float)
-    n_pos = y.sum()
-    n_neg = len(y) - n_pos
-    sample_w = np.where(y == 1, len(y) / (2 * max(n_pos, 1)), len(y) / (2 * max(n_neg, 1)))
+    sample_w = balanced_weights(y) if sample_weight is None else np.asarray(sample_weight)
     Xt = X.T.tocsr()
 
     def objective(theta):
@@ -83,15 +100,23 @@ def nb_ratios(X, y: np.ndarray, alpha: float = 1.0) -> np.ndarray:
     return np.log((p / p.sum()) / (q / q.sum()))
 
 
-def fit_model(feature_dicts, labels, *, min_df: int = MIN_DF, l2: float = L2) -> SentimentModel:
+def fit_model(
+    feature_dicts, labels, *, categories=None, min_df: int = MIN_DF, l2: float = L2
+) -> SentimentModel:
     """NB-weighted logistic regression (NBSVM-style): features scaled by their naive-Bayes
     log-count ratio before the fit, which generalised better across held-out categories
-    (0.885 against 0.880 mean accuracy). The scaling is folded into the stored weights."""
+    (0.885 against 0.880 mean accuracy). The scaling is folded into the stored weights.
+    ``categories`` (one per text) balance the sample weights per category and class."""
     labels = np.asarray(labels)
     vocabulary = build_vocabulary(feature_dicts, min_df)
     X = featurise_matrix(list(feature_dicts), vocabulary)
     r = nb_ratios(X, labels)
-    weights, bias = fit_logistic((X @ sparse.diags(r)).tocsr(), labels, l2=l2)
+    weights, bias = fit_logistic(
+        (X @ sparse.diags(r)).tocsr(),
+        labels,
+        l2=l2,
+        sample_weight=balanced_weights(labels, categories),
+    )
     return SentimentModel(vocabulary=vocabulary, weights=weights * r, bias=bias)
 
 
@@ -113,7 +138,11 @@ def leave_one_category_out(frame: pd.DataFrame, feature_dicts, *, l2: float = L2
     for category in sorted(frame["category"].unique()):
         held = (frame["category"] == category).to_numpy()
         train_idx = np.flatnonzero(~held)
-        model = fit_model([feature_dicts[i] for i in train_idx], frame["label"].to_numpy()[~held])
+        model = fit_model(
+            [feature_dicts[i] for i in train_idx],
+            frame["label"].to_numpy()[~held],
+            categories=frame["category"].to_numpy()[~held],
+        )
         logits[held] = model.logits([feature_dicts[i] for i in np.flatnonzero(held)])
         if log:
             acc = np.mean((logits[held] > 0) == frame["label"].to_numpy()[held])
@@ -129,13 +158,14 @@ def train(frame: pd.DataFrame, *, calibrate: bool = True, log=None) -> Sentiment
     if calibrate and frame["category"].nunique() > 1:
         held_out = leave_one_category_out(frame, feature_dicts, log=log)
         temperature = fit_temperature(held_out, labels)
-    model = fit_model(feature_dicts, labels)
+    model = fit_model(feature_dicts, labels, categories=frame["category"].to_numpy())
     meta = {
         "trained_on": len(frame),
         "categories": sorted(frame["category"].unique().tolist()),
         "l2": L2,
         "min_df": MIN_DF,
         "features": "jieba words with negation scope and degree words, character bigrams",
+        "sample_weights": "balanced per category and class",
     }
     return SentimentModel(
         vocabulary=model.vocabulary,

@@ -22,6 +22,8 @@ import time
 import tracemalloc
 from pathlib import Path
 
+# Date and machine of the run recorded in docs/benchmarks.md (edit when re-measuring).
+MEASURED = "2026-11-23 on 2 cores, Python 3.11.7, Debian 12"
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -114,6 +116,8 @@ def main(argv=None) -> int:
 
     mb = args.mb
     lines = [
+        f"Measured {MEASURED}.",
+        "",
         f"`python tests/benchmarks/bench_text.py` on {mb:g} MB of review text ({len(texts)} "
         f"documents, {chars} characters), best of 3, {platform.python_implementation()} "
         f"{platform.python_version()}, {os.cpu_count()} CPUs "

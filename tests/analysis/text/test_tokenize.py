@@ -1,5 +1,8 @@
+import tempfile
 import threading
+from pathlib import Path
 
+from analysis.text import tokenize
 from analysis.text.normalise import normalise
 from analysis.text.tokenize import content_terms, get_tokenizer, parse_userdict
 
@@ -45,6 +48,17 @@ def test_same_dictionary_gives_the_same_tokenizer_instance(tmp_path):
 def test_cache_file_is_written_in_the_chosen_directory(tmp_path):
     get_tokenizer(cache_dir=tmp_path / "cache")
     assert (tmp_path / "cache" / "jieba.cache").is_file()
+
+
+def test_default_cache_is_under_instance_not_the_temp_dir(monkeypatch):
+    monkeypatch.delenv("WENFANG_CACHE_DIR", raising=False)
+    project = Path(tokenize.__file__).resolve().parents[2]
+    directory = tokenize.default_cache_dir()
+    if (project / "instance").is_dir():
+        assert directory == project / "instance" / "cache"
+    assert not directory.resolve().is_relative_to(Path(tempfile.gettempdir()).resolve())
+    monkeypatch.setenv("WENFANG_CACHE_DIR", "/srv/wenfang/cache")
+    assert tokenize.default_cache_dir() == Path("/srv/wenfang/cache")
 
 
 def test_concurrent_first_use_builds_one_tokenizer(tmp_path):
