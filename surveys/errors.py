@@ -189,7 +189,10 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "配额中的“{value}”不是该题的选项",
         "“{value}” in the quota is not an option of that question",
     ),
-    Code.CLOSES_BEFORE_OPENS: ("截止时间早于开始时间", "The closing time is before the opening time"),
+    Code.CLOSES_BEFORE_OPENS: (
+        "截止时间早于开始时间",
+        "The closing time is before the opening time",
+    ),
     Code.INVALID_MOMENT: (
         "时间“{value}”无效，应为 ISO 8601 格式，如 2026-12-01T09:00:00+08:00",
         "Time “{value}” is invalid, expected ISO 8601 such as 2026-12-01T09:00:00+08:00",
