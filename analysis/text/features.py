@@ -240,11 +240,42 @@ def split_degree(words: list[str], vocabulary: Mapping[str, int]) -> list[str]:
 def sentiment_features(words: list[str], text: str = "", vocabulary=None) -> dict[str, float]:
     """Feature → value for one text; the presence of features is L2-normalised so long texts
     do not saturate the score, and degree words scale the value after the normalisation.
+    (`raw_sentiment_features` before the normalisation, `normalised_features` after.)
+    """
+    return normalised_features(raw_sentiment_features(words, vocabulary))
 
-    ``words`` are the jieba words of the normalised text, covering it exactly (``text`` is
-    accepted for callers that have it; the character bigrams are taken from ``words``);
-    ``vocabulary`` maps dictionary words to counts, used to split negated and degree
-    compounds (jieba's prefix dictionary).
+
+def normalised_features(raw: dict[str, float]) -> dict[str, float]:
+    """Divide by √(number of features): presence is L2-normalised, degrees kept relative."""
+    if not raw:
+        return {}
+    norm = math.sqrt(len(raw))
+    return {key: value / norm for key, value in raw.items()}
+
+
+def resets_state(word: str) -> bool:
+    """Whether a pass forgets everything at *word* (punctuation): what follows reads as a
+    fresh text, so features of the pieces on either side can be merged."""
+    return not word.isspace() and bool(_PUNCT.match(word)) and word not in _SCOPE_BREAK
+
+
+def merge_raw_features(parts: list[dict[str, float]]) -> dict[str, float]:
+    """The raw features of texts read one after another with a clause break between them:
+    each feature at its largest degree, as one pass over the whole would give."""
+    merged: dict[str, float] = {}
+    for part in parts:
+        for key, value in part.items():
+            if merged.get(key, 0.0) < value:
+                merged[key] = value
+    return merged
+
+
+def raw_sentiment_features(words: list[str], vocabulary=None) -> dict[str, float]:
+    """Feature → degree for one text, before the normalisation.
+
+    ``words`` are the jieba words of the normalised text, covering it exactly (the character
+    bigrams are taken from them); ``vocabulary`` maps dictionary words to counts, used to
+    split negated and degree compounds (jieba's prefix dictionary).
 
     A degree word that modifies a following word (非常贵, 有点贵) is not a word feature of its
     own: it sets the degree of that word and of the character bigrams from its last character
@@ -326,7 +357,4 @@ def sentiment_features(words: list[str], text: str = "", vocabulary=None) -> dic
                 negated = False
     close_clause()
     degrees.update(bigrams)  # keys never clash: words are "w:"/"neg:", bigrams "c:"
-    if not degrees:
-        return {}
-    norm = math.sqrt(len(degrees))
-    return {key: value / norm for key, value in degrees.items()}
+    return degrees

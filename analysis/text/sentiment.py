@@ -21,7 +21,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.text.corpus import Document
-from analysis.text.features import sentiment_features
+from analysis.text.features import (
+    merge_raw_features,
+    normalised_features,
+    raw_sentiment_features,
+    resets_state,
+    sentiment_features,
+)
 from analysis.text.normalise import normalise, split_sentences
 from analysis.text.sentiment_model import SentimentModel, shipped_model
 from analysis.text.tokenize import ChineseTokenizer, get_tokenizer
@@ -66,17 +72,28 @@ def document_sentiment(
     if not spans:
         return TextSentiment(0.5, model.label(0.5), ())
     words = [t.text for t in doc.tokens]
-    feats = [sentiment_features(words, doc.text, vocabulary)]
-    i = 0
     tokens = doc.tokens
-    for span in spans:
+    sentence_raw = []
+    # One pass per sentence gives the whole text's features too, when every sentence but the
+    # last ends in punctuation (where a pass resets its state) and only blanks lie between.
+    mergeable = True
+    i = 0
+    for number, span in enumerate(spans):
         while i < len(tokens) and tokens[i].end <= span.start:
+            mergeable = mergeable and words[i].isspace()
             i += 1
         j = i
         while j < len(tokens) and tokens[j].start < span.end:
             j += 1
-        feats.append(sentiment_features(words[i:j], span.text, vocabulary))
+        sentence_raw.append(raw_sentiment_features(words[i:j], vocabulary))
+        if number < len(spans) - 1:
+            mergeable = mergeable and j > i and resets_state(words[j - 1])
         i = j
+    mergeable = mergeable and all(w.isspace() for w in words[i:])
+    whole = (
+        merge_raw_features(sentence_raw) if mergeable else raw_sentiment_features(words, vocabulary)
+    )
+    feats = [normalised_features(whole)] + [normalised_features(raw) for raw in sentence_raw]
     probs = model.probabilities(feats)
     sentences = tuple(
         SentenceSentiment(span.text, span.start, span.end, float(p), model.label(float(p)))

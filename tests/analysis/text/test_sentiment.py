@@ -117,3 +117,30 @@ def test_shipped_model_is_modest_and_calibrated():
     assert 0.2 < model.temperature < 5
     assert model.neutral_band[0] < 0.5 < model.neutral_band[1]
     assert len(model.vocabulary) == len(model.weights)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "菜很好吃。但是太贵了！！服务员态度一般。",  # sentences end in punctuation: merged
+        "不是不好\n就是有点贵",
+        "不好\n吃",  # a bare line break keeps the state (bigram 好吃): one whole pass
+        "东西不\n好用",
+        "很好。但是\n太贵了",
+        "  好吃。 \n 不好吃。嗯……那个，还行吧",
+    ],
+)
+def test_whole_text_score_equals_one_pass_over_the_whole_text(text):
+    from analysis.text.corpus import Document
+    from analysis.text.features import sentiment_features
+    from analysis.text.normalise import normalise
+    from analysis.text.sentiment import document_sentiment
+    from analysis.text.tokenize import get_tokenizer
+
+    tokenizer = get_tokenizer()
+    normalised = normalise(text)
+    doc = Document(normalised, tuple(tokenizer.tokenize(normalised)))
+    words = [t.text for t in doc.tokens]
+    one_pass = sentiment_features(words, normalised, tokenizer.dictionary)
+    expected = shipped_model().probabilities([one_pass])[0]
+    assert document_sentiment(doc, tokenizer=tokenizer).score == pytest.approx(expected, abs=1e-12)
