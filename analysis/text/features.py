@@ -201,19 +201,7 @@ DIMINISHER_VALUE = 0.6
 
 def split_negated(words: list[str], vocabulary: Mapping[str, int]) -> list[str]:
     """Split 不好吃 → 不 好吃 when the remainder is a known word (count > 0 in ``vocabulary``)."""
-    out: list[str] = []
-    for word in words:
-        if len(word) > 1 and word[0] in _NEGATION_CHARS and word not in _NOT_NEGATIONS:
-            for prefix in _SPLIT_PREFIXES:
-                rest = word[len(prefix) :]
-                if word.startswith(prefix) and rest and vocabulary.get(rest):
-                    out.extend((prefix, rest))
-                    break
-            else:
-                out.append(word)
-        else:
-            out.append(word)
-    return out
+    return _split_prefix(words, vocabulary, _NEGATION_CHARS, _NOT_NEGATIONS, _SPLIT_PREFIXES)
 
 
 def split_degree(words: list[str], vocabulary: Mapping[str, int]) -> list[str]:
@@ -222,10 +210,16 @@ def split_degree(words: list[str], vocabulary: Mapping[str, int]) -> list[str]:
     jieba keeps some degree + adjective pairs as one dictionary word (很差, 太差, 挺好); left
     whole, the model never learns 差 from 很差 and the degree word cannot scale it.
     """
+    return _split_prefix(words, vocabulary, _DEGREE_CHARS, _NOT_DEGREE, _DEGREE_PREFIXES)
+
+
+def _split_prefix(words, vocabulary, first_chars, whole_words, prefixes) -> list[str]:
+    """Each word that starts with one of *prefixes* (and is not in *whole_words*) split off
+    its prefix when the rest is a dictionary word."""
     out: list[str] = []
     for word in words:
-        if len(word) > 1 and word[0] in _DEGREE_CHARS and word not in _NOT_DEGREE:
-            for prefix in _DEGREE_PREFIXES:
+        if len(word) > 1 and word[0] in first_chars and word not in whole_words:
+            for prefix in prefixes:
                 rest = word[len(prefix) :]
                 if word.startswith(prefix) and rest and vocabulary.get(rest):
                     out.extend((prefix, rest))
