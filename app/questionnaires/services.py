@@ -305,7 +305,12 @@ def _set_status(questionnaire: Questionnaire, status: QuestionnaireStatus) -> No
 
 
 def _new_slug() -> str:
-    return secrets.token_urlsafe(8)
+    """A random public slug that starts with a letter or digit: one starting with "-" would
+    read as an option on the command line (`flask responses export -x3…`)."""
+    while True:
+        slug = secrets.token_urlsafe(8)
+        if slug[0].isalnum():
+            return slug
 
 
 def rename(questionnaire: Questionnaire, title: str) -> None:

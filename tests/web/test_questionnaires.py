@@ -313,3 +313,11 @@ def test_xlsform_upload_from_shared_data(client, auth, ctx):
     options = [o for p in questionnaire.draft["pages"] for q in p["questions"]
                for o in q.get("options", [])]  # fmt: skip
     assert any(o.get("other") for o in options)
+
+
+def test_public_slugs_never_start_with_a_dash_or_underscore():
+    from app.questionnaires.services import _new_slug
+
+    slugs = [_new_slug() for _ in range(2000)]
+    assert all(slug[0].isalnum() for slug in slugs)
+    assert len(set(slugs)) == len(slugs)

@@ -266,5 +266,6 @@ def test_labels_row_names_questions_and_options_in_words(client, auth, runner, s
     assert named["feature/dysfunctional"] == "准时达 / 不具备时"
     assert dict(zip(header, values, strict=True))["city"] == "sh"  # values stay values
     out = tmp_path / "labels.csv"
-    runner.invoke(args=["responses", "export", survey.slug, "--out", str(out), "--labels"])
+    result = runner.invoke(args=["responses", "export", survey.slug, "--out", str(out), "--labels"])
+    assert result.exit_code == 0, (result.output, result.exception)
     assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("答卷编号,")
