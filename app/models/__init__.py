@@ -13,7 +13,7 @@ from app.models.interviews import (
     Turn,
 )
 from app.models.questionnaires import Questionnaire, QuestionnaireStatus, QuestionnaireVersion
-from app.models.responses import Invitation, Response, ResponseStatus
+from app.models.responses import Invitation, Response, ResponseStatus, ResponseTableBlock
 from app.models.studies import METHODS, Membership, Role, Study, StudyStatus
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "QuestionnaireVersion",
     "Response",
     "ResponseStatus",
+    "ResponseTableBlock",
     "Role",
     "Study",
     "StudyStatus",

@@ -8,7 +8,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -22,7 +22,11 @@ class ResponseStatus(enum.StrEnum):
 
 class Response(db.Model):
     __tablename__ = "responses"
-    __table_args__ = (Index("ix_responses_questionnaire_status", "questionnaire_id", "status"),)
+    # With the id last, it also counts a block's responses without reading them
+    # (`store.table_blocks`), and serves keyset pages of one questionnaire's responses.
+    __table_args__ = (
+        Index("ix_responses_questionnaire_status_id", "questionnaire_id", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_id: Mapped[int] = mapped_column(
@@ -80,3 +84,30 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # NULL until a response is submitted with it; set once, in the submit's transaction.
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ResponseTableBlock(db.Model):
+    """A run of complete responses already flattened into response-table columns.
+
+    Derived data, kept so a results page does not decode every answer document again
+    (`app.responses.store.table_blocks` writes and checks them; `app.responses.columns` is the
+    payload's format). A block is trusted only while the complete responses in its id range
+    still have the count and id sum recorded here (a partial completed late changes them) and
+    no write has marked it stale (a deletion does); otherwise it is rebuilt.
+    """
+
+    __tablename__ = "response_table_blocks"
+    __table_args__ = (UniqueConstraint("questionnaire_id", "first_response_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="CASCADE")
+    )
+    first_response_id: Mapped[int]
+    last_response_id: Mapped[int]
+    row_count: Mapped[int]
+    id_sum: Mapped[int] = mapped_column(BigInteger)
+    # The payload's format (`app.responses.columns.FORMAT`); another format is rebuilt.
+    format: Mapped[int]
+    payload: Mapped[bytes] = mapped_column(LargeBinary)
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -23,7 +23,7 @@ from app import audit
 from app.extensions import db
 from app.models import Questionnaire, ResponseStatus
 from app.responses import store
-from app.results.table import TableFilter, response_frame
+from app.results.table import response_frame
 
 CHART_NAME = re.compile(r"^[A-Za-z0-9_./-]+\.png$")
 CROSSTAB_TYPES = ("single_choice", "dropdown", "rating", "nps")
@@ -103,10 +103,6 @@ def delete_response(questionnaire: Questionnaire, response_id: int) -> bool:
     )
     db.session.commit()
     return True
-
-
-def complete_filter() -> TableFilter:
-    return TableFilter(statuses=(ResponseStatus.COMPLETE,))
 
 
 def _chart_key(questionnaire: Questionnaire, exclude_flagged: bool, crosstab) -> str:

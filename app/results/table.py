@@ -1,31 +1,21 @@
 """The response table of DESIGN.md, built once from the database for every results page and
-export. It reads through `app.responses.store` (the only reader of answers) in chunks and
-flattens each answer document with `surveys.response_table`.
+export. It reads through `app.responses.store` (the only reader of answers) a block of
+responses at a time; a block is flattened with `surveys.response_table` once and kept, so a
+later read decodes typed columns instead of every answer document (`app.responses.columns`).
 """
 
-from dataclasses import dataclass
-from datetime import datetime
 from itertools import groupby
 from operator import attrgetter
 
+import numpy as np
 import pandas as pd
 
-from app.models import Questionnaire, ResponseStatus
-from app.responses import store
+from app.models import Questionnaire
+from app.responses import columns, store
 from surveys.response_table import META_COLUMNS, column_labels, flatten_columns, table_columns
 
-CHUNK_SIZE = 2000
 MISSING = float("nan")  # a question with no cell in a response
-
-
-@dataclass(frozen=True)
-class TableFilter:
-    """Which responses go into the table; the defaults are what analysis wants."""
-
-    statuses: tuple[ResponseStatus, ...] = (ResponseStatus.COMPLETE,)
-    version: int | None = None  # a version number; None: all versions, mapped by question id
-    submitted_from: datetime | None = None
-    submitted_until: datetime | None = None
+VERSION_COLUMN = "_version_id"  # kept in the blocks for the version filter, not in the table
 
 
 def definitions_newest_first(questionnaire: Questionnaire) -> dict[int, dict]:
@@ -33,42 +23,43 @@ def definitions_newest_first(questionnaire: Questionnaire) -> dict[int, dict]:
     return {v.id: v.definition for v in reversed(questionnaire.versions)}
 
 
-def response_frame(
-    questionnaire: Questionnaire, table_filter: TableFilter = TableFilter()
-) -> pd.DataFrame:
-    """One row per response: response_id, submitted_at, duration_s, then the answer columns."""
+def response_frame(questionnaire: Questionnaire, version: int | None = None) -> pd.DataFrame:
+    """One row per complete response: response_id, submitted_at, duration_s, then the answer
+    columns of *version* (a version number), or of all versions mapped by question id."""
     definitions = definitions_newest_first(questionnaire)
-    version_ids = None
-    if table_filter.version is not None:
-        version_ids = [v.id for v in questionnaire.versions if v.number == table_filter.version]
-    columns = table_columns(definitions[vid] for vid in (version_ids or definitions))
-    answer_names = columns[len(META_COLUMNS) :]
-    cells: dict[str, list] = {column: [] for column in columns}
-    for chunk in store.iter_table_rows(
-        questionnaire,
-        statuses=table_filter.statuses,
-        version_ids=version_ids,
-        submitted_from=table_filter.submitted_from,
-        submitted_until=table_filter.submitted_until,
-        chunk_size=CHUNK_SIZE,
-    ):
-        cells["response_id"].extend(row.response_id for row in chunk)
-        cells["submitted_at"].extend(
-            row.submitted_at.isoformat() if row.submitted_at else None for row in chunk
+    version_ids = list(definitions)
+    if version is not None:
+        version_ids = [v.id for v in questionnaire.versions if v.number == version]
+    names = table_columns(definitions[vid] for vid in version_ids)
+    blocks = store.table_blocks(questionnaire, lambda rows: flatten_rows(definitions, rows))
+    if version is not None:
+        wanted = np.array(version_ids, dtype=np.int64)
+        blocks = (
+            columns.take(block, np.isin(block.columns[VERSION_COLUMN].values, wanted))
+            for block in blocks
         )
-        cells["duration_s"].extend(row.duration_s for row in chunk)
-        # Runs of one version (usually the whole chunk), flattened column by column.
-        for version_id, run in groupby(chunk, key=attrgetter("version_id")):
-            documents = [row.answers for row in run]
-            flat = flatten_columns(definitions[version_id], documents, missing=MISSING)
-            blank = [MISSING] * len(documents)
-            for column in answer_names:
-                cells[column].extend(flat.get(column, blank))
-    # NaN marks "no cell", as from_records would: the dtypes pandas infers stay the same.
-    frame = pd.DataFrame(cells, columns=columns)
-    if frame.empty:
-        frame = pd.DataFrame(columns=columns)
-    return frame
+    return columns.frame(blocks, names)
+
+
+def flatten_rows(definitions: dict[int, dict], rows: list[store.TableRow]) -> columns.Block:
+    """The table cells of *rows*, each flattened by its own version's definition; every
+    column any of them has (a caller picks the ones it shows)."""
+    cells: dict[str, list] = {
+        "response_id": [row.response_id for row in rows],
+        "submitted_at": [
+            row.submitted_at.isoformat() if row.submitted_at else MISSING for row in rows
+        ],
+        "duration_s": [MISSING if row.duration_s is None else row.duration_s for row in rows],
+        VERSION_COLUMN: [row.version_id for row in rows],
+    }
+    start = 0
+    for version_id, run in groupby(rows, key=attrgetter("version_id")):
+        documents = [row.answers for row in run]
+        flat = flatten_columns(definitions[version_id], documents, missing=MISSING)
+        for name, values in flat.items():
+            cells.setdefault(name, [MISSING] * len(rows))[start : start + len(documents)] = values
+        start += len(documents)
+    return columns.block_of(cells, len(rows))
 
 
 def table_labels(questionnaire: Questionnaire, locale: str) -> dict[str, str]:
