@@ -7,6 +7,7 @@ Debian (`make system-deps`); when it is missing the tests skip, except under CI,
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from werkzeug.serving import make_server
 
 from app.extensions import db
 from tests.conftest import make_app
-from tests.factories import make_study, make_user
+from tests.factories import DEFAULT_PASSWORD, make_study, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -68,6 +69,30 @@ def live_server(tmp_path):
     server.shutdown()
     with app.app_context():
         db.engine.dispose()
+
+
+@contextmanager
+def desktop_page(browser, *, timeout_ms: int = 10_000):
+    """A desktop-sized Chinese page whose console errors and uncaught exceptions collect in
+    `page.errors`, so a test can end by asserting there were none."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    page.errors = []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def log_in(page, base_url, email="li.lei@example.cn", password=DEFAULT_PASSWORD):
+    page.goto(f"{base_url}/login")
+    page.get_by_label("邮箱").fill(email)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{base_url}/studies/")
 
 
 @pytest.fixture

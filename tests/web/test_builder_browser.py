@@ -8,7 +8,6 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import DEFAULT_PASSWORD
 from tests.web import test_browser as base
 
 pytestmark = pytest.mark.browser
@@ -22,23 +21,11 @@ FOOD = "您最近一个月点过外卖吗？"
 
 @pytest.fixture
 def desk(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.errors = errors
-    yield page
-    context.close()
+    with base.desktop_page(browser) as page:
+        yield page
 
 
-def log_in(page, base_url):
-    page.goto(f"{base_url}/login")
-    page.get_by_label("邮箱").fill("li.lei@example.cn")
-    page.get_by_label("密码").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base_url}/studies/")
+log_in = base.log_in
 
 
 def new_blank_questionnaire(page, base_url, study_id, title):

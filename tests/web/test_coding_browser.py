@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 from app.extensions import db
 from tests.conftest import make_app
 from tests.factories import make_code, make_study, make_user
+from tests.web import test_browser as base
 from tests.web.test_browser import SCREENSHOTS, browser  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
@@ -57,17 +58,12 @@ SELECT_JS = """(needle) => {
 
 def test_upload_code_a_span_and_see_it_in_the_quotes(coding_server, browser):  # noqa: F811
     base_url, study_id = coding_server
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    with base.desktop_page(browser, timeout_ms=30_000) as page:
+        upload_code_and_quote(page, base_url, study_id)
 
-    page.goto(f"{base_url}/login")
-    page.get_by_label("邮箱").fill("li.lei@example.cn")
-    page.get_by_label("密码").fill("correct horse battery")
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base_url}/studies/")
+
+def upload_code_and_quote(page, base_url, study_id):
+    base.log_in(page, base_url)
 
     page.goto(f"{base_url}/studies/{study_id}/interviews/")
     page.get_by_label("访谈记录文件").set_input_files(str(TRANSCRIPT))
@@ -120,5 +116,4 @@ def test_upload_code_a_span_and_see_it_in_the_quotes(coding_server, browser):  #
     quote.get_by_role("link", name="focus_group_4").click()
     page.wait_for_selector("#transcript[data-ready='1']")
     assert "#turn-" in page.url
-    assert errors == []
-    context.close()
+    assert page.errors == []

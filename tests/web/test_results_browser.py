@@ -54,23 +54,12 @@ def demo_server(tmp_path):
 
 @pytest.fixture
 def desk(browser):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    errors = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.errors = errors
-    yield page
-    context.close()
+    with base.desktop_page(browser, timeout_ms=20_000) as page:
+        yield page
 
 
 def log_in(page, base_url, password):
-    page.goto(f"{base_url}/login")
-    page.get_by_label("邮箱").fill(DEMO_EMAIL)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{base_url}/studies/")
+    base.log_in(page, base_url, DEMO_EMAIL, password)
 
 
 def wait_for_charts(page, at_least: int):
