@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from analysis.text.normalise import normalise, split_sentences
-from analysis.text.tokenize import CONTENT_POS, Token, get_tokenizer, is_content, term_key
+from analysis.text.tokenize import CONTENT_POS, Token, content_terms, get_tokenizer
 
 
 @dataclass(frozen=True)
@@ -28,17 +28,13 @@ class TermFilter:
     min_chars: int = 1
 
     def terms(self, tokens: Iterable[Token]) -> list[str]:
-        return [
-            term_key(t.text)
-            for t in tokens
-            if is_content(
-                t,
-                stop=self.stop,
-                pos=self.pos,
-                keep_numbers=self.keep_numbers,
-                min_chars=self.min_chars,
-            )
-        ]
+        return content_terms(
+            tokens,
+            stop=self.stop,
+            pos=self.pos,
+            keep_numbers=self.keep_numbers,
+            min_chars=self.min_chars,
+        )
 
 
 DEFAULT_FILTER = TermFilter()

@@ -247,6 +247,11 @@ def normalised_features(raw: dict[str, float]) -> dict[str, float]:
     return {key: value / norm for key, value in raw.items()}
 
 
+def presence_scale(raw: dict[str, float]) -> float:
+    """The factor :func:`normalised_features` multiplies every value of ``raw`` by."""
+    return 1.0 / math.sqrt(len(raw)) if raw else 1.0
+
+
 def resets_state(word: str) -> bool:
     """Whether a pass forgets everything at *word* (punctuation): what follows reads as a
     fresh text, so features of the pieces on either side can be merged."""
@@ -276,9 +281,12 @@ def raw_sentiment_features(words: list[str], vocabulary=None) -> dict[str, float
     into the word (c:很好), so what the reviews taught about 非常 and 有点 as words (非常 is
     mostly praise) does not decide whether 非常贵 is worse than 有点贵. A degree word with
     nothing after it in its clause (质量一般) is an ordinary word.
+
+    What a word contributes apart from its context (its split, its kind, its feature keys,
+    the bigrams inside it) is worked out once per word and vocabulary (:func:`_word_parts`);
+    this pass only applies the context: negation scope, degree, the bigram across words.
     """
-    if vocabulary is not None:
-        words = split_degree(split_negated(words, vocabulary), vocabulary)
+    parts_of = _parts_cache(vocabulary)
     degrees: dict[str, float] = {}
     bigrams: dict[str, float] = {}  # character bigrams, merged after the words
     last = ""  # the Han character just before the next word ("" after a break)
@@ -286,69 +294,137 @@ def raw_sentiment_features(words: list[str], vocabulary=None) -> dict[str, float
     scope = 0
     degree = 1.0
     modifier = ""
-
-    def close_clause() -> None:
-        nonlocal negated, scope, degree, modifier
-        if modifier:
-            degrees["w:" + modifier] = max(degrees.get("w:" + modifier, 0.0), 1.0)
-        negated, scope, degree, modifier = False, 0, 1.0, ""
-
-    def add_bigrams(word: str, value: float) -> None:
-        """Bigrams inside ``word`` and from the character before it, valued ``value``."""
-        nonlocal last
-        if _ALL_HAN.match(word):
-            keys = ["c:" + last + word[0]] if last else []
-            keys += ["c:" + word[i : i + 2] for i in range(len(word) - 1)]
-            last = word[-1]
-        else:
-            keys = []
-            for ch in word:
-                if _HAN_RUN.match(ch):
-                    if last:
-                        keys.append("c:" + last + ch)
-                    last = ch
-                else:
-                    last = ""
-        for key in keys:
-            if bigrams.get(key, 0.0) < value:
-                bigrams[key] = value
-
     for word in words:
-        if word.isspace():
-            continue
-        if _PUNCT.match(word) or word in _SCOPE_BREAK:
-            close_clause()
-            last = ""
-            if word in _SCOPE_BREAK:
-                degrees["w:" + word] = 1.0
-                add_bigrams(word, 1.0)
-            continue
-        if word in NEGATORS and word not in _NOT_NEGATIONS:
-            negated = not negated if scope else True
-            scope = NEGATION_SCOPE
-            degrees["neg:" + word] = 1.0
-            add_bigrams(word, 1.0)
-            continue
-        if word in INTENSIFIERS or word in DIMINISHERS:
-            if modifier:  # 有点太贵: the earlier degree word modified nothing by itself
-                degrees["w:" + modifier] = max(degrees.get("w:" + modifier, 0.0), 1.0)
-            degree = INTENSIFIER_VALUE if word in INTENSIFIERS else DIMINISHER_VALUE
-            modifier = word
-            # Its last character pairs with the next word (很好 → c:很好, at that word's degree);
-            # no bigram inside it or with the word before.
-            last = word[-1]
-            continue
-        if _NUMBER.match(word):
-            last = ""
-            continue
-        key = ("w:!" if negated else "w:") + word.lower()
-        degrees[key] = max(degrees.get(key, 0.0), degree)
-        add_bigrams(word, degree)
-        degree, modifier = 1.0, ""
-        if scope:
-            scope -= 1
-            if not scope:
-                negated = False
-    close_clause()
+        parts = parts_of.get(word)
+        if parts is None:
+            parts = _cache_parts(parts_of, word, vocabulary)
+        for kind, key, negated_key, first, inner, end in parts:
+            if kind == _K_WORD:
+                if negated:
+                    key = negated_key
+                if degrees.get(key, 0.0) < degree:
+                    degrees[key] = degree
+                if last and first:
+                    pair = "c:" + last + first
+                    if bigrams.get(pair, 0.0) < degree:
+                        bigrams[pair] = degree
+                for pair in inner:
+                    if bigrams.get(pair, 0.0) < degree:
+                        bigrams[pair] = degree
+                last = end
+                degree, modifier = 1.0, ""
+                if scope:
+                    scope -= 1
+                    if not scope:
+                        negated = False
+            elif kind == _K_SPACE:
+                continue
+            elif kind == _K_DEGREE:
+                if modifier:  # 有点太贵: the earlier degree word modified nothing by itself
+                    modifier_key = "w:" + modifier
+                    if degrees.get(modifier_key, 0.0) < 1.0:
+                        degrees[modifier_key] = 1.0
+                # Its last character pairs with the next word (很好 → c:很好, at that word's
+                # degree); no bigram inside it or with the word before.
+                degree, modifier, last = negated_key, key, end
+            elif kind == _K_NUMBER:
+                last = ""
+            elif kind == _K_NEGATOR:
+                negated = not negated if scope else True
+                scope = NEGATION_SCOPE
+                degrees[key] = 1.0
+                if last and first:
+                    pair = "c:" + last + first
+                    if bigrams.get(pair, 0.0) < 1.0:
+                        bigrams[pair] = 1.0
+                for pair in inner:
+                    if bigrams.get(pair, 0.0) < 1.0:
+                        bigrams[pair] = 1.0
+                last = end
+            else:  # punctuation or a contrast word: the clause ends
+                if modifier:
+                    modifier_key = "w:" + modifier
+                    if degrees.get(modifier_key, 0.0) < 1.0:
+                        degrees[modifier_key] = 1.0
+                negated, scope, degree, modifier = False, 0, 1.0, ""
+                last = ""
+                if kind == _K_SCOPE:
+                    degrees[key] = 1.0
+                    for pair in inner:
+                        if bigrams.get(pair, 0.0) < 1.0:
+                            bigrams[pair] = 1.0
+                    last = end
+    if modifier:
+        modifier_key = "w:" + modifier
+        if degrees.get(modifier_key, 0.0) < 1.0:
+            degrees[modifier_key] = 1.0
     degrees.update(bigrams)  # keys never clash: words are "w:"/"neg:", bigrams "c:"
     return degrees
+
+
+# Kinds of word for raw_sentiment_features, in the order it tests them.
+_K_SPACE, _K_BREAK, _K_SCOPE, _K_NEGATOR, _K_DEGREE, _K_NUMBER, _K_WORD = range(7)
+# One entry per vocabulary (None: no splitting); each maps a word to its parts. Bounded: a
+# word seen once costs a small tuple, and the cache starts over past this many words.
+_PARTS_MAX = 200_000
+_parts_caches: dict[int, tuple[object, dict]] = {}
+
+
+def _parts_cache(vocabulary) -> dict:
+    entry = _parts_caches.get(id(vocabulary))
+    if entry is None or entry[0] is not vocabulary:
+        if len(_parts_caches) >= 8:
+            _parts_caches.clear()
+        entry = _parts_caches[id(vocabulary)] = (vocabulary, {})
+    return entry[1]
+
+
+def _cache_parts(cache: dict, word: str, vocabulary) -> tuple:
+    if len(cache) >= _PARTS_MAX:
+        cache.clear()
+    parts = [word]
+    if vocabulary is not None:
+        parts = split_degree(split_negated(parts, vocabulary), vocabulary)
+    cache[word] = value = tuple(_word_part(part) for part in parts)
+    return value
+
+
+def _word_part(word: str) -> tuple:
+    """(kind, key, negated key or degree value, first Han character or "", bigram keys inside
+    the word, the Han character a following bigram starts from or "") of one word."""
+    if word.isspace():
+        return (_K_SPACE, "", "", "", (), "")
+    if _PUNCT.match(word):
+        return (_K_BREAK, "", "", "", (), "")
+    if word in _SCOPE_BREAK:
+        first, inner, end = _bigram_parts(word)
+        return (_K_SCOPE, "w:" + word, "", first, inner, end)
+    if word in NEGATORS and word not in _NOT_NEGATIONS:
+        first, inner, end = _bigram_parts(word)
+        return (_K_NEGATOR, "neg:" + word, "", first, inner, end)
+    if word in INTENSIFIERS or word in DIMINISHERS:
+        value = INTENSIFIER_VALUE if word in INTENSIFIERS else DIMINISHER_VALUE
+        return (_K_DEGREE, word, value, "", (), word[-1])
+    if _NUMBER.match(word):
+        return (_K_NUMBER, "", "", "", (), "")
+    first, inner, end = _bigram_parts(word)
+    return (_K_WORD, "w:" + word.lower(), "w:!" + word.lower(), first, inner, end)
+
+
+def _bigram_parts(word: str) -> tuple[str, tuple[str, ...], str]:
+    """The character that pairs with the Han character before the word ("" if none does),
+    the bigram keys inside the word, and the character the next bigram starts from."""
+    if _ALL_HAN.match(word):
+        inner = tuple("c:" + word[i : i + 2] for i in range(len(word) - 1))
+        return word[0], inner, word[-1]
+    first = word[0] if _HAN_RUN.match(word[0]) else ""
+    keys = []
+    last = ""
+    for ch in word:
+        if _HAN_RUN.match(ch):
+            if last:
+                keys.append("c:" + last + ch)
+            last = ch
+        else:
+            last = ""
+    return first, tuple(keys), last

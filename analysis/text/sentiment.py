@@ -13,6 +13,7 @@ model never saw — is neutral, exactly 0.5.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ import pandas as pd
 from analysis.text.corpus import Document
 from analysis.text.features import (
     merge_raw_features,
-    normalised_features,
+    presence_scale,
     raw_sentiment_features,
     resets_state,
     sentiment_features,
@@ -71,35 +72,41 @@ def document_sentiment(
     spans = split_sentences(doc.text)
     if not spans:
         return TextSentiment(0.5, model.label(0.5), ())
-    words = [t.text for t in doc.tokens]
     tokens = doc.tokens
+    words = [t[0] for t in tokens]
+    starts = [t[1] for t in tokens]
+    ends = [t[2] for t in tokens]
+    n = len(tokens)
     sentence_raw = []
     # One pass per sentence gives the whole text's features too, when every sentence but the
     # last ends in punctuation (where a pass resets its state) and only blanks lie between.
     mergeable = True
     i = 0
+    last = len(spans) - 1
     for number, span in enumerate(spans):
-        while i < len(tokens) and tokens[i].end <= span.start:
-            mergeable = mergeable and words[i].isspace()
-            i += 1
-        j = i
-        while j < len(tokens) and tokens[j].start < span.end:
-            j += 1
+        # The sentence's tokens: from the first that ends after its start to the last that
+        # starts before its end (both lists are increasing); only blanks may lie before it.
+        j = bisect_right(ends, span.start, i)
+        if mergeable and j > i:
+            mergeable = all(w.isspace() for w in words[i:j])
+        i = j
+        j = bisect_left(starts, span.end, i)
         sentence_raw.append(raw_sentiment_features(words[i:j], vocabulary))
-        if number < len(spans) - 1:
+        if number < last:
             mergeable = mergeable and j > i and resets_state(words[j - 1])
         i = j
-    mergeable = mergeable and all(w.isspace() for w in words[i:])
+    mergeable = mergeable and (i == n or all(w.isspace() for w in words[i:]))
     whole = (
         merge_raw_features(sentence_raw) if mergeable else raw_sentiment_features(words, vocabulary)
     )
-    feats = [normalised_features(whole)] + [normalised_features(raw) for raw in sentence_raw]
-    probs = model.probabilities(feats)
+    raws = [whole, *sentence_raw]
+    probs = model.probabilities(raws, scales=[presence_scale(raw) for raw in raws]).tolist()
+    label = model.label
     sentences = tuple(
-        SentenceSentiment(span.text, span.start, span.end, float(p), model.label(float(p)))
+        SentenceSentiment(span.text, span.start, span.end, p, label(p))
         for span, p in zip(spans, probs[1:], strict=True)
     )
-    return TextSentiment(float(probs[0]), model.label(float(probs[0])), sentences)
+    return TextSentiment(probs[0], label(probs[0]), sentences)
 
 
 def score_sentences(

@@ -13,9 +13,12 @@ import io
 import json
 import threading
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 import numpy as np
@@ -45,12 +48,35 @@ class SentimentModel:
             return np.zeros(0)
         return (self.matrix(feature_dicts) @ self.weights + self.bias) / self.temperature
 
-    def probabilities(self, feature_dicts: list[dict[str, float]]) -> np.ndarray:
-        """Calibrated P(positive); a text with no known feature gets exactly 0.5."""
-        probs = _sigmoid(self.logits(feature_dicts))
+    @cached_property
+    def _weight_of(self) -> dict[str, float]:
+        """Feature → weight, for scoring a few texts without building a sparse matrix."""
+        weights = self.weights.tolist()
+        return {key: weights[i] for key, i in self.vocabulary.items()}
+
+    def probabilities(
+        self, feature_dicts: list[dict[str, float]], *, scales: Sequence[float] | None = None
+    ) -> np.ndarray:
+        """Calibrated P(positive); a text with no known feature gets exactly 0.5.
+
+        ``scales`` multiplies each text's feature values (the length normalisation of
+        :func:`features.normalised_features`, applied without building new dictionaries).
+        The dot products are sums over each text's own features: cheaper than a sparse
+        matrix for the few dozen features of a sentence, and the same numbers.
+        """
+        weight_of = self._weight_of.get
+        known_keys = self._weight_of.keys()
+        z = np.zeros(len(feature_dicts))
+        known = np.zeros(len(feature_dicts), dtype=bool)
+        zero = repeat(0.0)
         for i, feats in enumerate(feature_dicts):
-            if not any(key in self.vocabulary for key in feats):
-                probs[i] = 0.5
+            if known_keys.isdisjoint(feats):
+                continue
+            total = sum(map(mul, map(weight_of, feats, zero), feats.values()))
+            z[i] = total if scales is None else total * scales[i]
+            known[i] = True
+        probs = _sigmoid((z + self.bias) / self.temperature)
+        probs[~known] = 0.5
         return probs
 
     def label(self, probability: float) -> str:

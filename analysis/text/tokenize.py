@@ -17,6 +17,7 @@ import threading
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -53,6 +54,7 @@ CONTENT_POS = frozenset(
     ]
 )
 USER_WORD_POS = "nz"
+_GUESSED_MAX = 100_000
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD_CHAR = re.compile(r"\w")
@@ -176,6 +178,8 @@ class ChineseTokenizer:
     _jieba: object
     _tags: dict[str, str]
     user_words: frozenset[str] = field(default_factory=frozenset)
+    # Tags guessed for words outside the dictionary (numbers, English, HMM-found words).
+    _guessed: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def _build(cls, base: _Base, entries: tuple) -> ChineseTokenizer:
@@ -192,15 +196,24 @@ class ChineseTokenizer:
 
     def tokenize(self, text: str) -> list[Token]:
         """Tokens of an already normalised text, covering it exactly, with their offsets."""
-        tokens: list[Token] = []
-        append = tokens.append
-        tags_get = self._tags.get
-        start = 0
-        for word in self._jieba.lcut(text, HMM=True):
-            end = start + len(word)
-            append(Token(word, start, end, tags_get(word) or _guess_pos(word)))
-            start = end
-        return tokens
+        words = self._jieba.lcut(text, HMM=True)
+        if not words:
+            return []
+        ends = list(accumulate(map(len, words)))
+        starts = [0, *ends[:-1]]
+        tags_get, guess = self._tags.get, self._guess
+        tags = [tags_get(word) or guess(word) for word in words]
+        # tuple.__new__ builds each Token in C (the NamedTuple constructor is Python code).
+        return list(map(tuple.__new__, repeat(Token), zip(words, starts, ends, tags, strict=True)))
+
+    def _guess(self, word: str) -> str:
+        """The tag of a word outside the dictionary (numbers, English, punctuation…), cached."""
+        tag = self._guessed.get(word)
+        if tag is None:
+            if len(self._guessed) >= _GUESSED_MAX:
+                self._guessed.clear()
+            tag = self._guessed[word] = _guess_pos(word)
+        return tag
 
     @property
     def dictionary(self) -> dict[str, int]:
@@ -259,10 +272,22 @@ def content_terms(
     keep_numbers: bool = False,
     min_chars: int = 1,
 ) -> list[str]:
-    """Counting keys of the content tokens, in order."""
+    """Counting keys of the content tokens, in order (the test of :func:`is_content`, inlined:
+    this runs over every token of a corpus)."""
     stop = default_stopwords() if stop is None else stop
-    return [
-        term_key(t.text)
-        for t in tokens
-        if is_content(t, stop=stop, pos=pos, keep_numbers=keep_numbers, min_chars=min_chars)
-    ]
+    number = _NUMBER.match
+    out: list[str] = []
+    append = out.append
+    for text, _, _, tag in tokens:
+        if tag == "x":
+            continue
+        if tag == "m" and number(text):
+            if keep_numbers:
+                append(text.lower() if text.isascii() else text)
+            continue
+        key = text.lower() if text.isascii() else text
+        if key in stop or len(text) < min_chars:
+            continue
+        if pos is None or tag in pos:
+            append(key)
+    return out
