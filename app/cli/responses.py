@@ -5,7 +5,7 @@ from flask.cli import AppGroup
 
 from app.questionnaires import services as questionnaires
 from app.results.exports import csv_bytes
-from app.results.table import response_frame, table_labels
+from app.results.table import chosen_versions, response_frame, table_labels
 
 responses_cli = AppGroup("responses", help="Export responses.")
 
@@ -17,13 +17,19 @@ responses_cli = AppGroup("responses", help="Export responses.")
 @click.option("--labels", is_flag=True,
               help="Add a second header row with question and option labels.")  # fmt: skip
 @click.option("--locale", default="zh_CN", show_default=True, help="Language of the labels.")
-def export_command(key: str, out: Path, labels: bool, locale: str) -> None:
+@click.option("--version", "version", type=click.IntRange(min=1), default=None,
+              help="Only the responses to this version (a number); default: all versions, "
+                   "matched by question id.")  # fmt: skip
+def export_command(key: str, out: Path, labels: bool, locale: str, version: int | None) -> None:
     """Write the response table of a questionnaire (SLUG or numeric id) as CSV."""
     questionnaire = questionnaires.find_by_slug_or_id(key)
     if questionnaire is None:
         raise click.ClickException(f"no questionnaire with slug or id {key!r}")
     if questionnaire.latest_version is None:
         raise click.ClickException(f"questionnaire {key} has never been published")
-    frame = response_frame(questionnaire)
-    out.write_bytes(csv_bytes(frame, table_labels(questionnaire, locale) if labels else None))
+    if version is not None and not chosen_versions(questionnaire, version):
+        raise click.ClickException(f"questionnaire {key} has no version {version}")
+    frame = response_frame(questionnaire, version)
+    words = table_labels(questionnaire, locale, version) if labels else None
+    out.write_bytes(csv_bytes(frame, words))
     click.echo(f"wrote {len(frame)} responses to {out}")

@@ -21,7 +21,7 @@ from app.results.display import answer_lines, quality_labels, without_pipes
 from app.results.exports import csv_bytes
 from app.results.forms import ResponseFilterForm
 from app.results.sentences import crosstab_sentence
-from app.results.table import response_frame, table_labels
+from app.results.table import chosen_versions, response_frame, table_labels
 from app.studies.forms import ConfirmForm
 
 PER_PAGE = 50
@@ -144,14 +144,16 @@ def delete_response(access: StudyAccess, questionnaire_id: int, response_id: int
 @study_required("view")
 def export_csv(access: StudyAccess, questionnaire_id: int):
     questionnaire = _published(access, questionnaire_id)
+    version = request.args.get("version", type=int)
+    if version is not None and not chosen_versions(questionnaire, version):
+        abort(404)
     labels = None
     if request.args.get("labels") == "1":
-        labels = table_labels(questionnaire, str(get_locale() or "zh_CN"))
-    body = csv_bytes(response_frame(questionnaire), labels)
+        labels = table_labels(questionnaire, str(get_locale() or "zh_CN"), version)
+    body = csv_bytes(response_frame(questionnaire, version), labels)
+    name = f"responses-{questionnaire.slug}" + (f"-v{version}" if version else "")
     return Response(
         body,
         mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="responses-{questionnaire.slug}.csv"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )

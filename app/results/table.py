@@ -23,13 +23,18 @@ def definitions_newest_first(questionnaire: Questionnaire) -> dict[int, dict]:
     return {v.id: v.definition for v in reversed(questionnaire.versions)}
 
 
+def chosen_versions(questionnaire: Questionnaire, version: int | None) -> list[int]:
+    """Ids of the versions a table shows, newest first: *version* (a number), or all."""
+    return [
+        v.id for v in reversed(questionnaire.versions) if version is None or v.number == version
+    ]
+
+
 def response_frame(questionnaire: Questionnaire, version: int | None = None) -> pd.DataFrame:
     """One row per complete response: response_id, submitted_at, duration_s, then the answer
     columns of *version* (a version number), or of all versions mapped by question id."""
     definitions = definitions_newest_first(questionnaire)
-    version_ids = list(definitions)
-    if version is not None:
-        version_ids = [v.id for v in questionnaire.versions if v.number == version]
+    version_ids = chosen_versions(questionnaire, version)
     names = table_columns(definitions[vid] for vid in version_ids)
     blocks = store.table_blocks(questionnaire, lambda rows: flatten_rows(definitions, rows))
     if version is not None:
@@ -62,9 +67,13 @@ def flatten_rows(definitions: dict[int, dict], rows: list[store.TableRow]) -> co
     return columns.block_of(cells, len(rows))
 
 
-def table_labels(questionnaire: Questionnaire, locale: str) -> dict[str, str]:
+def table_labels(
+    questionnaire: Questionnaire, locale: str, version: int | None = None
+) -> dict[str, str]:
     """The words for the optional second header row of an export (see DESIGN.md)."""
-    return column_labels(definitions_newest_first(questionnaire).values(), locale)
+    definitions = definitions_newest_first(questionnaire)
+    chosen = chosen_versions(questionnaire, version)
+    return column_labels((definitions[vid] for vid in chosen), locale)
 
 
 def answer_columns(frame: pd.DataFrame) -> list[str]:

@@ -4,6 +4,8 @@ database, after blocks are sealed, read back, made stale by a deletion or by a p
 completes late, and across versions whose columns differ."""
 
 import copy
+import csv
+import io
 import random
 import uuid
 from itertools import pairwise
@@ -55,6 +57,10 @@ def submit(client, slug, answers) -> int:
     )
     assert reply.status_code == 201, reply.json
     return reply.json["response_id"]
+
+
+def csv_rows(body: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def reference_frame(questionnaire, version=None) -> pd.DataFrame:
@@ -147,6 +153,38 @@ def test_versions_with_different_questions_are_mapped_by_question_id(client, sur
     assert_frame_equal(
         response_frame(survey, version=2), reference_frame(survey, version=2), check_exact=True
     )
+
+
+def test_one_version_can_be_downloaded_and_exported_on_its_own(
+    client, auth, runner, survey, tmp_path
+):
+    rng = random.Random(19)
+    v1_ids = [submit(client, survey.slug, varied_answers(rng)) for _ in range(3)]
+    changed = copy.deepcopy(ALL_TYPES)
+    changed["pages"][1]["questions"].append({"id": "wish", "type": "short_text", "title": "愿望"})
+    questionnaires.save_draft(survey, changed, expected_revision=survey.draft_revision)
+    questionnaires.publish(survey, survey.study.created_by)
+    v2_id = submit(client, survey.slug, {**varied_answers(rng), "wish": "夜宵"})
+    auth.login("viewer@example.cn")
+    base = f"/studies/{survey.study_id}/questionnaires/{survey.id}/results"
+
+    page = client.get(f"{base}/responses?version=1").get_data(as_text=True)
+    assert "responses.csv?version=1" in page and "下载第 1 版的完整答卷" in page
+    first = client.get(f"{base}/responses.csv?version=1&labels=1")
+    assert first.status_code == 200 and "-v1.csv" in first.headers["Content-Disposition"]
+    header, labels, *rows = csv_rows(first.data)
+    assert "wish" not in header and "愿望" not in labels
+    assert [int(row[0]) for row in rows] == v1_ids
+    second = csv_rows(client.get(f"{base}/responses.csv?version=2").data)
+    assert "wish" in second[0] and [row[0] for row in second[1:]] == [str(v2_id)]
+    assert client.get(f"{base}/responses.csv?version=3").status_code == 404
+
+    out = tmp_path / "v2.csv"
+    done = runner.invoke(args=["responses", "export", survey.slug, "--out", out, "--version", 2])
+    assert done.exit_code == 0, done.output
+    assert csv_rows(out.read_bytes()) == second
+    missing = runner.invoke(args=["responses", "export", survey.slug, "--out", out, "--version", 9])
+    assert missing.exit_code == 1 and "no version 9" in missing.output
 
 
 def test_a_deleted_response_leaves_no_copy_in_the_blocks(client, survey):
