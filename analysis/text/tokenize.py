@@ -6,17 +6,26 @@ its cache under a directory we choose; a study's user dictionary gets its own to
 from a copy of the base prefix dictionary, so loading it costs a dictionary copy rather than a
 re-read. Part-of-speech tags come from jieba's dictionary by lookup: ``jieba.posseg`` runs an
 HMM over every block and is about 25 times slower than segmentation alone.
+
+The words are jieba's (``Tokenizer.lcut(text, HMM=True)`` with the same dictionary, tested on
+reviews, transcripts and user dictionaries), found by jieba's own method: a DAG of the prefix
+dictionary, the most probable route through it, jieba's HMM for runs of unknown characters.
+:func:`_cut_block` and :func:`_viterbi_words` run that method with the same arithmetic in
+fewer Python steps (no DAG dict, no tuple per edge, no path copied per character), which
+makes segmentation about a third faster than jieba's own code.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import threading
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate, repeat
 from pathlib import Path
 from typing import NamedTuple
@@ -196,7 +205,7 @@ class ChineseTokenizer:
 
     def tokenize(self, text: str) -> list[Token]:
         """Tokens of an already normalised text, covering it exactly, with their offsets."""
-        words = self._jieba.lcut(text, HMM=True)
+        words = self.words(text)
         if not words:
             return []
         ends = list(accumulate(map(len, words)))
@@ -221,8 +230,170 @@ class ChineseTokenizer:
         return self._jieba.FREQ
 
     def words(self, text: str) -> list[str]:
-        """Segmented words only (no offsets, no tags) — the cheapest call."""
-        return self._jieba.lcut(text, HMM=True)
+        """Segmented words only (no offsets, no tags) — the cheapest call.
+
+        The same words as ``jieba.Tokenizer.lcut(text, HMM=True)`` with this dictionary
+        (tested on the review corpus and with user dictionaries), found by jieba's own method
+        in fewer Python steps: see :func:`_cut_block`.
+        """
+        words: list[str] = []
+        append, extend = words.append, words.extend
+        freq = self._jieba.FREQ
+        log_total = math.log(self._jieba.total)
+        # jieba's block patterns: runs of Han characters, letters, digits and +#&._%- are
+        # segmented; anything else is one word per character, except whitespace and CRLF.
+        re_han, re_skip, _ = _jieba_parts()
+        for block in re_han.split(text):
+            if not block:
+                continue
+            if re_han.match(block):
+                _cut_block(block, freq, log_total, words)
+            else:
+                for piece in re_skip.split(block):
+                    if re_skip.match(piece):
+                        append(piece)
+                    else:
+                        extend(piece)  # one word per character, as jieba does
+        return words
+
+
+def _cut_block(block: str, freq: dict[str, int], log_total: float, out: list[str]) -> None:
+    """jieba's ``Tokenizer.__cut_DAG`` on one block, appending its words to ``out``.
+
+    jieba builds a DAG of dictionary words (a dict of lists), then finds the most probable
+    route with a ``max`` over a generator of tuples per character, then walks it, sending each
+    run of unknown single characters to its HMM (``jieba.finalseg.cut``). Here the DAG's
+    edges are visited as the backward pass reaches them, with the same arithmetic in the same
+    order (log f − log total + best score after the word, ties to the longer word), so the
+    route and the words are the same; the HMM is jieba's own.
+    """
+    n = len(block)
+    score = [0.0] * (n + 1)
+    after = [0] * n  # end of the best word starting at each position
+    get = freq.get
+    log = math.log
+    for start in range(n - 1, -1, -1):
+        best = None
+        end = start + 1
+        f = get(block[start])
+        stop = start + 1
+        while f is not None:  # the fragment is a word or a prefix of one
+            if f:
+                value = log(f) - log_total + score[stop]
+                if best is None or value >= best:  # later (longer) wins a tie, as in jieba
+                    best, end = value, stop
+            if stop == n:
+                break
+            stop += 1
+            f = get(block[start:stop])
+        if best is None:  # no dictionary word starts here: the character alone, frequency 1
+            best = log(1) - log_total + score[start + 1]
+        score[start] = best
+        after[start] = end
+    x = 0
+    run = -1  # start of the pending run of single characters, -1 when none
+    while x < n:
+        y = after[x]
+        if y - x == 1:
+            if run < 0:
+                run = x
+        else:
+            if run >= 0:
+                _flush_run(block[run:x], freq, out)
+                run = -1
+            out.append(block[x:y])
+        x = y
+    if run >= 0:
+        _flush_run(block[run:], freq, out)
+
+
+def _flush_run(run: str, freq: dict[str, int], out: list[str]) -> None:
+    """A run of single characters: one word, a dictionary word spelled out, or the HMM's."""
+    if len(run) == 1:
+        out.append(run)
+    elif not freq.get(run):
+        _hmm_cut(run, out)
+    else:
+        out.extend(run)
+
+
+@cache
+def _jieba_parts():
+    """jieba's block patterns (``re_han_default``, ``re_skip_default``) and its HMM module."""
+    jieba = _import_jieba()  # imports jieba.finalseg too
+    return jieba.re_han_default, jieba.re_skip_default, jieba.finalseg
+
+
+def _hmm_cut(run: str, out: list[str]) -> None:
+    """``jieba.finalseg.cut(run)``: Han stretches cut by jieba's HMM (its own probabilities,
+    read from the module), letters and numbers kept whole, words jieba was told to split
+    (a user word of frequency 0) split into characters."""
+    finalseg = _jieba_parts()[2]
+    force_split = finalseg.Force_Split_Words
+    for block in finalseg.re_han.split(run):
+        if finalseg.re_han.match(block):
+            for word in _viterbi_words(block, finalseg):
+                if word in force_split:
+                    out.extend(word)
+                else:
+                    out.append(word)
+        else:
+            out.extend(piece for piece in finalseg.re_skip.split(block) if piece)
+
+
+def _viterbi_words(text: str, finalseg) -> list[str]:
+    """The words of ``jieba.finalseg.__cut(text)``: the same Viterbi pass over the four states
+    B, M, E, S, with the same sums in the same order and ties broken as jieba's ``max`` over
+    (probability, state letter) tuples does, but unrolled, with back-pointers instead of a
+    copied path per state and step."""
+    start, trans, emit = finalseg.start_P, finalseg.trans_P, finalseg.emit_P
+    low = finalseg.MIN_FLOAT
+    e_b, e_m, e_e, e_s = emit["B"].get, emit["M"].get, emit["E"].get, emit["S"].get
+    t_eb, t_sb = trans["E"]["B"], trans["S"]["B"]
+    t_mm, t_bm = trans["M"]["M"], trans["B"]["M"]
+    t_be, t_me = trans["B"]["E"], trans["M"]["E"]
+    t_ss, t_es = trans["S"]["S"], trans["E"]["S"]
+    first = text[0]
+    v_b = start["B"] + e_b(first, low)
+    v_m = start["M"] + e_m(first, low)
+    v_e = start["E"] + e_e(first, low)
+    v_s = start["S"] + e_s(first, low)
+    back = []  # per step: the previous state of B, M, E, S
+    for char in text[1:]:
+        em = e_b(char, low)
+        a, b = v_e + t_eb + em, v_s + t_sb + em
+        n_b, p_b = (a, "E") if a > b else (b, "S")  # a tie goes to "S" > "E"
+        em = e_m(char, low)
+        a, b = v_m + t_mm + em, v_b + t_bm + em
+        n_m, p_m = (a, "M") if a >= b else (b, "B")
+        em = e_e(char, low)
+        a, b = v_b + t_be + em, v_m + t_me + em
+        n_e, p_e = (a, "B") if a > b else (b, "M")
+        em = e_s(char, low)
+        a, b = v_s + t_ss + em, v_e + t_es + em
+        n_s, p_s = (a, "S") if a >= b else (b, "E")
+        back.append({"B": p_b, "M": p_m, "E": p_e, "S": p_s})
+        v_b, v_m, v_e, v_s = n_b, n_m, n_e, n_s
+    state = "E" if v_e > v_s else "S"
+    states = [state]
+    for pointers in reversed(back):
+        state = pointers[state]
+        states.append(state)
+    states.reverse()
+    words = []
+    begin = following = 0
+    for i, state in enumerate(states):
+        if state == "B":
+            begin = i
+        elif state == "E":
+            words.append(text[begin : i + 1])
+            following = i + 1
+        elif state == "S":
+            words.append(text[i])
+            following = i + 1
+    if following < len(text):
+        words.append(text[following:])
+    return words
 
 
 def _guess_pos(word: str) -> str:

@@ -38,3 +38,25 @@ def test_length_normalised_presence_and_empty_text():
     assert _features("") == {} and _features("。。！") == {}
     feats = _features("价格有点贵，但是质量不错。" * 40)
     assert feats == _features("价格有点贵，但是质量不错。价格有点贵，但是质量不错。")
+
+
+def test_what_a_word_contributes_is_worked_out_per_vocabulary():
+    # Each word's split and keys are cached; the cache must follow the vocabulary passed.
+    from analysis.text.features import raw_sentiment_features
+    from analysis.text.tokenize import get_tokenizer
+
+    words = ["质量", "很差"]  # jieba's words for 质量很差
+    vocabulary = get_tokenizer().dictionary
+    for _ in range(2):  # cold, then warm
+        assert "w:很差" in raw_sentiment_features(words, None)
+        split = raw_sentiment_features(words, vocabulary)
+        assert "w:差" in split and "w:很差" not in split
+        assert raw_sentiment_features(words, {"质量": 1}) == raw_sentiment_features(words, None)
+    # the same word in another context: negation and degree come from the context only
+    assert raw_sentiment_features(["不", "好吃"]) == {
+        "neg:不": 1.0,
+        "w:!好吃": 1.0,
+        "c:不好": 1.0,
+        "c:好吃": 1.0,
+    }
+    assert raw_sentiment_features(["好吃"]) == {"w:好吃": 1.0, "c:好吃": 1.0}

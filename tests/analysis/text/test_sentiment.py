@@ -144,3 +144,23 @@ def test_whole_text_score_equals_one_pass_over_the_whole_text(text):
     one_pass = sentiment_features(words, normalised, tokenizer.dictionary)
     expected = shipped_model().probabilities([one_pass])[0]
     assert document_sentiment(doc, tokenizer=tokenizer).score == pytest.approx(expected, abs=1e-12)
+
+
+def test_scaled_probabilities_equal_those_of_normalised_features():
+    from analysis.text.features import normalised_features, presence_scale, raw_sentiment_features
+    from analysis.text.tokenize import get_tokenizer
+
+    model = shipped_model()
+    tokenizer = get_tokenizer()
+    raws = [
+        raw_sentiment_features(tokenizer.words(text), tokenizer.dictionary)
+        for text in ("质量很好，非常满意", "不好吃", "", "@#$", "物流太慢了，客服也不理人")
+    ]
+    scaled = model.probabilities(raws, scales=[presence_scale(r) for r in raws])
+    normalised = [normalised_features(r) for r in raws]
+    assert scaled == pytest.approx(model.probabilities(normalised), abs=1e-12)
+    # the sparse-matrix path (training, evaluation) gives the same numbers
+    logits = model.logits(normalised)
+    expected = 1 / (1 + np.exp(-logits))
+    assert scaled[:2] == pytest.approx(expected[:2], abs=1e-12)
+    assert scaled[2] == scaled[3] == 0.5  # no known feature: exactly neutral

@@ -96,3 +96,60 @@ def test_english_is_kept_as_words_and_folded_for_counting(tokenizer):
 def test_pos_filter_can_be_switched_off(tokenizer):
     tokens = tokenizer.tokenize("非常快")
     assert "快" in content_terms(tokens, pos=None)
+
+
+def _sample_texts(data_dir) -> list[str]:
+    """Reviews, interview sentences and a transcript, plus the odd cases of jieba's blocks:
+    English, numbers with points and percent signs, CRLF and other blanks, names jieba's
+    HMM has to find, symbols."""
+    import pandas as pd
+
+    texts = pd.read_csv(data_dir / "reviews_slice.csv")["text"].dropna().tolist()
+    texts += pd.read_csv(data_dir / "interview_sentences.csv")["text"].tolist()
+    texts += (data_dir / "interview_utf8.txt").read_text(encoding="utf-8-sig").splitlines()
+    texts += [
+        "",
+        " ",
+        "a\r\nb\tc  d",
+        "iPhone 12 Pro Max很好用，3.5%的人说C++和C#都行。",
+        "李小福是创新办主任也是云计算方面的专家",
+        "e.g. 问访NPS问卷...真的!!!@#¥%",
+        "１２３ＡＢＣ，「你好」『世界』",
+    ]
+    return texts
+
+
+def test_words_are_jiebas_words_with_and_without_a_user_dictionary(data_dir, tmp_path):
+    # The tokenizer runs jieba's method in fewer steps: the words must be exactly lcut's.
+    userdict = ["问访 nz", "NPS问卷 10", "好用 0", "客服回复 5"]  # 好用 0: jieba splits it
+    for tokenizer in (
+        get_tokenizer(cache_dir=tmp_path),
+        get_tokenizer(userdict, cache_dir=tmp_path),
+    ):
+        for text in _sample_texts(data_dir):
+            for variant in (text, normalise(text)):
+                assert tokenizer.words(variant) == tokenizer._jieba.lcut(variant, HMM=True)
+
+
+def test_dictionary_words_get_the_tags_jieba_posseg_gives_them(data_dir, tokenizer):
+    # jieba.posseg tags a word of its dictionary route from its table of the dictionary
+    # file (word_tag_tab); runs it hands to its HMM get the HMM's tags (很 → zg, not d), which
+    # we do not copy: a dictionary word keeps its dictionary tag wherever it stands.
+    import jieba.posseg
+
+    table = jieba.posseg.POSTokenizer(tokenizer._jieba).word_tag_tab
+    checked = 0
+    for text in _sample_texts(data_dir):
+        for token in tokenizer.tokenize(normalise(text)):
+            if tokenizer.dictionary.get(token.text):
+                assert token.pos == table[token.text], token
+                checked += 1
+    assert checked > 5000
+
+
+def test_words_outside_the_dictionary_get_sensible_tags(tokenizer):
+    text = normalise("李小福是主任，他用iPhone付了3.5元！")
+    tags = {t.text: t.pos for t in tokenizer.tokenize(text)}
+    assert tags["iPhone"] == "eng" and tags["3.5"] == "m"
+    assert tags["，"] == "x" and tags["！"] == "x"
+    assert tags["李小福"] == "un"  # a name found by jieba's HMM
