@@ -7,7 +7,6 @@ import copy
 import csv
 import io
 import random
-import uuid
 from itertools import pairwise
 
 import pandas as pd
@@ -23,6 +22,7 @@ from app.results.table import definitions_newest_first, flatten_rows, response_f
 from surveys.response_table import META_COLUMNS, flatten_answers, table_columns
 from tests.factories import make_published
 from tests.web.test_respond import ALL_TYPES, FULL_ANSWERS
+from tests.web.test_results import submit
 
 BLOCK = 4  # responses per stored block in these tests
 
@@ -47,16 +47,6 @@ def varied_answers(rng: random.Random) -> dict:
     if "grid" in answers:
         answers["grid"] = {"speed": str(rng.randint(1, 5)), "taste": str(rng.randint(1, 5))}
     return answers
-
-
-def submit(client, slug, answers) -> int:
-    reply = client.post(
-        f"/s/{slug}/submit",
-        json={"answers": answers},
-        headers={"Idempotency-Key": uuid.uuid4().hex},
-    )
-    assert reply.status_code == 201, reply.json
-    return reply.json["response_id"]
 
 
 def csv_rows(body: bytes) -> list[list[str]]:
