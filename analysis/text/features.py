@@ -258,14 +258,29 @@ def resets_state(word: str) -> bool:
     return not word.isspace() and bool(_PUNCT.match(word)) and word not in _SCOPE_BREAK
 
 
-def merge_raw_features(parts: list[dict[str, float]]) -> dict[str, float]:
+def merge_raw_features(
+    parts: list[dict[str, float]], repeats: list[tuple[str, float]] | None = None
+) -> dict[str, float]:
     """The raw features of texts read one after another with a clause break between them:
-    each feature at its largest degree, as one pass over the whole would give."""
+    each feature at its largest degree, as one pass over the whole would give.
+
+    ``repeats``, when given, receives (feature, smaller value) for each feature met again in
+    a later part: what a sum over the parts counted that the merged features do not.
+    """
     merged: dict[str, float] = {}
     for part in parts:
-        for key, value in part.items():
-            if merged.get(key, 0.0) < value:
-                merged[key] = value
+        again = merged.keys() & part.keys()  # usually few: the rest is one update in C
+        if not again:
+            merged.update(part)
+            continue
+        before = {key: merged[key] for key in again}
+        merged.update(part)
+        for key in again:
+            old, new = before[key], part[key]
+            if old > new:
+                merged[key] = old
+            if repeats is not None:
+                repeats.append((key, new if old > new else old))
     return merged
 
 

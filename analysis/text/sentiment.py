@@ -96,11 +96,27 @@ def document_sentiment(
             mergeable = mergeable and j > i and resets_state(words[j - 1])
         i = j
     mergeable = mergeable and (i == n or all(w.isspace() for w in words[i:]))
-    whole = (
-        merge_raw_features(sentence_raw) if mergeable else raw_sentiment_features(words, vocabulary)
-    )
-    raws = [whole, *sentence_raw]
-    probs = model.probabilities(raws, scales=[presence_scale(raw) for raw in raws]).tolist()
+    dots = model.dot_products(sentence_raw)
+    if mergeable:
+        # w·x of the merged features from the sentences' own: a feature found in several
+        # sentences counts once, at its largest value (merge_raw_features), so each repeat
+        # takes w × its smaller value off the sum of the sentences' dot products.
+        repeats: list[tuple[str, float]] = []
+        whole = merge_raw_features(sentence_raw, repeats)
+        known = [dot for dot in dots if dot is not None]
+        whole_dot = None
+        if known:
+            whole_dot = sum(known)
+            weight = model.weight
+            for key, smaller in repeats:
+                w = weight(key)
+                if w is not None:
+                    whole_dot -= w * smaller
+    else:
+        whole = raw_sentiment_features(words, vocabulary)
+        whole_dot = model.dot_products([whole])[0]
+    scales = [presence_scale(whole), *map(presence_scale, sentence_raw)]
+    probs = model.probabilities_of([whole_dot, *dots], scales).tolist()
     label = model.label
     sentences = tuple(
         SentenceSentiment(span.text, span.start, span.end, p, label(p))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import threading
 import zipfile
 from collections.abc import Sequence
@@ -54,30 +55,50 @@ class SentimentModel:
         weights = self.weights.tolist()
         return {key: weights[i] for key, i in self.vocabulary.items()}
 
+    def weight(self, feature: str) -> float | None:
+        """The weight of one feature, None when the model does not know it."""
+        return self._weight_of.get(feature)
+
+    def dot_products(self, feature_dicts: Sequence[dict[str, float]]) -> list[float | None]:
+        """w·x of each text's features as given; None when the model knows none of them.
+
+        Sums over each text's own features: cheaper than a sparse matrix for the few dozen
+        features of a sentence, and the same numbers.
+        """
+        weight_of = self._weight_of.get
+        known = self._weight_of.keys()
+        zero = repeat(0.0)
+        return [
+            None
+            if known.isdisjoint(feats)
+            else sum(map(mul, map(weight_of, feats, zero), feats.values()))
+            for feats in feature_dicts
+        ]
+
+    def probabilities_of(
+        self, dots: Sequence[float | None], scales: Sequence[float] | None = None
+    ) -> np.ndarray:
+        """σ((dot × scale + bias) / temperature) of each text; exactly 0.5 where the dot is
+        None (no known feature)."""
+        bias, temperature = self.bias, self.temperature
+        out = []
+        for i, dot in enumerate(dots):
+            if dot is None:
+                out.append(0.5)
+                continue
+            z = ((dot if scales is None else dot * scales[i]) + bias) / temperature
+            out.append(0.5 * (1.0 + math.tanh(0.5 * z)))
+        return np.array(out, dtype=np.float64)
+
     def probabilities(
-        self, feature_dicts: list[dict[str, float]], *, scales: Sequence[float] | None = None
+        self, feature_dicts: Sequence[dict[str, float]], *, scales: Sequence[float] | None = None
     ) -> np.ndarray:
         """Calibrated P(positive); a text with no known feature gets exactly 0.5.
 
         ``scales`` multiplies each text's feature values (the length normalisation of
         :func:`features.normalised_features`, applied without building new dictionaries).
-        The dot products are sums over each text's own features: cheaper than a sparse
-        matrix for the few dozen features of a sentence, and the same numbers.
         """
-        weight_of = self._weight_of.get
-        known_keys = self._weight_of.keys()
-        z = np.zeros(len(feature_dicts))
-        known = np.zeros(len(feature_dicts), dtype=bool)
-        zero = repeat(0.0)
-        for i, feats in enumerate(feature_dicts):
-            if known_keys.isdisjoint(feats):
-                continue
-            total = sum(map(mul, map(weight_of, feats, zero), feats.values()))
-            z[i] = total if scales is None else total * scales[i]
-            known[i] = True
-        probs = _sigmoid((z + self.bias) / self.temperature)
-        probs[~known] = 0.5
-        return probs
+        return self.probabilities_of(self.dot_products(feature_dicts), scales)
 
     def label(self, probability: float) -> str:
         low, high = self.neutral_band
