@@ -296,12 +296,30 @@ def raw_sentiment_features(words: list[str], vocabulary=None) -> dict[str, float
     into the word (c:很好), so what the reviews taught about 非常 and 有点 as words (非常 is
     mostly praise) does not decide whether 非常贵 is worse than 有点贵. A degree word with
     nothing after it in its clause (质量一般) is an ordinary word.
-
-    What a word contributes apart from its context (its split, its kind, its feature keys,
-    the bigrams inside it) is worked out once per word and vocabulary (:func:`_word_parts`);
-    this pass only applies the context: negation scope, degree, the bigram across words.
     """
-    parts_of = _parts_cache(vocabulary)
+    return _feature_pass(words, vocabulary, None)[0]
+
+
+def scored_features(
+    words: list[str], vocabulary, weights: Mapping[str, float]
+) -> tuple[dict[str, float], float | None]:
+    """:func:`raw_sentiment_features` and, in the same pass, their dot product with
+    ``weights`` (a model's feature → weight); None when no feature has a weight.
+
+    The weights of a word's own keys are cached with the word, so scoring a sentence looks up
+    only the bigrams that join two words, not every feature again in a large table.
+    """
+    return _feature_pass(words, vocabulary, weights)
+
+
+def _feature_pass(words, vocabulary, weights) -> tuple[dict[str, float], float | None]:
+    """One pass over the words: what a word contributes apart from its context (its split,
+    its kind, its feature keys and their weights, the bigrams inside it) is worked out once
+    per word, vocabulary and weights (:func:`_word_part`); the pass applies the context:
+    negation scope, degree, the bigram across words. The dot product grows by w × the rise
+    of a feature's value whenever the value rises, so it ends at Σ w × final value."""
+    parts_of = _parts_cache(vocabulary, weights)
+    weight_of = weights.get if weights is not None else _no_weight
     degrees: dict[str, float] = {}
     bigrams: dict[str, float] = {}  # character bigrams, merged after the words
     last = ""  # the Han character just before the next word ("" after a break)
@@ -309,23 +327,38 @@ def raw_sentiment_features(words: list[str], vocabulary=None) -> dict[str, float
     scope = 0
     degree = 1.0
     modifier = ""
+    dot = 0.0
+    found = False
     for word in words:
         parts = parts_of.get(word)
         if parts is None:
-            parts = _cache_parts(parts_of, word, vocabulary)
-        for kind, key, negated_key, first, inner, end in parts:
+            parts = _cache_parts(parts_of, word, vocabulary, weight_of)
+        for kind, key, negated_key, first, inner, end, weight, negated_weight in parts:
             if kind == _K_WORD:
                 if negated:
-                    key = negated_key
-                if degrees.get(key, 0.0) < degree:
+                    key, weight = negated_key, negated_weight
+                old = degrees.get(key, 0.0)
+                if old < degree:
                     degrees[key] = degree
+                    if weight is not None:
+                        dot += weight * (degree - old)
+                        found = True
                 if last and first:
                     pair = "c:" + last + first
-                    if bigrams.get(pair, 0.0) < degree:
+                    old = bigrams.get(pair, 0.0)
+                    if old < degree:
                         bigrams[pair] = degree
-                for pair in inner:
-                    if bigrams.get(pair, 0.0) < degree:
+                        other = weight_of(pair)
+                        if other is not None:
+                            dot += other * (degree - old)
+                            found = True
+                for pair, other in inner:
+                    old = bigrams.get(pair, 0.0)
+                    if old < degree:
                         bigrams[pair] = degree
+                        if other is not None:
+                            dot += other * (degree - old)
+                            found = True
                 last = end
                 degree, modifier = 1.0, ""
                 if scope:
@@ -336,9 +369,12 @@ def raw_sentiment_features(words: list[str], vocabulary=None) -> dict[str, float
                 continue
             elif kind == _K_DEGREE:
                 if modifier:  # 有点太贵: the earlier degree word modified nothing by itself
-                    modifier_key = "w:" + modifier
-                    if degrees.get(modifier_key, 0.0) < 1.0:
-                        degrees[modifier_key] = 1.0
+                    rise = _set_plain(degrees, "w:" + modifier)
+                    if rise:
+                        other = weight_of("w:" + modifier)
+                        if other is not None:
+                            dot += other * rise
+                            found = True
                 # Its last character pairs with the next word (很好 → c:很好, at that word's
                 # degree); no bigram inside it or with the word before.
                 degree, modifier, last = negated_key, key, end
@@ -347,91 +383,130 @@ def raw_sentiment_features(words: list[str], vocabulary=None) -> dict[str, float
             elif kind == _K_NEGATOR:
                 negated = not negated if scope else True
                 scope = NEGATION_SCOPE
-                degrees[key] = 1.0
+                rise = _set_plain(degrees, key)
+                if rise and weight is not None:
+                    dot += weight * rise
+                    found = True
                 if last and first:
                     pair = "c:" + last + first
-                    if bigrams.get(pair, 0.0) < 1.0:
-                        bigrams[pair] = 1.0
-                for pair in inner:
-                    if bigrams.get(pair, 0.0) < 1.0:
-                        bigrams[pair] = 1.0
+                    rise = _set_plain(bigrams, pair)
+                    if rise:
+                        other = weight_of(pair)
+                        if other is not None:
+                            dot += other * rise
+                            found = True
+                for pair, other in inner:
+                    rise = _set_plain(bigrams, pair)
+                    if rise and other is not None:
+                        dot += other * rise
+                        found = True
                 last = end
             else:  # punctuation or a contrast word: the clause ends
                 if modifier:
-                    modifier_key = "w:" + modifier
-                    if degrees.get(modifier_key, 0.0) < 1.0:
-                        degrees[modifier_key] = 1.0
+                    rise = _set_plain(degrees, "w:" + modifier)
+                    if rise:
+                        other = weight_of("w:" + modifier)
+                        if other is not None:
+                            dot += other * rise
+                            found = True
                 negated, scope, degree, modifier = False, 0, 1.0, ""
                 last = ""
                 if kind == _K_SCOPE:
-                    degrees[key] = 1.0
-                    for pair in inner:
-                        if bigrams.get(pair, 0.0) < 1.0:
-                            bigrams[pair] = 1.0
+                    rise = _set_plain(degrees, key)
+                    if rise and weight is not None:
+                        dot += weight * rise
+                        found = True
+                    for pair, other in inner:
+                        rise = _set_plain(bigrams, pair)
+                        if rise and other is not None:
+                            dot += other * rise
+                            found = True
                     last = end
     if modifier:
-        modifier_key = "w:" + modifier
-        if degrees.get(modifier_key, 0.0) < 1.0:
-            degrees[modifier_key] = 1.0
+        rise = _set_plain(degrees, "w:" + modifier)
+        if rise:
+            other = weight_of("w:" + modifier)
+            if other is not None:
+                dot += other * rise
+                found = True
     degrees.update(bigrams)  # keys never clash: words are "w:"/"neg:", bigrams "c:"
-    return degrees
+    return degrees, (dot if found else None)
+
+
+def _no_weight(_key: str) -> None:
+    return None
+
+
+def _set_plain(values: dict[str, float], key: str) -> float:
+    """Raise ``values[key]`` to 1.0 (a plain, undegreed feature); how much it rose."""
+    old = values.get(key, 0.0)
+    if old < 1.0:
+        values[key] = 1.0
+        return 1.0 - old
+    return 0.0
 
 
 # Kinds of word for raw_sentiment_features, in the order it tests them.
 _K_SPACE, _K_BREAK, _K_SCOPE, _K_NEGATOR, _K_DEGREE, _K_NUMBER, _K_WORD = range(7)
-# One entry per vocabulary (None: no splitting); each maps a word to its parts. Bounded: a
-# word seen once costs a small tuple, and the cache starts over past this many words.
+# One cache per vocabulary (None: no splitting) and weights (None: features only), mapping
+# a word to its parts. Bounded: a word costs a small tuple, and a cache starts over past
+# this many words.
 _PARTS_MAX = 200_000
-_parts_caches: dict[int, tuple[object, dict]] = {}
+_parts_caches: dict[tuple[int, int], tuple[object, object, dict]] = {}
 
 
-def _parts_cache(vocabulary) -> dict:
-    entry = _parts_caches.get(id(vocabulary))
-    if entry is None or entry[0] is not vocabulary:
+def _parts_cache(vocabulary, weights) -> dict:
+    entry = _parts_caches.get((id(vocabulary), id(weights)))
+    if entry is None or entry[0] is not vocabulary or entry[1] is not weights:
         if len(_parts_caches) >= 8:
             _parts_caches.clear()
-        entry = _parts_caches[id(vocabulary)] = (vocabulary, {})
-    return entry[1]
+        entry = _parts_caches[(id(vocabulary), id(weights))] = (vocabulary, weights, {})
+    return entry[2]
 
 
-def _cache_parts(cache: dict, word: str, vocabulary) -> tuple:
+def _cache_parts(cache: dict, word: str, vocabulary, weight_of) -> tuple:
     if len(cache) >= _PARTS_MAX:
         cache.clear()
     parts = [word]
     if vocabulary is not None:
         parts = split_degree(split_negated(parts, vocabulary), vocabulary)
-    cache[word] = value = tuple(_word_part(part) for part in parts)
+    cache[word] = value = tuple(_word_part(part, weight_of) for part in parts)
     return value
 
 
-def _word_part(word: str) -> tuple:
-    """(kind, key, negated key or degree value, first Han character or "", bigram keys inside
-    the word, the Han character a following bigram starts from or "") of one word."""
+def _word_part(word: str, weight_of) -> tuple:
+    """(kind, key, negated key or degree value, first Han character or "", (bigram key inside
+    the word, its weight)…, the Han character a following bigram starts from or "", weight
+    of the key, weight of the negated key) of one word; weights are None when unknown."""
     if word.isspace():
-        return (_K_SPACE, "", "", "", (), "")
+        return (_K_SPACE, "", "", "", (), "", None, None)
     if _PUNCT.match(word):
-        return (_K_BREAK, "", "", "", (), "")
+        return (_K_BREAK, "", "", "", (), "", None, None)
     if word in _SCOPE_BREAK:
-        first, inner, end = _bigram_parts(word)
-        return (_K_SCOPE, "w:" + word, "", first, inner, end)
+        first, inner, end = _bigram_parts(word, weight_of)
+        key = "w:" + word
+        return (_K_SCOPE, key, "", first, inner, end, weight_of(key), None)
     if word in NEGATORS and word not in _NOT_NEGATIONS:
-        first, inner, end = _bigram_parts(word)
-        return (_K_NEGATOR, "neg:" + word, "", first, inner, end)
+        first, inner, end = _bigram_parts(word, weight_of)
+        key = "neg:" + word
+        return (_K_NEGATOR, key, "", first, inner, end, weight_of(key), None)
     if word in INTENSIFIERS or word in DIMINISHERS:
         value = INTENSIFIER_VALUE if word in INTENSIFIERS else DIMINISHER_VALUE
-        return (_K_DEGREE, word, value, "", (), word[-1])
+        return (_K_DEGREE, word, value, "", (), word[-1], None, None)
     if _NUMBER.match(word):
-        return (_K_NUMBER, "", "", "", (), "")
-    first, inner, end = _bigram_parts(word)
-    return (_K_WORD, "w:" + word.lower(), "w:!" + word.lower(), first, inner, end)
+        return (_K_NUMBER, "", "", "", (), "", None, None)
+    first, inner, end = _bigram_parts(word, weight_of)
+    key, negated_key = "w:" + word.lower(), "w:!" + word.lower()
+    return (_K_WORD, key, negated_key, first, inner, end, weight_of(key), weight_of(negated_key))
 
 
-def _bigram_parts(word: str) -> tuple[str, tuple[str, ...], str]:
+def _bigram_parts(word: str, weight_of) -> tuple[str, tuple[tuple[str, float | None], ...], str]:
     """The character that pairs with the Han character before the word ("" if none does),
-    the bigram keys inside the word, and the character the next bigram starts from."""
+    the bigram keys inside the word with their weights, and the character the next bigram
+    starts from."""
     if _ALL_HAN.match(word):
-        inner = tuple("c:" + word[i : i + 2] for i in range(len(word) - 1))
-        return word[0], inner, word[-1]
+        keys = ["c:" + word[i : i + 2] for i in range(len(word) - 1)]
+        return word[0], tuple((key, weight_of(key)) for key in keys), word[-1]
     first = word[0] if _HAN_RUN.match(word[0]) else ""
     keys = []
     last = ""
@@ -442,4 +517,4 @@ def _bigram_parts(word: str) -> tuple[str, tuple[str, ...], str]:
             last = ch
         else:
             last = ""
-    return first, tuple(keys), last
+    return first, tuple((key, weight_of(key)) for key in keys), last

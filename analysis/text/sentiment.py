@@ -25,8 +25,8 @@ from analysis.text.corpus import Document
 from analysis.text.features import (
     merge_raw_features,
     presence_scale,
-    raw_sentiment_features,
     resets_state,
+    scored_features,
     sentiment_features,
 )
 from analysis.text.normalise import normalise, split_sentences
@@ -77,7 +77,9 @@ def document_sentiment(
     starts = [t[1] for t in tokens]
     ends = [t[2] for t in tokens]
     n = len(tokens)
+    weights = model.feature_weights
     sentence_raw = []
+    dots = []
     # One pass per sentence gives the whole text's features too, when every sentence but the
     # last ends in punctuation (where a pass resets its state) and only blanks lie between.
     mergeable = True
@@ -91,12 +93,13 @@ def document_sentiment(
             mergeable = all(w.isspace() for w in words[i:j])
         i = j
         j = bisect_left(starts, span.end, i)
-        sentence_raw.append(raw_sentiment_features(words[i:j], vocabulary))
+        raw, dot = scored_features(words[i:j], vocabulary, weights)
+        sentence_raw.append(raw)
+        dots.append(dot)
         if number < last:
             mergeable = mergeable and j > i and resets_state(words[j - 1])
         i = j
     mergeable = mergeable and (i == n or all(w.isspace() for w in words[i:]))
-    dots = model.dot_products(sentence_raw)
     if mergeable:
         # w·x of the merged features from the sentences' own: a feature found in several
         # sentences counts once, at its largest value (merge_raw_features), so each repeat
@@ -113,8 +116,7 @@ def document_sentiment(
                 if w is not None:
                     whole_dot -= w * smaller
     else:
-        whole = raw_sentiment_features(words, vocabulary)
-        whole_dot = model.dot_products([whole])[0]
+        whole, whole_dot = scored_features(words, vocabulary, weights)
     scales = [presence_scale(whole), *map(presence_scale, sentence_raw)]
     probs = model.probabilities_of([whole_dot, *dots], scales).tolist()
     label = model.label

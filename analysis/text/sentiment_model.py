@@ -50,14 +50,14 @@ class SentimentModel:
         return (self.matrix(feature_dicts) @ self.weights + self.bias) / self.temperature
 
     @cached_property
-    def _weight_of(self) -> dict[str, float]:
-        """Feature → weight, for scoring a few texts without building a sparse matrix."""
+    def feature_weights(self) -> dict[str, float]:
+        """Feature → weight, for scoring texts without building a sparse matrix (read only)."""
         weights = self.weights.tolist()
         return {key: weights[i] for key, i in self.vocabulary.items()}
 
     def weight(self, feature: str) -> float | None:
         """The weight of one feature, None when the model does not know it."""
-        return self._weight_of.get(feature)
+        return self.feature_weights.get(feature)
 
     def dot_products(self, feature_dicts: Sequence[dict[str, float]]) -> list[float | None]:
         """w·x of each text's features as given; None when the model knows none of them.
@@ -65,8 +65,8 @@ class SentimentModel:
         Sums over each text's own features: cheaper than a sparse matrix for the few dozen
         features of a sentence, and the same numbers.
         """
-        weight_of = self._weight_of.get
-        known = self._weight_of.keys()
+        weight_of = self.feature_weights.get
+        known = self.feature_weights.keys()
         zero = repeat(0.0)
         return [
             None

@@ -60,3 +60,36 @@ def test_what_a_word_contributes_is_worked_out_per_vocabulary():
         "c:好吃": 1.0,
     }
     assert raw_sentiment_features(["好吃"]) == {"w:好吃": 1.0, "c:好吃": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["很好吃", "有点太贵", "不是不好，就是有点贵", "价格还只是一般。质量非常非常好", "@#", ""],
+)
+def test_scored_features_are_the_raw_features_and_their_dot_product(text):
+    from analysis.text.features import raw_sentiment_features, scored_features
+    from analysis.text.sentiment_model import shipped_model
+    from analysis.text.tokenize import get_tokenizer
+
+    model = shipped_model()
+    tokenizer = get_tokenizer()
+    words = tokenizer.words(text)
+    raw, dot = scored_features(words, tokenizer.dictionary, model.feature_weights)
+    assert raw == raw_sentiment_features(words, tokenizer.dictionary)
+    expected = model.dot_products([raw])[0]
+    if expected is None:
+        assert dot is None
+    else:
+        assert dot == pytest.approx(expected, rel=1e-12)
+
+
+def test_merged_features_keep_the_largest_degree_and_report_repeats():
+    from analysis.text.features import merge_raw_features
+
+    repeats = []
+    merged = merge_raw_features(
+        [{"w:好": 1.0, "c:很好": 1.5}, {"w:好": 1.5, "w:贵": 1.0}, {"w:好": 0.6}], repeats
+    )
+    assert merged == {"w:好": 1.5, "c:很好": 1.5, "w:贵": 1.0}
+    # what a sum over the parts counted twice: 1.0 (then 1.5 kept), 0.6 (1.5 kept)
+    assert sorted(repeats) == [("w:好", 0.6), ("w:好", 1.0)]

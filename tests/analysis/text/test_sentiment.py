@@ -128,6 +128,7 @@ def test_shipped_model_is_modest_and_calibrated():
         "东西不\n好用",
         "很好。但是\n太贵了",
         "  好吃。 \n 不好吃。嗯……那个，还行吧",
+        "好吃。非常好吃！有点好吃，不好吃。好吃",  # one feature at several degrees
     ],
 )
 def test_whole_text_score_equals_one_pass_over_the_whole_text(text):
