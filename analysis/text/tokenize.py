@@ -242,18 +242,23 @@ class ChineseTokenizer:
         log_total = math.log(self._jieba.total)
         # jieba's block patterns: runs of Han characters, letters, digits and +#&._%- are
         # segmented; anything else is one word per character, except whitespace and CRLF.
+        # The split alternates: other text, a block, other text… (the pattern captures), and
+        # other text splits the same way: characters, a blank, characters…
         re_han, re_skip, _ = _jieba_parts()
-        for block in re_han.split(text):
-            if not block:
-                continue
-            if re_han.match(block):
+        pieces = iter(re_han.split(text))
+        for other in pieces:
+            if len(other) == 1:
+                append(other)
+            elif other:
+                parts = iter(re_skip.split(other))
+                for chars in parts:
+                    extend(chars)  # one word per character, as jieba does
+                    blank = next(parts, None)
+                    if blank is not None:
+                        append(blank)
+            block = next(pieces, None)
+            if block is not None:
                 _cut_block(block, freq, log_total, words)
-            else:
-                for piece in re_skip.split(block):
-                    if re_skip.match(piece):
-                        append(piece)
-                    else:
-                        extend(piece)  # one word per character, as jieba does
         return words
 
 
