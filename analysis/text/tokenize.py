@@ -210,8 +210,9 @@ class ChineseTokenizer:
             return []
         ends = list(accumulate(map(len, words)))
         starts = [0, *ends[:-1]]
-        tags_get, guess = self._tags.get, self._guess
-        tags = [tags_get(word) or guess(word) for word in words]
+        tags = list(map(self._tags.get, words))
+        if None in tags:  # words outside the dictionary
+            tags = [tag or self._guess(word) for word, tag in zip(words, tags, strict=True)]
         # tuple.__new__ builds each Token in C (the NamedTuple constructor is Python code).
         return list(map(tuple.__new__, repeat(Token), zip(words, starts, ends, tags, strict=True)))
 
