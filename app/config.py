@@ -14,15 +14,20 @@ from typing import ClassVar
 # (QueuePool keeps 5 by default and closes an overflow connection when it is returned; on
 # PostgreSQL each new connection is a new server process).
 DATABASE_POOL_SIZE = int(os.environ.get("WENFANG_DB_POOL_SIZE", "16"))
+# Seconds after which a pooled connection is replaced instead of reused: below the idle
+# timeouts of common NAT gateways and load balancers (about 350 s), which drop a connection
+# without telling either end. A connection the server closed is caught at checkout
+# (`app.database`), so there is no ping, a round trip, before every request.
+DATABASE_POOL_RECYCLE = int(os.environ.get("WENFANG_DB_POOL_RECYCLE", "300"))
 
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in instance/
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {
-        "pool_pre_ping": True,
         "pool_size": DATABASE_POOL_SIZE,
         "max_overflow": 8,
+        "pool_recycle": DATABASE_POOL_RECYCLE,
     }
     REDIS_URL = os.environ.get("REDIS_URL")
     # Whole request: a batch of transcripts at most (each file is capped at 20 MiB on its own).
@@ -65,8 +70,9 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = secrets.token_hex(32)  # per test process, never a literal
     SQLALCHEMY_DATABASE_URI = "sqlite://"
-    # An in-memory SQLite database is served by a StaticPool, which takes no pool size.
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    # An in-memory SQLite database is served by a StaticPool, which takes no pool size (and
+    # must not be recycled: the database would go with the connection).
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     PASSWORD_HASH_FAST = True  # argon2 with minimal cost, so the suite stays quick

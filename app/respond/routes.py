@@ -62,7 +62,8 @@ def _remember(response, slug: str, resume_token: str | None):
 
 
 def _finished(response, slug: str):
-    response.delete_cookie(_resume_cookie(slug), path=f"/s/{slug}")
+    if _resume_cookie(slug) in request.cookies:
+        response.delete_cookie(_resume_cookie(slug), path=f"/s/{slug}")
     response.set_cookie(
         _done_cookie(slug),
         "1",
@@ -82,8 +83,16 @@ def _json(outcome: services.Outcome, slug: str):
     return _remember(response, slug, outcome.resume_token)
 
 
-def _published(slug: str, idempotency_key: str | None = None) -> services.Published:
-    return services.find_published(slug, idempotency_key) or abort(404)
+def _published(
+    slug: str,
+    idempotency_key: str | None = None,
+    respondent: services.Respondent | None = None,
+    *,
+    autocommit: bool = False,
+) -> services.Published:
+    resume_token = respondent.resume_token if respondent else None
+    found = services.find_published(slug, idempotency_key, resume_token, autocommit=autocommit)
+    return found or abort(404)
 
 
 def _message_page(survey, code: str, status: int, when=None):
@@ -98,10 +107,10 @@ def _message_page(survey, code: str, status: int, when=None):
 
 @bp.route("/s/<slug>")
 def form(slug: str):
-    published = _published(slug)
-    questionnaire = published.questionnaire
     respondent = _respondent(slug)
-    partial = store.load_partial(questionnaire, respondent.resume_token)
+    published = _published(slug, respondent=respondent)
+    questionnaire = published.questionnaire
+    partial = published.partial
     survey = services.load_survey(published, partial.version_id if partial else None)
     if partial is not None and partial.status.value == "complete":
         return _message_page(survey, "already_submitted", 200)
@@ -203,8 +212,9 @@ def _rate_limit() -> str:
 def progress(slug: str):
     if not request.is_json:
         abort(415)
+    respondent = _respondent(slug)
     outcome = services.save_progress(
-        _published(slug), request.get_json(silent=True), _respondent(slug)
+        _published(slug, respondent=respondent), request.get_json(silent=True), respondent
     )
     if outcome.resume_token:
         outcome.body["resume_url"] = url_for(
@@ -220,11 +230,12 @@ def submit(slug: str):
     if not request.is_json:
         abort(415)
     key = request.headers.get("Idempotency-Key")
+    respondent = _respondent(slug)
     outcome = services.submit(
-        _published(slug, key),
+        _published(slug, key, respondent, autocommit=True),
         request.get_json(silent=True),
         key,
-        _respondent(slug),
+        respondent,
         current_app.config["SECRET_KEY"],
     )
     return _json(outcome, slug)
@@ -235,9 +246,9 @@ def submit(slug: str):
 def submit_form(slug: str):
     """The same submit for a browser without JavaScript: a whole-form post."""
     key = request.form.get("_key", "")
-    published = _published(slug, key)
     respondent = _respondent(slug)
-    partial = store.load_partial(published.questionnaire, respondent.resume_token)
+    published = _published(slug, key, respondent)
+    partial = published.partial
     survey = services.load_survey(published, partial.version_id if partial else None)
     body = {
         "answers": services.answers_from_form(survey, request.form),

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam
-from sqlalchemy.orm import defer
+from sqlalchemy.exc import DBAPIError
 from werkzeug.datastructures import MultiDict
 
 import surveys
@@ -27,11 +27,31 @@ IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 
 
 @dataclass(frozen=True)
+class PublicQuestionnaire:
+    """What the respondent's pages need of a questionnaire, read as plain values."""
+
+    id: int
+    slug: str
+    title: str
+    status: QuestionnaireStatus
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """A published version without its definition (`load_survey` serves it parsed)."""
+
+    id: int
+    questionnaire_id: int
+    number: int
+    published_at: datetime
+
+
+@dataclass(frozen=True)
 class Survey:
     """A questionnaire with the version being answered, its typed definition and settings."""
 
-    questionnaire: Questionnaire
-    version: QuestionnaireVersion
+    questionnaire: PublicQuestionnaire
+    version: PublishedVersion
     typed: surveys.Questionnaire
     definition: dict[str, Any]  # without "settings": what the page's evaluator needs
     settings: RespondSettings
@@ -50,52 +70,95 @@ class NotAnswerable(Exception):
 class Published:
     """A questionnaire found by its public slug, with its latest published version."""
 
-    questionnaire: Questionnaire
-    latest: QuestionnaireVersion
+    questionnaire: PublicQuestionnaire
+    latest: PublishedVersion
     submitted_id: int | None = None  # the response already stored under the request's key
+    partial: store.Partial | None = None  # the response behind the request's resume token
 
 
-def find_published(slug: str, idempotency_key: str | None = None) -> Published | None:
+def find_published(
+    slug: str,
+    idempotency_key: str | None = None,
+    resume_token: str | None = None,
+    *,
+    autocommit: bool = False,
+) -> Published | None:
     """The questionnaire behind /s/<slug> and its latest version (None: no such published one).
 
-    One round trip: the latest version is read by the unique (questionnaire, number) index
-    instead of loading every version, the builder's draft and the definitions are left
-    unloaded (a cached parse serves them, see `_parsed`), and with *idempotency_key* the id of
-    a response already stored under that key comes back in the same query.
+    One round trip: the latest version is read by the unique (questionnaire, number) index,
+    its definition is left to a cached parse (see `_parsed`), and with *idempotency_key* the id
+    of a response already stored under that key, with *resume_token* the respondent's partial,
+    come back in the same query. *autocommit*: the request reads and then writes once
+    through `store.submit` (see `store.autocommit`).
+
+    The pool does not ping a connection before handing it out (a round trip per request):
+    when the server has closed it meanwhile (a restart, an idle timeout), this first query of
+    the request fails, SQLAlchemy discards the connection and marks the pool's older ones
+    stale, and the query is asked once more on a fresh connection. Nothing was written yet.
     """
-    if idempotency_key:
-        row = db.session.execute(_PUBLISHED_AND_KEY, {"slug": slug, "key": idempotency_key})
-    else:
-        row = db.session.execute(_PUBLISHED, {"slug": slug})
-    row = row.first()
+    query = _LOOKUPS[bool(idempotency_key), bool(resume_token)]
+    params = {"slug": slug, "key": idempotency_key}
+    if resume_token:
+        params["resume"] = store.token_hash(resume_token)
+    for attempt in (1, 2):
+        try:
+            if autocommit:
+                store.autocommit()
+            row = db.session.execute(query, params).first()
+            break
+        except DBAPIError as error:
+            if attempt == 2 or not error.connection_invalidated:
+                raise
+            db.session.rollback()
     if row is None:
         return None
-    return Published(row[0], row[1], row[2] if idempotency_key else None)
-
-
-def _published_query(*extra):
-    return (
-        db.select(Questionnaire, QuestionnaireVersion, *extra)
-        .join(QuestionnaireVersion, QuestionnaireVersion.questionnaire_id == Questionnaire.id)
-        .where(Questionnaire.slug == bindparam("slug"))
-        .order_by(QuestionnaireVersion.number.desc())
-        .limit(1)
-        .options(defer(Questionnaire.draft), defer(QuestionnaireVersion.definition))
+    q_id, q_slug, title, status, v_id, number, published_at = row[:7]
+    return Published(
+        PublicQuestionnaire(q_id, q_slug, title, status),
+        PublishedVersion(v_id, q_id, number, published_at),
+        submitted_id=row[7] if idempotency_key else None,
+        partial=store.resumed_partial(row) if resume_token else None,
     )
 
 
+def _lookup_query(with_key: bool, with_resume: bool):
+    q, v = Questionnaire.__table__, QuestionnaireVersion.__table__
+    query = (
+        db.select(q.c.id, q.c.slug, q.c.title, q.c.status, v.c.id, v.c.number, v.c.published_at)
+        .select_from(q)
+        .join(v, v.c.questionnaire_id == q.c.id)
+        .where(q.c.slug == bindparam("slug"))
+        .order_by(v.c.number.desc())
+        .limit(1)
+    )
+    if with_key:
+        query = query.add_columns(store.submitted_id_of(bindparam("key")))
+    if with_resume:
+        query = store.resumed_join(query, q.c.id, bindparam("resume"))
+    return query
+
+
 # Built once: SQLAlchemy then computes their cache keys once, not on every request.
-_PUBLISHED = _published_query()
-_PUBLISHED_AND_KEY = _published_query(store.submitted_id_of(bindparam("key")))
+_LOOKUPS = {(k, r): _lookup_query(k, r) for k in (False, True) for r in (False, True)}
+_VERSIONS = QuestionnaireVersion.__table__
+_VERSION = db.select(
+    _VERSIONS.c.id, _VERSIONS.c.questionnaire_id, _VERSIONS.c.number, _VERSIONS.c.published_at
+).where(
+    _VERSIONS.c.questionnaire_id == bindparam("questionnaire_id"),
+    _VERSIONS.c.id == bindparam("version_id"),
+)
+_DEFINITION = db.select(_VERSIONS.c.definition).where(_VERSIONS.c.id == bindparam("version_id"))
 
 
 def load_survey(published: Published, version_id: int | None = None) -> Survey:
     """The survey at *version_id* (a respondent's partial pins it) or the latest version."""
     questionnaire, version = published.questionnaire, published.latest
     if version_id is not None and version_id != version.id:
-        pinned = db.session.get(QuestionnaireVersion, version_id)
-        if pinned is not None and pinned.questionnaire_id == questionnaire.id:
-            version = pinned
+        pinned = db.session.execute(
+            _VERSION, {"questionnaire_id": questionnaire.id, "version_id": version_id}
+        ).first()
+        if pinned is not None:
+            version = PublishedVersion(*pinned)
     typed, definition, settings = _parsed(version)
     return Survey(
         questionnaire=questionnaire,
@@ -110,7 +173,7 @@ _PARSED: dict[tuple, tuple] = {}
 _PARSED_LOCK = threading.Lock()
 
 
-def _parsed(version: QuestionnaireVersion) -> tuple:
+def _parsed(version: PublishedVersion) -> tuple:
     """Typed definition and settings of a version, parsed once per process.
 
     Parsing checks the JSON Schema, which would otherwise be most of a submit. A published
@@ -128,9 +191,10 @@ def _parsed(version: QuestionnaireVersion) -> tuple:
     )
     cached = _PARSED.get(key)
     if cached is None:
-        definition = definition_without_settings(version.definition)
+        stored = db.session.scalar(_DEFINITION, {"version_id": version.id})
+        definition = definition_without_settings(stored)
         typed = surveys.load_definition(definition)
-        cached = (typed, definition, read_settings(version.definition))
+        cached = (typed, definition, read_settings(stored))
         with _PARSED_LOCK:
             if len(_PARSED) >= 512:
                 _PARSED.clear()
@@ -353,10 +417,13 @@ def _gate(survey: Survey, respondent: Respondent, body, partial):
 
 
 def save_progress(published: Published, body: Any, respondent: Respondent) -> Outcome:
-    """Keep what the respondent typed so far as a partial response; check one page if asked."""
+    """Keep what the respondent typed so far as a partial response; check one page if asked.
+
+    *published* comes from `find_published(slug, resume_token=respondent.resume_token)`.
+    """
     if not isinstance(body, Mapping):
         return Outcome(400, {"error": "bad_request"})
-    partial = store.load_partial(published.questionnaire, respondent.resume_token)
+    partial = published.partial
     if partial is not None and partial.status.value == "complete":
         return refusal("already_submitted")
     survey = load_survey(published, partial.version_id if partial else _version_id(published, body))
@@ -403,7 +470,8 @@ def submit(
 ) -> Outcome:
     """POST /s/<slug>/submit: 201 new, 200 repeat (same id), 422 errors, 4xx refusals.
 
-    *published* comes from `find_published(slug, key)`, which also looked the key up.
+    *published* comes from `find_published(slug, key, respondent.resume_token)`, which also
+    looked the key and the respondent's partial up.
     """
     from flask_babel import gettext as _
 
@@ -418,8 +486,7 @@ def submit(
         # A retry, even after the questionnaire closed: the same answer.
         existing = store.repeated_submit(published.submitted_id, key, secret)
         return _submitted(published, existing, 200)
-    questionnaire = published.questionnaire
-    partial = store.load_partial(questionnaire, respondent.resume_token)
+    partial = published.partial
     survey = load_survey(published, partial.version_id if partial else _version_id(published, body))
     if isinstance(body.get("hp"), str) and body["hp"].strip():
         # The honeypot field, invisible to people, was filled: a bot. Look accepted, store nothing.
@@ -437,6 +504,7 @@ def submit(
             check.cleaned,
             secret=secret,
             resume_token=respondent.resume_token if partial else None,
+            partial_id=partial.id if partial else None,
             invitation_hash=invitation,
             consent=consent,
             started_at=_moment(body.get("started_at")),

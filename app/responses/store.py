@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from app.database import one_writer
 from app.extensions import db
 from app.models import (
     Invitation,
@@ -105,30 +106,76 @@ class Refused(Exception):
 # ---- partial responses -------------------------------------------------------------------
 
 
-def load_partial(questionnaire: Questionnaire, resume_token: str | None) -> Partial | None:
+# The columns a `Partial` is read from, in its field order.
+_PARTIAL_COLUMNS = (
+    "id",
+    "version_id",
+    "status",
+    "answers",
+    "page_id",
+    "started_at",
+    "invitation_token_hash",
+)
+
+
+def _partial(values) -> Partial | None:
+    """A `Partial` from the values of `_PARTIAL_COLUMNS` (None: no response was found)."""
+    if values[0] is None:
+        return None
+    row_id, version_id, status, answers, page_id, started_at, invitation = values
+    return Partial(row_id, version_id, status, dict(answers or {}), page_id, started_at, invitation)
+
+
+def resumed_join(query, questionnaire_id, resume_token_hash):
+    """*query* with the response behind a resume token outer-joined and its `Partial` columns
+    appended, for a caller that reads it in the same round trip as what it reads anyway.
+
+    *questionnaire_id* is a column of the query, *resume_token_hash* a value or a bind
+    parameter; `resumed_partial(row)` reads the appended columns back (None: no such partial).
+    """
+    resumed = Response.__table__.alias("resumed")
+    return query.add_columns(*(resumed.c[name] for name in _PARTIAL_COLUMNS)).outerjoin(
+        resumed,
+        db.and_(
+            resumed.c.questionnaire_id == questionnaire_id,
+            resumed.c.resume_token_hash == resume_token_hash,
+        ),
+    )
+
+
+def resumed_partial(row) -> Partial | None:
+    """The partial in the last columns of a row of a `resumed_join` query."""
+    return _partial(tuple(row)[-len(_PARTIAL_COLUMNS) :])
+
+
+def _partial_query():
+    table = Response.__table__
+    return db.select(*(table.c[name] for name in _PARTIAL_COLUMNS)).where(
+        table.c.resume_token_hash == db.bindparam("token_hash"),
+        table.c.questionnaire_id == db.bindparam("questionnaire_id"),
+    )
+
+
+_LOAD_PARTIAL = _partial_query()
+
+
+def load_partial(questionnaire, resume_token: str | None) -> Partial | None:
+    """The response behind *resume_token* in *questionnaire* (anything with an `id`)."""
     if not resume_token:
         return None
-    row = db.session.scalar(
-        db.select(Response).where(
-            Response.resume_token_hash == token_hash(resume_token),
-            Response.questionnaire_id == questionnaire.id,
-        )
-    )
-    if row is None:
-        return None
-    return Partial(
-        id=row.id,
-        version_id=row.version_id,
-        status=row.status,
-        answers=dict(row.answers or {}),
-        page_id=row.page_id,
-        started_at=row.started_at,
-        invitation_token_hash=row.invitation_token_hash,
-    )
+    return _partial_by_token(questionnaire.id, resume_token)
+
+
+def _partial_by_token(questionnaire_id: int, resume_token: str) -> Partial | None:
+    row = db.session.execute(
+        _LOAD_PARTIAL,
+        {"token_hash": token_hash(resume_token), "questionnaire_id": questionnaire_id},
+    ).first()
+    return None if row is None else _partial(row)
 
 
 def save_partial(
-    version: QuestionnaireVersion,
+    version,
     resume_token: str | None,
     answers: Mapping[str, Any],
     *,
@@ -138,8 +185,9 @@ def save_partial(
 ) -> tuple[str, Partial]:
     """Create or update the partial response behind *resume_token*; returns the token used.
 
-    A token whose response is already complete is never written again: a new partial is
-    not started either (one person, one response), the caller sees status complete.
+    *version* is the version answered (anything with `id` and `questionnaire_id`). A token
+    whose response is already complete is never written again: a new partial is not started
+    either (one person, one response), the caller sees status complete.
     """
     answers = dict(list(dict(answers).items())[:MAX_PARTIAL_KEYS])
     row = None
@@ -151,7 +199,7 @@ def save_partial(
             )
         )
     if row is not None and row.status is ResponseStatus.COMPLETE:
-        return resume_token, load_partial(version.questionnaire, resume_token)
+        return resume_token, _partial_by_token(version.questionnaire_id, resume_token)
     now = utcnow()
     if row is None:
         resume_token = new_token()
@@ -170,20 +218,47 @@ def save_partial(
     if consent is not None:
         row.consent_notice_version = consent.notice_version
         row.consent_given_at = consent.given_at
-    db.session.commit()
-    return resume_token, load_partial(version.questionnaire, resume_token)
+    with one_writer(db.session.get_bind()):
+        db.session.commit()
+    return resume_token, _partial_by_token(version.questionnaire_id, resume_token)
 
 
 # ---- submit, exactly once ----------------------------------------------------------------
+
+
+def autocommit() -> None:
+    """Run the session's next statements in DBAPI autocommit, each its own transaction.
+
+    For a request that reads and then writes once through `submit` (the respondent's submit).
+    Its reads need no transaction: each statement sees what is committed, as under READ
+    COMMITTED, and on SQLite the reads before a write never held a snapshot anyway (see
+    above). A write of one statement is then its own transaction, durable once the database
+    answers, as after a COMMIT: on PostgreSQL the BEGIN and COMMIT round trips go, on SQLite
+    the write lock is held only while that statement runs, never while Python code does.
+    `submit` goes back to a real transaction when its write takes more than one statement.
+    Has no effect once the session's transaction has begun.
+    """
+    session = db.session()
+    if not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def _autocommitting() -> bool:
+    session = db.session()
+    if not session.in_transaction():
+        return False
+    options = session.connection().get_execution_options()
+    return options.get("isolation_level") == "AUTOCOMMIT"
 
 
 def submitted_id_of(idempotency_key):
     """A scalar subquery: the id of the response stored under *idempotency_key* (a string or
     a bind parameter), or NULL. For a caller that looks the key up in the same round trip as
     what it reads anyway."""
+    table = Response.__table__  # table columns: the query stays Core, no ORM result handling
     return (
-        db.select(Response.id)
-        .where(Response.idempotency_key == idempotency_key)
+        db.select(table.c.id)
+        .where(table.c.idempotency_key == idempotency_key)
         .scalar_subquery()
         .label("submitted_id")
     )
@@ -202,12 +277,13 @@ def find_submitted(idempotency_key: str, secret: str) -> Submitted | None:
 
 
 def submit(
-    version: QuestionnaireVersion,
+    version,
     idempotency_key: str,
     answers: Mapping[str, Any],
     *,
     secret: str,
     resume_token: str | None = None,
+    partial_id: int | None = None,
     invitation_hash: str | None = None,
     consent: Consent | None = None,
     started_at: datetime | None = None,
@@ -215,10 +291,18 @@ def submit(
 ) -> Submitted:
     """Store one complete response, or return the one already stored under the same key.
 
+    *version* is the version answered (anything with `id` and `questionnaire_id`). With
+    *partial_id*, the respondent's partial (found by *resume_token*) is completed in place.
     Callers look the key up first (`find_submitted` or `submitted_id_of`) for the common
     repeat; this handles the race. *quota* is a `Quota` (app.respond.settings) or None.
     Raises `Refused`.
     """
+    quota = quota if quota is not None and quota.active else None
+    if (quota is not None or invitation_hash is not None) and _autocommitting():
+        # These statements must commit together. Nothing is written yet: end the autocommit
+        # "transaction", and the next statement begins a real one (a connection in its
+        # default mode).
+        db.session.commit()
     try:
         return _submit_once(
             version,
@@ -226,6 +310,7 @@ def submit(
             answers,
             secret,
             resume_token,
+            partial_id,
             invitation_hash,
             consent,
             started_at,
@@ -247,27 +332,18 @@ def submit(
 
 
 def _submit_once(
-    version, key, answers, secret, resume_token, invitation_hash, consent, started_at, quota
+    version,
+    key,
+    answers,
+    secret,
+    resume_token,
+    partial_id,
+    invitation_hash,
+    consent,
+    started_at,
+    quota,
 ) -> Submitted:
     now = utcnow()
-    questionnaire_id = version.questionnaire_id
-    if quota is not None and quota.active:
-        _lock_questionnaire(questionnaire_id)
-        if quota_full(questionnaire_id, quota, answers):
-            raise Refused("quota_full")
-    if invitation_hash is not None:
-        spent = db.session.execute(
-            update(Invitation)
-            .where(
-                Invitation.token_hash == invitation_hash,
-                Invitation.questionnaire_id == questionnaire_id,
-                Invitation.used_at.is_(None),
-            )
-            .values(used_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if spent.rowcount != 1:
-            raise Refused("invitation_used")
     receipt = receipt_code(secret, key)
     values: dict[str, Any] = {
         "receipt_hash": token_hash(receipt),
@@ -282,44 +358,85 @@ def _submit_once(
     if consent is not None:
         values["consent_notice_version"] = consent.notice_version
         values["consent_given_at"] = consent.given_at
-    row_id = None
-    if resume_token:
-        # Complete the respondent's partial in place (its id, its started_at).
-        completed = db.session.execute(
-            update(Response)
-            .where(
-                Response.resume_token_hash == token_hash(resume_token),
-                Response.questionnaire_id == questionnaire_id,
-                Response.status == ResponseStatus.PARTIAL,
+    with one_writer(db.session.get_bind()):
+        try:
+            row_id = _write_complete(
+                version.questionnaire_id,
+                values,
+                answers,
+                partial_id,
+                resume_token,
+                _plausible_start(started_at, now),
+                quota,
             )
-            .values(**values)
-            .returning(Response.id)
-            .execution_options(synchronize_session=False)
-        ).first()
-        if completed is not None:
-            row_id = completed[0]
-        elif load_partial(version.questionnaire, resume_token) is not None:
-            raise Refused("already_submitted")
-    if row_id is None:
-        values.setdefault("consent_notice_version", None)
-        values.setdefault("consent_given_at", None)
-        row_id = db.session.execute(
-            _INSERT_RESPONSE,
-            {
-                "questionnaire_id": questionnaire_id,
-                "started_at": _plausible_start(started_at, now),
-                "resume_token_hash": token_hash(resume_token or new_token()),
-                "page_id": "",
-                **values,
-            },
-        ).scalar_one()
-    db.session.commit()
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()  # in the lock: on SQLite the write lock goes with it
+            raise
     return Submitted(row_id, True, receipt)
 
 
-# A plain INSERT … RETURNING built once: no object for the unit of work to track and flush,
-# and no statement to build and compute a cache key for on every submit.
-_INSERT_RESPONSE = Response.__table__.insert().returning(Response.__table__.c.id)
+def _write_complete(
+    questionnaire_id, values, answers, partial_id, resume_token, started_at, quota
+) -> int:
+    """The statements of a submit (not committed); the response's id."""
+    if quota is not None:
+        _lock_questionnaire(questionnaire_id)
+        if quota_full(questionnaire_id, quota, answers):
+            raise Refused("quota_full")
+    if values["invitation_token_hash"] is not None:
+        spent = db.session.execute(
+            update(Invitation)
+            .where(
+                Invitation.token_hash == values["invitation_token_hash"],
+                Invitation.questionnaire_id == questionnaire_id,
+                Invitation.used_at.is_(None),
+            )
+            .values(used_at=values["submitted_at"])
+            .execution_options(synchronize_session=False)
+        )
+        if spent.rowcount != 1:
+            raise Refused("invitation_used")
+    if partial_id is not None:
+        # Complete the respondent's partial in place (its id, its started_at).
+        completed = db.session.execute(_COMPLETE_PARTIAL, {"partial_id": partial_id, **values})
+        if completed.rowcount == 1:
+            return partial_id
+        if db.session.scalar(_RESPONSE_EXISTS, {"partial_id": partial_id}) is not None:
+            raise Refused("already_submitted")
+    return _insert_response(
+        {
+            "consent_notice_version": None,
+            "consent_given_at": None,
+            **values,
+            "questionnaire_id": questionnaire_id,
+            "started_at": started_at,
+            "resume_token_hash": token_hash(resume_token or new_token()),
+            "page_id": "",
+        }
+    )
+
+
+# Plain statements built once: no object for the unit of work to track and flush, and no
+# statement to build and compute a cache key for on every submit.
+_RESPONSES = Response.__table__
+_INSERT_RESPONSE = _RESPONSES.insert()
+_INSERT_RESPONSE_RETURNING = _INSERT_RESPONSE.returning(_RESPONSES.c.id)
+# The values to set are the execution's parameters (all but partial_id).
+_COMPLETE_PARTIAL = update(_RESPONSES).where(
+    _RESPONSES.c.id == db.bindparam("partial_id"),
+    _RESPONSES.c.status == ResponseStatus.PARTIAL,
+)
+_RESPONSE_EXISTS = db.select(_RESPONSES.c.id).where(_RESPONSES.c.id == db.bindparam("partial_id"))
+
+
+def _insert_response(values: dict[str, Any]) -> int:
+    """INSERT one response row; its id."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # Without RETURNING, the statement ends in the call that runs it; with it, SQLite keeps
+        # the statement (in autocommit: its write lock) open until Python fetched the row.
+        return db.session.execute(_INSERT_RESPONSE, values).lastrowid
+    return db.session.execute(_INSERT_RESPONSE_RETURNING, values).scalar_one()
 
 
 def _plausible_start(started_at: datetime | None, now: datetime) -> datetime:

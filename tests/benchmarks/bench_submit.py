@@ -3,16 +3,20 @@
 Serves, from one gunicorn (2 workers × 8 threads, gthread), both
   - the real `POST /s/<slug>/submit` (idempotency key, answer validation, one response row), and
   - a bare Flask endpoint that inserts one JSON row with a UNIQUE key (the floor any form
-    endpoint pays for a durable insert on the same database),
+    endpoint pays for a durable insert on the same database, through an engine with the same
+    pool settings as the app's),
 then drives each with 32 concurrent keep-alive clients and prints submissions/s, p50 and p99
-latency, and the ratio. SQLite (a file, WAL, synchronous FULL) by default; pass
-`--database-url postgresql+psycopg://…` for PostgreSQL. Falls back to werkzeug's threaded server
-when gunicorn is not installed. Timings depend on the machine; the ratio is the figure to watch.
+latency, and the ratio. The two are measured in alternating rounds (real, bare, bare, real, …)
+so that a change of load on a shared machine falls on both alike. SQLite (a file, WAL,
+synchronous FULL) by default; pass `--database-url postgresql+psycopg://…` for PostgreSQL.
+Falls back to werkzeug's threaded server when gunicorn is not installed. Timings depend on the
+machine; the ratio is the figure to watch.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import http.client
 import json
 import os
@@ -88,8 +92,12 @@ def _bare_app(database_url: str):
     from flask import Flask, jsonify, request
 
     import app.database  # noqa: F401 - the same SQLite pragmas as the real app
+    from app.config import Config
 
-    engine = sa.create_engine(database_url, pool_pre_ping=True)
+    # The app's pool settings (size, recycle; neither pings before a checkout), so that the
+    # floor is not raised by opening connections the app would keep.
+    options = {} if database_url == "sqlite://" else Config.SQLALCHEMY_ENGINE_OPTIONS
+    engine = sa.create_engine(database_url, **options)
     table = sa.Table(
         "bench_rows",
         sa.MetaData(),
@@ -123,6 +131,7 @@ def serve_app():
     real = create_app(_config(database_url), instance_path=os.environ["BENCH_INSTANCE"])
     bare, _, _ = _bare_app(database_url)
     real.wsgi_app = DispatcherMiddleware(real.wsgi_app, {"/bare": _strip(bare)})
+    gc.freeze()  # as wsgi.py does; one process serves both endpoints
     return real
 
 
@@ -212,18 +221,19 @@ def start_server(database_url: str, instance: str):
     raise SystemExit("the server did not start")
 
 
-def run(port: int, path: str, total: int, clients: int) -> dict:
+def run(port: int, paths: dict[str, str], total: int, clients: int, rounds: int) -> dict:
+    """Submit *total* times to each of *paths* ({name: path}) in *rounds* alternating rounds."""
     local = threading.local()
     body = json.dumps({"answers": ANSWERS}).encode()
-    errors = []
+    errors = {name: [] for name in paths}  # list.append is atomic under threads
 
-    def one(_):
+    def one(name):
         if not hasattr(local, "conn"):
             local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
         started = time.perf_counter()
         try:
-            local.conn.request("POST", path, body=body, headers=headers)
+            local.conn.request("POST", paths[name], body=body, headers=headers)
             reply = local.conn.getresponse()
             reply.read()
             status = reply.status
@@ -233,20 +243,32 @@ def run(port: int, path: str, total: int, clients: int) -> dict:
             status = 0
         elapsed = time.perf_counter() - started
         if status != 201:
-            errors.append(status)
+            errors[name].append(status)
         return elapsed
 
+    latencies = {name: [] for name in paths}
+    wall = dict.fromkeys(paths, 0.0)
+    names = list(paths)
     with ThreadPoolExecutor(clients) as pool:
-        list(pool.map(one, range(min(100, total))))  # warm up connections and caches
-        started = time.perf_counter()
-        latencies = sorted(pool.map(one, range(total)))
-        wall = time.perf_counter() - started
-    return {
-        "per_s": total / wall,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "errors": len(errors),
-    }
+        for name in names:  # warm up connections and caches
+            list(pool.map(one, [name] * min(100, total)))
+        for index in range(rounds):
+            # real, bare, bare, real, …: a drift of the machine's load falls on both alike.
+            for name in names if index % 2 == 0 else reversed(names):
+                size = total // rounds + (1 if index < total % rounds else 0)
+                started = time.perf_counter()
+                latencies[name] += pool.map(one, [name] * size)
+                wall[name] += time.perf_counter() - started
+    results = {}
+    for name in names:
+        ordered = sorted(latencies[name])
+        results[name] = {
+            "per_s": total / wall[name],
+            "p50_ms": statistics.median(ordered) * 1000,
+            "p99_ms": ordered[int(len(ordered) * 0.99) - 1] * 1000,
+            "errors": len(errors[name]),
+        }
+    return results
 
 
 def main() -> None:
@@ -254,20 +276,30 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="default: a SQLite file in a temp dir")
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument(
+        "--rounds", type=int, default=4, help="alternating rounds per endpoint (default 4)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         instance = str(Path(tmp) / "instance")
         slug = prepare(database_url, instance)
         port, server, stop = start_server(database_url, instance)
+        load_before = os.getloadavg()[0]
         try:
-            real = run(port, f"/s/{slug}/submit", args.requests, args.clients)
-            bare = run(port, "/bare/submit", args.requests, args.clients)
+            paths = {"real": f"/s/{slug}/submit", "bare": "/bare/submit"}
+            results = run(port, paths, args.requests, args.clients, max(args.rounds, 1))
         finally:
             stop()
+        load_after = os.getloadavg()[0]
+    real, bare = results["real"], results["bare"]
     backend = database_url.split(":", 1)[0].split("+")[0]
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {backend}, {server}")
-    print(f"{args.requests} submissions, {args.clients} concurrent clients (keep-alive)")
+    print(
+        f"{args.requests} submissions each, {args.clients} concurrent clients (keep-alive), "
+        f"{max(args.rounds, 1)} alternating rounds; "
+        f"load average {load_before:.1f} before, {load_after:.1f} after"
+    )
     for name, result in (("POST /s/<slug>/submit", real), ("bare Flask insert", bare)):
         print(
             f"{name:24s} {result['per_s']:8.1f}/s  p50 {result['p50_ms']:7.1f} ms  "

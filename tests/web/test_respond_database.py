@@ -1,0 +1,261 @@
+"""How a submit uses the database: one lookup and one insert, connections the server closed
+are replaced without a ping per request, and a write of several statements still commits as
+one; SQLite writers in several processes take turns. Runs on SQLite and PostgreSQL (the
+connection tests on PostgreSQL only: SQLite has no server to close them)."""
+
+import multiprocessing
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from app import database
+from app.config import Config
+from app.extensions import db
+from app.models import Invitation, Response
+from app.respond import services
+from app.responses import store
+from tests.conftest import RequestPerContextClient, make_app
+from tests.factories import make_published
+
+try:
+    import fcntl
+except ImportError:
+    fcntl = None
+
+DEFINITION = {
+    "schema_version": 1,
+    "title": "连接测试",
+    "language": "zh_CN",
+    "pages": [
+        {
+            "id": "p1",
+            "questions": [
+                {"id": "nps", "type": "nps", "title": "推荐意愿", "required": True},
+                {"id": "why", "type": "long_text", "title": "原因"},
+            ],
+        }
+    ],
+}
+ANSWERS = {"nps": 8, "why": "还不错"}
+
+
+@pytest.fixture
+def production_pool_app(database_url, tmp_path):
+    """The app with the production pool settings: no ping at checkout, pooled connections."""
+    app = make_app(
+        database_url,
+        tmp_path / "instance",
+        SQLALCHEMY_ENGINE_OPTIONS=Config.SQLALCHEMY_ENGINE_OPTIONS,
+    )
+    app.test_client_class = RequestPerContextClient
+    with app.app_context():
+        db.create_all()
+        survey = make_published(DEFINITION)
+        invited = make_published(
+            DEFINITION, settings={"access": {"mode": "invitation"}}, study=survey.study
+        )
+        app.config["TEST_SLUG"] = survey.slug
+        app.config["TEST_INVITATIONS"] = (invited.slug, *store.create_invitations(invited, 2))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def submit(client, slug: str, idempotency_key: str | None = None):
+    return client.post(
+        f"/s/{slug}/submit",
+        json={"answers": ANSWERS},
+        headers={"Idempotency-Key": idempotency_key or uuid.uuid4().hex},
+    )
+
+
+def stored_keys(app) -> list[str]:
+    with app.app_context():
+        return db.session.scalars(db.select(Response.idempotency_key)).all()
+
+
+def only_postgres(database_url: str) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite has no server that could close a connection")
+
+
+# pg_terminate_backend(pid, timeout) waits until the session is gone (PostgreSQL 14+).
+TERMINATE = sa.text(
+    "WITH others AS MATERIALIZED ("
+    " SELECT pid FROM pg_stat_activity"
+    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    " AND (CAST(:pid AS integer) IS NULL OR pid = :pid))"
+    " SELECT count(*) FILTER (WHERE pg_terminate_backend(pid, 5000)) FROM others"
+)
+
+
+def terminate(database_url: str, pid: int | None = None) -> int:
+    """Have the server end its other sessions on this database (or the one *pid*) as a
+    restart or an idle timeout would, and wait until they are gone; how many were ended."""
+    admin = sa.create_engine(database_url, poolclass=sa.pool.NullPool)
+    try:
+        with admin.connect() as connection:
+            return connection.execute(TERMINATE, {"pid": pid}).scalar_one()
+    finally:
+        admin.dispose()
+
+
+def test_a_submit_survives_the_server_closing_an_idle_pooled_connection(
+    production_pool_app, database_url
+):
+    only_postgres(database_url)
+    app, client = production_pool_app, production_pool_app.test_client()
+    slug = app.config["TEST_SLUG"]
+    assert submit(client, slug).status_code == 201  # leaves its connection idle in the pool
+    assert terminate(database_url) >= 1
+
+    reply = submit(client, slug)
+    assert reply.status_code == 201, reply.get_data(as_text=True)
+    assert len(stored_keys(app)) == 2
+
+
+def test_a_connection_the_server_closed_is_replaced_before_any_page_uses_it(
+    production_pool_app, database_url
+):
+    """Not only the respondent's pages, which ask again: the pool itself refuses a connection
+    the server has closed (`app.database`), so a page with no retry of its own works too."""
+    only_postgres(database_url)
+    client = production_pool_app.test_client()
+    assert client.get("/healthz").json["database"] == "ok"
+    assert terminate(database_url) >= 1
+    reply = client.get("/healthz")
+    assert (reply.status_code, reply.json["database"]) == (200, "ok")
+
+
+def test_a_submit_survives_its_connection_closed_right_after_checkout(
+    production_pool_app, database_url
+):
+    """The server closes the connection after the pool handed it out (so no check at checkout
+    can see it): the submit's lookup fails on it, and is asked again on a new connection."""
+    only_postgres(database_url)
+    app, client = production_pool_app, production_pool_app.test_client()
+    slug = app.config["TEST_SLUG"]
+    killed = []
+
+    def close_once(dbapi_connection, connection_record, connection_proxy):
+        if not killed:
+            killed.append(dbapi_connection.info.backend_pid)
+            terminate(database_url, killed[0])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "checkout", close_once)
+    try:
+        idempotency_key = uuid.uuid4().hex
+        reply = submit(client, slug, idempotency_key)
+    finally:
+        event.remove(engine, "checkout", close_once)
+    assert killed, "the listener never ran"
+    assert reply.status_code == 201, reply.get_data(as_text=True)
+    assert stored_keys(app) == [idempotency_key]
+
+
+def test_a_new_submit_is_one_lookup_and_one_insert(production_pool_app):
+    """The questionnaire, its latest version and the Idempotency-Key come back in one query,
+    and the response is one INSERT: no ping, and on PostgreSQL no BEGIN or COMMIT either
+    (the INSERT is its own transaction)."""
+    app, client = production_pool_app, production_pool_app.test_client()
+    slug = app.config["TEST_SLUG"]
+    submit(client, slug)  # the definition is parsed and cached on the first submit
+    statements, autocommit = [], []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        statements.append(statement.split(None, 1)[0].upper())
+        raw = connection.connection.dbapi_connection
+        if connection.dialect.name == "postgresql":
+            autocommit.append(raw.autocommit)
+        else:
+            autocommit.append(raw.isolation_level is None)  # pysqlite's autocommit
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert submit(client, slug).status_code == 201
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements == ["SELECT", "INSERT"]
+    assert autocommit == [True, True]
+
+
+def test_an_invitation_stays_unused_when_the_insert_after_spending_it_fails(
+    production_pool_app,
+):
+    """A submit that spends an invitation writes two statements: even when the request began
+    in autocommit (as the JSON submit does), they commit together or not at all."""
+    app, client = production_pool_app, production_pool_app.test_client()
+    slug, first, second = app.config["TEST_INVITATIONS"]
+    taken = uuid.uuid4().hex
+    reply = client.post(
+        f"/s/{slug}/submit",
+        json={"answers": ANSWERS, "invitation": first},
+        headers={"Idempotency-Key": taken},
+    )
+    assert reply.status_code == 201
+    with app.test_request_context():
+        published = services.find_published(slug, autocommit=True)
+        options = db.session.connection().get_execution_options()
+        assert options["isolation_level"] == "AUTOCOMMIT"  # as in the JSON submit
+        # The key is taken (a concurrent submit got there first): the INSERT fails after
+        # the invitation was spent, and the spend must be rolled back with it.
+        done = store.submit(
+            published.latest,
+            taken,
+            ANSWERS,
+            secret=app.config["SECRET_KEY"],
+            invitation_hash=store.token_hash(second),
+        )
+        assert (done.response_id, done.created) == (reply.json["response_id"], False)
+        db.session.remove()
+    with app.app_context():
+        used = dict(db.session.execute(db.select(Invitation.token_hash, Invitation.used_at)).all())
+    assert used[store.token_hash(first)] is not None
+    assert used[store.token_hash(second)] is None
+    assert (
+        client.post(
+            f"/s/{slug}/submit",
+            json={"answers": ANSWERS, "invitation": second},
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+        ).status_code
+        == 201
+    )
+
+
+@pytest.mark.skipif(fcntl is None, reason="flock(2) is POSIX")
+def test_sqlite_writers_in_two_processes_take_turns(tmp_path):
+    """A gunicorn worker writing to SQLite holds the writers' lock file; another worker (here a
+    forked child, which inherited the parent's descriptor) must wait for it, not share it."""
+    path = tmp_path / "writers.sqlite3"
+    engine = sa.create_engine(f"sqlite:///{path}")
+    with database.one_writer(engine):  # the parent opens its lock file before the fork
+        pass
+    _, _, parents_file = database._writers_of(engine, str(path))
+    fork = multiprocessing.get_context("fork")
+    writing, done = fork.Event(), fork.Event()
+
+    def child():
+        with database.one_writer(engine):
+            writing.set()
+            done.wait(60)
+
+    process = fork.Process(target=child)
+    process.start()
+    try:
+        assert writing.wait(60)
+        with pytest.raises(BlockingIOError):
+            fcntl.flock(parents_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        done.set()
+        process.join(60)
+    assert process.exitcode == 0
+    with database.one_writer(engine):  # free again
+        pass
+    engine.dispose()
