@@ -56,8 +56,8 @@ def test_what_a_word_contributes_is_worked_out_per_vocabulary():
     assert raw_sentiment_features(["不", "好吃"]) == {
         "neg:不": 1.0,
         "w:!好吃": 1.0,
-        "c:不好": 1.0,
-        "c:好吃": 1.0,
+        "c:!不好": 1.0,  # the bigram into a negated word is marked as well
+        "c:!好吃": 1.0,
     }
     assert raw_sentiment_features(["好吃"]) == {"w:好吃": 1.0, "c:好吃": 1.0}
 
@@ -93,3 +93,21 @@ def test_merged_features_keep_the_largest_degree_and_report_repeats():
     assert merged == {"w:好": 1.5, "c:很好": 1.5, "w:贵": 1.0}
     # what a sum over the parts counted twice: 1.0 (then 1.5 kept), 0.6 (1.5 kept)
     assert sorted(repeats) == [("w:好", 0.6), ("w:好", 1.0)]
+
+
+def test_bigrams_of_a_negated_word_are_marked_too():
+    feats = _features("不喜欢")
+    assert "w:!喜欢" in feats and "c:!喜欢" in feats and "c:喜欢" not in feats
+    # two negators cancel for the bigrams as for the word
+    assert "c:!不好" not in _features("不是不好") and "c:不好" in _features("不是不好")
+
+
+def test_the_clause_after_a_contrast_word_counts_more_until_the_sentence_ends():
+    from analysis.text.features import CONTRAST_VALUE, raw_sentiment_features
+
+    raw = raw_sentiment_features(["质量", "不错", "，", "但是", "太", "贵", "，", "难吃"])
+    assert raw["w:不错"] == 1.0 and raw["w:但是"] == 1.0
+    assert raw["w:贵"] == pytest.approx(CONTRAST_VALUE * 1.5)  # contrast × intensifier
+    assert raw["w:难吃"] == CONTRAST_VALUE  # a comma keeps the contrast
+    after_full_stop = raw_sentiment_features(["但是", "贵", "。", "难吃"])
+    assert after_full_stop["w:难吃"] == 1.0
