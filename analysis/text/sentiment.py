@@ -100,7 +100,9 @@ def document_sentiment(
             mergeable = mergeable and j > i and resets_state(words[j - 1])
         i = j
     mergeable = mergeable and (i == n or all(w.isspace() for w in words[i:]))
-    if mergeable:
+    if mergeable and len(sentence_raw) == 1:
+        whole, whole_dot = sentence_raw[0], dots[0]
+    elif mergeable:
         # w·x of the merged features from the sentences' own: a feature found in several
         # sentences counts once, at its largest value (merge_raw_features), so each repeat
         # takes w × its smaller value off the sum of the sentences' dot products.

@@ -370,23 +370,24 @@ def _viterbi_words(text: str, finalseg) -> list[str]:
     v_m = start["M"] + e_m(first, low)
     v_e = start["E"] + e_e(first, low)
     v_s = start["S"] + e_s(first, low)
-    back = []  # per step: the previous state of B, M, E, S
+    # States as numbers: B 0, M 1, E 2, S 3; per step, the previous state of each.
+    back = []
     for char in text[1:]:
         em = e_b(char, low)
         a, b = v_e + t_eb + em, v_s + t_sb + em
-        n_b, p_b = (a, "E") if a > b else (b, "S")  # a tie goes to "S" > "E"
+        n_b, p_b = (a, 2) if a > b else (b, 3)  # a tie goes to "S" > "E"
         em = e_m(char, low)
         a, b = v_m + t_mm + em, v_b + t_bm + em
-        n_m, p_m = (a, "M") if a >= b else (b, "B")
+        n_m, p_m = (a, 1) if a >= b else (b, 0)  # "M" > "B"
         em = e_e(char, low)
         a, b = v_b + t_be + em, v_m + t_me + em
-        n_e, p_e = (a, "B") if a > b else (b, "M")
+        n_e, p_e = (a, 0) if a > b else (b, 1)  # "M" > "B"
         em = e_s(char, low)
         a, b = v_s + t_ss + em, v_e + t_es + em
-        n_s, p_s = (a, "S") if a >= b else (b, "E")
-        back.append({"B": p_b, "M": p_m, "E": p_e, "S": p_s})
+        n_s, p_s = (a, 3) if a >= b else (b, 2)  # "S" > "E"
+        back.append((p_b, p_m, p_e, p_s))
         v_b, v_m, v_e, v_s = n_b, n_m, n_e, n_s
-    state = "E" if v_e > v_s else "S"
+    state = 2 if v_e > v_s else 3  # "S" > "E"
     states = [state]
     for pointers in reversed(back):
         state = pointers[state]
@@ -395,12 +396,12 @@ def _viterbi_words(text: str, finalseg) -> list[str]:
     words = []
     begin = following = 0
     for i, state in enumerate(states):
-        if state == "B":
+        if state == 0:  # B
             begin = i
-        elif state == "E":
+        elif state == 2:  # E
             words.append(text[begin : i + 1])
             following = i + 1
-        elif state == "S":
+        elif state == 3:  # S
             words.append(text[i])
             following = i + 1
     if following < len(text):
