@@ -11,8 +11,8 @@ The words are jieba's (``Tokenizer.lcut(text, HMM=True)`` with the same dictiona
 reviews, transcripts and user dictionaries), found by jieba's own method: a DAG of the prefix
 dictionary, the most probable route through it, jieba's HMM for runs of unknown characters.
 :func:`_cut_block` and :func:`_viterbi_words` run that method with the same arithmetic in
-fewer Python steps (no DAG dict, no tuple per edge, no path copied per character), which
-makes segmentation about a third faster than jieba's own code.
+fewer Python steps (no DAG dict, no tuple per edge, no path copied per character): on review
+text segmentation takes a little over half the time of jieba's own code.
 """
 
 from __future__ import annotations

@@ -129,8 +129,10 @@ def main(argv=None) -> int:
         "",
         f"Train on 8 categories, test on the 9th (`python tests/benchmarks/sentiment_eval.py`, "
         f"{len(frame)} reviews of ../shared/data/sentiment). Ours: NB-weighted logistic "
-        "regression on jieba words with negation scope and degree words plus character bigrams "
-        "(`make model`), sample weights balanced per category and class. snownlp: its "
+        "regression on jieba words with negation scope (bigrams marked inside it), degree "
+        "words and contrast weighting, plus character bigrams, with half the balanced "
+        "naive-Bayes ratios added (`make model`), sample weights balanced per category and "
+        "class. snownlp: its "
         "shipped model on a random sample of "
         f"{args.snownlp_sample or 'all'} reviews of the held-out category. Threshold 0.5.",
         "",
