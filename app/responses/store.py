@@ -316,15 +316,10 @@ def submit(
             started_at,
             quota,
         )
-    except IntegrityError:
+    except (IntegrityError, Refused):
         db.session.rollback()
-        existing = find_submitted(idempotency_key, secret)
-        if existing is None:
-            raise
-        return existing
-    except Refused:
-        db.session.rollback()
-        # A concurrent submit with the same key may be what spent the invitation or the quota.
+        # A concurrent submit with the same key may have stored the row first, or be what
+        # spent the invitation or the quota: then this is a repeat of it.
         existing = find_submitted(idempotency_key, secret)
         if existing is None:
             raise
