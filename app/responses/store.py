@@ -305,71 +305,44 @@ def submit(
         # "transaction", and the next statement begins a real one (a connection in its
         # default mode).
         db.session.commit()
-    try:
-        return _submit_once(
-            version,
-            idempotency_key,
-            answers,
-            secret,
-            resume_token,
-            partial_id,
-            invitation_hash,
-            consent,
-            started_at,
-            quota,
-        )
-    except (IntegrityError, Refused):
-        db.session.rollback()
-        # A concurrent submit with the same key may have stored the row first, or be what
-        # spent the invitation or the quota: then this is a repeat of it.
-        existing = find_submitted(idempotency_key, secret)
-        if existing is None:
-            raise
-        return existing
-
-
-def _submit_once(
-    version,
-    key,
-    answers,
-    secret,
-    resume_token,
-    partial_id,
-    invitation_hash,
-    consent,
-    started_at,
-    quota,
-) -> Submitted:
     now = utcnow()
-    receipt = receipt_code(secret, key)
+    receipt = receipt_code(secret, idempotency_key)
     values: dict[str, Any] = {
         "receipt_hash": token_hash(receipt),
         "status": ResponseStatus.COMPLETE,
         "answers": dict(answers),
         "submitted_at": now,
         "updated_at": now,
-        "idempotency_key": key,
+        "idempotency_key": idempotency_key,
         "version_id": version.id,
         "invitation_token_hash": invitation_hash,
     }
     if consent is not None:
         values["consent_notice_version"] = consent.notice_version
         values["consent_given_at"] = consent.given_at
-    with one_writer(db.session.get_bind()):
-        try:
-            row_id = _write_complete(
-                version.questionnaire_id,
-                values,
-                answers,
-                partial_id,
-                resume_token,
-                _plausible_start(started_at, now),
-                quota,
-            )
-            db.session.commit()
-        except BaseException:
-            db.session.rollback()  # in the lock: on SQLite the write lock goes with it
+    try:
+        with one_writer(db.session.get_bind()):
+            try:
+                row_id = _write_complete(
+                    version.questionnaire_id,
+                    values,
+                    answers,
+                    partial_id,
+                    resume_token,
+                    _plausible_start(started_at, now),
+                    quota,
+                )
+                db.session.commit()
+            except BaseException:
+                db.session.rollback()  # in the lock: on SQLite the write lock goes with it
+                raise
+    except (IntegrityError, Refused):
+        # A concurrent submit with the same key may have stored the row first, or be what
+        # spent the invitation or the quota: then this is a repeat of it.
+        existing = find_submitted(idempotency_key, secret)
+        if existing is None:
             raise
+        return existing
     return Submitted(row_id, True, receipt)
 
 
