@@ -47,6 +47,24 @@ def record(
     return event
 
 
+def record_changes(
+    action: str, obj: object, before: dict[str, Any], fields: tuple[str, ...], *, study_id: int
+) -> bool:
+    """Audit the *fields* of *obj* that differ from *before* (its `snapshot` before the edit),
+    old and new values only; False, and nothing recorded, when none changed."""
+    after = snapshot(obj, fields)
+    changed = [field for field in fields if before[field] != after[field]]
+    if changed:
+        record(
+            action,
+            obj,
+            study_id=study_id,
+            before={field: before[field] for field in changed},
+            after={field: after[field] for field in changed},
+        )
+    return bool(changed)
+
+
 def study_events(study_id: int, *, limit: int = 200) -> list[AuditEvent]:
     return list(
         db.session.scalars(

@@ -111,17 +111,8 @@ def update_code(study: Study, code: Code, fields: dict[str, Any]) -> bool:
     before = audit.snapshot(code, CODE_FIELDS)
     for name, value in values.items():
         setattr(code, name, value)
-    after = audit.snapshot(code, CODE_FIELDS)
-    changed = [k for k in CODE_FIELDS if before[k] != after[k]]
-    if not changed:
+    if not audit.record_changes("code.update", code, before, CODE_FIELDS, study_id=study.id):
         return False
-    audit.record(
-        "code.update",
-        code,
-        study_id=study.id,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
-    )
     db.session.commit()
     return True
 

@@ -358,18 +358,11 @@ def update_interview(interview: Interview, fields: dict[str, Any]) -> bool:
     tracked = (*INTERVIEW_FIELDS, "attributes")
     before = audit.snapshot(interview, tracked)
     _set_fields(interview, fields)
-    after = audit.snapshot(interview, tracked)
-    changed = [k for k in tracked if before[k] != after[k]]
-    if not changed:
+    if not audit.record_changes(
+        "interview.update", interview, before, tracked, study_id=interview.study_id
+    ):
         db.session.rollback()
         return False
-    audit.record(
-        "interview.update",
-        interview,
-        study_id=interview.study_id,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
-    )
     db.session.commit()
     return True
 

@@ -48,18 +48,9 @@ def update_study(study: Study, fields: dict[str, Any]) -> bool:
     before = audit.snapshot(study, STUDY_FIELDS)
     for name, value in _study_values(fields).items():
         setattr(study, name, value)
-    after = audit.snapshot(study, STUDY_FIELDS)
-    changed = {k for k in STUDY_FIELDS if before[k] != after[k]}
-    if not changed:
+    if not audit.record_changes("study.update", study, before, STUDY_FIELDS, study_id=study.id):
         db.session.rollback()
         return False
-    audit.record(
-        "study.update",
-        study,
-        study_id=study.id,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
-    )
     db.session.commit()
     return True
 
