@@ -337,7 +337,7 @@ class Respondent:
     resume_token: str | None = None
     consent: store.Consent | None = None
     invitation_token: str | None = None
-    locale: str = "zh_CN"
+    locale: str = "zh_CN"  # or a lazy string: read by str()
 
 
 def refusal(code: str, survey: Survey | None = None) -> Outcome:
