@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, config_from_environment
 
@@ -14,6 +15,9 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     if not app.config.get("TESTING"):
         app.config.from_pyfile("config.py", silent=True)
     _check_config(app)
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
 
     from app import database, i18n, security  # noqa: F401 - database registers SQLite pragmas
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate

@@ -30,6 +30,11 @@ class Config:
         "pool_recycle": DATABASE_POOL_RECYCLE,
     }
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Reverse proxies in front of the app (nginx, a load balancer) whose X-Forwarded-For,
+    # -Proto, -Host and -Prefix headers are trusted. 0: none, the headers are ignored (a client
+    # could forge them). Behind one proxy set 1, or every respondent shares the proxy's address:
+    # one rate limit for all, and the proxy's address in the audit log.
+    PROXY_HOPS = int(os.environ.get("WENFANG_PROXY_HOPS", "0"))
     # Whole request: a batch of transcripts at most (each file is capped at 20 MiB on its own).
     MAX_CONTENT_LENGTH = 200 * 1024 * 1024
 

@@ -71,7 +71,9 @@ ANSWERS = {"region": "north", "nps": 9, "grid": {"a": "4", "b": "5"}, "why": "é€
 
 
 def _config(database_url: str):
-    """The testing flags, with the production connection pool (the testing one is in-memory)."""
+    """The testing flags, with the production connection pool (the testing one is in-memory)
+    and the production rate limiter (in memory), its limit raised above what one client
+    address sends here, so that every submission pays for the check but none is refused."""
     from app.config import Config, TestingConfig
 
     return type(
@@ -81,7 +83,9 @@ def _config(database_url: str):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "SQLALCHEMY_ENGINE_OPTIONS": Config.SQLALCHEMY_ENGINE_OPTIONS,
             "TESTING": False,
-            "RATELIMIT_ENABLED": False,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "RESPOND_RATE_LIMIT": "1000000 per minute",
         },
     )
 

@@ -473,3 +473,41 @@ def test_submissions_are_rate_limited_per_client(database_url, tmp_path):
     with limited.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_behind_a_trusted_proxy_each_respondent_has_their_own_rate_limit(database_url, tmp_path):
+    """With WENFANG_PROXY_HOPS=1 the limit follows X-Forwarded-For, not the proxy's address;
+    without it the header is ignored, so a client cannot forge its way out of the limit."""
+    from tests.conftest import make_app
+
+    def statuses(app, slug, addresses):
+        client = app.test_client()
+        return [
+            client.post(
+                f"/s/{slug}/submit",
+                json={"answers": FULL_ANSWERS},
+                headers={"Idempotency-Key": key(), "X-Forwarded-For": address},
+            ).status_code
+            for address in addresses
+        ]
+
+    addresses = ["203.0.113.7", "203.0.113.7", "198.51.100.4", "198.51.100.4"]
+    slug = None
+    for hops, expected in ((1, [201, 201, 201, 201]), (0, [201, 201, 429, 429])):
+        limited = make_app(
+            database_url,
+            tmp_path / f"hops{hops}",
+            RATELIMIT_ENABLED=True,
+            RESPOND_RATE_LIMIT="2/minute",
+            PROXY_HOPS=hops,
+        )
+        if slug is None:  # the two apps share the database
+            with limited.app_context():
+                db.create_all()
+                slug = make_published(ALL_TYPES).slug
+        try:
+            assert statuses(limited, slug, addresses) == expected
+        finally:
+            with limited.app_context():
+                db.session.remove()
+                db.engine.dispose()
