@@ -12,9 +12,15 @@ instead of being a feature itself (很好 counts more than 好, 有点贵 less t
 contrast word (但是, 可是, 不过…) the rest of the sentence counts CONTRAST_VALUE times as much:
 in 质量不错，但是太贵 the verdict follows 但是.
 
+Two features, ``lex:+`` and ``lex:-``, carry a general sentiment lexicon (HowNet and DUTIR,
+:mod:`analysis.text.lexicon`): the different positive and negative lexicon words of the text,
+at their degree and with negation applied. Their weights are learnt like any other, so a
+word the training reviews never used (感人, 精彩 in a book review) still counts through them.
+
 Held out by category (tests/benchmarks/sentiment_eval.py), the negated bigrams and the
 contrast weighting together took 书籍 from 0.779 to 0.788 and 蒙牛 from 0.807 to 0.808 with
-the previous trainer; see docs/benchmarks.md.
+the previous trainer, and the lexicon features 书籍 0.791 → 0.796, 蒙牛 0.835 → 0.847; see
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
+
+from analysis.text.lexicon import polarity
 
 NEGATORS = frozenset(
     [
@@ -205,10 +213,20 @@ _NUMBER = re.compile(r"^[\d.,:%+-]+$")
 CONTRAST_WORDS = frozenset(["但", "但是", "可是", "不过", "然而", "只是", "却"])
 # Punctuation that ends a sentence, where the contrast ends too.
 _SENTENCE_END = re.compile(r"^[。！？!?；;…\.]+$")
+# Words whose "w:" key is not a _K_WORD part's: no lexicon count (see _key_polarity).
+_UNCOUNTED = INTENSIFIERS | DIMINISHERS | _SCOPE_BREAK
 NEGATION_SCOPE = 3
 INTENSIFIER_VALUE = 1.5
 DIMINISHER_VALUE = 0.6
 CONTRAST_VALUE = 1.5
+# The lexicon features: how many different positive and negative lexicon words (analysis.
+# text.lexicon) a text has, each at its largest degree, a negated word counting for the other
+# side (不感动 is negative); stored as the square root of that sum, so that after the
+# √(number of features) normalisation the value is the root of the share of the text's
+# features that are sentiment words, whatever its length. Like every feature, a word counts
+# once however often it is repeated.
+LEXICON_POSITIVE = "lex:+"
+LEXICON_NEGATIVE = "lex:-"
 
 
 def split_negated(words: list[str], vocabulary: Mapping[str, int]) -> list[str]:
@@ -279,10 +297,13 @@ def merge_raw_features(
     parts: list[dict[str, float]], repeats: list[tuple[str, float]] | None = None
 ) -> dict[str, float]:
     """The raw features of texts read one after another with a clause break between them:
-    each feature at its largest degree, as one pass over the whole would give.
+    each feature at its largest degree, as one pass over the whole would give (the lexicon
+    features, square roots of sums over different words: the root of the sum of their
+    squares, less the words counted in both parts).
 
-    ``repeats``, when given, receives (feature, smaller value) for each feature met again in
-    a later part: what a sum over the parts counted that the merged features do not.
+    ``repeats``, when given, receives (feature, amount) for each feature met again in a
+    later part: what a sum over the parts counted that the merged features do not (for a
+    degree, the smaller value).
     """
     merged: dict[str, float] = {}
     for part in parts:
@@ -292,12 +313,28 @@ def merge_raw_features(
             continue
         before = {key: merged[key] for key in again}
         merged.update(part)
+        overlap = [0.0, 0.0]  # negative, positive lexicon words met again
         for key in again:
             old, new = before[key], part[key]
+            if key in _LEXICON_KEYS:
+                continue  # once the words are merged
+            smaller = new if old > new else old
             if old > new:
                 merged[key] = old
             if repeats is not None:
-                repeats.append((key, new if old > new else old))
+                repeats.append((key, smaller))
+            side = _key_polarity(key)
+            if side:  # a lexicon word already counted in an earlier part
+                overlap[side > 0] += smaller
+        for key, positive in ((LEXICON_POSITIVE, True), (LEXICON_NEGATIVE, False)):
+            if key in again:
+                # The features hold √(sum of degrees): the sums add up, less the words
+                # counted on both sides of the join.
+                old, new = before[key], part[key]
+                value = math.sqrt(max(old * old + new * new - overlap[positive], 0.0))
+                merged[key] = value
+                if repeats is not None:
+                    repeats.append((key, old + new - value))
     return merged
 
 
@@ -346,6 +383,7 @@ def _feature_pass(words, vocabulary, weights) -> tuple[dict[str, float], float |
     degree = 1.0
     modifier = ""
     contrast = 1.0  # CONTRAST_VALUE after 但是/可是…, until the sentence ends
+    positive = negative = 0.0  # lexicon words, each at its degree
     dot = 0.0
     found = False
     for word in words:
@@ -362,18 +400,25 @@ def _feature_pass(words, vocabulary, weights) -> tuple[dict[str, float], float |
             weight,
             negated_weight,
             negated_inner,
+            lexicon,
         ) in parts:
             if kind == _K_WORD:
                 value = degree * contrast
                 prefix = "c:"
                 if negated:
                     key, weight, inner, prefix = negated_key, negated_weight, negated_inner, "c:!"
+                    lexicon = -lexicon
                 old = degrees.get(key, 0.0)
                 if old < value:
                     degrees[key] = value
                     if weight is not None:
                         dot += weight * (value - old)
                         found = True
+                    if lexicon:
+                        if lexicon > 0:
+                            positive += value - old
+                        else:
+                            negative += value - old
                 if last and first:
                     pair = prefix + last + first
                     old = bigrams.get(pair, 0.0)
@@ -449,7 +494,14 @@ def _feature_pass(words, vocabulary, weights) -> tuple[dict[str, float], float |
                     last = end
     if modifier:
         dot, found = _close_modifier(degrees, modifier, contrast, weight_of, dot, found)
-    degrees.update(bigrams)  # keys never clash: words are "w:"/"neg:", bigrams "c:"
+    for key, count in ((LEXICON_POSITIVE, positive), (LEXICON_NEGATIVE, negative)):
+        if count:
+            degrees[key] = value = math.sqrt(count)
+            weight = weight_of(key)
+            if weight is not None:
+                dot += weight * value
+                found = True
+    degrees.update(bigrams)  # keys never clash: words are "w:"/"neg:"/"lex:", bigrams "c:"
     return degrees, (dot if found else None)
 
 
@@ -494,6 +546,19 @@ def _raise(values: dict[str, float], key: str, value: float) -> float:
 # this many words.
 _PARTS_MAX = 200_000
 _parts_caches: dict[tuple[int, int], tuple[object, object, dict]] = {}
+_LEXICON_KEYS = frozenset([LEXICON_POSITIVE, LEXICON_NEGATIVE])
+
+
+def _key_polarity(key: str) -> int:
+    """The lexicon polarity a word feature counted for in a pass (``w:!`` flips it); 0 for
+    any other feature, and for degree and clause words, whose ``w:`` keys a pass never
+    counts."""
+    if not key.startswith("w:"):
+        return 0
+    if key.startswith("w:!"):
+        return -polarity(key[3:])
+    word = key[2:]
+    return 0 if word in _UNCOUNTED else polarity(word)
 
 
 def _parts_cache(vocabulary, weights) -> dict:
@@ -519,26 +584,26 @@ def _word_part(word: str, weight_of) -> tuple:
     """(kind, key, negated key or degree value, first Han character or "", (bigram key inside
     the word, its weight)…, the Han character a following bigram starts from or "", weight
     of the key, weight of the negated key, (negated bigram key, its weight)…) of one word;
-    weights are None when unknown."""
+    weights are None when unknown; and the word's polarity in the lexicon, +1, −1 or 0."""
     if word.isspace():
-        return (_K_SPACE, "", "", "", (), "", None, None, ())
+        return (_K_SPACE, "", "", "", (), "", None, None, (), 0)
     if _PUNCT.match(word):
         kind = _K_END if _SENTENCE_END.match(word) else _K_BREAK
-        return (kind, "", "", "", (), "", None, None, ())
+        return (kind, "", "", "", (), "", None, None, (), 0)
     if word in _SCOPE_BREAK:
         first, inner, end = _bigram_parts(word, weight_of, "c:")
         key = "w:" + word
         kind = _K_CONTRAST if word in CONTRAST_WORDS else _K_SCOPE
-        return (kind, key, "", first, inner, end, weight_of(key), None, ())
+        return (kind, key, "", first, inner, end, weight_of(key), None, (), 0)
     if word in NEGATORS and word not in _NOT_NEGATIONS:
         first, inner, end = _bigram_parts(word, weight_of, "c:")
         key = "neg:" + word
-        return (_K_NEGATOR, key, "", first, inner, end, weight_of(key), None, ())
+        return (_K_NEGATOR, key, "", first, inner, end, weight_of(key), None, (), 0)
     if word in INTENSIFIERS or word in DIMINISHERS:
         value = INTENSIFIER_VALUE if word in INTENSIFIERS else DIMINISHER_VALUE
-        return (_K_DEGREE, word, value, "", (), word[-1], None, None, ())
+        return (_K_DEGREE, word, value, "", (), word[-1], None, None, (), 0)
     if _NUMBER.match(word):
-        return (_K_NUMBER, "", "", "", (), "", None, None, ())
+        return (_K_NUMBER, "", "", "", (), "", None, None, (), 0)
     first, inner, end = _bigram_parts(word, weight_of, "c:")
     _, negated_inner, _ = _bigram_parts(word, weight_of, "c:!")
     key, negated_key = "w:" + word.lower(), "w:!" + word.lower()
@@ -552,6 +617,7 @@ def _word_part(word: str, weight_of) -> tuple:
         weight_of(key),
         weight_of(negated_key),
         negated_inner,
+        polarity(word),
     )
 
 

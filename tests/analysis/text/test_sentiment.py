@@ -42,6 +42,40 @@ def test_negation_flips_the_score():
     assert score_text("没有问题")[0] > score_text("有问题")[0]
 
 
+def test_lexicon_alone_decides_and_negation_flips_it():
+    from analysis.text.sentiment_model import SentimentModel
+
+    # a model that knows nothing but the two lexicon features
+    lexicon_only = SentimentModel(
+        vocabulary={"lex:+": 0, "lex:-": 1}, weights=np.array([2.0, -2.0]), bias=0.0
+    )
+    for text, label in [
+        ("这本书很感人", "positive"),
+        ("情节精彩", "positive"),
+        ("这本书不感人", "negative"),
+        ("内容枯燥", "negative"),
+        ("内容并不枯燥", "positive"),
+        ("桌子", "neutral"),
+    ]:
+        assert score_text(text, model=lexicon_only)[1] == label, text
+
+
+@pytest.mark.parametrize(("word", "positive"), [("光润", True), ("凶恶", False)])
+def test_shipped_model_scores_words_only_the_lexicon_knows(word, positive):
+    from analysis.text.sentiment import _features
+    from analysis.text.tokenize import get_tokenizer
+
+    model = shipped_model()
+    # the premise: no review taught these words, only their lexicon feature is known
+    feats = _features(word, get_tokenizer())
+    assert [k for k in feats if model.weight(k) is not None] == ["lex:+" if positive else "lex:-"]
+    plain, negated = score_text(word)[0], score_text("不" + word)[0]
+    if positive:
+        assert plain > 0.5 > negated
+    else:
+        assert plain < 0.5 and negated > plain
+
+
 def test_degree_words_strengthen_and_soften():
     assert score_text("非常贵")[0] < score_text("有点贵")[0]
 
