@@ -254,3 +254,28 @@ def test_an_empty_questionnaire_gives_the_columns_and_no_rows(survey):
     table = response_frame(survey)
     assert table.empty and tuple(table.columns[:3]) == META_COLUMNS
     assert list(table.columns) == table_columns([survey.latest_version.definition])
+
+
+def test_the_results_fingerprint_follows_complete_responses_only(client, survey):
+    """The chart cache key: a new submit, a late completion and a deletion change it; a
+    respondent saving a page of a partial does not (the results would not change)."""
+    seen = [store.fingerprint(survey)]
+
+    def changed() -> bool:
+        db.session.expire_all()
+        seen.append(store.fingerprint(survey))
+        return seen[-1] != seen[-2]
+
+    first = submit(client, survey.slug, FULL_ANSWERS)
+    assert changed()
+    resuming = client.application.test_client()
+    page = {"answers": {"region": "north"}, "page": "p1"}
+    assert resuming.post(f"/s/{survey.slug}/progress", json=page).status_code == 200
+    assert not changed()
+    assert resuming.post(f"/s/{survey.slug}/progress", json=page).status_code == 200
+    assert not changed()
+    submit(resuming, survey.slug, {**FULL_ANSWERS, "region": "north"})  # completes the partial
+    assert changed()
+    assert results.delete_response(survey, first)
+    assert changed()
+    assert len(set(seen)) == 4
