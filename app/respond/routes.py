@@ -16,9 +16,10 @@ from flask import (
 from flask_babel import LazyString, get_locale
 
 import surveys
-from app.extensions import csrf, limiter
+from app.extensions import csrf
 from app.models.types import utcnow
 from app.respond import bp, services
+from app.respond.ratelimit import per_respondent
 from app.respond.settings import _moment
 from app.responses import store
 from surveys.errors import message as surveys_message
@@ -208,13 +209,9 @@ def consent(slug: str):
     return redirect(url_for("respond.form", slug=slug))
 
 
-def _rate_limit() -> str:
-    return current_app.config.get("RESPOND_RATE_LIMIT", "120 per minute;2000 per hour")
-
-
 @bp.route("/s/<slug>/progress", methods=["POST", "PUT"])
 @csrf.exempt  # JSON only: a cross-site form cannot send it without a CORS preflight
-@limiter.limit(_rate_limit)
+@per_respondent
 def progress(slug: str):
     if not request.is_json:
         abort(415)
@@ -231,7 +228,7 @@ def progress(slug: str):
 
 @bp.route("/s/<slug>/submit", methods=["POST"])
 @csrf.exempt  # JSON with an Idempotency-Key header: cross-site forms cannot send it
-@limiter.limit(_rate_limit)
+@per_respondent
 def submit(slug: str):
     if not request.is_json:
         abort(415)
@@ -248,7 +245,7 @@ def submit(slug: str):
 
 
 @bp.route("/s/<slug>", methods=["POST"])
-@limiter.limit(_rate_limit)
+@per_respondent
 def submit_form(slug: str):
     """The same submit for a browser without JavaScript: a whole-form post."""
     key = request.form.get("_key", "")

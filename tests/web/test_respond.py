@@ -511,3 +511,78 @@ def test_behind_a_trusted_proxy_each_respondent_has_their_own_rate_limit(databas
             with limited.app_context():
                 db.session.remove()
                 db.engine.dispose()
+
+
+def _redis_reachable() -> bool:
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def _unique_address() -> str:
+    """An address of the IPv6 documentation range, random in its last 64 bits."""
+    digits = uuid.uuid4().hex
+    return "2001:db8::" + ":".join(digits[i : i + 4] for i in range(0, 16, 4))
+
+
+def _limited_statuses(database_url, instance, slug, address, count, **settings):
+    """*count* submits from *address* (through one trusted proxy) to a fresh app, as a new
+    gunicorn process would see them; the app's database tables are created if needed."""
+    from tests.conftest import make_app
+
+    limited = make_app(
+        database_url,
+        instance,
+        RATELIMIT_ENABLED=True,
+        RESPOND_RATE_LIMIT="3/minute",
+        PROXY_HOPS=1,
+        **settings,
+    )
+    client = limited.test_client()
+    try:
+        return [
+            client.post(
+                f"/s/{slug}/submit",
+                json={"answers": FULL_ANSWERS},
+                headers={"Idempotency-Key": key(), "X-Forwarded-For": address},
+            ).status_code
+            for _ in range(count)
+        ]
+    finally:
+        with limited.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.mark.skipif(not _redis_reachable(), reason="no Redis at 127.0.0.1:6379")
+def test_with_redis_the_gunicorn_processes_share_one_count(app, database_url, tmp_path):
+    """Two processes (two app instances, each with its own connection to Redis) count the
+    same client together: 2 + 2 submits against a limit of 3."""
+    with app.app_context():
+        slug = make_published(ALL_TYPES).slug
+    address = _unique_address()  # a count of its own in Redis on every run
+    redis = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0"}
+    first = _limited_statuses(database_url, tmp_path / "a", slug, address, 2, **redis)
+    second = _limited_statuses(database_url, tmp_path / "b", slug, address, 2, **redis)
+    assert first + second == [201, 201, 201, 429]
+    # In memory, each process counts alone (what REDIS_URL is for).
+    memory = {"RATELIMIT_STORAGE_URI": "memory://"}
+    address = _unique_address()
+    first = _limited_statuses(database_url, tmp_path / "c", slug, address, 2, **memory)
+    second = _limited_statuses(database_url, tmp_path / "d", slug, address, 2, **memory)
+    assert first + second == [201, 201, 201, 201]
+
+
+def test_a_broken_rate_limit_storage_never_costs_an_answer(app, database_url, tmp_path):
+    """Redis down (nothing listens on the port): respondents are let through, not refused."""
+    with app.app_context():
+        slug = make_published(ALL_TYPES).slug
+    down = {"RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}
+    statuses = _limited_statuses(database_url, tmp_path / "down", slug, "203.0.113.9", 4, **down)
+    assert statuses == [201, 201, 201, 201]
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Response.id))) == 4

@@ -1,0 +1,66 @@
+"""The per-client rate limit of the public respondent endpoints.
+
+It is Flask-Limiter's: the same storage (memory, or Redis with `REDIS_URL`, shared by the
+gunicorn processes), the same strategy and the same switch (`RATELIMIT_ENABLED`), reached
+through `limiter.limiter`. Two things differ from its decorator:
+
+- one check per request. The decorator resolves a route's limits in Flask-Limiter's
+  before_request pass and again in the decorator: 0.07 ms of a 1 ms submit
+  (`docs/benchmarks.md`), on the endpoints every respondent hits;
+- when the storage fails (Redis down), respondents get through instead of an error.
+
+Researchers' routes keep the decorator.
+"""
+
+from collections.abc import Callable
+from functools import cache, wraps
+from typing import TypeVar
+
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
+from werkzeug.exceptions import TooManyRequests
+
+from app.extensions import limiter
+
+DEFAULT_LIMIT = "120 per minute;2000 per hour"
+
+View = TypeVar("View", bound=Callable)
+
+
+@cache
+def _parsed(limits: str) -> list[RateLimitItem]:
+    return parse_many(limits)
+
+
+def per_respondent(view: View) -> View:
+    """Refuse (429) a client address past `RESPOND_RATE_LIMIT` requests to this endpoint."""
+    endpoint = view.__name__
+
+    @wraps(view)
+    def limited(*args, **kwargs):
+        if limiter.enabled and not _within_limit(endpoint):
+            raise TooManyRequests()
+        return view(*args, **kwargs)
+
+    return limited
+
+
+def _within_limit(endpoint: str) -> bool:
+    items = _parsed(current_app.config.get("RESPOND_RATE_LIMIT", DEFAULT_LIMIT))
+    address = get_remote_address()
+    try:
+        strategy = limiter.limiter
+        return all(strategy.hit(item, "respond", endpoint, address) for item in items)
+    except Exception:  # any failure of the storage: Redis down, a timeout
+        # Let the respondent through: losing an answer to a broken counter is worse than
+        # counting too little for a while.
+        current_app.logger.warning("rate-limit storage failed; %s not limited", endpoint)
+        return True
+
+
+@limiter.request_filter
+def _checked_by_per_respondent() -> bool:
+    """Flask-Limiter's own per-request pass skips the respondent endpoints at its first test
+    (`limiter.exempt` would still resolve their limits): `per_respondent` is the whole check."""
+    return request.blueprint == "respond"
