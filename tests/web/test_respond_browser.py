@@ -145,8 +145,15 @@ def test_phone_respondent_resumes_after_reload_and_submits_once(live, browser): 
     assert page.locator("#stars-4").is_checked()
     assert page.locator("textarea[name=why]").input_value() == "送得快"
     expect(page.locator("#resume-link")).to_have_value(re.compile(re.escape(url) + r"\?r="))
+    # At the bottom of the page, the sticky navigation bar hides no field.
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    field = page.locator("textarea[name=why]").bounding_box()
+    bar = page.locator(".survey-nav").bounding_box()
+    assert field["y"] + field["height"] <= bar["y"]
+    # What the phone's screen shows (390×844), not the whole page.
+    page.evaluate("window.scrollTo(0, 0)")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "respondent-phone.png"), full_page=True)
+    page.screenshot(path=str(SCREENSHOTS / "respondent-phone.png"))
 
     page.get_by_role("button", name="上一页").click()
     expect(page.locator("input[name=food]")).to_have_value("<b>饺子</b>")
