@@ -158,3 +158,26 @@ def test_admin_creates_users_and_others_cannot(client, auth, ctx):
         data={"email": "new.person@example.cn", "password": "another long pw"},
     )
     assert "该邮箱已有账号。" in duplicate.get_data(as_text=True)
+
+
+def test_login_stays_rate_limited_when_the_shared_storage_is_down(database_url, tmp_path):
+    """Redis down (nothing listens on the port): sign-in still works and is still limited,
+    counted in the process's memory until Redis is back."""
+    app = make_app(
+        database_url,
+        tmp_path / "instance",
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+    )
+    with app.app_context():
+        db.create_all()
+        make_user("li.lei@example.cn")
+        client = app.test_client()
+        statuses = [
+            client.post(
+                "/login", data={"email": "li.lei@example.cn", "password": "guess 1234567"}
+            ).status_code
+            for _ in range(11)
+        ]
+        assert statuses == [200] * 10 + [429]
+        db.engine.dispose()
