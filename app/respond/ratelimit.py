@@ -7,7 +7,8 @@ through `limiter.limiter`. Two things differ from its decorator:
 - one check per request. The decorator resolves a route's limits in Flask-Limiter's
   before_request pass and again in the decorator: 0.07 ms of a 1 ms submit
   (`docs/benchmarks.md`), on the endpoints every respondent hits;
-- when the storage fails (Redis down), respondents get through instead of an error.
+- when the storage fails (Redis down), respondents are counted in memory instead of getting
+  an error.
 
 Researchers' routes keep the decorator.
 """
@@ -19,6 +20,8 @@ from typing import TypeVar
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from app.extensions import limiter
@@ -26,6 +29,11 @@ from app.extensions import limiter
 DEFAULT_LIMIT = "120 per minute;2000 per hour"
 
 View = TypeVar("View", bound=Callable)
+
+# This process's own counts, for while the shared storage fails (as Flask-Limiter's in-memory
+# fallback does for the other routes): respondents are still limited, never refused with an
+# error.
+_IN_MEMORY = FixedWindowRateLimiter(MemoryStorage())
 
 
 @cache
@@ -48,15 +56,13 @@ def per_respondent(view: View) -> View:
 
 def _within_limit(endpoint: str) -> bool:
     items = _parsed(current_app.config.get("RESPOND_RATE_LIMIT", DEFAULT_LIMIT))
-    address = get_remote_address()
+    identifiers = ("respond", endpoint, get_remote_address())
     try:
         strategy = limiter.limiter
-        return all(strategy.hit(item, "respond", endpoint, address) for item in items)
+        return all(strategy.hit(item, *identifiers) for item in items)
     except Exception:  # any failure of the storage: Redis down, a timeout
-        # Let the respondent through: losing an answer to a broken counter is worse than
-        # counting too little for a while.
-        current_app.logger.warning("rate-limit storage failed; %s not limited", endpoint)
-        return True
+        current_app.logger.warning("rate-limit storage failed; %s counted in memory", endpoint)
+        return all(_IN_MEMORY.hit(item, *identifiers) for item in items)
 
 
 @limiter.request_filter
