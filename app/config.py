@@ -58,6 +58,12 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     # Redis down: keep limiting, in each process's memory, instead of failing every request.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    # A Redis that stops answering must not hold a respondent's submit (redis-py waits forever
+    # by default): give up after half a second and use the fallback.
+    RATELIMIT_STORAGE_OPTIONS: ClassVar[dict] = {
+        "socket_connect_timeout": 0.5,
+        "socket_timeout": 0.5,
+    }
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
 
 
