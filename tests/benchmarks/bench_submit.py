@@ -179,7 +179,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(database_url: str, instance: str):
+def start_server(database_url: str, instance: str, workers: int = 2, threads: int = 8):
     port = free_port()
     env = {**os.environ, "BENCH_DATABASE_URL": database_url, "BENCH_INSTANCE": instance}
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -190,11 +190,11 @@ def start_server(database_url: str, instance: str):
             [
                 gunicorn,
                 "--workers",
-                "2",
+                str(workers),
                 "--worker-class",
                 "gthread",
                 "--threads",
-                "8",
+                str(threads),
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--log-level",
@@ -204,7 +204,7 @@ def start_server(database_url: str, instance: str):
             cwd=ROOT,
             env=env,
         )
-        server = f"gunicorn 2 workers × 8 threads (pid {process.pid})"
+        server = f"gunicorn {workers} workers × {threads} threads (pid {process.pid})"
         stop = process.terminate
     else:
         from werkzeug.serving import make_server
@@ -283,12 +283,14 @@ def main() -> None:
     parser.add_argument(
         "--rounds", type=int, default=4, help="alternating rounds per endpoint (default 4)"
     )
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         instance = str(Path(tmp) / "instance")
         slug = prepare(database_url, instance)
-        port, server, stop = start_server(database_url, instance)
+        port, server, stop = start_server(database_url, instance, args.workers, args.threads)
         load_before = os.getloadavg()[0]
         try:
             paths = {"real": f"/s/{slug}/submit", "bare": "/bare/submit"}
