@@ -112,18 +112,22 @@ def test_new_password_must_be_long_enough_and_confirmed(client, auth, ctx):
     assert "10" in page  # the length rule names the minimum
 
 
+def wrong_password_attempts(client, count: int) -> list[int]:
+    return [
+        client.post(
+            "/login", data={"email": "li.lei@example.cn", "password": "guess 1234567"}
+        ).status_code
+        for _ in range(count)
+    ]
+
+
 def test_login_is_rate_limited(database_url, tmp_path):
     app = make_app(database_url, tmp_path / "instance", RATELIMIT_ENABLED=True)
     with app.app_context():
         db.create_all()
         make_user("li.lei@example.cn")
         client = app.test_client()
-        statuses = [
-            client.post(
-                "/login", data={"email": "li.lei@example.cn", "password": "guess 1234567"}
-            ).status_code
-            for _ in range(11)
-        ]
+        statuses = wrong_password_attempts(client, 11)
         assert statuses[:10] == [200] * 10
         assert statuses[10] == 429
         assert "尝试次数过多" in client.post(
@@ -173,11 +177,6 @@ def test_login_stays_rate_limited_when_the_shared_storage_is_down(database_url, 
         db.create_all()
         make_user("li.lei@example.cn")
         client = app.test_client()
-        statuses = [
-            client.post(
-                "/login", data={"email": "li.lei@example.cn", "password": "guess 1234567"}
-            ).status_code
-            for _ in range(11)
-        ]
+        statuses = wrong_password_attempts(client, 11)
         assert statuses == [200] * 10 + [429]
         db.engine.dispose()
