@@ -1,8 +1,8 @@
 """The per-client rate limit of the public respondent endpoints.
 
 It is Flask-Limiter's: the same storage (memory, or Redis with `REDIS_URL`, shared by the
-gunicorn processes), the same strategy and the same switch (`RATELIMIT_ENABLED`), reached
-through `limiter.limiter`. Two things differ from its decorator:
+gunicorn processes), the same strategy and the same switch (`RATELIMIT_ENABLED`). Two things
+differ from its decorator:
 
 - one check per request. The decorator resolves a route's limits in Flask-Limiter's
   before_request pass and again in the decorator: 0.07 ms of a 1 ms submit
@@ -13,6 +13,8 @@ through `limiter.limiter`. Two things differ from its decorator:
 Researchers' routes keep the decorator.
 """
 
+import time
+import weakref
 from collections.abc import Callable
 from functools import cache, wraps
 from typing import TypeVar
@@ -20,8 +22,8 @@ from typing import TypeVar
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
-from limits.storage import MemoryStorage
-from limits.strategies import FixedWindowRateLimiter
+from limits.storage import MemoryStorage, Storage
+from limits.strategies import STRATEGIES, FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from app.extensions import limiter
@@ -34,6 +36,12 @@ View = TypeVar("View", bound=Callable)
 # fallback does for the other routes): respondents are still limited, never refused with an
 # error.
 _IN_MEMORY = FixedWindowRateLimiter(MemoryStorage())
+# After a failure the shared storage is left alone this long, so that a Redis that hangs costs
+# one request its timeout, not every request.
+RETRY_STORAGE_AFTER_S = 10
+# Flask-Limiter's storage → when (time.monotonic()) to try it again. Weak: a test app's
+# storage goes with the app.
+_FAILED_UNTIL: "weakref.WeakKeyDictionary[Storage, float]" = weakref.WeakKeyDictionary()
 
 
 @cache
@@ -57,12 +65,18 @@ def per_respondent(view: View) -> View:
 def _within_limit(endpoint: str) -> bool:
     items = _parsed(current_app.config.get("RESPOND_RATE_LIMIT", DEFAULT_LIMIT))
     identifiers = ("respond", endpoint, get_remote_address())
-    try:
-        strategy = limiter.limiter
-        return all(strategy.hit(item, *identifiers) for item in items)
-    except Exception:  # any failure of the storage: Redis down, a timeout
-        current_app.logger.warning("rate-limit storage failed; %s counted in memory", endpoint)
-        return all(_IN_MEMORY.hit(item, *identifiers) for item in items)
+    storage = limiter.storage
+    if _FAILED_UNTIL.get(storage, 0.0) <= time.monotonic():
+        strategy = STRATEGIES[current_app.config.get("RATELIMIT_STRATEGY", "fixed-window")]
+        try:
+            return all(strategy(storage).hit(item, *identifiers) for item in items)
+        except Exception:  # any failure of the storage: Redis down, a timeout
+            _FAILED_UNTIL[storage] = time.monotonic() + RETRY_STORAGE_AFTER_S
+            current_app.logger.warning(
+                "rate-limit storage failed; respondents counted in memory for %d s",
+                RETRY_STORAGE_AFTER_S,
+            )
+    return all(_IN_MEMORY.hit(item, *identifiers) for item in items)
 
 
 @limiter.request_filter
