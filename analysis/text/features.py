@@ -12,14 +12,15 @@ instead of being a feature itself (很好 counts more than 好, 有点贵 less t
 contrast word (但是, 可是, 不过…) the rest of the sentence counts CONTRAST_VALUE times as much:
 in 质量不错，但是太贵 the verdict follows 但是.
 
-Two features, ``lex:+`` and ``lex:-``, carry a general sentiment lexicon (HowNet and DUTIR,
-:mod:`analysis.text.lexicon`): the different positive and negative lexicon words of the text,
-at their degree and with negation applied. Their weights are learnt like any other, so a
-word the training reviews never used (感人, 精彩 in a book review) still counts through them.
+Four features carry two general sentiment lexicons (:mod:`analysis.text.lexicon`):
+``lex:hownet+`` / ``lex:hownet-`` and ``lex:dutir+`` / ``lex:dutir-`` count the text's
+different positive and negative words of each, at their degree and with negation applied.
+Their weights are learnt like any other, so a word the training reviews never used (感人,
+精彩 in a book review) still counts through them.
 
 Held out by category (tests/benchmarks/sentiment_eval.py), the negated bigrams and the
 contrast weighting together took 书籍 from 0.779 to 0.788 and 蒙牛 from 0.807 to 0.808 with
-the previous trainer, and the lexicon features 书籍 0.791 → 0.796, 蒙牛 0.835 → 0.847; see
+the previous trainer, and the lexicon features 书籍 0.791 → 0.803, 蒙牛 0.835 → 0.853; see
 docs/benchmarks.md.
 """
 
@@ -29,7 +30,7 @@ import math
 import re
 from collections.abc import Mapping
 
-from analysis.text.lexicon import polarity
+from analysis.text.lexicon import SOURCES, polarity
 
 NEGATORS = frozenset(
     [
@@ -219,14 +220,13 @@ NEGATION_SCOPE = 3
 INTENSIFIER_VALUE = 1.5
 DIMINISHER_VALUE = 0.6
 CONTRAST_VALUE = 1.5
-# The lexicon features: how many different positive and negative lexicon words (analysis.
-# text.lexicon) a text has, each at its largest degree, a negated word counting for the other
-# side (不感动 is negative); stored as the square root of that sum, so that after the
-# √(number of features) normalisation the value is the root of the share of the text's
-# features that are sentiment words, whatever its length. Like every feature, a word counts
-# once however often it is repeated.
-LEXICON_POSITIVE = "lex:+"
-LEXICON_NEGATIVE = "lex:-"
+# The lexicon features, two per lexicon (analysis.text.lexicon): how many different positive
+# and negative words of that lexicon a text has, each at its largest degree, a negated word
+# counting for the other side (不感动 is negative); stored as the square root of that sum, so
+# that after the √(number of features) normalisation the value is the root of the share of
+# the text's features that are sentiment words, whatever its length. Like every feature, a
+# word counts once however often it is repeated.
+LEXICON_FEATURES = tuple(f"lex:{source}{side}" for source in SOURCES for side in "+-")
 
 
 def split_negated(words: list[str], vocabulary: Mapping[str, int]) -> list[str]:
@@ -313,7 +313,7 @@ def merge_raw_features(
             continue
         before = {key: merged[key] for key in again}
         merged.update(part)
-        overlap = [0.0, 0.0]  # negative, positive lexicon words met again
+        overlap: dict[str, float] = {}  # lexicon feature → its words met again
         for key in again:
             old, new = before[key], part[key]
             if key in _LEXICON_KEYS:
@@ -323,15 +323,14 @@ def merge_raw_features(
                 merged[key] = old
             if repeats is not None:
                 repeats.append((key, smaller))
-            side = _key_polarity(key)
-            if side:  # a lexicon word already counted in an earlier part
-                overlap[side > 0] += smaller
-        for key, positive in ((LEXICON_POSITIVE, True), (LEXICON_NEGATIVE, False)):
+            for lexicon_key in _lexicon_keys_of(key):  # already counted in an earlier part
+                overlap[lexicon_key] = overlap.get(lexicon_key, 0.0) + smaller
+        for key in LEXICON_FEATURES:
             if key in again:
                 # The features hold √(sum of degrees): the sums add up, less the words
                 # counted on both sides of the join.
                 old, new = before[key], part[key]
-                value = math.sqrt(max(old * old + new * new - overlap[positive], 0.0))
+                value = math.sqrt(max(old * old + new * new - overlap.get(key, 0.0), 0.0))
                 merged[key] = value
                 if repeats is not None:
                     repeats.append((key, old + new - value))
@@ -383,7 +382,7 @@ def _feature_pass(words, vocabulary, weights) -> tuple[dict[str, float], float |
     degree = 1.0
     modifier = ""
     contrast = 1.0  # CONTRAST_VALUE after 但是/可是…, until the sentence ends
-    positive = negative = 0.0  # lexicon words, each at its degree
+    counts: dict[str, float] = {}  # lexicon feature → its words' degrees
     dot = 0.0
     found = False
     for word in words:
@@ -407,18 +406,15 @@ def _feature_pass(words, vocabulary, weights) -> tuple[dict[str, float], float |
                 prefix = "c:"
                 if negated:
                     key, weight, inner, prefix = negated_key, negated_weight, negated_inner, "c:!"
-                    lexicon = -lexicon
                 old = degrees.get(key, 0.0)
                 if old < value:
                     degrees[key] = value
                     if weight is not None:
                         dot += weight * (value - old)
                         found = True
-                    if lexicon:
-                        if lexicon > 0:
-                            positive += value - old
-                        else:
-                            negative += value - old
+                    if lexicon:  # (plain, negated) lexicon features of the word
+                        for lexicon_key in lexicon[negated]:
+                            counts[lexicon_key] = counts.get(lexicon_key, 0.0) + value - old
                 if last and first:
                     pair = prefix + last + first
                     old = bigrams.get(pair, 0.0)
@@ -494,7 +490,7 @@ def _feature_pass(words, vocabulary, weights) -> tuple[dict[str, float], float |
                     last = end
     if modifier:
         dot, found = _close_modifier(degrees, modifier, contrast, weight_of, dot, found)
-    for key, count in ((LEXICON_POSITIVE, positive), (LEXICON_NEGATIVE, negative)):
+    for key, count in counts.items():
         if count:
             degrees[key] = value = math.sqrt(count)
             weight = weight_of(key)
@@ -546,19 +542,47 @@ def _raise(values: dict[str, float], key: str, value: float) -> float:
 # this many words.
 _PARTS_MAX = 200_000
 _parts_caches: dict[tuple[int, int], tuple[object, object, dict]] = {}
-_LEXICON_KEYS = frozenset([LEXICON_POSITIVE, LEXICON_NEGATIVE])
+_LEXICON_KEYS = frozenset(LEXICON_FEATURES)
 
 
-def _key_polarity(key: str) -> int:
-    """The lexicon polarity a word feature counted for in a pass (``w:!`` flips it); 0 for
-    any other feature, and for degree and clause words, whose ``w:`` keys a pass never
-    counts."""
-    if not key.startswith("w:"):
-        return 0
+def _lexicon_keys(word: str) -> tuple[tuple[str, ...], tuple[str, ...]] | tuple[()]:
+    """The lexicon features a word counts for, plain and negated; () when none lists it
+    (cached: merging sentences asks again for every word repeated across them)."""
+    keys = _lexicon_keys_cache.get(word)
+    if keys is None:
+        if len(_lexicon_keys_cache) >= _PARTS_MAX:
+            _lexicon_keys_cache.clear()
+        keys = _lexicon_keys_cache[word] = _lookup_lexicon_keys(word)
+    return keys
+
+
+_lexicon_keys_cache: dict[str, tuple] = {}
+
+
+def _lookup_lexicon_keys(word: str) -> tuple[tuple[str, ...], tuple[str, ...]] | tuple[()]:
+    plain, negated = [], []
+    for source in SOURCES:
+        side = polarity(word, source)
+        if side:
+            plain.append(f"lex:{source}{'+' if side > 0 else '-'}")
+            negated.append(f"lex:{source}{'-' if side > 0 else '+'}")
+    return (tuple(plain), tuple(negated)) if plain else ()
+
+
+def _lexicon_keys_of(key: str) -> tuple[str, ...]:
+    """The lexicon features a word feature counted for in a pass (``w:!``: the negated
+    ones); none for any other feature, nor for degree and clause words, whose ``w:`` keys a
+    pass never counts."""
+    if key[0] != "w":  # "c:", "neg:", "lex:"
+        return ()
     if key.startswith("w:!"):
-        return -polarity(key[3:])
+        keys = _lexicon_keys(key[3:])
+        return keys[1] if keys else ()
     word = key[2:]
-    return 0 if word in _UNCOUNTED else polarity(word)
+    if word in _UNCOUNTED:
+        return ()
+    keys = _lexicon_keys(word)
+    return keys[0] if keys else ()
 
 
 def _parts_cache(vocabulary, weights) -> dict:
@@ -584,26 +608,27 @@ def _word_part(word: str, weight_of) -> tuple:
     """(kind, key, negated key or degree value, first Han character or "", (bigram key inside
     the word, its weight)…, the Han character a following bigram starts from or "", weight
     of the key, weight of the negated key, (negated bigram key, its weight)…) of one word;
-    weights are None when unknown; and the word's polarity in the lexicon, +1, −1 or 0."""
+    weights are None when unknown; and the lexicon features the word counts for, plain and
+    negated, or () when no lexicon lists it."""
     if word.isspace():
-        return (_K_SPACE, "", "", "", (), "", None, None, (), 0)
+        return (_K_SPACE, "", "", "", (), "", None, None, (), ())
     if _PUNCT.match(word):
         kind = _K_END if _SENTENCE_END.match(word) else _K_BREAK
-        return (kind, "", "", "", (), "", None, None, (), 0)
+        return (kind, "", "", "", (), "", None, None, (), ())
     if word in _SCOPE_BREAK:
         first, inner, end = _bigram_parts(word, weight_of, "c:")
         key = "w:" + word
         kind = _K_CONTRAST if word in CONTRAST_WORDS else _K_SCOPE
-        return (kind, key, "", first, inner, end, weight_of(key), None, (), 0)
+        return (kind, key, "", first, inner, end, weight_of(key), None, (), ())
     if word in NEGATORS and word not in _NOT_NEGATIONS:
         first, inner, end = _bigram_parts(word, weight_of, "c:")
         key = "neg:" + word
-        return (_K_NEGATOR, key, "", first, inner, end, weight_of(key), None, (), 0)
+        return (_K_NEGATOR, key, "", first, inner, end, weight_of(key), None, (), ())
     if word in INTENSIFIERS or word in DIMINISHERS:
         value = INTENSIFIER_VALUE if word in INTENSIFIERS else DIMINISHER_VALUE
-        return (_K_DEGREE, word, value, "", (), word[-1], None, None, (), 0)
+        return (_K_DEGREE, word, value, "", (), word[-1], None, None, (), ())
     if _NUMBER.match(word):
-        return (_K_NUMBER, "", "", "", (), "", None, None, (), 0)
+        return (_K_NUMBER, "", "", "", (), "", None, None, (), ())
     first, inner, end = _bigram_parts(word, weight_of, "c:")
     _, negated_inner, _ = _bigram_parts(word, weight_of, "c:!")
     key, negated_key = "w:" + word.lower(), "w:!" + word.lower()
@@ -617,7 +642,7 @@ def _word_part(word: str, weight_of) -> tuple:
         weight_of(key),
         weight_of(negated_key),
         negated_inner,
-        polarity(word),
+        _lexicon_keys(word),
     )
 
 

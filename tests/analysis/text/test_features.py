@@ -58,9 +58,15 @@ def test_what_a_word_contributes_is_worked_out_per_vocabulary():
         "w:!好吃": 1.0,
         "c:!不好": 1.0,  # the bigram into a negated word is marked as well
         "c:!好吃": 1.0,
-        "lex:-": 1.0,  # 好吃 is a positive lexicon word, negated
+        "lex:hownet-": 1.0,  # 好吃 is a positive word of both lexicons, negated
+        "lex:dutir-": 1.0,
     }
-    assert raw_sentiment_features(["好吃"]) == {"w:好吃": 1.0, "c:好吃": 1.0, "lex:+": 1.0}
+    assert raw_sentiment_features(["好吃"]) == {
+        "w:好吃": 1.0,
+        "c:好吃": 1.0,
+        "lex:hownet+": 1.0,
+        "lex:dutir+": 1.0,
+    }
 
 
 @pytest.mark.parametrize(
@@ -99,24 +105,27 @@ def test_merged_features_keep_the_largest_degree_and_report_repeats():
 def test_lexicon_features_count_different_sentiment_words_with_negation():
     from analysis.text.features import merge_raw_features, raw_sentiment_features
 
-    # 感动, 精彩 and 感人 are positive lexicon words; 很 raises 感动 to 1.5; the square root of
-    # the sum is stored (1.5 + 1 + 1 = 3.5)
+    # 精彩 and 感人 are positive in both lexicons, 感动 in HowNet's only; 很 raises 感动 to
+    # 1.5; the square root of the sum is stored, each word counted once
     raw = raw_sentiment_features(["很", "感动", "，", "精彩", "，", "感人", "，", "感动"])
-    assert raw["lex:+"] == pytest.approx(3.5**0.5) and "lex:-" not in raw
+    assert raw["lex:hownet+"] == pytest.approx(3.5**0.5)
+    assert raw["lex:dutir+"] == pytest.approx(2**0.5)
+    assert not {"lex:hownet-", "lex:dutir-"} & raw.keys()
     # a negated positive word counts as negative, a negated negative one as positive
     raw = raw_sentiment_features(["不", "感动", "，", "不", "无聊"])
-    assert raw["lex:-"] == 1.0 and raw["lex:+"] == 1.0
-    assert "lex:+" not in raw_sentiment_features(["不", "精彩"])
-    # words outside the lexicon (and 贵, listed both ways) make no lexicon feature
-    assert not {"lex:+", "lex:-"} & raw_sentiment_features(["桌子", "很", "贵"]).keys()
+    assert raw["lex:hownet-"] == 1.0 and raw["lex:hownet+"] == 1.0
+    assert raw["lex:dutir+"] == 1.0 and "lex:dutir-" not in raw
+    assert not {"lex:hownet+", "lex:dutir+"} & raw_sentiment_features(["不", "精彩"]).keys()
+    # words outside the lexicons (and 贵, listed both ways) make no lexicon feature
+    assert not any(k.startswith("lex:") for k in raw_sentiment_features(["桌子", "很", "贵"]))
     # merging sentences gives the whole text's values: sums add up, a repeated word once
     parts = [raw_sentiment_features(w) for w in (["感动", "。"], ["精彩", "，", "感动", "。"])]
     repeats = []
     merged = merge_raw_features(parts, repeats)
     whole = raw_sentiment_features(["感动", "。", "精彩", "，", "感动", "。"])
-    assert merged == pytest.approx(whole) and merged["lex:+"] == pytest.approx(2**0.5)
+    assert merged == pytest.approx(whole) and merged["lex:hownet+"] == pytest.approx(2**0.5)
     # what a sum of the parts' dot products counted that the whole does not: 1 + √2 − √2
-    assert dict(repeats)["lex:+"] == pytest.approx(1.0)
+    assert dict(repeats)["lex:hownet+"] == pytest.approx(1.0)
 
 
 def test_repeating_a_text_does_not_change_its_lexicon_features():

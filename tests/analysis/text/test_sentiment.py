@@ -45,9 +45,11 @@ def test_negation_flips_the_score():
 def test_lexicon_alone_decides_and_negation_flips_it():
     from analysis.text.sentiment_model import SentimentModel
 
-    # a model that knows nothing but the two lexicon features
+    # a model that knows nothing but the lexicon features
     lexicon_only = SentimentModel(
-        vocabulary={"lex:+": 0, "lex:-": 1}, weights=np.array([2.0, -2.0]), bias=0.0
+        vocabulary={"lex:hownet+": 0, "lex:hownet-": 1, "lex:dutir+": 2, "lex:dutir-": 3},
+        weights=np.array([2.0, -2.0, 2.0, -2.0]),
+        bias=0.0,
     )
     for text, label in [
         ("这本书很感人", "positive"),
@@ -68,7 +70,11 @@ def test_shipped_model_scores_words_only_the_lexicon_knows(word, positive):
     model = shipped_model()
     # the premise: no review taught these words, only their lexicon feature is known
     feats = _features(word, get_tokenizer())
-    assert [k for k in feats if model.weight(k) is not None] == ["lex:+" if positive else "lex:-"]
+    side = "+" if positive else "-"
+    assert {k for k in feats if model.weight(k) is not None} == {
+        f"lex:hownet{side}",
+        f"lex:dutir{side}",
+    }
     plain, negated = score_text(word)[0], score_text("不" + word)[0]
     if positive:
         assert plain > 0.5 > negated
