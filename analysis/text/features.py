@@ -450,23 +450,12 @@ def _feature_pass(words, vocabulary, weights) -> tuple[dict[str, float], float |
             elif kind == _K_NEGATOR:
                 negated = not negated if scope else True
                 scope = NEGATION_SCOPE
-                rise = _raise(degrees, key, 1.0)
-                if rise and weight is not None:
-                    dot += weight * rise
-                    found = True
+                dot, found = _count_once(degrees, key, weight, dot, found)
                 if last and first:
                     pair = "c:" + last + first
-                    rise = _raise(bigrams, pair, 1.0)
-                    if rise:
-                        other = weight_of(pair)
-                        if other is not None:
-                            dot += other * rise
-                            found = True
+                    dot, found = _count_once(bigrams, pair, weight_of(pair), dot, found)
                 for pair, other in inner:
-                    rise = _raise(bigrams, pair, 1.0)
-                    if rise and other is not None:
-                        dot += other * rise
-                        found = True
+                    dot, found = _count_once(bigrams, pair, other, dot, found)
                 last = end
             else:  # punctuation or a scope-breaking word: the clause ends
                 if modifier:
@@ -478,15 +467,9 @@ def _feature_pass(words, vocabulary, weights) -> tuple[dict[str, float], float |
                 elif kind != _K_BREAK:  # 但是, 而且…: a feature of its own, never scaled
                     if kind == _K_CONTRAST:
                         contrast = CONTRAST_VALUE
-                    rise = _raise(degrees, key, 1.0)
-                    if rise and weight is not None:
-                        dot += weight * rise
-                        found = True
+                    dot, found = _count_once(degrees, key, weight, dot, found)
                     for pair, other in inner:
-                        rise = _raise(bigrams, pair, 1.0)
-                        if rise and other is not None:
-                            dot += other * rise
-                            found = True
+                        dot, found = _count_once(bigrams, pair, other, dot, found)
                     last = end
     if modifier:
         dot, found = _close_modifier(degrees, modifier, contrast, weight_of, dot, found)
@@ -509,6 +492,15 @@ def _close_modifier(degrees, modifier, contrast, weight_of, dot, found):
         weight = weight_of(key)
         if weight is not None:
             return dot + weight * rise, True
+    return dot, found
+
+
+def _count_once(values, key, weight, dot, found):
+    """A feature of a negator or clause word, or a bigram inside it, at 1 (never scaled):
+    raised in *values*, and the dot product and whether a known feature was met, updated."""
+    rise = _raise(values, key, 1.0)
+    if rise and weight is not None:
+        return dot + weight * rise, True
     return dot, found
 
 
