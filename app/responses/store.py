@@ -388,7 +388,7 @@ def _write_complete(
 
 
 # Plain statements built once: no object for the unit of work to track and flush, and no
-# statement to build and compute a cache key for on every submit.
+# statement to build on every submit.
 _RESPONSES = Response.__table__
 _INSERT_RESPONSE = _RESPONSES.insert()
 _INSERT_RESPONSE_RETURNING = _INSERT_RESPONSE.returning(_RESPONSES.c.id)
