@@ -10,7 +10,8 @@ latency, and the ratio. The two are measured in alternating rounds (real, bare, 
 so that a change of load on a shared machine falls on both alike. SQLite (a file, WAL,
 synchronous FULL) by default; pass `--database-url postgresql+psycopg://…` for PostgreSQL.
 Falls back to werkzeug's threaded server when gunicorn is not installed. Timings depend on the
-machine; the ratio is the figure to watch.
+machine; the ratio is the figure to watch. `--cpu` (Linux) also prints the CPU time per
+submission of the server's processes and of PostgreSQL's, to show which side the time goes to.
 """
 
 from __future__ import annotations
@@ -180,6 +181,8 @@ def free_port() -> int:
 
 
 def start_server(database_url: str, instance: str, workers: int = 2, threads: int = 8):
+    """Start the server; (port, its description, a function that stops it, the gunicorn
+    master's pid or None)."""
     port = free_port()
     env = {**os.environ, "BENCH_DATABASE_URL": database_url, "BENCH_INSTANCE": instance}
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or shutil.which(
@@ -206,6 +209,7 @@ def start_server(database_url: str, instance: str, workers: int = 2, threads: in
         )
         server = f"gunicorn {workers} workers × {threads} threads (pid {process.pid})"
         stop = process.terminate
+        pid = process.pid
     else:
         from werkzeug.serving import make_server
 
@@ -214,19 +218,53 @@ def start_server(database_url: str, instance: str, workers: int = 2, threads: in
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         server = "werkzeug threaded (gunicorn not installed)"
         stop = httpd.shutdown
+        pid = None  # the server shares this process with the clients
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return port, server, stop
+            return port, server, stop, pid
         except OSError:
             time.sleep(0.1)
     stop()
     raise SystemExit("the server did not start")
 
 
-def run(port: int, paths: dict[str, str], total: int, clients: int, rounds: int) -> dict:
-    """Submit *total* times to each of *paths* ({name: path}) in *rounds* alternating rounds."""
+def process_cpu(server_pid: int, postgresql: bool) -> dict[str, float]:
+    """CPU seconds used so far by the gunicorn server (master and workers) and, with
+    *postgresql*, by every PostgreSQL process (backends, WAL writer…), read from Linux's /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "postgresql": 0.0} if postgresql else {"server": 0.0}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                name, fields = stat.read().rsplit(")", 1)
+        except OSError:  # the process ended meanwhile
+            continue
+        fields = fields.split()
+        pid, parent = int(entry.name), int(fields[1])
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # user + system time
+        if server_pid in (pid, parent):
+            used["server"] += seconds
+        elif postgresql and name.endswith("(postgres"):
+            used["postgresql"] += seconds
+    return used
+
+
+def run(
+    port: int,
+    paths: dict[str, str],
+    total: int,
+    clients: int,
+    rounds: int,
+    cpu=None,
+) -> dict:
+    """Submit *total* times to each of *paths* ({name: path}) in *rounds* alternating rounds.
+
+    *cpu*: a function returning CPU seconds used so far by part ({part: seconds}); the
+    results then add each part's CPU milliseconds per submission."""
     local = threading.local()
     body = json.dumps({"answers": ANSWERS}).encode()
     errors = {name: [] for name in paths}  # list.append is atomic under threads
@@ -252,6 +290,7 @@ def run(port: int, paths: dict[str, str], total: int, clients: int, rounds: int)
 
     latencies = {name: [] for name in paths}
     wall = dict.fromkeys(paths, 0.0)
+    cpu_used = {name: {} for name in paths}
     names = list(paths)
     with ThreadPoolExecutor(clients) as pool:
         for name in names:  # warm up connections and caches
@@ -260,9 +299,13 @@ def run(port: int, paths: dict[str, str], total: int, clients: int, rounds: int)
             # real, bare, bare, real, …: a drift of the machine's load falls on both alike.
             for name in names if index % 2 == 0 else reversed(names):
                 size = total // rounds + (1 if index < total % rounds else 0)
+                before = cpu() if cpu else {}
                 started = time.perf_counter()
                 latencies[name] += pool.map(one, [name] * size)
                 wall[name] += time.perf_counter() - started
+                for part, seconds in (cpu() if cpu else {}).items():
+                    used = cpu_used[name].get(part, 0.0) + seconds - before[part]
+                    cpu_used[name][part] = used
     results = {}
     for name in names:
         ordered = sorted(latencies[name])
@@ -271,6 +314,7 @@ def run(port: int, paths: dict[str, str], total: int, clients: int, rounds: int)
             "p50_ms": statistics.median(ordered) * 1000,
             "p99_ms": ordered[int(len(ordered) * 0.99) - 1] * 1000,
             "errors": len(errors[name]),
+            "cpu_ms": {part: used * 1000 / total for part, used in cpu_used[name].items()},
         }
     return results
 
@@ -285,16 +329,23 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="also print CPU time per submission of the server and of PostgreSQL (Linux)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         instance = str(Path(tmp) / "instance")
         slug = prepare(database_url, instance)
-        port, server, stop = start_server(database_url, instance, args.workers, args.threads)
+        port, server, stop, pid = start_server(database_url, instance, args.workers, args.threads)
+        on_postgresql = database_url.startswith("postgresql")
+        cpu = (lambda: process_cpu(pid, on_postgresql)) if args.cpu and pid else None
         load_before = os.getloadavg()[0]
         try:
             paths = {"real": f"/s/{slug}/submit", "bare": "/bare/submit"}
-            results = run(port, paths, args.requests, args.clients, max(args.rounds, 1))
+            results = run(port, paths, args.requests, args.clients, max(args.rounds, 1), cpu)
         finally:
             stop()
         load_after = os.getloadavg()[0]
@@ -311,6 +362,9 @@ def main() -> None:
             f"{name:24s} {result['per_s']:8.1f}/s  p50 {result['p50_ms']:7.1f} ms  "
             f"p99 {result['p99_ms']:7.1f} ms  non-201: {result['errors']}"
         )
+        if result["cpu_ms"]:
+            parts = ", ".join(f"{part} {ms:.2f} ms" for part, ms in result["cpu_ms"].items())
+            print(f"{'':24s} CPU per submission: {parts}")
     print(f"ratio (bare / real throughput): {bare['per_s'] / real['per_s']:.2f}×")
 
 
