@@ -234,13 +234,11 @@ def submit(slug: str):
         abort(415)
     key = request.headers.get("Idempotency-Key")
     respondent = _respondent(slug)
-    outcome = services.submit(
-        _published(slug, key, respondent, autocommit=True),
-        request.get_json(silent=True),
-        key,
-        respondent,
-        current_app.config["SECRET_KEY"],
-    )
+    body, secret = request.get_json(silent=True), current_app.config["SECRET_KEY"]
+    outcome = services.submit_new(slug, body, key, respondent, secret)
+    if outcome is None:
+        published = _published(slug, key, respondent, autocommit=True)
+        outcome = services.submit(published, body, key, respondent, secret)
     return _json(outcome, slug)
 
 

@@ -113,12 +113,26 @@ def find_published(
     if row is None:
         return None
     q_id, q_slug, title, status, v_id, number, published_at = row[:7]
+    questionnaire = PublicQuestionnaire(q_id, q_slug, title, status)
+    latest = PublishedVersion(v_id, q_id, number, published_at)
+    _remember(slug, Published(questionnaire, latest))
     return Published(
-        PublicQuestionnaire(q_id, q_slug, title, status),
-        PublishedVersion(v_id, q_id, number, published_at),
+        questionnaire,
+        latest,
         submitted_id=row[7] if idempotency_key else None,
         partial=store.resumed_partial(row) if resume_token else None,
     )
+
+
+# The questionnaire and latest version last found behind each slug, by database: what
+# `submit_new` guesses, and its INSERT checks (see store.submit_if_current).
+_LAST_FOUND: dict[tuple, Published] = {}
+
+
+def _remember(slug: str, published: Published) -> None:
+    if len(_LAST_FOUND) >= 512:
+        _LAST_FOUND.clear()
+    _LAST_FOUND[db.engine.url, slug] = published
 
 
 def _lookup_query(with_key: bool, with_resume: bool):
@@ -514,6 +528,51 @@ def submit(
     except store.Refused as refused_by_store:
         return refusal(refused_by_store.code, survey)
     return _submitted(published, done, 201 if done.created else 200, survey)
+
+
+def submit_new(slug: str, body: Any, key: str | None, respondent: Respondent, secret: str):
+    """The common submit in one statement, or None: then call `find_published` and `submit`.
+
+    A new respondent (no resume token) answering the version this process last found behind
+    *slug*, with no invitation or quota to check: the questionnaire is not looked up but
+    remembered, and `store.submit_if_current` stores the response only if the remembered
+    version is still the latest of the open questionnaire and the key is new. Everything
+    else (a repeat, a refusal, answers to correct, a questionnaire changed since) goes the
+    long way, which gives the answer; this only ever answers 201.
+    """
+    known = _LAST_FOUND.get((db.engine.url, slug))
+    if (
+        known is None
+        or known.questionnaire.status is not QuestionnaireStatus.OPEN
+        or respondent.resume_token
+        or not key
+        or not IDEMPOTENCY_KEY.match(key)
+        or not isinstance(body, Mapping)
+        or not isinstance(body.get("answers"), Mapping)
+        or body.get("hp")
+        or body.get("version", known.latest.number) != known.latest.number
+    ):
+        return None
+    survey = load_survey(known)
+    if survey.settings.invitation_only or survey.settings.quota.active:
+        return None
+    refused, consent, _ = _gate(survey, respondent, body, None)
+    if refused is not None:
+        return None
+    check = validate(survey, body["answers"], respondent.locale)
+    if not check.ok:
+        return None
+    store.autocommit()
+    done = store.submit_if_current(
+        survey.version,
+        slug,
+        key,
+        check.cleaned,
+        secret=secret,
+        consent=consent,
+        started_at=_moment(body.get("started_at")),
+    )
+    return _submitted(known, done, 201, survey) if done is not None else None
 
 
 def _submitted(published, done: store.Submitted, status: int, survey: Survey | None = None):

@@ -27,13 +27,16 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, func, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from app.database import one_writer
 from app.extensions import db
 from app.models import (
     Invitation,
     Questionnaire,
+    QuestionnaireStatus,
     QuestionnaireVersion,
     Response,
     ResponseStatus,
@@ -307,19 +310,9 @@ def submit(
         db.session.commit()
     now = utcnow()
     receipt = receipt_code(secret, idempotency_key)
-    values: dict[str, Any] = {
-        "receipt_hash": token_hash(receipt),
-        "status": ResponseStatus.COMPLETE,
-        "answers": dict(answers),
-        "submitted_at": now,
-        "updated_at": now,
-        "idempotency_key": idempotency_key,
-        "version_id": version.id,
-        "invitation_token_hash": invitation_hash,
-    }
-    if consent is not None:
-        values["consent_notice_version"] = consent.notice_version
-        values["consent_given_at"] = consent.given_at
+    values = _complete_values(
+        version, idempotency_key, answers, receipt, now, consent, invitation_hash
+    )
     try:
         with one_writer(db.session.get_bind()):
             try:
@@ -375,16 +368,102 @@ def _write_complete(
         if db.session.scalar(_RESPONSE_EXISTS, {"partial_id": partial_id}) is not None:
             raise Refused("already_submitted")
     return _insert_response(
-        {
-            "consent_notice_version": None,
-            "consent_given_at": None,
-            **values,
-            "questionnaire_id": questionnaire_id,
-            "started_at": started_at,
-            "resume_token_hash": token_hash(resume_token or new_token()),
-            "page_id": "",
-        }
+        {**_new_row(values, started_at, resume_token), "questionnaire_id": questionnaire_id}
     )
+
+
+def _complete_values(
+    version, idempotency_key, answers, receipt, now, consent, invitation_hash=None
+) -> dict[str, Any]:
+    """The columns a submit sets on a response, new or completed in place."""
+    values: dict[str, Any] = {
+        "receipt_hash": token_hash(receipt),
+        "status": ResponseStatus.COMPLETE,
+        "answers": dict(answers),
+        "submitted_at": now,
+        "updated_at": now,
+        "idempotency_key": idempotency_key,
+        "version_id": version.id,
+        "invitation_token_hash": invitation_hash,
+    }
+    if consent is not None:  # else completing a partial keeps the consent it was saved with
+        values["consent_notice_version"] = consent.notice_version
+        values["consent_given_at"] = consent.given_at
+    return values
+
+
+def _new_row(values, started_at, resume_token) -> dict[str, Any]:
+    """A new response's columns, but for questionnaire_id, from `_complete_values`."""
+    return {
+        "consent_notice_version": None,
+        "consent_given_at": None,
+        **values,
+        "started_at": started_at,
+        "resume_token_hash": token_hash(resume_token or new_token()),
+        "page_id": "",
+    }
+
+
+def submit_if_current(
+    version,
+    slug: str,
+    idempotency_key: str,
+    answers: Mapping[str, Any],
+    *,
+    secret: str,
+    consent: Consent | None = None,
+    started_at: datetime | None = None,
+) -> Submitted | None:
+    """Store a new complete response in one statement, if *version* (with `id`,
+    `questionnaire_id`, `number`, `published_at`) is still the latest published version of
+    the open questionnaire *slug* and nothing is stored under the key yet; None otherwise,
+    with nothing written.
+
+    For a caller that remembers the questionnaire from an earlier request and skips looking
+    it up: the INSERT checks what the lookup would have (a `questionnaire_id` that the guard
+    makes NULL fails the NOT NULL constraint) and leaves a repeated key alone (ON CONFLICT DO
+    NOTHING). On None, the caller takes the long way (look up, then `submit`), which tells a
+    repeat, a closed questionnaire or a newer version apart.
+    """
+    now = utcnow()
+    receipt = receipt_code(secret, idempotency_key)
+    values = _new_row(
+        _complete_values(version, idempotency_key, answers, receipt, now, consent),
+        _plausible_start(started_at, now),
+        None,
+    )
+    values.update(
+        current_questionnaire=version.questionnaire_id,
+        current_version=version.id,
+        current_number=version.number,
+        current_published_at=version.published_at,
+        current_slug=slug,
+    )
+    bind = db.session.get_bind()
+    statement = _INSERT_IF_CURRENT.get(bind.dialect.name)
+    if statement is None:
+        return None
+    try:
+        with one_writer(bind):
+            try:
+                result = db.session.execute(statement, values)
+                if bind.dialect.name == "sqlite":  # no RETURNING: see _insert_response
+                    row_id = result.lastrowid if result.rowcount == 1 else None
+                else:
+                    row_id = result.scalar()
+                db.session.commit()
+            except BaseException:
+                db.session.rollback()
+                raise
+    except IntegrityError:  # the guard failed: closed, a newer version, another slug
+        return None
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        # The server had closed the pooled connection (a restart, an idle timeout). Whether
+        # or not the INSERT got through, the long way finds out on a fresh connection.
+        return None
+    return Submitted(row_id, True, receipt) if row_id is not None else None
 
 
 # Plain statements built once: no object for the unit of work to track and flush, and no
@@ -398,6 +477,40 @@ _COMPLETE_PARTIAL = update(_RESPONSES).where(
     _RESPONSES.c.status == ResponseStatus.PARTIAL,
 )
 _RESPONSE_EXISTS = db.select(_RESPONSES.c.id).where(_RESPONSES.c.id == db.bindparam("partial_id"))
+
+
+def _insert_if_current(insert):
+    """`submit_if_current`'s statement, from a dialect's INSERT (for ON CONFLICT)."""
+    q, v = Questionnaire.__table__, QuestionnaireVersion.__table__
+    later = v.alias("later")
+    newer = db.select(later.c.id).where(
+        later.c.questionnaire_id == q.c.id, later.c.number > db.bindparam("current_number")
+    )
+    current = (
+        db.select(q.c.id)
+        .join(v, v.c.questionnaire_id == q.c.id)
+        .where(
+            q.c.id == db.bindparam("current_questionnaire"),
+            q.c.slug == db.bindparam("current_slug"),
+            q.c.status == QuestionnaireStatus.OPEN,
+            v.c.id == db.bindparam("current_version"),
+            v.c.number == db.bindparam("current_number"),
+            v.c.published_at == db.bindparam("current_published_at"),
+            ~newer.exists(),
+        )
+        .scalar_subquery()
+    )
+    return (
+        insert(_RESPONSES)
+        .values(questionnaire_id=current)
+        .on_conflict_do_nothing(index_elements=[_RESPONSES.c.idempotency_key])
+    )
+
+
+_INSERT_IF_CURRENT = {
+    "postgresql": _insert_if_current(postgresql_insert).returning(_RESPONSES.c.id),
+    "sqlite": _insert_if_current(sqlite_insert),
+}
 
 
 def _insert_response(values: dict[str, Any]) -> int:

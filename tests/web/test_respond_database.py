@@ -1,4 +1,5 @@
-"""How a submit uses the database: one lookup and one insert, connections the server closed
+"""How a submit uses the database: one lookup and one insert (one insert once the
+questionnaire was found before), connections the server closed
 are replaced without a ping per request, and a write of several statements still commits as
 one; SQLite writers in several processes take turns. Runs on SQLite and PostgreSQL (the
 connection tests on PostgreSQL only: SQLite has no server to close them)."""
@@ -130,14 +131,18 @@ def test_a_connection_the_server_closed_is_replaced_before_any_page_uses_it(
     assert (reply.status_code, reply.json["database"]) == (200, "ok")
 
 
+@pytest.mark.parametrize("found_before", [False, True], ids=["lookup", "one-insert"])
 def test_a_submit_survives_its_connection_closed_right_after_checkout(
-    production_pool_app, database_url
+    production_pool_app, database_url, found_before
 ):
     """The server closes the connection after the pool handed it out (so no check at checkout
-    can see it): the submit's lookup fails on it, and is asked again on a new connection."""
+    can see it): the submit's first statement fails on it (the lookup, or the one INSERT of a
+    questionnaire found before), and the submit goes on, on a new connection."""
     only_postgres(database_url)
     app, client = production_pool_app, production_pool_app.test_client()
     slug = app.config["TEST_SLUG"]
+    if found_before:
+        assert submit(client, slug).status_code == 201
     killed = []
 
     def close_once(dbapi_connection, connection_record, connection_proxy):
@@ -155,36 +160,125 @@ def test_a_submit_survives_its_connection_closed_right_after_checkout(
         event.remove(engine, "checkout", close_once)
     assert killed, "the listener never ran"
     assert reply.status_code == 201, reply.get_data(as_text=True)
-    assert stored_keys(app) == [idempotency_key]
+    assert stored_keys(app)[found_before:] == [idempotency_key]
 
 
-def test_a_new_submit_is_one_lookup_and_one_insert(production_pool_app):
-    """The questionnaire, its latest version and the Idempotency-Key come back in one query,
-    and the response is one INSERT: no ping, and on PostgreSQL no BEGIN or COMMIT either
-    (the INSERT is its own transaction). On SQLite the lookup runs outside a transaction
-    (pysqlite begins one at the INSERT), so it holds no snapshot while Python works."""
+def record_statements(app):
+    """A context manager: the first word of each SQL statement run meanwhile, and whether it
+    ran outside a transaction (PostgreSQL: in autocommit; SQLite: no snapshot held)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def recording():
+        statements, autocommit = [], []
+
+        def record(connection, cursor, statement, parameters, context, executemany):
+            statements.append(statement.split(None, 1)[0].upper())
+            raw = connection.connection.dbapi_connection
+            if connection.dialect.name == "postgresql":
+                autocommit.append(raw.autocommit)
+            else:
+                autocommit.append(not raw.in_transaction)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield statements, autocommit
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return recording()
+
+
+def test_a_first_submit_is_one_lookup_and_one_insert(production_pool_app):
+    """The questionnaire, its latest version and the Idempotency-Key come back in one query
+    (and, the first time, the version's definition in a second), and the response is one
+    INSERT: no ping, and on PostgreSQL no BEGIN or COMMIT either (each statement is its own
+    transaction). On SQLite the lookup runs outside a transaction (pysqlite begins one at the
+    INSERT), so it holds no snapshot while Python works."""
+    app, client = production_pool_app, production_pool_app.test_client()
+    with record_statements(app) as (statements, autocommit):
+        assert submit(client, app.config["TEST_SLUG"]).status_code == 201
+    assert statements == ["SELECT", "SELECT", "INSERT"]
+    assert all(autocommit)
+
+
+def test_a_new_submit_to_a_questionnaire_found_before_is_one_insert(production_pool_app):
+    """Once a process has found the questionnaire behind a slug, a new respondent's submit is
+    a single INSERT that checks, as it writes, that the questionnaire is still open at that
+    version and that the key is new."""
     app, client = production_pool_app, production_pool_app.test_client()
     slug = app.config["TEST_SLUG"]
-    submit(client, slug)  # the definition is parsed and cached on the first submit
-    statements, autocommit = [], []
+    submit(client, slug)
+    with record_statements(app) as (statements, autocommit):
+        reply = submit(client, slug)
+    assert reply.status_code == 201, reply.get_data(as_text=True)
+    assert statements == ["INSERT"]
+    assert autocommit == [True]
+    assert reply.json["receipt"] and reply.json["end"]["thank_you"] is not None
 
-    def record(connection, cursor, statement, parameters, context, executemany):
-        statements.append(statement.split(None, 1)[0].upper())
-        raw = connection.connection.dbapi_connection
-        if connection.dialect.name == "postgresql":
-            autocommit.append(raw.autocommit)
-        else:
-            autocommit.append(not raw.in_transaction)  # no snapshot held before the write
 
+def test_a_repeat_of_a_one_statement_submit_returns_the_same_response(production_pool_app):
+    """The INSERT leaves a repeated key alone; the repeat then finds the stored response."""
+    app, client = production_pool_app, production_pool_app.test_client()
+    slug = app.config["TEST_SLUG"]
+    submit(client, slug)
+    key = uuid.uuid4().hex
+    first = submit(client, slug, key)
+    with record_statements(app) as (statements, _):
+        again = submit(client, slug, key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json["response_id"] == first.json["response_id"]
+    assert again.json["receipt"] == first.json["receipt"]
+    assert statements == ["INSERT", "SELECT"]  # the INSERT stored nothing; then the lookup
+    assert stored_keys(app).count(key) == 1
+
+
+def test_a_questionnaire_closed_since_it_was_found_refuses_the_next_submit(
+    production_pool_app,
+):
+    """What the process remembers of a questionnaire is only a guess: closed meanwhile (by
+    another process, say), the next submit is refused and nothing is stored."""
+    app, client = production_pool_app, production_pool_app.test_client()
+    slug = app.config["TEST_SLUG"]
+    assert submit(client, slug).status_code == 201
     with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert submit(client, slug).status_code == 201
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    assert statements == ["SELECT", "INSERT"]
-    assert autocommit == [True, True]
+        from app.questionnaires import services as questionnaires
+
+        questionnaires.close(questionnaires.find_by_slug_or_id(slug))
+    key = uuid.uuid4().hex
+    reply = submit(client, slug, key)
+    assert reply.status_code == 410
+    assert reply.json["error"] == "closed"
+    assert key not in stored_keys(app)
+
+
+def test_a_version_published_since_the_questionnaire_was_found_gets_the_next_submit(
+    production_pool_app,
+):
+    """A newer version published meanwhile: the next submit is stored against it."""
+    from app.models import QuestionnaireVersion
+    from app.questionnaires import services as questionnaires
+
+    app, client = production_pool_app, production_pool_app.test_client()
+    slug = app.config["TEST_SLUG"]
+    assert submit(client, slug).status_code == 201
+    with app.app_context():
+        questionnaire = questionnaires.find_by_slug_or_id(slug)
+        changed = {**questionnaire.draft, "title": "连接测试（第二版）"}
+        questionnaires.save_draft(
+            questionnaire, changed, expected_revision=questionnaire.draft_revision
+        )
+        second = questionnaires.publish(questionnaire, questionnaire.study.created_by)
+        assert second.number == 2
+        second_id = second.id
+    reply = submit(client, slug)
+    assert reply.status_code == 201, reply.get_data(as_text=True)
+    with app.app_context():
+        stored = db.session.get(Response, reply.json["response_id"])
+        assert stored.version_id == second_id
+        assert db.session.get(QuestionnaireVersion, second_id).number == 2
 
 
 def test_an_invitation_stays_unused_when_the_insert_after_spending_it_fails(
