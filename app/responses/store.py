@@ -4,7 +4,8 @@ Encryption at rest and retention will be added here and nowhere else. Callers ha
 already checked by `surveys.validate_answers`; this module makes the writes exactly-once:
 
 - a submit is keyed by its Idempotency-Key, UNIQUE in the table: the loser of a race gets an
-  IntegrityError, rolls back and returns the winner's row;
+  IntegrityError, rolls back and returns the winner's row (`submit_if_current` stores nothing
+  instead, ON CONFLICT DO NOTHING, and its caller takes the long way to that row);
 - an invitation is spent by a conditional UPDATE (`used_at IS NULL`) in the submit's own
   transaction, so two submits with one token cannot both succeed;
 - quotas lock the questionnaire row (a no-op UPDATE, which also takes SQLite's write lock) before
