@@ -49,24 +49,30 @@ def crosstab_sentence(crosstab: dict, figures: dict) -> str:
         _("Cramér's V = %(v).2f, %(strength)s", v=v, strength=_strength(v)) if v is not None else ""
     )
     if p >= SIGNIFICANCE:
-        return _(
+        sentence = _(
             "No evidence that “%(row)s” and “%(col)s” are related "
             "(%(test)s; %(effect)s; n = %(n)d).",
             row=row, col=col, test=test, effect=effect, n=crosstab["n"],
         )  # fmt: skip
-    sentence = _(
-        "“%(row)s” and “%(col)s” are related (%(test)s; %(effect)s; n = %(n)d).",
-        row=row, col=col, test=test, effect=effect, n=crosstab["n"],
-    )  # fmt: skip
-    cell = _largest_residual(crosstab)
-    if cell is not None:
-        i, j, residual = cell
+    else:
+        sentence = _(
+            "“%(row)s” and “%(col)s” are related (%(test)s; %(effect)s; n = %(n)d).",
+            row=row, col=col, test=test, effect=effect, n=crosstab["n"],
+        )  # fmt: skip
+        cell = _largest_residual(crosstab)
+        if cell is not None:
+            i, j, residual = cell
+            sentence += _(
+                " Most different from chance: %(row_value)s × %(col_value)s "
+                "(adjusted residual %(residual)+.1f).",
+                row_value=_label(figures, crosstab["row"], crosstab["row_values"][i]),
+                col_value=_label(figures, crosstab["col"], crosstab["col_values"][j]),
+                residual=residual,
+            )
+    if crosstab.get("small_expected"):  # the engine's StatsWarning, said to the reader
         sentence += _(
-            " Most different from chance: %(row_value)s × %(col_value)s "
-            "(adjusted residual %(residual)+.1f).",
-            row_value=_label(figures, crosstab["row"], crosstab["row_values"][i]),
-            col_value=_label(figures, crosstab["col"], crosstab["col_values"][j]),
-            residual=residual,
+            " Caution: more than a fifth of the cells expect fewer than 5 answers, so the "
+            "p-value is only approximate."
         )
     return sentence
 
