@@ -533,18 +533,17 @@ def submit(
 def submit_new(slug: str, body: Any, key: str | None, respondent: Respondent, secret: str):
     """The common submit in one statement, or None: then call `find_published` and `submit`.
 
-    A new respondent (no resume token) answering the version this process last found behind
-    *slug*, with no invitation or quota to check: the questionnaire is not looked up but
-    remembered, and `store.submit_if_current` stores the response only if the remembered
-    version is still the latest of the open questionnaire and the key is new. Everything
-    else (a repeat, a refusal, answers to correct, a questionnaire changed since) goes the
-    long way, which gives the answer; this only ever answers 201.
+    A respondent answering the version this process last found behind *slug*, with no
+    invitation or quota to check: the questionnaire is not looked up but remembered, and
+    `store.submit_if_current` stores the response (a new one, or the respondent's partial
+    completed) only if the remembered version is still the latest of the open questionnaire.
+    Everything else (a repeat, a refusal, answers to correct, a questionnaire changed since)
+    goes the long way, which gives the answer; this only ever answers 201.
     """
     known = _LAST_FOUND.get((db.engine.url, slug))
     if (
         known is None
         or known.questionnaire.status is not QuestionnaireStatus.OPEN
-        or respondent.resume_token
         or not key
         or not IDEMPOTENCY_KEY.match(key)
         or not isinstance(body, Mapping)
@@ -569,6 +568,7 @@ def submit_new(slug: str, body: Any, key: str | None, respondent: Respondent, se
         key,
         check.cleaned,
         secret=secret,
+        resume_token=respondent.resume_token,
         consent=consent,
         started_at=_moment(body.get("started_at")),
     )

@@ -412,27 +412,34 @@ def submit_if_current(
     answers: Mapping[str, Any],
     *,
     secret: str,
+    resume_token: str | None = None,
     consent: Consent | None = None,
     started_at: datetime | None = None,
 ) -> Submitted | None:
-    """Store a new complete response in one statement, if *version* (with `id`,
+    """Store a complete response in one statement, if *version* (with `id`,
     `questionnaire_id`, `number`, `published_at`) is still the latest published version of
-    the open questionnaire *slug* and nothing is stored under the key yet; None otherwise,
-    with nothing written.
+    the open questionnaire *slug*; None otherwise, with nothing written.
 
     For a caller that remembers the questionnaire from an earlier request and skips looking
-    it up: the INSERT checks what the lookup would have (a `questionnaire_id` that the guard
-    makes NULL fails the NOT NULL constraint) and leaves a repeated key alone (ON CONFLICT DO
-    NOTHING). On None, the caller takes the long way (look up, then `submit`), which tells a
-    repeat, a closed questionnaire or a newer version apart.
+    it up; the statement checks what the lookup would have. Without *resume_token*, an
+    INSERT that leaves a key already stored alone (ON CONFLICT DO NOTHING). With it, an
+    UPDATE that completes the respondent's partial at that version in place (its id, its
+    started_at and the consent it was saved with, unless *consent* is given); nothing when
+    there is no such partial. On None the caller takes the long way (look up, then
+    `submit`), which tells a repeat, a closed questionnaire, a newer version or a missing
+    partial apart.
     """
     now = utcnow()
     receipt = receipt_code(secret, idempotency_key)
-    values = _new_row(
-        _complete_values(version, idempotency_key, answers, receipt, now, consent),
-        _plausible_start(started_at, now),
-        None,
-    )
+    values = _complete_values(version, idempotency_key, answers, receipt, now, consent)
+    if resume_token:
+        values["resume"] = token_hash(resume_token)
+        statement = _COMPLETE_IF_CURRENT
+    else:
+        values = _new_row(values, _plausible_start(started_at, now), None)
+        statement = _INSERT_IF_CURRENT.get(db.session.get_bind().dialect.name)
+    if statement is None:
+        return None
     values.update(
         current_questionnaire=version.questionnaire_id,
         current_version=version.id,
@@ -440,31 +447,35 @@ def submit_if_current(
         current_published_at=version.published_at,
         current_slug=slug,
     )
+    row_id = _write_once(statement, values)
+    return Submitted(row_id, True, receipt) if row_id is not None else None
+
+
+def _write_once(statement, values) -> int | None:
+    """Run one writing statement and commit; the id it wrote, or None: nothing written (no
+    row matched, ON CONFLICT, or a constraint refused it) or the connection was lost."""
     bind = db.session.get_bind()
-    statement = _INSERT_IF_CURRENT.get(bind.dialect.name)
-    if statement is None:
-        return None
     try:
         with one_writer(bind):
             try:
                 result = db.session.execute(statement, values)
-                if bind.dialect.name == "sqlite":  # no RETURNING: see _insert_response
-                    row_id = result.lastrowid if result.rowcount == 1 else None
-                else:
+                if result.returns_rows:
                     row_id = result.scalar()
+                else:  # SQLite's INSERT, without RETURNING: see _insert_response
+                    row_id = result.lastrowid if result.rowcount == 1 else None
                 db.session.commit()
             except BaseException:
                 db.session.rollback()
                 raise
-    except IntegrityError:  # the guard failed: closed, a newer version, another slug
+    except IntegrityError:  # a stale guess (NOT NULL), or a key taken by another response
         return None
     except DBAPIError as error:
         if not error.connection_invalidated:
             raise
         # The server had closed the pooled connection (a restart, an idle timeout). Whether
-        # or not the INSERT got through, the long way finds out on a fresh connection.
+        # or not the statement got through, the long way finds out on a fresh connection.
         return None
-    return Submitted(row_id, True, receipt) if row_id is not None else None
+    return row_id
 
 
 # Plain statements built once: no object for the unit of work to track and flush, and no
@@ -480,14 +491,16 @@ _COMPLETE_PARTIAL = update(_RESPONSES).where(
 _RESPONSE_EXISTS = db.select(_RESPONSES.c.id).where(_RESPONSES.c.id == db.bindparam("partial_id"))
 
 
-def _insert_if_current(insert):
-    """`submit_if_current`'s statement, from a dialect's INSERT (for ON CONFLICT)."""
+def _current_questionnaire():
+    """The id of questionnaire `current_questionnaire` if it is still open under
+    `current_slug` and `current_version` (`current_number`, `current_published_at`) is still
+    its latest version; else NULL. The guard of the `*_if_current` writes."""
     q, v = Questionnaire.__table__, QuestionnaireVersion.__table__
     later = v.alias("later")
     newer = db.select(later.c.id).where(
         later.c.questionnaire_id == q.c.id, later.c.number > db.bindparam("current_number")
     )
-    current = (
+    return (
         db.select(q.c.id)
         .join(v, v.c.questionnaire_id == q.c.id)
         .where(
@@ -501,17 +514,33 @@ def _insert_if_current(insert):
         )
         .scalar_subquery()
     )
+
+
+def _insert_if_current(insert):
+    """`submit_if_current`'s statement, from a dialect's INSERT (for ON CONFLICT)."""
     return (
         insert(_RESPONSES)
-        .values(questionnaire_id=current)
+        .values(questionnaire_id=_current_questionnaire())
         .on_conflict_do_nothing(index_elements=[_RESPONSES.c.idempotency_key])
     )
 
 
+# A NULL questionnaire_id fails the NOT NULL constraint: the INSERT refuses a stale guess.
 _INSERT_IF_CURRENT = {
     "postgresql": _insert_if_current(postgresql_insert).returning(_RESPONSES.c.id),
     "sqlite": _insert_if_current(sqlite_insert),
 }
+# `questionnaire_id = NULL` matches no row: the UPDATE completes nothing on a stale guess.
+_COMPLETE_IF_CURRENT = (
+    update(_RESPONSES)
+    .where(
+        _RESPONSES.c.resume_token_hash == db.bindparam("resume"),
+        _RESPONSES.c.status == ResponseStatus.PARTIAL,
+        _RESPONSES.c.version_id == db.bindparam("current_version"),
+        _RESPONSES.c.questionnaire_id == _current_questionnaire(),
+    )
+    .returning(_RESPONSES.c.id)
+)
 
 
 def _insert_response(values: dict[str, Any]) -> int:

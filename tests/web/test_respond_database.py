@@ -281,6 +281,101 @@ def test_a_version_published_since_the_questionnaire_was_found_gets_the_next_sub
         assert db.session.get(QuestionnaireVersion, second_id).number == 2
 
 
+def save_progress(client, slug: str) -> int:
+    """Save a partial as the page does between pages; its id (the browser keeps the cookie)."""
+    saved = client.post(f"/s/{slug}/progress", json={"answers": {"nps": 8}, "page": "p1"})
+    assert saved.status_code == 200, saved.get_data(as_text=True)
+    with client.application.app_context():
+        return db.session.scalars(
+            db.select(Response.id).where(Response.status == "partial").order_by(Response.id)
+        ).all()[-1]
+
+
+def test_completing_a_partial_of_a_questionnaire_found_before_is_one_update(
+    production_pool_app,
+):
+    """A respondent who saved pages before: the submit completes that partial in place (its
+    id, its start time) in one UPDATE that checks the questionnaire as the INSERT does."""
+    app, client = production_pool_app, production_pool_app.test_client()
+    slug = app.config["TEST_SLUG"]
+    partial_id = save_progress(client, slug)  # finds the questionnaire, remembers it
+    with app.app_context():
+        started_at = db.session.get(Response, partial_id).started_at
+    with record_statements(app) as (statements, autocommit):
+        reply = submit(client, slug)
+    assert reply.status_code == 201, reply.get_data(as_text=True)
+    assert statements == ["UPDATE"]
+    assert autocommit == [True]
+    assert reply.json["response_id"] == partial_id
+    with app.app_context():
+        completed = db.session.get(Response, partial_id)
+        assert completed.status.value == "complete"
+        assert completed.answers == ANSWERS
+        assert completed.started_at == started_at
+    assert len(stored_keys(app)) == 1
+
+
+def test_a_repeat_of_a_completed_partial_returns_the_same_response(production_pool_app):
+    app, client = production_pool_app, production_pool_app.test_client()
+    slug = app.config["TEST_SLUG"]
+    partial_id = save_progress(client, slug)
+    key = uuid.uuid4().hex
+    first, again = submit(client, slug, key), submit(client, slug, key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json["response_id"] == again.json["response_id"] == partial_id
+    assert stored_keys(app) == [key]
+
+
+def test_a_partial_of_a_questionnaire_closed_since_is_not_completed(production_pool_app):
+    app, client = production_pool_app, production_pool_app.test_client()
+    slug = app.config["TEST_SLUG"]
+    partial_id = save_progress(client, slug)
+    with app.app_context():
+        from app.questionnaires import services as questionnaires
+
+        questionnaires.close(questionnaires.find_by_slug_or_id(slug))
+    reply = submit(client, slug)
+    assert reply.status_code == 410
+    with app.app_context():
+        assert db.session.get(Response, partial_id).status.value == "partial"
+
+
+def test_a_partial_keeps_its_version_when_a_newer_one_is_published_meanwhile(
+    production_pool_app,
+):
+    """A respondent half-way through answers the version they started; the next new
+    respondent gets the newer one."""
+    from app.models import QuestionnaireVersion
+    from app.questionnaires import services as questionnaires
+
+    app, client = production_pool_app, production_pool_app.test_client()
+    slug = app.config["TEST_SLUG"]
+    partial_id = save_progress(client, slug)
+    with app.app_context():
+        questionnaire = questionnaires.find_by_slug_or_id(slug)
+        first_id = questionnaire.latest_version.id
+        changed = {**questionnaire.draft, "title": "连接测试（第二版）"}
+        questionnaires.save_draft(
+            questionnaire, changed, expected_revision=questionnaire.draft_revision
+        )
+        second_id = questionnaires.publish(questionnaire, questionnaire.study.created_by).id
+    reply = client.post(
+        f"/s/{slug}/submit",
+        json={"answers": ANSWERS, "version": 1},
+        headers={"Idempotency-Key": uuid.uuid4().hex},
+    )
+    assert reply.status_code == 201, reply.get_data(as_text=True)
+    assert reply.json["response_id"] == partial_id
+    newcomer = app.test_client()
+    later = submit(newcomer, slug)
+    assert later.status_code == 201
+    with app.app_context():
+        version_of = dict(db.session.execute(db.select(Response.id, Response.version_id)).all())
+        assert version_of[partial_id] == first_id
+        assert version_of[later.json["response_id"]] == second_id
+        assert db.session.get(QuestionnaireVersion, second_id).number == 2
+
+
 def test_an_invitation_stays_unused_when_the_insert_after_spending_it_fails(
     production_pool_app,
 ):
