@@ -12,6 +12,8 @@ synchronous FULL) by default; pass `--database-url postgresql+psycopg://…` for
 Falls back to werkzeug's threaded server when gunicorn is not installed. Timings depend on the
 machine; the ratio is the figure to watch. `--cpu` (Linux) also prints the CPU time per
 submission of the server's processes and of PostgreSQL's, to show which side the time goes to.
+`--partial`: each real submit completes a partial response saved beforehand, by its resume
+link, as a multi-page form's does (the default is a new respondent's one-page form).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import gc
 import http.client
+import itertools
 import json
 import os
 import platform
@@ -150,10 +153,12 @@ def _strip(bare):
     return wsgi
 
 
-def prepare(database_url: str, instance: str) -> str:
-    """Create the tables and one published questionnaire; return its slug."""
+def prepare(database_url: str, instance: str, partials: int = 0) -> tuple[str, list[str]]:
+    """Create the tables and one published questionnaire, with *partials* partial responses
+    to it; return its slug and the partials' resume tokens."""
     from app import create_app
     from app.extensions import db
+    from app.responses import store
     from tests.factories import make_published, make_user
 
     if database_url.startswith("postgresql"):
@@ -166,12 +171,19 @@ def prepare(database_url: str, instance: str) -> str:
         from tests.factories import make_study
 
         study = make_study(make_user("bench@example.cn"))
-        slug = make_published(DEFINITION, study=study).slug
+        questionnaire = make_published(DEFINITION, study=study)
+        slug, version = questionnaire.slug, questionnaire.latest_version
+        tokens = [
+            store.save_partial(
+                version, None, {"region": "north"}, page_id="p1", invitation_hash=None, consent=None
+            )[0]
+            for _ in range(partials)
+        ]
         db.engine.dispose()
     _, engine, table = _bare_app(database_url)
     table.metadata.create_all(engine)
     engine.dispose()
-    return slug
+    return slug, tokens
 
 
 def free_port() -> int:
@@ -260,12 +272,16 @@ def run(
     clients: int,
     rounds: int,
     cpu=None,
+    resume_tokens: dict[str, list[str]] | None = None,
 ) -> dict:
     """Submit *total* times to each of *paths* ({name: path}) in *rounds* alternating rounds.
 
     *cpu*: a function returning CPU seconds used so far by part ({part: seconds}); the
-    results then add each part's CPU milliseconds per submission."""
+    results then add each part's CPU milliseconds per submission. *resume_tokens*: by name,
+    one resume token per submission (warm-up included), sent as the resume link's `r`."""
     local = threading.local()
+    resume_tokens = resume_tokens or {}
+    taken = {name: itertools.count() for name in resume_tokens}  # next() is atomic
     body = json.dumps({"answers": ANSWERS}).encode()
     errors = {name: [] for name in paths}  # list.append is atomic under threads
 
@@ -273,9 +289,12 @@ def run(
         if not hasattr(local, "conn"):
             local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         headers = {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
+        path = paths[name]
+        if name in resume_tokens:
+            path += "?r=" + resume_tokens[name][next(taken[name])]
         started = time.perf_counter()
         try:
-            local.conn.request("POST", paths[name], body=body, headers=headers)
+            local.conn.request("POST", path, body=body, headers=headers)
             reply = local.conn.getresponse()
             reply.read()
             status = reply.status
@@ -330,6 +349,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     parser.add_argument("--threads", type=int, default=8, help="threads per worker (default 8)")
     parser.add_argument(
+        "--partial",
+        action="store_true",
+        help="each real submit completes a partial saved beforehand (a multi-page form)",
+    )
+    parser.add_argument(
         "--cpu",
         action="store_true",
         help="also print CPU time per submission of the server and of PostgreSQL (Linux)",
@@ -338,14 +362,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         instance = str(Path(tmp) / "instance")
-        slug = prepare(database_url, instance)
+        warm_up = min(100, args.requests)  # as run() sends before measuring
+        slug, tokens = prepare(
+            database_url, instance, args.requests + warm_up if args.partial else 0
+        )
         port, server, stop, pid = start_server(database_url, instance, args.workers, args.threads)
         on_postgresql = database_url.startswith("postgresql")
         cpu = (lambda: process_cpu(pid, on_postgresql)) if args.cpu and pid else None
         load_before = os.getloadavg()[0]
         try:
             paths = {"real": f"/s/{slug}/submit", "bare": "/bare/submit"}
-            results = run(port, paths, args.requests, args.clients, max(args.rounds, 1), cpu)
+            results = run(
+                port,
+                paths,
+                args.requests,
+                args.clients,
+                max(args.rounds, 1),
+                cpu,
+                {"real": tokens} if tokens else None,
+            )
         finally:
             stop()
         load_after = os.getloadavg()[0]
@@ -355,6 +390,7 @@ def main() -> None:
     print(
         f"{args.requests} submissions each, {args.clients} concurrent clients (keep-alive), "
         f"{max(args.rounds, 1)} alternating rounds; "
+        f"{'each completes a saved partial; ' if args.partial else ''}"
         f"load average {load_before:.1f} before, {load_after:.1f} after"
     )
     for name, result in (("POST /s/<slug>/submit", real), ("bare Flask insert", bare)):
