@@ -422,7 +422,8 @@ def submit_if_current(
 
     For a caller that remembers the questionnaire from an earlier request and skips looking
     it up; the statement checks what the lookup would have. Without *resume_token*, an
-    INSERT that leaves a key already stored alone (ON CONFLICT DO NOTHING). With it, an
+    INSERT … SELECT whose SELECT is the check, and that leaves a key already stored alone
+    (ON CONFLICT DO NOTHING). With it, an
     UPDATE that completes the respondent's partial at that version in place (its id, its
     started_at and the consent it was saved with, unless *consent* is given); nothing when
     there is no such partial. On None the caller takes the long way (look up, then
@@ -467,7 +468,7 @@ def _write_once(statement, values) -> int | None:
             except BaseException:
                 db.session.rollback()
                 raise
-    except IntegrityError:  # a stale guess (NOT NULL), or a key taken by another response
+    except IntegrityError:  # a unique value of another response (the UPDATE's key, say)
         return None
     except DBAPIError as error:
         if not error.connection_invalidated:
@@ -494,7 +495,7 @@ _RESPONSE_EXISTS = db.select(_RESPONSES.c.id).where(_RESPONSES.c.id == db.bindpa
 def _current_questionnaire():
     """The id of questionnaire `current_questionnaire` if it is still open under
     `current_slug` and `current_version` (`current_number`, `current_published_at`) is still
-    its latest version; else NULL. The guard of the `*_if_current` writes."""
+    its latest version; no row otherwise. The guard of the `*_if_current` writes."""
     q, v = Questionnaire.__table__, QuestionnaireVersion.__table__
     later = v.alias("later")
     newer = db.select(later.c.id).where(
@@ -512,20 +513,24 @@ def _current_questionnaire():
             v.c.published_at == db.bindparam("current_published_at"),
             ~newer.exists(),
         )
-        .scalar_subquery()
     )
 
 
 def _insert_if_current(insert):
-    """`submit_if_current`'s statement, from a dialect's INSERT (for ON CONFLICT)."""
+    """`submit_if_current`'s INSERT … SELECT, from a dialect's INSERT (for ON CONFLICT): the
+    guard's row, if any, with the new response's values as parameters."""
+    columns = [c for c in _RESPONSES.c if c.name not in ("id", "questionnaire_id")]
+    current = _current_questionnaire().add_columns(
+        *(db.bindparam(c.name, type_=c.type) for c in columns)
+    )
     return (
         insert(_RESPONSES)
-        .values(questionnaire_id=_current_questionnaire())
+        .from_select(["questionnaire_id", *(c.name for c in columns)], current)
         .on_conflict_do_nothing(index_elements=[_RESPONSES.c.idempotency_key])
     )
 
 
-# A NULL questionnaire_id fails the NOT NULL constraint: the INSERT refuses a stale guess.
+# A stale guess selects no row: nothing is inserted (and nothing fails).
 _INSERT_IF_CURRENT = {
     "postgresql": _insert_if_current(postgresql_insert).returning(_RESPONSES.c.id),
     "sqlite": _insert_if_current(sqlite_insert),
@@ -537,7 +542,7 @@ _COMPLETE_IF_CURRENT = (
         _RESPONSES.c.resume_token_hash == db.bindparam("resume"),
         _RESPONSES.c.status == ResponseStatus.PARTIAL,
         _RESPONSES.c.version_id == db.bindparam("current_version"),
-        _RESPONSES.c.questionnaire_id == _current_questionnaire(),
+        _RESPONSES.c.questionnaire_id == _current_questionnaire().scalar_subquery(),
     )
     .returning(_RESPONSES.c.id)
 )

@@ -326,6 +326,23 @@ def test_a_repeat_of_a_completed_partial_returns_the_same_response(production_po
     assert stored_keys(app) == [key]
 
 
+def test_a_key_stored_before_is_a_repeat_even_from_a_respondent_with_a_partial(
+    production_pool_app,
+):
+    """The UPDATE that would complete the partial under a key another response holds fails
+    on the UNIQUE key; the submit is then the repeat of that response, and the partial stays."""
+    app, client = production_pool_app, production_pool_app.test_client()
+    slug = app.config["TEST_SLUG"]
+    key = uuid.uuid4().hex
+    first = submit(app.test_client(), slug, key)
+    partial_id = save_progress(client, slug)
+    again = submit(client, slug, key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json["response_id"] == first.json["response_id"]
+    with app.app_context():
+        assert db.session.get(Response, partial_id).status.value == "partial"
+
+
 def test_a_partial_of_a_questionnaire_closed_since_is_not_completed(production_pool_app):
     app, client = production_pool_app, production_pool_app.test_client()
     slug = app.config["TEST_SLUG"]
