@@ -176,6 +176,10 @@ def test_phone_respondent_resumes_after_reload_and_submits_once(live, browser): 
     receipt = page.locator("#receipt-code").inner_text()
     assert replies == [201, 200]
     page.screenshot(path=str(SCREENSHOTS / "respondent-phone-end.png"), full_page=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="复制").click()
+    expect(page.locator("#respond-status")).to_have_text("回执码已复制。")
+    assert page.evaluate("navigator.clipboard.readText()") == receipt
     assert [p for p in problems if "ERR_CONNECTION_RESET" not in p] == []  # only the lost reply
     context.close()
 

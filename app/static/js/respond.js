@@ -46,6 +46,18 @@ function newKey() {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+async function copyText(text, shownIn, done) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (error) {
+    // No clipboard API (plain http, an old browser): copy the selected text on the page.
+    if (shownIn.select) shownIn.select();
+    else window.getSelection().selectAllChildren(shownIn);
+    document.execCommand("copy");
+  }
+  say(done, "success");
+}
+
 function say(text, kind) {
   statusBox.textContent = text;
   statusBox.className = "alert py-2 small respond-status alert-" + (kind || "info");
@@ -387,16 +399,12 @@ function start() {
   form.addEventListener("submit", submit);
   $("btn-next").addEventListener("click", next);
   $("btn-back").addEventListener("click", back);
-  $("copy-resume").addEventListener("click", async () => {
-    const input = $("resume-link");
-    try {
-      await navigator.clipboard.writeText(input.value);
-    } catch (error) {
-      input.select();
-      document.execCommand("copy");
-    }
-    say(T.copied, "success");
-  });
+  $("copy-resume").addEventListener("click", () =>
+    copyText($("resume-link").value, $("resume-link"), T.copied),
+  );
+  $("copy-receipt").addEventListener("click", () =>
+    copyText($("receipt-code").textContent, $("receipt-code"), T.receipt_copied),
+  );
   window.addEventListener("online", () => state.dirty && saveProgress(false));
   window.addEventListener("pagehide", () => {
     if (submitting || state.done) return;
