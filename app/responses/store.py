@@ -23,6 +23,7 @@ import logging
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -315,21 +316,16 @@ def submit(
         version, idempotency_key, answers, receipt, now, consent, invitation_hash
     )
     try:
-        with one_writer(db.session.get_bind()):
-            try:
-                row_id = _write_complete(
-                    version.questionnaire_id,
-                    values,
-                    answers,
-                    partial_id,
-                    resume_token,
-                    _plausible_start(started_at, now),
-                    quota,
-                )
-                db.session.commit()
-            except BaseException:
-                db.session.rollback()  # in the lock: on SQLite the write lock goes with it
-                raise
+        with _committed_write():
+            row_id = _write_complete(
+                version.questionnaire_id,
+                values,
+                answers,
+                partial_id,
+                resume_token,
+                _plausible_start(started_at, now),
+                quota,
+            )
     except (IntegrityError, Refused):
         # A concurrent submit with the same key may have stored the row first, or be what
         # spent the invitation or the quota: then this is a repeat of it.
@@ -371,6 +367,20 @@ def _write_complete(
     return _insert_response(
         {**_new_row(values, started_at, resume_token), "questionnaire_id": questionnaire_id}
     )
+
+
+@contextmanager
+def _committed_write() -> Iterator[None]:
+    """Around the statements of a submit: one writer at a time (`one_writer`), committed
+    together at the end, rolled back on any error while still in the lock (on SQLite the
+    write lock goes with it)."""
+    with one_writer(db.session.get_bind()):
+        try:
+            yield
+            db.session.commit()
+        except BaseException:
+            db.session.rollback()
+            raise
 
 
 def _complete_values(
@@ -423,12 +433,11 @@ def submit_if_current(
     For a caller that remembers the questionnaire from an earlier request and skips looking
     it up; the statement checks what the lookup would have. Without *resume_token*, an
     INSERT … SELECT whose SELECT is the check, and that leaves a key already stored alone
-    (ON CONFLICT DO NOTHING). With it, an
-    UPDATE that completes the respondent's partial at that version in place (its id, its
-    started_at and the consent it was saved with, unless *consent* is given); nothing when
-    there is no such partial. On None the caller takes the long way (look up, then
-    `submit`), which tells a repeat, a closed questionnaire, a newer version or a missing
-    partial apart.
+    (ON CONFLICT DO NOTHING). With it, an UPDATE that completes the respondent's partial at
+    that version in place (its id, its started_at and the consent it was saved with, unless
+    *consent* is given); nothing when there is no such partial. On None the caller takes
+    the long way (look up, then `submit`), which tells a repeat, a closed questionnaire, a
+    newer version or a missing partial apart.
     """
     now = utcnow()
     receipt = receipt_code(secret, idempotency_key)
@@ -455,19 +464,13 @@ def submit_if_current(
 def _write_once(statement, values) -> int | None:
     """Run one writing statement and commit; the id it wrote, or None: nothing written (no
     row matched, ON CONFLICT, or a constraint refused it) or the connection was lost."""
-    bind = db.session.get_bind()
     try:
-        with one_writer(bind):
-            try:
-                result = db.session.execute(statement, values)
-                if result.returns_rows:
-                    row_id = result.scalar()
-                else:  # SQLite's INSERT, without RETURNING: see _insert_response
-                    row_id = result.lastrowid if result.rowcount == 1 else None
-                db.session.commit()
-            except BaseException:
-                db.session.rollback()
-                raise
+        with _committed_write():
+            result = db.session.execute(statement, values)
+            if result.returns_rows:
+                row_id = result.scalar()
+            else:  # SQLite's INSERT, without RETURNING: see _insert_response
+                row_id = result.lastrowid if result.rowcount == 1 else None
     except IntegrityError:  # a unique value of another response (the UPDATE's key, say)
         return None
     except DBAPIError as error:
