@@ -4,6 +4,7 @@ are replaced without a ping per request, and a write of several statements still
 one; SQLite writers in several processes take turns. Runs on SQLite and PostgreSQL (the
 connection tests on PostgreSQL only: SQLite has no server to close them)."""
 
+import contextlib
 import multiprocessing
 import uuid
 
@@ -163,32 +164,27 @@ def test_a_submit_survives_its_connection_closed_right_after_checkout(
     assert stored_keys(app)[found_before:] == [idempotency_key]
 
 
+@contextlib.contextmanager
 def record_statements(app):
-    """A context manager: the first word of each SQL statement run meanwhile, and whether it
-    ran outside a transaction (PostgreSQL: in autocommit; SQLite: no snapshot held)."""
-    import contextlib
+    """The first word of each SQL statement run meanwhile, and whether it ran outside a
+    transaction (PostgreSQL: in autocommit; SQLite: no snapshot held)."""
+    statements, autocommit = [], []
 
-    @contextlib.contextmanager
-    def recording():
-        statements, autocommit = [], []
+    def record(connection, cursor, statement, parameters, context, executemany):
+        statements.append(statement.split(None, 1)[0].upper())
+        raw = connection.connection.dbapi_connection
+        if connection.dialect.name == "postgresql":
+            autocommit.append(raw.autocommit)
+        else:
+            autocommit.append(not raw.in_transaction)
 
-        def record(connection, cursor, statement, parameters, context, executemany):
-            statements.append(statement.split(None, 1)[0].upper())
-            raw = connection.connection.dbapi_connection
-            if connection.dialect.name == "postgresql":
-                autocommit.append(raw.autocommit)
-            else:
-                autocommit.append(not raw.in_transaction)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", record)
-        try:
-            yield statements, autocommit
-        finally:
-            event.remove(engine, "before_cursor_execute", record)
-
-    return recording()
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements, autocommit
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_a_first_submit_is_one_lookup_and_one_insert(production_pool_app):
