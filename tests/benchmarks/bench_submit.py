@@ -71,6 +71,8 @@ DEFINITION = {
         },
     ],
 }
+# Submissions to each endpoint before the measured rounds (connections, caches).
+WARM_UP = 100
 ANSWERS = {"region": "north", "nps": 9, "grid": {"a": "4", "b": "5"}, "why": "送餐很快，包装完好。"}
 
 
@@ -313,7 +315,7 @@ def run(
     names = list(paths)
     with ThreadPoolExecutor(clients) as pool:
         for name in names:  # warm up connections and caches
-            list(pool.map(one, [name] * min(100, total)))
+            list(pool.map(one, [name] * min(WARM_UP, total)))
         for index in range(rounds):
             # real, bare, bare, real, …: a drift of the machine's load falls on both alike.
             for name in names if index % 2 == 0 else reversed(names):
@@ -362,7 +364,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
         instance = str(Path(tmp) / "instance")
-        warm_up = min(100, args.requests)  # as run() sends before measuring
+        warm_up = min(WARM_UP, args.requests)  # as run() sends before measuring
         slug, tokens = prepare(
             database_url, instance, args.requests + warm_up if args.partial else 0
         )
