@@ -37,6 +37,9 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     i18n.init_app(app)
     security.init_app(app)
 
+    from app.urls import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter  # before the blueprints' rules
     _register_blueprints(app)
 
     from app import cli, errors

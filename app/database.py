@@ -15,6 +15,9 @@ from sqlalchemy.pool import Pool
 
 # How long a writer waits for SQLite's lock before failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# The largest integer a column stores (SQLite INTEGER, PostgreSQL BIGINT): an id or number
+# from a URL or a body past it cannot name a row, and binding it fails with an overflow.
+SQL_INT_MAX = 2**63 - 1
 
 
 @event.listens_for(Engine, "connect")

@@ -24,6 +24,13 @@ from .logic.piping import piped_names
 from .models import Questionnaire
 from .types import QUESTION_TYPES, canonical_type
 
+# Sizes far above any real questionnaire. Past them a definition is refused before anything
+# else is checked: the JSON Schema alone takes about a millisecond per question, and the
+# builder checks the draft on every save and load.
+MAX_QUESTIONS = 2000  # questions of a questionnaire (and its pages)
+MAX_OPTIONS = 5000  # options (or matrix rows) of one question
+MAX_OPTIONS_IN_ALL = 50_000  # options and matrix rows of all questions together
+
 
 @cache
 def definition_schema() -> dict[str, Any]:
@@ -64,7 +71,39 @@ def validate_definition(data: Any) -> list[Problem]:
     """Every problem of a definition (errors and warnings), each with its JSON path."""
     if not isinstance(data, Mapping):
         return [Problem(Code.NOT_AN_OBJECT)]
-    return _schema_problems(data) + _semantic_problems(data)
+    return size_problems(data) or _schema_problems(data) + _semantic_problems(data)
+
+
+def too_large(code: Code, path: str, count: int, maximum: int) -> list[Problem]:
+    """The error of a count past its maximum, or none."""
+    return [Problem(code, path, params={"count": count, "max": maximum})] if count > maximum else []
+
+
+def size_problems(data: Mapping[str, Any]) -> list[Problem]:
+    """Errors for a definition past `MAX_QUESTIONS`, `MAX_OPTIONS` or `MAX_OPTIONS_IN_ALL`,
+    counted without checking anything else (linear, cheap)."""
+    pages = data.get("pages")
+    if not isinstance(pages, list):
+        return []
+    problems = too_large(Code.TOO_MANY_PAGES, "$.pages", len(pages), MAX_QUESTIONS)
+    questions = [
+        (f"$.pages[{pi}].questions[{qi}]", question)
+        for pi, page in _dicts(pages)
+        for qi, question in _dicts(page.get("questions"))
+    ]
+    problems += too_large(Code.TOO_MANY_QUESTIONS, "$.pages", len(questions), MAX_QUESTIONS)
+    if problems:
+        return problems
+    in_all = 0
+    for path, question in questions:
+        for key in ("options", "rows"):
+            items = question.get(key)
+            if isinstance(items, list):
+                in_all += len(items)
+                problems += too_large(
+                    Code.TOO_MANY_OPTIONS, f"{path}.{key}", len(items), MAX_OPTIONS
+                )
+    return problems + too_large(Code.TOO_MANY_OPTIONS_IN_ALL, "$.pages", in_all, MAX_OPTIONS_IN_ALL)
 
 
 def load_definition(data: Any) -> Questionnaire:

@@ -20,6 +20,10 @@ class Code(StrEnum):
     INVALID_JSON = "invalid_json"
     UNSUPPORTED_FILE = "unsupported_file"
     NOT_AN_OBJECT = "not_an_object"
+    TOO_MANY_PAGES = "too_many_pages"
+    TOO_MANY_QUESTIONS = "too_many_questions"
+    TOO_MANY_OPTIONS = "too_many_options"
+    TOO_MANY_OPTIONS_IN_ALL = "too_many_options_in_all"
     UNKNOWN_QUESTION_TYPE = "unknown_question_type"
     QUESTION_TYPE_ALIAS = "question_type_alias"
     DUPLICATE_QUESTION_ID = "duplicate_question_id"
@@ -97,6 +101,7 @@ class Code(StrEnum):
     # --- XLSForm import / export -------------------------------------------------------------
     XLS_UNREADABLE = "xls_unreadable"
     XLS_NO_SURVEY_SHEET = "xls_no_survey_sheet"
+    XLS_TOO_MANY_ROWS = "xls_too_many_rows"
     XLS_MISSING_COLUMN = "xls_missing_column"
     XLS_UNSUPPORTED_TYPE = "xls_unsupported_type"
     XLS_METADATA_SKIPPED = "xls_metadata_skipped"
@@ -134,6 +139,22 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "Unsupported file type “{suffix}”; use .json or .xlsx",
     ),
     Code.NOT_AN_OBJECT: ("问卷定义必须是一个 JSON 对象", "A definition must be a JSON object"),
+    Code.TOO_MANY_PAGES: (
+        "页面过多：共 {count} 页，最多 {max} 页",
+        "Too many pages: {count}, at most {max}",
+    ),
+    Code.TOO_MANY_QUESTIONS: (
+        "题目过多：共 {count} 题，一份问卷最多 {max} 题",
+        "Too many questions: {count}; a questionnaire has at most {max}",
+    ),
+    Code.TOO_MANY_OPTIONS: (
+        "本题选项过多：共 {count} 项，最多 {max} 项",
+        "Too many options in this question: {count}, at most {max}",
+    ),
+    Code.TOO_MANY_OPTIONS_IN_ALL: (
+        "全部题目的选项合计过多：共 {count} 项，最多 {max} 项",
+        "Too many options in all questions together: {count}, at most {max}",
+    ),
     Code.UNKNOWN_QUESTION_TYPE: ("未知的题型“{type}”", "Unknown question type “{type}”"),
     Code.QUESTION_TYPE_ALIAS: (
         "题型“{type}”应写作“{canonical}”",
@@ -303,6 +324,10 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     Code.ANSWER_CONSENT_REQUIRED: ("需要您同意后才能继续", "Your consent is required to continue"),
     Code.XLS_UNREADABLE: ("无法读取该 Excel 文件：{detail}", "Cannot read the workbook: {detail}"),
     Code.XLS_NO_SURVEY_SHEET: ("缺少 survey 工作表", "The workbook has no survey sheet"),
+    Code.XLS_TOO_MANY_ROWS: (
+        "工作表行数过多（最多 {max} 行）",
+        "The sheet has too many rows (at most {max})",
+    ),
     Code.XLS_MISSING_COLUMN: ("缺少“{column}”列", "Column “{column}” is missing"),
     Code.XLS_UNSUPPORTED_TYPE: (
         "不支持题型“{type}”，该行已跳过",

@@ -24,6 +24,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from xml.etree import ElementTree as ET
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as parse_untrusted
+
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 # Fixed namespace of Wenfang's uuid5 GUIDs: never change it, or every export's GUIDs change.
@@ -33,6 +36,11 @@ _GUID = re.compile(
     r"\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?"
 )
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# Bounds of a codebook that is read: far above real ones (a few hundred codes, four or five
+# levels), low enough that an import is one short write.
+MAX_CODEBOOK_BYTES = 10 * 1024 * 1024
+MAX_CODES = 5000
+MAX_CODE_DEPTH = 50
 
 
 class QdaError(ValueError):
@@ -41,6 +49,15 @@ class QdaError(ValueError):
     def __init__(self, message: str, location: str | None = None):
         super().__init__(message if location is None else f"{location}: {message}")
         self.location = location
+
+
+class QdaTooLarge(QdaError):
+    """A codebook past a bound: `what` is "bytes", "codes" or "depth", `maximum` the bound."""
+
+    def __init__(self, what: str, maximum: int):
+        super().__init__(f"more {what} than the {maximum} allowed")
+        self.what = what
+        self.maximum = maximum
 
 
 def stable_guid(*identity: object) -> str:
@@ -259,12 +276,18 @@ def write_qdpx(project: QdaProject) -> bytes:
 
 
 def read_codebook(data: bytes) -> list[QdaCode]:
-    """The code tree of a .qdc codebook (or of a project.qde's CodeBook)."""
-    # No DTDs: REFI-QDA files have none, and refusing them rules out entity expansion attacks.
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise QdaError("DTDs are not allowed in a REFI-QDA file")
+    """The code tree of a .qdc codebook (or of a project.qde's CodeBook).
+
+    Parsed with defusedxml, refusing any DTD (REFI-QDA files have none), whatever the file's
+    encoding: no entity is expanded and nothing outside the file is read. Past
+    `MAX_CODEBOOK_BYTES`, `MAX_CODES` codes or `MAX_CODE_DEPTH` levels: `QdaTooLarge`.
+    """
+    if len(data) > MAX_CODEBOOK_BYTES:
+        raise QdaTooLarge("bytes", MAX_CODEBOOK_BYTES)
     try:
-        root = ET.fromstring(data)  # noqa: S314 - DTDs refused above; expat resolves no URLs
+        root = parse_untrusted(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise QdaError("DTDs are not allowed in a REFI-QDA file") from None
     except ET.ParseError as error:
         raise QdaError(f"not well-formed XML ({error})") from error
     namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
@@ -275,29 +298,46 @@ def read_codebook(data: bytes) -> list[QdaCode]:
     codes = codebook.find(f"{q}Codes") if codebook is not None else None
     if codes is None:
         raise QdaError("no Codes element", "CodeBook")
-    return [_read_code(element, q, f"Codes/Code[{i}]") for i, element in enumerate(codes, 1)]
+    if sum(1 for _ in codes.iter(f"{q}Code")) > MAX_CODES:
+        raise QdaTooLarge("codes", MAX_CODES)
+    return _read_codes(codes, q)
+
+
+def _read_codes(codes: ET.Element, q: str) -> list[QdaCode]:
+    """The tree under `Codes`, depth first without recursion (a file may nest thousands)."""
+    roots: list[QdaCode] = []
+    stack = [(element, f"Codes/Code[{i}]", roots, 1) for i, element in enumerate(codes, 1)]
+    stack.reverse()
+    while stack:
+        element, location, siblings, depth = stack.pop()
+        if depth > MAX_CODE_DEPTH:
+            raise QdaTooLarge("depth", MAX_CODE_DEPTH)
+        code = _read_code(element, q, location)
+        siblings.append(code)
+        children = element.findall(f"{q}Code")
+        stack.extend(
+            (child, f"{location}/Code[{i}]", code.children, depth + 1)
+            for i, child in reversed(list(enumerate(children, 1)))
+        )
+    return roots
 
 
 def _read_code(element: ET.Element, q: str, location: str) -> QdaCode:
+    """One code without its children."""
     guid, name = element.get("guid"), element.get("name")
     if element.tag != f"{q}Code":
         raise QdaError(f"unexpected element {element.tag}", location)
     if not guid or not _GUID.fullmatch(guid):
         raise QdaError(f"missing or malformed guid {guid!r}", location)
-    if not name:
+    if not name or not name.strip():
         raise QdaError("a code needs a name", location)
     description = element.find(f"{q}Description")
     colour = element.get("color")
-    children = [
-        _read_code(child, q, f"{location}/Code[{i}]")
-        for i, child in enumerate(element.findall(f"{q}Code"), 1)
-    ]
     return QdaCode(
         guid=guid.strip("{}").lower(),
         name=name,
         description=(description.text or "") if description is not None else "",
         colour=colour if colour and _COLOUR.fullmatch(colour) else None,
-        children=children,
         is_codable=element.get("isCodable", "true") == "true",
     )
 

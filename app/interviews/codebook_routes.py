@@ -2,10 +2,11 @@
 
 from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from analysis.qda import QdaError
+from analysis.qda import QdaError, QdaTooLarge
 from app.interviews import bp, coding, exchange, reports
 from app.interviews import search as kwic
 from app.interviews.common import ERRORS, attribute_filters
@@ -22,6 +23,15 @@ from app.permissions import (
     code_in,
     study_required,
 )
+from app.urls import query_int
+
+CODEBOOK_LIMITS = {
+    "bytes": _l("The codebook file is larger than %(max)d MB; nothing was imported."),
+    "codes": _l("The codebook has more than %(max)d codes; nothing was imported."),
+    "depth": _l(
+        "The codebook's codes are nested more than %(max)d levels deep; nothing was imported."
+    ),
+}
 
 
 def _code_form(access: StudyAccess, code=None) -> CodeForm:
@@ -104,6 +114,9 @@ def import_codebook(access: StudyAccess):
     if form.validate_on_submit():
         try:
             added = exchange.import_qdc(access.study, form.file.data.read())
+        except QdaTooLarge as error:
+            limit = error.maximum // 2**20 if error.what == "bytes" else error.maximum
+            flash(CODEBOOK_LIMITS[error.what] % {"max": limit}, "danger")
         except QdaError as error:
             flash(_("This is not a REFI-QDA codebook: %(error)s", error=str(error)), "danger")
         else:
@@ -174,8 +187,8 @@ def analysis(access: StudyAccess):
     attributes, filters = attribute_filters(access)
     attribute = request.args.get("attribute") or next(iter(attributes), "")
     coders = reports.coders(study)
-    coder_a = request.args.get("coder_a", type=int) or (coders[0].id if coders else None)
-    coder_b = request.args.get("coder_b", type=int) or (coders[1].id if len(coders) > 1 else None)
+    coder_a = query_int("coder_a") or (coders[0].id if coders else None)
+    coder_b = query_int("coder_b") or (coders[1].id if len(coders) > 1 else None)
     agreement = (
         reports.agreement(study, coder_a, coder_b, filters)
         if coder_a and coder_b and coder_a != coder_b

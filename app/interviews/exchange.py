@@ -19,8 +19,10 @@ from analysis.qda import (
 from analysis.qda.refi import walk
 from analysis.transcripts import Redaction, deidentify, masked_position
 from app import audit
+from app.database import one_writer
 from app.extensions import db
 from app.interviews import coding, privacy, reports, services
+from app.interviews.coding import CODE_FIELDS
 from app.models import CODE_COLOURS, Code, Interview, Study
 
 QUOTE_COLUMNS = (
@@ -63,29 +65,53 @@ def codebook_qdc(study: Study) -> bytes:
 
 
 def import_qdc(study: Study, data: bytes) -> int:
-    """Add the codes of a .qdc codebook; codes already present (same name and parent) are kept.
+    """Add the codes of a .qdc codebook; codes already present (same name and parent) are kept,
+    and so is the first of two siblings with the same name in the file.
 
-    Raises `QdaError` for a file that is not a REFI-QDA codebook.
+    Raises `QdaError` for a file that is not a REFI-QDA codebook (`QdaTooLarge` past its
+    bounds). The file is read and the new codes planned before anything is written; then one
+    short write adds them (on SQLite queued with the respondents' submits, `one_writer`), so
+    an import never holds the database's write lock for longer than its inserts.
     """
     tree = read_codebook(data)
+    codes = coding.codes_of(study)
+    by_id = {code.id: code for code in codes}
+    found: dict[tuple[Code | None, str], Code] = {
+        (by_id.get(c.parent_id), c.name): c for c in codes
+    }
     made: dict[str, Code] = {}
-    existing = {(c.parent_id, c.name): c for c in coding.codes_of(study)}
-    count = 0
+    new: list[Code] = []
     for parent, node in walk(tree):
-        parent_id = made[parent.guid].id if parent is not None else None
-        code = existing.get((parent_id, node.name[:100]))
+        parent_code = made[parent.guid] if parent is not None else None
+        name = node.name.strip()[:100]
+        code = found.get((parent_code, name))
         if code is None:
-            colour = CODE_COLOURS.index(node.colour) if node.colour in CODE_COLOURS else None
-            fields = {"name": node.name[:100], "description": node.description}
-            if colour is not None:
-                fields["colour"] = colour
-            code = coding.create_code(study, {**fields, "parent_id": parent_id}, commit=False)
-            code.refi_guid = node.guid
-            count += 1
+            colour = (
+                CODE_COLOURS.index(node.colour)
+                if node.colour in CODE_COLOURS
+                else (len(codes) + len(new)) % len(CODE_COLOURS)
+            )
+            code = Code(
+                study_id=study.id,
+                parent=parent_code,
+                name=name,
+                description=node.description.strip(),
+                colour=colour,
+                refi_guid=node.guid,
+            )
+            found[(parent_code, name)] = code
+            new.append(code)
         made[node.guid] = code
-    audit.record("codebook.import", None, study_id=study.id, detail={"codes_added": count})
-    db.session.commit()
-    return count
+    db.session.add_all(new)
+    with one_writer(db.session.get_bind()):
+        db.session.flush()
+        for code in new:
+            audit.record(
+                "code.create", code, study_id=study.id, after=audit.snapshot(code, CODE_FIELDS)
+            )
+        audit.record("codebook.import", None, study_id=study.id, detail={"codes_added": len(new)})
+        db.session.commit()
+    return len(new)
 
 
 class Masker:

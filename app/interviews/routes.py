@@ -21,6 +21,7 @@ from app.interviews.forms import (
     TurnForm,
     UploadForm,
 )
+from app.jsonbody import BadJson, json_body, whole_number
 from app.models import ImportStatus, InterviewKind
 from app.permissions import (
     StudyAccess,
@@ -30,6 +31,9 @@ from app.permissions import (
     study_required,
     turn_in,
 )
+
+# A highlight is a turn, a few code ids, two offsets, a snippet and a memo of 5,000 characters.
+HIGHLIGHT_MAX_BYTES = 256 * 1024
 
 
 @bp.app_context_processor
@@ -272,16 +276,20 @@ def edit_turn(access: StudyAccess, interview_id: int, turn_id: int):
 @study_required("code_interviews")
 def add_highlight(access: StudyAccess, interview_id: int):
     interview = interview_in(access, interview_id)
-    body = request.get_json(silent=True) or {}
     try:
-        turn = turn_in(access, interview, int(body.get("turn", 0)))
-        codes = [code_in(access, int(c)) for c in body.get("codes", [])]
+        body = json_body(max_bytes=HIGHLIGHT_MAX_BYTES)
+    except BadJson as error:
+        return jsonify({"error": error.code, "message": error.message}), 400
+    body = body if isinstance(body, dict) else {}
+    try:
+        turn = turn_in(access, interview, whole_number(body.get("turn", 0)))
+        codes = [code_in(access, whole_number(c)) for c in body.get("codes", [])]
         created = coding.add_highlights(
             access.study,
             turn,
             current_user,
-            int(body.get("start", -1)),
-            int(body.get("end", -1)),
+            whole_number(body.get("start", -1)),
+            whole_number(body.get("end", -1)),
             codes,
             snippet=body.get("snippet"),
             memo=str(body.get("memo", ""))[:5000],

@@ -16,10 +16,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import surveys
+from app.jsonbody import BadJson, json_body
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.questionnaires import bp, services, sharing
 from app.questionnaires.forms import ImportForm, NewQuestionnaireForm, RespondentSettingsForm
 from app.studies.forms import ConfirmForm
+from app.urls import query_int
 from surveys.templates import list_templates
 
 IMPORT_ERRORS = {
@@ -27,6 +29,8 @@ IMPORT_ERRORS = {
     "empty_file": _l("The file is empty."),
     "too_large": _l("The file is larger than 5 MB."),
     "invalid_json": _l("The file is not valid JSON in UTF-8."),
+    "too_deep": _l("The file is nested too deeply to be a questionnaire."),
+    "invalid_xlsx": _l("The file is not a valid Excel workbook (.xlsx)."),
     "invalid_xlsform": _l("The spreadsheet is not an XLSForm questionnaire."),
     "invalid_definition": _l("The questionnaire has errors; nothing was imported."),
 }
@@ -186,7 +190,10 @@ def draft(access: StudyAccess, questionnaire_id: int):
 @study_required("edit_questionnaire")
 def save_draft(access: StudyAccess, questionnaire_id: int):
     questionnaire = questionnaire_in(access, questionnaire_id)
-    body = request.get_json(silent=True)
+    try:
+        body = json_body(max_bytes=services.MAX_IMPORT_BYTES)
+    except BadJson as error:
+        return jsonify(error=error.message), 400
     if not isinstance(body, dict) or not isinstance(body.get("revision"), int):
         return jsonify(error=_("The request must be JSON with a definition and a revision.")), 400
     try:
@@ -209,7 +216,7 @@ def save_draft(access: StudyAccess, questionnaire_id: int):
 @study_required("view")
 def preview(access: StudyAccess, questionnaire_id: int):
     questionnaire = questionnaire_in(access, questionnaire_id)
-    version = request.args.get("version", type=int)
+    version = query_int("version")
     if version is not None:
         found = services.version_number(questionnaire, version) or abort(404)
         definition = found.definition
@@ -293,7 +300,7 @@ def version(access: StudyAccess, questionnaire_id: int, number: int):
 @study_required("view")
 def export(access: StudyAccess, questionnaire_id: int, fmt: str):
     questionnaire = questionnaire_in(access, questionnaire_id)
-    number = request.args.get("version", type=int)
+    number = query_int("version")
     if number is not None:
         definition = (services.version_number(questionnaire, number) or abort(404)).definition
     else:

@@ -17,6 +17,7 @@ from typing import Any
 import surveys
 from app import audit
 from app.extensions import db
+from app.jsonbody import BadJson, parse_json
 from app.models import Questionnaire, QuestionnaireStatus, QuestionnaireVersion, Study, User
 from surveys.templates import load_template
 
@@ -135,23 +136,27 @@ def read_import(filename: str, data: bytes) -> tuple[dict[str, Any], list[survey
         raise ImportRefused("too_large")
     if suffix == ".json":
         try:
-            definition = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            raise ImportRefused("invalid_json") from None
-        warnings: list[surveys.Problem] = []
+            definition = parse_json(data, max_bytes=MAX_IMPORT_BYTES)
+        except BadJson as error:
+            raise ImportRefused(
+                "too_deep" if error.code == "too_deep" else "invalid_json"
+            ) from None
+        problems = surveys.validate_definition(definition)
+        errors = [p for p in problems if p.is_error]
+        warnings = [p for p in problems if not p.is_error]
     else:
         from surveys.xlsform import read_xlsform
 
         try:
-            result = read_xlsform(io.BytesIO(data))
+            result = read_xlsform(io.BytesIO(data))  # checks the definition too
         except surveys.ImportFailed as failure:
-            raise ImportRefused("invalid_xlsform", [failure.problem]) from None
-        definition, warnings = result.definition, list(result.warnings)
-    problems = surveys.validate_definition(definition)
-    errors = [p for p in problems if p.is_error]
+            unreadable = failure.problem.code == surveys.Code.XLS_UNREADABLE
+            code = "invalid_xlsx" if unreadable else "invalid_xlsform"
+            raise ImportRefused(code, [failure.problem]) from None
+        definition, warnings, errors = result.definition, list(result.warnings), result.errors
     if errors:
         raise ImportRefused("invalid_definition", errors)
-    return definition, warnings + [p for p in problems if not p.is_error]
+    return definition, warnings
 
 
 def import_questionnaire(

@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
+from app.database import SQL_INT_MAX
+
 STATUS_CHOICES = [
     SelectChoice("complete", _l("Complete")),
     SelectChoice("partial", _l("In progress")),
@@ -18,6 +20,8 @@ class ResponseFilterForm(FlaskForm):
         csrf = False
 
     status = SelectField(_l("Status"), choices=STATUS_CHOICES, default="complete")
-    version = IntegerField(_l("Version"), validators=[Optional(), NumberRange(min=1)])
+    version = IntegerField(
+        _l("Version"), validators=[Optional(), NumberRange(min=1, max=SQL_INT_MAX)]
+    )
     submitted_from = DateField(_l("Submitted from"), validators=[Optional()])
     submitted_until = DateField(_l("Submitted until"), validators=[Optional()])

@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from app.database import SQL_INT_MAX
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.responses import store
 from app.results import bp, services
@@ -23,6 +24,7 @@ from app.results.forms import ResponseFilterForm
 from app.results.sentences import crosstab_sentence
 from app.results.table import chosen_versions, response_frame, table_labels
 from app.studies.forms import ConfirmForm
+from app.urls import query_int
 
 PER_PAGE = 50
 bp.add_app_template_filter(without_pipes)
@@ -86,10 +88,10 @@ def responses(access: StudyAccess, questionnaire_id: int):
     listing = services.response_listing(
         questionnaire,
         status=form.status.data or "complete",
-        version=form.version.data,
+        version=None if form.version.errors else form.version.data,
         submitted_from=form.submitted_from.data,
         submitted_until=form.submitted_until.data,
-        page=max(request.args.get("page", 1, type=int), 1),
+        page=max(query_int("page", 1, maximum=SQL_INT_MAX // PER_PAGE), 1),
         per_page=PER_PAGE,
     )
     return render_template(
@@ -144,7 +146,7 @@ def delete_response(access: StudyAccess, questionnaire_id: int, response_id: int
 @study_required("view")
 def export_csv(access: StudyAccess, questionnaire_id: int):
     questionnaire = _published(access, questionnaire_id)
-    version = request.args.get("version", type=int)
+    version = query_int("version")
     if version is not None and not chosen_versions(questionnaire, version):
         abort(404)
     labels = None

@@ -14,7 +14,7 @@ from typing import Any, BinaryIO
 
 from ..definition import validate_definition
 from ..errors import Code, ImportFailed, Problem
-from .reader import sheets_to_definition
+from .reader import sheets_to_definition, size_problems
 from .sheets import Sheet, cell_text, read_sheets
 from .writer import definition_to_rows, write_xlsform
 
@@ -35,7 +35,9 @@ class ImportResult:
 
 def read_xlsform(source: str | os.PathLike[str] | bytes | bytearray | BinaryIO) -> ImportResult:
     """Import an XLSForm workbook. Raises `ImportFailed` only when the file is not a workbook
-    or has no survey sheet; everything else becomes a warning."""
+    or has no survey sheet; everything else becomes a warning. A form past the size limits
+    (`surveys.definition.MAX_QUESTIONS` …) is not translated: it comes back with those errors
+    and an empty definition."""
     sheets = read_sheets(source)
     if "survey" not in sheets:
         raise ImportFailed(Problem(Code.XLS_NO_SURVEY_SHEET, sheet="survey"))
@@ -43,6 +45,9 @@ def read_xlsform(source: str | os.PathLike[str] | bytes | bytearray | BinaryIO) 
         raise ImportFailed(
             Problem(Code.XLS_MISSING_COLUMN, params={"column": "type"}, sheet="survey", row=1)
         )
+    too_large = size_problems(sheets)
+    if too_large:
+        return ImportResult(definition={}, warnings=[], errors=too_large)
     default_title = Path(source).stem if isinstance(source, str | os.PathLike) else "导入的问卷"
     definition, warnings = sheets_to_definition(sheets, default_title)
     problems = validate_definition(definition)

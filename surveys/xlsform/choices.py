@@ -51,12 +51,13 @@ class ChoiceLists:
             seen.update(dict.fromkeys(cells))
         columns = Columns(sorted(seen, key=language_rank))
         options: list[dict[str, Any]] = []
+        values: set[str] = set()
         for number, cells in rows:
             value = columns.get(cells, "name").replace("/", "_")[:100]
             if not value:
                 warn(Code.XLS_MISSING_NAME, number, "choices:name")
                 continue
-            if any(o["value"] == value for o in options):
+            if value in values:
                 warn(Code.XLS_DUPLICATE_CHOICE, number, "choices:name", list=list_name, value=value)
                 continue
             label = columns.preferred(cells, "label")
@@ -69,6 +70,7 @@ class ChoiceLists:
                 ):
                     warn(Code.XLS_COLUMN_IGNORED, number, f"choices:{column}", column=column)
             options.append({"value": value, "label": label})
+            values.add(value)
         if rows and not options:
             warn(Code.XLS_EMPTY_CHOICE_LIST, row, "type", list=list_name)
         return options

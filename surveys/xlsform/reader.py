@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..definition import MAX_OPTIONS_IN_ALL, MAX_QUESTIONS, too_large
 from ..errors import Code, ExpressionError, Problem
 from ..logic.check import check_condition
 from ..logic.grammar import KEYWORDS, parse
@@ -71,6 +72,7 @@ class _Import:
     pages: list[dict[str, Any]] = field(default_factory=list)
     questions: dict[str, dict[str, Any]] = field(default_factory=dict)
     ids: dict[str, str] = field(default_factory=dict)  # XLSForm name -> question id
+    page_ids: set[str] = field(default_factory=set)
     chinese: bool = False
 
     def warn(self, code: Code, row: int | None, col: str | None = None, **params: Any) -> None:
@@ -117,6 +119,27 @@ def sheets_to_definition(
         "pages": [page for page in state.pages if page["questions"]],
     }
     return definition, state.warnings
+
+
+def size_problems(sheets: dict[str, Sheet]) -> list[Problem]:
+    """Errors for a form whose translation would pass `MAX_QUESTIONS` or `MAX_OPTIONS_IN_ALL`
+    (a choice list is copied into every question that uses it), counted from the rows alone,
+    before any translation."""
+    survey, columns = sheets["survey"], Columns(sheets["survey"].columns)
+    choices = ChoiceLists(sheets.get("choices"))
+    questions = options = 0
+    for _, cells in survey.rows:
+        type_text = " ".join(columns.get(cells, "type").split()).lower()
+        if not type_text or _kind(type_text) != "question":
+            continue
+        questions += 1
+        select = SELECT_RE.fullmatch(type_text)
+        if select:
+            options += len(choices.rows.get(select.group("list"), ()))
+    return [
+        *too_large(Code.TOO_MANY_QUESTIONS, "$.pages", questions, MAX_QUESTIONS),
+        *too_large(Code.TOO_MANY_OPTIONS_IN_ALL, "$.pages", options, MAX_OPTIONS_IN_ALL),
+    ]
 
 
 # -- sheets ----------------------------------------------------------------------------------
@@ -229,11 +252,11 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
 
 
 def _page_id(state: _Import, name: str) -> str:
-    taken = {p["id"] for p in state.pages}
     base = name if name and ID_RE.fullmatch(name) else f"page{len(state.pages) + 1}"
     new, n = base, 2
-    while new in taken:
+    while new in state.page_ids:
         new, n = f"{base}_{n}", n + 1
+    state.page_ids.add(new)
     return new
 
 

@@ -11,10 +11,27 @@ import datetime as dt
 import io
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from ..errors import Code, ImportFailed, Problem
+
+# Rows of one sheet below its header, blank ones included: a choices sheet of every township
+# in China has about 40,000.
+MAX_SHEET_ROWS = 100_000
+# What a damaged or hostile workbook raises while it is opened or read: not a zip, a missing
+# part, malformed XML, or XML that declares entities (openpyxl parses with defusedxml, which
+# refuses a DTD's entities, so neither an entity bomb nor an external entity is expanded).
+UNREADABLE = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    KeyError,
+    OSError,
+    ValueError,  # also defusedxml's EntitiesForbidden, DTDForbidden, ExternalReferenceForbidden
+    SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError
+)
 
 
 @dataclass
@@ -57,19 +74,16 @@ def read_sheets(source: str | os.PathLike[str] | bytes | bytearray | BinaryIO) -
         source = io.BytesIO(bytes(source))
     try:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        try:
+            return {ws.title.strip().lower(): _read_sheet(ws) for ws in workbook.worksheets}
+        finally:
+            workbook.close()
+    except (InvalidFileException, *UNREADABLE) as error:
         raise ImportFailed(
             Problem(
                 Code.XLS_UNREADABLE, params={"detail": str(error)[:200] or type(error).__name__}
             )
         ) from error
-    try:
-        sheets: dict[str, Sheet] = {}
-        for worksheet in workbook.worksheets:
-            sheets[worksheet.title.strip().lower()] = _read_sheet(worksheet)
-        return sheets
-    finally:
-        workbook.close()
 
 
 def _read_sheet(worksheet: Any) -> Sheet:
@@ -78,6 +92,15 @@ def _read_sheet(worksheet: Any) -> Sheet:
     columns = [cell_text(c) for c in header]
     sheet = Sheet(name=worksheet.title, columns=columns)
     for number, values in enumerate(rows, start=2):
+        if number > MAX_SHEET_ROWS + 1:  # blank rows too: openpyxl yields the gaps it fills
+            raise ImportFailed(
+                Problem(
+                    Code.XLS_TOO_MANY_ROWS,
+                    params={"max": MAX_SHEET_ROWS},
+                    sheet=worksheet.title,
+                    row=number,
+                )
+            )
         cells = {}
         for column, value in zip(columns, values, strict=False):
             text = cell_text(value)
