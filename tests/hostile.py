@@ -1,9 +1,15 @@
-"""Hostile files for the import tests, built in the test from real ones: XML with entity
-declarations (a billion-laughs bomb, an external entity naming a local file) and deep nesting."""
+"""Hostile files for the import tests, built in the test: XML with entity declarations (a
+billion-laughs bomb, an external entity naming a local file), deep nesting, honest but huge
+questionnaires and codebooks."""
 
 import io
 import re
+import uuid
 import zipfile
+
+import openpyxl
+
+from analysis.qda import QdaCode, write_codebook
 
 BILLION_LAUGHS = (
     '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n<!ENTITY lol "lol">\n'
@@ -47,3 +53,31 @@ def nested_codebook(depth: int) -> bytes:
         + "</Code>" * depth
         + "</Codes></CodeBook>"
     ).encode()
+
+
+def xlsform(questions: int, *, list_size: int = 2) -> bytes:
+    """An honest XLSForm: *questions* rows, every other one a select_one of a list of
+    *list_size* choices."""
+    workbook = openpyxl.Workbook()
+    survey = workbook.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label"])
+    for i in range(questions):
+        survey.append(["select_one yn" if i % 2 else "text", f"q{i}", f"第{i}题：您对配送满意吗？"])
+    choices = workbook.create_sheet("choices")
+    choices.append(["list_name", "name", "label"])
+    for i in range(list_size):
+        choices.append(["yn", f"c{i}", f"选项{i}"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def codebook(codes: int) -> bytes:
+    """An honest .qdc of *codes* codes: themes of ten sub-codes each."""
+    themes = []
+    for i in range(codes // 10):
+        children = [QdaCode(guid=str(uuid.uuid4()), name=f"子编码{j}") for j in range(9)]
+        themes.append(QdaCode(guid=str(uuid.uuid4()), name=f"主题{i}", children=children))
+    themes += [QdaCode(guid=str(uuid.uuid4()), name=f"其他{i}") for i in range(codes % 10)]
+    return write_codebook(themes)

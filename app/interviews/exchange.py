@@ -81,6 +81,8 @@ def import_qdc(study: Study, data: bytes) -> int:
     }
     made: dict[str, Code] = {}
     new: list[Code] = []
+    levels: list[list[tuple[Code, Code | None]]] = []  # new codes by depth below a stored one
+    level_of: dict[Code, int] = {}
     for parent, node in walk(tree):
         parent_code = made[parent.guid] if parent is not None else None
         name = node.name.strip()[:100]
@@ -93,7 +95,6 @@ def import_qdc(study: Study, data: bytes) -> int:
             )
             code = Code(
                 study_id=study.id,
-                parent=parent_code,
                 name=name,
                 description=node.description.strip(),
                 colour=colour,
@@ -101,10 +102,17 @@ def import_qdc(study: Study, data: bytes) -> int:
             )
             found[(parent_code, name)] = code
             new.append(code)
+            level = level_of[code] = level_of.get(parent_code, -1) + 1
+            if level == len(levels):
+                levels.append([])
+            levels[level].append((code, parent_code))
         made[node.guid] = code
-    db.session.add_all(new)
     with one_writer(db.session.get_bind()):
-        db.session.flush()
+        for level in levels:  # one batched INSERT per level: parents' ids are known
+            for code, parent_code in level:
+                code.parent_id = parent_code.id if parent_code is not None else None
+            db.session.add_all(code for code, _ in level)
+            db.session.flush()
         for code in new:
             audit.record(
                 "code.create", code, study_id=study.id, after=audit.snapshot(code, CODE_FIELDS)

@@ -10,27 +10,11 @@ from surveys import Code, ImportFailed, validate_definition
 from surveys.definition import MAX_OPTIONS, MAX_OPTIONS_IN_ALL, MAX_QUESTIONS
 from surveys.xlsform import read_xlsform
 from surveys.xlsform.sheets import MAX_SHEET_ROWS
-from tests.hostile import BILLION_LAUGHS, EXTERNAL, LAUGH, XXE, with_entities
-
-
-def _workbook(questions: int, *, list_size: int = 2) -> bytes:
-    workbook = openpyxl.Workbook()
-    survey = workbook.active
-    survey.title = "survey"
-    survey.append(["type", "name", "label"])
-    for i in range(questions):
-        survey.append(["select_one yn" if i % 2 else "text", f"q{i}", f"第{i}题：您对配送满意吗？"])
-    choices = workbook.create_sheet("choices")
-    choices.append(["list_name", "name", "label"])
-    for i in range(list_size):
-        choices.append(["yn", f"c{i}", f"选项{i}"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+from tests.hostile import BILLION_LAUGHS, EXTERNAL, LAUGH, XXE, with_entities, xlsform
 
 
 def test_an_xlsform_with_20000_questions_is_refused_before_it_is_translated():
-    result = read_xlsform(_workbook(20_000))
+    result = read_xlsform(xlsform(20_000))
     assert [p.code for p in result.errors] == [Code.TOO_MANY_QUESTIONS]
     assert result.errors[0].params == {"count": 20_000, "max": MAX_QUESTIONS}
     assert "最多 2000 题" in result.errors[0].message("zh_CN")
@@ -39,13 +23,13 @@ def test_an_xlsform_with_20000_questions_is_refused_before_it_is_translated():
 
 def test_a_choice_list_copied_into_every_question_counts_each_copy():
     questions = 2 * (MAX_OPTIONS_IN_ALL // 1000 + 1)  # half of them use the list of 1,000
-    result = read_xlsform(_workbook(questions, list_size=1000))
+    result = read_xlsform(xlsform(questions, list_size=1000))
     assert [p.code for p in result.errors] == [Code.TOO_MANY_OPTIONS_IN_ALL]
     assert result.definition == {}
 
 
 def test_an_xlsform_at_the_limit_still_imports():
-    result = read_xlsform(_workbook(MAX_QUESTIONS))
+    result = read_xlsform(xlsform(MAX_QUESTIONS))
     assert result.ok, result.errors[:3]
     assert sum(len(p["questions"]) for p in result.definition["pages"]) == MAX_QUESTIONS
 
@@ -104,7 +88,7 @@ def test_a_sheet_past_the_row_limit_is_refused_with_its_row():
     ("prologue", "reference"), [(BILLION_LAUGHS, LAUGH), (EXTERNAL, XXE)], ids=["bomb", "xxe"]
 )
 def test_a_workbook_whose_xml_declares_entities_is_unreadable(prologue, reference):
-    hostile = with_entities(_workbook(1), "xl/worksheets/sheet1.xml", prologue, "q0", reference)
+    hostile = with_entities(xlsform(1), "xl/worksheets/sheet1.xml", prologue, "q0", reference)
     with pytest.raises(ImportFailed) as failure:
         read_xlsform(hostile)
     assert failure.value.problem.code == Code.XLS_UNREADABLE
