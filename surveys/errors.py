@@ -102,6 +102,7 @@ class Code(StrEnum):
     XLS_UNREADABLE = "xls_unreadable"
     XLS_NO_SURVEY_SHEET = "xls_no_survey_sheet"
     XLS_TOO_MANY_ROWS = "xls_too_many_rows"
+    XLS_TOO_LARGE = "xls_too_large"
     XLS_MISSING_COLUMN = "xls_missing_column"
     XLS_UNSUPPORTED_TYPE = "xls_unsupported_type"
     XLS_METADATA_SKIPPED = "xls_metadata_skipped"
@@ -324,6 +325,10 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     Code.ANSWER_CONSENT_REQUIRED: ("需要您同意后才能继续", "Your consent is required to continue"),
     Code.XLS_UNREADABLE: ("无法读取该 Excel 文件：{detail}", "Cannot read the workbook: {detail}"),
     Code.XLS_NO_SURVEY_SHEET: ("缺少 survey 工作表", "The workbook has no survey sheet"),
+    Code.XLS_TOO_LARGE: (
+        "该 Excel 文件解压后超过 {max} MB",
+        "The workbook unpacks to more than {max} MB",
+    ),
     Code.XLS_TOO_MANY_ROWS: (
         "工作表行数过多（最多 {max} 行）",
         "The sheet has too many rows (at most {max})",

@@ -20,6 +20,10 @@ from ..errors import Code, ImportFailed, Problem
 # Rows of one sheet below its header, blank ones included: a choices sheet of every township
 # in China has about 40,000.
 MAX_SHEET_ROWS = 100_000
+# Bytes of the workbook's parts once unzipped: openpyxl holds the shared strings in memory, and
+# a zip bomb of a few megabytes unpacks to gigabytes. A zip member is never read past the size
+# its header declares, so the declared sizes bound what is read.
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # What a damaged or hostile workbook raises while it is opened or read: not a zip, a missing
 # part, malformed XML, or XML that declares entities (openpyxl parses with defusedxml, which
 # refuses a DTD's entities, so neither an entity bomb nor an external entity is expanded).
@@ -73,6 +77,7 @@ def read_sheets(source: str | os.PathLike[str] | bytes | bytearray | BinaryIO) -
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(bytes(source))
     try:
+        _check_unpacked_size(source)
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
         try:
             return {ws.title.strip().lower(): _read_sheet(ws) for ws in workbook.worksheets}
@@ -84,6 +89,17 @@ def read_sheets(source: str | os.PathLike[str] | bytes | bytearray | BinaryIO) -
                 Code.XLS_UNREADABLE, params={"detail": str(error)[:200] or type(error).__name__}
             )
         ) from error
+
+
+def _check_unpacked_size(source: str | os.PathLike[str] | BinaryIO) -> None:
+    with zipfile.ZipFile(source) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    if not isinstance(source, str | os.PathLike):
+        source.seek(0)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFailed(
+            Problem(Code.XLS_TOO_LARGE, params={"max": MAX_UNPACKED_BYTES // (1024 * 1024)})
+        )
 
 
 def _read_sheet(worksheet: Any) -> Sheet:

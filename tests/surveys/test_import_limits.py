@@ -2,6 +2,7 @@
 any translation, and workbooks whose XML declares entities refused as unreadable."""
 
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from surveys import Code, ImportFailed, validate_definition
 from surveys.definition import MAX_OPTIONS, MAX_OPTIONS_IN_ALL, MAX_QUESTIONS
 from surveys.xlsform import read_xlsform
-from surveys.xlsform.sheets import MAX_SHEET_ROWS
+from surveys.xlsform.sheets import MAX_SHEET_ROWS, MAX_UNPACKED_BYTES
 from tests.hostile import BILLION_LAUGHS, EXTERNAL, LAUGH, XXE, with_entities, xlsform
 
 
@@ -93,3 +94,18 @@ def test_a_workbook_whose_xml_declares_entities_is_unreadable(prologue, referenc
         read_xlsform(hostile)
     assert failure.value.problem.code == Code.XLS_UNREADABLE
     assert "root:" not in str(failure.value.problem.params)
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_opened():
+    honest = zipfile.ZipFile(io.BytesIO(xlsform(1)))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in honest.infolist():
+            data = honest.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data += b" " * MAX_UNPACKED_BYTES  # whitespace after the root: well-formed
+            archive.writestr(item, data)
+    assert len(bomb.getvalue()) < 1024 * 1024
+    with pytest.raises(ImportFailed) as failure:
+        read_xlsform(bomb.getvalue())
+    assert failure.value.problem.code == Code.XLS_TOO_LARGE
