@@ -18,6 +18,7 @@ from analysis.qda.refi import (
     write_codebook,
     write_project,
     write_qdpx,
+    xml_safe,
 )
 
 __all__ = [
@@ -37,4 +38,5 @@ __all__ = [
     "write_codebook",
     "write_project",
     "write_qdpx",
+    "xml_safe",
 ]
