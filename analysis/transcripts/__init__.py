@@ -4,6 +4,7 @@ No Flask and no database: bytes in, `Transcript` out. The web layer's upload and
 steps call `parse_transcript`, then `rename_speakers` / `deidentify_turns` on the turns.
 """
 
+from analysis.transcripts.decode import without_controls
 from analysis.transcripts.deidentify import (
     Deidentified,
     DeidentifiedTurns,
@@ -45,4 +46,5 @@ __all__ = [
     "rename_speakers",
     "speakers_of",
     "suggest_interviewer",
+    "without_controls",
 ]

@@ -187,6 +187,11 @@ def decode_text(
     return text, used, warnings + found
 
 
+def without_controls(text: str) -> str:
+    """`text` without the control characters that `checked_text` removes (for a file name)."""
+    return _CONTROL.sub("", text)
+
+
 def checked_text(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str, list[ParseWarning]]:
     """Decoded text (of any format) normalised, its control characters removed with a
     warning, refused when empty, too long, or so full of controls that it is binary data."""

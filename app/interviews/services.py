@@ -20,6 +20,7 @@ from analysis.transcripts import (
     deidentify,
     deidentify_turns,
     parse_transcript,
+    without_controls,
 )
 from analysis.transcripts import Turn as ParsedTurn
 from app import audit
@@ -191,12 +192,14 @@ def parse_upload(data: bytes, filename: str, options: ImportOptions) -> ParsedUp
     The long part of an import, kept apart so that no write lock is held while it runs; it
     is what a job would run once imports go through the job interface. The title (the file
     name's stem by default) and the file name are masked like the text, or a name masked in
-    the transcript would come back in the list, quotes and exports (issue 27.4).
+    the transcript would come back in the list, quotes and exports (issue 27.4); they lose
+    their control characters as the text does.
     """
     transcript = parse_transcript(
         data, filename, encoding=options.encoding or None, max_bytes=MAX_BYTES, limits=LIMITS
     )
     turns = list(transcript.turns)
+    filename = without_controls(filename)
     title = _title_from(filename)
     redactions = 0
     if options.mask or options.names:

@@ -511,13 +511,14 @@ def test_deidentified_exports_mask_quotes_and_keep_qdpx_offsets_valid(client, au
 def test_exports_are_well_formed_whatever_control_characters_the_stored_text_holds(
     client, auth, ctx
 ):
-    """A turn, a code and a memo stored before imports removed control characters: the
-    .qdc and .qdpx stay well-formed XML (valid against the schemas) with offsets intact, and
-    quotes.xlsx opens, instead of a 500 for the whole study (issue 30.8)."""
+    """A turn, a code and a memo stored before imports removed control characters (not NUL:
+    PostgreSQL refuses it in text): the .qdc and .qdpx stay well-formed XML (valid against
+    the schemas) with offsets intact, and quotes.xlsx opens, instead of a 500 for the whole
+    study (issue 30.8)."""
     study, _ = study_with_roles()
     interview = make_interview(study, attributes={"城市": "上海"})
     turn = interview.turns[1]
-    turn.text = "我一般\x00在菜市场\x0b买，\x1b有时候\ufffe在网上买。"
+    turn.text = "我一般\x01在菜市场\x0b买，\x1b有时候\ufffe在网上买。"
     interview.attributes = {"城市\x01": "上\x02海"}
     code = make_code(study, "购买\x07渠道", description="线上\x1f线下")
     db.session.commit()

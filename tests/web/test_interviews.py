@@ -508,3 +508,13 @@ def test_a_masked_name_in_the_file_name_stays_masked_in_title_list_quotes_and_ex
         assert not any("王女士" in content for content in contents)
     events = db.session.scalars(db.select(AuditEvent)).all()
     assert not any("王女士" in str(event.detail) for event in events)
+
+
+def test_control_characters_in_a_file_name_are_removed_like_those_in_the_text(ctx):
+    from app.interviews import services
+
+    upload = services.parse_upload(
+        "受访者：我\x07平时在菜市场买菜。".encode(), "访谈\x00\x1b03.txt", services.ImportOptions()
+    )
+    assert (upload.filename, upload.title) == ("访谈03.txt", "访谈03")
+    assert upload.turns[0].text == "我平时在菜市场买菜。"
