@@ -19,6 +19,7 @@ from analysis.qda.refi import (
     write_codebook,
     write_project,
     write_qdpx,
+    xml_safe,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "write_codebook",
     "write_project",
     "write_qdpx",
+    "xml_safe",
 ]

@@ -41,6 +41,9 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_CODEBOOK_BYTES = 10 * 1024 * 1024
 MAX_CODES = 5000
 MAX_CODE_DEPTH = 50
+# What XML 1.0 does not allow in a document (its `Char` production): C0 controls but tab,
+# newline and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class QdaError(ValueError):
@@ -150,7 +153,20 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
+def xml_safe(text: str) -> str:
+    """`text` with each character XML 1.0 forbids replaced by U+FFFD, one for one, so that
+    offsets into it stay valid. ElementTree writes such characters as they are, making the
+    file ill-formed; stored text may hold them from before imports removed them (issue 30.8)."""
+    return _XML_ILLEGAL.sub("\ufffd", text)
+
+
 def _serialise(root: ET.Element) -> bytes:
+    """The document, well-formed whatever the texts and attribute values hold."""
+    for element in root.iter():
+        if element.text:
+            element.text = xml_safe(element.text)
+        for key, value in list(element.attrib.items()):
+            element.set(key, xml_safe(value))
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
@@ -207,7 +223,9 @@ def write_project(project: QdaProject) -> tuple[bytes, dict[str, bytes]]:
         sources = ET.SubElement(root, f"{{{ns}}}Sources")
         for source in project.sources:
             filename = f"{source.guid}.txt"
-            files[filename] = source.text.encode("utf-8")
+            # Plain text, not XML, but other tools read it as text and its selections'
+            # offsets must match the cleaned names taken from it: the same one-for-one swap.
+            files[filename] = xml_safe(source.text).encode("utf-8")
             element = ET.SubElement(
                 sources,
                 f"{{{ns}}}TextSource",

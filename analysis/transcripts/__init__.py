@@ -4,7 +4,7 @@ No Flask and no database: bytes in, `Transcript` out. The web layer's upload and
 steps call `parse_transcript`, then `rename_speakers` / `deidentify_turns` on the turns.
 """
 
-from analysis.transcripts.decode import DEFAULT_MAX_BYTES
+from analysis.transcripts.decode import without_controls
 from analysis.transcripts.deidentify import (
     Deidentified,
     DeidentifiedTurns,
@@ -16,16 +16,19 @@ from analysis.transcripts.deidentify import (
 )
 from analysis.transcripts.errors import ErrorCode, ParseWarning, TranscriptError, WarningCode
 from analysis.transcripts.formats import FORMATS, detect_format
+from analysis.transcripts.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
 from analysis.transcripts.model import Transcript, Turn, speakers_of
 from analysis.transcripts.parse import parse_transcript, read_transcript
 from analysis.transcripts.speakers import merge_consecutive, rename_speakers, suggest_interviewer
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "DEFAULT_MAX_BYTES",
     "FORMATS",
     "Deidentified",
     "DeidentifiedTurns",
     "ErrorCode",
+    "Limits",
     "ParseWarning",
     "Redaction",
     "Transcript",
@@ -43,4 +46,5 @@ __all__ = [
     "rename_speakers",
     "speakers_of",
     "suggest_interviewer",
+    "without_controls",
 ]

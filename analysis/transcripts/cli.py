@@ -16,9 +16,9 @@ import os
 import sys
 import unicodedata
 
-from analysis.transcripts.decode import DEFAULT_MAX_BYTES
 from analysis.transcripts.errors import TranscriptError
 from analysis.transcripts.formats import FORMATS
+from analysis.transcripts.limits import DEFAULT_MAX_BYTES
 
 
 def _positive(text: str) -> int:

@@ -40,6 +40,30 @@ class ErrorCode(Enum):
         "This is a legacy Word (.doc) file; save it as .docx in Word and upload again",
     )
     INVALID_DOCX = ("无法读取该 docx 文件：{detail}", "Cannot read this docx file: {detail}")
+    TEXT_TOO_LONG = (
+        "文字过长（{chars} 个字符），一个文件最多 {limit} 个字符；请把它拆成几个文件上传",
+        "The text is too long ({chars} characters); a file may hold at most {limit} "
+        "characters: split it into several files",
+    )
+    TOO_MANY_TURNS = (
+        "发言过多：一个文件最多 {limit} 段发言；请把它拆成几个文件上传",
+        "Too many turns: a file may hold at most {limit} turns; split it into several files",
+    )
+    DOCX_TOO_LARGE = (
+        "docx 文件解压后过大：超过 {limit} 字节（已读到 {size} 字节）",
+        "The docx file unpacks to too much: over {limit} bytes ({size} bytes read)",
+    )
+    DOCX_RATIO = (
+        "docx 文件的压缩比异常：解压后是压缩时的 {ratio} 倍以上（上限 {limit} 倍），"
+        "不像是 Word 文档，已拒绝",
+        "The docx file is compressed abnormally: it unpacks to over {ratio} times its "
+        "compressed size (the limit is {limit}); it does not look like a Word document",
+    )
+    DOCX_TOO_MANY_BLOCKS = (
+        "docx 文件的段落和表格行过多：最多 {limit} 个；请把它拆成几个文件上传",
+        "The docx file has too many paragraphs and table rows: at most {limit}; "
+        "split it into several files",
+    )
     NO_TURNS = ("文件中没有找到任何发言", "No speaker turns were found in the file")
     UNREADABLE = ("无法打开文件：{detail}", "Cannot open the file: {detail}")
 
@@ -64,6 +88,15 @@ class WarningCode(Enum):
     CUE_WITHOUT_TIMING = (
         "第 {line} 行的字幕块没有时间轴，已并入上一条发言",
         "The subtitle block at line {line} has no timing; joined to the previous turn",
+    )
+    CONTROL_CHARACTERS_REMOVED = (
+        "删除了 {count} 个控制字符（第一个在第 {line} 行），它们不是文字",
+        "{count} control characters were removed (the first on line {line}); they are not text",
+    )
+    MIXED_ENCODING = (
+        "文件混用了两种编码：第 {lines} 行按 GBK/GB18030 读取，其余按 UTF-8，请核对这些行",
+        "The file mixes two encodings: line(s) {lines} were read as GBK/GB18030, the rest as "
+        "UTF-8; check those lines",
     )
     ENCODING_IGNORED = (
         "docx 文件自带编码，忽略指定的编码 {encoding}",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.transcripts.decode import DEFAULT_MAX_BYTES, check_size, decode_text, normalise
+from analysis.transcripts.decode import check_size, checked_text, decode_text
 from analysis.transcripts.errors import (
     ErrorCode,
     ParseWarning,
@@ -13,6 +13,7 @@ from analysis.transcripts.errors import (
 )
 from analysis.transcripts.formats import detect_format, split_text
 from analysis.transcripts.formats.docx import docx_text
+from analysis.transcripts.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
 from analysis.transcripts.model import Transcript
 from analysis.transcripts.speakers import merge_consecutive
 
@@ -25,13 +26,18 @@ def parse_transcript(
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     merge: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Transcript:
     """Split a transcript file's bytes into speaker turns.
 
     `filename` only serves to pick the format (its extension); `fmt` overrides it. `encoding`
     overrides detection (UTF-8 with or without BOM, then GBK/GB18030). `merge` joins
     consecutive turns of the same speaker (useful for subtitles, one cue per line). Raises
-    `TranscriptError` for a file that cannot be imported at all.
+    `TranscriptError` for a file that cannot be imported at all, or one past `max_bytes` or
+    `limits` (limits.py), as soon as the limit is passed.
+
+    A plain function of bytes and options, touching no database: the web layer runs it before
+    it takes any write lock, and it can run as a job as it is.
     """
     check_size(data, max_bytes)
     fmt = detect_format(data, filename, fmt)
@@ -39,13 +45,13 @@ def parse_transcript(
     if fmt == "docx":
         if encoding:
             warnings.append(ParseWarning.make(WarningCode.ENCODING_IGNORED, encoding=encoding))
-        text, used = normalise(docx_text(data, max_bytes)), None
-        if not text.strip():
-            raise TranscriptError(ErrorCode.EMPTY)
-        turns, found = split_text(text, "txt")
+        text, found = checked_text(docx_text(data, limits), limits)
+        used, fmt_of_text = None, "txt"
     else:
-        text, used = decode_text(data, encoding=encoding, max_bytes=max_bytes)
-        turns, found = split_text(text, fmt)
+        text, used, found = decode_text(data, encoding=encoding, max_bytes=max_bytes, limits=limits)
+        fmt_of_text = fmt
+    warnings.extend(found)
+    turns, found = split_text(text, fmt_of_text, limits.max_turns)
     warnings.extend(found)
     if not turns:
         raise TranscriptError(ErrorCode.NO_TURNS)

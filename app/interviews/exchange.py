@@ -15,6 +15,7 @@ from analysis.qda import (
     stable_guid,
     write_codebook,
     write_qdpx,
+    xml_safe,
 )
 from analysis.qda.refi import walk
 from analysis.transcripts import Redaction, deidentify, masked_position
@@ -299,9 +300,10 @@ def quotes_xlsx(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "quotes"
-    sheet.append(header)
+    sheet.append([xml_safe(name) for name in header])
     for row in rows:
-        sheet.append([_safe_cell(v) for v in row])
+        # An xlsx is XML: openpyxl refuses a control character, failing the whole export.
+        sheet.append([_safe_cell(xml_safe(v) if isinstance(v, str) else v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

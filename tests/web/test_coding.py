@@ -506,3 +506,52 @@ def test_deidentified_exports_mask_quotes_and_keep_qdpx_offsets_valid(client, au
     assert "欧阳" not in xml
     [selection] = source["PlainTextSelection"]
     assert text[selection["@startPosition"] : selection["@endPosition"]] == row["quote"]
+
+
+def test_exports_are_well_formed_whatever_control_characters_the_stored_text_holds(
+    client, auth, ctx
+):
+    """A turn, a code and a memo stored before imports removed control characters (not NUL:
+    PostgreSQL refuses it in text): the .qdc and .qdpx stay well-formed XML (valid against
+    the schemas) with offsets intact, and quotes.xlsx opens, instead of a 500 for the whole
+    study (issue 30.8)."""
+    study, _ = study_with_roles()
+    interview = make_interview(study, attributes={"城市": "上海"})
+    turn = interview.turns[1]
+    turn.text = "我一般\x01在菜市场\x0b买，\x1b有时候\ufffe在网上买。"
+    interview.attributes = {"城市\x01": "上\x02海"}
+    code = make_code(study, "购买\x07渠道", description="线上\x1f线下")
+    db.session.commit()
+    auth.login("owner@example.cn")
+    assert _post_highlight(client, study, interview, turn, 0, 9, [code]).status_code == 201
+    highlight = db.session.scalar(db.select(Highlight))
+    highlight.memo = "备注\x08：价格"
+    db.session.commit()
+    cleaned = "我一般\ufffd在菜市场\ufffd"
+    base = f"/studies/{study.id}/interviews/export"
+    schemas = DATA / "qda"
+
+    qdc = client.get(f"{base}/codebook.qdc")
+    assert qdc.status_code == 200
+    xmlschema.XMLSchema(schemas / "Codebook.xsd").validate(qdc.data.decode("utf-8"))
+    assert "购买\ufffd渠道" in qdc.data.decode("utf-8")
+    for deidentified in ("", "?deidentified=1"):
+        qdpx = client.get(f"{base}/project.qdpx{deidentified}")
+        assert qdpx.status_code == 200
+        with zipfile.ZipFile(io.BytesIO(qdpx.data)) as archive:
+            xml = archive.read("project.qde").decode("utf-8")
+            schema = xmlschema.XMLSchema(schemas / "Project.xsd")
+            schema.validate(xml)
+            [source] = schema.to_dict(xml)["Sources"]["TextSource"]
+            text = archive.read(f"sources/{source['@guid']}.txt").decode("utf-8")
+        [selection] = source["PlainTextSelection"]
+        assert text[selection["@startPosition"] : selection["@endPosition"]] == cleaned
+        assert "备注\ufffd：价格" in xml and "上\ufffd海" in xml
+
+        xlsx = client.get(f"{base}/quotes.xlsx{deidentified}")
+        assert xlsx.status_code == 200
+        sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
+        header, row = [[c.value for c in r] for r in sheet.iter_rows()]
+        record = dict(zip(header, row, strict=True))
+        assert record["quote"] == cleaned and record["code"] == "购买\ufffd渠道"
+        assert record["memo"] == "备注\ufffd：价格" and record["城市\ufffd"] == "上\ufffd海"

@@ -460,3 +460,61 @@ def test_an_unsaved_preview_forgets_its_upload_after_a_day(client, auth, ctx):
     fresh = db.session.scalar(db.select(Interview).where(Interview.id != stale.id))
     assert db.session.get(Interview, stale.id).original is None
     assert fresh.original == content
+
+
+def test_a_masked_name_in_the_file_name_stays_masked_in_title_list_quotes_and_exports(
+    client, auth, ctx
+):
+    """`访谈01_王女士.txt`: the title defaulted to the file name, so the name masked in the
+    text came back in the list, the quotes and every export (issue 27.4)."""
+    import zipfile
+
+    import openpyxl
+
+    from tests.factories import make_code
+
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    text = "主持人：王女士，您平时在哪里买菜？\n王芳：我一般在菜市场买，有时候也在网上买。\n"
+    _upload(client, study.id, ("访谈01_王女士.txt", text.encode()), names="王芳")
+    interview = db.session.scalar(db.select(Interview))
+    assert interview.title == "访谈01_[姓名1]"
+    assert interview.source_filename == "访谈01_[姓名1].txt"
+    base = f"/studies/{study.id}/interviews"
+    assert "王女士" not in client.get(f"{base}/").get_data(True)  # the pending preview
+    preview = client.get(f"{base}/{interview.id}/preview").get_data(True)
+    assert "访谈01_[姓名1]" in preview and "王女士" not in preview
+    _save(client, study, interview, title=interview.title)
+    turn = interview.turns[1]
+    code = make_code(study, "购买渠道")
+    body = {"turn": turn.id, "start": 0, "end": 9, "codes": [code.id]}
+    assert client.post(f"{base}/{interview.id}/highlights", json=body).status_code == 201
+
+    pages = [f"{base}/", f"{base}/{interview.id}", f"{base}/quotes"]
+    for page in pages:
+        assert "王女士" not in client.get(page).get_data(True), page
+    assert "访谈01_[姓名1]" in client.get(f"{base}/quotes").get_data(True)
+    for deidentified in ("", "?deidentified=1"):
+        csv_text = client.get(f"{base}/export/quotes.csv{deidentified}").data.decode("utf-8-sig")
+        assert "访谈01_[姓名1]" in csv_text and "王女士" not in csv_text
+        book = openpyxl.load_workbook(
+            io.BytesIO(client.get(f"{base}/export/quotes.xlsx{deidentified}").data)
+        )
+        cells = [str(c) for row in book.active.iter_rows(values_only=True) for c in row]
+        assert "访谈01_[姓名1]" in cells and not any("王女士" in c for c in cells)
+        qdpx = client.get(f"{base}/export/project.qdpx{deidentified}").data
+        with zipfile.ZipFile(io.BytesIO(qdpx)) as archive:
+            contents = [archive.read(name).decode("utf-8") for name in archive.namelist()]
+        assert not any("王女士" in content for content in contents)
+    events = db.session.scalars(db.select(AuditEvent)).all()
+    assert not any("王女士" in str(event.detail) for event in events)
+
+
+def test_control_characters_in_a_file_name_are_removed_like_those_in_the_text(ctx):
+    from app.interviews import services
+
+    upload = services.parse_upload(
+        "受访者：我\x07平时在菜市场买菜。".encode(), "访谈\x00\x1b03.txt", services.ImportOptions()
+    )
+    assert (upload.filename, upload.title) == ("访谈03.txt", "访谈03")
+    assert upload.turns[0].text == "我平时在菜市场买菜。"

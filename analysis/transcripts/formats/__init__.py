@@ -10,6 +10,7 @@ from analysis.transcripts.errors import ErrorCode, ParseWarning, TranscriptError
 from analysis.transcripts.formats.docx import is_docx
 from analysis.transcripts.formats.subtitles import cue_turns
 from analysis.transcripts.formats.text import split_turns
+from analysis.transcripts.limits import DEFAULT_LIMITS
 from analysis.transcripts.model import Turn
 
 FORMATS = ("txt", "md", "srt", "vtt", "docx")
@@ -49,8 +50,10 @@ def detect_format(data: bytes, filename: str = "", fmt: str | None = None) -> st
     return "txt"
 
 
-def split_text(text: str, fmt: str) -> tuple[list[Turn], list[ParseWarning]]:
+def split_text(
+    text: str, fmt: str, max_turns: int = DEFAULT_LIMITS.max_turns
+) -> tuple[list[Turn], list[ParseWarning]]:
     """Turns of decoded, normalised text in one of the text formats (all but docx)."""
     if fmt in ("srt", "vtt"):
-        return cue_turns(text, vtt=fmt == "vtt")
-    return split_turns(text, markdown=fmt == "md")
+        return cue_turns(text, vtt=fmt == "vtt", max_turns=max_turns)
+    return split_turns(text, markdown=fmt == "md", max_turns=max_turns)

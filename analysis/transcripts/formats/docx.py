@@ -11,13 +11,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from analysis.transcripts.errors import ErrorCode, TranscriptError
 from analysis.transcripts.labels import TIMESTAMP
+from analysis.transcripts.limits import DEFAULT_LIMITS, Limits
 
-# A docx is compressed XML; its unpacked size is bounded by this many times the file limit,
-# so a zip bomb is refused before python-docx unpacks it.
-UNPACKED_FACTOR = 10
+# Below this many unpacked bytes a compression ratio says nothing (a near-empty document
+# compresses very well) and cannot hurt.
+RATIO_FLOOR = 1024 * 1024
+_CHUNK = 64 * 1024
 _HEADER_WORDS = frozenset((
     "说话人", "发言人", "角色", "姓名", "内容", "发言", "发言内容", "文本", "时间", "时间戳",
     "speaker", "name", "text", "time",
@@ -34,17 +37,49 @@ def is_docx(data: bytes) -> bool:
         return False
 
 
-def _check_archive(data: bytes, max_bytes: int) -> None:
+def _check_archive(data: bytes, limits: Limits) -> None:
+    """Refuse a zip bomb before python-docx unpacks it (issue 30.2).
+
+    First what the central directory declares: every member together, and the whole
+    archive's ratio. Then word/document.xml is read in chunks, counting the bytes it actually
+    unpacks to, and refused as soon as they pass the limit or the ratio: memory stays at one
+    chunk whatever the header claims. (zipfile stops a member at its declared size and fails
+    its CRC when more follows, so the other members, read by python-docx, are bounded by the
+    declared total checked here.)
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except zipfile.BadZipFile as exc:
-        raise TranscriptError(ErrorCode.INVALID_DOCX, detail="not a zip archive") from exc
-    if "word/document.xml" not in {info.filename for info in infos}:
-        raise TranscriptError(ErrorCode.INVALID_DOCX, detail="no word/document.xml")
-    unpacked = sum(info.file_size for info in infos)
-    if unpacked > UNPACKED_FACTOR * max_bytes:
-        raise TranscriptError(ErrorCode.TOO_LARGE, size=unpacked, limit=UNPACKED_FACTOR * max_bytes)
+            document = next((i for i in infos if i.filename == "word/document.xml"), None)
+            if document is None:
+                raise TranscriptError(ErrorCode.INVALID_DOCX, detail="no word/document.xml")
+            declared = sum(info.file_size for info in infos)
+            if declared > limits.max_docx_unpacked_bytes:
+                raise TranscriptError(
+                    ErrorCode.DOCX_TOO_LARGE, size=declared, limit=limits.max_docx_unpacked_bytes
+                )
+            _check_ratio(declared, len(data), limits)
+            with archive.open(document) as member:
+                unpacked = 0
+                while chunk := member.read(_CHUNK):
+                    unpacked += len(chunk)
+                    if unpacked > limits.max_docx_xml_bytes:
+                        raise TranscriptError(
+                            ErrorCode.DOCX_TOO_LARGE,
+                            size=unpacked,
+                            limit=limits.max_docx_xml_bytes,
+                        )
+                    _check_ratio(unpacked, document.compress_size, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        detail = str(exc) or type(exc).__name__
+        raise TranscriptError(ErrorCode.INVALID_DOCX, detail=detail) from exc
+
+
+def _check_ratio(unpacked: int, packed: int, limits: Limits) -> None:
+    if unpacked > RATIO_FLOOR and unpacked > limits.max_docx_ratio * max(packed, 1):
+        raise TranscriptError(
+            ErrorCode.DOCX_RATIO, ratio=unpacked // max(packed, 1), limit=limits.max_docx_ratio
+        )
 
 
 def _row_line(cells: list[str]) -> str:
@@ -55,9 +90,32 @@ def _row_line(cells: list[str]) -> str:
     return " ".join(cells)
 
 
-def _table_lines(table) -> list[str]:  # type: ignore[no-untyped-def]
-    lines = []
+class _Lines:
+    """The lines read so far, refusing a document past the block or text limit as it goes."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.lines: list[str] = []
+        self._limits = limits
+        self._blocks = self._chars = 0
+
+    def block(self) -> None:
+        self._blocks += 1
+        limit = self._limits.max_docx_blocks
+        if self._blocks > limit:
+            raise TranscriptError(ErrorCode.DOCX_TOO_MANY_BLOCKS, limit=limit)
+
+    def add(self, line: str) -> None:
+        self._chars += len(line) + 1
+        if self._chars > self._limits.max_text_chars:
+            raise TranscriptError(
+                ErrorCode.TEXT_TOO_LONG, chars=self._chars, limit=self._limits.max_text_chars
+            )
+        self.lines.append(line)
+
+
+def _table_lines(table, lines: _Lines) -> None:  # type: ignore[no-untyped-def]
     for row in table.rows:
+        lines.block()
         seen: set[int] = set()
         cells = []
         for cell in row.cells:  # a merged cell is repeated once per grid column
@@ -67,24 +125,26 @@ def _table_lines(table) -> list[str]:  # type: ignore[no-untyped-def]
             cells.append(" ".join(cell.text.split()))
         cells = [c for c in cells if c]
         if cells and not all(c.lower() in _HEADER_WORDS for c in cells):
-            lines.append(_row_line(cells))
-    return lines
+            lines.add(_row_line(cells))
 
 
-def docx_text(data: bytes, max_bytes: int) -> str:
+def docx_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
     """The text of a docx, one paragraph or table row per line (not yet normalised)."""
-    _check_archive(data, max_bytes)
+    _check_archive(data, limits)
     import docx  # python-docx; imported here so text formats never pay for lxml
     from docx.table import Table
 
+    lines = _Lines(limits)
     try:
         document = docx.Document(io.BytesIO(data))
-        lines: list[str] = []
         for block in document.iter_inner_content():
             if isinstance(block, Table):
-                lines.extend(_table_lines(block))
+                _table_lines(block, lines)
             else:
-                lines.append(block.text)
+                lines.block()
+                lines.add(block.text)
+    except TranscriptError:
+        raise
     except Exception as exc:  # python-docx and lxml raise many types on a damaged file
         raise TranscriptError(ErrorCode.INVALID_DOCX, detail=type(exc).__name__) from exc
-    return "\n".join(lines)
+    return "\n".join(lines.lines)

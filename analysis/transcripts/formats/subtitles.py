@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from analysis.transcripts.errors import ParseWarning, WarningCode
 from analysis.transcripts.formats.text import TurnBuilder
 from analysis.transcripts.labels import SpeakerJudge, parse_timestamp, split_label
+from analysis.transcripts.limits import DEFAULT_LIMITS
 from analysis.transcripts.model import Turn
 
 _CUE_TIME = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
@@ -95,7 +96,9 @@ def _pieces(line: str) -> list[tuple[str | None, str]]:
     return result
 
 
-def cue_turns(text: str, *, vtt: bool) -> tuple[list[Turn], list[ParseWarning]]:
+def cue_turns(
+    text: str, *, vtt: bool, max_turns: int = DEFAULT_LIMITS.max_turns
+) -> tuple[list[Turn], list[ParseWarning]]:
     cues, warnings = read_cues(text, vtt=vtt)
     # First pass: every piece of cue text with its candidate label, so the judge can count.
     pieces: list[tuple[Cue, str | None, str]] = []
@@ -107,7 +110,7 @@ def cue_turns(text: str, *, vtt: bool) -> tuple[list[Turn], list[ParseWarning]]:
     candidates = [split_label(cleaned) if cleaned else None for _, _, cleaned in pieces]
     judge = SpeakerJudge(c.label for c in candidates if c)
 
-    builder = TurnBuilder()
+    builder = TurnBuilder(max_turns)
     current_cue: Cue | None = None
     speaker = ""
     for (cue, voice, cleaned), candidate in zip(pieces, candidates, strict=True):

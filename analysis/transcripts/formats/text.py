@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 
-from analysis.transcripts.errors import ParseWarning, WarningCode
+from analysis.transcripts.errors import ErrorCode, ParseWarning, TranscriptError, WarningCode
 from analysis.transcripts.labels import SpeakerJudge, split_label
+from analysis.transcripts.limits import DEFAULT_LIMITS
 from analysis.transcripts.model import Turn
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
@@ -21,10 +22,12 @@ _MD_PREFIX = re.compile(r"^(?:>\s*)+|^(?:[-*+]|\d{1,3}[.)])\s+")
 
 
 class TurnBuilder:
-    """Collects lines into turns; a turn without any text is dropped when closed."""
+    """Collects lines into turns; a turn without any text is dropped when closed. Past
+    `max_turns` turns the file is refused, as soon as the one too many is closed."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_turns: int = DEFAULT_LIMITS.max_turns) -> None:
         self.turns: list[Turn] = []
+        self._max_turns = max_turns
         self._speaker: str | None = None
         self._start: float | None = None
         self._end: float | None = None
@@ -48,6 +51,8 @@ class TurnBuilder:
 
     def close(self) -> None:
         if self._speaker is not None and self._lines:
+            if len(self.turns) >= self._max_turns:
+                raise TranscriptError(ErrorCode.TOO_MANY_TURNS, limit=self._max_turns)
             text = "\n".join(self._lines)
             self.turns.append(Turn(self._speaker, text, self._start, self._end))
         self._speaker, self._start, self._end, self._lines = None, None, None, []
@@ -62,7 +67,9 @@ def _markdown_line(line: str) -> str | None:
     return line.replace("**", "").replace("__", "").strip()
 
 
-def split_turns(text: str, *, markdown: bool = False) -> tuple[list[Turn], list[ParseWarning]]:
+def split_turns(
+    text: str, *, markdown: bool = False, max_turns: int = DEFAULT_LIMITS.max_turns
+) -> tuple[list[Turn], list[ParseWarning]]:
     """Speaker turns of NFC, LF-normalised text, with warnings (line numbers are 1-based)."""
     warnings: list[ParseWarning] = []
     lines: list[tuple[int, str]] = []
@@ -83,7 +90,7 @@ def split_turns(text: str, *, markdown: bool = False) -> tuple[list[Turn], list[
 
     candidates = {number: split_label(line) for number, line in lines}
     judge = SpeakerJudge(c.label for c in candidates.values() if c)
-    builder = TurnBuilder()
+    builder = TurnBuilder(max_turns)
     preamble_line: int | None = None
     for number, line in lines:
         candidate = candidates[number]

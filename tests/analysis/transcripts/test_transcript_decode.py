@@ -157,3 +157,51 @@ def test_errors_carry_both_languages():
     error = caught.value.to_dict()
     assert error["code"] == "empty"
     assert "空" in error["message_zh"] and "empty" in error["message_en"]
+
+
+def test_control_characters_anywhere_are_removed_with_a_warning():
+    """Not only in the first 8 KB that the binary sniff looks at (issue 30.12): a NUL, a
+    bell and an escape 10 KB in are removed; tabs and line breaks stay."""
+    opening = "".join(
+        f"主持人：第{i}个问题，您平时在哪里买菜？\n受访者：菜市场。\n" for i in range(200)
+    )
+    assert len(opening.encode()) > 10_000
+    data = (opening + "受访者：周末\x00去超市，\x07平时\t在\x1b[0m楼下买。\n").encode()
+    transcript = parse_transcript(data, "访谈.txt")
+    assert transcript.turns[-1].text == "周末去超市，平时\t在[0m楼下买。"
+    assert not any(ch in turn.text for turn in transcript.turns for ch in "\x00\x07\x1b")
+    [warning] = [w for w in transcript.warnings if w.code.slug == "control_characters_removed"]
+    assert warning.line == 401 and "3 个控制字符" in warning.message_zh
+
+
+def test_text_that_is_mostly_control_characters_is_still_binary():
+    with pytest.raises(TranscriptError) as caught:
+        parse_transcript(("受访者：好" + "\x01\x02" * 50).encode(), "a.txt")
+    assert caught.value.code is ErrorCode.BINARY
+
+
+def test_file_mixing_utf8_and_gbk_lines_is_read_line_by_line_with_a_warning():
+    """A UTF-8 transcript with two answers pasted from a GBK file: each line is read in the
+    encoding it is valid in, nothing becomes mojibake, and the GBK lines are named."""
+    lines = [
+        ("主持人：您一般在哪里买菜？", "utf-8"),
+        ("受访者：以前去菜市场，现在多数在手机上买。", "utf-8"),
+        ("主持人：为什么换了？", "gbk"),
+        ("受访者：送货上门，不用排队，价格也差不多。", "gbk"),
+        ("主持人：好的，谢谢您。", "utf-8"),
+    ]
+    data = b"\r\n".join(text.encode(codec) for text, codec in lines)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    transcript = parse_transcript(data, "混合编码.txt")
+    assert transcript.encoding == "utf-8+gb18030"
+    assert [f"{t.speaker}：{t.text}" for t in transcript.turns] == [text for text, _ in lines]
+    [warning] = transcript.warnings
+    assert warning.code.slug == "mixed_encoding"
+    assert "第 3、4 行" in warning.message_zh
+
+
+def test_gbk_file_is_not_taken_for_a_mixed_one():
+    data = "主持人：您一般在哪里买菜？\n受访者：菜市场。\n".encode("gbk")
+    transcript = parse_transcript(data, "a.txt")
+    assert transcript.encoding == "gbk" and not transcript.warnings
