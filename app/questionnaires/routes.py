@@ -16,10 +16,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import surveys
+from app.extensions import csrf
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.questionnaires import bp, services, sharing
+from app.questionnaires import preview as previewing
 from app.questionnaires.forms import ImportForm, NewQuestionnaireForm, RespondentSettingsForm
 from app.studies.forms import ConfirmForm
+from surveys.errors import message as surveys_message
 from surveys.templates import list_templates
 
 IMPORT_ERRORS = {
@@ -208,30 +211,79 @@ def save_draft(access: StudyAccess, questionnaire_id: int):
 @bp.route("/<int:questionnaire_id>/preview")
 @study_required("view")
 def preview(access: StudyAccess, questionnaire_id: int):
+    """The respondent's page, pages and logic live, from the draft or `?version=N`."""
     questionnaire = questionnaire_in(access, questionnaire_id)
     version = request.args.get("version", type=int)
-    if version is not None:
-        found = services.version_number(questionnaire, version) or abort(404)
-        definition = found.definition
-    else:
-        definition = questionnaire.draft
     try:
-        typed = surveys.load_definition(definition)
+        definition, number = previewing.definition_to_preview(questionnaire, version)
+        previewed = previewing.load(definition, number)
+    except LookupError:
+        abort(404)
     except surveys.DefinitionError as error:
         return render_template(
             "questionnaires/preview.html",
             questionnaire=questionnaire,
-            typed=None,
             definition=definition,
             problems=[p.to_dict(_locale()) for p in error.problems if p.is_error],
         )
+    urls = {"study_id": access.study.id, "questionnaire_id": questionnaire.id, "version": version}
+    config = {
+        "slug": f"preview-{questionnaire.id}-{version or 'draft'}",
+        "version": previewed.number,
+        "definition": previewed.definition,
+        "answers": {},
+        "page": "",
+        "resumeUrl": "",
+        "submitUrl": url_for(".preview_submit", **urls),
+        "progressUrl": url_for(".preview_progress", **urls),
+        "preview": True,
+        "end": {"thank_you": previewed.settings.thank_you, "redirect_url": ""},
+    }
     return render_template(
-        "questionnaires/preview.html",
+        "respond/form.html",
+        preview=True,
+        frame=request.args.get("frame") == "1",
+        form_action=url_for(".preview", **urls),
         questionnaire=questionnaire,
-        typed=typed,
-        definition=definition,
-        problems=[],
+        version=previewed,
+        typed=previewed.typed,
+        config=config,
+        answers={},
+        errors={},
+        key="",
+        required_message=surveys_message(surveys.Code.ANSWER_REQUIRED, _locale()),
     )
+
+
+@bp.route("/<int:questionnaire_id>/preview/progress", methods=["POST"])
+@csrf.exempt  # JSON only, stores nothing: a cross-site form cannot send it without a preflight
+@study_required("view")
+def preview_progress(access: StudyAccess, questionnaire_id: int):
+    return _preview_check(access, questionnaire_id, previewing.check_page)
+
+
+@bp.route("/<int:questionnaire_id>/preview/submit", methods=["POST"])
+@csrf.exempt  # as preview_progress
+@study_required("view")
+def preview_submit(access: StudyAccess, questionnaire_id: int):
+    return _preview_check(access, questionnaire_id, previewing.check_submit)
+
+
+def _preview_check(access: StudyAccess, questionnaire_id: int, check):
+    if not request.is_json:
+        abort(415)
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    try:
+        definition, number = previewing.definition_to_preview(
+            questionnaire, request.args.get("version", type=int)
+        )
+        previewed = previewing.load(definition, number)
+    except LookupError:
+        abort(404)
+    except surveys.DefinitionError:
+        return jsonify(error="definition_has_errors"), 409
+    status, body = check(previewed, request.get_json(silent=True), _locale())
+    return jsonify(body), status
 
 
 @bp.route("/<int:questionnaire_id>/publish", methods=["POST"])
