@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -21,6 +22,7 @@ from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.questionnaires import bp, services, sharing
 from app.questionnaires import preview as previewing
 from app.questionnaires.forms import ImportForm, NewQuestionnaireForm, RespondentSettingsForm
+from app.responses import store
 from app.studies.forms import ConfirmForm
 from surveys.errors import message as surveys_message
 from surveys.templates import list_templates
@@ -122,8 +124,26 @@ def show(access: StudyAccess, questionnaire_id: int):
         study=access.study,
         questionnaire=questionnaire,
         public_url=sharing.public_url(questionnaire),
+        test_url=sharing.test_url(questionnaire, current_app.config["SECRET_KEY"])
+        if access.can("answer_in_test_mode") and questionnaire.latest_version
+        else "",
+        test_responses=store.test_response_count(questionnaire),
         confirm_form=ConfirmForm(),
     )
+
+
+@bp.route("/<int:questionnaire_id>/test-responses/delete", methods=["POST"])
+@study_required("clear_test_responses")
+def clear_test_responses(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirm") != "1":
+        flash(_("Tick the box to confirm the deletion."), "warning")
+    else:
+        deleted = services.clear_test_responses(questionnaire)
+        flash(_("%(n)d test responses deleted.", n=deleted), "success")
+    return redirect(url_for(".show", study_id=access.study.id, questionnaire_id=questionnaire.id))
 
 
 @bp.route("/<int:questionnaire_id>/settings", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ import surveys
 from app import audit
 from app.extensions import db
 from app.models import Questionnaire, QuestionnaireStatus, QuestionnaireVersion, Study, User
+from app.responses import store
 from surveys.templates import load_template
 
 IMPORT_EXTENSIONS = (".json", ".xlsx")
@@ -323,3 +324,16 @@ def rename(questionnaire: Questionnaire, title: str) -> None:
 
 def definition_json(definition: dict[str, Any]) -> str:
     return json.dumps(definition, ensure_ascii=False, indent=2) + "\n"
+
+
+def clear_test_responses(questionnaire: Questionnaire) -> int:
+    """Delete the questionnaire's test responses, audited; how many went."""
+    deleted = store.delete_test_responses(questionnaire)
+    audit.record(
+        "questionnaire.clear_test_responses",
+        questionnaire,
+        study_id=questionnaire.study_id,
+        detail={"deleted": deleted},
+    )
+    db.session.commit()
+    return deleted
