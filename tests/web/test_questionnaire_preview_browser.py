@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Response
 from tests.conftest import make_app
-from tests.factories import make_questionnaire, make_study, make_user
+from tests.factories import make_published, make_questionnaire, make_study, make_user
 from tests.web import test_browser as base
 from tests.web.test_browser import SCREENSHOTS, browser  # noqa: F401 - fixture
 from tests.web.test_respond_browser import WITH_LOGIC
@@ -59,6 +59,50 @@ def test_preview_of_a_draft_follows_its_pages_and_logic(draft_server, phone):  #
     page.get_by_role("button", name="提交").click()
     expect(page.get_by_text("谢谢！这是预览的结束页。")).to_be_visible()
     expect(page.locator("#receipt-box")).to_be_hidden()
+    assert page.errors == []
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Response.id))) == 0
+
+
+@pytest.fixture
+def published_server(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'tests.sqlite3'}", tmp_path / "instance")
+    with app.app_context():
+        db.create_all()
+        study = make_study(make_user("li.lei@example.cn", display_name="李雷"))
+        questionnaire = make_published(WITH_LOGIC, study=study)
+        path = f"/studies/{study.id}/questionnaires/{questionnaire.id}/"
+    server = serve(app)
+    yield app, f"http://127.0.0.1:{server.server_port}", path
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_researcher_answers_in_test_mode_then_clears_the_test_responses(published_server, phone):  # noqa: F811
+    app, base_url, path = published_server
+    page = phone
+    base.log_in(page, base_url)
+    page.goto(base_url + path)
+    expect(page.locator(".test-response-count")).to_have_text("0 份测试答卷")
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="以测试模式填写").click()
+    form = opened.value
+    expect(form.get_by_text("测试模式：这份答卷会保存为测试答卷，不计入结果。")).to_be_visible()
+    form.get_by_label("南方").check()
+    form.get_by_role("button", name="下一页").click()
+    form.locator("label[for=stars-5]").click()
+    form.get_by_role("button", name="提交").click()
+    expect(form.locator("#end-panel")).to_be_visible()
+    form.close()
+
+    page.reload()
+    expect(page.locator(".test-response-count")).to_have_text("1 份测试答卷")
+    page.locator(".test-responses").screenshot(path=str(SCREENSHOTS / "test-responses.png"))
+    page.get_by_label("是的，删除全部测试答卷").check()
+    page.get_by_role("button", name="清除测试答卷").click()
+    expect(page.get_by_text("已删除 1 份测试答卷。")).to_be_visible()
+    expect(page.locator(".test-response-count")).to_have_text("0 份测试答卷")
     assert page.errors == []
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Response.id))) == 0
