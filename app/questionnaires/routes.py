@@ -48,11 +48,13 @@ def _problems_json(problems) -> list[dict]:
 @bp.route("/")
 @study_required("view")
 def index(access: StudyAccess):
+    archived = request.args.get("archived") == "1"
     return render_template(
         "questionnaires/index.html",
         access=access,
         study=access.study,
-        questionnaires=services.questionnaires_of(access.study),
+        questionnaires=services.questionnaires_of(access.study, archived=archived),
+        archived=archived,
     )
 
 
@@ -130,6 +132,43 @@ def show(access: StudyAccess, questionnaire_id: int):
         test_responses=store.test_response_count(questionnaire),
         confirm_form=ConfirmForm(),
     )
+
+
+@bp.route("/<int:questionnaire_id>/delete", methods=["POST"])
+@study_required("delete_questionnaire")
+def delete(access: StudyAccess, questionnaire_id: int):
+    """Delete a draft that was never published (ticked confirmation); a published one is
+    archived instead."""
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    show = url_for(".show", study_id=access.study.id, questionnaire_id=questionnaire.id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirm") != "1":
+        flash(_("Tick the box to confirm the deletion."), "warning")
+        return redirect(show)
+    try:
+        services.delete_draft(questionnaire)
+    except services.NotADraft:
+        flash(_("A published questionnaire cannot be deleted; archive it instead."), "danger")
+        return redirect(show)
+    flash(_("Questionnaire deleted."), "success")
+    return redirect(url_for(".index", study_id=access.study.id))
+
+
+@bp.route("/<int:questionnaire_id>/archive", methods=["POST"])
+@study_required("archive_questionnaire")
+def archive(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if request.form.get("action") == "restore":
+        services.restore(questionnaire)
+        flash(_("Questionnaire restored. Reopen it to accept answers again."), "success")
+    else:
+        services.archive(questionnaire)
+        flash(_("Questionnaire archived: its link is closed and its responses are kept."),
+              "success")  # fmt: skip
+    return redirect(url_for(".show", study_id=access.study.id, questionnaire_id=questionnaire.id))
 
 
 @bp.route("/<int:questionnaire_id>/test-responses/delete", methods=["POST"])

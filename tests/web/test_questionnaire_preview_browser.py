@@ -106,3 +106,33 @@ def test_researcher_answers_in_test_mode_then_clears_the_test_responses(publishe
     assert page.errors == []
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Response.id))) == 0
+
+
+def test_researcher_archives_a_published_questionnaire_and_restores_it(published_server, phone):  # noqa: F811
+    _, base_url, path = published_server
+    page = phone
+    base.log_in(page, base_url)
+    page.goto(base_url + path)
+    expect(page.get_by_role("button", name="删除草稿")).to_have_count(0)  # published: archive only
+    page.get_by_role("button", name="归档").click()
+    expect(page.get_by_text("问卷已归档：链接已关闭，答卷仍保留。")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "questionnaire-archived.png"))
+    page.goto(base_url + path.rsplit("/", 2)[0] + "/")
+    expect(page.get_by_text(WITH_LOGIC["title"])).to_have_count(0)
+    page.get_by_role("link", name="已归档的问卷").click()
+    page.get_by_text(WITH_LOGIC["title"]).click()
+    page.get_by_role("button", name="恢复").click()
+    expect(page.get_by_text("问卷已恢复。重新开放后才会再接受答卷。")).to_be_visible()
+    assert page.errors == []
+
+
+def test_researcher_deletes_a_draft_after_ticking_the_box(draft_server, phone):  # noqa: F811
+    _, base_url, path = draft_server
+    page = phone
+    base.log_in(page, base_url)
+    page.goto(base_url + path.removesuffix("preview"))
+    page.get_by_label("是的，永久删除这份草稿").check()
+    page.get_by_role("button", name="删除草稿").click()
+    expect(page.get_by_text("问卷已删除。")).to_be_visible()
+    expect(page.get_by_text(WITH_LOGIC["title"])).to_have_count(0)
+    assert page.errors == []
