@@ -13,6 +13,8 @@ QUESTION_KEYS = (
     "min",
     "max",
     "style",
+    "min_label",
+    "max_label",
     "integer",
     "min_length",
     "max_length",
@@ -63,6 +65,8 @@ class Question:
     min: Any = None
     max: Any = None
     style: str | None = None
+    min_label: str | None = None  # rating: words under the lowest and highest point
+    max_label: str | None = None
     integer: bool = False
     min_length: int | None = None
     max_length: int | None = None

@@ -35,6 +35,8 @@ class Questionnaire(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    # NULL unless archived: hidden from the list, link closed, responses kept; restorable.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     study = relationship("Study")
     versions = relationship(

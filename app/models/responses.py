@@ -8,7 +8,15 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -24,8 +32,15 @@ class Response(db.Model):
     __tablename__ = "responses"
     # With the id last, it also counts a block's responses without reading them
     # (`store.table_blocks`), and serves keyset pages of one questionnaire's responses.
+    # Every reader of results asks for is_test = false, so it is in the index too.
     __table_args__ = (
-        Index("ix_responses_questionnaire_status_id", "questionnaire_id", "status", "id"),
+        Index(
+            "ix_responses_questionnaire_status_test_id",
+            "questionnaire_id",
+            "status",
+            "is_test",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +54,9 @@ class Response(db.Model):
         enum_column(ResponseStatus, "response_status"), default=ResponseStatus.PARTIAL
     )
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    # Answered by a researcher in test mode: kept out of results, counts and exports, and
+    # cleared in one step (`store.delete_test_responses`).
+    is_test: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The page the respondent was on when the partial was last saved (resume goes back there).
     page_id: Mapped[str] = mapped_column(String(100), default="")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

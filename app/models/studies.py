@@ -44,6 +44,20 @@ class Role(enum.StrEnum):
     def can_delete_responses(self) -> bool:
         return self is Role.OWNER
 
+    def can_answer_in_test_mode(self) -> bool:
+        """Get a test link: the responses it stores are test responses, out of the results."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+    def can_clear_test_responses(self) -> bool:
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+    def can_delete_questionnaire(self) -> bool:
+        """Delete one never published (`questionnaires.services.delete_draft` checks that)."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+    def can_archive_questionnaire(self) -> bool:
+        return self in (Role.OWNER, Role.RESEARCHER)
+
     def can_set_interview_privacy(self) -> bool:
         """Whether originals are kept and which names are always masked: the owner decides."""
         return self is Role.OWNER

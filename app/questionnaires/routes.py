@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -16,13 +17,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 import surveys
+from app.extensions import csrf
 from app.jsonbody import BadJson, json_body
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.questionnaires import bp, services, sharing
+from app.questionnaires import preview as previewing
 from app.questionnaires.forms import ImportForm, NewQuestionnaireForm, RespondentSettingsForm
+from app.responses import store
 from app.studies.forms import ConfirmForm
 from app.urls import query_int
+from surveys.errors import message as surveys_message
 from surveys.templates import list_templates
+
+# A preview's answers, like a respondent's, are kilobytes.
+PREVIEW_MAX_BYTES = 256 * 1024
 
 IMPORT_ERRORS = {
     "unsupported_extension": _l("Choose a .json or .xlsx file."),
@@ -47,11 +55,13 @@ def _problems_json(problems) -> list[dict]:
 @bp.route("/")
 @study_required("view")
 def index(access: StudyAccess):
+    archived = request.args.get("archived") == "1"
     return render_template(
         "questionnaires/index.html",
         access=access,
         study=access.study,
-        questionnaires=services.questionnaires_of(access.study),
+        questionnaires=services.questionnaires_of(access.study, archived=archived),
+        archived=archived,
     )
 
 
@@ -123,8 +133,63 @@ def show(access: StudyAccess, questionnaire_id: int):
         study=access.study,
         questionnaire=questionnaire,
         public_url=sharing.public_url(questionnaire),
+        test_url=sharing.test_url(questionnaire, current_app.config["SECRET_KEY"])
+        if access.can("answer_in_test_mode") and questionnaire.latest_version
+        else "",
+        test_responses=store.test_response_count(questionnaire),
         confirm_form=ConfirmForm(),
     )
+
+
+@bp.route("/<int:questionnaire_id>/delete", methods=["POST"])
+@study_required("delete_questionnaire")
+def delete(access: StudyAccess, questionnaire_id: int):
+    """Delete a draft that was never published (ticked confirmation); a published one is
+    archived instead."""
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    show = url_for(".show", study_id=access.study.id, questionnaire_id=questionnaire.id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirm") != "1":
+        flash(_("Tick the box to confirm the deletion."), "warning")
+        return redirect(show)
+    try:
+        services.delete_draft(questionnaire)
+    except services.NotADraft:
+        flash(_("A published questionnaire cannot be deleted; archive it instead."), "danger")
+        return redirect(show)
+    flash(_("Questionnaire deleted."), "success")
+    return redirect(url_for(".index", study_id=access.study.id))
+
+
+@bp.route("/<int:questionnaire_id>/archive", methods=["POST"])
+@study_required("archive_questionnaire")
+def archive(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if request.form.get("action") == "restore":
+        services.restore(questionnaire)
+        flash(_("Questionnaire restored. Reopen it to accept answers again."), "success")
+    else:
+        services.archive(questionnaire)
+        flash(_("Questionnaire archived: its link is closed and its responses are kept."),
+              "success")  # fmt: skip
+    return redirect(url_for(".show", study_id=access.study.id, questionnaire_id=questionnaire.id))
+
+
+@bp.route("/<int:questionnaire_id>/test-responses/delete", methods=["POST"])
+@study_required("clear_test_responses")
+def clear_test_responses(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if request.form.get("confirm") != "1":
+        flash(_("Tick the box to confirm the deletion."), "warning")
+    else:
+        deleted = services.clear_test_responses(questionnaire)
+        flash(_("%(n)d test responses deleted.", n=deleted), "success")
+    return redirect(url_for(".show", study_id=access.study.id, questionnaire_id=questionnaire.id))
 
 
 @bp.route("/<int:questionnaire_id>/settings", methods=["GET", "POST"])
@@ -215,30 +280,81 @@ def save_draft(access: StudyAccess, questionnaire_id: int):
 @bp.route("/<int:questionnaire_id>/preview")
 @study_required("view")
 def preview(access: StudyAccess, questionnaire_id: int):
+    """The respondent's page, pages and logic live, from the draft or `?version=N`."""
     questionnaire = questionnaire_in(access, questionnaire_id)
     version = query_int("version")
-    if version is not None:
-        found = services.version_number(questionnaire, version) or abort(404)
-        definition = found.definition
-    else:
-        definition = questionnaire.draft
     try:
-        typed = surveys.load_definition(definition)
+        definition, number = previewing.definition_to_preview(questionnaire, version)
+        previewed = previewing.load(definition, number)
+    except LookupError:
+        abort(404)
     except surveys.DefinitionError as error:
         return render_template(
             "questionnaires/preview.html",
             questionnaire=questionnaire,
-            typed=None,
             definition=definition,
             problems=[p.to_dict(_locale()) for p in error.problems if p.is_error],
         )
+    urls = {"study_id": access.study.id, "questionnaire_id": questionnaire.id, "version": version}
+    config = {
+        "slug": f"preview-{questionnaire.id}-{version or 'draft'}",
+        "version": previewed.number,
+        "definition": previewed.definition,
+        "answers": {},
+        "page": "",
+        "resumeUrl": "",
+        "submitUrl": url_for(".preview_submit", **urls),
+        "progressUrl": url_for(".preview_progress", **urls),
+        "preview": True,
+        "end": {"thank_you": previewed.settings.thank_you, "redirect_url": ""},
+    }
     return render_template(
-        "questionnaires/preview.html",
+        "respond/form.html",
+        preview=True,
+        frame=request.args.get("frame") == "1",
+        form_action=url_for(".preview", **urls),
         questionnaire=questionnaire,
-        typed=typed,
-        definition=definition,
-        problems=[],
+        version=previewed,
+        typed=previewed.typed,
+        config=config,
+        answers={},
+        errors={},
+        key="",
+        required_message=surveys_message(surveys.Code.ANSWER_REQUIRED, _locale()),
     )
+
+
+@bp.route("/<int:questionnaire_id>/preview/progress", methods=["POST"])
+@csrf.exempt  # JSON only, stores nothing: a cross-site form cannot send it without a preflight
+@study_required("view")
+def preview_progress(access: StudyAccess, questionnaire_id: int):
+    return _preview_check(access, questionnaire_id, previewing.check_page)
+
+
+@bp.route("/<int:questionnaire_id>/preview/submit", methods=["POST"])
+@csrf.exempt  # as preview_progress
+@study_required("view")
+def preview_submit(access: StudyAccess, questionnaire_id: int):
+    return _preview_check(access, questionnaire_id, previewing.check_submit)
+
+
+def _preview_check(access: StudyAccess, questionnaire_id: int, check):
+    if not request.is_json:
+        abort(415)
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    try:
+        definition, number = previewing.definition_to_preview(questionnaire, query_int("version"))
+        previewed = previewing.load(definition, number)
+    except LookupError:
+        abort(404)
+    except surveys.DefinitionError:
+        return jsonify(error="definition_has_errors"), 409
+    try:
+        answers = json_body(max_bytes=PREVIEW_MAX_BYTES)
+    except BadJson as error:
+        return jsonify(error=error.code, message=error.message), 400
+    status, body = check(previewed, answers, _locale())
+    return jsonify(body), status
 
 
 @bp.route("/<int:questionnaire_id>/publish", methods=["POST"])

@@ -19,6 +19,8 @@ from app import audit
 from app.extensions import db
 from app.jsonbody import BadJson, parse_json
 from app.models import Questionnaire, QuestionnaireStatus, QuestionnaireVersion, Study, User
+from app.models.types import utcnow
+from app.responses import store
 from surveys.templates import load_template
 
 IMPORT_EXTENSIONS = (".json", ".xlsx")
@@ -65,11 +67,15 @@ def blank_definition(title: str) -> dict[str, Any]:
     }
 
 
-def questionnaires_of(study: Study) -> list[Questionnaire]:
+def questionnaires_of(study: Study, *, archived: bool = False) -> list[Questionnaire]:
+    """The study's questionnaires in use, or with *archived* only the archived ones."""
+    shown = (
+        Questionnaire.archived_at.is_not(None) if archived else Questionnaire.archived_at.is_(None)
+    )
     return list(
         db.session.scalars(
             db.select(Questionnaire)
-            .where(Questionnaire.study_id == study.id)
+            .where(Questionnaire.study_id == study.id, shown)
             .order_by(Questionnaire.updated_at.desc(), Questionnaire.id.desc())
         )
     )
@@ -275,7 +281,7 @@ def close(questionnaire: Questionnaire) -> None:
 
 
 def reopen(questionnaire: Questionnaire) -> None:
-    if questionnaire.latest_version is None:
+    if questionnaire.latest_version is None or questionnaire.archived_at is not None:
         raise PublishRefused([])
     _set_status(questionnaire, QuestionnaireStatus.OPEN)
 
@@ -328,3 +334,54 @@ def rename(questionnaire: Questionnaire, title: str) -> None:
 
 def definition_json(definition: dict[str, Any]) -> str:
     return json.dumps(definition, ensure_ascii=False, indent=2) + "\n"
+
+
+def clear_test_responses(questionnaire: Questionnaire) -> int:
+    """Delete the questionnaire's test responses, audited; how many went."""
+    deleted = store.delete_test_responses(questionnaire)
+    audit.record(
+        "questionnaire.clear_test_responses",
+        questionnaire,
+        study_id=questionnaire.study_id,
+        detail={"deleted": deleted},
+    )
+    db.session.commit()
+    return deleted
+
+
+class NotADraft(Exception):
+    """A questionnaire that was published is archived, never deleted: responses pin it."""
+
+
+def delete_draft(questionnaire: Questionnaire) -> None:
+    """Delete a questionnaire that was never published, audited; `NotADraft` otherwise."""
+    if questionnaire.versions:
+        raise NotADraft(questionnaire.id)
+    audit.record(
+        "questionnaire.delete",
+        questionnaire,
+        study_id=questionnaire.study_id,
+        before={"title": questionnaire.title},
+    )
+    db.session.delete(questionnaire)
+    db.session.commit()
+
+
+def archive(questionnaire: Questionnaire) -> None:
+    """Hide it from the list and close its link; its versions and responses stay."""
+    if questionnaire.archived_at is not None:
+        return
+    if questionnaire.status is QuestionnaireStatus.OPEN:
+        _set_status(questionnaire, QuestionnaireStatus.CLOSED)
+    questionnaire.archived_at = utcnow()
+    audit.record("questionnaire.archive", questionnaire, study_id=questionnaire.study_id)
+    db.session.commit()
+
+
+def restore(questionnaire: Questionnaire) -> None:
+    """Back in the list; still closed until someone reopens it."""
+    if questionnaire.archived_at is None:
+        return
+    questionnaire.archived_at = None
+    audit.record("questionnaire.restore", questionnaire, study_id=questionnaire.study_id)
+    db.session.commit()

@@ -1,5 +1,6 @@
 """Public respondent views: thin, all rules in app.respond.services."""
 
+import dataclasses
 import uuid
 
 from flask import (
@@ -18,7 +19,7 @@ from flask_babel import LazyString, get_locale
 import surveys
 from app.extensions import csrf
 from app.models.types import utcnow
-from app.respond import bp, services
+from app.respond import bp, services, test_mode
 from app.respond.ratelimit import per_respondent
 from app.respond.settings import _moment
 from app.responses import store
@@ -44,6 +45,7 @@ def _respondent(slug: str) -> services.Respondent:
         resume_token=request.args.get("r") or request.cookies.get(_resume_cookie(slug)),
         consent=given,
         invitation_token=(session.get("invitation") or {}).get(slug),
+        is_test=bool((session.get("test_mode") or {}).get(slug)),
         # Read only when a message is written: a good submit never needs it (Flask-Login and
         # Accept-Language parsing, about 5 % of a submit).
         locale=LazyString(_locale_name),
@@ -130,6 +132,8 @@ def form(slug: str):
     settings = survey.settings
     if settings.one_per_browser and request.cookies.get(_done_cookie(slug)):
         return _message_page(survey, "already_submitted", 200)
+    if request.args.get("test"):
+        respondent = _enter_test_mode(slug, questionnaire.id, request.args["test"], respondent)
     if request.args.get("t"):
         session.setdefault("invitation", {})[slug] = request.args["t"]
         session.modified = True
@@ -151,6 +155,16 @@ def form(slug: str):
         return render_template("respond/consent.html", survey=survey, notice=settings.consent)
     response = make_response(_render_form(survey, respondent, partial))
     return _remember(response, slug, request.args.get("r"))
+
+
+def _enter_test_mode(slug: str, questionnaire_id: int, token: str, respondent):
+    """A researcher's test link: this browser's responses to *slug* are test responses from
+    now on (kept in the session, so the submit needs no look-up). A bad or old link: 403."""
+    if not test_mode.valid(token, questionnaire_id, current_app.config["SECRET_KEY"]):
+        abort(403)
+    session.setdefault("test_mode", {})[slug] = True
+    session.modified = True
+    return dataclasses.replace(respondent, is_test=True)
 
 
 def _render_form(survey, respondent, partial, answers=None, errors=None, key=None):
@@ -191,6 +205,7 @@ def _render_form(survey, respondent, partial, answers=None, errors=None, key=Non
         errors=errors or {},
         key=key or uuid.uuid4().hex,
         required_message=surveys_message(surveys.Code.ANSWER_REQUIRED, respondent.locale),
+        test_mode=respondent.is_test,
     )
 
 

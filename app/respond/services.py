@@ -353,6 +353,7 @@ class Respondent:
     consent: store.Consent | None = None
     invitation_token: str | None = None
     locale: str = "zh_CN"  # or a lazy string: read by str()
+    is_test: bool = False  # a researcher in test mode (app.respond.test_mode): a test response
 
 
 def refusal(code: str, survey: Survey | None = None) -> Outcome:
@@ -461,6 +462,7 @@ def save_progress(published: Published, body: Any, respondent: Respondent) -> Ou
         page_id=page_id,
         invitation_hash=invitation,
         consent=consent,
+        is_test=respondent.is_test,
     )
     return Outcome(200, {"saved": True, "errors": errors}, resume_token=token)
 
@@ -524,6 +526,7 @@ def submit(
             consent=consent,
             started_at=_moment(body.get("started_at")),
             quota=survey.settings.quota,
+            is_test=respondent.is_test,
         )
     except store.Refused as refused_by_store:
         return refusal(refused_by_store.code, survey)
@@ -543,6 +546,7 @@ def submit_new(slug: str, body: Any, key: str | None, respondent: Respondent, se
     known = _LAST_FOUND.get((db.engine.url, slug))
     if (
         known is None
+        or respondent.is_test
         or known.questionnaire.status is not QuestionnaireStatus.OPEN
         or not key
         or not IDEMPOTENCY_KEY.match(key)

@@ -125,7 +125,12 @@ def read_settings(definition: Mapping[str, Any]) -> RespondSettings:
     )
 
 
+# Keys of a definition that are for the researcher, never sent to the respondent's browser.
+RESEARCHER_ONLY = frozenset({"settings", "notes"})
+
+
 def definition_without_settings(definition: Mapping[str, Any]) -> dict[str, Any]:
-    """The definition without its settings: what the respondent's browser is sent (quota
-    limits and the like stay on the server)."""
-    return {key: value for key, value in dict(definition).items() if key != "settings"}
+    """The definition without its settings and researcher's notes: what the respondent's
+    browser is sent (quota limits and notes such as a template's scoring rule stay on the
+    server)."""
+    return {key: value for key, value in dict(definition).items() if key not in RESEARCHER_ONLY}

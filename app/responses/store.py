@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, false, func, true, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -187,6 +187,7 @@ def save_partial(
     page_id: str,
     invitation_hash: str | None,
     consent: Consent | None,
+    is_test: bool = False,
 ) -> tuple[str, Partial]:
     """Create or update the partial response behind *resume_token*; returns the token used.
 
@@ -215,6 +216,7 @@ def save_partial(
             started_at=now,
             resume_token_hash=token_hash(resume_token),
             invitation_token_hash=invitation_hash,
+            is_test=is_test,
         )
         db.session.add(row)
     row.answers = answers
@@ -295,6 +297,7 @@ def submit(
     consent: Consent | None = None,
     started_at: datetime | None = None,
     quota=None,
+    is_test: bool = False,
 ) -> Submitted:
     """Store one complete response, or return the one already stored under the same key.
 
@@ -302,7 +305,7 @@ def submit(
     *partial_id*, the respondent's partial (found by *resume_token*) is completed in place.
     Callers look the key up first (`find_submitted` or `submitted_id_of`) for the common
     repeat; this handles the race. *quota* is a `Quota` (app.respond.settings) or None.
-    Raises `Refused`.
+    *is_test* stores a test response (answered in test mode). Raises `Refused`.
     """
     quota = quota if quota is not None and quota.active else None
     if (quota is not None or invitation_hash is not None) and _autocommitting():
@@ -315,6 +318,8 @@ def submit(
     values = _complete_values(
         version, idempotency_key, answers, receipt, now, consent, invitation_hash
     )
+    if is_test:
+        values["is_test"] = True
     try:
         with _committed_write():
             row_id = _write_complete(
@@ -522,7 +527,8 @@ def _current_questionnaire():
 def _insert_if_current(insert):
     """`submit_if_current`'s INSERT … SELECT, from a dialect's INSERT (for ON CONFLICT): the
     guard's row, if any, with the new response's values as parameters."""
-    columns = [c for c in _RESPONSES.c if c.name not in ("id", "questionnaire_id")]
+    # is_test keeps its default (false): a test response never takes this way.
+    columns = [c for c in _RESPONSES.c if c.name not in ("id", "questionnaire_id", "is_test")]
     current = _current_questionnaire().add_columns(
         *(db.bindparam(c.name, type_=c.type) for c in columns)
     )
@@ -580,10 +586,14 @@ def _lock_questionnaire(questionnaire_id: int) -> None:
 # ---- counts and quotas -------------------------------------------------------------------
 
 
+# Test responses (answered by a researcher in test mode) are in no result, count or export.
+NOT_TEST = Response.is_test == false()
+
+
 def counts(questionnaire: Questionnaire) -> dict[str, int]:
     rows = db.session.execute(
         db.select(Response.status, func.count())
-        .where(Response.questionnaire_id == questionnaire.id)
+        .where(Response.questionnaire_id == questionnaire.id, NOT_TEST)
         .group_by(Response.status)
     ).all()
     found = {status.value: n for status, n in rows}
@@ -594,6 +604,7 @@ def _complete_count(questionnaire_id: int, question: str | None = None, value: s
     query = db.select(func.count()).where(
         Response.questionnaire_id == questionnaire_id,
         Response.status == ResponseStatus.COMPLETE,
+        NOT_TEST,
     )
     if question is not None:
         query = query.where(Response.answers[question].as_string() == value)
@@ -707,7 +718,7 @@ class DeletedResponse:
 
 
 def _filtered(query, questionnaire, statuses, submitted_from, submitted_until):
-    query = query.where(Response.questionnaire_id == questionnaire.id)
+    query = query.where(Response.questionnaire_id == questionnaire.id, NOT_TEST)
     if statuses:
         query = query.where(Response.status.in_(list(statuses)))
     if submitted_from is not None:
@@ -737,6 +748,7 @@ def _complete_rows(questionnaire_id: int, after_id: int, until_id: int | None, l
     ).where(
         Response.questionnaire_id == questionnaire_id,
         Response.status == ResponseStatus.COMPLETE,
+        NOT_TEST,
         Response.id > after_id,
     )
     if until_id is not None:
@@ -760,7 +772,7 @@ def _block_states(questionnaire_id: int) -> list[_BlockState]:
     """Each stored block of the questionnaire, checked against its responses in one query.
 
     The count and id sum of a block's range come from the index on (questionnaire, status,
-    id) without reading a row; a correlated subquery per block keeps the plan the same
+    is_test, id) without reading a row; a correlated subquery per block keeps the plan the same
     whatever the planner's statistics say (a range join was a nested loop over every row).
     """
     block, response = ResponseTableBlock, Response
@@ -771,6 +783,7 @@ def _block_states(questionnaire_id: int) -> list[_BlockState]:
             .where(
                 response.questionnaire_id == block.questionnaire_id,
                 response.status == ResponseStatus.COMPLETE,
+                NOT_TEST,
                 response.id.between(block.first_response_id, block.last_response_id),
             )
             .correlate(block)
@@ -896,13 +909,15 @@ def fingerprint(questionnaire: Questionnaire) -> str:
     submit or a late completion) or deleted. A complete response is never edited, and partials
     do not count, so a respondent saving a page does not make the results stale.
 
-    Count, sum and largest of their ids, read from the `(questionnaire_id, status, id)` index
+    Count, sum and largest of their ids, read from the `(questionnaire_id, status, is_test,
+    id)` index
     alone: no scan of the answers.
     """
     total, id_sum, highest = db.session.execute(
         db.select(func.count(), func.sum(Response.id), func.max(Response.id)).where(
             Response.questionnaire_id == questionnaire.id,
             Response.status == ResponseStatus.COMPLETE,
+            NOT_TEST,
         )
     ).one()
     return f"{total}:{id_sum or 0}:{highest or 0}"
@@ -979,3 +994,26 @@ def delete_response(questionnaire: Questionnaire, response_id: int) -> DeletedRe
     db.session.delete(row)
     db.session.flush()
     return deleted
+
+
+def test_response_count(questionnaire: Questionnaire) -> int:
+    """How many test responses (partial or complete) the questionnaire has."""
+    return db.session.scalar(
+        db.select(func.count()).where(
+            Response.questionnaire_id == questionnaire.id, Response.is_test == true()
+        )
+    )
+
+
+def delete_test_responses(questionnaire: Questionnaire) -> int:
+    """Delete every test response of *questionnaire* (the caller audits and commits); how many.
+
+    The response table's blocks hold no test response (`NOT_TEST`), so their count and id
+    sum do not change and none needs rebuilding.
+    """
+    deleted = db.session.execute(
+        delete(Response)
+        .where(Response.questionnaire_id == questionnaire.id, Response.is_test == true())
+        .execution_options(synchronize_session=False)
+    )
+    return deleted.rowcount

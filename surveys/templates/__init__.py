@@ -41,8 +41,7 @@ def _read(template_id: str) -> dict[str, Any]:
 def list_templates() -> list[TemplateInfo]:
     """Every template with its id, title and description."""
     return [
-        TemplateInfo(tid, _read(tid)["title"], _read(tid).get("description", ""))
-        for tid in TEMPLATE_IDS
+        TemplateInfo(tid, _read(tid)["title"], _read(tid).get("notes", "")) for tid in TEMPLATE_IDS
     ]
 
 

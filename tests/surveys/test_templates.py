@@ -74,3 +74,26 @@ def test_screener_skips_follow_up_for_non_users():
          "slots": ["weekend"], "name": "张女士", "phone": "13912345678"},
     )  # fmt: skip
     assert willing.ok, willing.codes
+
+
+@pytest.mark.parametrize("template_id", TEMPLATE_IDS)
+def test_template_notes_for_researchers_are_not_the_respondents_introduction(template_id):
+    """A template's scoring rule or purpose is for the researcher: it lives under `notes`,
+    which the respondent's page never shows; `description` is the respondents' introduction."""
+    definition = load_template(template_id)
+    assert definition["notes"]
+    assert "description" not in definition
+
+
+def test_rating_end_labels_are_part_of_the_definition():
+    definition = {
+        "schema_version": 1,
+        "title": "满意度",
+        "pages": [{"id": "p1", "questions": [
+            {"id": "sat", "type": "rating", "title": "您满意吗？", "max": 5,
+             "min_label": "很不满意", "max_label": "很满意"},
+        ]}],
+    }  # fmt: skip
+    assert validate_definition(definition) == []
+    question = load_definition(definition).question("sat")
+    assert (question.min_label, question.max_label) == ("很不满意", "很满意")

@@ -128,3 +128,20 @@ def test_demo_responses_and_one_response(demo_server, desk):
     expect(page.get_by_text("您有多大可能向朋友或同事推荐我们的 App？")).to_be_visible()
     page.screenshot(path=str(base.SCREENSHOTS / "results-response.png"), full_page=True)
     assert page.errors == []
+
+
+def test_results_page_with_a_crosstab_fits_a_phone(demo_server, browser):
+    """`.chart-crosstab`'s max-width once beat `img-fluid`'s: the page was 749 px wide."""
+    base_url, password, (study_id, questionnaire_id) = demo_server
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    log_in(page, base_url, password)
+    results = f"{base_url}/studies/{study_id}/questionnaires/{questionnaire_id}/results/"
+    page.goto(f"{results}?row=user_type&col=satisfaction")
+    expect(page.locator(".crosstab-sentence")).to_be_visible()
+    wait_for_charts(page, at_least=6)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    crosstab = page.locator("img.chart-crosstab").bounding_box()
+    assert crosstab["x"] + crosstab["width"] <= 390
+    page.screenshot(path=str(base.SCREENSHOTS / "results-crosstab-phone.png"))
+    context.close()

@@ -139,17 +139,32 @@ function showErrors(errors) {
   return first;
 }
 
+function unanswered(value) {
+  return value === undefined || value === "" || (Array.isArray(value) && !value.length);
+}
+
 function requiredMissing(page) {
   const answers = readAnswers(form);
   const errors = {};
   page.querySelectorAll(".question[data-required='1']").forEach((q) => {
-    const value = answers[q.dataset.question];
     if (q.hidden) return;
-    if (value === undefined || value === "" || (Array.isArray(value) && !value.length)) {
-      errors[q.dataset.question] = T.required;
-    }
+    if (unanswered(answers[q.dataset.question])) errors[q.dataset.question] = T.required;
   });
   return errors;
+}
+
+/** Once a question marked "required" has an answer, its message goes (other messages stay
+ * until the server has checked the new answer); the page's summary goes with the last one. */
+function clearAnswered(target) {
+  const block = target.closest(".question.is-invalid");
+  const box = block && $(block.dataset.question + "-error");
+  if (!box || box.textContent !== T.required) return;
+  if (unanswered(readAnswers(form)[block.dataset.question])) return;
+  block.classList.remove("is-invalid");
+  box.textContent = "";
+  if (!form.querySelector(".question.is-invalid") && statusBox.textContent === T.fix_errors) {
+    say("", "info");
+  }
 }
 
 // ---- saving --------------------------------------------------------------------------------
@@ -381,6 +396,7 @@ function start() {
     if (event.target.type === "range") event.target.dataset.touched = "1";
     remember();
     refresh();
+    clearAnswered(event.target);
   });
   form.addEventListener("change", (event) => {
     const input = event.target;
@@ -395,6 +411,7 @@ function start() {
     }
     remember();
     showPage(current, false);
+    clearAnswered(input);
   });
   form.addEventListener("submit", submit);
   $("btn-next").addEventListener("click", next);

@@ -26,6 +26,7 @@ export function renderEditor(ctx) {
       { class: "card-body" },
       textField(ctx, definition, "title", t("questionnaire_title")),
       textField(ctx, definition, "description", t("questionnaire_description"), { multiline: true }),
+      textField(ctx, definition, "notes", t("questionnaire_notes"), { multiline: true, help: t("questionnaire_notes_help") }),
       h("div", { class: "form-text piping-help" }, t("piping_help")),
       h("div", { class: "invalid-feedback d-block small", id: "builder-general-problems" }),
     ),

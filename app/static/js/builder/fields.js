@@ -220,6 +220,10 @@ export function typeFields(ctx, q) {
             ctx.changed();
           }),
         ),
+        row(
+          textField(ctx, q, "min_label", t("rating_min_label"), { placeholder: t("rating_min_default") }),
+          textField(ctx, q, "max_label", t("rating_max_label"), { placeholder: t("rating_max_default") }),
+        ),
       );
       break;
     case "number":

@@ -11,7 +11,7 @@ export const TYPE_KEYS = {
   multiple_choice: ["options", "randomize", "min_selected", "max_selected"],
   dropdown: ["options", "randomize"],
   matrix: ["options", "rows", "multiple", "randomize"],
-  rating: ["max", "style"],
+  rating: ["max", "style", "min_label", "max_label"],
   nps: [],
   number: ["min", "max", "integer"],
   short_text: ["min_length", "max_length", "pattern"],
