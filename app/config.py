@@ -65,6 +65,15 @@ class Config:
         "socket_timeout": 0.5,
     }
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    # The public respondent endpoints (/s/<slug>…) refuse a larger body (413) before reading
+    # it. One response's answers are a few KB; this holds some 85,000 Chinese characters of
+    # open answers in all (UTF-8, three bytes each). MAX_CONTENT_LENGTH is for uploads.
+    RESPOND_MAX_BODY = int(os.environ.get("WENFANG_RESPOND_MAX_BODY", str(256 * 1024)))
+    # Partial responses one client address may start in one questionnaire (each request
+    # without a resume cookie starts one). An honest browser starts one; 100 an hour lets a
+    # class or an office behind one address answer together. Past it the page keeps the
+    # answers on the device and the submit still works.
+    RESPOND_PARTIAL_LIMIT = os.environ.get("WENFANG_RESPOND_PARTIAL_LIMIT", "100 per hour")
 
 
 class DevelopmentConfig(Config):

@@ -20,12 +20,20 @@ from app.models import (
     Questionnaire,
     Role,
     Study,
+    StudyStatus,
     Turn,
     User,
 )
 
 # Capabilities that still apply to an archived study; everything else waits for a restore.
 READ_ONLY_CAPABILITIES = frozenset({"view", "read_audit_log", "archive_study"})
+
+
+def study_takes_responses(status: StudyStatus) -> bool:
+    """Whether respondents may answer the questionnaires of a study in *status*: not while it
+    is archived (read-only, as for its members). The one-statement submit checks the same in
+    SQL (`app.responses.store._current_questionnaire`)."""
+    return status is not StudyStatus.ARCHIVED
 
 
 @dataclass(frozen=True)

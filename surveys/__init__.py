@@ -4,7 +4,7 @@ validation, versioning rules, templates and import/export (JSON, XLSForm).
 No Flask here: plain dicts and dataclasses in and out, errors carrying their location.
 """
 
-from .answers import AnswerCheck, validate_answers, visible_questions
+from .answers import AnswerCheck, partial_answers, validate_answers, visible_questions
 from .definition import definition_schema, load_definition, validate_definition
 from .diff import DefinitionDiff, diff_definitions
 from .errors import Code, DefinitionError, ExpressionError, ImportFailed, Problem, SurveysError
@@ -43,6 +43,7 @@ __all__ = [
     "load_template",
     "option_order",
     "parse",
+    "partial_answers",
     "pipe",
     "read_xlsform",
     "row_order",

@@ -3,6 +3,11 @@
 A check raises `AnswerInvalid` with a catalogue code; emptiness and "required" are handled by
 `surveys.answers` before a check is called. The type registry (`surveys.types`) names the
 check of each question type.
+
+`SHAPES` holds the looser check of a partial response (saved between pages): an answer may be
+unfinished or not valid yet (a number out of range, a ranking half done), but it always has
+its kind's shape and size (a text a string within its length, a choice a known option, a
+matrix known rows to known options), so what is stored is bounded by the questionnaire.
 """
 
 from __future__ import annotations
@@ -32,6 +37,13 @@ EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 NUMBER_RE = re.compile(r"\s*-?[0-9]+(\.[0-9]+)?\s*")
 MAX_TEXT = 100_000
+# A number or a date as typed but not valid yet (a partial keeps it): at most this long.
+MAX_TYPED = 100
+# Characters no answer may hold: C0 and C1 controls but tab, line feed and carriage return
+# (a form post sends a textarea's line breaks as CR LF), and lone surrogates (not UTF-8).
+# PostgreSQL's text and JSONB cannot store U+0000 at all, and none is something a respondent
+# means to type. Refused, not stripped: what is stored is what the respondent sent.
+CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class AnswerInvalid(Exception):
@@ -49,6 +61,17 @@ def is_empty(value: Any) -> bool:
     if isinstance(value, list | tuple | dict):
         return len(value) == 0
     return False
+
+
+def plain_text(value: Any, limit: int) -> str:
+    """*value* when it is a string of at most *limit* characters without control characters."""
+    if not isinstance(value, str):
+        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+    if CONTROL_RE.search(value):
+        raise AnswerInvalid(Code.ANSWER_CONTROL_CHARACTER)
+    if len(value) > limit:
+        raise AnswerInvalid(Code.ANSWER_TOO_LONG, max=limit)
+    return value
 
 
 def _show(number: Any) -> str:
@@ -183,13 +206,12 @@ def check_slider(question: Question, value: Any) -> float | int:
     return number
 
 
+def _text_limit(question: Question) -> int:
+    return question.max_length if question.max_length is not None else MAX_TEXT
+
+
 def check_text(question: Question, value: Any) -> str:
-    if not isinstance(value, str):
-        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
-    text = value.strip()
-    limit = question.max_length if question.max_length is not None else MAX_TEXT
-    if len(text) > limit:
-        raise AnswerInvalid(Code.ANSWER_TOO_LONG, max=limit)
+    text = plain_text(value.strip() if isinstance(value, str) else value, _text_limit(question))
     if question.min_length is not None and len(text) < question.min_length:
         raise AnswerInvalid(Code.ANSWER_TOO_SHORT, min=question.min_length)
     pattern = question.pattern
@@ -255,3 +277,67 @@ def check_consent(question: Question, value: Any) -> bool:
             raise AnswerInvalid(Code.ANSWER_CONSENT_REQUIRED)
         return False
     raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+
+
+# ---- the shape of a partial response's answers ---------------------------------------------
+
+
+def _distinct_options(question: Question, value: Any) -> None:
+    if not isinstance(value, list):
+        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+    values = [_option_value(question, item) for item in value]
+    if len(set(values)) != len(values):
+        raise AnswerInvalid(Code.ANSWER_DUPLICATE_OPTION)
+
+
+def _shape_matrix(question: Question, value: Any) -> None:
+    if not isinstance(value, dict):
+        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+    rows = {r.value for r in question.rows}
+    for row, answer in value.items():
+        if row not in rows:
+            raise AnswerInvalid(Code.ANSWER_UNKNOWN_ROW, row=str(row)[:50])
+        if is_empty(answer):
+            continue
+        if question.multiple:
+            _distinct_options(question, answer)
+        else:
+            _option_value(question, answer)
+
+
+def _shape_typed(question: Question, value: Any) -> None:
+    """A number or a date: a number, or what was typed so far (a short string)."""
+    if isinstance(value, str):
+        plain_text(value, MAX_TYPED)
+    else:
+        _number(value)
+
+
+def _shape_kano(question: Question, value: Any) -> None:
+    if not isinstance(value, dict):
+        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+    for part, answer in value.items():
+        if part not in KANO_PARTS:
+            raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+        if not is_empty(answer) and answer not in KANO_ANSWERS:
+            raise AnswerInvalid(Code.ANSWER_NOT_AN_OPTION, value=str(answer)[:50])
+
+
+def _shape_consent(question: Question, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
+
+
+# Answer kind (`QuestionType.answer`) → check of a partial answer's shape: raises
+# `AnswerInvalid`, returns nothing (the answer is kept as sent).
+SHAPES = {
+    "option": _option_value,
+    "options": _distinct_options,
+    "matrix": _shape_matrix,
+    "number": _shape_typed,
+    "text": lambda question, value: plain_text(value, _text_limit(question)),
+    "date": _shape_typed,
+    "ranking": _distinct_options,
+    "kano": _shape_kano,
+    "consent": _shape_consent,
+}

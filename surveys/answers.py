@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .answer_rules import AnswerInvalid, is_empty
+from .answer_rules import SHAPES, AnswerInvalid, is_empty, plain_text
 from .definition import load_definition
 from .errors import DEFAULT_LOCALE, Code, message
 from .logic.evaluate import condition_holds
@@ -118,10 +118,45 @@ def _other_text(question: Question, accepted: Any, answers: Mapping[str, Any]) -
     text = answers.get(question.id + OTHER_TEXT_SUFFIX)
     if not isinstance(text, str) or not text.strip():
         raise AnswerInvalid(Code.ANSWER_OTHER_TEXT_REQUIRED)
-    text = text.strip()
-    if len(text) > MAX_OTHER_TEXT:
-        raise AnswerInvalid(Code.ANSWER_TOO_LONG, max=MAX_OTHER_TEXT)
-    return text
+    return plain_text(text.strip(), MAX_OTHER_TEXT)
+
+
+def partial_answers(
+    definition: Questionnaire | Mapping[str, Any],
+    answers: Any,
+    *,
+    locale: str = DEFAULT_LOCALE,
+) -> AnswerCheck:
+    """What a partial response keeps of *answers*: the answer to each question of the
+    definition (shown or not: the respondent may go back and change what hides it) as sent,
+    when it has the shape of its kind (`answer_rules.SHAPES`); an error for each that has
+    not. Empty answers and keys that name no question are left out. Required questions,
+    ranges and patterns are not checked: that is the submit's `validate_answers`.
+    """
+    questionnaire = as_questionnaire(definition)
+    answers = answers if isinstance(answers, Mapping) else {}
+    cleaned: dict[str, Any] = {}
+    codes: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    for page in questionnaire.pages:
+        for question in page.questions:
+            kind = QUESTION_TYPES[question.type].answer
+            if kind not in SHAPES:
+                continue
+            other_key = question.id + OTHER_TEXT_SUFFIX
+            try:
+                value = answers.get(question.id)
+                if not is_empty(value):
+                    SHAPES[kind](question, value)
+                    cleaned[question.id] = value
+                other = answers.get(other_key)
+                if question.other_option is not None and not is_empty(other):
+                    cleaned[other_key] = plain_text(other, MAX_OTHER_TEXT)
+            except AnswerInvalid as problem:
+                cleaned.pop(question.id, None)
+                codes[question.id] = str(problem.code)
+                errors[question.id] = message(problem.code, locale, **problem.params)
+    return AnswerCheck(cleaned=cleaned, errors=errors, codes=codes)
 
 
 def visible_questions(

@@ -98,6 +98,8 @@ class Code(StrEnum):
     ANSWER_RANKING_INCOMPLETE = "answer_ranking_incomplete"
     ANSWER_KANO_INCOMPLETE = "answer_kano_incomplete"
     ANSWER_CONSENT_REQUIRED = "answer_consent_required"
+    ANSWER_CONTROL_CHARACTER = "answer_control_character"
+    ANSWER_DUPLICATE_OPTION = "answer_duplicate_option"
     # --- XLSForm import / export -------------------------------------------------------------
     XLS_UNREADABLE = "xls_unreadable"
     XLS_NO_SURVEY_SHEET = "xls_no_survey_sheet"
@@ -323,6 +325,12 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "Answer both the functional and the dysfunctional question",
     ),
     Code.ANSWER_CONSENT_REQUIRED: ("需要您同意后才能继续", "Your consent is required to continue"),
+    Code.ANSWER_CONTROL_CHARACTER: (
+        "答案中含有无法保存的不可见控制字符（常见于从其他程序粘贴的文字），请删除后重新输入",
+        "The answer contains an invisible control character that cannot be stored (often"
+        " pasted from another program): please delete it and type the text again",
+    ),
+    Code.ANSWER_DUPLICATE_OPTION: ("同一选项出现了两次", "An option appears twice"),
     Code.XLS_UNREADABLE: ("无法读取该 Excel 文件：{detail}", "Cannot read the workbook: {detail}"),
     Code.XLS_NO_SURVEY_SHEET: ("缺少 survey 工作表", "The workbook has no survey sheet"),
     Code.XLS_TOO_LARGE: (

@@ -41,6 +41,9 @@ class Response(db.Model):
             "is_test",
             "id",
         ),
+        # A key names a submit to one questionnaire: the same key sent to another
+        # questionnaire is another response, never a repeat of this one.
+        UniqueConstraint("questionnaire_id", "idempotency_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,8 +66,9 @@ class Response(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # NULL while partial: set by the one submit that completed the response.
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # NULL while partial; UNIQUE is what makes a repeated submit store nothing new.
-    idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # NULL while partial; UNIQUE per questionnaire (see __table_args__) is what makes a
+    # repeated submit store nothing new.
+    idempotency_key: Mapped[str | None] = mapped_column(String(100))
     # sha256 of the secret in the respondent's resume cookie / link.
     resume_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # NULL when the questionnaire is answered through its open link.

@@ -55,9 +55,11 @@ def check_page(previewed: Previewed, body: Any, locale: str) -> tuple[int, dict]
         return 400, {"error": "bad_request"}
     page_id = body.get("page") if isinstance(body.get("page"), str) else ""
     errors = {}
+    shaped = surveys.partial_answers(previewed.typed, body.get("answers"), locale=locale)
+    if not shaped.ok:
+        return 422, {"errors": shaped.errors}
     if body.get("check_page") and page_id:
-        answers = respond.keep_typed(previewed, body.get("answers"))
-        checked = surveys.validate_answers(previewed.typed, answers, locale=locale)
+        checked = surveys.validate_answers(previewed.typed, shaped.cleaned, locale=locale)
         errors = respond.page_errors(previewed, page_id, checked.errors)
     return 200, {"saved": False, "errors": errors}
 

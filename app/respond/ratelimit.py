@@ -11,6 +11,10 @@ differ from its decorator:
 - when the storage fails (Redis down), respondents are counted in memory instead of getting
   an error.
 
+Besides the per-endpoint count, `new_partial_allowed` counts the partial responses a client
+address starts in one questionnaire (`RESPOND_PARTIAL_LIMIT`): each request without a resume
+cookie would otherwise be a new row.
+
 Researchers' routes keep the decorator.
 """
 
@@ -67,9 +71,23 @@ def per_respondent(view: View) -> View:
     return limited
 
 
+def new_partial_allowed(questionnaire_id: int) -> bool:
+    """Whether this client address may start one more partial response to the questionnaire
+    (counted, when it may): `RESPOND_PARTIAL_LIMIT` (app/config.py)."""
+    if not limiter.enabled:
+        return True
+    limits = current_app.config["RESPOND_PARTIAL_LIMIT"]
+    return _hit(limits, ("respond-partial", str(questionnaire_id), get_remote_address()))
+
+
 def _within_limit(endpoint: str) -> bool:
-    items = _parsed(current_app.config.get("RESPOND_RATE_LIMIT", DEFAULT_LIMIT))
-    identifiers = ("respond", endpoint, get_remote_address())
+    limits = current_app.config.get("RESPOND_RATE_LIMIT", DEFAULT_LIMIT)
+    return _hit(limits, ("respond", endpoint, get_remote_address()))
+
+
+def _hit(limits: str, identifiers: tuple[str, ...]) -> bool:
+    """Count one hit of *identifiers* against each of *limits*; whether all still hold."""
+    items = _parsed(limits)
     storage = limiter.storage
     if _FAILED_UNTIL.get(storage, 0.0) <= time.monotonic():
         strategy = STRATEGIES[current_app.config.get("RATELIMIT_STRATEGY", "fixed-window")]

@@ -15,12 +15,14 @@ from flask import (
     url_for,
 )
 from flask_babel import LazyString, get_locale
+from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 
 import surveys
 from app.extensions import csrf
 from app.models.types import utcnow
 from app.respond import bp, services, test_mode
-from app.respond.ratelimit import per_respondent
+from app.respond.ratelimit import new_partial_allowed, per_respondent
 from app.respond.settings import _moment
 from app.responses import store
 from surveys.errors import message as surveys_message
@@ -104,6 +106,43 @@ def _published(
     return found or abort(404)
 
 
+@bp.before_request
+def _small_body():
+    """Refuse a body over `RESPOND_MAX_BODY` before any of it is read: by its Content-Length
+    here, and while reading one sent without (chunked) through `max_content_length`."""
+    limit = current_app.config["RESPOND_MAX_BODY"]
+    request.max_content_length = limit
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge()
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(error):
+    kib = current_app.config["RESPOND_MAX_BODY"] // 1024
+    message = _(
+        "Your answers are too long to be sent (at most %(kib)d KB in all). Please shorten the"
+        " longest answers.",
+        kib=kib,
+    )
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return jsonify(error="too_large", message=message), 413
+    return render_template(
+        "errors/error.html", code=413, title=_("Answers too long"), message=message
+    ), 413
+
+
+def _json_body():
+    """The request's JSON body (None when it is not JSON); 415 when it is not sent as JSON,
+    400 when it nests too deeply for the parser (no answer nests more than three levels)."""
+    if not request.is_json:
+        abort(415)
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        message = _("The body nests too deeply to be read; it was not stored.")
+        abort(make_response(jsonify(error="bad_json", message=message), 400))
+
+
 def _message_page(survey, code: str, status: int, when=None):
     return render_template(
         "respond/closed.html",
@@ -152,7 +191,12 @@ def form(slug: str):
     if settings.consent.required and (
         given is None or given.notice_version != settings.consent.notice_version
     ):
-        return render_template("respond/consent.html", survey=survey, notice=settings.consent)
+        return render_template(
+            "respond/consent.html",
+            survey=survey,
+            notice=settings.consent,
+            resume_token=request.args.get("r", ""),
+        )
     response = make_response(_render_form(survey, respondent, partial))
     return _remember(response, slug, request.args.get("r"))
 
@@ -167,7 +211,7 @@ def _enter_test_mode(slug: str, questionnaire_id: int, token: str, respondent):
     return dataclasses.replace(respondent, is_test=True)
 
 
-def _render_form(survey, respondent, partial, answers=None, errors=None, key=None):
+def _render_form(survey, respondent, partial, answers=None, errors=None, key=None, notice=None):
     slug = survey.questionnaire.slug
     resume_token = partial and respondent.resume_token
     config = {
@@ -204,6 +248,7 @@ def _render_form(survey, respondent, partial, answers=None, errors=None, key=Non
         answers=config["answers"],
         errors=errors or {},
         key=key or uuid.uuid4().hex,
+        notice=notice,
         required_message=surveys_message(surveys.Code.ANSWER_REQUIRED, respondent.locale),
         test_mode=respondent.is_test,
     )
@@ -221,18 +266,20 @@ def consent(slug: str):
         "at": utcnow().isoformat(),
     }
     session.modified = True
-    return redirect(url_for("respond.form", slug=slug))
+    # Back to the form with the resume link's token, if it was opened with one: the answers
+    # saved on another device are behind it.
+    return redirect(url_for("respond.form", slug=slug, r=request.form.get("r") or None))
 
 
 @bp.route("/s/<slug>/progress", methods=["POST", "PUT"])
 @csrf.exempt  # JSON only: a cross-site form cannot send it without a CORS preflight
 @per_respondent
 def progress(slug: str):
-    if not request.is_json:
-        abort(415)
+    body = _json_body()
     respondent = _respondent(slug)
+    published = _published(slug, respondent=respondent)
     outcome = services.save_progress(
-        _published(slug, respondent=respondent), request.get_json(silent=True), respondent
+        published, body, respondent, lambda: new_partial_allowed(published.questionnaire.id)
     )
     if outcome.resume_token:
         outcome.body["resume_url"] = url_for(
@@ -245,11 +292,10 @@ def progress(slug: str):
 @csrf.exempt  # JSON with an Idempotency-Key header: cross-site forms cannot send it
 @per_respondent
 def submit(slug: str):
-    if not request.is_json:
-        abort(415)
+    body = _json_body()
     key = request.headers.get("Idempotency-Key")
     respondent = _respondent(slug)
-    body, secret = request.get_json(silent=True), current_app.config["SECRET_KEY"]
+    secret = current_app.config["SECRET_KEY"]
     outcome = services.submit_new(slug, body, key, respondent, secret)
     if outcome is None:
         published = _published(slug, key, respondent, autocommit=True)
@@ -277,6 +323,13 @@ def submit_form(slug: str):
             survey, respondent, partial, body["answers"], outcome.body["errors"], key
         )
         return page, 422
+    if outcome.body.get("error") == "idempotency_key":
+        # The page's hidden key was changed or lost: the answers come back with a new one.
+        notice = _(
+            "This page was changed or has expired. Your answers are still here: please"
+            " submit them again."
+        )
+        return _render_form(survey, respondent, partial, body["answers"], notice=notice), 400
     if outcome.status not in (200, 201):
         return _message_page(survey, outcome.body.get("error", "closed"), outcome.status)
     response = make_response(

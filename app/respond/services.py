@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,8 +18,9 @@ from werkzeug.datastructures import MultiDict
 
 import surveys
 from app.extensions import db
-from app.models import Questionnaire, QuestionnaireStatus, QuestionnaireVersion
+from app.models import Questionnaire, QuestionnaireStatus, QuestionnaireVersion, Study, StudyStatus
 from app.models.types import utcnow
+from app.permissions import study_takes_responses
 from app.respond.settings import RespondSettings, definition_without_settings, read_settings
 from app.responses import store
 
@@ -34,6 +35,12 @@ class PublicQuestionnaire:
     slug: str
     title: str
     status: QuestionnaireStatus
+    study_status: StudyStatus
+
+    @property
+    def open(self) -> bool:
+        """Open, in a study that takes responses (the questionnaire's own dates aside)."""
+        return self.status is QuestionnaireStatus.OPEN and study_takes_responses(self.study_status)
 
 
 @dataclass(frozen=True)
@@ -112,14 +119,14 @@ def find_published(
             db.session.rollback()
     if row is None:
         return None
-    q_id, q_slug, title, status, v_id, number, published_at = row[:7]
-    questionnaire = PublicQuestionnaire(q_id, q_slug, title, status)
+    q_id, q_slug, title, status, study_status, v_id, number, published_at = row[:8]
+    questionnaire = PublicQuestionnaire(q_id, q_slug, title, status, study_status)
     latest = PublishedVersion(v_id, q_id, number, published_at)
     _remember(slug, Published(questionnaire, latest))
     return Published(
         questionnaire,
         latest,
-        submitted_id=row[7] if idempotency_key else None,
+        submitted_id=row[8] if idempotency_key else None,
         partial=store.resumed_partial(row) if resume_token else None,
     )
 
@@ -136,17 +143,27 @@ def _remember(slug: str, published: Published) -> None:
 
 
 def _lookup_query(with_key: bool, with_resume: bool):
-    q, v = Questionnaire.__table__, QuestionnaireVersion.__table__
+    q, v, s = Questionnaire.__table__, QuestionnaireVersion.__table__, Study.__table__
     query = (
-        db.select(q.c.id, q.c.slug, q.c.title, q.c.status, v.c.id, v.c.number, v.c.published_at)
+        db.select(
+            q.c.id,
+            q.c.slug,
+            q.c.title,
+            q.c.status,
+            s.c.status,
+            v.c.id,
+            v.c.number,
+            v.c.published_at,
+        )
         .select_from(q)
+        .join(s, s.c.id == q.c.study_id)
         .join(v, v.c.questionnaire_id == q.c.id)
         .where(q.c.slug == bindparam("slug"))
         .order_by(v.c.number.desc())
         .limit(1)
     )
     if with_key:
-        query = query.add_columns(store.submitted_id_of(bindparam("key")))
+        query = query.add_columns(store.submitted_id_of(q.c.id, bindparam("key")))
     if with_resume:
         query = store.resumed_join(query, q.c.id, bindparam("resume"))
     return query
@@ -221,7 +238,7 @@ def check_open(survey: Survey) -> None:
     """Raise NotAnswerable when the questionnaire takes no answers at this moment."""
     now = utcnow()
     settings = survey.settings
-    if survey.questionnaire.status is not QuestionnaireStatus.OPEN:
+    if not survey.questionnaire.open:
         raise NotAnswerable("closed")
     if settings.opens_at is not None and now < settings.opens_at:
         raise NotAnswerable("not_open_yet", settings.opens_at)
@@ -246,43 +263,6 @@ def page_errors(survey: Survey, page_id: str, errors: Mapping[str, str]) -> dict
             ids = {q.id for q in page.questions}
             return {qid: msg for qid, msg in errors.items() if qid in ids}
     return {}
-
-
-def answer_keys(survey: Survey) -> set[str]:
-    keys = set()
-    for page in survey.typed.pages:
-        for question in page.questions:
-            keys.add(question.id)
-            keys.add(question.id + "/other_text")
-    return keys
-
-
-def keep_typed(survey: Survey, answers: Any) -> dict[str, Any]:
-    """What a partial keeps: every answer to a known question, even one not valid yet."""
-    if not isinstance(answers, Mapping):
-        return {}
-    keys = answer_keys(survey)
-    kept = {}
-    for key, value in answers.items():
-        if key in keys and _small(value):
-            kept[key] = value
-    return kept
-
-
-def _small(value: Any, depth: int = 0) -> bool:
-    if depth > 3:
-        return False
-    if value is None or isinstance(value, bool | int | float):
-        return True
-    if isinstance(value, str):
-        return len(value) <= 20000
-    if isinstance(value, list):
-        return len(value) <= 200 and all(_small(v, depth + 1) for v in value)
-    if isinstance(value, Mapping):
-        return len(value) <= 200 and all(
-            isinstance(k, str) and _small(v, depth + 1) for k, v in value.items()
-        )
-    return False
 
 
 def answers_from_form(survey: Survey, form: MultiDict) -> dict[str, Any]:
@@ -380,7 +360,11 @@ def refusal(code: str, survey: Survey | None = None) -> Outcome:
 
 
 def _consent(survey: Survey, respondent: Respondent, body: Mapping[str, Any]):
-    """The consent given to the current notice (session first, then the body), or None."""
+    """The consent given to the current notice (session first, then the body), or None.
+
+    The time is always the server's: a consent stated in the body is taken as given now
+    (its `given_at` is the browser's claim, which could be any date).
+    """
     notice = survey.settings.consent
     if (
         respondent.consent is not None
@@ -389,8 +373,7 @@ def _consent(survey: Survey, respondent: Respondent, body: Mapping[str, Any]):
         return respondent.consent
     given = body.get("consent")
     if isinstance(given, Mapping) and given.get("notice_version") == notice.notice_version:
-        at = _moment(given.get("given_at")) or utcnow()
-        return store.Consent(notice.notice_version, min(at, utcnow()))
+        return store.Consent(notice.notice_version, utcnow())
     return None
 
 
@@ -432,13 +415,23 @@ def _gate(survey: Survey, respondent: Respondent, body, partial):
     return None, consent, invitation
 
 
-def save_progress(published: Published, body: Any, respondent: Respondent) -> Outcome:
+def save_progress(
+    published: Published,
+    body: Any,
+    respondent: Respondent,
+    may_start: Callable[[], bool] = lambda: True,
+) -> Outcome:
     """Keep what the respondent typed so far as a partial response; check one page if asked.
 
     *published* comes from `find_published(slug, resume_token=respondent.resume_token)`.
+    Answers must have the shape of their questions (`surveys.partial_answers`), or nothing is
+    stored (422, a message per question). *may_start* is asked before a new partial is
+    started (no partial behind the resume token): False refuses it (429).
     """
+    from flask_babel import gettext as _
+
     if not isinstance(body, Mapping):
-        return Outcome(400, {"error": "bad_request"})
+        return Outcome(400, {"error": "bad_request", "message": _("The body must be JSON.")})
     partial = published.partial
     if partial is not None and partial.status.value == "complete":
         return refusal("already_submitted")
@@ -446,16 +439,26 @@ def save_progress(published: Published, body: Any, respondent: Respondent) -> Ou
     refused, consent, invitation = _gate(survey, respondent, body, partial)
     if refused is not None:
         return refused
-    page_id = body.get("page") if isinstance(body.get("page"), str) else ""
-    typed = keep_typed(survey, body.get("answers"))
+    page_ids = {page.id for page in survey.typed.pages}
+    page_id = body.get("page") if body.get("page") in page_ids else ""
+    shaped = surveys.partial_answers(survey.typed, body.get("answers"), locale=respondent.locale)
+    if not shaped.ok:
+        return Outcome(422, {"errors": shaped.errors})
+    typed = shaped.cleaned
     errors = {}
     if body.get("check_page") and page_id:
         check = validate(survey, typed, respondent.locale)
         errors = page_errors(survey, page_id, check.errors)
     next_page = body.get("next_page")
-    if not errors and isinstance(next_page, str) and next_page:
+    if not errors and next_page in page_ids:
         page_id = next_page  # the page passed its check: resume on the one it moves to
-    token, _ = store.save_partial(
+    if partial is None and not may_start():
+        text = _(
+            "Too many unfinished responses from your network. Your answers are kept on this"
+            " device; you can still submit them."
+        )
+        return Outcome(429, {"error": "too_many_partials", "message": text})
+    token, _saved = store.save_partial(
         survey.version,
         respondent.resume_token,
         typed,
@@ -501,7 +504,9 @@ def submit(
         )
     if published.submitted_id is not None:
         # A retry, even after the questionnaire closed: the same answer.
-        existing = store.repeated_submit(published.submitted_id, key, secret)
+        existing = store.repeated_submit(
+            published.submitted_id, published.questionnaire.id, key, secret
+        )
         return _submitted(published, existing, 200)
     partial = published.partial
     survey = load_survey(published, partial.version_id if partial else _version_id(published, body))
@@ -547,7 +552,7 @@ def submit_new(slug: str, body: Any, key: str | None, respondent: Respondent, se
     if (
         known is None
         or respondent.is_test
-        or known.questionnaire.status is not QuestionnaireStatus.OPEN
+        or not known.questionnaire.open
         or not key
         or not IDEMPOTENCY_KEY.match(key)
         or not isinstance(body, Mapping)

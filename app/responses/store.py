@@ -3,7 +3,7 @@
 Encryption at rest and retention will be added here and nowhere else. Callers hand in answers
 already checked by `surveys.validate_answers`; this module makes the writes exactly-once:
 
-- a submit is keyed by its Idempotency-Key, UNIQUE in the table: the loser of a race gets an
+- a submit is keyed by its Idempotency-Key, UNIQUE per questionnaire: the loser of a race gets an
   IntegrityError, rolls back and returns the winner's row (`submit_if_current` stores nothing
   instead, ON CONFLICT DO NOTHING, and its caller takes the long way to that row);
 - an invitation is spent by a conditional UPDATE (`used_at IS NULL`) in the submit's own
@@ -43,6 +43,8 @@ from app.models import (
     Response,
     ResponseStatus,
     ResponseTableBlock,
+    Study,
+    StudyStatus,
 )
 from app.models.types import utcnow
 from app.responses import columns
@@ -60,15 +62,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def receipt_code(secret: str, idempotency_key: str) -> str:
-    """A code the respondent can later use to find their answers; only its hash is stored.
+def receipt_code(secret: str, questionnaire_id: int, idempotency_key: str) -> str:
+    """A code the respondent quotes to the researchers about their answers; only its hash is
+    stored.
 
-    Derived (HMAC of the idempotency key, which only that browser knows) rather than random,
-    so that a retried submit whose first reply was lost shows the same code again.
+    Derived (HMAC of the questionnaire and the idempotency key, which only that browser
+    knows) rather than random, so that a retried submit whose first reply was lost shows the
+    same code again; the questionnaire is in it because a key is unique per questionnaire.
     """
-    digest = hmac.new(
-        secret.encode(), f"receipt:{idempotency_key}".encode(), hashlib.sha256
-    ).digest()
+    message = f"receipt:{questionnaire_id}:{idempotency_key}"
+    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
     alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
     chars = [alphabet[b % len(alphabet)] for b in digest[:16]]
     return "-".join("".join(chars[i : i + 4]) for i in range(0, 16, 4))
@@ -260,29 +263,34 @@ def _autocommitting() -> bool:
     return options.get("isolation_level") == "AUTOCOMMIT"
 
 
-def submitted_id_of(idempotency_key):
-    """A scalar subquery: the id of the response stored under *idempotency_key* (a string or
-    a bind parameter), or NULL. For a caller that looks the key up in the same round trip as
-    what it reads anyway."""
+def submitted_id_of(questionnaire_id, idempotency_key):
+    """A scalar subquery: the id of the response to *questionnaire_id* stored under
+    *idempotency_key* (each a value, a column or a bind parameter), or NULL. For a caller
+    that looks the key up in the same round trip as what it reads anyway."""
     table = Response.__table__  # table columns: the query stays Core, no ORM result handling
     return (
         db.select(table.c.id)
-        .where(table.c.idempotency_key == idempotency_key)
+        .where(
+            table.c.questionnaire_id == questionnaire_id,
+            table.c.idempotency_key == idempotency_key,
+        )
         .scalar_subquery()
         .label("submitted_id")
     )
 
 
-def repeated_submit(response_id: int, idempotency_key: str, secret: str) -> Submitted:
+def repeated_submit(
+    response_id: int, questionnaire_id: int, idempotency_key: str, secret: str
+) -> Submitted:
     """The reply to a repeat of the submit stored as *response_id* under *idempotency_key*."""
-    return Submitted(response_id, False, receipt_code(secret, idempotency_key))
+    return Submitted(response_id, False, receipt_code(secret, questionnaire_id, idempotency_key))
 
 
-def find_submitted(idempotency_key: str, secret: str) -> Submitted | None:
-    row_id = db.session.scalar(db.select(submitted_id_of(idempotency_key)))
+def find_submitted(questionnaire_id: int, idempotency_key: str, secret: str) -> Submitted | None:
+    row_id = db.session.scalar(db.select(submitted_id_of(questionnaire_id, idempotency_key)))
     if row_id is None:
         return None
-    return repeated_submit(row_id, idempotency_key, secret)
+    return repeated_submit(row_id, questionnaire_id, idempotency_key, secret)
 
 
 def submit(
@@ -314,7 +322,7 @@ def submit(
         # default mode).
         db.session.commit()
     now = utcnow()
-    receipt = receipt_code(secret, idempotency_key)
+    receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
     values = _complete_values(
         version, idempotency_key, answers, receipt, now, consent, invitation_hash
     )
@@ -334,7 +342,7 @@ def submit(
     except (IntegrityError, Refused):
         # A concurrent submit with the same key may have stored the row first, or be what
         # spent the invitation or the quota: then this is a repeat of it.
-        existing = find_submitted(idempotency_key, secret)
+        existing = find_submitted(version.questionnaire_id, idempotency_key, secret)
         if existing is None:
             raise
         return existing
@@ -445,7 +453,7 @@ def submit_if_current(
     newer version or a missing partial apart.
     """
     now = utcnow()
-    receipt = receipt_code(secret, idempotency_key)
+    receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
     values = _complete_values(version, idempotency_key, answers, receipt, now, consent)
     if resume_token:
         values["resume"] = token_hash(resume_token)
@@ -502,9 +510,10 @@ _RESPONSE_EXISTS = db.select(_RESPONSES.c.id).where(_RESPONSES.c.id == db.bindpa
 
 def _current_questionnaire():
     """The id of questionnaire `current_questionnaire` if it is still open under
-    `current_slug` and `current_version` (`current_number`, `current_published_at`) is still
-    its latest version; no row otherwise. The guard of the `*_if_current` writes."""
-    q, v = Questionnaire.__table__, QuestionnaireVersion.__table__
+    `current_slug`, its study is not archived (`permissions.study_takes_responses`), and
+    `current_version` (`current_number`, `current_published_at`) is still its latest
+    version; no row otherwise. The guard of the `*_if_current` writes."""
+    q, v, s = Questionnaire.__table__, QuestionnaireVersion.__table__, Study.__table__
     later = v.alias("later")
     newer = db.select(later.c.id).where(
         later.c.questionnaire_id == q.c.id, later.c.number > db.bindparam("current_number")
@@ -512,10 +521,12 @@ def _current_questionnaire():
     return (
         db.select(q.c.id)
         .join(v, v.c.questionnaire_id == q.c.id)
+        .join(s, s.c.id == q.c.study_id)
         .where(
             q.c.id == db.bindparam("current_questionnaire"),
             q.c.slug == db.bindparam("current_slug"),
             q.c.status == QuestionnaireStatus.OPEN,
+            s.c.status == StudyStatus.ACTIVE,
             v.c.id == db.bindparam("current_version"),
             v.c.number == db.bindparam("current_number"),
             v.c.published_at == db.bindparam("current_published_at"),
@@ -535,7 +546,9 @@ def _insert_if_current(insert):
     return (
         insert(_RESPONSES)
         .from_select(["questionnaire_id", *(c.name for c in columns)], current)
-        .on_conflict_do_nothing(index_elements=[_RESPONSES.c.idempotency_key])
+        .on_conflict_do_nothing(
+            index_elements=[_RESPONSES.c.questionnaire_id, _RESPONSES.c.idempotency_key]
+        )
     )
 
 

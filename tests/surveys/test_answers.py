@@ -2,7 +2,14 @@
 
 import pytest
 
-from surveys import Code, DefinitionError, load_definition, validate_answers, visible_questions
+from surveys import (
+    Code,
+    DefinitionError,
+    load_definition,
+    partial_answers,
+    validate_answers,
+    visible_questions,
+)
 
 BASE = {"consent": True, "gender": "1", "age": 30, "nps": 9}
 
@@ -192,3 +199,56 @@ def test_error_messages_carry_parameters(definition):
     result = validate_answers(definition, {**BASE, "age": 120}, locale="en")
     assert result.errors == {"age": "Must be at most 99"}
     assert validate_answers(definition, {**BASE, "age": 120}).errors == {"age": "不能大于 99"}
+
+
+def test_partial_answers_keep_unfinished_answers_hidden_ones_too(definition):
+    answers = {
+        "age": "3",  # typed so far
+        "nps": 11,  # out of range: the submit's check says so
+        "nps_why": "太慢了",  # hidden while nps > 6, kept: the respondent may go back
+        "rank": ["quality"],
+        "kano_dark": {"functional": "like"},
+        "gender": "other",
+        "gender/other_text": "不愿透露",
+        "city/other_text": "city has no other option",
+        "nosuch": "x",
+        "email": "",
+    }
+    result = partial_answers(definition, answers)
+    assert result.ok
+    assert result.cleaned == {
+        k: answers[k]
+        for k in ("age", "nps", "nps_why", "rank", "kano_dark", "gender", "gender/other_text")
+    }
+
+
+@pytest.mark.parametrize(
+    ("answers", "qid", "code"),
+    [
+        ({"code": "123456"}, "code", Code.ANSWER_TOO_LONG),  # max_length 5
+        ({"phone": ["138"]}, "phone", Code.ANSWER_WRONG_TYPE),
+        ({"apps": ["wx", "wx"]}, "apps", Code.ANSWER_DUPLICATE_OPTION),
+        ({"likert": {"nosuch": "1"}}, "likert", Code.ANSWER_UNKNOWN_ROW),
+        ({"kano_dark": {"functional": "love"}}, "kano_dark", Code.ANSWER_NOT_AN_OPTION),
+        ({"consent": "yes"}, "consent", Code.ANSWER_WRONG_TYPE),
+        ({"birthday": "2" * 101}, "birthday", Code.ANSWER_TOO_LONG),
+        ({"email": "a\u0000@b.cn"}, "email", Code.ANSWER_CONTROL_CHARACTER),
+        (
+            {"gender": "other", "gender/other_text": "x\u0008"},
+            "gender",
+            Code.ANSWER_CONTROL_CHARACTER,
+        ),
+    ],
+)
+def test_partial_answers_refuse_answers_not_shaped_like_their_question(
+    definition, answers, qid, code
+):
+    result = partial_answers(definition, answers)
+    assert result.codes == {qid: code}
+    assert qid not in result.cleaned
+
+
+def test_control_characters_are_refused_but_tab_and_line_breaks_are_text(definition):
+    refused = check(definition, nps=3, nps_why="太慢\u0000了")
+    assert refused.codes == {"nps_why": Code.ANSWER_CONTROL_CHARACTER}
+    assert check(definition, nps=3, nps_why="太慢\r\n了\t").cleaned["nps_why"] == "太慢\r\n了"

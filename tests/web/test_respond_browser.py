@@ -1,6 +1,9 @@
 """A respondent on a phone (390×844, real Chromium): logic, piping, validation, resume, a lost
-reply retried with the same key. Saves docs/screenshots/respondent-phone.png."""
+reply retried with the same key, a refused submit not retried, the resume link through the
+consent page. Saves docs/screenshots/respondent-phone.png and
+resume-after-consent-after.png."""
 
+import contextlib
 import re
 import threading
 
@@ -84,32 +87,43 @@ WITH_LOGIC = {
 }
 
 
-@pytest.fixture
-def live(tmp_path):
+@contextlib.contextmanager
+def serving(tmp_path, settings):
+    """The app on a loopback port with WITH_LOGIC published: (app, the questionnaire's URL)."""
     app = make_app(f"sqlite:///{tmp_path / 'respond.sqlite3'}", tmp_path / "instance")
     with app.app_context():
         db.create_all()
-        slug = make_published(
-            WITH_LOGIC, settings={"end": {"thank_you": "感谢参与！红包将在 24 小时内发放。"}}
-        ).slug
+        slug = make_published(WITH_LOGIC, settings=settings).slug
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield app, f"http://127.0.0.1:{server.server_port}/s/{slug}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    try:
+        yield app, f"http://127.0.0.1:{server.server_port}/s/{slug}"
+    finally:
+        server.shutdown()
+        with app.app_context():
+            db.engine.dispose()
 
 
-def test_phone_respondent_resumes_after_reload_and_submits_once(live, browser):  # noqa: F811
-    app, url = live
-    context = browser.new_context(
+@pytest.fixture
+def live(tmp_path):
+    with serving(tmp_path, {"end": {"thank_you": "感谢参与！红包将在 24 小时内发放。"}}) as served:
+        yield served
+
+
+def phone(browser):  # noqa: F811 - the fixture's value
+    return browser.new_context(
         locale="zh-CN",
         viewport={"width": 390, "height": 844},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
     )
+
+
+def test_phone_respondent_resumes_after_reload_and_submits_once(live, browser):  # noqa: F811
+    app, url = live
+    context = phone(browser)
     page = context.new_page()
     problems = []
     page.on("console", lambda m: m.type == "error" and problems.append(m.text))
@@ -194,3 +208,70 @@ def test_phone_respondent_resumes_after_reload_and_submits_once(live, browser): 
             "grid": {"speed": "3"},
             "why": "送得快",
         }
+
+
+def test_a_submit_the_server_refuses_is_not_retried_and_says_why(live, browser):  # noqa: F811
+    """A 4xx other than 429 would be refused again: its message is shown, beside the question
+    for a 422, and nothing is sent again; the answers stay in the form."""
+    app, url = live
+    context = phone(browser)
+    page = context.new_page()
+    submits = []
+    page.on("request", lambda r: r.url.endswith("/submit") and submits.append(r.url))
+    page.goto(url)
+    page.get_by_label("南方").check()
+    page.get_by_role("button", name="下一页").click()
+    page.locator("label[for=stars-4]").click()
+    # A control character pasted from another program: refused beside the question (422).
+    page.locator("textarea[name=why]").fill("送得快\u0007")
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator("#why-error")).to_contain_text("控制字符")
+    assert len(submits) == 1
+    # Answers too long for the body limit (413): the message, no retry, the form kept.
+    page.locator("textarea[name=why]").fill("好" * 90_000)
+    page.get_by_role("button", name="提交").click()
+    status = page.locator("#respond-status")
+    expect(status).to_contain_text("您的答案过长")
+    expect(page.get_by_role("button", name="提交")).to_be_enabled()
+    assert page.locator("#survey-form").is_visible()
+    assert len(submits) == 2
+    context.close()
+    with app.app_context():
+        statuses = db.session.scalars(db.select(Response.status)).all()
+        assert statuses == [ResponseStatus.PARTIAL]  # page 1's save; no submit stored
+
+
+def test_the_resume_link_on_another_phone_keeps_the_answers_through_consent(
+    tmp_path,
+    browser,  # noqa: F811
+):
+    """Issue 27.2: the resume link opened on a second device shows the consent notice; after
+    agreeing, the respondent is back on the page they reached, with their answers."""
+    consent = {"required": True, "notice_version": "2026-12", "purpose": "改进外卖体验"}
+    with serving(tmp_path, {"consent": consent}) as (_, url):
+        first = phone(browser)
+        page = first.new_page()
+        page.goto(url)
+        page.get_by_role("button", name="我同意，开始作答").click()
+        page.get_by_label("北方").check()
+        page.get_by_role("button", name="下一页").click()
+        page.locator("input[name=food]").fill("饺子")
+        page.get_by_role("button", name="下一页").click()
+        page.locator("#stars-title").wait_for()
+        resume = page.locator("#resume-link").input_value()
+        assert "?r=" in resume
+        first.close()
+
+        second = phone(browser)
+        page = second.new_page()
+        page.goto(resume)
+        page.get_by_role("button", name="我同意，开始作答").click()
+        page.locator("#progress-text").wait_for()
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "resume-after-consent-after.png"))
+        expect(page.locator("#progress-text")).to_have_text("第 3 页，共 3 页")
+        page.get_by_role("button", name="上一页").click()
+        expect(page.locator("input[name=food]")).to_have_value("饺子")
+        page.get_by_role("button", name="上一页").click()
+        assert page.get_by_role("radio", name="北方").is_checked()
+        second.close()

@@ -2,6 +2,9 @@
  * The respondent's form (/s/<slug>): one page at a time, logic and piping live, answers kept
  * in localStorage and saved as a partial response on every page move, submitted exactly once
  * (one Idempotency-Key per response, retried with the same key until the server answers).
+ * Only a lost connection, a 5xx or a 429 is retried; any other 4xx would be refused again, so
+ * its message is shown (beside the question for a 422) and nothing is sent until the
+ * respondent acts.
  *
  * Needs conditions.js (window.WenfangConditions) loaded before it. Strings and settings come
  * from the page's <script type="application/json"> blocks (the CSP forbids inline scripts).
@@ -21,6 +24,17 @@ let state = loadState();
 let current = 0;
 let visiblePages = [];
 let submitting = false;
+// Final refusals: the questionnaire takes no answer from this respondent (closed, quota
+// full, invitation used, consent missing…): the form gives way to the message.
+const REFUSED = new Set([403, 409, 410]);
+
+async function jsonOf(response) {
+  try {
+    return await response.json();
+  } catch (error) {
+    return {}; /* not JSON (a proxy's error page) */
+  }
+}
 
 function loadState() {
   try {
@@ -200,17 +214,15 @@ async function saveProgress(checkPage, nextPage) {
     return { offline: true, errors: {} };
   }
   if (!response.ok) {
-    say(response.status >= 500 || response.status === 429 ? T.offline_saved : "", "warning");
-    let data = {};
-    try {
-      data = await response.json();
-    } catch (error) {
-      /* not JSON */
+    const data = await jsonOf(response);
+    if (REFUSED.has(response.status)) return { refused: data, errors: {} };
+    if (response.status === 422) return { errors: data.errors || {} }; // still dirty
+    if (response.status >= 500 || response.status === 429) {
+      say(data.message || T.offline_saved, "warning");
+      return { offline: true, errors: {} };
     }
-    if (response.status === 409 || response.status === 410 || response.status === 403) {
-      return { refused: data, errors: {} };
-    }
-    return { offline: true, errors: {} };
+    say(data.message || T.failed, "danger"); // refused as sent (too long, say): no retry
+    return { failed: true, errors: {} };
   }
   const data = await response.json();
   state.dirty = false;
@@ -233,6 +245,7 @@ async function next() {
   const following = visiblePages[current + 1];
   const saved = await saveProgress(true, following && following.dataset.page);
   if (saved.refused) return stop(saved.refused);
+  if (saved.failed) return;
   const errors = saved.offline ? requiredMissing(page) : saved.errors;
   const first = showErrors(errors);
   if (first) {
@@ -305,7 +318,7 @@ async function send(attempt) {
   try {
     data = await response.json();
   } catch (error) {
-    return retryLater(attempt + 1);
+    if (response.ok) return retryLater(attempt + 1); // stored, but the reply was cut short
   }
   submitting = false;
   $("btn-submit").disabled = false;
@@ -313,12 +326,14 @@ async function send(attempt) {
   if (response.status === 422) {
     const first = showErrors(data.errors || {});
     if (first) showPage(pageIndexOf(first.closest(".survey-page").dataset.page), false);
-    say(T.fix_errors, "danger");
+    say(first ? T.fix_errors : data.message || T.failed, "danger");
     if (first) first.scrollIntoView({ block: "center" });
     return;
   }
-  if (data.message) return stop(data);
-  say(T.failed, "danger");
+  if (REFUSED.has(response.status) && data.message) return stop(data);
+  // Any other 4xx (answers too long, a malformed body): sending it again would be refused
+  // again. The answers stay in the form and on the device.
+  say(data.message || T.failed, "danger");
 }
 
 function retryLater(attempt) {
