@@ -1,6 +1,6 @@
 """SQLAlchemy models of the web layer, one module per part of the domain."""
 
-from app.models.accounts import User
+from app.models.accounts import LoginSession, User
 from app.models.audit import AuditEvent
 from app.models.interviews import (
     CODE_COLOURS,
@@ -27,6 +27,7 @@ __all__ = [
     "Interview",
     "InterviewKind",
     "Invitation",
+    "LoginSession",
     "Membership",
     "Questionnaire",
     "QuestionnaireStatus",
