@@ -1,8 +1,8 @@
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import audit
+from app import audit, audit_sentences
 from app.accounts import services as accounts
 from app.accounts.forms import error_message, show_error
 from app.admin import bp
@@ -34,9 +34,7 @@ def users():
                 return redirect(url_for("admin.users"))
             return _password_link_page(user, token, invited=True)
     all_users = db.session.scalars(db.select(User).order_by(User.email)).all()
-    return render_template(
-        "admin/users.html", form=form, users=all_users, confirm_form=ConfirmForm()
-    )
+    return render_template("admin/users.html", form=form, users=all_users)
 
 
 @bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
@@ -72,12 +70,18 @@ def set_active(user_id: int, change: str):
 @admin_required
 def audit_log():
     """Account events of the whole install: sign-ins, failures, lockouts, user changes."""
-    return render_template("admin/audit.html", events=audit.account_events())
+    return render_template(
+        "admin/audit.html", lines=audit_sentences.describe(audit.account_events())
+    )
 
 
 def _password_link_page(user: User, token: str, *, invited: bool):
     link = url_for("accounts.set_password", token=token, _external=True)
     hours = int(current_app.config["PASSWORD_LINK_LIFETIME"].total_seconds() // 3600)
-    return render_template(
-        "admin/password_link.html", user=user, link=link, hours=hours, invited=invited
+    response = make_response(
+        render_template(
+            "admin/password_link.html", user=user, link=link, hours=hours, invited=invited
+        )
     )
+    response.headers["Cache-Control"] = "no-store"  # the link is a credential until used
+    return response

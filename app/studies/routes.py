@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app import audit
+from app import audit, audit_sentences
 from app.models import Role
 from app.permissions import StudyAccess, study_required
 from app.studies import bp, services
@@ -130,5 +130,5 @@ def remove_member(access: StudyAccess, membership_id: int):
 @bp.route("/<int:study_id>/audit")
 @study_required("read_audit_log")
 def audit_log(access: StudyAccess):
-    events = audit.study_events(access.study.id)
-    return render_template("studies/audit.html", access=access, study=access.study, events=events)
+    lines = audit_sentences.describe(audit.study_events(access.study.id))
+    return render_template("studies/audit.html", access=access, study=access.study, lines=lines)

@@ -182,3 +182,40 @@ def test_audit_log_page_lists_changes_for_the_owner(client, auth, ctx):
     page = client.get(f"/studies/{study.id}/audit").get_data(as_text=True)
     assert "study.update" in page and "study.create" in page
     assert "owner@example.cn" in page
+
+
+def test_audit_log_reads_as_chinese_sentences_with_old_and_new_values(client, auth, ctx):
+    """The page showed raw keys and `\\u`-escaped JSON; now one sentence per event."""
+    from tests.factories import make_published
+
+    study, users = study_with_roles()
+    users["owner"].display_name = "王老师"
+    db.session.commit()
+    make_published(
+        {
+            "schema_version": 1,
+            "title": "外卖 App 满意度调查",
+            "language": "zh_CN",
+            "pages": [
+                {
+                    "id": "p1",
+                    "questions": [{"id": "nps", "type": "nps", "title": "您向朋友推荐的可能性？"}],
+                }
+            ],
+        },
+        study=study,
+    )
+    auth.login("owner@example.cn")
+    client.post(f"/studies/{study.id}/edit", data={"title": "新标题"})
+    viewer = db.session.scalar(
+        db.select(Membership).where(Membership.user_id == users["viewer"].id)
+    )
+    client.post(f"/studies/{study.id}/members/{viewer.id}/role", data={"role": "researcher"})
+    page = client.get(f"/studies/{study.id}/audit").get_data(as_text=True)
+    assert "王老师 发布了问卷《外卖 App 满意度调查》第 1 版" in page
+    assert "王老师 编辑了研究" in page
+    assert "标题：新版结账流程满意度研究 → 新标题" in page
+    assert "王老师 更改了 viewer@example.cn 的角色" in page
+    assert "角色：只读成员 → 研究员" in page
+    assert "\\u" not in page
+    assert "{&#34;" not in page and '{"' not in page  # no JSON dumped on the page
