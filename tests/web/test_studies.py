@@ -219,3 +219,18 @@ def test_audit_log_reads_as_chinese_sentences_with_old_and_new_values(client, au
     assert "角色：只读成员 → 研究员" in page
     assert "\\u" not in page
     assert "{&#34;" not in page and '{"' not in page  # no JSON dumped on the page
+
+
+def test_an_intranet_address_can_be_added_as_a_member(client, auth, ctx):
+    """The member form refused .local/.test addresses the command line had accepted."""
+    study, _ = study_with_roles()
+    colleague = make_user("zhao.min@lab.local")
+    auth.login("owner@example.cn")
+    client.post(
+        f"/studies/{study.id}/members", data={"email": "zhao.min@lab.local", "role": "viewer"}
+    )
+    assert db.session.scalar(db.select(Membership).where(Membership.user_id == colleague.id))
+    page = client.post(
+        f"/studies/{study.id}/members", data={"email": "zhao@@lab.local", "role": "viewer"}
+    ).get_data(as_text=True)
+    assert "请输入有效的邮箱地址" in page
