@@ -22,6 +22,9 @@ SENTENCES = {
     "membership.add": _l("%(actor)s added %(user)s as %(role)s"),
     "membership.change_role": _l("%(actor)s changed the role of %(user)s"),
     "membership.remove": _l("%(actor)s removed %(user)s from the study"),
+    "membership.invite": _l("%(actor)s invited %(user)s as %(role)s"),
+    "membership.decline": _l("%(actor)s declined the invitation to the study"),
+    "membership.cancel_invite": _l("%(actor)s withdrew the invitation of %(user)s"),
     "questionnaire.create": _l("%(actor)s created the questionnaire “%(title)s”"),
     "questionnaire.settings": _l("%(actor)s changed the settings of the questionnaire “%(title)s”"),
     "questionnaire.publish": _l(

@@ -14,7 +14,7 @@ from app.models.interviews import (
 )
 from app.models.questionnaires import Questionnaire, QuestionnaireStatus, QuestionnaireVersion
 from app.models.responses import Invitation, Response, ResponseStatus, ResponseTableBlock
-from app.models.studies import METHODS, Membership, Role, Study, StudyStatus
+from app.models.studies import METHODS, MemberInvitation, Membership, Role, Study, StudyStatus
 
 __all__ = [
     "CODE_COLOURS",
@@ -28,6 +28,7 @@ __all__ = [
     "InterviewKind",
     "Invitation",
     "LoginSession",
+    "MemberInvitation",
     "Membership",
     "Questionnaire",
     "QuestionnaireStatus",
