@@ -76,6 +76,18 @@ def study_events(study_id: int, *, limit: int = 200) -> list[AuditEvent]:
     )
 
 
+def account_events(*, limit: int = 500) -> list[AuditEvent]:
+    """Sign-ins, failures, lockouts and changes to accounts, across the install."""
+    return list(
+        db.session.scalars(
+            db.select(AuditEvent)
+            .where(AuditEvent.action.startswith("auth.") | AuditEvent.action.startswith("user."))
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 def _json_safe(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value

@@ -7,6 +7,7 @@ given a literal fallback: development reads the key that `make run` writes to
 
 import os
 import secrets
+from datetime import timedelta
 from typing import ClassVar
 
 # Connections kept open per process: at least the threads of a gunicorn worker (8 in the
@@ -50,6 +51,20 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # "Keep me signed in" lasts this long (Flask-Login's default is 365 days); the sign-in's
+    # row in `login_sessions` expires with it, so a copied cookie stops working too.
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("WENFANG_REMEMBER_DAYS", "14")))
+    # A sign-in without "keep me signed in" ends with the browser, and on the server after this.
+    LOGIN_SESSION_LIFETIME = timedelta(hours=int(os.environ.get("WENFANG_SESSION_HOURS", "12")))
+    # Per account, counted in the database (shared by every process): this many failed sign-ins
+    # within the window lock the account for LOGIN_LOCKOUT_DURATION.
+    LOGIN_LOCKOUT_ATTEMPTS = int(os.environ.get("WENFANG_LOCKOUT_ATTEMPTS", "10"))
+    LOGIN_LOCKOUT_WINDOW = timedelta(minutes=15)
+    LOGIN_LOCKOUT_DURATION = timedelta(minutes=int(os.environ.get("WENFANG_LOCKOUT_MINUTES", "15")))
+    # How long a set-password link made by an administrator (invite or reset) stays valid.
+    PASSWORD_LINK_LIFETIME = timedelta(
+        hours=int(os.environ.get("WENFANG_PASSWORD_LINK_HOURS", "72"))
+    )
     FORCE_HTTPS = False
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a researcher may keep a form open for a working day

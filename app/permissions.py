@@ -16,6 +16,7 @@ from app.models import (
     Code,
     Highlight,
     Interview,
+    MemberInvitation,
     Membership,
     Questionnaire,
     Role,
@@ -118,6 +119,18 @@ def highlight_in(access: StudyAccess, highlight_id: int) -> Highlight:
     if highlight is None:
         abort(404)
     return highlight
+
+
+def invitation_to(user: User, invitation_id: int) -> MemberInvitation:
+    """A pending invitation addressed to the user's email; 404 for anyone else's."""
+    invitation = db.session.scalar(
+        db.select(MemberInvitation).where(
+            MemberInvitation.id == invitation_id, MemberInvitation.email == user.email
+        )
+    )
+    if invitation is None:
+        abort(404)
+    return invitation
 
 
 def study_required(capability: str = "view"):

@@ -25,9 +25,14 @@ def create(email: str, password_stdin: bool, admin: bool, name: str) -> None:
         user = accounts.create_user(email, password, is_admin=admin, display_name=name)
     except accounts.AccountError as error:
         messages = {
+            "invalid_email": f"{email} is not a valid email address",
             "email_taken": f"a user with the email {email} already exists",
             "password_too_short": (
                 f"the password needs at least {accounts.MIN_PASSWORD_LENGTH} characters"
+            ),
+            "password_too_weak": (
+                "the password is too easy to guess: avoid repeated characters, sequences, "
+                "common passwords and the email; a few unrelated words work well"
             ),
         }
         raise click.ClickException(messages[str(error)]) from None

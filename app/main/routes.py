@@ -16,9 +16,11 @@ def index():
     return redirect(url_for("accounts.login"))
 
 
-@bp.route("/language/<code>")
+@bp.route("/language/<code>", methods=["POST"])
 def set_language(code: str):
-    """Switch the interface language; saved on the account when signed in."""
+    """Switch the interface language; saved on the account when signed in. A POST (with the
+    CSRF token every form carries): it changes what is stored, so a link or an image on
+    another site must not be able to do it."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
         if current_user.is_authenticated:

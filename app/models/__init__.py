@@ -1,6 +1,6 @@
 """SQLAlchemy models of the web layer, one module per part of the domain."""
 
-from app.models.accounts import User
+from app.models.accounts import LoginSession, User
 from app.models.audit import AuditEvent
 from app.models.interviews import (
     CODE_COLOURS,
@@ -14,7 +14,7 @@ from app.models.interviews import (
 )
 from app.models.questionnaires import Questionnaire, QuestionnaireStatus, QuestionnaireVersion
 from app.models.responses import Invitation, Response, ResponseStatus, ResponseTableBlock
-from app.models.studies import METHODS, Membership, Role, Study, StudyStatus
+from app.models.studies import METHODS, MemberInvitation, Membership, Role, Study, StudyStatus
 
 __all__ = [
     "CODE_COLOURS",
@@ -27,6 +27,8 @@ __all__ = [
     "Interview",
     "InterviewKind",
     "Invitation",
+    "LoginSession",
+    "MemberInvitation",
     "Membership",
     "Questionnaire",
     "QuestionnaireStatus",

@@ -102,6 +102,12 @@ class Study(db.Model):
     memberships = relationship(
         "Membership", back_populates="study", cascade="all, delete-orphan", lazy="selectin"
     )
+    invitations = relationship(
+        "MemberInvitation",
+        back_populates="study",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
     created_by = relationship("User")
 
     @property
@@ -124,3 +130,25 @@ class Membership(db.Model):
 
     study = relationship("Study", back_populates="memberships")
     user = relationship("User", back_populates="memberships", lazy="joined")
+
+
+class MemberInvitation(db.Model):
+    """An owner's offer of a role to an email address, pending until that person accepts.
+
+    Every address gets one, whether or not an account uses it, so the member form never
+    tells an owner (anyone who creates a study) which addresses have accounts; the person
+    accepts after signing in (GitHub's and GitLab's invitations work the same way)."""
+
+    __tablename__ = "member_invitations"
+    __table_args__ = (UniqueConstraint("study_id", "email", name="study_email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)  # normalised
+    role: Mapped[Role] = mapped_column(enum_column(Role, "invitation_role"))
+    # None once the inviting account is gone.
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    study = relationship("Study", back_populates="invitations")
+    invited_by = relationship("User")

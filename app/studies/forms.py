@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
-    EmailField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -11,8 +10,9 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from app.accounts.forms import email_field
 from app.models import Role
 
 METHOD_LABELS = {
@@ -71,7 +71,7 @@ def _role_choices() -> list[SelectChoice]:
 
 
 class MemberForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
+    email = email_field()
     role = SelectField(_l("Role"), choices=_role_choices)
     submit = SubmitField(_l("Add member"))
 

@@ -3,9 +3,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app import audit
+from app import audit, audit_sentences
 from app.models import Role
-from app.permissions import StudyAccess, study_required
+from app.permissions import StudyAccess, invitation_to, study_required
 from app.studies import bp, services
 from app.studies.forms import (
     METHOD_LABELS,
@@ -17,7 +17,6 @@ from app.studies.forms import (
 )
 
 ERROR_MESSAGES = {
-    "unknown_user": _l("No account uses this email. An administrator can create one."),
     "already_member": _l("This person is already a member of the study."),
     "last_owner": _l("A study needs at least one owner."),
 }
@@ -33,7 +32,12 @@ def labels():
 def index():
     show_archived = request.args.get("archived") == "1"
     rows = services.studies_of(current_user, include_archived=show_archived)
-    return render_template("studies/index.html", rows=rows, show_archived=show_archived)
+    return render_template(
+        "studies/index.html",
+        rows=rows,
+        show_archived=show_archived,
+        invitations=services.invitations_for(current_user),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -82,12 +86,22 @@ def members(access: StudyAccess):
         if not access.can("manage_members"):
             abort(403)
         if form.validate_on_submit():
+            role = Role(form.role.data)
             try:
-                services.add_member(access.study, form.email.data, Role(form.role.data))
+                services.invite_member(access.study, form.email.data, role, current_user)
             except services.StudyError as error:
                 form.email.errors.append(ERROR_MESSAGES[error.code])
             else:
-                flash(_("Member added."), "success")
+                # The same answer for every address: it must not tell who has an account.
+                flash(
+                    _(
+                        "%(email)s is invited as %(role)s and joins the study on accepting "
+                        "the invitation, shown on their studies page once they sign in.",
+                        email=form.email.data.strip().lower(),
+                        role=ROLE_LABELS[role],
+                    ),
+                    "success",
+                )
                 return redirect(url_for("studies.members", study_id=access.study.id))
     return render_template(
         "studies/members.html",
@@ -96,6 +110,29 @@ def members(access: StudyAccess):
         form=form,
         confirm_form=ConfirmForm(),
     )
+
+
+@bp.route("/<int:study_id>/invitations/<int:invitation_id>/cancel", methods=["POST"])
+@study_required("manage_members")
+def cancel_invitation(access: StudyAccess, invitation_id: int):
+    invitation = services.invitation_in(access.study, invitation_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        services.cancel_invitation(access.study, invitation)
+        flash(_("Invitation withdrawn."), "success")
+    return redirect(url_for("studies.members", study_id=access.study.id))
+
+
+@bp.route("/invitations/<int:invitation_id>/<any(accept, decline):answer>", methods=["POST"])
+@login_required
+def answer_invitation(invitation_id: int, answer: str):
+    invitation = invitation_to(current_user, invitation_id)
+    if ConfirmForm().validate_on_submit():
+        study = services.answer_invitation(invitation, current_user, accept=answer == "accept")
+        if answer == "accept":
+            flash(_("You joined the study."), "success")
+            return redirect(url_for("studies.show", study_id=study.id))
+        flash(_("Invitation declined."), "info")
+    return redirect(url_for("studies.index"))
 
 
 @bp.route("/<int:study_id>/members/<int:membership_id>/role", methods=["POST"])
@@ -130,5 +167,5 @@ def remove_member(access: StudyAccess, membership_id: int):
 @bp.route("/<int:study_id>/audit")
 @study_required("read_audit_log")
 def audit_log(access: StudyAccess):
-    events = audit.study_events(access.study.id)
-    return render_template("studies/audit.html", access=access, study=access.study, events=events)
+    lines = audit_sentences.describe(audit.study_events(access.study.id))
+    return render_template("studies/audit.html", access=access, study=access.study, lines=lines)

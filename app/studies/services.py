@@ -3,9 +3,9 @@
 from typing import Any
 
 from app import audit
-from app.accounts.services import find_user
+from app.accounts.services import normalise_email
 from app.extensions import db
-from app.models import Membership, Role, Study, StudyStatus, User
+from app.models import MemberInvitation, Membership, Role, Study, StudyStatus, User
 
 STUDY_FIELDS = ("title", "goal", "audience", "sample_plan", "methods", "starts_on", "ends_on")
 
@@ -71,23 +71,74 @@ def set_archived(study: Study, archived: bool) -> None:
     db.session.commit()
 
 
-def add_member(study: Study, email: str, role: Role) -> Membership:
-    user = find_user(email)
-    if user is None:
-        raise StudyError("unknown_user", field="email")
-    if any(m.user_id == user.id for m in study.memberships):
-        raise StudyError("already_member", field="email")
-    membership = Membership(user_id=user.id, role=role)
-    study.memberships.append(membership)
+def invite_member(study: Study, email: str, role: Role, inviter: User) -> MemberInvitation:
+    """Offer *role* to *email*: pending until that person accepts, for any address, so the
+    answer is the same whether or not an account uses it. Inviting again changes the role."""
+    email = normalise_email(email)
+    if any(m.user.email == email for m in study.memberships):
+        raise StudyError("already_member", field="email")  # the member list shows them anyway
+    invitation = next((i for i in study.invitations if i.email == email), None)
+    if invitation is None:
+        invitation = MemberInvitation(email=email, role=role, invited_by_id=inviter.id)
+        study.invitations.append(invitation)
+    invitation.role = role
     db.session.flush()
     audit.record(
-        "membership.add",
-        membership,
+        "membership.invite",
+        invitation,
         study_id=study.id,
-        after={"user": user.email, "role": role.value},
+        after={"user": email, "role": role.value},
     )
     db.session.commit()
-    return membership
+    return invitation
+
+
+def invitations_for(user: User) -> list[MemberInvitation]:
+    """Pending invitations to the user's email, oldest first."""
+    return list(
+        db.session.scalars(
+            db.select(MemberInvitation)
+            .where(MemberInvitation.email == user.email)
+            .order_by(MemberInvitation.id)
+        )
+    )
+
+
+def answer_invitation(invitation: MemberInvitation, user: User, *, accept: bool) -> Study:
+    """The invitee joins the study with the offered role, or declines; the offer is spent."""
+    study = invitation.study
+    if accept and not any(m.user_id == user.id for m in study.memberships):
+        membership = Membership(user_id=user.id, role=invitation.role)
+        study.memberships.append(membership)
+        db.session.flush()
+        audit.record(
+            "membership.add",
+            membership,
+            study_id=study.id,
+            after={"user": user.email, "role": invitation.role.value},
+        )
+    if not accept:
+        audit.record(
+            "membership.decline", invitation, study_id=study.id, detail={"user": user.email}
+        )
+    db.session.delete(invitation)
+    db.session.commit()
+    return study
+
+
+def cancel_invitation(study: Study, invitation: MemberInvitation) -> None:
+    audit.record(
+        "membership.cancel_invite",
+        invitation,
+        study_id=study.id,
+        before={"user": invitation.email, "role": invitation.role.value},
+    )
+    db.session.delete(invitation)
+    db.session.commit()
+
+
+def invitation_in(study: Study, invitation_id: int) -> MemberInvitation | None:
+    return next((i for i in study.invitations if i.id == invitation_id), None)
 
 
 def change_role(study: Study, membership: Membership, role: Role) -> None:

@@ -3,6 +3,7 @@ import re
 import pytest
 
 from app.extensions import db
+from app.models import User
 from tests.conftest import make_app
 from tests.factories import make_user
 
@@ -58,3 +59,27 @@ def test_logout_needs_a_csrf_token(csrf_app):
     )
     assert client.post("/logout").status_code == 400
     assert client.get("/studies/").status_code == 200  # still signed in
+
+
+def test_language_switch_is_a_form_that_needs_a_csrf_token(csrf_app):
+    """GET /language/en saved the language on the account: a link on another site could
+    change it. Now only a POST with the page's token does."""
+    client = csrf_app.test_client()
+    token = _token(client.get("/login").get_data(as_text=True))
+    client.post(
+        "/login",
+        data={
+            "email": "li.lei@example.cn",
+            "password": "correct horse battery",
+            "csrf_token": token,
+        },
+    )
+    assert client.get("/language/en").status_code == 405
+    assert client.post("/language/en").status_code == 400
+    assert db.session.scalar(db.select(User.locale)) is None
+
+    page = client.get("/studies/").get_data(as_text=True)
+    assert re.search(r'<form method="post" action="/language/en\?next=[^"]*"', page)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    client.post("/language/en", data={"csrf_token": token})
+    assert db.session.scalar(db.select(User.locale)) == "en"

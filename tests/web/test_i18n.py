@@ -26,16 +26,16 @@ def test_english_browsers_get_english(client):
 def test_language_switch_is_remembered_on_the_account(client, auth, ctx):
     make_user("li.lei@example.cn")
     auth.login("li.lei@example.cn")
-    response = client.get("/language/en", query_string={"next": "/studies/"})
+    response = client.post("/language/en", query_string={"next": "/studies/"})
     assert response.headers["Location"] == "/studies/"
     assert db.session.scalar(db.select(User.locale)) == "en"
     assert "New study" in client.get("/studies/").get_data(as_text=True)
-    client.get("/language/zh_CN")
+    client.post("/language/zh_CN")
     assert "新建研究" in client.get("/studies/").get_data(as_text=True)
 
 
 def test_unknown_language_is_ignored(client):
-    client.get("/language/xx")
+    client.post("/language/xx")
     assert "登录问访" in client.get("/login").get_data(as_text=True)
 
 

@@ -1,7 +1,8 @@
+import re
 from datetime import date
 
 from app.extensions import db
-from app.models import AuditEvent, Membership, Role, Study
+from app.models import AuditEvent, MemberInvitation, Membership, Role, Study
 from tests.factories import make_study, make_user, study_with_roles
 
 
@@ -126,6 +127,9 @@ def test_owner_adds_changes_and_removes_members_with_audit(client, auth, ctx):
     client.post(
         f"/studies/{study.id}/members", data={"email": "Wang.Fang@example.cn", "role": "viewer"}
     )
+    _accept_invitation(client, auth, "wang.fang@example.cn")
+    auth.logout()
+    auth.login("owner@example.cn")
     membership = db.session.scalar(db.select(Membership).where(Membership.user_id == newcomer.id))
     assert membership.role is Role.VIEWER
 
@@ -143,21 +147,80 @@ def test_owner_adds_changes_and_removes_members_with_audit(client, auth, ctx):
             .where(AuditEvent.action.like("membership.%"))
             .order_by(AuditEvent.id)
         )
-    ] == ["membership.add", "membership.change_role", "membership.remove"]
+    ] == ["membership.invite", "membership.add", "membership.change_role", "membership.remove"]
     assert _events("membership.change_role")[0].detail == {
         "before": {"user": "wang.fang@example.cn", "role": "viewer"},
         "after": {"user": "wang.fang@example.cn", "role": "researcher"},
     }
 
 
-def test_adding_an_unknown_email_explains_and_keeps_input(client, auth, ctx):
+def _accept_invitation(client, auth, email: str):
+    """Sign in as *email* and accept the one invitation on the studies page."""
+    auth.logout()
+    auth.login(email)
+    page = client.get("/studies/").get_data(as_text=True)
+    [action] = re.findall(r'action="(/studies/invitations/\d+/accept)"', page)
+    return client.post(action)
+
+
+def test_the_member_form_answers_alike_whether_or_not_an_account_uses_the_email(client, auth, ctx):
+    """It said "No account uses this email" to any owner, and anyone can own a study: a
+    way to learn which addresses have accounts. Every address now gets an invitation."""
     study, _ = study_with_roles()
+    make_user("wang.fang@example.cn", display_name="王芳")
     auth.login("owner@example.cn")
-    page = client.post(
-        f"/studies/{study.id}/members", data={"email": "nobody@example.cn", "role": "viewer"}
-    ).get_data(as_text=True)
-    assert "没有使用该邮箱的账号" in page
-    assert 'value="nobody@example.cn"' in page
+    answers = []
+    for email in ("wang.fang@example.cn", "nobody@example.cn"):
+        response = client.post(
+            f"/studies/{study.id}/members",
+            data={"email": email, "role": "viewer"},
+            follow_redirects=True,
+        )
+        page = response.get_data(as_text=True)
+        answers.append(page.replace(email, "EMAIL").split("已邀请")[1].split("</div>")[0])
+        assert f"已邀请 {email} 以只读成员身份加入" in page
+    assert answers[0] == answers[1]
+    members_page = client.get(f"/studies/{study.id}/members").get_data(as_text=True)
+    assert "王芳" not in members_page  # nothing only an account has is shown
+    assert db.session.scalar(db.select(db.func.count(MemberInvitation.id))) == 2
+
+
+def test_an_invitation_is_accepted_by_the_invitee_and_no_one_else(client, auth, ctx):
+    study, _ = study_with_roles()
+    newcomer = make_user("wang.fang@example.cn")
+    auth.login("owner@example.cn")
+    client.post(
+        f"/studies/{study.id}/members", data={"email": "wang.fang@example.cn", "role": "researcher"}
+    )
+    invitation = db.session.scalar(db.select(MemberInvitation))
+    auth.logout()
+    auth.login("outsider@example.cn")
+    assert client.post(f"/studies/invitations/{invitation.id}/accept").status_code == 404
+
+    accepted = _accept_invitation(client, auth, "wang.fang@example.cn")
+    assert accepted.headers["Location"] == f"/studies/{study.id}"
+    membership = db.session.scalar(db.select(Membership).where(Membership.user_id == newcomer.id))
+    assert membership.role is Role.RESEARCHER
+    assert db.session.scalar(db.select(MemberInvitation)) is None
+
+
+def test_an_invitation_can_be_declined_or_withdrawn(client, auth, ctx):
+    study, _ = study_with_roles()
+    make_user("wang.fang@example.cn")
+    auth.login("owner@example.cn")
+    for email in ("wang.fang@example.cn", "zhao@example.cn"):
+        client.post(f"/studies/{study.id}/members", data={"email": email, "role": "viewer"})
+    withdrawn = db.session.scalar(
+        db.select(MemberInvitation).where(MemberInvitation.email == "zhao@example.cn")
+    )
+    client.post(f"/studies/{study.id}/invitations/{withdrawn.id}/cancel")
+    auth.logout()
+    auth.login("wang.fang@example.cn")
+    [declined] = db.session.scalars(db.select(MemberInvitation)).all()
+    client.post(f"/studies/invitations/{declined.id}/decline")
+    assert db.session.scalar(db.select(MemberInvitation)) is None
+    assert db.session.scalar(db.select(db.func.count(Membership.id))) == 3
+    assert [e.action for e in _events("membership.decline")] == ["membership.decline"]
 
 
 def test_the_last_owner_cannot_leave_or_be_demoted(client, auth, ctx):
@@ -182,3 +245,58 @@ def test_audit_log_page_lists_changes_for_the_owner(client, auth, ctx):
     page = client.get(f"/studies/{study.id}/audit").get_data(as_text=True)
     assert "study.update" in page and "study.create" in page
     assert "owner@example.cn" in page
+
+
+def test_audit_log_reads_as_chinese_sentences_with_old_and_new_values(client, auth, ctx):
+    """The page showed raw keys and `\\u`-escaped JSON; now one sentence per event."""
+    from tests.factories import make_published
+
+    study, users = study_with_roles()
+    users["owner"].display_name = "王老师"
+    db.session.commit()
+    make_published(
+        {
+            "schema_version": 1,
+            "title": "外卖 App 满意度调查",
+            "language": "zh_CN",
+            "pages": [
+                {
+                    "id": "p1",
+                    "questions": [{"id": "nps", "type": "nps", "title": "您向朋友推荐的可能性？"}],
+                }
+            ],
+        },
+        study=study,
+    )
+    auth.login("owner@example.cn")
+    client.post(f"/studies/{study.id}/edit", data={"title": "新标题"})
+    viewer = db.session.scalar(
+        db.select(Membership).where(Membership.user_id == users["viewer"].id)
+    )
+    client.post(f"/studies/{study.id}/members/{viewer.id}/role", data={"role": "researcher"})
+    page = client.get(f"/studies/{study.id}/audit").get_data(as_text=True)
+    assert "王老师 发布了问卷《外卖 App 满意度调查》第 1 版" in page
+    assert "王老师 编辑了研究" in page
+    assert "标题：新版结账流程满意度研究 → 新标题" in page
+    assert "王老师 更改了 viewer@example.cn 的角色" in page
+    assert "角色：只读成员 → 研究员" in page
+    assert "\\u" not in page
+    assert "{&#34;" not in page and '{"' not in page  # no JSON dumped on the page
+
+
+def test_an_intranet_address_can_be_added_as_a_member(client, auth, ctx):
+    """The member form refused .local/.test addresses the command line had accepted."""
+    study, _ = study_with_roles()
+    colleague = make_user("zhao.min@lab.local")
+    auth.login("owner@example.cn")
+    client.post(
+        f"/studies/{study.id}/members", data={"email": "zhao.min@lab.local", "role": "viewer"}
+    )
+    _accept_invitation(client, auth, "zhao.min@lab.local")
+    assert db.session.scalar(db.select(Membership).where(Membership.user_id == colleague.id))
+    auth.logout()
+    auth.login("owner@example.cn")
+    page = client.post(
+        f"/studies/{study.id}/members", data={"email": "zhao@@lab.local", "role": "viewer"}
+    ).get_data(as_text=True)
+    assert "请输入有效的邮箱地址" in page

@@ -1,0 +1,219 @@
+"""Reading the audit trail: each action key as a sentence in the reader's language, with the
+fields it changed as "field: old → new". The one place that maps action keys to words;
+`app.audit` writes the events."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from app.extensions import db
+from app.interviews.forms import CONSENT_LABELS, KIND_LABELS
+from app.models import AuditEvent, Code, Interview, Questionnaire, User
+from app.studies.forms import METHOD_LABELS, ROLE_LABELS
+
+SENTENCES = {
+    "study.create": _l("%(actor)s created the study"),
+    "study.update": _l("%(actor)s edited the study"),
+    "study.archive": _l("%(actor)s archived the study"),
+    "study.restore": _l("%(actor)s restored the study"),
+    "membership.add": _l("%(actor)s added %(user)s as %(role)s"),
+    "membership.change_role": _l("%(actor)s changed the role of %(user)s"),
+    "membership.remove": _l("%(actor)s removed %(user)s from the study"),
+    "membership.invite": _l("%(actor)s invited %(user)s as %(role)s"),
+    "membership.decline": _l("%(actor)s declined the invitation to the study"),
+    "membership.cancel_invite": _l("%(actor)s withdrew the invitation of %(user)s"),
+    "questionnaire.create": _l("%(actor)s created the questionnaire “%(title)s”"),
+    "questionnaire.settings": _l("%(actor)s changed the settings of the questionnaire “%(title)s”"),
+    "questionnaire.publish": _l(
+        "%(actor)s published version %(version)s of the questionnaire “%(title)s”"
+    ),
+    "questionnaire.open": _l("%(actor)s reopened the questionnaire “%(title)s”"),
+    "questionnaire.close": _l("%(actor)s closed the questionnaire “%(title)s”"),
+    "response.delete": _l("%(actor)s deleted response %(response_id)s"),
+    "interview.upload": _l("%(actor)s uploaded the transcript %(filename)s (%(turns)s turns)"),
+    "interview.import": _l("%(actor)s saved the transcript “%(interview)s”"),
+    "interview.discard": _l("%(actor)s discarded the upload %(filename)s"),
+    "interview.update": _l("%(actor)s edited the interview “%(interview)s”"),
+    "interview.speakers": _l("%(actor)s changed the speakers of “%(interview)s”"),
+    "interview.attributes": _l("%(actor)s updated the participant attributes of “%(interview)s”"),
+    "interview.delete": _l("%(actor)s deleted the interview “%(interview)s”"),
+    "interview.policy": _l("%(actor)s changed the study's transcript privacy rules"),
+    "turn.edit": _l("%(actor)s corrected a turn of a transcript"),
+    "code.create": _l("%(actor)s created the code “%(code)s”"),
+    "code.update": _l("%(actor)s edited the code “%(code)s”"),
+    "code.delete": _l(
+        "%(actor)s deleted the code “%(code)s” and %(highlights_removed)s highlights"
+    ),
+    "codebook.import": _l("%(actor)s imported a codebook (%(codes_added)s codes added)"),
+    "highlight.create": _l("%(actor)s coded “%(snippet)s” as “%(code)s”"),
+    "highlight.delete": _l("%(actor)s removed the code “%(code)s” from “%(snippet)s”"),
+    "highlight.memo": _l("%(actor)s wrote a memo on a highlight"),
+    "highlight.autocode": _l("%(actor)s auto-coded %(created)s passages as “%(code)s”"),
+    "auth.login": _l("%(actor)s signed in"),
+    "auth.login_failed": _l("Failed sign-in as %(email)s"),
+    "auth.account_locked": _l("%(user)s was locked after too many failed sign-ins"),
+    "auth.password_changed": _l("%(actor)s changed their password"),
+    "auth.password_set_from_link": _l("%(actor)s set their password from a one-time link"),
+    "auth.signed_out_everywhere": _l("%(actor)s signed out on every device"),
+    "user.create": _l("%(actor)s created the account %(user)s"),
+    "user.invite": _l("%(actor)s made a set-password link for %(user)s"),
+    "user.password_reset": _l("%(actor)s reset the password of %(user)s"),
+    "user.deactivate": _l("%(actor)s deactivated %(user)s"),
+    "user.reactivate": _l("%(actor)s reactivated %(user)s"),
+}
+
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "goal": _l("Research goal"),
+    "audience": _l("Audience"),
+    "sample_plan": _l("Sample plan"),
+    "methods": _l("Methods"),
+    "starts_on": _l("Start date"),
+    "ends_on": _l("End date"),
+    "status": _l("Status"),
+    "role": _l("Role"),
+    "name": _l("Code name"),  # only codes have an audited "name"
+    "description": _l("Description"),
+    "examples": _l("Examples"),
+    "memo": _l("Memo"),
+    "colour": _l("Colour"),
+    "parent_id": _l("Parent code"),
+    "participant_label": _l("Participant"),
+    "kind": _l("Kind"),
+    "held_on": _l("Date"),
+    "consent": _l("Consent"),
+    "text": _l("Text"),
+    "attributes": _l("Participant attributes"),
+    "speakers": _l("Speakers"),
+    "settings": _l("Settings"),
+}
+
+VALUE_LABELS = {
+    "role": {role.value: label for role, label in ROLE_LABELS.items()},
+    "methods": METHOD_LABELS,
+    "kind": {kind.value: label for kind, label in KIND_LABELS.items()},
+    "consent": {consent.value: label for consent, label in CONSENT_LABELS.items()},
+    "status": {
+        "draft": _l("Draft"),
+        "open": _l("Open"),
+        "closed": _l("Closed"),
+        "active": _l("Active"),
+        "archived": _l("Archived"),
+    },
+}
+
+# Objects whose name the sentence shows, looked up in one query per type for a page.
+_NAMED = {Questionnaire: "title", Interview: "title", Code: "name", User: "email"}
+
+MAX_VALUE = 160  # characters of a changed value shown; the rest is "…"
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    event: AuditEvent
+    sentence: str
+    changes: list[Change]
+
+
+class _Facts(dict):
+    def __missing__(self, key: str) -> str:
+        return "—"
+
+
+def describe(events: Iterable[AuditEvent]) -> list[AuditLine]:
+    """The events as sentences with their changes, for a page of the audit log."""
+    events = list(events)
+    names = _object_names(events)
+    return [_line(event, names) for event in events]
+
+
+def _line(event: AuditEvent, names: dict[tuple[str, int], str]) -> AuditLine:
+    detail = event.detail or {}
+    before, after = detail.get("before") or {}, detail.get("after") or {}
+    facts = _Facts()
+    for source in (before, after, detail):
+        facts.update({k: v for k, v in source.items() if isinstance(v, str | int | float)})
+    name = names.get((event.object_type, event.object_id))
+    facts["actor"] = event.actor.name if event.actor is not None else _("The system")
+    facts.setdefault("user", name if event.object_type == "User" else "—")
+    facts.setdefault("title", name if event.object_type == "Questionnaire" else "—")
+    facts["interview"] = (
+        name or facts.get("title") or facts.get("participant_label") or "—"
+        if event.object_type == "Interview"
+        else "—"
+    )
+    if event.object_type == "Code":
+        facts.setdefault("code", name or facts.get("name", "—"))
+    if "role" in facts:
+        facts["role"] = _value("role", facts["role"])
+    if "snippet" in facts:
+        facts["snippet"] = _shorten(str(facts["snippet"]), 40)
+    template = SENTENCES.get(event.action)
+    sentence = str(template) % facts if template else f"{facts['actor']}: {event.action}"
+    return AuditLine(event=event, sentence=sentence, changes=_changes(before, after))
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[Change]:
+    """Each field present on both sides with a different value, one level into dicts."""
+    changes = []
+    for field in before.keys() & after.keys():
+        old, new = before[field], after[field]
+        if old == new or field == "user":
+            continue
+        if isinstance(old, dict) and isinstance(new, dict) and field != "attributes":
+            changes += [
+                Change(
+                    f"{_label(field)} · {_label(key)}",
+                    _value(key, old.get(key)),
+                    _value(key, new.get(key)),
+                )
+                for key in sorted(old.keys() | new.keys())
+                if old.get(key) != new.get(key)
+            ]
+        else:
+            changes.append(Change(_label(field), _value(field, old), _value(field, new)))
+    return sorted(changes, key=lambda change: change.field)
+
+
+def _label(field: str) -> str:
+    label = FIELD_LABELS.get(field)
+    return str(label) if label is not None else field
+
+
+def _value(field: str, value: Any) -> str:
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list):
+        return _shorten("、".join(_value(field, item) for item in value), MAX_VALUE)
+    if isinstance(value, dict):
+        return _shorten("；".join(f"{k}：{_value(k, v)}" for k, v in value.items()), MAX_VALUE)
+    labels = VALUE_LABELS.get(field, {})
+    return _shorten(str(labels.get(value, value)), MAX_VALUE)
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _object_names(events: list[AuditEvent]) -> dict[tuple[str, int], str]:
+    names = {}
+    for model, attribute in _NAMED.items():
+        ids = {e.object_id for e in events if e.object_type == model.__name__ and e.object_id}
+        if ids:
+            rows = db.session.execute(
+                db.select(model.id, getattr(model, attribute)).where(model.id.in_(ids))
+            )
+            names.update({(model.__name__, row[0]): row[1] for row in rows})
+    return names
