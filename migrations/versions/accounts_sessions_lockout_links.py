@@ -1,7 +1,7 @@
 """Accounts: one row per sign-in (login_sessions), per-account lockout counters, set-password links
 
 Revision ID: accounts_sessions
-Revises: bc5825efacb1
+Revises: respond_idempotency_scope
 Create Date: 2026-12-02 19:21:23.246752
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'accounts_sessions'
-down_revision = 'bc5825efacb1'
+down_revision = 'respond_idempotency_scope'
 branch_labels = None
 depends_on = None
 
