@@ -32,6 +32,12 @@ SENTENCES = {
     ),
     "questionnaire.open": _l("%(actor)s reopened the questionnaire “%(title)s”"),
     "questionnaire.close": _l("%(actor)s closed the questionnaire “%(title)s”"),
+    "questionnaire.archive": _l("%(actor)s archived the questionnaire “%(title)s”"),
+    "questionnaire.restore": _l("%(actor)s restored the questionnaire “%(title)s”"),
+    "questionnaire.delete": _l("%(actor)s deleted the draft questionnaire “%(title)s”"),
+    "questionnaire.clear_test_responses": _l(
+        "%(actor)s cleared %(deleted)s test responses of the questionnaire “%(title)s”"
+    ),
     "response.delete": _l("%(actor)s deleted response %(response_id)s"),
     "interview.upload": _l("%(actor)s uploaded the transcript %(filename)s (%(turns)s turns)"),
     "interview.import": _l("%(actor)s saved the transcript “%(interview)s”"),
