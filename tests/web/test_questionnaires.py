@@ -296,13 +296,13 @@ def test_version_page_shows_what_changed_since_the_previous_version(client, auth
     assert client.get(f"{base}/versions/3").status_code == 404
 
 
-def test_xlsform_upload_from_shared_data(client, auth, ctx):
+def test_xlsform_upload_of_a_pyxform_fixture(client, auth, ctx):
     from pathlib import Path
 
-    shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "xlsform"
+    xlsform_data = Path(__file__).resolve().parents[1] / "data" / "xlsform"
     study, _ = study_with_roles()
     auth.login("owner@example.cn")
-    data = (shared / "or_other.xlsx").read_bytes()
+    data = (xlsform_data / "or_other.xlsx").read_bytes()
     response = client.post(
         f"/studies/{study.id}/questionnaires/import",
         data={"file": (io.BytesIO(data), "or_other.xlsx")},
