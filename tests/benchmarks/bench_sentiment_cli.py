@@ -1,6 +1,7 @@
 """The whole ``python -m analysis text sentiment FILE`` command against a plain jieba process.
 
-    python tests/benchmarks/bench_sentiment_cli.py [--reviews 12000] [--runs 3] [--no-docs]
+    python tests/benchmarks/bench_sentiment_cli.py [--reviews 12000] [--runs 3] [--data CSV]
+        [--no-docs]
 
 What a user waits for is the whole process: interpreter start, imports, dictionary and model
 loading, then the texts. FILE holds the first --reviews non-empty reviews of
@@ -32,8 +33,8 @@ SECTION = "## Sentiment command: whole process"
 BASELINE = "import jieba; [jieba.lcut(l) for l in open({path!r}, encoding='utf-8')]"
 
 
-def write_reviews(path: Path, count: int) -> None:
-    with DATA.open(encoding="utf-8") as fh:
+def write_reviews(path: Path, count: int, data: Path) -> None:
+    with data.open(encoding="utf-8") as fh:
         texts = (" ".join((row["text"] or "").split()) for row in csv.DictReader(fh))
         lines = [t for t in texts if t][:count]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -65,11 +66,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviews", type=int, default=12000)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--data", type=Path, default=DATA, help=f"reviews CSV (default {DATA})")
     parser.add_argument("--no-docs", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         path = Path(scratch) / "reviews.txt"
-        write_reviews(path, args.reviews)
+        write_reviews(path, args.reviews, args.data)
         command = [sys.executable, "-m", "analysis", "text", "sentiment", str(path)]
         baseline = [sys.executable, "-c", BASELINE.format(path=str(path))]
         timed(command)  # warm the jieba cache of both, once
