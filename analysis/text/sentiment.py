@@ -173,7 +173,7 @@ def text_sentiment(
     """Score and label of a whole text, with the score of each of its sentences."""
     tokenizer = tokenizer or get_tokenizer()
     norm = normalise(text)
-    doc = Document(norm, tuple(tokenizer.tokenize(norm)))
+    doc = Document(norm, tuple(tokenizer.tokenize(norm, tags=False)))
     return document_sentiment(doc, model=model, tokenizer=tokenizer)
 
 

@@ -80,7 +80,7 @@ def test_bad_input_exits_1_with_a_message(tmp_path, capsys):
     assert main(["kwic", str(path), "--keyword", "好", "--group", "nope"]) == 1
 
 
-def test_the_sentiment_command_loads_no_training_or_statistics_stack(tmp_path):
+def test_the_sentiment_command_loads_no_training_stack_and_no_pos_tags(tmp_path):
     import subprocess
     import sys
     from pathlib import Path
@@ -96,14 +96,17 @@ def test_the_sentiment_command_loads_no_training_or_statistics_stack(tmp_path):
         "    assert not stop.code, stop.code\n"
         "print('MODULES', *sorted(m for m in sys.modules if m.split('.')[0] in"
         " ('scipy', 'sklearn')))\n"
+        "from analysis.text import tokenize\n"
+        "print('TAGS', any(b._tags is not None for b in tokenize._bases.values()))\n"
     )
     root = Path(__file__).resolve().parents[3]
     result = subprocess.run(
         [sys.executable, "-c", wrapper], cwd=root, capture_output=True, text=True, check=True
     )
     assert "texts: positive 1, neutral 0, negative 1" in result.stdout
-    loaded = result.stdout.split("MODULES", 1)[1].split()
+    loaded = result.stdout.split("MODULES", 1)[1].split("TAGS", 1)[0].split()
     assert loaded == []  # scipy.optimize / .sparse: fitting and matrices only; no sklearn
+    assert result.stdout.split("TAGS", 1)[1].split() == ["False"]  # POS tags never read
 
 
 def test_the_sentiment_command_segments_each_text_once(data_dir, monkeypatch, capsys):
