@@ -1,7 +1,8 @@
 """The demo account and study that `make run` seeds, so a first start has something to open.
 
 The study holds a published satisfaction questionnaire with generated responses, so the
-results pages show real figures on first start. Idempotent: running it again finds what it
+results pages show real figures on first start, and two coded interview transcripts
+(`app.demo_interviews`) for the interview pages. Idempotent: running it again finds what it
 made before and changes nothing. The demo password is generated on first seed and kept in
 `instance/demo-login.txt` (never in the repository).
 """
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from app.accounts import services as accounts
 from app.demo_answers import demo_answers
+from app.demo_interviews import seed_interviews
 from app.extensions import db
 from app.models import Membership, Questionnaire, Study, User
 from app.models.types import utcnow
@@ -68,6 +70,7 @@ def seed_demo(instance_path: str, secret: str) -> DemoLogin:
         db.session.get(Study, has_study) if has_study else studies.create_study(user, DEMO_STUDY)
     )
     _seed_questionnaire(study, user, secret)
+    seed_interviews(study, user)
     return DemoLogin(email=DEMO_EMAIL, password=password, created=created)
 
 

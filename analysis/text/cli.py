@@ -113,18 +113,27 @@ def _keywords(args, data: TextInput) -> int:
 
 
 def _sentiment(args, data: TextInput) -> int:
-    from analysis.text.sentiment import aggregate, aspect_sentiment, score_texts, sentence_table
+    from analysis.text.sentiment import (
+        aggregate,
+        aspect_sentiment,
+        score_texts,
+        scored_table,
+        sentence_table,
+    )
 
     frame = data.frame
-    texts = frame[data.text_column].tolist()
-    scored = list(score_texts(texts, userdict=args.userdict, processes=args.processes))
+    keep = [args.group] if args.group else []
+    if args.processes > 1:  # whole texts in the workers, sentences here
+        texts = frame[data.text_column].tolist()
+        scored = list(score_texts(texts, userdict=args.userdict, processes=args.processes))
+        sentences = sentence_table(frame, data.text_column, keep=keep, userdict=args.userdict)
+    else:  # one segmentation of each text for both
+        scored, sentences = scored_table(frame, data.text_column, keep=keep, userdict=args.userdict)
     out = frame.copy()
     out["sentiment_score"] = [round(score, 4) for score, _ in scored]
     out["sentiment_label"] = [label for _, label in scored]
     if args.out:
         _write(out, Path(args.out))
-    keep = [args.group] if args.group else []
-    sentences = sentence_table(frame, data.text_column, keep=keep, userdict=args.userdict)
     summary = {
         "texts": out["sentiment_label"]
         .value_counts()

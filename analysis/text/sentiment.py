@@ -173,7 +173,7 @@ def text_sentiment(
     """Score and label of a whole text, with the score of each of its sentences."""
     tokenizer = tokenizer or get_tokenizer()
     norm = normalise(text)
-    doc = Document(norm, tuple(tokenizer.tokenize(norm)))
+    doc = Document(norm, tuple(tokenizer.tokenize(norm, tags=False)))
     return document_sentiment(doc, model=model, tokenizer=tokenizer)
 
 
@@ -246,16 +246,32 @@ def sentence_table(
 ) -> pd.DataFrame:
     """One row per sentence: ``row`` (index of the source row), the ``keep`` columns
     (speaker, interview, question…), ``sentence``, ``start``, ``end``, ``score``, ``label``."""
+    return scored_table(frame, text_column, keep=keep, model=model, userdict=userdict)[1]
+
+
+def scored_table(
+    frame: pd.DataFrame,
+    text_column: str,
+    *,
+    keep: Sequence[str] = (),
+    model: SentimentModel | None = None,
+    userdict=None,
+) -> tuple[list[tuple[float, str]], pd.DataFrame]:
+    """(score, label) of each row's whole text and :func:`sentence_table`, from one
+    segmentation per text (the whole-text score of :func:`text_sentiment` is
+    :func:`score_text`'s)."""
     model = model or shipped_model()
     tokenizer = get_tokenizer(userdict)
-    rows = []
+    scores, rows = [], []
     for index, record in zip(frame.index, frame.to_dict("records"), strict=True):
-        for s in score_sentences(record[text_column] or "", model=model, tokenizer=tokenizer):
+        result = text_sentiment(record[text_column] or "", model=model, tokenizer=tokenizer)
+        scores.append((result.score, result.label))
+        for s in result.sentences:
             row = {"row": index, **{k: record[k] for k in keep}}
             row.update(sentence=s.text, start=s.start, end=s.end, score=s.score, label=s.label)
             rows.append(row)
     columns = ["row", *keep, "sentence", "start", "end", "score", "label"]
-    return pd.DataFrame(rows, columns=columns)
+    return scores, pd.DataFrame(rows, columns=columns)
 
 
 def aggregate(sentences: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:

@@ -21,9 +21,12 @@ from importlib.resources import files
 from itertools import repeat
 from operator import mul
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import optimize, sparse
+
+if TYPE_CHECKING:  # scipy is imported where a matrix is built or a model fitted: scoring
+    from scipy import sparse  # needs neither, and its import is a third of the CLI's start
 
 MODEL_FILE = "sentiment_zh.npz"
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -145,6 +148,8 @@ class SentimentModel:
             grad_b = np.sum(p - labels) / self.temperature + diff_b / strength
             return loss, np.concatenate([grad_w, [grad_b]])
 
+        from scipy import optimize
+
         result = optimize.minimize(objective, theta0, jac=True, method="L-BFGS-B")
         meta = {**self.meta, "adapted_from_corrections": len(corrections)}
         return replace(
@@ -212,6 +217,8 @@ def shipped_model() -> SentimentModel:
 
 
 def featurise_matrix(feature_dicts: list[dict[str, float]], vocabulary: dict) -> sparse.csr_matrix:
+    from scipy import sparse
+
     indptr = [0]
     indices: list[int] = []
     values: list[float] = []

@@ -100,11 +100,24 @@ def _import_jieba():
     return jieba
 
 
-@dataclass
+@dataclass(eq=False)
 class _Base:
+    """jieba's prefix dictionary, and its POS tags read on first use: scoring sentiment needs
+    words only, and reading the tags is a third of the dictionary's loading time."""
+
     freq: dict[str, int]
     total: int
-    tags: dict[str, str]
+    jieba_tokenizer: object  # its dictionary file holds the tags
+    _tags: dict[str, str] | None = None
+    _tags_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def tags(self) -> dict[str, str]:
+        if self._tags is None:
+            with self._tags_lock:
+                if self._tags is None:
+                    self._tags = _read_tags(self.jieba_tokenizer, self.freq)
+        return self._tags
 
 
 _lock = threading.Lock()
@@ -113,13 +126,18 @@ _tokenizers: dict[tuple, ChineseTokenizer] = {}
 
 
 def _load_base(cache_dir: Path) -> _Base:
-    """jieba's prefix dictionary (cached as jieba.cache in cache_dir) and its POS tags."""
+    """jieba's prefix dictionary (cached as jieba.cache in cache_dir)."""
     jieba = _import_jieba()
     cache_dir.mkdir(parents=True, exist_ok=True)
     tk = jieba.Tokenizer()
     tk.tmp_dir = str(cache_dir)
     tk.cache_file = "jieba.cache"
     tk.initialize()
+    return _Base(tk.FREQ, tk.total, tk)
+
+
+def _read_tags(tk, freq: dict[str, int]) -> dict[str, str]:
+    """The POS tag of each word of jieba's dictionary file."""
     from_file: dict[str, str] = {}
     with tk.get_dict_file() as fh:
         for raw in fh:
@@ -128,10 +146,10 @@ def _load_base(cache_dir: Path) -> _Base:
                 from_file[parts[0]] = sys.intern(parts[2])  # one object per tag
     # Keyed by the prefix dictionary's own word objects: a tag lookup then reads a key that
     # segmentation has just read, and the table holds no second copy of 350,000 words.
-    tags = {word: from_file[word] for word in tk.FREQ if word in from_file}
+    tags = {word: from_file[word] for word in freq if word in from_file}
     if len(tags) < len(from_file):
         tags.update((word, tag) for word, tag in from_file.items() if word not in tags)
-    return _Base(tk.FREQ, tk.total, tags)
+    return tags
 
 
 def parse_userdict(userdict: str | os.PathLike | Iterable[str] | None) -> tuple[tuple, ...]:
@@ -191,10 +209,12 @@ class ChineseTokenizer:
     """Segmentation with offsets and POS tags; obtain one with :func:`get_tokenizer`."""
 
     _jieba: object
-    _tags: dict[str, str]
+    _base: _Base
+    _user_tags: dict[str, str]
     user_words: frozenset[str] = field(default_factory=frozenset)
     # Tags guessed for words outside the dictionary (numbers, English, HMM-found words).
     _guessed: dict[str, str] = field(default_factory=dict, repr=False)
+    _merged_tags: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
     def _build(cls, base: _Base, entries: tuple) -> ChineseTokenizer:
@@ -203,24 +223,42 @@ class ChineseTokenizer:
         tk.FREQ = dict(base.freq) if entries else base.freq
         tk.total = base.total
         tk.initialized = True
-        tags = dict(base.tags) if entries else base.tags
+        user_tags = {}
         for word, freq, tag in entries:
             tk.add_word(word, freq, tag)
-            tags[word] = tag or USER_WORD_POS
-        return cls(tk, tags, frozenset(word for word, _, _ in entries))
+            user_tags[word] = tag or USER_WORD_POS
+        return cls(tk, base, user_tags, frozenset(word for word, _, _ in entries))
 
-    def tokenize(self, text: str) -> list[Token]:
-        """Tokens of an already normalised text, covering it exactly, with their offsets."""
+    @property
+    def _tags(self) -> dict[str, str]:
+        """The dictionary's tags with the user dictionary's over them, built on first use."""
+        merged = self._merged_tags
+        if merged is None:
+            merged = self._base.tags
+            if self._user_tags:
+                merged = {**merged, **self._user_tags}
+            self._merged_tags = merged
+        return merged
+
+    def tokenize(self, text: str, *, tags: bool = True) -> list[Token]:
+        """Tokens of an already normalised text, covering it exactly, with their offsets.
+
+        ``tags=False`` leaves ``pos`` empty (sentiment reads words and offsets only), so the
+        tag table is never loaded for it.
+        """
         words = self.words(text)
         if not words:
             return []
         ends = list(accumulate(map(len, words)))
         starts = [0, *ends[:-1]]
-        tags = list(map(self._tags.get, words))
-        if None in tags:  # words outside the dictionary
-            tags = [tag or self._guess(word) for word, tag in zip(words, tags, strict=True)]
+        if not tags:
+            pos = [""] * len(words)
+        else:
+            pos = list(map(self._tags.get, words))
+            if None in pos:  # words outside the dictionary
+                pos = [tag or self._guess(word) for word, tag in zip(words, pos, strict=True)]
         # tuple.__new__ builds each Token in C (the NamedTuple constructor is Python code).
-        return list(map(tuple.__new__, repeat(Token), zip(words, starts, ends, tags, strict=True)))
+        return list(map(tuple.__new__, repeat(Token), zip(words, starts, ends, pos, strict=True)))
 
     def _guess(self, word: str) -> str:
         """The tag of a word outside the dictionary (numbers, English, punctuation…), cached."""

@@ -95,7 +95,7 @@ class PolicyForm(FlaskForm):
 
 class PreviewForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    participant_label = StringField(_l("Participant"), validators=[Length(max=100)])
+    participant_label = StringField(_l("Participant code name"), validators=[Length(max=100)])
     kind = SelectField(_l("Kind"), choices=_kind_choices)
     held_on = DateField(_l("Date"), validators=[Optional()])
     consent = SelectField(_l("Consent"), choices=_consent_choices)
@@ -104,7 +104,7 @@ class PreviewForm(FlaskForm):
 
 class InterviewForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    participant_label = StringField(_l("Participant"), validators=[Length(max=100)])
+    participant_label = StringField(_l("Participant code name"), validators=[Length(max=100)])
     kind = SelectField(_l("Kind"), choices=_kind_choices)
     held_on = DateField(_l("Date"), validators=[Optional()])
     consent = SelectField(_l("Consent"), choices=_consent_choices)
@@ -118,7 +118,7 @@ class InterviewForm(FlaskForm):
 
 
 class CodeForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Name of the code"), validators=[DataRequired(), Length(max=100)])
     parent_id = SelectField(_l("Parent code"), coerce=int, choices=[])
     colour = SelectField(
         _l("Colour"),

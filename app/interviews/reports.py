@@ -9,6 +9,7 @@ from typing import Any
 from analysis.qda import CodeAgreement, agreement_by_code
 from app.extensions import db
 from app.interviews.coding import code_tree, descendants
+from app.interviews.textmetrics import sentiment_of
 from app.models import Code, Highlight, ImportStatus, Interview, Study, Turn, User
 
 
@@ -136,15 +137,23 @@ def cooccurrence(
 def sentiment_by_code(
     study: Study, filters: dict[str, str] | None = None
 ) -> list[tuple[Code, int, float | None]]:
-    """Per code: number of coded turns and their mean sentiment (None when unscored)."""
-    turns: dict[int, dict[int, float | None]] = defaultdict(dict)
-    for quote in _highlight_rows(study, filters=filters):
-        turns[quote.code.id][quote.turn.id] = quote.turn.sentiment
+    """Per code: number of highlights in participants' turns and the mean sentiment of the
+    highlighted spans (None when unscored).
+
+    The span, not its whole turn, is scored: a complaint inside an otherwise happy answer is
+    a complaint. Interviewers' turns are left out (their questions carry no opinion).
+    """
+    spoken = [q for q in _highlight_rows(study, filters=filters) if not q.turn.is_interviewer]
+    texts = list(dict.fromkeys(q.text for q in spoken))
+    score_of = {text: score for text, (score, _) in zip(texts, sentiment_of(texts), strict=True)}
+    scores: dict[int, list[float | None]] = defaultdict(list)
+    for quote in spoken:
+        scores[quote.code.id].append(score_of[quote.text])
     result = []
     for code, _ in code_tree(study):
-        scores = turns.get(code.id, {})
-        known = [s for s in scores.values() if s is not None]
-        result.append((code, len(scores), sum(known) / len(known) if known else None))
+        spans = scores.get(code.id, [])
+        known = [s for s in spans if s is not None]
+        result.append((code, len(spans), sum(known) / len(known) if known else None))
     return result
 
 

@@ -286,11 +286,16 @@ def apply_speakers(interview: Interview, renames: dict[str, str], interviewers: 
     `interviewers` holds old names. Applies to a preview or a saved transcript alike.
     """
     before = speaker_counts(interview)
+    changed_role = []
     for turn in interview.turns:
         old = turn.speaker
-        turn.is_interviewer = old in interviewers
+        if turn.is_interviewer != (old in interviewers):
+            turn.is_interviewer = old in interviewers
+            changed_role.append(turn)
         turn.speaker = (renames.get(old, old) or old).strip()[:100]
     after = speaker_counts(interview)
+    if interview.status is ImportStatus.SAVED:
+        score_turns(changed_role)
     if interview.status is ImportStatus.SAVED and before != after:
         audit.record(
             "interview.speakers",
@@ -337,8 +342,14 @@ def save_preview(
 
 
 def score_turns(turns: list[Turn]) -> None:
+    """Score the participants' turns; an interviewer's questions get no sentiment, which
+    would only describe how a question was worded."""
+    for turn in turns:
+        if turn.is_interviewer:
+            turn.sentiment = turn.sentiment_label = None
+    spoken = [t for t in turns if not t.is_interviewer]
     for turn, (score, label) in zip(
-        turns, textmetrics.sentiment_of([t.text for t in turns]), strict=True
+        spoken, textmetrics.sentiment_of([t.text for t in spoken]), strict=True
     ):
         turn.sentiment, turn.sentiment_label = score, label
 

@@ -112,7 +112,8 @@ class Turn(db.Model):
     # Seconds from the start of the recording; NULL when the file has no timestamps.
     start_s: Mapped[float | None]
     end_s: Mapped[float | None]
-    # Probability positive (0–1) and its label; NULL until scored (no model installed).
+    # Probability positive (0–1) and its label; NULL until scored (no model installed) and
+    # for an interviewer's turns, which are never scored.
     sentiment: Mapped[float | None]
     sentiment_label: Mapped[str | None] = mapped_column(String(10))
 

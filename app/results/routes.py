@@ -23,10 +23,12 @@ from app.results.exports import csv_bytes
 from app.results.forms import ResponseFilterForm
 from app.results.sentences import crosstab_sentence
 from app.results.table import chosen_versions, response_frame, table_labels
+from app.results.texts import open_questions, text_answers
 from app.studies.forms import ConfirmForm
 from app.urls import query_int
 
 PER_PAGE = 50
+TEXT_ANSWERS_PER_PAGE = 20
 bp.add_app_template_filter(without_pipes)
 
 
@@ -67,6 +69,30 @@ def summary(access: StudyAccess, questionnaire_id: int):
         crosstab=crosstab,
         crosstab_text=crosstab_sentence(crosstab, result.figures) if crosstab else "",
         exclude=exclude,
+    )
+
+
+@bp.route("/text/<question_id>")
+@study_required("view")
+def text(access: StudyAccess, questionnaire_id: int, question_id: str):
+    questionnaire = _published(access, questionnaire_id)
+    question = open_questions(services.latest_definition(questionnaire)).get(question_id)
+    if question is None:
+        abort(404)
+    listing = text_answers(
+        questionnaire,
+        question,
+        Path(current_app.instance_path) / "cache" / "texts",
+        search=request.args.get("q", ""),
+        page=request.args.get("page", 1, type=int),
+        per_page=TEXT_ANSWERS_PER_PAGE,
+    )
+    return render_template(
+        "results/text.html",
+        access=access,
+        study=access.study,
+        questionnaire=questionnaire,
+        listing=listing,
     )
 
 

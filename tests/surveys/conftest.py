@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SHARED_XLSFORM = Path(__file__).resolve().parents[3] / "shared" / "data" / "xlsform"
+# The pyxform test questionnaires, kept in the repository (tests/data/xlsform/README.md).
+XLSFORM_DATA = Path(__file__).resolve().parents[1] / "data" / "xlsform"
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from surveys.cli import main
 
-from .conftest import FIXTURES, SHARED_XLSFORM
+from .conftest import FIXTURES, XLSFORM_DATA
 
 
 def write(path, data):
@@ -44,7 +44,7 @@ def test_validate_reports_unreadable_input(tmp_path, capsys, content, name, code
 
 
 def test_validate_an_xlsform_prints_warnings_and_succeeds(capsys):
-    assert main(["validate", str(SHARED_XLSFORM / "choice_filter_test.xlsx")]) == 0
+    assert main(["validate", str(XLSFORM_DATA / "choice_filter_test.xlsx")]) == 0
     assert "survey, row 3, column choice_filter: [xls_choice_filter_ignored]" in (
         capsys.readouterr().err
     )

@@ -1,4 +1,4 @@
-"""XLSForm import: every shared file imports (faithfully or with per-row warnings)."""
+"""XLSForm import: every pyxform fixture in tests/data/xlsform imports, faithfully or warned."""
 
 import io
 import zipfile
@@ -9,9 +9,9 @@ import pytest
 from surveys import Code, ImportFailed, load_definition, validate_answers
 from surveys.xlsform import cell_text, read_sheets, read_xlsform, sheets_to_definition
 
-from .conftest import SHARED_XLSFORM
+from .conftest import XLSFORM_DATA
 
-SHARED_FILES = sorted(SHARED_XLSFORM.glob("*.xlsx"))
+XLSFORM_FILES = sorted(XLSFORM_DATA.glob("*.xlsx"))
 
 
 def workbook_bytes(survey, choices=None, settings=None):
@@ -45,12 +45,12 @@ def questions(result):
     return {q["id"]: q for p in result.definition["pages"] for q in p["questions"]}
 
 
-def test_shared_files_are_present():
-    assert len(SHARED_FILES) == 8
+def test_the_xlsform_fixtures_are_in_the_repository():
+    assert len(XLSFORM_FILES) == 8
 
 
-@pytest.mark.parametrize("path", SHARED_FILES, ids=lambda p: p.name)
-def test_every_shared_file_imports_into_a_valid_definition(path):
+@pytest.mark.parametrize("path", XLSFORM_FILES, ids=lambda p: p.name)
+def test_every_xlsform_fixture_imports_into_a_valid_definition(path):
     result = read_xlsform(path)
     assert result.ok, [p.to_dict("en") for p in result.errors]
     load_definition(result.definition)
@@ -65,11 +65,11 @@ def test_every_shared_file_imports_into_a_valid_definition(path):
              "yes_or_no_question.xlsx"],
 )  # fmt: skip
 def test_simple_files_import_faithfully_without_warnings(name):
-    assert read_xlsform(SHARED_XLSFORM / name).warnings == []
+    assert read_xlsform(XLSFORM_DATA / name).warnings == []
 
 
 def test_groups_become_pages_and_phone_number_gets_its_pattern():
-    result = read_xlsform(SHARED_XLSFORM / "group.xlsx")
+    result = read_xlsform(XLSFORM_DATA / "group.xlsx")
     pages = result.definition["pages"]
     assert [p["id"] for p in pages] == ["page1", "father"]
     assert pages[1]["title"] == "Father"
@@ -81,17 +81,17 @@ def test_groups_become_pages_and_phone_number_gets_its_pattern():
 
 
 def test_or_other_and_specify_other_add_an_other_option():
-    colors = questions(read_xlsform(SHARED_XLSFORM / "or_other.xlsx"))["fav_color"]
+    colors = questions(read_xlsform(XLSFORM_DATA / "or_other.xlsx"))["fav_color"]
     assert colors["options"][-1] == {"value": "other", "label": "Other", "other": True}
     assert [o["value"] for o in colors["options"]] == ["red", "green", "blue", "mauve", "apricot",
                                                        "other"]  # fmt: skip
-    sex = questions(read_xlsform(SHARED_XLSFORM / "specify_other.xlsx"))["sex"]
+    sex = questions(read_xlsform(XLSFORM_DATA / "specify_other.xlsx"))["sex"]
     assert sex["options"][-1]["other"] is True
     assert sex["title"] == "What sex are you?"
 
 
 def test_choice_filter_and_duplicate_choices_are_reported_per_row():
-    result = read_xlsform(SHARED_XLSFORM / "choice_filter_test.xlsx")
+    result = read_xlsform(XLSFORM_DATA / "choice_filter_test.xlsx")
     assert warnings_at(result, Code.XLS_CHOICE_FILTER_IGNORED) == [
         ("survey", 3, "choice_filter"),
         ("survey", 4, "choice_filter"),
@@ -101,7 +101,7 @@ def test_choice_filter_and_duplicate_choices_are_reported_per_row():
 
 
 def test_chinese_labels_are_preferred_over_english():
-    result = read_xlsform(SHARED_XLSFORM / "field-list.xlsx")
+    result = read_xlsform(XLSFORM_DATA / "field-list.xlsx")
     question = questions(result)["table_list_question"]
     assert [o["label"] for o in question["options"]] == ["是", "没有"]
     assert question["title"] == "table list question"  # only an English label exists
@@ -109,7 +109,7 @@ def test_chinese_labels_are_preferred_over_english():
 
 
 def test_spec_test_translates_relevant_and_reports_each_unsupported_row():
-    result = read_xlsform(SHARED_XLSFORM / "xlsform_spec_test.xlsx")
+    result = read_xlsform(XLSFORM_DATA / "xlsform_spec_test.xlsx")
     pages = {p["id"]: p for p in result.definition["pages"]}
     assert pages["everything"]["show_if"] == "not (selected(skip_to_end, 'yes'))"
     qs = questions(result)
@@ -239,7 +239,7 @@ def test_workbook_without_survey_sheet_or_type_column():
 
 
 def test_stages_are_separate_and_pure():
-    sheets = read_sheets(SHARED_XLSFORM / "yes_or_no_question.xlsx")
+    sheets = read_sheets(XLSFORM_DATA / "yes_or_no_question.xlsx")
     assert sheets["survey"].rows[0] == (
         2, {"type": "select one from yes_or_no", "name": "good_day",
             "label:english": "have you had a good day today?"},

@@ -384,7 +384,7 @@ def test_sentiment_per_turn_and_keywords_are_shown_beside_the_text(client, auth,
     assert "应用" not in interview.keywords  # the interviewer's words are left out
     auth.login("viewer@example.cn")
     page = client.get(f"/studies/{study.id}/interviews/{interview.id}").get_data(True)
-    for turn in interview.turns:  # the label beside each turn, its score on hover
+    for turn in interview.turns[1:]:  # the label beside each turn, its score on hover
         meta = page[page.index(f'id="turn-{turn.id}"') :]
         meta = meta[: meta.index('class="turn-text"')]
         assert f'class="badge sentiment-{turn.sentiment_label}"' in meta
@@ -392,16 +392,51 @@ def test_sentiment_per_turn_and_keywords_are_shown_beside_the_text(client, auth,
     keywords = page[page.index('class="keywords"') :]
     assert "闪退" in keywords[: keywords.index("</p>")]
 
-    # Sentiment by code: the mean of the coded turns' scores.
+
+def test_an_interviewers_questions_get_no_sentiment_label(client, auth, ctx):
+    study, _ = study_with_roles()
+    text = (
+        "主持人：您觉得这个应用的红包活动好不好？\n"
+        "受访者：挺好的，我很喜欢。\n"
+        "主持人：还有哪里不满意吗？\n"
+        "受访者：没有了，很满意。\n"
+    )
+    interview = make_interview(study, text)
+    questions = [t for t in interview.turns if t.is_interviewer]
+    assert len(questions) == 2
+    assert all(t.sentiment is None and t.sentiment_label is None for t in questions)
+    auth.login("viewer@example.cn")
+    page = client.get(f"/studies/{study.id}/interviews/{interview.id}").get_data(True)
+    for turn in questions:
+        meta = page[page.index(f'id="turn-{turn.id}"') :]
+        assert "badge sentiment-" not in meta[: meta.index('class="turn-text"')]
+
+    # Marked a participant later, the turn is scored; marked an interviewer, unscored again.
+    from app.interviews import services
+
+    services.apply_speakers(interview, {}, set())
+    assert all(t.sentiment_label for t in interview.turns)
+    services.apply_speakers(interview, {}, {"主持人"})
+    assert all(t.sentiment is None for t in questions)
+
+
+def test_a_complaint_highlighted_in_a_happy_turn_scores_negative_for_its_code(ctx):
     from app.interviews import reports
 
-    good, bad = make_code(study, "满意"), make_code(study, "故障")
-    coding.add_highlights(study, interview.turns[1], study.created_by, 0, 4, [good])
-    coding.add_highlights(study, interview.turns[2], study.created_by, 6, 8, [bad, good])
+    study, _ = study_with_roles()
+    answer = "整体挺好用的，界面很漂亮，我很喜欢，就是红包门槛过高，有点失望。"
+    interview = make_interview(study, f"主持人：红包活动您觉得怎么样？\n受访者：{answer}\n")
+    question, turn = interview.turns
+    assert turn.sentiment_label == "positive"  # the turn as a whole is happy
+    complaint, praise = make_code(study, "红包门槛"), make_code(study, "界面")
+    start = answer.index("红包门槛过高")
+    coding.add_highlights(study, turn, study.created_by, start, start + 11, [complaint])
+    assert turn.text[start : start + 11] == "红包门槛过高，有点失望"
+    coding.add_highlights(study, turn, study.created_by, 7, 12, [praise])  # 界面很漂亮
+    coding.add_highlights(study, question, study.created_by, 0, 4, [praise])  # a question
     rows = {code.name: (n, mean) for code, n, mean in reports.sentiment_by_code(study)}
-    turns = interview.turns
-    assert rows["故障"] == (1, pytest.approx(turns[2].sentiment))
-    assert rows["满意"] == (2, pytest.approx((turns[1].sentiment + turns[2].sentiment) / 2))
+    assert rows["红包门槛"][0] == 1 and rows["红包门槛"][1] < 0.4
+    assert rows["界面"][0] == 1 and rows["界面"][1] > 0.6  # the interviewer's turn left out
 
 
 def _segments(study):

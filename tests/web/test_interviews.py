@@ -82,6 +82,20 @@ def _docx() -> bytes:
     return make_docx()
 
 
+def test_code_name_fields_are_labelled_as_code_names_not_personal_names(client, auth, ctx):
+    study, _ = study_with_roles()
+    auth.login("researcher@example.cn")
+    _upload(client, study.id, ("访谈.txt", "主持人：您好。\n受访者：你好。\n".encode()))
+    interview = db.session.scalar(db.select(Interview))
+    base = f"/studies/{study.id}/interviews"
+    preview = client.get(f"{base}/{interview.id}/preview").get_data(True)
+    assert '<label class="form-label" for="participant_label">受访者代号</label>' in preview
+    assert "<th>说话人代号</th>" in preview
+    codes = client.get(f"{base}/codes").get_data(True)
+    assert '<label class="form-label" for="name">编码名称</label>' in codes
+    assert "姓名" not in preview + codes
+
+
 # Counted by hand from the files in tests/data/transcripts (see the README there).
 @pytest.mark.parametrize(
     ("name", "encoding", "fmt", "found", "speakers", "interviewer"),

@@ -6,7 +6,7 @@ import openpyxl
 from app.extensions import db
 from app.models import AuditEvent, Questionnaire, QuestionnaireStatus, QuestionnaireVersion
 from app.models.questionnaires import ImmutableVersionError
-from tests.factories import make_questionnaire, study_with_roles
+from tests.factories import make_published, make_questionnaire, study_with_roles
 
 TWO_PAGES = {
     "schema_version": 1,
@@ -296,13 +296,13 @@ def test_version_page_shows_what_changed_since_the_previous_version(client, auth
     assert client.get(f"{base}/versions/3").status_code == 404
 
 
-def test_xlsform_upload_from_shared_data(client, auth, ctx):
+def test_xlsform_upload_of_a_pyxform_fixture(client, auth, ctx):
     from pathlib import Path
 
-    shared = Path(__file__).resolve().parents[3] / "shared" / "data" / "xlsform"
+    xlsform_data = Path(__file__).resolve().parents[1] / "data" / "xlsform"
     study, _ = study_with_roles()
     auth.login("owner@example.cn")
-    data = (shared / "or_other.xlsx").read_bytes()
+    data = (xlsform_data / "or_other.xlsx").read_bytes()
     response = client.post(
         f"/studies/{study.id}/questionnaires/import",
         data={"file": (io.BytesIO(data), "or_other.xlsx")},
@@ -321,3 +321,15 @@ def test_public_slugs_never_start_with_a_dash_or_underscore():
     slugs = [_new_slug() for _ in range(2000)]
     assert all(slug[0].isalnum() for slug in slugs)
     assert len(set(slugs)) == len(slugs)
+
+
+def test_the_button_beside_the_public_link_says_open_not_the_status(client, auth, ctx):
+    questionnaire = make_published(TWO_PAGES)
+    auth.login("researcher@example.cn")
+    page = client.get(
+        f"/studies/{questionnaire.study_id}/questionnaires/{questionnaire.id}/"
+    ).get_data(True)
+    link = page[page.index('id="public-link"') :]
+    button = link[link.index("<a ") : link.index("</a>")]
+    assert f"/s/{questionnaire.slug}" in button
+    assert button.endswith(">打开")  # 进行中 is the questionnaire's status, not an action

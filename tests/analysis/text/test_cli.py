@@ -78,3 +78,48 @@ def test_bad_input_exits_1_with_a_message(tmp_path, capsys):
     path = tmp_path / "a.csv"
     path.write_text("text\n好\n", encoding="utf-8")
     assert main(["kwic", str(path), "--keyword", "好", "--group", "nope"]) == 1
+
+
+def test_the_sentiment_command_loads_no_training_stack_and_no_pos_tags(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "reviews.txt"
+    path.write_text("屏幕很清楚，用着顺手。\n电池太不耐用了，很失望。\n", encoding="utf-8")
+    wrapper = (
+        "import runpy, sys\n"
+        f"sys.argv = ['analysis', 'text', 'sentiment', {str(path)!r}]\n"
+        "try:\n"
+        "    runpy.run_module('analysis', run_name='__main__')\n"
+        "except SystemExit as stop:\n"
+        "    assert not stop.code, stop.code\n"
+        "print('MODULES', *sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('scipy', 'sklearn')))\n"
+        "from analysis.text import tokenize\n"
+        "print('TAGS', any(b._tags is not None for b in tokenize._bases.values()))\n"
+    )
+    root = Path(__file__).resolve().parents[3]
+    result = subprocess.run(
+        [sys.executable, "-c", wrapper], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert "texts: positive 1, neutral 0, negative 1" in result.stdout
+    loaded = result.stdout.split("MODULES", 1)[1].split("TAGS", 1)[0].split()
+    assert loaded == []  # scipy.optimize / .sparse: fitting and matrices only; no sklearn
+    assert result.stdout.split("TAGS", 1)[1].split() == ["False"]  # POS tags never read
+
+
+def test_the_sentiment_command_segments_each_text_once(data_dir, monkeypatch, capsys):
+    from analysis.text.tokenize import ChineseTokenizer
+
+    calls = []
+    original = ChineseTokenizer.words  # what tokenize() segments with, too
+
+    def counted(self, text):
+        calls.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(ChineseTokenizer, "words", counted)
+    assert main(["sentiment", str(data_dir / "interview_utf8.txt"), "--group", "speaker"]) == 0
+    texts = [c for c in calls if c.strip()]
+    assert len(texts) == len(set(texts))  # no text segmented twice
