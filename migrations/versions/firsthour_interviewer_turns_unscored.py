@@ -6,13 +6,13 @@ only: no column changes. The scores come back (by re-scoring) if a speaker is la
 as a participant.
 
 Revision ID: firsthour_interviewer_turns_unscored
-Revises: bc5825efacb1
+Revises: accounts_member_invitations
 """
 
 from alembic import op
 
 revision = "firsthour_interviewer_turns_unscored"
-down_revision = "bc5825efacb1"
+down_revision = 'accounts_member_invitations'
 branch_labels = None
 depends_on = None
 
