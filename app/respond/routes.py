@@ -20,6 +20,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 import surveys
 from app.extensions import csrf
+from app.jsonbody import BadJson, parse_json
 from app.models.types import utcnow
 from app.respond import bp, services, test_mode
 from app.respond.ratelimit import new_partial_allowed, per_respondent
@@ -133,14 +134,17 @@ def _too_large(error):
 
 def _json_body():
     """The request's JSON body (None when it is not JSON); 415 when it is not sent as JSON,
-    400 when it nests too deeply for the parser (no answer nests more than three levels)."""
+    400 when it nests too deeply or holds a number past any column (`app.jsonbody`)."""
     if not request.is_json:
         abort(415)
     try:
-        return request.get_json(silent=True)
-    except RecursionError:
-        message = _("The body nests too deeply to be read; it was not stored.")
-        abort(make_response(jsonify(error="bad_json", message=message), 400))
+        return parse_json(
+            request.get_data(cache=True), max_bytes=current_app.config["RESPOND_MAX_BODY"]
+        )
+    except BadJson as refused:
+        if refused.code == "invalid":
+            return None  # the services answer 400 bad_request, as for any body that is no object
+        abort(make_response(jsonify(error="bad_json", message=refused.message), 400))
 
 
 def _message_page(survey, code: str, status: int, when=None):
