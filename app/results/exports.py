@@ -1,6 +1,7 @@
 """Downloads of the response table that open safely in Excel and WPS."""
 
 import io
+import re
 
 import pandas as pd
 
@@ -9,19 +10,19 @@ import pandas as pd
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# A plain decimal number ("-3", "+0.5", "-1e3") is data, not a formula: it stays analysable.
+# Not float(), which also takes "-inf", "+nan", "-1_000" and non-ASCII digits.
+PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def neutralise_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _is_number(value):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
-
-
-def _is_number(text: str) -> bool:
-    """A plain negative number ("-3", "-0.5") is data, not a formula: keep it analysable."""
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return text.strip() == text
 
 
 def csv_bytes(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> bytes:
