@@ -167,8 +167,10 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "(?=…), (?<=…)) and \\W or \\S inside […] are not supported ({detail})",
     ),
     Code.PATTERN_TOO_LONG: (
-        "正则表达式无效：最多 {max} 个字符",
-        "Invalid regular expression: at most {max} characters",
+        "正则表达式过长或过于复杂（{detail}）：最多 {max} 个字符，重复次数也不宜过大；"
+        "限制字数请用“最少字数”“最多字数”",
+        "The regular expression is too long or too complex ({detail}): at most {max} "
+        "characters and no large repetitions; limit the length with minimum and maximum length",
     ),
     Code.INVALID_DATE: (
         "日期“{value}”无效，应为 YYYY-MM-DD",

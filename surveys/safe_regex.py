@@ -23,7 +23,13 @@ import re2
 
 from .errors import Code, SurveysError, message
 
-MAX_PATTERN_LENGTH = 500  # characters; RE2's own budget for the compiled program is 8 MiB
+MAX_PATTERN_LENGTH = 500  # characters
+# RE2's memory for one compiled pattern (program and matching caches; RE2's default is 8 MiB).
+# ^\w{1,100}$ needs about 2 MiB, as \w stands for every Unicode letter; a larger program is
+# refused ("pattern too large"). With at most COMPILED_KEPT patterns kept compiled, a process
+# holds at most 128 MiB of them, whoever writes the patterns.
+MAX_PATTERN_MEMORY = 2 << 20
+COMPILED_KEPT = 64
 
 # Python's meaning of each class escape, in RE2: (spelling inside [...], spelling outside).
 # Each ends in a class escape, so a following "-" stays literal (`[\w-.]`); None: no
@@ -63,9 +69,10 @@ def compile(pattern: str):
     return _compile(_to_re2(pattern))
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=COMPILED_KEPT)
 def _compile(spelled: str):
     options = re2.Options()
+    options.max_mem = MAX_PATTERN_MEMORY
     options.log_errors = False  # RE2 would print every refused pattern on stderr
     try:
         return re2.compile(spelled, options=options)
@@ -73,6 +80,10 @@ def _compile(spelled: str):
         detail = error.args[0].decode("utf-8", "replace") if error.args else ""
         if _UNSUPPORTED.search(detail):
             raise PatternError(Code.UNSUPPORTED_PATTERN, detail=detail) from None
+        if detail.startswith("pattern too large"):  # past MAX_PATTERN_MEMORY
+            raise PatternError(
+                Code.PATTERN_TOO_LONG, max=MAX_PATTERN_LENGTH, detail=detail
+            ) from None
         raise PatternError(Code.INVALID_PATTERN, detail=detail) from None
 
 

@@ -57,8 +57,10 @@ def search_pattern(query: str, mode: str):
         try:
             return safe_regex.compile(query)
         except safe_regex.PatternError as error:
-            unsupported = error.code == ProblemCode.UNSUPPORTED_PATTERN
-            code = "unsupported_regex" if unsupported else "bad_regex"
+            code = {
+                ProblemCode.UNSUPPORTED_PATTERN: "unsupported_regex",
+                ProblemCode.PATTERN_TOO_LONG: "regex_too_long",
+            }.get(error.code, "bad_regex")
             raise CodingError(code, detail=error.params["detail"]) from error
     raise CodingError("bad_mode")
 

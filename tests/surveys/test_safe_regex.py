@@ -68,6 +68,14 @@ def test_invalid_and_overlong_patterns_are_refused_with_a_message():
     assert safe_regex.compile("a" * safe_regex.MAX_PATTERN_LENGTH)
 
 
+def test_pattern_past_the_memory_budget_is_refused_with_a_message():
+    assert safe_regex.compile(r"^\w{1,100}$").fullmatch("张" * 100)
+    with pytest.raises(safe_regex.PatternError) as caught:
+        safe_regex.compile(r"^\w{1,300}$")
+    assert caught.value.code == Code.PATTERN_TOO_LONG
+    assert "过于复杂（pattern too large" in caught.value.message("zh_CN")
+
+
 def form(pattern):
     return {
         "schema_version": 1,

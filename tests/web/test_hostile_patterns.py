@@ -26,7 +26,7 @@ def test_viewer_regex_search_with_nested_quantifiers_answers(client, auth, ctx):
     assert "1 处匹配" in page.get_data(True)  # only the turn that ends in a
 
 
-def test_regex_search_refuses_lookaround_with_a_message(client, auth, ctx):
+def test_regex_search_refuses_lookaround_and_huge_programs_with_a_message(client, auth, ctx):
     study, _ = study_with_roles()
     make_interview(study)
     auth.login("viewer@example.cn")
@@ -34,6 +34,9 @@ def test_regex_search_refuses_lookaround_with_a_message(client, auth, ctx):
     page = client.get(url, query_string={"q": "(?<=手机)上买", "mode": "regex"})
     assert page.status_code == 200
     assert "搜索不支持反向引用" in page.get_data(True)
+    page = client.get(url, query_string={"q": r"\w{1,300}", "mode": "regex"})
+    assert page.status_code == 200
+    assert "正则表达式太长" in page.get_data(True)
 
 
 def form(pattern):
