@@ -17,6 +17,7 @@ import math
 import re
 from typing import Any
 
+from . import safe_regex
 from .errors import Code
 from .models import Question
 
@@ -226,9 +227,12 @@ def check_text(question: Question, value: Any) -> str:
             raise AnswerInvalid(Code.ANSWER_EMAIL)
     elif pattern:
         try:
-            matched = re.fullmatch(pattern, text)
-        except re.error:  # the definition check reports bad patterns
-            matched = None
+            matched = safe_regex.compile(pattern).fullmatch(text)
+        except safe_regex.PatternError:
+            # A stored version whose pattern RE2 cannot run (a back-reference that Python's
+            # re accepted): the definition check flags it for the researcher; refusing every
+            # answer instead would shut the respondents out.
+            matched = True
         if not matched:
             raise AnswerInvalid(Code.ANSWER_PATTERN)
     return text

@@ -7,7 +7,6 @@ Every problem is collected, errors and warnings together, each with its JSON pat
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from functools import cache
@@ -16,6 +15,7 @@ from typing import Any
 
 import jsonschema
 
+from . import safe_regex
 from .answer_rules import parse_date
 from .errors import Code, DefinitionError, Problem
 from .logic.check import check_condition
@@ -106,10 +106,17 @@ def size_problems(data: Mapping[str, Any]) -> list[Problem]:
     return problems + too_large(Code.TOO_MANY_OPTIONS_IN_ALL, "$.pages", in_all, MAX_OPTIONS_IN_ALL)
 
 
+# Errors that publishing refuses but a stored version may have: a pattern the engine cannot
+# run (one Python's re accepted before `safe_regex`) is skipped by the answer check, so the
+# respondents of a version published before are not shut out.
+_LOADABLE_ERRORS = {Code.INVALID_PATTERN, Code.UNSUPPORTED_PATTERN, Code.PATTERN_TOO_LONG}
+
+
 def load_definition(data: Any) -> Questionnaire:
-    """The typed questionnaire for *data*; raises `DefinitionError` listing every error."""
+    """The typed questionnaire for *data*; raises `DefinitionError` listing every error
+    (except a pattern that cannot be compiled: see `_LOADABLE_ERRORS`)."""
     problems = validate_definition(data)
-    if any(p.is_error for p in problems):
+    if any(p.is_error and p.code not in _LOADABLE_ERRORS for p in problems):
         raise DefinitionError(problems)
     return Questionnaire.from_dict(data)
 
@@ -337,9 +344,7 @@ def _range_problems(q: Mapping[str, Any], name: str, path: str, n_options: int) 
     pattern = q.get("pattern")
     if isinstance(pattern, str) and pattern not in ("phone", "email"):
         try:
-            re.compile(pattern)
-        except re.error as error:
-            problems.append(
-                Problem(Code.INVALID_PATTERN, f"{path}.pattern", params={"detail": str(error)})
-            )
+            safe_regex.compile(pattern)
+        except safe_regex.PatternError as error:
+            problems.append(Problem(error.code, f"{path}.pattern", params=error.params))
     return problems

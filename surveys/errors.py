@@ -35,6 +35,8 @@ class Code(StrEnum):
     TOO_FEW_OPTIONS_FOR_MIN = "too_few_options_for_min"
     MAX_SELECTED_ABOVE_OPTIONS = "max_selected_above_options"
     INVALID_PATTERN = "invalid_pattern"
+    UNSUPPORTED_PATTERN = "unsupported_pattern"
+    PATTERN_TOO_LONG = "pattern_too_long"
     INVALID_DATE = "invalid_date"
     MULTIPLE_OTHER_OPTIONS = "multiple_other_options"
     EXCLUSIVE_ON_SINGLE = "exclusive_on_single"
@@ -120,6 +122,7 @@ class Code(StrEnum):
     XLS_RENAMED_ID = "xls_renamed_id"
     XLS_CONSTRAINT_UNSUPPORTED = "xls_constraint_unsupported"
     XLS_RELEVANT_UNSUPPORTED = "xls_relevant_unsupported"
+    XLS_PATTERN_IGNORED = "xls_pattern_ignored"
     XLS_CHOICE_FILTER_IGNORED = "xls_choice_filter_ignored"
     XLS_COLUMN_IGNORED = "xls_column_ignored"
     XLS_SETTING_IGNORED = "xls_setting_ignored"
@@ -181,6 +184,18 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "max_selected {max} exceeds the {count} options",
     ),
     Code.INVALID_PATTERN: ("正则表达式无效：{detail}", "Invalid regular expression: {detail}"),
+    Code.UNSUPPORTED_PATTERN: (
+        "正则表达式无效：不支持反向引用（如 \\1）和前后查找（如 (?=…)、(?<=…)），"
+        "也不支持在 […] 中写 \\W、\\S（{detail}）",
+        "Invalid regular expression: back-references (such as \\1), look-around (such as "
+        "(?=…), (?<=…)) and \\W or \\S inside […] are not supported ({detail})",
+    ),
+    Code.PATTERN_TOO_LONG: (
+        "正则表达式过长或过于复杂（{detail}）：最多 {max} 个字符，重复次数也不宜过大；"
+        "限制字数请用“最少字数”“最多字数”",
+        "The regular expression is too long or too complex ({detail}): at most {max} "
+        "characters and no large repetitions; limit the length with minimum and maximum length",
+    ),
     Code.INVALID_DATE: (
         "日期“{value}”无效，应为 YYYY-MM-DD",
         "Date “{value}” is invalid, expected YYYY-MM-DD",
@@ -381,6 +396,11 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     Code.XLS_CONSTRAINT_UNSUPPORTED: (
         "约束“{expr}”无法转换，已忽略",
         "Constraint “{expr}” cannot be translated and was ignored",
+    ),
+    Code.XLS_PATTERN_IGNORED: (
+        "约束中的正则表达式“{pattern}”无法使用，已忽略（{detail}）",
+        "The regular expression “{pattern}” in the constraint cannot be used and was ignored "
+        "({detail})",
     ),
     Code.XLS_RELEVANT_UNSUPPORTED: (
         "显示条件“{expr}”无法转换（{detail}），题目将始终显示",

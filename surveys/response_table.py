@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from .answer_rules import KANO_ANSWER_LABELS
+
 META_COLUMNS = ("response_id", "submitted_at", "duration_s")
 
 
@@ -147,10 +149,11 @@ LABEL_WORDS = {
 
 
 def column_labels(
-    definitions: Iterable[Mapping[str, Any]], locale: str = "zh_CN"
+    definitions: Iterable[Mapping[str, Any]], locale: str = "zh_CN", *, readable: bool = False
 ) -> dict[str, str]:
     """A readable label per column ("您的年龄段", "用过的功能 / 直播购物"), for the optional
-    second header row of an export. The first definition (the latest version) wins."""
+    second header row of an export. The first definition (the latest version) wins. With
+    *readable*, also the columns that `readable_columns` makes."""
     pick = 1 if str(locale).lower().startswith("en") else 0
     labels = {column: LABEL_WORDS[column][pick] for column in META_COLUMNS}
     for definition in definitions:
@@ -178,4 +181,94 @@ def column_labels(
                 else:
                     parts = [words.get(p, p) for p in parts]
                 labels[column] = " / ".join([title, *parts])
+            for column in _merged_columns(question) if readable else ():
+                if column not in labels:
+                    row = column.split("/")[1:]
+                    labels[column] = " / ".join([title, *(rows.get(r, r) for r in row)])
     return labels
+
+
+def _merged_columns(question: Mapping[str, Any]) -> list[str]:
+    if question["type"] == "multiple_choice":
+        return [question["id"]]
+    if question["type"] == "matrix" and question.get("multiple"):
+        return [f"{question['id']}/{r['value']}" for r in question.get("rows") or []]
+    return []
+
+
+LIST_SEPARATOR = "；"  # between the chosen labels of a multiple choice, for reading
+
+
+def readable_columns(
+    definitions: Iterable[Mapping[str, Any]],
+    columns: Mapping[str, Sequence[Any]],
+    locale: str = "zh_CN",
+) -> dict[str, Sequence[Any]]:
+    """The table for people reading it in Excel: option labels in the cells, not values.
+
+    *columns* are the table's (`table_columns` order; a blank is None or NaN). A single choice,
+    a dropdown, a matrix row and a Kano part hold the label of their answer; the 1/0 columns of
+    a multiple choice become one ``qid`` column of the chosen labels joined with "；" (of a
+    multiple matrix, one ``qid/row`` column per row), blank when unanswered and empty when
+    nothing was chosen. Ranks, numbers and text are unchanged. The first definition (the
+    latest version) names an option; older ones name the options only they have.
+    """
+    pick = 1 if str(locale).lower().startswith("en") else 0
+    words_of: dict[str, dict[str, str]] = {}  # column → {value: label}
+    merged_into: dict[str, tuple[str, str]] = {}  # 1/0 column → (merged column, label)
+    for definition in definitions:
+        for question in _questions(definition):
+            qid, qtype = question["id"], question["type"]
+            words = {
+                str(o["value"]): str(o.get("label", o["value"]))
+                for o in question.get("options") or []
+            }
+            rows = [str(r["value"]) for r in question.get("rows") or []]
+            if qtype in ("single_choice", "dropdown"):
+                named = {qid: words}
+            elif qtype == "kano":
+                kano = {value: labels[pick] for value, labels in KANO_ANSWER_LABELS.items()}
+                named = {f"{qid}/{part}": kano for part in ("functional", "dysfunctional")}
+            elif qtype == "matrix" and not question.get("multiple"):
+                named = {f"{qid}/{row}": words for row in rows}
+            else:
+                named = {}
+                targets = {qid: qid} if qtype == "multiple_choice" else {}
+                if qtype == "matrix":
+                    targets = {f"{qid}/{row}": f"{qid}/{row}" for row in rows}
+                for prefix, target in targets.items():
+                    for value, label in words.items():
+                        merged_into.setdefault(f"{prefix}/{value}", (target, label))
+            for column, mapping in named.items():
+                known = words_of.setdefault(column, {})
+                for value, label in mapping.items():
+                    known.setdefault(value, label)
+    out: dict[str, Sequence[Any]] = {}
+    for name, values in columns.items():
+        if name in merged_into:
+            target, label = merged_into[name]
+            chosen = out.setdefault(target, [None] * len(values))
+            for i, value in enumerate(values):
+                if not _blank(value):
+                    joined = chosen[i]
+                    if value:
+                        chosen[i] = label if not joined else f"{joined}{LIST_SEPARATOR}{label}"
+                    elif joined is None:
+                        chosen[i] = ""
+        elif name in words_of:
+            words = words_of[name]
+            out[name] = [v if _blank(v) else words.get(_value_key(v), v) for v in values]
+        else:
+            out[name] = values
+    return out
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+def _value_key(value: Any) -> str:
+    """An option value as the definition spells it (a typed column may hold 4.0 for "4")."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

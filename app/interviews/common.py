@@ -18,6 +18,10 @@ ERRORS = {
     "empty_turn": _l("A turn cannot be empty."),
     "empty_query": _l("Enter something to search for."),
     "bad_regex": _l("This regular expression is not valid."),
+    "unsupported_regex": _l(
+        "Back-references (such as \\1) and look-around (such as (?=…)) are not supported in a "
+        "search."
+    ),
     "regex_too_long": _l("The regular expression is too long."),
     "bad_mode": _l("Unknown search mode."),
     "not_in_preview": _l("This transcript has already been saved."),

@@ -8,6 +8,8 @@ from app.extensions import db
 from app.interviews.coding import CodingError, add_highlights, normalise_text
 from app.interviews.reports import matches
 from app.models import Code, ImportStatus, Interview, Study, Turn, User
+from surveys import safe_regex
+from surveys.errors import Code as ProblemCode
 
 SEARCH_MODES = ("keyword", "phrase", "regex")
 MAX_HITS = 500
@@ -38,7 +40,9 @@ class Hit:
         return self.turn.text[self.end : self.end + CONTEXT]
 
 
-def search_pattern(query: str, mode: str) -> re.Pattern[str]:
+def search_pattern(query: str, mode: str):
+    """A compiled pattern (``finditer`` with ``start``/``end``): literal words through ``re``,
+    a user's regular expression through `surveys.safe_regex` (RE2, linear time)."""
     query = normalise_text(query or "").strip()
     if not query:
         raise CodingError("empty_query")
@@ -51,9 +55,13 @@ def search_pattern(query: str, mode: str) -> re.Pattern[str]:
         if len(query) > 200:
             raise CodingError("regex_too_long")
         try:
-            return re.compile(query)
-        except re.error as error:
-            raise CodingError("bad_regex", detail=str(error)) from error
+            return safe_regex.compile(query)
+        except safe_regex.PatternError as error:
+            code = {
+                ProblemCode.UNSUPPORTED_PATTERN: "unsupported_regex",
+                ProblemCode.PATTERN_TOO_LONG: "regex_too_long",
+            }.get(error.code, "bad_regex")
+            raise CodingError(code, detail=error.params["detail"]) from error
     raise CodingError("bad_mode")
 
 

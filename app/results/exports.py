@@ -1,27 +1,31 @@
 """Downloads of the response table that open safely in Excel and WPS."""
 
 import io
+import re
 
 import pandas as pd
+
+from app.models import Questionnaire
+from app.results.table import readable_frame, response_frame, table_labels
 
 # A cell starting with one of these is read as a formula by spreadsheet programs (CSV
 # injection, OWASP); a leading apostrophe makes it plain text and shows the value unchanged.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
+# A plain decimal number ("-3", "+0.5", "-1e3") is data, not a formula: it stays analysable.
+# Not float(), which also takes "-inf", "+nan", "-1_000" and non-ASCII digits.
+PLAIN_NUMBER = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def neutralise_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _is_number(value):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and not PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
-
-
-def _is_number(text: str) -> bool:
-    """A plain negative number ("-3", "-0.5") is data, not a formula: keep it analysable."""
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return text.strip() == text
 
 
 def csv_bytes(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> bytes:
@@ -44,3 +48,41 @@ def csv_bytes(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> byte
         return buffer.getvalue().encode("utf-8-sig")
     safe.to_csv(buffer, index=False, lineterminator="\r\n")
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def response_csv(
+    questionnaire: Questionnaire,
+    version: int | None = None,
+    *,
+    label_row: bool = False,
+    label_cells: bool = False,
+    locale: str = "zh_CN",
+    zone: str = "Asia/Shanghai",
+) -> tuple[bytes, int]:
+    """The response table as CSV, and its number of responses.
+
+    The plain file (the input of `python -m analysis stats`) has option values in its cells and
+    UTC times to the second. With *label_row* a second header row names the columns in words;
+    with *label_cells* the cells hold option labels (`readable_frame`). Both are for people, so
+    they show the time in *zone* (WENFANG_TIMEZONE), to the second, the zone named in the header.
+    """
+    frame = response_frame(questionnaire, version)
+    times = pd.to_datetime(frame["submitted_at"], utc=True, format="ISO8601")
+    if not (label_row or label_cells):
+        frame["submitted_at"] = times.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+        return csv_bytes(frame), len(frame)
+    labels = None
+    if label_row:
+        labels = table_labels(questionnaire, locale, version, readable=label_cells)
+    if label_cells:
+        frame = readable_frame(questionnaire, frame, locale, version)
+    for column in frame.columns:  # 9, not the 9.0 that a blank makes of a number column
+        values = frame[column]
+        if pd.api.types.is_float_dtype(values) and (values.dropna() % 1 == 0).all():
+            frame[column] = values.astype("Int64")
+    local = f"submitted_at ({zone})"
+    frame["submitted_at"] = times.dt.tz_convert(zone).dt.strftime("%Y-%m-%d %H:%M:%S")
+    frame = frame.rename(columns={"submitted_at": local})
+    if labels is not None:
+        labels[local] = f"{labels['submitted_at']} ({zone})"
+    return csv_bytes(frame, labels), len(frame)

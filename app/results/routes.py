@@ -11,7 +11,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
 from app.database import SQL_INT_MAX
@@ -19,10 +19,10 @@ from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.responses import store
 from app.results import bp, services
 from app.results.display import answer_lines, quality_labels, without_pipes
-from app.results.exports import csv_bytes
+from app.results.exports import response_csv
 from app.results.forms import ResponseFilterForm
 from app.results.sentences import crosstab_sentence
-from app.results.table import chosen_versions, response_frame, table_labels
+from app.results.table import chosen_versions
 from app.results.texts import open_questions, text_answers
 from app.studies.forms import ConfirmForm
 from app.urls import query_int
@@ -175,10 +175,14 @@ def export_csv(access: StudyAccess, questionnaire_id: int):
     version = query_int("version")
     if version is not None and not chosen_versions(questionnaire, version):
         abort(404)
-    labels = None
-    if request.args.get("labels") == "1":
-        labels = table_labels(questionnaire, str(get_locale() or "zh_CN"), version)
-    body = csv_bytes(response_frame(questionnaire, version), labels)
+    body, _count = response_csv(
+        questionnaire,
+        version,
+        label_row=request.args.get("labels") == "1",
+        label_cells=request.args.get("cells") == "labels",
+        locale=str(get_locale() or "zh_CN"),
+        zone=str(get_timezone()),
+    )
     name = f"responses-{questionnaire.slug}" + (f"-v{version}" if version else "")
     return Response(
         body,

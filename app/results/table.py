@@ -12,7 +12,13 @@ import pandas as pd
 
 from app.models import Questionnaire
 from app.responses import columns, store
-from surveys.response_table import META_COLUMNS, column_labels, flatten_columns, table_columns
+from surveys.response_table import (
+    META_COLUMNS,
+    column_labels,
+    flatten_columns,
+    readable_columns,
+    table_columns,
+)
 
 MISSING = float("nan")  # a question with no cell in a response
 VERSION_COLUMN = "_version_id"  # kept in the blocks for the version filter, not in the table
@@ -68,12 +74,22 @@ def flatten_rows(definitions: dict[int, dict], rows: list[store.TableRow]) -> co
 
 
 def table_labels(
-    questionnaire: Questionnaire, locale: str, version: int | None = None
+    questionnaire: Questionnaire, locale: str, version: int | None = None, *, readable=False
 ) -> dict[str, str]:
-    """The words for the optional second header row of an export (see DESIGN.md)."""
+    """The words for the optional second header row of an export (see DESIGN.md); with
+    *readable*, of the columns of `readable_frame` too."""
     definitions = definitions_newest_first(questionnaire)
     chosen = chosen_versions(questionnaire, version)
-    return column_labels((definitions[vid] for vid in chosen), locale)
+    return column_labels((definitions[vid] for vid in chosen), locale, readable=readable)
+
+
+def readable_frame(
+    questionnaire: Questionnaire, frame: pd.DataFrame, locale: str, version: int | None = None
+) -> pd.DataFrame:
+    """*frame* with option labels in its cells, for reading in Excel (`readable_columns`)."""
+    definitions = definitions_newest_first(questionnaire)
+    chosen = (definitions[vid] for vid in chosen_versions(questionnaire, version))
+    return pd.DataFrame(readable_columns(chosen, {c: frame[c] for c in frame.columns}, locale))
 
 
 def answer_columns(frame: pd.DataFrame) -> list[str]:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import safe_regex
 from ..definition import MAX_OPTIONS_IN_ALL, MAX_QUESTIONS, too_large
 from ..errors import Code, ExpressionError, Problem
 from ..logic.check import check_condition
@@ -397,6 +398,14 @@ def _constraint(state, columns, cells, row, question) -> None:
         return
     for value in exclusive:
         values[value]["exclusive"] = True
+    pattern = keys.get("pattern")
+    if pattern and pattern not in ("phone", "email"):
+        try:
+            safe_regex.compile(pattern)
+        except safe_regex.PatternError as error:  # the rest of the form is still usable
+            detail = error.params["detail"]
+            state.warn(Code.XLS_PATTERN_IGNORED, row, "constraint", pattern=pattern, detail=detail)
+            del keys["pattern"]
     question.update(keys)
 
 

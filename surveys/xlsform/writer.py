@@ -164,13 +164,25 @@ def write_xlsform(definition: dict[str, Any], path: str | os.PathLike[str]) -> l
     sheet.title = "survey"
     sheet.append(SURVEY_COLUMNS)
     for row in survey:
-        sheet.append([row.get(column) or None for column in SURVEY_COLUMNS])
+        _append_text(sheet, [row.get(column) or None for column in SURVEY_COLUMNS])
     sheet = workbook.create_sheet("choices")
     sheet.append(CHOICE_COLUMNS)
     for row in choices:
-        sheet.append([row.get(column) for column in CHOICE_COLUMNS])
+        _append_text(sheet, [row.get(column) for column in CHOICE_COLUMNS])
     sheet = workbook.create_sheet("settings")
     sheet.append(list(settings))
-    sheet.append(list(settings.values()))
+    _append_text(sheet, list(settings.values()))
     workbook.save(os.fspath(path))
     return warnings
+
+
+def _append_text(sheet, values: list[Any]) -> None:
+    """Append a row whose every cell is text: openpyxl writes a value starting with "=" as a
+    formula, so an option value ``=cmd|' -C calc'!A0`` or a title ``=HYPERLINK(…)`` would run
+    when the file is opened (formula injection). Such a cell is written as a string, with
+    Excel's quote prefix so it stays text when edited; the value itself is unchanged."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if cell.data_type == "f":
+            cell.data_type = "s"
+            cell.quotePrefix = True

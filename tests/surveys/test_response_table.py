@@ -1,7 +1,13 @@
 """The response table's columns and cells, checked against the shapes in
 docs/questionnaire-format.md written out by hand."""
 
-from surveys.response_table import column_labels, flatten_answers, question_columns, table_columns
+from surveys.response_table import (
+    column_labels,
+    flatten_answers,
+    question_columns,
+    readable_columns,
+    table_columns,
+)
 
 CHOICES = [{"value": "a", "label": "甲"}, {"value": "b", "label": "乙"}]
 DEFINITION = {
@@ -122,3 +128,39 @@ def test_column_labels_name_every_column_in_the_chosen_language():
         "Duration (s)",
         "常用 App / Other (please specify)",
     )
+
+
+def test_readable_columns_put_labels_in_cells_and_join_multiple_answers():
+    definition = {
+        "pages": [
+            {
+                "questions": [
+                    {
+                        "id": "slots",
+                        "type": "matrix",
+                        "multiple": True,
+                        "title": "送餐时段",
+                        "rows": [{"value": "mon", "label": "周一"}],
+                        "options": [
+                            {"value": "am", "label": "上午"},
+                            {"value": "pm", "label": "下午"},
+                        ],
+                    },
+                    {"id": "pay", "type": "kano", "title": "刷脸支付"},
+                ]
+            }
+        ]
+    }
+    nan = float("nan")
+    flat = {
+        "slots/mon/am": [1, 0, nan],
+        "slots/mon/pm": [1, 0, nan],
+        "pay/functional": ["must_be", nan, nan],
+        "pay/dysfunctional": ["dislike", nan, nan],
+    }
+    readable = readable_columns([definition], flat, "en")
+    assert list(readable) == ["slots/mon", "pay/functional", "pay/dysfunctional"]
+    assert readable["slots/mon"] == ["上午；下午", "", None]  # blank only when unanswered
+    assert readable["pay/functional"][0] == "It must be that way"
+    labels = column_labels([definition], readable=True)
+    assert labels["slots/mon"] == "送餐时段 / 周一"

@@ -92,3 +92,55 @@ def test_condition_round_trips_through_xpath(condition):
     translated = from_xpath(to_xpath(parse(condition)), lambda name: name)
     for answers in ({}, {"q1": "a"}, {"q1": "c"}, {"q1": 5}, {"q1": "it's"}, {"q1": True}):
         assert evaluate(translated, answers) == evaluate(condition, answers)
+
+
+FORMULAS = {
+    "schema_version": 1,
+    "title": '=HYPERLINK("http://example.com/领奖","点此领奖")',
+    "language": "zh_CN",
+    "pages": [
+        {
+            "id": "p1",
+            "title": "=1+1",
+            "questions": [
+                {
+                    "id": "pick",
+                    "type": "single_choice",
+                    "title": '=HYPERLINK("http://example.com","您最常用的功能")',
+                    "description": "=SUM(A1:A9)",
+                    "options": [
+                        {"value": "=cmd|' -C calc'!A0", "label": '=HYPERLINK("http://x","下单")'},
+                        {"value": "pay", "label": "=2*3"},
+                    ],
+                }
+            ],
+        }
+    ],
+}
+
+
+def test_text_that_starts_with_equals_is_written_as_string_not_formula(tmp_path):
+    """Issue 30.7: the export wrote option values and labels starting with = as formulas."""
+    path = tmp_path / "公式.xlsx"
+    write_xlsform(FORMULAS, path)
+    workbook = openpyxl.load_workbook(path)
+    cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row if c.value]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    starting = [c for c in cells if str(c.value).startswith("=")]
+    assert len(starting) == 7 and all(c.quotePrefix for c in starting)
+    assert workbook["choices"]["B2"].value == "=cmd|' -C calc'!A0"
+
+
+def test_formula_like_text_round_trips_through_our_import(tmp_path):
+    path = tmp_path / "公式.xlsx"
+    write_xlsform(FORMULAS, path)
+    result = read_xlsform(path)
+    assert result.ok, [p.to_dict() for p in result.errors]
+    assert result.definition["title"] == FORMULAS["title"]
+    [page] = result.definition["pages"]
+    assert page["title"] == "=1+1"
+    [question] = page["questions"]
+    original = FORMULAS["pages"][0]["questions"][0]
+    assert question["title"] == original["title"]
+    assert question["description"] == original["description"]
+    assert question["options"] == original["options"]
