@@ -19,6 +19,8 @@ DATABASE_POOL_SIZE = int(os.environ.get("WENFANG_DB_POOL_SIZE", "16"))
 # without telling either end. A connection the server closed is caught at checkout
 # (`app.database`), so there is no ping, a round trip, before every request.
 DATABASE_POOL_RECYCLE = int(os.environ.get("WENFANG_DB_POOL_RECYCLE", "300"))
+# Seconds a client is asked to wait (Retry-After) when the database cannot serve (a 503).
+UNAVAILABLE_RETRY_AFTER = int(os.environ.get("WENFANG_RETRY_AFTER", "30"))
 
 
 class Config:
@@ -29,6 +31,7 @@ class Config:
         "max_overflow": 8,
         "pool_recycle": DATABASE_POOL_RECYCLE,
     }
+    UNAVAILABLE_RETRY_AFTER = UNAVAILABLE_RETRY_AFTER
     REDIS_URL = os.environ.get("REDIS_URL")
     # Reverse proxies in front of the app (nginx, a load balancer) whose X-Forwarded-For,
     # -Proto, -Host and -Prefix headers are trusted. 0: none, the headers are ignored (a client
