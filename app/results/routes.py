@@ -74,7 +74,11 @@ def chart(access: StudyAccess, questionnaire_id: int, key: str, name: str):
     questionnaire = _published(access, questionnaire_id)
     path = services.chart_path(_chart_root(), questionnaire, key, name) or abort(404)
     download = request.args.get("download") == "1"
-    return send_file(path, mimetype="image/png", as_attachment=download, max_age=3600)
+    response = send_file(path, mimetype="image/png", as_attachment=download, max_age=3600)
+    # Named by the content's hash, so the browser may keep it; a shared cache may not.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
 
 
 @bp.route("/responses")
