@@ -32,6 +32,11 @@ class Config:
         "pool_recycle": DATABASE_POOL_RECYCLE,
     }
     UNAVAILABLE_RETRY_AFTER = UNAVAILABLE_RETRY_AFTER
+    # The address respondents open (https://survey.example.org): public links, QR codes, resume
+    # and invitation links are built on it, never on the request's Host header. Required in
+    # production; unset elsewhere, the request's own address is used.
+    BASE_URL = os.environ.get("WENFANG_BASE_URL")
+    BASE_URL_REQUIRED = False
     REDIS_URL = os.environ.get("REDIS_URL")
     # Reverse proxies in front of the app (nginx, a load balancer) whose X-Forwarded-For,
     # -Proto, -Host and -Prefix headers are trusted. 0: none, the headers are ignored (a client
@@ -75,6 +80,7 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    BASE_URL_REQUIRED = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = os.environ.get("WENFANG_FORCE_HTTPS", "1") == "1"

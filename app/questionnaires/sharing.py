@@ -3,13 +3,13 @@
 import io
 
 import segno
-from flask import url_for
 
 from app.models import Questionnaire
+from app.urls import external_url
 
 
 def public_url(questionnaire: Questionnaire) -> str:
-    return url_for("respond.form", slug=questionnaire.slug, _external=True)
+    return external_url("respond.form", slug=questionnaire.slug)
 
 
 def qr_code(url: str, fmt: str) -> tuple[bytes, str]:
