@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
+
+from app.forms import Form
 
 STATUS_CHOICES = [
     SelectChoice("complete", _l("Complete")),
@@ -11,7 +12,7 @@ STATUS_CHOICES = [
 ]
 
 
-class ResponseFilterForm(FlaskForm):
+class ResponseFilterForm(Form):
     """Filters of the responses page; a GET form, so no CSRF token."""
 
     class Meta:

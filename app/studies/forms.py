@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -13,6 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from app.forms import Form
 from app.models import Role
 
 METHOD_LABELS = {
@@ -35,7 +35,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class StudyForm(FlaskForm):
+class StudyForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     goal = TextAreaField(
         _l("Research goal"),
@@ -70,18 +70,18 @@ def _role_choices() -> list[SelectChoice]:
     return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email()])
     role = SelectField(_l("Role"), choices=_role_choices)
     submit = SubmitField(_l("Add member"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=_role_choices)
     submit = SubmitField(_l("Change role"))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a button that carries the CSRF token."""
 
     submit = SubmitField(_l("Confirm"))
