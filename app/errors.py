@@ -38,14 +38,15 @@ def _wants_json() -> bool:
     )
 
 
-def _render(code: int, title, message, **extra):
+def _render(code: int, title, message):
     if _wants_json():
-        return jsonify(error=str(title), message=str(message), **extra), code
+        return jsonify(error=str(title), message=str(message)), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
-def _unavailable(reason: str):
-    """503 with Retry-After, in the user's language, without touching the database again."""
+def _unavailable():
+    """503 with Retry-After, in the user's language, without touching the database again.
+    The reason stays in the log (and /readyz): a visitor has no use for it."""
     db.session.rollback()
     # Loading the signed-in user (for the language and the menu), or refreshing them after the
     # rollback, would fail the same way: this page is shown as to a visitor.
@@ -53,7 +54,7 @@ def _unavailable(reason: str):
     title, message = MESSAGES[503]
     if request.blueprint == "respond":
         message = UNAVAILABLE_TO_RESPONDENT
-    response, code = _render(503, title, message, reason=reason)
+    response, code = _render(503, title, message)
     response = current_app.make_response((response, code))
     response.headers["Retry-After"] = str(current_app.config["UNAVAILABLE_RETRY_AFTER"])
     return response
@@ -79,7 +80,7 @@ def init_app(app: Flask) -> None:
         if reason is None:
             raise error  # a bug, not an outage: logged and answered as any other 500
         app.logger.warning("database unavailable (%s): %s", reason, error.__class__.__name__)
-        return _unavailable(reason)
+        return _unavailable()
 
     @app.errorhandler(InternalServerError)
     def internal_error(error):
