@@ -19,8 +19,6 @@ DATABASE_POOL_SIZE = int(os.environ.get("WENFANG_DB_POOL_SIZE", "16"))
 # without telling either end. A connection the server closed is caught at checkout
 # (`app.database`), so there is no ping, a round trip, before every request.
 DATABASE_POOL_RECYCLE = int(os.environ.get("WENFANG_DB_POOL_RECYCLE", "300"))
-# Seconds a client is asked to wait (Retry-After) when the database cannot serve (a 503).
-UNAVAILABLE_RETRY_AFTER = int(os.environ.get("WENFANG_RETRY_AFTER", "30"))
 
 
 class Config:
@@ -31,7 +29,8 @@ class Config:
         "max_overflow": 8,
         "pool_recycle": DATABASE_POOL_RECYCLE,
     }
-    UNAVAILABLE_RETRY_AFTER = UNAVAILABLE_RETRY_AFTER
+    # Seconds a client is asked to wait (Retry-After) when the database cannot serve (a 503).
+    UNAVAILABLE_RETRY_AFTER = int(os.environ.get("WENFANG_RETRY_AFTER", "30"))
     # The address respondents open (https://survey.example.org): public links, QR codes, resume
     # and invitation links are built on it, never on the request's Host header. Required in
     # production; unset elsewhere, the request's own address is used.
@@ -95,6 +94,7 @@ class TestingConfig(Config):
     # An in-memory SQLite database is served by a StaticPool, which takes no pool size (and
     # must not be recycled: the database would go with the connection).
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
+    BASE_URL = None  # links on the test client's host, whatever the shell exports
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     PASSWORD_HASH_FAST = True  # argon2 with minimal cost, so the suite stays quick

@@ -15,6 +15,8 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, SQL
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import Pool
 
+from app.models import Response
+
 # How long a writer waits for SQLite's lock before failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
@@ -134,8 +136,6 @@ def readiness(session) -> str | None:
     lock (so a read-only file or a lock held beyond the busy timeout fails it) and on
     PostgreSQL fails on a read-only server, while changing nothing.
     """
-    from app.models import Response
-
     table = Response.__table__
     try:
         session.execute(update(table).where(false()).values(id=table.c.id))
