@@ -506,3 +506,21 @@ def test_deidentified_exports_mask_quotes_and_keep_qdpx_offsets_valid(client, au
     assert "欧阳" not in xml
     [selection] = source["PlainTextSelection"]
     assert text[selection["@startPosition"] : selection["@endPosition"]] == row["quote"]
+
+
+def test_transcripts_and_their_exports_are_never_stored_in_a_cache(client, auth, ctx):
+    study, _ = study_with_roles()
+    interview, _codes, _coders = _two_coders(study)
+    auth.login("owner@example.cn")
+    base = f"/studies/{study.id}/interviews"
+    for tail in (
+        f"/{interview.id}",
+        "/quotes",
+        "/export/quotes.csv",
+        "/export/quotes.xlsx",
+        "/export/codebook.qdc",
+        "/export/project.qdpx",
+    ):
+        reply = client.get(base + tail)
+        assert reply.status_code == 200, tail
+        assert reply.headers["Cache-Control"] == "no-store", tail
