@@ -48,7 +48,12 @@ def sqlite_app(tmp_path):
     with app.app_context():
         db.create_all()
         app.config["TEST_SLUG"] = make_published(DEFINITION).slug
-        db.engine.dispose()  # the requests open their own connections
+        # Every connection opened so far closed (the session's too: returned first, so that
+        # dispose closes it): SQLite would hand a later open in this process the descriptor of
+        # one left to the garbage collector, opened for writing before the file was made
+        # immutable. The requests open their own connections.
+        db.session.remove()
+        db.engine.dispose()
     app.config["TEST_PATH"] = path
     yield app
     with app.app_context():
