@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.config import Config, config_from_environment
+from app.urls import checked_base_url
 
 
 def create_app(config: type[Config] | None = None, instance_path: str | None = None) -> Flask:
@@ -54,6 +55,14 @@ def _check_config(app: Flask) -> None:
         raise RuntimeError(
             "SECRET_KEY is not set: export SECRET_KEY or put it in instance/config.py "
             "(`make run` creates one)."
+        )
+    app.config["BASE_URL"] = checked_base_url(app.config.get("BASE_URL"))
+    if app.config["BASE_URL"] is None and app.config.get("BASE_URL_REQUIRED"):
+        raise RuntimeError(
+            "WENFANG_BASE_URL is not set: in production the public links, QR codes and resume "
+            "links are built on it, never on the Host header a client sends. Export it (or put "
+            "BASE_URL in instance/config.py) as the address respondents open, such as "
+            "https://survey.example.org."
         )
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)

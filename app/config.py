@@ -30,6 +30,13 @@ class Config:
         "max_overflow": 8,
         "pool_recycle": DATABASE_POOL_RECYCLE,
     }
+    # Seconds a client is asked to wait (Retry-After) when the database cannot serve (a 503).
+    UNAVAILABLE_RETRY_AFTER = int(os.environ.get("WENFANG_RETRY_AFTER", "30"))
+    # The address respondents open (https://survey.example.org): public links, QR codes, resume
+    # and invitation links are built on it, never on the request's Host header. Required in
+    # production; unset elsewhere, the request's own address is used.
+    BASE_URL = os.environ.get("WENFANG_BASE_URL")
+    BASE_URL_REQUIRED = False
     REDIS_URL = os.environ.get("REDIS_URL")
     # Reverse proxies in front of the app (nginx, a load balancer) whose X-Forwarded-For,
     # -Proto, -Host and -Prefix headers are trusted. 0: none, the headers are ignored (a client
@@ -96,6 +103,7 @@ class DevelopmentConfig(Config):
 
 
 class ProductionConfig(Config):
+    BASE_URL_REQUIRED = True
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = os.environ.get("WENFANG_FORCE_HTTPS", "1") == "1"
@@ -110,6 +118,7 @@ class TestingConfig(Config):
     # An in-memory SQLite database is served by a StaticPool, which takes no pool size (and
     # must not be recycled: the database would go with the connection).
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
+    BASE_URL = None  # links on the test client's host, whatever the shell exports
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     PASSWORD_HASH_FAST = True  # argon2 with minimal cost, so the suite stays quick

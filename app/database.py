@@ -1,5 +1,6 @@
 """Database connection settings that the models do not show: SQLite pragmas, a check of each
-pooled connection as it is handed out, and SQLite writers taking turns."""
+pooled connection as it is handed out, SQLite writers taking turns, and which errors mean
+"the database cannot serve now" (a 503, `app.errors`) rather than a bug."""
 
 import os
 import select
@@ -8,10 +9,13 @@ import threading
 import weakref
 from contextlib import contextmanager
 
-from sqlalchemy import event
+from sqlalchemy import event, false, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import Pool
+
+from app.models import Response
 
 # How long a writer waits for SQLite's lock before failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -59,6 +63,93 @@ def _refuse_closed_by_server(dbapi_connection, connection_record, connection_pro
         raise DisconnectionError("the pooled connection is closed") from error
     if readable:
         raise DisconnectionError("the server closed the pooled connection or wrote to it")
+
+
+# ---- The database cannot serve now ----------------------------------------------------------
+
+# SQLite's primary result codes (the low byte of the extended code) that say the database is
+# unavailable, not that the statement is wrong: sqlite3 raises OperationalError for "no such
+# table" and syntax errors too, which are bugs (a 500). https://sqlite.org/rescode.html
+SQLITE_READONLY = 8
+_SQLITE_UNAVAILABLE = {
+    5: "locked",  # SQLITE_BUSY: another writer held the lock past the busy timeout
+    6: "locked",  # SQLITE_LOCKED
+    SQLITE_READONLY: "read_only",  # the file (or its directory) cannot be written
+    10: "io_error",  # SQLITE_IOERR
+    13: "disk_full",  # SQLITE_FULL
+    14: "unreachable",  # SQLITE_CANTOPEN: the file or its directory is missing
+    15: "locked",  # SQLITE_PROTOCOL
+}
+# PostgreSQL SQLSTATEs: read-only (a standby, default_transaction_read_only), disk full.
+_POSTGRES_UNAVAILABLE = {"25006": "read_only", "53100": "disk_full", "55P03": "locked"}
+
+
+def unavailable_reason(error: BaseException) -> str | None:
+    """Why the database cannot serve a request now ("unreachable", "read_only", "disk_full",
+    "locked", "busy", "io_error"), or None when *error* is no such failure but a bug (a
+    missing table, bad SQL, a constraint), which stays a 500.
+
+    Unavailable: the server refused or dropped the connection, the pool had no connection to
+    give within its timeout, SQLite's file is read-only, full, missing or locked beyond the
+    busy timeout; on PostgreSQL any OperationalError (the driver's class for connection
+    failures, shutdowns, too many connections, lock and serialisation timeouts).
+    """
+    if isinstance(error, PoolTimeoutError):
+        return "busy"
+    if isinstance(error, DisconnectionError):
+        return "unreachable"
+    if not isinstance(error, DBAPIError):
+        return None
+    original = error.orig
+    if isinstance(original, sqlite3.Error):
+        code = getattr(original, "sqlite_errorcode", None)
+        reason = None if code is None else _SQLITE_UNAVAILABLE.get(code & 0xFF)
+    else:
+        sqlstate = getattr(original, "sqlstate", None) or ""
+        reason = _POSTGRES_UNAVAILABLE.get(sqlstate)
+        if reason is None and isinstance(error, OperationalError):
+            reason = "unreachable" if sqlstate[:2] in ("", "08", "57") else "busy"
+    if reason is None and error.connection_invalidated:
+        reason = "unreachable"
+    return reason
+
+
+@event.listens_for(Engine, "handle_error")
+def _replace_read_only_sqlite(context) -> None:
+    """A SQLite connection that found its database read-only is discarded, with the pool's
+    others, as if the server had closed it.
+
+    SQLite opens a file it cannot write read-only, silently, and such a connection stays
+    read-only after the file is writable again: kept in the pool, it failed every write until
+    `pool_recycle` replaced it (300 s). Discarded, the next request opens a new one, which
+    writes as soon as the file can be written. SQLITE_READONLY_DBMOVED (the file replaced,
+    say by a restore) has the same primary code and the same cure.
+    """
+    original = context.original_exception
+    if isinstance(original, sqlite3.Error):
+        code = getattr(original, "sqlite_errorcode", None) or 0
+        if code & 0xFF == SQLITE_READONLY:
+            context.is_disconnect = True
+
+
+def readiness(session) -> str | None:
+    """None when the database can be read and written now, else `unavailable_reason`.
+
+    The write is an UPDATE of no row in a transaction rolled back: it takes SQLite's write
+    lock (so a read-only file or a lock held beyond the busy timeout fails it) and on
+    PostgreSQL fails on a read-only server, while changing nothing.
+    """
+    table = Response.__table__
+    try:
+        session.execute(update(table).where(false()).values(id=table.c.id))
+    except SQLAlchemyError as error:
+        reason = unavailable_reason(error)
+        if reason is None:
+            raise
+        return reason
+    finally:
+        session.rollback()
+    return None
 
 
 # ---- SQLite writers, one at a time -------------------------------------------------------

@@ -1,11 +1,13 @@
 """Friendly error pages in the user's language; JSON for API and JSON callers."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from app.extensions import db
+from app.database import unavailable_reason
+from app.extensions import db, login_manager
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
@@ -15,17 +17,47 @@ MESSAGES = {
     413: (_l("Upload too large"), _l("One request may carry at most 200 MB. Upload fewer files.")),
     429: (_l("Too many attempts"), _l("Please wait a minute before you try again.")),
     500: (_l("Something went wrong"), _l("The error has been logged. Please try again.")),
+    503: (
+        _l("Service temporarily unavailable"),
+        _l("The service is temporarily unavailable. Please try again in a moment."),
+    ),
 }
+# On the respondent's pages: respond.js keeps the answers in the browser and sends them again
+# on any 5xx, so the page can say so.
+UNAVAILABLE_TO_RESPONDENT = _l(
+    "The service is temporarily unavailable, please try again later; "
+    "your answers are kept on this device."
+)
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+    return (
+        request.path.startswith("/api/")
+        or request.is_json  # a JSON body (the respondent's submit) gets a JSON answer
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def _render(code: int, title, message):
     if _wants_json():
         return jsonify(error=str(title), message=str(message)), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _unavailable():
+    """503 with Retry-After, in the user's language, without touching the database again.
+    The reason stays in the log (and /readyz): a visitor has no use for it."""
+    db.session.rollback()
+    # Loading the signed-in user (for the language and the menu), or refreshing them after the
+    # rollback, would fail the same way: this page is shown as to a visitor.
+    login_manager._update_request_context_with_user()
+    title, message = MESSAGES[503]
+    if request.blueprint == "respond":
+        message = UNAVAILABLE_TO_RESPONDENT
+    response, code = _render(503, title, message)
+    response = current_app.make_response((response, code))
+    response.headers["Retry-After"] = str(current_app.config["UNAVAILABLE_RETRY_AFTER"])
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -41,6 +73,14 @@ def init_app(app: Flask) -> None:
     def http_error(error: HTTPException):
         title, message = MESSAGES.get(error.code, (error.name, error.description))
         return _render(error.code or 500, title, message)
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_error(error: SQLAlchemyError):
+        reason = unavailable_reason(error)
+        if reason is None:
+            raise error  # a bug, not an outage: logged and answered as any other 500
+        app.logger.warning("database unavailable (%s): %s", reason, error.__class__.__name__)
+        return _unavailable()
 
     @app.errorhandler(InternalServerError)
     def internal_error(error):

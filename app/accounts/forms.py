@@ -1,11 +1,11 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from app.accounts import services
 from app.accounts.services import MIN_PASSWORD_LENGTH
+from app.forms import Form
 
 ERROR_MESSAGES = {
     "invalid_email": _l("Enter a valid email address, such as wang.fang@example.cn."),
@@ -30,7 +30,7 @@ def error_message(error: services.AccountError) -> str:
     return str(ERROR_MESSAGES[str(error)])
 
 
-def show_error(form: FlaskForm, error: services.AccountError, field: str | None = None) -> None:
+def show_error(form: Form, error: services.AccountError, field: str | None = None) -> None:
     """Put the message of *error* beside *field* (default: the field the error names)."""
     form[field or error.field].errors.append(error_message(error))
 
@@ -62,19 +62,19 @@ def new_password_fields(label) -> tuple[PasswordField, PasswordField]:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = email_field()
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in"))
     submit = SubmitField(_l("Sign in"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password, confirm = new_password_fields(_l("New password"))
     submit = SubmitField(_l("Change password"))
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     new_password, confirm = new_password_fields(_l("Choose a password"))
     submit = SubmitField(_l("Set password"))

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.accounts import bp, services
 from app.accounts.forms import ChangePasswordForm, LoginForm, SetPasswordForm, show_error
 from app.extensions import limiter
-from app.studies.forms import ConfirmForm
+from app.forms import ConfirmForm
 from app.urls import safe_next_url
 
 

@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from app.accounts.forms import email_field
 from app.accounts.services import MIN_PASSWORD_LENGTH
+from app.forms import Form
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(Form):
     email = email_field()
     display_name = StringField(_l("Name"), validators=[Length(max=100)])
     password = PasswordField(

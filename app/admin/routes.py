@@ -8,9 +8,10 @@ from app.accounts.forms import error_message, show_error
 from app.admin import bp
 from app.admin.forms import CreateUserForm
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.models import User
 from app.permissions import admin_required
-from app.studies.forms import ConfirmForm
+from app.urls import external_url
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -76,7 +77,7 @@ def audit_log():
 
 
 def _password_link_page(user: User, token: str, *, invited: bool):
-    link = url_for("accounts.set_password", token=token, _external=True)
+    link = external_url("accounts.set_password", token=token)
     hours = int(current_app.config["PASSWORD_LINK_LIFETIME"].total_seconds() // 3600)
     response = make_response(
         render_template(

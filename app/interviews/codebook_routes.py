@@ -7,6 +7,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from analysis.qda import QdaError, QdaTooLarge
+from app.forms import ConfirmForm
 from app.interviews import bp, coding, exchange, reports
 from app.interviews import search as kwic
 from app.interviews.common import ERRORS, attribute_filters
@@ -15,7 +16,6 @@ from app.interviews.forms import (
     SEARCH_MODE_LABELS,
     AutocodeForm,
     CodeForm,
-    ConfirmForm,
     FileForm,
 )
 from app.permissions import (

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
@@ -12,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.forms import Form
 from app.models import CODE_COLOURS, ConsentStatus, InterviewKind
 
 KIND_LABELS = {
@@ -60,7 +60,7 @@ def _consent_choices():
     return [SelectChoice(k.value, label) for k, label in CONSENT_LABELS.items()]
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     files = MultipleFileField(
         _l("Transcript files"),
         validators=[DataRequired()],
@@ -78,7 +78,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField(_l("Upload and preview"))
 
 
-class PolicyForm(FlaskForm):
+class PolicyForm(Form):
     keep_originals = BooleanField(
         _l("Uploaders may keep the original file"),
         description=_l(
@@ -93,7 +93,7 @@ class PolicyForm(FlaskForm):
     submit = SubmitField(_l("Save privacy rules"))
 
 
-class PreviewForm(FlaskForm):
+class PreviewForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     participant_label = StringField(_l("Participant code name"), validators=[Length(max=100)])
     kind = SelectField(_l("Kind"), choices=_kind_choices)
@@ -102,7 +102,7 @@ class PreviewForm(FlaskForm):
     encoding = SelectField(_l("Encoding"), choices=ENCODING_CHOICES, validate_choice=False)
 
 
-class InterviewForm(FlaskForm):
+class InterviewForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     participant_label = StringField(_l("Participant code name"), validators=[Length(max=100)])
     kind = SelectField(_l("Kind"), choices=_kind_choices)
@@ -117,7 +117,7 @@ class InterviewForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     name = StringField(_l("Name of the code"), validators=[DataRequired(), Length(max=100)])
     parent_id = SelectField(_l("Parent code"), coerce=int, choices=[])
     colour = SelectField(
@@ -133,17 +133,17 @@ class CodeForm(FlaskForm):
     submit = SubmitField(_l("Save code"))
 
 
-class FileForm(FlaskForm):
+class FileForm(Form):
     file = FileField(_l("File"), validators=[FileRequired()])
     submit = SubmitField(_l("Import"))
 
 
-class TurnForm(FlaskForm):
+class TurnForm(Form):
     text = TextAreaField(_l("Text"), validators=[DataRequired(), Length(max=100000)])
     submit = SubmitField(_l("Save turn"))
 
 
-class AutocodeForm(FlaskForm):
+class AutocodeForm(Form):
     q = StringField(_l("Search"), validators=[DataRequired(), Length(max=200)])
     mode = SelectField(
         _l("Match"), choices=[SelectChoice(k, v) for k, v in SEARCH_MODE_LABELS.items()]
@@ -157,7 +157,3 @@ class AutocodeForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Apply the code to the selected hits"))
-
-
-class ConfirmForm(FlaskForm):
-    submit = SubmitField(_l("Confirm"))

@@ -7,13 +7,13 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.extensions import db
+from app.forms import ConfirmForm
 from app.interviews import bp, coding, participants, privacy, reports, services
 from app.interviews.common import ERRORS, attribute_filters
 from app.interviews.common import page as _page
 from app.interviews.forms import (
     CONSENT_LABELS,
     KIND_LABELS,
-    ConfirmForm,
     FileForm,
     InterviewForm,
     PolicyForm,

@@ -4,6 +4,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.accounts import services as accounts
+from app.database import readiness
 from app.extensions import db, limiter
 from app.main import bp
 from app.urls import safe_next_url
@@ -37,3 +38,15 @@ def healthz():
         db.session.rollback()
         return jsonify(status="error", database="unavailable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.route("/readyz")
+@limiter.exempt
+def readyz():
+    """Whether this process can serve submits now: the database answers a read and takes a
+    write (rolled back). 503 with the reason otherwise. /healthz stays the cheap check (the
+    process answers, the database answers a read) that does not take SQLite's write lock."""
+    reason = readiness(db.session)
+    if reason is not None:
+        return jsonify(status="unavailable", database=reason), 503
+    return jsonify(status="ready", database="ok")

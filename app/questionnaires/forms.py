@@ -2,7 +2,6 @@ import re
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -24,8 +23,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from app.forms import Form
 
-class NewQuestionnaireForm(FlaskForm):
+
+class NewQuestionnaireForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     template = SelectField(_l("Start from"), choices=[])
     submit = SubmitField(_l("Create questionnaire"))
@@ -37,7 +38,7 @@ class NewQuestionnaireForm(FlaskForm):
         ]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("Questionnaire file (.json or XLSForm .xlsx)"),
         validators=[
@@ -60,7 +61,7 @@ SETTINGS_PROBLEM_FIELDS = {
 QUOTA_LINE = re.compile(r"^\s*([^=\s][^=]*?)\s*=\s*(\d+)\s*$")
 
 
-class RespondentSettingsForm(FlaskForm):
+class RespondentSettingsForm(Form):
     """The `settings` of a questionnaire definition (docs/questionnaire-format.md), as a form.
 
     Dates are typed in the install's time zone and stored as ISO 8601 with the offset.

@@ -18,13 +18,13 @@ from flask_login import current_user
 
 import surveys
 from app.extensions import csrf
+from app.forms import ConfirmForm
 from app.jsonbody import BadJson, json_body
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.questionnaires import bp, services, sharing
 from app.questionnaires import preview as previewing
 from app.questionnaires.forms import ImportForm, NewQuestionnaireForm, RespondentSettingsForm
 from app.responses import store
-from app.studies.forms import ConfirmForm
 from app.urls import query_int
 from surveys.errors import message as surveys_message
 from surveys.templates import list_templates

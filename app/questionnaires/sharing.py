@@ -3,23 +3,20 @@
 import io
 
 import segno
-from flask import url_for
 
 from app.models import Questionnaire
 from app.respond import test_mode
+from app.urls import external_url
 
 
 def public_url(questionnaire: Questionnaire) -> str:
-    return url_for("respond.form", slug=questionnaire.slug, _external=True)
+    return external_url("respond.form", slug=questionnaire.slug)
 
 
 def test_url(questionnaire: Questionnaire, secret: str) -> str:
     """The public link in test mode: what it stores is a test response (app.respond.test_mode)."""
-    return url_for(
-        "respond.form",
-        slug=questionnaire.slug,
-        test=test_mode.token(questionnaire.id, secret),
-        _external=True,
+    return external_url(
+        "respond.form", slug=questionnaire.slug, test=test_mode.token(questionnaire.id, secret)
     )
 
 

@@ -26,6 +26,7 @@ from app.respond import bp, services, test_mode
 from app.respond.ratelimit import new_partial_allowed, per_respondent
 from app.respond.settings import _moment
 from app.responses import store
+from app.urls import external_url
 from surveys.errors import message as surveys_message
 
 RESUME_DAYS = 30
@@ -224,10 +225,10 @@ def _render_form(survey, respondent, partial, answers=None, errors=None, key=Non
         "definition": survey.definition,
         "answers": answers if answers is not None else (partial.answers if partial else {}),
         "page": partial.page_id if partial else "",
-        "resumeUrl": url_for("respond.form", slug=slug, r=resume_token, _external=True)
+        "resumeUrl": external_url("respond.form", slug=slug, r=resume_token)
         if resume_token
         else "",
-        "resumeBase": url_for("respond.form", slug=slug, _external=True),
+        "resumeBase": external_url("respond.form", slug=slug),
         "submitUrl": url_for("respond.submit", slug=slug),
         "progressUrl": url_for("respond.progress", slug=slug),
         "invitation": respondent.invitation_token or "",
@@ -286,9 +287,7 @@ def progress(slug: str):
         published, body, respondent, lambda: new_partial_allowed(published.questionnaire.id)
     )
     if outcome.resume_token:
-        outcome.body["resume_url"] = url_for(
-            "respond.form", slug=slug, r=outcome.resume_token, _external=True
-        )
+        outcome.body["resume_url"] = external_url("respond.form", slug=slug, r=outcome.resume_token)
     return _json(outcome, slug)
 
 

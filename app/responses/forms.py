@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from app.forms import Form
 
-class InvitationsForm(FlaskForm):
+
+class InvitationsForm(Form):
     count = IntegerField(
         _l("Number of invitation links"),
         default=50,

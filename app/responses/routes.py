@@ -3,11 +3,12 @@
 import csv
 import io
 
-from flask import Response, render_template, url_for
+from flask import Response, render_template
 
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.responses import bp, store
 from app.responses.forms import InvitationsForm
+from app.urls import external_url
 
 
 def _page(access: StudyAccess, questionnaire, form, status: int = 200):
@@ -41,9 +42,7 @@ def invitations(access: StudyAccess, questionnaire_id: int):
     writer = csv.writer(buffer)
     writer.writerow(["n", "link"])
     for n, token in enumerate(tokens, 1):
-        writer.writerow(
-            [n, url_for("respond.form", slug=questionnaire.slug, t=token, _external=True)]
-        )
+        writer.writerow([n, external_url("respond.form", slug=questionnaire.slug, t=token)])
     return Response(
         "\ufeff" + buffer.getvalue(),  # BOM: Excel opens UTF-8 CSV correctly
         mimetype="text/csv",

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from app.database import SQL_INT_MAX
+from app.forms import Form
 
 STATUS_CHOICES = [
     SelectChoice("complete", _l("Complete")),
@@ -13,7 +13,7 @@ STATUS_CHOICES = [
 ]
 
 
-class ResponseFilterForm(FlaskForm):
+class ResponseFilterForm(Form):
     """Filters of the responses page; a GET form, so no CSRF token."""
 
     class Meta:

@@ -15,6 +15,7 @@ from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
 from app.database import SQL_INT_MAX
+from app.forms import ConfirmForm
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.responses import store
 from app.results import bp, services
@@ -24,7 +25,6 @@ from app.results.forms import ResponseFilterForm
 from app.results.sentences import crosstab_sentence
 from app.results.table import chosen_versions
 from app.results.texts import open_questions, text_answers
-from app.studies.forms import ConfirmForm
 from app.urls import query_int
 
 PER_PAGE = 50
@@ -102,7 +102,11 @@ def chart(access: StudyAccess, questionnaire_id: int, key: str, name: str):
     questionnaire = _published(access, questionnaire_id)
     path = services.chart_path(_chart_root(), questionnaire, key, name) or abort(404)
     download = request.args.get("download") == "1"
-    return send_file(path, mimetype="image/png", as_attachment=download, max_age=3600)
+    response = send_file(path, mimetype="image/png", as_attachment=download, max_age=3600)
+    # Named by the content's hash, so the browser may keep it; a shared cache may not.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response
 
 
 @bp.route("/responses")

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     SelectChoice,
@@ -13,6 +12,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.accounts.forms import email_field
+from app.forms import Form
 from app.models import Role
 
 METHOD_LABELS = {
@@ -35,7 +35,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class StudyForm(FlaskForm):
+class StudyForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     goal = TextAreaField(
         _l("Research goal"),
@@ -70,18 +70,12 @@ def _role_choices() -> list[SelectChoice]:
     return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class MemberForm(FlaskForm):
+class MemberForm(Form):
     email = email_field()
     role = SelectField(_l("Role"), choices=_role_choices)
     submit = SubmitField(_l("Add member"))
 
 
-class RoleForm(FlaskForm):
+class RoleForm(Form):
     role = SelectField(_l("Role"), choices=_role_choices)
     submit = SubmitField(_l("Change role"))
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a button that carries the CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))

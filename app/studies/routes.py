@@ -4,13 +4,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import audit, audit_sentences
+from app.forms import ConfirmForm
 from app.models import Role
 from app.permissions import StudyAccess, invitation_to, study_required
 from app.studies import bp, services
 from app.studies.forms import (
     METHOD_LABELS,
     ROLE_LABELS,
-    ConfirmForm,
     MemberForm,
     RoleForm,
     StudyForm,

@@ -590,3 +590,21 @@ def test_exports_are_well_formed_whatever_control_characters_the_stored_text_hol
         record = dict(zip(header, row, strict=True))
         assert record["quote"] == cleaned and record["code"] == "购买\ufffd渠道"
         assert record["memo"] == "备注\ufffd：价格" and record["城市\ufffd"] == "上\ufffd海"
+
+
+def test_transcripts_and_their_exports_are_never_stored_in_a_cache(client, auth, ctx):
+    study, _ = study_with_roles()
+    interview, _codes, _coders = _two_coders(study)
+    auth.login("owner@example.cn")
+    base = f"/studies/{study.id}/interviews"
+    for tail in (
+        f"/{interview.id}",
+        "/quotes",
+        "/export/quotes.csv",
+        "/export/quotes.xlsx",
+        "/export/codebook.qdc",
+        "/export/project.qdpx",
+    ):
+        reply = client.get(base + tail)
+        assert reply.status_code == 200, tail
+        assert reply.headers["Cache-Control"] == "no-store", tail

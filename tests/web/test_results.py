@@ -274,3 +274,19 @@ def test_labels_row_names_questions_and_options_in_words(client, auth, runner, s
     result = runner.invoke(args=["responses", "export", survey.slug, "--out", str(out), "--labels"])
     assert result.exit_code == 0, (result.output, result.exception)
     assert out.read_text(encoding="utf-8-sig").splitlines()[1].startswith("答卷编号,")
+
+
+def test_response_pages_and_downloads_are_never_stored_in_a_cache(client, auth, survey):
+    response_id = submit(client, survey.slug, FULL_ANSWERS)
+    auth.login("viewer@example.cn")
+    for tail in ("/responses", f"/responses/{response_id}", "/responses.csv", "/"):
+        reply = client.get(results_url(survey, tail))
+        assert reply.status_code == 200
+        assert reply.headers["Cache-Control"] == "no-store", tail
+    chart = re.search(r'src="([^"]*/charts/[^"]+)"', client.get(results_url(survey, "/")).text)
+    reply = client.get(chart.group(1))
+    assert reply.status_code == 200
+    assert "public" not in reply.headers["Cache-Control"]
+    assert "private" in reply.headers["Cache-Control"]
+    # Static files keep their own caching.
+    assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
