@@ -5,7 +5,12 @@ No Flask here: plain dicts and dataclasses in and out, errors carrying their loc
 """
 
 from .answers import AnswerCheck, partial_answers, validate_answers, visible_questions
-from .definition import definition_schema, load_definition, validate_definition
+from .definition import (
+    definition_schema,
+    load_definition,
+    validate_definition,
+    without_control_characters,
+)
 from .diff import DefinitionDiff, diff_definitions
 from .errors import Code, DefinitionError, ExpressionError, ImportFailed, Problem, SurveysError
 from .logic import condition_holds, evaluate, parse, pipe
@@ -50,5 +55,6 @@ __all__ = [
     "validate_answers",
     "validate_definition",
     "visible_questions",
+    "without_control_characters",
     "write_xlsform",
 ]

@@ -16,7 +16,7 @@ from typing import Any
 import jsonschema
 
 from . import safe_regex
-from .answer_rules import parse_date
+from .answer_rules import CONTROL_RE, parse_date
 from .errors import Code, DefinitionError, Problem
 from .logic.check import check_condition
 from .logic.grammar import KEYWORDS
@@ -72,6 +72,37 @@ def validate_definition(data: Any) -> list[Problem]:
     if not isinstance(data, Mapping):
         return [Problem(Code.NOT_AN_OBJECT)]
     return size_problems(data) or _schema_problems(data) + _semantic_problems(data)
+
+
+def without_control_characters(data: Any, path: str = "$") -> tuple[Any, list[Problem]]:
+    """*data* with the control characters (`answer_rules.CONTROL_RE`) removed from every key
+    and string, and a warning at the path of each string that held one.
+
+    They are invisible, come with pasted text, and PostgreSQL cannot store a NUL in a JSON
+    document: a draft holding one was a 500 on every autosave. Removed, not refused, so the
+    builder's autosave never fails over a character nobody can see.
+    """
+    if isinstance(data, str):
+        cleaned = CONTROL_RE.sub("", data)
+        if cleaned == data:
+            return data, []
+        return cleaned, [Problem(Code.CONTROL_CHARACTER_REMOVED, path, "warning")]
+    problems: list[Problem] = []
+    if isinstance(data, Mapping):
+        cleaned_map = {}
+        for key, value in data.items():
+            clean_key = CONTROL_RE.sub("", key) if isinstance(key, str) else key
+            cleaned_map[clean_key], found = without_control_characters(value, f"{path}.{clean_key}")
+            problems += found
+        return cleaned_map, problems
+    if isinstance(data, list):
+        cleaned_list = []
+        for index, value in enumerate(data):
+            item, found = without_control_characters(value, f"{path}[{index}]")
+            cleaned_list.append(item)
+            problems += found
+        return cleaned_list, problems
+    return data, []
 
 
 def too_large(code: Code, path: str, count: int, maximum: int) -> list[Problem]:

@@ -101,6 +101,7 @@ class Code(StrEnum):
     ANSWER_KANO_INCOMPLETE = "answer_kano_incomplete"
     ANSWER_CONSENT_REQUIRED = "answer_consent_required"
     ANSWER_CONTROL_CHARACTER = "answer_control_character"
+    CONTROL_CHARACTER_REMOVED = "control_character_removed"
     ANSWER_DUPLICATE_OPTION = "answer_duplicate_option"
     # --- XLSForm import / export -------------------------------------------------------------
     XLS_UNREADABLE = "xls_unreadable"
@@ -340,6 +341,10 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "Answer both the functional and the dysfunctional question",
     ),
     Code.ANSWER_CONSENT_REQUIRED: ("需要您同意后才能继续", "Your consent is required to continue"),
+    Code.CONTROL_CHARACTER_REMOVED: (
+        "此处含有不可见的控制字符（常见于从其他程序粘贴的文字），已删除",
+        "An invisible control character (often pasted from another program) was removed here",
+    ),
     Code.ANSWER_CONTROL_CHARACTER: (
         "答案中含有无法保存的不可见控制字符（常见于从其他程序粘贴的文字），请删除后重新输入",
         "The answer contains an invisible control character that cannot be stored (often"

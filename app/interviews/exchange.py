@@ -25,6 +25,7 @@ from app.extensions import db
 from app.interviews import coding, privacy, reports, services
 from app.interviews.coding import CODE_FIELDS
 from app.models import CODE_COLOURS, Code, Interview, Study
+from app.results.exports import neutralise_cell
 
 QUOTE_COLUMNS = (
     "interview",
@@ -278,17 +279,10 @@ def quotes_csv(
     header, rows = quote_rows(study, filters, deidentified=deidentified)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([neutralise_cell(name) for name in header])
     for row in rows:
-        writer.writerow(["" if v is None else _safe_cell(v) for v in row])
+        writer.writerow(["" if v is None else neutralise_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
-
-
-def _safe_cell(value):
-    # A quote starting with =, +, - or @ would run as a formula in a spreadsheet.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def quotes_xlsx(
@@ -300,10 +294,10 @@ def quotes_xlsx(
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "quotes"
-    sheet.append([xml_safe(name) for name in header])
+    sheet.append([neutralise_cell(xml_safe(name)) for name in header])
     for row in rows:
         # An xlsx is XML: openpyxl refuses a control character, failing the whole export.
-        sheet.append([_safe_cell(xml_safe(v) if isinstance(v, str) else v) for v in row])
+        sheet.append([neutralise_cell(xml_safe(v) if isinstance(v, str) else v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

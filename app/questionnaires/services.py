@@ -162,7 +162,8 @@ def read_import(filename: str, data: bytes) -> tuple[dict[str, Any], list[survey
         definition, warnings, errors = result.definition, list(result.warnings), result.errors
     if errors:
         raise ImportRefused("invalid_definition", errors)
-    return definition, warnings
+    definition, removed = surveys.without_control_characters(definition)
+    return definition, warnings + removed
 
 
 def import_questionnaire(
@@ -184,13 +185,16 @@ def save_draft(
         raise DraftConflict(questionnaire.draft_revision)
     if not isinstance(definition, dict):
         return SaveResult(questionnaire.draft_revision, surveys.validate_definition(definition))
+    definition, removed = surveys.without_control_characters(definition)
     questionnaire.draft = definition
     title = definition.get("title")
     if isinstance(title, str) and title.strip():
         questionnaire.title = title.strip()[:200]
     questionnaire.draft_revision += 1
     db.session.commit()
-    return SaveResult(questionnaire.draft_revision, surveys.validate_definition(definition))
+    return SaveResult(
+        questionnaire.draft_revision, removed + surveys.validate_definition(definition)
+    )
 
 
 def quota_questions(definition: dict[str, Any]) -> list[dict[str, Any]]:

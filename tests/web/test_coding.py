@@ -608,3 +608,24 @@ def test_transcripts_and_their_exports_are_never_stored_in_a_cache(client, auth,
         reply = client.get(base + tail)
         assert reply.status_code == 200, tail
         assert reply.headers["Cache-Control"] == "no-store", tail
+
+
+def test_quote_exports_neutralise_formulas_in_headers_and_cells(client, auth, ctx):
+    """The quotes CSV/XLSX used a second formula guard that missed tab and CR and left the
+    header (participant attribute names, which researchers type) unguarded (issue 30.7)."""
+    study, _ = study_with_roles()
+    interview = make_interview(study, attributes={'=HYPERLINK("http://x")': "\t=1+1"})
+    code = make_code(study, "渠道")
+    auth.login("owner@example.cn")
+    turn = interview.turns[1]
+    assert _post_highlight(client, study, interview, turn, 0, 3, [code]).status_code == 201
+    base = f"/studies/{study.id}/interviews/export"
+
+    data = client.get(f"{base}/quotes.csv").data.decode("utf-8-sig")
+    [row] = list(csv.DictReader(io.StringIO(data)))
+    assert row['\'=HYPERLINK("http://x")'] == "'\t=1+1"
+
+    sheet = openpyxl.load_workbook(io.BytesIO(client.get(f"{base}/quotes.xlsx").data)).active
+    header, values = [list(r) for r in sheet.iter_rows()]
+    assert all(cell.data_type != "f" for cell in header + values)
+    assert '\'=HYPERLINK("http://x")' in [c.value for c in header]

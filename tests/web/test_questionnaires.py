@@ -102,6 +102,43 @@ def test_an_invalid_draft_is_saved_and_its_problems_point_at_the_question(client
     assert questionnaire.draft == broken
 
 
+def test_a_nul_pasted_into_a_draft_is_removed_with_a_warning_not_a_500(client, auth, ctx):
+    """PostgreSQL cannot store a NUL in a JSON document: the autosave was a 500 (issue 30.10).
+    The draft is stored without the invisible characters, and the builder is told where."""
+    questionnaire = make_questionnaire()
+    urls = _urls(questionnaire)
+    auth.login("owner@example.cn")
+    pasted = json.loads(json.dumps(TWO_PAGES))
+    pasted["title"] = "外卖\x00调查"
+    pasted["pages"][0]["questions"][0]["title"] = "您最近一个月\x07点过外卖吗？"
+    response = client.put(urls["draft"], json={"definition": pasted, "revision": 1})
+    assert response.status_code == 200
+    removed = [p for p in response.json["problems"] if p["code"] == "control_character_removed"]
+    assert sorted(p["path"] for p in removed) == ["$.pages[0].questions[0].title", "$.title"]
+    assert all(p["severity"] == "warning" and "控制字符" in p["message"] for p in removed)
+    db.session.refresh(questionnaire)
+    assert questionnaire.draft["title"] == "外卖调查" and questionnaire.title == "外卖调查"
+    assert questionnaire.draft["pages"][0]["questions"][0]["title"] == "您最近一个月点过外卖吗？"
+
+
+def test_an_imported_questionnaire_loses_its_control_characters_with_a_warning(client, auth, ctx):
+    questionnaire = make_questionnaire()
+    auth.login("owner@example.cn")
+    pasted = json.loads(json.dumps(TWO_PAGES))
+    pasted["title"] = "外卖\x00调查"
+    upload = (io.BytesIO(json.dumps(pasted).encode()), "外卖.json")
+    reply = client.post(
+        f"/studies/{questionnaire.study_id}/questionnaires/import",
+        data={"file": upload},
+        content_type="multipart/form-data",
+    )
+    assert reply.status_code == 302
+    imported = db.session.scalar(
+        db.select(Questionnaire).where(Questionnaire.id != questionnaire.id)
+    )
+    assert imported.title == "外卖调查" and imported.draft["title"] == "外卖调查"
+
+
 def test_publish_freezes_a_version_and_opens_the_public_link(client, auth, ctx):
     questionnaire = make_questionnaire(definition=TWO_PAGES)
     urls = _urls(questionnaire)
