@@ -3,6 +3,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from app.database import SQL_INT_MAX
 from app.extensions import db
 from app.models import Study
 from app.questionnaires import services
@@ -12,7 +13,8 @@ surveys_cli = AppGroup("surveys", help="Import and export questionnaires.")
 
 @surveys_cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--study", "study_id", type=int, required=True, help="Id of the study.")
+@click.option("--study", "study_id", type=click.IntRange(1, SQL_INT_MAX), required=True,
+              help="Id of the study.")  # fmt: skip
 @click.option("--publish", is_flag=True, help="Publish at once and print the public link.")
 def import_command(file: Path, study_id: int, publish: bool) -> None:
     """Import a questionnaire (.json or XLSForm .xlsx) into a study."""
@@ -43,7 +45,8 @@ def import_command(file: Path, study_id: int, publish: bool) -> None:
 @click.argument("key")
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Output file: .json or .xlsx (XLSForm).")  # fmt: skip
-@click.option("--version", "number", type=int, help="A published version (default: the draft).")
+@click.option("--version", "number", type=click.IntRange(1, SQL_INT_MAX),
+              help="A published version (default: the draft).")  # fmt: skip
 def export_command(key: str, out: Path, number: int | None) -> None:
     """Export a questionnaire (SLUG or numeric id) as JSON or XLSForm."""
     questionnaire = services.find_by_slug_or_id(key)

@@ -14,6 +14,7 @@ ERRORS = {
     "bad_offsets": _l("The selection is outside the turn."),
     "snippet_mismatch": _l("The turn has changed since the page was loaded; reload it."),
     "no_codes": _l("Choose at least one code."),
+    "too_many_codes": _l("At most %(max)d codes can be applied to one selection at once."),
     "unknown_code": _l("Unknown code."),
     "empty_turn": _l("A turn cannot be empty."),
     "empty_query": _l("Enter something to search for."),

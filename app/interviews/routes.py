@@ -34,6 +34,9 @@ from app.permissions import (
 
 # A highlight is a turn, a few code ids, two offsets, a snippet and a memo of 5,000 characters.
 HIGHLIGHT_MAX_BYTES = 256 * 1024
+# Codes applied to one selection in one request: each is looked up, so the body alone
+# (256 KB of ids) would allow tens of thousands of queries.
+MAX_CODES_PER_HIGHLIGHT = 50
 
 
 @bp.app_context_processor
@@ -283,7 +286,11 @@ def add_highlight(access: StudyAccess, interview_id: int):
     body = body if isinstance(body, dict) else {}
     try:
         turn = turn_in(access, interview, whole_number(body.get("turn", 0)))
-        codes = [code_in(access, whole_number(c)) for c in body.get("codes", [])]
+        code_ids = body.get("codes", [])
+        if not isinstance(code_ids, list) or len(code_ids) > MAX_CODES_PER_HIGHLIGHT:
+            message = str(ERRORS["too_many_codes"]) % {"max": MAX_CODES_PER_HIGHLIGHT}
+            return jsonify({"error": "too_many_codes", "message": message}), 422
+        codes = [code_in(access, whole_number(c)) for c in code_ids]
         created = coding.add_highlights(
             access.study,
             turn,

@@ -16,6 +16,7 @@ from typing import Any
 
 import surveys
 from app import audit
+from app.database import SQL_INT_MAX
 from app.extensions import db
 from app.jsonbody import BadJson, parse_json
 from app.models import Questionnaire, QuestionnaireStatus, QuestionnaireVersion, Study, User
@@ -85,7 +86,7 @@ def find_by_slug_or_id(key: str) -> Questionnaire | None:
     """For the command line: a public slug, or a numeric id."""
     query = db.select(Questionnaire).where(Questionnaire.slug == key)
     found = db.session.scalar(query)
-    if found is None and key.isdigit():
+    if found is None and key.isdigit() and int(key) <= SQL_INT_MAX:
         found = db.session.get(Questionnaire, int(key))
     return found
 

@@ -94,3 +94,13 @@ def test_surveys_import_reports_errors_and_unknown_study(runner, tmp_path, ctx):
     assert missing.exit_code == 1 and "no study" in missing.output
     unknown = runner.invoke(args=["surveys", "export", "nope", "--out", str(tmp_path / "x.json")])
     assert unknown.exit_code == 1
+
+
+def test_ids_past_any_column_are_a_usage_error_not_a_traceback(app, runner, tmp_path):
+    definition = tmp_path / "q.json"
+    definition.write_text('{"title": "t", "pages": []}', encoding="utf-8")
+    huge = str(2**64)
+    imported = runner.invoke(args=["surveys", "import", str(definition), "--study", huge])
+    assert imported.exit_code == 2 and "--study" in imported.output
+    exported = runner.invoke(args=["surveys", "export", huge, "--out", str(tmp_path / "o.json")])
+    assert exported.exit_code == 1 and "no questionnaire" in exported.output

@@ -75,6 +75,19 @@ def test_highlight_ids_past_any_column_are_refused(client, coded, field):
     assert _count(Highlight) == 0
 
 
+@pytest.mark.parametrize("codes", [[1] * 51, "1234"])
+def test_a_highlight_with_too_many_codes_or_no_list_is_refused_before_any_lookup(
+    client, coded, codes
+):
+    """Each code id is looked up: 256 KB of ids would be tens of thousands of queries."""
+    study, interview, turn, _code = coded
+    body = {"turn": turn.id, "start": 0, "end": 2, "codes": codes}
+    reply = client.post(_highlights_url(study, interview), json=body)
+    assert reply.status_code == 422
+    assert reply.get_json()["error"] == "too_many_codes" and "50" in reply.get_json()["message"]
+    assert _count(Highlight) == 0
+
+
 def test_draft_autosave_nested_5000_levels_is_refused_and_the_draft_kept(client, auth, ctx):
     questionnaire = make_published(SURVEY)
     auth.login("researcher@example.cn")
