@@ -5,13 +5,13 @@ transcript. They are no longer scored; this clears the scores already stored. A 
 only: no column changes. The scores come back (by re-scoring) if a speaker is later marked
 as a participant.
 
-Revision ID: firsthour_interviewer_turns_unscored
+Revision ID: firsthour_interviewer_unscored
 Revises: accounts_member_invitations
 """
 
 from alembic import op
 
-revision = "firsthour_interviewer_turns_unscored"
+revision = "firsthour_interviewer_unscored"
 down_revision = 'accounts_member_invitations'
 branch_labels = None
 depends_on = None
