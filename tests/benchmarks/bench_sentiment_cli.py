@@ -88,7 +88,7 @@ def main(argv=None) -> int:
         return 0
     lines = [
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores "
-        f"({platform.machine()}, shared with other jobs while measured), "
+        f"({platform.machine()}), "
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"{platform.system()} {platform.release()}.",
         "",
