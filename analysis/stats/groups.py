@@ -8,6 +8,12 @@ ordinal one (rating, Likert row, scored choice) on ranks, because the distance b
 |--------|---------------------------------------------|------------------------------------------|
 | 2      | Welch's t (no equal-variance assumption), d | Mann–Whitney U, r = Z/√N                 |
 | ≥ 3    | one-way ANOVA, η²; Tukey HSD pairs          | Kruskal–Wallis, η²_H; pairwise U, Holm   |
+
+A comparison of means is not computed when a group's answers do not vary (every answer the
+same): its variance estimate is 0, so Welch's t and the ANOVA's F run to infinity and p to 0
+(t = −inf, η² = 1, Tukey intervals of zero width) on what may be three answers. Such a result
+carries p = NaN, `caution = "zero_variance_group"` and a `StatsWarning`; rank tests, which need
+no variance estimate, still run.
 """
 
 from __future__ import annotations
@@ -86,7 +92,9 @@ def compare_groups(
 
     `ordinal` says the metric is ordinal (chooses ranks under `method="auto"`). Returns `test`,
     `statistic`, `p`, `effect_size` with `effect_size_name`, per-group `groups` (n, mean, SD,
-    median), `posthoc` pairs (≥ 3 groups) and `reason`, a code naming why the test was chosen.
+    median), `posthoc` pairs (≥ 3 groups), `reason`, a code naming why the test was chosen, and
+    `caution`, a code naming why a chosen test was not computed (`zero_variance_group`, with the
+    groups in `constant_groups`) or None.
     Groups with fewer than 2 answers take no part in the test (reported, with a warning).
     """
     if method not in METHODS:
@@ -112,6 +120,7 @@ def compare_groups(
         "effect_size": math.nan,
         "effect_size_name": None,
         "posthoc": [],
+        "caution": None,
     }
     used = [(n, s) for n, s in zip(names, samples, strict=True) if len(s) >= 2]
     if len(used) < len(names):
@@ -132,6 +141,18 @@ def compare_groups(
     out["reason"] = f"{'ordinal' if ranks else 'numeric'}_{'two' if k == 2 else 'several'}_groups"
     if method != "auto":
         out["reason"] = f"{method}_requested_{'two' if k == 2 else 'several'}_groups"
+    constant = [name for name, s in zip(names, samples, strict=True) if np.ptp(s) == 0]
+    if not ranks and constant:
+        out.update(test="welch_t" if k == 2 else "anova", caution="zero_variance_group")
+        out["effect_size_name"] = "cohens_d" if k == 2 else "eta_squared"
+        out["constant_groups"] = constant
+        warnings.warn(
+            f"{metric} by {by}: every answer is the same in {', '.join(constant)}, "
+            "so the comparison of means is not computed",
+            StatsWarning,
+            stacklevel=2,
+        )
+        return out
     if k == 2 and not ranks:
         res = stats.ttest_ind(samples[0], samples[1], equal_var=False, alternative=alternative)
         out.update(test="welch_t", statistic=float(res.statistic), p=float(res.pvalue))

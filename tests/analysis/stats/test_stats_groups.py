@@ -136,3 +136,30 @@ def test_anova_kruskal_and_tukey_match_r_on_plant_growth():
     kw = compare_groups(frame, "weight", "group", ordinal=True)
     assert kw["statistic"] == pytest.approx(7.9882, abs=5e-5)
     assert kw["p"] == pytest.approx(0.01842, abs=5e-6)
+
+
+@pytest.mark.parametrize(
+    ("groups", "test"),
+    [
+        ({"北京": [5, 5, 5], "上海": [2, 2, 2]}, "welch_t"),  # t = −inf, p = 0 before
+        ({"北京": [5, 5, 5], "上海": [2, 3, 4]}, "welch_t"),
+        ({"北京": [5, 5, 5], "上海": [2, 2, 2], "广州": [3, 3, 3]}, "anova"),  # η² = 1 before
+    ],
+)
+def test_zero_variance_group_gives_no_p_value_and_a_warning(groups, test):
+    frame = pd.DataFrame(
+        [{"y": float(v), "城市": name} for name, vals in groups.items() for v in vals]
+    )
+    with pytest.warns(StatsWarning, match="every answer is the same"):
+        out = compare_groups(frame, "y", "城市")
+    assert out["test"] == test and out["caution"] == "zero_variance_group"
+    assert math.isnan(out["p"]) and math.isnan(out["statistic"])
+    assert math.isnan(out["effect_size"]) and out["posthoc"] == []
+    assert "北京" in out["constant_groups"]
+
+
+def test_zero_variance_group_still_gets_a_rank_test():
+    frame = pd.DataFrame({"y": [5.0] * 4 + [1.0, 2.0, 3.0, 4.0], "g": ["a"] * 4 + ["b"] * 4})
+    out = compare_groups(frame, "y", "g", ordinal=True)
+    assert out["test"] == "mann_whitney_u" and out["caution"] is None
+    assert out["p"] > 0

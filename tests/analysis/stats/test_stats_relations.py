@@ -13,6 +13,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 from analysis.stats import (
+    StatsWarning,
     benjamini_hochberg,
     correlation,
     cronbach_alpha,
@@ -112,3 +113,75 @@ def test_corrections_keep_nans_and_shape():
     assert benjamini_hochberg([]).size == 0
     with pytest.raises(ValueError):
         holm([1.5])
+
+
+def test_identical_drivers_are_flagged_as_undetermined():
+    rng = np.random.default_rng(5)
+    a = rng.normal(size=50)
+    c = rng.normal(size=50)
+    frame = pd.DataFrame(
+        {"overall": a + 0.5 * c + rng.normal(size=50), "价格": a, "价钱": a, "服务": c}
+    )
+    with pytest.warns(StatsWarning, match="cannot be told apart"):
+        out = key_drivers(frame, "overall", ["价格", "价钱", "服务"])
+    assert out["caution"] == "collinear_drivers"
+    for name in ("价格", "价钱"):
+        assert math.isnan(out["drivers"][name]["beta"])
+        assert out["drivers"][name]["beta_determined"] is False
+        assert math.isinf(out["drivers"][name]["vif"])
+    # 服务 is not in the span of the others: its β is estimable, and equals the OLS on a and c
+    z = (frame - frame.mean()) / frame.std()
+    fit = sm.OLS(z["overall"], z[["价格", "服务"]]).fit()
+    assert out["drivers"]["服务"]["beta"] == pytest.approx(fit.params["服务"])
+    assert out["drivers"]["服务"]["beta_determined"] is True
+
+
+def test_near_collinear_drivers_report_statsmodels_vif():
+    from statsmodels.stats.outliers_influence import variance_inflation_factor
+
+    rng = np.random.default_rng(9)
+    a = rng.normal(size=60)
+    b = a + rng.normal(scale=0.05, size=60)
+    c = rng.normal(size=60)
+    frame = pd.DataFrame({"y": a + c + rng.normal(size=60), "a": a, "b": b, "c": c})
+    with pytest.warns(StatsWarning):
+        out = key_drivers(frame, "y", ["a", "b", "c"])
+    design = sm.add_constant(frame[["a", "b", "c"]]).to_numpy()
+    for j, name in enumerate(["a", "b", "c"], start=1):
+        assert out["drivers"][name]["vif"] == pytest.approx(variance_inflation_factor(design, j))
+    assert out["caution"] == "collinear_drivers" and out["drivers"]["a"]["vif"] > 10
+    assert out["drivers"]["c"]["vif"] < 10 and out["drivers"]["a"]["beta_determined"] is True
+
+
+def test_independent_drivers_carry_no_caution():
+    rng = np.random.default_rng(3)
+    frame = pd.DataFrame(rng.normal(size=(40, 3)), columns=["y", "a", "b"])
+    out = key_drivers(frame, "y", ["a", "b"])
+    assert out["caution"] is None
+
+
+def test_cronbach_alpha_from_two_respondents_is_not_computed():
+    # these two rows give α = −2.0 by the formula: 3/2 · (1 − 3·0.5 / 0.5)
+    frame = pd.DataFrame({"a": [1, 2], "b": [2, 1], "c": [1, 2]})
+    with pytest.warns(StatsWarning, match="needs 3 complete respondents"):
+        out = cronbach_alpha(frame, ["a", "b", "c"])
+    assert math.isnan(out["alpha"]) and out["caution"] == "too_few_respondents"
+    assert all(math.isnan(v["alpha_if_deleted"]) for v in out["item_analysis"].values())
+
+
+def test_cronbach_alpha_without_total_variance_says_why():
+    frame = pd.DataFrame({"a": [3, 3, 3], "b": [3, 3, 3]})
+    with pytest.warns(StatsWarning, match="every total is the same"):
+        out = cronbach_alpha(frame, ["a", "b"])
+    assert out["caution"] == "no_total_variance"
+
+
+def test_negative_cronbach_alpha_is_flagged_as_possibly_reverse_keyed():
+    # item b runs against a and c (reverse-keyed, not recoded); α by the formula, by hand
+    frame = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [5, 4, 3, 2, 2], "c": [1, 2, 3, 4, 4]})
+    with pytest.warns(StatsWarning, match="reverse-keyed"):
+        out = cronbach_alpha(frame, ["a", "b", "c"])
+    block = frame.to_numpy(dtype=float)
+    hand = 1.5 * (1 - block.var(axis=0, ddof=1).sum() / block.sum(axis=1).var(ddof=1))
+    assert hand < 0 and out["alpha"] == pytest.approx(hand)
+    assert out["caution"] == "negative_alpha"
