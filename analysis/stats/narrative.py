@@ -188,6 +188,13 @@ def format_report(summary: dict) -> str:
         if c.get("caution"):
             groups = "、".join(_value_label(summary, c["by"], g) for g in c["constant_groups"])
             lines.append("  " + CAUTIONS[c["caution"]].format(groups=groups))
+        for d in c.get("nps_differences", []):
+            a, b = _value_label(summary, c["by"], d["a"]), _value_label(summary, c["by"], d["b"])
+            lines.append(
+                f"  NPS 差（{a} − {b}）= {_num(d['difference'], 1)}"
+                f"{_ci([d['ci_low'], d['ci_high']], _num1)}，{_p(d['p'])}"
+                f"（Holm 校正 {_p(d['p_adjusted'])}）"
+            )
         for name, g in c["groups"].items():
             label = _value_label(summary, c["by"], name)
             lines.append(

@@ -185,3 +185,31 @@ def test_negative_cronbach_alpha_is_flagged_as_possibly_reverse_keyed():
     hand = 1.5 * (1 - block.var(axis=0, ddof=1).sum() / block.sum(axis=1).var(ddof=1))
     assert hand < 0 and out["alpha"] == pytest.approx(hand)
     assert out["caution"] == "negative_alpha"
+
+
+def test_small_spearman_p_is_exact_by_enumerating_every_pairing():
+    # R's cor.test(method = "spearman") is exact at small n without ties. Independent
+    # reference: ρ for all 6! = 720 orderings of y's ranks against x's,
+    # p = 2·min(P(ρ* ≤ ρ), P(ρ* ≥ ρ)) capped at 1.
+    import itertools
+
+    x = np.array([1.0, 2.5, 3.1, 4.7, 5.2, 6.9])
+    y = np.array([2.0, 1.0, 4.0, 3.0, 6.0, 5.0])
+    rx = stats.rankdata(x)
+    d2 = [((rx - np.array(p)) ** 2).sum() for p in itertools.permutations(range(1, 7))]
+    rhos = 1 - 6 * np.array(d2) / (6 * 35)
+    rho = 1 - 6 * ((rx - stats.rankdata(y)) ** 2).sum() / (6 * 35)
+    exact = min(1.0, 2 * min((rhos <= rho + 1e-12).mean(), (rhos >= rho - 1e-12).mean()))
+    out = correlation(x, y, method="spearman")
+    assert out["r"] == pytest.approx(rho) and out["p_method"] == "exact"
+    assert out["p"] == pytest.approx(exact)
+    assert out["p"] != pytest.approx(stats.spearmanr(x, y).pvalue)  # the t approximation
+
+
+def test_spearman_with_ties_keeps_the_t_approximation():
+    x = np.array([1.0, 2, 2, 3, 4, 5])
+    y = np.array([1.0, 3, 2, 4, 6, 5])
+    out = correlation(x, y, method="spearman")
+    r = stats.pearsonr(stats.rankdata(x), stats.rankdata(y)).statistic
+    t = r * math.sqrt(4 / (1 - r * r))
+    assert out["p_method"] == "t" and out["p"] == pytest.approx(2 * stats.t.sf(t, 4))

@@ -190,3 +190,21 @@ def test_report_says_in_chinese_when_a_number_is_not_to_be_trusted(definition, r
     text = format_report(out)
     assert "组内所有答案都相同，方差为 0，均值比较无法计算" in text
     assert "标准化 β = 无法确定" in text and "高度重合（VIF > 10）" in text
+
+
+def test_segments_nps_are_compared_as_a_difference_of_nps(definition, responses):
+    out = summarise(definition, responses, comparisons=[("nps", "gender")])
+    pairs = out["comparisons"][0]["nps_differences"]
+    groups = sorted(set(responses["gender"].dropna().astype(str)))
+    assert len(pairs) == len(groups) * (len(groups) - 1) // 2
+    pair = pairs[0]
+
+    # the difference in points, from the counts of each segment (Reichheld's definition)
+    def score(g):
+        x = responses.loc[responses["gender"].astype(str) == g, "nps"].dropna()
+        return ((x >= 9).mean() - (x <= 6).mean()) * 100
+
+    assert pair["difference"] == pytest.approx(score(pair["a"]) - score(pair["b"]))
+    assert pair["ci_low"] < pair["ci_high"] and pair["ci_method"] == "adjusted_wald"
+    text = format_report(out)
+    assert "NPS 差" in text
