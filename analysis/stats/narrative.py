@@ -239,7 +239,7 @@ def format_report(summary: dict) -> str:
         for name, v in d["drivers"].items():
             beta = (
                 _num(v["beta"], 3)
-                if v.get("beta_determined", True)
+                if v.get("beta_determined", True) or d.get("caution") != "collinear_drivers"
                 else "无法确定（与其他因素完全重合）"
             )
             lines.append(
