@@ -23,7 +23,15 @@ from analysis.stats.narrative import format_report
 from analysis.stats.quality import flag_responses, quality_summary
 from analysis.stats.report import json_ready, segment_mask, summarise
 from analysis.stats.scales import cronbach_alpha
-from analysis.stats.scores import csat, importance_performance, kano, kano_category, nps, sus
+from analysis.stats.scores import (
+    csat,
+    importance_performance,
+    kano,
+    kano_category,
+    nps,
+    nps_difference,
+    sus,
+)
 from analysis.stats.table import prepare_frame, read_definition, read_responses
 
 __all__ = [
@@ -50,6 +58,7 @@ __all__ = [
     "mann_whitney",
     "mean_estimate",
     "nps",
+    "nps_difference",
     "prepare_frame",
     "proportion",
     "quality_summary",

@@ -6,8 +6,14 @@ ordinal one (rating, Likert row, scored choice) on ranks, because the distance b
 
 | groups | means (parametric)                          | ranks (non-parametric)                   |
 |--------|---------------------------------------------|------------------------------------------|
-| 2      | Welch's t (no equal-variance assumption), d | Mann–Whitney U, r = Z/√N                 |
+| 2      | Welch's t (no equal-variance assumption), d | Mann–Whitney U (exact p < 50), r = Z/√N  |
 | ≥ 3    | one-way ANOVA, η²; Tukey HSD pairs          | Kruskal–Wallis, η²_H; pairwise U, Holm   |
+
+A comparison of means is not computed when a group's answers do not vary (every answer the
+same): its variance estimate is 0, so Welch's t and the ANOVA's F run to infinity and p to 0
+(t = −inf, η² = 1, Tukey intervals of zero width) on what may be three answers. Such a result
+carries p = NaN, `caution = "zero_variance_group"` and a `StatsWarning`; rank tests, which need
+no variance estimate, still run.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from scipy import stats
 
 from analysis.stats.corrections import holm
 from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.scores import nps_difference
 
 METHODS = ("auto", "parametric", "nonparametric")
 
@@ -35,24 +42,37 @@ def cohens_d(a: np.ndarray, b: np.ndarray) -> float:
     return float((np.mean(a) - np.mean(b)) / math.sqrt(pooled)) if pooled > 0 else math.nan
 
 
+#: Below this many answers in both groups, without ties, the Mann–Whitney p is exact, as R's
+#: `wilcox.test(a, b)` default (`exact = NULL`: exact when both n < 50 and there are no ties).
+MANN_WHITNEY_EXACT_BELOW = 50
+
+
 def mann_whitney(a: np.ndarray, b: np.ndarray, *, alternative: str = "two-sided") -> dict:
-    """Mann–Whitney U with the normal approximation corrected for ties, and r = Z / √N
-    (Rosenthal 1991, *Meta-analytic procedures*, p. 19).
+    """Mann–Whitney U with r = Z / √N (Rosenthal 1991, *Meta-analytic procedures*, p. 19).
 
         U = R_a − na(na+1)/2,  σ² = na·nb/12 · [(N+1) − Σ(t³−t)/(N(N−1))],  Z = (U − na·nb/2)/σ
 
-    The p-value is scipy's `mannwhitneyu(a, b, alternative=..., method="auto")` (exact for
-    small samples without ties); Z and r come from the formula above.
+    The p-value follows R's `wilcox.test(a, b, alternative = ...)` defaults: exact (the
+    permutation distribution of U) when both groups have fewer than 50 answers and there are
+    no ties, otherwise the normal approximation corrected for ties and with a continuity
+    correction (scipy `mannwhitneyu(a, b, method="exact" | "asymptotic")`). `p_method` says
+    which; Z and r come from the formula above (no continuity correction).
     """
     na, nb = len(a), len(b)
     n = na + nb
-    ranks = stats.rankdata(np.concatenate([a, b]))
+    both = np.concatenate([a, b])
+    ranks = stats.rankdata(both)
     u = float(ranks[:na].sum() - na * (na + 1) / 2)
-    _, ties = np.unique(np.concatenate([a, b]), return_counts=True)
+    _, ties = np.unique(both, return_counts=True)
     sigma2 = na * nb / 12 * ((n + 1) - (ties**3 - ties).sum() / (n * (n - 1)))
     z = (u - na * nb / 2) / math.sqrt(sigma2) if sigma2 > 0 else math.nan
-    p = float(stats.mannwhitneyu(a, b, alternative=alternative).pvalue) if sigma2 > 0 else math.nan
-    return {"statistic": u, "z": z, "p": p, "r": z / math.sqrt(n) if sigma2 > 0 else math.nan}
+    exact = max(na, nb) < MANN_WHITNEY_EXACT_BELOW and np.all(ties == 1)
+    p_method = "exact" if exact else "asymptotic"
+    p = math.nan
+    if sigma2 > 0:
+        p = float(stats.mannwhitneyu(a, b, alternative=alternative, method=p_method).pvalue)
+    out = {"statistic": u, "z": z, "p": p, "p_method": p_method}
+    return out | {"r": z / math.sqrt(n) if sigma2 > 0 else math.nan}
 
 
 def _split(frame: pd.DataFrame, metric: str, by: str, order: list[str] | None):
@@ -86,7 +106,9 @@ def compare_groups(
 
     `ordinal` says the metric is ordinal (chooses ranks under `method="auto"`). Returns `test`,
     `statistic`, `p`, `effect_size` with `effect_size_name`, per-group `groups` (n, mean, SD,
-    median), `posthoc` pairs (≥ 3 groups) and `reason`, a code naming why the test was chosen.
+    median), `posthoc` pairs (≥ 3 groups), `reason`, a code naming why the test was chosen, and
+    `caution`, a code naming why a chosen test was not computed (`zero_variance_group`, with the
+    groups in `constant_groups`) or None.
     Groups with fewer than 2 answers take no part in the test (reported, with a warning).
     """
     if method not in METHODS:
@@ -112,6 +134,7 @@ def compare_groups(
         "effect_size": math.nan,
         "effect_size_name": None,
         "posthoc": [],
+        "caution": None,
     }
     used = [(n, s) for n, s in zip(names, samples, strict=True) if len(s) >= 2]
     if len(used) < len(names):
@@ -132,6 +155,18 @@ def compare_groups(
     out["reason"] = f"{'ordinal' if ranks else 'numeric'}_{'two' if k == 2 else 'several'}_groups"
     if method != "auto":
         out["reason"] = f"{method}_requested_{'two' if k == 2 else 'several'}_groups"
+    constant = [name for name, s in zip(names, samples, strict=True) if np.ptp(s) == 0]
+    if not ranks and constant:
+        out.update(test="welch_t" if k == 2 else "anova", caution="zero_variance_group")
+        out["effect_size_name"] = "cohens_d" if k == 2 else "eta_squared"
+        out["constant_groups"] = constant
+        warnings.warn(
+            f"{metric} by {by}: every answer is the same in {', '.join(constant)}, "
+            "so the comparison of means is not computed",
+            StatsWarning,
+            stacklevel=2,
+        )
+        return out
     if k == 2 and not ranks:
         res = stats.ttest_ind(samples[0], samples[1], equal_var=False, alternative=alternative)
         out.update(test="welch_t", statistic=float(res.statistic), p=float(res.pvalue))
@@ -140,6 +175,7 @@ def compare_groups(
     elif k == 2:
         res = mann_whitney(samples[0], samples[1], alternative=alternative)
         out.update(test="mann_whitney_u", statistic=res["statistic"], p=res["p"], z=res["z"])
+        out["p_method"] = res["p_method"]
         out.update(effect_size=res["r"], effect_size_name="r")
     elif not ranks:
         out.update(_anova(samples))
@@ -157,6 +193,28 @@ def compare_groups(
             f"{metric} by {by}: no variation, the test is undefined", StatsWarning, stacklevel=2
         )
     return out
+
+
+def nps_differences(
+    frame: pd.DataFrame,
+    metric: str,
+    by: str,
+    *,
+    group_order: list[str] | None = None,
+    confidence: float = 0.95,
+) -> list[dict]:
+    """Segments' NPS compared as NPS, not as the mean of the 0–10 answers: for every pair of
+    groups `scores.nps_difference` (adjusted-Wald interval of the difference, Rocks 2016),
+    p-values Holm-adjusted across the pairs (`p_adjusted`; the same as `p` for one pair)."""
+    names, samples = _split(frame, metric, by, group_order)
+    pairs = []
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            res = nps_difference(samples[i], samples[j], confidence=confidence)
+            pairs.append({"a": names[i], "b": names[j], **res})
+    for pair, p in zip(pairs, holm([p["p"] for p in pairs]), strict=True):
+        pair["p_adjusted"] = float(p)
+    return pairs
 
 
 def _anova(samples: list[np.ndarray]) -> dict:

@@ -32,6 +32,16 @@ REASONS = {
     "nonparametric_requested_several_groups": "按要求比较秩次：Kruskal–Wallis 检验",
     "single_group": "只有一组有足够答案，无法比较",
 }
+#: The engine's `caution` codes, said to the reader (what the number cannot be trusted for).
+CAUTIONS = {
+    "zero_variance_group": (
+        "注意：{groups} 组内所有答案都相同，方差为 0，均值比较无法计算（不报告 p 值）"
+    ),
+    "collinear_drivers": "注意：部分驱动因素高度重合（VIF > 10），其标准化 β 无法区分各自的作用",
+    "too_few_respondents": "注意：完整作答者少于 3 人，α 无法计算",
+    "no_total_variance": "注意：所有人的总分相同，α 无法计算",
+    "negative_alpha": "注意：α 为负数，可能有反向计分的题目未转换",
+}
 KANO_NAMES = {
     "M": "必备型(M)",
     "O": "期望型(O)",
@@ -175,6 +185,16 @@ def format_report(summary: dict) -> str:
             f"效应量 {EFFECT_NAMES.get(c['effect_size_name'], '')} = {_num(c['effect_size'], 3)}"
         )
         lines.append(f"  选择理由：{REASONS.get(c['reason'], c['reason'])}")
+        if c.get("caution"):
+            groups = "、".join(_value_label(summary, c["by"], g) for g in c["constant_groups"])
+            lines.append("  " + CAUTIONS[c["caution"]].format(groups=groups))
+        for d in c.get("nps_differences", []):
+            a, b = _value_label(summary, c["by"], d["a"]), _value_label(summary, c["by"], d["b"])
+            lines.append(
+                f"  NPS 差（{a} − {b}）= {_num(d['difference'], 1)}"
+                f"{_ci([d['ci_low'], d['ci_high']], _num1)}，{_p(d['p'])}"
+                f"（Holm 校正 {_p(d['p_adjusted'])}）"
+            )
         for name, g in c["groups"].items():
             label = _value_label(summary, c["by"], name)
             lines.append(
@@ -196,6 +216,8 @@ def format_report(summary: dict) -> str:
             f"{_ci([s['ci_low'], s['ci_high']], _num3)}，"
             f"{s['k']} 题，n = {s['n']}"
         )
+        if s.get("caution"):
+            lines.append("  " + CAUTIONS[s["caution"]])
         for item, a in s["item_analysis"].items():
             lines.append(f"  删除 {item} 后 α = {_num(a['alpha_if_deleted'], 3)}")
     if "sus" in summary:
@@ -215,5 +237,14 @@ def format_report(summary: dict) -> str:
         d = summary["drivers"]
         lines += ["", f"== 关键驱动因素（{d['outcome']}，R² = {_num(d['r_squared'], 3)}）=="]
         for name, v in d["drivers"].items():
-            lines.append(f"{name}：r = {_num(v['r'], 3)}，标准化 β = {_num(v['beta'], 3)}")
+            beta = (
+                _num(v["beta"], 3)
+                if v.get("beta_determined", True) or d.get("caution") != "collinear_drivers"
+                else "无法确定（与其他因素完全重合）"
+            )
+            lines.append(
+                f"{name}：r = {_num(v['r'], 3)}，标准化 β = {beta}，VIF = {_num(v.get('vif'))}"
+            )
+        if d.get("caution"):
+            lines.append(CAUTIONS[d["caution"]])
     return "\n".join(lines) + "\n"

@@ -23,7 +23,7 @@ from analysis.stats.correlation import correlation, key_drivers
 from analysis.stats.crosstab import crosstab
 from analysis.stats.descriptives import describe_question, scores_of
 from analysis.stats.errors import StatsInputError
-from analysis.stats.groups import compare_groups
+from analysis.stats.groups import compare_groups, nps_differences
 from analysis.stats.quality import flag_responses, quality_summary
 from analysis.stats.scales import cronbach_alpha
 from analysis.stats.scores import importance_performance, sus
@@ -153,7 +153,9 @@ def summarise(
     Returns {"n", "n_total", "excluded", "filtered_out", "weighted", "confidence", "quality",
     "questions": {qid: …}, "crosstabs": […], "comparisons": […], "correlations": […],
     "scales": {name: …},
-    "drivers", "sus", "ipa", "multiple_testing"} (see docs in each `describe_*`).
+    "drivers", "sus", "ipa", "multiple_testing"} (see docs in each `describe_*`). A comparison
+    of an NPS question also carries `nps_differences` (`groups.nps_differences`): segments'
+    NPS compared as NPS, beside the test on the 0–10 answers.
     """
     data = prepare_frame(definition, frame)
     w_all = _resolve_weights(data, weights)
@@ -201,6 +203,10 @@ def summarise(
         result = compare_groups(
             tmp, metric, by, ordinal=ordinal, group_order=_levels(definition, by)
         )
+        if kind_of(question_map(definition)[metric.split("/")[0]]) == "nps":
+            result["nps_differences"] = nps_differences(
+                tmp, metric, by, group_order=_levels(definition, by), confidence=confidence
+            )
         out["comparisons"].append(result)
     for name, items in (scales or {}).items():
         cols = _expand_items(definition, items)

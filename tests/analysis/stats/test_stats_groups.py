@@ -136,3 +136,65 @@ def test_anova_kruskal_and_tukey_match_r_on_plant_growth():
     kw = compare_groups(frame, "weight", "group", ordinal=True)
     assert kw["statistic"] == pytest.approx(7.9882, abs=5e-5)
     assert kw["p"] == pytest.approx(0.01842, abs=5e-6)
+
+
+@pytest.mark.parametrize(
+    ("groups", "test"),
+    [
+        ({"北京": [5, 5, 5], "上海": [2, 2, 2]}, "welch_t"),  # t = −inf, p = 0 before
+        ({"北京": [5, 5, 5], "上海": [2, 3, 4]}, "welch_t"),
+        ({"北京": [5, 5, 5], "上海": [2, 2, 2], "广州": [3, 3, 3]}, "anova"),  # η² = 1 before
+    ],
+)
+def test_zero_variance_group_gives_no_p_value_and_a_warning(groups, test):
+    frame = pd.DataFrame(
+        [{"y": float(v), "城市": name} for name, vals in groups.items() for v in vals]
+    )
+    with pytest.warns(StatsWarning, match="every answer is the same"):
+        out = compare_groups(frame, "y", "城市")
+    assert out["test"] == test and out["caution"] == "zero_variance_group"
+    assert math.isnan(out["p"]) and math.isnan(out["statistic"])
+    assert math.isnan(out["effect_size"]) and out["posthoc"] == []
+    assert "北京" in out["constant_groups"]
+
+
+def test_zero_variance_group_still_gets_a_rank_test():
+    frame = pd.DataFrame({"y": [5.0] * 4 + [1.0, 2.0, 3.0, 4.0], "g": ["a"] * 4 + ["b"] * 4})
+    out = compare_groups(frame, "y", "g", ordinal=True)
+    assert out["test"] == "mann_whitney_u" and out["caution"] is None
+    assert out["p"] > 0
+
+
+def test_small_mann_whitney_p_is_exact_as_r_wilcox_test():
+    # R's wilcox.test is exact for both n < 50 without ties. Independent reference: the exact
+    # null distribution of U by enumerating all C(18, 9) = 48,620 ways to pick group a's ranks;
+    # two-sided p = 2·min(P(U ≤ u), P(U ≥ u)), capped at 1 (R's pwilcox-based p).
+    import itertools
+
+    a = np.array([1.1, 2.3, 3.2, 4.8, 5.1, 6.7, 7.4, 8.2, 12.5])
+    b = np.array([4.1, 6.9, 8.8, 9.3, 10.2, 11.4, 13.0, 14.6, 15.9])
+    ranks = stats.rankdata(np.r_[a, b])
+    u_obs = ranks[:9].sum() - 45
+    us = np.array([sum(c) - 45 for c in itertools.combinations(range(1, 19), 9)])
+    exact = min(1.0, 2 * min((us <= u_obs).mean(), (us >= u_obs).mean()))
+    res = mann_whitney(a, b)
+    assert res["p_method"] == "exact"
+    assert res["p"] == pytest.approx(exact)
+    out = compare_groups(
+        pd.DataFrame({"y": np.r_[a, b], "g": ["a"] * 9 + ["b"] * 9}), "y", "g", ordinal=True
+    )
+    assert out["p"] == pytest.approx(exact) and out["p_method"] == "exact"
+
+
+def test_mann_whitney_with_ties_uses_the_corrected_normal_approximation():
+    a = np.array([1, 2, 2, 3, 4, 5, 5, 6, 7, 8.0])
+    b = np.array([3, 5, 6, 6, 7, 8, 8, 9, 9, 10.0])
+    res = mann_whitney(a, b)
+    assert res["p_method"] == "asymptotic"
+    # by hand: |U − na·nb/2| − ½ over σ (tie-corrected), as R's wilcox.test(correct = TRUE)
+    ranks = stats.rankdata(np.r_[a, b])
+    u = ranks[:10].sum() - 55
+    _, t = np.unique(np.r_[a, b], return_counts=True)
+    sigma = math.sqrt(100 / 12 * (21 - (t**3 - t).sum() / (20 * 19)))
+    z = (abs(u - 50) - 0.5) / sigma
+    assert res["p"] == pytest.approx(math.erfc(z / math.sqrt(2)))

@@ -162,3 +162,49 @@ def test_weighted_nps_equals_replicated_responses():
     replicated = nps([10, 10, 10, 5, 8, 8])
     assert weighted["nps"] == pytest.approx(replicated["nps"])
     assert weighted["promoters"] == pytest.approx(50.0)
+
+
+def test_report_says_in_chinese_when_a_number_is_not_to_be_trusted(definition, responses):
+    data = responses.copy()
+    data["attrs/speed"] = data["attrs/price"]  # two identical drivers
+    data.loc[data["gender"] == data["gender"].iloc[0], "age"] = 30.0  # one group without variance
+    with pytest.warns(StatsWarning):
+        out = summarise(
+            definition,
+            data.head(2),
+            scales={"满意度": ["attrs"]},
+        )
+        assert out["scales"]["满意度"]["caution"] == "too_few_respondents"
+        text = format_report(out)
+        assert "完整作答者少于 3 人，α 无法计算" in text
+        out = summarise(
+            definition,
+            data,
+            comparisons=[("age", "gender")],
+            drivers=("sat", ["attrs"]),
+        )
+    strict_json(out)
+    assert out["comparisons"][0]["caution"] == "zero_variance_group"
+    assert out["comparisons"][0]["p"] is None
+    assert out["drivers"]["drivers"]["attrs/speed"]["beta"] is None
+    text = format_report(out)
+    assert "组内所有答案都相同，方差为 0，均值比较无法计算" in text
+    assert "标准化 β = 无法确定" in text and "高度重合（VIF > 10）" in text
+
+
+def test_segments_nps_are_compared_as_a_difference_of_nps(definition, responses):
+    out = summarise(definition, responses, comparisons=[("nps", "gender")])
+    pairs = out["comparisons"][0]["nps_differences"]
+    groups = sorted(set(responses["gender"].dropna().astype(str)))
+    assert len(pairs) == len(groups) * (len(groups) - 1) // 2
+    pair = pairs[0]
+
+    # the difference in points, from the counts of each segment (Reichheld's definition)
+    def score(g):
+        x = responses.loc[responses["gender"].astype(str) == g, "nps"].dropna()
+        return ((x >= 9).mean() - (x <= 6).mean()) * 100
+
+    assert pair["difference"] == pytest.approx(score(pair["a"]) - score(pair["b"]))
+    assert pair["ci_low"] < pair["ci_high"] and pair["ci_method"] == "adjusted_wald"
+    text = format_report(out)
+    assert "NPS 差" in text

@@ -8,22 +8,64 @@ import math
 import numpy as np
 import pytest
 
-from analysis.stats import StatsInputError, importance_performance, kano, kano_category, nps, sus
+from analysis.stats import (
+    StatsInputError,
+    importance_performance,
+    kano,
+    kano_category,
+    nps,
+    nps_difference,
+    sus,
+)
 from analysis.stats.scores import sus_grade, sus_scores
 
 Z95 = 1.959963984540054
 
 
-def test_nps_score_and_interval_by_hand():
+def test_nps_score_and_adjusted_wald_interval_by_hand():
     answers = [10, 9, 9, 8, 7, 6, 5, 10, 3, 9, np.nan]
-    # promoters 5/10, passives 2/10, detractors 3/10 → NPS = 20
-    # Var = (0.5 + 0.3 − 0.2²) / 10 = 0.076 → half-width = 1.96 · √0.076 · 100
-    half = Z95 * math.sqrt(0.076) * 100
+    # promoters 5/10, passives 2/10, detractors 3/10 → NPS = 20 (unadjusted)
+    # Adjusted Wald (Rocks 2016, The American Statistician 70(4); MeasuringU 2021: "add 3 to
+    # n, ¾ to the detractors and ¾ to the promoters"): p̃P = 5.75/13, p̃D = 3.75/13,
+    # Ñ = 2/13, Var = (9.5/13 − (2/13)²) / 13, CI = Ñ ± 1.96·√Var
+    centre = 2 / 13
+    half = Z95 * math.sqrt((9.5 / 13 - centre**2) / 13)
     out = nps(answers)
-    assert out["n"] == 10
+    assert out["n"] == 10 and out["ci_method"] == "adjusted_wald"
     assert out["nps"] == pytest.approx(20.0)
-    assert (out["ci_low"], out["ci_high"]) == pytest.approx((20 - half, 20 + half))
+    assert (out["ci_low"], out["ci_high"]) == pytest.approx(
+        ((centre - half) * 100, (centre + half) * 100)
+    )
+    assert (out["ci_low"], out["ci_high"]) == pytest.approx((-30.326, 61.095), abs=1e-3)
     assert (out["promoters"], out["passives"], out["detractors"]) == pytest.approx((50, 20, 30))
+
+
+def test_nps_interval_of_four_promoters_is_not_zero_width():
+    # plain Wald: Var = (1 + 0 − 1²)/4 = 0, so [100, 100]. Adjusted: p̃P = 4.75/7, p̃D = 0.75/7
+    centre = 4 / 7
+    half = Z95 * math.sqrt((5.5 / 7 - centre**2) / 7)
+    out = nps([10, 9, 10, 9])
+    assert out["nps"] == 100 and out["ci_high"] == 100
+    assert out["ci_low"] == pytest.approx((centre - half) * 100)
+    assert out["ci_low"] < 10
+
+
+def test_nps_difference_of_two_segments_by_hand():
+    # Rocks 2016 two-sample adjusted Wald: each segment gets its ¾ + 1½ + ¾ pseudo-answers and
+    # the variance of the difference of two independent estimates is the sum of their variances
+    a = [10] * 6 + [8] * 2 + [3] * 2  # 6 P, 2 passive, 2 D → NPS 40
+    b = [10] * 2 + [7] * 3 + [5] * 5  # 2 P, 3 passive, 5 D → NPS −30
+    pa, da, pb, db = 6.75 / 13, 2.75 / 13, 2.75 / 13, 5.75 / 13
+    va, vb = pa + da - (pa - da) ** 2, pb + db - (pb - db) ** 2
+    se = math.sqrt(va / 13 + vb / 13)
+    delta = (pa - da) - (pb - db)
+    out = nps_difference(a, b)
+    assert out["difference"] == pytest.approx(70.0)
+    assert (out["ci_low"], out["ci_high"]) == pytest.approx(
+        ((delta - Z95 * se) * 100, (delta + Z95 * se) * 100)
+    )
+    assert out["p"] == pytest.approx(math.erfc(abs(delta / se) / math.sqrt(2)))
+    assert out["n"] == [10, 10]
 
 
 def test_nps_interval_is_clipped_and_degenerate_cases():
