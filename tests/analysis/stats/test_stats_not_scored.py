@@ -12,6 +12,7 @@ from stats_helpers import one_question
 from statsmodels.stats.proportion import proportion_confint
 
 from analysis.stats import StatsWarning, describe_question, prepare_frame
+from analysis.stats.narrative import format_report
 from analysis.stats.report import scored_column, summarise
 from analysis.stats.table import option_scores
 from surveys.templates import load_template
@@ -105,3 +106,11 @@ def test_the_csat_template_reports_a_csat():
         out = summarise(definition, frame)
     assert out["questions"]["csat"]["csat"]["percent"] == pytest.approx(60.0)
     assert out["questions"]["csat"]["mean"] == pytest.approx(18 / 5)
+
+
+def test_the_text_report_names_the_options_left_out():
+    rows = [{"value": "r", "label": "配送"}]
+    definition = one_question("matrix", rows=rows, options=[*SCALE, NA])
+    out = summarise(definition, pd.DataFrame({"q/r": ["5", "na", "3"]}))
+    assert out["questions"]["q"]["rows"]["r"]["mean"] == pytest.approx(4.0)  # (5 + 3) / 2
+    assert "“不适用”未计入均值等基于分值的统计" in format_report(out)
