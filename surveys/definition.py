@@ -317,6 +317,11 @@ def _question_problems(q: Mapping[str, Any], path: str) -> list[Problem]:
                 problems.append(
                     Problem(Code.EXCLUSIVE_ON_SINGLE, f"{path}.options[{i}]", "warning")
                 )
+    for i, o in options:
+        if o.get("scored") is False and o.get("score") is not None:
+            problems.append(
+                Problem(Code.SCORE_ON_UNSCORED_OPTION, f"{path}.options[{i}]", "warning")
+            )
     if q.get("randomize") and not qtype.has_options:
         problems.append(Problem(Code.RANDOMIZE_WITHOUT_OPTIONS, f"{path}.randomize", "warning"))
     check = q.get("attention_check")

@@ -80,9 +80,14 @@ def _labelled(items: Any) -> dict[str, str]:
     return {str(i["value"]): i.get("label", "") for i in items or ()}
 
 
-def _flags(items: Any) -> dict[str, tuple[bool, bool, Any]]:
+def _flags(items: Any) -> dict[str, tuple[bool, bool, Any, bool]]:
     return {
-        str(i["value"]): (bool(i.get("other")), bool(i.get("exclusive")), i.get("score"))
+        str(i["value"]): (
+            bool(i.get("other")),
+            bool(i.get("exclusive")),
+            i.get("score"),
+            i.get("scored", True) is not False,
+        )
         for i in items or ()
     }
 
@@ -221,9 +226,9 @@ def _change_text(c: Change, zh: bool) -> str:
         )
     if c.field == "option_flags":
         return (
-            f"选项 {c.old[0]} 的其他/互斥/分值设置改变"
+            f"选项 {c.old[0]} 的其他/互斥/分值/计分设置改变"
             if zh
-            else (f"other/exclusive/score of option {c.old[0]} changed")
+            else (f"other/exclusive/score/scored of option {c.old[0]} changed")
         )
     name = FIELD_NAMES.get(c.field, (c.field, c.field))[0 if zh else 1]
     return f"{name} {_show(c.old, zh)} → {_show(c.new, zh)}"

@@ -40,6 +40,7 @@ class Code(StrEnum):
     INVALID_DATE = "invalid_date"
     MULTIPLE_OTHER_OPTIONS = "multiple_other_options"
     EXCLUSIVE_ON_SINGLE = "exclusive_on_single"
+    SCORE_ON_UNSCORED_OPTION = "score_on_unscored_option"
     EMPTY_TITLE = "empty_title"
     EMPTY_PAGE = "empty_page"
     NO_QUESTIONS = "no_questions"
@@ -208,6 +209,10 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     Code.EXCLUSIVE_ON_SINGLE: (
         "单选题本身就是互斥的，无需标记互斥选项",
         "Options of a single-answer question are already exclusive",
+    ),
+    Code.SCORE_ON_UNSCORED_OPTION: (
+        "该选项标记为不计分，其分值不会被使用",
+        "This option is marked as not scored, so its score is not used",
     ),
     Code.EMPTY_TITLE: ("题目标题为空", "The question has no title"),
     Code.EMPTY_PAGE: ("页面“{id}”没有题目", "Page “{id}” has no questions"),

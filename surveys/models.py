@@ -34,6 +34,7 @@ class Option:
     other: bool = False
     exclusive: bool = False
     score: float | None = None
+    scored: bool = True  # False: an answer, not a point on the scale (不适用, 不愿透露)
 
     @property
     def fixed(self) -> bool:
@@ -96,6 +97,7 @@ class Question:
                 other=bool(o.get("other", False)),
                 exclusive=bool(o.get("exclusive", False)),
                 score=o.get("score"),
+                scored=o.get("scored", True) is not False,
             )
             for o in data.get("options") or ()
         )

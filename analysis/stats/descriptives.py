@@ -26,6 +26,7 @@ from analysis.stats.estimates import (
 )
 from analysis.stats.table import (
     kind_of,
+    not_scored,
     option_labels,
     option_scores,
     option_values,
@@ -254,10 +255,11 @@ def _box_share(numbers, chosen_scores, weights, confidence) -> dict:
 def describe_matrix(frame, question, *, weights=None, confidence=0.95) -> dict:
     """Matrix / Likert: per row the distribution, mean score with CI, top-2 and bottom-2 box
     with Wilson intervals. Scores follow `table.option_scores`; the two boxes are the two
-    highest- and lowest-scored options (scales of fewer than 4 points use one each)."""
+    highest- and lowest-scored options (scales of fewer than 4 points use one each); options
+    not scored (不适用) are in the distribution but in neither the mean nor the boxes' base."""
     values = option_values(question)
     score_of = option_scores(question)
-    ranked = sorted(values, key=lambda v: score_of[v])
+    ranked = sorted((v for v in values if not math.isnan(score_of[v])), key=score_of.get)
     box = 2 if len(ranked) >= 4 else 1
     rows = {}
     for row in row_values(question):
@@ -369,6 +371,8 @@ def describe_question(frame, question, *, weights=None, confidence=0.95) -> dict
     out = {"type": question["type"], "title": question.get("title", "")}
     if question.get("options"):
         out["labels"] = option_labels(question)
+        if kind in ("choice", "matrix") and not_scored(question):
+            out["not_scored"] = not_scored(question)
     if question.get("rows"):
         out["row_labels"] = {
             str(r["value"]): str(r.get("label", r["value"])) for r in question["rows"]

@@ -135,6 +135,9 @@ def _question_lines(qid: str, q: dict) -> list[str]:
             lines.append(f"  {labels.get(v, v)}：{q['counts'][v]}（{_pct(p)}）{_ci(q['ci'][v])}")
         if q.get("other_texts"):
             lines.append("  其他（请注明）：" + "；".join(q["other_texts"][:10]))
+    if q.get("not_scored"):
+        names = "、".join(f"“{labels.get(v, v)}”" for v in q["not_scored"])
+        lines.append(f"  {names}未计入均值等基于分值的统计")
     return lines
 
 

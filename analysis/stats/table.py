@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import warnings
 from pathlib import Path
 
@@ -98,21 +99,31 @@ def row_values(question: dict) -> list[str]:
     return [str(r["value"]) for r in question.get("rows", [])]
 
 
+#: a plain decimal number ("18_24" and "inf" are not, though `float` reads them)
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
 def option_scores(question: dict) -> dict[str, float]:
-    """Score of each option: its `score`, else its value parsed as a number; when neither
-    exists for every option, the position 1..k on the scale (the format's rule)."""
-    scores = {}
-    for o in question.get("options", []):
-        if "score" in o and o["score"] is not None:
-            scores[str(o["value"])] = float(o["score"])
-        else:
-            try:
-                scores[str(o["value"])] = float(o["value"])
-            except (TypeError, ValueError):
-                scores[str(o["value"])] = math.nan
-    if scores and any(math.isnan(v) for v in scores.values()):
-        return {v: float(i + 1) for i, v in enumerate(scores)}
-    return scores
+    """Score of each option (docs/questionnaire-format.md, "Scores"): NaN for an option
+    marked `"scored": false` (不适用, 不清楚, 不愿透露: answered, but not a point on the scale);
+    else its `score`, else its value when that is a plain number. When no option has a score
+    this way, the scored options get their position 1..k; when some have one, an option
+    without a score is not scored (NaN): explicit scores are never renumbered."""
+    scored = [o for o in question.get("options", []) if o.get("scored", True) is not False]
+    found = {}
+    for o in scored:
+        if o.get("score") is not None:
+            found[str(o["value"])] = float(o["score"])
+        elif _NUMBER.fullmatch(str(o["value"]).strip()):
+            found[str(o["value"])] = float(o["value"])
+    if not found:
+        found = {str(o["value"]): float(i + 1) for i, o in enumerate(scored)}
+    return {v: found.get(v, math.nan) for v in option_values(question)}
+
+
+def not_scored(question: dict) -> list[str]:
+    """The option values that no score-based statistic counts (`option_scores` is NaN)."""
+    return [v for v, s in option_scores(question).items() if math.isnan(s)]
 
 
 def question_columns(question: dict) -> list[str]:

@@ -3,6 +3,7 @@ duplicate names, missing labels and media columns."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -69,8 +70,31 @@ class ChoiceLists:
                     "media"
                 ):
                     warn(Code.XLS_COLUMN_IGNORED, number, f"choices:{column}", column=column)
-            options.append({"value": value, "label": label})
+            scoring = _scoring(columns, cells, number, warn)
+            options.append({"value": value, "label": label, **scoring})
             values.add(value)
         if rows and not options:
             warn(Code.XLS_EMPTY_CHOICE_LIST, row, "type", list=list_name)
         return options
+
+
+def _scoring(columns: Columns, cells: dict[str, str], row: int, warn: Warn) -> dict[str, Any]:
+    """Wenfang's own choice columns (docs/questionnaire-format.md, "Scores"): `score`, a
+    number, and `scored`, "no" for an answer that is not a point on the scale (不适用)."""
+    keys: dict[str, Any] = {}
+    score = columns.get(cells, "score")
+    if score:
+        try:
+            number = float(score) if "_" not in score else math.nan
+        except ValueError:
+            number = math.nan
+        if math.isfinite(number):
+            keys["score"] = int(number) if number.is_integer() else number
+        else:
+            warn(Code.XLS_COLUMN_IGNORED, row, "choices:score", column="score")
+    scored = columns.get(cells, "scored").lower()
+    if scored in ("no", "false", "false()", "0"):
+        keys["scored"] = False
+    elif scored not in ("", "yes", "true", "true()", "1"):
+        warn(Code.XLS_COLUMN_IGNORED, row, "choices:scored", column="scored")
+    return keys

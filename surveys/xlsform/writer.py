@@ -23,6 +23,7 @@ SURVEY_COLUMNS = [
     "parameters",
 ]  # fmt: skip
 CHOICE_COLUMNS = ["list_name", "name", "label"]
+SCORE_COLUMNS = ["score", "scored"]  # Wenfang's own, written only when an option has them
 TYPES = {
     "number": "decimal", "short_text": "text", "long_text": "text", "date": "date",
     "consent": "acknowledge", "text": "note", "slider": "range", "rating": "range", "nps": "range",
@@ -106,7 +107,7 @@ def _question_rows(q, path, relevant, choices, warnings) -> tuple[list[dict[str,
             options = options[:-1]
         if any(o.get("other") for o in options):
             approximated("select (other option as a plain choice)")
-        choices += [{"list_name": qid, "name": o["value"], "label": o["label"]} for o in options]
+        choices += [_choice(qid, o) for o in options]
         row = {**base, "type": f"{keyword} {qid}{other}", "constraint": to_constraint(q)}
         if qtype == "dropdown":
             row["appearance"] = "minimal"
@@ -115,9 +116,7 @@ def _question_rows(q, path, relevant, choices, warnings) -> tuple[list[dict[str,
         return [row], False
     if qtype == "matrix":
         approximated("select_one per row")
-        choices += [
-            {"list_name": qid, "name": o["value"], "label": o["label"]} for o in q["options"]
-        ]
+        choices += [_choice(qid, o) for o in q["options"]]
         keyword = "select_multiple" if q.get("multiple") else "select_one"
         rows = []
         for r in q["rows"]:
@@ -154,6 +153,15 @@ def _question_rows(q, path, relevant, choices, warnings) -> tuple[list[dict[str,
     return [row], False
 
 
+def _choice(list_name: str, option: dict[str, Any]) -> dict[str, str]:
+    row = {"list_name": list_name, "name": option["value"], "label": option["label"]}
+    if option.get("score") is not None:
+        row["score"] = _num(option["score"])
+    if option.get("scored", True) is False:
+        row["scored"] = "no"
+    return row
+
+
 def write_xlsform(definition: dict[str, Any], path: str | os.PathLike[str]) -> list[Problem]:
     """Write *definition* as an XLSForm workbook; returns the export warnings."""
     import openpyxl
@@ -166,9 +174,10 @@ def write_xlsform(definition: dict[str, Any], path: str | os.PathLike[str]) -> l
     for row in survey:
         _append_text(sheet, [row.get(column) or None for column in SURVEY_COLUMNS])
     sheet = workbook.create_sheet("choices")
-    sheet.append(CHOICE_COLUMNS)
+    columns = CHOICE_COLUMNS + [c for c in SCORE_COLUMNS if any(c in row for row in choices)]
+    sheet.append(columns)
     for row in choices:
-        _append_text(sheet, [row.get(column) for column in CHOICE_COLUMNS])
+        _append_text(sheet, [row.get(column) for column in columns])
     sheet = workbook.create_sheet("settings")
     sheet.append(list(settings))
     _append_text(sheet, list(settings.values()))

@@ -333,3 +333,19 @@ def test_respondent_settings_are_part_of_the_definition(definition):
 def test_bad_respondent_settings_are_named_by_path(definition, change, code, path):
     problems = validate_definition({**definition, "settings": change})
     assert (code, path) in codes(problems, "error")
+
+
+def test_a_score_on_an_option_marked_not_scored_is_a_warning():
+    definition = {
+        "schema_version": 1,
+        "title": "满意度",
+        "pages": [{"id": "p1", "questions": [
+            {"id": "sat", "type": "single_choice", "title": "您满意吗？", "options": [
+                {"value": "1", "label": "满意"},
+                {"value": "na", "label": "不适用", "scored": False, "score": 6}]},
+        ]}],
+    }  # fmt: skip
+    problems = validate_definition(definition)
+    assert [(p.code, p.path, p.is_error) for p in problems] == [
+        (Code.SCORE_ON_UNSCORED_OPTION, "$.pages[0].questions[0].options[1]", False)
+    ]

@@ -97,3 +97,14 @@ def test_rating_end_labels_are_part_of_the_definition():
     assert validate_definition(definition) == []
     question = load_definition(definition).question("sat")
     assert (question.min_label, question.max_label) == ("很不满意", "很满意")
+
+
+def test_csat_is_asked_as_a_rating_and_a_low_score_asks_why():
+    csat = load_template("csat")
+    assert csat["pages"][0]["questions"][0]["type"] == "rating"  # the engine's CSAT kind
+    rows = ("quality", "price", "delivery", "support", "after_sales")
+    base = {"aspects": dict.fromkeys(rows, "4"), "repurchase": "3"}
+    assert validate_answers(csat, {**base, "csat": 2}).codes == {
+        "unhappy_reasons": Code.ANSWER_REQUIRED
+    }
+    assert validate_answers(csat, {**base, "csat": 5}).ok

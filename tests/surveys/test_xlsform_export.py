@@ -144,3 +144,60 @@ def test_formula_like_text_round_trips_through_our_import(tmp_path):
     assert question["title"] == original["title"]
     assert question["description"] == original["description"]
     assert question["options"] == original["options"]
+
+
+def test_scores_and_not_scored_options_round_trip(tmp_path):
+    scale = [{"value": str(k), "label": f"{k}分"} for k in range(1, 6)]
+    original = {
+        "schema_version": 1,
+        "title": "计分往返",
+        "language": "zh_CN",
+        "pages": [{"id": "p1", "title": "", "questions": [
+            {"id": "ease", "type": "single_choice", "title": "上手难度",
+             "options": [*scale, {"value": "na", "label": "不适用", "scored": False}]},
+            {"id": "spend", "type": "dropdown", "title": "月花费",
+             "options": [{"value": "low", "label": "低", "score": 1},
+                         {"value": "mid", "label": "中", "score": 5},
+                         {"value": "high", "label": "高", "score": 10.5},
+                         {"value": "unsure", "label": "不清楚", "scored": False}]},
+        ]}],
+    }  # fmt: skip
+    assert validate_definition(original) == []
+    path = tmp_path / "计分.xlsx"
+    assert write_xlsform(original, path) == []
+    rows = list(openpyxl.load_workbook(path)["choices"].iter_rows(values_only=True))
+    assert rows[0] == ("list_name", "name", "label", "score", "scored")
+    assert ("spend", "high", "高", "10.5", None) in rows
+    assert ("ease", "na", "不适用", None, "no") in rows
+    result = read_xlsform(path)
+    assert result.warnings == []
+    assert result.definition["pages"][0]["questions"] == original["pages"][0]["questions"]
+
+
+def test_a_choice_list_without_scores_gets_no_score_columns(tmp_path):
+    original = json.loads((FIXTURES / "xlsform_roundtrip.json").read_text(encoding="utf-8"))
+    path = tmp_path / "out.xlsx"
+    write_xlsform(original, path)
+    header = next(openpyxl.load_workbook(path)["choices"].iter_rows(values_only=True))
+    assert header == ("list_name", "name", "label")
+
+
+def test_an_unreadable_score_cell_is_reported_and_ignored():
+    from .test_xlsform_import import warnings_at, workbook_bytes
+
+    data = workbook_bytes(
+        [["type", "name", "label"], ["select_one s", "s", "满意度"]],
+        [["list_name", "name", "label", "score", "scored"],
+         ["s", "a", "满意", "高", None], ["s", "b", "不满意", "1", "maybe"]],
+        [["form_title"], ["t"]],
+    )  # fmt: skip
+    result = read_xlsform(data)
+    options = result.definition["pages"][0]["questions"][0]["options"]
+    assert options == [
+        {"value": "a", "label": "满意"},
+        {"value": "b", "label": "不满意", "score": 1},
+    ]
+    assert warnings_at(result, Code.XLS_COLUMN_IGNORED) == [
+        ("choices", 2, "score"),
+        ("choices", 3, "scored"),
+    ]

@@ -244,3 +244,24 @@ def test_drag_and_drop_json_view_conflict_and_restore(live_server, desk):
     stored = page.request.get(f"{url}draft").json()["definition"]
     assert stored["pages"][0]["questions"][1]["title"] == "您常用哪些外卖平台？"
     assert [e for e in page.errors if "409" not in e] == []  # the 409 above is expected
+
+
+def test_ticking_not_scored_on_an_option_writes_scored_false(live_server, desk):
+    base_url, study_id = live_server
+    page = desk
+    log_in(page, base_url)
+    url = new_blank_questionnaire(page, base_url, study_id, "配送满意度")
+    question = add_question(page.locator(".builder-page").nth(0), "single_choice")
+    question.get_by_label("题目标题").fill("您对配送速度满意吗？")
+    question.get_by_label("选项文字").nth(1).fill("不适用")
+    boxes = question.get_by_label("不计分（如不适用）")
+    expect(boxes).to_have_count(2)
+    boxes.nth(1).check()
+    wait_saved(page)
+    options = page.request.get(f"{url}draft").json()["definition"]["pages"][0]["questions"][0]
+    assert options["options"][1] == {"value": "2", "label": "不适用", "scored": False}
+    boxes.nth(1).uncheck()
+    wait_saved(page)
+    options = page.request.get(f"{url}draft").json()["definition"]["pages"][0]["questions"][0]
+    assert options["options"][1] == {"value": "2", "label": "不适用"}
+    assert page.errors == []

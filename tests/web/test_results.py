@@ -290,3 +290,28 @@ def test_response_pages_and_downloads_are_never_stored_in_a_cache(client, auth, 
     assert "private" in reply.headers["Cache-Control"]
     # Static files keep their own caching.
     assert "no-store" not in client.get("/static/css/app.css").headers.get("Cache-Control", "")
+
+
+def test_summary_page_says_under_the_table_which_options_are_not_scored(client, auth, ctx):
+    scale = [{"value": str(k), "label": f"{k}分"} for k in range(1, 6)]
+    definition = {
+        "schema_version": 1,
+        "title": "配送体验",
+        "language": "zh_CN",
+        "pages": [{"id": "p1", "title": "", "questions": [
+            {"id": "speed", "type": "matrix", "title": "请评价", "rows": [
+                {"value": "fast", "label": "送达速度"}],
+             "options": [*scale, {"value": "na", "label": "<b>不适用</b>", "scored": False}]},
+            {"id": "tier", "type": "single_choice", "title": "城市等级", "options": [
+                {"value": "t1", "label": "一线"}, {"value": "t2", "label": "二线"}]},
+        ]}],
+    }  # fmt: skip
+    questionnaire = make_published(definition)
+    for answer in ("5", "4", "na", "2"):
+        submit(client, questionnaire.slug, {"speed": {"fast": answer}, "tier": "t1"})
+    auth.login("viewer@example.cn")
+    html = client.get(results_url(questionnaire, "/")).get_data(as_text=True)
+    speed = html[html.index('id="summary-speed"') : html.index('id="summary-tier"')]
+    assert "“&lt;b&gt;不适用&lt;/b&gt;”未计入均值等基于分值的统计。" in speed
+    assert '<td class="text-end">3.67</td>' in speed  # (5 + 4 + 2) / 3, not (5 + 4 + 6 + 2) / 4
+    assert "未计入均值" not in html[html.index('id="summary-tier"') :]

@@ -2,7 +2,7 @@
 
 import { dragHandle, dropTarget } from "./dnd.js";
 import { h, t, uniqueId } from "./dom.js";
-import { OTHER_TYPES, keyOf, moveWithin, newOption, newRow } from "./model.js";
+import { OTHER_TYPES, SCORED_TYPES, keyOf, moveWithin, newOption, newRow } from "./model.js";
 
 /** A labelled text input or textarea bound to obj[key]. */
 export function textField(ctx, obj, key, label, { multiline = false, placeholder = "", help = "", className = "" } = {}) {
@@ -57,17 +57,18 @@ export function numberField(ctx, obj, key, label, { integer = false, type = "num
   return h("div", { class: "col-6 col-md-4" }, h("label", { class: "form-label small mb-1", for: id }, label), input);
 }
 
-/** A checkbox bound to obj[key]; unchecked removes the key unless *keepFalse*. */
-export function checkField(ctx, obj, key, label, { keepFalse = false, onToggle = null } = {}) {
+/** A checkbox bound to obj[key]; unchecked removes the key unless *keepFalse*. A *negated*
+ * box is ticked when obj[key] is false (a ticked "Not scored" writes `"scored": false`). */
+export function checkField(ctx, obj, key, label, { keepFalse = false, negated = false, onToggle = null } = {}) {
   const id = uniqueId(key);
   const input = h("input", {
     class: "form-check-input",
     type: "checkbox",
     id,
-    checked: Boolean(obj[key]),
+    checked: negated ? obj[key] === false : Boolean(obj[key]),
     dataset: { focus: `${keyOf(obj)}:${key}` },
     onchange: (event) => {
-      if (event.target.checked) obj[key] = true;
+      if (event.target.checked) obj[key] = !negated;
       else if (keepFalse) obj[key] = false;
       else delete obj[key];
       ctx.changed();
@@ -148,6 +149,7 @@ function itemList(ctx, question, listKey) {
     const flags = [];
     if (!isRows && OTHER_TYPES.includes(question.type)) flags.push(checkField(ctx, item, "other", t("flag_other")));
     if (!isRows && question.type === "multiple_choice") flags.push(checkField(ctx, item, "exclusive", t("flag_exclusive")));
+    if (!isRows && SCORED_TYPES.includes(question.type)) flags.push(checkField(ctx, item, "scored", t("flag_not_scored"), { negated: true }));
     const handle = h("span", { class: "drag-handle", title: t("drag_to_move"), "aria-hidden": "true" }, "⋮⋮");
     const row = h(
       "li",

@@ -6,6 +6,8 @@ import { t } from "./dom.js";
 const COMMON_KEYS = ["id", "type", "title", "description", "required", "show_if", "attention_check"];
 const OPTION_TYPES = ["single_choice", "multiple_choice", "dropdown", "ranking", "matrix"];
 export const OTHER_TYPES = ["single_choice", "multiple_choice", "dropdown"];
+/** Types whose options have scores (docs/questionnaire-format.md, "Scores"). */
+export const SCORED_TYPES = ["single_choice", "dropdown", "matrix"];
 export const TYPE_KEYS = {
   single_choice: ["options", "randomize"],
   multiple_choice: ["options", "randomize", "min_selected", "max_selected"],
