@@ -9,17 +9,37 @@ sample size  n_eff = (Σw)² / Σw²  (Kish 1965, *Survey Sampling*, §11.7).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from scipy import stats
 
-from analysis.stats.errors import StatsInputError
+from analysis.stats.errors import StatsInputError, StatsWarning
 
 
 def _check_confidence(confidence: float) -> float:
     if not isinstance(confidence, int | float) or not 0 < confidence < 1:
         raise StatsInputError(f"confidence must be between 0 and 1, got {confidence!r}")
     return float(confidence)
+
+
+def numeric_array(values, location: str = "answers") -> np.ndarray:
+    """`values` as a float array for a statistic: blanks (None, NaN) stay NaN; text that is
+    not a number raises `StatsInputError` naming `location`; ±inf (and 1e400, which reads as
+    inf) become NaN with a `StatsWarning`, so they are left out like a blank, not averaged."""
+    try:
+        x = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise StatsInputError("answers must be numbers", location) from None
+    infinite = np.isinf(x)
+    if infinite.any():
+        warnings.warn(
+            f"{location}: {int(infinite.sum())} infinite number(s) left out of the statistics",
+            StatsWarning,
+            stacklevel=3,
+        )
+        x = np.where(infinite, np.nan, x)
+    return x
 
 
 def z_value(confidence: float = 0.95) -> float:
@@ -136,11 +156,11 @@ def mean_estimate(values, *, weights=None, confidence: float = 0.95) -> dict:
     scipy: `stats.t.interval(c, n-1, loc=mean, scale=stats.sem(x))`.
     """
     confidence = _check_confidence(confidence)
-    x = np.asarray(values, dtype=float)
+    x = numeric_array(values)
     keep = ~np.isnan(x)
     w = None
     if weights is not None:
-        w = np.asarray(weights, dtype=float)
+        w = numeric_array(weights, "weights")
         keep &= ~np.isnan(w)
         w = w[keep]
     x = x[keep]
@@ -189,9 +209,9 @@ def histogram(values, *, weights=None, bins: int | str = "auto") -> dict:
     Freedman–Diaconis). Returns `edges` (len k+1), `counts` (len k, raw answer counts) and
     `percent` (len k, share of the answers in each bin, weighted if weights: a share does
     not depend on the scale of survey weights, a weighted count would)."""
-    x = np.asarray(values, dtype=float)
+    x = numeric_array(values)
     keep = ~np.isnan(x)
-    w = None if weights is None else np.asarray(weights, dtype=float)[keep]
+    w = None if weights is None else numeric_array(weights, "weights")[keep]
     x = x[keep]
     if x.size == 0:
         return {"edges": [], "counts": [], "percent": []}
