@@ -192,9 +192,14 @@ def nps_chart(
 
 
 def histogram_chart(
-    edges: Sequence[float], counts: Sequence[float], *, title: str = "", xlabel: str = ""
+    edges: Sequence[float],
+    counts: Sequence[float],
+    *,
+    title: str = "",
+    xlabel: str = "",
+    ylabel: str = "人数",
 ) -> Figure:
-    """Histogram from precomputed bins (`estimates.histogram`)."""
+    """Histogram from precomputed bins (`estimates.histogram`): counts or percents."""
     if len(edges) != len(counts) + 1:
         raise ValueError("a histogram has one more edge than counts")
     with chart_style():
@@ -211,7 +216,7 @@ def histogram_chart(
                 edgecolor="white",
                 linewidth=0.8,
             )
-        ax.set_ylabel("人数")
+        ax.set_ylabel(ylabel)
         ax.set_xlabel(xlabel)
         ax.yaxis.grid(True, color=GRID)
         ax.set_axisbelow(True)

@@ -33,7 +33,8 @@ def question_figure(qid: str, q: dict):
         )
     if q["type"] in ("number", "slider"):
         h = q["histogram"]
-        return histogram_chart(h["edges"], h["counts"], title=title)
+        # shares, not weighted counts: a weighted count depends on the scale of the weights
+        return histogram_chart(h["edges"], h["percent"], title=title, ylabel="受访者占比 (%)")
     if q["type"] == "ranking":
         opts = q["options"]
         return bar_chart(

@@ -7,7 +7,8 @@
         [--drivers OUTCOME=q1,q2,...]
         [--sus QID] [--ipa IMPORTANCE PERFORMANCE]
 
-Exit 0 on success, 1 with a message naming the place of the problem, 2 on a usage error.
+Exit 0 on success, 1 with a message naming the place of the problem in the data, 2 on a usage
+error (a bad option, or a name given on the command line that is not a column of the table).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import argparse
 import json
 import sys
 
-from analysis.stats.errors import StatsInputError
+from analysis.stats.errors import StatsInputError, UnknownColumnError
 
 
 def _name_list(text: str, flag: str) -> tuple[str, list[str]]:
@@ -96,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             summary["charts"] = [str(p) for p in render_summary_charts(summary, args.charts)]
     except StatsInputError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-        return 1
+        return 2 if isinstance(exc, UnknownColumnError) else 1
     if args.json:
         json.dump(summary, sys.stdout, ensure_ascii=False, allow_nan=False, indent=1)
         sys.stdout.write("\n")

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.errors import StatsWarning, UnknownColumnError
 
 
 def value_label(v: float) -> str:
@@ -56,14 +56,29 @@ def independence_test(observed: np.ndarray) -> dict:
 
     chi² = Σ (O − E)² / E without Yates' correction (scipy: `chi2_contingency(t,
     correction=False)`; R: `chisq.test(t, correct = FALSE)`). Cramér's V = √(chi² / (n·(min(r,
-    c) − 1))) is reported with both tests (Cramér 1946). A table with one row or one column
-    has no test: p is NaN.
+    c) − 1))) is reported with both tests (Cramér 1946). Rows and columns with no count carry
+    no information and would make an expected count zero: they are left out of the test,
+    listed in `dropped_rows` / `dropped_cols` (indices) with a `StatsWarning`. A table with
+    fewer than two non-empty rows or columns has no test: p is NaN and `note` says why.
     """
     o = np.asarray(observed, dtype=float)
+    out = {"test": None, "chi2": math.nan, "dof": 0, "p": math.nan, "cramers_v": math.nan}
+    if o.ndim != 2:
+        return out
+    rows, cols = o.sum(axis=1) > 0, o.sum(axis=0) > 0
+    if not (rows.all() and cols.all()):
+        out["dropped_rows"] = np.flatnonzero(~rows).tolist()
+        out["dropped_cols"] = np.flatnonzero(~cols).tolist()
+        warnings.warn(
+            "rows or columns without any count are left out of the independence test",
+            StatsWarning,
+            stacklevel=3,
+        )
+        o = o[np.ix_(rows, cols)]
     r, c = o.shape
     n = float(o.sum())
-    out = {"test": None, "chi2": math.nan, "dof": 0, "p": math.nan, "cramers_v": math.nan}
     if r < 2 or c < 2 or n == 0:
+        out["note"] = "the test needs at least two non-empty rows and two non-empty columns"
         return out
     chi2, p, dof, expected = stats.chi2_contingency(o, correction=False)
     out.update(test="chi2", chi2=float(chi2), dof=int(dof), p=float(p))
@@ -100,7 +115,7 @@ def crosstab(
     """
     for name in (row, col):
         if name not in frame.columns:
-            raise StatsInputError("no such column in the response table", name)
+            raise UnknownColumnError("no such column in the response table", name)
     a, a_labels = category_codes(frame[row])
     b, b_labels = category_codes(frame[col])
     both = (a >= 0) & (b >= 0)

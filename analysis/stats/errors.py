@@ -14,5 +14,9 @@ class StatsInputError(ValueError):
         self.location = location
 
 
+class UnknownColumnError(StatsInputError):
+    """A name that is not a column of the response table: a usage error (CLI exit code 2)."""
+
+
 class StatsWarning(UserWarning):
     """A caveat on a computed statistic (never silenced by the engine itself)."""

@@ -9,17 +9,37 @@ sample size  n_eff = (Σw)² / Σw²  (Kish 1965, *Survey Sampling*, §11.7).
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 from scipy import stats
 
-from analysis.stats.errors import StatsInputError
+from analysis.stats.errors import StatsInputError, StatsWarning
 
 
 def _check_confidence(confidence: float) -> float:
     if not isinstance(confidence, int | float) or not 0 < confidence < 1:
         raise StatsInputError(f"confidence must be between 0 and 1, got {confidence!r}")
     return float(confidence)
+
+
+def numeric_array(values, location: str = "answers") -> np.ndarray:
+    """`values` as a float array for a statistic: blanks (None, NaN) stay NaN; text that is
+    not a number raises `StatsInputError` naming `location`; ±inf (and 1e400, which reads as
+    inf) become NaN with a `StatsWarning`, so they are left out like a blank, not averaged."""
+    try:
+        x = np.asarray(values, dtype=float)
+    except (TypeError, ValueError):
+        raise StatsInputError("answers must be numbers", location) from None
+    infinite = np.isinf(x)
+    if infinite.any():
+        warnings.warn(
+            f"{location}: {int(infinite.sum())} infinite number(s) left out of the statistics",
+            StatsWarning,
+            stacklevel=3,
+        )
+        x = np.where(infinite, np.nan, x)
+    return x
 
 
 def z_value(confidence: float = 0.95) -> float:
@@ -97,23 +117,33 @@ def proportion(mask, *, weights=None, confidence: float = 0.95) -> dict:
 
 
 def weighted_quantile(values: np.ndarray, q, weights: np.ndarray | None = None):
-    """Quantiles; unweighted = numpy's default (R type 7, Hyndman & Fan 1996). Weighted:
-    type 7 on the data as if each value were repeated `w` times (position h = (Σw − 1)·q),
-    so whole-number weights give exactly the quantile of the replicated data."""
+    """Quantiles. Unweighted: numpy's default, Hyndman & Fan (1996) type 7 (R's default).
+
+    Weighted: type 7 generalised to survey (probability) weights as R's `survey` package
+    does it, `svyquantile(..., qrule = "hf7")` (Lumley, survey ≥ 4.1, R/qrule.R): with the
+    values sorted and zero weights dropped, the k-th value sits at the plotting position
+
+        p_k = (w_1 + … + w_{k−1}) / (w_1 + … + w_{n−1}),   k = 1..n,
+
+    and the quantile at p is the linear interpolation of the values at p (clamped to the
+    ends). Only weight shares enter, so multiplying every weight by a constant changes
+    nothing; equal weights give p_k = (k−1)/(n−1), type 7 exactly. (As in R, the weight of
+    the largest value does not move a plotting position.) All weights zero gives NaN.
+    """
     x = np.asarray(values, dtype=float)
+    if weights is None:
+        return np.quantile(x, q) if x.size else np.full(np.shape(q), np.nan)
+    w = np.asarray(weights, dtype=float)
+    positive = w > 0
+    x, w = x[positive], w[positive]
     if x.size == 0:
         return np.full(np.shape(q), np.nan)
-    if weights is None:
-        return np.quantile(x, q)
+    if x.size == 1:
+        return np.full(np.shape(q), x[0])
     order = np.argsort(x, kind="stable")
     x = x[order]
-    cum = np.cumsum(np.asarray(weights, dtype=float)[order])
-    h = np.maximum(cum[-1] - 1, 0) * np.asarray(q, dtype=float)
-    lo = np.floor(h)
-    last = len(x) - 1
-    v_lo = x[np.minimum(np.searchsorted(cum, lo, side="right"), last)]
-    v_hi = x[np.minimum(np.searchsorted(cum, lo + 1, side="right"), last)]
-    return v_lo + (h - lo) * (v_hi - v_lo)
+    before = np.concatenate(([0.0], np.cumsum(w[order])[:-1]))
+    return np.interp(np.asarray(q, dtype=float), before / before[-1], x)
 
 
 def mean_estimate(values, *, weights=None, confidence: float = 0.95) -> dict:
@@ -126,11 +156,11 @@ def mean_estimate(values, *, weights=None, confidence: float = 0.95) -> dict:
     scipy: `stats.t.interval(c, n-1, loc=mean, scale=stats.sem(x))`.
     """
     confidence = _check_confidence(confidence)
-    x = np.asarray(values, dtype=float)
+    x = numeric_array(values)
     keep = ~np.isnan(x)
     w = None
     if weights is not None:
-        w = np.asarray(weights, dtype=float)
+        w = numeric_array(weights, "weights")
         keep &= ~np.isnan(w)
         w = w[keep]
     x = x[keep]
@@ -176,13 +206,15 @@ def mean_estimate(values, *, weights=None, confidence: float = 0.95) -> dict:
 def histogram(values, *, weights=None, bins: int | str = "auto") -> dict:
     """Histogram bins. Integer data over a short range get one bin per integer (a rating or a
     count reads better that way); otherwise numpy's "auto" rule (max of Sturges and
-    Freedman–Diaconis). Returns `edges` (len k+1) and `counts` (len k, weighted if weights)."""
-    x = np.asarray(values, dtype=float)
+    Freedman–Diaconis). Returns `edges` (len k+1), `counts` (len k, raw answer counts) and
+    `percent` (len k, share of the answers in each bin, weighted if weights: a share does
+    not depend on the scale of survey weights, a weighted count would)."""
+    x = numeric_array(values)
     keep = ~np.isnan(x)
-    w = None if weights is None else np.asarray(weights, dtype=float)[keep]
+    w = None if weights is None else numeric_array(weights, "weights")[keep]
     x = x[keep]
     if x.size == 0:
-        return {"edges": [], "counts": []}
+        return {"edges": [], "counts": [], "percent": []}
     lo, hi = float(x.min()), float(x.max())
     if bins == "auto" and np.all(np.mod(x, 1) == 0) and hi - lo <= 30:
         edges = np.arange(lo - 0.5, hi + 1.5, 1.0)
@@ -190,5 +222,8 @@ def histogram(values, *, weights=None, bins: int | str = "auto") -> dict:
         edges = np.array([lo - 0.5, hi + 0.5])
     else:
         edges = np.histogram_bin_edges(x, bins=bins)
-    counts, edges = np.histogram(x, bins=edges, weights=w)
-    return {"edges": edges.tolist(), "counts": counts.tolist()}
+    counts, edges = np.histogram(x, bins=edges)
+    mass = counts if w is None else np.histogram(x, bins=edges, weights=w)[0]
+    total = mass.sum()
+    percent = mass / total * 100 if total > 0 else np.full(len(counts), np.nan)
+    return {"edges": edges.tolist(), "counts": counts.tolist(), "percent": percent.tolist()}

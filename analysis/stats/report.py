@@ -22,7 +22,7 @@ from analysis.stats.corrections import benjamini_hochberg
 from analysis.stats.correlation import correlation, key_drivers
 from analysis.stats.crosstab import crosstab
 from analysis.stats.descriptives import describe_question, scores_of
-from analysis.stats.errors import StatsInputError
+from analysis.stats.errors import StatsInputError, UnknownColumnError
 from analysis.stats.groups import compare_groups, nps_differences
 from analysis.stats.quality import flag_responses, quality_summary
 from analysis.stats.scales import cronbach_alpha
@@ -56,6 +56,8 @@ def json_ready(obj):
 def _resolve_weights(frame: pd.DataFrame, weights) -> np.ndarray | None:
     if weights is None:
         return None
+    if isinstance(weights, str) and weights not in frame.columns:
+        raise UnknownColumnError("no such column for the weights", weights)
     w = frame[weights] if isinstance(weights, str) else weights
     w = pd.to_numeric(pd.Series(np.asarray(w)), errors="coerce").to_numpy(dtype=float)
     if len(w) != len(frame):
@@ -71,7 +73,7 @@ def segment_mask(frame: pd.DataFrame, where: Mapping[str, Iterable] | None) -> n
     mask = np.ones(len(frame), dtype=bool)
     for col, values in (where or {}).items():
         if col not in frame.columns:
-            raise StatsInputError("no such column to filter on", col)
+            raise UnknownColumnError("no such column to filter on", col)
         s = frame[col]
         if pd.api.types.is_numeric_dtype(s.dtype):
             s = s.map(
@@ -90,7 +92,7 @@ def scored_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.
     qid = name.split("/")[0]
     questions = question_map(definition)
     if qid not in questions or name not in frame.columns:
-        raise StatsInputError("not a question or column of this questionnaire", name)
+        raise UnknownColumnError("not a question or column of this questionnaire", name)
     q = questions[qid]
     kind = kind_of(q)
     if kind in ("numeric", "nps"):
@@ -242,7 +244,7 @@ def _checked_pairs(definition, data, pairs) -> list[tuple[str, str]]:
         for name in pair:
             if name not in data.columns:
                 hint = " (use a qid/row column)" if name in known else ""
-                raise StatsInputError("not a column of the response table" + hint, name)
+                raise UnknownColumnError("not a column of the response table" + hint, name)
         checked.append((pair[0], pair[1]))
     return checked
 

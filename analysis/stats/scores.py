@@ -12,7 +12,13 @@ import pandas as pd
 from scipy import stats
 
 from analysis.stats.errors import StatsInputError
-from analysis.stats.estimates import effective_n, mean_estimate, proportion, z_value
+from analysis.stats.estimates import (
+    effective_n,
+    mean_estimate,
+    numeric_array,
+    proportion,
+    z_value,
+)
 
 
 def _weighted_share(mask: np.ndarray, w: np.ndarray | None) -> float:
@@ -36,9 +42,9 @@ def _nps_adjusted(p_pro: float, p_det: float, n: float) -> tuple[float, float, f
 
 
 def _nps_shares(values, weights):
-    x = np.asarray(values, dtype=float)
+    x = numeric_array(values, "NPS")
     keep = ~np.isnan(x)
-    w = None if weights is None else np.asarray(weights, dtype=float)[keep]
+    w = None if weights is None else numeric_array(weights, "weights")[keep]
     x = x[keep]
     if np.any((x < 0) | (x > 10) | (np.mod(x, 1) != 0)):
         raise StatsInputError("NPS answers are whole numbers 0–10")

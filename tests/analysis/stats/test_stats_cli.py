@@ -74,7 +74,7 @@ def test_chinese_report_and_charts(files, tmp_path, capsys):
     assert (charts / "question_nps.png").exists() and (charts / "ipa.svg").exists()
 
 
-def test_bad_input_exits_1_with_the_place(files, capsys):
+def test_unknown_column_exits_2_with_the_place(files, capsys):
     definition, table = files
     code = analysis_main(
         [
@@ -88,7 +88,7 @@ def test_bad_input_exits_1_with_the_place(files, capsys):
             "city",
         ]
     )
-    assert code == 1
+    assert code == 2
     assert "nope" in capsys.readouterr().err
 
 

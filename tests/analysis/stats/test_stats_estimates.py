@@ -103,10 +103,64 @@ def test_frequency_weights_give_the_replicated_mean():
     w = np.array([2.0, 1.0, 3.0])
     est = mean_estimate(x, weights=w)
     assert est["mean"] == pytest.approx(np.repeat(x, [2, 1, 3]).mean())
-    replicated = np.repeat(x, [2, 1, 3])
-    assert weighted_quantile(x, [0.25, 0.5, 0.9], w) == pytest.approx(
-        np.quantile(replicated, [0.25, 0.5, 0.9])
-    )
+
+
+def test_weighted_quartiles_hand_computed_hf7_example():
+    # R survey::svyquantile(qrule = "hf7") (survey R/qrule.R): sorted x, positions
+    # p_k = (w_1+…+w_{k-1}) / (w_1+…+w_{n-1}).  x = 1, 2, 3, 4 with w = 1, 2, 1, 4:
+    # cumulative before = 0, 1, 3, 4 over w_1+w_2+w_3 = 4 → p = 0, .25, .75, 1.
+    # q1 (p=.25) = 2; median (p=.5) halfway between 2 (.25) and 3 (.75) = 2.5; q3 = 3;
+    # p = .1 lies .4 of the way from 1 (0) to 2 (.25) → 1.4.
+    x = np.array([3.0, 1.0, 4.0, 2.0])
+    w = np.array([1.0, 1.0, 4.0, 2.0])
+    assert weighted_quantile(x, [0.1, 0.25, 0.5, 0.75], w) == pytest.approx([1.4, 2, 2.5, 3])
+    est = mean_estimate(x, weights=w / w.sum())
+    assert (est["q1"], est["median"], est["q3"]) == pytest.approx((2, 2.5, 3))
+
+
+@pytest.mark.parametrize("scale", [1 / 8, 1 / 3.7, 1.0, 1000.0, 1e-6])
+def test_weighted_statistics_do_not_depend_on_the_scale_of_the_weights(scale):
+    rng = np.random.default_rng(20)
+    x = rng.normal(50, 12, 40).round(1)
+    w = rng.uniform(0.2, 3.0, 40)  # non-integer survey weights
+    base = mean_estimate(x, weights=w / w.sum())  # weights summing to 1
+    scaled = mean_estimate(x, weights=w * scale)
+    for key in ("mean", "sd", "se", "ci_low", "ci_high", "median", "q1", "q3"):
+        assert scaled[key] == pytest.approx(base[key], rel=1e-12), key
+    # and not the minimum, the old failure with weights summing to 1
+    assert base["q1"] < base["median"] < base["q3"]
+    assert base["q1"] > x.min()
+
+
+def test_weighted_statistics_scale_free_in_every_descriptive():
+    from analysis.stats.descriptives import describe_question
+
+    rng = np.random.default_rng(7)
+    frame = pd.DataFrame({"q": rng.normal(30, 5, 60).round()})
+    w = rng.uniform(0.5, 2.5, 60)
+    question = {"id": "q", "type": "number", "title": "年龄"}
+    one = describe_question(frame, question, weights=w / w.sum())
+    big = describe_question(frame, question, weights=w * 1000)
+    for key in ("mean", "sd", "se", "median", "q1", "q3"):
+        assert big[key] == pytest.approx(one[key], rel=1e-12), key
+    assert big["ci"] == pytest.approx(one["ci"], rel=1e-12)
+    assert big["histogram"]["percent"] == pytest.approx(one["histogram"]["percent"], rel=1e-12)
+    assert big["histogram"]["counts"] == one["histogram"]["counts"]
+
+
+@pytest.mark.parametrize("p", [0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0])
+def test_equal_weights_give_the_unweighted_type7_quantile(p):
+    x = np.array([5.0, 1.0, 3.0, 3.0, 8.0, 13.0, 2.0])
+    reference = np.quantile(x, p, method="linear")  # Hyndman & Fan type 7
+    for value in (1.0, 0.37, 250.0):
+        assert weighted_quantile(x, p, np.full(x.size, value)) == pytest.approx(reference)
+
+
+def test_zero_weights_are_left_out_of_the_quantile():
+    x = np.array([1.0, 2.0, 3.0, 100.0])
+    w = np.array([1.0, 1.0, 1.0, 0.0])
+    assert weighted_quantile(x, 0.5, w) == pytest.approx(np.quantile(x[:3], 0.5))
+    assert math.isnan(weighted_quantile(x, 0.5, np.zeros(4)))
 
 
 def test_mean_edge_cases():
@@ -133,3 +187,13 @@ def test_histogram_one_bin_per_integer_on_short_scales():
         [0.1, 0.7, 3.3, 9.9], bins=np.histogram_bin_edges([0.1, 0.7, 3.3, 9.9], "auto")
     )
     assert histogram([0.1, 0.7, 3.3, 9.9])["counts"] == ref_counts.tolist()
+
+
+def test_weighted_histogram_gives_raw_counts_and_weighted_shares():
+    # by hand: bins 1..5 hold weights 1, 1+2, 0, 0, 4 of a total 8
+    h = histogram([1, 2, 2, 5], weights=[1, 1, 2, 4])
+    assert h["counts"] == [1, 2, 0, 0, 1]
+    assert h["percent"] == pytest.approx([12.5, 37.5, 0, 0, 50])
+    assert histogram([1, 2, 2, 5], weights=[0.001, 0.001, 0.002, 0.004])["percent"] == (
+        pytest.approx(h["percent"], rel=1e-12)
+    )
