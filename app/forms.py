@@ -1,6 +1,6 @@
-"""The base of every form in the app: no text field takes a control character."""
-
-import re
+"""The base of every form in the app: no text field takes a control character (the same set
+an answer may not hold, `surveys.answer_rules.CONTROL_RE`: invisible, never typed on purpose,
+and PostgreSQL refuses NUL in text, which was a 500)."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,14 +8,11 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import ValidationError
 
-# The C0 controls but tab, newline and carriage return, DEL, and the C1 controls: invisible,
-# never typed on purpose (they come with pasted text), and PostgreSQL refuses NUL in text,
-# which was a 500.
-CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from surveys.answer_rules import CONTROL_RE
 
 
 def refuse_control_characters(form, field) -> None:
-    found = CONTROL_CHARACTER.search(field.data or "")
+    found = CONTROL_RE.search(field.data or "")
     if found:
         raise ValidationError(
             _(
