@@ -13,6 +13,12 @@ dictionary, the most probable route through it, jieba's HMM for runs of unknown 
 :func:`_cut_block` and :func:`_viterbi_words` run that method with the same arithmetic in
 fewer Python steps (no DAG dict, no tuple per edge, no path copied per character): on review
 text segmentation takes a little over half the time of jieba's own code.
+
+That fast path reads jieba's private state (``FREQ``, ``total``, its block patterns and the
+HMM's probability tables), so it runs only on the jieba release it was written against,
+:data:`JIEBA_VERSION` (pinned exactly in setup.cfg). With any other release installed the
+tokenizer logs a warning once and uses jieba's own ``lcut``, the reference the fast path is
+tested against (:meth:`ChineseTokenizer.reference_words`).
 """
 
 from __future__ import annotations
@@ -64,6 +70,9 @@ CONTENT_POS = frozenset(
     ]
 )
 USER_WORD_POS = "nz"
+# The jieba release whose internals _cut_block and _viterbi_words follow.
+JIEBA_VERSION = "0.42.1"
+logger = logging.getLogger(__name__)
 _GUESSED_MAX = 100_000
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -281,6 +290,8 @@ class ChineseTokenizer:
         (tested on the review corpus and with user dictionaries), found by jieba's own method
         in fewer Python steps: see :func:`_cut_block`.
         """
+        if not fast_path_usable():
+            return self.reference_words(text)
         words: list[str] = []
         append, extend = words.append, words.extend
         freq = self._jieba.FREQ
@@ -305,6 +316,26 @@ class ChineseTokenizer:
             if block is not None:
                 _cut_block(block, freq, log_total, words)
         return words
+
+    def reference_words(self, text: str) -> list[str]:
+        """jieba's own segmentation, ``Tokenizer.lcut(text, HMM=True)``: slower, and the
+        definition :meth:`words` must match."""
+        return self._jieba.lcut(text, HMM=True)
+
+
+@cache
+def fast_path_usable() -> bool:
+    """Whether the installed jieba is the release the fast segmentation was written for."""
+    installed = getattr(_import_jieba(), "__version__", None)
+    if installed == JIEBA_VERSION:
+        return True
+    logger.warning(
+        "jieba %s is installed; the fast segmentation follows jieba %s's internals, "
+        "so jieba's own lcut is used instead (slower, same words)",
+        installed,
+        JIEBA_VERSION,
+    )
+    return False
 
 
 def _cut_block(block: str, freq: dict[str, int], log_total: float, out: list[str]) -> None:
