@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, repeat
 from pathlib import Path
-from typing import NamedTuple
+from types import ModuleType
+from typing import Any, NamedTuple
 
 from analysis.text.normalise import normalise
 from analysis.text.stopwords import stopwords as default_stopwords
@@ -81,6 +82,12 @@ _NUMBER = re.compile(r"^[+-]?\d+(?:[.,:]\d+)*%?$")
 _ASCII_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9+#&._'-]*$")
 
 
+# A user dictionary: a UTF-8 file in jieba's format, or its lines; parsed into entries of
+# (word, frequency or None, tag or None).
+UserDict = str | os.PathLike[str] | Iterable[str] | None
+UserEntries = tuple[tuple[str, int | None, str | None], ...]
+
+
 class Token(NamedTuple):
     """A segment of normalised text: ``text == source[start:end]``; ``pos`` is a jieba tag."""
 
@@ -101,12 +108,13 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "wenfang"
 
 
-def _import_jieba():
+def _import_jieba() -> ModuleType:
     with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
         warnings.simplefilter("ignore", UserWarning)
         import jieba
     jieba.setLogLevel(logging.WARNING)
-    return jieba
+    module: ModuleType = jieba
+    return module
 
 
 @dataclass(eq=False)
@@ -116,7 +124,7 @@ class _Base:
 
     freq: dict[str, int]
     total: int
-    jieba_tokenizer: object  # its dictionary file holds the tags
+    jieba_tokenizer: Any  # its dictionary file holds the tags
     _tags: dict[str, str] | None = None
     _tags_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -131,7 +139,7 @@ class _Base:
 
 _lock = threading.Lock()
 _bases: dict[Path, _Base] = {}
-_tokenizers: dict[tuple, ChineseTokenizer] = {}
+_tokenizers: dict[tuple[Path, UserEntries], ChineseTokenizer] = {}
 
 
 def _load_base(cache_dir: Path) -> _Base:
@@ -145,7 +153,7 @@ def _load_base(cache_dir: Path) -> _Base:
     return _Base(tk.FREQ, tk.total, tk)
 
 
-def _read_tags(tk, freq: dict[str, int]) -> dict[str, str]:
+def _read_tags(tk: Any, freq: dict[str, int]) -> dict[str, str]:
     """The POS tag of each word of jieba's dictionary file."""
     from_file: dict[str, str] = {}
     with tk.get_dict_file() as fh:
@@ -161,7 +169,7 @@ def _read_tags(tk, freq: dict[str, int]) -> dict[str, str]:
     return tags
 
 
-def parse_userdict(userdict: str | os.PathLike | Iterable[str] | None) -> tuple[tuple, ...]:
+def parse_userdict(userdict: UserDict) -> UserEntries:
     """User-dictionary entries as ``(word, freq | None, tag | None)``, in jieba's file format.
 
     ``userdict`` is a UTF-8 file path (one ``word [freq] [tag]`` per line, ``#`` comments) or
@@ -190,9 +198,9 @@ def parse_userdict(userdict: str | os.PathLike | Iterable[str] | None) -> tuple[
 
 
 def get_tokenizer(
-    userdict: str | os.PathLike | Iterable[str] | None = None,
+    userdict: UserDict = None,
     *,
-    cache_dir: str | os.PathLike | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> ChineseTokenizer:
     """The process-wide tokenizer for this user dictionary (built on first use, thread-safe)."""
     entries = parse_userdict(userdict)
@@ -217,7 +225,7 @@ def get_tokenizer(
 class ChineseTokenizer:
     """Segmentation with offsets and POS tags; obtain one with :func:`get_tokenizer`."""
 
-    _jieba: object
+    _jieba: Any  # a jieba.Tokenizer (jieba has no type information)
     _base: _Base
     _user_tags: dict[str, str]
     user_words: frozenset[str] = field(default_factory=frozenset)
@@ -226,7 +234,7 @@ class ChineseTokenizer:
     _merged_tags: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
-    def _build(cls, base: _Base, entries: tuple) -> ChineseTokenizer:
+    def _build(cls, base: _Base, entries: UserEntries) -> ChineseTokenizer:
         jieba = _import_jieba()
         tk = jieba.Tokenizer()
         tk.FREQ = dict(base.freq) if entries else base.freq
@@ -260,6 +268,7 @@ class ChineseTokenizer:
             return []
         ends = list(accumulate(map(len, words)))
         starts = [0, *ends[:-1]]
+        pos: list[str | None]
         if not tags:
             pos = [""] * len(words)
         else:
@@ -281,7 +290,8 @@ class ChineseTokenizer:
     @property
     def dictionary(self) -> dict[str, int]:
         """Word → frequency of the prefix dictionary (prefixes of words have frequency 0)."""
-        return self._jieba.FREQ
+        freq: dict[str, int] = self._jieba.FREQ
+        return freq
 
     def words(self, text: str) -> list[str]:
         """Segmented words only (no offsets, no tags) — the cheapest call.
@@ -320,7 +330,8 @@ class ChineseTokenizer:
     def reference_words(self, text: str) -> list[str]:
         """jieba's own segmentation, ``Tokenizer.lcut(text, HMM=True)``: slower, and the
         definition :meth:`words` must match."""
-        return self._jieba.lcut(text, HMM=True)
+        words: list[str] = self._jieba.lcut(text, HMM=True)
+        return words
 
 
 @cache
@@ -399,7 +410,7 @@ def _flush_run(run: str, freq: dict[str, int], out: list[str]) -> None:
 
 
 @cache
-def _jieba_parts():
+def _jieba_parts() -> tuple[re.Pattern[str], re.Pattern[str], ModuleType]:
     """jieba's block patterns (``re_han_default``, ``re_skip_default``) and its HMM module."""
     jieba = _import_jieba()  # imports jieba.finalseg too
     return jieba.re_han_default, jieba.re_skip_default, jieba.finalseg
@@ -422,7 +433,7 @@ def _hmm_cut(run: str, out: list[str]) -> None:
             out.extend(piece for piece in finalseg.re_skip.split(block) if piece)
 
 
-def _viterbi_words(text: str, finalseg) -> list[str]:
+def _viterbi_words(text: str, finalseg: ModuleType) -> list[str]:
     """The words of ``jieba.finalseg.__cut(text)``: the same Viterbi pass over the four states
     B, M, E, S, with the same sums in the same order and ties broken as jieba's ``max`` over
     (probability, state letter) tuples does, but unrolled, with back-pointers instead of a
