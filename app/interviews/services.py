@@ -320,7 +320,7 @@ def save_preview(
     )
     if not (
         interview.import_options.get("keep_original")
-        and policy_of(db.session.get(Study, interview.study_id)).keep_originals
+        and policy_of(db.session.get_one(Study, interview.study_id)).keep_originals
     ):
         interview.original = None
     interview.status = ImportStatus.SAVED
