@@ -294,7 +294,7 @@ def quotes_xlsx(
 
     header, rows = quote_rows(study, filters, deidentified=deidentified)
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the one sheet a new workbook has
     sheet.title = "quotes"
     sheet.append([neutralise_cell(xml_safe(name)) for name in header])
     for row in rows:
