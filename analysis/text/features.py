@@ -1,3 +1,4 @@
+# Over 400 lines: word lists, the fast pass and its cache (plain one: features_reference).
 """Sentiment features of a piece of text: jieba words with negation scope, degree words, and
 character bigrams. Shared by training (sentiment_train) and scoring (sentiment) so the two can
 never drift apart.

@@ -1,3 +1,4 @@
+# Over 400 lines: upload, preview and save share their parsing and locking helpers.
 """Transcript import (upload → preview → save), interview details and participant attributes.
 
 Parsing and de-identification are `analysis.transcripts`; this module keeps the state in the
