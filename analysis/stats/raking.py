@@ -215,10 +215,11 @@ def _encode(frame: pd.DataFrame, margins) -> tuple[list, list, list, float]:
         labels.append(values)
         totals.append(total if total > COUNT_THRESHOLD else None)
     counted = [t for t in totals if t is not None]
-    if counted and (
-        len(counted) < len(totals) or max(counted) - min(counted) > 1e-3 * max(counted)
-    ):
-        raise StatsInputError("count targets must all sum to the same population total")
+    agree = not counted or max(counted) - min(counted) <= 1e-3 * max(counted)
+    if len(counted) not in (0, len(totals)) or not agree:
+        raise StatsInputError(
+            "targets must be all shares, or all counts summing to the same population total"
+        )
     return codes, targets, labels, counted[0] if counted else float(len(frame))
 
 
