@@ -190,11 +190,13 @@ def _encode(frame: pd.DataFrame, margins) -> tuple[list, list, list, float]:
                 "category (impute first, or choose a question everyone answered)",
                 variable,
             )
-        index = pd.Index(values)
-        code = index.get_indexer(column)
-        if (code < 0).any():
-            stray = sorted({str(v) for v in column[code < 0]})
+        # Factorise once (hashing every row), then place the few distinct answers.
+        seen, answered = pd.factorize(column)
+        place = pd.Index(values).get_indexer(answered)
+        if (place < 0).any():
+            stray = sorted(str(v) for v in answered[place < 0])
             raise StatsInputError(f"answers without a target: {', '.join(stray)}", variable)
+        code = place[seen]
         counts = np.bincount(code, minlength=len(values))
         total = raw.sum()
         if total <= COUNT_THRESHOLD and abs(total - 1) > SHARE_TOLERANCE:
