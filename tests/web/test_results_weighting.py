@@ -177,6 +177,7 @@ def test_a_response_the_scheme_does_not_fit_shows_unweighted_with_a_warning(clie
     assert "加权：关" in summary
     weighting_page = page(client, panel)
     assert "已保存的加权目标与现有答卷不再匹配" in weighting_page
+    assert "“城市等级”的答案与已保存的加权目标不再匹配" in weighting_page
 
 
 @pytest.mark.parametrize(("member", "status"), [("viewer", 403), ("outsider", 404)])
