@@ -28,17 +28,16 @@ LMG_MAX_DRIVERS = 12
 
 def variance_inflation(z: np.ndarray) -> np.ndarray:
     """VIF_j = 1 / (1 − R²_j), R²_j from the OLS of driver j on the other drivers (columns of
-    the centred `z`; rows pre-multiplied by √w for weights); inf when driver j is an exact
-    linear combination of the others.
-    statsmodels: `variance_inflation_factor(add_constant(X), j)`; R: `car::vif(lm(...))`."""
+    the centred `z`; rows pre-multiplied by √w for weights), read off their correlation
+    matrix (`subset_r_squared`); inf when driver j is an exact linear combination of the
+    others. statsmodels: `variance_inflation_factor(add_constant(X), j)`; R: `car::vif`."""
     k = z.shape[1]
+    gram = z.T @ z
+    corr = gram / np.sqrt(np.outer(np.diag(gram), np.diag(gram)))
     out = np.ones(k)
-    for j in range(k):
-        if k == 1:
-            break
-        others = np.delete(z, j, axis=1)
-        coef, *_ = np.linalg.lstsq(others, z[:, j], rcond=None)
-        resid = ((z[:, j] - others @ coef) ** 2).sum() / (z[:, j] ** 2).sum()
+    for j in range(k if k > 1 else 0):
+        order = [j, *(i for i in range(k) if i != j)]
+        resid = 1 - subset_r_squared(corr[np.ix_(order, order)], tuple(range(1, k)))
         out[j] = math.inf if resid < 1e-10 else 1 / resid
     return out
 
