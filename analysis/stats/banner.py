@@ -39,6 +39,7 @@ from analysis.stats.crosstab import category_codes
 from analysis.stats.descriptives import scores_of
 from analysis.stats.design import weighted_mean_se
 from analysis.stats.errors import StatsInputError, UnknownColumnError
+from analysis.stats.estimates import numeric_array
 from analysis.stats.table import (
     kind_of,
     not_scored,
@@ -114,7 +115,7 @@ def _row_spec(frame: pd.DataFrame, definition: dict, row: str) -> dict:
         levels, spec["labels"] = _levels(q, row)
         spec["values"], spec["rows"] = _indicators(frame[row], levels)
     if kind == "rating" or kind in ("nps", "numeric"):
-        spec["mean"] = frame[row].to_numpy(dtype=float)
+        spec["mean"] = numeric_array(frame[row].to_numpy(dtype=float), row)
     elif kind == "matrix" or (kind == "choice" and any("score" in o for o in q["options"])):
         spec["mean"] = scores_of(frame[row], option_scores(q))
         spec["not_scored"] = not_scored(q)

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
-from analysis.stats.matrix import pair_correlation
+from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.matrix import numeric_block, pair_correlation
 
 #: A driver whose variance inflation factor exceeds this shares so much with the other drivers
 #: that its β is not to be read on its own (Kutner, Nachtsheim, Neter & Li 2005, *Applied
@@ -125,14 +125,11 @@ def key_drivers(
     "collinear_drivers"`, `collinear` names the drivers, and a `StatsWarning` says so.
     """
     cols = [outcome, *drivers]
-    for c in cols:
-        if c not in frame.columns:
-            raise UnknownColumnError("no such column in the response table", c)
     if len(drivers) < 1:
         raise StatsInputError("name at least one driver", "drivers")
     if len(set(cols)) != len(cols):
         raise StatsInputError("the outcome and the drivers must be different columns", "drivers")
-    numbers = frame[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    numbers = numeric_block(frame, cols)
     w_all = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
     if w_all.shape != (len(frame),):
         raise StatsInputError("weights must have one value per response", "weights")
