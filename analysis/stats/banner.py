@@ -100,8 +100,13 @@ def _row_spec(frame: pd.DataFrame, definition: dict, row: str) -> dict:
     if kind == "matrix" and "/" not in row:
         raise StatsInputError("a matrix question is tabulated one row at a time (qid/row)", row)
     if kind == "multiple":
+        if "/" in row:
+            raise StatsInputError("a multiple choice is tabulated as a set: name its id", row)
         values = option_values(q)
         cols = [f"{q['id']}/{v}" for v in values]
+        for c in cols:
+            if c not in frame.columns:
+                raise UnknownColumnError("not a column of the response table", c)
         block = frame[cols].to_numpy(dtype=float)
         answered = ~np.all(np.isnan(block), axis=1)
         ticks = [
@@ -116,7 +121,9 @@ def _row_spec(frame: pd.DataFrame, definition: dict, row: str) -> dict:
         spec["values"], spec["rows"] = _indicators(frame[row], levels)
     if kind == "rating" or kind in ("nps", "numeric"):
         spec["mean"] = numeric_array(frame[row].to_numpy(dtype=float), row)
-    elif kind == "matrix" or (kind == "choice" and any("score" in o for o in q["options"])):
+    elif kind == "matrix" or (
+        kind == "choice" and any(o.get("score") is not None for o in q["options"])
+    ):
         spec["mean"] = scores_of(frame[row], option_scores(q))
         spec["not_scored"] = not_scored(q)
     elif kind != "choice":

@@ -235,6 +235,12 @@ def test_matrix_row_with_not_scored_option(frame):
     assert out["mean"]["mean"][0] == pytest.approx(scored.mean())
 
 
+def test_unscored_choice_has_no_mean_row(frame):
+    out = banner_table(frame, DEFINITION, "city", ["gender"])
+    assert out["mean"] is None and out["tests"]["means"] is None
+    assert [r["label"] for r in out["rows"]] == ["一线", "二线", "三线"]
+
+
 def test_result_is_strict_json(frame):
     import json
 
@@ -256,6 +262,7 @@ def test_column_letters_run_past_z():
         ("attrs", ["city"], {}, StatsInputError, "one row at a time"),
         ("sat", ["attrs"], {}, StatsInputError, "qid/row"),
         ("note", ["city"], {}, StatsInputError, "cannot be the rows"),
+        ("channels/wx", ["city"], {}, StatsInputError, "as a set"),
         ("city", ["city"], {}, StatsInputError, "its own banner column"),
         ("sat", ["city"], {"correction": "sidak"}, StatsInputError, "bonferroni"),
         ("sat", ["city"], {"alpha": 5}, StatsInputError, "alpha"),
