@@ -249,9 +249,10 @@ def canonical_type(name: str) -> str | None:
 
 
 def answer_shape(name: str) -> str:
-    """The shape of a *name* question's answer ("none" for an unknown type: nothing to read)."""
+    """The shape of a *name* question's answer; "unknown" for a type not registered (kept as
+    one plain value where it is shown or exported)."""
     qtype = QUESTION_TYPES.get(name)
-    return qtype.answer if qtype else "none"
+    return qtype.answer if qtype else "unknown"
 
 
 def registry_json() -> dict[str, dict[str, Any]]:
