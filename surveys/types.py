@@ -52,12 +52,14 @@ class Builder:
 class XLSForm:
     """XLSForm type names read as this type (`selects` take a choice list after them; types
     with none are read from another's row by its appearance), the one written, and what an
-    approximate export becomes (warned about)."""
+    approximate export becomes (warned about), and which limits travel as its `constraint`
+    (`surveys.xlsform.constraints`: value, date, text or selection)."""
 
     writes: str
     reads: tuple[str, ...] = ()
     selects: tuple[str, ...] = ()
     approximated: str | None = None
+    constraint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,8 @@ QUESTION_TYPES: MappingProxyType[str, QuestionType] = MappingProxyType(
                 Builder("counted_options", (*_CHOICE_KEYS, "min_selected", "max_selected"),
                         _TWO_OPTIONS, ("other", "exclusive"), "multi"),
                 XLSForm("select_multiple",
-                        selects=("select_multiple", "select multiple", "select all that apply")),
+                        selects=("select_multiple", "select multiple", "select all that apply"),
+                        constraint="selection"),
                 has_options=True, multi_valued=True, allows_other=True,
             ),
             QuestionType(
@@ -156,22 +159,23 @@ QUESTION_TYPES: MappingProxyType[str, QuestionType] = MappingProxyType(
                 "number", "数字题", "Number", "number", rules.check_number, "numeric",
                 "number_input", Builder("number_range", ("min", "max", "integer"),
                                         condition="numeric"),
-                XLSForm("decimal", reads=("integer", "int", "decimal")),
+                XLSForm("decimal", reads=("integer", "int", "decimal"), constraint="value"),
             ),
             QuestionType(
                 "short_text", "单行文本", "Short text", "text", rules.check_text, "text", "line",
                 Builder("text_line", ("min_length", "max_length", "pattern"), condition="text"),
-                XLSForm("text", reads=("text", "string", "phone number", "phone_number")),
+                XLSForm("text", reads=("text", "string", "phone number", "phone_number"),
+                        constraint="text"),
             ),
             QuestionType(
                 "long_text", "多行文本", "Long text", "text", rules.check_text, "text",
                 "textarea", Builder("text_area", ("min_length", "max_length"), condition="text"),
-                XLSForm("text"),  # read: a text with a "multiline" appearance
+                XLSForm("text", constraint="text"),  # read: a text with a "multiline" appearance
             ),
             QuestionType(
                 "date", "日期", "Date", "date", rules.check_date, "date", "date_input",
                 Builder("date_range", ("min", "max"), condition="date"),
-                XLSForm("date", reads=("date",)),
+                XLSForm("date", reads=("date",), constraint="date"),
             ),
             QuestionType(
                 "ranking", "排序题", "Ranking", "ranking", rules.check_ranking, "ranking",
@@ -183,7 +187,7 @@ QUESTION_TYPES: MappingProxyType[str, QuestionType] = MappingProxyType(
                 "slider", "滑块", "Slider", "number", rules.check_slider, "numeric", "range",
                 Builder("slider_range", ("min", "max", "step"), {"min": 0, "max": 100, "step": 1},
                         condition="numeric"),
-                XLSForm("range", reads=("range",)),
+                XLSForm("range", reads=("range",), constraint="value"),
             ),
             QuestionType(
                 "kano", "KANO 题", "Kano pair", "kano", rules.check_kano, "kano", "kano_pair",

@@ -20,6 +20,7 @@ def test_every_type_has_every_facet(name):
     assert spec.analysis is None or spec.analysis in ANALYSIS_KINDS
     assert spec.widget and spec.builder.editor and spec.xlsform.writes
     assert spec.builder.condition in (None, "single", "multi", "numeric", "date", "text")
+    assert spec.xlsform.constraint in (None, "value", "date", "text", "selection")
     assert set(spec.builder.option_flags) <= {"other", "exclusive", "scored"}
     assert not spec.builder.option_flags or spec.has_options
     assert ("other" in spec.builder.option_flags) == spec.allows_other
