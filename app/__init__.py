@@ -43,6 +43,10 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
 
     app.url_map.converters["int"] = BoundedIntConverter  # before the blueprints' rules
     _register_blueprints(app)
+    # The question partials pick their widget and facets from the type registry.
+    from surveys.types import QUESTION_TYPES
+
+    app.jinja_env.globals["question_type"] = QUESTION_TYPES.__getitem__
 
     from app import cli, errors
 

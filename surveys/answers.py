@@ -92,7 +92,7 @@ def validate_answers(
             if is_empty(value):
                 if question.required and not partial:
                     code = Code.ANSWER_REQUIRED
-                    if question.type == "consent":
+                    if qtype.answer == "consent":
                         code = Code.ANSWER_CONSENT_REQUIRED
                     fail(question.id, code)
                 continue

@@ -295,7 +295,7 @@ def _question_problems(q: Mapping[str, Any], path: str) -> list[Problem]:
             })
         )  # fmt: skip
     qtype = QUESTION_TYPES[name]
-    if name != "text" and isinstance(q.get("title"), str) and not q["title"].strip():
+    if qtype.answer != "none" and isinstance(q.get("title"), str) and not q["title"].strip():
         problems.append(Problem(Code.EMPTY_TITLE, f"{path}.title", "warning"))
     options = _dicts(q.get("options"))
     values = [o.get("value") for _, o in options]
@@ -312,7 +312,7 @@ def _question_problems(q: Mapping[str, Any], path: str) -> list[Problem]:
     others = [i for i, o in options if o.get("other")]
     if len(others) > 1:
         problems.append(Problem(Code.MULTIPLE_OTHER_OPTIONS, f"{path}.options[{others[1]}]"))
-    if name in ("single_choice", "dropdown"):
+    if qtype.answer == "option":  # one answer: "none of the above" means nothing
         for i, o in options:
             if o.get("exclusive"):
                 problems.append(

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .answer_rules import KANO_ANSWER_LABELS
+from .types import answer_shape
 
 META_COLUMNS = ("response_id", "submitted_at", "duration_s")
 
@@ -22,19 +23,19 @@ def _questions(definition: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
 
 def question_columns(question: Mapping[str, Any]) -> list[str]:
     """The table columns of one question, in order."""
-    qid, qtype = question["id"], question["type"]
+    qid, shape = question["id"], answer_shape(question["type"])
     options = [str(o["value"]) for o in question.get("options") or []]
-    if qtype == "text":
+    if shape == "none":
         return []
-    if qtype in ("multiple_choice", "ranking"):
+    if shape in ("options", "ranking"):
         columns = [f"{qid}/{value}" for value in options]
-    elif qtype == "matrix":
+    elif shape == "matrix":
         rows = [str(r["value"]) for r in question.get("rows") or []]
         if question.get("multiple"):
             columns = [f"{qid}/{row}/{value}" for row in rows for value in options]
         else:
             columns = [f"{qid}/{row}" for row in rows]
-    elif qtype == "kano":
+    elif shape == "kano":
         columns = [f"{qid}/functional", f"{qid}/dysfunctional"]
     else:
         columns = [qid]
@@ -81,7 +82,7 @@ def flatten_columns(
     keys = set().union(*documents)
     for question in _questions(definition):
         qid = question["id"]
-        if question["type"] == "text":
+        if answer_shape(question["type"]) == "none":
             continue
         other_key = f"{qid}/other_text"
         if other_key in keys:
@@ -93,20 +94,20 @@ def flatten_columns(
 
 
 def _columns(question: Mapping[str, Any], values: list[Any], missing: Any) -> dict[str, list[Any]]:
-    qid, qtype = question["id"], question["type"]
+    qid, shape = question["id"], answer_shape(question["type"])
     options = [str(o["value"]) for o in question.get("options") or []]
-    if qtype == "multiple_choice":
+    if shape == "options":
         chosen = [None if v is None else set(map(str, v)) for v in values]
         return {
             f"{qid}/{o}": [missing if c is None else int(o in c) for c in chosen] for o in options
         }
-    if qtype == "ranking":
+    if shape == "ranking":
         ranks = [None if v is None else {f"{o}": r for r, o in enumerate(v, 1)} for v in values]
         return {
             f"{qid}/{o}": [missing if d is None else d.get(o, missing) for d in ranks]
             for o in _with_seen_keys(options, ranks)
         }
-    if qtype == "matrix":
+    if shape == "matrix":
         rows = _with_seen_keys([str(r["value"]) for r in question.get("rows") or []], values)
         if not question.get("multiple"):
             return {
@@ -121,12 +122,12 @@ def _columns(question: Mapping[str, Any], values: list[Any], missing: Any) -> di
                     missing if c is None else int(o in c) for c in chosen
                 ]
         return columns
-    if qtype == "kano":
+    if shape == "kano":
         return {
             f"{qid}/{part}": [missing if v is None else v.get(part, missing) for v in values]
             for part in ("functional", "dysfunctional")
         }
-    if qtype == "consent":
+    if shape == "consent":
         return {qid: [missing if v is None else int(bool(v)) for v in values]}
     return {qid: values if missing is None else [missing if v is None else v for v in values]}
 
@@ -170,12 +171,12 @@ def column_labels(
                 if column in labels:
                     continue
                 parts = column.split("/")[1:]
-                if question["type"] == "matrix" and parts:
+                if answer_shape(question["type"]) == "matrix" and parts:
                     parts = [rows.get(parts[0], parts[0])] + [words.get(p, p) for p in parts[1:]]
                 elif (
                     parts
                     and parts[0] in LABEL_WORDS
-                    and (parts[0] == "other_text" or question["type"] == "kano")
+                    and (parts[0] == "other_text" or answer_shape(question["type"]) == "kano")
                 ):
                     parts = [LABEL_WORDS[parts[0]][pick]]
                 else:
@@ -189,9 +190,9 @@ def column_labels(
 
 
 def _merged_columns(question: Mapping[str, Any]) -> list[str]:
-    if question["type"] == "multiple_choice":
+    if answer_shape(question["type"]) == "options":
         return [question["id"]]
-    if question["type"] == "matrix" and question.get("multiple"):
+    if answer_shape(question["type"]) == "matrix" and question.get("multiple"):
         return [f"{question['id']}/{r['value']}" for r in question.get("rows") or []]
     return []
 
@@ -218,23 +219,23 @@ def readable_columns(
     merged_into: dict[str, tuple[str, str]] = {}  # 1/0 column → (merged column, label)
     for definition in definitions:
         for question in _questions(definition):
-            qid, qtype = question["id"], question["type"]
+            qid, shape = question["id"], answer_shape(question["type"])
             words = {
                 str(o["value"]): str(o.get("label", o["value"]))
                 for o in question.get("options") or []
             }
             rows = [str(r["value"]) for r in question.get("rows") or []]
-            if qtype in ("single_choice", "dropdown"):
+            if shape == "option":
                 named = {qid: words}
-            elif qtype == "kano":
+            elif shape == "kano":
                 kano = {value: labels[pick] for value, labels in KANO_ANSWER_LABELS.items()}
                 named = {f"{qid}/{part}": kano for part in ("functional", "dysfunctional")}
-            elif qtype == "matrix" and not question.get("multiple"):
+            elif shape == "matrix" and not question.get("multiple"):
                 named = {f"{qid}/{row}": words for row in rows}
             else:
                 named = {}
-                targets = {qid: qid} if qtype == "multiple_choice" else {}
-                if qtype == "matrix":
+                targets = {qid: qid} if shape == "options" else {}
+                if shape == "matrix":
                     targets = {f"{qid}/{row}": f"{qid}/{row}" for row in rows}
                 for prefix, target in targets.items():
                     for value, label in words.items():

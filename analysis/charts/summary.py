@@ -10,6 +10,7 @@ from matplotlib.figure import Figure
 from analysis.charts.maps import crosstab_heatmap, ipa_chart, kano_chart
 from analysis.charts.plots import bar_chart, histogram_chart, likert_chart, nps_chart
 from analysis.charts.style import FORMATS, save_figure
+from analysis.stats.table import QUESTION_KINDS
 
 
 def _label(q: dict[str, Any], value: str) -> str:
@@ -34,11 +35,12 @@ def question_figure(qid: str, q: dict[str, Any]) -> Figure | None:
             [[r["percent"].get(v) for v in values] for r in q["rows"].values()],
             title=title,
         )
-    if q["type"] in ("number", "slider"):
+    kind = QUESTION_KINDS.get(q["type"])
+    if kind == "numeric":
         h = q["histogram"]
         # shares, not weighted counts: a weighted count depends on the scale of the weights
         return histogram_chart(h["edges"], h["percent"], title=title, ylabel="受访者占比 (%)")
-    if q["type"] == "ranking":
+    if kind == "ranking":
         opts = q["options"]
         return bar_chart(
             [_label(q, v) for v in opts],
@@ -47,9 +49,9 @@ def question_figure(qid: str, q: dict[str, Any]) -> Figure | None:
             title=title,
             xlabel="排第一的受访者占比 (%)",
         )
-    if "percent" in q and q["type"] != "kano":
+    if "percent" in q and kind != "kano":
         ci = q.get("percent_ci") or q["ci"]
-        note = "多选题：占受访者百分比" if q["type"] == "multiple_choice" else ""
+        note = "多选题：占受访者百分比" if kind == "multiple" else ""
         return bar_chart(
             [_label(q, v) for v in q["percent"]],
             list(q["percent"].values()),
@@ -69,7 +71,7 @@ def render_summary_charts(
     paths: list[Path] = []
     kano = {}
     for qid, q in summary["questions"].items():
-        if q["type"] == "kano" and q.get("n"):
+        if QUESTION_KINDS.get(q["type"]) == "kano" and q.get("n"):
             kano[q.get("title") or qid] = q
             continue
         fig = question_figure(qid, q)

@@ -129,9 +129,9 @@ def _other_texts(frame: pd.DataFrame, question: dict) -> list[str]:
 def describe_choice(frame, question, *, weights=None, confidence=0.95) -> dict:
     """Single choice / dropdown / consent: distribution with Wilson intervals."""
     qid = question["id"]
-    values = option_values(question) or (["1", "0"] if question["type"] == "consent" else [])
+    values = option_values(question) or (["1", "0"] if kind_of(question) == "consent" else [])
     series = frame[qid]
-    if question["type"] == "consent":
+    if kind_of(question) == "consent":
         series = series.map(lambda v: str(int(v)), na_action="ignore")
     out = category_shares(series, values, weights=weights, confidence=confidence, location=qid)
     if any(o.get("other") for o in question.get("options", [])):

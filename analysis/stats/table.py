@@ -17,27 +17,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.stats.errors import StatsInputError, StatsWarning
+from surveys.types import QUESTION_TYPES
 
 META_COLUMNS = ("response_id", "submitted_at", "duration_s")
 
 #: question type → how its answers are analysed (kind); `None` = no answer ("text" notes)
-QUESTION_KINDS: dict[str, str | None] = {
-    "single_choice": "choice",
-    "dropdown": "choice",
-    "multiple_choice": "multiple",
-    "matrix": "matrix",
-    "rating": "rating",
-    "nps": "nps",
-    "number": "numeric",
-    "slider": "numeric",
-    "short_text": "text",
-    "long_text": "text",
-    "date": "date",
-    "ranking": "ranking",
-    "kano": "kano",
-    "consent": "consent",
-    "text": None,
-}
+QUESTION_KINDS: dict[str, str | None] = {name: t.analysis for name, t in QUESTION_TYPES.items()}
 
 KANO_LEVELS = ("like", "must_be", "neutral", "live_with", "dislike")
 

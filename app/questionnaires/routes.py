@@ -226,7 +226,7 @@ def builder(access: StudyAccess, questionnaire_id: int):
         study=access.study,
         questionnaire=questionnaire,
         question_types=[
-            {"name": t.name, "label": t.label_en if _locale().startswith("en") else t.label_zh}
+            {**t.as_json(), "label": t.label_en if _locale().startswith("en") else t.label_zh}
             for t in surveys.QUESTION_TYPES.values()
         ],
     )

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 import surveys
 from surveys.answer_rules import KANO_ANSWER_LABELS
 from surveys.logic.piping import PIPE, pipe
+from surveys.types import answer_shape
 
 # The engine's quality flags (analysis.stats.quality.FLAGS), in words.
 QUALITY_FLAG_LABELS = {
@@ -50,16 +51,16 @@ def _labels(items) -> dict[str, str]:
 
 def answer_text(question: dict, value: Any, other_text: str | None) -> str:
     options = _labels(question.get("options"))
-    qtype = question["type"]
-    if qtype in ("single_choice", "dropdown"):
+    shape = answer_shape(question["type"])
+    if shape == "option":
         text = options.get(str(value), str(value))
         return f"{text}：{other_text}" if other_text else text
-    if qtype == "multiple_choice":
+    if shape == "options":
         parts = [options.get(str(v), str(v)) for v in value]
         return "、".join(parts) + (f"（{other_text}）" if other_text else "")
-    if qtype == "ranking":
+    if shape == "ranking":
         return " > ".join(options.get(str(v), str(v)) for v in value)
-    if qtype == "matrix":
+    if shape == "matrix":
         rows = _labels(question.get("rows"))
         cells = []
         for row, chosen in value.items():
@@ -68,9 +69,9 @@ def answer_text(question: dict, value: Any, other_text: str | None) -> str:
                 f"{rows.get(row, row)}：{'、'.join(options.get(str(v), str(v)) for v in chosen)}"
             )
         return "；".join(cells)
-    if qtype == "kano":
+    if shape == "kano":
         return " / ".join(_kano_label(value.get(part)) for part in ("functional", "dysfunctional"))
-    if qtype == "consent":
+    if shape == "consent":
         return "✓" if value else "✗"
     return str(value)
 
@@ -80,7 +81,7 @@ def answer_lines(definition: dict, answers: dict) -> list[AnswerLine]:
     lines = []
     for page in definition.get("pages", []):
         for question in page.get("questions", []):
-            if question["type"] == "text":
+            if answer_shape(question["type"]) == "none":
                 continue
             qid = question["id"]
             if qid not in visible:

@@ -10,16 +10,16 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from ..errors import Code, ExpressionError, Problem
-from ..types import QUESTION_TYPES, canonical_type
+from ..types import QUESTION_TYPES, answer_shape, canonical_type
 from .evaluate import walk
 from .grammar import Node, parse
 
 
 def _parts(question: Mapping[str, Any]) -> set[str] | None:
-    qtype = canonical_type(str(question.get("type")))
-    if qtype == "matrix":
+    shape = answer_shape(canonical_type(str(question.get("type"))) or "")
+    if shape == "matrix":
         return {str(r.get("value")) for r in question.get("rows") or () if isinstance(r, dict)}
-    if qtype == "kano":
+    if shape == "kano":
         return {"functional", "dysfunctional"}
     return None
 
@@ -56,7 +56,7 @@ def check_condition(
             problems.append(Problem(Code.CONDITION_FORWARD_REFERENCE, path, params={"name": qid}))
             continue
         question = questions[qid]
-        if canonical_type(str(question.get("type"))) == "text":
+        if answer_shape(canonical_type(str(question.get("type"))) or "") == "none":
             problems.append(Problem(Code.CONDITION_NO_ANSWER, path, params={"name": qid}))
         elif part is not None:
             parts = _parts(question)
@@ -74,6 +74,6 @@ def _multi_valued(side: Node, path: str, questions: Mapping[str, Any]) -> list[P
     question = questions[side[1]]
     if qtype is None or not qtype.multi_valued:
         return []
-    if side[2] is not None and not (qtype.name == "matrix" and question.get("multiple")):
+    if side[2] is not None and not (qtype.answer == "matrix" and question.get("multiple")):
         return []  # one matrix row or one Kano part holds a single value
     return [Problem(Code.CONDITION_USE_SELECTED, path, "warning", {"name": side[1]})]

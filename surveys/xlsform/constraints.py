@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ..answer_rules import parse_date
+from ..types import QUESTION_TYPES
 
 NUM = r"(-?[0-9]+(?:\.[0-9]+)?)"
 STR = r"""(?:'([^']*)'|"([^"]*)")"""
@@ -68,35 +69,42 @@ def _int_or_float(number: float) -> int | float:
     return int(number) if float(number).is_integer() else number
 
 
+def _limits(qtype: str) -> str | None:
+    """Which limits a *qtype* question's constraint holds (the registry's XLSForm facet)."""
+    spec = QUESTION_TYPES.get(qtype)
+    return spec.xlsform.constraint if spec else None
+
+
 def from_constraint(expr: str, qtype: str, question: dict[str, Any]) -> dict[str, Any] | None:
     """Definition keys for a constraint, or None when it is outside the subset."""
     if " or " in f" {expr} ":
         return None
     keys: dict[str, Any] = {}
     exclusive: list[str] = []
+    limits = _limits(qtype)
     for clause in split_and(expr.strip()):
         m = None
-        if qtype in ("number", "slider") and (m := CLAUSES["value"].fullmatch(clause)):
+        if limits == "value" and (m := CLAUSES["value"].fullmatch(clause)):
             bound = _bound(m.group(1), float(m.group(2)), bool(question.get("integer")))
             if bound is None:
                 return None
             keys[bound[0]] = _int_or_float(bound[1])
-        elif qtype == "date" and (m := CLAUSES["date"].fullmatch(clause)):
+        elif limits == "date" and (m := CLAUSES["date"].fullmatch(clause)):
             day = parse_date(m.group(2) or m.group(3))
             if day is None or m.group(1) in (">", "<"):
                 return None
             keys["min" if m.group(1) == ">=" else "max"] = day.isoformat()
-        elif qtype in ("short_text", "long_text") and (m := CLAUSES["regex"].fullmatch(clause)):
+        elif limits == "text" and (m := CLAUSES["regex"].fullmatch(clause)):
             pattern = m.group(1) if m.group(1) is not None else m.group(2)
             named = {PHONE_REGEX: "phone", EMAIL_REGEX: "email"}
             keys["pattern"] = named.get(pattern, pattern)
-        elif qtype in ("short_text", "long_text") and (m := CLAUSES["length"].fullmatch(clause)):
+        elif limits == "text" and (m := CLAUSES["length"].fullmatch(clause)):
             bound = _bound(m.group(1), float(m.group(2)), True)
             keys[{"min": "min_length", "max": "max_length"}[bound[0]]] = int(bound[1])  # type: ignore[index]
-        elif qtype == "multiple_choice" and (m := CLAUSES["count"].fullmatch(clause)):
+        elif limits == "selection" and (m := CLAUSES["count"].fullmatch(clause)):
             bound = _bound(m.group(1), float(m.group(2)), True)
             keys[{"min": "min_selected", "max": "max_selected"}[bound[0]]] = int(bound[1])  # type: ignore[index]
-        elif qtype == "multiple_choice" and (m := CLAUSES["exclusive"].fullmatch(clause)):
+        elif limits == "selection" and (m := CLAUSES["exclusive"].fullmatch(clause)):
             exclusive.append(m.group(1) if m.group(1) is not None else m.group(2))
         else:
             return None
@@ -108,22 +116,22 @@ def from_constraint(expr: str, qtype: str, question: dict[str, Any]) -> dict[str
 def to_constraint(question: dict[str, Any]) -> str:
     """The constraint text for a question's limits ('' when it has none)."""
     clauses: list[str] = []
-    qtype = question["type"]
+    limits = _limits(question["type"])
 
     def number(value: Any) -> str:
         return str(int(value)) if float(value).is_integer() else repr(float(value))
 
-    if qtype in ("number", "slider"):
+    if limits == "value":
         if question.get("min") is not None:
             clauses.append(f". >= {number(question['min'])}")
         if question.get("max") is not None:
             clauses.append(f". <= {number(question['max'])}")
-    if qtype == "date":
+    if limits == "date":
         if question.get("min"):
             clauses.append(f". >= date('{question['min']}')")
         if question.get("max"):
             clauses.append(f". <= date('{question['max']}')")
-    if qtype in ("short_text", "long_text"):
+    if limits == "text":
         pattern = question.get("pattern")
         if pattern:
             regex = {"phone": PHONE_REGEX, "email": EMAIL_REGEX}.get(pattern, pattern)
@@ -132,7 +140,7 @@ def to_constraint(question: dict[str, Any]) -> str:
             clauses.append(f"string-length(.) >= {question['min_length']}")
         if question.get("max_length") is not None:
             clauses.append(f"string-length(.) <= {question['max_length']}")
-    if qtype == "multiple_choice":
+    if limits == "selection":
         if question.get("min_selected") is not None:
             clauses.append(f"count-selected(.) >= {question['min_selected']}")
         if question.get("max_selected") is not None:

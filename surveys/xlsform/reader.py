@@ -17,6 +17,7 @@ from ..definition import MAX_OPTIONS_IN_ALL, MAX_QUESTIONS, too_large
 from ..errors import Code, ExpressionError, Problem
 from ..logic.check import check_condition
 from ..logic.grammar import KEYWORDS, parse
+from ..types import QUESTION_TYPES
 from .choices import ChoiceLists
 from .columns import Columns, is_chinese
 from .constraints import from_constraint
@@ -32,15 +33,12 @@ METADATA = {
     "uri:deviceid", "uri:subscriberid", "uri:simserial", "uri:phonenumber", "uri:username",
     "uri:email",
 }  # fmt: skip
-SIMPLE_TYPES = {
-    "text": "short_text", "string": "short_text", "integer": "number", "int": "number",
-    "decimal": "number", "date": "date", "range": "slider", "note": "text",
-    "acknowledge": "consent", "trigger": "consent", "phone number": "short_text",
-    "phone_number": "short_text",
-}  # fmt: skip
+#: XLSForm type → ours, from the registry's XLSForm facet (`reads`, and `selects` with a list)
+SIMPLE_TYPES = {name: t.name for t in QUESTION_TYPES.values() for name in t.xlsform.reads}
+SELECT_TYPES = {name: t.name for t in QUESTION_TYPES.values() for name in t.xlsform.selects}
 SELECT_RE = re.compile(
-    r"(?P<kind>select_one|select_multiple|rank|select one|select multiple"
-    r"|select all that apply)(?: from)? (?P<list>\S+?)(?P<other> or_other| or specify other)?"
+    rf"(?P<kind>{'|'.join(map(re.escape, SELECT_TYPES))})(?: from)? (?P<list>\S+?)"
+    r"(?P<other> or_other| or specify other)?"
 )
 HARMLESS_APPEARANCES = re.compile(
     r"(field-list|table-list|minimal|autocomplete|search|compact(-\d+)?|quick|horizontal"
@@ -305,10 +303,7 @@ def _question(
     name = columns.get(cells, "name")
     select = SELECT_RE.fullmatch(lowered)
     if select:
-        kind = select.group("kind")
-        qtype = {"rank": "ranking"}.get(
-            kind, "single_choice" if "one" in kind else "multiple_choice"
-        )
+        qtype = SELECT_TYPES[select.group("kind")]
     elif lowered in SIMPLE_TYPES:
         qtype = SIMPLE_TYPES[lowered]
     else:

@@ -15,6 +15,7 @@ from typing import Any
 from ..answer_rules import KANO_ANSWER_LABELS
 from ..errors import Code, ExpressionError, Problem
 from ..logic.grammar import parse
+from ..types import QUESTION_TYPES
 from .constraints import to_constraint
 from .xpath import Untranslatable, to_xpath
 
@@ -24,10 +25,6 @@ SURVEY_COLUMNS = [
 ]  # fmt: skip
 CHOICE_COLUMNS = ["list_name", "name", "label"]
 SCORE_COLUMNS = ["score", "scored"]  # Wenfang's own, written only when an option has them
-TYPES = {
-    "number": "decimal", "short_text": "text", "long_text": "text", "date": "date",
-    "consent": "acknowledge", "text": "note", "slider": "range", "rating": "range", "nps": "range",
-}  # fmt: skip
 
 
 def _num(value: Any) -> str:
@@ -97,8 +94,12 @@ def _question_rows(q, path, relevant, choices, warnings) -> tuple[list[dict[str,
             })
         )  # fmt: skip
 
-    if qtype in ("single_choice", "dropdown", "multiple_choice", "ranking"):
-        keyword = {"multiple_choice": "select_multiple", "ranking": "rank"}.get(qtype, "select_one")
+    spec = QUESTION_TYPES[qtype]
+    facet = spec.xlsform
+    if facet.approximated:
+        approximated(facet.approximated)
+    if spec.has_options and not spec.has_rows:
+        keyword = facet.writes
         options = list(q.get("options") or ())
         other = ""
         last = options[-1] if options else {}
@@ -115,7 +116,6 @@ def _question_rows(q, path, relevant, choices, warnings) -> tuple[list[dict[str,
             row["parameters"] = "randomize=true"
         return [row], False
     if qtype == "matrix":
-        approximated("select_one per row")
         choices += [_choice(qid, o) for o in q["options"]]
         keyword = "select_multiple" if q.get("multiple") else "select_one"
         rows = []
@@ -125,14 +125,13 @@ def _question_rows(q, path, relevant, choices, warnings) -> tuple[list[dict[str,
             rows.append({**base, "type": f"{keyword} {qid}", "name": name, "label": label})
         return rows, False
     if qtype == "kano":
-        approximated("two select_one")
         return [
             {**base, "type": "select_one kano", "name": f"{qid}_functional",
              "label": q.get("functional_title") or base["label"]},
             {**base, "type": "select_one kano", "name": f"{qid}_dysfunctional",
              "label": q.get("dysfunctional_title") or base["label"]},
         ], True  # fmt: skip
-    row = {**base, "type": TYPES[qtype], "constraint": to_constraint(q)}
+    row = {**base, "type": facet.writes, "constraint": to_constraint(q)}
     if qtype == "number" and q.get("integer"):
         row["type"] = "integer"
     elif qtype == "long_text":
@@ -144,7 +143,6 @@ def _question_rows(q, path, relevant, choices, warnings) -> tuple[list[dict[str,
     elif qtype == "rating":
         row.update(appearance="rating", parameters=f"start=1 end={q.get('max', 5)} step=1")
     elif qtype == "nps":
-        approximated("range")
         row["parameters"] = "start=0 end=10 step=1"
     elif qtype == "slider":
         row["constraint"] = ""

@@ -5,7 +5,7 @@
 import { Autosave } from "./builder/autosave.js";
 import { h, setMessages, t } from "./builder/dom.js";
 import { renderEditor } from "./builder/editor.js";
-import { IdSource, keyOf, layoutOf, locate } from "./builder/model.js";
+import { IdSource, keyOf, layoutOf, locate, setQuestionTypes } from "./builder/model.js";
 import { conflictAlert, jsonSwitch, restoreAlert, showUndo } from "./builder/panels.js";
 
 const root = document.getElementById("builder");
@@ -21,10 +21,13 @@ const alerts = h("div", { class: "builder-alerts" });
 const toastArea = h("div", { class: "builder-toast-area", "aria-live": "polite" });
 const iframe = h("iframe", { class: "preview-frame", title: t("preview_title"), sandbox: "allow-same-origin", id: "builder-preview" });
 
+const questionTypes = JSON.parse(root.dataset.questionTypes || "[]");
+setQuestionTypes(questionTypes);
+
 const ctx = {
   definition: null,
   ids: new IdSource(),
-  questionTypes: JSON.parse(root.dataset.questionTypes || "[]"),
+  questionTypes,
   fields: new Map(),
   problemBoxes: new Map(),
   problems: [],

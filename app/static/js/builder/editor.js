@@ -6,7 +6,7 @@ import { dragHandle, dropTarget } from "./dnd.js";
 import { h, t, uniqueId } from "./dom.js";
 import { checkField, iconButton, textField, typeFields } from "./fields.js";
 import { logicEditor } from "./logic.js";
-import { allQuestions, changeType, duplicateQuestion, isValidId, keyOf, moveWithin, newPage, newQuestion, pagesOf } from "./model.js";
+import { allQuestions, changeType, duplicateQuestion, isAnswerable, isValidId, keyOf, moveWithin, newPage, newQuestion, pagesOf } from "./model.js";
 
 export function renderEditor(ctx) {
   const definition = ctx.definition;
@@ -15,7 +15,7 @@ export function renderEditor(ctx) {
   const numbers = new Map();
   let n = 0;
   for (const { question } of ordered) {
-    if (question.type !== "text") n += 1;
+    if (isAnswerable(question.type)) n += 1;
     numbers.set(question, n);
   }
   const header = h(
@@ -56,7 +56,7 @@ export function renderEditor(ctx) {
 function pageCard(ctx, page, pageIndex, pages, ordered, numbers) {
   const questions = page.questions || (page.questions = []);
   const key = keyOf(page);
-  const earlier = ordered.filter((entry) => entry.pageIndex < pageIndex && entry.question.type !== "text").map((e) => e.question);
+  const earlier = ordered.filter((entry) => entry.pageIndex < pageIndex && isAnswerable(entry.question.type)).map((e) => e.question);
   const titleId = uniqueId("page-title");
   const titleInput = h("input", {
     class: "form-control",
@@ -157,7 +157,7 @@ function step(pages, question, page, pageIndex, index, delta) {
 function questionCard(ctx, q, page, pageIndex, index, pages, ordered, numbers) {
   const key = keyOf(q);
   const position = ordered.findIndex((entry) => entry.question === q);
-  const earlier = ordered.slice(0, position).map((e) => e.question).filter((x) => x.type !== "text");
+  const earlier = ordered.slice(0, position).map((e) => e.question).filter((x) => isAnswerable(x.type));
   const typeLabel = (ctx.questionTypes.find((type) => type.name === q.type) || { label: q.type }).label;
   const first = pageIndex === 0 && index === 0;
   const last = pageIndex === pages.length - 1 && index === page.questions.length - 1;
@@ -173,7 +173,7 @@ function questionCard(ctx, q, page, pageIndex, index, pages, ordered, numbers) {
       "div",
       { class: "card-header d-flex align-items-center gap-2 py-1" },
       handle,
-      h("span", { class: "badge text-bg-light border" }, q.type === "text" ? typeLabel : `${numbers.get(q)}. ${typeLabel}`),
+      h("span", { class: "badge text-bg-light border" }, isAnswerable(q.type) ? `${numbers.get(q)}. ${typeLabel}` : typeLabel),
       idLabel,
       h(
         "div",
@@ -194,7 +194,7 @@ function questionCard(ctx, q, page, pageIndex, index, pages, ordered, numbers) {
       "div",
       { class: "card-body" },
       problems,
-      textField(ctx, q, "title", q.type === "text" ? t("section_title") : t("question_title")),
+      textField(ctx, q, "title", isAnswerable(q.type) ? t("question_title") : t("section_title")),
       textField(ctx, q, "description", t("question_description"), { placeholder: t("optional") }),
       h(
         "div",
@@ -214,7 +214,7 @@ function questionCard(ctx, q, page, pageIndex, index, pages, ordered, numbers) {
             ctx.questionTypes.map((type) => h("option", { value: type.name, selected: type.name === q.type }, type.label)),
           ),
         ),
-        q.type === "text" ? null : checkField(ctx, q, "required", t("required"), { keepFalse: true }),
+        isAnswerable(q.type) ? checkField(ctx, q, "required", t("required"), { keepFalse: true }) : null,
       ),
       typeFields(ctx, q),
       logicEditor(q, earlier, ctx.changed, (field, el) => ctx.registerField(q, field, el)),

@@ -2,7 +2,7 @@
 
 import { dragHandle, dropTarget } from "./dnd.js";
 import { h, t, uniqueId } from "./dom.js";
-import { OTHER_TYPES, SCORED_TYPES, keyOf, moveWithin, newOption, newRow } from "./model.js";
+import { keyOf, moveWithin, newOption, newRow, optionFlags, typeSpec } from "./model.js";
 
 /** A labelled text input or textarea bound to obj[key]. */
 export function textField(ctx, obj, key, label, { multiline = false, placeholder = "", help = "", className = "" } = {}) {
@@ -30,19 +30,20 @@ export function textField(ctx, obj, key, label, { multiline = false, placeholder
 }
 
 /** A number input bound to obj[key]; an empty box removes the key. */
-export function numberField(ctx, obj, key, label, { integer = false, type = "number" } = {}) {
+export function numberField(ctx, obj, key, label, { integer = false, inputType = "number" } = {}) {
   const id = uniqueId(key);
+  const numeric = inputType === "number";
   const input = h("input", {
     class: "form-control form-control-sm",
     id,
-    type,
-    step: type === "number" ? (integer ? "1" : "any") : null,
-    inputmode: type === "number" ? (integer ? "numeric" : "decimal") : null,
+    type: inputType,
+    step: numeric ? (integer ? "1" : "any") : null,
+    inputmode: numeric ? (integer ? "numeric" : "decimal") : null,
     value: obj[key] == null ? "" : String(obj[key]),
     dataset: { focus: `${keyOf(obj)}:${key}` },
     oninput: (event) => {
       const raw = event.target.value.trim();
-      if (type !== "number") {
+      if (!numeric) {
         if (raw) obj[key] = raw;
         else delete obj[key];
       } else {
@@ -147,9 +148,10 @@ function itemList(ctx, question, listKey) {
     ctx.registerField(item, "value", valueInput);
     ctx.registerField(item, "label", labelInput);
     const flags = [];
-    if (!isRows && OTHER_TYPES.includes(question.type)) flags.push(checkField(ctx, item, "other", t("flag_other")));
-    if (!isRows && question.type === "multiple_choice") flags.push(checkField(ctx, item, "exclusive", t("flag_exclusive")));
-    if (!isRows && SCORED_TYPES.includes(question.type)) flags.push(checkField(ctx, item, "scored", t("flag_not_scored"), { negated: true }));
+    const allowed = isRows ? [] : optionFlags(question.type);
+    if (allowed.includes("other")) flags.push(checkField(ctx, item, "other", t("flag_other")));
+    if (allowed.includes("exclusive")) flags.push(checkField(ctx, item, "exclusive", t("flag_exclusive")));
+    if (allowed.includes("scored")) flags.push(checkField(ctx, item, "scored", t("flag_not_scored"), { negated: true }));
     const handle = h("span", { class: "drag-handle", title: t("drag_to_move"), "aria-hidden": "true" }, "⋮⋮");
     const row = h(
       "li",
@@ -190,30 +192,28 @@ function itemList(ctx, question, listKey) {
     "+ ",
     isRows ? t("add_row") : t("add_option"),
   );
-  return h("div", { class: "mb-2" }, h("div", { class: "small fw-semibold mb-1" }, isRows ? t("rows") : question.type === "matrix" ? t("scale") : t("options")), list, add);
+  return h("div", { class: "mb-2" }, h("div", { class: "small fw-semibold mb-1" }, isRows ? t("rows") : typeSpec(question.type).has_rows ? t("scale") : t("options")), list, add);
 }
 
-/** The settings that depend on the question's type. */
+/** The settings that depend on the question's type: the editor its registry entry names. */
 export function typeFields(ctx, q) {
   const parts = [];
   const row = (...cells) => h("div", { class: "row g-2 mb-2" }, cells);
-  switch (q.type) {
-    case "single_choice":
-    case "dropdown":
-    case "ranking":
+  switch (typeSpec(q.type).builder.editor) {
+    case "options":
       parts.push(itemList(ctx, q, "options"), checkField(ctx, q, "randomize", t("randomize")));
       break;
-    case "multiple_choice":
+    case "counted_options":
       parts.push(
         itemList(ctx, q, "options"),
         checkField(ctx, q, "randomize", t("randomize")),
         row(numberField(ctx, q, "min_selected", t("min_selected"), { integer: true }), numberField(ctx, q, "max_selected", t("max_selected"), { integer: true })),
       );
       break;
-    case "matrix":
+    case "grid":
       parts.push(itemList(ctx, q, "rows"), itemList(ctx, q, "options"), checkField(ctx, q, "multiple", t("matrix_multiple")), checkField(ctx, q, "randomize", t("randomize")));
       break;
-    case "rating":
+    case "rating_scale":
       parts.push(
         row(
           numberField(ctx, q, "max", t("rating_max"), { integer: true }),
@@ -228,13 +228,13 @@ export function typeFields(ctx, q) {
         ),
       );
       break;
-    case "number":
+    case "number_range":
       parts.push(row(numberField(ctx, q, "min", t("minimum")), numberField(ctx, q, "max", t("maximum"))), checkField(ctx, q, "integer", t("integer_only")));
       break;
-    case "slider":
+    case "slider_range":
       parts.push(row(numberField(ctx, q, "min", t("minimum")), numberField(ctx, q, "max", t("maximum")), numberField(ctx, q, "step", t("step"))));
       break;
-    case "short_text":
+    case "text_line":
       parts.push(
         row(
           numberField(ctx, q, "min_length", t("min_length"), { integer: true }),
@@ -249,22 +249,22 @@ export function typeFields(ctx, q) {
       );
       if (q.pattern && !["phone", "email"].includes(q.pattern)) parts.push(textField(ctx, q, "pattern", t("pattern_regex"), { className: "font-monospace" }));
       break;
-    case "long_text":
+    case "text_area":
       parts.push(row(numberField(ctx, q, "min_length", t("min_length"), { integer: true }), numberField(ctx, q, "max_length", t("max_length"), { integer: true })));
       break;
-    case "date":
-      parts.push(row(numberField(ctx, q, "min", t("earliest_date"), { type: "date" }), numberField(ctx, q, "max", t("latest_date"), { type: "date" })));
+    case "date_range":
+      parts.push(row(numberField(ctx, q, "min", t("earliest_date"), { inputType: "date" }), numberField(ctx, q, "max", t("latest_date"), { inputType: "date" })));
       break;
-    case "kano":
+    case "kano_prompts":
       parts.push(
         textField(ctx, q, "functional_title", t("kano_functional"), { placeholder: t("kano_functional_default") }),
         textField(ctx, q, "dysfunctional_title", t("kano_dysfunctional"), { placeholder: t("kano_dysfunctional_default") }),
       );
       break;
-    case "consent":
+    case "consent_text":
       parts.push(textField(ctx, q, "text", t("consent_text"), { multiline: true }));
       break;
-    case "text":
+    case "note_body":
       parts.push(textField(ctx, q, "body", t("text_body"), { multiline: true, help: t("piping_help") }));
       break;
     default:

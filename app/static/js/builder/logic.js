@@ -3,24 +3,21 @@
 // selected(q, 'v'), answered(q), empty(q); strings in single quotes).
 
 import { h, t, uniqueId } from "./dom.js";
-import { keyOf } from "./model.js";
+import { keyOf, typeSpec } from "./model.js";
 
 const conditions = () => window.WenfangConditions || null;
 
-const NUMERIC = ["rating", "nps", "number", "slider"];
-const SINGLE = ["single_choice", "dropdown"];
-const MULTI = ["multiple_choice", "ranking"];
-const TEXT = ["short_text", "long_text"];
 const COMPARE = ["=", "!=", ">", "<", ">=", "<="];
 const COMPARE_LABELS = { "=": "=", "!=": "≠", ">": ">", "<": "<", ">=": "≥", "<=": "≤" };
 
-/** Operators offered for a question of *type*: [value, label]. */
+/** Operators offered for a question of *type* (its registry condition group): [value, label]. */
 export function operatorsFor(type) {
+  const group = typeSpec(type).builder.condition;
   let ops = [];
-  if (SINGLE.includes(type)) ops = [["is", t("op_is")], ["is_not", t("op_is_not")]];
-  else if (MULTI.includes(type)) ops = [["selected", t("op_selected")], ["not_selected", t("op_not_selected")]];
-  else if (NUMERIC.includes(type) || type === "date") ops = COMPARE.map((op) => [op, COMPARE_LABELS[op]]);
-  else if (TEXT.includes(type)) ops = [["=", t("op_equals")], ["!=", t("op_not_equals")]];
+  if (group === "single") ops = [["is", t("op_is")], ["is_not", t("op_is_not")]];
+  else if (group === "multi") ops = [["selected", t("op_selected")], ["not_selected", t("op_not_selected")]];
+  else if (group === "numeric" || group === "date") ops = COMPARE.map((op) => [op, COMPARE_LABELS[op]]);
+  else if (group === "text") ops = [["=", t("op_equals")], ["!=", t("op_not_equals")]];
   return ops.concat([["answered", t("op_answered")], ["empty", t("op_empty")]]);
 }
 
@@ -39,12 +36,12 @@ export function rowExpression(row, question) {
   if (row.op === "answered") return `answered(${q})`;
   if (row.op === "empty") return `empty(${q})`;
   if (row.value === "" || row.value === null || row.value === undefined) return "";
-  const type = question ? question.type : "";
+  const group = typeSpec(question ? question.type : "").builder.condition;
   if (row.op === "is") return `${q} = ${quote(row.value)}`;
   if (row.op === "is_not") return `${q} != ${quote(row.value)}`;
   if (row.op === "selected") return `selected(${q}, ${quote(row.value)})`;
   if (row.op === "not_selected") return `not selected(${q}, ${quote(row.value)})`;
-  if (NUMERIC.includes(type)) {
+  if (group === "numeric") {
     const number = Number(row.value);
     return Number.isFinite(number) ? `${q} ${row.op} ${number}` : "";
   }
@@ -110,11 +107,11 @@ function rowOf(node) {
 /** Normalise a parsed row to the operator names the form uses for that question's type. */
 function fitRow(row, question) {
   if (!question) return row;
-  const type = question.type;
-  if (SINGLE.includes(type) && row.op === "=") return { ...row, op: "is" };
-  if (SINGLE.includes(type) && row.op === "!=") return { ...row, op: "is_not" };
-  if (!SINGLE.includes(type) && row.op === "is") return { ...row, op: "=" };
-  if (!SINGLE.includes(type) && row.op === "is_not") return { ...row, op: "!=" };
+  const single = typeSpec(question.type).builder.condition === "single";
+  if (single && row.op === "=") return { ...row, op: "is" };
+  if (single && row.op === "!=") return { ...row, op: "is_not" };
+  if (!single && row.op === "is") return { ...row, op: "=" };
+  if (!single && row.op === "is_not") return { ...row, op: "!=" };
   return row;
 }
 
@@ -321,21 +318,30 @@ function shorten(text) {
   return s.length > 24 ? `${s.slice(0, 23)}…` : s;
 }
 
+/** The scale's points low..high of a rating-like question, else null. */
+function scalePoints(question, spec) {
+  const scale = spec.scale;
+  if (!scale) return null;
+  const high = (scale.high_key && Number(question[scale.high_key])) || scale.high;
+  return Array.from({ length: high - scale.low + 1 }, (_, i) => String(scale.low + i));
+}
+
 function defaultValue(question, op) {
   if (!question || !needsValue(op)) return "";
-  if (Array.isArray(question.options) && question.options.length && question.type !== "matrix") return question.options[0].value;
-  if (question.type === "nps") return "9";
-  if (question.type === "rating") return String(question.max || 5);
-  return "";
+  const spec = typeSpec(question.type);
+  if (Array.isArray(question.options) && question.options.length && !spec.has_rows) return question.options[0].value;
+  if (spec.builder.condition_default !== null) return spec.builder.condition_default;
+  const points = scalePoints(question, spec);
+  return points ? points[points.length - 1] : "";
 }
 
 function valueInput(row, question, index, changed) {
   const common = { class: "form-select form-select-sm logic-value", "aria-label": t("logic_value") };
-  const type = question ? question.type : "";
+  const spec = typeSpec(question ? question.type : "");
+  const points = question ? scalePoints(question, spec) : null;
   let values = null;
-  if (question && Array.isArray(question.options) && type !== "matrix") values = question.options.map((o) => [o.value, o.label || o.value]);
-  else if (type === "nps") values = Array.from({ length: 11 }, (_, i) => [String(i), String(i)]);
-  else if (type === "rating") values = Array.from({ length: Number(question.max) || 5 }, (_, i) => [String(i + 1), String(i + 1)]);
+  if (question && Array.isArray(question.options) && !spec.has_rows) values = question.options.map((o) => [o.value, o.label || o.value]);
+  else if (points) values = points.map((point) => [point, point]);
   if (values) {
     if (row.value !== "" && !values.some(([v]) => v === String(row.value))) values.unshift([String(row.value), String(row.value)]);
     return h(
@@ -347,7 +353,7 @@ function valueInput(row, question, index, changed) {
   return h("input", {
     ...common,
     class: "form-control form-control-sm logic-value",
-    type: NUMERIC.includes(type) ? "number" : type === "date" ? "date" : "text",
+    type: { numeric: "number", date: "date" }[spec.builder.condition] || "text",
     value: row.value,
     oninput: (event) => { row.value = event.target.value; changed(); },
   });

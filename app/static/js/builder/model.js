@@ -1,33 +1,42 @@
-// The definition being edited: type metadata, new items with fresh ids, and lookups.
-// Mirrors surveys/types.py (which keys each type takes); the server stays the judge.
+// The definition being edited: type facets, new items with fresh ids, and lookups.
+// The type facets are surveys/types.py's registry, sent with the page; the server stays the judge.
 
 import { t } from "./dom.js";
 
 const COMMON_KEYS = ["id", "type", "title", "description", "required", "show_if", "attention_check"];
-const OPTION_TYPES = ["single_choice", "multiple_choice", "dropdown", "ranking", "matrix"];
-export const OTHER_TYPES = ["single_choice", "multiple_choice", "dropdown"];
-/** Types whose options have scores (docs/questionnaire-format.md, "Scores"). */
-export const SCORED_TYPES = ["single_choice", "dropdown", "matrix"];
-export const TYPE_KEYS = {
-  single_choice: ["options", "randomize"],
-  multiple_choice: ["options", "randomize", "min_selected", "max_selected"],
-  dropdown: ["options", "randomize"],
-  matrix: ["options", "rows", "multiple", "randomize"],
-  rating: ["max", "style", "min_label", "max_label"],
-  nps: [],
-  number: ["min", "max", "integer"],
-  short_text: ["min_length", "max_length", "pattern"],
-  long_text: ["min_length", "max_length"],
-  date: ["min", "max"],
-  ranking: ["options", "randomize"],
-  slider: ["min", "max", "step"],
-  kano: ["functional_title", "dysfunctional_title"],
-  consent: ["text"],
-  text: ["body"],
+
+/** A type the registry does not know (a hand-edited draft): edited as its common keys only. */
+const UNKNOWN_TYPE = {
+  answer: "unknown",
+  has_options: false,
+  has_rows: false,
+  scale: null,
+  builder: { editor: "none", keys: [], defaults: {}, option_flags: [], condition: null, condition_default: null },
 };
+let registry = new Map();
+
+/** The question types as surveys/types.py `registry_json()` sends them with the page. */
+export function setQuestionTypes(list) {
+  registry = new Map((list || []).map((spec) => [spec.name, spec]));
+}
+
+/** The registry's facets of *type*. */
+export function typeSpec(type) {
+  return registry.get(type) || UNKNOWN_TYPE;
+}
+
+/** Whether a *type* question takes an answer (the section text does not). */
+export function isAnswerable(type) {
+  return typeSpec(type).answer !== "none";
+}
 
 export function hasOptions(type) {
-  return OPTION_TYPES.includes(type);
+  return typeSpec(type).has_options;
+}
+
+/** The flags an option of a *type* question may carry: other, exclusive, scored. */
+export function optionFlags(type) {
+  return typeSpec(type).builder.option_flags;
 }
 
 /** Stable internal keys for objects (focus, drag and drop), never written to the definition. */
@@ -100,25 +109,20 @@ export function newRow(rows) {
   return { value, label: t("row_n", { n: value.slice(1) }) };
 }
 
+/** A new *type* question's keys: the registry's defaults, options and rows labelled here. */
 function typeDefaults(type) {
-  if (["single_choice", "multiple_choice", "dropdown", "ranking"].includes(type)) {
-    return { options: [{ value: "1", label: t("option_n", { n: 1 }) }, { value: "2", label: t("option_n", { n: 2 }) }] };
+  const defaults = JSON.parse(JSON.stringify(typeSpec(type).builder.defaults));
+  for (const option of defaults.options || []) {
+    if (!("label" in option)) option.label = t("option_n", { n: option.value });
   }
-  if (type === "matrix") {
-    return {
-      rows: [{ value: "r1", label: t("row_n", { n: 1 }) }, { value: "r2", label: t("row_n", { n: 2 }) }],
-      options: ["1", "2", "3", "4", "5"].map((v) => ({ value: v, label: v })),
-    };
+  for (const row of defaults.rows || []) {
+    if (!("label" in row)) row.label = t("row_n", { n: row.value.slice(1) });
   }
-  if (type === "rating") return { max: 5, style: "stars" };
-  if (type === "slider") return { min: 0, max: 100, step: 1 };
-  if (type === "consent") return { text: "" };
-  if (type === "text") return { body: "" };
-  return {};
+  return defaults;
 }
 
 export function newQuestion(type, id) {
-  return { id, type, title: "", required: type !== "text", ...typeDefaults(type) };
+  return { id, type, title: "", required: isAnswerable(type), ...typeDefaults(type) };
 }
 
 /** The question as another type: common keys kept, options kept between choice types. */
@@ -126,9 +130,9 @@ export function changeType(question, type) {
   const kept = {};
   for (const key of COMMON_KEYS) if (key in question) kept[key] = question[key];
   kept.type = type;
-  if (type === "text") delete kept.required;
+  if (!isAnswerable(type)) delete kept.required;
   const defaults = typeDefaults(type);
-  const allowed = TYPE_KEYS[type] || [];
+  const allowed = typeSpec(type).builder.keys;
   for (const key of allowed) {
     if (key in question && (key !== "max" || question.type === type)) kept[key] = question[key];
   }

@@ -32,39 +32,43 @@ function subInputs(block, qid) {
   return parts;
 }
 
-/** The answer of one question block, or undefined when unanswered. */
+/**
+ * The answer of one question block, or undefined when unanswered. Read by the block's widget
+ * (`data-widget`, the respondent partial its type names in surveys/types.py).
+ */
 export function readQuestion(block) {
   const qid = block.dataset.question;
-  const type = block.dataset.type;
-  switch (type) {
-    case "single_choice":
-    case "rating":
-    case "nps": {
+  switch (block.dataset.widget) {
+    case "radio": {
       const [value] = checkedValues(block, qid);
-      if (value === undefined) return undefined;
-      return type === "single_choice" ? value : Number(value);
+      return value;
     }
-    case "multiple_choice": {
+    case "scale":
+    case "likelihood": {
+      const [value] = checkedValues(block, qid);
+      return value === undefined ? undefined : Number(value);
+    }
+    case "checkboxes": {
       const values = checkedValues(block, qid);
       return values.length ? values : undefined;
     }
-    case "dropdown":
-    case "short_text":
-    case "long_text":
-    case "date": {
+    case "select":
+    case "line":
+    case "textarea":
+    case "date_input": {
       const input = named(block, qid);
       return input && input.value !== "" ? input.value : undefined;
     }
-    case "number":
+    case "number_input":
       return asNumber(named(block, qid).value);
-    case "slider": {
+    case "range": {
       const input = named(block, qid);
       return input.dataset.touched ? asNumber(input.value) : undefined;
     }
-    case "consent":
+    case "agreement":
       return named(block, qid).checked ? true : undefined;
-    case "matrix":
-    case "kano": {
+    case "grid":
+    case "kano_pair": {
       const rows = {};
       Object.entries(subInputs(block, qid)).forEach(([row, inputs]) => {
         const chosen = inputs.filter((i) => i.checked).map((i) => i.value);
@@ -73,7 +77,7 @@ export function readQuestion(block) {
       });
       return Object.keys(rows).length ? rows : undefined;
     }
-    case "ranking": {
+    case "ranks": {
       const ranked = Object.entries(subInputs(block, qid))
         .map(([option, [select]]) => [Number(select.value), option])
         .filter(([rank]) => rank > 0)
@@ -109,10 +113,10 @@ export function fillAnswers(form, answers) {
       other.value = answers[qid + "/other_text"];
     }
     if (value === undefined || value === null) return;
-    const type = block.dataset.type;
-    if (type === "matrix" || type === "kano" || type === "ranking") {
+    const widget = block.dataset.widget;
+    if (widget === "grid" || widget === "kano_pair" || widget === "ranks") {
       Object.entries(subInputs(block, qid)).forEach(([part, inputs]) => {
-        if (type === "ranking") {
+        if (widget === "ranks") {
           const rank = Array.isArray(value) ? value.indexOf(part) + 1 : 0;
           inputs[0].value = rank > 0 ? String(rank) : "";
           return;
@@ -128,7 +132,7 @@ export function fillAnswers(form, answers) {
       if (input.name !== qid) return;
       if (input.type === "radio" || input.type === "checkbox") {
         input.checked =
-          type === "consent"
+          widget === "agreement"
             ? value === true
             : Array.isArray(value)
               ? value.includes(input.value)
