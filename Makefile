@@ -6,16 +6,28 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test bench lint translations messages system-deps model clean
+.PHONY: install run test bench lint lock translations messages system-deps model clean
 
-## install: create .venv and install the project with its test and dev tools
+## install: create .venv and install the project with its test and dev tools, at the
+## versions in constraints.txt (what CI tested; `make lock` writes it again)
 install: $(VENV)/.installed translations
 
-$(VENV)/.installed: setup.cfg pyproject.toml
+$(VENV)/.installed: setup.cfg pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip "setuptools>=68,<82" wheel
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet --upgrade -c constraints.txt pip setuptools wheel
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
+
+## lock: resolve setup.cfg afresh in a throwaway venv and write every version to constraints.txt
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip "setuptools>=68,<82" wheel
+	.lock-venv/bin/python -m pip install --quiet -e ".[dev]"
+	{ echo "# Every package make install uses, at the version CI tested. Written by make lock;"; \
+	  echo "# edit setup.cfg, then run make lock, never this file by hand."; \
+	  .lock-venv/bin/python -m pip freeze --all --exclude-editable | LC_ALL=C sort -f; } > constraints.txt
+	rm -rf .lock-venv
 
 ## translations: compile the message catalogues (zh_CN, en)
 translations: $(VENV)/.installed
