@@ -22,7 +22,7 @@ from analysis.stats.table import prepare_frame
 from app import audit
 from app.extensions import db
 from app.models import Questionnaire, ResponseStatus
-from app.responses import store
+from app.responses import counts, listing
 from app.results.table import response_frame
 
 CHART_NAME = re.compile(r"^[A-Za-z0-9_./-]+\.png$")
@@ -92,7 +92,7 @@ def flagged_ids(questionnaire: Questionnaire, frame) -> dict[int, str]:
 
 
 def delete_response(questionnaire: Questionnaire, response_id: int) -> bool:
-    deleted = store.delete_response(questionnaire, response_id)
+    deleted = listing.delete_response(questionnaire, response_id)
     if deleted is None:
         return False
     audit.record(
@@ -107,7 +107,7 @@ def delete_response(questionnaire: Questionnaire, response_id: int) -> bool:
 
 def _chart_key(questionnaire: Questionnaire, exclude_flagged: bool, crosstab) -> str:
     state = {
-        "responses": store.fingerprint(questionnaire),
+        "responses": counts.fingerprint(questionnaire),
         "version": questionnaire.latest_version.id,
         "exclude_flagged": exclude_flagged,
         "crosstab": crosstab,
@@ -154,7 +154,7 @@ def response_listing(
         "partial": (ResponseStatus.PARTIAL,),
         "flagged": (ResponseStatus.COMPLETE,),
     }.get(status, tuple(ResponseStatus))
-    rows, total = store.list_responses(
+    rows, total = listing.list_responses(
         questionnaire,
         statuses=statuses,
         version_number=version,
