@@ -1,4 +1,4 @@
-"""Public respondent views: thin, all rules in app.respond.services."""
+"""Public respondent views: thin. The rules are in app.respond.rules, the flow in services."""
 
 import dataclasses
 import uuid
