@@ -117,6 +117,17 @@ def may_answer(
     return None
 
 
+def kept_with_answers(
+    survey: Survey, respondent: Respondent, body: Mapping[str, Any], partial: Partial | None
+) -> tuple[Consent | None, str | None]:
+    """The consent and the invitation hash stored with the answers, each only where the
+    questionnaire asks for it (`may_answer` has checked both)."""
+    settings = survey.settings
+    consent = consent_given(survey, respondent, body) if settings.consent.required else None
+    invitation = invitation_hash(respondent, body, partial) if settings.invitation_only else None
+    return consent, invitation
+
+
 def consent_given(
     survey: Survey, respondent: Respondent, body: Mapping[str, Any]
 ) -> Consent | None:

@@ -28,8 +28,7 @@ from app.respond.published import (
 from app.respond.rules import (
     Refusal,
     Respondent,
-    consent_given,
-    invitation_hash,
+    kept_with_answers,
     may_answer,
     refusal,
 )
@@ -100,17 +99,14 @@ def save_progress(
             " device; you can still submit them."
         )
         return Outcome(429, {"error": "too_many_partials", "message": text})
+    consent, invitation = kept_with_answers(survey, respondent, body, partial)
     token, _saved = drafts.save_partial(
         survey.version,
         respondent.resume_token,
         typed,
         page_id=page_id,
-        invitation_hash=invitation_hash(respondent, body, partial)
-        if survey.settings.invitation_only
-        else None,
-        consent=consent_given(survey, respondent, body)
-        if survey.settings.consent.required
-        else None,
+        invitation_hash=invitation,
+        consent=consent,
         is_test=respondent.is_test,
     )
     return Outcome(200, {"saved": True, "errors": errors}, resume_token=token)
@@ -172,6 +168,7 @@ def submit(
     if not check.ok:
         outcome = Outcome(422, {"errors": check.errors})
         return Submission(outcome, survey, published, body["answers"])
+    consent, invitation = kept_with_answers(survey, respondent, body, partial)
     try:
         done = submission.submit(
             survey.version,
@@ -180,12 +177,8 @@ def submit(
             secret=secret,
             resume_token=respondent.resume_token if partial else None,
             partial_id=partial.id if partial else None,
-            invitation_hash=invitation_hash(respondent, body, partial)
-            if survey.settings.invitation_only
-            else None,
-            consent=consent_given(survey, respondent, body)
-            if survey.settings.consent.required
-            else None,
+            invitation_hash=invitation,
+            consent=consent,
             started_at=_moment(body.get("started_at")),
             quota=survey.settings.quota,
             is_test=respondent.is_test,
@@ -241,9 +234,7 @@ def _submit_unchecked(
         check.cleaned,
         secret=secret,
         resume_token=respondent.resume_token,
-        consent=consent_given(survey, respondent, body)
-        if survey.settings.consent.required
-        else None,
+        consent=kept_with_answers(survey, respondent, body, None)[0],
         started_at=_moment(body.get("started_at")),
         if_current_under=slug,
     )
