@@ -20,7 +20,7 @@ from app.extensions import db
 from app.models import Membership, Questionnaire, Study, User
 from app.models.types import utcnow
 from app.questionnaires import services as questionnaires
-from app.responses import store
+from app.responses import counts, submission
 from app.studies import services as studies
 
 DEMO_EMAIL = "demo@example.com"
@@ -90,13 +90,13 @@ def _seed_questionnaire(study: Study, user: User, secret: str) -> None:
         questionnaire = questionnaires.create_from_template(study, user, DEMO_TEMPLATE)
         questionnaires.publish(questionnaire, user)
     version = questionnaire.latest_version
-    if version is None or store.counts(questionnaire)["complete"] >= DEMO_RESPONSES:
+    if version is None or counts.counts(questionnaire)["complete"] >= DEMO_RESPONSES:
         return
     rng = random.Random(DEMO_RANDOM_SEED)  # noqa: S311 (made-up data, not a secret)
     now = utcnow()
     for number in range(DEMO_RESPONSES):
         answers, duration = demo_answers(rng)
-        store.submit(
+        submission.submit(
             version,
             f"demo-{questionnaire.id}-{number}",
             answers,

@@ -33,7 +33,7 @@ READ_ONLY_CAPABILITIES = frozenset({"view", "read_audit_log", "archive_study"})
 def study_takes_responses(status: StudyStatus) -> bool:
     """Whether respondents may answer the questionnaires of a study in *status*: not while it
     is archived (read-only, as for its members). The one-statement submit checks the same in
-    SQL (`app.responses.store._current_questionnaire`)."""
+    SQL (`app.responses.submission._current_questionnaire`)."""
     return status is not StudyStatus.ARCHIVED
 
 

@@ -1,7 +1,7 @@
 """Responses to a published questionnaire version, and single-use invitations.
 
-Only `app/responses/store.py` reads or writes `Response.answers` (encryption and retention
-will be added there).
+Only the response store (`app/responses/`) reads or writes `Response.answers` (encryption and
+retention will be added there).
 """
 
 import enum
@@ -31,7 +31,8 @@ class ResponseStatus(enum.StrEnum):
 class Response(Model):
     __tablename__ = "responses"
     # With the id last, it also counts a block's responses without reading them
-    # (`store.table_blocks`), and serves keyset pages of one questionnaire's responses.
+    # (`app.responses.cache.table_blocks`), and serves keyset pages of one questionnaire's
+    # responses.
     # Every reader of results asks for is_test = false, so it is in the index too.
     __table_args__ = (
         Index(
@@ -58,7 +59,7 @@ class Response(Model):
     )
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     # Answered by a researcher in test mode: kept out of results, counts and exports, and
-    # cleared in one step (`store.delete_test_responses`).
+    # cleared in one step (`app.responses.listing.delete_test_responses`).
     is_test: Mapped[bool] = mapped_column(default=False, server_default=false())
     # The page the respondent was on when the partial was last saved (resume goes back there).
     page_id: Mapped[str] = mapped_column(String(100), default="")
@@ -112,7 +113,7 @@ class ResponseTableBlock(Model):
     """A run of complete responses already flattened into response-table columns.
 
     Derived data, kept so a results page does not decode every answer document again
-    (`app.responses.store.table_blocks` writes and checks them; `app.responses.columns` is the
+    (`app.responses.cache.table_blocks` writes and checks them; `app.responses.columns` is the
     payload's format). A block is trusted only while the complete responses in its id range
     still have the count and id sum recorded here (a partial completed late changes them) and
     no write has marked it stale (a deletion does); otherwise it is rebuilt.

@@ -14,7 +14,7 @@ from typing import Any
 import surveys
 from app.models import Questionnaire
 from app.questionnaires import services
-from app.respond import services as respond
+from app.respond import answers as respond
 from app.respond.settings import RespondSettings, definition_without_settings, read_settings
 
 

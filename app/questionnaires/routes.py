@@ -22,7 +22,7 @@ from app.jsonbody import BadJson, json_body
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.questionnaires import bp, services, sharing
 from app.questionnaires.forms import ImportForm, NewQuestionnaireForm, RespondentSettingsForm
-from app.responses import store
+from app.responses import counts
 from app.urls import query_int
 from surveys.templates import list_templates
 
@@ -130,7 +130,7 @@ def show(access: StudyAccess, questionnaire_id: int):
         test_url=sharing.test_url(questionnaire, current_app.config["SECRET_KEY"])
         if access.can("answer_in_test_mode") and questionnaire.latest_version
         else "",
-        test_responses=store.test_response_count(questionnaire),
+        test_responses=counts.test_response_count(questionnaire),
         confirm_form=ConfirmForm(),
     )
 

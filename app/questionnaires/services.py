@@ -21,7 +21,7 @@ from app.extensions import db
 from app.jsonbody import BadJson, parse_json
 from app.models import Questionnaire, QuestionnaireStatus, QuestionnaireVersion, Study, User
 from app.models.types import utcnow
-from app.responses import store
+from app.responses import listing
 from surveys.templates import load_template
 
 IMPORT_EXTENSIONS = (".json", ".xlsx")
@@ -343,7 +343,7 @@ def definition_json(definition: dict[str, Any]) -> str:
 
 def clear_test_responses(questionnaire: Questionnaire) -> int:
     """Delete the questionnaire's test responses, audited; how many went."""
-    deleted = store.delete_test_responses(questionnaire)
+    deleted = listing.delete_test_responses(questionnaire)
     audit.record(
         "questionnaire.clear_test_responses",
         questionnaire,

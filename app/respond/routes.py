@@ -1,4 +1,4 @@
-"""Public respondent views: thin, all rules in app.respond.services."""
+"""Public respondent views: thin. The rules are in app.respond.rules, the flow in services."""
 
 import dataclasses
 import uuid
@@ -23,9 +23,11 @@ from app.extensions import csrf
 from app.jsonbody import BadJson, parse_json
 from app.models.types import utcnow
 from app.respond import bp, services, test_mode
+from app.respond.published import Published, find_published, load_survey
 from app.respond.ratelimit import new_partial_allowed, per_respondent
+from app.respond.rules import Refusal, Respondent, may_answer
 from app.respond.settings import _moment
-from app.responses import store
+from app.responses.records import Consent
 from app.urls import external_url
 from surveys.errors import message as surveys_message
 
@@ -40,12 +42,12 @@ def _done_cookie(slug: str) -> str:
     return f"wf_done_{slug}"
 
 
-def _respondent(slug: str) -> services.Respondent:
+def _respondent(slug: str) -> Respondent:
     consent = (session.get("consent") or {}).get(slug)
     given = None
     if isinstance(consent, dict) and _moment(consent.get("at")):
-        given = store.Consent(str(consent.get("v")), _moment(consent["at"]))
-    return services.Respondent(
+        given = Consent(str(consent.get("v")), _moment(consent["at"]))
+    return Respondent(
         resume_token=request.args.get("r") or request.cookies.get(_resume_cookie(slug)),
         consent=given,
         invitation_token=(session.get("invitation") or {}).get(slug),
@@ -53,6 +55,7 @@ def _respondent(slug: str) -> services.Respondent:
         # Read only when a message is written: a good submit never needs it (Flask-Login and
         # Accept-Language parsing, about 5 % of a submit).
         locale=LazyString(_locale_name),
+        finished=bool(request.cookies.get(_done_cookie(slug))),
     )
 
 
@@ -96,16 +99,9 @@ def _json(outcome: services.Outcome, slug: str):
     return _remember(response, slug, outcome.resume_token)
 
 
-def _published(
-    slug: str,
-    idempotency_key: str | None = None,
-    respondent: services.Respondent | None = None,
-    *,
-    autocommit: bool = False,
-) -> services.Published:
+def _published(slug: str, respondent: Respondent | None = None) -> Published:
     resume_token = respondent.resume_token if respondent else None
-    found = services.find_published(slug, idempotency_key, resume_token, autocommit=autocommit)
-    return found or abort(404)
+    return find_published(slug, resume_token=resume_token) or abort(404)
 
 
 @bp.before_request
@@ -148,58 +144,37 @@ def _json_body():
         abort(make_response(jsonify(error="bad_json", message=refused.message), 400))
 
 
-def _message_page(survey, code: str, status: int, when=None):
+def _message_page(survey, refused: Refusal, status: int):
     return render_template(
         "respond/closed.html",
         questionnaire=survey.questionnaire,
         survey=survey,
-        code=code,
-        when=when,
+        refusal=refused,
     ), status
 
 
 @bp.route("/s/<slug>")
 def form(slug: str):
-    respondent = _respondent(slug)
-    published = _published(slug, respondent=respondent)
-    questionnaire = published.questionnaire
-    partial = published.partial
-    survey = services.load_survey(published, partial.version_id if partial else None)
-    if partial is not None and partial.status.value == "complete":
-        return _message_page(survey, "already_submitted", 200)
-    try:
-        services.check_open(survey)
-        services.check_quota_left(survey)
-    except services.NotAnswerable as closed:
-        status = {"closed": 410, "quota_full": 409}.get(closed.code, 403)
-        return _message_page(survey, closed.code, status, closed.when)
-    settings = survey.settings
-    if settings.one_per_browser and request.cookies.get(_done_cookie(slug)):
-        return _message_page(survey, "already_submitted", 200)
-    if request.args.get("test"):
-        respondent = _enter_test_mode(slug, questionnaire.id, request.args["test"], respondent)
     if request.args.get("t"):
         session.setdefault("invitation", {})[slug] = request.args["t"]
         session.modified = True
-        respondent = _respondent(slug)
-    if settings.invitation_only:
-        hashed = (
-            store.token_hash(respondent.invitation_token)
-            if respondent.invitation_token
-            else partial and partial.invitation_token_hash
-        )
-        state = store.invitation_hash_state(questionnaire, hashed) if hashed else "unknown"
-        if state != "valid":
-            code = "invitation_used" if state == "used" else "invitation_required"
-            return _message_page(survey, code, 403)
+    respondent = _respondent(slug)
+    published = _published(slug, respondent)
+    questionnaire = published.questionnaire
+    partial = published.partial
+    survey = load_survey(published, partial.version_id if partial else None)
+    if request.args.get("test"):
+        respondent = _enter_test_mode(slug, questionnaire.id, request.args["test"], respondent)
+    refused = may_answer(survey, respondent, partial, opening=True)
+    if refused is not None:
+        return _message_page(survey, refused, refused.page_status)
+    consent = survey.settings.consent
     given = respondent.consent
-    if settings.consent.required and (
-        given is None or given.notice_version != settings.consent.notice_version
-    ):
+    if consent.required and (given is None or given.notice_version != consent.notice_version):
         return render_template(
             "respond/consent.html",
             survey=survey,
-            notice=settings.consent,
+            notice=consent,
             resume_token=request.args.get("r", ""),
         )
     response = make_response(_render_form(survey, respondent, partial))
@@ -261,7 +236,7 @@ def _render_form(survey, respondent, partial, answers=None, errors=None, key=Non
 
 @bp.route("/s/<slug>/consent", methods=["POST"])
 def consent(slug: str):
-    survey = services.load_survey(_published(slug))
+    survey = load_survey(_published(slug))
     if request.form.get("decision") != "agree":
         session.get("consent", {}).pop(slug, None)
         session.modified = True
@@ -282,7 +257,7 @@ def consent(slug: str):
 def progress(slug: str):
     body = _json_body()
     respondent = _respondent(slug)
-    published = _published(slug, respondent=respondent)
+    published = _published(slug, respondent)
     outcome = services.save_progress(
         published, body, respondent, lambda: new_partial_allowed(published.questionnaire.id)
     )
@@ -297,13 +272,8 @@ def progress(slug: str):
 def submit(slug: str):
     body = _json_body()
     key = request.headers.get("Idempotency-Key")
-    respondent = _respondent(slug)
-    secret = current_app.config["SECRET_KEY"]
-    outcome = services.submit_new(slug, body, key, respondent, secret)
-    if outcome is None:
-        published = _published(slug, key, respondent, autocommit=True)
-        outcome = services.submit(published, body, key, respondent, secret)
-    return _json(outcome, slug)
+    done = services.submit(slug, body, key, _respondent(slug), current_app.config["SECRET_KEY"])
+    return _json((done or abort(404)).outcome, slug)
 
 
 @bp.route("/s/<slug>", methods=["POST"])
@@ -312,19 +282,12 @@ def submit_form(slug: str):
     """The same submit for a browser without JavaScript: a whole-form post."""
     key = request.form.get("_key", "")
     respondent = _respondent(slug)
-    published = _published(slug, key, respondent)
-    partial = published.partial
-    survey = services.load_survey(published, partial.version_id if partial else None)
-    body = {
-        "answers": services.answers_from_form(survey, request.form),
-        "hp": request.form.get("wf_website", ""),
-        "version": survey.version.number,
-    }
-    outcome = services.submit(published, body, key, respondent, current_app.config["SECRET_KEY"])
+    secret = current_app.config["SECRET_KEY"]
+    done = services.submit(slug, None, key, respondent, secret, form=request.form) or abort(404)
+    outcome, survey = done.outcome, done.survey
+    partial = done.published.partial
     if outcome.status == 422:
-        page = _render_form(
-            survey, respondent, partial, body["answers"], outcome.body["errors"], key
-        )
+        page = _render_form(survey, respondent, partial, done.answers, outcome.body["errors"], key)
         return page, 422
     if outcome.body.get("error") == "idempotency_key":
         # The page's hidden key was changed or lost: the answers come back with a new one.
@@ -332,9 +295,9 @@ def submit_form(slug: str):
             "This page was changed or has expired. Your answers are still here: please"
             " submit them again."
         )
-        return _render_form(survey, respondent, partial, body["answers"], notice=notice), 400
-    if outcome.status not in (200, 201):
-        return _message_page(survey, outcome.body.get("error", "closed"), outcome.status)
+        return _render_form(survey, respondent, partial, done.answers, notice=notice), 400
+    if done.refusal is not None:
+        return _message_page(survey, done.refusal, done.refusal.status)
     response = make_response(
         render_template("respond/done.html", survey=survey, outcome=outcome.body)
     )

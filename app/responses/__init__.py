@@ -1,4 +1,5 @@
-"""The researcher's side of responses: counts, invitations. Answers are stored by `store`."""
+"""The researcher's side of responses: counts, invitations. Answers are read and written by
+the modules beside it (drafts, submission, listing; the response table's cache)."""
 
 from flask import Blueprint
 

@@ -6,8 +6,9 @@ import io
 from flask import Response, render_template
 
 from app.permissions import StudyAccess, questionnaire_in, study_required
-from app.responses import bp, store
+from app.responses import bp, counts
 from app.responses.forms import InvitationsForm
+from app.responses.invitations import create_invitations, invitation_counts
 from app.urls import external_url
 
 
@@ -17,8 +18,8 @@ def _page(access: StudyAccess, questionnaire, form, status: int = 200):
         access=access,
         study=access.study,
         questionnaire=questionnaire,
-        counts=store.counts(questionnaire),
-        invitations=store.invitation_counts(questionnaire),
+        counts=counts.counts(questionnaire),
+        invitations=invitation_counts(questionnaire),
         form=form,
     ), status
 
@@ -37,7 +38,7 @@ def invitations(access: StudyAccess, questionnaire_id: int):
     form = InvitationsForm()
     if not form.validate_on_submit():
         return _page(access, questionnaire, form, 422)
-    tokens = store.create_invitations(questionnaire, form.count.data)
+    tokens = create_invitations(questionnaire, form.count.data)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["n", "link"])

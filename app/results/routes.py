@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from app.database import SQL_INT_MAX
 from app.forms import ConfirmForm
 from app.permissions import StudyAccess, questionnaire_in, study_required
-from app.responses import store
+from app.responses.listing import response_detail
 from app.results import bp, services, weighting
 from app.results.display import answer_lines, quality_labels, without_pipes
 from app.results.exports import response_csv
@@ -146,7 +146,7 @@ def responses(access: StudyAccess, questionnaire_id: int):
 @study_required("view")
 def response(access: StudyAccess, questionnaire_id: int, response_id: int):
     questionnaire = _published(access, questionnaire_id)
-    found = store.response_detail(questionnaire, response_id) or abort(404)
+    found = response_detail(questionnaire, response_id) or abort(404)
     return render_template(
         "results/response.html",
         access=access,

@@ -23,7 +23,7 @@ from analysis.stats.table import prepare_frame
 from app import audit
 from app.extensions import db
 from app.models import Questionnaire, ResponseStatus
-from app.responses import store
+from app.responses import counts, listing
 from app.results import weighting
 from app.results.table import response_frame
 
@@ -105,7 +105,7 @@ def flagged_ids(questionnaire: Questionnaire, frame) -> dict[int, str]:
 
 
 def delete_response(questionnaire: Questionnaire, response_id: int) -> bool:
-    deleted = store.delete_response(questionnaire, response_id)
+    deleted = listing.delete_response(questionnaire, response_id)
     if deleted is None:
         return False
     audit.record(
@@ -121,7 +121,7 @@ def delete_response(questionnaire: Questionnaire, response_id: int) -> bool:
 def _chart_key(questionnaire: Questionnaire, exclude_flagged: bool, crosstab, weighted) -> str:
     state = {
         "weighted": weighted and weighting.fingerprint(questionnaire),
-        "responses": store.fingerprint(questionnaire),
+        "responses": counts.fingerprint(questionnaire),
         "version": questionnaire.latest_version.id,
         "exclude_flagged": exclude_flagged,
         "crosstab": crosstab,
@@ -168,7 +168,7 @@ def response_listing(
         "partial": (ResponseStatus.PARTIAL,),
         "flagged": (ResponseStatus.COMPLETE,),
     }.get(status, tuple(ResponseStatus))
-    rows, total = store.list_responses(
+    rows, total = listing.list_responses(
         questionnaire,
         statuses=statuses,
         version_number=version,

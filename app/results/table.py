@@ -1,5 +1,5 @@
 """The response table of DESIGN.md, built once from the database for every results page and
-export. It reads through `app.responses.store` (the only reader of answers) a block of
+export. It reads through `app.responses.cache` (the stored copy of the answers) a block of
 responses at a time; a block is flattened with `surveys.response_table` once and kept, so a
 later read decodes typed columns instead of every answer document (`app.responses.columns`).
 """
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from app.models import Questionnaire
-from app.responses import columns, store
+from app.responses import cache, columns
 from surveys.response_table import (
     column_labels,
     flatten_columns,
@@ -41,7 +41,7 @@ def response_frame(questionnaire: Questionnaire, version: int | None = None) -> 
     definitions = definitions_newest_first(questionnaire)
     version_ids = chosen_versions(questionnaire, version)
     names = table_columns(definitions[vid] for vid in version_ids)
-    blocks = store.table_blocks(questionnaire, lambda rows: flatten_rows(definitions, rows))
+    blocks = cache.table_blocks(questionnaire, lambda rows: flatten_rows(definitions, rows))
     if version is not None:
         wanted = np.array(version_ids, dtype=np.int64)
         blocks = (
@@ -51,7 +51,7 @@ def response_frame(questionnaire: Questionnaire, version: int | None = None) -> 
     return columns.frame(blocks, names)
 
 
-def flatten_rows(definitions: dict[int, dict], rows: list[store.TableRow]) -> columns.Block:
+def flatten_rows(definitions: dict[int, dict], rows: list[cache.TableRow]) -> columns.Block:
     """The table cells of *rows*, each flattened by its own version's definition; every
     column any of them has (a caller picks the ones it shows)."""
     cells: dict[str, list] = {

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.interviews.textmetrics import keywords_of, sentiment_of
 from app.models import Questionnaire
-from app.responses import store
+from app.responses import counts
 from app.results.table import response_frame
 from surveys import QUESTION_TYPES
 
@@ -92,7 +92,7 @@ def _keywords(
     questionnaire: Questionnaire, question_id: str, texts: list[str], cache_root: Path
 ) -> list[str]:
     """Top keywords of all the answers, cached under the responses' fingerprint."""
-    state = store.fingerprint(questionnaire).replace(":", "-")
+    state = counts.fingerprint(questionnaire).replace(":", "-")
     path = cache_root / f"q{questionnaire.id}" / f"v{questionnaire.latest_version.id}-{state}"
     path = path / f"{question_id.encode().hex()}.json"
     try:

@@ -160,7 +160,7 @@ def prepare(database_url: str, instance: str, partials: int = 0) -> tuple[str, l
     to it; return its slug and the partials' resume tokens."""
     from app import create_app
     from app.extensions import db
-    from app.responses import store
+    from app.responses import drafts
     from tests.factories import make_published, make_user
 
     if database_url.startswith("postgresql"):
@@ -176,7 +176,7 @@ def prepare(database_url: str, instance: str, partials: int = 0) -> tuple[str, l
         questionnaire = make_published(DEFINITION, study=study)
         slug, version = questionnaire.slug, questionnaire.latest_version
         tokens = [
-            store.save_partial(
+            drafts.save_partial(
                 version, None, {"region": "north"}, page_id="p1", invitation_hash=None, consent=None
             )[0]
             for _ in range(partials)

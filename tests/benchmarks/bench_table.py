@@ -2,7 +2,7 @@
 
 Stores 100,000 complete responses to 30 questions of mixed types in a real database (a SQLite
 file; PostgreSQL too when TEST_DATABASE_URL is set or `--database-url` is given), then times
-`app.results.table.response_frame` (chunked keyset reads through `app.responses.store`,
+`app.results.table.response_frame` (chunked keyset reads through `app.responses.cache`,
 flattened by `surveys.response_table`) against `pandas.read_csv` of the same table, written to
 a CSV file in the same run. Prints both times, their ratio, and the peak memory of each
 (tracemalloc), plus the peak of streaming the chunks without keeping them, over a quarter of
@@ -10,7 +10,7 @@ the responses and over all of them: equal peaks mean memory is flat in the chunk
 Target: within 3× of the CSV read.
 
 The responses are stored with one bulk INSERT per 5,000 rows (SQLAlchemy core) rather than
-through `store.submit`: setup speed is not what is measured; a sample of the generated
+through `submission.submit`: setup speed is not what is measured; a sample of the generated
 answers is checked by `surveys.validate_answers`, so the rows are what a submit would store.
 """
 
@@ -215,12 +215,12 @@ def traced_peak(fn) -> int:
 
 def stream_blocks(questionnaire, limit: int | None) -> int:
     """Read the blocks as `response_frame` does, keeping none of them."""
-    from app.responses import store
+    from app.responses import cache
     from app.results.table import definitions_newest_first, flatten_rows
 
     definitions = definitions_newest_first(questionnaire)
     seen = 0
-    for block in store.table_blocks(questionnaire, lambda rows: flatten_rows(definitions, rows)):
+    for block in cache.table_blocks(questionnaire, lambda rows: flatten_rows(definitions, rows)):
         seen += block.length
         if limit is not None and seen >= limit:
             break
@@ -238,7 +238,7 @@ def forget_blocks() -> None:
 def measure(database_url: str, n: int, repeat: int, tmp: Path) -> dict:
     from app.extensions import db
     from app.models import Questionnaire
-    from app.responses import store
+    from app.responses import cache
     from app.results.table import definitions_newest_first, flatten_rows, response_frame
 
     started = time.perf_counter()
@@ -269,7 +269,7 @@ def measure(database_url: str, n: int, repeat: int, tmp: Path) -> dict:
         definitions = definitions_newest_first(questionnaire)
         live_block_s, _ = timed(
             lambda: flatten_rows(
-                definitions, store._complete_rows(questionnaire_id, 0, None, store.TABLE_BLOCK_SIZE)
+                definitions, cache._complete_rows(questionnaire_id, 0, None, cache.TABLE_BLOCK_SIZE)
             ),
             repeat,
         )
@@ -298,14 +298,14 @@ def measure(database_url: str, n: int, repeat: int, tmp: Path) -> dict:
 
 
 def report(r: dict, n: int) -> None:
-    from app.responses.store import TABLE_BLOCK_SIZE
+    from app.responses.cache import TABLE_BLOCK_SIZE
 
     print(f"-- {r['backend']}: {n:,} complete responses × 30 questions ({r['columns']} columns)")
     print(f"setup:    {r['setup_s']:.1f} s (generate, check a sample, bulk insert; not timed)")
     print(f"table:    {r['frame_mib']:.0f} MiB in pandas, {r['csv_mib']:.0f} MiB as CSV")
     print(f"read_csv:        {r['csv_s']:.2f} s  peak {r['csv_peak']:.0f} MiB (tracemalloc)")
     print(f"response_frame:  {r['table_s']:.2f} s  peak {r['table_peak']:.0f} MiB (tracemalloc)")
-    print(f"  of which reading the stored blocks (store.table_blocks alone): {r['store_s']:.2f} s")
+    print(f"  of which reading the stored blocks (cache.table_blocks alone): {r['store_s']:.2f} s")
     print(f"ratio:    {r['table_s'] / r['csv_s']:.2f}×  (target ≤ 3×)")
     print(
         f"first read, no block stored yet (flattens every answer document and stores "

@@ -4,7 +4,7 @@ from app.demo import DEMO_RESPONSES, DEMO_TEMPLATE
 from app.demo_answers import demo_answers
 from app.extensions import db
 from app.models import Membership, Questionnaire, QuestionnaireStatus, Study, User
-from app.responses import store
+from app.responses import counts
 from surveys import validate_answers
 from surveys.templates import load_template
 
@@ -40,7 +40,7 @@ def test_demo_seed_is_idempotent_and_prints_a_working_login(app, runner, auth, c
     assert db.session.scalar(db.select(db.func.count(Membership.id))) == 1
     [questionnaire] = db.session.scalars(db.select(Questionnaire)).all()
     assert questionnaire.status is QuestionnaireStatus.OPEN
-    assert store.counts(questionnaire) == {"partial": 0, "complete": DEMO_RESPONSES}
+    assert counts.counts(questionnaire) == {"partial": 0, "complete": DEMO_RESPONSES}
 
     password_line = next(line for line in first.output.splitlines() if "password" in line)
     password = password_line.split(":")[-1].strip()

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import Invitation, QuestionnaireStatus, Response, ResponseStatus
 from app.questionnaires.services import PublishRefused
 from app.respond.settings import read_settings
-from app.responses import store
+from app.responses import invitations, listing, records
 from tests.factories import make_published
 
 ALL_TYPES = {
@@ -160,9 +160,9 @@ def test_every_question_type_is_submitted_and_stored(client, survey):
     assert re.fullmatch(r"[A-Z2-9]{4}(-[A-Z2-9]{4}){3}", reply.json["receipt"])
     [row] = rows()
     assert row.status is ResponseStatus.COMPLETE
-    assert store.answers_of(row.id) == FULL_ANSWERS
+    assert listing.answers_of(row.id) == FULL_ANSWERS
     assert row.submitted_at is not None and row.duration_s >= 0
-    assert row.receipt_hash == store.token_hash(reply.json["receipt"])
+    assert row.receipt_hash == records.token_hash(reply.json["receipt"])
     assert row.version.number == 1
 
 
@@ -183,12 +183,12 @@ def test_server_validation_errors_are_per_question_in_the_language(client, surve
 def test_answers_to_hidden_questions_are_dropped(client, survey):
     answers = {**FULL_ANSWERS, "north_only": "饺子"}
     assert post(client, survey.slug, answers).status_code == 201
-    stored = store.answers_of(rows()[0].id)
+    stored = listing.answers_of(rows()[0].id)
     assert "north_only" not in stored
     north = {**answers, "region": "north"}
     del north["region/other_text"]
     assert post(client, survey.slug, north).status_code == 201
-    assert {store.answers_of(r.id).get("north_only") for r in rows()} == {None, "饺子"}
+    assert {listing.answers_of(r.id).get("north_only") for r in rows()} == {None, "饺子"}
 
 
 def test_same_key_twice_stores_one_row(client, survey):
@@ -199,7 +199,7 @@ def test_same_key_twice_stores_one_row(client, survey):
     assert first.json["response_id"] == second.json["response_id"]
     assert first.json["receipt"] == second.json["receipt"]
     assert len(rows()) == 1
-    assert store.answers_of(first.json["response_id"])["name"] == "小王"
+    assert listing.answers_of(first.json["response_id"])["name"] == "小王"
 
 
 def test_submit_needs_an_idempotency_key_and_json(client, survey):
@@ -217,7 +217,7 @@ def test_html_in_answers_is_stored_as_text_and_never_rendered(client, survey):
     assert "<script>alert" not in page and "<b onmouseover" not in page
     assert "&lt;script&gt;" in page
     assert post(client, survey.slug, answers).status_code == 201
-    assert store.answers_of(rows(status=ResponseStatus.COMPLETE)[0].id)["name"] == evil
+    assert listing.answers_of(rows(status=ResponseStatus.COMPLETE)[0].id)["name"] == evil
 
 
 def test_partial_is_saved_and_resumed_after_closing_the_tab(client, survey, app):
@@ -238,7 +238,7 @@ def test_partial_is_saved_and_resumed_after_closing_the_tab(client, survey, app)
     resume_url = first.json["resume_url"]
     [partial] = rows()
     assert partial.status is ResponseStatus.PARTIAL
-    assert store.answers_of(partial.id)["age"] == "abc"  # kept even though not valid yet
+    assert listing.answers_of(partial.id)["age"] == "abc"  # kept even though not valid yet
 
     # The same browser comes back (cookie): the page shows what was typed.
     page = client.get(f"/s/{survey.slug}").get_data(as_text=True)
@@ -272,7 +272,7 @@ def test_rejected_page_keeps_its_answers(client, survey):
         json={"answers": {"name": "小王", "age": 300}, "page": "p2", "check_page": True},
     )
     assert checked.json["errors"] == {"age": "不能大于 120"}
-    assert store.answers_of(rows()[0].id) == {"name": "小王", "age": 300}
+    assert listing.answers_of(rows()[0].id) == {"name": "小王", "age": 300}
     # Without JavaScript: a whole-form post that fails comes back with every answer in place.
     form = {
         "region": "north",
@@ -313,7 +313,7 @@ def test_form_post_without_javascript_submits_once(client, survey):
     assert first.status_code == 200 and "receipt-code" in first.get_data(as_text=True)
     assert client.post(f"/s/{survey.slug}", data=form).status_code == 200
     [row] = rows()
-    stored = store.answers_of(row.id)
+    stored = listing.answers_of(row.id)
     assert stored["rank"] == ["a", "b", "c"] and stored["stars"] == 5 and stored["agree"] is True
     assert stored["feature"] == {"functional": "like", "dysfunctional": "neutral"}
 
@@ -341,10 +341,10 @@ def test_closed_and_not_yet_open_questionnaires_show_a_message(client, ctx):
 
 def test_invitations_are_single_use(client, ctx):
     survey = make_published(ALL_TYPES, settings={"access": {"mode": "invitation"}})
-    first, second = store.create_invitations(survey, 2)
+    first, second = invitations.create_invitations(survey, 2)
     assert db.session.scalar(db.select(Invitation.token_hash).limit(1)) in {
-        store.token_hash(first),
-        store.token_hash(second),
+        records.token_hash(first),
+        records.token_hash(second),
     }  # only hashes are stored
     assert client.get(f"/s/{survey.slug}").status_code == 403
     assert post(client, survey.slug, FULL_ANSWERS).status_code == 403
@@ -453,7 +453,7 @@ def test_researcher_sees_in_progress_count_and_downloads_invitations(client, aut
     assert csv_reply.status_code == 200 and csv_reply.mimetype == "text/csv"
     links = re.findall(rf"/s/{survey.slug}\?t=([\w-]+)", csv_reply.get_data(as_text=True))
     assert len(links) == 3
-    assert {store.invitation_state(survey, t) for t in links} == {"valid"}
+    assert {invitations.invitation_state(survey, t) for t in links} == {"valid"}
     auth.logout()
     auth.login("outsider@example.cn")
     assert client.get(base).status_code == 404

@@ -13,7 +13,7 @@ from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.models import Response, ResponseStatus
-from app.responses import store
+from app.responses import listing, records
 from tests.conftest import make_app
 from tests.factories import make_published
 from tests.web.test_browser import CHROMIUM_ARGS, SCREENSHOTS, browser  # noqa: F401 - fixture
@@ -200,8 +200,8 @@ def test_phone_respondent_resumes_after_reload_and_submits_once(live, browser): 
     with app.app_context():
         [row] = db.session.scalars(db.select(Response)).all()
         assert row.status is ResponseStatus.COMPLETE
-        assert row.receipt_hash == store.token_hash(receipt)
-        assert store.answers_of(row.id) == {
+        assert row.receipt_hash == records.token_hash(receipt)
+        assert listing.answers_of(row.id) == {
             "region": "north",
             "food": "<b>饺子</b>",
             "stars": 4,

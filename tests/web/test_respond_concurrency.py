@@ -108,12 +108,12 @@ def test_concurrent_submissions_store_each_key_exactly_once(ctx, server):
 
 
 def test_concurrent_submissions_never_overshoot_a_quota_or_reuse_an_invitation(ctx, server):
-    from app.responses import store
+    from app.responses import invitations
 
     quota = make_published(DEFINITION, settings={"quota": {"total": 10}})
     study = quota.study
     invited = make_published(DEFINITION, settings={"access": {"mode": "invitation"}}, study=study)
-    [token] = store.create_invitations(invited, 1)
+    [token] = invitations.create_invitations(invited, 1)
     answers = {"region": "north", "nps": 7}
     quota_url = f"{server}/s/{quota.slug}/submit"
     invited_url = f"{server}/s/{invited.slug}/submit"

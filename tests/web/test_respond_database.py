@@ -16,8 +16,8 @@ from app import database
 from app.config import Config
 from app.extensions import db
 from app.models import Invitation, Response
-from app.respond import services
-from app.responses import store
+from app.respond.published import find_published
+from app.responses import invitations, records, submission
 from tests.conftest import RequestPerContextClient, make_app
 from tests.factories import make_published
 
@@ -59,7 +59,7 @@ def production_pool_app(database_url, tmp_path):
             DEFINITION, settings={"access": {"mode": "invitation"}}, study=survey.study
         )
         app.config["TEST_SLUG"] = survey.slug
-        app.config["TEST_INVITATIONS"] = (invited.slug, *store.create_invitations(invited, 2))
+        app.config["TEST_INVITATIONS"] = (invited.slug, *invitations.create_invitations(invited, 2))
     yield app
     with app.app_context():
         db.session.remove()
@@ -404,25 +404,25 @@ def test_an_invitation_stays_unused_when_the_insert_after_spending_it_fails(
     )
     assert reply.status_code == 201
     with app.test_request_context():
-        published = services.find_published(slug, autocommit=True)
+        published = find_published(slug)
         if db.session.get_bind().dialect.name == "postgresql":
             options = db.session.connection().get_execution_options()
             assert options["isolation_level"] == "AUTOCOMMIT"  # as in the JSON submit
         # The key is taken (a concurrent submit got there first): the INSERT fails after
         # the invitation was spent, and the spend must be rolled back with it.
-        done = store.submit(
+        done = submission.submit(
             published.latest,
             taken,
             ANSWERS,
             secret=app.config["SECRET_KEY"],
-            invitation_hash=store.token_hash(second),
+            invitation_hash=records.token_hash(second),
         )
         assert (done.response_id, done.created) == (reply.json["response_id"], False)
         db.session.remove()
     with app.app_context():
         used = dict(db.session.execute(db.select(Invitation.token_hash, Invitation.used_at)).all())
-    assert used[store.token_hash(first)] is not None
-    assert used[store.token_hash(second)] is None
+    assert used[records.token_hash(first)] is not None
+    assert used[records.token_hash(second)] is None
     assert (
         client.post(
             f"/s/{slug}/submit",

@@ -12,7 +12,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Response, ResponseStatus
-from app.responses import store
+from app.responses import listing
 from app.studies import services as studies
 from tests.conftest import RequestPerContextClient, make_app
 from tests.factories import make_published
@@ -118,7 +118,7 @@ def test_progress_keeps_unfinished_answers_and_drops_unknown_keys(client, survey
     }
     assert progress(client, survey.slug, answers).status_code == 200
     [row] = rows()
-    assert store.answers_of(row.id) == {
+    assert listing.answers_of(row.id) == {
         "age": "3",
         "nps": 11,
         "rank": ["c"],
@@ -209,7 +209,7 @@ def test_a_key_used_on_one_questionnaire_is_a_new_response_on_another(client, su
     assert second.json["receipt"] != first.json["receipt"]
     stored = db.session.get(Response, second.json["response_id"])
     assert stored.questionnaire_id == other.id
-    assert store.answers_of(stored.id)["name"] == "另一位"
+    assert listing.answers_of(stored.id)["name"] == "另一位"
     repeat = post(client, other.slug, theirs, shared)
     assert (repeat.status_code, repeat.json["response_id"]) == (200, stored.id)
     assert repeat.json["receipt"] == second.json["receipt"]

@@ -16,7 +16,7 @@ from pandas.testing import assert_frame_equal
 from app.extensions import db
 from app.models import Response, ResponseStatus, ResponseTableBlock
 from app.questionnaires import services as questionnaires
-from app.responses import store
+from app.responses import cache, counts, listing
 from app.results import services as results
 from app.results.table import definitions_newest_first, flatten_rows, response_frame
 from surveys.response_table import META_COLUMNS, flatten_answers, table_columns
@@ -29,7 +29,7 @@ BLOCK = 4  # responses per stored block in these tests
 
 @pytest.fixture(autouse=True)
 def small_blocks(monkeypatch):
-    monkeypatch.setattr(store, "TABLE_BLOCK_SIZE", BLOCK)
+    monkeypatch.setattr(cache, "TABLE_BLOCK_SIZE", BLOCK)
 
 
 def varied_answers(rng: random.Random) -> dict:
@@ -228,7 +228,7 @@ def test_readers_racing_to_seal_blocks_never_store_overlapping_ones(client, surv
     def flatten(rows):
         return flatten_rows(definitions, rows)
 
-    slow_reader = store.table_blocks(survey, flatten)
+    slow_reader = cache.table_blocks(survey, flatten)
     next(slow_reader)  # sealed the first block, then paused
     response_frame(survey)  # another reader seals the other two meanwhile
     rest = list(slow_reader)  # its second block is refused; it seals nothing more
@@ -243,7 +243,7 @@ def test_readers_racing_to_seal_blocks_never_store_overlapping_ones(client, surv
 def test_a_table_read_inside_a_write_transaction_does_not_wait_for_its_own_lock(client, survey):
     rng = random.Random(17)
     ids = [submit(client, survey.slug, varied_answers(rng)) for _ in range(BLOCK + 1)]
-    store.delete_response(survey, ids[0])  # flushed, not committed: a write is open
+    listing.delete_response(survey, ids[0])  # flushed, not committed: a write is open
     table = response_frame(survey)
     assert table["response_id"].tolist() == ids[1:]
     db.session.rollback()
@@ -259,11 +259,11 @@ def test_an_empty_questionnaire_gives_the_columns_and_no_rows(survey):
 def test_the_results_fingerprint_follows_complete_responses_only(client, survey):
     """The chart cache key: a new submit, a late completion and a deletion change it; a
     respondent saving a page of a partial does not (the results would not change)."""
-    seen = [store.fingerprint(survey)]
+    seen = [counts.fingerprint(survey)]
 
     def changed() -> bool:
         db.session.expire_all()
-        seen.append(store.fingerprint(survey))
+        seen.append(counts.fingerprint(survey))
         return seen[-1] != seen[-2]
 
     first = submit(client, survey.slug, FULL_ANSWERS)

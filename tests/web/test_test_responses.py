@@ -10,7 +10,7 @@ from flask import Flask
 from app.extensions import db
 from app.models import AuditEvent, Response, ResponseTableBlock
 from app.respond import test_mode
-from app.responses import store
+from app.responses import cache, counts, listing
 from app.results.table import response_frame
 from tests.factories import make_published, study_with_roles
 from tests.web.test_respond_browser import WITH_LOGIC
@@ -51,9 +51,9 @@ def test_test_link_stores_test_responses_kept_out_of_results(app, client, auth, 
     assert db.session.get(Response, tested).is_test
     assert not db.session.get(Response, real).is_test
 
-    assert store.counts(survey)["complete"] == 1
-    assert store.fingerprint(survey) == f"1:{real}:{real}"
-    listed, total = store.list_responses(survey)
+    assert counts.counts(survey)["complete"] == 1
+    assert counts.fingerprint(survey) == f"1:{real}:{real}"
+    listed, total = listing.list_responses(survey)
     assert total == 1 and [r.id for r in listed] == [real]
     assert list(response_frame(survey)["response_id"]) == [real]
     auth.login("viewer@example.cn")
@@ -89,10 +89,10 @@ def test_clearing_test_responses_needs_the_box_ticked_and_is_audited(app, client
     auth.logout()
     auth.login("researcher@example.cn")
     client.post(url, data={})  # the box not ticked
-    assert store.test_response_count(survey) == 2
+    assert counts.test_response_count(survey) == 2
     reply = client.post(url, data={"confirm": "1"}, follow_redirects=True)
     assert "已删除 2 份测试答卷。" in reply.get_data(as_text=True)
-    assert store.test_response_count(survey) == 0
+    assert counts.test_response_count(survey) == 0
     assert [r.id for r in db.session.scalars(db.select(Response))] == [real]
     event = db.session.scalar(
         db.select(AuditEvent).where(AuditEvent.action == "questionnaire.clear_test_responses")
@@ -103,7 +103,7 @@ def test_clearing_test_responses_needs_the_box_ticked_and_is_audited(app, client
 def test_response_table_blocks_stay_right_when_test_responses_are_cleared(
     app, client, auth, survey, monkeypatch
 ):
-    monkeypatch.setattr(store, "TABLE_BLOCK_SIZE", 3)
+    monkeypatch.setattr(cache, "TABLE_BLOCK_SIZE", 3)
     link = link_in_test_mode(client, auth, survey)
     real = []
     for i in range(7):  # test and real responses interleaved: ids 1..7 with 2, 5 tests
@@ -117,11 +117,11 @@ def test_response_table_blocks_stay_right_when_test_responses_are_cleared(
     stored = sorted(blocks.all())
     assert stored  # sealed blocks exist, built without the test responses
 
-    assert store.delete_test_responses(survey) == 2
+    assert listing.delete_test_responses(survey) == 2
     db.session.commit()
     after = response_frame(survey)
     assert after.equals(before)
     # Nothing of a block changed (no test response was in it): each is still trusted as is.
-    assert all(state.fresh for state in store._block_states(survey.id))
+    assert all(state.fresh for state in cache._block_states(survey.id))
     blocks = db.session.execute(db.select(ResponseTableBlock.id, ResponseTableBlock.built_at))
     assert sorted(blocks.all()) == stored

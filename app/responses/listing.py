@@ -1,0 +1,150 @@
+"""The researcher's view of single responses: list, detail, answers, deletion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, true
+
+from app.extensions import db
+from app.models import Questionnaire, QuestionnaireVersion, Response, ResponseStatus
+from app.responses.cache import response_write
+from app.responses.records import NOT_TEST, duration
+
+
+@dataclass(frozen=True)
+class ListedResponse:
+    id: int
+    status: ResponseStatus
+    version_number: int
+    started_at: datetime
+    submitted_at: datetime | None
+    duration_s: float | None
+
+
+@dataclass(frozen=True)
+class ResponseDetail:
+    id: int
+    status: ResponseStatus
+    version_number: int
+    definition: dict[str, Any]
+    answers: dict[str, Any]
+    started_at: datetime
+    submitted_at: datetime | None
+
+    @property
+    def duration_s(self) -> float | None:
+        return duration(self.started_at, self.submitted_at)
+
+
+@dataclass(frozen=True)
+class DeletedResponse:
+    record: Response
+    status: str
+    version: int
+
+
+def _filtered(query, questionnaire, statuses, submitted_from, submitted_until):
+    query = query.where(Response.questionnaire_id == questionnaire.id, NOT_TEST)
+    if statuses:
+        query = query.where(Response.status.in_(list(statuses)))
+    if submitted_from is not None:
+        query = query.where(Response.submitted_at >= submitted_from)
+    if submitted_until is not None:
+        query = query.where(Response.submitted_at < submitted_until)
+    return query
+
+
+def list_responses(
+    questionnaire: Questionnaire,
+    *,
+    statuses=tuple(ResponseStatus),
+    version_number: int | None = None,
+    submitted_from: datetime | None = None,
+    submitted_until: datetime | None = None,
+    only_ids=None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[ListedResponse], int]:
+    """One page of responses, newest first, and how many match in all."""
+    query = _filtered(
+        db.select(
+            Response.id,
+            Response.status,
+            QuestionnaireVersion.number,
+            Response.started_at,
+            Response.submitted_at,
+        ).join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id),
+        questionnaire,
+        statuses,
+        submitted_from,
+        submitted_until,
+    )
+    if version_number is not None:
+        query = query.where(QuestionnaireVersion.number == version_number)
+    if only_ids is not None:
+        query = query.where(Response.id.in_(list(only_ids)))
+    total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
+    rows = db.session.execute(query.order_by(Response.id.desc()).offset(offset).limit(limit)).all()
+    listed = [
+        ListedResponse(rid, status, number, started, submitted, duration(started, submitted))
+        for rid, status, number, started, submitted in rows
+    ]
+    return listed, total
+
+
+def response_detail(questionnaire: Questionnaire, response_id: int) -> ResponseDetail | None:
+    row = db.session.scalar(
+        db.select(Response).where(
+            Response.id == response_id, Response.questionnaire_id == questionnaire.id
+        )
+    )
+    if row is None:
+        return None
+    return ResponseDetail(
+        id=row.id,
+        status=row.status,
+        version_number=row.version.number,
+        definition=row.version.definition,
+        answers=dict(row.answers or {}),
+        started_at=row.started_at,
+        submitted_at=row.submitted_at,
+    )
+
+
+def delete_response(questionnaire: Questionnaire, response_id: int) -> DeletedResponse | None:
+    """Delete one response (the caller audits and commits, so both land together)."""
+    row = db.session.scalar(
+        db.select(Response).where(
+            Response.id == response_id, Response.questionnaire_id == questionnaire.id
+        )
+    )
+    if row is None:
+        return None
+    deleted = DeletedResponse(record=row, status=row.status.value, version=row.version.number)
+    with response_write(questionnaire.id, rewrites=[response_id]):
+        db.session.delete(row)
+        db.session.flush()
+    return deleted
+
+
+def answers_of(response_id: int) -> dict[str, Any]:
+    """The stored answers of one response (for the researcher's pages and tests)."""
+    return dict(db.session.scalar(db.select(Response.answers).where(Response.id == response_id)))
+
+
+def delete_test_responses(questionnaire: Questionnaire) -> int:
+    """Delete every test response of *questionnaire* (the caller audits and commits); how many.
+
+    The response table's blocks hold no test response (`NOT_TEST`), so their count and id
+    sum do not change and none needs rebuilding.
+    """
+    with response_write(questionnaire.id):
+        deleted = db.session.execute(
+            delete(Response)
+            .where(Response.questionnaire_id == questionnaire.id, Response.is_test == true())
+            .execution_options(synchronize_session=False)
+        )
+    return deleted.rowcount

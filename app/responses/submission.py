@@ -1,0 +1,338 @@
+"""A complete response, stored exactly once: `submit` is the one way in.
+
+- a submit is keyed by its Idempotency-Key, UNIQUE per questionnaire: the loser of a race gets an
+  IntegrityError, rolls back and returns the winner's row (the one-statement way stores nothing
+  instead, ON CONFLICT DO NOTHING, and its caller looks the questionnaire up and asks again);
+- an invitation is spent by a conditional UPDATE (`used_at IS NULL`) in the submit's own
+  transaction, so two submits with one token cannot both succeed;
+- quotas lock the questionnaire row (a no-op UPDATE, which also takes SQLite's write lock) before
+  counting, so concurrent submits cannot overshoot.
+
+`submit` decides its own transactions (`app.responses.transactions`): one statement in
+autocommit where one statement is the whole write, a real transaction around several.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from app.extensions import db
+from app.models import (
+    Invitation,
+    Questionnaire,
+    QuestionnaireStatus,
+    QuestionnaireVersion,
+    Response,
+    ResponseStatus,
+    Study,
+    StudyStatus,
+)
+from app.models.types import utcnow
+from app.responses.cache import response_write
+from app.responses.counts import quota_full
+from app.responses.lookup import find_submitted_id
+from app.responses.records import Consent, Refused, Submitted, new_token, receipt_code, token_hash
+from app.responses.transactions import committed_write, leave_autocommit, read_each_committed
+
+
+def submit(
+    version,
+    idempotency_key: str,
+    answers: Mapping[str, Any],
+    *,
+    secret: str,
+    resume_token: str | None = None,
+    partial_id: int | None = None,
+    invitation_hash: str | None = None,
+    consent: Consent | None = None,
+    started_at: datetime | None = None,
+    quota=None,
+    is_test: bool = False,
+    if_current_under: str | None = None,
+) -> Submitted | None:
+    """Store one complete response, or return the one already stored under the same key.
+
+    *version* is the version answered (anything with `id` and `questionnaire_id`). With
+    *partial_id*, the respondent's partial (found by *resume_token*) is completed in place.
+    Callers look the key up first (`app.responses.lookup`) for the common repeat; this
+    handles the race. *quota* is a `Quota` (app.respond.settings) or None. *is_test* stores a
+    test response (answered in test mode). Raises `Refused`.
+
+    *if_current_under* (a slug): the caller did not look the questionnaire up in this request
+    but remembers *version* (with `number` and `published_at` too) from an earlier one. The
+    response is then stored by one statement that checks what the look-up would have: an
+    INSERT … SELECT (a new respondent) or, with *resume_token*, an UPDATE completing the
+    partial behind it at that version, each guarded by *version* still being the latest of
+    the questionnaire open under that slug. None when the guard or a stored key stops it,
+    with nothing written: the caller looks up and asks again, which tells a repeat, a closed
+    questionnaire, a newer version or a missing partial apart. Not with an invitation, a
+    quota, a test response or a known partial.
+    """
+    if if_current_under is not None:
+        return _submit_if_current(
+            version,
+            if_current_under,
+            idempotency_key,
+            answers,
+            secret,
+            resume_token,
+            consent,
+            started_at,
+        )
+    quota = quota if quota is not None and quota.active else None
+    if quota is not None or invitation_hash is not None:
+        leave_autocommit()  # these statements must commit together
+    now = utcnow()
+    receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
+    values = _complete_values(
+        version, idempotency_key, answers, receipt, now, consent, invitation_hash
+    )
+    if is_test:
+        values["is_test"] = True
+    try:
+        with committed_write(), response_write(version.questionnaire_id):
+            row_id = _write_complete(
+                version.questionnaire_id,
+                values,
+                answers,
+                partial_id,
+                resume_token,
+                _plausible_start(started_at, now),
+                quota,
+            )
+    except (IntegrityError, Refused):
+        # A concurrent submit with the same key may have stored the row first, or be what
+        # spent the invitation or the quota: then this is a repeat of it.
+        existing = find_submitted_id(version.questionnaire_id, idempotency_key)
+        if existing is None:
+            raise
+        return repeated_submit(existing, version.questionnaire_id, idempotency_key, secret)
+    return Submitted(row_id, True, receipt)
+
+
+def repeated_submit(
+    response_id: int, questionnaire_id: int, idempotency_key: str, secret: str
+) -> Submitted:
+    """The reply to a repeat of the submit stored as *response_id* under *idempotency_key*."""
+    return Submitted(response_id, False, receipt_code(secret, questionnaire_id, idempotency_key))
+
+
+def _write_complete(
+    questionnaire_id, values, answers, partial_id, resume_token, started_at, quota
+) -> int:
+    """The statements of a submit (not committed); the response's id."""
+    if quota is not None:
+        _lock_questionnaire(questionnaire_id)
+        if quota_full(questionnaire_id, quota, answers):
+            raise Refused("quota_full")
+    if values["invitation_token_hash"] is not None:
+        spent = db.session.execute(
+            update(Invitation)
+            .where(
+                Invitation.token_hash == values["invitation_token_hash"],
+                Invitation.questionnaire_id == questionnaire_id,
+                Invitation.used_at.is_(None),
+            )
+            .values(used_at=values["submitted_at"])
+            .execution_options(synchronize_session=False)
+        )
+        if spent.rowcount != 1:
+            raise Refused("invitation_used")
+    if partial_id is not None:
+        # Complete the respondent's partial in place (its id, its started_at).
+        completed = db.session.execute(_COMPLETE_PARTIAL, {"partial_id": partial_id, **values})
+        if completed.rowcount == 1:
+            return partial_id
+        if db.session.scalar(_RESPONSE_EXISTS, {"partial_id": partial_id}) is not None:
+            raise Refused("already_submitted")
+    return _insert_response(
+        {**_new_row(values, started_at, resume_token), "questionnaire_id": questionnaire_id}
+    )
+
+
+def _complete_values(
+    version, idempotency_key, answers, receipt, now, consent, invitation_hash=None
+) -> dict[str, Any]:
+    """The columns a submit sets on a response, new or completed in place."""
+    values: dict[str, Any] = {
+        "receipt_hash": token_hash(receipt),
+        "status": ResponseStatus.COMPLETE,
+        "answers": dict(answers),
+        "submitted_at": now,
+        "updated_at": now,
+        "idempotency_key": idempotency_key,
+        "version_id": version.id,
+        "invitation_token_hash": invitation_hash,
+    }
+    if consent is not None:  # else completing a partial keeps the consent it was saved with
+        values["consent_notice_version"] = consent.notice_version
+        values["consent_given_at"] = consent.given_at
+    return values
+
+
+def _new_row(values, started_at, resume_token) -> dict[str, Any]:
+    """A new response's columns, but for questionnaire_id, from `_complete_values`."""
+    return {
+        "consent_notice_version": None,
+        "consent_given_at": None,
+        **values,
+        "started_at": started_at,
+        "resume_token_hash": token_hash(resume_token or new_token()),
+        "page_id": "",
+    }
+
+
+def _submit_if_current(
+    version, slug, idempotency_key, answers, secret, resume_token, consent, started_at
+) -> Submitted | None:
+    """`submit` in one guarded statement (see there), in autocommit."""
+    now = utcnow()
+    receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
+    values = _complete_values(version, idempotency_key, answers, receipt, now, consent)
+    if resume_token:
+        values["resume"] = token_hash(resume_token)
+        statement = _COMPLETE_IF_CURRENT
+    else:
+        values = _new_row(values, _plausible_start(started_at, now), None)
+        statement = _INSERT_IF_CURRENT.get(db.session.get_bind().dialect.name)
+    if statement is None:
+        return None
+    values.update(
+        current_questionnaire=version.questionnaire_id,
+        current_version=version.id,
+        current_number=version.number,
+        current_published_at=version.published_at,
+        current_slug=slug,
+    )
+    read_each_committed()  # one statement: its own transaction
+    row_id = _write_once(version.questionnaire_id, statement, values)
+    return Submitted(row_id, True, receipt) if row_id is not None else None
+
+
+def _write_once(questionnaire_id, statement, values) -> int | None:
+    """Run one writing statement and commit; the id it wrote, or None: nothing written (no
+    row matched, ON CONFLICT, or a constraint refused it) or the connection was lost."""
+    try:
+        with committed_write(), response_write(questionnaire_id):
+            result = db.session.execute(statement, values)
+            if result.returns_rows:
+                row_id = result.scalar()
+            else:  # SQLite's INSERT, without RETURNING: see _insert_response
+                row_id = result.lastrowid if result.rowcount == 1 else None
+    except IntegrityError:  # a unique value of another response (the UPDATE's key, say)
+        return None
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        # The server had closed the pooled connection (a restart, an idle timeout). Whether
+        # or not the statement got through, the long way finds out on a fresh connection.
+        return None
+    return row_id
+
+
+# Plain statements built once: no object for the unit of work to track and flush, and no
+# statement to build on every submit.
+_RESPONSES = Response.__table__
+_INSERT_RESPONSE = _RESPONSES.insert()
+_INSERT_RESPONSE_RETURNING = _INSERT_RESPONSE.returning(_RESPONSES.c.id)
+# The values to set are the execution's parameters (all but partial_id).
+_COMPLETE_PARTIAL = update(_RESPONSES).where(
+    _RESPONSES.c.id == db.bindparam("partial_id"),
+    _RESPONSES.c.status == ResponseStatus.PARTIAL,
+)
+_RESPONSE_EXISTS = db.select(_RESPONSES.c.id).where(_RESPONSES.c.id == db.bindparam("partial_id"))
+
+
+def _current_questionnaire():
+    """The id of questionnaire `current_questionnaire` if it is still open under
+    `current_slug`, its study is not archived (`permissions.study_takes_responses`), and
+    `current_version` (`current_number`, `current_published_at`) is still its latest
+    version; no row otherwise. The guard of the `*_if_current` writes."""
+    q, v, s = Questionnaire.__table__, QuestionnaireVersion.__table__, Study.__table__
+    later = v.alias("later")
+    newer = db.select(later.c.id).where(
+        later.c.questionnaire_id == q.c.id, later.c.number > db.bindparam("current_number")
+    )
+    return (
+        db.select(q.c.id)
+        .join(v, v.c.questionnaire_id == q.c.id)
+        .join(s, s.c.id == q.c.study_id)
+        .where(
+            q.c.id == db.bindparam("current_questionnaire"),
+            q.c.slug == db.bindparam("current_slug"),
+            q.c.status == QuestionnaireStatus.OPEN,
+            s.c.status == StudyStatus.ACTIVE,
+            v.c.id == db.bindparam("current_version"),
+            v.c.number == db.bindparam("current_number"),
+            v.c.published_at == db.bindparam("current_published_at"),
+            ~newer.exists(),
+        )
+    )
+
+
+def _insert_if_current(insert):
+    """`submit_if_current`'s INSERT … SELECT, from a dialect's INSERT (for ON CONFLICT): the
+    guard's row, if any, with the new response's values as parameters."""
+    # is_test keeps its default (false): a test response never takes this way.
+    columns = [c for c in _RESPONSES.c if c.name not in ("id", "questionnaire_id", "is_test")]
+    current = _current_questionnaire().add_columns(
+        *(db.bindparam(c.name, type_=c.type) for c in columns)
+    )
+    return (
+        insert(_RESPONSES)
+        .from_select(["questionnaire_id", *(c.name for c in columns)], current)
+        .on_conflict_do_nothing(
+            index_elements=[_RESPONSES.c.questionnaire_id, _RESPONSES.c.idempotency_key]
+        )
+    )
+
+
+# A stale guess selects no row: nothing is inserted (and nothing fails).
+_INSERT_IF_CURRENT = {
+    "postgresql": _insert_if_current(postgresql_insert).returning(_RESPONSES.c.id),
+    "sqlite": _insert_if_current(sqlite_insert),
+}
+# `questionnaire_id = NULL` matches no row: the UPDATE completes nothing on a stale guess.
+_COMPLETE_IF_CURRENT = (
+    update(_RESPONSES)
+    .where(
+        _RESPONSES.c.resume_token_hash == db.bindparam("resume"),
+        _RESPONSES.c.status == ResponseStatus.PARTIAL,
+        _RESPONSES.c.version_id == db.bindparam("current_version"),
+        _RESPONSES.c.questionnaire_id == _current_questionnaire().scalar_subquery(),
+    )
+    .returning(_RESPONSES.c.id)
+)
+
+
+def _insert_response(values: dict[str, Any]) -> int:
+    """INSERT one response row; its id."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        # Without RETURNING, the statement ends in the call that runs it; with it, SQLite keeps
+        # the statement (in autocommit: its write lock) open until Python fetched the row.
+        return db.session.execute(_INSERT_RESPONSE, values).lastrowid
+    return db.session.execute(_INSERT_RESPONSE_RETURNING, values).scalar_one()
+
+
+def _plausible_start(started_at: datetime | None, now: datetime) -> datetime:
+    """The browser's start time, when it is in the past week; otherwise now."""
+    if started_at is None or started_at > now or (now - started_at).days >= 7:
+        return now
+    return started_at
+
+
+def _lock_questionnaire(questionnaire_id: int) -> None:
+    """Serialise quota checks of a questionnaire: row lock on PostgreSQL, write lock on SQLite."""
+    table = Questionnaire.__table__
+    db.session.execute(
+        update(table)
+        .where(table.c.id == questionnaire_id)
+        .values(id=table.c.id, updated_at=table.c.updated_at)
+    )
