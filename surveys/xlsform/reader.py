@@ -1,3 +1,4 @@
+# Over 400 lines: one pass over the survey sheet, its groups, types and constraints, in order.
 """Stage 2 of the XLSForm import: sheets of strings → a definition dict and per-row warnings.
 
 Top-level groups (and repeats) become pages; rows outside groups are gathered into pages of
