@@ -202,12 +202,13 @@ def summarise(
     for metric, by in _checked_pairs(definition, data, comparisons):
         values, ordinal = scored_column(definition, data, metric)
         tmp = pd.DataFrame({metric: values, by: data[by]})
+        levels = _levels(definition, by)
         result = compare_groups(
-            tmp, metric, by, ordinal=ordinal, group_order=_levels(definition, by)
+            tmp, metric, by, ordinal=ordinal, group_order=levels, confidence=confidence, weights=w
         )
         if kind_of(question_map(definition)[metric.split("/")[0]]) == "nps":
             result["nps_differences"] = nps_differences(
-                tmp, metric, by, group_order=_levels(definition, by), confidence=confidence
+                tmp, metric, by, group_order=levels, confidence=confidence, weights=w
             )
         out["comparisons"].append(result)
     for name, items in (scales or {}).items():

@@ -9,10 +9,10 @@ analysis, so V = n/(n−1)·Σ(z − z̄)(z − z̄)ᵀ, which is the svyglm san
 
 - two groups: t = (ȳa − ȳb)/SE on n − 2 df, R `svyttest(y ~ g, design)`;
 - k groups: Wald F = β̂ᵀV⁻¹β̂/(k−1) on (k−1, n−k) df, R `regTermTest(svyglm(y ~ g), ~g)`;
-- ranks: the same tests on weighted mid-rank scores (the estimated population CDF at each
-  answer, ties averaged), R `svyranktest(y ~ g, design, test = "wilcoxon")` (Lumley & Scott
-  2013, "Two-sample rank tests under complex sampling", Biometrika 100:831); for two groups
-  2·(mean score a − mean score b) is the weighted rank-biserial r.
+- ranks: the same tests on weighted mid-rank scores (`weighted_rank_scores`), R
+  `svyranktest(y ~ g, design, test = "wilcoxon")` (Lumley & Scott 2013, "Two-sample rank
+  tests under complex sampling", Biometrika 100:831); for two groups 2·(mean score a − mean
+  score b) is the weighted rank-biserial r (with equal weights exactly 2U/(na·nb) − 1).
 
 Rows whose answer or group is blank are dropped first, as svyglm's `na.omit`.
 """
@@ -29,16 +29,17 @@ from analysis.stats.design import linearised_variance, mean_influence, weighted_
 
 
 def weighted_rank_scores(y: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Mid-rank of each answer in the weighted sample, over Σw: R svyranktest's
-    `ave(cumsum(w[ii]) − w[ii]/2, factor(y[ii])) / sum(w)`."""
-    order = np.argsort(y, kind="stable")
-    mid = np.cumsum(w[order]) - w[order] / 2
-    ys = y[order]
-    _, start, counts = np.unique(ys, return_index=True, return_counts=True)
-    sums = np.add.reduceat(mid, start)
-    scores = np.empty_like(mid)
-    scores[order] = np.repeat(sums / counts, counts)
-    return scores / w.sum()
+    """The estimated population mid-distribution of each answer, F̂(y−) + ½·p̂(y): the weight
+    below y plus half the weight at y, over Σw.
+
+    Without ties this is R svyranktest's `(cumsum(w[ii]) − w[ii]/2) / sum(w)`. With ties R
+    averages that over the tied rows (`ave`), which with unequal weights depends on the
+    order of the rows; the mid-distribution does not, and equals R's when tied rows weigh
+    the same (unweighted data: the mid-ranks over n)."""
+    values, inverse = np.unique(y, return_inverse=True)
+    at = np.bincount(inverse, weights=w, minlength=values.size)
+    below = np.cumsum(at) - at
+    return (below + at / 2)[inverse] / w.sum()
 
 
 def design_group_test(
