@@ -168,8 +168,9 @@ def compare_groups(
       `p`, `p_method` (rank tests), `weighted`, `confidence`;
     - `groups` {name: {n, mean, sd, median[, weighted_n]}} (weighted when weighted);
     - two groups: `difference` {difference (first − second group), se, dof, ci_low, ci_high,
-      confidence, method}; for a 0/1 answer also `proportion_difference` (Newcombe interval,
-      `cohens_h`);
+      confidence, method} of the means (of the mean ranks for weighted rank tests: no
+      `difference`); for an unweighted 0/1 answer also `proportion_difference` {p_a, p_b,
+      difference, ci_low, ci_high, confidence, method, cohens_h} (Newcombe's interval);
     - `effect_size`, `effect_size_name`, `effect_size_ci` [low, high] (None without one) and
       `effect_sizes` {name: {value, ci_low, ci_high, confidence, method}};
     - `posthoc` pairs (≥ 3 groups) {a, b, difference?, ci?, p?, p_adjusted, method};
@@ -225,14 +226,18 @@ def compare_groups(
     out["reason"] = f"{'ordinal' if ranks else 'numeric'}_{size}_groups"
     if method != "auto":
         out["reason"] = f"{method}_requested_{size}_groups"
+    if equal_var and not ranks and weights is None:
+        out["reason"] = f"equal_var_requested_{size}_groups"
     if weights is not None:
         out["reason"] = f"weighted_{out['reason']}"
     constant = [name for name, s in zip(names, samples, strict=True) if np.ptp(s) == 0]
     if not ranks and constant:
-        test = ("student_t" if equal_var else "welch_t") if k == 2 else _k_test(equal_var)
-        out.update(test="weighted_t" if weights is not None and k == 2 else test)
-        if weights is not None and k > 2:
-            out["test"] = "weighted_wald_f"
+        if weights is not None:
+            out["test"] = "weighted_t" if k == 2 else "weighted_wald_f"
+        elif k == 2:
+            out["test"] = "student_t" if equal_var else "welch_t"
+        else:
+            out["test"] = "anova" if equal_var else "welch_anova"
         out.update(caution="zero_variance_group", constant_groups=constant)
         out["effect_size_name"] = "cohens_d" if k == 2 else "eta_squared"
         warnings.warn(
@@ -264,17 +269,14 @@ def compare_groups(
         out.update(effect_size=(h - k + 1) / (n - k) if n > k else math.nan)
         out["effect_size_name"] = "eta_squared_h"
         out["posthoc"] = _pairwise_u(names, samples)
-    if k == 2 and not ranks and all(np.isin(s, (0.0, 1.0)).all() for s in samples):
-        out["proportion_difference"] = _proportions(samples[0], samples[1], wlist, confidence)
+    yes_no = all(np.isin(s, (0.0, 1.0)).all() for s in samples)
+    if k == 2 and not ranks and yes_no and weights is None:
+        out["proportion_difference"] = _proportions(samples[0], samples[1], confidence)
     if math.isnan(out["p"]):
         warnings.warn(
             f"{metric} by {by}: no variation, the test is undefined", StatsWarning, stacklevel=2
         )
     return out
-
-
-def _k_test(equal_var: bool) -> str:
-    return "anova" if equal_var else "welch_anova"
 
 
 def _two_means(a, b, equal_var, alternative, confidence) -> dict:
@@ -326,11 +328,10 @@ def _several_means(names, samples, equal_var, confidence) -> dict:
     return out
 
 
-def _proportions(a, b, wlist, confidence) -> dict:
-    """Newcombe's interval of the difference of the two shares of 1 (unweighted counts)."""
+def _proportions(a, b, confidence) -> dict:
+    """Newcombe's interval of the difference of the two shares of 1. (Weighted, the
+    design-based `difference` of the means already is the difference of weighted shares.)"""
     res = proportion_difference(a.sum(), len(a), b.sum(), len(b), confidence=confidence)
-    if wlist[0] is not None:
-        res["note"] = "unweighted"
     return res | {"cohens_h": cohens_h(res["p_a"], res["p_b"])}
 
 

@@ -104,6 +104,15 @@ def scored_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.
     raise StatsInputError(f"a {q['type']} answer cannot be compared as a number", name)
 
 
+def _compared_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.Series, bool]:
+    """`scored_column`, and a multiple-choice `qid/option` column as its 1/0 answers (the
+    groups' shares of choosing it are then compared with Newcombe's interval)."""
+    q = question_map(definition).get(name.split("/")[0])
+    if q is not None and q["type"] == "multiple_choice" and "/" in name:
+        return pd.to_numeric(frame[name], errors="coerce").astype(float), False
+    return scored_column(definition, frame, name)
+
+
 def _levels(definition: dict, name: str) -> list[str] | None:
     q = question_map(definition).get(name.split("/")[0])
     if q is None:
@@ -200,7 +209,7 @@ def summarise(
         "scales": {},
     }
     for metric, by in _checked_pairs(definition, data, comparisons):
-        values, ordinal = scored_column(definition, data, metric)
+        values, ordinal = _compared_column(definition, data, metric)
         tmp = pd.DataFrame({metric: values, by: data[by]})
         levels = _levels(definition, by)
         result = compare_groups(
