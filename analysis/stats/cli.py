@@ -6,6 +6,7 @@
         [--correlate X Y]... [--weights COLUMN] [--where COLUMN=v1,v2]...
         [--drivers OUTCOME=q1,q2,...]
         [--sus QID] [--ipa IMPORTANCE PERFORMANCE]
+        [--equal-var] [--paired FIRST SECOND]... [--one-sample COLUMN=VALUE]...
 
 Exit 0 on success, 1 with a message naming the place of the problem in the data, 2 on a usage
 error (a bad option, or a name given on the command line that is not a column of the table).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 from analysis.stats.errors import StatsInputError, UnknownColumnError
@@ -28,6 +30,17 @@ def _name_list(text: str, flag: str) -> tuple[str, list[str]]:
     return name.strip(), values
 
 
+def _column_value(text: str) -> tuple[str, float]:
+    name, sep, value = text.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not sep or not name.strip() or not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"--one-sample takes COLUMN=NUMBER, got {text!r}")
+    return name.strip(), number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis stats",
@@ -38,6 +51,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--crosstab", nargs=2, action="append", default=[], metavar=("ROW", "COL"))
     parser.add_argument(
         "--compare", nargs=2, action="append", default=[], metavar=("METRIC", "GROUP")
+    )
+    parser.add_argument(
+        "--equal-var",
+        action="store_true",
+        help="compare means assuming equal variances (Student's t, ANOVA + Tukey) "
+        "instead of Welch's tests",
+    )
+    parser.add_argument(
+        "--paired",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("FIRST", "SECOND"),
+        help="paired test of two answers of the same respondents (FIRST − SECOND)",
+    )
+    parser.add_argument(
+        "--one-sample",
+        action="append",
+        default=[],
+        type=_column_value,
+        metavar="COLUMN=VALUE",
+        help="test the answers of COLUMN against VALUE",
     )
     parser.add_argument("--correlate", nargs=2, action="append", default=[], metavar=("X", "Y"))
     parser.add_argument(
@@ -90,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
             drivers=args.drivers,
             sus_question=args.sus,
             ipa=tuple(args.ipa) if args.ipa else None,
+            equal_var=args.equal_var,
+            paired=[tuple(pair) for pair in args.paired],
+            one_sample=args.one_sample,
         )
         if args.charts:
             from analysis.charts import render_summary_charts

@@ -1,5 +1,6 @@
 """Differences between independent groups with their intervals: means (Welch or pooled),
-proportions (Newcombe), Welch's ANOVA and the Games–Howell pairs that go with it."""
+proportions (Newcombe), Welch's ANOVA with the Games–Howell pairs, Fisher's ANOVA with
+Tukey's HSD pairs."""
 
 from __future__ import annotations
 
@@ -131,3 +132,41 @@ def omega_squared(samples: list[np.ndarray]) -> float:
     ss_t = ((allv - grand) ** 2).sum()
     ms_w = (ss_t - ss_b) / (n - k)
     return float((ss_b - (k - 1) * ms_w) / (ss_t + ms_w)) if ss_t > 0 else math.nan
+
+
+def fisher_anova(samples: list[np.ndarray]) -> dict:
+    """One-way ANOVA (Fisher): F = MS_between / MS_within; η² = SS_between / SS_total.
+    scipy: `f_oneway(*samples)`; R: `summary(aov(y ~ g))`."""
+    f, p = stats.f_oneway(*samples)
+    allv = np.concatenate(samples)
+    grand = allv.mean()
+    ss_between = sum(len(s) * (s.mean() - grand) ** 2 for s in samples)
+    ss_total = ((allv - grand) ** 2).sum()
+    return {
+        "test": "anova",
+        "statistic": float(f),
+        "p": float(p),
+        "dof": [len(samples) - 1, len(allv) - len(samples)],
+        "effect_size": float(ss_between / ss_total) if ss_total > 0 else math.nan,
+        "effect_size_name": "eta_squared",
+    }
+
+
+def tukey_pairs(names, samples) -> list[dict]:
+    """Tukey's HSD pairs (scipy `tukey_hsd`; R `TukeyHSD(aov(y ~ g))`)."""
+    res = stats.tukey_hsd(*samples)
+    ci = res.confidence_interval()
+    pairs = []
+    for i in range(len(names)):
+        for j in range(i + 1, len(names)):
+            pairs.append(
+                {
+                    "a": names[i],
+                    "b": names[j],
+                    "difference": float(samples[i].mean() - samples[j].mean()),
+                    "ci": [float(ci.low[i, j]), float(ci.high[i, j])],
+                    "p_adjusted": float(res.pvalue[i, j]),
+                    "method": "tukey_hsd",
+                }
+            )
+    return pairs
