@@ -180,7 +180,8 @@ def compare_groups(
       test was not computed (`zero_variance_group`, with the groups in `constant_groups`)
       or None.
 
-    Groups with fewer than 2 answers take no part in the test (reported, with a warning).
+    Groups with fewer than 2 answers (of positive weight) take no part in the test (reported,
+    with a warning).
     """
     if method not in METHODS:
         raise StatsInputError(f"method must be one of {METHODS}", "method")
@@ -208,10 +209,14 @@ def compare_groups(
         "posthoc": [],
         "caution": None,
     }
-    used = [(n, s, w) for n, s, w in zip(names, samples, wlist, strict=True) if len(s) >= 2]
+    used = [
+        (n, s, w)
+        for n, s, w in zip(names, samples, wlist, strict=True)
+        if len(s) >= 2 and (w is None or np.count_nonzero(w) >= 2)
+    ]
     if len(used) < len(names):
         warnings.warn(
-            f"{by}: groups with fewer than 2 answers left out of the test",
+            f"{by}: groups with fewer than 2 answers (of positive weight) left out of the test",
             StatsWarning,
             stacklevel=2,
         )

@@ -82,6 +82,7 @@ CAUTIONS = {
     "zero_variance_differences": "注意：所有人的差值都相同，检验无法计算（不报告 p 值）",
     "no_nonzero_differences": "注意：所有差值都为 0，符号秩检验无法计算（不报告 p 值）",
     "too_few_answers": "注意：答案少于 2 个，检验无法计算",
+    "no_variance": "注意：加权后差值没有变化（或权重全为 0），检验无法计算（不报告 p 值）",
 }
 KANO_NAMES = {
     "M": "必备型(M)",

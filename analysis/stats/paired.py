@@ -145,6 +145,8 @@ def weighted_t_on_differences(d, w, *, alternative: str, confidence: float) -> d
     `svyttest(I(x − value) ~ 0, design)` with `svydesign(ids = ~1, weights = ~w)`."""
     mean, se = weighted_mean_se(d, w)
     dof = d.size - 1
+    if not se > 0:  # every difference of positive weight the same, or no weight at all
+        return {"statistic": math.nan, "p": math.nan, "estimate": mean, "caution": "no_variance"}
     half = stats.t.ppf(1 - (1 - confidence) / 2, dof) * se
     t = mean / se
     return {
