@@ -10,6 +10,7 @@ import numpy as np
 from scipy import stats
 
 from analysis.stats.estimates import wilson_interval
+from analysis.stats.studentized_range import studentized_range_quantile, studentized_range_sf
 
 
 def mean_difference(
@@ -107,7 +108,7 @@ def games_howell(names: list[str], samples: list[np.ndarray], *, confidence=0.95
             md = mean_difference(samples[i], samples[j], confidence=confidence)
             half_se = md["se"] / math.sqrt(2)
             q = abs(md["difference"]) / half_se
-            half = stats.studentized_range.ppf(confidence, k, md["dof"]) * half_se
+            half = studentized_range_quantile(confidence, k, md["dof"]) * half_se
             pairs.append(
                 {
                     "a": names[i],
@@ -116,7 +117,7 @@ def games_howell(names: list[str], samples: list[np.ndarray], *, confidence=0.95
                     "se": md["se"],
                     "dof": md["dof"],
                     "ci": [md["difference"] - half, md["difference"] + half],
-                    "p_adjusted": float(stats.studentized_range.sf(q, k, md["dof"])),
+                    "p_adjusted": studentized_range_sf(q, k, md["dof"]),
                     "method": "games_howell",
                 }
             )
@@ -152,20 +153,26 @@ def fisher_anova(samples: list[np.ndarray]) -> dict:
     }
 
 
-def tukey_pairs(names, samples) -> list[dict]:
-    """Tukey's HSD pairs (scipy `tukey_hsd`; R `TukeyHSD(aov(y ~ g))`)."""
-    res = stats.tukey_hsd(*samples)
-    ci = res.confidence_interval()
+def tukey_pairs(names, samples, *, confidence: float = 0.95) -> list[dict]:
+    """Tukey's HSD pairs, Tukey–Kramer for unequal sizes (Kramer 1956, Biometrics 12:307):
+    q = |x̄i − x̄j| / √(MS_w/2 · (1/ni + 1/nj)) on (k, N − k), interval x̄i − x̄j ±
+    q_crit·√(MS_w/2 · (1/ni + 1/nj)). R `TukeyHSD(aov(y ~ g))`; scipy `tukey_hsd`."""
+    k = len(samples)
+    n = sum(len(s) for s in samples)
+    ms_w = sum(((s - s.mean()) ** 2).sum() for s in samples) / (n - k)
+    q_crit = studentized_range_quantile(confidence, k, n - k)
     pairs = []
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
+    for i in range(k):
+        for j in range(i + 1, k):
+            diff = float(samples[i].mean() - samples[j].mean())
+            se = math.sqrt(ms_w / 2 * (1 / len(samples[i]) + 1 / len(samples[j])))
             pairs.append(
                 {
                     "a": names[i],
                     "b": names[j],
-                    "difference": float(samples[i].mean() - samples[j].mean()),
-                    "ci": [float(ci.low[i, j]), float(ci.high[i, j])],
-                    "p_adjusted": float(res.pvalue[i, j]),
+                    "difference": diff,
+                    "ci": [diff - q_crit * se, diff + q_crit * se],
+                    "p_adjusted": studentized_range_sf(abs(diff) / se, k, n - k),
                     "method": "tukey_hsd",
                 }
             )

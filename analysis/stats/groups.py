@@ -313,7 +313,7 @@ def _several_means(names, samples, equal_var, confidence) -> dict:
     classic = fisher_anova(samples)
     if equal_var:
         out = dict(classic)
-        out["posthoc"] = tukey_pairs(names, samples)
+        out["posthoc"] = tukey_pairs(names, samples, confidence=confidence)
     else:
         out = welch_anova(samples) | {
             "effect_size": classic["effect_size"],
