@@ -181,7 +181,7 @@ def compare_groups(
       or None.
 
     Groups with fewer than 2 answers (of positive weight) take no part in the test (reported,
-    with a warning).
+    with a warning). Intervals are two-sided at `confidence` whatever the `alternative`.
     """
     if method not in METHODS:
         raise StatsInputError(f"method must be one of {METHODS}", "method")
