@@ -115,6 +115,14 @@ def _split(frame: pd.DataFrame, metric: str, by: str, order: list[str] | None, w
     if pd.api.types.is_numeric_dtype(g.dtype):
         g = g.map(lambda v: str(int(v)) if float(v).is_integer() else repr(v), na_action="ignore")
     keep = (y.notna() & g.notna()).to_numpy()
+    infinite = keep & np.isinf(y.to_numpy(dtype=float))
+    if infinite.any():
+        warnings.warn(
+            f"{metric}: {int(infinite.sum())} infinite number(s) left out of the comparison",
+            StatsWarning,
+            stacklevel=3,
+        )
+        keep = keep & ~infinite
     y, g = y[keep].to_numpy(dtype=float), g[keep].astype(str).to_numpy()
     names = [str(v) for v in (order or []) if str(v) in set(g)]
     names += sorted(set(g) - set(names))

@@ -41,11 +41,21 @@ ALTERNATIVES = ("two-sided", "less", "greater")
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """The answers as floats, blanks and infinite numbers as NaN (these with a warning)."""
     if name not in frame.columns:
         raise UnknownColumnError("no such column in the response table", name)
     if not pd.api.types.is_numeric_dtype(frame[name].dtype):
         raise StatsInputError("the tested answer must be numeric (or scored)", name)
-    return frame[name].astype(float)
+    x = frame[name].astype(float)
+    infinite = np.isinf(x.to_numpy())
+    if infinite.any():
+        warnings.warn(
+            f"{name}: {int(infinite.sum())} infinite number(s) left out of the test",
+            StatsWarning,
+            stacklevel=3,
+        )
+        x = x.mask(infinite)
+    return x
 
 
 def _weights(frame: pd.DataFrame, weights, keep: np.ndarray) -> np.ndarray | None:
