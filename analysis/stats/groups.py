@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,7 @@ from analysis.stats.scores import nps_difference
 from analysis.stats.weighted_groups import weighted_comparison, weighted_sd
 
 METHODS = ("auto", "parametric", "nonparametric")
+Alternative = Literal["two-sided", "less", "greater"]
 
 
 def cohens_d(a: np.ndarray, b: np.ndarray) -> float:
@@ -75,7 +77,9 @@ def cohens_d(a: np.ndarray, b: np.ndarray) -> float:
 MANN_WHITNEY_EXACT_BELOW = 50
 
 
-def mann_whitney(a: np.ndarray, b: np.ndarray, *, alternative: str = "two-sided") -> dict:
+def mann_whitney(
+    a: np.ndarray, b: np.ndarray, *, alternative: Alternative = "two-sided"
+) -> dict[str, Any]:
     """Mann–Whitney U with r = Z / √N (Rosenthal 1991, *Meta-analytic procedures*, p. 19).
 
         U = R_a − na(na+1)/2,  σ² = na·nb/12 · [(N+1) − Σ(t³−t)/(N(N−1))],  Z = (U − na·nb/2)/σ
@@ -95,7 +99,7 @@ def mann_whitney(a: np.ndarray, b: np.ndarray, *, alternative: str = "two-sided"
     sigma2 = na * nb / 12 * ((n + 1) - (ties**3 - ties).sum() / (n * (n - 1)))
     z = (u - na * nb / 2) / math.sqrt(sigma2) if sigma2 > 0 else math.nan
     exact = max(na, nb) < MANN_WHITNEY_EXACT_BELOW and np.all(ties == 1)
-    p_method = "exact" if exact else "asymptotic"
+    p_method: Literal["exact", "asymptotic"] = "exact" if exact else "asymptotic"
     p = math.nan
     if sigma2 > 0:
         p = float(stats.mannwhitneyu(a, b, alternative=alternative, method=p_method).pvalue)
@@ -103,7 +107,13 @@ def mann_whitney(a: np.ndarray, b: np.ndarray, *, alternative: str = "two-sided"
     return out | {"r": z / math.sqrt(n) if sigma2 > 0 else math.nan}
 
 
-def _split(frame: pd.DataFrame, metric: str, by: str, order: list[str] | None, weights=None):
+def _split(
+    frame: pd.DataFrame,
+    metric: str,
+    by: str,
+    order: list[str] | None,
+    weights: Any = None,
+) -> tuple[list[str], list[np.ndarray], list[np.ndarray] | None]:
     """Group names and, per group, the answers (and their weights when given)."""
     for name in (metric, by):
         if name not in frame.columns:
@@ -123,20 +133,20 @@ def _split(frame: pd.DataFrame, metric: str, by: str, order: list[str] | None, w
             stacklevel=3,
         )
         keep = keep & ~infinite
-    y, g = y[keep].to_numpy(dtype=float), g[keep].astype(str).to_numpy()
-    names = [str(v) for v in (order or []) if str(v) in set(g)]
-    names += sorted(set(g) - set(names))
-    w = None
+    values = y[keep].to_numpy(dtype=float)
+    labels = g[keep].astype(str).to_numpy()
+    names = [str(v) for v in (order or []) if str(v) in set(labels)]
+    names += sorted(set(labels) - set(names))
+    split_weights = None
     if weights is not None:
         w = np.asarray(weights, dtype=float)
         if w.shape != (len(frame),) or not np.all(np.isfinite(w)) or np.any(w < 0):
             raise StatsInputError("one finite, non-negative weight per response", "weights")
-        w = w[keep]
-        w = [w[g == name] for name in names]
-    return names, [y[g == name] for name in names], w
+        split_weights = [w[keep][labels == name] for name in names]
+    return names, [values[labels == name] for name in names], split_weights
 
 
-def _group_summary(s: np.ndarray, w: np.ndarray | None) -> dict:
+def _group_summary(s: np.ndarray, w: np.ndarray | None) -> dict[str, Any]:
     if w is None:
         return {
             "n": len(s),
@@ -162,11 +172,11 @@ def compare_groups(
     ordinal: bool = False,
     method: str = "auto",
     group_order: list[str] | None = None,
-    alternative: str = "two-sided",
+    alternative: Alternative = "two-sided",
     equal_var: bool = False,
     confidence: float = 0.95,
-    weights=None,
-) -> dict:
+    weights: Any = None,
+) -> dict[str, Any]:
     """Compare the `metric` column across the groups of the `by` column (see module table).
 
     `ordinal` says the metric is ordinal (chooses ranks under `method="auto"`); `equal_var`
@@ -198,8 +208,8 @@ def compare_groups(
     if not 0 < confidence < 1:
         raise StatsInputError("confidence lies between 0 and 1", "confidence")
     names, samples, wsamples = _split(frame, metric, by, group_order, weights)
-    wlist = wsamples or [None] * len(names)
-    out: dict = {
+    wlist: list[np.ndarray | None] = list(wsamples) if wsamples else [None] * len(names)
+    out: dict[str, Any] = {
         "metric": metric,
         "by": by,
         "weighted": weights is not None,
@@ -235,7 +245,7 @@ def compare_groups(
         out["reason"] = "single_group"
         return out
     ranks = method == "nonparametric" or (method == "auto" and ordinal)
-    names, samples, wlist = ([u[i] for u in used] for i in range(3))
+    names, samples, wlist = [u[0] for u in used], [u[1] for u in used], [u[2] for u in used]
     k = len(samples)
     size = "two" if k == 2 else "several"
     out["reason"] = f"{'ordinal' if ranks else 'numeric'}_{size}_groups"
@@ -263,7 +273,8 @@ def compare_groups(
         )
         return out
     if weights is not None:
-        out.update(weighted_comparison(names, samples, wlist, ranks, alternative, confidence))
+        present = [w for w in wlist if w is not None]
+        out.update(weighted_comparison(names, samples, present, ranks, alternative, confidence))
     elif k == 2 and not ranks:
         out.update(_two_means(samples[0], samples[1], equal_var, alternative, confidence))
     elif k == 2:
@@ -294,7 +305,9 @@ def compare_groups(
     return out
 
 
-def _two_means(a, b, equal_var, alternative, confidence) -> dict:
+def _two_means(
+    a: np.ndarray, b: np.ndarray, equal_var: bool, alternative: Alternative, confidence: float
+) -> dict[str, Any]:
     res = stats.ttest_ind(a, b, equal_var=equal_var, alternative=alternative)
     diff = mean_difference(a, b, equal_var=equal_var, confidence=confidence)
     na, nb = len(a), len(b)
@@ -315,7 +328,9 @@ def _two_means(a, b, equal_var, alternative, confidence) -> dict:
     }
 
 
-def _several_means(names, samples, equal_var, confidence) -> dict:
+def _several_means(
+    names: list[str], samples: list[np.ndarray], equal_var: bool, confidence: float
+) -> dict[str, Any]:
     """Welch's ANOVA + Games–Howell, or (`equal_var`) Fisher's ANOVA + Tukey HSD; η² with the
     noncentral-F interval of Fisher's F (the interval assumes equal variances), ω²."""
     classic = fisher_anova(samples)
@@ -343,7 +358,7 @@ def _several_means(names, samples, equal_var, confidence) -> dict:
     return out
 
 
-def _proportions(a, b, confidence) -> dict:
+def _proportions(a: np.ndarray, b: np.ndarray, confidence: float) -> dict[str, Any]:
     """Newcombe's interval of the difference of the two shares of 1. (Weighted, the
     design-based `difference` of the means already is the difference of weighted shares.)"""
     res = proportion_difference(a.sum(), len(a), b.sum(), len(b), confidence=confidence)
@@ -357,13 +372,13 @@ def nps_differences(
     *,
     group_order: list[str] | None = None,
     confidence: float = 0.95,
-    weights=None,
-) -> list[dict]:
+    weights: Any = None,
+) -> list[dict[str, Any]]:
     """Segments' NPS compared as NPS, not as the mean of the 0–10 answers: for every pair of
     groups `scores.nps_difference` (adjusted-Wald interval of the difference, Rocks 2016),
     p-values Holm-adjusted across the pairs (`p_adjusted`; the same as `p` for one pair)."""
     names, samples, wsamples = _split(frame, metric, by, group_order, weights)
-    wlist = wsamples or [None] * len(names)
+    wlist: list[np.ndarray | None] = list(wsamples) if wsamples else [None] * len(names)
     pairs = []
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
@@ -380,7 +395,7 @@ def nps_differences(
     return pairs
 
 
-def _pairwise_u(names, samples) -> list[dict]:
+def _pairwise_u(names: list[str], samples: list[np.ndarray]) -> list[dict[str, Any]]:
     """Pairwise Mann–Whitney U tests, p-values Holm-adjusted across the pairs."""
     pairs = []
     for i in range(len(names)):
