@@ -7,6 +7,7 @@
         [--drivers OUTCOME=q1,q2,...]
         [--sus QID] [--ipa IMPORTANCE PERFORMANCE]
         [--banner ROW=COL1,COL2,...]... [--correlation-matrix q1,q2,...]
+        [--equal-var] [--paired FIRST SECOND]... [--one-sample COLUMN=VALUE]...
 
 In `--scale`, an item written with a leading minus (`NAME=q1,-q2`) is reverse-keyed.
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 from analysis.stats.errors import StatsInputError, UnknownColumnError
@@ -46,6 +48,17 @@ def _columns(text: str) -> list[str]:
     return values
 
 
+def _column_value(text: str) -> tuple[str, float]:
+    name, sep, value = text.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not sep or not name.strip() or not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"--one-sample takes COLUMN=NUMBER, got {text!r}")
+    return name.strip(), number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis stats",
@@ -56,6 +69,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--crosstab", nargs=2, action="append", default=[], metavar=("ROW", "COL"))
     parser.add_argument(
         "--compare", nargs=2, action="append", default=[], metavar=("METRIC", "GROUP")
+    )
+    parser.add_argument(
+        "--equal-var",
+        action="store_true",
+        help="compare means assuming equal variances (Student's t, ANOVA + Tukey) "
+        "instead of Welch's tests",
+    )
+    parser.add_argument(
+        "--paired",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("FIRST", "SECOND"),
+        help="paired test of two answers of the same respondents (FIRST − SECOND)",
+    )
+    parser.add_argument(
+        "--one-sample",
+        action="append",
+        default=[],
+        type=_column_value,
+        metavar="COLUMN=VALUE",
+        help="test the answers of COLUMN against VALUE",
     )
     parser.add_argument("--correlate", nargs=2, action="append", default=[], metavar=("X", "Y"))
     parser.add_argument(
@@ -122,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
             ipa=tuple(args.ipa) if args.ipa else None,
             banners=args.banner,
             correlation_matrix=args.correlation_matrix,
+            equal_var=args.equal_var,
+            paired=[tuple(pair) for pair in args.paired],
+            one_sample=args.one_sample,
         )
         if args.charts:
             from analysis.charts import render_summary_charts

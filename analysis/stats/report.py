@@ -28,6 +28,7 @@ from analysis.stats.drivers import key_drivers
 from analysis.stats.errors import StatsInputError, UnknownColumnError
 from analysis.stats.groups import compare_groups, nps_differences
 from analysis.stats.matrix import correlation_matrix as pairwise_matrix
+from analysis.stats.paired import one_sample_test, paired_test
 from analysis.stats.quality import flag_responses, quality_summary
 from analysis.stats.scales import cronbach_alpha
 from analysis.stats.scores import importance_performance, sus
@@ -144,6 +145,15 @@ def _scale_spec(definition: dict, items) -> tuple[list[str], list[str]]:
     return _expand_items(definition, items), reverse
 
 
+def _compared_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.Series, bool]:
+    """`scored_column`, and a multiple-choice `qid/option` column as its 1/0 answers (the
+    groups' shares of choosing it are then compared with Newcombe's interval)."""
+    q = question_map(definition).get(name.split("/")[0])
+    if q is not None and q["type"] == "multiple_choice" and "/" in name:
+        return pd.to_numeric(frame[name], errors="coerce").astype(float), False
+    return scored_column(definition, frame, name)
+
+
 def _levels(definition: dict, name: str) -> list[str] | None:
     q = question_map(definition).get(name.split("/")[0])
     if q is None:
@@ -186,6 +196,9 @@ def summarise(
     banners: Sequence[tuple[str, Sequence[str]]] = (),
     correlation_matrix: Sequence[str] | None = None,
     confidence: float = 0.95,
+    equal_var: bool = False,
+    paired: Sequence[tuple[str, str]] = (),
+    one_sample: Sequence[tuple[str, float]] = (),
 ) -> dict:
     """The full report. `weights` is a column name or an array (one per row of `frame`);
     `where` a segment filter {column: [values]}; `crosstabs` (row, col) pairs and
@@ -195,16 +208,22 @@ def summarise(
     its rows; reversed items are recoded from `score_range`); `drivers` (outcome, [drivers]);
     `sus_question` a 10-row matrix answered 1–5; `ipa` (importance matrix, performance matrix);
     `banners` (row, [column questions]) pairs (`banner.banner_table`); `correlation_matrix`
-    [columns] (`matrix.correlation_matrix`, Spearman when any is ordinal). Scales, drivers,
-    banners and the matrix are weighted when `weights` are given (each result says so).
+    [columns] (`matrix.correlation_matrix`, Spearman when any is ordinal); `equal_var` asks
+    comparisons of means for the pooled-variance tests (Student's t, Fisher's ANOVA + Tukey)
+    instead of Welch's; `paired` (first, second) pairs of answers of the same respondents and
+    `one_sample` (column, value) pairs are tested by `paired.paired_test` and
+    `paired.one_sample_test` (ranks for ordinal answers). Everything is weighted when `weights`
+    are given (each result says so, or says what it leaves unweighted).
 
     Returns {"n", "n_total", "excluded", "filtered_out", "weighted", "confidence", "quality",
     "questions": {qid: …}, "crosstabs": […], "comparisons": […], "correlations": […],
-    "scales": {name: …}, "banners": […],
+    "paired_tests": […], "one_sample_tests": […], "scales": {name: …}, "banners": […],
     "drivers", "correlation_matrix", "sus", "ipa", "multiple_testing"} (see docs in each
-    `describe_*`; "drivers", "correlation_matrix", "sus", "ipa" only when asked for). A comparison
-    of an NPS question also carries `nps_differences` (`groups.nps_differences`): segments'
-    NPS compared as NPS, beside the test on the 0–10 answers.
+    `describe_*`; "drivers", "correlation_matrix", "sus", "ipa" only when asked for).
+    Comparisons are `groups.compare_groups` results, design-based when `weights` are given; a
+    multiple-choice `qid/option` column is compared as 1/0 (Newcombe's interval of the shares). A
+    comparison of an NPS question also carries `nps_differences` (`groups.nps_differences`):
+    segments' NPS compared as NPS, beside the test on the 0–10 answers.
     """
     data = prepare_frame(definition, frame)
     w_all = _resolve_weights(data, weights)
@@ -244,19 +263,32 @@ def summarise(
         ],
         "comparisons": [],
         "correlations": [],
+        "paired_tests": [],
+        "one_sample_tests": [],
         "scales": {},
     }
     for metric, by in _checked_pairs(definition, data, comparisons):
-        values, ordinal = scored_column(definition, data, metric)
+        values, ordinal = _compared_column(definition, data, metric)
         tmp = pd.DataFrame({metric: values, by: data[by]})
+        levels = _levels(definition, by)
         result = compare_groups(
-            tmp, metric, by, ordinal=ordinal, group_order=_levels(definition, by)
+            tmp,
+            metric,
+            by,
+            ordinal=ordinal,
+            group_order=levels,
+            confidence=confidence,
+            equal_var=equal_var,
+            weights=w,
         )
         if kind_of(question_map(definition)[metric.split("/")[0]]) == "nps":
             result["nps_differences"] = nps_differences(
-                tmp, metric, by, group_order=_levels(definition, by), confidence=confidence
+                tmp, metric, by, group_order=levels, confidence=confidence, weights=w
             )
         out["comparisons"].append(result)
+    out["paired_tests"], out["one_sample_tests"] = _within_tests(
+        definition, data, paired, one_sample, w, confidence
+    )
     for name, items in (scales or {}).items():
         cols, reverse = _scale_spec(definition, items)
         ranges = {c: score_range(definition, c) for c in reverse}
@@ -299,10 +331,51 @@ def summarise(
     if ipa is not None:
         out["ipa"] = _ipa(out["questions"], definition, *ipa)
     tests = out["crosstabs"] + out["comparisons"] + out["correlations"]
+    tests += out["paired_tests"] + out["one_sample_tests"]
     for test, p in zip(tests, benjamini_hochberg([t["p"] for t in tests]), strict=True):
         test["p_adjusted"] = float(p)
     out["multiple_testing"] = {"method": "benjamini_hochberg", "tests": len(tests)}
     return json_ready(out)
+
+
+def _within_tests(definition, data, paired, one_sample, w, confidence):
+    """Paired tests of (first, second) answers and one-sample tests of (column, value)."""
+    pairs = []
+    for first, second in _checked_pairs(definition, data, paired):
+        x, x_ordinal = _compared_column(definition, data, first)
+        y, y_ordinal = _compared_column(definition, data, second)
+        tmp = pd.DataFrame({"first": x, "second": y})
+        res = paired_test(
+            tmp, "first", "second", ordinal=x_ordinal or y_ordinal, confidence=confidence, weights=w
+        )
+        pairs.append(res | {"first": first, "second": second})
+    singles = []
+    for entry in one_sample:
+        if len(entry) != 2:
+            raise StatsInputError("one-sample tests are (column, value)", "one_sample")
+        column, value = entry
+        _checked_pairs(definition, data, [(column, column)])
+        x, ordinal = _compared_column(definition, data, column)
+        res = one_sample_test(
+            pd.DataFrame({"x": x}),
+            "x",
+            value=_finite(value),
+            ordinal=ordinal,
+            confidence=confidence,
+            weights=w,
+        )
+        singles.append(res | {"column": column})
+    return pairs, singles
+
+
+def _finite(value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise StatsInputError("the value to test against is a finite number", "one_sample")
+    return number
 
 
 def _checked_pairs(definition, data, pairs) -> list[tuple[str, str]]:
