@@ -31,7 +31,10 @@ def samplics_se(y, w, param=PopParam.mean, domain=None):
     return est
 
 
-def wilson(p, n, z=stats.norm.ppf(0.975)):
+Z95 = stats.norm.ppf(0.975)
+
+
+def wilson(p, n, z=Z95):
     """Wilson (1927) score interval written out: centre ± half over 1 + z²/n."""
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))

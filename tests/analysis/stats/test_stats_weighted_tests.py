@@ -183,7 +183,8 @@ def test_unweighted_crosstab_keeps_pearson_and_says_so(table_data):
     p = k / n
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    assert out["total_percent_ci"][0][0] == pytest.approx([(centre - half) * 100, (centre + half) * 100])
+    expected = [(centre - half) * 100, (centre + half) * 100]
+    assert out["total_percent_ci"][0][0] == pytest.approx(expected)
 
 
 @pytest.fixture
@@ -240,14 +241,16 @@ def test_weighted_correlation_and_crosstab_do_not_depend_on_the_weights_scale(
     pairs, table_data, method
 ):
     x, y, w = pairs
-    base, scaled = correlation(x, y, method=method, weights=w), correlation(
-        x, y, method=method, weights=w * 1e-5
+    base, scaled = (
+        correlation(x, y, method=method, weights=w),
+        correlation(x, y, method=method, weights=w * 1e-5),
     )
     for key in ("r", "se", "p", "ci_low", "ci_high"):
         assert scaled[key] == pytest.approx(base[key], rel=1e-9)
     frame, wt = table_data
-    a, b = crosstab(frame, "city", "gender", weights=wt), crosstab(
-        frame, "city", "gender", weights=wt * 1e4
+    a, b = (
+        crosstab(frame, "city", "gender", weights=wt),
+        crosstab(frame, "city", "gender", weights=wt * 1e4),
     )
     for key in ("chi2", "f", "ndf", "p", "p_first_order", "cramers_v"):
         assert b[key] == pytest.approx(a[key], rel=1e-9)
