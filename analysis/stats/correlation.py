@@ -35,6 +35,9 @@ def _spearman_exact_p(a: np.ndarray, b: np.ndarray) -> float:
     return float(res.pvalue)
 
 
+PERFECT_NOTE = "the answers lie on a line (r = ±1): no interval and no test"
+
+
 def weighted_mid_ranks(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Weighted mid-ranks as shares of weight: (weight below + half the weight tied) / Σw.
     With equal weights this is (rank − ½)/n, an affine map of the ordinary mid-rank."""
@@ -56,6 +59,7 @@ def _weighted_correlation(a, b, w, method: str, confidence: float, out: dict) ->
     out.update(r=r)
     se_r = math.sqrt(linearised_variance(influence))
     if not abs(r) < 1 or not se_r > 0:
+        out["note"] = PERFECT_NOTE
         return out
     se_z = se_r / (1 - r * r)
     t = math.atanh(r) / se_z
@@ -125,6 +129,8 @@ def correlation(x, y, *, method: str = "pearson", weights=None, confidence: floa
     no_ties = len(np.unique(a)) == n and len(np.unique(b)) == n
     if method == "spearman" and n <= SPEARMAN_EXACT_MAX_N and no_ties:
         out.update(p=_spearman_exact_p(a, b), p_method="exact")
+    if abs(r) >= 1:
+        out["note"] = PERFECT_NOTE
     if n > 3 and abs(r) < 1:
         se = 1 / math.sqrt(n - 3) if method == "pearson" else math.sqrt((1 + r * r / 2) / (n - 3))
         half = z_value(confidence) * se

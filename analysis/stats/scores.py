@@ -271,10 +271,10 @@ def kano(functional, dysfunctional, *, weights=None) -> dict:
     if bad.any():
         i = int(np.argmax(bad))
         kano_category(f.iloc[i], d.iloc[i])  # raises with the offending pair
-    both = (fc >= 0) & (dc >= 0)
+    w = np.ones(len(f)) if weights is None else weight_array(weights, len(f))
+    both = (fc >= 0) & (dc >= 0) & (w > 0)
     table = np.array([[KANO_CATEGORIES.index(c) for c in row] for row in KANO_TABLE])
     cat_codes = table[fc[both], dc[both]]
-    w = np.ones(len(f)) if weights is None else weight_array(weights, len(f))
     counts = np.bincount(cat_codes, minlength=len(KANO_CATEGORIES))
     sums = np.bincount(cat_codes, weights=w[both], minlength=len(KANO_CATEGORIES))
     raw = {c: int(counts[i]) for i, c in enumerate(KANO_CATEGORIES)}
