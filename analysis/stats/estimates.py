@@ -10,6 +10,7 @@ and no result depends on the scale of the weights. Rows of weight 0 are outside 
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 
@@ -72,7 +73,13 @@ def weight_array(weights, size: int, location: str = "weights") -> np.ndarray:
 
 def z_value(confidence: float = 0.95) -> float:
     """Two-sided normal quantile, 1.959964 for 95 %. scipy: `norm.ppf(1 - (1 - c) / 2)`."""
-    return float(stats.norm.ppf(1 - (1 - _check_confidence(confidence)) / 2))
+    return _normal_quantile(_check_confidence(confidence))
+
+
+@functools.lru_cache(maxsize=16)
+def _normal_quantile(confidence: float) -> float:
+    # scipy's ppf costs a millisecond a call; a report asks for the same few hundreds of times
+    return float(stats.norm.ppf(1 - (1 - confidence) / 2))
 
 
 def effective_n(weights: np.ndarray | None, n: int) -> float:
