@@ -75,7 +75,10 @@ def category_shares(
         low, high = wilson_interval(raw, np.full(len(keys), base), confidence=confidence)
     else:
         w = weights[valid]
-        codes, labels = pd.factorize(series[valid])  # integer codes of a categorical: fast
+        if isinstance(series.dtype, pd.CategoricalDtype):  # prepare_frame's option columns
+            codes, labels = series.cat.codes.to_numpy()[valid], series.cat.categories
+        else:
+            codes, labels = pd.factorize(series[valid])
         at = pd.Index(labels).get_indexer(keys)
         mass = np.append(np.bincount(codes, weights=w, minlength=len(labels)), 0.0)[at]
         squares = np.append(np.bincount(codes, weights=w * w, minlength=len(labels)), 0.0)[at]
