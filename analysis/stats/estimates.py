@@ -322,8 +322,10 @@ def histogram(values, *, weights=None, bins: int | str = "auto") -> dict:
         edges = np.array([lo - 0.5, hi + 0.5])
     else:
         edges = np.histogram_bin_edges(x, bins=bins)
-    counts, edges = np.histogram(x, bins=edges)
-    mass = counts if w is None else np.histogram(x, bins=edges, weights=w)[0]
+    # np.histogram's bins (half-open, the last closed) found once for counts and weights
+    idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
+    counts = np.bincount(idx, minlength=len(edges) - 1)
+    mass = counts if w is None else np.bincount(idx, weights=w, minlength=len(edges) - 1)
     total = mass.sum()
     percent = mass / total * 100 if total > 0 else np.full(len(counts), np.nan)
     return {
