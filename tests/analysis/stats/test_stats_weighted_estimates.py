@@ -208,3 +208,16 @@ def test_whole_number_quantiles_without_sorting_equal_the_sorted_definition():
         before = np.concatenate(([0.0], np.cumsum(w[order])[:-1]))
         expected = np.interp(q, before / before[-1], x[order]) if np.ptp(x) else np.full(41, x[0])
         assert weighted_quantile(x, q, w) == pytest.approx(expected, abs=1e-12)
+
+
+def test_weighted_multiple_choice_shares_match_samplics_per_option(sample):
+    _, w, groups = sample
+    ticks = np.column_stack([groups == 0, groups != 1]).astype(float)
+    frame = pd.DataFrame({"m/a": ticks[:, 0], "m/b": ticks[:, 1]})
+    question = {"id": "m", "type": "multiple_choice", "options": [{"value": "a"}, {"value": "b"}]}
+    out = describe_question(frame, question, weights=w)
+    for j, option in enumerate(["a", "b"]):
+        ref = samplics_se(ticks[:, j].astype(int), w, PopParam.prop)
+        p, se = ref.point_est[1], ref.stderror[1]
+        assert out["percent"][option] == pytest.approx(p * 100, rel=1e-12)
+        assert out["ci"][option] == pytest.approx([v * 100 for v in wilson(p, p * (1 - p) / se**2)])
