@@ -8,6 +8,7 @@ from __future__ import annotations
 TEST_NAMES = {
     "chi2": "卡方检验",
     "fisher": "Fisher 精确检验",
+    "rao_scott": "Rao–Scott 校正卡方检验（加权）",
     "welch_t": "Welch t 检验",
     "student_t": "Student t 检验（假设方差相等）",
     "mann_whitney_u": "Mann–Whitney U 检验",
@@ -195,7 +196,7 @@ def _comparison_lines(summary: dict, c: dict) -> list[str]:
     label = lambda g: _value_label(summary, c["by"], g)  # noqa: E731
     effect = EFFECT_NAMES.get(c["effect_size_name"], "")
     head = (
-        f"{c['metric']} 按 {c['by']}：{TEST_NAMES.get(c['test'], '无检验')}，"
+        f"{c['metric']} 按 {c['by']}{_mark(c)}：{TEST_NAMES.get(c['test'], '无检验')}，"
         f"统计量 {_num(c['statistic'])}，{_p(c['p'])}（BH 校正 {_p(c.get('p_adjusted'))}）"
     )
     if effect:
@@ -231,7 +232,7 @@ def _comparison_lines(summary: dict, c: dict) -> list[str]:
     for d in c.get("nps_differences", []):
         a, b = label(d["a"]), label(d["b"])
         lines.append(
-            f"  NPS 差（{a} − {b}）= {_num(d['difference'], 1)}"
+            f"  NPS 差（{a} − {b}）{_mark(d)}= {_num(d['difference'], 1)}"
             f"{_ci([d['ci_low'], d['ci_high']], _num1)}，{_p(d['p'])}"
             f"（Holm 校正 {_p(d['p_adjusted'])}）"
         )
@@ -262,6 +263,72 @@ def _within_lines(title: str, t: dict, what: str) -> list[str]:
     return lines
 
 
+#: Sections of the report as the weighting sentence names them.
+SECTION_NAMES = {
+    "crosstabs": "交叉表（Rao–Scott 校正卡方检验）",
+    "correlations": "相关分析",
+    "comparisons": "组间比较",
+    "scales": "量表信度（α）",
+    "drivers": "关键驱动因素",
+    "nps_differences": "分组 NPS 差",
+    "paired_tests": "配对检验",
+    "one_sample_tests": "单样本检验",
+    "banners": "横幅表",
+    "correlation_matrix": "相关矩阵",
+}
+UNWEIGHTED_MARK = "（未加权）"
+
+
+def _section_results(summary: dict) -> dict[str, list[dict]]:
+    nps_diffs = [d for c in summary["comparisons"] for d in c.get("nps_differences", [])]
+    return {
+        "crosstabs": summary["crosstabs"],
+        "correlations": summary.get("correlations", []),
+        "comparisons": summary["comparisons"],
+        "scales": list(summary["scales"].values()),
+        "drivers": [summary["drivers"]] if "drivers" in summary else [],
+        "nps_differences": nps_diffs,
+        "paired_tests": summary.get("paired_tests", []),
+        "one_sample_tests": summary.get("one_sample_tests", []),
+        "banners": summary.get("banners", []),
+        "correlation_matrix": (
+            [summary["correlation_matrix"]] if "correlation_matrix" in summary else []
+        ),
+    }
+
+
+def weighting_sentence(summary: dict) -> str:
+    """What the weights were applied to and what not, read from each result's `weighted`."""
+    weighted = ["各题百分比、均值、NPS、CSAT、SUS 及其置信区间（线性化标准误）"]
+    unweighted = []
+    for section, results in _section_results(summary).items():
+        if results:
+            done = all(r.get("weighted") for r in results)
+            (weighted if done else unweighted).append(SECTION_NAMES[section])
+    line = "已加权（调查权重）：" + "、".join(weighted)
+    if unweighted:
+        line += "；未加权：" + "、".join(unweighted)
+    line += "；频数为未加权的答卷数"
+    if summary.get("zero_weight"):
+        line += f"；权重为 0 的答卷 {summary['zero_weight']} 份未计入"
+    return line
+
+
+def _mark(result: dict) -> str:
+    return UNWEIGHTED_MARK if result.get("unweighted_note") else ""
+
+
+def _crosstab_stat(t: dict) -> str:
+    if t["test"] == "chi2":
+        return f"χ² = {_num(t['chi2'])}，df = {t['dof']}，"
+    if t["test"] == "rao_scott" and t.get("f") is not None:
+        return (
+            f"F = {_num(t['f'])}，自由度 {_num(t['ndf'])} 与 {_num(t['ddf'], 1)}"
+            f"（加权 χ² = {_num(t['chi2'])}），"
+        )
+    return ""
+
+
 def format_report(summary: dict) -> str:
     """Chinese plain-text report of a `summarise` result."""
     lines = [f"样本量：{summary['n']}（共 {summary['n_total']} 份答卷）"]
@@ -273,7 +340,7 @@ def format_report(summary: dict) -> str:
     if summary["filtered_out"]:
         lines.append(f"按筛选条件排除 {summary['filtered_out']} 份")
     if summary["weighted"]:
-        lines.append("百分比与均值已加权；显著性检验基于未加权样本")
+        lines.append(weighting_sentence(summary))
     lines.append("")
     for qid, q in summary["questions"].items():
         lines += _question_lines(qid, q)
@@ -281,7 +348,8 @@ def format_report(summary: dict) -> str:
         lines += ["", "== 交叉分析 =="]
     for t in summary["crosstabs"]:
         test = TEST_NAMES.get(t["test"], "无法检验")
-        stat = f"χ² = {_num(t['chi2'])}，df = {t['dof']}，" if t["test"] == "chi2" else ""
+        stat = _crosstab_stat(t)
+        residual = "标准化残差" if t.get("weighted") else "调整残差"
         lines.append(
             f"{t['row']} × {t['col']}（n = {t['n']}）：{test}，{stat}{_p(t['p'])}"
             f"（BH 校正 {_p(t.get('p_adjusted'))}），Cramér's V = {_num(t['cramers_v'], 3)}"
@@ -293,7 +361,7 @@ def format_report(summary: dict) -> str:
                     sign = "高于" if r > 0 else "低于"
                     rl = _value_label(summary, t["row"], rv)
                     cl = _value_label(summary, t["col"], cv)
-                    lines.append(f"  {rl} / {cl}：{sign}独立时的期望（调整残差 {_num(r)}）")
+                    lines.append(f"  {rl} / {cl}：{sign}独立时的期望（{residual} {_num(r)}）")
     if summary["comparisons"]:
         lines += ["", "== 组间比较 =="]
     for c in summary["comparisons"]:

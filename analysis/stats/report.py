@@ -9,11 +9,16 @@ correlations, drivers, SUS, IPA, banners, the correlation matrix → Benjamini�
 every p-value of the crosstabs, comparisons and correlations run together (`p_adjusted`
 beside each `p`; banners and the matrix carry their own corrections). NaN becomes `None`;
 nothing is rounded.
+
+Weights are survey weights (`analysis.stats.design`): every result says in `weighted`
+whether it used them, and a result of a weighted report that could not use them carries
+`unweighted_note` (`mark_weighting`). Rows of weight 0 are outside the sample.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -25,7 +30,7 @@ from analysis.stats.correlation import correlation
 from analysis.stats.crosstab import crosstab
 from analysis.stats.descriptives import describe_question, scores_of
 from analysis.stats.drivers import key_drivers
-from analysis.stats.errors import StatsInputError, UnknownColumnError
+from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
 from analysis.stats.groups import compare_groups, nps_differences
 from analysis.stats.matrix import correlation_matrix as pairwise_matrix
 from analysis.stats.paired import one_sample_test, paired_test
@@ -69,7 +74,25 @@ def _resolve_weights(frame: pd.DataFrame, weights) -> np.ndarray | None:
         raise StatsInputError("weights must have one value per response", "weights")
     if np.any(~np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
         raise StatsInputError("weights must be finite, non-negative and not all zero", "weights")
+    if (w == 0).any():
+        warnings.warn(
+            f"weights: {int((w == 0).sum())} response(s) of weight 0 are left out",
+            StatsWarning,
+            stacklevel=3,
+        )
     return w
+
+
+UNWEIGHTED_NOTE = "computed without the weights: this statistic is not weighted yet"
+
+
+def mark_weighting(result: dict, weights) -> dict:
+    """`weighted` on a result that did not say (False), and `unweighted_note` when the
+    report is weighted but this result is not."""
+    result.setdefault("weighted", False)
+    if weights is not None and not result["weighted"]:
+        result["unweighted_note"] = UNWEIGHTED_NOTE
+    return result
 
 
 def segment_mask(frame: pd.DataFrame, where: Mapping[str, Iterable] | None) -> np.ndarray:
@@ -215,7 +238,8 @@ def summarise(
     `paired.one_sample_test` (ranks for ordinal answers). Everything is weighted when `weights`
     are given (each result says so, or says what it leaves unweighted).
 
-    Returns {"n", "n_total", "excluded", "filtered_out", "weighted", "confidence", "quality",
+    Returns {"n", "n_total", "excluded", "filtered_out", "zero_weight", "weighted",
+    "confidence", "quality",
     "questions": {qid: …}, "crosstabs": […], "comparisons": […], "correlations": […],
     "paired_tests": […], "one_sample_tests": […], "scales": {name: …}, "banners": […],
     "drivers", "correlation_matrix", "sus", "ipa", "multiple_testing"} (see docs in each
@@ -236,6 +260,10 @@ def summarise(
     seg = segment_mask(data, where)
     filtered_out = int((keep & ~seg).sum())
     keep &= seg
+    zero_weight = 0
+    if w_all is not None:
+        zero_weight = int((keep & (w_all == 0)).sum())
+        keep &= w_all > 0
     data = data[keep]
     w = None if w_all is None else w_all[keep]
     out: dict = {
@@ -243,6 +271,7 @@ def summarise(
         "n_total": len(frame),
         "excluded": excluded,
         "filtered_out": filtered_out,
+        "zero_weight": zero_weight,
         "weighted": w is not None,
         "confidence": confidence,
         "quality": quality_summary(flags),
@@ -258,6 +287,7 @@ def summarise(
                 row_order=_levels(definition, r),
                 col_order=_levels(definition, c),
                 weights=w,
+                confidence=confidence,
             )
             for r, c in _checked_pairs(definition, data, crosstabs)
         ],
@@ -285,31 +315,40 @@ def summarise(
             result["nps_differences"] = nps_differences(
                 tmp, metric, by, group_order=levels, confidence=confidence, weights=w
             )
-        out["comparisons"].append(result)
+            for d in result["nps_differences"]:
+                mark_weighting(d, w)
+        out["comparisons"].append(mark_weighting(result, w))
     out["paired_tests"], out["one_sample_tests"] = _within_tests(
         definition, data, paired, one_sample, w, confidence
     )
     for name, items in (scales or {}).items():
         cols, reverse = _scale_spec(definition, items)
         ranges = {c: score_range(definition, c) for c in reverse}
-        out["scales"][name] = cronbach_alpha(
-            scored_block(definition, data, cols),
-            cols,
-            reverse=reverse,
-            score_range=ranges,
-            weights=w,
-            confidence=confidence,
+        out["scales"][name] = mark_weighting(
+            cronbach_alpha(
+                scored_block(definition, data, cols),
+                cols,
+                reverse=reverse,
+                score_range=ranges,
+                weights=w,
+                confidence=confidence,
+            ),
+            w,
         )
     for x_name, y_name in _checked_pairs(definition, data, correlations):
         x, x_ordinal = scored_column(definition, data, x_name)
         y, y_ordinal = scored_column(definition, data, y_name)
         method = "spearman" if x_ordinal or y_ordinal else "pearson"
-        result = correlation(x.to_numpy(), y.to_numpy(), method=method, confidence=confidence)
+        result = correlation(
+            x.to_numpy(), y.to_numpy(), method=method, weights=w, confidence=confidence
+        )
         out["correlations"].append({"x": x_name, "y": y_name, **result})
     if drivers is not None:
         outcome, names = drivers[0], _expand_items(definition, drivers[1])
         block = scored_block(definition, data, [outcome, *names])
-        out["drivers"] = key_drivers(block, outcome, names, weights=w, confidence=confidence)
+        out["drivers"] = mark_weighting(
+            key_drivers(block, outcome, names, weights=w, confidence=confidence), w
+        )
     out["banners"] = [
         banner_table(
             data, definition, row, [cols] if isinstance(cols, str) else list(cols), weights=w
@@ -329,7 +368,7 @@ def summarise(
     if sus_question is not None:
         out["sus"] = _sus(definition, data, sus_question, w, confidence)
     if ipa is not None:
-        out["ipa"] = _ipa(out["questions"], definition, *ipa)
+        out["ipa"] = {**_ipa(out["questions"], definition, *ipa), "weighted": w is not None}
     tests = out["crosstabs"] + out["comparisons"] + out["correlations"]
     tests += out["paired_tests"] + out["one_sample_tests"]
     for test, p in zip(tests, benjamini_hochberg([t["p"] for t in tests]), strict=True):
