@@ -9,7 +9,8 @@ Entry point for the results page and the CLI:
 importable one by one, each documented with its formula, reference and scipy/R equivalent:
 estimates (Wilson, t intervals), descriptives (per question type), scores (NPS, CSAT, SUS,
 Kano, IPA), crosstab, groups (t / U / ANOVA / Kruskal–Wallis), correlation (r, ρ, key
-drivers), scales (Cronbach's alpha), corrections (Benjamini–Hochberg, Holm), quality (flags).
+drivers), scales (Cronbach's alpha), corrections (Benjamini–Hochberg, Holm), quality (reasons
+with their evidence, a score, flags).
 """
 
 from analysis.stats.corrections import benjamini_hochberg, holm
@@ -20,7 +21,12 @@ from analysis.stats.errors import StatsInputError, StatsWarning
 from analysis.stats.estimates import mean_estimate, proportion, wilson_interval
 from analysis.stats.groups import cohens_d, compare_groups, mann_whitney
 from analysis.stats.narrative import format_report
-from analysis.stats.quality import flag_responses, quality_summary
+from analysis.stats.quality import (
+    explain_responses,
+    flag_responses,
+    metric_shift,
+    quality_summary,
+)
 from analysis.stats.report import json_ready, segment_mask, summarise
 from analysis.stats.scales import cronbach_alpha
 from analysis.stats.scores import (
@@ -46,6 +52,7 @@ __all__ = [
     "crosstab",
     "csat",
     "describe_question",
+    "explain_responses",
     "flag_responses",
     "format_report",
     "holm",
@@ -57,6 +64,7 @@ __all__ = [
     "key_drivers",
     "mann_whitney",
     "mean_estimate",
+    "metric_shift",
     "nps",
     "nps_difference",
     "prepare_frame",

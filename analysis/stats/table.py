@@ -39,6 +39,9 @@ QUESTION_KINDS: dict[str, str | None] = {
     "text": None,
 }
 
+#: prefix of the paradata columns (`paradata/page_s/<page>`…, see docs/paradata.md)
+PARADATA_PREFIX = "paradata/"
+
 KANO_LEVELS = ("like", "must_be", "neutral", "live_with", "dislike")
 
 #: kinds whose cells are numbers (everything else is an option value or free text)
@@ -166,6 +169,9 @@ def prepare_frame(definition: dict, frame: pd.DataFrame) -> pd.DataFrame:
     missing = []
     for name in META_COLUMNS:
         if name in frame.columns:
+            out[name] = frame[name]
+    for name in frame.columns:  # the browser's paradata, read by the quality checks
+        if isinstance(name, str) and name.startswith(PARADATA_PREFIX):
             out[name] = frame[name]
     if "duration_s" in out:
         out["duration_s"] = _to_number(out["duration_s"], "duration_s")
