@@ -23,6 +23,7 @@ from app.models.types import utcnow
 from app.permissions import study_takes_responses
 from app.respond.settings import RespondSettings, definition_without_settings, read_settings
 from app.responses import store
+from surveys.paradata import clean_paradata
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 
@@ -532,6 +533,7 @@ def submit(
             started_at=_moment(body.get("started_at")),
             quota=survey.settings.quota,
             is_test=respondent.is_test,
+            paradata=clean_paradata(body.get("paradata")),
         )
     except store.Refused as refused_by_store:
         return refusal(refused_by_store.code, survey)
@@ -580,6 +582,7 @@ def submit_new(slug: str, body: Any, key: str | None, respondent: Respondent, se
         resume_token=respondent.resume_token,
         consent=consent,
         started_at=_moment(body.get("started_at")),
+        paradata=clean_paradata(body.get("paradata")),
     )
     return _submitted(known, done, 201, survey) if done is not None else None
 

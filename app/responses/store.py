@@ -306,6 +306,7 @@ def submit(
     started_at: datetime | None = None,
     quota=None,
     is_test: bool = False,
+    paradata: dict | None = None,
 ) -> Submitted:
     """Store one complete response, or return the one already stored under the same key.
 
@@ -313,7 +314,8 @@ def submit(
     *partial_id*, the respondent's partial (found by *resume_token*) is completed in place.
     Callers look the key up first (`find_submitted` or `submitted_id_of`) for the common
     repeat; this handles the race. *quota* is a `Quota` (app.respond.settings) or None.
-    *is_test* stores a test response (answered in test mode). Raises `Refused`.
+    *is_test* stores a test response (answered in test mode); *paradata* is already
+    cleaned (`surveys.paradata.clean_paradata`). Raises `Refused`.
     """
     quota = quota if quota is not None and quota.active else None
     if (quota is not None or invitation_hash is not None) and _autocommitting():
@@ -324,7 +326,7 @@ def submit(
     now = utcnow()
     receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
     values = _complete_values(
-        version, idempotency_key, answers, receipt, now, consent, invitation_hash
+        version, idempotency_key, answers, receipt, now, consent, invitation_hash, paradata
     )
     if is_test:
         values["is_test"] = True
@@ -397,10 +399,11 @@ def _committed_write() -> Iterator[None]:
 
 
 def _complete_values(
-    version, idempotency_key, answers, receipt, now, consent, invitation_hash=None
+    version, idempotency_key, answers, receipt, now, consent, invitation_hash=None, paradata=None
 ) -> dict[str, Any]:
     """The columns a submit sets on a response, new or completed in place."""
     values: dict[str, Any] = {
+        "paradata": paradata,
         "receipt_hash": token_hash(receipt),
         "status": ResponseStatus.COMPLETE,
         "answers": dict(answers),
@@ -438,6 +441,7 @@ def submit_if_current(
     resume_token: str | None = None,
     consent: Consent | None = None,
     started_at: datetime | None = None,
+    paradata: dict | None = None,
 ) -> Submitted | None:
     """Store a complete response in one statement, if *version* (with `id`,
     `questionnaire_id`, `number`, `published_at`) is still the latest published version of
@@ -454,7 +458,9 @@ def submit_if_current(
     """
     now = utcnow()
     receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
-    values = _complete_values(version, idempotency_key, answers, receipt, now, consent)
+    values = _complete_values(
+        version, idempotency_key, answers, receipt, now, consent, paradata=paradata
+    )
     if resume_token:
         values["resume"] = token_hash(resume_token)
         statement = _COMPLETE_IF_CURRENT
@@ -934,6 +940,19 @@ def fingerprint(questionnaire: Questionnaire) -> str:
         )
     ).one()
     return f"{total}:{id_sum or 0}:{highest or 0}"
+
+
+def paradata_of(questionnaire: Questionnaire) -> dict[int, dict]:
+    """{response id: paradata} of the complete responses that have any (quality checks)."""
+    rows = db.session.execute(
+        db.select(Response.id, Response.paradata).where(
+            Response.questionnaire_id == questionnaire.id,
+            Response.status == ResponseStatus.COMPLETE,
+            NOT_TEST,
+            Response.paradata.is_not(None),
+        )
+    ).all()
+    return {rid: paradata for rid, paradata in rows if paradata}
 
 
 def list_responses(

@@ -19,7 +19,14 @@ from app.forms import ConfirmForm
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.responses import store
 from app.results import bp, services
-from app.results.display import answer_lines, quality_labels, without_pipes
+from app.results.display import (
+    QUALITY_FLAG_LABELS,
+    answer_lines,
+    quality_labels,
+    question_titles,
+    reason_lines,
+    without_pipes,
+)
 from app.results.exports import response_csv
 from app.results.forms import ResponseFilterForm
 from app.results.sentences import crosstab_sentence
@@ -69,6 +76,7 @@ def summary(access: StudyAccess, questionnaire_id: int):
         crosstab=crosstab,
         crosstab_text=crosstab_sentence(crosstab, result.figures) if crosstab else "",
         exclude=exclude,
+        shift=result.shift,
     )
 
 
@@ -149,6 +157,10 @@ def response(access: StudyAccess, questionnaire_id: int, response_id: int):
         found=found,
         lines=answer_lines(found.definition, found.answers),
         confirm_form=ConfirmForm(),
+        quality=services.response_quality(questionnaire, response_id),
+        reason_label=QUALITY_FLAG_LABELS,
+        reason_lines=reason_lines,
+        titles=question_titles(found.definition),
     )
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from app.models import Questionnaire
 from app.responses import columns, store
+from surveys.paradata import paradata_columns
 from surveys.response_table import (
     META_COLUMNS,
     column_labels,
@@ -94,3 +95,14 @@ def readable_frame(
 
 def answer_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c not in META_COLUMNS]
+
+
+def with_paradata(questionnaire: Questionnaire, frame: pd.DataFrame) -> pd.DataFrame:
+    """*frame* with the paradata columns of its responses added (`surveys.paradata`), for the
+    quality checks; unchanged when no response has paradata. Not part of any export."""
+    stored = store.paradata_of(questionnaire)
+    if not stored or frame.empty:
+        return frame
+    ids = frame["response_id"].tolist()
+    cells = paradata_columns(stored.get(int(rid)) for rid in ids)
+    return pd.concat([frame, pd.DataFrame(cells, index=frame.index)], axis=1)

@@ -246,8 +246,9 @@ def _filler_templates(people: _Respondents, count: int = 3) -> list[dict]:
     return templates
 
 
-def simulate(seed: int = 20, groups: dict[str, int] | None = None):
-    """(definition, response frame, group of each row), the groups interleaved in time."""
+def respondents(seed: int = 20, groups: dict[str, int] | None = None) -> list[dict]:
+    """The simulated responses in submission order, each {"group", "answers", "duration_s",
+    "paradata" (None: none sent), "submitted_at"}, the groups interleaved in time."""
     groups = groups or GROUPS
     people = _Respondents(seed)
     order = [g for g, n in groups.items() for _ in range(n)]
@@ -269,13 +270,19 @@ def simulate(seed: int = 20, groups: dict[str, int] | None = None):
             people.filler(templates)
         else:
             getattr(people, group)()
-    answers = [row[0] for row in people.rows]
+    fields = ("answers", "duration_s", "paradata", "submitted_at", "group")
+    return [dict(zip(fields, row, strict=True)) for row in people.rows]
+
+
+def simulate(seed: int = 20, groups: dict[str, int] | None = None):
+    """(definition, response frame, group of each row): the response table as
+    `app.results.table.response_frame` and `with_paradata` build it."""
+    rows = respondents(seed, groups)
     cells = {
-        "response_id": list(range(1, len(answers) + 1)),
-        "submitted_at": [row[3].isoformat() for row in people.rows],
-        "duration_s": [row[1] for row in people.rows],
-        **flatten_columns(DEFINITION, answers, missing=np.nan),
-        **paradata_columns(row[2] for row in people.rows),
+        "response_id": list(range(1, len(rows) + 1)),
+        "submitted_at": [row["submitted_at"].isoformat() for row in rows],
+        "duration_s": [row["duration_s"] for row in rows],
+        **flatten_columns(DEFINITION, [row["answers"] for row in rows], missing=np.nan),
+        **paradata_columns(row["paradata"] for row in rows),
     }
-    frame = pd.DataFrame(cells)
-    return DEFINITION, frame, [row[4] for row in people.rows]
+    return DEFINITION, pd.DataFrame(cells), [row["group"] for row in rows]
