@@ -13,7 +13,7 @@ single choice, dropdown, rating, NPS or matrix row), blank as its own code.
   (identical copies are the `duplicate` reason's).
 - `random_answering`: the mean log-likelihood ratio per item of the response's answers under
   the answer distribution of each item among respondents at the same level (the third of
-  the sample by mean scale answer it falls in; counts + ½, leave-one-out) against the
+  the sample, ranked by mean scale answer, it falls in; counts + ½, leave-one-out) against the
   uniform distribution over the item's options. Careful answers follow their peers'
   distribution (expected ratio = its Kullback–Leibler divergence from uniform, > 0);
   uniform random clicks score below 0 on average (Jensen's inequality). Comparing with
@@ -106,15 +106,15 @@ def similar_sequences(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def answer_levels(codes: np.ndarray, sizes: list[int], groups: int = LEVELS) -> np.ndarray:
     """Per row: which third (by default) of the respondents it belongs to by its mean scale
-    answer (as a share of each scale); −1 when it answered no scale item."""
+    answer (as a share of each scale), by rank so the thirds are equal even where many
+    means tie (ties in row order); −1 when it answered no scale item."""
     x = np.where(codes >= 0, codes / (np.asarray(sizes, dtype=float) - 1), np.nan)
-    answered = (~np.isnan(x)).any(axis=1)
+    answered = np.flatnonzero((~np.isnan(x)).any(axis=1))
     level = np.full(len(codes), -1, dtype=np.int64)
-    if not answered.any():
+    if not len(answered):
         return level
-    mean = np.nanmean(x[answered], axis=1)
-    cuts = np.quantile(mean, np.linspace(0, 1, groups + 1)[1:-1])
-    level[answered] = np.digitize(mean, cuts)
+    order = np.argsort(np.nanmean(x[answered], axis=1), kind="stable")
+    level[answered[order]] = np.arange(len(answered)) * groups // len(answered)
     return level
 
 
