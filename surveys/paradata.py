@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-MAX_BYTES = 4096  # the whole object, as compact JSON
+MAX_BYTES = 8192  # the whole object, as compact JSON (100 open questions with long ids fit)
 MAX_PAGES = 50
 MAX_TEXTS = 100
 MAX_SECONDS = 7 * 86400.0

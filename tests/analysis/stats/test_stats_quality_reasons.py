@@ -246,8 +246,8 @@ def test_gibberish_weighs_half_per_answer():
 def test_open_answers_copied_between_respondents():
     frame = pd.DataFrame(
         {
-            "why": ["配送太慢了，等了一个多小时", "配送太慢了 等了一个多小时！", "没有意见", "没有意见",
-                    "菜品质量不错，分量也足"],
+            "why": ["配送太慢了，等了一个多小时", "配送太慢了 等了一个多小时！", "没有意见",
+                    "没有意见", "菜品质量不错，分量也足"],
             "more": [None, None, None, "挺好", "配送太慢了，等了一个多小时"],
         }
     )  # fmt: skip
