@@ -128,8 +128,10 @@ def explain_responses(
             add(i, "copied_text", min(1.0, 0.5 * len(copied[i])), answers=copied[i])
         if pasted[i]:
             add(i, "pasted_text", min(0.5, 0.25 * len(pasted[i])), answers=pasted[i])
-    order = {code: k for k, code in enumerate(REASONS)}
-    return [sorted(found, key=lambda r: order[r.code]) for found in out]
+    order = {code: k for k, code in enumerate(REASONS)}.__getitem__
+    return [
+        sorted(found, key=lambda r: order(r.code)) if len(found) > 1 else found for found in out
+    ]
 
 
 def _maybe(value) -> float | None:
@@ -148,35 +150,40 @@ def flag_responses(
     and `reasons` ("duplicate;speeder", "" if none)."""
     explained = explain_responses(definition, frame, speeder_ratio=speeder_ratio, min_rows=min_rows)
     out = pd.DataFrame(index=frame.index)
-    for code in REASONS:
-        out[code] = np.array([any(r.code == code for r in found) for found in explained], bool)
-    out["score"] = np.array([score_of(found) for found in explained], dtype=float)
+    found = np.zeros((len(frame), len(REASONS)), dtype=bool)
+    column = {code: k for k, code in enumerate(REASONS)}
+    score = np.zeros(len(frame), dtype=float)
+    for i, reasons in enumerate(explained):
+        for r in reasons:
+            found[i, column[r.code]] = True
+            score[i] += r.weight
+    for code, k in column.items():
+        out[code] = found[:, k]
+    out["score"] = score
     out["flagged"] = out["score"].to_numpy() >= THRESHOLD - 1e-9
-    out["reasons"] = [";".join(r.code for r in found) for found in explained]
+    out["reasons"] = [";".join(r.code for r in rs) if rs else "" for rs in explained]
     return out
 
 
 def _duplicates(frame: pd.DataFrame, questions: list[dict]):
     answer_cols = [c for q in questions for c in question_columns(q) if c in frame.columns]
-    ids = frame["response_id"].tolist() if "response_id" in frame.columns else [None] * len(frame)
-    seen_ids: dict = {}
-    first_of: dict = {}
+    n = len(frame)
+    ids = frame["response_id"] if "response_id" in frame.columns else pd.Series([None] * n)
+    ids = ids.reset_index(drop=True)
+    same_id = (ids.notna() & ids.duplicated(keep="first")).to_numpy()
     if answer_cols:
-        answered = frame[answer_cols].notna().any(axis=1).to_numpy()
-        same = frame[answer_cols].duplicated(keep="first").to_numpy()
-        hashes = pd.util.hash_pandas_object(frame[answer_cols], index=False).to_numpy()
+        answers = frame[answer_cols].reset_index(drop=True)
+        same = (answers.duplicated(keep="first") & answers.notna().any(axis=1)).to_numpy()
+        hashes = pd.util.hash_pandas_object(answers, index=False)
+        first = ids.groupby(hashes.to_numpy(), sort=False).transform("first").tolist()
     else:
-        answered = same = np.zeros(len(frame), dtype=bool)
-        hashes = np.zeros(len(frame), dtype=np.uint64)
-    for i, rid in enumerate(ids):
-        h = int(hashes[i])
-        if rid is not None and not pd.isna(rid) and rid in seen_ids:
-            yield i, {"of": seen_ids[rid], "same_id": True}
-        elif same[i] and answered[i]:
-            yield i, {"of": first_of.get(h), "same_id": False}
-        if rid is not None and not pd.isna(rid):
-            seen_ids.setdefault(rid, rid)
-        first_of.setdefault(h, rid)
+        same, first = np.zeros(n, dtype=bool), [None] * n
+    id_list = ids.tolist()
+    for i in np.flatnonzero(same_id | same):
+        if same_id[i]:
+            yield int(i), {"of": id_list[i], "same_id": True}
+        else:
+            yield int(i), {"of": first[i], "same_id": False}
 
 
 def _speeders(frame: pd.DataFrame, ratio: float):

@@ -87,15 +87,7 @@ def similar_sequences(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pairs: set[tuple[int, int]] = set()
     rows = np.flatnonzero(answered >= MIN_ITEMS)
     for band in bands:
-        _, bucket = np.unique(codes[np.ix_(rows, band)], axis=0, return_inverse=True)
-        order = np.argsort(bucket.ravel(), kind="stable")
-        starts = np.flatnonzero(np.diff(bucket.ravel()[order], prepend=-1))
-        for members in np.split(rows[order], starts[1:]):
-            if 1 < len(members) <= MAX_BUCKET:
-                sub = codes[members]
-                agree = (sub[:, None, :] == sub[None, :, :]).sum(axis=2)
-                a, b = np.nonzero(np.triu(agree >= m - allowed, k=1))
-                pairs.update(zip(members[a].tolist(), members[b].tolist(), strict=True))
+        pairs.update(_band_pairs(codes, rows, band, m - allowed))
     for i, j in pairs:
         share = float((codes[i] == codes[j]).mean())
         similar[i] += 1
@@ -116,6 +108,35 @@ def answer_levels(codes: np.ndarray, sizes: list[int], groups: int = LEVELS) -> 
     order = np.argsort(np.nanmean(x[answered], axis=1), kind="stable")
     level[answered[order]] = np.arange(len(answered)) * groups // len(answered)
     return level
+
+
+def _band_keys(block: np.ndarray) -> np.ndarray:
+    """One int64 per row for its codes in the band (equal codes, equal key; a collision only
+    adds a candidate, which the comparison then refuses)."""
+    key = np.zeros(len(block), dtype=np.uint64)
+    for j in range(block.shape[1]):
+        key = key * np.uint64(1_000_003) + (block[:, j].astype(np.int64) + 2).astype(np.uint64)
+    return key.view(np.int64)
+
+
+def _band_pairs(codes: np.ndarray, rows: np.ndarray, band: np.ndarray, needed: int):
+    """Pairs (i < j) of *rows* equal on *band* and agreeing on at least *needed* items."""
+    keys = _band_keys(codes[np.ix_(rows, band)])
+    order = np.argsort(keys, kind="stable")
+    sorted_keys, members = keys[order], rows[order]
+    starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(sorted_keys)])
+    size_of = np.repeat(sizes, sizes)  # each sorted row's bucket size
+    small = size_of <= MAX_BUCKET  # a popular band value is no form-filler
+    found = []
+    for offset in range(1, int(sizes[sizes <= MAX_BUCKET].max(initial=1))):
+        left = np.flatnonzero(small[:-offset] & (sorted_keys[:-offset] == sorted_keys[offset:]))
+        if not len(left):
+            break
+        a, b = members[left], members[left + offset]
+        keep = (codes[a] == codes[b]).sum(axis=1) >= needed
+        found += zip(np.minimum(a, b)[keep].tolist(), np.maximum(a, b)[keep].tolist(), strict=True)
+    return found
 
 
 def random_answering(

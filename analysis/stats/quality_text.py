@@ -29,6 +29,7 @@ from collections import Counter
 from functools import lru_cache
 from itertools import pairwise
 
+import numpy as np
 import pandas as pd
 
 MIN_COPIED_CHARS = 8
@@ -104,20 +105,33 @@ def gibberish_answers(frame: pd.DataFrame, text_columns: list[str]) -> list[list
     """Per row of *frame*: [{"question", "text", "kind"}] for each gibberish open answer."""
     out: list[list[dict]] = [[] for _ in range(len(frame))]
     for col in text_columns:
-        for i, value in enumerate(frame[col].tolist()):
-            kind = gibberish_kind(value)
-            if kind is not None:
-                out[i].append({"question": col, "text": _shown(value), "kind": kind})
+        values = frame[col].tolist()
+        kinds = _each_distinct(values, gibberish_kind)
+        for i in np.flatnonzero([k is not None for k in kinds]):
+            out[i].append({"question": col, "text": _shown(values[i]), "kind": kinds[i]})
+    return out
+
+
+def _each_distinct(values: list, fn) -> list:
+    """[fn(v) for v in values], computed once per distinct value (answers repeat: "无")."""
+    seen: dict = {}
+    out = []
+    for v in values:
+        key = v if isinstance(v, str) else None
+        if key not in seen:
+            seen[key] = fn(v)
+        out.append(seen[key])
     return out
 
 
 def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> list[list[dict]]:
     """Per row: [{"question", "text", "others"}] for each open answer (of at least
     MIN_COPIED_CHARS normalised characters) that other respondents also gave, word for word."""
-    keys = {
-        col: [normalised(v) if isinstance(v, str) else "" for v in frame[col]]
-        for col in text_columns
-    }
+
+    def key(v) -> str:
+        return normalised(v) if isinstance(v, str) else ""
+
+    keys = {col: _each_distinct(frame[col].tolist(), key) for col in text_columns}
     # Who gave each text: one count per respondent, whichever question it was given to.
     givers = Counter()
     for i in range(len(frame)):
