@@ -28,6 +28,7 @@ Reasons and weights (a weight of 1 flags on its own; weaker signals flag only to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,28 +74,32 @@ class Reason:
     evidence: dict = field(default_factory=dict)
 
 
-def explain_responses(
-    definition: dict, frame: pd.DataFrame, *, speeder_ratio: float = 1 / 3, min_rows: int = 3
-) -> list[list[Reason]]:
-    """The reasons of each row of `frame` (a prepared frame), in REASONS order."""
+Signal = tuple[str, np.ndarray, np.ndarray, Callable[[int], dict]]
+
+
+def _signals(definition: dict, frame: pd.DataFrame, speeder_ratio: float, min_rows: int):
+    """Each reason as (code, rows, weights, evidence of a row): the score needs only rows and
+    weights, so evidence is built for the rows someone looks at."""
     if not 0 < speeder_ratio < 1:
         raise ValueError("speeder_ratio lies between 0 and 1")
     questions = iter_questions(definition)
-    out: list[list[Reason]] = [[] for _ in range(len(frame))]
+    signals: list[Signal] = []
 
-    def add(i: int, code: str, weight: float, **evidence) -> None:
-        out[i].append(Reason(code, float(weight), evidence))
+    def found(code: str, pairs, weight=None) -> None:
+        """From (row, evidence) or (row, (weight, evidence)) pairs of a per-row rule."""
+        pairs = dict(pairs)
+        rows = np.fromiter(pairs, dtype=np.int64, count=len(pairs))
+        if weight is None:
+            weights = np.array([pairs[i][0] for i in rows], dtype=float)
+            signals.append((code, rows, weights, lambda i: pairs[i][1]))
+        else:
+            signals.append((code, rows, np.full(len(rows), weight), pairs.__getitem__))
 
-    for i, evidence in _duplicates(frame, questions):
-        add(i, "duplicate", 1.0, **evidence)
-    for i, evidence in _speeders(frame, speeder_ratio):
-        add(i, "speeder", 1.0, **evidence)
-    for i, (share, evidence) in _straight_liners(frame, questions, min_rows):
-        add(i, "straight_liner", share, **evidence)
-    for i, failed in _attention(frame, questions):
-        add(i, "attention_failed", 1.0, questions=failed)
-    for i, (share, evidence) in _page_speeders(frame, speeder_ratio):
-        add(i, "page_speeder", share, **evidence)
+    found("duplicate", _duplicates(frame, questions), 1.0)
+    found("speeder", _speeders(frame, speeder_ratio), 1.0)
+    found("straight_liner", _straight_liners(frame, questions, min_rows))
+    found("attention_failed", ((i, {"questions": q}) for i, q in _attention(frame, questions)), 1.0)
+    found("page_speeder", _page_speeders(frame, speeder_ratio))
     items = patterns.sequence_items(definition, frame)
     codes = patterns.answer_codes(frame, items)
     similar, best = patterns.similar_sequences(codes)
@@ -102,7 +107,6 @@ def explain_responses(
     scale_codes, scale_sizes = codes[:, scale], [items[j][1] for j in scale]
     levels = patterns.answer_levels(scale_codes, scale_sizes)
     llr, used = patterns.random_answering(codes, [k for _, k, _ in items], levels)
-    r_pt = patterns.person_total(scale_codes, scale_sizes)
     devices = patterns.same_device(frame)
     text_cols = [
         c
@@ -110,28 +114,37 @@ def explain_responses(
         for c in question_columns(q)
         if c in frame.columns and (kind_of(q) == "text" or c.endswith("/other_text"))
     ]
-    gibberish = texts.gibberish_answers(frame, text_cols)
-    copied = texts.copied_answers(frame, text_cols)
-    pasted = texts.pasted_answers(frame, text_cols)
-    for i in range(len(frame)):
-        if similar[i]:
-            add(i, "similar_sequence", min(1.0, 0.5 * similar[i]), others=int(similar[i]),
-                agreement=float(best[i]), items=len(items))  # fmt: skip
-        if llr[i] < RANDOM_LLR:  # NaN: not enough answers to judge
-            add(i, "random_answers", 1.0, llr=float(llr[i]), r=_maybe(r_pt[i]),
-                items=int(used[i]))  # fmt: skip
-        if devices[i] is not None:
-            add(i, "same_device", 0.5, **devices[i])
-        if gibberish[i]:
-            add(i, "gibberish_text", min(1.0, 0.5 * len(gibberish[i])), answers=gibberish[i])
-        if copied[i]:
-            add(i, "copied_text", min(1.0, 0.5 * len(copied[i])), answers=copied[i])
-        if pasted[i]:
-            add(i, "pasted_text", min(0.5, 0.25 * len(pasted[i])), answers=pasted[i])
-    order = {code: k for k, code in enumerate(REASONS)}.__getitem__
-    return [
-        sorted(found, key=lambda r: order(r.code)) if len(found) > 1 else found for found in out
-    ]
+    rows = np.flatnonzero(similar)
+    signals.append(("similar_sequence", rows, np.minimum(1.0, 0.5 * similar[rows]),
+                    lambda i: {"others": int(similar[i]), "agreement": float(best[i]),
+                               "items": len(items)}))  # fmt: skip
+    rows = np.flatnonzero(llr < RANDOM_LLR)  # NaN: not enough answers to judge
+    r_pt = patterns.person_total(scale_codes, scale_sizes) if len(rows) else None
+    signals.append(("random_answers", rows, np.ones(len(rows)),
+                    lambda i: {"llr": float(llr[i]), "r": _maybe(r_pt[i]),
+                               "items": int(used[i])}))  # fmt: skip
+    found("same_device", ((i, d) for i, d in enumerate(devices) if d is not None), 0.5)
+    for code, answers, per, cap in (
+        ("gibberish_text", texts.gibberish_answers(frame, text_cols), 0.5, 1.0),
+        ("copied_text", texts.copied_answers(frame, text_cols), 0.5, 1.0),
+        ("pasted_text", texts.pasted_answers(frame, text_cols), 0.25, 0.5),
+    ):
+        rows = np.fromiter(answers, dtype=np.int64, count=len(answers))
+        count = np.array([len(answers[i]) for i in rows.tolist()], dtype=float)
+        signals.append((code, rows, np.minimum(cap, per * count),
+                        lambda i, answers=answers: {"answers": answers[i]}))  # fmt: skip
+    return signals
+
+
+def explain_responses(
+    definition: dict, frame: pd.DataFrame, *, speeder_ratio: float = 1 / 3, min_rows: int = 3
+) -> list[list[Reason]]:
+    """The reasons of each row of `frame` (a prepared frame), in REASONS order."""
+    out: list[list[Reason]] = [[] for _ in range(len(frame))]
+    for code, rows, weights, evidence in _signals(definition, frame, speeder_ratio, min_rows):
+        for i, weight in zip(rows.tolist(), weights.tolist(), strict=True):
+            out[i].append(Reason(code, float(weight), evidence(i)))
+    return out
 
 
 def _maybe(value) -> float | None:
@@ -148,20 +161,20 @@ def flag_responses(
     """One row per response (same index as `frame`, a prepared frame): a boolean column per
     reason in REASONS (found, whatever its weight), `score`, `flagged` (score ≥ THRESHOLD)
     and `reasons` ("duplicate;speeder", "" if none)."""
-    explained = explain_responses(definition, frame, speeder_ratio=speeder_ratio, min_rows=min_rows)
     out = pd.DataFrame(index=frame.index)
     found = np.zeros((len(frame), len(REASONS)), dtype=bool)
-    column = {code: k for k, code in enumerate(REASONS)}
     score = np.zeros(len(frame), dtype=float)
-    for i, reasons in enumerate(explained):
-        for r in reasons:
-            found[i, column[r.code]] = True
-            score[i] += r.weight
-    for code, k in column.items():
+    for code, rows, weights, _ in _signals(definition, frame, speeder_ratio, min_rows):
+        found[rows, REASONS.index(code)] = True
+        np.add.at(score, rows, weights)
+    for k, code in enumerate(REASONS):
         out[code] = found[:, k]
     out["score"] = score
-    out["flagged"] = out["score"].to_numpy() >= THRESHOLD - 1e-9
-    out["reasons"] = [";".join(r.code for r in rs) if rs else "" for rs in explained]
+    out["flagged"] = score >= THRESHOLD - 1e-9
+    reasons = np.full(len(frame), "", dtype=object)
+    for i in np.flatnonzero(found.any(axis=1)):
+        reasons[i] = ";".join(c for c, hit in zip(REASONS, found[i], strict=True) if hit)
+    out["reasons"] = reasons
     return out
 
 

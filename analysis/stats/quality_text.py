@@ -101,14 +101,15 @@ def _known_share(core: str) -> float:
     return known / total if total else 1.0
 
 
-def gibberish_answers(frame: pd.DataFrame, text_columns: list[str]) -> list[list[dict]]:
-    """Per row of *frame*: [{"question", "text", "kind"}] for each gibberish open answer."""
-    out: list[list[dict]] = [[] for _ in range(len(frame))]
+def gibberish_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict]]:
+    """{row position: [{"question", "text", "kind"}]} for each gibberish open answer."""
+    out: dict[int, list[dict]] = {}
     for col in text_columns:
         values = frame[col].tolist()
         kinds = _each_distinct(values, gibberish_kind)
-        for i in np.flatnonzero([k is not None for k in kinds]):
-            out[i].append({"question": col, "text": _shown(values[i]), "kind": kinds[i]})
+        for i in np.flatnonzero([k is not None for k in kinds]).tolist():
+            entry = {"question": col, "text": _shown(values[i]), "kind": kinds[i]}
+            out.setdefault(i, []).append(entry)
     return out
 
 
@@ -124,8 +125,8 @@ def _each_distinct(values: list, fn) -> list:
     return out
 
 
-def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> list[list[dict]]:
-    """Per row: [{"question", "text", "others"}] for each open answer (of at least
+def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict]]:
+    """{row position: [{"question", "text", "others"}]} for each open answer (of at least
     MIN_COPIED_CHARS normalised characters) that other respondents also gave, word for word."""
 
     def key(v) -> str:
@@ -133,26 +134,23 @@ def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> list[list[di
 
     keys = {col: _each_distinct(frame[col].tolist(), key) for col in text_columns}
     # Who gave each text: one count per respondent, whichever question it was given to.
-    givers = Counter()
-    for i in range(len(frame)):
-        for text in {keys[col][i] for col in text_columns}:
-            if len(text) >= MIN_COPIED_CHARS:
-                givers[text] += 1
-    out: list[list[dict]] = [[] for _ in range(len(frame))]
+    givers: Counter = Counter()
+    for row in zip(*keys.values(), strict=True):
+        givers.update({text for text in row if len(text) >= MIN_COPIED_CHARS})
+    out: dict[int, list[dict]] = {}
     for col in text_columns:
         values = frame[col].tolist()
         for i, text in enumerate(keys[col]):
             if len(text) >= MIN_COPIED_CHARS and givers[text] > 1:
-                out[i].append(
-                    {"question": col, "text": _shown(values[i]), "others": givers[text] - 1}
-                )
+                entry = {"question": col, "text": _shown(values[i]), "others": givers[text] - 1}
+                out.setdefault(i, []).append(entry)
     return out
 
 
-def pasted_answers(frame: pd.DataFrame, text_columns: list[str]) -> list[list[dict]]:
-    """Per row: [{"question", "chars", "typing_s"}] for each open answer the paradata says was
-    pasted with under PASTE_TYPING_S seconds of typing."""
-    out: list[list[dict]] = [[] for _ in range(len(frame))]
+def pasted_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict]]:
+    """{row position: [{"question", "chars", "typing_s"}]} for each open answer the paradata
+    says was pasted with under PASTE_TYPING_S seconds of typing."""
+    out: dict[int, list[dict]] = {}
     for col in text_columns:
         pasted_col, typing_col = f"paradata/pasted/{col}", f"paradata/typing_s/{col}"
         if pasted_col not in frame.columns:
@@ -164,9 +162,8 @@ def pasted_answers(frame: pd.DataFrame, text_columns: list[str]) -> list[list[di
             seconds = _number(seconds)
             answered = isinstance(values[i], str) and values[i].strip()
             if answered and was_pasted is True and (seconds is None or seconds < PASTE_TYPING_S):
-                out[i].append(
-                    {"question": col, "chars": len(values[i]), "typing_s": seconds or 0.0}
-                )
+                entry = {"question": col, "chars": len(values[i]), "typing_s": seconds or 0.0}
+                out.setdefault(i, []).append(entry)
     return out
 
 
