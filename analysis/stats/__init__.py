@@ -14,7 +14,8 @@ groups (Welch t / U / Welch ANOVA / Kruskal–Wallis, design-based under weights
 intervals), paired (paired / one-sample t, signed-rank, exact binomial), correlation (r, ρ),
 matrix (correlation matrix), drivers (β with SEs, LMG, relative weights, VIF), scales
 (Cronbach's alpha, item analysis), design (linearised variances), raking, corrections
-(Benjamini–Hochberg, Holm), quality (flags).
+(Benjamini–Hochberg, Holm), quality (reasons with their evidence, a score,
+flags).
 """
 
 from analysis.stats.banner import banner_table, multiple_response_table
@@ -30,7 +31,12 @@ from analysis.stats.groups import cohens_d, compare_groups, mann_whitney
 from analysis.stats.matrix import correlation_matrix
 from analysis.stats.narrative import format_report
 from analysis.stats.paired import one_sample_test, paired_test, proportion_test
-from analysis.stats.quality import flag_responses, quality_summary
+from analysis.stats.quality import (
+    explain_responses,
+    flag_responses,
+    metric_shift,
+    quality_summary,
+)
 from analysis.stats.report import json_ready, segment_mask, summarise
 from analysis.stats.scales import cronbach_alpha
 from analysis.stats.scores import (
@@ -58,6 +64,7 @@ __all__ = [
     "crosstab",
     "csat",
     "describe_question",
+    "explain_responses",
     "flag_responses",
     "format_report",
     "holm",
@@ -70,6 +77,7 @@ __all__ = [
     "mann_whitney",
     "mean_difference",
     "mean_estimate",
+    "metric_shift",
     "multiple_response_table",
     "nps",
     "nps_difference",

@@ -104,6 +104,13 @@ QUALITY_NAMES = {
     "speeder": "作答过快",
     "straight_liner": "矩阵题直线作答",
     "attention_failed": "未通过注意力检测",
+    "page_speeder": "分页作答过快",
+    "similar_sequence": "与他人答案几乎相同",
+    "random_answers": "疑似随机作答",
+    "same_device": "同一设备重复提交",
+    "gibberish_text": "开放题乱填",
+    "copied_text": "开放题与他人雷同",
+    "pasted_text": "开放题整段粘贴",
 }
 
 
@@ -333,8 +340,11 @@ def format_report(summary: dict) -> str:
     """Chinese plain-text report of a `summarise` result."""
     lines = [f"样本量：{summary['n']}（共 {summary['n_total']} 份答卷）"]
     quality = summary["quality"]
-    flagged = "，".join(f"{QUALITY_NAMES[k]} {quality[k]}" for k in QUALITY_NAMES)
-    lines.append(f"数据质量标记：{flagged}；有任一标记 {quality['flagged']} 份")
+    flagged = "，".join(f"{QUALITY_NAMES[k]} {quality[k]}" for k in QUALITY_NAMES if quality[k])
+    threshold = f"质量分达到 {quality['threshold']:g}"
+    lines.append(
+        f"数据质量：{flagged or '无可疑信号'}；{threshold}（被标记）{quality['flagged']} 份"
+    )
     if summary["excluded"]:
         lines.append(f"已排除被标记的答卷 {summary['excluded']} 份")
     if summary["filtered_out"]:
