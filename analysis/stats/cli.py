@@ -6,6 +6,12 @@
         [--correlate X Y]... [--weights COLUMN] [--where COLUMN=v1,v2]...
         [--drivers OUTCOME=q1,q2,...]
         [--sus QID] [--ipa IMPORTANCE PERFORMANCE]
+    python -m analysis stats --definition DEF.json --responses R.csv --analysis SPEC.json
+        [--weights COLUMN]
+
+With `--analysis`, one analysis of the web's analysis builder is run from its JSON spec
+(`analysis.stats.analyses`, docs/cli.md) and its result printed as JSON: the same dict the
+page's JSON endpoint returns.
 
 Exit 0 on success, 1 with a message naming the place of the problem in the data, 2 on a usage
 error (a bad option, or a name given on the command line that is not a column of the table).
@@ -17,6 +23,7 @@ import argparse
 import json
 import sys
 
+from analysis.stats.analyses import DATA_PROBLEMS, SpecError, run_analysis
 from analysis.stats.errors import StatsInputError, UnknownColumnError
 
 
@@ -65,7 +72,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--sus", metavar="QID", help="a 10-row matrix scored as the SUS")
     parser.add_argument("--ipa", nargs=2, metavar=("IMPORTANCE", "PERFORMANCE"))
+    parser.add_argument(
+        "--analysis", metavar="SPEC.json", help="run one analysis spec, print its JSON"
+    )
     return parser
+
+
+def _read_spec(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return json.load(handle)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SpecError("unreadable", f"cannot read the analysis spec: {exc}", path) from exc
+
+
+def _run_spec(args) -> dict:
+    from analysis.stats.table import read_definition, read_responses
+
+    spec = _read_spec(args.analysis)
+    definition = read_definition(args.definition)
+    return run_analysis(definition, read_responses(args.responses), spec, weights=args.weights)
+
+
+def _usage_error(exc: StatsInputError) -> bool:
+    """A name or spec given on the command line that does not fit the table (exit 2), as
+    against a problem found in the data (exit 1)."""
+    if isinstance(exc, SpecError):
+        return exc.code not in DATA_PROBLEMS
+    return isinstance(exc, UnknownColumnError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.stats.table import read_definition, read_responses
 
     try:
+        if args.analysis:
+            json.dump(_run_spec(args), sys.stdout, ensure_ascii=False, allow_nan=False, indent=1)
+            sys.stdout.write("\n")
+            return 0
         definition = read_definition(args.definition)
         frame = read_responses(args.responses)
         summary = summarise(
@@ -97,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             summary["charts"] = [str(p) for p in render_summary_charts(summary, args.charts)]
     except StatsInputError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-        return 2 if isinstance(exc, UnknownColumnError) else 1
+        return 2 if _usage_error(exc) else 1
     if args.json:
         json.dump(summary, sys.stdout, ensure_ascii=False, allow_nan=False, indent=1)
         sys.stdout.write("\n")

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("results", __name__)
 
 
-from app.results import routes  # noqa: E402, F401 - registers the views on bp
+from app.results import analysis_routes, routes  # noqa: E402, F401 - registers the views on bp

@@ -1,0 +1,260 @@
+"""What an analysis builder result means, in the reader's language: the test used, what it
+found, and the cautions (small bases, no variation, collinear drivers, unweighted tests)."""
+
+from flask_babel import gettext as _
+
+from app.results.sentences import format_p
+
+EFFECT_NAMES = {
+    "cohens_d": "Cohen's d",
+    "r": "r",
+    "eta_squared": "η²",
+    "eta_squared_h": "η²_H",
+}
+
+
+def test_name(code: str | None) -> str:
+    names = {
+        "welch_t": _("Welch's t-test"),
+        "mann_whitney_u": _("Mann–Whitney U test"),
+        "anova": _("one-way ANOVA"),
+        "kruskal_wallis": _("Kruskal–Wallis test"),
+    }
+    return names.get(code, code or "")
+
+
+def _level(alpha: float) -> str:
+    return f"{(1 - alpha) * 100:g} %"
+
+
+def explain(result: dict) -> dict:
+    """{"lines": [what the analysis found], "cautions": [what to read with care]}."""
+    explainer = {
+        "banner": _banner,
+        "compare": _compare,
+        "correlation_matrix": _matrix,
+        "drivers": _drivers,
+    }[result["kind"]]
+    lines, cautions = explainer(result["result"], result)
+    return {"lines": lines, "cautions": cautions}
+
+
+def _banner(table: dict, result: dict) -> tuple[list[str], list[str]]:
+    lines, cautions = [], []
+    labels = dict(zip(table["row_values"], table["row_labels"], strict=True))
+    for block in table["columns"]:
+        alpha = block["alpha"]
+        method = _("z-test, Bonferroni correction, α = %(alpha)s", alpha=f"{alpha:g}")
+        found = False
+        for i, value in enumerate(block["row_values"]):
+            for j, lower in enumerate(block["higher_than"][i]):
+                if not lower:
+                    continue
+                found = True
+                lines.append(
+                    _(
+                        "Column %(higher)s (%(higher_label)s): the share answering “%(row)s” is "
+                        "significantly higher than in column %(lower)s (%(method)s).",
+                        higher=block["letters"][j],
+                        higher_label=block["labels"][j],
+                        row=labels.get(value, value),
+                        lower=", ".join(lower),
+                        method=method,
+                    )
+                )
+        if not found:
+            lines.append(
+                _(
+                    "“%(title)s”: no column's share differs significantly from another's "
+                    "(%(method)s): at the %(level)s confidence level the columns cannot be told "
+                    "apart.",
+                    title=block["title"],
+                    method=method,
+                    level=_level(alpha),
+                )
+            )
+        for letter, label, base in zip(
+            block["letters"], block["labels"], block["bases"], strict=True
+        ):
+            if base < result["small_base"]:
+                cautions.append(
+                    _(
+                        "Column %(letter)s (%(label)s) has only %(n)d answers (under %(limit)d): "
+                        "its percentages are rough, read them with caution.",
+                        letter=letter, label=label, n=base, limit=result["small_base"],
+                    )  # fmt: skip
+                )
+    if result["weighted"]:
+        cautions.append(
+            _("Percentages are weighted; the significance letters use the unweighted counts.")
+        )
+    return lines, cautions
+
+
+def _compare(res: dict, result: dict) -> tuple[list[str], list[str]]:
+    lines, cautions = [], []
+    alpha = res["alpha"]
+    groups = res["groups"]
+    used = [g for g in groups.values() if g["n"] >= 2]
+    if res.get("reason") == "single_group":
+        cautions.append(
+            _("Only one group has two answers or more: there is nothing to compare it with.")
+        )
+    elif res.get("caution") == "zero_variance_group":
+        names = ", ".join(res["group_labels"].get(g, g) for g in res.get("constant_groups", []))
+        cautions.append(
+            _(
+                "Every answer is the same in %(groups)s: the means cannot be compared, so no "
+                "p-value is given (a test would report a p-value of zero on no evidence).",
+                groups=names,
+            )
+        )
+    elif res.get("p") is None:
+        cautions.append(_("The answers do not vary: the test cannot be computed."))
+    else:
+        test = test_name(res["test"])
+        basis = (
+            _("compared on ranks, because the answer is ordinal (a rating or a scale)")
+            if res["test"] in ("mann_whitney_u", "kruskal_wallis")
+            else _("compared on means, because the answer is a number")
+        )
+        detail = f"{test}, {format_p(res['p'])}"
+        if res["p"] < alpha:
+            lines.append(
+                _(
+                    "Significant difference: at the %(level)s confidence level the groups differ "
+                    "in “%(metric)s” (%(test)s; %(basis)s).",
+                    level=_level(alpha), metric=res["metric_title"], test=detail, basis=basis,
+                )  # fmt: skip
+            )
+        elif len(used) == 2:
+            lines.append(
+                _(
+                    "No significant difference: at the %(level)s confidence level we cannot rule "
+                    "out that the two groups are the same (%(test)s; %(basis)s).",
+                    level=_level(alpha), test=detail, basis=basis,
+                )  # fmt: skip
+            )
+        else:
+            lines.append(
+                _(
+                    "No significant difference: at the %(level)s confidence level we cannot rule "
+                    "out that the groups are the same (%(test)s; %(basis)s).",
+                    level=_level(alpha), test=detail, basis=basis,
+                )  # fmt: skip
+            )
+        if res.get("effect_size") is not None and res.get("effect_size_name"):
+            name = EFFECT_NAMES.get(res["effect_size_name"], res["effect_size_name"])
+            lines.append(_("Effect size: %(name)s = %(value).2f.", name=name, value=res["effect_size"]))
+        for pair in res.get("posthoc", []):
+            if pair.get("p_adjusted") is not None and pair["p_adjusted"] < alpha:
+                lines.append(
+                    _(
+                        "“%(a)s” and “%(b)s” differ (pairwise, adjusted %(p)s).",
+                        a=res["group_labels"].get(pair["a"], pair["a"]),
+                        b=res["group_labels"].get(pair["b"], pair["b"]),
+                        p=format_p(pair["p_adjusted"]),
+                    )
+                )
+    for name, g in groups.items():
+        if g["n"] < result["small_base"]:
+            cautions.append(
+                _(
+                    "Group “%(group)s” has only %(n)d answers (under %(limit)d): read it with "
+                    "caution.",
+                    group=res["group_labels"].get(name, name), n=g["n"], limit=result["small_base"],
+                )  # fmt: skip
+            )
+    if result["spec"]["weighted"]:
+        cautions.append(_("This comparison is not weighted: it uses the unweighted answers."))
+    return lines, cautions
+
+
+def _matrix(res: dict, result: dict) -> tuple[list[str], list[str]]:
+    alpha = res["alpha"]
+    lines = [
+        _(
+            "Pearson's r between numbers, Spearman's ρ when either answer is ordinal; * marks a "
+            "correlation significantly different from 0 after the Benjamini–Hochberg correction "
+            "(α = %(alpha)s).",
+            alpha=f"{alpha:g}",
+        )
+    ]
+    cautions = []
+    best = None
+    for i, row in enumerate(res["cells"]):
+        for j in range(i + 1, len(row)):
+            cell = row[j]
+            if cell["r"] is None:
+                cautions.append(
+                    _(
+                        "“%(x)s” and “%(y)s”: no correlation, one of them does not vary or too "
+                        "few answered both.",
+                        x=res["titles"][i], y=res["titles"][j],
+                    )  # fmt: skip
+                )
+            elif cell["p_adjusted"] < alpha and (best is None or abs(cell["r"]) > abs(best[2]["r"])):
+                best = (i, j, cell)
+    if best is None:
+        lines.append(
+            _(
+                "No correlation is significant: at the %(level)s confidence level none can be told "
+                "apart from 0.",
+                level=_level(alpha),
+            )
+        )
+    else:
+        i, j, cell = best
+        lines.append(
+            _(
+                "Strongest significant correlation: “%(x)s” and “%(y)s” (%(name)s = %(r).2f, "
+                "adjusted %(p)s, n = %(n)d).",
+                x=res["titles"][i], y=res["titles"][j], r=cell["r"], n=cell["n"],
+                name="r" if cell["method"] == "pearson" else "ρ", p=format_p(cell["p_adjusted"]),
+            )  # fmt: skip
+        )
+    if result["spec"]["weighted"]:
+        cautions.append(_("Correlations are not weighted: they use the unweighted answers."))
+    return lines, cautions
+
+
+def _drivers(res: dict, result: dict) -> tuple[list[str], list[str]]:
+    lines, cautions = [], []
+    if res["r_squared"] is not None:
+        lines.append(
+            _(
+                "β is the change of “%(outcome)s”, in standard deviations, for one standard "
+                "deviation more of the driver with the others held fixed (standardised linear "
+                "regression, R² = %(r2).2f, n = %(n)d).",
+                outcome=res["outcome_title"], r2=res["r_squared"], n=res["n"],
+            )  # fmt: skip
+        )
+        ranked = [
+            (name, d) for name, d in res["drivers"].items() if d["beta"] is not None
+        ]
+        if ranked:
+            name, top = max(ranked, key=lambda item: abs(item[1]["beta"]))
+            lines.append(
+                _("Largest weight: “%(driver)s” (β = %(beta).2f).", driver=res["titles"][name],
+                  beta=top["beta"])
+            )  # fmt: skip
+    if res["caution"] == "too_few_complete" or res["r_squared"] is None:
+        cautions.append(
+            _(
+                "Too few complete answers (%(n)d) or a question without variation: the weights "
+                "cannot be estimated.",
+                n=res["n"],
+            )
+        )
+    elif res["caution"] == "collinear_drivers":
+        cautions.append(
+            _(
+                "Some drivers overlap strongly (VIF over 10): their β cannot be told apart and "
+                "should not be read on their own."
+            )
+        )
+    if res["n"] < result["small_base"]:
+        cautions.append(_("Only %(n)d complete answers: read with caution.", n=res["n"]))
+    if result["spec"]["weighted"]:
+        cautions.append(_("Key drivers are not weighted: they use the unweighted answers."))
+    return lines, cautions
