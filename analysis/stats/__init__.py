@@ -13,9 +13,10 @@ drivers), scales (Cronbach's alpha), corrections (Benjamini–Hochberg, Holm), q
 """
 
 from analysis.stats.corrections import benjamini_hochberg, holm
-from analysis.stats.correlation import correlation, key_drivers
+from analysis.stats.correlation import correlation
 from analysis.stats.crosstab import adjusted_residuals, crosstab, independence_test
 from analysis.stats.descriptives import describe_question
+from analysis.stats.drivers import key_drivers
 from analysis.stats.errors import StatsInputError, StatsWarning
 from analysis.stats.estimates import mean_estimate, proportion, wilson_interval
 from analysis.stats.groups import cohens_d, compare_groups, mann_whitney

@@ -1,15 +1,13 @@
-"""Correlations with intervals, and key-driver analysis of an overall score."""
+"""Correlations with intervals (key drivers are in `drivers`, the matrix in `matrix`)."""
 
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
-from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.errors import StatsInputError
 from analysis.stats.estimates import z_value
 
 #: Up to this many pairs without ties, Spearman's p is exact: the share of all n! pairings of
@@ -78,79 +76,4 @@ def correlation(x, y, *, method: str = "pearson", confidence: float = 0.95) -> d
         se = 1 / math.sqrt(n - 3) if method == "pearson" else math.sqrt((1 + r * r / 2) / (n - 3))
         half = z_value(confidence) * se
         out.update(ci_low=math.tanh(math.atanh(r) - half), ci_high=math.tanh(math.atanh(r) + half))
-    return out
-
-
-#: A driver whose variance inflation factor exceeds this shares so much with the other drivers
-#: that its β is not to be read on its own (the rule of thumb of Kutner, Nachtsheim, Neter &
-#: Li 2005, *Applied Linear Statistical Models*, 5th ed., §10.5: VIF > 10).
-VIF_LIMIT = 10.0
-
-
-def variance_inflation(z: np.ndarray) -> np.ndarray:
-    """VIF_j = 1 / (1 − R²_j), R²_j from the OLS of driver j on the other drivers (columns of
-    the standardised `z`); inf when driver j is an exact linear combination of the others.
-    statsmodels: `variance_inflation_factor(add_constant(X), j)`; R: `car::vif(lm(...))`."""
-    k = z.shape[1]
-    out = np.ones(k)
-    for j in range(k):
-        if k == 1:
-            break
-        others = np.delete(z, j, axis=1)
-        coef, *_ = np.linalg.lstsq(others, z[:, j], rcond=None)
-        resid = ((z[:, j] - others @ coef) ** 2).sum() / (z[:, j] ** 2).sum()
-        out[j] = math.inf if resid < 1e-10 else 1 / resid
-    return out
-
-
-def key_drivers(frame: pd.DataFrame, outcome: str, drivers: list[str]) -> dict:
-    """Which answers move an overall score: for each driver its Pearson r with the outcome
-    and its standardised regression weight β from an OLS of z(outcome) on all z(drivers)
-    (listwise complete cases). β is the change in SDs of the outcome per SD of the driver
-    holding the others fixed; r is the bivariate view. R: `lm(scale(y) ~ scale(x1) + ...)`.
-
-    Each driver also gets its `vif` (`variance_inflation`). A driver that is an exact linear
-    combination of others (two identical questions) has no β of its own: any split of the
-    weight between them fits equally well, so its β is NaN and `beta_determined` False. Above
-    `VIF_LIMIT` the β is computed but unstable; either way `caution = "collinear_drivers"`
-    and a `StatsWarning` say so.
-    """
-    cols = [outcome, *drivers]
-    for c in cols:
-        if c not in frame.columns:
-            raise StatsInputError("no such column in the response table", c)
-    if len(drivers) < 1:
-        raise StatsInputError("name at least one driver", "drivers")
-    data = frame[cols].apply(pd.to_numeric, errors="coerce").dropna().to_numpy(dtype=float)
-    n = int(data.shape[0])
-    out = {"outcome": outcome, "n": n, "r_squared": math.nan, "drivers": {}, "caution": None}
-    sd = data.std(axis=0, ddof=1) if n > 1 else np.zeros(len(cols))
-    usable = n > len(drivers) + 1 and np.all(sd > 0)
-    betas = np.full(len(drivers), np.nan)
-    vif = np.full(len(drivers), np.nan)
-    if usable:
-        z = (data - data.mean(axis=0)) / sd
-        betas, *_ = np.linalg.lstsq(z[:, 1:], z[:, 0], rcond=None)
-        fitted = z[:, 1:] @ betas
-        out["r_squared"] = float(1 - ((z[:, 0] - fitted) ** 2).sum() / (z[:, 0] ** 2).sum())
-        vif = variance_inflation(z[:, 1:])
-        betas = np.where(np.isinf(vif), np.nan, betas)
-        if np.any(vif > VIF_LIMIT):
-            out["caution"] = "collinear_drivers"
-            names = ", ".join(d for d, v in zip(drivers, vif, strict=True) if v > VIF_LIMIT)
-            warnings.warn(
-                f"{outcome}: drivers {names} overlap (VIF > {VIF_LIMIT:g}), "
-                "their β cannot be told apart",
-                StatsWarning,
-                stacklevel=2,
-            )
-    for j, name in enumerate(drivers):
-        r = correlation(data[:, j + 1], data[:, 0])
-        out["drivers"][name] = {
-            "r": r["r"],
-            "r_p": r["p"],
-            "beta": float(betas[j]),
-            "vif": float(vif[j]),
-            "beta_determined": bool(usable and np.isfinite(vif[j])),
-        }
     return out

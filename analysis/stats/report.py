@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.stats.corrections import benjamini_hochberg
-from analysis.stats.correlation import correlation, key_drivers
+from analysis.stats.correlation import correlation
 from analysis.stats.crosstab import crosstab
 from analysis.stats.descriptives import describe_question, scores_of
+from analysis.stats.drivers import key_drivers
 from analysis.stats.errors import StatsInputError, UnknownColumnError
 from analysis.stats.groups import compare_groups, nps_differences
 from analysis.stats.quality import flag_responses, quality_summary

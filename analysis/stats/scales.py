@@ -4,35 +4,75 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
+from analysis.stats.estimates import effective_n
 
 #: Fewer complete respondents than this and α is not computed: with two, the item variances
 #: and the total variance each rest on one difference and α can be any number (−2.0 is easy).
 MIN_RESPONDENTS = 3
 
 
-def _alpha(block: np.ndarray) -> float:
-    k = block.shape[1]
-    total_var = block.sum(axis=1).var(ddof=1)
-    if k < 2 or total_var == 0:
+def _alpha(cov: np.ndarray) -> float:
+    """α = k/(k−1) · (1 − trace(C) / ΣC) from an item covariance matrix C (any divisor)."""
+    k = cov.shape[0]
+    total_var = cov.sum()
+    if k < 2 or total_var <= 1e-12 * max(np.trace(cov), 1e-300):
         return math.nan
-    return k / (k - 1) * (1 - block.var(axis=0, ddof=1).sum() / total_var)
+    return float(k / (k - 1) * (1 - np.trace(cov) / total_var))
 
 
-def cronbach_alpha(frame: pd.DataFrame, items: list[str], *, confidence: float = 0.95) -> dict:
+def _weighted_cov(block: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Σ w (x − x̄_w)(x − x̄_w)' / Σw; with equal weights the n-divisor covariance."""
+    centred = block - (w[:, None] * block).sum(axis=0) / w.sum()
+    return (centred * w[:, None]).T @ centred / w.sum()
+
+
+def _check(frame, items, reverse, score_range) -> list[str]:
+    if len(items) < 2 or len(set(items)) != len(items):
+        raise StatsInputError("a scale needs at least two different items", "items")
+    for c in items:
+        if c not in frame.columns:
+            raise UnknownColumnError("no such column in the response table", c)
+    reverse = list(reverse)
+    for c in reverse:
+        if c not in items:
+            raise StatsInputError("a reverse-keyed item must be one of the items", c)
+        low_high = (score_range or {}).get(c)
+        if low_high is None or len(low_high) != 2 or not low_high[0] < low_high[1]:
+            raise StatsInputError("a reverse-keyed item needs its scale's (min, max)", c)
+    return reverse
+
+
+def cronbach_alpha(
+    frame: pd.DataFrame,
+    items: Sequence[str],
+    *,
+    reverse: Sequence[str] = (),
+    score_range: Mapping[str, tuple[float, float]] | None = None,
+    weights=None,
+    confidence: float = 0.95,
+) -> dict:
     """Cronbach's alpha over respondents who answered every item (listwise).
 
-        α = k/(k−1) · (1 − Σ s²_item / s²_total)          (Cronbach 1951, Psychometrika 16:297)
+        α = k/(k−1) · (1 − Σ s²_item / s²_total) = k/(k−1) · (1 − trace C / ΣC)
+                                                         (Cronbach 1951, Psychometrika 16:297)
         CI: 1 − (1 − α)·F_{(1∓c)/2}(n−1, (n−1)(k−1))     (Feldt 1965; as pingouin
                                                             `cronbach_alpha(..., ci=.95)`)
-    Also, per item: alpha if the item is deleted and the corrected item–total correlation
-    (the item against the sum of the others). R: `psych::alpha(df)`.
-    Reverse-keyed items must be recoded by the caller before.
+    Items in `reverse` are recoded min + max − x first, (min, max) from `score_range`
+    (`report.score_range` reads them from the definition's scores, never from the data).
+    Per item (`item_analysis`): mean and SD (after recoding), α if the item is deleted, and
+    the corrected item–total correlation `item_total_r` (the item against the sum of the
+    others). R: `psych::alpha(df, keys = reverse)` (`alpha.drop`, `r.drop`, `mean`, `sd`).
+
+    With `weights` (probability weights), C is the weighted covariance matrix, item means,
+    SDs and correlations are weighted, and Feldt's interval uses Kish's effective n
+    (`ci_method = "feldt_kish"`, an approximation; unweighted `"feldt"`).
 
     `caution` names what the reader must know: `too_few_respondents` (fewer than
     `MIN_RESPONDENTS` complete; α not computed), `no_total_variance` (every respondent has the
@@ -40,19 +80,26 @@ def cronbach_alpha(frame: pd.DataFrame, items: list[str], *, confidence: float =
     average, most often because an item is reverse-keyed and was not recoded). Each comes with
     a `StatsWarning`.
     """
-    if len(items) < 2:
-        raise StatsInputError("a scale needs at least two items", "items")
-    for c in items:
-        if c not in frame.columns:
-            raise StatsInputError("no such column in the response table", c)
-    data = frame[items].apply(pd.to_numeric, errors="coerce").dropna()
-    block = data.to_numpy(dtype=float)
+    items = list(items)
+    reverse = _check(frame, items, reverse, score_range)
+    numbers = frame[items].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    w_all = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
+    if w_all.shape != (len(frame),):
+        raise StatsInputError("weights must have one value per response", "weights")
+    complete = ~np.isnan(numbers).any(axis=1) & ~np.isnan(w_all) & (w_all > 0)
+    block, w = numbers[complete], w_all[complete]
+    for c in reverse:
+        j = items.index(c)
+        low, high = score_range[c]
+        block[:, j] = low + high - block[:, j]
     n, k = block.shape
+    n_eff = effective_n(None if weights is None else w, n)
+    cov = _weighted_cov(block, w) if n else np.zeros((k, k))
     caution = None
     if n < MIN_RESPONDENTS:
         alpha, caution = math.nan, "too_few_respondents"
     else:
-        alpha = _alpha(block)
+        alpha = _alpha(cov)
         if math.isnan(alpha):
             caution = "no_total_variance"
         elif alpha < 0:
@@ -69,26 +116,39 @@ def cronbach_alpha(frame: pd.DataFrame, items: list[str], *, confidence: float =
             stacklevel=2,
         )
     out = {
-        "items": list(items),
+        "items": items,
+        "reverse": reverse,
         "n": int(n),
         "k": k,
         "alpha": alpha,
         "ci_low": math.nan,
         "ci_high": math.nan,
         "confidence": confidence,
+        "ci_method": "feldt" if weights is None else "feldt_kish",
+        "weighted": weights is not None,
         "caution": caution,
         "item_analysis": {},
     }
     if not math.isnan(alpha):
-        df1, df2 = n - 1, (n - 1) * (k - 1)
+        df1, df2 = n_eff - 1, (n_eff - 1) * (k - 1)
         out["ci_low"] = float(1 - (1 - alpha) * stats.f.isf((1 - confidence) / 2, df1, df2))
         out["ci_high"] = float(1 - (1 - alpha) * stats.f.isf(1 - (1 - confidence) / 2, df1, df2))
+    mean = (w[:, None] * block).sum(axis=0) / w.sum() if n else np.full(k, math.nan)
+    sd_factor = n_eff / (n_eff - 1) if n_eff > 1 else math.nan
     for j, name in enumerate(items):
-        rest = np.delete(block, j, axis=1)
-        if_deleted = _alpha(rest) if k > 2 and n >= MIN_RESPONDENTS else math.nan
-        others = rest.sum(axis=1)
+        rest = [i for i in range(k) if i != j]
+        if_deleted = _alpha(cov[np.ix_(rest, rest)]) if k > 2 and n >= MIN_RESPONDENTS else math.nan
         r = math.nan
-        if n > 2 and np.ptp(block[:, j]) > 0 and np.ptp(others) > 0:
-            r = float(np.corrcoef(block[:, j], others)[0, 1])
-        out["item_analysis"][name] = {"alpha_if_deleted": if_deleted, "item_total_r": r}
+        if n > 2:
+            # cov(item, rest) / √(var item · var rest), from the same covariance matrix
+            var_rest = cov[np.ix_(rest, rest)].sum()
+            if cov[j, j] > 0 and var_rest > 0:
+                r = float(cov[j, rest].sum() / math.sqrt(cov[j, j] * var_rest))
+        out["item_analysis"][name] = {
+            "mean": float(mean[j]),
+            "sd": math.sqrt(cov[j, j] * sd_factor) if n > 1 else math.nan,
+            "alpha_if_deleted": if_deleted,
+            "item_total_r": r,
+            "reversed": name in reverse,
+        }
     return out

@@ -1,0 +1,94 @@
+"""Correlation matrix of several scored questions, pairwise complete, with BH-adjusted p."""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+import numpy as np
+import pandas as pd
+
+from analysis.stats.corrections import benjamini_hochberg
+from analysis.stats.correlation import correlation
+from analysis.stats.errors import StatsInputError, UnknownColumnError
+
+#: Said beside a statistic that was asked for with weights but computed without them.
+UNWEIGHTED_NOTE = "unweighted: this statistic does not take survey weights yet"
+
+
+def correlation_takes_weights() -> bool:
+    """Whether `correlation()` accepts `weights=` (added by the survey-weights work)."""
+    return "weights" in inspect.signature(correlation).parameters
+
+
+def pair_correlation(x, y, *, method="pearson", weights=None, confidence=0.95) -> tuple[dict, bool]:
+    """`correlation()` of one pair, weighted when weights are given and it can be:
+    returns (result, whether it is weighted)."""
+    if weights is not None and correlation_takes_weights():
+        return correlation(x, y, method=method, confidence=confidence, weights=weights), True
+    return correlation(x, y, method=method, confidence=confidence), False
+
+
+def correlation_matrix(
+    frame: pd.DataFrame,
+    columns: list[str],
+    *,
+    method: str = "pearson",
+    weights=None,
+    confidence: float = 0.95,
+) -> dict:
+    """Every pair of `columns` (numbers; scored answers, see `report.scored_block`) through
+    `correlation.correlation`, each over the respondents who answered both (pairwise
+    deletion, so `n` differs by pair and is shown). The p-values of the k(k−1)/2 distinct
+    pairs are adjusted together by Benjamini–Hochberg (R `p.adjust(p, "BH")`); the matrix is
+    symmetric, its diagonal r = 1 with p = None. R: `psych::corr.test(df, adjust = "BH")`
+    (its `p` above the diagonal is adjusted, ours is a separate `p_adjusted` matrix).
+
+    Returns {"columns", "method", "r", "n", "p", "p_adjusted", "ci_low", "ci_high" (k×k
+    lists), "confidence", "correction": "benjamini_hochberg", "tests": k(k−1)/2,
+    "weighted", "note"}: `weighted` is False and `note` says so when weights were given but
+    `correlation()` cannot take them.
+    """
+    if method not in ("pearson", "spearman"):
+        raise StatsInputError("method is pearson or spearman", "method")
+    if len(columns) < 2 or len(set(columns)) != len(columns):
+        raise StatsInputError("a correlation matrix needs two or more different columns", "columns")
+    for c in columns:
+        if c not in frame.columns:
+            raise UnknownColumnError("no such column in the response table", c)
+    data = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float) for c in columns}
+    k = len(columns)
+    fields = ("r", "p", "ci_low", "ci_high")
+    mats = {f: np.full((k, k), math.nan) for f in fields}
+    n = np.zeros((k, k), dtype=int)
+    weighted = False
+    for i in range(k):
+        n[i, i] = int((~np.isnan(data[columns[i]])).sum())
+        mats["r"][i, i] = 1.0
+        for j in range(i + 1, k):
+            res, weighted = pair_correlation(
+                data[columns[i]],
+                data[columns[j]],
+                method=method,
+                weights=weights,
+                confidence=confidence,
+            )
+            n[i, j] = n[j, i] = res["n"]
+            for f in fields:
+                mats[f][i, j] = mats[f][j, i] = res[f]
+    upper = np.triu_indices(k, 1)
+    adjusted = np.full((k, k), math.nan)
+    adjusted[upper] = benjamini_hochberg(mats["p"][upper])
+    adjusted.T[upper] = adjusted[upper]
+    return {
+        "columns": list(columns),
+        "method": method,
+        "n": n.tolist(),
+        **{f: mats[f].tolist() for f in fields},
+        "p_adjusted": adjusted.tolist(),
+        "confidence": confidence,
+        "correction": "benjamini_hochberg",
+        "tests": k * (k - 1) // 2,
+        "weighted": weighted,
+        "note": UNWEIGHTED_NOTE if weights is not None and not weighted else None,
+    }
