@@ -15,18 +15,16 @@ result are in docs/cli.md ("Analysis specs").
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from analysis.stats.corrections import benjamini_hochberg
-from analysis.stats.correlation import correlation, key_drivers
-from analysis.stats.crosstab import crosstab
+from analysis.stats.banner import banner_table
+from analysis.stats.drivers import key_drivers
 from analysis.stats.errors import StatsInputError, UnknownColumnError
 from analysis.stats.groups import compare_groups, nps_differences
-from analysis.stats.proportions import column_letter, column_letters
+from analysis.stats.matrix import correlation_matrix
 from analysis.stats.quality import flag_responses
 from analysis.stats.report import (
     _expand_items,
@@ -40,8 +38,11 @@ from analysis.stats.table import kind_of, option_labels, prepare_frame, question
 
 KINDS = ("banner", "compare", "correlation_matrix", "drivers")
 
-#: question kinds that make categories (rows and banner columns, groups, filters)
+#: question kinds that make groups (compare's groups, filters)
 CATEGORY_KINDS = ("choice", "rating", "nps")
+#: kinds a banner's row may be (a matrix as `qid/row`) and its columns (`banner.banner_table`)
+BANNER_ROW_KINDS = ("choice", "rating", "nps", "numeric", "multiple", "matrix")
+BANNER_COLUMN_KINDS = ("choice", "rating", "matrix")
 #: question kinds that can be scored as numbers (metrics, correlations, drivers)
 SCORED_KINDS = ("choice", "rating", "nps", "numeric", "matrix")
 
@@ -99,7 +100,7 @@ def validate_spec(definition: dict, spec: Mapping) -> dict:
                 raise UnknownQuestionError(
                     "unknown_question", "not a question of this questionnaire", field, id=name
                 )
-            _check_kind(questions[name.split("/")[0]], field, kind)
+            _check_kind(questions[name.split("/")[0]], name, field)
         out[field] = list(dict.fromkeys(names)) if arity == "many" else names[0]
     _check_distinct(kind, out)
     out["where"] = _checked_where(questions, spec.get("where") or {})
@@ -114,9 +115,16 @@ def validate_spec(definition: dict, spec: Mapping) -> dict:
     return out
 
 
-def _check_kind(question: dict, field: str, kind: str) -> None:
-    wanted = CATEGORY_KINDS if field in ("row", "columns", "by") else SCORED_KINDS
-    if kind_of(question) not in wanted:
+def _check_kind(question: dict, name: str, field: str) -> None:
+    wanted = {
+        "row": BANNER_ROW_KINDS,
+        "columns": BANNER_COLUMN_KINDS,
+        "by": CATEGORY_KINDS,
+        "where": CATEGORY_KINDS,
+    }.get(field, SCORED_KINDS)
+    kind = kind_of(question)
+    banner_matrix = field in ("row", "columns") and kind == "matrix" and "/" not in name
+    if kind not in wanted or banner_matrix:
         raise SpecError(
             "wrong_type",
             f"a {question['type']} question cannot be used here",
@@ -144,7 +152,7 @@ def _checked_where(questions: dict, where) -> dict[str, list[str]]:
             raise UnknownQuestionError(
                 "unknown_question", "not a question of this questionnaire", "where", id=qid
             )
-        _check_kind(questions[qid], "by", "where")
+        _check_kind(questions[qid], qid, "where")
         values = [values] if isinstance(values, str) else values
         if not isinstance(values, list | tuple) or not values:
             raise SpecError("bad_filter", "choose at least one value to keep", "where", id=qid)
@@ -214,56 +222,21 @@ def _labels(definition: dict, qid: str, values: list[str]) -> list[str]:
 
 
 def _banner(definition: dict, data: pd.DataFrame, spec: dict, w) -> dict:
-    """The row question against each banner column: counts, column %, base of each column
-    and the column-proportion letters (`proportions.column_letters`)."""
+    """`banner.banner_table` of the row question against the banner columns, with titles."""
     row = spec["row"]
-    if not data[row].notna().any():
+    if (
+        not data[[c for c in data.columns if c == row or c.startswith(f"{row}/")]]
+        .notna()
+        .any(axis=None)
+    ):
         raise SpecError("all_missing", "nobody in the base answered this question", "row")
-    blocks = []
-    for col in spec["columns"]:
-        table = crosstab(
-            data, row, col, row_order=_levels(definition, row), col_order=_levels(definition, col),
-            weights=w,
-        )  # fmt: skip
-        counts = np.asarray(table["counts"], dtype=float).reshape(
-            len(table["row_values"]), len(table["col_values"])
-        )
-        letters = column_letters(counts, alpha=spec["alpha"])
-        blocks.append(
-            {
-                "question": col,
-                "title": _title(definition, col),
-                "values": table["col_values"],
-                "labels": _labels(definition, col, table["col_values"]),
-                "letters": [column_letter(i) for i in range(len(table["col_values"]))],
-                "bases": counts.sum(axis=0).astype(int).tolist(),
-                "row_values": table["row_values"],
-                "counts": table["counts"],
-                "col_percent": table["col_percent"],
-                "higher_than": letters,
-                "test": "column_proportions_z",
-                "correction": "bonferroni",
-                "alpha": spec["alpha"],
-                "weighted_percent": w is not None,
-                "weighted_test": False,
-                "independence": {
-                    k: table.get(k) for k in ("test", "chi2", "dof", "p", "cramers_v", "note")
-                },
-            }
-        )
-    values = sorted({v for b in blocks for v in b["row_values"]}, key=_order_of(definition, row))
-    return {
-        "row": row,
-        "title": _title(definition, row),
-        "row_values": values,
-        "row_labels": _labels(definition, row, values),
-        "columns": blocks,
-    }
-
-
-def _order_of(definition: dict, qid: str):
-    levels = _levels(definition, qid) or []
-    return lambda v: (levels.index(v), "") if v in levels else (len(levels), v)
+    table = banner_table(
+        data, definition, row, spec["columns"], weights=w, alpha=spec["alpha"],
+        correction="bonferroni",
+    )  # fmt: skip
+    table["title"] = _title(definition, row)
+    table["titles"] = {c: _title(definition, c) for c in spec["columns"]}
+    return table
 
 
 def _compare(definition: dict, data: pd.DataFrame, spec: dict, w) -> dict:
@@ -292,46 +265,29 @@ def _scored_block(definition: dict, data: pd.DataFrame, names: list[str]) -> pd.
 
 
 def _matrix(definition: dict, data: pd.DataFrame, spec: dict, w) -> dict:
-    """Every pair of the chosen answers: Spearman's ρ when either side is ordinal, else
-    Pearson's r (as `summarise`), p-values Benjamini–Hochberg adjusted over the matrix."""
+    """`matrix.correlation_matrix`: Spearman's ρ when any answer is ordinal (a rating, a
+    scale), else Pearson's r, with titles."""
     names = _expand_items(definition, spec["questions"])
     if len(names) < 2:
         raise SpecError("too_few", "a correlation matrix needs two answers or more", "questions")
-    ordinal = {c: scored_column(definition, data, c)[1] for c in names}
+    ordinal = any(scored_column(definition, data, c)[1] for c in names)
     block = _scored_block(definition, data, names)
-    cells = [[None] * len(names) for _ in names]
-    pairs = []
-    for i, x in enumerate(names):
-        for j in range(i + 1, len(names)):
-            y = names[j]
-            method = "spearman" if ordinal[x] or ordinal[y] else "pearson"
-            res = correlation(block[x].to_numpy(), block[y].to_numpy(), method=method)
-            if math.isnan(res["r"]):
-                res["caution"] = "no_variation" if res["n"] >= 3 else "too_few_pairs"
-            cells[i][j] = cells[j][i] = res
-            pairs.append(res)
-    for res, p in zip(pairs, benjamini_hochberg([r["p"] for r in pairs]), strict=True):
-        res["p_adjusted"] = float(p)
-    return {
-        "columns": names,
-        "titles": [_title(definition, c) for c in names],
-        "cells": cells,
-        "correction": "benjamini_hochberg",
-        "alpha": spec["alpha"],
-        "weighted": False,
-    }
+    method = "spearman" if ordinal else "pearson"
+    result = correlation_matrix(block, names, method=method, weights=w)
+    result["titles"] = [_title(definition, c) for c in names]
+    result["alpha"] = spec["alpha"]
+    return result
 
 
 def _drivers(definition: dict, data: pd.DataFrame, spec: dict, w) -> dict:
     names = _expand_items(definition, spec["drivers"])
     outcome = spec["outcome"]
     block = _scored_block(definition, data, [outcome, *names])
-    result = key_drivers(block, outcome, names)
+    result = key_drivers(block, outcome, names, weights=w)
     if result["n"] <= len(names) + 1:
         result["caution"] = result["caution"] or "too_few_complete"
     result.update(
         outcome_title=_title(definition, outcome),
         titles={c: _title(definition, c) for c in names},
-        weighted=False,
     )
     return result

@@ -39,55 +39,84 @@ def explain(result: dict) -> dict:
     return {"lines": lines, "cautions": cautions}
 
 
+def _test_label(code: str | None, alpha: float, correction: str) -> str:
+    tests = {
+        "z_pooled": _("z-test"),
+        "t_pooled": _("t-test"),
+        "z_linearised": _("weighted z-test with design-based standard errors"),
+    }
+    corrections = {"bonferroni": _("Bonferroni correction"), "holm": _("Holm correction")}
+    return _(
+        "%(test)s, %(correction)s, α = %(alpha)s",
+        test=tests.get(code, code or ""),
+        correction=corrections.get(correction, correction),
+        alpha=f"{alpha:g}",
+    )
+
+
 def _banner(table: dict, result: dict) -> tuple[list[str], list[str]]:
     lines, cautions = [], []
-    labels = dict(zip(table["row_values"], table["row_labels"], strict=True))
-    for block in table["columns"]:
-        alpha = block["alpha"]
-        method = _("z-test, Bonferroni correction, α = %(alpha)s", alpha=f"{alpha:g}")
-        found = False
-        for i, value in enumerate(block["row_values"]):
-            for j, lower in enumerate(block["higher_than"][i]):
-                if not lower:
-                    continue
-                found = True
+    columns = table["columns"]
+    tests, alpha = table["tests"], table["alpha"]
+    proportions = _test_label(tests["proportions"], alpha, tests["correction"])
+    means = _test_label(tests["means"], alpha, tests["correction"])
+    used = [proportions] if tests["proportions"] else []
+    used += [means] if tests["means"] else []
+    lines.append(
+        _(
+            "A letter beside a figure names a column of the same question whose share (or mean) "
+            "is significantly lower (%(methods)s).",
+            methods="; ".join(used),
+        )
+    )
+    for row in table["rows"]:
+        for j, lower in enumerate(row["letters"]):
+            if lower:
                 lines.append(
                     _(
                         "Column %(higher)s (%(higher_label)s): the share answering “%(row)s” is "
                         "significantly higher than in column %(lower)s (%(method)s).",
-                        higher=block["letters"][j],
-                        higher_label=block["labels"][j],
-                        row=labels.get(value, value),
+                        higher=columns[j]["letter"],
+                        higher_label=columns[j]["label"],
+                        row=row["label"],
                         lower=", ".join(lower),
-                        method=method,
+                        method=proportions,
                     )
                 )
-        if not found:
+    mean = table.get("mean")
+    for j, lower in enumerate(mean["letters"] if mean else []):
+        if lower:
             lines.append(
                 _(
-                    "“%(title)s”: no column's share differs significantly from another's "
-                    "(%(method)s): at the %(level)s confidence level the columns cannot be told "
-                    "apart.",
-                    title=block["title"],
-                    method=method,
-                    level=_level(alpha),
+                    "Column %(higher)s (%(higher_label)s): the mean is significantly higher than "
+                    "in column %(lower)s (%(method)s).",
+                    higher=columns[j]["letter"],
+                    higher_label=columns[j]["label"],
+                    lower=", ".join(lower),
+                    method=means,
                 )
             )
-        for letter, label, base in zip(
-            block["letters"], block["labels"], block["bases"], strict=True
-        ):
-            if base < result["small_base"]:
-                cautions.append(
-                    _(
-                        "Column %(letter)s (%(label)s) has only %(n)d answers (under %(limit)d): "
-                        "its percentages are rough, read them with caution.",
-                        letter=letter, label=label, n=base, limit=result["small_base"],
-                    )  # fmt: skip
-                )
-    if result["weighted"]:
-        cautions.append(
-            _("Percentages are weighted; the significance letters use the unweighted counts.")
+    if len(lines) == 1:
+        lines.append(
+            _(
+                "No column differs significantly from another (%(method)s): at the %(level)s "
+                "confidence level the columns cannot be told apart.",
+                method=proportions if table["rows"] else means,
+                level=_level(alpha),
+            )
         )
+    for column in columns[1:]:
+        if column["n"] < result["small_base"]:
+            cautions.append(
+                _(
+                    "Column %(letter)s (%(label)s) has only %(n)d answers (under %(limit)d): "
+                    "its percentages are rough, read them with caution.",
+                    letter=column["letter"],
+                    label=column["label"],
+                    n=column["n"],
+                    limit=result["small_base"],
+                )
+            )
     return lines, cautions
 
 
@@ -124,28 +153,37 @@ def _compare(res: dict, result: dict) -> tuple[list[str], list[str]]:
                 _(
                     "Significant difference: at the %(level)s confidence level the groups differ "
                     "in “%(metric)s” (%(test)s; %(basis)s).",
-                    level=_level(alpha), metric=res["metric_title"], test=detail, basis=basis,
-                )  # fmt: skip
+                    level=_level(alpha),
+                    metric=res["metric_title"],
+                    test=detail,
+                    basis=basis,
+                )
             )
         elif len(used) == 2:
             lines.append(
                 _(
                     "No significant difference: at the %(level)s confidence level we cannot rule "
                     "out that the two groups are the same (%(test)s; %(basis)s).",
-                    level=_level(alpha), test=detail, basis=basis,
-                )  # fmt: skip
+                    level=_level(alpha),
+                    test=detail,
+                    basis=basis,
+                )
             )
         else:
             lines.append(
                 _(
                     "No significant difference: at the %(level)s confidence level we cannot rule "
                     "out that the groups are the same (%(test)s; %(basis)s).",
-                    level=_level(alpha), test=detail, basis=basis,
-                )  # fmt: skip
+                    level=_level(alpha),
+                    test=detail,
+                    basis=basis,
+                )
             )
         if res.get("effect_size") is not None and res.get("effect_size_name"):
             name = EFFECT_NAMES.get(res["effect_size_name"], res["effect_size_name"])
-            lines.append(_("Effect size: %(name)s = %(value).2f.", name=name, value=res["effect_size"]))
+            lines.append(
+                _("Effect size: %(name)s = %(value).2f.", name=name, value=res["effect_size"])
+            )
         for pair in res.get("posthoc", []):
             if pair.get("p_adjusted") is not None and pair["p_adjusted"] < alpha:
                 lines.append(
@@ -162,8 +200,10 @@ def _compare(res: dict, result: dict) -> tuple[list[str], list[str]]:
                 _(
                     "Group “%(group)s” has only %(n)d answers (under %(limit)d): read it with "
                     "caution.",
-                    group=res["group_labels"].get(name, name), n=g["n"], limit=result["small_base"],
-                )  # fmt: skip
+                    group=res["group_labels"].get(name, name),
+                    n=g["n"],
+                    limit=result["small_base"],
+                )
             )
     if result["spec"]["weighted"]:
         cautions.append(_("This comparison is not weighted: it uses the unweighted answers."))
@@ -172,48 +212,55 @@ def _compare(res: dict, result: dict) -> tuple[list[str], list[str]]:
 
 def _matrix(res: dict, result: dict) -> tuple[list[str], list[str]]:
     alpha = res["alpha"]
+    name = "r" if res["method"] == "pearson" else "ρ"
+    method = _("Pearson's r") if res["method"] == "pearson" else _("Spearman's ρ")
     lines = [
         _(
-            "Pearson's r between numbers, Spearman's ρ when either answer is ordinal; * marks a "
-            "correlation significantly different from 0 after the Benjamini–Hochberg correction "
-            "(α = %(alpha)s).",
+            "%(method)s; * marks a correlation significantly different from 0 after the "
+            "Benjamini–Hochberg correction (α = %(alpha)s).",
+            method=method,
             alpha=f"{alpha:g}",
         )
     ]
-    cautions = []
-    best = None
-    for i, row in enumerate(res["cells"]):
-        for j in range(i + 1, len(row)):
-            cell = row[j]
-            if cell["r"] is None:
+    cautions, best = [], None
+    k = len(res["columns"])
+    for i in range(k):
+        for j in range(i + 1, k):
+            r, p = res["r"][i][j], res["p_adjusted"][i][j]
+            if r is None:
                 cautions.append(
                     _(
                         "“%(x)s” and “%(y)s”: no correlation, one of them does not vary or too "
                         "few answered both.",
-                        x=res["titles"][i], y=res["titles"][j],
-                    )  # fmt: skip
+                        x=res["titles"][i],
+                        y=res["titles"][j],
+                    )
                 )
-            elif cell["p_adjusted"] < alpha and (best is None or abs(cell["r"]) > abs(best[2]["r"])):
-                best = (i, j, cell)
+            elif p is not None and p < alpha and (best is None or abs(r) > abs(best[2])):
+                best = (i, j, r, p)
     if best is None:
         lines.append(
             _(
-                "No correlation is significant: at the %(level)s confidence level none can be told "
-                "apart from 0.",
+                "No correlation is significant: at the %(level)s confidence level none can be "
+                "told apart from 0.",
                 level=_level(alpha),
             )
         )
     else:
-        i, j, cell = best
+        i, j, r, p = best
         lines.append(
             _(
                 "Strongest significant correlation: “%(x)s” and “%(y)s” (%(name)s = %(r).2f, "
                 "adjusted %(p)s, n = %(n)d).",
-                x=res["titles"][i], y=res["titles"][j], r=cell["r"], n=cell["n"],
-                name="r" if cell["method"] == "pearson" else "ρ", p=format_p(cell["p_adjusted"]),
-            )  # fmt: skip
+                x=res["titles"][i],
+                y=res["titles"][j],
+                name=name,
+                r=r,
+                p=format_p(p),
+                n=res["n"][i][j],
+            )
         )
-    if result["spec"]["weighted"]:
+    if result["spec"]["weighted"] and not res["weighted"]:
         cautions.append(_("Correlations are not weighted: they use the unweighted answers."))
     return lines, cautions
 
@@ -226,18 +273,21 @@ def _drivers(res: dict, result: dict) -> tuple[list[str], list[str]]:
                 "β is the change of “%(outcome)s”, in standard deviations, for one standard "
                 "deviation more of the driver with the others held fixed (standardised linear "
                 "regression, R² = %(r2).2f, n = %(n)d).",
-                outcome=res["outcome_title"], r2=res["r_squared"], n=res["n"],
-            )  # fmt: skip
+                outcome=res["outcome_title"],
+                r2=res["r_squared"],
+                n=res["n"],
+            )
         )
-        ranked = [
-            (name, d) for name, d in res["drivers"].items() if d["beta"] is not None
-        ]
+        ranked = [(name, d) for name, d in res["drivers"].items() if d["beta"] is not None]
         if ranked:
             name, top = max(ranked, key=lambda item: abs(item[1]["beta"]))
             lines.append(
-                _("Largest weight: “%(driver)s” (β = %(beta).2f).", driver=res["titles"][name],
-                  beta=top["beta"])
-            )  # fmt: skip
+                _(
+                    "Largest weight: “%(driver)s” (β = %(beta).2f).",
+                    driver=res["titles"][name],
+                    beta=top["beta"],
+                )
+            )
     if res["caution"] == "too_few_complete" or res["r_squared"] is None:
         cautions.append(
             _(
@@ -255,6 +305,6 @@ def _drivers(res: dict, result: dict) -> tuple[list[str], list[str]]:
         )
     if res["n"] < result["small_base"]:
         cautions.append(_("Only %(n)d complete answers: read with caution.", n=res["n"]))
-    if result["spec"]["weighted"]:
+    if result["spec"]["weighted"] and not res["weighted"]:
         cautions.append(_("Key drivers are not weighted: they use the unweighted answers."))
     return lines, cautions

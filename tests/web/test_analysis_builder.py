@@ -68,34 +68,45 @@ def test_the_builder_is_a_tab_of_the_questionnaire_and_offers_its_questions(
     assert 'value="city_tier=tier3"' in page  # a filter value, under its question
 
 
-def test_a_banner_shows_counts_percent_bases_and_the_letters_in_chinese(
-    client, auth, satisfaction
-):
+def test_a_banner_shows_counts_percent_bases_and_the_letters_in_chinese(client, auth, satisfaction):
     auth.login("viewer@example.cn")
     reply = post_form(client, satisfaction, row="satisfaction", columns=["user_type", "city_tier"])
     assert reply.status_code == 200
     page = page_text(reply)
     assert "n = 120" in page
-    result = post_json(
-        client, satisfaction, {"kind": "banner", "row": "satisfaction", "columns": ["user_type", "city_tier"]}
-    ).json
-    block = result["result"]["columns"][0]
-    assert block["bases"] == [sum(col) for col in zip(*block["counts"], strict=True)]
-    assert sum(block["bases"]) == result["n"] == 120
-    assert "（z 检验，Bonferroni 校正，α = 0.05）" in page
-    letters = [(i, j, x) for i, row in enumerate(block["higher_than"]) for j, x in enumerate(row) if x]
-    if letters:
-        i, j, lower = letters[0]
-        assert f"{block['letters'][j]} 列（{block['labels'][j]}）" in page
-        assert 'class="sig-letter' in page
+    spec = {"kind": "banner", "row": "satisfaction", "columns": ["user_type", "city_tier"]}
+    table = post_json(client, satisfaction, spec).json["result"]
+    columns = table["columns"]
+    assert columns[0]["n"] == 120  # the total column
+    assert sum(c["n"] for c in columns if c["question"] == "user_type") == 120
+    # Counts and column % agree: percent = count / base of the column (hand check).
+    for row in table["rows"]:
+        for count, percent, column in zip(row["counts"], row["percent"], columns, strict=True):
+            if column["n"]:
+                assert percent == pytest.approx(100 * count / column["n"])
+    assert "z 检验，Bonferroni 校正，α = 0.05; t 检验，Bonferroni 校正，α = 0.05" in page
+    # The demo data make loyal users more satisfied than new ones: at least one letter.
+    found = [(row, j) for row in table["rows"] for j, x in enumerate(row["letters"]) if x]
+    mean_letters = table["mean"]["letters"]
+    assert found or any(mean_letters)
+    if found:
+        row, j = found[0]
+        said = f"{columns[j]['letter']} 列（{columns[j]['label']}）选“{row['label']}”的比例显著高于"
+        letters = row["letters"][j]
     else:
-        assert "无法区分" in page
+        j = next(j for j, x in enumerate(mean_letters) if x)
+        said = f"{columns[j]['letter']} 列（{columns[j]['label']}）的均值显著高于"
+        letters = mean_letters[j]
+    assert said in page
+    assert f'<sub class="sig-letter fw-bold">{"".join(letters)}</sub>' in page
 
 
 def test_compare_names_the_test_and_says_what_it_means(client, auth, satisfaction):
     auth.login("viewer@example.cn")
     page = page_text(post_form(client, satisfaction, kind="compare", metric="nps", by="user_type"))
-    result = post_json(client, satisfaction, {"kind": "compare", "metric": "nps", "by": "user_type"}).json
+    result = post_json(
+        client, satisfaction, {"kind": "compare", "metric": "nps", "by": "user_type"}
+    ).json
     assert result["result"]["test"] == "anova"  # NPS is a number: means, three groups
     assert "单因素方差分析" in page
     if result["result"]["p"] < 0.05:
@@ -120,16 +131,25 @@ def test_two_groups_not_different_say_so_in_plain_chinese(client, auth, ctx):
 def test_correlation_matrix_and_drivers_pages(client, auth, satisfaction):
     auth.login("viewer@example.cn")
     page = page_text(
-        post_form(client, satisfaction, kind="correlation_matrix", questions=["nps", "satisfaction"])
+        post_form(
+            client, satisfaction, kind="correlation_matrix", questions=["nps", "satisfaction"]
+        )
     )
-    assert "Spearman" in page and "Benjamini–Hochberg" in page
-    page = page_text(post_form(client, satisfaction, kind="drivers", outcome="satisfaction", drivers=["aspects"]))
+    assert "Spearman 等级相关 ρ" in page and "Benjamini–Hochberg" in page
+    page = page_text(
+        post_form(client, satisfaction, kind="drivers", outcome="satisfaction", drivers=["aspects"])
+    )
     assert "标准化线性回归" in page and "R² =" in page
 
 
 def test_filter_and_flagged_toggle_change_the_base(client, auth, satisfaction):
     auth.login("viewer@example.cn")
-    spec = {"kind": "banner", "row": "satisfaction", "columns": ["user_type"], "where": {"city_tier": ["tier1"]}}
+    spec = {
+        "kind": "banner",
+        "row": "satisfaction",
+        "columns": ["user_type"],
+        "where": {"city_tier": ["tier1"]},
+    }
     result = post_json(client, satisfaction, spec).json
     whole = post_json(client, satisfaction, {**spec, "where": {}}).json
     assert result["n"] + result["filtered_out"] == whole["n"] == 120
@@ -147,12 +167,20 @@ def test_filter_and_flagged_toggle_change_the_base(client, auth, satisfaction):
 
 def test_the_json_endpoint_and_the_cli_agree_on_the_same_data(client, auth, satisfaction, tmp_path):
     auth.login("viewer@example.cn")
-    spec = {"kind": "compare", "metric": "satisfaction", "by": "city_tier", "where": {"user_type": ["new", "loyal"]}}
+    spec = {
+        "kind": "compare",
+        "metric": "satisfaction",
+        "by": "city_tier",
+        "where": {"user_type": ["new", "loyal"]},
+    }
     csv_file = tmp_path / "responses.csv"
     csv_file.write_bytes(client.get(results_url(satisfaction, "/responses.csv")).data)
     definition = tmp_path / "definition.json"
     definition.write_text(json.dumps(satisfaction.latest_version.definition), encoding="utf-8")
-    for analysis in (spec, {"kind": "banner", "row": "satisfaction", "columns": ["city_tier", "age_group"]}):
+    for analysis in (
+        spec,
+        {"kind": "banner", "row": "satisfaction", "columns": ["city_tier", "age_group"]},
+    ):
         spec_file = tmp_path / "spec.json"
         spec_file.write_text(json.dumps(analysis), encoding="utf-8")
         command = [sys.executable, "-m", "analysis", "stats", "--definition", str(definition)]
@@ -216,7 +244,9 @@ def test_an_empty_study_says_there_is_nothing_yet(client, auth, ctx):
     reply = post_form(client, questionnaire, row="tier", columns=["stars"])
     assert reply.status_code == 422
     assert "还没有可以分析的完整回答" in page_text(reply)
-    json_reply = post_json(client, questionnaire, {"kind": "banner", "row": "tier", "columns": ["stars"]})
+    json_reply = post_json(
+        client, questionnaire, {"kind": "banner", "row": "tier", "columns": ["stars"]}
+    )
     assert json_reply.status_code == 422 and json_reply.json["code"] == "no_responses"
 
 
@@ -237,10 +267,21 @@ def test_all_answers_missing_one_group_and_constant_answers(client, auth, ctx):
         post_form(client, questionnaire, kind="correlation_matrix", questions=["nps", "stars"])
     )
     assert "无法计算相关" in constant
-    # A zero-count row: the option t2 has no answer; the banner shows the rows that have some.
-    zero_row = post_json(client, questionnaire, {"kind": "banner", "row": "tier", "columns": ["nps"]})
-    assert zero_row.status_code == 200
-    assert zero_row.json["result"]["row_values"] == ["t1"]
+
+
+def test_a_zero_count_row_is_shown_with_no_letters(client, auth, ctx):
+    questionnaire = make_published(DEMO_LIKE)
+    for nps, stars in [(5, 4), (6, 5), (9, 4), (3, 5)]:  # nobody in tier t2
+        submit(client, questionnaire.slug, {"tier": "t1", "nps": nps, "stars": stars})
+    auth.login("viewer@example.cn")
+    spec = {"kind": "banner", "row": "tier", "columns": ["stars"]}
+    reply = post_json(client, questionnaire, spec)
+    assert reply.status_code == 200
+    [t1, t2] = reply.json["result"]["rows"]
+    assert (t2["value"], t2["counts"][0]) == ("t2", 0)
+    assert not any(t2["letters"])
+    page = page_text(post_form(client, questionnaire, row="tier", columns=["stars"]))
+    assert "没有显著差异" in page
 
 
 def test_zero_variance_groups_get_no_p_value(client, auth, ctx):
