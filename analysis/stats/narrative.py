@@ -9,28 +9,60 @@ TEST_NAMES = {
     "chi2": "卡方检验",
     "fisher": "Fisher 精确检验",
     "welch_t": "Welch t 检验",
+    "student_t": "Student t 检验（假设方差相等）",
     "mann_whitney_u": "Mann–Whitney U 检验",
     "anova": "单因素方差分析",
+    "welch_anova": "Welch 方差分析",
     "kruskal_wallis": "Kruskal–Wallis 检验",
+    "weighted_t": "加权 t 检验（设计标准误）",
+    "weighted_wald_f": "加权 Wald F 检验（设计标准误）",
+    "weighted_rank_t": "加权秩检验（设计标准误）",
+    "weighted_rank_f": "加权多组秩检验（设计标准误）",
 }
 EFFECT_NAMES = {
     "cohens_d": "Cohen's d",
     "r": "r",
     "eta_squared": "η²",
     "eta_squared_h": "η²(H)",
+    "rank_biserial": "秩二列相关 r",
+}
+POSTHOC_NAMES = {
+    "tukey_hsd": "Tukey HSD",
+    "games_howell": "Games–Howell",
+    "mann_whitney_u_holm": "两两 U 检验，Holm 校正",
+    "weighted_t_holm": "两两加权 t 检验，Holm 校正",
+    "weighted_rank_t_holm": "两两加权秩检验，Holm 校正",
 }
 REASONS = {
     "numeric_two_groups": "数值型答案、两组：比较均值，用不假设方差相等的 Welch t 检验",
-    "numeric_several_groups": "数值型答案、三组及以上：单因素方差分析，Tukey HSD 两两比较",
+    "numeric_several_groups": (
+        "数值型答案、三组及以上：不假设方差相等的 Welch 方差分析，Games–Howell 两两比较"
+    ),
     "ordinal_two_groups": "等级型答案（如评分、量表）、两组：比较秩次，用 Mann–Whitney U 检验",
     "ordinal_several_groups": (
         "等级型答案、三组及以上：Kruskal–Wallis 检验，两两 U 检验（Holm 校正）"
     ),
     "parametric_requested_two_groups": "按要求比较均值：Welch t 检验",
-    "parametric_requested_several_groups": "按要求比较均值：单因素方差分析",
+    "parametric_requested_several_groups": "按要求比较均值：Welch 方差分析，Games–Howell 两两比较",
+    "equal_var_requested_two_groups": "按要求假设各组方差相等：Student t 检验（合并方差）",
+    "equal_var_requested_several_groups": "按要求假设各组方差相等：单因素方差分析，Tukey HSD",
     "nonparametric_requested_two_groups": "按要求比较秩次：Mann–Whitney U 检验",
     "nonparametric_requested_several_groups": "按要求比较秩次：Kruskal–Wallis 检验",
     "single_group": "只有一组有足够答案，无法比较",
+}
+# Weighted comparisons: design-based tests (analysis.stats.weighted_groups), as R's survey.
+_WEIGHTED = {
+    "two": ("加权均值的 t 检验（设计标准误，同 R svyttest）", "加权秩检验（同 R svyranktest）"),
+    "several": (
+        "加权均值的 Wald F 检验（设计标准误），两两比较 Holm 校正",
+        "加权秩分的 Wald F 检验，两两比较 Holm 校正",
+    ),
+}
+REASONS |= {
+    f"weighted_{kind}_{size}_groups": f"已加权、{'两组' if size == 'two' else '三组及以上'}："
+    + _WEIGHTED[size][kind in ("ordinal", "nonparametric_requested")]
+    for kind in ("numeric", "ordinal", "parametric_requested", "nonparametric_requested")
+    for size in ("two", "several")
 }
 #: The engine's `caution` codes, said to the reader (what the number cannot be trusted for).
 CAUTIONS = {
@@ -147,6 +179,59 @@ def _value_label(summary: dict, column: str, value: str) -> str:
     return q.get("labels", {}).get(value, value)
 
 
+def _comparison_lines(summary: dict, c: dict) -> list[str]:
+    """A group comparison: the test, the difference with its interval, the effect size with
+    its interval, why this test, cautions, pairs and the groups."""
+    label = lambda g: _value_label(summary, c["by"], g)  # noqa: E731
+    effect = EFFECT_NAMES.get(c["effect_size_name"], "")
+    head = (
+        f"{c['metric']} 按 {c['by']}：{TEST_NAMES.get(c['test'], '无检验')}，"
+        f"统计量 {_num(c['statistic'])}，{_p(c['p'])}（BH 校正 {_p(c.get('p_adjusted'))}）"
+    )
+    if effect:
+        head += f"，效应量 {effect} = {_num(c['effect_size'], 3)}"
+        head += _ci(c.get("effect_size_ci"), _num3)
+    lines = [head]
+    names = list(c["groups"])
+    diff = c.get("difference")
+    if diff and len(names) == 2:
+        lines.append(
+            f"  均值差（{label(names[0])} − {label(names[1])}）= {_num(diff['difference'])}"
+            f"{_ci([diff['ci_low'], diff['ci_high']], _num)}"
+        )
+    prop = c.get("proportion_difference")
+    if prop and len(names) == 2:
+        pct = [None if v is None else v * 100 for v in (prop["difference"], prop["ci_low"])]
+        high = None if prop["ci_high"] is None else prop["ci_high"] * 100
+        lines.append(
+            f"  比例差（{label(names[0])} − {label(names[1])}）= {_num1(pct[0])} 个百分点"
+            f"{_ci([pct[1], high], _num1)}，Newcombe 区间，Cohen's h = {_num(prop['cohens_h'], 3)}"
+        )
+    lines.append(f"  选择理由：{REASONS.get(c['reason'], c['reason'])}")
+    if c.get("caution"):
+        groups = "、".join(label(g) for g in c["constant_groups"])
+        lines.append("  " + CAUTIONS[c["caution"]].format(groups=groups))
+    for pair in c.get("posthoc", []):
+        interval = _ci(pair.get("ci"), _num) if pair.get("ci") else ""
+        diff_text = f"差 {_num(pair['difference'])}{interval}，" if "difference" in pair else ""
+        lines.append(
+            f"  {label(pair['a'])} 与 {label(pair['b'])}：{diff_text}"
+            f"{POSTHOC_NAMES.get(pair['method'], pair['method'])} {_p(pair['p_adjusted'])}"
+        )
+    for d in c.get("nps_differences", []):
+        a, b = label(d["a"]), label(d["b"])
+        lines.append(
+            f"  NPS 差（{a} − {b}）= {_num(d['difference'], 1)}"
+            f"{_ci([d['ci_low'], d['ci_high']], _num1)}，{_p(d['p'])}"
+            f"（Holm 校正 {_p(d['p_adjusted'])}）"
+        )
+    for name, g in c["groups"].items():
+        lines.append(
+            f"  {label(name)}：n = {g['n']}，均值 {_num(g['mean'])}，中位数 {_num(g['median'])}"
+        )
+    return lines
+
+
 def format_report(summary: dict) -> str:
     """Chinese plain-text report of a `summarise` result."""
     lines = [f"样本量：{summary['n']}（共 {summary['n_total']} 份答卷）"]
@@ -182,27 +267,7 @@ def format_report(summary: dict) -> str:
     if summary["comparisons"]:
         lines += ["", "== 组间比较 =="]
     for c in summary["comparisons"]:
-        lines.append(
-            f"{c['metric']} 按 {c['by']}：{TEST_NAMES.get(c['test'], '无检验')}，"
-            f"统计量 {_num(c['statistic'])}，{_p(c['p'])}（BH 校正 {_p(c.get('p_adjusted'))}），"
-            f"效应量 {EFFECT_NAMES.get(c['effect_size_name'], '')} = {_num(c['effect_size'], 3)}"
-        )
-        lines.append(f"  选择理由：{REASONS.get(c['reason'], c['reason'])}")
-        if c.get("caution"):
-            groups = "、".join(_value_label(summary, c["by"], g) for g in c["constant_groups"])
-            lines.append("  " + CAUTIONS[c["caution"]].format(groups=groups))
-        for d in c.get("nps_differences", []):
-            a, b = _value_label(summary, c["by"], d["a"]), _value_label(summary, c["by"], d["b"])
-            lines.append(
-                f"  NPS 差（{a} − {b}）= {_num(d['difference'], 1)}"
-                f"{_ci([d['ci_low'], d['ci_high']], _num1)}，{_p(d['p'])}"
-                f"（Holm 校正 {_p(d['p_adjusted'])}）"
-            )
-        for name, g in c["groups"].items():
-            label = _value_label(summary, c["by"], name)
-            lines.append(
-                f"  {label}：n = {g['n']}，均值 {_num(g['mean'])}，中位数 {_num(g['median'])}"
-            )
+        lines += _comparison_lines(summary, c)
     if summary.get("correlations"):
         lines += ["", "== 相关分析 =="]
     for c in summary.get("correlations", []):

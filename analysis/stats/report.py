@@ -105,6 +105,15 @@ def scored_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.
     raise StatsInputError(f"a {q['type']} answer cannot be compared as a number", name)
 
 
+def _compared_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.Series, bool]:
+    """`scored_column`, and a multiple-choice `qid/option` column as its 1/0 answers (the
+    groups' shares of choosing it are then compared with Newcombe's interval)."""
+    q = question_map(definition).get(name.split("/")[0])
+    if q is not None and q["type"] == "multiple_choice" and "/" in name:
+        return pd.to_numeric(frame[name], errors="coerce").astype(float), False
+    return scored_column(definition, frame, name)
+
+
 def _levels(definition: dict, name: str) -> list[str] | None:
     q = question_map(definition).get(name.split("/")[0])
     if q is None:
@@ -201,14 +210,15 @@ def summarise(
         "scales": {},
     }
     for metric, by in _checked_pairs(definition, data, comparisons):
-        values, ordinal = scored_column(definition, data, metric)
+        values, ordinal = _compared_column(definition, data, metric)
         tmp = pd.DataFrame({metric: values, by: data[by]})
+        levels = _levels(definition, by)
         result = compare_groups(
-            tmp, metric, by, ordinal=ordinal, group_order=_levels(definition, by)
+            tmp, metric, by, ordinal=ordinal, group_order=levels, confidence=confidence, weights=w
         )
         if kind_of(question_map(definition)[metric.split("/")[0]]) == "nps":
             result["nps_differences"] = nps_differences(
-                tmp, metric, by, group_order=_levels(definition, by), confidence=confidence
+                tmp, metric, by, group_order=levels, confidence=confidence, weights=w
             )
         out["comparisons"].append(result)
     for name, items in (scales or {}).items():
