@@ -4,7 +4,8 @@ Each `describe_*` takes a prepared frame (see `table.prepare_frame`), the questi
 optional weights (a float array aligned with the frame), and returns a JSON-ready dict:
 `n` (valid answers), `missing`, and the kind's statistics. Percentages are in percent
 (0–100) and so are their `ci` pairs; counts are raw (unweighted) counts; when weights are
-given, percentages, means and intervals are weighted (see `estimates`).
+given, percentages, means and intervals are weighted with design-based (linearised)
+standard errors (see `estimates`), and every result says so in `weighted`.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ import pandas as pd
 from analysis.stats import scores
 from analysis.stats.errors import StatsInputError, StatsWarning
 from analysis.stats.estimates import (
-    effective_n,
     histogram,
     mean_estimate,
     proportion,
+    share_intervals,
+    weight_array,
     wilson_interval,
 )
 from analysis.stats.table import (
@@ -53,6 +55,9 @@ def category_shares(
     reported with a `StatsWarning`; they are never dropped silently.
     """
     valid = series.notna().to_numpy()
+    if weights is not None:
+        weights = weight_array(weights, len(series))
+        valid = valid & (weights > 0)
     n = int(valid.sum())
     counts = series[valid].value_counts(sort=False)
     defined = set(values)
@@ -70,15 +75,16 @@ def category_shares(
         low, high = wilson_interval(raw, np.full(len(keys), base), confidence=confidence)
     else:
         w = weights[valid]
-        wsum = pd.Series(w, index=series.index[valid]).groupby(series[valid].to_numpy()).sum()
-        total = float(w.sum())
-        weighted = np.array([float(wsum.get(k, 0.0)) for k in keys])
-        share = weighted / total if total > 0 else np.full(len(keys), np.nan)
-        n_eff = effective_n(w, n)
-        low, high = wilson_interval(share * n_eff, np.full(len(keys), n_eff), confidence=confidence)
+        groups = pd.DataFrame({"w": w, "w2": w * w}).groupby(series[valid].to_numpy()).sum()
+        mass = groups["w"].reindex(keys, fill_value=0.0).to_numpy()
+        squares = groups["w2"].reindex(keys, fill_value=0.0).to_numpy()
+        share, low, high, _, _ = share_intervals(
+            mass, squares, float(w.sum()), float((w * w).sum()), n, confidence=confidence
+        )
     return {
         "n": n,
         "missing": int(len(series) - n),
+        "weighted": weights is not None,
         "counts": {str(k): int(c) for k, c in zip(keys, raw, strict=True)},
         "percent": {str(k): float(p) * 100 for k, p in zip(keys, share, strict=True)},
         "ci": {str(k): _pair(lo, hi) for k, lo, hi in zip(keys, low, high, strict=True)},
@@ -91,6 +97,9 @@ def integer_shares(
     """`category_shares` for whole-number answers low..high (ratings, NPS), vectorised."""
     x = np.asarray(values, dtype=float)
     valid = ~np.isnan(x)
+    if weights is not None:
+        weights = weight_array(weights, x.size)
+        valid = valid & (weights > 0)
     xv = x[valid]
     inside = (xv >= low) & (xv <= high) & (np.mod(xv, 1) == 0)
     if not inside.all():
@@ -101,18 +110,21 @@ def integer_shares(
     n = int(valid.sum())
     if weights is None:
         share = raw / n if n else np.full(len(keys), np.nan)
-        n_eff = float(n)
+        low_ci, high_ci = wilson_interval(raw, np.full(len(keys), n), confidence=confidence)
     else:
-        w = np.asarray(weights, dtype=float)[valid]
-        weighted = np.bincount(idx, weights=w, minlength=len(keys))
-        share = weighted / w.sum() if w.sum() > 0 else np.full(len(keys), np.nan)
-        n_eff = effective_n(w, n)
-    low_ci, high_ci = wilson_interval(
-        share * n_eff if n else raw, np.full(len(keys), n_eff), confidence=confidence
-    )
+        w = weights[valid]
+        share, low_ci, high_ci, _, _ = share_intervals(
+            np.bincount(idx, weights=w, minlength=len(keys)),
+            np.bincount(idx, weights=w * w, minlength=len(keys)),
+            float(w.sum()),
+            float((w * w).sum()),
+            n,
+            confidence=confidence,
+        )
     return {
         "n": n,
         "missing": int(len(x) - n),
+        "weighted": weights is not None,
         "counts": {k: int(c) for k, c in zip(keys, raw, strict=True)},
         "percent": {k: float(p) * 100 for k, p in zip(keys, share, strict=True)},
         "ci": {k: _pair(lo, hi) for k, lo, hi in zip(keys, low_ci, high_ci, strict=True)},
@@ -147,22 +159,27 @@ def describe_multiple(frame, question, *, weights=None, confidence=0.95) -> dict
     cols = [f"{question['id']}/{v}" for v in values]
     block = frame[cols].to_numpy(dtype=float)
     answered = ~np.all(np.isnan(block), axis=1)
+    if weights is not None:
+        weights = weight_array(weights, len(frame))
+        answered = answered & (weights > 0)
     ticks = np.nan_to_num(block[answered]) > 0
     n = int(answered.sum())
     raw = ticks.sum(axis=0).astype(float)
     if weights is None:
         picked = raw
-        base, n_eff = float(n), float(n)
+        share = picked / n if n else np.full(len(values), np.nan)
+        low, high = wilson_interval(raw, np.full(len(values), n), confidence=confidence)
     else:
         w = weights[answered]
-        picked = (ticks * w[:, None]).sum(axis=0)
-        base, n_eff = float(w.sum()), effective_n(w, n)
-    share = picked / base if base > 0 else np.full(len(values), np.nan)
-    low, high = wilson_interval(share * n_eff, np.full(len(values), n_eff), confidence=confidence)
+        picked = w @ ticks
+        share, low, high, _, _ = share_intervals(
+            picked, (w * w) @ ticks, float(w.sum()), float((w * w).sum()), n, confidence=confidence
+        )
     mentions = picked.sum()
     out = {
         "n": n,
         "missing": int(len(frame) - n),
+        "weighted": weights is not None,
         "counts": {v: int(c) for v, c in zip(values, raw, strict=True)},
         "percent": {v: float(p) * 100 for v, p in zip(values, share, strict=True)},
         "ci": {v: _pair(lo, hi) for v, lo, hi in zip(values, low, high, strict=True)},
@@ -194,6 +211,7 @@ def describe_numeric(frame, question, *, weights=None, confidence=0.95, column=N
         "min": est["min"],
         "max": est["max"],
         "ci": [est["ci_low"], est["ci_high"]],
+        "weighted": est["weighted"],
         "histogram": histogram(x, weights=weights),
     }
 
@@ -232,6 +250,7 @@ def describe_nps(frame, question, *, weights=None, confidence=0.95) -> dict:
         "promoters": result["promoters"],
         "passives": result["passives"],
         "detractors": result["detractors"],
+        "weighted": result["weighted"],
     }
     dist = integer_shares(x, 0, 10, weights=weights, confidence=confidence, location=question["id"])
     out["counts"] = dist["counts"]
@@ -297,32 +316,30 @@ def describe_ranking(frame, question, *, weights=None, confidence=0.95) -> dict:
     values = option_values(question)
     block = frame[[f"{question['id']}/{v}" for v in values]].to_numpy(dtype=float)
     answered = ~np.all(np.isnan(block), axis=1)
+    if weights is not None:
+        weights = weight_array(weights, len(frame))
+        answered = answered & (weights > 0)
     n = int(answered.sum())
     w = None if weights is None else weights[answered]
     sub = block[answered]
-    n_eff = effective_n(w, n)
     options = {}
     for j, v in enumerate(values):
         ranks = sub[:, j]
         est = mean_estimate(ranks, weights=w, confidence=confidence)
-        first = (ranks == 1).astype(float)
-        share = (first.mean() if w is None else (first * w).sum() / w.sum()) if n else math.nan
-        low, high = (
-            wilson_interval(share * n_eff, n_eff, confidence=confidence)
-            if n
-            else (
-                math.nan,
-                math.nan,
-            )
-        )
+        first = proportion((ranks == 1).astype(float), weights=w, confidence=confidence)
         options[v] = {
             "n_ranked": est["n"],
             "mean_rank": est["mean"],
             "mean_rank_ci": [est["ci_low"], est["ci_high"]],
-            "first_place_percent": float(share) * 100,
-            "first_place_ci": [low * 100, high * 100],
+            "first_place_percent": first["proportion"] * 100,
+            "first_place_ci": [first["ci_low"] * 100, first["ci_high"] * 100],
         }
-    return {"n": n, "missing": int(len(frame) - n), "options": options}
+    return {
+        "n": n,
+        "missing": int(len(frame) - n),
+        "weighted": weights is not None,
+        "options": options,
+    }
 
 
 def describe_text(frame, question, **_) -> dict:
@@ -378,4 +395,6 @@ def describe_question(frame, question, *, weights=None, confidence=0.95) -> dict
             str(r["value"]): str(r.get("label", r["value"])) for r in question["rows"]
         }
     out.update(DESCRIBERS[kind](frame, question, weights=weights, confidence=confidence))
+    # answered counts of text and date questions are counts of answers, never weighted
+    out.setdefault("weighted", weights is not None and kind not in ("text", "date"))
     return out

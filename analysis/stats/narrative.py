@@ -8,6 +8,7 @@ from __future__ import annotations
 TEST_NAMES = {
     "chi2": "卡方检验",
     "fisher": "Fisher 精确检验",
+    "rao_scott": "Rao–Scott 校正卡方检验（加权）",
     "welch_t": "Welch t 检验",
     "student_t": "Student t 检验（假设方差相等）",
     "mann_whitney_u": "Mann–Whitney U 检验",
@@ -185,7 +186,7 @@ def _comparison_lines(summary: dict, c: dict) -> list[str]:
     label = lambda g: _value_label(summary, c["by"], g)  # noqa: E731
     effect = EFFECT_NAMES.get(c["effect_size_name"], "")
     head = (
-        f"{c['metric']} 按 {c['by']}：{TEST_NAMES.get(c['test'], '无检验')}，"
+        f"{c['metric']} 按 {c['by']}{_mark(c)}：{TEST_NAMES.get(c['test'], '无检验')}，"
         f"统计量 {_num(c['statistic'])}，{_p(c['p'])}（BH 校正 {_p(c.get('p_adjusted'))}）"
     )
     if effect:
@@ -221,7 +222,7 @@ def _comparison_lines(summary: dict, c: dict) -> list[str]:
     for d in c.get("nps_differences", []):
         a, b = label(d["a"]), label(d["b"])
         lines.append(
-            f"  NPS 差（{a} − {b}）= {_num(d['difference'], 1)}"
+            f"  NPS 差（{a} − {b}）{_mark(d)}= {_num(d['difference'], 1)}"
             f"{_ci([d['ci_low'], d['ci_high']], _num1)}，{_p(d['p'])}"
             f"（Holm 校正 {_p(d['p_adjusted'])}）"
         )
@@ -230,6 +231,62 @@ def _comparison_lines(summary: dict, c: dict) -> list[str]:
             f"  {label(name)}：n = {g['n']}，均值 {_num(g['mean'])}，中位数 {_num(g['median'])}"
         )
     return lines
+
+
+#: Sections of the report as the weighting sentence names them.
+SECTION_NAMES = {
+    "crosstabs": "交叉表（Rao–Scott 校正卡方检验）",
+    "correlations": "相关分析",
+    "comparisons": "组间比较",
+    "scales": "量表信度（α）",
+    "drivers": "关键驱动因素",
+    "nps_differences": "分组 NPS 差",
+}
+UNWEIGHTED_MARK = "（未加权）"
+
+
+def _section_results(summary: dict) -> dict[str, list[dict]]:
+    nps_diffs = [d for c in summary["comparisons"] for d in c.get("nps_differences", [])]
+    return {
+        "crosstabs": summary["crosstabs"],
+        "correlations": summary.get("correlations", []),
+        "comparisons": summary["comparisons"],
+        "scales": list(summary["scales"].values()),
+        "drivers": [summary["drivers"]] if "drivers" in summary else [],
+        "nps_differences": nps_diffs,
+    }
+
+
+def weighting_sentence(summary: dict) -> str:
+    """What the weights were applied to and what not, read from each result's `weighted`."""
+    weighted = ["各题百分比、均值、NPS、CSAT、SUS 及其置信区间（线性化标准误）"]
+    unweighted = []
+    for section, results in _section_results(summary).items():
+        if results:
+            done = all(r.get("weighted") for r in results)
+            (weighted if done else unweighted).append(SECTION_NAMES[section])
+    line = "已加权（调查权重）：" + "、".join(weighted)
+    if unweighted:
+        line += "；未加权：" + "、".join(unweighted)
+    line += "；频数为未加权的答卷数"
+    if summary.get("zero_weight"):
+        line += f"；权重为 0 的答卷 {summary['zero_weight']} 份未计入"
+    return line
+
+
+def _mark(result: dict) -> str:
+    return UNWEIGHTED_MARK if result.get("unweighted_note") else ""
+
+
+def _crosstab_stat(t: dict) -> str:
+    if t["test"] == "chi2":
+        return f"χ² = {_num(t['chi2'])}，df = {t['dof']}，"
+    if t["test"] == "rao_scott" and t.get("f") is not None:
+        return (
+            f"F = {_num(t['f'])}，df = {_num(t['ndf'])}, {_num(t['ddf'], 1)}"
+            f"（加权 χ² = {_num(t['chi2'])}），"
+        )
+    return ""
 
 
 def format_report(summary: dict) -> str:
@@ -243,7 +300,7 @@ def format_report(summary: dict) -> str:
     if summary["filtered_out"]:
         lines.append(f"按筛选条件排除 {summary['filtered_out']} 份")
     if summary["weighted"]:
-        lines.append("百分比与均值已加权；显著性检验基于未加权样本")
+        lines.append(weighting_sentence(summary))
     lines.append("")
     for qid, q in summary["questions"].items():
         lines += _question_lines(qid, q)
@@ -251,7 +308,8 @@ def format_report(summary: dict) -> str:
         lines += ["", "== 交叉分析 =="]
     for t in summary["crosstabs"]:
         test = TEST_NAMES.get(t["test"], "无法检验")
-        stat = f"χ² = {_num(t['chi2'])}，df = {t['dof']}，" if t["test"] == "chi2" else ""
+        stat = _crosstab_stat(t)
+        residual = "标准化残差" if t.get("weighted") else "调整残差"
         lines.append(
             f"{t['row']} × {t['col']}（n = {t['n']}）：{test}，{stat}{_p(t['p'])}"
             f"（BH 校正 {_p(t.get('p_adjusted'))}），Cramér's V = {_num(t['cramers_v'], 3)}"
@@ -263,7 +321,7 @@ def format_report(summary: dict) -> str:
                     sign = "高于" if r > 0 else "低于"
                     rl = _value_label(summary, t["row"], rv)
                     cl = _value_label(summary, t["col"], cv)
-                    lines.append(f"  {rl} / {cl}：{sign}独立时的期望（调整残差 {_num(r)}）")
+                    lines.append(f"  {rl} / {cl}：{sign}独立时的期望（{residual} {_num(r)}）")
     if summary["comparisons"]:
         lines += ["", "== 组间比较 =="]
     for c in summary["comparisons"]:
@@ -280,7 +338,7 @@ def format_report(summary: dict) -> str:
         lines += ["", "== 量表信度 =="]
     for name, s in summary["scales"].items():
         lines.append(
-            f"{name}：Cronbach's α = {_num(s['alpha'], 3)}"
+            f"{name}{_mark(s)}：Cronbach's α = {_num(s['alpha'], 3)}"
             f"{_ci([s['ci_low'], s['ci_high']], _num3)}，"
             f"{s['k']} 题，n = {s['n']}"
         )
@@ -303,7 +361,10 @@ def format_report(summary: dict) -> str:
             )
     if "drivers" in summary:
         d = summary["drivers"]
-        lines += ["", f"== 关键驱动因素（{d['outcome']}，R² = {_num(d['r_squared'], 3)}）=="]
+        lines += [
+            "",
+            f"== 关键驱动因素{_mark(d)}（{d['outcome']}，R² = {_num(d['r_squared'], 3)}）==",
+        ]
         for name, v in d["drivers"].items():
             beta = (
                 _num(v["beta"], 3)

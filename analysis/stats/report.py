@@ -8,11 +8,16 @@ asked → apply the segment filter → describe each question → crosstabs, com
 correlations, drivers, SUS, IPA → Benjamini–Hochberg over every p-value of the crosstabs,
 comparisons and correlations run together (`p_adjusted` beside each `p`). NaN becomes
 `None`; nothing is rounded.
+
+Weights are survey weights (`analysis.stats.design`): every result says in `weighted`
+whether it used them, and a result of a weighted report that could not use them carries
+`unweighted_note` (`mark_weighting`). Rows of weight 0 are outside the sample.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -23,7 +28,7 @@ from analysis.stats.correlation import correlation
 from analysis.stats.crosstab import crosstab
 from analysis.stats.descriptives import describe_question, scores_of
 from analysis.stats.drivers import key_drivers
-from analysis.stats.errors import StatsInputError, UnknownColumnError
+from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
 from analysis.stats.groups import compare_groups, nps_differences
 from analysis.stats.quality import flag_responses, quality_summary
 from analysis.stats.scales import cronbach_alpha
@@ -65,7 +70,25 @@ def _resolve_weights(frame: pd.DataFrame, weights) -> np.ndarray | None:
         raise StatsInputError("weights must have one value per response", "weights")
     if np.any(~np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
         raise StatsInputError("weights must be finite, non-negative and not all zero", "weights")
+    if (w == 0).any():
+        warnings.warn(
+            f"weights: {int((w == 0).sum())} response(s) of weight 0 are left out",
+            StatsWarning,
+            stacklevel=3,
+        )
     return w
+
+
+UNWEIGHTED_NOTE = "computed without the weights: this statistic is not weighted yet"
+
+
+def mark_weighting(result: dict, weights) -> dict:
+    """`weighted` on a result that did not say (False), and `unweighted_note` when the
+    report is weighted but this result is not."""
+    result.setdefault("weighted", False)
+    if weights is not None and not result["weighted"]:
+        result["unweighted_note"] = UNWEIGHTED_NOTE
+    return result
 
 
 def segment_mask(frame: pd.DataFrame, where: Mapping[str, Iterable] | None) -> np.ndarray:
@@ -162,7 +185,8 @@ def summarise(
     {name: [items]} (a matrix id stands for all its rows); `drivers` (outcome, [drivers]);
     `sus_question` a 10-row matrix answered 1–5; `ipa` (importance matrix, performance matrix).
 
-    Returns {"n", "n_total", "excluded", "filtered_out", "weighted", "confidence", "quality",
+    Returns {"n", "n_total", "excluded", "filtered_out", "zero_weight", "weighted",
+    "confidence", "quality",
     "questions": {qid: …}, "crosstabs": […], "comparisons": […], "correlations": […],
     "scales": {name: …},
     "drivers", "sus", "ipa", "multiple_testing"} (see docs in each `describe_*`). A comparison
@@ -180,6 +204,10 @@ def summarise(
     seg = segment_mask(data, where)
     filtered_out = int((keep & ~seg).sum())
     keep &= seg
+    zero_weight = 0
+    if w_all is not None:
+        zero_weight = int((keep & (w_all == 0)).sum())
+        keep &= w_all > 0
     data = data[keep]
     w = None if w_all is None else w_all[keep]
     out: dict = {
@@ -187,6 +215,7 @@ def summarise(
         "n_total": len(frame),
         "excluded": excluded,
         "filtered_out": filtered_out,
+        "zero_weight": zero_weight,
         "weighted": w is not None,
         "confidence": confidence,
         "quality": quality_summary(flags),
@@ -202,6 +231,7 @@ def summarise(
                 row_order=_levels(definition, r),
                 col_order=_levels(definition, c),
                 weights=w,
+                confidence=confidence,
             )
             for r, c in _checked_pairs(definition, data, crosstabs)
         ],
@@ -220,25 +250,29 @@ def summarise(
             result["nps_differences"] = nps_differences(
                 tmp, metric, by, group_order=levels, confidence=confidence, weights=w
             )
-        out["comparisons"].append(result)
+            for d in result["nps_differences"]:
+                mark_weighting(d, w)
+        out["comparisons"].append(mark_weighting(result, w))
     for name, items in (scales or {}).items():
         cols = _expand_items(definition, items)
         block = pd.DataFrame({c: scored_column(definition, data, c)[0] for c in cols})
-        out["scales"][name] = cronbach_alpha(block, cols, confidence=confidence)
+        out["scales"][name] = mark_weighting(cronbach_alpha(block, cols, confidence=confidence), w)
     for x_name, y_name in _checked_pairs(definition, data, correlations):
         x, x_ordinal = scored_column(definition, data, x_name)
         y, y_ordinal = scored_column(definition, data, y_name)
         method = "spearman" if x_ordinal or y_ordinal else "pearson"
-        result = correlation(x.to_numpy(), y.to_numpy(), method=method, confidence=confidence)
+        result = correlation(
+            x.to_numpy(), y.to_numpy(), method=method, weights=w, confidence=confidence
+        )
         out["correlations"].append({"x": x_name, "y": y_name, **result})
     if drivers is not None:
         outcome, names = drivers[0], _expand_items(definition, drivers[1])
         block = pd.DataFrame({c: scored_column(definition, data, c)[0] for c in [outcome, *names]})
-        out["drivers"] = key_drivers(block, outcome, names)
+        out["drivers"] = mark_weighting(key_drivers(block, outcome, names), w)
     if sus_question is not None:
         out["sus"] = _sus(definition, data, sus_question, w, confidence)
     if ipa is not None:
-        out["ipa"] = _ipa(out["questions"], definition, *ipa)
+        out["ipa"] = {**_ipa(out["questions"], definition, *ipa), "weighted": w is not None}
     tests = out["crosstabs"] + out["comparisons"] + out["correlations"]
     for test, p in zip(tests, benjamini_hochberg([t["p"] for t in tests]), strict=True):
         test["p_adjusted"] = float(p)
