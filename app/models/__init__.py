@@ -15,6 +15,7 @@ from app.models.interviews import (
 from app.models.questionnaires import Questionnaire, QuestionnaireStatus, QuestionnaireVersion
 from app.models.responses import Invitation, Response, ResponseStatus, ResponseTableBlock
 from app.models.studies import METHODS, MemberInvitation, Membership, Role, Study, StudyStatus
+from app.models.weighting import WeightingScheme
 
 __all__ = [
     "CODE_COLOURS",
@@ -41,4 +42,5 @@ __all__ = [
     "StudyStatus",
     "Turn",
     "User",
+    "WeightingScheme",
 ]

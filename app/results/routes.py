@@ -18,7 +18,7 @@ from app.database import SQL_INT_MAX
 from app.forms import ConfirmForm
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.responses import store
-from app.results import bp, services
+from app.results import bp, services, weighting
 from app.results.display import answer_lines, quality_labels, without_pipes
 from app.results.exports import response_csv
 from app.results.forms import ResponseFilterForm
@@ -53,7 +53,11 @@ def summary(access: StudyAccess, questionnaire_id: int):
     row, col = request.args.get("row"), request.args.get("col")
     pair = (row, col) if row in ids and col in ids and row != col else None
     exclude = request.args.get("exclude_flagged") == "1"
-    result = services.summary(questionnaire, _chart_root(), exclude_flagged=exclude, crosstab=pair)
+    has_scheme = weighting.scheme_of(questionnaire) is not None
+    weighted = has_scheme and request.args.get("weighted") == "1"
+    result = services.summary(
+        questionnaire, _chart_root(), exclude_flagged=exclude, crosstab=pair, weighted=weighted
+    )
     crosstab = result.figures["crosstabs"][0] if result.figures["crosstabs"] else None
     return render_template(
         "results/summary.html",
@@ -69,6 +73,8 @@ def summary(access: StudyAccess, questionnaire_id: int):
         crosstab=crosstab,
         crosstab_text=crosstab_sentence(crosstab, result.figures) if crosstab else "",
         exclude=exclude,
+        has_scheme=has_scheme,
+        weighting_problem=result.weighting_problem,
     )
 
 

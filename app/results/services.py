@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from analysis.charts import render_summary_charts
+from analysis.stats.errors import StatsInputError
 from analysis.stats.quality import flag_responses
 from analysis.stats.report import summarise
 from analysis.stats.table import prepare_frame
@@ -23,6 +24,7 @@ from app import audit
 from app.extensions import db
 from app.models import Questionnaire, ResponseStatus
 from app.responses import store
+from app.results import weighting
 from app.results.table import response_frame
 
 CHART_NAME = re.compile(r"^[A-Za-z0-9_./-]+\.png$")
@@ -34,6 +36,7 @@ class Summary:
     figures: dict
     chart_key: str
     charts: frozenset[str]
+    weighting_problem: str | None = None  # why the weights asked for could not be applied
 
 
 def latest_definition(questionnaire: Questionnaire) -> dict:
@@ -56,17 +59,27 @@ def summary(
     *,
     exclude_flagged: bool = False,
     crosstab: tuple[str, str] | None = None,
+    weighted: bool = False,
 ) -> Summary:
+    """With *weighted*, the saved weighting scheme's raked weights (`app.results.weighting`)."""
     definition = latest_definition(questionnaire)
     frame = response_frame(questionnaire)
     crosstabs = [crosstab] if crosstab else []
-    figures = summarise(definition, frame, exclude_flagged=exclude_flagged, crosstabs=crosstabs)
-    key = _chart_key(questionnaire, exclude_flagged, crosstab)
+    weights, problem = None, None
+    if weighted:
+        try:
+            weights = weighting.current_weights(questionnaire, frame)
+        except StatsInputError as error:
+            problem = weighting.engine_message(error, None)
+    figures = summarise(
+        definition, frame, exclude_flagged=exclude_flagged, crosstabs=crosstabs, weights=weights
+    )
+    key = _chart_key(questionnaire, exclude_flagged, crosstab, weights is not None)
     folder = chart_root / f"q{questionnaire.id}" / key
     if not folder.exists():
         _render_atomically(figures, folder)
     charts = frozenset(p.name for p in folder.glob("*.png"))
-    return Summary(figures=figures, chart_key=key, charts=charts)
+    return Summary(figures=figures, chart_key=key, charts=charts, weighting_problem=problem)
 
 
 def chart_path(chart_root: Path, questionnaire: Questionnaire, key: str, name: str) -> Path | None:
@@ -105,8 +118,9 @@ def delete_response(questionnaire: Questionnaire, response_id: int) -> bool:
     return True
 
 
-def _chart_key(questionnaire: Questionnaire, exclude_flagged: bool, crosstab) -> str:
+def _chart_key(questionnaire: Questionnaire, exclude_flagged: bool, crosstab, weighted) -> str:
     state = {
+        "weighted": weighted and weighting.fingerprint(questionnaire),
         "responses": store.fingerprint(questionnaire),
         "version": questionnaire.latest_version.id,
         "exclude_flagged": exclude_flagged,
