@@ -246,16 +246,15 @@ def _compare(definition: dict, data: pd.DataFrame, spec: dict, w) -> dict:
         raise SpecError("all_missing", "nobody in the base has a score here", "metric")
     tmp = pd.DataFrame({metric: values, by: data[by]})
     order = _levels(definition, by)
-    result = compare_groups(tmp, metric, by, ordinal=ordinal, group_order=order)
+    result = compare_groups(tmp, metric, by, ordinal=ordinal, group_order=order, weights=w)
     if kind_of(question_map(definition)[metric.split("/")[0]]) == "nps":
-        result["nps_differences"] = nps_differences(tmp, metric, by, group_order=order)
+        result["nps_differences"] = nps_differences(tmp, metric, by, group_order=order, weights=w)
     names = list(result["groups"])
     result.update(
         metric_title=_title(definition, metric),
         by_title=_title(definition, by),
         group_labels=dict(zip(names, _labels(definition, by, names), strict=True)),
         alpha=spec["alpha"],
-        weighted=False,
     )
     return result
 

@@ -2,12 +2,16 @@
 and the run of `analysis.stats.analyses.run_analysis` on the questionnaire's response table
 (the same function `python -m analysis stats --analysis` runs, so both give one dict)."""
 
+from collections.abc import Mapping
+
 from flask_babel import gettext as _
 
 from analysis.stats.analyses import CATEGORY_KINDS, SCORED_KINDS, SpecError, run_analysis
+from analysis.stats.errors import StatsInputError
 from analysis.stats.table import iter_questions, kind_of, option_labels
 from app.models import Questionnaire
 from app.results.table import response_frame
+from app.results.weighting import current_weights
 
 #: spec key at fault → the form field the message goes beside
 FORM_FIELD = {"where": "filter_values", "kind": "kind"}
@@ -69,17 +73,24 @@ def spec_from_form(form) -> dict:
     return spec
 
 
-def weights_for(questionnaire: Questionnaire, frame):
-    """The questionnaire's survey weights, one per row of `frame`, or None when none are
-    set (raking, issue 20, fills this in; until then an analysis runs unweighted)."""
-    return None
-
-
 def run(questionnaire: Questionnaire, spec) -> dict:
-    """Run `spec` on the questionnaire's complete responses (latest definition)."""
+    """Run `spec` on the questionnaire's complete responses (latest definition), weighted by
+    the raked weights of its weighting page when the spec asks for weights. Every refusal is
+    a `SpecError`: a saved weighting that no longer fits the answers points at `weighted`."""
     definition = questionnaire.latest_version.definition
     frame = response_frame(questionnaire)
-    return run_analysis(definition, frame, spec, weights=weights_for(questionnaire, frame))
+    weights = None
+    if isinstance(spec, Mapping) and spec.get("weighted") is True:
+        try:
+            weights = current_weights(questionnaire, frame)
+        except StatsInputError as error:
+            raise SpecError("weights_stale", str(error), "weighted") from error
+    try:
+        return run_analysis(definition, frame, spec, weights=weights)
+    except SpecError:
+        raise
+    except StatsInputError as error:  # a limit of the engine itself, said in general terms
+        raise SpecError("engine", str(error)) from error
 
 
 def error_message(error: SpecError) -> str:
@@ -96,7 +107,13 @@ def error_message(error: SpecError) -> str:
         "not_boolean": _("This setting is on or off."),
         "bad_alpha": _("The significance level is a number between 0 and 0.5."),
         "no_responses": _("There are no complete responses to analyse yet."),
-        "no_weights": _("No survey weights are set up for this questionnaire."),
+        "no_weights": _(
+            "No survey weights are set up for this questionnaire: set target margins on the "
+            "Weighting page first."
+        ),
+        "weights_stale": _(
+            "The saved weighting no longer fits the responses: check it on the Weighting page."
+        ),
         "empty_filter": _("No response is left after the filter: keep more values."),
         "all_missing": _("Nobody in the analysed responses answered this question."),
         "too_few": _("A correlation matrix needs at least two answers to correlate."),

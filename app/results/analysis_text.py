@@ -7,20 +7,42 @@ from app.results.sentences import format_p
 
 EFFECT_NAMES = {
     "cohens_d": "Cohen's d",
+    "hedges_g": "Hedges' g",
     "r": "r",
+    "rank_biserial": "r_rb",
     "eta_squared": "η²",
+    "omega_squared": "ω²",
     "eta_squared_h": "η²_H",
 }
+RANK_TESTS = ("mann_whitney_u", "kruskal_wallis", "weighted_rank_t", "weighted_rank_f")
 
 
 def test_name(code: str | None) -> str:
+    """The name of a test of `analysis.stats.groups.compare_groups`."""
     names = {
         "welch_t": _("Welch's t-test"),
+        "student_t": _("Student's t-test (equal variances)"),
         "mann_whitney_u": _("Mann–Whitney U test"),
+        "welch_anova": _("Welch's ANOVA"),
         "anova": _("one-way ANOVA"),
         "kruskal_wallis": _("Kruskal–Wallis test"),
+        "weighted_t": _("weighted t-test (design-based standard errors)"),
+        "weighted_wald_f": _("weighted Wald F-test (design-based standard errors)"),
+        "weighted_rank_t": _("weighted rank test (design-based standard errors)"),
+        "weighted_rank_f": _("weighted rank test of several groups (design-based standard errors)"),
     }
     return names.get(code, code or "")
+
+
+def _posthoc_name(code: str) -> str:
+    names = {
+        "tukey_hsd": "Tukey HSD",
+        "games_howell": "Games–Howell",
+        "mann_whitney_u_holm": _("pairwise U tests, Holm correction"),
+        "weighted_t_holm": _("pairwise weighted t-tests, Holm correction"),
+        "weighted_rank_t_holm": _("pairwise weighted rank tests, Holm correction"),
+    }
+    return names.get(code, code)
 
 
 def _level(alpha: float) -> str:
@@ -144,7 +166,7 @@ def _compare(res: dict, result: dict) -> tuple[list[str], list[str]]:
         test = test_name(res["test"])
         basis = (
             _("compared on ranks, because the answer is ordinal (a rating or a scale)")
-            if res["test"] in ("mann_whitney_u", "kruskal_wallis")
+            if res["test"] in RANK_TESTS
             else _("compared on means, because the answer is a number")
         )
         detail = f"{test}, {format_p(res['p'])}"
@@ -179,6 +201,22 @@ def _compare(res: dict, result: dict) -> tuple[list[str], list[str]]:
                     basis=basis,
                 )
             )
+        names = list(groups)
+        diff = res.get("difference")
+        shown = diff and None not in (diff["difference"], diff["ci_low"], diff["ci_high"])
+        if shown and len(names) == 2:
+            lines.append(
+                _(
+                    "Difference of the means (%(a)s − %(b)s): %(difference).2f, %(level)s "
+                    "confidence interval %(low).2f to %(high).2f.",
+                    a=res["group_labels"].get(names[0], names[0]),
+                    b=res["group_labels"].get(names[1], names[1]),
+                    difference=diff["difference"],
+                    level=_level(1 - diff["confidence"]),
+                    low=diff["ci_low"],
+                    high=diff["ci_high"],
+                )
+            )
         if res.get("effect_size") is not None and res.get("effect_size_name"):
             name = EFFECT_NAMES.get(res["effect_size_name"], res["effect_size_name"])
             lines.append(
@@ -188,9 +226,10 @@ def _compare(res: dict, result: dict) -> tuple[list[str], list[str]]:
             if pair.get("p_adjusted") is not None and pair["p_adjusted"] < alpha:
                 lines.append(
                     _(
-                        "“%(a)s” and “%(b)s” differ (pairwise, adjusted %(p)s).",
+                        "“%(a)s” and “%(b)s” differ (%(method)s, adjusted %(p)s).",
                         a=res["group_labels"].get(pair["a"], pair["a"]),
                         b=res["group_labels"].get(pair["b"], pair["b"]),
+                        method=_posthoc_name(pair.get("method", "")),
                         p=format_p(pair["p_adjusted"]),
                     )
                 )
@@ -205,7 +244,7 @@ def _compare(res: dict, result: dict) -> tuple[list[str], list[str]]:
                     limit=result["small_base"],
                 )
             )
-    if result["spec"]["weighted"]:
+    if result["spec"]["weighted"] and not res.get("weighted"):
         cautions.append(_("This comparison is not weighted: it uses the unweighted answers."))
     return lines, cautions
 

@@ -107,8 +107,8 @@ def test_compare_names_the_test_and_says_what_it_means(client, auth, satisfactio
     result = post_json(
         client, satisfaction, {"kind": "compare", "metric": "nps", "by": "user_type"}
     ).json
-    assert result["result"]["test"] == "anova"  # NPS is a number: means, three groups
-    assert "单因素方差分析" in page
+    assert result["result"]["test"] == "welch_anova"  # NPS is a number: means, three groups
+    assert "Welch 方差分析" in page
     if result["result"]["p"] < 0.05:
         assert "差异显著：在 95 % 置信水平下" in page
     else:
@@ -190,16 +190,18 @@ def test_the_json_endpoint_and_the_cli_agree_on_the_same_data(client, auth, sati
 
 
 # The web column of issue 20's bad-input table: (spec, field at fault, translated message).
+BANNER = {"kind": "banner", "row": "satisfaction", "columns": ["city_tier"]}
+WRONG_TYPE = "这种类型的问题不能用在这里"
 BAD_SPECS = [
-    ({"kind": "banner", "row": "satisfaction", "columns": []}, "columns", "请至少选择一个问题"),
-    ({"kind": "banner", "row": "nope", "columns": ["city_tier"]}, "row", "“nope”不是本问卷的问题"),
-    ({"kind": "compare", "metric": "suggestion", "by": "city_tier"}, "metric", "这种类型的问题不能用在这里"),
-    ({"kind": "compare", "metric": "nps", "by": "features"}, "by", "这种类型的问题不能用在这里"),
-    ({"kind": "banner", "row": "city_tier", "columns": ["city_tier"]}, "columns", "换一个问题"),
-    ({"kind": "banner", "row": "satisfaction", "columns": ["city_tier"], "where": {"city_tier": ["moon"]}}, "where", "筛选后没有剩下任何回答"),
-    ({"kind": "banner", "row": "satisfaction", "columns": ["city_tier"], "weighted": True}, "weighted", "尚未为本问卷设置权重"),
+    ({**BANNER, "columns": []}, "columns", "请至少选择一个问题"),
+    ({**BANNER, "row": "nope"}, "row", "“nope”不是本问卷的问题"),
+    ({"kind": "compare", "metric": "suggestion", "by": "city_tier"}, "metric", WRONG_TYPE),
+    ({"kind": "compare", "metric": "nps", "by": "features"}, "by", WRONG_TYPE),
+    ({**BANNER, "row": "city_tier"}, "columns", "换一个问题"),
+    ({**BANNER, "where": {"city_tier": ["moon"]}}, "where", "筛选后没有剩下任何回答"),
+    ({**BANNER, "weighted": True}, "weighted", "尚未为本问卷设置权重：请先在“加权”页面设置"),
     ({"kind": "pie"}, "kind", "请选择一种分析"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("spec", "field", "message"), BAD_SPECS)
@@ -277,7 +279,7 @@ def test_a_zero_count_row_is_shown_with_no_letters(client, auth, ctx):
     spec = {"kind": "banner", "row": "tier", "columns": ["stars"]}
     reply = post_json(client, questionnaire, spec)
     assert reply.status_code == 200
-    [t1, t2] = reply.json["result"]["rows"]
+    [_t1, t2] = reply.json["result"]["rows"]
     assert (t2["value"], t2["counts"][0]) == ("t2", 0)
     assert not any(t2["letters"])
     page = page_text(post_form(client, questionnaire, row="tier", columns=["stars"]))
@@ -317,3 +319,58 @@ def test_the_json_endpoint_refuses_what_is_not_json(client, auth, satisfaction):
     bad = client.post(url, data="{", content_type="application/json")
     assert bad.status_code == 400
     assert post_json(client, satisfaction, ["banner"]).status_code == 422
+
+
+def test_weights_from_the_weighting_page_are_used_and_agree_with_the_cli(
+    client, auth, ctx, tmp_path
+):
+    from tests.web.test_results_weighting import CELLS, PANEL, TARGETS
+
+    questionnaire = make_published(PANEL)
+    for gender, tier, count, stars in CELLS:
+        for _ in range(count):
+            submit(client, questionnaire.slug, {"gender": gender, "tier": tier, "stars": stars})
+    auth.login("researcher@example.cn")
+    assert client.post(results_url(questionnaire, "/weighting"), data=TARGETS).status_code == 302
+    spec = {"kind": "banner", "row": "stars", "columns": ["gender"], "weighted": True}
+    result = post_json(client, questionnaire, spec).json
+    assert result["weighted"] and result["result"]["tests"]["proportions"] == "z_linearised"
+    # Hand computation from the closed-form raked weights of test_results_weighting (.75 for
+    # 男一线, 2 for 男二线, .5 for 女一线, 4/3 for 女二线): 男 = 4 × .75 at 5 stars + 1 × 2 at
+    # 1 star, so 5 stars is 3 / 5 = 60 %; 女 = 2 × .5 at 4 stars + 3 × 4/3 at 2 stars: 20 %.
+    rows = {row["value"]: row["percent"] for row in result["result"]["rows"]}
+    male, female = (
+        next(i for i, c in enumerate(result["result"]["columns"]) if c["value"] == v)
+        for v in ("m", "f")
+    )
+    assert rows["5"][male] == pytest.approx(60.0) and rows["1"][male] == pytest.approx(40.0)
+    assert rows["4"][female] == pytest.approx(20.0) and rows["2"][female] == pytest.approx(80.0)
+    page = page_text(
+        post_form(client, questionnaire, row="stars", columns=["gender"], weighted="y")
+    )
+    assert "加权 z 检验（基于抽样设计的标准误）" in page
+
+    # The CLI with the same weights as a column of the CSV gives the same dict.
+    from app.results.table import response_frame
+    from app.results.weighting import current_weights
+
+    weights = dict(
+        zip(
+            response_frame(questionnaire)["response_id"],
+            current_weights(questionnaire, response_frame(questionnaire)),
+            strict=True,
+        )
+    )
+    csv_text = client.get(results_url(questionnaire, "/responses.csv")).data.decode("utf-8-sig")
+    lines = csv_text.splitlines()
+    lines[0] += ",w"
+    for i in range(1, len(lines)):
+        lines[i] += f",{float(weights[int(lines[i].split(',')[0])])!r}"
+    (tmp_path / "r.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "d.json").write_text(json.dumps(questionnaire.latest_version.definition))
+    (tmp_path / "s.json").write_text(json.dumps(spec))
+    command = [sys.executable, "-m", "analysis", "stats", "--definition", str(tmp_path / "d.json")]
+    command += ["--responses", str(tmp_path / "r.csv"), "--analysis", str(tmp_path / "s.json")]
+    command += ["--weights", "w"]
+    cli = json.loads(subprocess.run(command, capture_output=True, check=True).stdout)
+    assert cli == result
