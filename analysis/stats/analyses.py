@@ -103,7 +103,8 @@ def validate_spec(definition: dict, spec: Mapping) -> dict:
             _check_kind(questions[name.split("/")[0]], name, field)
         out[field] = list(dict.fromkeys(names)) if arity == "many" else names[0]
     _check_distinct(kind, out)
-    out["where"] = _checked_where(questions, spec.get("where") or {})
+    where = spec.get("where")
+    out["where"] = _checked_where(questions, {} if where is None else where)
     for flag in ("exclude_flagged", "weighted"):
         if not isinstance(spec.get(flag, False), bool):
             raise SpecError("not_boolean", f"{flag} is true or false", flag)
