@@ -10,7 +10,7 @@ stats --analysis SPEC.json` both run, so the page and the command line give the 
 A bad spec raises `SpecError` (a `StatsInputError`) whose `code` names the problem and whose
 `field` names the spec key at fault, so the web can put a translated message beside the field;
 an unknown question id is also an `UnknownColumnError` (CLI exit code 2). The formats of the
-result are in docs/cli.md ("Analysis specs").
+result are in docs/analysis-builder.md.
 """
 
 from __future__ import annotations

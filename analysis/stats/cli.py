@@ -10,7 +10,7 @@
         [--weights COLUMN]
 
 With `--analysis`, one analysis of the web's analysis builder is run from its JSON spec
-(`analysis.stats.analyses`, docs/cli.md) and its result printed as JSON: the same dict the
+(`analysis.stats.analyses`, docs/analysis-builder.md) and its result printed as JSON: the same dict the
 page's JSON endpoint returns.
 
 Exit 0 on success, 1 with a message naming the place of the problem in the data, 2 on a usage

@@ -48,7 +48,7 @@ def _values(question: dict) -> list[str]:
 
 
 def spec_from_form(form) -> dict:
-    """The analysis spec (docs/cli.md) that the builder's form describes."""
+    """The analysis spec (docs/analysis-builder.md) that the builder's form describes."""
     kind = form.kind.data
     spec: dict = {"kind": kind}
     fields = {
