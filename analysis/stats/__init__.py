@@ -8,10 +8,13 @@ Entry point for the results page and the CLI:
 `summarise` returns a JSON-ready dict (see `report.summarise`). The building blocks are
 importable one by one, each documented with its formula, reference and scipy/R equivalent:
 estimates (Wilson, t intervals), descriptives (per question type), scores (NPS, CSAT, SUS,
-Kano, IPA), crosstab, groups (t / U / ANOVA / Kruskal–Wallis), correlation (r, ρ, key
-drivers), scales (Cronbach's alpha), corrections (Benjamini–Hochberg, Holm), quality (flags).
+Kano, IPA), crosstab, banner (banner tables, multiple-response sets, significance letters),
+groups (t / U / ANOVA / Kruskal–Wallis), correlation (r, ρ), matrix (correlation matrix),
+drivers (β with SEs, LMG, relative weights, VIF), scales (Cronbach's alpha, item analysis),
+design (linearised variances), corrections (Benjamini–Hochberg, Holm), quality (flags).
 """
 
+from analysis.stats.banner import banner_table, multiple_response_table
 from analysis.stats.corrections import benjamini_hochberg, holm
 from analysis.stats.correlation import correlation
 from analysis.stats.crosstab import adjusted_residuals, crosstab, independence_test
@@ -20,6 +23,7 @@ from analysis.stats.drivers import key_drivers
 from analysis.stats.errors import StatsInputError, StatsWarning
 from analysis.stats.estimates import mean_estimate, proportion, wilson_interval
 from analysis.stats.groups import cohens_d, compare_groups, mann_whitney
+from analysis.stats.matrix import correlation_matrix
 from analysis.stats.narrative import format_report
 from analysis.stats.quality import flag_responses, quality_summary
 from analysis.stats.report import json_ready, segment_mask, summarise
@@ -39,10 +43,12 @@ __all__ = [
     "StatsInputError",
     "StatsWarning",
     "adjusted_residuals",
+    "banner_table",
     "benjamini_hochberg",
     "cohens_d",
     "compare_groups",
     "correlation",
+    "correlation_matrix",
     "cronbach_alpha",
     "crosstab",
     "csat",
@@ -58,6 +64,7 @@ __all__ = [
     "key_drivers",
     "mann_whitney",
     "mean_estimate",
+    "multiple_response_table",
     "nps",
     "nps_difference",
     "prepare_frame",

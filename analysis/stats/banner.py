@@ -21,8 +21,12 @@ Tests (`tests` in the result names the ones used):
   (domains of one column question are disjoint, so the covariance is 0); R `svyby(~y, ~col,
   design, svymean)` and `svycontrast`.
 
-A test that cannot be computed (a column with no answer, no variance) gives p = None and no
-letter; it does not count in its family.
+A test that cannot be computed gives p = None and no letter, and does not count in its
+family: a column with no answer; in a proportions row a column whose share is 0 or 1 (SPSS:
+"not used in comparisons because its column proportion is equal to zero or one"); a t-test
+without two answers in each column or without variance; a weighted test with fewer than two
+answers in a column or a column whose standard error is 0 (one respondent would otherwise
+carry a letter on a design SE of zero).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from analysis.stats.crosstab import category_codes
 from analysis.stats.descriptives import scores_of
 from analysis.stats.design import weighted_mean_se
 from analysis.stats.errors import StatsInputError, UnknownColumnError
+from analysis.stats.estimates import numeric_array
 from analysis.stats.table import (
     kind_of,
     not_scored,
@@ -99,8 +104,13 @@ def _row_spec(frame: pd.DataFrame, definition: dict, row: str) -> dict:
     if kind == "matrix" and "/" not in row:
         raise StatsInputError("a matrix question is tabulated one row at a time (qid/row)", row)
     if kind == "multiple":
+        if "/" in row:
+            raise StatsInputError("a multiple choice is tabulated as a set: name its id", row)
         values = option_values(q)
         cols = [f"{q['id']}/{v}" for v in values]
+        for c in cols:
+            if c not in frame.columns:
+                raise UnknownColumnError("not a column of the response table", c)
         block = frame[cols].to_numpy(dtype=float)
         answered = ~np.all(np.isnan(block), axis=1)
         ticks = [
@@ -114,8 +124,10 @@ def _row_spec(frame: pd.DataFrame, definition: dict, row: str) -> dict:
         levels, spec["labels"] = _levels(q, row)
         spec["values"], spec["rows"] = _indicators(frame[row], levels)
     if kind == "rating" or kind in ("nps", "numeric"):
-        spec["mean"] = frame[row].to_numpy(dtype=float)
-    elif kind == "matrix" or (kind == "choice" and any("score" in o for o in q["options"])):
+        spec["mean"] = numeric_array(frame[row].to_numpy(dtype=float), row)
+    elif kind == "matrix" or (
+        kind == "choice" and any(o.get("score") is not None for o in q["options"])
+    ):
         spec["mean"] = scores_of(frame[row], option_scores(q))
         spec["not_scored"] = not_scored(q)
     elif kind != "choice":
@@ -164,6 +176,8 @@ def _cell(y: np.ndarray, domain: np.ndarray, w: np.ndarray | None) -> dict:
         return out
     wi = w[inside]
     out["base"] = float(wi.sum())
+    if out["base"] <= 0:  # answered, but every weight in the cell is zero
+        return out
     mean, se = weighted_mean_se(np.where(inside, y, 0.0), w, inside)
     n_eff = wi.sum() ** 2 / (wi * wi).sum()
     if n_eff > 1:
@@ -178,6 +192,8 @@ def _pair_test(a: dict, b: dict, *, test: str) -> tuple[float, float]:
         return math.nan, math.nan
     diff = a["estimate"] - b["estimate"]
     if test == "z_pooled":
+        if not (0 < a["estimate"] < 1 and 0 < b["estimate"] < 1):
+            return math.nan, math.nan
         pooled = (a["count"] + b["count"]) / (a["n"] + b["n"])
         var = pooled * (1 - pooled) * (1 / a["n"] + 1 / b["n"])
         if var <= 0:
@@ -193,9 +209,9 @@ def _pair_test(a: dict, b: dict, *, test: str) -> tuple[float, float]:
             return math.nan, math.nan
         t = diff / math.sqrt(pooled * (1 / a["n"] + 1 / b["n"]))
         return t, float(2 * stats.t.sf(abs(t), dof))
-    se = math.sqrt(a["se"] ** 2 + b["se"] ** 2)
-    if not se > 0:
+    if a["n"] < 2 or b["n"] < 2 or not (a["se"] > 0 and b["se"] > 0):
         return math.nan, math.nan
+    se = math.sqrt(a["se"] ** 2 + b["se"] ** 2)
     z = diff / se
     return z, float(2 * stats.norm.sf(abs(z)))
 

@@ -6,12 +6,14 @@
         [--correlate X Y]... [--weights COLUMN] [--where COLUMN=v1,v2]...
         [--drivers OUTCOME=q1,q2,...]
         [--sus QID] [--ipa IMPORTANCE PERFORMANCE]
+        [--banner ROW=COL1,COL2,...]... [--correlation-matrix q1,q2,...]
     python -m analysis stats --definition DEF.json --responses R.csv --analysis SPEC.json
         [--weights COLUMN]
 
+In `--scale`, an item written with a leading minus (`NAME=q1,-q2`) is reverse-keyed.
 With `--analysis`, one analysis of the web's analysis builder is run from its JSON spec
-(`analysis.stats.analyses`, docs/analysis-builder.md) and its result printed as JSON: the same dict the
-page's JSON endpoint returns.
+(`analysis.stats.analyses`, docs/analysis-builder.md) and its result printed as JSON: the
+same dict the page's JSON endpoint returns.
 
 Exit 0 on success, 1 with a message naming the place of the problem in the data, 2 on a usage
 error (a bad option, or a name given on the command line that is not a column of the table).
@@ -35,6 +37,21 @@ def _name_list(text: str, flag: str) -> tuple[str, list[str]]:
     return name.strip(), values
 
 
+def _scale(text: str) -> tuple[str, dict]:
+    name, items = _name_list(text, "--scale")
+    return name, {
+        "items": [i.removeprefix("-") for i in items],
+        "reverse": [i[1:] for i in items if i.startswith("-")],
+    }
+
+
+def _columns(text: str) -> list[str]:
+    values = [v.strip() for v in text.split(",") if v.strip()]
+    if len(values) < 2:
+        raise argparse.ArgumentTypeError(f"--correlation-matrix takes q1,q2,..., got {text!r}")
+    return values
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis stats",
@@ -51,9 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--scale",
         action="append",
         default=[],
-        type=lambda t: _name_list(t, "--scale"),
-        metavar="NAME=q1,q2,...",
-        help="Cronbach's alpha of these items (a matrix id stands for all its rows)",
+        type=_scale,
+        metavar="NAME=q1,-q2,...",
+        help="Cronbach's alpha of these items (a matrix id stands for all its rows; "
+        "-q2 is reverse-keyed)",
     )
     parser.add_argument("--exclude-flagged", action="store_true", help="drop flagged responses")
     parser.add_argument("--charts", metavar="DIR", help="write PNG and SVG charts into DIR")
@@ -72,6 +90,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--sus", metavar="QID", help="a 10-row matrix scored as the SUS")
     parser.add_argument("--ipa", nargs=2, metavar=("IMPORTANCE", "PERFORMANCE"))
+    parser.add_argument(
+        "--banner",
+        action="append",
+        default=[],
+        type=lambda t: _name_list(t, "--banner"),
+        metavar="ROW=COL1,COL2,...",
+        help="banner table of ROW against the column questions, with significance letters",
+    )
+    parser.add_argument(
+        "--correlation-matrix", type=_columns, metavar="q1,q2,...", help="correlation matrix"
+    )
     parser.add_argument(
         "--analysis", metavar="SPEC.json", help="run one analysis spec, print its JSON"
     )
@@ -128,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
             drivers=args.drivers,
             sus_question=args.sus,
             ipa=tuple(args.ipa) if args.ipa else None,
+            banners=args.banner,
+            correlation_matrix=args.correlation_matrix,
         )
         if args.charts:
             from analysis.charts import render_summary_charts

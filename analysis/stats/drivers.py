@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
-from analysis.stats.matrix import pair_correlation
+from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.matrix import numeric_block, pair_correlation
 
 #: A driver whose variance inflation factor exceeds this shares so much with the other drivers
 #: that its β is not to be read on its own (Kutner, Nachtsheim, Neter & Li 2005, *Applied
@@ -28,17 +28,16 @@ LMG_MAX_DRIVERS = 12
 
 def variance_inflation(z: np.ndarray) -> np.ndarray:
     """VIF_j = 1 / (1 − R²_j), R²_j from the OLS of driver j on the other drivers (columns of
-    the centred `z`; rows pre-multiplied by √w for weights); inf when driver j is an exact
-    linear combination of the others.
-    statsmodels: `variance_inflation_factor(add_constant(X), j)`; R: `car::vif(lm(...))`."""
+    the centred `z`; rows pre-multiplied by √w for weights), read off their correlation
+    matrix (`subset_r_squared`); inf when driver j is an exact linear combination of the
+    others. statsmodels: `variance_inflation_factor(add_constant(X), j)`; R: `car::vif`."""
     k = z.shape[1]
+    gram = z.T @ z
+    corr = gram / np.sqrt(np.outer(np.diag(gram), np.diag(gram)))
     out = np.ones(k)
-    for j in range(k):
-        if k == 1:
-            break
-        others = np.delete(z, j, axis=1)
-        coef, *_ = np.linalg.lstsq(others, z[:, j], rcond=None)
-        resid = ((z[:, j] - others @ coef) ** 2).sum() / (z[:, j] ** 2).sum()
+    for j in range(k if k > 1 else 0):
+        order = [j, *(i for i in range(k) if i != j)]
+        resid = 1 - subset_r_squared(corr[np.ix_(order, order)], tuple(range(1, k)))
         out[j] = math.inf if resid < 1e-10 else 1 / resid
     return out
 
@@ -126,14 +125,11 @@ def key_drivers(
     "collinear_drivers"`, `collinear` names the drivers, and a `StatsWarning` says so.
     """
     cols = [outcome, *drivers]
-    for c in cols:
-        if c not in frame.columns:
-            raise UnknownColumnError("no such column in the response table", c)
     if len(drivers) < 1:
         raise StatsInputError("name at least one driver", "drivers")
     if len(set(cols)) != len(cols):
         raise StatsInputError("the outcome and the drivers must be different columns", "drivers")
-    numbers = frame[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    numbers = numeric_block(frame, cols)
     w_all = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
     if w_all.shape != (len(frame),):
         raise StatsInputError("weights must have one value per response", "weights")

@@ -11,9 +11,26 @@ import pandas as pd
 from analysis.stats.corrections import benjamini_hochberg
 from analysis.stats.correlation import correlation
 from analysis.stats.errors import StatsInputError, UnknownColumnError
+from analysis.stats.estimates import numeric_array
 
 #: Said beside a statistic that was asked for with weights but computed without them.
 UNWEIGHTED_NOTE = "unweighted: this statistic does not take survey weights yet"
+
+
+def numeric_block(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """The columns as a float matrix (rows × columns): blanks NaN; text that is not a number
+    a `StatsInputError` naming the column; ±inf left out as blanks with a `StatsWarning`."""
+    for c in columns:
+        if c not in frame.columns:
+            raise UnknownColumnError("no such column in the response table", c)
+    out = np.empty((len(frame), len(columns)))
+    for j, c in enumerate(columns):
+        try:
+            x = frame[c].to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError):
+            raise StatsInputError("answers must be numbers", c) from None
+        out[:, j] = numeric_array(x, c)
+    return out
 
 
 def correlation_takes_weights() -> bool:
@@ -53,10 +70,8 @@ def correlation_matrix(
         raise StatsInputError("method is pearson or spearman", "method")
     if len(columns) < 2 or len(set(columns)) != len(columns):
         raise StatsInputError("a correlation matrix needs two or more different columns", "columns")
-    for c in columns:
-        if c not in frame.columns:
-            raise UnknownColumnError("no such column in the response table", c)
-    data = {c: pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float) for c in columns}
+    block = numeric_block(frame, columns)
+    data = {c: block[:, j] for j, c in enumerate(columns)}
     k = len(columns)
     fields = ("r", "p", "ci_low", "ci_high")
     mats = {f: np.full((k, k), math.nan) for f in fields}

@@ -337,15 +337,7 @@ def format_report(summary: dict) -> str:
     if summary["scales"]:
         lines += ["", "== 量表信度 =="]
     for name, s in summary["scales"].items():
-        lines.append(
-            f"{name}{_mark(s)}：Cronbach's α = {_num(s['alpha'], 3)}"
-            f"{_ci([s['ci_low'], s['ci_high']], _num3)}，"
-            f"{s['k']} 题，n = {s['n']}"
-        )
-        if s.get("caution"):
-            lines.append("  " + CAUTIONS[s["caution"]])
-        for item, a in s["item_analysis"].items():
-            lines.append(f"  删除 {item} 后 α = {_num(a['alpha_if_deleted'], 3)}")
+        lines += _scale_lines(name, s, summary["weighted"])
     if "sus" in summary:
         s = summary["sus"]
         lines += [
@@ -360,20 +352,110 @@ def format_report(summary: dict) -> str:
                 f"{IPA_NAMES[a['quadrant']]}"
             )
     if "drivers" in summary:
-        d = summary["drivers"]
-        lines += [
-            "",
-            f"== 关键驱动因素{_mark(d)}（{d['outcome']}，R² = {_num(d['r_squared'], 3)}）==",
-        ]
-        for name, v in d["drivers"].items():
-            beta = (
-                _num(v["beta"], 3)
-                if v.get("beta_determined", True) or d.get("caution") != "collinear_drivers"
-                else "无法确定（与其他因素完全重合）"
-            )
-            lines.append(
-                f"{name}：r = {_num(v['r'], 3)}，标准化 β = {beta}，VIF = {_num(v.get('vif'))}"
-            )
-        if d.get("caution"):
-            lines.append(CAUTIONS[d["caution"]])
+        lines += _driver_lines(summary["drivers"])
+    if "correlation_matrix" in summary:
+        lines += _matrix_lines(summary["correlation_matrix"], summary["weighted"])
+    if summary.get("banners"):
+        lines += ["", "== 横幅表 =="]
+    for b in summary.get("banners", []):
+        lines += _banner_lines(b)
     return "\n".join(lines) + "\n"
+
+
+BANNER_TESTS = {
+    "z_pooled": "两比例 z 检验（合并方差，同 SPSS 列比例比较）",
+    "t_pooled": "两样本 t 检验（两列合并方差）",
+    "z_linearised": "加权 z 检验（设计标准误，线性化）",
+}
+CORRECTION_NAMES = {"bonferroni": "Bonferroni 校正", "holm": "Holm 校正", "none": "未校正"}
+UNWEIGHTED = "（未加权）"
+
+
+def _scale_lines(name: str, s: dict, weighted: bool) -> list[str]:
+    lines = [
+        f"{name}：Cronbach's α = {_num(s['alpha'], 3)}"
+        f"{_ci([s['ci_low'], s['ci_high']], _num3)}，{s['k']} 题，n = {s['n']}"
+        + ("（加权）" if s.get("weighted") else UNWEIGHTED if weighted else "")
+    ]
+    if s.get("reverse"):
+        lines.append("  反向计分（最小值 + 最大值 − 原分）：" + "、".join(s["reverse"]))
+    if s.get("caution"):
+        lines.append("  " + CAUTIONS[s["caution"]])
+    for item, a in s["item_analysis"].items():
+        mean = f"均值 {_num(a['mean'])}，标准差 {_num(a['sd'])}，" if "mean" in a else ""
+        lines.append(
+            f"  {item}：{mean}校正题总相关 {_num(a['item_total_r'], 3)}，"
+            f"删除后 α = {_num(a['alpha_if_deleted'], 3)}"
+        )
+    return lines
+
+
+def _driver_lines(d: dict) -> list[str]:
+    se = "设计标准误（线性化，加权）" if d.get("weighted") else "OLS 标准误"
+    lines = ["", f"== 关键驱动因素（{d['outcome']}，R² = {_num(d['r_squared'], 3)}，{se}）=="]
+    for name, v in d["drivers"].items():
+        beta = (
+            f"{_num(v['beta'], 3)}（SE {_num(v.get('beta_se'), 3)}，{_p(v.get('beta_p'))}）"
+            if v.get("beta_determined", True) or d.get("caution") != "collinear_drivers"
+            else "无法确定（与其他因素完全重合）"
+        )
+        lines.append(
+            f"{name}：r = {_num(v['r'], 3)}，标准化 β = {beta}，"
+            f"LMG = {_num(v.get('lmg'), 3)}，相对权重 = {_num(v.get('relative_weight'), 3)}"
+            f"（占 R² {_pct(_times100(v.get('relative_weight_share')))}），"
+            f"VIF = {_num(v.get('vif'))}"
+        )
+    if d.get("caution"):
+        lines.append(CAUTIONS[d["caution"]] + "：" + "、".join(d.get("collinear", [])))
+    lines += [f"注：{note}" for note in d.get("notes", [])]
+    return lines
+
+
+def _times100(v):
+    return None if v is None else v * 100
+
+
+def _matrix_lines(m: dict, weighted: bool) -> list[str]:
+    name = "Pearson r" if m["method"] == "pearson" else "Spearman ρ"
+    note = "" if m.get("weighted") or not weighted else UNWEIGHTED
+    lines = ["", f"== 相关矩阵（{name}，成对删除，BH 校正）{note} =="]
+    cols = m["columns"]
+    for i, x in enumerate(cols):
+        for j in range(i + 1, len(cols)):
+            lines.append(
+                f"{x} 与 {cols[j]}：{_num(m['r'][i][j], 3)}，n = {m['n'][i][j]}，"
+                f"{_p(m['p'][i][j])}（BH 校正 {_p(m['p_adjusted'][i][j])}）"
+            )
+    return lines
+
+
+def _banner_lines(b: dict) -> list[str]:
+    """One banner as text: a header naming each column's letter, then a line per row."""
+    tests = b["tests"]
+    used = [
+        f"{what}：{BANNER_TESTS[t]}"
+        for what, t in (("列比例", tests["proportions"]), ("列均值", tests["means"]))
+        if t
+    ]
+    lines = [
+        f"{b['row']} × {'、'.join(x['question'] for x in b['banners'])}"
+        f"（{'；'.join(used)}，{CORRECTION_NAMES[tests['correction']]}，"
+        f"α = {b['alpha']:g}{'，加权' if b['weighted'] else '，未加权'}）"
+    ]
+    heads = ["总计"] + [f"{c['label']}({c['letter']})" for c in b["columns"][1:]]
+    lines.append(
+        "  列：" + " | ".join(f"{h} n={c['n']}" for h, c in zip(heads, b["columns"], strict=True))
+    )
+    share = "（占作答者 %）" if b["row_kind"] == "multiple" else ""
+    for r in b["rows"]:
+        cells = [
+            f"{_pct(p)}{''.join(letters)}"
+            for p, letters in zip(r["percent"], r["letters"], strict=True)
+        ]
+        lines.append(f"  {r['label']}{share}：" + " | ".join(cells))
+    if b.get("mean"):
+        m = b["mean"]
+        cells = [f"{_num(v)}{''.join(x)}" for v, x in zip(m["mean"], m["letters"], strict=True)]
+        lines.append("  均值：" + " | ".join(cells))
+    lines.append("  字母表示该列显著高于所标字母的列（同一列变量内比较）")
+    return lines

@@ -5,9 +5,10 @@ data (a definition dict and a response DataFrame) so it can run inline or in a j
 
 Order of work: prepare the frame → flag quality on all responses → exclude flagged ones if
 asked → apply the segment filter → describe each question → crosstabs, comparisons, scales,
-correlations, drivers, SUS, IPA → Benjamini–Hochberg over every p-value of the crosstabs,
-comparisons and correlations run together (`p_adjusted` beside each `p`). NaN becomes
-`None`; nothing is rounded.
+correlations, drivers, SUS, IPA, banners, the correlation matrix → Benjamini–Hochberg over
+every p-value of the crosstabs, comparisons and correlations run together (`p_adjusted`
+beside each `p`; banners and the matrix carry their own corrections). NaN becomes `None`;
+nothing is rounded.
 
 Weights are survey weights (`analysis.stats.design`): every result says in `weighted`
 whether it used them, and a result of a weighted report that could not use them carries
@@ -23,6 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from analysis.stats.banner import banner_table
 from analysis.stats.corrections import benjamini_hochberg
 from analysis.stats.correlation import correlation
 from analysis.stats.crosstab import crosstab
@@ -30,6 +32,7 @@ from analysis.stats.descriptives import describe_question, scores_of
 from analysis.stats.drivers import key_drivers
 from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
 from analysis.stats.groups import compare_groups, nps_differences
+from analysis.stats.matrix import correlation_matrix as pairwise_matrix
 from analysis.stats.quality import flag_responses, quality_summary
 from analysis.stats.scales import cronbach_alpha
 from analysis.stats.scores import importance_performance, sus
@@ -137,6 +140,42 @@ def _compared_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[
     return scored_column(definition, frame, name)
 
 
+def scored_block(definition: dict, frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    """The columns `names` as numbers (`scored_column`), the input of `correlation_matrix`,
+    `key_drivers` and `cronbach_alpha`."""
+    return pd.DataFrame({c: scored_column(definition, frame, c)[0] for c in names})
+
+
+def score_range(definition: dict, name: str) -> tuple[float, float]:
+    """(lowest, highest) score a column can take by its definition, for reverse-keying:
+    the scored options' scores, 1..max of a rating, 0..10 of an NPS, a slider's min/max."""
+    q = question_map(definition).get(name.split("/")[0])
+    if q is None:
+        raise UnknownColumnError("not a question of this questionnaire", name)
+    kind = kind_of(q)
+    if q.get("options") and kind in ("choice", "matrix"):
+        scores = [v for v in option_scores(q).values() if not math.isnan(v)]
+        if len(scores) >= 2:
+            return min(scores), max(scores)
+    elif kind == "rating":
+        return 1.0, float(q.get("max", 5))
+    elif kind == "nps":
+        return 0.0, 10.0
+    elif q.get("min") is not None and q.get("max") is not None:
+        return float(q["min"]), float(q["max"])
+    raise StatsInputError("a reverse-keyed item needs a scale with a defined min and max", name)
+
+
+def _scale_spec(definition: dict, items) -> tuple[list[str], list[str]]:
+    """A scale given as [items] or {"items": [...], "reverse": [...]} → (columns, reversed)."""
+    if isinstance(items, Mapping):
+        reverse = _expand_items(definition, items.get("reverse", ()))
+        items = items.get("items", ())
+    else:
+        reverse = []
+    return _expand_items(definition, items), reverse
+
+
 def _levels(definition: dict, name: str) -> list[str] | None:
     q = question_map(definition).get(name.split("/")[0])
     if q is None:
@@ -171,25 +210,32 @@ def summarise(
     where: Mapping[str, Iterable] | None = None,
     crosstabs: Sequence[tuple[str, str]] = (),
     comparisons: Sequence[tuple[str, str]] = (),
-    scales: Mapping[str, Sequence[str]] | None = None,
+    scales: Mapping[str, Sequence[str] | Mapping[str, Sequence[str]]] | None = None,
     correlations: Sequence[tuple[str, str]] = (),
     drivers: tuple[str, Sequence[str]] | None = None,
     sus_question: str | None = None,
     ipa: tuple[str, str] | None = None,
+    banners: Sequence[tuple[str, Sequence[str]]] = (),
+    correlation_matrix: Sequence[str] | None = None,
     confidence: float = 0.95,
 ) -> dict:
     """The full report. `weights` is a column name or an array (one per row of `frame`);
     `where` a segment filter {column: [values]}; `crosstabs` (row, col) pairs and
     `comparisons` (metric, group) pairs and `correlations` (x, y) pairs (Spearman when
     either side is ordinal, else Pearson) of question ids or `qid/row` columns; `scales`
-    {name: [items]} (a matrix id stands for all its rows); `drivers` (outcome, [drivers]);
-    `sus_question` a 10-row matrix answered 1–5; `ipa` (importance matrix, performance matrix).
+    {name: [items]} or {name: {"items": [...], "reverse": [...]}} (a matrix id stands for all
+    its rows; reversed items are recoded from `score_range`); `drivers` (outcome, [drivers]);
+    `sus_question` a 10-row matrix answered 1–5; `ipa` (importance matrix, performance matrix);
+    `banners` (row, [column questions]) pairs (`banner.banner_table`); `correlation_matrix`
+    [columns] (`matrix.correlation_matrix`, Spearman when any is ordinal). Scales, drivers,
+    banners and the matrix are weighted when `weights` are given (each result says so).
 
     Returns {"n", "n_total", "excluded", "filtered_out", "zero_weight", "weighted",
     "confidence", "quality",
     "questions": {qid: …}, "crosstabs": […], "comparisons": […], "correlations": […],
-    "scales": {name: …},
-    "drivers", "sus", "ipa", "multiple_testing"} (see docs in each `describe_*`). A comparison
+    "scales": {name: …}, "banners": […],
+    "drivers", "correlation_matrix", "sus", "ipa", "multiple_testing"} (see docs in each
+    `describe_*`; "drivers", "correlation_matrix", "sus", "ipa" only when asked for). A comparison
     of an NPS question also carries `nps_differences` (`groups.nps_differences`): segments'
     NPS compared as NPS, beside the test on the 0–10 answers.
     """
@@ -254,9 +300,19 @@ def summarise(
                 mark_weighting(d, w)
         out["comparisons"].append(mark_weighting(result, w))
     for name, items in (scales or {}).items():
-        cols = _expand_items(definition, items)
-        block = pd.DataFrame({c: scored_column(definition, data, c)[0] for c in cols})
-        out["scales"][name] = mark_weighting(cronbach_alpha(block, cols, confidence=confidence), w)
+        cols, reverse = _scale_spec(definition, items)
+        ranges = {c: score_range(definition, c) for c in reverse}
+        out["scales"][name] = mark_weighting(
+            cronbach_alpha(
+                scored_block(definition, data, cols),
+                cols,
+                reverse=reverse,
+                score_range=ranges,
+                weights=w,
+                confidence=confidence,
+            ),
+            w,
+        )
     for x_name, y_name in _checked_pairs(definition, data, correlations):
         x, x_ordinal = scored_column(definition, data, x_name)
         y, y_ordinal = scored_column(definition, data, y_name)
@@ -267,8 +323,26 @@ def summarise(
         out["correlations"].append({"x": x_name, "y": y_name, **result})
     if drivers is not None:
         outcome, names = drivers[0], _expand_items(definition, drivers[1])
-        block = pd.DataFrame({c: scored_column(definition, data, c)[0] for c in [outcome, *names]})
-        out["drivers"] = mark_weighting(key_drivers(block, outcome, names), w)
+        block = scored_block(definition, data, [outcome, *names])
+        out["drivers"] = mark_weighting(
+            key_drivers(block, outcome, names, weights=w, confidence=confidence), w
+        )
+    out["banners"] = [
+        banner_table(
+            data, definition, row, [cols] if isinstance(cols, str) else list(cols), weights=w
+        )
+        for row, cols in banners
+    ]
+    if correlation_matrix is not None:
+        names = _expand_items(definition, correlation_matrix)
+        ordinal = any(scored_column(definition, data, c)[1] for c in names)
+        out["correlation_matrix"] = pairwise_matrix(
+            scored_block(definition, data, names),
+            names,
+            method="spearman" if ordinal else "pearson",
+            weights=w,
+            confidence=confidence,
+        )
     if sus_question is not None:
         out["sus"] = _sus(definition, data, sus_question, w, confidence)
     if ipa is not None:

@@ -12,6 +12,7 @@ from scipy import stats
 
 from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
 from analysis.stats.estimates import effective_n
+from analysis.stats.matrix import numeric_block
 
 #: Fewer complete respondents than this and α is not computed: with two, the item variances
 #: and the total variance each rest on one difference and α can be any number (−2.0 is easy).
@@ -82,7 +83,7 @@ def cronbach_alpha(
     """
     items = list(items)
     reverse = _check(frame, items, reverse, score_range)
-    numbers = frame[items].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    numbers = numeric_block(frame, items)
     w_all = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
     if w_all.shape != (len(frame),):
         raise StatsInputError("weights must have one value per response", "weights")

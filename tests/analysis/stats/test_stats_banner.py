@@ -130,14 +130,22 @@ def test_column_proportions_are_spss_z_tests_with_bonferroni_per_row(frame):
         assert row["percent"] == pytest.approx(
             [100 * x / n for x, n in zip(counts, bases, strict=True)]
         )
-        family = {}
+        estimates = [x / n for x, n in zip(counts, bases, strict=True)]
+        raw = {}
         for pair in row["pairs"]:
             i, j = pair["a"], pair["b"]
+            if not (0 < estimates[i] < 1 and 0 < estimates[j] < 1):  # SPSS leaves them out
+                assert math.isnan(pair["p"]) and math.isnan(pair["p_adjusted"])
+                continue
             z, p = proportions_ztest([counts[i], counts[j]], [bases[i], bases[j]])
             assert pair["statistic"] == pytest.approx(z) and pair["p"] == pytest.approx(p)
-            m = 3 if i <= 3 else 1  # 3 pairs among the cities, 1 between the genders
-            assert pair["p_adjusted"] == pytest.approx(min(1.0, m * p))
+            raw[(i, j)] = p
+        family = {}
+        for (i, j), p in raw.items():  # Bonferroni within the cities, within the genders
+            m = sum(1 for a, _ in raw if (a <= 3) == (i <= 3))
             family[(i, j)] = min(1.0, m * p)
+            pair = next(x for x in row["pairs"] if (x["a"], x["b"]) == (i, j))
+            assert pair["p_adjusted"] == pytest.approx(family[(i, j)])
         estimates = [x / n for x, n in zip(counts, bases, strict=True)]
         assert row["letters"] == _letters_expected(family, estimates)
         any_letter |= any(row["letters"])
@@ -235,6 +243,35 @@ def test_matrix_row_with_not_scored_option(frame):
     assert out["mean"]["mean"][0] == pytest.approx(scored.mean())
 
 
+def test_columns_that_spss_leaves_out_of_comparisons_carry_no_letter():
+    # 三线 has nobody at "5" (share 0) and one respondent only: SPSS does not compare a column
+    # whose proportion is 0 or 1; a weighted cell of one respondent has a design SE of 0
+    raw = pd.DataFrame(
+        {
+            "city": ["t1"] * 6 + ["t2"] * 6 + ["t3"],
+            "sat": [5.0, 5, 5, 5, 4, 4, 1, 2, 2, 1, 5, 2, 3],
+        }
+    )
+    with pytest.warns(UserWarning, match="missing from the response table"):
+        frame = prepare_frame(DEFINITION, raw)
+    out = banner_table(frame, DEFINITION, "sat", ["city"])
+    five = out["rows"][4]
+    assert five["percent"][3] == 0
+    tested = {(p["a"], p["b"]): p["p"] for p in five["pairs"]}
+    assert math.isnan(tested[(1, 3)]) and math.isnan(tested[(2, 3)])
+    assert tested[(1, 2)] == pytest.approx(proportions_ztest([4, 1], [6, 6])[1])
+    assert five["pairs"][0]["p_adjusted"] == pytest.approx(tested[(1, 2)])  # a family of 1
+    weighted = banner_table(frame, DEFINITION, "sat", ["city"], weights=np.ones(13))
+    assert all(math.isnan(p["p"]) for p in weighted["mean"]["pairs"] if 3 in (p["a"], p["b"]))
+    assert weighted["mean"]["letters"][3] == []
+
+
+def test_unscored_choice_has_no_mean_row(frame):
+    out = banner_table(frame, DEFINITION, "city", ["gender"])
+    assert out["mean"] is None and out["tests"]["means"] is None
+    assert [r["label"] for r in out["rows"]] == ["一线", "二线", "三线"]
+
+
 def test_result_is_strict_json(frame):
     import json
 
@@ -256,6 +293,7 @@ def test_column_letters_run_past_z():
         ("attrs", ["city"], {}, StatsInputError, "one row at a time"),
         ("sat", ["attrs"], {}, StatsInputError, "qid/row"),
         ("note", ["city"], {}, StatsInputError, "cannot be the rows"),
+        ("channels/wx", ["city"], {}, StatsInputError, "as a set"),
         ("city", ["city"], {}, StatsInputError, "its own banner column"),
         ("sat", ["city"], {"correction": "sidak"}, StatsInputError, "bonferroni"),
         ("sat", ["city"], {"alpha": 5}, StatsInputError, "alpha"),
