@@ -75,9 +75,10 @@ def category_shares(
         low, high = wilson_interval(raw, np.full(len(keys), base), confidence=confidence)
     else:
         w = weights[valid]
-        groups = pd.DataFrame({"w": w, "w2": w * w}).groupby(series[valid].to_numpy()).sum()
-        mass = groups["w"].reindex(keys, fill_value=0.0).to_numpy()
-        squares = groups["w2"].reindex(keys, fill_value=0.0).to_numpy()
+        codes, labels = pd.factorize(series[valid])  # integer codes of a categorical: fast
+        at = pd.Index(labels).get_indexer(keys)
+        mass = np.append(np.bincount(codes, weights=w, minlength=len(labels)), 0.0)[at]
+        squares = np.append(np.bincount(codes, weights=w * w, minlength=len(labels)), 0.0)[at]
         share, low, high, _, _ = share_intervals(
             mass, squares, float(w.sum()), float((w * w).sum()), n, confidence=confidence
         )

@@ -283,7 +283,7 @@ def _crosstab_stat(t: dict) -> str:
         return f"χ² = {_num(t['chi2'])}，df = {t['dof']}，"
     if t["test"] == "rao_scott" and t.get("f") is not None:
         return (
-            f"F = {_num(t['f'])}，df = {_num(t['ndf'])}, {_num(t['ddf'], 1)}"
+            f"F = {_num(t['f'])}，自由度 {_num(t['ndf'])} 与 {_num(t['ddf'], 1)}"
             f"（加权 χ² = {_num(t['chi2'])}），"
         )
     return ""

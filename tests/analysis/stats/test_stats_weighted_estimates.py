@@ -191,3 +191,20 @@ def test_every_weighted_statistic_is_invariant_to_the_scale_of_the_weights(sampl
             k: want[k] for k in want.keys() - numbers
         }
         assert result["weighted"] is True, name
+
+
+def test_whole_number_quantiles_without_sorting_equal_the_sorted_definition():
+    # svyquantile(qrule = "hf7") by its definition: sort stably, plotting positions
+    # p_k = (w_1 + … + w_{k−1}) / (w_1 + … + w_{n−1}), interpolate (estimates.weighted_quantile)
+    from analysis.stats.estimates import weighted_quantile
+
+    rng = np.random.default_rng(9)
+    q = np.linspace(0, 1, 41)
+    for _ in range(200):
+        n = int(rng.integers(2, 25))
+        x = rng.integers(-2, 4, n).astype(float)
+        w = rng.uniform(0.1, 3.0, n)
+        order = np.argsort(x, kind="stable")
+        before = np.concatenate(([0.0], np.cumsum(w[order])[:-1]))
+        expected = np.interp(q, before / before[-1], x[order]) if np.ptp(x) else np.full(41, x[0])
+        assert weighted_quantile(x, q, w) == pytest.approx(expected, abs=1e-12)
