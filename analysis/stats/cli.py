@@ -7,6 +7,7 @@
         [--drivers OUTCOME=q1,q2,...]
         [--sus QID] [--ipa IMPORTANCE PERFORMANCE]
         [--banner ROW=COL1,COL2,...]... [--correlation-matrix q1,q2,...]
+        [--equal-var] [--paired FIRST SECOND]... [--one-sample COLUMN=VALUE]...
     python -m analysis stats --definition DEF.json --responses R.csv --analysis SPEC.json
         [--weights COLUMN]
 
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
 from analysis.stats.analyses import DATA_PROBLEMS, SpecError, run_analysis
@@ -52,6 +54,17 @@ def _columns(text: str) -> list[str]:
     return values
 
 
+def _column_value(text: str) -> tuple[str, float]:
+    name, sep, value = text.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not sep or not name.strip() or not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"--one-sample takes COLUMN=NUMBER, got {text!r}")
+    return name.strip(), number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis stats",
@@ -62,6 +75,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--crosstab", nargs=2, action="append", default=[], metavar=("ROW", "COL"))
     parser.add_argument(
         "--compare", nargs=2, action="append", default=[], metavar=("METRIC", "GROUP")
+    )
+    parser.add_argument(
+        "--equal-var",
+        action="store_true",
+        help="compare means assuming equal variances (Student's t, ANOVA + Tukey) "
+        "instead of Welch's tests",
+    )
+    parser.add_argument(
+        "--paired",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("FIRST", "SECOND"),
+        help="paired test of two answers of the same respondents (FIRST − SECOND)",
+    )
+    parser.add_argument(
+        "--one-sample",
+        action="append",
+        default=[],
+        type=_column_value,
+        metavar="COLUMN=VALUE",
+        help="test the answers of COLUMN against VALUE",
     )
     parser.add_argument("--correlate", nargs=2, action="append", default=[], metavar=("X", "Y"))
     parser.add_argument(
@@ -159,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
             ipa=tuple(args.ipa) if args.ipa else None,
             banners=args.banner,
             correlation_matrix=args.correlation_matrix,
+            equal_var=args.equal_var,
+            paired=[tuple(pair) for pair in args.paired],
+            one_sample=args.one_sample,
         )
         if args.charts:
             from analysis.charts import render_summary_charts

@@ -1,5 +1,6 @@
 """Differences between independent groups with their intervals: means (Welch or pooled),
-proportions (Newcombe), Welch's ANOVA and the Games–Howell pairs that go with it."""
+proportions (Newcombe), Welch's ANOVA with the Games–Howell pairs, Fisher's ANOVA with
+Tukey's HSD pairs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import numpy as np
 from scipy import stats
 
 from analysis.stats.estimates import wilson_interval
+from analysis.stats.studentized_range import studentized_range_quantile, studentized_range_sf
 
 
 def mean_difference(
@@ -106,7 +108,7 @@ def games_howell(names: list[str], samples: list[np.ndarray], *, confidence=0.95
             md = mean_difference(samples[i], samples[j], confidence=confidence)
             half_se = md["se"] / math.sqrt(2)
             q = abs(md["difference"]) / half_se
-            half = stats.studentized_range.ppf(confidence, k, md["dof"]) * half_se
+            half = studentized_range_quantile(confidence, k, md["dof"]) * half_se
             pairs.append(
                 {
                     "a": names[i],
@@ -115,7 +117,7 @@ def games_howell(names: list[str], samples: list[np.ndarray], *, confidence=0.95
                     "se": md["se"],
                     "dof": md["dof"],
                     "ci": [md["difference"] - half, md["difference"] + half],
-                    "p_adjusted": float(stats.studentized_range.sf(q, k, md["dof"])),
+                    "p_adjusted": studentized_range_sf(q, k, md["dof"]),
                     "method": "games_howell",
                 }
             )
@@ -131,3 +133,47 @@ def omega_squared(samples: list[np.ndarray]) -> float:
     ss_t = ((allv - grand) ** 2).sum()
     ms_w = (ss_t - ss_b) / (n - k)
     return float((ss_b - (k - 1) * ms_w) / (ss_t + ms_w)) if ss_t > 0 else math.nan
+
+
+def fisher_anova(samples: list[np.ndarray]) -> dict:
+    """One-way ANOVA (Fisher): F = MS_between / MS_within; η² = SS_between / SS_total.
+    scipy: `f_oneway(*samples)`; R: `summary(aov(y ~ g))`."""
+    f, p = stats.f_oneway(*samples)
+    allv = np.concatenate(samples)
+    grand = allv.mean()
+    ss_between = sum(len(s) * (s.mean() - grand) ** 2 for s in samples)
+    ss_total = ((allv - grand) ** 2).sum()
+    return {
+        "test": "anova",
+        "statistic": float(f),
+        "p": float(p),
+        "dof": [len(samples) - 1, len(allv) - len(samples)],
+        "effect_size": float(ss_between / ss_total) if ss_total > 0 else math.nan,
+        "effect_size_name": "eta_squared",
+    }
+
+
+def tukey_pairs(names, samples, *, confidence: float = 0.95) -> list[dict]:
+    """Tukey's HSD pairs, Tukey–Kramer for unequal sizes (Kramer 1956, Biometrics 12:307):
+    q = |x̄i − x̄j| / √(MS_w/2 · (1/ni + 1/nj)) on (k, N − k), interval x̄i − x̄j ±
+    q_crit·√(MS_w/2 · (1/ni + 1/nj)). R `TukeyHSD(aov(y ~ g))`; scipy `tukey_hsd`."""
+    k = len(samples)
+    n = sum(len(s) for s in samples)
+    ms_w = sum(((s - s.mean()) ** 2).sum() for s in samples) / (n - k)
+    q_crit = studentized_range_quantile(confidence, k, n - k)
+    pairs = []
+    for i in range(k):
+        for j in range(i + 1, k):
+            diff = float(samples[i].mean() - samples[j].mean())
+            se = math.sqrt(ms_w / 2 * (1 / len(samples[i]) + 1 / len(samples[j])))
+            pairs.append(
+                {
+                    "a": names[i],
+                    "b": names[j],
+                    "difference": diff,
+                    "ci": [diff - q_crit * se, diff + q_crit * se],
+                    "p_adjusted": studentized_range_sf(abs(diff) / se, k, n - k),
+                    "method": "tukey_hsd",
+                }
+            )
+    return pairs

@@ -37,10 +37,12 @@ from scipy import stats
 
 from analysis.stats.corrections import holm
 from analysis.stats.differences import (
+    fisher_anova,
     games_howell,
     mean_difference,
     omega_squared,
     proportion_difference,
+    tukey_pairs,
     welch_anova,
 )
 from analysis.stats.effect_sizes import (
@@ -178,7 +180,8 @@ def compare_groups(
       test was not computed (`zero_variance_group`, with the groups in `constant_groups`)
       or None.
 
-    Groups with fewer than 2 answers take no part in the test (reported, with a warning).
+    Groups with fewer than 2 answers (of positive weight) take no part in the test (reported,
+    with a warning).
     """
     if method not in METHODS:
         raise StatsInputError(f"method must be one of {METHODS}", "method")
@@ -206,10 +209,14 @@ def compare_groups(
         "posthoc": [],
         "caution": None,
     }
-    used = [(n, s, w) for n, s, w in zip(names, samples, wlist, strict=True) if len(s) >= 2]
+    used = [
+        (n, s, w)
+        for n, s, w in zip(names, samples, wlist, strict=True)
+        if len(s) >= 2 and (w is None or np.count_nonzero(w) >= 2)
+    ]
     if len(used) < len(names):
         warnings.warn(
-            f"{by}: groups with fewer than 2 answers left out of the test",
+            f"{by}: groups with fewer than 2 answers (of positive weight) left out of the test",
             StatsWarning,
             stacklevel=2,
         )
@@ -303,10 +310,10 @@ def _two_means(a, b, equal_var, alternative, confidence) -> dict:
 def _several_means(names, samples, equal_var, confidence) -> dict:
     """Welch's ANOVA + Games–Howell, or (`equal_var`) Fisher's ANOVA + Tukey HSD; η² with the
     noncentral-F interval of Fisher's F (the interval assumes equal variances), ω²."""
-    classic = _anova(samples)
+    classic = fisher_anova(samples)
     if equal_var:
         out = dict(classic)
-        out["posthoc"] = _tukey(names, samples)
+        out["posthoc"] = tukey_pairs(names, samples, confidence=confidence)
     else:
         out = welch_anova(samples) | {
             "effect_size": classic["effect_size"],
@@ -362,44 +369,6 @@ def nps_differences(
             pairs.append({"a": names[i], "b": names[j], **res})
     for pair, p in zip(pairs, holm([p["p"] for p in pairs]), strict=True):
         pair["p_adjusted"] = float(p)
-    return pairs
-
-
-def _anova(samples: list[np.ndarray]) -> dict:
-    """One-way ANOVA (Fisher): F = MS_between / MS_within; η² = SS_between / SS_total.
-    scipy: `f_oneway(*samples)`; R: `summary(aov(y ~ g))`."""
-    f, p = stats.f_oneway(*samples)
-    allv = np.concatenate(samples)
-    grand = allv.mean()
-    ss_between = sum(len(s) * (s.mean() - grand) ** 2 for s in samples)
-    ss_total = ((allv - grand) ** 2).sum()
-    return {
-        "test": "anova",
-        "statistic": float(f),
-        "p": float(p),
-        "dof": [len(samples) - 1, len(allv) - len(samples)],
-        "effect_size": float(ss_between / ss_total) if ss_total > 0 else math.nan,
-        "effect_size_name": "eta_squared",
-    }
-
-
-def _tukey(names, samples) -> list[dict]:
-    """Tukey's HSD pairs (scipy `tukey_hsd`; R `TukeyHSD(aov(y ~ g))`)."""
-    res = stats.tukey_hsd(*samples)
-    ci = res.confidence_interval()
-    pairs = []
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            pairs.append(
-                {
-                    "a": names[i],
-                    "b": names[j],
-                    "difference": float(samples[i].mean() - samples[j].mean()),
-                    "ci": [float(ci.low[i, j]), float(ci.high[i, j])],
-                    "p_adjusted": float(res.pvalue[i, j]),
-                    "method": "tukey_hsd",
-                }
-            )
     return pairs
 
 

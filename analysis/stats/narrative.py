@@ -19,6 +19,11 @@ TEST_NAMES = {
     "weighted_wald_f": "加权 Wald F 检验（设计标准误）",
     "weighted_rank_t": "加权秩检验（设计标准误）",
     "weighted_rank_f": "加权多组秩检验（设计标准误）",
+    "paired_t": "配对 t 检验",
+    "weighted_paired_t": "加权配对 t 检验（设计标准误）",
+    "one_sample_t": "单样本 t 检验",
+    "weighted_one_sample_t": "加权单样本 t 检验（设计标准误）",
+    "wilcoxon_signed_rank": "Wilcoxon 符号秩检验",
 }
 EFFECT_NAMES = {
     "cohens_d": "Cohen's d",
@@ -26,6 +31,7 @@ EFFECT_NAMES = {
     "eta_squared": "η²",
     "eta_squared_h": "η²(H)",
     "rank_biserial": "秩二列相关 r",
+    "cohens_h": "Cohen's h",
 }
 POSTHOC_NAMES = {
     "tukey_hsd": "Tukey HSD",
@@ -74,6 +80,10 @@ CAUTIONS = {
     "too_few_respondents": "注意：完整作答者少于 3 人，α 无法计算",
     "no_total_variance": "注意：所有人的总分相同，α 无法计算",
     "negative_alpha": "注意：α 为负数，可能有反向计分的题目未转换",
+    "zero_variance_differences": "注意：所有人的差值都相同，检验无法计算（不报告 p 值）",
+    "no_nonzero_differences": "注意：所有差值都为 0，符号秩检验无法计算（不报告 p 值）",
+    "too_few_answers": "注意：答案少于 2 个，检验无法计算",
+    "no_variance": "注意：加权后差值没有变化（或权重全为 0），检验无法计算（不报告 p 值）",
 }
 KANO_NAMES = {
     "M": "必备型(M)",
@@ -289,6 +299,26 @@ def _crosstab_stat(t: dict) -> str:
     return ""
 
 
+def _within_lines(title: str, t: dict, what: str) -> list[str]:
+    """A paired or one-sample test: the test, the estimate with its interval, the effect."""
+    name = TEST_NAMES.get(t["test"], t["test"])
+    if t["test"] == "wilcoxon_signed_rank":
+        what = "中位数差值" if what == "差值" else "中位数"
+    interval = _ci([t.get("ci_low"), t.get("ci_high")], _num) if "ci_low" in t else ""
+    line = f"{title}（n = {t['n']}）：{name}，{what} {_num(t['estimate'])}{interval}，{_p(t['p'])}"
+    effect = t.get("effect_size") or {}
+    if effect.get("value") is not None:
+        label = EFFECT_NAMES.get(effect.get("name"), effect.get("name"))
+        line += f"，{label} = {_num(effect['value'], 3)}"
+        line += _ci([effect.get("ci_low"), effect.get("ci_high")], _num3)
+    lines = [line]
+    if t.get("note") == "unweighted":
+        lines.append("  符号秩检验没有加权形式，此项未加权")
+    if t.get("caution"):
+        lines.append("  " + CAUTIONS[t["caution"]])
+    return lines
+
+
 def format_report(summary: dict) -> str:
     """Chinese plain-text report of a `summarise` result."""
     lines = [f"样本量：{summary['n']}（共 {summary['n_total']} 份答卷）"]
@@ -326,6 +356,12 @@ def format_report(summary: dict) -> str:
         lines += ["", "== 组间比较 =="]
     for c in summary["comparisons"]:
         lines += _comparison_lines(summary, c)
+    if summary.get("paired_tests") or summary.get("one_sample_tests"):
+        lines += ["", "== 配对与单样本检验 =="]
+    for t in summary.get("paired_tests", []):
+        lines += _within_lines(f"{t['first']} − {t['second']}", t, "差值")
+    for t in summary.get("one_sample_tests", []):
+        lines += _within_lines(f"{t['column']} 对比 {_num(t['value'])}", t, "均值")
     if summary.get("correlations"):
         lines += ["", "== 相关分析 =="]
     for c in summary.get("correlations", []):

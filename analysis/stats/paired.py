@@ -15,7 +15,10 @@ Differences that never vary give p = NaN with a `caution` and a `StatsWarning`, 
 
 Every result holds `test`, `n`, `statistic`, `p`, `p_method` (rank tests), `estimate`
 (mean or median difference, or the proportion) with `ci_low`/`ci_high`/`confidence`,
-`effect_size` {"name", "value", "ci_low", "ci_high", …}, `alternative` and `caution`.
+`effect_size` {"name", "value", "ci_low", "ci_high", …} (not for weighted tests),
+`alternative`, `weighted` and `caution`. Under `weights` the t tests are design-based (R
+`svyttest`); the signed-rank test has no design-based form and runs unweighted, saying so
+in `note = "unweighted"`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.stats.design import weighted_mean_se
 from analysis.stats.effect_sizes import matched_rank_biserial, standardised_difference
 from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
 from analysis.stats.groups import METHODS
@@ -42,6 +46,15 @@ def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     if not pd.api.types.is_numeric_dtype(frame[name].dtype):
         raise StatsInputError("the tested answer must be numeric (or scored)", name)
     return frame[name].astype(float)
+
+
+def _weights(frame: pd.DataFrame, weights, keep: np.ndarray) -> np.ndarray | None:
+    if weights is None:
+        return None
+    w = np.asarray(weights, dtype=float)
+    if w.shape != (len(frame),) or not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise StatsInputError("one finite, non-negative weight per response", "weights")
+    return w[keep]
 
 
 def _check(method, alternative, confidence):
@@ -126,9 +139,33 @@ def signed_rank(d: np.ndarray, *, alternative: str, confidence: float) -> dict:
     }
 
 
-def _test(d: np.ndarray, ranks: bool, alternative: str, confidence: float, label: str) -> dict:
+def weighted_t_on_differences(d, w, *, alternative: str, confidence: float) -> dict:
+    """Design-based t of the weighted mean of d against 0: SE linearised
+    (`design.weighted_mean_se`), n − 1 df; R `svyttest(I(x − y) ~ 0, design)` /
+    `svyttest(I(x − value) ~ 0, design)` with `svydesign(ids = ~1, weights = ~w)`."""
+    mean, se = weighted_mean_se(d, w)
+    dof = d.size - 1
+    if not se > 0:  # every difference of positive weight the same, or no weight at all
+        return {"statistic": math.nan, "p": math.nan, "estimate": mean, "caution": "no_variance"}
+    half = stats.t.ppf(1 - (1 - confidence) / 2, dof) * se
+    t = mean / se
+    return {
+        "statistic": t,
+        "dof": float(dof),
+        "p": _p_from_t(t, dof, alternative),
+        "estimate": mean,
+        "se": se,
+        "ci_low": mean - half,
+        "ci_high": mean + half,
+    }
+
+
+def _test(d, w, ranks: bool, alternative: str, confidence: float, label: str) -> dict:
     n = d.size
     out: dict = {"n": n, "alternative": alternative, "confidence": confidence, "caution": None}
+    out["weighted"] = w is not None and not ranks
+    if w is not None and ranks:
+        out["note"] = "unweighted"  # no design-based signed-rank test (R survey has none)
     if ranks:
         out |= {"test": "wilcoxon_signed_rank", "estimate": float(np.median(d)) if n else math.nan}
         out |= signed_rank(d, alternative=alternative, confidence=confidence)
@@ -136,10 +173,12 @@ def _test(d: np.ndarray, ranks: bool, alternative: str, confidence: float, label
             out["caution"] = "no_nonzero_differences"
     else:
         out["test"] = "t"
-        if n >= 2 and np.ptp(d) > 0:
+        if n >= 2 and np.ptp(d) > 0 and w is not None:
+            out |= weighted_t_on_differences(d, w, alternative=alternative, confidence=confidence)
+        elif n >= 2 and np.ptp(d) > 0:
             out |= t_on_differences(d, alternative=alternative, confidence=confidence)
         else:
-            mean = float(d.mean()) if n else math.nan
+            mean = float(np.average(d, weights=w)) if n else math.nan
             out |= {"statistic": math.nan, "p": math.nan, "estimate": mean}
             out["caution"] = "zero_variance_differences" if n >= 2 else "too_few_answers"
     if out["caution"]:
@@ -157,18 +196,21 @@ def paired_test(
     method: str = "auto",
     alternative: str = "two-sided",
     confidence: float = 0.95,
+    weights=None,
 ) -> dict:
     """`first` − `second` within respondents (rows answering both); see the module table.
-    `test` is "paired_t" or "wilcoxon_signed_rank". R: `t.test(x, y, paired = TRUE)`,
+    `test` is "paired_t", "weighted_paired_t" (with `weights`: design-based, no effect
+    size) or "wilcoxon_signed_rank" (unweighted, `note`). R: `t.test(x, y, paired = TRUE)`,
     `wilcox.test(x, y, paired = TRUE)`."""
     _check(method, alternative, confidence)
     x, y = _column(frame, first), _column(frame, second)
     keep = (x.notna() & y.notna()).to_numpy()
     d = (x - y).to_numpy()[keep]
+    w = _weights(frame, weights, keep)
     ranks = method == "nonparametric" or (method == "auto" and ordinal)
-    out = _test(d, ranks, alternative, confidence, f"{first} − {second}")
+    out = _test(d, w, ranks, alternative, confidence, f"{first} − {second}")
     if out["test"] == "t":
-        out["test"] = "paired_t"
+        out["test"] = "weighted_paired_t" if out["weighted"] else "paired_t"
     return {"first": first, "second": second} | out
 
 
@@ -181,21 +223,24 @@ def one_sample_test(
     method: str = "auto",
     alternative: str = "two-sided",
     confidence: float = 0.95,
+    weights=None,
 ) -> dict:
-    """The answers of `column` against `value`: one-sample t ("one_sample_t"; `estimate` is
-    the mean, its interval that of the mean) or Wilcoxon signed-rank of x − value.
-    R: `t.test(x, mu = value)`, `wilcox.test(x, mu = value)`."""
+    """The answers of `column` against `value`: one-sample t ("one_sample_t", or
+    "weighted_one_sample_t"; `estimate` is the mean, its interval that of the mean) or
+    Wilcoxon signed-rank of x − value. R: `t.test(x, mu = value)`, `wilcox.test(x, mu = value)`."""
     _check(method, alternative, confidence)
     if not (isinstance(value, int | float) and math.isfinite(value)):
         raise StatsInputError("the value to test against is a finite number", "value")
-    x = _column(frame, column).dropna().to_numpy()
+    x = _column(frame, column)
+    keep = x.notna().to_numpy()
+    w = _weights(frame, weights, keep)
     ranks = method == "nonparametric" or (method == "auto" and ordinal)
-    out = _test(x - value, ranks, alternative, confidence, column)
+    out = _test(x.to_numpy()[keep] - value, w, ranks, alternative, confidence, column)
     for key in ("estimate", "ci_low", "ci_high"):
         if key in out and math.isfinite(out[key]):
             out[key] += value
     if out["test"] == "t":
-        out["test"] = "one_sample_t"
+        out["test"] = "weighted_one_sample_t" if out["weighted"] else "one_sample_t"
     return {"column": column, "value": value} | out
 
 

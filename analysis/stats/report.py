@@ -33,6 +33,7 @@ from analysis.stats.drivers import key_drivers
 from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
 from analysis.stats.groups import compare_groups, nps_differences
 from analysis.stats.matrix import correlation_matrix as pairwise_matrix
+from analysis.stats.paired import one_sample_test, paired_test
 from analysis.stats.quality import flag_responses, quality_summary
 from analysis.stats.scales import cronbach_alpha
 from analysis.stats.scores import importance_performance, sus
@@ -218,6 +219,9 @@ def summarise(
     banners: Sequence[tuple[str, Sequence[str]]] = (),
     correlation_matrix: Sequence[str] | None = None,
     confidence: float = 0.95,
+    equal_var: bool = False,
+    paired: Sequence[tuple[str, str]] = (),
+    one_sample: Sequence[tuple[str, float]] = (),
 ) -> dict:
     """The full report. `weights` is a column name or an array (one per row of `frame`);
     `where` a segment filter {column: [values]}; `crosstabs` (row, col) pairs and
@@ -229,11 +233,15 @@ def summarise(
     `banners` (row, [column questions]) pairs (`banner.banner_table`); `correlation_matrix`
     [columns] (`matrix.correlation_matrix`, Spearman when any is ordinal). Scales, drivers,
     banners and the matrix are weighted when `weights` are given (each result says so).
+    `equal_var` asks comparisons of means for the pooled-variance tests (Student's t, Fisher's
+    ANOVA + Tukey) instead of Welch's; `paired` (first, second) pairs of answers of the same
+    respondents and `one_sample` (column, value) pairs are tested by `paired.paired_test` and
+    `paired.one_sample_test` (ranks for ordinal answers), weighted when `weights` are given.
 
     Returns {"n", "n_total", "excluded", "filtered_out", "zero_weight", "weighted",
     "confidence", "quality",
     "questions": {qid: …}, "crosstabs": […], "comparisons": […], "correlations": […],
-    "scales": {name: …}, "banners": […],
+    "paired_tests": […], "one_sample_tests": […], "scales": {name: …}, "banners": […],
     "drivers", "correlation_matrix", "sus", "ipa", "multiple_testing"} (see docs in each
     `describe_*`; "drivers", "correlation_matrix", "sus", "ipa" only when asked for). A comparison
     of an NPS question also carries `nps_differences` (`groups.nps_differences`): segments'
@@ -283,6 +291,8 @@ def summarise(
         ],
         "comparisons": [],
         "correlations": [],
+        "paired_tests": [],
+        "one_sample_tests": [],
         "scales": {},
     }
     for metric, by in _checked_pairs(definition, data, comparisons):
@@ -290,7 +300,14 @@ def summarise(
         tmp = pd.DataFrame({metric: values, by: data[by]})
         levels = _levels(definition, by)
         result = compare_groups(
-            tmp, metric, by, ordinal=ordinal, group_order=levels, confidence=confidence, weights=w
+            tmp,
+            metric,
+            by,
+            ordinal=ordinal,
+            group_order=levels,
+            confidence=confidence,
+            equal_var=equal_var,
+            weights=w,
         )
         if kind_of(question_map(definition)[metric.split("/")[0]]) == "nps":
             result["nps_differences"] = nps_differences(
@@ -299,6 +316,9 @@ def summarise(
             for d in result["nps_differences"]:
                 mark_weighting(d, w)
         out["comparisons"].append(mark_weighting(result, w))
+    out["paired_tests"], out["one_sample_tests"] = _within_tests(
+        definition, data, paired, one_sample, w, confidence
+    )
     for name, items in (scales or {}).items():
         cols, reverse = _scale_spec(definition, items)
         ranges = {c: score_range(definition, c) for c in reverse}
@@ -348,10 +368,51 @@ def summarise(
     if ipa is not None:
         out["ipa"] = {**_ipa(out["questions"], definition, *ipa), "weighted": w is not None}
     tests = out["crosstabs"] + out["comparisons"] + out["correlations"]
+    tests += out["paired_tests"] + out["one_sample_tests"]
     for test, p in zip(tests, benjamini_hochberg([t["p"] for t in tests]), strict=True):
         test["p_adjusted"] = float(p)
     out["multiple_testing"] = {"method": "benjamini_hochberg", "tests": len(tests)}
     return json_ready(out)
+
+
+def _within_tests(definition, data, paired, one_sample, w, confidence):
+    """Paired tests of (first, second) answers and one-sample tests of (column, value)."""
+    pairs = []
+    for first, second in _checked_pairs(definition, data, paired):
+        x, x_ordinal = _compared_column(definition, data, first)
+        y, y_ordinal = _compared_column(definition, data, second)
+        tmp = pd.DataFrame({"first": x, "second": y})
+        res = paired_test(
+            tmp, "first", "second", ordinal=x_ordinal or y_ordinal, confidence=confidence, weights=w
+        )
+        pairs.append(res | {"first": first, "second": second})
+    singles = []
+    for entry in one_sample:
+        if len(entry) != 2:
+            raise StatsInputError("one-sample tests are (column, value)", "one_sample")
+        column, value = entry
+        _checked_pairs(definition, data, [(column, column)])
+        x, ordinal = _compared_column(definition, data, column)
+        res = one_sample_test(
+            pd.DataFrame({"x": x}),
+            "x",
+            value=_finite(value),
+            ordinal=ordinal,
+            confidence=confidence,
+            weights=w,
+        )
+        singles.append(res | {"column": column})
+    return pairs, singles
+
+
+def _finite(value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise StatsInputError("the value to test against is a finite number", "one_sample")
+    return number
 
 
 def _checked_pairs(definition, data, pairs) -> list[tuple[str, str]]:

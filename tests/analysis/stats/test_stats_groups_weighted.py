@@ -175,3 +175,35 @@ def test_summarise_passes_the_weights_to_comparisons(definition, responses):
     plain = summarise(definition, responses, comparisons=[("age", "gender")])
     assert plain["comparisons"][0]["weighted"] is False
     assert comparison["statistic"] != pytest.approx(plain["comparisons"][0]["statistic"])
+
+
+def test_a_group_without_weight_takes_no_part():
+    frame = pd.DataFrame({"y": [1.0, 2, 3, 4, 5, 6, 7, 8, 9], "g": list("aaabbbccc")})
+    w = np.array([0, 0, 0, 1, 2, 3, 1, 2, 3.0])
+    with pytest.warns(StatsWarning, match="of positive weight"):
+        out = compare_groups(frame, "y", "g", weights=w)
+    assert out["test"] == "weighted_t" and set(out["groups"]) == {"a", "b", "c"}
+    two = compare_groups(frame[frame["g"] != "a"], "y", "g", weights=w[3:])
+    assert out["p"] == pytest.approx(two["p"])
+
+
+@pytest.mark.parametrize(
+    ("weights", "confidence"),
+    [(np.ones(5), 0.95), (np.array([1, 1, -1, 1, 1, 1.0]), 0.95), (np.ones(6), 1.5)],
+)
+def test_bad_weights_or_confidence_are_stats_input_errors(weights, confidence):
+    from analysis.stats import StatsInputError
+
+    frame = pd.DataFrame({"y": [1.0, 2, 3, 4, 5, 6], "g": list("aaabbb")})
+    with pytest.raises(StatsInputError):
+        compare_groups(frame, "y", "g", weights=weights, confidence=confidence)
+
+
+def test_weighted_one_sample_without_variance_has_no_p_value():
+    from analysis.stats import one_sample_test
+
+    with pytest.warns(StatsWarning, match="no variance"):
+        out = one_sample_test(
+            pd.DataFrame({"x": [1.0, 2.0]}), "x", value=0, weights=np.array([0, 1.0])
+        )
+    assert out["caution"] == "no_variance" and math.isnan(out["p"])

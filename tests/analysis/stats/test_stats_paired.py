@@ -176,3 +176,25 @@ def test_bad_input_is_a_stats_input_error_naming_the_place(call, location):
     with pytest.raises(StatsInputError) as err:
         call(frame)
     assert err.value.location == location
+
+
+def test_weighted_paired_t_is_the_design_based_svyttest_of_the_differences():
+    # R: svyttest(I(x - y) ~ 0, svydesign(ids = ~1, weights = ~w)): the intercept of the
+    # weighted regression of d on 1 with the sandwich variance HC0 · n/(n − 1), t on n − 1 df
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(8)
+    x, y = rng.normal(3.5, 1, 40), rng.normal(3.2, 1, 40)
+    w = rng.uniform(0.2, 4.0, 40)
+    frame = pd.DataFrame({"前": x, "后": y})
+    out = paired_test(frame, "前", "后", weights=w)
+    fit = sm.WLS(x - y, np.ones(40), weights=w).fit(cov_type="HC0")
+    se = math.sqrt(fit.cov_params()[0, 0] * 40 / 39)
+    assert out["test"] == "weighted_paired_t" and out["weighted"] is True
+    assert out["estimate"] == pytest.approx(fit.params[0])
+    assert out["se"] == pytest.approx(se)
+    assert out["p"] == pytest.approx(2 * sps.t.sf(abs(fit.params[0] / se), 39))
+    again = paired_test(frame, "前", "后", weights=w * 250.0)
+    assert again["p"] == pytest.approx(out["p"])  # the scale of the weights does not matter
+    ranks = paired_test(frame, "前", "后", weights=w, ordinal=True)
+    assert ranks["weighted"] is False and ranks["note"] == "unweighted"
