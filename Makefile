@@ -52,10 +52,11 @@ bench: install
 model: install
 	$(PY) -m analysis.text.sentiment_train --data ../shared/data/sentiment/reviews_9_categories.csv
 
-## lint: ruff check and format check
+## lint: ruff check and format check, and mypy (strict on surveys/ and analysis/; setup.cfg)
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name:<11} {summary}", file=sys.stderr)
         return 0 if argv[:1] in (["-h"], ["--help"]) else 2
     module_name, _ = SUBCOMMANDS[argv[0]]
-    return importlib.import_module(module_name).main(argv[1:])
+    status: int = importlib.import_module(module_name).main(argv[1:])
+    return status
 
 
 if __name__ == "__main__":

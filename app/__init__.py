@@ -18,7 +18,8 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     _check_config(app)
     hops = app.config["PROXY_HOPS"]
     if hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+        proxied = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
+        app.wsgi_app = proxied  # type: ignore[method-assign]  # Flask's documented way
 
     from app import database, i18n, security  # noqa: F401 - database registers SQLite pragmas
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate

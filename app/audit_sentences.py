@@ -113,7 +113,12 @@ VALUE_LABELS = {
 }
 
 # Objects whose name the sentence shows, looked up in one query per type for a page.
-_NAMED = {Questionnaire: "title", Interview: "title", Code: "name", User: "email"}
+_NAMED: dict[type[Questionnaire | Interview | Code | User], str] = {
+    Questionnaire: "title",
+    Interview: "title",
+    Code: "name",
+    User: "email",
+}
 
 MAX_VALUE = 160  # characters of a changed value shown; the rest is "…"
 
@@ -150,7 +155,7 @@ def _line(event: AuditEvent, names: dict[tuple[str, int], str]) -> AuditLine:
     facts = _Facts()
     for source in (before, after, detail):
         facts.update({k: v for k, v in source.items() if isinstance(v, str | int | float)})
-    name = names.get((event.object_type, event.object_id))
+    name = names.get((event.object_type, event.object_id)) if event.object_id else None
     facts["actor"] = event.actor.name if event.actor is not None else _("The system")
     facts.setdefault("user", name if event.object_type == "User" else "—")
     facts.setdefault("title", name if event.object_type == "Questionnaire" else "—")

@@ -7,10 +7,13 @@ import select
 import sqlite3
 import threading
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
+from types import ModuleType
+from typing import cast
 
-from sqlalchemy import event, false, update
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, event, false, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.pool import Pool
@@ -139,7 +142,7 @@ def readiness(session) -> str | None:
     lock (so a read-only file or a lock held beyond the busy timeout fails it) and on
     PostgreSQL fails on a read-only server, while changing nothing.
     """
-    table = Response.__table__
+    table = cast(Table, Response.__table__)
     try:
         session.execute(update(table).where(false()).values(id=table.c.id))
     except SQLAlchemyError as error:
@@ -154,6 +157,7 @@ def readiness(session) -> str | None:
 
 # ---- SQLite writers, one at a time -------------------------------------------------------
 
+fcntl: ModuleType | None
 try:
     import fcntl
 except ImportError:  # not on POSIX: threads still queue, processes meet the busy handler
@@ -168,7 +172,7 @@ _WRITERS_GUARD = threading.Lock()
 
 
 @contextmanager
-def one_writer(engine: Engine):
+def one_writer(bind: Engine | Connection) -> Iterator[None]:
     """Around a write to a SQLite database: writers take its write lock one at a time.
 
     SQLite has one write lock per database. A writer that finds it taken waits in SQLite's busy
@@ -179,13 +183,14 @@ def one_writer(engine: Engine):
     beside the database (`<database>-writers`). Other writers (a researcher's page, a command)
     still meet the busy handler. Nothing to do on PostgreSQL, which locks rows, not tables.
     """
+    engine = bind.engine
     path = engine.url.database if engine.dialect.name == "sqlite" else None
     if not path or path == ":memory:":
         yield
         return
     _, lock, lock_file = _writers_of(engine, path)
     with lock:
-        if lock_file is None:
+        if lock_file is None or fcntl is None:
             yield
             return
         fcntl.flock(lock_file, fcntl.LOCK_EX)

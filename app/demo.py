@@ -50,25 +50,26 @@ class DemoLogin:
 
 def seed_demo(instance_path: str, secret: str) -> DemoLogin:
     login_file = Path(instance_path) / "demo-login.txt"
-    user = accounts.find_user(DEMO_EMAIL)
-    created = user is None
-    if created:
+    found = accounts.find_user(DEMO_EMAIL)
+    created = found is None
+    password: str | None
+    if found is None:
         password = secrets.token_urlsafe(9)
         user = accounts.create_user(DEMO_EMAIL, password, display_name="演示研究员")
         login_file.parent.mkdir(parents=True, exist_ok=True)
         login_file.write_text(f"{DEMO_EMAIL}\n{password}\n", encoding="utf-8")
         login_file.chmod(0o600)
     else:
-        password = _stored_password(login_file)
+        user, password = found, _stored_password(login_file)
 
     has_study = db.session.scalar(
         db.select(Study.id)
         .join(Membership, Membership.study_id == Study.id)
         .where(Membership.user_id == user.id, Study.title == DEMO_STUDY_TITLE)
     )
-    study = (
-        db.session.get(Study, has_study) if has_study else studies.create_study(user, DEMO_STUDY)
-    )
+    study = db.session.get(Study, has_study) if has_study else None
+    if study is None:
+        study = studies.create_study(user, DEMO_STUDY)
     _seed_questionnaire(study, user, secret)
     seed_interviews(study, user)
     return DemoLogin(email=DEMO_EMAIL, password=password, created=created)

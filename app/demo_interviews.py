@@ -6,6 +6,8 @@ same services as an upload and a coder (`app.interviews.services`, `app.intervie
 so the interview pages, the codebook and the analysis show what a real study would.
 """
 
+from typing import Any
+
 from app.extensions import db
 from app.interviews import coding
 from app.interviews import services as interviews
@@ -67,7 +69,7 @@ LOYAL_USER = """\
 受访者：谢谢，也希望你们多听听老用户的意见。
 """
 
-TRANSCRIPTS = (
+TRANSCRIPTS: tuple[dict[str, Any], ...] = (
     {
         "filename": "访谈01-新用户.txt",
         "text": NEW_USER,

@@ -71,8 +71,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        title, message = MESSAGES.get(error.code, (error.name, error.description))
-        return _render(error.code or 500, title, message)
+        code = error.code or 500
+        title, message = MESSAGES.get(code, (error.name, error.description))
+        return _render(code, title, message)
 
     @app.errorhandler(SQLAlchemyError)
     def database_error(error: SQLAlchemyError):

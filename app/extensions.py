@@ -1,5 +1,7 @@
 """Flask extensions, created without an app; `create_app` binds them with `init_app`."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_bootstrap import Bootstrap5
@@ -28,6 +30,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# The base class of every model. db.Model is made at run time (Base plus Flask-SQLAlchemy's
+# table naming and binds), so a type checker cannot see it; to one, a model is a Base.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 # Batch mode: SQLite cannot ALTER most constraints. compare_type: type changes are migrations too.
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()

@@ -84,10 +84,10 @@ def _show(number: Any) -> str:
 def _option_value(question: Question, value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
-    value = str(value)
-    if question.option(value) is None:
-        raise AnswerInvalid(Code.ANSWER_NOT_AN_OPTION, value=value[:50])
-    return value
+    chosen = str(value)
+    if question.option(chosen) is None:
+        raise AnswerInvalid(Code.ANSWER_NOT_AN_OPTION, value=chosen[:50])
+    return chosen
 
 
 def _value_list(question: Question, value: Any) -> list[str]:

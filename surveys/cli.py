@@ -83,4 +83,5 @@ def main(argv: list[str] | None = None) -> int:
     change.add_argument("output")
     change.set_defaults(run=convert)
     args = parser.parse_args(argv)
-    return args.run(args)
+    status: int = args.run(args)
+    return status

@@ -38,7 +38,8 @@ def definition_schema() -> dict[str, Any]:
     text = (
         resources.files("surveys").joinpath("schema/questionnaire.schema.json").read_text("utf-8")
     )
-    return json.loads(text)
+    definition: dict[str, Any] = json.loads(text)
+    return definition
 
 
 @cache

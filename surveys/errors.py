@@ -1,3 +1,4 @@
+# Over 400 lines: every problem code with its Chinese and English message, one table.
 """The error catalogue of `surveys`: one code per kind of problem, with message templates in
 Chinese (default) and English.
 

@@ -146,10 +146,6 @@ class Questionnaire:
                 return q
         raise KeyError(qid)
 
-    @property
-    def question_ids(self) -> list[str]:
-        return [q.id for q in self.questions()]
-
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Questionnaire:
         pages = tuple(

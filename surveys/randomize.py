@@ -22,9 +22,9 @@ def _items(question: Question | Mapping[str, Any], key: str) -> tuple[str, list[
     if isinstance(question, Question):
         entries = question.options if key == "options" else question.rows
         return question.id, [(e.value, getattr(e, "fixed", False)) for e in entries]
-    entries = question.get(key) or []
+    listed: list[Mapping[str, Any]] = question.get(key) or []
     return str(question.get("id")), [
-        (str(e["value"]), bool(e.get("other") or e.get("exclusive"))) for e in entries
+        (str(e["value"]), bool(e.get("other") or e.get("exclusive"))) for e in listed
     ]
 
 

@@ -92,7 +92,7 @@ def flatten_columns(
     return columns
 
 
-def _columns(question: Mapping[str, Any], values: list[Any], missing: Any) -> dict[str, list]:
+def _columns(question: Mapping[str, Any], values: list[Any], missing: Any) -> dict[str, list[Any]]:
     qid, qtype = question["id"], question["type"]
     options = [str(o["value"]) for o in question.get("options") or []]
     if qtype == "multiple_choice":
@@ -244,10 +244,12 @@ def readable_columns(
                 for value, label in mapping.items():
                     known.setdefault(value, label)
     out: dict[str, Sequence[Any]] = {}
+    merged: dict[str, list[Any]] = {}  # the merged columns, filled in place
     for name, values in columns.items():
         if name in merged_into:
             target, label = merged_into[name]
-            chosen = out.setdefault(target, [None] * len(values))
+            chosen = merged.setdefault(target, [None] * len(values))
+            out[target] = chosen
             for i, value in enumerate(values):
                 if not _blank(value):
                     joined = chosen[i]

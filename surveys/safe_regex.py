@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
 import re2
 
@@ -52,7 +53,7 @@ class PatternError(SurveysError):
     """A pattern that cannot be used: ``code`` is INVALID_PATTERN, UNSUPPORTED_PATTERN or
     PATTERN_TOO_LONG, ``params`` fill its message (``detail`` always says what is wrong)."""
 
-    def __init__(self, code: Code, **params):
+    def __init__(self, code: Code, **params: Any) -> None:
         self.code = Code(code)
         self.params = params
         super().__init__(message(self.code, "en", **params))
@@ -61,7 +62,7 @@ class PatternError(SurveysError):
         return message(self.code, locale, **self.params)
 
 
-def compile(pattern: str):
+def compile(pattern: str) -> Any:
     """The compiled *pattern* (RE2: ``search``, ``fullmatch``, ``finditer`` like ``re``)."""
     if len(pattern) > MAX_PATTERN_LENGTH:
         detail = f"{len(pattern)} > {MAX_PATTERN_LENGTH}"
@@ -70,7 +71,7 @@ def compile(pattern: str):
 
 
 @functools.lru_cache(maxsize=COMPILED_KEPT)
-def _compile(spelled: str):
+def _compile(spelled: str) -> Any:
     options = re2.Options()
     options.max_mem = MAX_PATTERN_MEMORY
     options.log_errors = False  # RE2 would print every refused pattern on stderr
@@ -101,9 +102,12 @@ def _to_re2(pattern: str) -> str:
                 continue
             if escape in _UNICODE_CLASSES:
                 inside, outside = _UNICODE_CLASSES[escape]
-                if in_class and inside is None:
+                if not in_class:
+                    out.append(outside)
+                elif inside is None:
                     raise PatternError(Code.UNSUPPORTED_PATTERN, detail=f"[…\\{escape}…]")
-                out.append(inside if in_class else outside)
+                else:
+                    out.append(inside)
             else:
                 out.append(pattern[i : i + 2])
             i += 2

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from analysis.charts.style import (
     ACCENT,
@@ -83,13 +85,11 @@ def crosstab_heatmap(
     return fig
 
 
-def _cell_border(i: int, j: int, colour: str):
-    from matplotlib.patches import Rectangle
-
+def _cell_border(i: int, j: int, colour: str) -> Rectangle:
     return Rectangle((j - 0.47, i - 0.47), 0.94, 0.94, fill=False, edgecolor=colour, linewidth=2.5)
 
 
-def kano_chart(features: Mapping[str, Mapping], *, title: str = "Kano 分析") -> Figure:
+def kano_chart(features: Mapping[str, Mapping[str, Any]], *, title: str = "Kano 分析") -> Figure:
     """Better (y) against |Worse| (x) per feature, quadrants at 0.5 (Berger et al. 1993):
     top-left attractive, top-right one-dimensional, bottom-right must-be, bottom-left
     indifferent. `features` maps a label to {"better", "worse", "category"}."""
@@ -143,7 +143,7 @@ QUADRANT_NAMES = {
 
 
 def ipa_chart(
-    attributes: Mapping[str, Mapping],
+    attributes: Mapping[str, Mapping[str, Any]],
     importance_mean: float,
     performance_mean: float,
     *,

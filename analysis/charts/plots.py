@@ -6,7 +6,7 @@ Each function takes plain numbers (percentages in percent) and returns a Figure;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Sized
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -25,7 +25,7 @@ from analysis.charts.style import (
 )
 
 
-def _check_lengths(**arrays) -> None:
+def _check_lengths(**arrays: Sized | None) -> None:
     lengths = {k: len(v) for k, v in arrays.items() if v is not None}
     if len(set(lengths.values())) > 1:
         raise ValueError(f"lengths differ: {lengths}")

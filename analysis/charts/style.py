@@ -11,11 +11,15 @@ import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 from matplotlib.figure import Figure
 
 from analysis.fonts import register_cjk_font
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 #: house colours
 INK = "#1F2933"
@@ -52,7 +56,7 @@ def diverging_colours(k: int) -> list[str]:
     return [matplotlib.colors.to_hex(cmap(0.1 + 0.8 * i / (k - 1))) for i in range(k)]
 
 
-def style_rc() -> dict:
+def style_rc() -> dict[RcKeyType, Any]:
     family = register_cjk_font()
     return {
         "font.family": [family, "DejaVu Sans"],
@@ -85,7 +89,7 @@ def new_figure(height_in: float = 4.0) -> Figure:
     return Figure(figsize=(WIDTH_IN, max(height_in, 2.5)), dpi=DPI, layout="constrained")
 
 
-def save_figure(fig: Figure, stem: str | Path, formats=FORMATS) -> list[Path]:
+def save_figure(fig: Figure, stem: str | Path, formats: tuple[str, ...] = FORMATS) -> list[Path]:
     """Write `stem.png` / `stem.svg`; returns the paths written."""
     paths = []
     stem = Path(stem)

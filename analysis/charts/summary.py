@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from matplotlib.figure import Figure
 
 from analysis.charts.maps import crosstab_heatmap, ipa_chart, kano_chart
 from analysis.charts.plots import bar_chart, histogram_chart, likert_chart, nps_chart
 from analysis.charts.style import FORMATS, save_figure
 
 
-def _label(q: dict, value: str) -> str:
-    return q.get("labels", {}).get(value, value)
+def _label(q: dict[str, Any], value: str) -> str:
+    return str(q.get("labels", {}).get(value, value))
 
 
-def question_figure(qid: str, q: dict):
+def question_figure(qid: str, q: dict[str, Any]) -> Figure | None:
     """The chart that fits a question's summary, or None (text, date, Kano, empty)."""
     title = q.get("title") or qid
     if not q.get("n"):
@@ -57,7 +60,9 @@ def question_figure(qid: str, q: dict):
     return None
 
 
-def render_summary_charts(summary: dict, outdir: str | Path, formats=FORMATS) -> list[Path]:
+def render_summary_charts(
+    summary: dict[str, Any], outdir: str | Path, formats: tuple[str, ...] = FORMATS
+) -> list[Path]:
     """Write one chart per question that has one, one heatmap per crosstab, a Kano chart of
     all Kano questions and the IPA chart when present. Returns the paths written."""
     outdir = Path(outdir)

@@ -20,6 +20,10 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+CodeT = TypeVar("CodeT", bound=Hashable)
+UnitT = TypeVar("UnitT", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +49,8 @@ def cohen_kappa(a: Sequence[Hashable], b: Sequence[Hashable]) -> Kappa:
 
 
 @dataclass(frozen=True, slots=True)
-class CodeAgreement:
-    code: Hashable
+class CodeAgreement(Generic[CodeT]):
+    code: CodeT
     n: int  # units compared
     both: int  # units both coders coded with this code
     only_a: int
@@ -57,33 +61,33 @@ class CodeAgreement:
 
 
 def agreement_by_code(
-    units: Iterable[Hashable],
-    coded_a: Mapping[Hashable, Iterable[Hashable]],
-    coded_b: Mapping[Hashable, Iterable[Hashable]],
-) -> list[CodeAgreement]:
+    units: Iterable[UnitT],
+    coded_a: Mapping[CodeT, Iterable[UnitT]],
+    coded_b: Mapping[CodeT, Iterable[UnitT]],
+) -> list[CodeAgreement[CodeT]]:
     """Per code, agreement of two coders over `units`.
 
     `coded_a[code]` is the set of units coder A applied `code` to (likewise B). Codes are
     reported in the order first seen in `coded_a`, then `coded_b`.
     """
-    units = list(dict.fromkeys(units))
-    if not units:
+    unique = list(dict.fromkeys(units))
+    if not unique:
         raise ValueError("no units to compare")
-    unit_set = set(units)
+    unit_set = set(unique)
     results = []
     for code in dict.fromkeys([*coded_a, *coded_b]):
         a = set(coded_a.get(code, ())) & unit_set
         b = set(coded_b.get(code, ())) & unit_set
-        stats = cohen_kappa([u in a for u in units], [u in b for u in units])
+        stats = cohen_kappa([u in a for u in unique], [u in b for u in unique])
         both = len(a & b)
         results.append(
             CodeAgreement(
                 code=code,
-                n=len(units),
+                n=len(unique),
                 both=both,
                 only_a=len(a - b),
                 only_b=len(b - a),
-                neither=len(units) - len(a | b),
+                neither=len(unique) - len(a | b),
                 percent_agreement=100 * stats.observed,
                 kappa=stats.kappa,
             )

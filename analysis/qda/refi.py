@@ -19,7 +19,7 @@ import io
 import re
 import uuid
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from xml.etree import ElementTree as ET
@@ -168,7 +168,8 @@ def _serialise(root: ET.Element) -> bytes:
         for key, value in list(element.attrib.items()):
             element.set(key, xml_safe(value))
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return document
 
 
 def write_codebook(codes: list[QdaCode], *, origin: str = "Wenfang") -> bytes:
@@ -249,7 +250,13 @@ def write_project(project: QdaProject) -> tuple[bytes, dict[str, bytes]]:
     return _serialise(root), files
 
 
-def _selection_element(parent, ns, source: QdaSource, selection: QdaSelection, notes) -> None:
+def _selection_element(
+    parent: ET.Element,
+    ns: str,
+    source: QdaSource,
+    selection: QdaSelection,
+    notes: list[tuple[str, str, str]],
+) -> None:
     if not 0 <= selection.start <= selection.end <= len(source.text):
         raise ValueError(
             f"selection {selection.guid} [{selection.start}, {selection.end}) is outside "
@@ -360,7 +367,9 @@ def _read_code(element: ET.Element, q: str, location: str) -> QdaCode:
     )
 
 
-def walk(codes: Iterable[QdaCode], parent: QdaCode | None = None):
+def walk(
+    codes: Iterable[QdaCode], parent: QdaCode | None = None
+) -> Iterator[tuple[QdaCode | None, QdaCode]]:
     """(parent, code) pairs of a code tree, parents before their children."""
     for code in codes:
         yield parent, code

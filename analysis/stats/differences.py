@@ -5,6 +5,7 @@ Tukey's HSD pairs."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -15,7 +16,7 @@ from analysis.stats.studentized_range import studentized_range_quantile, student
 
 def mean_difference(
     a: np.ndarray, b: np.ndarray, *, equal_var: bool = False, confidence: float = 0.95
-) -> dict:
+) -> dict[str, Any]:
     """x̄a − x̄b with its t interval.
 
     Welch (default): SE = √(sa²/na + sb²/nb), df by Welch–Satterthwaite; pooled
@@ -27,7 +28,7 @@ def mean_difference(
     va, vb = np.var(a, ddof=1), np.var(b, ddof=1)
     diff = float(np.mean(a) - np.mean(b))
     if equal_var:
-        dof = na + nb - 2
+        dof: float = na + nb - 2
         se = math.sqrt(((na - 1) * va + (nb - 1) * vb) / dof * (1 / na + 1 / nb))
     else:
         qa, qb = va / na, vb / nb
@@ -45,7 +46,9 @@ def mean_difference(
     }
 
 
-def proportion_difference(x1, n1, x2, n2, *, confidence: float = 0.95) -> dict:
+def proportion_difference(
+    x1: float, n1: float, x2: float, n2: float, *, confidence: float = 0.95
+) -> dict[str, Any]:
     """p₁ − p₂ with Newcombe's hybrid score interval (Newcombe 1998, Stat. Med. 17:873,
     method 10), built from the two Wilson intervals (l₁, u₁), (l₂, u₂):
 
@@ -71,7 +74,7 @@ def proportion_difference(x1, n1, x2, n2, *, confidence: float = 0.95) -> dict:
     }
 
 
-def welch_anova(samples: list[np.ndarray]) -> dict:
+def welch_anova(samples: list[np.ndarray]) -> dict[str, Any]:
     """Welch's (1951, Biometrika 38:330) heteroscedastic one-way ANOVA.
 
         w_j = n_j / s_j²,  ȳ_w = Σ w_j ȳ_j / Σ w_j,  A = Σ w_j (ȳ_j − ȳ_w)² / (k − 1)
@@ -97,7 +100,9 @@ def welch_anova(samples: list[np.ndarray]) -> dict:
     }
 
 
-def games_howell(names: list[str], samples: list[np.ndarray], *, confidence=0.95) -> list[dict]:
+def games_howell(
+    names: list[str], samples: list[np.ndarray], *, confidence: float = 0.95
+) -> list[dict[str, Any]]:
     """Games & Howell (1976, J. Educ. Stat. 1:113) pairs: Welch's SE and df per pair, the
     studentised range for k groups: q = |x̄i − x̄j| / √(½(si²/ni + sj²/nj)), p = P(Q_k,df ≥ q),
     interval x̄i − x̄j ± q_crit·√(½(si²/ni + sj²/nj)). pingouin: `pairwise_gameshowell`."""
@@ -135,7 +140,7 @@ def omega_squared(samples: list[np.ndarray]) -> float:
     return float((ss_b - (k - 1) * ms_w) / (ss_t + ms_w)) if ss_t > 0 else math.nan
 
 
-def fisher_anova(samples: list[np.ndarray]) -> dict:
+def fisher_anova(samples: list[np.ndarray]) -> dict[str, Any]:
     """One-way ANOVA (Fisher): F = MS_between / MS_within; η² = SS_between / SS_total.
     scipy: `f_oneway(*samples)`; R: `summary(aov(y ~ g))`."""
     f, p = stats.f_oneway(*samples)
@@ -153,7 +158,9 @@ def fisher_anova(samples: list[np.ndarray]) -> dict:
     }
 
 
-def tukey_pairs(names, samples, *, confidence: float = 0.95) -> list[dict]:
+def tukey_pairs(
+    names: list[str], samples: list[np.ndarray], *, confidence: float = 0.95
+) -> list[dict[str, Any]]:
     """Tukey's HSD pairs, Tukey–Kramer for unequal sizes (Kramer 1956, Biometrics 12:307):
     q = |x̄i − x̄j| / √(MS_w/2 · (1/ni + 1/nj)) on (k, N − k), interval x̄i − x̄j ±
     q_crit·√(MS_w/2 · (1/ni + 1/nj)). R `TukeyHSD(aov(y ~ g))`; scipy `tukey_hsd`."""

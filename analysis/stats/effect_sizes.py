@@ -11,13 +11,14 @@ the interval of the noncentrality parameter that makes the observed t (or F) the
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from scipy import optimize, special, stats
 
 from analysis.stats.estimates import z_value
 
 
-def _entry(value, low, high, confidence, method) -> dict:
+def _entry(value: float, low: float, high: float, confidence: float, method: str) -> dict[str, Any]:
     return {
         "value": float(value),
         "ci_low": float(low),
@@ -27,7 +28,7 @@ def _entry(value, low, high, confidence, method) -> dict:
     }
 
 
-def _nan_entry(confidence, method) -> dict:
+def _nan_entry(confidence: float, method: str) -> dict[str, Any]:
     return _entry(math.nan, math.nan, math.nan, confidence, method)
 
 
@@ -40,11 +41,11 @@ def noncentral_t_interval(t: float, df: float, confidence: float) -> tuple[float
     # where the cdf is 0 (δ far above t) or 1 (δ far below)
     span = 4 * (3 + abs(t) / math.sqrt(2 * df)) + 1
 
-    def cdf(d):
+    def cdf(d: float) -> float:
         v = stats.nct.cdf(t, df, d)
         return (0.0 if d > t else 1.0) if math.isnan(v) else v
 
-    def root(target):
+    def root(target: float) -> float:
         return optimize.brentq(lambda d: cdf(d) - target, t - span, t + span, xtol=1e-12)
 
     return root(1 - alpha / 2), root(alpha / 2)
@@ -59,7 +60,7 @@ def hedges_correction(df: float) -> float:
 
 def standardised_difference(
     d: float, scale: float, df: float, *, confidence: float = 0.95, name: str = "cohens_d"
-) -> dict:
+) -> dict[str, Any]:
     """An effect d = t / `scale` (two groups: scale = √(na·nb/(na+nb)), paired or one sample:
     √n) with its noncentral-t interval δ / scale on `df` degrees of freedom."""
     if not (math.isfinite(d) and df > 0):
@@ -68,7 +69,7 @@ def standardised_difference(
     return _entry(d, low / scale, high / scale, confidence, "noncentral_t") | {"name": name}
 
 
-def hedges_g(d_entry: dict, df: float) -> dict:
+def hedges_g(d_entry: dict[str, Any], df: float) -> dict[str, Any]:
     """Hedges' g = J(df)·d, its interval the d interval times J (as `effectsize::hedges_g`)."""
     j = hedges_correction(df)
     return d_entry | {
@@ -79,7 +80,9 @@ def hedges_g(d_entry: dict, df: float) -> dict:
     }
 
 
-def eta_squared_interval(f: float, df1: float, df2: float, *, confidence: float = 0.95):
+def eta_squared_interval(
+    f: float, df1: float, df2: float, *, confidence: float = 0.95
+) -> tuple[float, float]:
     """(low, high) of η² from the noncentral F: the λ interval with F the 1 − α/2 and α/2
     quantile (a bound at 0 when F is too small), η² = λ / (λ + df1 + df2 + 1) (Steiger 2004,
     one-way design, N = df1 + df2 + 1)."""
@@ -87,21 +90,23 @@ def eta_squared_interval(f: float, df1: float, df2: float, *, confidence: float 
     if not (math.isfinite(f) and df1 > 0 and df2 > 0):
         return math.nan, math.nan
 
-    def lam(target):
-        g = lambda x: stats.ncf.cdf(f, df1, df2, x) - target  # noqa: E731
+    def lam(target: float) -> float:
+        def g(x: float) -> float:
+            return float(stats.ncf.cdf(f, df1, df2, x)) - target
+
         if g(0.0) <= 0:
             return 0.0
         high = max(10.0, 2 * f * df1)
         while g(high) > 0:
             high *= 2
-        return optimize.brentq(g, 0.0, high, xtol=1e-10)
+        return float(optimize.brentq(g, 0.0, high, xtol=1e-10))
 
     n = df1 + df2 + 1
     lo, hi = lam(1 - alpha / 2), lam(alpha / 2)
     return lo / (lo + n), hi / (hi + n)
 
 
-def rank_biserial(u: float, na: int, nb: int, *, confidence: float = 0.95) -> dict:
+def rank_biserial(u: float, na: int, nb: int, *, confidence: float = 0.95) -> dict[str, Any]:
     """Rank-biserial r = 2U/(na·nb) − 1 (Wendt 1972; U counts pairs with a above b, ties ½):
     +1 when every a is above every b. Interval: Fisher's z with SE = √((na+nb+1)/(3·na·nb)),
     as R `effectsize::rank_biserial`."""
@@ -112,7 +117,9 @@ def rank_biserial(u: float, na: int, nb: int, *, confidence: float = 0.95) -> di
     return _fisher_z(r, se, confidence) | {"name": "rank_biserial"}
 
 
-def matched_rank_biserial(t_plus: float, t_minus: float, n: int, *, confidence=0.95) -> dict:
+def matched_rank_biserial(
+    t_plus: float, t_minus: float, n: int, *, confidence: float = 0.95
+) -> dict[str, Any]:
     """Matched-pairs rank-biserial r = (T⁺ − T⁻)/(T⁺ + T⁻) (Kerby 2014) over the n non-zero
     differences; Fisher-z interval with SE = √((2n³+3n²+n)/6) / (n(n+1)/2), as R
     `effectsize::rank_biserial(paired = TRUE)`."""
@@ -123,7 +130,7 @@ def matched_rank_biserial(t_plus: float, t_minus: float, n: int, *, confidence=0
     return _fisher_z(r, se, confidence) | {"name": "rank_biserial"}
 
 
-def _fisher_z(r: float, se: float, confidence: float) -> dict:
+def _fisher_z(r: float, se: float, confidence: float) -> dict[str, Any]:
     z = z_value(confidence)
     centre = math.atanh(max(min(r, 1 - 1e-15), -1 + 1e-15))
     return _entry(r, math.tanh(centre - z * se), math.tanh(centre + z * se), confidence, "fisher_z")

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -54,6 +55,7 @@ from analysis.stats.effect_sizes import (
 )
 from analysis.stats.errors import StatsInputError, StatsWarning
 from analysis.stats.estimates import weighted_quantile
+from analysis.stats.rank_tests import Alternative, mann_whitney, pairwise_u
 from analysis.stats.scores import nps_difference
 from analysis.stats.weighted_groups import weighted_comparison, weighted_sd
 
@@ -70,40 +72,13 @@ def cohens_d(a: np.ndarray, b: np.ndarray) -> float:
     return float((np.mean(a) - np.mean(b)) / math.sqrt(pooled)) if pooled > 0 else math.nan
 
 
-#: Below this many answers in both groups, without ties, the Mann–Whitney p is exact, as R's
-#: `wilcox.test(a, b)` default (`exact = NULL`: exact when both n < 50 and there are no ties).
-MANN_WHITNEY_EXACT_BELOW = 50
-
-
-def mann_whitney(a: np.ndarray, b: np.ndarray, *, alternative: str = "two-sided") -> dict:
-    """Mann–Whitney U with r = Z / √N (Rosenthal 1991, *Meta-analytic procedures*, p. 19).
-
-        U = R_a − na(na+1)/2,  σ² = na·nb/12 · [(N+1) − Σ(t³−t)/(N(N−1))],  Z = (U − na·nb/2)/σ
-
-    The p-value follows R's `wilcox.test(a, b, alternative = ...)` defaults: exact (the
-    permutation distribution of U) when both groups have fewer than 50 answers and there are
-    no ties, otherwise the normal approximation corrected for ties and with a continuity
-    correction (scipy `mannwhitneyu(a, b, method="exact" | "asymptotic")`). `p_method` says
-    which; Z and r come from the formula above (no continuity correction).
-    """
-    na, nb = len(a), len(b)
-    n = na + nb
-    both = np.concatenate([a, b])
-    ranks = stats.rankdata(both)
-    u = float(ranks[:na].sum() - na * (na + 1) / 2)
-    _, ties = np.unique(both, return_counts=True)
-    sigma2 = na * nb / 12 * ((n + 1) - (ties**3 - ties).sum() / (n * (n - 1)))
-    z = (u - na * nb / 2) / math.sqrt(sigma2) if sigma2 > 0 else math.nan
-    exact = max(na, nb) < MANN_WHITNEY_EXACT_BELOW and np.all(ties == 1)
-    p_method = "exact" if exact else "asymptotic"
-    p = math.nan
-    if sigma2 > 0:
-        p = float(stats.mannwhitneyu(a, b, alternative=alternative, method=p_method).pvalue)
-    out = {"statistic": u, "z": z, "p": p, "p_method": p_method}
-    return out | {"r": z / math.sqrt(n) if sigma2 > 0 else math.nan}
-
-
-def _split(frame: pd.DataFrame, metric: str, by: str, order: list[str] | None, weights=None):
+def _split(
+    frame: pd.DataFrame,
+    metric: str,
+    by: str,
+    order: list[str] | None,
+    weights: Any = None,
+) -> tuple[list[str], list[np.ndarray], list[np.ndarray] | None]:
     """Group names and, per group, the answers (and their weights when given)."""
     for name in (metric, by):
         if name not in frame.columns:
@@ -115,20 +90,28 @@ def _split(frame: pd.DataFrame, metric: str, by: str, order: list[str] | None, w
     if pd.api.types.is_numeric_dtype(g.dtype):
         g = g.map(lambda v: str(int(v)) if float(v).is_integer() else repr(v), na_action="ignore")
     keep = (y.notna() & g.notna()).to_numpy()
-    y, g = y[keep].to_numpy(dtype=float), g[keep].astype(str).to_numpy()
-    names = [str(v) for v in (order or []) if str(v) in set(g)]
-    names += sorted(set(g) - set(names))
-    w = None
+    infinite = keep & np.isinf(y.to_numpy(dtype=float))
+    if infinite.any():
+        warnings.warn(
+            f"{metric}: {int(infinite.sum())} infinite number(s) left out of the comparison",
+            StatsWarning,
+            stacklevel=3,
+        )
+        keep = keep & ~infinite
+    values = y[keep].to_numpy(dtype=float)
+    labels = g[keep].astype(str).to_numpy()
+    names = [str(v) for v in (order or []) if str(v) in set(labels)]
+    names += sorted(set(labels) - set(names))
+    split_weights = None
     if weights is not None:
         w = np.asarray(weights, dtype=float)
         if w.shape != (len(frame),) or not np.all(np.isfinite(w)) or np.any(w < 0):
             raise StatsInputError("one finite, non-negative weight per response", "weights")
-        w = w[keep]
-        w = [w[g == name] for name in names]
-    return names, [y[g == name] for name in names], w
+        split_weights = [w[keep][labels == name] for name in names]
+    return names, [values[labels == name] for name in names], split_weights
 
 
-def _group_summary(s: np.ndarray, w: np.ndarray | None) -> dict:
+def _group_summary(s: np.ndarray, w: np.ndarray | None) -> dict[str, Any]:
     if w is None:
         return {
             "n": len(s),
@@ -154,11 +137,11 @@ def compare_groups(
     ordinal: bool = False,
     method: str = "auto",
     group_order: list[str] | None = None,
-    alternative: str = "two-sided",
+    alternative: Alternative = "two-sided",
     equal_var: bool = False,
     confidence: float = 0.95,
-    weights=None,
-) -> dict:
+    weights: Any = None,
+) -> dict[str, Any]:
     """Compare the `metric` column across the groups of the `by` column (see module table).
 
     `ordinal` says the metric is ordinal (chooses ranks under `method="auto"`); `equal_var`
@@ -181,7 +164,7 @@ def compare_groups(
       or None.
 
     Groups with fewer than 2 answers (of positive weight) take no part in the test (reported,
-    with a warning).
+    with a warning). Intervals are two-sided at `confidence` whatever the `alternative`.
     """
     if method not in METHODS:
         raise StatsInputError(f"method must be one of {METHODS}", "method")
@@ -190,8 +173,8 @@ def compare_groups(
     if not 0 < confidence < 1:
         raise StatsInputError("confidence lies between 0 and 1", "confidence")
     names, samples, wsamples = _split(frame, metric, by, group_order, weights)
-    wlist = wsamples or [None] * len(names)
-    out: dict = {
+    wlist: list[np.ndarray | None] = list(wsamples) if wsamples else [None] * len(names)
+    out: dict[str, Any] = {
         "metric": metric,
         "by": by,
         "weighted": weights is not None,
@@ -227,7 +210,7 @@ def compare_groups(
         out["reason"] = "single_group"
         return out
     ranks = method == "nonparametric" or (method == "auto" and ordinal)
-    names, samples, wlist = ([u[i] for u in used] for i in range(3))
+    names, samples, wlist = [u[0] for u in used], [u[1] for u in used], [u[2] for u in used]
     k = len(samples)
     size = "two" if k == 2 else "several"
     out["reason"] = f"{'ordinal' if ranks else 'numeric'}_{size}_groups"
@@ -255,7 +238,8 @@ def compare_groups(
         )
         return out
     if weights is not None:
-        out.update(weighted_comparison(names, samples, wlist, ranks, alternative, confidence))
+        present = [w for w in wlist if w is not None]
+        out.update(weighted_comparison(names, samples, present, ranks, alternative, confidence))
     elif k == 2 and not ranks:
         out.update(_two_means(samples[0], samples[1], equal_var, alternative, confidence))
     elif k == 2:
@@ -275,7 +259,7 @@ def compare_groups(
         # η²_H = (H − k + 1)/(n − k) (Tomczak & Tomczak 2014, Trends Sport Sci. 21:19)
         out.update(effect_size=(h - k + 1) / (n - k) if n > k else math.nan)
         out["effect_size_name"] = "eta_squared_h"
-        out["posthoc"] = _pairwise_u(names, samples)
+        out["posthoc"] = pairwise_u(names, samples)
     yes_no = all(np.isin(s, (0.0, 1.0)).all() for s in samples)
     if k == 2 and not ranks and yes_no and weights is None:
         out["proportion_difference"] = _proportions(samples[0], samples[1], confidence)
@@ -286,7 +270,9 @@ def compare_groups(
     return out
 
 
-def _two_means(a, b, equal_var, alternative, confidence) -> dict:
+def _two_means(
+    a: np.ndarray, b: np.ndarray, equal_var: bool, alternative: Alternative, confidence: float
+) -> dict[str, Any]:
     res = stats.ttest_ind(a, b, equal_var=equal_var, alternative=alternative)
     diff = mean_difference(a, b, equal_var=equal_var, confidence=confidence)
     na, nb = len(a), len(b)
@@ -307,7 +293,9 @@ def _two_means(a, b, equal_var, alternative, confidence) -> dict:
     }
 
 
-def _several_means(names, samples, equal_var, confidence) -> dict:
+def _several_means(
+    names: list[str], samples: list[np.ndarray], equal_var: bool, confidence: float
+) -> dict[str, Any]:
     """Welch's ANOVA + Games–Howell, or (`equal_var`) Fisher's ANOVA + Tukey HSD; η² with the
     noncentral-F interval of Fisher's F (the interval assumes equal variances), ω²."""
     classic = fisher_anova(samples)
@@ -335,7 +323,7 @@ def _several_means(names, samples, equal_var, confidence) -> dict:
     return out
 
 
-def _proportions(a, b, confidence) -> dict:
+def _proportions(a: np.ndarray, b: np.ndarray, confidence: float) -> dict[str, Any]:
     """Newcombe's interval of the difference of the two shares of 1. (Weighted, the
     design-based `difference` of the means already is the difference of weighted shares.)"""
     res = proportion_difference(a.sum(), len(a), b.sum(), len(b), confidence=confidence)
@@ -349,13 +337,13 @@ def nps_differences(
     *,
     group_order: list[str] | None = None,
     confidence: float = 0.95,
-    weights=None,
-) -> list[dict]:
+    weights: Any = None,
+) -> list[dict[str, Any]]:
     """Segments' NPS compared as NPS, not as the mean of the 0–10 answers: for every pair of
     groups `scores.nps_difference` (adjusted-Wald interval of the difference, Rocks 2016),
     p-values Holm-adjusted across the pairs (`p_adjusted`; the same as `p` for one pair)."""
     names, samples, wsamples = _split(frame, metric, by, group_order, weights)
-    wlist = wsamples or [None] * len(names)
+    wlist: list[np.ndarray | None] = list(wsamples) if wsamples else [None] * len(names)
     pairs = []
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
@@ -369,25 +357,4 @@ def nps_differences(
             pairs.append({"a": names[i], "b": names[j], **res})
     for pair, p in zip(pairs, holm([p["p"] for p in pairs]), strict=True):
         pair["p_adjusted"] = float(p)
-    return pairs
-
-
-def _pairwise_u(names, samples) -> list[dict]:
-    """Pairwise Mann–Whitney U tests, p-values Holm-adjusted across the pairs."""
-    pairs = []
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            res = mann_whitney(samples[i], samples[j])
-            pairs.append(
-                {
-                    "a": names[i],
-                    "b": names[j],
-                    "statistic": res["statistic"],
-                    "r": res["r"],
-                    "p": res["p"],
-                }
-            )
-    adjusted = holm([p["p"] for p in pairs])
-    for pair, p in zip(pairs, adjusted, strict=True):
-        pair.update(p_adjusted=float(p), method="mann_whitney_u_holm")
     return pairs

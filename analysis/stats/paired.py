@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,7 +34,7 @@ from scipy import stats
 from analysis.stats.design import weighted_mean_se
 from analysis.stats.effect_sizes import matched_rank_biserial, standardised_difference
 from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
-from analysis.stats.groups import METHODS
+from analysis.stats.groups import METHODS, Alternative
 
 #: Below this many non-zero differences without ties the signed-rank p is exact (R default).
 SIGNED_RANK_EXACT_BELOW = 50
@@ -41,23 +42,34 @@ ALTERNATIVES = ("two-sided", "less", "greater")
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """The answers as floats, blanks and infinite numbers as NaN (these with a warning)."""
     if name not in frame.columns:
         raise UnknownColumnError("no such column in the response table", name)
     if not pd.api.types.is_numeric_dtype(frame[name].dtype):
         raise StatsInputError("the tested answer must be numeric (or scored)", name)
-    return frame[name].astype(float)
+    x = frame[name].astype(float)
+    infinite = np.isinf(x.to_numpy())
+    if infinite.any():
+        warnings.warn(
+            f"{name}: {int(infinite.sum())} infinite number(s) left out of the test",
+            StatsWarning,
+            stacklevel=3,
+        )
+        x = x.mask(infinite)
+    return x
 
 
-def _weights(frame: pd.DataFrame, weights, keep: np.ndarray) -> np.ndarray | None:
+def _weights(frame: pd.DataFrame, weights: Any, keep: np.ndarray) -> np.ndarray | None:
     if weights is None:
         return None
     w = np.asarray(weights, dtype=float)
     if w.shape != (len(frame),) or not np.all(np.isfinite(w)) or np.any(w < 0):
         raise StatsInputError("one finite, non-negative weight per response", "weights")
-    return w[keep]
+    kept: np.ndarray = w[keep]
+    return kept
 
 
-def _check(method, alternative, confidence):
+def _check(method: str, alternative: str, confidence: float) -> None:
     if method not in METHODS:
         raise StatsInputError(f"method must be one of {METHODS}", "method")
     if alternative not in ALTERNATIVES:
@@ -74,7 +86,7 @@ def _p_from_t(t: float, dof: float, alternative: str) -> float:
     return float(2 * stats.t.sf(abs(t), dof))
 
 
-def t_on_differences(d: np.ndarray, *, alternative: str, confidence: float) -> dict:
+def t_on_differences(d: np.ndarray, *, alternative: str, confidence: float) -> dict[str, Any]:
     """t = d̄ / (s_d/√n) on n − 1 df, interval d̄ ± t·s_d/√n, d_z = d̄/s_d with its
     noncentral-t interval. R `t.test(d)`; statsmodels `DescrStatsW(d).ttest_mean()`."""
     n = d.size
@@ -107,7 +119,7 @@ def _signed_rank_counts(n: int) -> np.ndarray:
     return counts
 
 
-def signed_rank(d: np.ndarray, *, alternative: str, confidence: float) -> dict:
+def signed_rank(d: np.ndarray, *, alternative: str, confidence: float) -> dict[str, Any]:
     """Wilcoxon signed-rank V = Σ ranks of the positive |d| (zeros dropped), R's p-value."""
     d = d[d != 0]
     n = d.size
@@ -139,7 +151,9 @@ def signed_rank(d: np.ndarray, *, alternative: str, confidence: float) -> dict:
     }
 
 
-def weighted_t_on_differences(d, w, *, alternative: str, confidence: float) -> dict:
+def weighted_t_on_differences(
+    d: np.ndarray, w: np.ndarray, *, alternative: str, confidence: float
+) -> dict[str, Any]:
     """Design-based t of the weighted mean of d against 0: SE linearised
     (`design.weighted_mean_se`), n − 1 df; R `svyttest(I(x − y) ~ 0, design)` /
     `svyttest(I(x − value) ~ 0, design)` with `svydesign(ids = ~1, weights = ~w)`."""
@@ -160,9 +174,21 @@ def weighted_t_on_differences(d, w, *, alternative: str, confidence: float) -> d
     }
 
 
-def _test(d, w, ranks: bool, alternative: str, confidence: float, label: str) -> dict:
+def _test(
+    d: np.ndarray,
+    w: np.ndarray | None,
+    ranks: bool,
+    alternative: str,
+    confidence: float,
+    label: str,
+) -> dict[str, Any]:
     n = d.size
-    out: dict = {"n": n, "alternative": alternative, "confidence": confidence, "caution": None}
+    out: dict[str, Any] = {
+        "n": n,
+        "alternative": alternative,
+        "confidence": confidence,
+        "caution": None,
+    }
     out["weighted"] = w is not None and not ranks
     if w is not None and ranks:
         out["note"] = "unweighted"  # no design-based signed-rank test (R survey has none)
@@ -196,8 +222,8 @@ def paired_test(
     method: str = "auto",
     alternative: str = "two-sided",
     confidence: float = 0.95,
-    weights=None,
-) -> dict:
+    weights: Any = None,
+) -> dict[str, Any]:
     """`first` − `second` within respondents (rows answering both); see the module table.
     `test` is "paired_t", "weighted_paired_t" (with `weights`: design-based, no effect
     size) or "wilcoxon_signed_rank" (unweighted, `note`). R: `t.test(x, y, paired = TRUE)`,
@@ -223,8 +249,8 @@ def one_sample_test(
     method: str = "auto",
     alternative: str = "two-sided",
     confidence: float = 0.95,
-    weights=None,
-) -> dict:
+    weights: Any = None,
+) -> dict[str, Any]:
     """The answers of `column` against `value`: one-sample t ("one_sample_t", or
     "weighted_one_sample_t"; `estimate` is the mean, its interval that of the mean) or
     Wilcoxon signed-rank of x − value. R: `t.test(x, mu = value)`, `wilcox.test(x, mu = value)`."""
@@ -245,8 +271,13 @@ def one_sample_test(
 
 
 def proportion_test(
-    successes: int, n: int, *, value: float = 0.5, alternative: str = "two-sided", confidence=0.95
-) -> dict:
+    successes: int,
+    n: int,
+    *,
+    value: float = 0.5,
+    alternative: Alternative = "two-sided",
+    confidence: float = 0.95,
+) -> dict[str, Any]:
     """Exact binomial test of a share against `value` (R `binom.test(x, n, p = value)`: the
     two-sided p sums the outcomes no more likely than the one observed), Clopper–Pearson
     interval, Cohen's h against `value`."""

@@ -243,9 +243,11 @@ def summarise(
     "questions": {qid: …}, "crosstabs": […], "comparisons": […], "correlations": […],
     "paired_tests": […], "one_sample_tests": […], "scales": {name: …}, "banners": […],
     "drivers", "correlation_matrix", "sus", "ipa", "multiple_testing"} (see docs in each
-    `describe_*`; "drivers", "correlation_matrix", "sus", "ipa" only when asked for). A comparison
-    of an NPS question also carries `nps_differences` (`groups.nps_differences`): segments'
-    NPS compared as NPS, beside the test on the 0–10 answers.
+    `describe_*`; "drivers", "correlation_matrix", "sus", "ipa" only when asked for).
+    Comparisons are `groups.compare_groups` results, design-based when `weights` are given; a
+    multiple-choice `qid/option` column is compared as 1/0 (Newcombe's interval of the shares).
+    A comparison of an NPS question also carries `nps_differences` (`groups.nps_differences`):
+    segments' NPS compared as NPS, beside the test on the 0–10 answers.
     """
     data = prepare_frame(definition, frame)
     w_all = _resolve_weights(data, weights)

@@ -27,10 +27,11 @@ _PHI_Z = np.exp(-_Z * _Z / 2) / math.sqrt(2 * math.pi) * _ZW
 _T, _TW = np.polynomial.legendre.leggauss(128)
 
 
-def _range_sf(w: np.ndarray, k: int) -> np.ndarray:
+def _range_sf(w: float | np.ndarray, k: int) -> np.ndarray:
     """P(range of k standard normals > w), for an array of w."""
     inside = special.ndtr(_Z) - special.ndtr(_Z - np.asarray(w, dtype=float)[..., None])
-    return 1.0 - k * (_PHI_Z * np.clip(inside, 0.0, 1.0) ** (k - 1)).sum(axis=-1)
+    out: np.ndarray = 1.0 - k * (_PHI_Z * np.clip(inside, 0.0, 1.0) ** (k - 1)).sum(axis=-1)
+    return out
 
 
 @functools.lru_cache(maxsize=256)
@@ -67,7 +68,7 @@ def _infinite_df_quantile(confidence: float, k: int) -> float:
     return _root(confidence, k, math.inf, 0.0, 10.0)
 
 
-def _root(confidence, k, df, low, high) -> float:
+def _root(confidence: float, k: int, df: float, low: float, high: float) -> float:
     alpha = 1 - confidence
     while studentized_range_sf(high, k, df) > alpha:
         low, high = high, 2 * high

@@ -20,6 +20,7 @@ Rows whose answer or group is blank are dropped first, as svyglm's `na.omit`.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -39,12 +40,13 @@ def weighted_rank_scores(y: np.ndarray, w: np.ndarray) -> np.ndarray:
     values, inverse = np.unique(y, return_inverse=True)
     at = np.bincount(inverse, weights=w, minlength=values.size)
     below = np.cumsum(at) - at
-    return (below + at / 2)[inverse] / w.sum()
+    scores: np.ndarray = (below + at / 2)[inverse] / w.sum()
+    return scores
 
 
 def design_group_test(
     y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int, *, confidence: float = 0.95
-) -> dict:
+) -> dict[str, Any]:
     """Design-based test that the k weighted group means of `y` are equal (`codes` 0..k−1).
 
     Returns per-group `means` and `ses`, and for two groups `difference` (group 0 − group 1),
@@ -53,7 +55,7 @@ def design_group_test(
     """
     n = y.size
     means, ses, infl = _domains(y, codes, w, k)
-    out: dict = {"means": means, "ses": ses}
+    out: dict[str, Any] = {"means": means, "ses": ses}
     if k == 2:
         return out | _contrast(means, infl, 0, 1, n - 2, confidence)
     beta = np.array([means[j] - means[0] for j in range(1, k)])
@@ -69,7 +71,9 @@ def design_group_test(
     return out | {"statistic": f, "dof": dof, "p": p}
 
 
-def _domains(y, codes, w, k):
+def _domains(
+    y: np.ndarray, codes: np.ndarray, w: np.ndarray, k: int
+) -> tuple[list[float], list[float], list[np.ndarray]]:
     means, ses, infl = [], [], []
     for j in range(k):
         inside = codes == j
@@ -80,7 +84,9 @@ def _domains(y, codes, w, k):
     return means, ses, infl
 
 
-def _contrast(means, infl, i, j, dof, confidence) -> dict:
+def _contrast(
+    means: list[float], infl: list[np.ndarray], i: int, j: int, dof: int, confidence: float
+) -> dict[str, Any]:
     """Mean i − mean j with its linearised SE, t interval and two-sided p on `dof` df."""
     diff = means[i] - means[j]
     se = math.sqrt(linearised_variance(infl[i] - infl[j]))
@@ -98,7 +104,14 @@ def _contrast(means, infl, i, j, dof, confidence) -> dict:
     }
 
 
-def weighted_comparison(names, samples, wlist, ranks: bool, alternative: str, confidence):
+def weighted_comparison(
+    names: list[str],
+    samples: list[np.ndarray],
+    wlist: list[np.ndarray],
+    ranks: bool,
+    alternative: str,
+    confidence: float,
+) -> dict[str, Any]:
     """The fields of `groups.compare_groups` for weighted groups (see the module docstring).
 
     Pairs of ≥ 3 groups are contrasts of the one fit (df n − k), Holm-adjusted."""
@@ -109,7 +122,7 @@ def weighted_comparison(names, samples, wlist, ranks: bool, alternative: str, co
     score = weighted_rank_scores(y, w) if ranks else y
     kind = "weighted_rank" if ranks else "weighted"
     res = design_group_test(score, codes, w, k, confidence=confidence)
-    out: dict = {"statistic": res["statistic"], "p": res["p"], "dof": res["dof"]}
+    out: dict[str, Any] = {"statistic": res["statistic"], "p": res["p"], "dof": res["dof"]}
     if k > 2:
         out["test"] = f"{kind}_{'f' if ranks else 'wald_f'}"
         means, _, infl = _domains(score, codes, w, k)

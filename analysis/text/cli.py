@@ -13,10 +13,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analysis.text.inputs import InputError, TextInput, read_input
+
+if TYPE_CHECKING:
+    from analysis.text.corpus import Document
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -63,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     return handler.get(args.command, _cooccur)(args, data)
 
 
-def _docs(args, data: TextInput):
+def _docs(args: argparse.Namespace, data: TextInput) -> list[Document]:
     from analysis.text.corpus import prepare
 
     frame = data.frame
@@ -74,7 +78,7 @@ def _docs(args, data: TextInput):
     return list(prepare(frame[data.text_column].tolist(), meta=meta, userdict=args.userdict))
 
 
-def _keywords(args, data: TextInput) -> int:
+def _keywords(args: argparse.Namespace, data: TextInput) -> int:
     from analysis.text import keywords
     from analysis.text.corpus import document_terms
     from analysis.text.keyness import keyness
@@ -112,7 +116,7 @@ def _keywords(args, data: TextInput) -> int:
     return 0
 
 
-def _sentiment(args, data: TextInput) -> int:
+def _sentiment(args: argparse.Namespace, data: TextInput) -> int:
     from analysis.text.sentiment import (
         aggregate,
         aspect_sentiment,
@@ -134,7 +138,7 @@ def _sentiment(args, data: TextInput) -> int:
     out["sentiment_label"] = [label for _, label in scored]
     if args.out:
         _write(out, Path(args.out))
-    summary = {
+    summary: dict[str, Any] = {
         "texts": out["sentiment_label"]
         .value_counts()
         .reindex(["positive", "neutral", "negative"], fill_value=0)
@@ -170,7 +174,7 @@ def _sentiment(args, data: TextInput) -> int:
     return 0
 
 
-def _kwic(args, data: TextInput) -> int:
+def _kwic(args: argparse.Namespace, data: TextInput) -> int:
     from analysis.text.kwic import kwic
 
     frame = data.frame
@@ -226,7 +230,7 @@ def _kwic(args, data: TextInput) -> int:
     return 0
 
 
-def _cooccur(args, data: TextInput) -> int:
+def _cooccur(args: argparse.Namespace, data: TextInput) -> int:
     from analysis.text.cooccur import cooccurrence
 
     result = cooccurrence(_docs(args, data), min_count=args.min_count, top=args.top)
@@ -234,7 +238,7 @@ def _cooccur(args, data: TextInput) -> int:
     return 0
 
 
-def _emit(result: pd.DataFrame, args, *, limit: bool = True) -> None:
+def _emit(result: pd.DataFrame, args: argparse.Namespace, *, limit: bool = True) -> None:
     if args.out:
         _write(result, Path(args.out))
     if args.json:
@@ -263,7 +267,7 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
         frame.to_csv(path, index=False, encoding="utf-8-sig")
 
 
-def _json_default(value):
+def _json_default(value: object) -> object:
     if hasattr(value, "item"):
         return value.item()
     return str(value)

@@ -33,8 +33,8 @@ def cooccurrence(
     Columns: ``source``, ``target`` (source < target), ``count``, ``source_count``,
     ``target_count`` (sentences with each term), ``pmi``, ``npmi``.
     """
-    single: Counter = Counter()
-    pairs: Counter = Counter()
+    single: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
     n_sentences = 0
     for doc in docs:
         for terms in sentence_terms(doc, term_filter):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from analysis.text.normalise import normalise, split_sentences
-from analysis.text.tokenize import CONTENT_POS, Token, content_terms, get_tokenizer
+from analysis.text.tokenize import CONTENT_POS, Token, UserDict, content_terms, get_tokenizer
 
 
 @dataclass(frozen=True)
@@ -15,7 +16,7 @@ class Document:
 
     text: str
     tokens: tuple[Token, ...]
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,8 @@ DEFAULT_FILTER = TermFilter()
 def prepare(
     texts: Iterable[str | None],
     *,
-    meta: Iterable[Mapping] | None = None,
-    userdict=None,
+    meta: Iterable[Mapping[str, Any]] | None = None,
+    userdict: UserDict = None,
 ) -> Iterator[Document]:
     """Normalise and segment each text once; a generator, so memory stays flat."""
     tokenizer = get_tokenizer(userdict)

@@ -1,3 +1,4 @@
+# Over 400 lines: word lists, the fast pass and its cache (plain one: features_reference).
 """Sentiment features of a piece of text: jieba words with negation scope, degree words, and
 character bigrams. Shared by training (sentiment_train) and scoring (sentiment) so the two can
 never drift apart.
@@ -28,7 +29,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
+from typing import Any
 
 from analysis.text.lexicon import SOURCES, polarity
 
@@ -229,6 +231,14 @@ CONTRAST_VALUE = 1.5
 LEXICON_FEATURES = tuple(f"lex:{source}{side}" for source in SOURCES for side in "+-")
 
 
+Vocabulary = Mapping[str, int]  # dictionary word → count (jieba's prefix dictionary)
+WeightOf = Callable[[str], float | None]  # a model's weight of a feature, None if unknown
+# What _word_part works out for one word (see its docstring): kind first, the rest by kind.
+WordPart = tuple[Any, ...]
+WordParts = tuple[WordPart, ...]
+LexiconKeys = tuple[tuple[str, ...], tuple[str, ...]] | tuple[()]
+
+
 def split_negated(words: list[str], vocabulary: Mapping[str, int]) -> list[str]:
     """Split 不好吃 → 不 好吃 when the remainder is a known word (count > 0 in ``vocabulary``)."""
     return _split_prefix(words, vocabulary, _NEGATION_CHARS, _NOT_NEGATIONS, _SPLIT_PREFIXES)
@@ -243,7 +253,13 @@ def split_degree(words: list[str], vocabulary: Mapping[str, int]) -> list[str]:
     return _split_prefix(words, vocabulary, _DEGREE_CHARS, _NOT_DEGREE, _DEGREE_PREFIXES)
 
 
-def _split_prefix(words, vocabulary, first_chars, whole_words, prefixes) -> list[str]:
+def _split_prefix(
+    words: list[str],
+    vocabulary: Vocabulary,
+    first_chars: Collection[str],
+    whole_words: Collection[str],
+    prefixes: tuple[str, ...],
+) -> list[str]:
     """Each word that starts with one of *prefixes* (and is not in *whole_words*) split off
     its prefix when the rest is a dictionary word."""
     out: list[str] = []
@@ -261,7 +277,9 @@ def _split_prefix(words, vocabulary, first_chars, whole_words, prefixes) -> list
     return out
 
 
-def sentiment_features(words: list[str], text: str = "", vocabulary=None) -> dict[str, float]:
+def sentiment_features(
+    words: list[str], text: str = "", vocabulary: Vocabulary | None = None
+) -> dict[str, float]:
     """Feature → value for one text; the presence of features is L2-normalised so long texts
     do not saturate the score, and degree words scale the value after the normalisation.
     (`raw_sentiment_features` before the normalisation, `normalised_features` after.)
@@ -337,7 +355,9 @@ def merge_raw_features(
     return merged
 
 
-def raw_sentiment_features(words: list[str], vocabulary=None) -> dict[str, float]:
+def raw_sentiment_features(
+    words: list[str], vocabulary: Vocabulary | None = None
+) -> dict[str, float]:
     """Feature → degree for one text, before the normalisation.
 
     ``words`` are the jieba words of the normalised text, covering it exactly (the character
@@ -354,7 +374,7 @@ def raw_sentiment_features(words: list[str], vocabulary=None) -> dict[str, float
 
 
 def scored_features(
-    words: list[str], vocabulary, weights: Mapping[str, float]
+    words: list[str], vocabulary: Vocabulary | None, weights: Mapping[str, float]
 ) -> tuple[dict[str, float], float | None]:
     """:func:`raw_sentiment_features` and, in the same pass, their dot product with
     ``weights`` (a model's feature → weight); None when no feature has a weight.
@@ -365,7 +385,9 @@ def scored_features(
     return _feature_pass(words, vocabulary, weights)
 
 
-def _feature_pass(words, vocabulary, weights) -> tuple[dict[str, float], float | None]:
+def _feature_pass(
+    words: list[str], vocabulary: Vocabulary | None, weights: Mapping[str, float] | None
+) -> tuple[dict[str, float], float | None]:
     """One pass over the words: what a word contributes apart from its context (its split,
     its kind, its feature keys and their weights, the bigrams inside it) is worked out once
     per word, vocabulary and weights (:func:`_word_part`); the pass applies the context:
@@ -484,7 +506,14 @@ def _feature_pass(words, vocabulary, weights) -> tuple[dict[str, float], float |
     return degrees, (dot if found else None)
 
 
-def _close_modifier(degrees, modifier, contrast, weight_of, dot, found):
+def _close_modifier(
+    degrees: dict[str, float],
+    modifier: str,
+    contrast: float,
+    weight_of: WeightOf,
+    dot: float,
+    found: bool,
+) -> tuple[float, bool]:
     """A degree word that modified nothing is a word feature (in a contrast clause, scaled)."""
     key = "w:" + modifier
     rise = _raise(degrees, key, contrast)
@@ -495,7 +524,9 @@ def _close_modifier(degrees, modifier, contrast, weight_of, dot, found):
     return dot, found
 
 
-def _count_once(values, key, weight, dot, found):
+def _count_once(
+    values: dict[str, float], key: str, weight: float | None, dot: float, found: bool
+) -> tuple[float, bool]:
     """A feature of a negator or clause word, or a bigram inside it, at 1 (never scaled):
     raised in *values*, and the dot product and whether a known feature was met, updated."""
     rise = _raise(values, key, 1.0)
@@ -504,7 +535,7 @@ def _count_once(values, key, weight, dot, found):
     return dot, found
 
 
-def _no_weight(_key: str) -> None:
+def _no_weight(_key: str) -> float | None:
     return None
 
 
@@ -533,7 +564,7 @@ def _raise(values: dict[str, float], key: str, value: float) -> float:
 # a word to its parts. Bounded: a word costs a small tuple, and a cache starts over past
 # this many words.
 _PARTS_MAX = 200_000
-_parts_caches: dict[tuple[int, int], tuple[object, object, dict]] = {}
+_parts_caches: dict[tuple[int, int], tuple[object, object, dict[str, WordParts]]] = {}
 _LEXICON_KEYS = frozenset(LEXICON_FEATURES)
 
 
@@ -548,7 +579,7 @@ def _lexicon_keys(word: str) -> tuple[tuple[str, ...], tuple[str, ...]] | tuple[
     return keys
 
 
-_lexicon_keys_cache: dict[str, tuple] = {}
+_lexicon_keys_cache: dict[str, LexiconKeys] = {}
 
 
 def _lookup_lexicon_keys(word: str) -> tuple[tuple[str, ...], tuple[str, ...]] | tuple[()]:
@@ -577,7 +608,9 @@ def _lexicon_keys_of(key: str) -> tuple[str, ...]:
     return keys[0] if keys else ()
 
 
-def _parts_cache(vocabulary, weights) -> dict:
+def _parts_cache(
+    vocabulary: Vocabulary | None, weights: Mapping[str, float] | None
+) -> dict[str, WordParts]:
     entry = _parts_caches.get((id(vocabulary), id(weights)))
     if entry is None or entry[0] is not vocabulary or entry[1] is not weights:
         if len(_parts_caches) >= 8:
@@ -586,7 +619,9 @@ def _parts_cache(vocabulary, weights) -> dict:
     return entry[2]
 
 
-def _cache_parts(cache: dict, word: str, vocabulary, weight_of) -> tuple:
+def _cache_parts(
+    cache: dict[str, WordParts], word: str, vocabulary: Vocabulary | None, weight_of: WeightOf
+) -> WordParts:
     if len(cache) >= _PARTS_MAX:
         cache.clear()
     parts = [word]
@@ -596,7 +631,7 @@ def _cache_parts(cache: dict, word: str, vocabulary, weight_of) -> tuple:
     return value
 
 
-def _word_part(word: str, weight_of) -> tuple:
+def _word_part(word: str, weight_of: WeightOf) -> WordPart:
     """(kind, key, negated key or degree value, first Han character or "", (bigram key inside
     the word, its weight)…, the Han character a following bigram starts from or "", weight
     of the key, weight of the negated key, (negated bigram key, its weight)…) of one word;
@@ -639,7 +674,7 @@ def _word_part(word: str, weight_of) -> tuple:
 
 
 def _bigram_parts(
-    word: str, weight_of, prefix: str
+    word: str, weight_of: WeightOf, prefix: str
 ) -> tuple[str, tuple[tuple[str, float | None], ...], str]:
     """The character that pairs with the Han character before the word ("" if none does),
     the bigram keys inside the word (``prefix`` + two characters) with their weights, and

@@ -50,7 +50,7 @@ def read_transcript_txt(text: str) -> pd.DataFrame | None:
     matches = [_TURN.match(line) for line in lines]
     if sum(m is not None for m in matches) < 0.6 * len(lines) or matches[0] is None:
         return None
-    turns: list[dict] = []
+    turns: list[dict[str, str]] = []
     for line, match in zip(lines, matches, strict=True):
         if match:
             turns.append({"speaker": match.group(1), "text": match.group(2).strip()})
@@ -74,8 +74,10 @@ def read_input(path: str | Path, *, column: str | None = None) -> TextInput:
         frame = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, keep_default_na=False)
     elif suffix in (".txt", ".md", ""):
         text = decode(path.read_bytes(), name=str(path)).replace("\r\n", "\n")
-        frame = read_transcript_txt(text)
-        if frame is None:
+        turns = read_transcript_txt(text)
+        if turns is not None:
+            frame = turns
+        else:
             lines = [line.strip() for line in text.split("\n") if line.strip()]
             frame = pd.DataFrame({"text": lines})
         if column is None:

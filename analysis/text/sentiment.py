@@ -17,6 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ from analysis.text.features import (
 )
 from analysis.text.normalise import normalise, split_sentences
 from analysis.text.sentiment_model import SentimentModel, shipped_model
-from analysis.text.tokenize import ChineseTokenizer, get_tokenizer
+from analysis.text.tokenize import ChineseTokenizer, UserDict, get_tokenizer
 
 LABELS = ("positive", "neutral", "negative")
 
@@ -59,7 +60,7 @@ def _features(text: str, tokenizer: ChineseTokenizer) -> dict[str, float]:
 
 
 def document_sentiment(
-    doc: Document, *, model: SentimentModel | None = None, tokenizer=None
+    doc: Document, *, model: SentimentModel | None = None, tokenizer: ChineseTokenizer | None = None
 ) -> TextSentiment:
     """Whole-text and per-sentence scores of a prepared document, from its one segmentation.
 
@@ -181,7 +182,7 @@ def score_texts(
     texts: Iterable[str | None],
     *,
     model: SentimentModel | None = None,
-    userdict=None,
+    userdict: UserDict = None,
     processes: int = 1,
     chunksize: int = 256,
 ) -> Iterator[tuple[float, str]]:
@@ -212,21 +213,21 @@ def score_texts(
             yield from future.result()
 
 
-_worker_state: dict = {}
+_worker_state: dict[str, Any] = {}
 
 
-def _init_worker(model, userdict) -> None:
+def _init_worker(model: SentimentModel | None, userdict: UserDict) -> None:
     _worker_state.update(model=model, userdict=userdict)
 
 
-def _score_chunk(chunk):
+def _score_chunk(chunk: list[str]) -> list[tuple[float, str]]:
     return list(
         score_texts(chunk, model=_worker_state["model"], userdict=_worker_state["userdict"])
     )
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    chunk: list = []
+def _chunks(items: Iterable[str | None], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
     for item in items:
         chunk.append(item if isinstance(item, str) else "")
         if len(chunk) == size:
@@ -242,7 +243,7 @@ def sentence_table(
     *,
     keep: Sequence[str] = (),
     model: SentimentModel | None = None,
-    userdict=None,
+    userdict: UserDict = None,
 ) -> pd.DataFrame:
     """One row per sentence: ``row`` (index of the source row), the ``keep`` columns
     (speaker, interview, question…), ``sentence``, ``start``, ``end``, ``score``, ``label``."""
@@ -255,7 +256,7 @@ def scored_table(
     *,
     keep: Sequence[str] = (),
     model: SentimentModel | None = None,
-    userdict=None,
+    userdict: UserDict = None,
 ) -> tuple[list[tuple[float, str]], pd.DataFrame]:
     """(score, label) of each row's whole text and :func:`sentence_table`, from one
     segmentation per text (the whole-text score of :func:`text_sentiment` is
@@ -297,8 +298,8 @@ def aggregate(sentences: pd.DataFrame, by: str | Sequence[str]) -> pd.DataFrame:
 
 
 def aspect_sentiment(
-    sentences: pd.DataFrame, aspects: Iterable[str], *, userdict=None
-) -> dict[str, dict]:
+    sentences: pd.DataFrame, aspects: Iterable[str], *, userdict: UserDict = None
+) -> dict[str, dict[str, Any]]:
     """For each aspect word (价格, 客服…): label counts and the sentences that mention it.
 
     A sentence mentions an aspect when one of its tokens equals the aspect (so 价格 does not
@@ -306,7 +307,9 @@ def aspect_sentiment(
     """
     tokenizer = get_tokenizer(userdict)
     wanted = {normalise(a): a for a in aspects}
-    result = {a: {**dict.fromkeys(LABELS, 0), "sentences": []} for a in wanted.values()}
+    result: dict[str, dict[str, Any]] = {
+        a: {**dict.fromkeys(LABELS, 0), "sentences": []} for a in wanted.values()
+    }
     for record in sentences.to_dict("records"):
         words = set(tokenizer.words(record["sentence"]))
         for norm, aspect in wanted.items():
@@ -322,7 +325,7 @@ def adapt_model(
     *,
     base: SentimentModel | None = None,
     strength: float = 1.0,
-    userdict=None,
+    userdict: UserDict = None,
 ) -> SentimentModel:
     """A study-level model from researchers' corrected labels (text, positive/negative or 1/0).
 

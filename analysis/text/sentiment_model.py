@@ -21,7 +21,7 @@ from importlib.resources import files
 from itertools import repeat
 from operator import mul
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -41,7 +41,7 @@ class SentimentModel:
     bias: float
     temperature: float = 1.0
     neutral_band: tuple[float, float] = (0.4, 0.6)
-    meta: dict = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
 
     def matrix(self, feature_dicts: list[dict[str, float]]) -> sparse.csr_matrix:
         """Rows of features in this model's vocabulary; unknown features are dropped."""
@@ -50,7 +50,10 @@ class SentimentModel:
     def logits(self, feature_dicts: list[dict[str, float]]) -> np.ndarray:
         if not feature_dicts:
             return np.zeros(0)
-        return (self.matrix(feature_dicts) @ self.weights + self.bias) / self.temperature
+        logits: np.ndarray = (
+            self.matrix(feature_dicts) @ self.weights + self.bias
+        ) / self.temperature
+        return logits
 
     @cached_property
     def feature_weights(self) -> dict[str, float]:
@@ -136,7 +139,7 @@ class SentimentModel:
         X = featurise_matrix(feats, vocabulary) / self.temperature
         theta0 = np.concatenate([prior, [self.bias]])
 
-        def objective(theta):
+        def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
             w, b = theta[:-1], theta[-1]
             z = X @ w + b / self.temperature
             p = _sigmoid(z)
@@ -165,7 +168,7 @@ class SentimentModel:
             "neutral_band": list(self.neutral_band),
             "meta": self.meta,
         }
-        arrays = {
+        arrays: dict[str, np.ndarray] = {
             "weights": self.weights.astype(np.float32),
             "vocabulary": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
             "header": np.frombuffer(
@@ -216,7 +219,9 @@ def shipped_model() -> SentimentModel:
         return _load_shipped()
 
 
-def featurise_matrix(feature_dicts: list[dict[str, float]], vocabulary: dict) -> sparse.csr_matrix:
+def featurise_matrix(
+    feature_dicts: list[dict[str, float]], vocabulary: dict[str, int]
+) -> sparse.csr_matrix:
     from scipy import sparse
 
     indptr = [0]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -47,13 +47,17 @@ def featurise(texts: Sequence[str]) -> list[dict[str, float]]:
     return out
 
 
-def build_vocabulary(feature_dicts: Sequence[dict[str, float]], min_df: int = MIN_DF) -> dict:
+def build_vocabulary(
+    feature_dicts: Sequence[dict[str, float]], min_df: int = MIN_DF
+) -> dict[str, int]:
     df = Counter(key for feats in feature_dicts for key in feats)
     kept = sorted(key for key, n in df.items() if n >= min_df)
     return {key: i for i, key in enumerate(kept)}
 
 
-def balanced_weights(y: np.ndarray, groups: Sequence | None = None) -> np.ndarray:
+def balanced_weights(
+    y: np.ndarray, groups: Sequence[object] | np.ndarray | None = None
+) -> np.ndarray:
     """Sample weights giving each (group, class) cell the same total weight, mean 1.
 
     With ``groups`` (the review categories) each category counts as much as any other: the
@@ -61,24 +65,31 @@ def balanced_weights(y: np.ndarray, groups: Sequence | None = None) -> np.ndarra
     new study's text is a new domain, not more of the biggest one (held-out 书籍 0.772 → 0.784).
     """
     y = np.asarray(y)
-    groups = np.zeros(len(y), dtype=int) if groups is None else np.asarray(groups)
-    cells = [(g, c) for g in np.unique(groups) for c in (0, 1)]
-    present = [(g, c) for g, c in cells if np.any((groups == g) & (y == c))]
+    group_of = np.zeros(len(y), dtype=int) if groups is None else np.asarray(groups)
+    cells = [(g, c) for g in np.unique(group_of) for c in (0, 1)]
+    present = [(g, c) for g, c in cells if np.any((group_of == g) & (y == c))]
     weights = np.ones(len(y))
     for g, c in present:
-        mask = (groups == g) & (y == c)
+        mask = (group_of == g) & (y == c)
         weights[mask] = len(y) / (len(present) * mask.sum())
     return weights
 
 
-def fit_logistic(X, y: np.ndarray, *, l2: float = L2, max_iter: int = MAX_ITER, sample_weight=None):
+def fit_logistic(
+    X: sparse.csr_matrix,
+    y: np.ndarray,
+    *,
+    l2: float = L2,
+    max_iter: int = MAX_ITER,
+    sample_weight: np.ndarray | None = None,
+) -> tuple[np.ndarray, float]:
     """Weights and bias minimising weighted log-loss + l2/2·|w|² (bias unpenalised); the
     default weights balance the two classes."""
     y = np.asarray(y, dtype=float)
     sample_w = balanced_weights(y) if sample_weight is None else np.asarray(sample_weight)
     Xt = X.T.tocsr()
 
-    def objective(theta):
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
         w, b = theta[:-1], theta[-1]
         z = X @ w + b
         p = 0.5 * (1.0 + np.tanh(0.5 * z))
@@ -90,10 +101,16 @@ def fit_logistic(X, y: np.ndarray, *, l2: float = L2, max_iter: int = MAX_ITER, 
     result = optimize.minimize(
         objective, theta0, jac=True, method="L-BFGS-B", options={"maxiter": max_iter}
     )
-    return result.x[:-1], float(result.x[-1])
+    solution: np.ndarray = result.x
+    return solution[:-1], float(solution[-1])
 
 
-def nb_ratios(X, y: np.ndarray, alpha: float = 1.0, sample_weight=None) -> np.ndarray:
+def nb_ratios(
+    X: sparse.csr_matrix,
+    y: np.ndarray,
+    alpha: float = 1.0,
+    sample_weight: np.ndarray | None = None,
+) -> np.ndarray:
     """Log-count ratio r = log((p / |p|₁) / (q / |q|₁)) of each feature (Wang & Manning 2012);
     with ``sample_weight`` each review's presence counts its weight."""
     present = (X > 0).astype(np.float64)
@@ -101,14 +118,15 @@ def nb_ratios(X, y: np.ndarray, alpha: float = 1.0, sample_weight=None) -> np.nd
     w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=float)
     p = alpha + np.asarray(present[y == 1].T @ w[y == 1]).ravel()
     q = alpha + np.asarray(present[y == 0].T @ w[y == 0]).ravel()
-    return np.log((p / p.sum()) / (q / q.sum()))
+    ratios: np.ndarray = np.log((p / p.sum()) / (q / q.sum()))
+    return ratios
 
 
 def fit_model(
-    feature_dicts,
-    labels,
+    feature_dicts: Sequence[dict[str, float]],
+    labels: Sequence[int] | np.ndarray,
     *,
-    categories=None,
+    categories: Sequence[object] | np.ndarray | None = None,
     min_df: int = MIN_DF,
     l2: float = L2,
     nb_mix: float = NB_MIX,
@@ -143,9 +161,9 @@ def fit_bias(scores: np.ndarray, labels: np.ndarray, sample_weight: np.ndarray) 
     """b minimising the weighted log-loss of σ(score + b)."""
     y = np.asarray(labels, dtype=float)
 
-    def loss(b):
+    def loss(b: float) -> float:
         z = scores + b
-        return np.sum(sample_weight * (np.logaddexp(0, z) - y * z))
+        return float(np.sum(sample_weight * (np.logaddexp(0, z) - y * z)))
 
     return float(optimize.minimize_scalar(loss, bounds=(-20, 20), method="bounded").x)
 
@@ -154,15 +172,21 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
     """T minimising the log-loss of σ(z/T) on held-out logits (Guo et al. 2017, §4.2)."""
     y = np.asarray(labels, dtype=float)
 
-    def loss(log_t):
+    def loss(log_t: float) -> float:
         z = logits / np.exp(log_t)
-        return np.sum(np.logaddexp(0, z) - y * z)
+        return float(np.sum(np.logaddexp(0, z) - y * z))
 
     result = optimize.minimize_scalar(loss, bounds=(-3, 3), method="bounded")
     return float(np.exp(result.x))
 
 
-def leave_one_category_out(frame: pd.DataFrame, feature_dicts, *, l2: float = L2, log=None):
+def leave_one_category_out(
+    frame: pd.DataFrame,
+    feature_dicts: list[dict[str, float]],
+    *,
+    l2: float = L2,
+    log: Callable[[str], None] | None = None,
+) -> np.ndarray:
     """Held-out logits of every review, each from the model trained on the other categories."""
     logits = np.zeros(len(frame))
     for category in sorted(frame["category"].unique()):
@@ -180,7 +204,9 @@ def leave_one_category_out(frame: pd.DataFrame, feature_dicts, *, l2: float = L2
     return logits
 
 
-def train(frame: pd.DataFrame, *, calibrate: bool = True, log=None) -> SentimentModel:
+def train(
+    frame: pd.DataFrame, *, calibrate: bool = True, log: Callable[[str], None] | None = None
+) -> SentimentModel:
     """The full model on every review, with its temperature from leave-one-category-out."""
     feature_dicts = featurise(frame["text"].tolist())
     labels = frame["label"].to_numpy()

@@ -1,3 +1,4 @@
+# Over 400 lines: jieba's method done in fewer steps (DAG, route, HMM) beside its reference.
 """One segmentation pass with jieba, shared by keywords, KWIC, co-occurrence and sentiment.
 
 jieba keeps a module-level tokenizer and writes its dictionary cache to the temp directory
@@ -13,6 +14,12 @@ dictionary, the most probable route through it, jieba's HMM for runs of unknown 
 :func:`_cut_block` and :func:`_viterbi_words` run that method with the same arithmetic in
 fewer Python steps (no DAG dict, no tuple per edge, no path copied per character): on review
 text segmentation takes a little over half the time of jieba's own code.
+
+That fast path reads jieba's private state (``FREQ``, ``total``, its block patterns and the
+HMM's probability tables), so it runs only on the jieba release it was written against,
+:data:`JIEBA_VERSION` (pinned exactly in setup.cfg). With any other release installed the
+tokenizer logs a warning once and uses jieba's own ``lcut``, the reference the fast path is
+tested against (:meth:`ChineseTokenizer.reference_words`).
 """
 
 from __future__ import annotations
@@ -29,7 +36,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, repeat
 from pathlib import Path
-from typing import NamedTuple
+from types import ModuleType
+from typing import Any, NamedTuple
 
 from analysis.text.normalise import normalise
 from analysis.text.stopwords import stopwords as default_stopwords
@@ -64,12 +72,21 @@ CONTENT_POS = frozenset(
     ]
 )
 USER_WORD_POS = "nz"
+# The jieba release whose internals _cut_block and _viterbi_words follow.
+JIEBA_VERSION = "0.42.1"
+logger = logging.getLogger(__name__)
 _GUESSED_MAX = 100_000
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD_CHAR = re.compile(r"\w")
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,:]\d+)*%?$")
 _ASCII_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9+#&._'-]*$")
+
+
+# A user dictionary: a UTF-8 file in jieba's format, or its lines; parsed into entries of
+# (word, frequency or None, tag or None).
+UserDict = str | os.PathLike[str] | Iterable[str] | None
+UserEntries = tuple[tuple[str, int | None, str | None], ...]
 
 
 class Token(NamedTuple):
@@ -92,12 +109,13 @@ def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "wenfang"
 
 
-def _import_jieba():
+def _import_jieba() -> ModuleType:
     with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources
         warnings.simplefilter("ignore", UserWarning)
         import jieba
     jieba.setLogLevel(logging.WARNING)
-    return jieba
+    module: ModuleType = jieba
+    return module
 
 
 @dataclass(eq=False)
@@ -107,7 +125,7 @@ class _Base:
 
     freq: dict[str, int]
     total: int
-    jieba_tokenizer: object  # its dictionary file holds the tags
+    jieba_tokenizer: Any  # its dictionary file holds the tags
     _tags: dict[str, str] | None = None
     _tags_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -122,7 +140,7 @@ class _Base:
 
 _lock = threading.Lock()
 _bases: dict[Path, _Base] = {}
-_tokenizers: dict[tuple, ChineseTokenizer] = {}
+_tokenizers: dict[tuple[Path, UserEntries], ChineseTokenizer] = {}
 
 
 def _load_base(cache_dir: Path) -> _Base:
@@ -136,7 +154,7 @@ def _load_base(cache_dir: Path) -> _Base:
     return _Base(tk.FREQ, tk.total, tk)
 
 
-def _read_tags(tk, freq: dict[str, int]) -> dict[str, str]:
+def _read_tags(tk: Any, freq: dict[str, int]) -> dict[str, str]:
     """The POS tag of each word of jieba's dictionary file."""
     from_file: dict[str, str] = {}
     with tk.get_dict_file() as fh:
@@ -152,7 +170,7 @@ def _read_tags(tk, freq: dict[str, int]) -> dict[str, str]:
     return tags
 
 
-def parse_userdict(userdict: str | os.PathLike | Iterable[str] | None) -> tuple[tuple, ...]:
+def parse_userdict(userdict: UserDict) -> UserEntries:
     """User-dictionary entries as ``(word, freq | None, tag | None)``, in jieba's file format.
 
     ``userdict`` is a UTF-8 file path (one ``word [freq] [tag]`` per line, ``#`` comments) or
@@ -181,9 +199,9 @@ def parse_userdict(userdict: str | os.PathLike | Iterable[str] | None) -> tuple[
 
 
 def get_tokenizer(
-    userdict: str | os.PathLike | Iterable[str] | None = None,
+    userdict: UserDict = None,
     *,
-    cache_dir: str | os.PathLike | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> ChineseTokenizer:
     """The process-wide tokenizer for this user dictionary (built on first use, thread-safe)."""
     entries = parse_userdict(userdict)
@@ -208,7 +226,7 @@ def get_tokenizer(
 class ChineseTokenizer:
     """Segmentation with offsets and POS tags; obtain one with :func:`get_tokenizer`."""
 
-    _jieba: object
+    _jieba: Any  # a jieba.Tokenizer (jieba has no type information)
     _base: _Base
     _user_tags: dict[str, str]
     user_words: frozenset[str] = field(default_factory=frozenset)
@@ -217,7 +235,7 @@ class ChineseTokenizer:
     _merged_tags: dict[str, str] | None = field(default=None, repr=False)
 
     @classmethod
-    def _build(cls, base: _Base, entries: tuple) -> ChineseTokenizer:
+    def _build(cls, base: _Base, entries: UserEntries) -> ChineseTokenizer:
         jieba = _import_jieba()
         tk = jieba.Tokenizer()
         tk.FREQ = dict(base.freq) if entries else base.freq
@@ -251,6 +269,7 @@ class ChineseTokenizer:
             return []
         ends = list(accumulate(map(len, words)))
         starts = [0, *ends[:-1]]
+        pos: list[str | None]
         if not tags:
             pos = [""] * len(words)
         else:
@@ -272,7 +291,8 @@ class ChineseTokenizer:
     @property
     def dictionary(self) -> dict[str, int]:
         """Word → frequency of the prefix dictionary (prefixes of words have frequency 0)."""
-        return self._jieba.FREQ
+        freq: dict[str, int] = self._jieba.FREQ
+        return freq
 
     def words(self, text: str) -> list[str]:
         """Segmented words only (no offsets, no tags) — the cheapest call.
@@ -281,6 +301,8 @@ class ChineseTokenizer:
         (tested on the review corpus and with user dictionaries), found by jieba's own method
         in fewer Python steps: see :func:`_cut_block`.
         """
+        if not fast_path_usable():
+            return self.reference_words(text)
         words: list[str] = []
         append, extend = words.append, words.extend
         freq = self._jieba.FREQ
@@ -305,6 +327,27 @@ class ChineseTokenizer:
             if block is not None:
                 _cut_block(block, freq, log_total, words)
         return words
+
+    def reference_words(self, text: str) -> list[str]:
+        """jieba's own segmentation, ``Tokenizer.lcut(text, HMM=True)``: slower, and the
+        definition :meth:`words` must match."""
+        words: list[str] = self._jieba.lcut(text, HMM=True)
+        return words
+
+
+@cache
+def fast_path_usable() -> bool:
+    """Whether the installed jieba is the release the fast segmentation was written for."""
+    installed = getattr(_import_jieba(), "__version__", None)
+    if installed == JIEBA_VERSION:
+        return True
+    logger.warning(
+        "jieba %s is installed; the fast segmentation follows jieba %s's internals, "
+        "so jieba's own lcut is used instead (slower, same words)",
+        installed,
+        JIEBA_VERSION,
+    )
+    return False
 
 
 def _cut_block(block: str, freq: dict[str, int], log_total: float, out: list[str]) -> None:
@@ -368,7 +411,7 @@ def _flush_run(run: str, freq: dict[str, int], out: list[str]) -> None:
 
 
 @cache
-def _jieba_parts():
+def _jieba_parts() -> tuple[re.Pattern[str], re.Pattern[str], ModuleType]:
     """jieba's block patterns (``re_han_default``, ``re_skip_default``) and its HMM module."""
     jieba = _import_jieba()  # imports jieba.finalseg too
     return jieba.re_han_default, jieba.re_skip_default, jieba.finalseg
@@ -391,7 +434,7 @@ def _hmm_cut(run: str, out: list[str]) -> None:
             out.extend(piece for piece in finalseg.re_skip.split(block) if piece)
 
 
-def _viterbi_words(text: str, finalseg) -> list[str]:
+def _viterbi_words(text: str, finalseg: ModuleType) -> list[str]:
     """The words of ``jieba.finalseg.__cut(text)``: the same Viterbi pass over the four states
     B, M, E, S, with the same sums in the same order and ties broken as jieba's ``max`` over
     (probability, state letter) tuples does, but unrolled, with back-pointers instead of a

@@ -15,6 +15,7 @@ import json
 import os
 import sys
 import unicodedata
+from typing import Any
 
 from analysis.transcripts.errors import TranscriptError
 from analysis.transcripts.formats import FORMATS
@@ -66,7 +67,7 @@ def _clock(seconds: float | None) -> str:
     return f"{clock}.{millis:03d}" if millis else clock
 
 
-def format_table(result: dict) -> str:
+def format_table(result: dict[str, Any]) -> str:
     """The readable view: a summary line, then one row per turn."""
     speakers = "、".join(result["speakers"]) or "—"
     lines = [

@@ -176,8 +176,9 @@ def decode_text(
         raise TranscriptError(ErrorCode.LEGACY_DOC)
     if kind:
         raise TranscriptError(ErrorCode.BINARY, kind=kind)
+    legacy: list[int] = []
     if encoding:
-        (text, used), legacy = decode_with(data, encoding), []
+        text, used = decode_with(data, encoding)
     else:
         text, used, legacy = detect_and_decode(data)
     warnings = []

@@ -135,9 +135,13 @@ def _name_pattern(forms: dict[str, str]) -> re.Pattern[str] | None:
     return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
-def _spans(text: str, kinds: Sequence[str], forms: dict[str, str]) -> list[tuple]:
+# (start, end, priority, kind, placeholder) of one span to redact
+_Span = tuple[int, int, int, str, str]
+
+
+def _spans(text: str, kinds: Sequence[str], forms: dict[str, str]) -> list[_Span]:
     shadow = text.translate(_HALF_WIDTH)  # same length as text
-    found = []
+    found: list[_Span] = []
     for priority, kind in enumerate(KINDS):
         if kind not in kinds:
             continue
@@ -231,7 +235,8 @@ def deidentify_turns(
             masked = _deidentify(speaker, kinds, forms, None).text
             if masked != speaker:
                 speakers[speaker] = masked
-    new_turns, redactions = [], []
+    new_turns: list[Turn] = []
+    redactions: list[Redaction] = []
     for index, turn in enumerate(turns):
         result = _deidentify(turn.text, kinds, forms, index)
         redactions.extend(result.redactions)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from analysis.transcripts.errors import ParseWarning
@@ -22,7 +23,7 @@ class Turn:
         return {"speaker": self.speaker, "text": self.text, "start": self.start, "end": self.end}
 
 
-def speakers_of(turns: list[Turn] | tuple[Turn, ...]) -> list[str]:
+def speakers_of(turns: Sequence[Turn]) -> list[str]:
     """Distinct named speakers in order of first appearance (the unnamed "" left out)."""
     seen: dict[str, None] = {}
     for turn in turns:

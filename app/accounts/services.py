@@ -163,11 +163,12 @@ def authenticate(email: str, password: str) -> User | None:
     does not tell whether an account exists."""
     user = find_user(email)
     hasher = _hasher()
-    usable = user is not None and user.password_hash != NO_PASSWORD
-    matches = _verify(hasher, user.password_hash if usable else _dummy_hash(hasher), password)
+    stored = user.password_hash if user is not None else NO_PASSWORD
+    usable = stored != NO_PASSWORD
+    matches = _verify(hasher, stored if usable else _dummy_hash(hasher), password)
     now = utcnow()
     locked = user is not None and user.locked_until is not None and user.locked_until > now
-    if locked or not (matches and usable and user.active):
+    if user is None or locked or not (matches and usable and user.active):
         audit.record(
             "auth.login_failed",
             user,

@@ -149,7 +149,8 @@ def search(access: StudyAccess):
         SelectChoice(c.id, "— " * depth + c.name) for c, depth in coding.code_tree(access.study)
     ]
     values, filters = attribute_filters(access)
-    hits, truncated, made = [], False, None
+    hits: list[kwic.Hit] = []
+    truncated, made = False, None
     if form.q.data:
         try:
             hits, truncated = kwic.search(

@@ -79,7 +79,7 @@ def import_qdc(study: Study, data: bytes) -> int:
     codes = coding.codes_of(study)
     by_id = {code.id: code for code in codes}
     found: dict[tuple[Code | None, str], Code] = {
-        (by_id.get(c.parent_id), c.name): c for c in codes
+        (by_id.get(c.parent_id) if c.parent_id is not None else None, c.name): c for c in codes
     }
     made: dict[str, Code] = {}
     new: list[Code] = []
@@ -104,10 +104,11 @@ def import_qdc(study: Study, data: bytes) -> int:
             )
             found[(parent_code, name)] = code
             new.append(code)
-            level = level_of[code] = level_of.get(parent_code, -1) + 1
-            if level == len(levels):
+            depth = (level_of.get(parent_code, -1) if parent_code is not None else -1) + 1
+            level_of[code] = depth
+            if depth == len(levels):
                 levels.append([])
-            levels[level].append((code, parent_code))
+            levels[depth].append((code, parent_code))
         made[node.guid] = code
     with one_writer(db.session.get_bind()):
         for level in levels:  # one batched INSERT per level: parents' ids are known
@@ -176,7 +177,8 @@ def project_qdpx(study: Study, *, deidentified: bool = False) -> bytes:
     mask = masker.text if masker is not None else (lambda value: value)
     interviews = services.saved_interviews(study)
     users: dict[int, QdaUser] = {}
-    sources, cases = [], {}
+    sources: list[QdaSource] = []
+    cases: dict[str, QdaCase] = {}
     for interview in sorted(interviews, key=lambda i: i.id):
         text, offsets, redactions = _source_text(interview, masker)
         source = QdaSource(
@@ -292,7 +294,7 @@ def quotes_xlsx(
 
     header, rows = quote_rows(study, filters, deidentified=deidentified)
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the one sheet a new workbook has
     sheet.title = "quotes"
     sheet.append([neutralise_cell(xml_safe(name)) for name in header])
     for row in rows:

@@ -10,13 +10,6 @@ from app.interviews.services import InterviewError, saved_interviews
 from app.models import Interview, Study
 
 
-def attribute_names(study: Study) -> list[str]:
-    names: dict[str, None] = {}
-    for interview in saved_interviews(study):
-        names.update(dict.fromkeys(interview.attributes))
-    return list(names)
-
-
 @dataclass(frozen=True)
 class AttributeImport:
     updated: list[str]

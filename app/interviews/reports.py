@@ -120,13 +120,13 @@ def cooccurrence(
     pairs: Counter[tuple[int, int]] = Counter()
     codes: dict[int, Code] = {}
     for quotes_in_turn in by_turn.values():
-        seen = set()
+        seen: set[tuple[int, int]] = set()
         for a, b in combinations(quotes_in_turn, 2):
             if a.code.id == b.code.id:
                 continue
             ha, hb = a.highlight, b.highlight
             if ha.start < hb.end and hb.start < ha.end:
-                key = tuple(sorted((a.code.id, b.code.id)))
+                key = (a.code.id, b.code.id) if a.code.id < b.code.id else (b.code.id, a.code.id)
                 if key not in seen:
                     seen.add(key)
                     pairs[key] += 1

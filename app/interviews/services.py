@@ -1,3 +1,4 @@
+# Over 400 lines: upload, preview and save share their parsing and locking helpers.
 """Transcript import (upload → preview → save), interview details and participant attributes.
 
 Parsing and de-identification are `analysis.transcripts`; this module keeps the state in the
@@ -320,7 +321,7 @@ def save_preview(
     )
     if not (
         interview.import_options.get("keep_original")
-        and policy_of(db.session.get(Study, interview.study_id)).keep_originals
+        and policy_of(db.session.get_one(Study, interview.study_id)).keep_originals
     ):
         interview.original = None
     interview.status = ImportStatus.SAVED

@@ -1,12 +1,13 @@
 """Accounts: the people who sign in (researchers, product managers, admins)."""
 
 from datetime import datetime
+from typing import cast
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import UTCDateTime, utcnow
 
 # Stored instead of a hash for an account whose password is still to be set from a link:
@@ -14,7 +15,7 @@ from app.models.types import UTCDateTime, utcnow
 NO_PASSWORD = "!"  # noqa: S105 - a marker, not a password
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -45,7 +46,8 @@ class User(UserMixin, db.Model):
 
     # The raw token of the sign-in this object was loaded through (set by the user loader and
     # at sign-in); Flask-Login keeps it in the session and remember cookies instead of the id.
-    session_token = None
+    # Not a column: no annotation, which the ORM would read as one (cast says the type).
+    session_token = cast("str | None", None)
 
     def get_id(self) -> str | None:
         return self.session_token
@@ -71,7 +73,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.email}>"
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One sign-in on one browser. Its token is what the cookies carry; deleting the row
     signs that browser out, even holding a copy of the cookies."""
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import JSONDocument, UTCDateTime, enum_column, utcnow
 
 # Fixed palette of code colours: templates use the class `code-colour-<n>`, REFI-QDA the hex.
@@ -48,7 +48,7 @@ class ImportStatus(enum.StrEnum):
     SAVED = "saved"
 
 
-class Interview(db.Model):
+class Interview(Model):
     __tablename__ = "interviews"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -99,7 +99,7 @@ class Interview(db.Model):
         return f"<Interview {self.id} {self.title!r}>"
 
 
-class Turn(db.Model):
+class Turn(Model):
     __tablename__ = "interview_turns"
     __table_args__ = (UniqueConstraint("interview_id", "seq", name="interview_seq"),)
 
@@ -128,7 +128,7 @@ class Turn(db.Model):
     )
 
 
-class Code(db.Model):
+class Code(Model):
     __tablename__ = "interview_codes"
     __table_args__ = (Index("ix_interview_codes_study_parent", "study_id", "parent_id"),)
 
@@ -155,7 +155,7 @@ class Code(db.Model):
         return CODE_COLOURS[self.colour % len(CODE_COLOURS)]
 
 
-class Highlight(db.Model):
+class Highlight(Model):
     """One code applied to one span of a turn by one coder (two codes on a span: two rows)."""
 
     __tablename__ = "interview_highlights"
@@ -180,7 +180,7 @@ class Highlight(db.Model):
     coder = relationship("User")
 
 
-class InterviewPolicy(db.Model):
+class InterviewPolicy(Model):
     """A study's privacy rules for transcripts; no row means the defaults (keep nothing).
 
     Whether an uploaded original may be kept is the study's decision, not each uploader's: an

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import JSONDocument, UTCDateTime, enum_column, utcnow
 
 
@@ -17,7 +17,7 @@ class QuestionnaireStatus(enum.StrEnum):
     CLOSED = "closed"  # published before, not accepting responses now
 
 
-class Questionnaire(db.Model):
+class Questionnaire(Model):
     __tablename__ = "questionnaires"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,7 @@ class Questionnaire(db.Model):
         return f"<Questionnaire {self.id} {self.slug}>"
 
 
-class QuestionnaireVersion(db.Model):
+class QuestionnaireVersion(Model):
     """A published definition. Never changed after insert: responses pin it."""
 
     __tablename__ = "questionnaire_versions"

@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import JSONDocument, UTCDateTime, enum_column, utcnow
 
 
@@ -28,7 +28,7 @@ class ResponseStatus(enum.StrEnum):
     COMPLETE = "complete"  # submitted once, with an idempotency key
 
 
-class Response(db.Model):
+class Response(Model):
     __tablename__ = "responses"
     # With the id last, it also counts a block's responses without reading them
     # (`store.table_blocks`), and serves keyset pages of one questionnaire's responses.
@@ -93,7 +93,7 @@ class Response(db.Model):
         return f"<Response {self.id} {self.status.value}>"
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A single-use link: only the sha256 of its token is stored."""
 
     __tablename__ = "invitations"
@@ -108,7 +108,7 @@ class Invitation(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class ResponseTableBlock(db.Model):
+class ResponseTableBlock(Model):
     """A run of complete responses already flattened into response-table columns.
 
     Derived data, kept so a results page does not decode every answer document again

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import JSONDocument, UTCDateTime, enum_column, utcnow
 
 # Research methods a study can plan; keys are stored, labels live in the templates.
@@ -80,7 +80,7 @@ class StudyStatus(enum.StrEnum):
     ARCHIVED = "archived"
 
 
-class Study(db.Model):
+class Study(Model):
     __tablename__ = "studies"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,7 +118,7 @@ class Study(db.Model):
         return f"<Study {self.id} {self.title!r}>"
 
 
-class Membership(db.Model):
+class Membership(Model):
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("study_id", "user_id", name="study_user"),)
 
@@ -132,7 +132,7 @@ class Membership(db.Model):
     user = relationship("User", back_populates="memberships", lazy="joined")
 
 
-class MemberInvitation(db.Model):
+class MemberInvitation(Model):
     """An owner's offer of a role to an email address, pending until that person accepts.
 
     Every address gets one, whether or not an account uses it, so the member form never

@@ -13,7 +13,6 @@ import pandas as pd
 from app.models import Questionnaire
 from app.responses import columns, store
 from surveys.response_table import (
-    META_COLUMNS,
     column_labels,
     flatten_columns,
     readable_columns,
@@ -90,7 +89,3 @@ def readable_frame(
     definitions = definitions_newest_first(questionnaire)
     chosen = (definitions[vid] for vid in chosen_versions(questionnaire, version))
     return pd.DataFrame(readable_columns(chosen, {c: frame[c] for c in frame.columns}, locale))
-
-
-def answer_columns(frame: pd.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c not in META_COLUMNS]

@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import Code, ExpressionError, Problem
 from ..types import QUESTION_TYPES, canonical_type
 from .evaluate import walk
-from .grammar import parse
+from .grammar import Node, parse
 
 
 def _parts(question: Mapping[str, Any]) -> set[str] | None:
@@ -67,7 +67,7 @@ def check_condition(
     return problems
 
 
-def _multi_valued(side: tuple, path: str, questions: Mapping[str, Any]) -> list[Problem]:
+def _multi_valued(side: Node, path: str, questions: Mapping[str, Any]) -> list[Problem]:
     if side[0] != "ref" or side[1] not in questions:
         return []
     qtype = QUESTION_TYPES.get(canonical_type(str(questions[side[1]].get("type"))) or "")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .functions import FUNCTIONS
-from .grammar import parse
+from .grammar import Node, parse
 from .values import arithmetic, compare, equals, from_answer, to_number, truthy
 
 
-def evaluate(expression: str | tuple, answers: Mapping[str, Any]) -> Any:
+def evaluate(expression: str | Node, answers: Mapping[str, Any]) -> Any:
     """The value of *expression* (text or a parsed tree) for *answers*.
 
     Raises `ExpressionError` only when text does not parse; evaluation itself never fails.
@@ -19,7 +19,7 @@ def evaluate(expression: str | tuple, answers: Mapping[str, Any]) -> Any:
     return _eval(tree, answers)
 
 
-def condition_holds(expression: str | tuple | None, answers: Mapping[str, Any]) -> bool:
+def condition_holds(expression: str | Node | None, answers: Mapping[str, Any]) -> bool:
     """Whether a ``show_if`` holds; an absent condition always does."""
     if expression is None or (isinstance(expression, str) and not expression.strip()):
         return True
@@ -33,7 +33,7 @@ def _reference(answers: Mapping[str, Any], qid: str, part: str | None) -> Any:
     return from_answer(value)
 
 
-def _eval(node: tuple, answers: Mapping[str, Any]) -> Any:
+def _eval(node: Node, answers: Mapping[str, Any]) -> Any:
     kind = node[0]
     if kind in ("num", "str", "bool"):
         return node[1]
@@ -82,7 +82,7 @@ def _compare(op: str, a: Any, b: Any) -> bool:
     return {"<": order < 0, "<=": order <= 0, ">": order > 0, ">=": order >= 0}[op]
 
 
-def walk(tree: tuple):
+def walk(tree: Node) -> Iterator[Node]:
     """Every node of a tree, parents before children, without recursion."""
     stack = [tree]
     while stack:
@@ -104,6 +104,6 @@ def walk(tree: tuple):
             stack.extend(reversed(node[2]))
 
 
-def references(tree: tuple) -> list[tuple[str, str | None]]:
+def references(tree: Node) -> list[tuple[str, str | None]]:
     """Every question reference ``(qid, part)`` in a tree, in order of appearance."""
     return [(node[1], node[2]) for node in walk(tree) if node[0] == "ref"]

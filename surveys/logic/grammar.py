@@ -28,10 +28,15 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from ..errors import Code, ExpressionError
 from .functions import FUNCTIONS
+
+# A node of the tree: its kind first, then its parts (see the module docstring).
+Node = tuple[Any, ...]
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 32
@@ -160,21 +165,21 @@ class _Parser:
             raise self.unexpected()
 
     # -- grammar -----------------------------------------------------------------------
-    def expression(self) -> tuple:
+    def expression(self) -> Node:
         items = [self.conjunction()]
         while self.at("kw", "or"):
             self.take()
             items.append(self.conjunction())
         return items[0] if len(items) == 1 else ("or", tuple(items))
 
-    def conjunction(self) -> tuple:
+    def conjunction(self) -> Node:
         items = [self.negation()]
         while self.at("kw", "and"):
             self.take()
             items.append(self.negation())
         return items[0] if len(items) == 1 else ("and", tuple(items))
 
-    def negation(self) -> tuple:
+    def negation(self) -> Node:
         if self.at("kw", "not"):
             self.take()
             self.enter()
@@ -183,11 +188,11 @@ class _Parser:
             return node
         return self.comparison()
 
-    def comparison(self) -> tuple:
+    def comparison(self) -> Node:
         left = self.sum()
         if self.at("op") and self.peek()[1] in COMPARISONS:
             op = self.take()[1]
-            node: tuple = ("cmp", op, left, self.sum())
+            node: Node = ("cmp", op, left, self.sum())
         elif self.at("kw", "in"):
             self.take()
             node = ("in", left, self.list_literal())
@@ -197,13 +202,13 @@ class _Parser:
             raise ExpressionError(Code.EXPR_CHAINED_COMPARISON, self.peek()[2])
         return node
 
-    def sum(self) -> tuple:
+    def sum(self) -> Node:
         return self._chain(self.product, ("+", "-"))
 
-    def product(self) -> tuple:
+    def product(self) -> Node:
         return self._chain(self.unary, ("*", "/", "%"))
 
-    def _chain(self, operand, ops: tuple[str, ...]) -> tuple:
+    def _chain(self, operand: Callable[[], Node], ops: tuple[str, ...]) -> Node:
         first = operand()
         rest = []
         while self.at("op") and self.peek()[1] in ops:
@@ -211,7 +216,7 @@ class _Parser:
             rest.append((op, operand()))
         return first if not rest else ("arith", first, tuple(rest))
 
-    def unary(self) -> tuple:
+    def unary(self) -> Node:
         if self.at("op", "-"):
             self.take()
             self.enter()
@@ -220,7 +225,7 @@ class _Parser:
             return node
         return self.atom()
 
-    def atom(self) -> tuple:
+    def atom(self) -> Node:
         kind, value, pos = self.peek()
         if kind == "num":
             self.take()
@@ -251,13 +256,13 @@ class _Parser:
             return self.list_literal()
         raise self.unexpected()
 
-    def call(self, name: str, pos: int) -> tuple:
+    def call(self, name: str, pos: int) -> Node:
         function = FUNCTIONS.get(name)
         if function is None:
             raise ExpressionError(Code.EXPR_UNKNOWN_FUNCTION, pos, name=name[:40])
         self.take()  # "("
         self.enter()
-        args: list[tuple] = []
+        args: list[Node] = []
         if not self.at("op", ")"):
             args.append(self.expression())
             while self.at("op", ","):
@@ -276,12 +281,12 @@ class _Parser:
                 )
         return ("call", name, tuple(args))
 
-    def list_literal(self) -> tuple:
+    def list_literal(self) -> Node:
         if not self.at("op", "["):
             raise self.unexpected()
         self.take()
         self.enter()
-        items: list[tuple] = []
+        items: list[Node] = []
         if not self.at("op", "]"):
             items.append(self.literal())
             while self.at("op", ","):
@@ -291,7 +296,7 @@ class _Parser:
         self.depth -= 1
         return ("list", tuple(items))
 
-    def literal(self) -> tuple:
+    def literal(self) -> Node:
         kind, value, _ = self.peek()
         if kind == "op" and value == "-" and self.tokens[self.i + 1][0] == "num":
             self.take()
@@ -307,7 +312,7 @@ def _show(value: object) -> str:
     return str(value)
 
 
-def parse(text: str) -> tuple:
+def parse(text: str) -> Node:
     """Parse *text* into a tree, raising `ExpressionError` with a code and a position."""
     if not isinstance(text, str):
         raise ExpressionError(Code.EXPR_EMPTY)
@@ -315,7 +320,7 @@ def parse(text: str) -> tuple:
 
 
 @lru_cache(maxsize=2048)
-def _parse(text: str) -> tuple:
+def _parse(text: str) -> Node:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(Code.EXPR_TOO_LONG, max=MAX_LENGTH)
     if not text.strip(" \t\r\n"):

@@ -67,8 +67,9 @@ def to_number(value: Any) -> float | None:
         return None
     if isinstance(value, float):
         return value
-    if isinstance(value, int):
-        return from_answer(value)
+    if isinstance(value, int):  # a huge int overflows float: None
+        number: float | None = from_answer(value)
+        return number
     if isinstance(value, str) and NUMERIC_STRING.fullmatch(value):
         number = float(value)
         return number if math.isfinite(number) else None

@@ -35,7 +35,8 @@ class TemplateInfo:
 @cache
 def _read(template_id: str) -> dict[str, Any]:
     path = resources.files("surveys.templates").joinpath(f"{template_id}.json")
-    return json.loads(path.read_text("utf-8"))
+    template: dict[str, Any] = json.loads(path.read_text("utf-8"))
+    return template
 
 
 def list_templates() -> list[TemplateInfo]:

@@ -66,6 +66,3 @@ class Columns:
 
     def has_chinese(self, base: str) -> bool:
         return any(is_chinese(split_header(c)[1]) for c in self.by_base.get(base, ()))
-
-    def has_english(self, base: str) -> bool:
-        return any(is_english(split_header(c)[1]) for c in self.by_base.get(base, ()))

@@ -207,3 +207,16 @@ def test_weighted_one_sample_without_variance_has_no_p_value():
             pd.DataFrame({"x": [1.0, 2.0]}), "x", value=0, weights=np.array([0, 1.0])
         )
     assert out["caution"] == "no_variance" and math.isnan(out["p"])
+
+
+def test_infinite_answers_are_left_out_with_a_warning():
+    from analysis.stats import paired_test
+
+    frame = pd.DataFrame({"y": [1.0, 2, np.inf, 3, 4, 5, 6], "g": list("aaaabbb")})
+    with pytest.warns(StatsWarning, match="1 infinite number"):
+        out = compare_groups(frame, "y", "g")
+    finite = compare_groups(frame[np.isfinite(frame["y"])], "y", "g")
+    assert out["groups"]["a"]["n"] == 3 and out["p"] == pytest.approx(finite["p"])
+    pairs = pd.DataFrame({"前": [1.0, 2, np.inf, 4], "后": [0.0, 1.5, 1, 2]})
+    with pytest.warns(StatsWarning, match="1 infinite number"):
+        assert paired_test(pairs, "前", "后")["n"] == 3

@@ -149,3 +149,36 @@ def test_the_clause_after_a_contrast_word_counts_more_until_the_sentence_ends():
     assert raw["w:难吃"] == CONTRAST_VALUE  # a comma keeps the contrast
     after_full_stop = raw_sentiment_features(["但是", "贵", "。", "难吃"])
     assert after_full_stop["w:难吃"] == 1.0
+
+
+def _corpus_texts(data_dir) -> list[str]:
+    import csv
+
+    texts = []
+    for name in ("reviews_slice.csv", "interview_sentences.csv"):
+        with open(data_dir / name, encoding="utf-8") as handle:
+            texts += [row["text"] for row in csv.DictReader(handle)]
+    return texts
+
+
+def test_the_fast_feature_pass_equals_the_plain_reference_on_the_corpora(data_dir, tokenizer):
+    # The fast pass caches, packs and accumulates; features_reference computes the same
+    # features one readable step at a time. Every text of both corpora, with and without
+    # the dictionary's splits, with the shipped model's weights.
+    from analysis.text.features import raw_sentiment_features, scored_features
+    from analysis.text.features_reference import reference_features, reference_scored_features
+    from analysis.text.normalise import normalise
+    from analysis.text.sentiment_model import shipped_model
+
+    weights = shipped_model().feature_weights
+    texts = _corpus_texts(data_dir)
+    assert len(texts) > 400
+    for text in texts:
+        words = tokenizer.words(normalise(text))
+        assert raw_sentiment_features(words, None) == reference_features(words, None), text
+        raw, dot = scored_features(words, tokenizer.dictionary, weights)
+        expected_raw, expected_dot = reference_scored_features(words, tokenizer.dictionary, weights)
+        assert raw == expected_raw, text
+        assert (dot is None) == (expected_dot is None), text
+        if dot is not None:
+            assert dot == pytest.approx(expected_dot, rel=1e-9, abs=1e-12), text

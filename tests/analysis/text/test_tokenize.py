@@ -6,6 +6,7 @@ from analysis.text import tokenize
 from analysis.text.normalise import normalise
 from analysis.text.tokenize import content_terms, get_tokenizer, parse_userdict
 
+ROOT = Path(__file__).resolve().parents[3]
 SENTENCE = normalise("嗯，那个，我觉得问访的NPS问卷功能就是有点难找，价格3.5元也不便宜。")
 
 
@@ -128,7 +129,28 @@ def test_words_are_jiebas_words_with_and_without_a_user_dictionary(data_dir, tmp
     ):
         for text in _sample_texts(data_dir):
             for variant in (text, normalise(text)):
-                assert tokenizer.words(variant) == tokenizer._jieba.lcut(variant, HMM=True)
+                assert tokenizer.words(variant) == tokenizer.reference_words(variant)
+
+
+def test_the_fast_path_runs_only_on_the_pinned_jieba(monkeypatch, caplog, tokenizer):
+    # The fast segmentation follows one jieba release's internals; on any other release the
+    # tokenizer says so once and uses jieba's own lcut (setup.cfg pins the release exactly).
+    import jieba
+
+    assert jieba.__version__ == tokenize.JIEBA_VERSION
+    assert f"jieba=={tokenize.JIEBA_VERSION}" in (ROOT / "setup.cfg").read_text()
+    tokenize.fast_path_usable.cache_clear()
+    monkeypatch.setattr(tokenize, "JIEBA_VERSION", "0.41.0")
+    monkeypatch.setattr(tokenize, "_cut_block", None)  # the fast path would fail if reached
+    try:
+        with caplog.at_level("WARNING", logger="analysis.text.tokenize"):
+            assert tokenizer.words("客服回复很快，物流也不错") == tokenizer.reference_words(
+                "客服回复很快，物流也不错"
+            )
+            tokenizer.words("第二句")
+        assert len([r for r in caplog.records if "0.41.0" in r.getMessage()]) == 1
+    finally:
+        tokenize.fast_path_usable.cache_clear()
 
 
 def test_dictionary_words_get_the_tags_jieba_posseg_gives_them(data_dir, tokenizer):
