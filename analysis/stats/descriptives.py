@@ -41,6 +41,15 @@ def _pair(low, high) -> list[float]:
     return [float(low) * 100, float(high) * 100]
 
 
+def _shares(raw, n, w=None, mass=None, squares=None, confidence=0.95):
+    """(share, low, high): Wilson on the counts, or under weights on the design n*."""
+    if w is None:
+        share = raw / n if n else np.full(raw.size, np.nan)
+        return (share, *wilson_interval(raw, np.full(raw.size, n), confidence=confidence))
+    total, total_squares = float(w.sum()), float((w * w).sum())
+    return share_intervals(mass, squares, total, total_squares, n, confidence=confidence)[:3]
+
+
 def category_shares(
     series: pd.Series,
     values: list[str],
@@ -70,18 +79,17 @@ def category_shares(
         )
     keys = list(values) + sorted(unexpected, key=str)
     raw = np.array([int(counts.get(k, 0)) for k in keys], dtype=float)
-    if weights is None:
-        share, base = raw / n if n else np.full(len(keys), np.nan), float(n)
-        low, high = wilson_interval(raw, np.full(len(keys), base), confidence=confidence)
-    else:
+    w = mass = squares = None
+    if weights is not None:
         w = weights[valid]
-        codes, labels = pd.factorize(series[valid])  # integer codes of a categorical: fast
+        if isinstance(series.dtype, pd.CategoricalDtype):  # prepare_frame's option columns
+            codes, labels = series.cat.codes.to_numpy()[valid], series.cat.categories
+        else:
+            codes, labels = pd.factorize(series[valid])
         at = pd.Index(labels).get_indexer(keys)
         mass = np.append(np.bincount(codes, weights=w, minlength=len(labels)), 0.0)[at]
         squares = np.append(np.bincount(codes, weights=w * w, minlength=len(labels)), 0.0)[at]
-        share, low, high, _, _ = share_intervals(
-            mass, squares, float(w.sum()), float((w * w).sum()), n, confidence=confidence
-        )
+    share, low, high = _shares(raw, n, w, mass, squares, confidence)
     return {
         "n": n,
         "missing": int(len(series) - n),
@@ -109,19 +117,12 @@ def integer_shares(
     idx = (xv - low).astype(int)
     raw = np.bincount(idx, minlength=len(keys)).astype(float)
     n = int(valid.sum())
-    if weights is None:
-        share = raw / n if n else np.full(len(keys), np.nan)
-        low_ci, high_ci = wilson_interval(raw, np.full(len(keys), n), confidence=confidence)
-    else:
+    w = mass = squares = None
+    if weights is not None:
         w = weights[valid]
-        share, low_ci, high_ci, _, _ = share_intervals(
-            np.bincount(idx, weights=w, minlength=len(keys)),
-            np.bincount(idx, weights=w * w, minlength=len(keys)),
-            float(w.sum()),
-            float((w * w).sum()),
-            n,
-            confidence=confidence,
-        )
+        mass = np.bincount(idx, weights=w, minlength=len(keys))
+        squares = np.bincount(idx, weights=w * w, minlength=len(keys))
+    share, low_ci, high_ci = _shares(raw, n, w, mass, squares, confidence)
     return {
         "n": n,
         "missing": int(len(x) - n),
@@ -166,16 +167,12 @@ def describe_multiple(frame, question, *, weights=None, confidence=0.95) -> dict
     ticks = np.nan_to_num(block[answered]) > 0
     n = int(answered.sum())
     raw = ticks.sum(axis=0).astype(float)
-    if weights is None:
-        picked = raw
-        share = picked / n if n else np.full(len(values), np.nan)
-        low, high = wilson_interval(raw, np.full(len(values), n), confidence=confidence)
-    else:
+    w = squares = None
+    picked = raw
+    if weights is not None:
         w = weights[answered]
-        picked = w @ ticks
-        share, low, high, _, _ = share_intervals(
-            picked, (w * w) @ ticks, float(w.sum()), float((w * w).sum()), n, confidence=confidence
-        )
+        picked, squares = w @ ticks, (w * w) @ ticks
+    share, low, high = _shares(raw, n, w, picked, squares, confidence)
     mentions = picked.sum()
     out = {
         "n": n,
@@ -335,12 +332,7 @@ def describe_ranking(frame, question, *, weights=None, confidence=0.95) -> dict:
             "first_place_percent": first["proportion"] * 100,
             "first_place_ci": [first["ci_low"] * 100, first["ci_high"] * 100],
         }
-    return {
-        "n": n,
-        "missing": int(len(frame) - n),
-        "weighted": weights is not None,
-        "options": options,
-    }
+    return {"n": n, "missing": int(len(frame) - n), "options": options}
 
 
 def describe_text(frame, question, **_) -> dict:
