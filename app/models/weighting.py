@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models.types import JSONDocument, UTCDateTime, utcnow
 
 
-class WeightingScheme(db.Model):
+class WeightingScheme(Model):
     """One per questionnaire; replaced as a whole when the researcher saves the page again."""
 
     __tablename__ = "weighting_schemes"

@@ -70,7 +70,7 @@ def summary(
         try:
             weights = weighting.current_weights(questionnaire, frame)
         except StatsInputError as error:
-            problem = weighting.engine_message(error, None)
+            problem = weighting.stale_message(questionnaire, error)
     figures = summarise(
         definition, frame, exclude_flagged=exclude_flagged, crosstabs=crosstabs, weights=weights
     )

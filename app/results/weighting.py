@@ -163,6 +163,22 @@ def engine_message(error: StatsInputError, trim) -> str:
     return _("The weights could not be computed: %(reason)s", reason=str(error))
 
 
+def stale_message(questionnaire: Questionnaire, error: StatsInputError) -> str:
+    """Why the saved scheme no longer rakes the responses, for the summary and this page."""
+    if error.location is None:
+        return engine_message(error, scheme_of(questionnaire).trim)
+    titles = {
+        q["id"]: q.get("title") or q["id"]
+        for page in questionnaire.latest_version.definition.get("pages", [])
+        for q in page.get("questions", [])
+    }
+    return _(
+        "The answers to “%(question)s” no longer fit the saved targets (an option with a "
+        "target of 0 was chosen, or an answer is missing): save the targets again.",
+        question=titles.get(error.location, error.location),
+    )
+
+
 def _read_question(q: WeightingQuestion, form, entry: SchemeInput) -> None:
     targets = {}
     for index, (value, _label) in enumerate(q.options):

@@ -47,7 +47,7 @@ def _render(access, questionnaire, frame, questions, entry) -> str:
         try:
             result = weighting.scheme_result(questionnaire, frame)
         except StatsInputError as error:
-            problem = weighting.engine_message(error, scheme.trim)
+            problem = weighting.stale_message(questionnaire, error)
     return render_template(
         "results/weighting.html",
         access=access,

@@ -1,10 +1,10 @@
 """Benchmark of raking (issue 20): run as `python tests/benchmarks/bench_raking.py`.
 
 `analysis.stats.raking.rake` of 100,000 responses to 3 margins (city tier 4 × gender 2 × age
-band 5, sampled far from the targets), untrimmed and trimmed to [0.25, 5] × the mean (anesrake caps at 5), against a
-plain pandas pass over the same frame in the same run (a weighted `groupby().sum()` of each
-margin, what one raking pass must at least compute). Prints the best of K runs of each, the
-passes raking needed and the ratio. Target: under 1 s.
+band 5, sampled far from the targets), untrimmed and trimmed to [0.25, 5] × the mean
+(`anesrake` caps at 5), against a plain pandas pass over the same frame in the same run: a
+weighted `groupby().sum()` of each margin, what one raking pass must at least compute. Prints
+the best of K runs of each, the passes raking needed and the ratio. Target: under 1 s.
 """
 
 from __future__ import annotations

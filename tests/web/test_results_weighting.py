@@ -159,10 +159,25 @@ def test_the_summary_switches_weights_on_and_off(client, auth, panel):
     off = client.get(results_url(panel, "/")).get_data(as_text=True)
     on = client.get(results_url(panel, "/?weighted=1")).get_data(as_text=True)
     assert "加权：关" in off and "加权：开" in on
-    # 男 are half the sample and half the target: 50 % either way; 一线 falls from 60 % to 40 %.
+    # 一线 is 6 of the 10 responses (60 %) and 40 % of the weight.
     tier = re.compile(r'id="summary-tier".*?</section>', re.S)
-    assert "60.0%" in tier.search(off).group(0) or "60%" in tier.search(off).group(0)
-    assert "40.0%" in tier.search(on).group(0) or "40%" in tier.search(on).group(0)
+    first_tier = '一线</td><td class="text-end">6</td><td class="text-end">{}</td>'
+    assert first_tier.format("60.0%") in tier.search(off).group(0)
+    assert first_tier.format("40.0%") in tier.search(on).group(0)
+
+
+def test_a_response_the_scheme_does_not_fit_shows_unweighted_with_a_warning(client, auth, panel):
+    auth.login("researcher@example.cn")
+    client.post(results_url(panel, "/weighting"), data=TARGETS)
+    auth.logout()
+    submit(client, panel.slug, {"gender": "f", "tier": "t3", "stars": 3})  # 三线: target 0
+    auth.login("researcher@example.cn")
+    summary = client.get(results_url(panel, "/?weighted=1")).get_data(as_text=True)
+    assert 'id="weighting-problem"' in summary and "以下为未加权结果" in summary
+    assert "加权：关" in summary
+    weighting_page = page(client, panel)
+    assert "已保存的加权目标与现有答卷不再匹配" in weighting_page
+    assert "“城市等级”的答案与已保存的加权目标不再匹配" in weighting_page
 
 
 @pytest.mark.parametrize(("member", "status"), [("viewer", 403), ("outsider", 404)])
