@@ -132,6 +132,15 @@ def scored_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.
     raise StatsInputError(f"a {q['type']} answer cannot be compared as a number", name)
 
 
+def _compared_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.Series, bool]:
+    """`scored_column`, and a multiple-choice `qid/option` column as its 1/0 answers (the
+    groups' shares of choosing it are then compared with Newcombe's interval)."""
+    q = question_map(definition).get(name.split("/")[0])
+    if q is not None and q["type"] == "multiple_choice" and "/" in name:
+        return pd.to_numeric(frame[name], errors="coerce").astype(float), False
+    return scored_column(definition, frame, name)
+
+
 def scored_block(definition: dict, frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     """The columns `names` as numbers (`scored_column`), the input of `correlation_matrix`,
     `key_drivers` and `cronbach_alpha`."""
@@ -166,15 +175,6 @@ def _scale_spec(definition: dict, items) -> tuple[list[str], list[str]]:
     else:
         reverse = []
     return _expand_items(definition, items), reverse
-
-
-def _compared_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.Series, bool]:
-    """`scored_column`, and a multiple-choice `qid/option` column as its 1/0 answers (the
-    groups' shares of choosing it are then compared with Newcombe's interval)."""
-    q = question_map(definition).get(name.split("/")[0])
-    if q is not None and q["type"] == "multiple_choice" and "/" in name:
-        return pd.to_numeric(frame[name], errors="coerce").astype(float), False
-    return scored_column(definition, frame, name)
 
 
 def _levels(definition: dict, name: str) -> list[str] | None:
