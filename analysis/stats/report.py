@@ -1,3 +1,4 @@
+# Over 400 lines: summarise and the column helpers the analysis builder shares with it.
 """`summarise`: the whole quantitative report of one questionnaire as a JSON-ready dict.
 
 This is the entry point of the results page and of `python -m analysis stats`. It takes plain
