@@ -30,7 +30,7 @@ def _seconds(value: Any) -> float | None:
     return round(value, 1)
 
 
-def clean_paradata(value: Any) -> dict | None:
+def clean_paradata(value: Any) -> dict[str, Any] | None:
     """The paradata to store, or None: absent, too big, or not in the format (never an error:
     paradata may not cost a respondent their submit)."""
     if not isinstance(value, Mapping) or set(value) - {"pages", "texts", "device"}:

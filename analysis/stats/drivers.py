@@ -6,8 +6,10 @@ from __future__ import annotations
 import math
 import warnings
 from itertools import combinations
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
@@ -101,9 +103,9 @@ def key_drivers(
     outcome: str,
     drivers: list[str],
     *,
-    weights=None,
+    weights: npt.ArrayLike | None = None,
     confidence: float = 0.95,
-) -> dict:
+) -> dict[str, Any]:
     """Which answers move an overall score, over listwise complete cases.
 
     For each driver: its Pearson r with the outcome (`correlation`), the standardised
@@ -136,7 +138,7 @@ def key_drivers(
     complete = ~np.isnan(numbers).any(axis=1) & ~np.isnan(w_all) & (w_all > 0)
     data, w = numbers[complete], w_all[complete]
     n, k = int(data.shape[0]), len(drivers)
-    out = {
+    out: dict[str, Any] = {
         "outcome": outcome,
         "n": n,
         "r_squared": math.nan,
