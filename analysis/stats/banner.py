@@ -121,7 +121,13 @@ def _row_spec(frame: pd.DataFrame, definition: dict[str, Any], row: str) -> dict
         return {"kind": "multiple", "values": values, "labels": option_labels(q), "rows": ticks}
     if row not in frame.columns:
         raise UnknownColumnError("not a column of the response table", row)
-    spec = {"kind": "categories", "labels": {}, "values": [], "rows": [], "mean": None}
+    spec: dict[str, Any] = {
+        "kind": "categories",
+        "labels": {},
+        "values": [],
+        "rows": [],
+        "mean": None,
+    }
     if kind in ("choice", "matrix", "rating"):
         levels, spec["labels"] = _levels(q, row)
         spec["values"], spec["rows"] = _indicators(frame[row], levels)
@@ -139,7 +145,9 @@ def _row_spec(frame: pd.DataFrame, definition: dict[str, Any], row: str) -> dict
     return spec
 
 
-def _columns(frame: pd.DataFrame, definition: dict[str, Any], row, columns) -> list[dict[str, Any]]:
+def _columns(
+    frame: pd.DataFrame, definition: dict[str, Any], row: str, columns: list[str]
+) -> list[dict[str, Any]]:
     if not columns:
         raise StatsInputError("a banner needs at least one column question", "columns")
     banners = []
@@ -166,7 +174,12 @@ def _cell(y: np.ndarray, domain: np.ndarray, w: np.ndarray | None) -> dict[str, 
     inside = domain & ~np.isnan(y)
     n = int(inside.sum())
     values = y[inside]
-    out: dict[str, Any] = {"n": n, "base": float(n), "count": float(values.sum()), "estimate": math.nan}
+    out: dict[str, Any] = {
+        "n": n,
+        "base": float(n),
+        "count": float(values.sum()),
+        "estimate": math.nan,
+    }
     out.update(sd=math.nan, se=math.nan)
     if n == 0:
         return out
@@ -224,10 +237,19 @@ def _adjust(p: np.ndarray, correction: str) -> np.ndarray:
     if correction == "holm":
         return holm(p)
     m = int((~np.isnan(p)).sum())
-    return np.minimum(p * m, 1.0)
+    bonferroni: np.ndarray = np.minimum(p * m, 1.0)
+    return bonferroni
 
 
-def _compare(y, banners, w, *, test, correction, alpha) -> dict[str, Any]:
+def _compare(
+    y: np.ndarray,
+    banners: list[dict[str, Any]],
+    w: np.ndarray | None,
+    *,
+    test: str,
+    correction: str,
+    alpha: float,
+) -> dict[str, Any]:
     """One table row: the total cell, a cell per column, the pairwise tests and letters."""
     cells = [_cell(y, np.ones(len(y), dtype=bool), w)]
     letters: list[list[str]] = [[]]
@@ -321,7 +343,7 @@ def banner_table(
         out["banners"].append(
             {"question": b["question"], "columns": list(range(first, len(out["columns"])))}
         )
-    kw = {"banners": banners, "w": w, "correction": correction, "alpha": alpha}
+    kw: dict[str, Any] = {"banners": banners, "w": w, "correction": correction, "alpha": alpha}
     ticks_by_column = None
     for value, y in zip(spec["values"], spec["rows"], strict=True):
         res = _compare(y, test=prop_test, **kw)
@@ -365,7 +387,7 @@ def banner_table(
 
 
 def multiple_response_table(
-    frame: pd.DataFrame, definition: dict[str, Any], question: dict[str, Any], column, **options
+    frame: pd.DataFrame, definition: dict[str, Any], question: str, column: str, **options: Any
 ) -> dict[str, Any]:
     """A multiple-choice question crosstabbed as a set (SPSS `MRSETS` with `CTABLES`):
     the banner of `question` against the one `column` question; see `banner_table`."""

@@ -63,7 +63,7 @@ def lmg(corr: np.ndarray) -> np.ndarray:
     The weights sum to the full R². R: `relaimpo::calc.relimp(fit, type = "lmg")`."""
     k = corr.shape[0] - 1
     drivers = range(1, k + 1)
-    r2 = {(): 0.0}
+    r2: dict[tuple[int, ...], float] = {(): 0.0}
     for size in range(1, k + 1):
         for s in combinations(drivers, size):
             r2[s] = subset_r_squared(corr, s)
@@ -85,7 +85,8 @@ def relative_weights(corr: np.ndarray) -> np.ndarray:
     eigval, eigvec = np.linalg.eigh(rxx)
     lam = eigvec @ np.diag(np.sqrt(np.clip(eigval, 0, None))) @ eigvec.T
     beta = np.linalg.pinv(lam) @ rxy
-    return (lam**2) @ (beta**2)
+    weights: np.ndarray = (lam**2) @ (beta**2)
+    return weights
 
 
 def _standardise(data: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -50,7 +50,7 @@ from analysis.stats.table import (
 )
 
 
-def json_ready(obj):
+def json_ready(obj: object) -> Any:
     """NaN/inf → None, numpy scalars → Python, tuples → lists (strict JSON)."""
     if isinstance(obj, dict):
         return {str(k): json_ready(v) for k, v in obj.items()}
@@ -65,7 +65,7 @@ def json_ready(obj):
     return obj
 
 
-def _resolve_weights(frame: pd.DataFrame, weights) -> np.ndarray | None:
+def _resolve_weights(frame: pd.DataFrame, weights: str | npt.ArrayLike | None) -> np.ndarray | None:
     if weights is None:
         return None
     if isinstance(weights, str) and weights not in frame.columns:
@@ -88,7 +88,7 @@ def _resolve_weights(frame: pd.DataFrame, weights) -> np.ndarray | None:
 UNWEIGHTED_NOTE = "computed without the weights: this statistic is not weighted yet"
 
 
-def mark_weighting(result: dict[str, Any], weights) -> dict[str, Any]:
+def mark_weighting(result: dict[str, Any], weights: np.ndarray | None) -> dict[str, Any]:
     """`weighted` on a result that did not say (False), and `unweighted_note` when the
     report is weighted but this result is not."""
     result.setdefault("weighted", False)
@@ -97,7 +97,7 @@ def mark_weighting(result: dict[str, Any], weights) -> dict[str, Any]:
     return result
 
 
-def segment_mask(frame: pd.DataFrame, where: Mapping[str, Iterable] | None) -> np.ndarray:
+def segment_mask(frame: pd.DataFrame, where: Mapping[str, Iterable[object]] | None) -> np.ndarray:
     """Rows whose column value is among the listed values, for every column in `where`
     (values compared as strings; a whole float 2.0 matches "2")."""
     mask = np.ones(len(frame), dtype=bool)
@@ -164,7 +164,9 @@ def score_range(definition: dict[str, Any], name: str) -> tuple[float, float]:
     raise StatsInputError("a reverse-keyed item needs a scale with a defined min and max", name)
 
 
-def _scale_spec(definition: dict[str, Any], items) -> tuple[list[str], list[str]]:
+def _scale_spec(
+    definition: dict[str, Any], items: Sequence[str] | Mapping[str, Sequence[str]]
+) -> tuple[list[str], list[str]]:
     """A scale given as [items] or {"items": [...], "reverse": [...]} → (columns, reversed)."""
     if isinstance(items, Mapping):
         reverse = _expand_items(definition, items.get("reverse", ()))
@@ -215,8 +217,8 @@ def summarise(
     frame: pd.DataFrame,
     *,
     exclude_flagged: bool = False,
-    weights: npt.ArrayLike | None = None,
-    where: Mapping[str, Iterable] | None = None,
+    weights: str | npt.ArrayLike | None = None,
+    where: Mapping[str, Iterable[object]] | None = None,
     crosstabs: Sequence[tuple[str, str]] = (),
     comparisons: Sequence[tuple[str, str]] = (),
     scales: Mapping[str, Sequence[str] | Mapping[str, Sequence[str]]] | None = None,
@@ -382,10 +384,18 @@ def summarise(
     for test, p in zip(tests, benjamini_hochberg([t["p"] for t in tests]), strict=True):
         test["p_adjusted"] = float(p)
     out["multiple_testing"] = {"method": "benjamini_hochberg", "tests": len(tests)}
-    return json_ready(out)
+    report: dict[str, Any] = json_ready(out)
+    return report
 
 
-def _within_tests(definition: dict[str, Any], data, paired, one_sample, w, confidence):
+def _within_tests(
+    definition: dict[str, Any],
+    data: pd.DataFrame,
+    paired: Sequence[tuple[str, str]],
+    one_sample: Sequence[tuple[str, float]],
+    w: np.ndarray | None,
+    confidence: float,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Paired tests of (first, second) answers and one-sample tests of (column, value)."""
     pairs = []
     for first, second in _checked_pairs(definition, data, paired):
@@ -415,7 +425,7 @@ def _within_tests(definition: dict[str, Any], data, paired, one_sample, w, confi
     return pairs, singles
 
 
-def _finite(value) -> float:
+def _finite(value: float | str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -425,7 +435,9 @@ def _finite(value) -> float:
     return number
 
 
-def _checked_pairs(definition: dict[str, Any], data, pairs) -> list[tuple[str, str]]:
+def _checked_pairs(
+    definition: dict[str, Any], data: pd.DataFrame, pairs: Iterable[Sequence[str]]
+) -> list[tuple[str, str]]:
     known = question_map(definition)
     checked = []
     for pair in pairs:
@@ -439,7 +451,13 @@ def _checked_pairs(definition: dict[str, Any], data, pairs) -> list[tuple[str, s
     return checked
 
 
-def _sus(definition: dict[str, Any], data, qid, w, confidence) -> dict[str, Any]:
+def _sus(
+    definition: dict[str, Any],
+    data: pd.DataFrame,
+    qid: str,
+    w: np.ndarray | None,
+    confidence: float,
+) -> dict[str, Any]:
     q = question_map(definition).get(qid)
     if q is None or kind_of(q) != "matrix" or len(q.get("rows", [])) != 10:
         raise StatsInputError("the SUS question is a matrix with 10 rows", qid)
