@@ -8,8 +8,13 @@
         [--sus QID] [--ipa IMPORTANCE PERFORMANCE]
         [--banner ROW=COL1,COL2,...]... [--correlation-matrix q1,q2,...]
         [--equal-var] [--paired FIRST SECOND]... [--one-sample COLUMN=VALUE]...
+    python -m analysis stats --definition DEF.json --responses R.csv --analysis SPEC.json
+        [--weights COLUMN]
 
 In `--scale`, an item written with a leading minus (`NAME=q1,-q2`) is reverse-keyed.
+With `--analysis`, one analysis of the web's analysis builder is run from its JSON spec
+(`analysis.stats.analyses`, docs/analysis-builder.md) and its result printed as JSON: the
+same dict the page's JSON endpoint returns.
 
 Exit 0 on success, 1 with a message naming the place of the problem in the data, 2 on a usage
 error (a bad option, or a name given on the command line that is not a column of the table).
@@ -22,6 +27,7 @@ import json
 import math
 import sys
 
+from analysis.stats.analyses import DATA_PROBLEMS, SpecError, run_analysis
 from analysis.stats.errors import StatsInputError, UnknownColumnError
 
 
@@ -130,7 +136,34 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--correlation-matrix", type=_columns, metavar="q1,q2,...", help="correlation matrix"
     )
+    parser.add_argument(
+        "--analysis", metavar="SPEC.json", help="run one analysis spec, print its JSON"
+    )
     return parser
+
+
+def _read_spec(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return json.load(handle)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SpecError("unreadable", f"cannot read the analysis spec: {exc}", path) from exc
+
+
+def _run_spec(args) -> dict:
+    from analysis.stats.table import read_definition, read_responses
+
+    spec = _read_spec(args.analysis)
+    definition = read_definition(args.definition)
+    return run_analysis(definition, read_responses(args.responses), spec, weights=args.weights)
+
+
+def _usage_error(exc: StatsInputError) -> bool:
+    """A name or spec given on the command line that does not fit the table (exit 2), as
+    against a problem found in the data (exit 1)."""
+    if isinstance(exc, SpecError):
+        return exc.code not in DATA_PROBLEMS
+    return isinstance(exc, UnknownColumnError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -140,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.stats.table import read_definition, read_responses
 
     try:
+        if args.analysis:
+            json.dump(_run_spec(args), sys.stdout, ensure_ascii=False, allow_nan=False, indent=1)
+            sys.stdout.write("\n")
+            return 0
         definition = read_definition(args.definition)
         frame = read_responses(args.responses)
         summary = summarise(
@@ -167,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             summary["charts"] = [str(p) for p in render_summary_charts(summary, args.charts)]
     except StatsInputError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-        return 2 if isinstance(exc, UnknownColumnError) else 1
+        return 2 if _usage_error(exc) else 1
     if args.json:
         json.dump(summary, sys.stdout, ensure_ascii=False, allow_nan=False, indent=1)
         sys.stdout.write("\n")

@@ -1,3 +1,4 @@
+# Over 400 lines: every section of the Chinese report, in the order the report prints them.
 """The readable Chinese report printed by `python -m analysis stats` without `--json`.
 
 Formatting (rounding, percent signs) happens only here; `summarise` returns full precision.

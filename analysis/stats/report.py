@@ -1,3 +1,4 @@
+# Over 400 lines: summarise and the column helpers the analysis builder shares with it.
 """`summarise`: the whole quantitative report of one questionnaire as a JSON-ready dict.
 
 This is the entry point of the results page and of `python -m analysis stats`. It takes plain
@@ -136,6 +137,17 @@ def scored_column(
     raise StatsInputError(f"a {q['type']} answer cannot be compared as a number", name)
 
 
+def _compared_column(
+    definition: dict[str, Any], frame: pd.DataFrame, name: str
+) -> tuple[pd.Series, bool]:
+    """`scored_column`, and a multiple-choice `qid/option` column as its 1/0 answers (the
+    groups' shares of choosing it are then compared with Newcombe's interval)."""
+    q = question_map(definition).get(name.split("/")[0])
+    if q is not None and q["type"] == "multiple_choice" and "/" in name:
+        return pd.to_numeric(frame[name], errors="coerce").astype(float), False
+    return scored_column(definition, frame, name)
+
+
 def scored_block(
     definition: dict[str, Any], frame: pd.DataFrame, names: Sequence[str]
 ) -> pd.DataFrame:
@@ -174,17 +186,6 @@ def _scale_spec(
     else:
         reverse = []
     return _expand_items(definition, items), reverse
-
-
-def _compared_column(
-    definition: dict[str, Any], frame: pd.DataFrame, name: str
-) -> tuple[pd.Series, bool]:
-    """`scored_column`, and a multiple-choice `qid/option` column as its 1/0 answers (the
-    groups' shares of choosing it are then compared with Newcombe's interval)."""
-    q = question_map(definition).get(name.split("/")[0])
-    if q is not None and q["type"] == "multiple_choice" and "/" in name:
-        return pd.to_numeric(frame[name], errors="coerce").astype(float), False
-    return scored_column(definition, frame, name)
 
 
 def _levels(definition: dict[str, Any], name: str) -> list[str] | None:

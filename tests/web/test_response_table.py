@@ -1,4 +1,4 @@
-"""The response table built from stored blocks (`app.responses.store.table_blocks`) is the
+"""The response table built from stored blocks (`app.responses.cache.table_blocks`) is the
 table of the answers themselves: the same frame as one built response by response from the
 database, after blocks are sealed, read back, made stale by a deletion or by a partial that
 completes late, and across versions whose columns differ."""

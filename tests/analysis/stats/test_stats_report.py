@@ -224,6 +224,7 @@ def test_a_weighted_report_says_what_is_weighted_and_what_is_not(definition, res
     strict_json(out)
     assert out["crosstabs"][0]["test"] == "rao_scott" and out["crosstabs"][0]["weighted"]
     assert out["correlations"][0]["weighted"] and out["correlations"][0]["p_method"] == "design_t"
+    # Merged with the groups and tables branches, comparisons and α are weighted too.
     for result in (out["comparisons"][0], out["scales"]["满意度"]):
         assert result["weighted"] is True and "unweighted_note" not in result
     assert all(q["weighted"] for q in out["questions"].values() if q["type"] != "long_text")
@@ -233,7 +234,8 @@ def test_a_weighted_report_says_what_is_weighted_and_what_is_not(definition, res
         "交叉表（Rao–Scott 校正卡方检验）、相关分析、组间比较、量表信度（α）；"
         "频数为未加权的答卷数"
     ) in text
-    assert "（未加权）" not in text and "age 按 gender：" in text
+    assert "age 按 gender：加权 Wald F 检验" in text and "满意度：Cronbach's α" in text
+    assert "（未加权）" not in text
     assert "Rao–Scott 校正卡方检验（加权），F = " in text
     assert "百分比与均值已加权；显著性检验基于未加权样本" not in text
 
