@@ -1,3 +1,4 @@
+# Over 400 lines: one describer per answer kind with its typed signature, and the dispatch table.
 """Per-question descriptive statistics, one function per kind of answer.
 
 Each `describe_*` takes a prepared frame (see `table.prepare_frame`), the question dict and

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, cast, overload
 
 from sqlalchemy import CursorResult, Executable, Table, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -42,8 +42,9 @@ from app.responses.records import Consent, Refused, Submitted, new_token, receip
 from app.responses.transactions import committed_write, leave_autocommit, read_each_committed
 
 
+@overload
 def submit(
-    version,
+    version: Any,
     idempotency_key: str,
     answers: Mapping[str, Any],
     *,
@@ -53,7 +54,40 @@ def submit(
     invitation_hash: str | None = None,
     consent: Consent | None = None,
     started_at: datetime | None = None,
-    quota=None,
+    quota: Any = None,
+    is_test: bool = False,
+    if_current_under: None = None,
+    paradata: dict[str, Any] | None = None,
+) -> Submitted: ...
+@overload
+def submit(
+    version: Any,
+    idempotency_key: str,
+    answers: Mapping[str, Any],
+    *,
+    secret: str,
+    resume_token: str | None = None,
+    partial_id: int | None = None,
+    invitation_hash: str | None = None,
+    consent: Consent | None = None,
+    started_at: datetime | None = None,
+    quota: Any = None,
+    is_test: bool = False,
+    if_current_under: str,
+    paradata: dict[str, Any] | None = None,
+) -> Submitted | None: ...
+def submit(
+    version: Any,
+    idempotency_key: str,
+    answers: Mapping[str, Any],
+    *,
+    secret: str,
+    resume_token: str | None = None,
+    partial_id: int | None = None,
+    invitation_hash: str | None = None,
+    consent: Consent | None = None,
+    started_at: datetime | None = None,
+    quota: Any = None,
     is_test: bool = False,
     if_current_under: str | None = None,
     paradata: dict[str, Any] | None = None,
