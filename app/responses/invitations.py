@@ -47,7 +47,7 @@ def invitation_hash_state(questionnaire_id: int, hashed: str) -> str:
 def invitation_counts(questionnaire: Questionnaire) -> dict[str, int]:
     total, used = db.session.execute(
         db.select(func.count(), func.count(Invitation.used_at)).where(
-            Invitation.questionnaire_id == questionnaire_id
+            Invitation.questionnaire_id == questionnaire.id
         )
     ).one()
     return {"total": total, "used": used}
