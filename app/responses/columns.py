@@ -15,7 +15,7 @@ import json
 import math
 import struct
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,7 +121,7 @@ def column_of(cells: Sequence[Any]) -> Column | None:
     return MixedColumn(list(cells))
 
 
-def block_of(cells: dict[str, Sequence[Any]], length: int) -> Block:
+def block_of(cells: Mapping[str, Sequence[Any]], length: int) -> Block:
     typed = {name: column_of(values) for name, values in cells.items()}
     return Block(length, {name: column for name, column in typed.items() if column is not None})
 
