@@ -90,7 +90,7 @@ def save_progress(
     errors = {}
     if body.get("check_page") and page_id:
         check = validate(survey, typed, respondent.locale)
-        errors = page_errors(survey, page_id, check.errors)
+        errors = page_errors(survey.typed, page_id, check.errors)
     next_page = body.get("next_page")
     if not errors and next_page in page_ids:
         page_id = next_page  # the page passed its check: resume on the one it moves to
