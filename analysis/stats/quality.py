@@ -30,6 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,13 +72,13 @@ class Reason:
 
     code: str
     weight: float
-    evidence: dict = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
 Signal = tuple[str, np.ndarray, np.ndarray, Callable[[int], dict]]
 
 
-def _signals(definition: dict, frame: pd.DataFrame, speeder_ratio: float, min_rows: int):
+def _signals(definition: dict[str, Any], frame: pd.DataFrame, speeder_ratio: float, min_rows: int):
     """Each reason as (code, rows, weights, evidence of a row): the score needs only rows and
     weights, so evidence is built for the rows someone looks at."""
     if not 0 < speeder_ratio < 1:
@@ -137,7 +138,7 @@ def _signals(definition: dict, frame: pd.DataFrame, speeder_ratio: float, min_ro
 
 
 def explain_responses(
-    definition: dict, frame: pd.DataFrame, *, speeder_ratio: float = 1 / 3, min_rows: int = 3
+    definition: dict[str, Any], frame: pd.DataFrame, *, speeder_ratio: float = 1 / 3, min_rows: int = 3
 ) -> list[list[Reason]]:
     """The reasons of each row of `frame` (a prepared frame), in REASONS order."""
     out: list[list[Reason]] = [[] for _ in range(len(frame))]
@@ -156,7 +157,7 @@ def score_of(reasons: list[Reason]) -> float:
 
 
 def flag_responses(
-    definition: dict, frame: pd.DataFrame, *, speeder_ratio: float = 1 / 3, min_rows: int = 3
+    definition: dict[str, Any], frame: pd.DataFrame, *, speeder_ratio: float = 1 / 3, min_rows: int = 3
 ) -> pd.DataFrame:
     """One row per response (same index as `frame`, a prepared frame): a boolean column per
     reason in REASONS (found, whatever its weight), `score`, `flagged` (score ≥ THRESHOLD)
@@ -178,7 +179,7 @@ def flag_responses(
     return out
 
 
-def _duplicates(frame: pd.DataFrame, questions: list[dict]):
+def _duplicates(frame: pd.DataFrame, questions: list[dict[str, Any]]):
     answer_cols = [c for q in questions for c in question_columns(q) if c in frame.columns]
     n = len(frame)
     ids = frame["response_id"] if "response_id" in frame.columns else pd.Series([None] * n)
@@ -234,8 +235,8 @@ def _page_speeders(frame: pd.DataFrame, ratio: float):
         yield int(i), (share, {"pages": pages, "fast": len(pages), "timed": int(timed[i])})
 
 
-def _straight_liners(frame: pd.DataFrame, questions: list[dict], min_rows: int):
-    found: dict[int, list[dict]] = {}
+def _straight_liners(frame: pd.DataFrame, questions: list[dict[str, Any]], min_rows: int):
+    found: dict[int, list[dict[str, Any]]] = {}
     eligible = np.zeros(len(frame), dtype=int)
     for q in questions:
         if kind_of(q) != "matrix" or len(q.get("rows", [])) < min_rows:
@@ -263,7 +264,7 @@ def _same(series: pd.Series, expected) -> pd.Series:
     return series.astype(str) == str(expected)
 
 
-def _attention(frame: pd.DataFrame, questions: list[dict]):
+def _attention(frame: pd.DataFrame, questions: list[dict[str, Any]]):
     failed: dict[int, list[str]] = {}
     for q in questions:
         expected = q.get("attention_check")
@@ -283,7 +284,7 @@ def _attention(frame: pd.DataFrame, questions: list[dict]):
     yield from failed.items()
 
 
-def quality_summary(flags: pd.DataFrame) -> dict:
+def quality_summary(flags: pd.DataFrame) -> dict[str, Any]:
     """Counts per reason and of flagged responses (JSON-ready)."""
     out = {name: int(flags[name].sum()) for name in REASONS}
     out["flagged"] = int(flags["flagged"].sum())
@@ -292,7 +293,7 @@ def quality_summary(flags: pd.DataFrame) -> dict:
     return out
 
 
-def key_metrics(summary: dict) -> list[dict]:
+def key_metrics(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The key numbers of a `summarise` result: n, then per rating question its mean and
     top-2 box (CSAT), per NPS question its NPS, per matrix row its mean and top-2 box.
     Each {"question", "row", "metric", "value"} (row None for a whole question)."""
@@ -314,7 +315,7 @@ def key_metrics(summary: dict) -> list[dict]:
     return out
 
 
-def metric_shift(included: dict, excluded: dict) -> list[dict]:
+def metric_shift(included: dict[str, Any], excluded: dict[str, Any]) -> list[dict[str, Any]]:
     """Key numbers with flagged responses (`included`, a `summarise` result) and without them
     (`excluded`, the same call with exclude_flagged=True), side by side: each entry of
     `key_metrics` with `with`, `without` and `change` (without − with; None when either is

@@ -28,6 +28,8 @@ single choice, dropdown, rating, NPS or matrix row), blank as its own code.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -41,7 +43,7 @@ LEVELS = 3
 DEVICE_WINDOW_S = 3600.0
 
 
-def sequence_items(definition: dict, frame: pd.DataFrame) -> list[tuple[str, int, bool]]:
+def sequence_items(definition: dict[str, Any], frame: pd.DataFrame) -> list[tuple[str, int, bool]]:
     """(column, number of options, whether it is a scale) of each single-answer closed item
     present in *frame*; matrix rows, ratings and NPS are scales, choices are not."""
     items = []
@@ -190,10 +192,10 @@ def person_total(codes: np.ndarray, sizes: list[int]) -> np.ndarray:
     return np.where(answered.sum(axis=1) >= MIN_ITEMS, r, np.nan)
 
 
-def same_device(frame: pd.DataFrame) -> list[dict | None]:
+def same_device(frame: pd.DataFrame) -> list[dict[str, Any] | None]:
     """Per row: {"of": earlier response_id, "minutes": gap} when the same device id submitted
     a response less than DEVICE_WINDOW_S earlier; None otherwise."""
-    out: list[dict | None] = [None] * len(frame)
+    out: list[dict[str, Any] | None] = [None] * len(frame)
     if "paradata/device" not in frame.columns or "submitted_at" not in frame.columns:
         return out
     when = pd.to_datetime(frame["submitted_at"], errors="coerce", utc=True)

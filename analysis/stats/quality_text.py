@@ -28,6 +28,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -101,9 +102,9 @@ def _known_share(core: str) -> float:
     return known / total if total else 1.0
 
 
-def gibberish_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict]]:
+def gibberish_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict[str, Any]]]:
     """{row position: [{"question", "text", "kind"}]} for each gibberish open answer."""
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[dict[str, Any]]] = {}
     for col in text_columns:
         values = frame[col].tolist()
         kinds = _each_distinct(values, gibberish_kind)
@@ -115,7 +116,7 @@ def gibberish_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int,
 
 def _each_distinct(values: list, fn) -> list:
     """[fn(v) for v in values], computed once per distinct value (answers repeat: "无")."""
-    seen: dict = {}
+    seen: dict[str, Any] = {}
     out = []
     for v in values:
         key = v if isinstance(v, str) else None
@@ -125,7 +126,7 @@ def _each_distinct(values: list, fn) -> list:
     return out
 
 
-def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict]]:
+def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict[str, Any]]]:
     """{row position: [{"question", "text", "others"}]} for each open answer (of at least
     MIN_COPIED_CHARS normalised characters) that other respondents also gave, word for word."""
 
@@ -137,7 +138,7 @@ def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, li
     givers: Counter = Counter()
     for row in zip(*keys.values(), strict=True):
         givers.update({text for text in row if len(text) >= MIN_COPIED_CHARS})
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[dict[str, Any]]] = {}
     for col in text_columns:
         values = frame[col].tolist()
         for i, text in enumerate(keys[col]):
@@ -147,10 +148,10 @@ def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, li
     return out
 
 
-def pasted_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict]]:
+def pasted_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict[str, Any]]]:
     """{row position: [{"question", "chars", "typing_s"}]} for each open answer the paradata
     says was pasted with under PASTE_TYPING_S seconds of typing."""
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[dict[str, Any]]] = {}
     for col in text_columns:
         pasted_col, typing_col = f"paradata/pasted/{col}", f"paradata/typing_s/{col}"
         if pasted_col not in frame.columns:
