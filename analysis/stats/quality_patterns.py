@@ -121,7 +121,9 @@ def _band_keys(block: np.ndarray) -> np.ndarray:
     return key.view(np.int64)
 
 
-def _band_pairs(codes: np.ndarray, rows: np.ndarray, band: np.ndarray, needed: int):
+def _band_pairs(
+    codes: np.ndarray, rows: np.ndarray, band: np.ndarray, needed: int
+) -> list[tuple[int, int]]:
     """Pairs (i < j) of *rows* equal on *band* and agreeing on at least *needed* items."""
     keys = _band_keys(codes[np.ix_(rows, band)])
     order = np.argsort(keys, kind="stable")
@@ -130,7 +132,7 @@ def _band_pairs(codes: np.ndarray, rows: np.ndarray, band: np.ndarray, needed: i
     sizes = np.diff(np.r_[starts, len(sorted_keys)])
     size_of = np.repeat(sizes, sizes)  # each sorted row's bucket size
     small = size_of <= MAX_BUCKET  # a popular band value is no form-filler
-    found = []
+    found: list[tuple[int, int]] = []
     for offset in range(1, int(sizes[sizes <= MAX_BUCKET].max(initial=1))):
         left = np.flatnonzero(small[:-offset] & (sorted_keys[:-offset] == sorted_keys[offset:]))
         if not len(left):
