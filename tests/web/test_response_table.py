@@ -20,8 +20,8 @@ from app.responses import cache, counts, listing
 from app.results import services as results
 from app.results.table import definitions_newest_first, flatten_rows, response_frame
 from surveys.response_table import META_COLUMNS, flatten_answers, table_columns
+from tests.definitions import ALL_TYPES, FULL_ANSWERS
 from tests.factories import make_published
-from tests.web.test_respond import ALL_TYPES, FULL_ANSWERS
 from tests.web.test_results import submit
 
 BLOCK = 4  # responses per stored block in these tests

@@ -7,7 +7,7 @@
  */
 
 const TYPING_GAP_MS = 5000; // a pause longer than this is thinking, not typing
-const OPEN_TYPES = new Set(["short_text", "long_text"]);
+const OPEN_WIDGETS = new Set(["line", "textarea"]); // the open-text widgets (surveys.types)
 
 function deviceId(slug) {
   const key = "wenfang:device:" + slug;
@@ -40,7 +40,7 @@ export function recordParadata(form, slug) {
 
   function openQuestion(target) {
     const block = target.closest(".question[data-question]");
-    return block && OPEN_TYPES.has(block.dataset.type) ? block.dataset.question : null;
+    return block && OPEN_WIDGETS.has(block.dataset.widget) ? block.dataset.question : null;
   }
 
   function entry(qid) {
