@@ -19,6 +19,10 @@ Reasons and weights (a weight of 1 flags on its own; weaker signals flag only to
 - `random_answers` (1): closed answers fit uniform random clicks better than the answers of
   respondents at the same level (log-likelihood ratio per item < 0; `quality_patterns`).
 - `same_device` (0.5): the same browser sent another response within the hour (paradata).
+- `same_address` (0.5): another complete response came from the same network address (its
+  keyed hash, added by the server) within the hour. Below 1 because an office or campus
+  behind one NAT, or a mobile carrier, sends many honest people from one address: it flags
+  only together with another signal (the same device too, say).
 - `gibberish_text` (0.5 per answer, at most 1): keyboard mash, repeated characters, symbols
   only or random characters (`quality_text`).
 - `copied_text` (0.5 per answer, at most 1): an open answer (≥ 8 characters) given word for
@@ -54,6 +58,7 @@ REASONS = (
     "similar_sequence",
     "random_answers",
     "same_device",
+    "same_address",
     "gibberish_text",
     "copied_text",
     "pasted_text",
@@ -108,6 +113,7 @@ def _signals(definition: dict, frame: pd.DataFrame, speeder_ratio: float, min_ro
     levels = patterns.answer_levels(scale_codes, scale_sizes)
     llr, used = patterns.random_answering(codes, [k for _, k, _ in items], levels)
     devices = patterns.same_device(frame)
+    addresses = patterns.same_address(frame)
     text_cols = [
         c
         for q in questions
@@ -128,6 +134,7 @@ def _signals(definition: dict, frame: pd.DataFrame, speeder_ratio: float, min_ro
 
     signals.append(("random_answers", rows, np.ones(len(rows)), random_evidence))
     found("same_device", ((i, d) for i, d in enumerate(devices) if d is not None), 0.5)
+    found("same_address", ((i, a) for i, a in enumerate(addresses) if a is not None), 0.5)
     for code, answers, per, cap in (
         ("gibberish_text", texts.gibberish_answers(frame, text_cols), 0.5, 1.0),
         ("copied_text", texts.copied_answers(frame, text_cols), 0.5, 1.0),
