@@ -142,3 +142,33 @@ def test_the_summary_shows_the_key_numbers_with_and_without_flagged(client, auth
     assert f">{mean_all:.2f}<" in row
     excluded = client.get(results_url(survey, "/?exclude_flagged=1")).get_data(as_text=True)
     assert 'id="quality-shift"' in excluded and "包含被标记的答卷" in excluded
+
+
+def test_the_text_answers_page_can_leave_out_flagged_responses(client, auth, survey, answered):
+    auth.login("viewer@example.cn")
+    link = results_url(survey, "/text/suggest")
+    page = client.get(link).get_data(as_text=True)
+    assert "服务很好，下次还会再来" in page  # the rusher's pasted answer, shown by default
+    assert re.search(r"其中 1 条回答来自被标记的答卷", page)
+    clean = client.get(link + "?exclude_flagged=1").get_data(as_text=True)
+    assert "服务很好，下次还会再来" not in clean
+    assert "已排除来自被标记答卷的 1 条回答。" in clean
+    assert "exclude_flagged=1" in clean.split('id="text-answers"')[0]  # the search keeps it
+    stored = [
+        r.answers.get("suggest")
+        for r in db.session.scalars(db.select(Response))
+        if r.id != answered and (r.answers.get("suggest") or "").strip()
+    ]
+    assert stored and all(text.strip() in clean for text in stored[:5])
+
+
+def test_the_csv_export_can_leave_out_flagged_responses(client, auth, survey, answered):
+    auth.login("viewer@example.cn")
+    every = client.get(results_url(survey, "/responses.csv")).get_data(as_text=True)
+    clean = client.get(results_url(survey, "/responses.csv?exclude_flagged=1")).get_data(True)
+    ids = [line.split(",", 1)[0] for line in clean.splitlines()[1:]]
+    assert str(answered) in [line.split(",", 1)[0] for line in every.splitlines()[1:]]
+    assert str(answered) not in ids
+    page = client.get(results_url(survey, "/")).get_data(as_text=True)
+    flagged = int(re.search(r"其中 (\d+) 份被质量检查标记", page).group(1))
+    assert len(ids) == 26 - flagged
