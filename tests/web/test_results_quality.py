@@ -172,3 +172,13 @@ def test_the_csv_export_can_leave_out_flagged_responses(client, auth, survey, an
     page = client.get(results_url(survey, "/")).get_data(as_text=True)
     flagged = int(re.search(r"其中 (\d+) 份被质量检查标记", page).group(1))
     assert len(ids) == 26 - flagged
+
+
+def test_the_response_list_filters_the_flagged_responses(client, auth, survey, answered):
+    auth.login("viewer@example.cn")
+    listed = client.get(results_url(survey, "/responses?status=flagged")).get_data(as_text=True)
+    links = set(re.findall(r"/responses/(\d+)\"", listed))
+    assert str(answered) in links
+    first = db.session.scalar(db.select(Response.id).order_by(Response.id))
+    every = client.get(results_url(survey, "/responses")).get_data(as_text=True)
+    assert str(first) in set(re.findall(r"/responses/(\d+)\"", every)) - links
