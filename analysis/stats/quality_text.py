@@ -120,9 +120,9 @@ _T = TypeVar("_T")
 
 
 def _each_distinct(values: list[Any], fn: Callable[[Any], _T]) -> list[_T]:
-    """[fn(v) for v in values], computed once per distinct value (answers repeat: "无")."""
-    is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object).where(is_text))
+    """[fn(v) for v in values], computed once per distinct value (answers repeat: "无").
+    *fn* must give every value that is not a text what it gives None (both callers do)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
     results = np.empty(len(uniques) + 1, dtype=object)
     results[:-1] = [fn(v) for v in uniques]
     results[-1] = fn(None)  # code −1: no text
