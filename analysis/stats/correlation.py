@@ -7,7 +7,7 @@ import math
 import numpy as np
 from scipy import stats
 
-from analysis.stats.errors import StatsInputError
+from analysis.stats.errors import Code, StatsInputError
 from analysis.stats.estimates import z_value
 
 #: Up to this many pairs without ties, Spearman's p is exact: the share of all n! pairings of
@@ -47,7 +47,7 @@ def correlation(x, y, *, method: str = "pearson", confidence: float = 0.95) -> d
     `p_method` says which: `t`, `exact`.
     """
     if method not in ("pearson", "spearman"):
-        raise StatsInputError("method is pearson or spearman", "method")
+        raise StatsInputError(location="method", code=Code.CORRELATION_METHOD)
     a = np.asarray(x, dtype=float)
     b = np.asarray(y, dtype=float)
     if a.shape != b.shape:

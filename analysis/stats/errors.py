@@ -1,21 +1,113 @@
-"""Exception and warning types of the statistics engine.
+"""Exception and warning types of the statistics engine, with their problem codes.
 
-The web layer turns a `StatsInputError` into a message beside the field it names; a
-`StatsWarning` marks a result that was computed but deserves a caveat (too few answers, a
-test that cannot run). Both carry the place of the problem (a question id or column name).
+The web layer turns a `StatsInputError` into a message beside the field it names, translated by
+its `code` (`app.problems`); the CLI prints `str(error)`, the English message. A `StatsWarning`
+marks a result that was computed but deserves a caveat (too few answers, a test that cannot
+run). Both carry the place of the problem (a question id or column name).
 """
 
+from __future__ import annotations
 
-class StatsInputError(ValueError):
-    """Bad input to a statistic: the message says what, `location` says where."""
+from enum import StrEnum
+from typing import Any
 
-    def __init__(self, message: str, location: str | None = None) -> None:
-        super().__init__(f"{location}: {message}" if location else message)
-        self.location = location
+from surveys import problems
+from surveys.problems import CodedError
+
+
+class Code(StrEnum):
+    INVALID_INPUT = "stats_invalid_input"  # rare raise sites: the English text is `detail`
+    UNKNOWN_COLUMN = "stats_unknown_column"
+    UNKNOWN_QUESTION = "stats_unknown_question"
+    UNKNOWN_QUESTION_OR_COLUMN = "stats_unknown_question_or_column"
+    UNKNOWN_FILTER_COLUMN = "stats_unknown_filter_column"
+    UNKNOWN_WEIGHTS_COLUMN = "stats_unknown_weights_column"
+    WEIGHTS_LENGTH = "stats_weights_length"
+    WEIGHTS_INVALID = "stats_weights_invalid"
+    NOT_NUMERIC = "stats_not_numeric"
+    CELLS_NOT_NUMERIC = "stats_cells_not_numeric"
+    METRIC_NOT_NUMERIC = "stats_metric_not_numeric"
+    TYPE_NOT_NUMERIC = "stats_type_not_numeric"
+    NO_RESPONSES = "stats_no_responses"
+    TOO_FEW_ITEMS = "stats_too_few_items"
+    TOO_FEW_COLUMNS = "stats_too_few_columns"
+    TOO_FEW_DRIVERS = "stats_too_few_drivers"
+    CORRELATION_METHOD = "stats_correlation_method"
+
+
+# (zh_CN, en) templates; the English text is what the engine has always said.
+MESSAGES: dict[Code, tuple[str, str]] = {
+    Code.INVALID_INPUT: ("{detail}", "{detail}"),  # no Chinese text yet: the English detail
+    Code.UNKNOWN_COLUMN: ("响应表中没有这一列", "no such column in the response table"),
+    Code.UNKNOWN_QUESTION: ("问卷中没有这道题", "not a question of this questionnaire"),
+    Code.UNKNOWN_QUESTION_OR_COLUMN: (
+        "问卷中没有这道题或这一列",
+        "not a question or column of this questionnaire",
+    ),
+    Code.UNKNOWN_FILTER_COLUMN: ("没有可用于筛选的这一列", "no such column to filter on"),
+    Code.UNKNOWN_WEIGHTS_COLUMN: ("没有可用作权重的这一列", "no such column for the weights"),
+    Code.WEIGHTS_LENGTH: (
+        "权重的个数必须与答卷数相同",
+        "weights must have one value per response",
+    ),
+    Code.WEIGHTS_INVALID: (
+        "权重必须是有限的非负数，且不能全为 0",
+        "weights must be finite, non-negative and not all zero",
+    ),
+    Code.NOT_NUMERIC: ("答案必须是数字", "answers must be numbers"),
+    Code.CELLS_NOT_NUMERIC: (
+        "有 {count} 个单元格不是数字，例如 {example!r}",
+        "{count} cell(s) are not numbers, e.g. {example!r}",
+    ),
+    Code.METRIC_NOT_NUMERIC: (
+        "被比较的答案必须是数值（或已计分）",
+        "the compared answer must be numeric (or scored)",
+    ),
+    Code.TYPE_NOT_NUMERIC: (
+        "{type} 题的答案不能作为数值比较",
+        "a {type} answer cannot be compared as a number",
+    ),
+    Code.NO_RESPONSES: ("没有可加权的答卷", "no responses to weight"),
+    Code.TOO_FEW_ITEMS: ("量表至少需要两道不同的题", "a scale needs at least two different items"),
+    Code.TOO_FEW_COLUMNS: (
+        "相关矩阵至少需要两个不同的列",
+        "a correlation matrix needs two or more different columns",
+    ),
+    Code.TOO_FEW_DRIVERS: ("请至少指定一个驱动因素", "name at least one driver"),
+    Code.CORRELATION_METHOD: (
+        "相关方法只能是 pearson 或 spearman",
+        "method is pearson or spearman",
+    ),
+}
+problems.register(MESSAGES)
+
+
+class StatsInputError(CodedError, ValueError):
+    """Bad input to a statistic: `code` and `params` say what, `location` says where.
+
+    `StatsInputError("free English text", location)` is the generic code with the text as its
+    `detail`; common problems are raised as `StatsInputError(location=..., code=Code.X, ...)`.
+    """
+
+    default_code = Code.INVALID_INPUT
+
+    def __init__(
+        self,
+        message: str | None = None,
+        location: str | None = None,
+        *,
+        code: Code | None = None,
+        **params: Any,
+    ) -> None:
+        if message is not None:
+            code, params = code or Code.INVALID_INPUT, {"detail": message, **params}
+        super().__init__(code or self.default_code, location, **params)
 
 
 class UnknownColumnError(StatsInputError):
     """A name that is not a column of the response table: a usage error (CLI exit code 2)."""
+
+    default_code = Code.UNKNOWN_COLUMN
 
 
 class StatsWarning(UserWarning):

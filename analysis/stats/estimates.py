@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 from scipy import stats
 
-from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.errors import Code, StatsInputError, StatsWarning
 
 
 def _check_confidence(confidence: float) -> float:
@@ -30,7 +30,7 @@ def numeric_array(values, location: str = "answers") -> np.ndarray:
     try:
         x = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise StatsInputError("answers must be numbers", location) from None
+        raise StatsInputError(location=location, code=Code.NOT_NUMERIC) from None
     infinite = np.isinf(x)
     if infinite.any():
         warnings.warn(

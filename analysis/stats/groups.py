@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.stats.corrections import holm
-from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.errors import Code, StatsInputError, StatsWarning
 from analysis.stats.scores import nps_difference
 
 METHODS = ("auto", "parametric", "nonparametric")
@@ -78,10 +78,10 @@ def mann_whitney(a: np.ndarray, b: np.ndarray, *, alternative: str = "two-sided"
 def _split(frame: pd.DataFrame, metric: str, by: str, order: list[str] | None):
     for name in (metric, by):
         if name not in frame.columns:
-            raise StatsInputError("no such column in the response table", name)
+            raise StatsInputError(location=name, code=Code.UNKNOWN_COLUMN)
     y = frame[metric]
     if not pd.api.types.is_numeric_dtype(y.dtype):
-        raise StatsInputError("the compared answer must be numeric (or scored)", metric)
+        raise StatsInputError(location=metric, code=Code.METRIC_NOT_NUMERIC)
     g = frame[by]
     if pd.api.types.is_numeric_dtype(g.dtype):
         g = g.map(lambda v: str(int(v)) if float(v).is_integer() else repr(v), na_action="ignore")
