@@ -51,7 +51,8 @@ def bar_chart(
         if ci is not None:
             lo = np.array([np.nan if c is None or c[0] is None else c[0] for c in ci], dtype=float)
             hi = np.array([np.nan if c is None or c[1] is None else c[1] for c in ci], dtype=float)
-            err = np.vstack([values - lo, hi - values])
+            # an interval's end may miss its own estimate by a rounding error (Wilson at 100 %)
+            err = np.clip(np.vstack([values - lo, hi - values]), 0, None)
             ax.errorbar(
                 values,
                 y,

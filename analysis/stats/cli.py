@@ -7,8 +7,14 @@
         [--drivers OUTCOME=q1,q2,...]
         [--sus QID] [--ipa IMPORTANCE PERFORMANCE]
         [--banner ROW=COL1,COL2,...]... [--correlation-matrix q1,q2,...]
+        [--equal-var] [--paired FIRST SECOND]... [--one-sample COLUMN=VALUE]...
+    python -m analysis stats --definition DEF.json --responses R.csv --analysis SPEC.json
+        [--weights COLUMN]
 
 In `--scale`, an item written with a leading minus (`NAME=q1,-q2`) is reverse-keyed.
+With `--analysis`, one analysis of the web's analysis builder is run from its JSON spec
+(`analysis.stats.analyses`, docs/analysis-builder.md) and its result printed as JSON: the
+same dict the page's JSON endpoint returns.
 
 Exit 0 on success, 1 with a message naming the place of the problem in the data, 2 on a usage
 error (a bad option, or a name given on the command line that is not a column of the table).
@@ -18,8 +24,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 
+from analysis.stats.analyses import DATA_PROBLEMS, SpecError, run_analysis
 from analysis.stats.errors import StatsInputError, UnknownColumnError
 
 
@@ -46,6 +54,17 @@ def _columns(text: str) -> list[str]:
     return values
 
 
+def _column_value(text: str) -> tuple[str, float]:
+    name, sep, value = text.partition("=")
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not sep or not name.strip() or not math.isfinite(number):
+        raise argparse.ArgumentTypeError(f"--one-sample takes COLUMN=NUMBER, got {text!r}")
+    return name.strip(), number
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis stats",
@@ -56,6 +75,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--crosstab", nargs=2, action="append", default=[], metavar=("ROW", "COL"))
     parser.add_argument(
         "--compare", nargs=2, action="append", default=[], metavar=("METRIC", "GROUP")
+    )
+    parser.add_argument(
+        "--equal-var",
+        action="store_true",
+        help="compare means assuming equal variances (Student's t, ANOVA + Tukey) "
+        "instead of Welch's tests",
+    )
+    parser.add_argument(
+        "--paired",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("FIRST", "SECOND"),
+        help="paired test of two answers of the same respondents (FIRST − SECOND)",
+    )
+    parser.add_argument(
+        "--one-sample",
+        action="append",
+        default=[],
+        type=_column_value,
+        metavar="COLUMN=VALUE",
+        help="test the answers of COLUMN against VALUE",
     )
     parser.add_argument("--correlate", nargs=2, action="append", default=[], metavar=("X", "Y"))
     parser.add_argument(
@@ -95,7 +136,34 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--correlation-matrix", type=_columns, metavar="q1,q2,...", help="correlation matrix"
     )
+    parser.add_argument(
+        "--analysis", metavar="SPEC.json", help="run one analysis spec, print its JSON"
+    )
     return parser
+
+
+def _read_spec(path: str) -> dict:
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return json.load(handle)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SpecError("unreadable", f"cannot read the analysis spec: {exc}", path) from exc
+
+
+def _run_spec(args) -> dict:
+    from analysis.stats.table import read_definition, read_responses
+
+    spec = _read_spec(args.analysis)
+    definition = read_definition(args.definition)
+    return run_analysis(definition, read_responses(args.responses), spec, weights=args.weights)
+
+
+def _usage_error(exc: StatsInputError) -> bool:
+    """A name or spec given on the command line that does not fit the table (exit 2), as
+    against a problem found in the data (exit 1)."""
+    if isinstance(exc, SpecError):
+        return exc.code not in DATA_PROBLEMS
+    return isinstance(exc, UnknownColumnError)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -105,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
     from analysis.stats.table import read_definition, read_responses
 
     try:
+        if args.analysis:
+            json.dump(_run_spec(args), sys.stdout, ensure_ascii=False, allow_nan=False, indent=1)
+            sys.stdout.write("\n")
+            return 0
         definition = read_definition(args.definition)
         frame = read_responses(args.responses)
         summary = summarise(
@@ -122,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
             ipa=tuple(args.ipa) if args.ipa else None,
             banners=args.banner,
             correlation_matrix=args.correlation_matrix,
+            equal_var=args.equal_var,
+            paired=[tuple(pair) for pair in args.paired],
+            one_sample=args.one_sample,
         )
         if args.charts:
             from analysis.charts import render_summary_charts
@@ -129,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             summary["charts"] = [str(p) for p in render_summary_charts(summary, args.charts)]
     except StatsInputError as exc:
         print(f"错误：{exc}", file=sys.stderr)
-        return 2 if isinstance(exc, UnknownColumnError) else 1
+        return 2 if _usage_error(exc) else 1
     if args.json:
         json.dump(summary, sys.stdout, ensure_ascii=False, allow_nan=False, indent=1)
         sys.stdout.write("\n")

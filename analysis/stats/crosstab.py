@@ -1,4 +1,7 @@
-"""Crosstabs: counts, percentages, the test of independence, Cramér's V, cell residuals."""
+"""Crosstabs: counts, percentages with intervals, the test of independence, Cramér's V,
+cell residuals. Unweighted: Pearson's chi-square (or Fisher's exact test) on the counts.
+Under survey weights: weighted shares with design-based intervals and the Rao–Scott
+corrected chi-square, R `svychisq(~row + col, design)`."""
 
 from __future__ import annotations
 
@@ -9,7 +12,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.stats.design import cell_share_covariance
 from analysis.stats.errors import StatsWarning, UnknownColumnError
+from analysis.stats.estimates import share_intervals, weight_array, wilson_interval
 
 
 def value_label(v: float) -> str:
@@ -65,16 +70,8 @@ def independence_test(observed: np.ndarray) -> dict:
     out = {"test": None, "chi2": math.nan, "dof": 0, "p": math.nan, "cramers_v": math.nan}
     if o.ndim != 2:
         return out
-    rows, cols = o.sum(axis=1) > 0, o.sum(axis=0) > 0
-    if not (rows.all() and cols.all()):
-        out["dropped_rows"] = np.flatnonzero(~rows).tolist()
-        out["dropped_cols"] = np.flatnonzero(~cols).tolist()
-        warnings.warn(
-            "rows or columns without any count are left out of the independence test",
-            StatsWarning,
-            stacklevel=3,
-        )
-        o = o[np.ix_(rows, cols)]
+    rows, cols = _drop_empty(o, out)
+    o = o[np.ix_(rows, cols)]
     r, c = o.shape
     n = float(o.sum())
     if r < 2 or c < 2 or n == 0:
@@ -97,6 +94,139 @@ def independence_test(observed: np.ndarray) -> dict:
     return out
 
 
+def _drop_empty(table: np.ndarray, out: dict):
+    """Rows and columns of `table` with something in them; the rest listed in `out`."""
+    rows, cols = table.sum(axis=1) > 0, table.sum(axis=0) > 0
+    if not (rows.all() and cols.all()):
+        out["dropped_rows"] = np.flatnonzero(~rows).tolist()
+        out["dropped_cols"] = np.flatnonzero(~cols).tolist()
+        warnings.warn(
+            "rows or columns without any count are left out of the independence test",
+            StatsWarning,
+            stacklevel=4,
+        )
+    return rows, cols
+
+
+def _interaction_contrasts(r: int, c: int) -> np.ndarray:
+    """A basis of the (r−1)(c−1) cell contrasts orthogonal to both margins, cells in
+    row-major order: Kronecker products of e_k − 1/r (rows) and e_l − 1/c (columns)."""
+    qr_ = np.eye(r)[:, 1:] - 1 / r
+    qc = np.eye(c)[:, 1:] - 1 / c
+    return np.kron(qr_, qc)
+
+
+def rao_scott_test(mass: np.ndarray, squares: np.ndarray, n: int) -> dict:
+    """Rao–Scott corrected chi-square test of independence of a weighted table.
+
+    `mass` holds the weighted count of each cell, `squares` the sum of squared weights, `n`
+    the units in the table. With p the weighted cell shares, X² = n Σ (p_ij − p_i+ p_+j)² /
+    (p_i+ p_+j) is Pearson's statistic on the weighted table scaled to n, and the
+    generalised design effects are the eigenvalues of
+
+        Δ = (C′ D⁻¹ C / n)⁻¹ (C′ D⁻¹ V D⁻¹ C),   D = diag(p), V = linearised cov(p),
+
+    C the interaction contrasts (Rao & Scott 1981, JASA 76:221; 1984, Ann. Statist. 12:46).
+    First order: X² / mean(δ) against χ²((r−1)(c−1)). Second order (Satterthwaite), the
+    default of R `svychisq(~a + b, design, statistic = "F")`: F = X² / tr Δ against
+    F(d, d·(n − 1)) with d = (tr Δ)² / tr Δ² (Thomas & Rao 1987, JASA 82:630). `p` is the
+    F test's. Empty rows and columns are left out as in `independence_test`.
+    """
+    out = {"test": "rao_scott", "chi2": math.nan, "dof": 0, "p": math.nan, "cramers_v": math.nan}
+    mass = np.asarray(mass, dtype=float)
+    squares = np.asarray(squares, dtype=float)
+    rows, cols = _drop_empty(mass, out)
+    mass, squares = mass[np.ix_(rows, cols)], squares[np.ix_(rows, cols)]
+    r, c = mass.shape
+    total = mass.sum()
+    if r < 2 or c < 2 or n < 2:
+        out["test"] = None
+        out["note"] = "the test needs at least two non-empty rows and two non-empty columns"
+        return out
+    p = mass / total
+    expected = np.outer(p.sum(axis=1), p.sum(axis=0))
+    chi2 = float(n * ((p - expected) ** 2 / expected).sum())
+    cmat = _interaction_contrasts(r, c)
+    flat = p.ravel()
+    inv_d = np.where(flat > 0, 1 / np.where(flat > 0, flat, 1), 0.0)
+    v = cell_share_covariance(flat, squares.ravel() / (total * total), n)
+    scaled = cmat * inv_d[:, None]
+    denom = cmat.T @ scaled / n
+    delta = np.linalg.solve(denom, scaled.T @ v @ scaled)
+    trace, trace2 = float(np.trace(delta)), float(np.trace(delta @ delta))
+    dof = (r - 1) * (c - 1)
+    out.update(chi2=chi2, dof=dof, cramers_v=math.sqrt(chi2 / (n * (min(r, c) - 1))))
+    out["expected"] = (expected * n).tolist()
+    if trace <= 0:
+        out["note"] = "the weighted table has no variance to test"
+        return out
+    ndf = trace * trace / trace2
+    f_stat = chi2 / trace
+    out.update(
+        f=f_stat,
+        ndf=ndf,
+        ddf=ndf * (n - 1),
+        p=float(stats.f.sf(f_stat, ndf, ndf * (n - 1))),
+        mean_design_effect=trace / dof,
+        chi2_first_order=chi2 / (trace / dof),
+        p_first_order=float(stats.chi2.sf(chi2 / (trace / dof), dof)),
+    )
+    return out
+
+
+def design_residuals(mass: np.ndarray, squares: np.ndarray, n: int) -> np.ndarray:
+    """Cell residuals under survey weights: d_ij = p_ij − p_i+ p_+j over its linearised SE.
+
+    A unit in cell (a, b) has influence w (1[ab = ij] − p_ij − p_+j(1[a = i] − p_i+) −
+    p_i+(1[b = j] − p_+j)) / W on d_ij; all units of a cell share the bracket, so the
+    variance sums it squared times the cell's Σw². The Wald form of Haberman's adjusted
+    residual (with equal weights it differs from it only by using the observed rather than
+    the null variance); |r| > 1.96 marks a cell that differs at 5 %.
+    """
+    mass = np.asarray(mass, dtype=float)
+    total = mass.sum()
+    p = mass / total
+    pr, pc = p.sum(axis=1), p.sum(axis=0)
+    r, c = p.shape
+    ia = np.arange(r)[:, None, None, None]  # the unit's row a
+    jb = np.arange(c)[None, :, None, None]  # the unit's column b
+    ii = np.arange(r)[None, None, :, None]  # the cell (i, j) of the residual
+    jj = np.arange(c)[None, None, None, :]
+    bracket = (
+        ((ia == ii) & (jb == jj))
+        - p[None, None]
+        - pc[None, None, None, :] * ((ia == ii) - pr[None, None, :, None])
+        - pr[None, None, :, None] * ((jb == jj) - pc[None, None, None, :])
+    )
+    s = np.asarray(squares, dtype=float)[:, :, None, None] / (total * total)
+    var = n / (n - 1) * (s * bracket**2).sum(axis=(0, 1)) if n > 1 else np.full(p.shape, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (p - np.outer(pr, pc)) / np.sqrt(var)
+
+
+def _percent_cis(counts, mass, squares, n, confidence):
+    """Row, column and total percents with intervals (Wilson on counts unweighted; Wilson
+    at the design effective n under weights), each as [r][c][low, high] in percent."""
+    out = {}
+    for name, axis in (("row", 1), ("col", 0), ("total", None)):
+        if mass is None:
+            base = counts.sum(axis=axis, keepdims=True) if axis is not None else counts.sum()
+            base = np.broadcast_to(base, counts.shape).astype(float)
+            low, high = wilson_interval(counts.astype(float), base, confidence=confidence)
+        else:
+            low, high = np.empty(mass.shape), np.empty(mass.shape)
+            groups = range(mass.shape[1 - axis]) if axis is not None else [None]
+            for g in groups:
+                sel = (slice(None), g) if axis == 0 else (g, slice(None)) if axis == 1 else ...
+                m, s = mass[sel], squares[sel]
+                _, lo, hi, _, _ = share_intervals(
+                    m, s, float(m.sum()), float(s.sum()), n, confidence=confidence
+                )
+                low[sel], high[sel] = lo, hi
+        out[f"{name}_percent_ci"] = np.stack([low * 100, high * 100], axis=-1).tolist()
+    return out
+
+
 def crosstab(
     frame: pd.DataFrame,
     row: str,
@@ -105,13 +235,16 @@ def crosstab(
     row_order: list[str] | None = None,
     col_order: list[str] | None = None,
     weights: np.ndarray | None = None,
+    confidence: float = 0.95,
 ) -> dict:
     """Two-way table of `row` × `col` columns over responses that answered both.
 
-    Returns counts, row / column / total percents (weighted if weights are given), the
-    independence test (`independence_test`, always on raw counts: a weighted chi-square needs
-    a design correction we do not guess), Cramér's V and adjusted residuals. Levels with no
-    answer in the joint base are dropped, levels outside `row_order`/`col_order` appended.
+    Returns raw counts, row / column / total percents with intervals (`_percent_cis`),
+    the independence test, Cramér's V and cell residuals. Unweighted: `independence_test`
+    and Haberman's `adjusted_residuals`. Weighted (survey weights; rows of weight 0 are
+    outside the sample): weighted percents, `rao_scott_test` and `design_residuals`.
+    Levels with no answer in the joint base are dropped, levels outside
+    `row_order`/`col_order` appended.
     """
     for name in (row, col):
         if name not in frame.columns:
@@ -119,14 +252,20 @@ def crosstab(
     a, a_labels = category_codes(frame[row])
     b, b_labels = category_codes(frame[col])
     both = (a >= 0) & (b >= 0)
+    if weights is not None:
+        weights = weight_array(weights, len(frame))
+        both = both & (weights > 0)
     width = len(b_labels)
     cells = len(a_labels) * width
     flat = a[both] * width + b[both]
-    counts = np.bincount(flat, minlength=cells).reshape(len(a_labels), width)
+    shape = (len(a_labels), width)
+    counts = np.bincount(flat, minlength=cells).reshape(shape)
     table = counts.astype(float)
+    squares = None
     if weights is not None:
-        w = np.asarray(weights, dtype=float)[both]
-        table = np.bincount(flat, weights=w, minlength=cells).reshape(len(a_labels), width)
+        w = weights[both]
+        table = np.bincount(flat, weights=w, minlength=cells).reshape(shape)
+        squares = np.bincount(flat, weights=w * w, minlength=cells).reshape(shape)
     keep_rows = counts.sum(axis=1) > 0
     keep_cols = counts.sum(axis=0) > 0
     rows = _order([x for x, k in zip(a_labels, keep_rows, strict=True) if k], row_order)
@@ -135,6 +274,9 @@ def crosstab(
     ci = [b_labels.index(x) for x in cols]
     counts = counts[np.ix_(ri, ci)]
     table = table[np.ix_(ri, ci)]
+    n = int(counts.sum())
+    if squares is not None:
+        squares = squares[np.ix_(ri, ci)]
     total = table.sum()
     with np.errstate(divide="ignore", invalid="ignore"):
         row_pct = table / table.sum(axis=1, keepdims=True) * 100
@@ -143,19 +285,24 @@ def crosstab(
     out = {
         "row": row,
         "col": col,
-        "n": int(counts.sum()),
+        "n": n,
+        "weighted": weights is not None,
         "row_values": rows,
         "col_values": cols,
         "counts": counts.astype(int).tolist(),
         "row_percent": row_pct.tolist(),
         "col_percent": col_pct.tolist(),
         "total_percent": tot_pct.tolist(),
+        "confidence": confidence,
     }
-    out.update(independence_test(counts))
-    if counts.size and counts.sum():
-        out["residuals"] = adjusted_residuals(counts).tolist()
+    if n:
+        out.update(_percent_cis(counts, None if squares is None else table, squares, n, confidence))
+    if squares is None:
+        out.update(independence_test(counts))
+        out["residuals"] = adjusted_residuals(counts).tolist() if n else []
     else:
-        out["residuals"] = []
+        out.update(rao_scott_test(table, squares, n))
+        out["residuals"] = design_residuals(table, squares, n).tolist() if n else []
     return out
 
 

@@ -24,9 +24,15 @@ class Code(StrEnum):
     UNKNOWN_WEIGHTS_COLUMN = "stats_unknown_weights_column"
     WEIGHTS_LENGTH = "stats_weights_length"
     WEIGHTS_INVALID = "stats_weights_invalid"
+    WEIGHTS_PER_RESPONSE = "stats_weights_per_response"
+    WEIGHTS_NOT_NUMERIC = "stats_weights_not_numeric"
+    WEIGHTS_COUNT = "stats_weights_count"
+    WEIGHTS_NOT_FINITE = "stats_weights_not_finite"
+    WEIGHTS_NEGATIVE = "stats_weights_negative"
     NOT_NUMERIC = "stats_not_numeric"
     CELLS_NOT_NUMERIC = "stats_cells_not_numeric"
     METRIC_NOT_NUMERIC = "stats_metric_not_numeric"
+    TESTED_NOT_NUMERIC = "stats_tested_not_numeric"
     TYPE_NOT_NUMERIC = "stats_type_not_numeric"
     NO_RESPONSES = "stats_no_responses"
     TOO_FEW_ITEMS = "stats_too_few_items"
@@ -54,6 +60,20 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "权重必须是有限的非负数，且不能全为 0",
         "weights must be finite, non-negative and not all zero",
     ),
+    Code.WEIGHTS_PER_RESPONSE: (
+        "每份答卷需要一个有限的非负权重",
+        "one finite, non-negative weight per response",
+    ),
+    Code.WEIGHTS_NOT_NUMERIC: ("权重必须是数字", "weights must be numbers"),
+    Code.WEIGHTS_COUNT: (
+        "每个答案需要一个权重（{expected} 个），实际有 {got} 个",
+        "need one weight per answer ({expected}), got {got}",
+    ),
+    Code.WEIGHTS_NOT_FINITE: (
+        "有 {count} 个权重为空或为无穷大",
+        "{count} weight(s) blank or infinite",
+    ),
+    Code.WEIGHTS_NEGATIVE: ("有 {count} 个权重为负数", "{count} negative weight(s)"),
     Code.NOT_NUMERIC: ("答案必须是数字", "answers must be numbers"),
     Code.CELLS_NOT_NUMERIC: (
         "有 {count} 个单元格不是数字，例如 {example!r}",
@@ -62,6 +82,10 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     Code.METRIC_NOT_NUMERIC: (
         "被比较的答案必须是数值（或已计分）",
         "the compared answer must be numeric (or scored)",
+    ),
+    Code.TESTED_NOT_NUMERIC: (
+        "被检验的答案必须是数值（或已计分）",
+        "the tested answer must be numeric (or scored)",
     ),
     Code.TYPE_NOT_NUMERIC: (
         "{type} 题的答案不能作为数值比较",

@@ -1,19 +1,28 @@
 """Point estimates with intervals: proportions (Wilson), means (t), quantiles, histograms.
 
 Every function takes plain arrays or Series and returns a dict with fixed field names
-(`ci_low`, `ci_high`, `confidence`); nothing is rounded. Weights, when given, are treated as
-survey (analytic) weights: point estimates are weighted and intervals use Kish's effective
-sample size  n_eff = (Σw)² / Σw²  (Kish 1965, *Survey Sampling*, §11.7).
+(`ci_low`, `ci_high`, `confidence`, `weighted`); nothing is rounded. Weights, when given,
+are survey (probability) weights, R `svydesign(ids = ~1, weights = ~w)`: point estimates are
+weighted, standard errors are design-based (Taylor linearisation, `analysis.stats.design`),
+and no result depends on the scale of the weights. Rows of weight 0 are outside the sample
+(left out of `n`); negative, blank or infinite weights are a `StatsInputError`.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 
 import numpy as np
 from scipy import stats
 
+from analysis.stats.design import (
+    linearised_variance,
+    mean_influence,
+    share_effective_n,
+    share_variance,
+)
 from analysis.stats.errors import Code, StatsInputError, StatsWarning
 
 
@@ -42,9 +51,37 @@ def numeric_array(values, location: str = "answers") -> np.ndarray:
     return x
 
 
+def weight_array(weights, size: int, location: str = "weights") -> np.ndarray:
+    """`weights` checked as survey weights for `size` rows: numbers, finite, not negative.
+
+    A blank weight is refused rather than read as "leave the row out": a missing weight is
+    a fault of the weighting, not an answer to skip.
+    """
+    try:
+        w = np.asarray(weights, dtype=float)
+    except (TypeError, ValueError):
+        raise StatsInputError(location=location, code=Code.WEIGHTS_NOT_NUMERIC) from None
+    if w.shape != (size,):
+        raise StatsInputError(location=location, code=Code.WEIGHTS_COUNT, expected=size, got=w.size)
+    if not np.isfinite(w).all():
+        bad = int((~np.isfinite(w)).sum())
+        raise StatsInputError(location=location, code=Code.WEIGHTS_NOT_FINITE, count=bad)
+    if (w < 0).any():
+        raise StatsInputError(
+            location=location, code=Code.WEIGHTS_NEGATIVE, count=int((w < 0).sum())
+        )
+    return w
+
+
 def z_value(confidence: float = 0.95) -> float:
     """Two-sided normal quantile, 1.959964 for 95 %. scipy: `norm.ppf(1 - (1 - c) / 2)`."""
-    return float(stats.norm.ppf(1 - (1 - _check_confidence(confidence)) / 2))
+    return _normal_quantile(_check_confidence(confidence))
+
+
+@functools.lru_cache(maxsize=16)
+def _normal_quantile(confidence: float) -> float:
+    # scipy's ppf costs a millisecond a call; a report asks for the same few hundreds of times
+    return float(stats.norm.ppf(1 - (1 - confidence) / 2))
 
 
 def effective_n(weights: np.ndarray | None, n: int) -> float:
@@ -85,35 +122,91 @@ def wilson_interval(successes, n, *, confidence: float = 0.95):
     return low, high
 
 
+def share_intervals(mass, squares, total, total_squares, n: int, *, confidence=0.95):
+    """Weighted shares `mass / total` with Wilson intervals on the design effective n.
+
+    `mass` and `squares` are each category's sum of weights and of squared weights,
+    `total`/`total_squares` the base's, `n` the sampled units. The interval is Wilson's
+    score interval evaluated at n* = p(1−p)/var_lin (`design.share_effective_n`): the
+    Kish-style design-effect adjustment of Wilson's interval compared by Dean & Pagano
+    (2015, J. Survey Statistics and Methodology 3:484) and Korn & Graubard's (1998) n*, as
+    R's `svyciprop(method = "beta")` uses it. Returns (share, low, high, se, n*).
+    """
+    mass = np.asarray(mass, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = mass / total if total > 0 else np.full(mass.shape, np.nan)
+    var = share_variance(share, np.asarray(squares, dtype=float), total_squares, total, n)
+    n_star = share_effective_n(share, var, n)
+    if n == 0 or total <= 0:
+        nan = np.full(mass.shape, np.nan)
+        return share, nan, nan, nan, nan
+    low, high = wilson_interval(share * n_star, n_star, confidence=confidence)
+    return share, low, high, np.sqrt(var), n_star
+
+
 def proportion(mask, *, weights=None, confidence: float = 0.95) -> dict:
     """Share of True among the non-missing entries of a boolean array, with its Wilson CI.
 
-    `mask` holds True / False / NaN (NaN = not answered, left out of the base).
+    `mask` holds True / False / NaN (NaN = not answered, left out of the base). Weighted:
+    the weighted share, its linearised SE (R `svymean(~I(y), design)`) and Wilson's interval
+    at the design effective n (`share_intervals`); with equal weights n* = n − 1, R's value.
     """
+    confidence = _check_confidence(confidence)
     m = np.asarray(mask, dtype=float)
     valid = ~np.isnan(m)
+    if weights is not None:
+        w = weight_array(weights, m.size)
+        valid = valid & (w > 0)
     n = int(valid.sum())
+    out = {"n": n, "count": int(m[valid].sum()), "weighted": weights is not None}
     if weights is None:
         count = float(m[valid].sum())
-        base = float(n)
-        p = count / base if base else math.nan
-        low, high = wilson_interval(count, base, confidence=confidence)
+        p = count / n if n else math.nan
+        low, high = wilson_interval(count, float(n), confidence=confidence)
+        se = math.sqrt(p * (1 - p) / n) if n else math.nan
+        n_star = float(n)
     else:
-        w = np.asarray(weights, dtype=float)[valid]
-        base = float(w.sum())
-        p = float((w * m[valid]).sum() / base) if base > 0 else math.nan
-        n_eff = effective_n(w, n)
-        low, high = (
-            wilson_interval(p * n_eff, n_eff, confidence=confidence) if n else (math.nan,) * 2
+        wv = w[valid]
+        hit = m[valid] > 0
+        p, low, high, se, n_star = (
+            float(v)
+            for v in share_intervals(
+                (wv * hit).sum(),
+                (wv * wv * hit).sum(),
+                wv.sum(),
+                (wv * wv).sum(),
+                n,
+                confidence=confidence,
+            )
         )
-    return {
-        "n": n,
-        "count": int(np.nansum(m[valid])),
-        "proportion": p,
-        "ci_low": low,
-        "ci_high": high,
-        "confidence": confidence,
-    }
+    out.update(
+        proportion=p, se=se, n_effective=n_star, ci_low=low, ci_high=high, confidence=confidence
+    )
+    return out
+
+
+def _grouped_quantile(x: np.ndarray, w: np.ndarray, q) -> np.ndarray | None:
+    """`weighted_quantile` for whole numbers over a short range without sorting: values are
+    grouped by `bincount`. In the stably sorted order the first answer of value v sits at
+    (weight below v)/D and its last at (weight through v − weight of v's last row)/D, D =
+    Σw − the last row's weight of the largest value; between those the quantile is v, and
+    from one group's last answer to the next group's first it is interpolated, exactly as
+    the sorted computation does. None when the data do not fit (the caller sorts)."""
+    lo, hi = x.min(), x.max()
+    if hi - lo > 1000 or not np.array_equal(x, np.floor(x)):
+        return None
+    codes = (x - lo).astype(np.intp)
+    mass = np.bincount(codes, weights=w, minlength=int(hi - lo) + 1)
+    present = np.flatnonzero(np.bincount(codes))
+    last_row = np.full(mass.size, -1)
+    np.maximum.at(last_row, codes, np.arange(codes.size))
+    through = np.cumsum(mass)[present]
+    start = through - mass[present]
+    end = through - w[last_row[present]]
+    denom = end[-1]
+    knots = np.column_stack([start, end]).ravel() / denom
+    values = np.repeat(present + lo, 2).astype(float)
+    return np.interp(np.asarray(q, dtype=float), knots, values)
 
 
 def weighted_quantile(values: np.ndarray, q, weights: np.ndarray | None = None):
@@ -138,8 +231,11 @@ def weighted_quantile(values: np.ndarray, q, weights: np.ndarray | None = None):
     x, w = x[positive], w[positive]
     if x.size == 0:
         return np.full(np.shape(q), np.nan)
-    if x.size == 1:
+    if x.size == 1 or x.min() == x.max():
         return np.full(np.shape(q), x[0])
+    grouped = _grouped_quantile(x, w, q)
+    if grouped is not None:
+        return grouped
     order = np.argsort(x, kind="stable")
     x = x[order]
     before = np.concatenate(([0.0], np.cumsum(w[order])[:-1]))
@@ -149,19 +245,22 @@ def weighted_quantile(values: np.ndarray, q, weights: np.ndarray | None = None):
 def mean_estimate(values, *, weights=None, confidence: float = 0.95) -> dict:
     """Mean with a t interval, plus SD, median and quartiles of the non-missing values.
 
-        CI = x̄ ± t(1−α/2, n−1) · s/√n,   s with the n−1 divisor.
+        CI = x̄ ± t(1−α/2, n−1) · SE,   unweighted SE = s/√n, s with the n−1 divisor.
 
     NIST StRD univariate summary statistics use the same definitions (mean; SD with n−1).
-    With weights: weighted mean, s² = Σw(x−x̄)²/Σw · n_eff/(n_eff−1), CI with n_eff.
     scipy: `stats.t.interval(c, n-1, loc=mean, scale=stats.sem(x))`.
+    Weighted (survey weights): x̄ = Σwx/Σw with its linearised SE (`design`; R
+    `svymean(~x, design)`), SD² = n/(n−1)·Σw(x−x̄)²/Σw (R `svyvar`), and the interval uses
+    t with n − 1 degrees of freedom, R `confint(svymean(~x, design), df = degf(design))`.
+    Equal weights give exactly the unweighted result.
     """
     confidence = _check_confidence(confidence)
     x = numeric_array(values)
     keep = ~np.isnan(x)
     w = None
     if weights is not None:
-        w = numeric_array(weights, "weights")
-        keep &= ~np.isnan(w)
+        w = weight_array(weights, x.size)
+        keep = keep & (w > 0)
         w = w[keep]
     x = x[keep]
     n = int(x.size)
@@ -178,28 +277,26 @@ def mean_estimate(values, *, weights=None, confidence: float = 0.95) -> dict:
         "q3": math.nan,
         "min": math.nan,
         "max": math.nan,
+        "weighted": weights is not None,
     }
     if n == 0:
         return out
     if w is None:
         mean = float(x.mean())
-        n_eff = float(n)
         # two-pass: centre before squaring (NIST NumAcc data defeat the one-pass formula)
         var = float(((x - mean) ** 2).sum() / (n - 1)) if n > 1 else math.nan
+        se = math.sqrt(var / n) if n > 1 else math.nan
     else:
         total = w.sum()
         mean = float((w * x).sum() / total)
-        n_eff = effective_n(w, n)
-        biased = float((w * (x - mean) ** 2).sum() / total)
-        var = biased * n_eff / (n_eff - 1) if n_eff > 1 else math.nan
+        var = float((w * (x - mean) ** 2).sum() / total) * n / (n - 1) if n > 1 else math.nan
+        se = math.sqrt(linearised_variance(mean_influence(x, w))) if n > 1 else math.nan
     q1, median, q3 = weighted_quantile(x, [0.25, 0.5, 0.75], w)
     out.update(mean=mean, median=float(median), q1=float(q1), q3=float(q3))
     out.update(min=float(x.min()), max=float(x.max()))
-    if n > 1 and not math.isnan(var):
-        sd = math.sqrt(var)
-        se = sd / math.sqrt(n_eff)
-        t = float(stats.t.ppf(1 - (1 - confidence) / 2, n_eff - 1))
-        out.update(sd=sd, se=se, ci_low=mean - t * se, ci_high=mean + t * se)
+    if n > 1:
+        t = float(stats.t.ppf(1 - (1 - confidence) / 2, n - 1))
+        out.update(sd=math.sqrt(var), se=se, ci_low=mean - t * se, ci_high=mean + t * se)
     return out
 
 
@@ -211,10 +308,15 @@ def histogram(values, *, weights=None, bins: int | str = "auto") -> dict:
     not depend on the scale of survey weights, a weighted count would)."""
     x = numeric_array(values)
     keep = ~np.isnan(x)
-    w = None if weights is None else numeric_array(weights, "weights")[keep]
+    w = None
+    if weights is not None:
+        w = weight_array(weights, x.size)
+        keep = keep & (w > 0)
+        w = w[keep]
     x = x[keep]
+    weighted = weights is not None
     if x.size == 0:
-        return {"edges": [], "counts": [], "percent": []}
+        return {"edges": [], "counts": [], "percent": [], "weighted": weighted}
     lo, hi = float(x.min()), float(x.max())
     if bins == "auto" and np.all(np.mod(x, 1) == 0) and hi - lo <= 30:
         edges = np.arange(lo - 0.5, hi + 1.5, 1.0)
@@ -222,8 +324,15 @@ def histogram(values, *, weights=None, bins: int | str = "auto") -> dict:
         edges = np.array([lo - 0.5, hi + 0.5])
     else:
         edges = np.histogram_bin_edges(x, bins=bins)
-    counts, edges = np.histogram(x, bins=edges)
-    mass = counts if w is None else np.histogram(x, bins=edges, weights=w)[0]
+    # np.histogram's bins (half-open, the last closed) found once for counts and weights
+    idx = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, len(edges) - 2)
+    counts = np.bincount(idx, minlength=len(edges) - 1)
+    mass = counts if w is None else np.bincount(idx, weights=w, minlength=len(edges) - 1)
     total = mass.sum()
     percent = mass / total * 100 if total > 0 else np.full(len(counts), np.nan)
-    return {"edges": edges.tolist(), "counts": counts.tolist(), "percent": percent.tolist()}
+    return {
+        "edges": edges.tolist(),
+        "counts": counts.tolist(),
+        "percent": percent.tolist(),
+        "weighted": weighted,
+    }

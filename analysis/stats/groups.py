@@ -4,10 +4,20 @@ Choice (`method="auto"`): a numeric answer (number, slider, NPS) is compared on 
 ordinal one (rating, Likert row, scored choice) on ranks, because the distance between
 "agree" and "strongly agree" is not known to be the distance between "neutral" and "agree".
 
-| groups | means (parametric)                          | ranks (non-parametric)                   |
-|--------|---------------------------------------------|------------------------------------------|
-| 2      | Welch's t (no equal-variance assumption), d | Mann–Whitney U (exact p < 50), r = Z/√N  |
-| ≥ 3    | one-way ANOVA, η²; Tukey HSD pairs          | Kruskal–Wallis, η²_H; pairwise U, Holm   |
+| groups | means (parametric)                                 | ranks (non-parametric)            |
+|--------|----------------------------------------------------|-----------------------------------|
+| 2      | Welch's t, CI of x̄a − x̄b; d and g with CIs        | Mann–Whitney U (exact p < 50),    |
+|        | (`equal_var=True`: Student's pooled t)             | r = Z/√N, rank-biserial with CI   |
+| ≥ 3    | Welch's ANOVA, Games–Howell pairs; η² with CI, ω²  | Kruskal–Wallis, η²_H; pairwise U, |
+|        | (`equal_var=True`: Fisher's ANOVA, Tukey HSD)      | Holm                              |
+
+Variances are never assumed equal unless asked: Welch's tests keep their level when variances
+and group sizes differ and lose almost nothing when they do not (Delacre, Lakens & Leys 2017,
+Int. Rev. Soc. Psychol. 30:92; Delacre et al. 2019, 32:13), whereas a preliminary test of
+variances (Levene) decides badly at survey sample sizes. `test` names what was run.
+
+Under `weights` (survey weights) the comparisons are design-based, see
+`analysis.stats.weighted_groups` (R `svyttest`, `regTermTest`, `svyranktest`).
 
 A comparison of means is not computed when a group's answers do not vary (every answer the
 same): its variance estimate is 0, so Welch's t and the ANOVA's F run to infinity and p to 0
@@ -20,14 +30,34 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from analysis.stats.corrections import holm
+from analysis.stats.differences import (
+    fisher_anova,
+    games_howell,
+    mean_difference,
+    omega_squared,
+    proportion_difference,
+    tukey_pairs,
+    welch_anova,
+)
+from analysis.stats.effect_sizes import (
+    cohens_h,
+    eta_squared_interval,
+    hedges_g,
+    rank_biserial,
+    standardised_difference,
+)
 from analysis.stats.errors import Code, StatsInputError, StatsWarning
+from analysis.stats.estimates import weighted_quantile
+from analysis.stats.rank_tests import Alternative, mann_whitney, pairwise_u
 from analysis.stats.scores import nps_difference
+from analysis.stats.weighted_groups import weighted_comparison, weighted_sd
 
 METHODS = ("auto", "parametric", "nonparametric")
 
@@ -42,40 +72,14 @@ def cohens_d(a: np.ndarray, b: np.ndarray) -> float:
     return float((np.mean(a) - np.mean(b)) / math.sqrt(pooled)) if pooled > 0 else math.nan
 
 
-#: Below this many answers in both groups, without ties, the Mann–Whitney p is exact, as R's
-#: `wilcox.test(a, b)` default (`exact = NULL`: exact when both n < 50 and there are no ties).
-MANN_WHITNEY_EXACT_BELOW = 50
-
-
-def mann_whitney(a: np.ndarray, b: np.ndarray, *, alternative: str = "two-sided") -> dict:
-    """Mann–Whitney U with r = Z / √N (Rosenthal 1991, *Meta-analytic procedures*, p. 19).
-
-        U = R_a − na(na+1)/2,  σ² = na·nb/12 · [(N+1) − Σ(t³−t)/(N(N−1))],  Z = (U − na·nb/2)/σ
-
-    The p-value follows R's `wilcox.test(a, b, alternative = ...)` defaults: exact (the
-    permutation distribution of U) when both groups have fewer than 50 answers and there are
-    no ties, otherwise the normal approximation corrected for ties and with a continuity
-    correction (scipy `mannwhitneyu(a, b, method="exact" | "asymptotic")`). `p_method` says
-    which; Z and r come from the formula above (no continuity correction).
-    """
-    na, nb = len(a), len(b)
-    n = na + nb
-    both = np.concatenate([a, b])
-    ranks = stats.rankdata(both)
-    u = float(ranks[:na].sum() - na * (na + 1) / 2)
-    _, ties = np.unique(both, return_counts=True)
-    sigma2 = na * nb / 12 * ((n + 1) - (ties**3 - ties).sum() / (n * (n - 1)))
-    z = (u - na * nb / 2) / math.sqrt(sigma2) if sigma2 > 0 else math.nan
-    exact = max(na, nb) < MANN_WHITNEY_EXACT_BELOW and np.all(ties == 1)
-    p_method = "exact" if exact else "asymptotic"
-    p = math.nan
-    if sigma2 > 0:
-        p = float(stats.mannwhitneyu(a, b, alternative=alternative, method=p_method).pvalue)
-    out = {"statistic": u, "z": z, "p": p, "p_method": p_method}
-    return out | {"r": z / math.sqrt(n) if sigma2 > 0 else math.nan}
-
-
-def _split(frame: pd.DataFrame, metric: str, by: str, order: list[str] | None):
+def _split(
+    frame: pd.DataFrame,
+    metric: str,
+    by: str,
+    order: list[str] | None,
+    weights: Any = None,
+) -> tuple[list[str], list[np.ndarray], list[np.ndarray] | None]:
+    """Group names and, per group, the answers (and their weights when given)."""
     for name in (metric, by):
         if name not in frame.columns:
             raise StatsInputError(location=name, code=Code.UNKNOWN_COLUMN)
@@ -86,10 +90,43 @@ def _split(frame: pd.DataFrame, metric: str, by: str, order: list[str] | None):
     if pd.api.types.is_numeric_dtype(g.dtype):
         g = g.map(lambda v: str(int(v)) if float(v).is_integer() else repr(v), na_action="ignore")
     keep = (y.notna() & g.notna()).to_numpy()
-    y, g = y[keep].to_numpy(dtype=float), g[keep].astype(str).to_numpy()
-    names = [str(v) for v in (order or []) if str(v) in set(g)]
-    names += sorted(set(g) - set(names))
-    return names, [y[g == name] for name in names]
+    infinite = keep & np.isinf(y.to_numpy(dtype=float))
+    if infinite.any():
+        warnings.warn(
+            f"{metric}: {int(infinite.sum())} infinite number(s) left out of the comparison",
+            StatsWarning,
+            stacklevel=3,
+        )
+        keep = keep & ~infinite
+    values = y[keep].to_numpy(dtype=float)
+    labels = g[keep].astype(str).to_numpy()
+    names = [str(v) for v in (order or []) if str(v) in set(labels)]
+    names += sorted(set(labels) - set(names))
+    split_weights = None
+    if weights is not None:
+        w = np.asarray(weights, dtype=float)
+        if w.shape != (len(frame),) or not np.all(np.isfinite(w)) or np.any(w < 0):
+            raise StatsInputError(location="weights", code=Code.WEIGHTS_PER_RESPONSE)
+        split_weights = [w[keep][labels == name] for name in names]
+    return names, [values[labels == name] for name in names], split_weights
+
+
+def _group_summary(s: np.ndarray, w: np.ndarray | None) -> dict[str, Any]:
+    if w is None:
+        return {
+            "n": len(s),
+            "mean": float(np.mean(s)) if len(s) else math.nan,
+            "sd": float(np.std(s, ddof=1)) if len(s) > 1 else math.nan,
+            "median": float(np.median(s)) if len(s) else math.nan,
+        }
+    total = w.sum()
+    return {
+        "n": len(s),
+        "weighted_n": float(total),
+        "mean": float((w * s).sum() / total) if total > 0 else math.nan,
+        "sd": weighted_sd(s, w),
+        "median": float(weighted_quantile(s, 0.5, w)) if len(s) else math.nan,
+    }
 
 
 def compare_groups(
@@ -100,46 +137,69 @@ def compare_groups(
     ordinal: bool = False,
     method: str = "auto",
     group_order: list[str] | None = None,
-    alternative: str = "two-sided",
-) -> dict:
+    alternative: Alternative = "two-sided",
+    equal_var: bool = False,
+    confidence: float = 0.95,
+    weights: Any = None,
+) -> dict[str, Any]:
     """Compare the `metric` column across the groups of the `by` column (see module table).
 
-    `ordinal` says the metric is ordinal (chooses ranks under `method="auto"`). Returns `test`,
-    `statistic`, `p`, `effect_size` with `effect_size_name`, per-group `groups` (n, mean, SD,
-    median), `posthoc` pairs (≥ 3 groups), `reason`, a code naming why the test was chosen, and
-    `caution`, a code naming why a chosen test was not computed (`zero_variance_group`, with the
-    groups in `constant_groups`) or None.
-    Groups with fewer than 2 answers take no part in the test (reported, with a warning).
+    `ordinal` says the metric is ordinal (chooses ranks under `method="auto"`); `equal_var`
+    asks for the pooled-variance tests; `weights` (one per row of `frame`) for the
+    design-based ones. Returns a JSON-ready dict (after `report.json_ready`):
+
+    - `test` (welch_t, student_t, mann_whitney_u, welch_anova, anova, kruskal_wallis;
+      weighted_t, weighted_wald_f, weighted_rank_t, weighted_rank_f), `statistic`, `dof`,
+      `p`, `p_method` (rank tests), `weighted`, `confidence`;
+    - `groups` {name: {n, mean, sd, median[, weighted_n]}} (weighted when weighted);
+    - two groups: `difference` {difference (first − second group), se, dof, ci_low, ci_high,
+      confidence, method} of the means (of the mean ranks for weighted rank tests: no
+      `difference`); for an unweighted 0/1 answer also `proportion_difference` {p_a, p_b,
+      difference, ci_low, ci_high, confidence, method, cohens_h} (Newcombe's interval);
+    - `effect_size`, `effect_size_name`, `effect_size_ci` [low, high] (None without one) and
+      `effect_sizes` {name: {value, ci_low, ci_high, confidence, method}};
+    - `posthoc` pairs (≥ 3 groups) {a, b, difference?, ci?, p?, p_adjusted, method};
+    - `reason`, a code naming why the test was chosen; `caution`, a code naming why a chosen
+      test was not computed (`zero_variance_group`, with the groups in `constant_groups`)
+      or None.
+
+    Groups with fewer than 2 answers (of positive weight) take no part in the test (reported,
+    with a warning). Intervals are two-sided at `confidence` whatever the `alternative`.
     """
     if method not in METHODS:
         raise StatsInputError(f"method must be one of {METHODS}", "method")
     if alternative not in ("two-sided", "less", "greater"):
         raise StatsInputError("alternative is two-sided, less or greater", "alternative")
-    names, samples = _split(frame, metric, by, group_order)
-    out: dict = {
+    if not 0 < confidence < 1:
+        raise StatsInputError("confidence lies between 0 and 1", "confidence")
+    names, samples, wsamples = _split(frame, metric, by, group_order, weights)
+    wlist: list[np.ndarray | None] = list(wsamples) if wsamples else [None] * len(names)
+    out: dict[str, Any] = {
         "metric": metric,
         "by": by,
+        "weighted": weights is not None,
+        "confidence": confidence,
         "groups": {
-            name: {
-                "n": len(s),
-                "mean": float(np.mean(s)) if len(s) else math.nan,
-                "sd": float(np.std(s, ddof=1)) if len(s) > 1 else math.nan,
-                "median": float(np.median(s)) if len(s) else math.nan,
-            }
-            for name, s in zip(names, samples, strict=True)
+            name: _group_summary(s, w) for name, s, w in zip(names, samples, wlist, strict=True)
         },
         "test": None,
         "statistic": math.nan,
         "p": math.nan,
         "effect_size": math.nan,
         "effect_size_name": None,
+        "effect_size_ci": None,
+        "effect_sizes": {},
         "posthoc": [],
         "caution": None,
     }
-    used = [(n, s) for n, s in zip(names, samples, strict=True) if len(s) >= 2]
+    used = [
+        (n, s, w)
+        for n, s, w in zip(names, samples, wlist, strict=True)
+        if len(s) >= 2 and (w is None or np.count_nonzero(w) >= 2)
+    ]
     if len(used) < len(names):
         warnings.warn(
-            f"{by}: groups with fewer than 2 answers left out of the test",
+            f"{by}: groups with fewer than 2 answers (of positive weight) left out of the test",
             StatsWarning,
             stacklevel=2,
         )
@@ -150,16 +210,26 @@ def compare_groups(
         out["reason"] = "single_group"
         return out
     ranks = method == "nonparametric" or (method == "auto" and ordinal)
-    names, samples = [n for n, _ in used], [s for _, s in used]
+    names, samples, wlist = [u[0] for u in used], [u[1] for u in used], [u[2] for u in used]
     k = len(samples)
-    out["reason"] = f"{'ordinal' if ranks else 'numeric'}_{'two' if k == 2 else 'several'}_groups"
+    size = "two" if k == 2 else "several"
+    out["reason"] = f"{'ordinal' if ranks else 'numeric'}_{size}_groups"
     if method != "auto":
-        out["reason"] = f"{method}_requested_{'two' if k == 2 else 'several'}_groups"
+        out["reason"] = f"{method}_requested_{size}_groups"
+    if equal_var and not ranks and weights is None:
+        out["reason"] = f"equal_var_requested_{size}_groups"
+    if weights is not None:
+        out["reason"] = f"weighted_{out['reason']}"
     constant = [name for name, s in zip(names, samples, strict=True) if np.ptp(s) == 0]
     if not ranks and constant:
-        out.update(test="welch_t" if k == 2 else "anova", caution="zero_variance_group")
+        if weights is not None:
+            out["test"] = "weighted_t" if k == 2 else "weighted_wald_f"
+        elif k == 2:
+            out["test"] = "student_t" if equal_var else "welch_t"
+        else:
+            out["test"] = "anova" if equal_var else "welch_anova"
+        out.update(caution="zero_variance_group", constant_groups=constant)
         out["effect_size_name"] = "cohens_d" if k == 2 else "eta_squared"
-        out["constant_groups"] = constant
         warnings.warn(
             f"{metric} by {by}: every answer is the same in {', '.join(constant)}, "
             "so the comparison of means is not computed",
@@ -167,19 +237,21 @@ def compare_groups(
             stacklevel=2,
         )
         return out
-    if k == 2 and not ranks:
-        res = stats.ttest_ind(samples[0], samples[1], equal_var=False, alternative=alternative)
-        out.update(test="welch_t", statistic=float(res.statistic), p=float(res.pvalue))
-        out["dof"] = float(res.df)
-        out.update(effect_size=cohens_d(*samples), effect_size_name="cohens_d")
+    if weights is not None:
+        present = [w for w in wlist if w is not None]
+        out.update(weighted_comparison(names, samples, present, ranks, alternative, confidence))
+    elif k == 2 and not ranks:
+        out.update(_two_means(samples[0], samples[1], equal_var, alternative, confidence))
     elif k == 2:
         res = mann_whitney(samples[0], samples[1], alternative=alternative)
         out.update(test="mann_whitney_u", statistic=res["statistic"], p=res["p"], z=res["z"])
         out["p_method"] = res["p_method"]
+        na, nb = len(samples[0]), len(samples[1])
+        rb = rank_biserial(res["statistic"], na, nb, confidence=confidence)
         out.update(effect_size=res["r"], effect_size_name="r")
+        out["effect_sizes"] = {"r": {"value": res["r"]}, "rank_biserial": rb}
     elif not ranks:
-        out.update(_anova(samples))
-        out["posthoc"] = _tukey(names, samples)
+        out.update(_several_means(names, samples, equal_var, confidence))
     else:
         h, p = stats.kruskal(*samples)
         n = sum(len(s) for s in samples)
@@ -187,12 +259,75 @@ def compare_groups(
         # η²_H = (H − k + 1)/(n − k) (Tomczak & Tomczak 2014, Trends Sport Sci. 21:19)
         out.update(effect_size=(h - k + 1) / (n - k) if n > k else math.nan)
         out["effect_size_name"] = "eta_squared_h"
-        out["posthoc"] = _pairwise_u(names, samples)
+        out["posthoc"] = pairwise_u(names, samples)
+    yes_no = all(np.isin(s, (0.0, 1.0)).all() for s in samples)
+    if k == 2 and not ranks and yes_no and weights is None:
+        out["proportion_difference"] = _proportions(samples[0], samples[1], confidence)
     if math.isnan(out["p"]):
         warnings.warn(
             f"{metric} by {by}: no variation, the test is undefined", StatsWarning, stacklevel=2
         )
     return out
+
+
+def _two_means(
+    a: np.ndarray, b: np.ndarray, equal_var: bool, alternative: Alternative, confidence: float
+) -> dict[str, Any]:
+    res = stats.ttest_ind(a, b, equal_var=equal_var, alternative=alternative)
+    diff = mean_difference(a, b, equal_var=equal_var, confidence=confidence)
+    na, nb = len(a), len(b)
+    d = standardised_difference(
+        cohens_d(a, b), math.sqrt(na * nb / (na + nb)), na + nb - 2, confidence=confidence
+    )
+    g = hedges_g(d, na + nb - 2)
+    return {
+        "test": "student_t" if equal_var else "welch_t",
+        "statistic": float(res.statistic),
+        "p": float(res.pvalue),
+        "dof": float(res.df),
+        "difference": diff,
+        "effect_size": d["value"],
+        "effect_size_name": "cohens_d",
+        "effect_size_ci": [d["ci_low"], d["ci_high"]],
+        "effect_sizes": {"cohens_d": d, "hedges_g": g},
+    }
+
+
+def _several_means(
+    names: list[str], samples: list[np.ndarray], equal_var: bool, confidence: float
+) -> dict[str, Any]:
+    """Welch's ANOVA + Games–Howell, or (`equal_var`) Fisher's ANOVA + Tukey HSD; η² with the
+    noncentral-F interval of Fisher's F (the interval assumes equal variances), ω²."""
+    classic = fisher_anova(samples)
+    if equal_var:
+        out = dict(classic)
+        out["posthoc"] = tukey_pairs(names, samples, confidence=confidence)
+    else:
+        out = welch_anova(samples) | {
+            "effect_size": classic["effect_size"],
+            "effect_size_name": "eta_squared",
+        }
+        out["posthoc"] = games_howell(names, samples, confidence=confidence)
+    low, high = eta_squared_interval(classic["statistic"], *classic["dof"], confidence=confidence)
+    out["effect_size_ci"] = [low, high]
+    out["effect_sizes"] = {
+        "eta_squared": {
+            "value": classic["effect_size"],
+            "ci_low": low,
+            "ci_high": high,
+            "confidence": confidence,
+            "method": "noncentral_f",
+        },
+        "omega_squared": {"value": omega_squared(samples)},
+    }
+    return out
+
+
+def _proportions(a: np.ndarray, b: np.ndarray, confidence: float) -> dict[str, Any]:
+    """Newcombe's interval of the difference of the two shares of 1. (Weighted, the
+    design-based `difference` of the means already is the difference of weighted shares.)"""
+    res = proportion_difference(a.sum(), len(a), b.sum(), len(b), confidence=confidence)
+    return res | {"cohens_h": cohens_h(res["p_a"], res["p_b"])}
 
 
 def nps_differences(
@@ -202,75 +337,24 @@ def nps_differences(
     *,
     group_order: list[str] | None = None,
     confidence: float = 0.95,
-) -> list[dict]:
+    weights: Any = None,
+) -> list[dict[str, Any]]:
     """Segments' NPS compared as NPS, not as the mean of the 0–10 answers: for every pair of
     groups `scores.nps_difference` (adjusted-Wald interval of the difference, Rocks 2016),
     p-values Holm-adjusted across the pairs (`p_adjusted`; the same as `p` for one pair)."""
-    names, samples = _split(frame, metric, by, group_order)
+    names, samples, wsamples = _split(frame, metric, by, group_order, weights)
+    wlist: list[np.ndarray | None] = list(wsamples) if wsamples else [None] * len(names)
     pairs = []
     for i in range(len(names)):
         for j in range(i + 1, len(names)):
-            res = nps_difference(samples[i], samples[j], confidence=confidence)
+            res = nps_difference(
+                samples[i],
+                samples[j],
+                weights_a=wlist[i],
+                weights_b=wlist[j],
+                confidence=confidence,
+            )
             pairs.append({"a": names[i], "b": names[j], **res})
     for pair, p in zip(pairs, holm([p["p"] for p in pairs]), strict=True):
         pair["p_adjusted"] = float(p)
-    return pairs
-
-
-def _anova(samples: list[np.ndarray]) -> dict:
-    """One-way ANOVA (Fisher): F = MS_between / MS_within; η² = SS_between / SS_total.
-    scipy: `f_oneway(*samples)`; R: `summary(aov(y ~ g))`."""
-    f, p = stats.f_oneway(*samples)
-    allv = np.concatenate(samples)
-    grand = allv.mean()
-    ss_between = sum(len(s) * (s.mean() - grand) ** 2 for s in samples)
-    ss_total = ((allv - grand) ** 2).sum()
-    return {
-        "test": "anova",
-        "statistic": float(f),
-        "p": float(p),
-        "dof": [len(samples) - 1, len(allv) - len(samples)],
-        "effect_size": float(ss_between / ss_total) if ss_total > 0 else math.nan,
-        "effect_size_name": "eta_squared",
-    }
-
-
-def _tukey(names, samples) -> list[dict]:
-    """Tukey's HSD pairs (scipy `tukey_hsd`; R `TukeyHSD(aov(y ~ g))`)."""
-    res = stats.tukey_hsd(*samples)
-    ci = res.confidence_interval()
-    pairs = []
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            pairs.append(
-                {
-                    "a": names[i],
-                    "b": names[j],
-                    "difference": float(samples[i].mean() - samples[j].mean()),
-                    "ci": [float(ci.low[i, j]), float(ci.high[i, j])],
-                    "p_adjusted": float(res.pvalue[i, j]),
-                    "method": "tukey_hsd",
-                }
-            )
-    return pairs
-
-
-def _pairwise_u(names, samples) -> list[dict]:
-    """Pairwise Mann–Whitney U tests, p-values Holm-adjusted across the pairs."""
-    pairs = []
-    for i in range(len(names)):
-        for j in range(i + 1, len(names)):
-            res = mann_whitney(samples[i], samples[j])
-            pairs.append(
-                {
-                    "a": names[i],
-                    "b": names[j],
-                    "statistic": res["statistic"],
-                    "r": res["r"],
-                    "p": res["p"],
-                }
-            )
-    adjusted = holm([p["p"] for p in pairs])
-    for pair, p in zip(pairs, adjusted, strict=True):
-        pair.update(p_adjusted=float(p), method="mann_whitney_u_holm")
     return pairs

@@ -1,3 +1,4 @@
+# Over 400 lines: every section of the Chinese report, in the order the report prints them.
 """The readable Chinese report printed by `python -m analysis stats` without `--json`.
 
 Formatting (rounding, percent signs) happens only here; `summarise` returns full precision.
@@ -8,29 +9,68 @@ from __future__ import annotations
 TEST_NAMES = {
     "chi2": "卡方检验",
     "fisher": "Fisher 精确检验",
+    "rao_scott": "Rao–Scott 校正卡方检验（加权）",
     "welch_t": "Welch t 检验",
+    "student_t": "Student t 检验（假设方差相等）",
     "mann_whitney_u": "Mann–Whitney U 检验",
     "anova": "单因素方差分析",
+    "welch_anova": "Welch 方差分析",
     "kruskal_wallis": "Kruskal–Wallis 检验",
+    "weighted_t": "加权 t 检验（设计标准误）",
+    "weighted_wald_f": "加权 Wald F 检验（设计标准误）",
+    "weighted_rank_t": "加权秩检验（设计标准误）",
+    "weighted_rank_f": "加权多组秩检验（设计标准误）",
+    "paired_t": "配对 t 检验",
+    "weighted_paired_t": "加权配对 t 检验（设计标准误）",
+    "one_sample_t": "单样本 t 检验",
+    "weighted_one_sample_t": "加权单样本 t 检验（设计标准误）",
+    "wilcoxon_signed_rank": "Wilcoxon 符号秩检验",
 }
 EFFECT_NAMES = {
     "cohens_d": "Cohen's d",
     "r": "r",
     "eta_squared": "η²",
     "eta_squared_h": "η²(H)",
+    "rank_biserial": "秩二列相关 r",
+    "cohens_h": "Cohen's h",
+}
+POSTHOC_NAMES = {
+    "tukey_hsd": "Tukey HSD",
+    "games_howell": "Games–Howell",
+    "mann_whitney_u_holm": "两两 U 检验，Holm 校正",
+    "weighted_t_holm": "两两加权 t 检验，Holm 校正",
+    "weighted_rank_t_holm": "两两加权秩检验，Holm 校正",
 }
 REASONS = {
     "numeric_two_groups": "数值型答案、两组：比较均值，用不假设方差相等的 Welch t 检验",
-    "numeric_several_groups": "数值型答案、三组及以上：单因素方差分析，Tukey HSD 两两比较",
+    "numeric_several_groups": (
+        "数值型答案、三组及以上：不假设方差相等的 Welch 方差分析，Games–Howell 两两比较"
+    ),
     "ordinal_two_groups": "等级型答案（如评分、量表）、两组：比较秩次，用 Mann–Whitney U 检验",
     "ordinal_several_groups": (
         "等级型答案、三组及以上：Kruskal–Wallis 检验，两两 U 检验（Holm 校正）"
     ),
     "parametric_requested_two_groups": "按要求比较均值：Welch t 检验",
-    "parametric_requested_several_groups": "按要求比较均值：单因素方差分析",
+    "parametric_requested_several_groups": "按要求比较均值：Welch 方差分析，Games–Howell 两两比较",
+    "equal_var_requested_two_groups": "按要求假设各组方差相等：Student t 检验（合并方差）",
+    "equal_var_requested_several_groups": "按要求假设各组方差相等：单因素方差分析，Tukey HSD",
     "nonparametric_requested_two_groups": "按要求比较秩次：Mann–Whitney U 检验",
     "nonparametric_requested_several_groups": "按要求比较秩次：Kruskal–Wallis 检验",
     "single_group": "只有一组有足够答案，无法比较",
+}
+# Weighted comparisons: design-based tests (analysis.stats.weighted_groups), as R's survey.
+_WEIGHTED = {
+    "two": ("加权均值的 t 检验（设计标准误，同 R svyttest）", "加权秩检验（同 R svyranktest）"),
+    "several": (
+        "加权均值的 Wald F 检验（设计标准误），两两比较 Holm 校正",
+        "加权秩分的 Wald F 检验，两两比较 Holm 校正",
+    ),
+}
+REASONS |= {
+    f"weighted_{kind}_{size}_groups": f"已加权、{'两组' if size == 'two' else '三组及以上'}："
+    + _WEIGHTED[size][kind in ("ordinal", "nonparametric_requested")]
+    for kind in ("numeric", "ordinal", "parametric_requested", "nonparametric_requested")
+    for size in ("two", "several")
 }
 #: The engine's `caution` codes, said to the reader (what the number cannot be trusted for).
 CAUTIONS = {
@@ -41,6 +81,10 @@ CAUTIONS = {
     "too_few_respondents": "注意：完整作答者少于 3 人，α 无法计算",
     "no_total_variance": "注意：所有人的总分相同，α 无法计算",
     "negative_alpha": "注意：α 为负数，可能有反向计分的题目未转换",
+    "zero_variance_differences": "注意：所有人的差值都相同，检验无法计算（不报告 p 值）",
+    "no_nonzero_differences": "注意：所有差值都为 0，符号秩检验无法计算（不报告 p 值）",
+    "too_few_answers": "注意：答案少于 2 个，检验无法计算",
+    "no_variance": "注意：加权后差值没有变化（或权重全为 0），检验无法计算（不报告 p 值）",
 }
 KANO_NAMES = {
     "M": "必备型(M)",
@@ -61,6 +105,13 @@ QUALITY_NAMES = {
     "speeder": "作答过快",
     "straight_liner": "矩阵题直线作答",
     "attention_failed": "未通过注意力检测",
+    "page_speeder": "分页作答过快",
+    "similar_sequence": "与他人答案几乎相同",
+    "random_answers": "疑似随机作答",
+    "same_device": "同一设备重复提交",
+    "gibberish_text": "开放题乱填",
+    "copied_text": "开放题与他人雷同",
+    "pasted_text": "开放题整段粘贴",
 }
 
 
@@ -147,18 +198,160 @@ def _value_label(summary: dict, column: str, value: str) -> str:
     return q.get("labels", {}).get(value, value)
 
 
+def _comparison_lines(summary: dict, c: dict) -> list[str]:
+    """A group comparison: the test, the difference with its interval, the effect size with
+    its interval, why this test, cautions, pairs and the groups."""
+    label = lambda g: _value_label(summary, c["by"], g)  # noqa: E731
+    effect = EFFECT_NAMES.get(c["effect_size_name"], "")
+    head = (
+        f"{c['metric']} 按 {c['by']}{_mark(c)}：{TEST_NAMES.get(c['test'], '无检验')}，"
+        f"统计量 {_num(c['statistic'])}，{_p(c['p'])}（BH 校正 {_p(c.get('p_adjusted'))}）"
+    )
+    if effect:
+        head += f"，效应量 {effect} = {_num(c['effect_size'], 3)}"
+        head += _ci(c.get("effect_size_ci"), _num3)
+    lines = [head]
+    names = list(c["groups"])
+    diff = c.get("difference")
+    if diff and len(names) == 2:
+        lines.append(
+            f"  均值差（{label(names[0])} − {label(names[1])}）= {_num(diff['difference'])}"
+            f"{_ci([diff['ci_low'], diff['ci_high']], _num)}"
+        )
+    prop = c.get("proportion_difference")
+    if prop and len(names) == 2:
+        pct = [None if v is None else v * 100 for v in (prop["difference"], prop["ci_low"])]
+        high = None if prop["ci_high"] is None else prop["ci_high"] * 100
+        lines.append(
+            f"  比例差（{label(names[0])} − {label(names[1])}）= {_num1(pct[0])} 个百分点"
+            f"{_ci([pct[1], high], _num1)}，Newcombe 区间，Cohen's h = {_num(prop['cohens_h'], 3)}"
+        )
+    lines.append(f"  选择理由：{REASONS.get(c['reason'], c['reason'])}")
+    if c.get("caution"):
+        groups = "、".join(label(g) for g in c["constant_groups"])
+        lines.append("  " + CAUTIONS[c["caution"]].format(groups=groups))
+    for pair in c.get("posthoc", []):
+        interval = _ci(pair.get("ci"), _num) if pair.get("ci") else ""
+        diff_text = f"差 {_num(pair['difference'])}{interval}，" if "difference" in pair else ""
+        lines.append(
+            f"  {label(pair['a'])} 与 {label(pair['b'])}：{diff_text}"
+            f"{POSTHOC_NAMES.get(pair['method'], pair['method'])} {_p(pair['p_adjusted'])}"
+        )
+    for d in c.get("nps_differences", []):
+        a, b = label(d["a"]), label(d["b"])
+        lines.append(
+            f"  NPS 差（{a} − {b}）{_mark(d)}= {_num(d['difference'], 1)}"
+            f"{_ci([d['ci_low'], d['ci_high']], _num1)}，{_p(d['p'])}"
+            f"（Holm 校正 {_p(d['p_adjusted'])}）"
+        )
+    for name, g in c["groups"].items():
+        lines.append(
+            f"  {label(name)}：n = {g['n']}，均值 {_num(g['mean'])}，中位数 {_num(g['median'])}"
+        )
+    return lines
+
+
+def _within_lines(title: str, t: dict, what: str) -> list[str]:
+    """A paired or one-sample test: the test, the estimate with its interval, the effect."""
+    name = TEST_NAMES.get(t["test"], t["test"])
+    if t["test"] == "wilcoxon_signed_rank":
+        what = "中位数差值" if what == "差值" else "中位数"
+    interval = _ci([t.get("ci_low"), t.get("ci_high")], _num) if "ci_low" in t else ""
+    line = f"{title}（n = {t['n']}）：{name}，{what} {_num(t['estimate'])}{interval}，{_p(t['p'])}"
+    effect = t.get("effect_size") or {}
+    if effect.get("value") is not None:
+        label = EFFECT_NAMES.get(effect.get("name"), effect.get("name"))
+        line += f"，{label} = {_num(effect['value'], 3)}"
+        line += _ci([effect.get("ci_low"), effect.get("ci_high")], _num3)
+    lines = [line]
+    if t.get("note") == "unweighted":
+        lines.append("  符号秩检验没有加权形式，此项未加权")
+    if t.get("caution"):
+        lines.append("  " + CAUTIONS[t["caution"]])
+    return lines
+
+
+#: Sections of the report as the weighting sentence names them.
+SECTION_NAMES = {
+    "crosstabs": "交叉表（Rao–Scott 校正卡方检验）",
+    "correlations": "相关分析",
+    "comparisons": "组间比较",
+    "scales": "量表信度（α）",
+    "drivers": "关键驱动因素",
+    "nps_differences": "分组 NPS 差",
+    "paired_tests": "配对检验",
+    "one_sample_tests": "单样本检验",
+    "banners": "横幅表",
+    "correlation_matrix": "相关矩阵",
+}
+UNWEIGHTED_MARK = "（未加权）"
+
+
+def _section_results(summary: dict) -> dict[str, list[dict]]:
+    nps_diffs = [d for c in summary["comparisons"] for d in c.get("nps_differences", [])]
+    return {
+        "crosstabs": summary["crosstabs"],
+        "correlations": summary.get("correlations", []),
+        "comparisons": summary["comparisons"],
+        "scales": list(summary["scales"].values()),
+        "drivers": [summary["drivers"]] if "drivers" in summary else [],
+        "nps_differences": nps_diffs,
+        "paired_tests": summary.get("paired_tests", []),
+        "one_sample_tests": summary.get("one_sample_tests", []),
+        "banners": summary.get("banners", []),
+        "correlation_matrix": (
+            [summary["correlation_matrix"]] if "correlation_matrix" in summary else []
+        ),
+    }
+
+
+def weighting_sentence(summary: dict) -> str:
+    """What the weights were applied to and what not, read from each result's `weighted`."""
+    weighted = ["各题百分比、均值、NPS、CSAT、SUS 及其置信区间（线性化标准误）"]
+    unweighted = []
+    for section, results in _section_results(summary).items():
+        if results:
+            done = all(r.get("weighted") for r in results)
+            (weighted if done else unweighted).append(SECTION_NAMES[section])
+    line = "已加权（调查权重）：" + "、".join(weighted)
+    if unweighted:
+        line += "；未加权：" + "、".join(unweighted)
+    line += "；频数为未加权的答卷数"
+    if summary.get("zero_weight"):
+        line += f"；权重为 0 的答卷 {summary['zero_weight']} 份未计入"
+    return line
+
+
+def _mark(result: dict) -> str:
+    return UNWEIGHTED_MARK if result.get("unweighted_note") else ""
+
+
+def _crosstab_stat(t: dict) -> str:
+    if t["test"] == "chi2":
+        return f"χ² = {_num(t['chi2'])}，df = {t['dof']}，"
+    if t["test"] == "rao_scott" and t.get("f") is not None:
+        return (
+            f"F = {_num(t['f'])}，自由度 {_num(t['ndf'])} 与 {_num(t['ddf'], 1)}"
+            f"（加权 χ² = {_num(t['chi2'])}），"
+        )
+    return ""
+
+
 def format_report(summary: dict) -> str:
     """Chinese plain-text report of a `summarise` result."""
     lines = [f"样本量：{summary['n']}（共 {summary['n_total']} 份答卷）"]
     quality = summary["quality"]
-    flagged = "，".join(f"{QUALITY_NAMES[k]} {quality[k]}" for k in QUALITY_NAMES)
-    lines.append(f"数据质量标记：{flagged}；有任一标记 {quality['flagged']} 份")
+    flagged = "，".join(f"{QUALITY_NAMES[k]} {quality[k]}" for k in QUALITY_NAMES if quality[k])
+    threshold = f"质量分达到 {quality['threshold']:g}"
+    lines.append(
+        f"数据质量：{flagged or '无可疑信号'}；{threshold}（被标记）{quality['flagged']} 份"
+    )
     if summary["excluded"]:
         lines.append(f"已排除被标记的答卷 {summary['excluded']} 份")
     if summary["filtered_out"]:
         lines.append(f"按筛选条件排除 {summary['filtered_out']} 份")
     if summary["weighted"]:
-        lines.append("百分比与均值已加权；显著性检验基于未加权样本")
+        lines.append(weighting_sentence(summary))
     lines.append("")
     for qid, q in summary["questions"].items():
         lines += _question_lines(qid, q)
@@ -166,7 +359,8 @@ def format_report(summary: dict) -> str:
         lines += ["", "== 交叉分析 =="]
     for t in summary["crosstabs"]:
         test = TEST_NAMES.get(t["test"], "无法检验")
-        stat = f"χ² = {_num(t['chi2'])}，df = {t['dof']}，" if t["test"] == "chi2" else ""
+        stat = _crosstab_stat(t)
+        residual = "标准化残差" if t.get("weighted") else "调整残差"
         lines.append(
             f"{t['row']} × {t['col']}（n = {t['n']}）：{test}，{stat}{_p(t['p'])}"
             f"（BH 校正 {_p(t.get('p_adjusted'))}），Cramér's V = {_num(t['cramers_v'], 3)}"
@@ -178,31 +372,17 @@ def format_report(summary: dict) -> str:
                     sign = "高于" if r > 0 else "低于"
                     rl = _value_label(summary, t["row"], rv)
                     cl = _value_label(summary, t["col"], cv)
-                    lines.append(f"  {rl} / {cl}：{sign}独立时的期望（调整残差 {_num(r)}）")
+                    lines.append(f"  {rl} / {cl}：{sign}独立时的期望（{residual} {_num(r)}）")
     if summary["comparisons"]:
         lines += ["", "== 组间比较 =="]
     for c in summary["comparisons"]:
-        lines.append(
-            f"{c['metric']} 按 {c['by']}：{TEST_NAMES.get(c['test'], '无检验')}，"
-            f"统计量 {_num(c['statistic'])}，{_p(c['p'])}（BH 校正 {_p(c.get('p_adjusted'))}），"
-            f"效应量 {EFFECT_NAMES.get(c['effect_size_name'], '')} = {_num(c['effect_size'], 3)}"
-        )
-        lines.append(f"  选择理由：{REASONS.get(c['reason'], c['reason'])}")
-        if c.get("caution"):
-            groups = "、".join(_value_label(summary, c["by"], g) for g in c["constant_groups"])
-            lines.append("  " + CAUTIONS[c["caution"]].format(groups=groups))
-        for d in c.get("nps_differences", []):
-            a, b = _value_label(summary, c["by"], d["a"]), _value_label(summary, c["by"], d["b"])
-            lines.append(
-                f"  NPS 差（{a} − {b}）= {_num(d['difference'], 1)}"
-                f"{_ci([d['ci_low'], d['ci_high']], _num1)}，{_p(d['p'])}"
-                f"（Holm 校正 {_p(d['p_adjusted'])}）"
-            )
-        for name, g in c["groups"].items():
-            label = _value_label(summary, c["by"], name)
-            lines.append(
-                f"  {label}：n = {g['n']}，均值 {_num(g['mean'])}，中位数 {_num(g['median'])}"
-            )
+        lines += _comparison_lines(summary, c)
+    if summary.get("paired_tests") or summary.get("one_sample_tests"):
+        lines += ["", "== 配对与单样本检验 =="]
+    for t in summary.get("paired_tests", []):
+        lines += _within_lines(f"{t['first']} − {t['second']}", t, "差值")
+    for t in summary.get("one_sample_tests", []):
+        lines += _within_lines(f"{t['column']} 对比 {_num(t['value'])}", t, "均值")
     if summary.get("correlations"):
         lines += ["", "== 相关分析 =="]
     for c in summary.get("correlations", []):

@@ -1,3 +1,4 @@
+# Over 400 lines: summarise and the column helpers the analysis builder shares with it.
 """`summarise`: the whole quantitative report of one questionnaire as a JSON-ready dict.
 
 This is the entry point of the results page and of `python -m analysis stats`. It takes plain
@@ -9,11 +10,16 @@ correlations, drivers, SUS, IPA, banners, the correlation matrix → Benjamini�
 every p-value of the crosstabs, comparisons and correlations run together (`p_adjusted`
 beside each `p`; banners and the matrix carry their own corrections). NaN becomes `None`;
 nothing is rounded.
+
+Weights are survey weights (`analysis.stats.design`): every result says in `weighted`
+whether it used them, and a result of a weighted report that could not use them carries
+`unweighted_note` (`mark_weighting`). Rows of weight 0 are outside the sample.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -25,9 +31,10 @@ from analysis.stats.correlation import correlation
 from analysis.stats.crosstab import crosstab
 from analysis.stats.descriptives import describe_question, scores_of
 from analysis.stats.drivers import key_drivers
-from analysis.stats.errors import Code, StatsInputError, UnknownColumnError
+from analysis.stats.errors import Code, StatsInputError, StatsWarning, UnknownColumnError
 from analysis.stats.groups import compare_groups, nps_differences
 from analysis.stats.matrix import correlation_matrix as pairwise_matrix
+from analysis.stats.paired import one_sample_test, paired_test
 from analysis.stats.quality import flag_responses, quality_summary
 from analysis.stats.scales import cronbach_alpha
 from analysis.stats.scores import importance_performance, sus
@@ -68,7 +75,25 @@ def _resolve_weights(frame: pd.DataFrame, weights) -> np.ndarray | None:
         raise StatsInputError(location="weights", code=Code.WEIGHTS_LENGTH)
     if np.any(~np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
         raise StatsInputError(location="weights", code=Code.WEIGHTS_INVALID)
+    if (w == 0).any():
+        warnings.warn(
+            f"weights: {int((w == 0).sum())} response(s) of weight 0 are left out",
+            StatsWarning,
+            stacklevel=3,
+        )
     return w
+
+
+UNWEIGHTED_NOTE = "computed without the weights: this statistic is not weighted yet"
+
+
+def mark_weighting(result: dict, weights) -> dict:
+    """`weighted` on a result that did not say (False), and `unweighted_note` when the
+    report is weighted but this result is not."""
+    result.setdefault("weighted", False)
+    if weights is not None and not result["weighted"]:
+        result["unweighted_note"] = UNWEIGHTED_NOTE
+    return result
 
 
 def segment_mask(frame: pd.DataFrame, where: Mapping[str, Iterable] | None) -> np.ndarray:
@@ -106,6 +131,15 @@ def scored_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.
     if kind in ("choice", "matrix") and q.get("options"):
         return pd.Series(scores_of(frame[name], option_scores(q)), index=frame.index), True
     raise StatsInputError(location=name, code=Code.TYPE_NOT_NUMERIC, type=q["type"])
+
+
+def _compared_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.Series, bool]:
+    """`scored_column`, and a multiple-choice `qid/option` column as its 1/0 answers (the
+    groups' shares of choosing it are then compared with Newcombe's interval)."""
+    q = question_map(definition).get(name.split("/")[0])
+    if q is not None and q["type"] == "multiple_choice" and "/" in name:
+        return pd.to_numeric(frame[name], errors="coerce").astype(float), False
+    return scored_column(definition, frame, name)
 
 
 def scored_block(definition: dict, frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
@@ -186,6 +220,9 @@ def summarise(
     banners: Sequence[tuple[str, Sequence[str]]] = (),
     correlation_matrix: Sequence[str] | None = None,
     confidence: float = 0.95,
+    equal_var: bool = False,
+    paired: Sequence[tuple[str, str]] = (),
+    one_sample: Sequence[tuple[str, float]] = (),
 ) -> dict:
     """The full report. `weights` is a column name or an array (one per row of `frame`);
     `where` a segment filter {column: [values]}; `crosstabs` (row, col) pairs and
@@ -195,16 +232,23 @@ def summarise(
     its rows; reversed items are recoded from `score_range`); `drivers` (outcome, [drivers]);
     `sus_question` a 10-row matrix answered 1–5; `ipa` (importance matrix, performance matrix);
     `banners` (row, [column questions]) pairs (`banner.banner_table`); `correlation_matrix`
-    [columns] (`matrix.correlation_matrix`, Spearman when any is ordinal). Scales, drivers,
-    banners and the matrix are weighted when `weights` are given (each result says so).
+    [columns] (`matrix.correlation_matrix`, Spearman when any is ordinal); `equal_var` asks
+    comparisons of means for the pooled-variance tests (Student's t, Fisher's ANOVA + Tukey)
+    instead of Welch's; `paired` (first, second) pairs of answers of the same respondents and
+    `one_sample` (column, value) pairs are tested by `paired.paired_test` and
+    `paired.one_sample_test` (ranks for ordinal answers). Everything is weighted when `weights`
+    are given (each result says so, or says what it leaves unweighted).
 
-    Returns {"n", "n_total", "excluded", "filtered_out", "weighted", "confidence", "quality",
+    Returns {"n", "n_total", "excluded", "filtered_out", "zero_weight", "weighted",
+    "confidence", "quality",
     "questions": {qid: …}, "crosstabs": […], "comparisons": […], "correlations": […],
-    "scales": {name: …}, "banners": […],
+    "paired_tests": […], "one_sample_tests": […], "scales": {name: …}, "banners": […],
     "drivers", "correlation_matrix", "sus", "ipa", "multiple_testing"} (see docs in each
-    `describe_*`; "drivers", "correlation_matrix", "sus", "ipa" only when asked for). A comparison
-    of an NPS question also carries `nps_differences` (`groups.nps_differences`): segments'
-    NPS compared as NPS, beside the test on the 0–10 answers.
+    `describe_*`; "drivers", "correlation_matrix", "sus", "ipa" only when asked for).
+    Comparisons are `groups.compare_groups` results, design-based when `weights` are given; a
+    multiple-choice `qid/option` column is compared as 1/0 (Newcombe's interval of the shares). A
+    comparison of an NPS question also carries `nps_differences` (`groups.nps_differences`):
+    segments' NPS compared as NPS, beside the test on the 0–10 answers.
     """
     data = prepare_frame(definition, frame)
     w_all = _resolve_weights(data, weights)
@@ -217,6 +261,10 @@ def summarise(
     seg = segment_mask(data, where)
     filtered_out = int((keep & ~seg).sum())
     keep &= seg
+    zero_weight = 0
+    if w_all is not None:
+        zero_weight = int((keep & (w_all == 0)).sum())
+        keep &= w_all > 0
     data = data[keep]
     w = None if w_all is None else w_all[keep]
     out: dict = {
@@ -224,6 +272,7 @@ def summarise(
         "n_total": len(frame),
         "excluded": excluded,
         "filtered_out": filtered_out,
+        "zero_weight": zero_weight,
         "weighted": w is not None,
         "confidence": confidence,
         "quality": quality_summary(flags),
@@ -239,45 +288,68 @@ def summarise(
                 row_order=_levels(definition, r),
                 col_order=_levels(definition, c),
                 weights=w,
+                confidence=confidence,
             )
             for r, c in _checked_pairs(definition, data, crosstabs)
         ],
         "comparisons": [],
         "correlations": [],
+        "paired_tests": [],
+        "one_sample_tests": [],
         "scales": {},
     }
     for metric, by in _checked_pairs(definition, data, comparisons):
-        values, ordinal = scored_column(definition, data, metric)
+        values, ordinal = _compared_column(definition, data, metric)
         tmp = pd.DataFrame({metric: values, by: data[by]})
+        levels = _levels(definition, by)
         result = compare_groups(
-            tmp, metric, by, ordinal=ordinal, group_order=_levels(definition, by)
+            tmp,
+            metric,
+            by,
+            ordinal=ordinal,
+            group_order=levels,
+            confidence=confidence,
+            equal_var=equal_var,
+            weights=w,
         )
         if kind_of(question_map(definition)[metric.split("/")[0]]) == "nps":
             result["nps_differences"] = nps_differences(
-                tmp, metric, by, group_order=_levels(definition, by), confidence=confidence
+                tmp, metric, by, group_order=levels, confidence=confidence, weights=w
             )
-        out["comparisons"].append(result)
+            for d in result["nps_differences"]:
+                mark_weighting(d, w)
+        out["comparisons"].append(mark_weighting(result, w))
+    out["paired_tests"], out["one_sample_tests"] = _within_tests(
+        definition, data, paired, one_sample, w, confidence
+    )
     for name, items in (scales or {}).items():
         cols, reverse = _scale_spec(definition, items)
         ranges = {c: score_range(definition, c) for c in reverse}
-        out["scales"][name] = cronbach_alpha(
-            scored_block(definition, data, cols),
-            cols,
-            reverse=reverse,
-            score_range=ranges,
-            weights=w,
-            confidence=confidence,
+        out["scales"][name] = mark_weighting(
+            cronbach_alpha(
+                scored_block(definition, data, cols),
+                cols,
+                reverse=reverse,
+                score_range=ranges,
+                weights=w,
+                confidence=confidence,
+            ),
+            w,
         )
     for x_name, y_name in _checked_pairs(definition, data, correlations):
         x, x_ordinal = scored_column(definition, data, x_name)
         y, y_ordinal = scored_column(definition, data, y_name)
         method = "spearman" if x_ordinal or y_ordinal else "pearson"
-        result = correlation(x.to_numpy(), y.to_numpy(), method=method, confidence=confidence)
+        result = correlation(
+            x.to_numpy(), y.to_numpy(), method=method, weights=w, confidence=confidence
+        )
         out["correlations"].append({"x": x_name, "y": y_name, **result})
     if drivers is not None:
         outcome, names = drivers[0], _expand_items(definition, drivers[1])
         block = scored_block(definition, data, [outcome, *names])
-        out["drivers"] = key_drivers(block, outcome, names, weights=w, confidence=confidence)
+        out["drivers"] = mark_weighting(
+            key_drivers(block, outcome, names, weights=w, confidence=confidence), w
+        )
     out["banners"] = [
         banner_table(
             data, definition, row, [cols] if isinstance(cols, str) else list(cols), weights=w
@@ -297,12 +369,53 @@ def summarise(
     if sus_question is not None:
         out["sus"] = _sus(definition, data, sus_question, w, confidence)
     if ipa is not None:
-        out["ipa"] = _ipa(out["questions"], definition, *ipa)
+        out["ipa"] = {**_ipa(out["questions"], definition, *ipa), "weighted": w is not None}
     tests = out["crosstabs"] + out["comparisons"] + out["correlations"]
+    tests += out["paired_tests"] + out["one_sample_tests"]
     for test, p in zip(tests, benjamini_hochberg([t["p"] for t in tests]), strict=True):
         test["p_adjusted"] = float(p)
     out["multiple_testing"] = {"method": "benjamini_hochberg", "tests": len(tests)}
     return json_ready(out)
+
+
+def _within_tests(definition, data, paired, one_sample, w, confidence):
+    """Paired tests of (first, second) answers and one-sample tests of (column, value)."""
+    pairs = []
+    for first, second in _checked_pairs(definition, data, paired):
+        x, x_ordinal = _compared_column(definition, data, first)
+        y, y_ordinal = _compared_column(definition, data, second)
+        tmp = pd.DataFrame({"first": x, "second": y})
+        res = paired_test(
+            tmp, "first", "second", ordinal=x_ordinal or y_ordinal, confidence=confidence, weights=w
+        )
+        pairs.append(res | {"first": first, "second": second})
+    singles = []
+    for entry in one_sample:
+        if len(entry) != 2:
+            raise StatsInputError("one-sample tests are (column, value)", "one_sample")
+        column, value = entry
+        _checked_pairs(definition, data, [(column, column)])
+        x, ordinal = _compared_column(definition, data, column)
+        res = one_sample_test(
+            pd.DataFrame({"x": x}),
+            "x",
+            value=_finite(value),
+            ordinal=ordinal,
+            confidence=confidence,
+            weights=w,
+        )
+        singles.append(res | {"column": column})
+    return pairs, singles
+
+
+def _finite(value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number):
+        raise StatsInputError("the value to test against is a finite number", "one_sample")
+    return number
 
 
 def _checked_pairs(definition, data, pairs) -> list[tuple[str, str]]:

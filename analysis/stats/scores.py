@@ -11,12 +11,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.stats.design import linearised_variance, mean_influence
 from analysis.stats.errors import StatsInputError
 from analysis.stats.estimates import (
-    effective_n,
     mean_estimate,
     numeric_array,
     proportion,
+    weight_array,
     z_value,
 )
 
@@ -44,11 +45,30 @@ def _nps_adjusted(p_pro: float, p_det: float, n: float) -> tuple[float, float, f
 def _nps_shares(values, weights):
     x = numeric_array(values, "NPS")
     keep = ~np.isnan(x)
-    w = None if weights is None else numeric_array(weights, "weights")[keep]
+    w = None
+    if weights is not None:
+        w = weight_array(weights, x.size)
+        keep = keep & (w > 0)
+        w = w[keep]
     x = x[keep]
     if np.any((x < 0) | (x > 10) | (np.mod(x, 1) != 0)):
         raise StatsInputError("NPS answers are whole numbers 0–10")
     return x, w
+
+
+def _nps_design_n(x: np.ndarray, w: np.ndarray | None, p_pro: float, p_det: float) -> float:
+    """The n the adjusted Wald uses: n itself unweighted; under survey weights the design
+    effective n, n* = (p_P + p_D − NPS²)/var_lin(NPS), the multinomial variance of one
+    answer over the linearised variance of the weighted mean of +1/0/−1 (the NPS as a
+    fraction), Korn & Graubard's (1998) n* carried over to the NPS."""
+    if w is None:
+        return float(x.size)
+    if x.size < 2:
+        return float(x.size)
+    score = (x >= 9).astype(float) - (x <= 6).astype(float)
+    var = linearised_variance(mean_influence(score, w))
+    spread = p_pro + p_det - (p_pro - p_det) ** 2
+    return spread / var if var > 0 else float(x.size)
 
 
 def nps(values, *, weights=None, confidence: float = 0.95) -> dict:
@@ -63,7 +83,8 @@ def nps(values, *, weights=None, confidence: float = 0.95) -> dict:
         Var = [p̃P + p̃D − Ñ²] / (n + 3),   CI = Ñ ± z·√Var   (×100, clipped to ±100).
     The plain Wald form covers 90 % at n = 12 and has zero width when everyone is a promoter.
     `nps` itself is the unadjusted score. R: `NPS::nps_test(x, test = "adjusted.wald")`.
-    Weighted: shares weighted, n replaced by Kish's effective n.
+    Weighted (survey weights): shares weighted, n replaced by the design effective n of the
+    NPS (`_nps_design_n`, from its linearised variance), so the interval is design-based.
     """
     x, w = _nps_shares(values, weights)
     n = int(x.size)
@@ -71,7 +92,7 @@ def nps(values, *, weights=None, confidence: float = 0.95) -> dict:
     p_det = _weighted_share((x <= 6).astype(float), w)
     p_pas = _weighted_share(((x >= 7) & (x <= 8)).astype(float), w)
     score = (p_pro - p_det) * 100
-    n_eff = effective_n(w, n)
+    n_eff = _nps_design_n(x, w, p_pro, p_det)
     if n > 0:
         centre, var, n_adj = _nps_adjusted(p_pro, p_det, n_eff)
         half = z_value(confidence) * math.sqrt(var / n_adj)
@@ -85,6 +106,7 @@ def nps(values, *, weights=None, confidence: float = 0.95) -> dict:
         "ci_high": high,
         "confidence": confidence,
         "ci_method": "adjusted_wald",
+        "weighted": weights is not None,
         "promoters": p_pro * 100,
         "passives": p_pas * 100,
         "detractors": p_det * 100,
@@ -104,7 +126,8 @@ def nps_difference(a, b, *, weights_a=None, weights_b=None, confidence: float = 
         Δ̃ = Ña − Ñb,   SE = √(Var_a/(na + 3) + Var_b/(nb + 3)),   CI = Δ̃ ± z·SE,
     p = 2·(1 − Φ(|Δ̃| / SE)) (the Wald z test the interval inverts; it excludes 0 exactly
     when p < 1 − confidence). `difference` is the unadjusted NPS difference in points.
-    R: `NPS::nps_test(x, y, test = "adjusted.wald")`.
+    R: `NPS::nps_test(x, y, test = "adjusted.wald")`. Weighted: each segment's n is its
+    design effective n (`_nps_design_n`).
     """
     xa, wa = _nps_shares(a, weights_a)
     xb, wb = _nps_shares(b, weights_b)
@@ -117,6 +140,7 @@ def nps_difference(a, b, *, weights_a=None, weights_b=None, confidence: float = 
         "confidence": confidence,
         "n": [int(xa.size), int(xb.size)],
         "ci_method": "adjusted_wald",
+        "weighted": weights_a is not None or weights_b is not None,
     }
     if xa.size == 0 or xb.size == 0:
         return out
@@ -124,7 +148,7 @@ def nps_difference(a, b, *, weights_a=None, weights_b=None, confidence: float = 
     for x, w in ((xa, wa), (xb, wb)):
         pro = _weighted_share((x >= 9).astype(float), w)
         det = _weighted_share((x <= 6).astype(float), w)
-        parts.append((pro - det, *_nps_adjusted(pro, det, effective_n(w, int(x.size)))))
+        parts.append((pro - det, *_nps_adjusted(pro, det, _nps_design_n(x, w, pro, det))))
     (raw_a, adj_a, var_a, n_a), (raw_b, adj_b, var_b, n_b) = parts
     se = math.sqrt(var_a / n_a + var_b / n_b)
     delta = adj_a - adj_b
@@ -142,7 +166,8 @@ def nps_difference(a, b, *, weights_a=None, weights_b=None, confidence: float = 
 
 def csat(values, *, scale_max: int = 5, weights=None, confidence: float = 0.95) -> dict:
     """Customer satisfaction: % of answers in the top two points of a 1..scale_max rating
-    (4–5 on five points), with a Wilson interval; the mean rating alongside."""
+    (4–5 on five points), with a Wilson interval (design-based under weights, see
+    `estimates.proportion`); the mean rating alongside."""
     x = np.asarray(values, dtype=float)
     mask = np.where(np.isnan(x), np.nan, (x >= scale_max - 1).astype(float))
     p = proportion(mask, weights=weights, confidence=confidence)
@@ -151,6 +176,7 @@ def csat(values, *, scale_max: int = 5, weights=None, confidence: float = 0.95) 
         "percent": p["proportion"] * 100,
         "ci": [p["ci_low"] * 100, p["ci_high"] * 100],
         "mean": mean_estimate(x, weights=weights)["mean"],
+        "weighted": p["weighted"],
     }
 
 
@@ -191,7 +217,8 @@ def sus_scores(items) -> np.ndarray:
 
 
 def sus(items, *, weights=None, confidence: float = 0.95) -> dict:
-    """Mean SUS score with its t interval and the Sauro–Lewis grade of the mean."""
+    """Mean SUS score with its t interval (linearised SE under weights, `mean_estimate`)
+    and the Sauro–Lewis grade of the mean."""
     per = sus_scores(items)
     est = mean_estimate(per, weights=weights, confidence=confidence)
     return {
@@ -200,6 +227,7 @@ def sus(items, *, weights=None, confidence: float = 0.95) -> dict:
         "sd": est["sd"],
         "ci": [est["ci_low"], est["ci_high"]],
         "grade": sus_grade(est["mean"]),
+        "weighted": est["weighted"],
     }
 
 
@@ -243,10 +271,10 @@ def kano(functional, dysfunctional, *, weights=None) -> dict:
     if bad.any():
         i = int(np.argmax(bad))
         kano_category(f.iloc[i], d.iloc[i])  # raises with the offending pair
-    both = (fc >= 0) & (dc >= 0)
+    w = np.ones(len(f)) if weights is None else weight_array(weights, len(f))
+    both = (fc >= 0) & (dc >= 0) & (w > 0)
     table = np.array([[KANO_CATEGORIES.index(c) for c in row] for row in KANO_TABLE])
     cat_codes = table[fc[both], dc[both]]
-    w = np.ones(len(f)) if weights is None else np.asarray(weights, dtype=float)
     counts = np.bincount(cat_codes, minlength=len(KANO_CATEGORIES))
     sums = np.bincount(cat_codes, weights=w[both], minlength=len(KANO_CATEGORIES))
     raw = {c: int(counts[i]) for i, c in enumerate(KANO_CATEGORIES)}
@@ -264,6 +292,7 @@ def kano(functional, dysfunctional, *, weights=None) -> dict:
         "category": best if n else None,
         "better": (weighted["A"] + weighted["O"]) / core if core else math.nan,
         "worse": -(weighted["O"] + weighted["M"]) / core if core else math.nan,
+        "weighted": weights is not None,
     }
 
 

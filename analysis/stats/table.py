@@ -24,6 +24,9 @@ META_COLUMNS = ("response_id", "submitted_at", "duration_s")
 #: question type → how its answers are analysed (kind); `None` = no answer ("text" notes)
 QUESTION_KINDS: dict[str, str | None] = {name: t.analysis for name, t in QUESTION_TYPES.items()}
 
+#: prefix of the paradata columns (`paradata/page_s/<page>`…, see docs/paradata.md)
+PARADATA_PREFIX = "paradata/"
+
 KANO_LEVELS = ("like", "must_be", "neutral", "live_with", "dislike")
 
 #: kinds whose cells are numbers (everything else is an option value or free text)
@@ -151,6 +154,9 @@ def prepare_frame(definition: dict, frame: pd.DataFrame) -> pd.DataFrame:
     missing = []
     for name in META_COLUMNS:
         if name in frame.columns:
+            out[name] = frame[name]
+    for name in frame.columns:  # the browser's paradata, read by the quality checks
+        if isinstance(name, str) and name.startswith(PARADATA_PREFIX):
             out[name] = frame[name]
     if "duration_s" in out:
         out["duration_s"] = _to_number(out["duration_s"], "duration_s")

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     ForeignKey,
     Index,
@@ -17,10 +18,14 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
 from app.models.types import JSONDocument, UTCDateTime, enum_column, utcnow
+
+# None is stored as SQL NULL, not as the JSON document null.
+ParadataDocument = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 class ResponseStatus(enum.StrEnum):
@@ -80,6 +85,9 @@ class Response(Model):
     consent_notice_version: Mapped[str | None] = mapped_column(String(50))
     # NULL when the questionnaire asks for no consent notice.
     consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How the response was given, from the browser (`surveys.paradata`, read by the quality
+    # checks only). NULL: none was sent (no JavaScript, an API client) or it was malformed.
+    paradata: Mapped[dict[str, Any] | None] = mapped_column(ParadataDocument)
 
     questionnaire = relationship("Questionnaire")
     version = relationship("QuestionnaireVersion")

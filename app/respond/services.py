@@ -35,6 +35,7 @@ from app.respond.rules import (
 from app.respond.settings import _moment
 from app.responses import drafts, submission
 from app.responses.records import Refused, Submitted
+from surveys.paradata import clean_paradata
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 
@@ -182,6 +183,7 @@ def submit(
             started_at=_moment(body.get("started_at")),
             quota=survey.settings.quota,
             is_test=respondent.is_test,
+            paradata=clean_paradata(body.get("paradata")),
         )
     except Refused as refused_by_store:
         return _refused(refusal(refused_by_store.code, survey), survey, published, body)
@@ -237,6 +239,7 @@ def _submit_unchecked(
         consent=kept_with_answers(survey, respondent, body, None)[0],
         started_at=_moment(body.get("started_at")),
         if_current_under=slug,
+        paradata=clean_paradata(body.get("paradata")),
     )
     return _submitted(known, done, 201, survey, body) if done is not None else None
 

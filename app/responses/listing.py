@@ -57,6 +57,19 @@ def _filtered(query, questionnaire, statuses, submitted_from, submitted_until):
     return query
 
 
+def paradata_of(questionnaire: Questionnaire) -> dict[int, dict[str, Any]]:
+    """{response id: paradata} of the complete responses that have any (quality checks)."""
+    rows = db.session.execute(
+        db.select(Response.id, Response.paradata).where(
+            Response.questionnaire_id == questionnaire.id,
+            Response.status == ResponseStatus.COMPLETE,
+            NOT_TEST,
+            Response.paradata.is_not(None),
+        )
+    ).all()
+    return {rid: paradata for rid, paradata in rows if paradata}
+
+
 def list_responses(
     questionnaire: Questionnaire,
     *,

@@ -56,6 +56,7 @@ def submit(
     quota=None,
     is_test: bool = False,
     if_current_under: str | None = None,
+    paradata: dict[str, Any] | None = None,
 ) -> Submitted | None:
     """Store one complete response, or return the one already stored under the same key.
 
@@ -63,7 +64,8 @@ def submit(
     *partial_id*, the respondent's partial (found by *resume_token*) is completed in place.
     Callers look the key up first (`app.responses.lookup`) for the common repeat; this
     handles the race. *quota* is a `Quota` (app.respond.settings) or None. *is_test* stores a
-    test response (answered in test mode). Raises `Refused`.
+    test response (answered in test mode); *paradata* is already cleaned
+    (`surveys.paradata.clean_paradata`). Raises `Refused`.
 
     *if_current_under* (a slug): the caller did not look the questionnaire up in this request
     but remembers *version* (with `number` and `published_at` too) from an earlier one. The
@@ -85,6 +87,7 @@ def submit(
             resume_token,
             consent,
             started_at,
+            paradata,
         )
     quota = quota if quota is not None and quota.active else None
     if quota is not None or invitation_hash is not None:
@@ -92,7 +95,7 @@ def submit(
     now = utcnow()
     receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
     values = _complete_values(
-        version, idempotency_key, answers, receipt, now, consent, invitation_hash
+        version, idempotency_key, answers, receipt, now, consent, invitation_hash, paradata
     )
     if is_test:
         values["is_test"] = True
@@ -158,10 +161,11 @@ def _write_complete(
 
 
 def _complete_values(
-    version, idempotency_key, answers, receipt, now, consent, invitation_hash=None
+    version, idempotency_key, answers, receipt, now, consent, invitation_hash=None, paradata=None
 ) -> dict[str, Any]:
     """The columns a submit sets on a response, new or completed in place."""
     values: dict[str, Any] = {
+        "paradata": paradata,
         "receipt_hash": token_hash(receipt),
         "status": ResponseStatus.COMPLETE,
         "answers": dict(answers),
@@ -190,12 +194,14 @@ def _new_row(values, started_at, resume_token) -> dict[str, Any]:
 
 
 def _submit_if_current(
-    version, slug, idempotency_key, answers, secret, resume_token, consent, started_at
+    version, slug, idempotency_key, answers, secret, resume_token, consent, started_at, paradata
 ) -> Submitted | None:
     """`submit` in one guarded statement (see there), in autocommit."""
     now = utcnow()
     receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
-    values = _complete_values(version, idempotency_key, answers, receipt, now, consent)
+    values = _complete_values(
+        version, idempotency_key, answers, receipt, now, consent, paradata=paradata
+    )
     if resume_token:
         values["resume"] = token_hash(resume_token)
         statement = _COMPLETE_IF_CURRENT

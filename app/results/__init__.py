@@ -5,4 +5,8 @@ from flask import Blueprint
 bp = Blueprint("results", __name__)
 
 
-from app.results import routes, weighting_routes  # noqa: E402, F401 - registers the views on bp
+from app.results import (  # noqa: E402, F401 - registers the views on bp
+    analysis_routes,
+    routes,
+    weighting_routes,
+)

@@ -19,7 +19,14 @@ from app.forms import ConfirmForm
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.responses.listing import response_detail
 from app.results import bp, services, weighting
-from app.results.display import answer_lines, quality_labels, without_pipes
+from app.results.display import (
+    QUALITY_FLAG_LABELS,
+    answer_lines,
+    quality_labels,
+    question_titles,
+    reason_lines,
+    without_pipes,
+)
 from app.results.exports import response_csv
 from app.results.forms import ResponseFilterForm
 from app.results.sentences import crosstab_sentence
@@ -75,6 +82,7 @@ def summary(access: StudyAccess, questionnaire_id: int):
         exclude=exclude,
         has_scheme=has_scheme,
         weighting_problem=result.weighting_problem,
+        shift=result.shift,
     )
 
 
@@ -155,6 +163,10 @@ def response(access: StudyAccess, questionnaire_id: int, response_id: int):
         found=found,
         lines=answer_lines(found.definition, found.answers),
         confirm_form=ConfirmForm(),
+        quality=services.response_quality(questionnaire, response_id),
+        reason_label=QUALITY_FLAG_LABELS,
+        reason_lines=reason_lines,
+        titles=question_titles(found.definition),
     )
 
 

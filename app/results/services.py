@@ -11,13 +11,20 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from analysis.charts import render_summary_charts
 from analysis.stats.errors import StatsInputError
-from analysis.stats.quality import flag_responses
+from analysis.stats.quality import (
+    THRESHOLD,
+    Reason,
+    explain_responses,
+    flag_responses,
+    metric_shift,
+    score_of,
+)
 from analysis.stats.report import summarise
 from analysis.stats.table import prepare_frame
 from app import audit
@@ -25,7 +32,7 @@ from app.extensions import db
 from app.models import Questionnaire, ResponseStatus
 from app.responses import counts, listing
 from app.results import weighting
-from app.results.table import response_frame
+from app.results.table import response_frame, with_paradata
 
 CHART_NAME = re.compile(r"^[A-Za-z0-9_./-]+\.png$")
 CROSSTAB_TYPES = ("single_choice", "dropdown", "rating", "nps")
@@ -37,6 +44,24 @@ class Summary:
     chart_key: str
     charts: frozenset[str]
     weighting_problem: str | None = None  # why the weights asked for could not be applied
+    # The key numbers with and without the flagged responses (`quality.metric_shift`);
+    # empty when nothing is flagged.
+    shift: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Quality:
+    """One response's quality: its reasons with their evidence, the score, and the verdict."""
+
+    reasons: list[Reason]
+    score: float
+    flagged: bool
+    threshold: float = THRESHOLD
+
+
+def analysis_frame(questionnaire: Questionnaire):
+    """The response table with the paradata the quality checks read."""
+    return with_paradata(questionnaire, response_frame(questionnaire))
 
 
 def latest_definition(questionnaire: Questionnaire) -> dict:
@@ -63,7 +88,7 @@ def summary(
 ) -> Summary:
     """With *weighted*, the saved weighting scheme's raked weights (`app.results.weighting`)."""
     definition = latest_definition(questionnaire)
-    frame = response_frame(questionnaire)
+    frame = analysis_frame(questionnaire)
     crosstabs = [crosstab] if crosstab else []
     weights, problem = None, None
     if weighted:
@@ -74,12 +99,19 @@ def summary(
     figures = summarise(
         definition, frame, exclude_flagged=exclude_flagged, crosstabs=crosstabs, weights=weights
     )
+    shift = []
+    if figures["quality"]["flagged"]:
+        other = summarise(definition, frame, exclude_flagged=not exclude_flagged, weights=weights)
+        included, excluded = (other, figures) if exclude_flagged else (figures, other)
+        shift = metric_shift(included, excluded)
     key = _chart_key(questionnaire, exclude_flagged, crosstab, weights is not None)
     folder = chart_root / f"q{questionnaire.id}" / key
     if not folder.exists():
         _render_atomically(figures, folder)
     charts = frozenset(p.name for p in folder.glob("*.png"))
-    return Summary(figures=figures, chart_key=key, charts=charts, weighting_problem=problem)
+    return Summary(
+        figures=figures, chart_key=key, charts=charts, weighting_problem=problem, shift=shift
+    )
 
 
 def chart_path(chart_root: Path, questionnaire: Questionnaire, key: str, name: str) -> Path | None:
@@ -94,6 +126,7 @@ def flagged_ids(questionnaire: Questionnaire, frame) -> dict[int, str]:
     if frame.empty:
         return {}
     definition = latest_definition(questionnaire)
+    frame = with_paradata(questionnaire, frame)
     flags = flag_responses(definition, prepare_frame(definition, frame))
     return {
         int(rid): reasons
@@ -102,6 +135,21 @@ def flagged_ids(questionnaire: Questionnaire, frame) -> dict[int, str]:
         )
         if flagged
     }
+
+
+def response_quality(questionnaire: Questionnaire, response_id: int) -> Quality | None:
+    """The quality of one complete response, judged among all complete responses (several
+    reasons compare respondents); None for a response not in the table (a partial)."""
+    frame = analysis_frame(questionnaire)
+    if frame.empty:
+        return None
+    rows = [i for i, rid in enumerate(frame["response_id"].tolist()) if int(rid) == response_id]
+    if not rows:
+        return None
+    definition = latest_definition(questionnaire)
+    reasons = explain_responses(definition, prepare_frame(definition, frame))[rows[0]]
+    score = score_of(reasons)
+    return Quality(reasons, score, score >= THRESHOLD - 1e-9)
 
 
 def delete_response(questionnaire: Questionnaire, response_id: int) -> bool:

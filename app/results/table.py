@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 
 from app.models import Questionnaire
-from app.responses import cache, columns
+from app.responses import cache, columns, listing
+from surveys.paradata import paradata_columns
 from surveys.response_table import (
     column_labels,
     flatten_columns,
@@ -89,3 +90,14 @@ def readable_frame(
     definitions = definitions_newest_first(questionnaire)
     chosen = (definitions[vid] for vid in chosen_versions(questionnaire, version))
     return pd.DataFrame(readable_columns(chosen, {c: frame[c] for c in frame.columns}, locale))
+
+
+def with_paradata(questionnaire: Questionnaire, frame: pd.DataFrame) -> pd.DataFrame:
+    """*frame* with the paradata columns of its responses added (`surveys.paradata`), for the
+    quality checks; unchanged when no response has paradata. Not part of any export."""
+    stored = listing.paradata_of(questionnaire)
+    if not stored or frame.empty:
+        return frame
+    ids = frame["response_id"].tolist()
+    cells = paradata_columns(stored.get(int(rid)) for rid in ids)
+    return pd.concat([frame, pd.DataFrame(cells, index=frame.index)], axis=1)

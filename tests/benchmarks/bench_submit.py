@@ -40,37 +40,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-DEFINITION = {
-    "schema_version": 1,
-    "title": "提交性能测试",
-    "language": "zh_CN",
-    "pages": [
-        {
-            "id": "p1",
-            "questions": [
-                {
-                    "id": "region",
-                    "type": "single_choice",
-                    "title": "地区",
-                    "required": True,
-                    "options": [
-                        {"value": "north", "label": "北方"},
-                        {"value": "south", "label": "南方"},
-                    ],
-                },
-                {"id": "nps", "type": "nps", "title": "推荐意愿", "required": True},
-                {
-                    "id": "grid",
-                    "type": "matrix",
-                    "title": "评价",
-                    "rows": [{"value": "a", "label": "速度"}, {"value": "b", "label": "口味"}],
-                    "options": [{"value": str(i), "label": str(i)} for i in range(1, 6)],
-                },
-                {"id": "why", "type": "long_text", "title": "原因"},
-            ],
-        },
-    ],
-}
+from tests.definitions import checkout, matrix  # noqa: E402 - needs ROOT on sys.path
+
+DEFINITION = checkout("提交性能测试", matrix("grid", "评价", [("a", "速度"), ("b", "口味")]))
 # Submissions to each endpoint before the measured rounds (connections, caches).
 WARM_UP = 100
 ANSWERS = {"region": "north", "nps": 9, "grid": {"a": "4", "b": "5"}, "why": "送餐很快，包装完好。"}

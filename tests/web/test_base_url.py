@@ -11,21 +11,12 @@ from app.extensions import db
 from app.questionnaires import sharing
 from app.urls import external_url
 from tests.conftest import RequestPerContextClient, make_app
+from tests.definitions import definition, short_text
 from tests.factories import make_published
 
 BASE = "https://wenjuan.example.cn/wenfang"
 EVIL = {"Host": "evil.example"}
-DEFINITION = {
-    "schema_version": 1,
-    "title": "链接测试",
-    "language": "zh_CN",
-    "pages": [
-        {
-            "id": "p1",
-            "questions": [{"id": "why", "type": "short_text", "title": "原因"}],
-        }
-    ],
-}
+DEFINITION = definition(short_text("why", "原因"), title="链接测试")
 
 
 @pytest.fixture

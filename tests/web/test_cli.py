@@ -60,8 +60,8 @@ def test_demo_answers_are_valid_for_the_demo_questionnaire():
 def test_surveys_import_publish_and_export(runner, tmp_path, ctx):
     import json
 
+    from tests.definitions import TWO_PAGES
     from tests.factories import make_study
-    from tests.web.test_questionnaires import TWO_PAGES
 
     study = make_study()
     source = tmp_path / "外卖.json"

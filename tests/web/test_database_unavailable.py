@@ -19,19 +19,10 @@ from app.config import Config
 from app.extensions import db
 from app.models import Response
 from tests.conftest import RequestPerContextClient, make_app
+from tests.definitions import definition, nps
 from tests.factories import make_published, make_user
 
-DEFINITION = {
-    "schema_version": 1,
-    "title": "故障测试",
-    "language": "zh_CN",
-    "pages": [
-        {
-            "id": "p1",
-            "questions": [{"id": "nps", "type": "nps", "title": "推荐意愿", "required": True}],
-        }
-    ],
-}
+DEFINITION = definition(nps(required=True), title="故障测试")
 TO_RESPONDENT = "服务暂时不可用，请稍后再试；您的答案已保留在本机"
 
 

@@ -10,6 +10,15 @@ import pytest
 from app.extensions import db
 from app.models import Response
 from app.results.exports import neutralise_cell
+from tests.definitions import (
+    definition,
+    kano,
+    matrix,
+    multiple_choice,
+    nps,
+    short_text,
+    single_choice,
+)
 from tests.factories import make_published
 from tests.web.test_results import read_csv, results_url, submit
 
@@ -51,20 +60,9 @@ def test_only_plain_decimal_numbers_escape_the_formula_guard(cell, written):
 
 def test_number_lookalike_answers_are_neutralised_in_the_download(client, auth, ctx):
     survey = make_published(
-        {
-            "schema_version": 1,
-            "title": "价格调查",
-            "language": "zh_CN",
-            "pages": [
-                {
-                    "id": "p1",
-                    "questions": [
-                        {"id": "price", "type": "short_text", "title": "您能接受的涨价"},
-                        {"id": "note", "type": "short_text", "title": "备注"},
-                    ],
-                }
-            ],
-        }
+        definition(
+            short_text("price", "您能接受的涨价"), short_text("note", "备注"), title="价格调查"
+        )
     )
     submit(client, survey.slug, {"price": "-inf", "note": "-5"})
     submit(client, survey.slug, {"price": "+1_0", "note": "+nan"})
@@ -73,53 +71,14 @@ def test_number_lookalike_answers_are_neutralised_in_the_download(client, auth, 
     assert [(r["price"], r["note"]) for r in rows] == [("'-inf", "-5"), ("'+1_0", "'+nan")]
 
 
-MEAL_APP = {
-    "schema_version": 1,
-    "title": "外卖 App 使用调查",
-    "language": "zh_CN",
-    "pages": [
-        {
-            "id": "p1",
-            "questions": [
-                {
-                    "id": "plan",
-                    "type": "single_choice",
-                    "title": "您的会员套餐",
-                    "options": [
-                        {"value": "basic", "label": "基础版"},
-                        {"value": "pro", "label": "专业版"},
-                    ],
-                },
-                {
-                    "id": "uses",
-                    "type": "multiple_choice",
-                    "title": "常用功能",
-                    "options": [
-                        {"value": "order", "label": "点餐"},
-                        {"value": "pay", "label": "支付"},
-                        {"value": "coupon", "label": "领券"},
-                    ],
-                },
-                {
-                    "id": "grid",
-                    "type": "matrix",
-                    "title": "请评价",
-                    "rows": [
-                        {"value": "speed", "label": "速度"},
-                        {"value": "taste", "label": "口味"},
-                    ],
-                    "options": [
-                        {"value": "1", "label": "很差"},
-                        {"value": "2", "label": "一般"},
-                        {"value": "3", "label": "很好"},
-                    ],
-                },
-                {"id": "feature", "type": "kano", "title": "准时达"},
-                {"id": "score", "type": "nps", "title": "推荐意愿"},
-            ],
-        }
-    ],
-}
+MEAL_APP = definition(
+    single_choice("plan", "您的会员套餐", [("basic", "基础版"), ("pro", "专业版")]),
+    multiple_choice("uses", "常用功能", [("order", "点餐"), ("pay", "支付"), ("coupon", "领券")]),
+    matrix("grid", choices=[("1", "很差"), ("2", "一般"), ("3", "很好")]),
+    kano("feature", "准时达"),
+    nps("score"),
+    title="外卖 App 使用调查",
+)
 ANSWERS = [
     {
         "plan": "pro",

@@ -5,8 +5,8 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent, Questionnaire, QuestionnaireStatus, Response
+from tests.definitions import WITH_LOGIC
 from tests.factories import make_published, make_questionnaire, study_with_roles
-from tests.web.test_respond_browser import WITH_LOGIC
 from tests.web.test_results import submit
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from app.extensions import db
 from app.models import Response
+from tests.definitions import WITH_LOGIC
 from tests.factories import make_questionnaire, study_with_roles
-from tests.web.test_respond_browser import WITH_LOGIC
 
 
 @pytest.fixture

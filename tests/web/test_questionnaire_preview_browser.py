@@ -7,10 +7,10 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import Response
 from tests.conftest import make_app
+from tests.definitions import WITH_LOGIC
 from tests.factories import make_published, make_questionnaire, make_study, make_user
 from tests.web import test_browser as base
 from tests.web.test_browser import SCREENSHOTS, browser  # noqa: F401 - fixture
-from tests.web.test_respond_browser import WITH_LOGIC
 from tests.web.test_respondent_details_browser import phone, serve  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser

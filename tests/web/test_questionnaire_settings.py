@@ -7,8 +7,8 @@ import pytest
 
 from app.extensions import db
 from app.models import AuditEvent
+from tests.definitions import ALL_TYPES, FULL_ANSWERS
 from tests.factories import make_questionnaire
-from tests.web.test_respond import ALL_TYPES, FULL_ANSWERS
 
 FILLED = {
     "consent_required": "y",

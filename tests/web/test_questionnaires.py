@@ -6,40 +6,8 @@ import openpyxl
 from app.extensions import db
 from app.models import AuditEvent, Questionnaire, QuestionnaireStatus, QuestionnaireVersion
 from app.models.questionnaires import ImmutableVersionError
+from tests.definitions import TWO_PAGES
 from tests.factories import make_published, make_questionnaire, study_with_roles
-
-TWO_PAGES = {
-    "schema_version": 1,
-    "title": "外卖 App 满意度调查",
-    "language": "zh_CN",
-    "pages": [
-        {
-            "id": "p1",
-            "title": "使用情况",
-            "questions": [
-                {
-                    "id": "uses",
-                    "type": "single_choice",
-                    "title": "您最近一个月点过外卖吗？",
-                    "required": True,
-                    "options": [
-                        {"value": "yes", "label": "点过"},
-                        {"value": "no", "label": "没点过"},
-                    ],
-                }
-            ],
-        },
-        {
-            "id": "p2",
-            "title": "满意度",
-            "show_if": "uses = 'yes'",
-            "questions": [
-                {"id": "nps", "type": "nps", "title": "您向朋友推荐的可能性有多大？"},
-                {"id": "why", "type": "long_text", "title": "您给 {nps} 分的主要原因是？"},
-            ],
-        },
-    ],
-}
 
 
 def _urls(questionnaire) -> dict[str, str]:

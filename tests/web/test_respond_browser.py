@@ -15,76 +15,11 @@ from app.extensions import db
 from app.models import Response, ResponseStatus
 from app.responses import listing, records
 from tests.conftest import make_app
+from tests.definitions import WITH_LOGIC
 from tests.factories import make_published
 from tests.web.test_browser import CHROMIUM_ARGS, SCREENSHOTS, browser  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
-
-WITH_LOGIC = {
-    "schema_version": 1,
-    "title": "外卖 App 体验调查",
-    "language": "zh_CN",
-    "pages": [
-        {
-            "id": "p1",
-            "title": "基本情况",
-            "questions": [
-                {
-                    "id": "region",
-                    "type": "single_choice",
-                    "title": "您在哪个地区？",
-                    "required": True,
-                    "options": [
-                        {"value": "north", "label": "北方"},
-                        {"value": "south", "label": "南方"},
-                    ],
-                },
-                {
-                    "id": "sweet",
-                    "type": "single_choice",
-                    "title": "您喜欢甜豆花吗？",
-                    "show_if": "region = 'south'",
-                    "options": [{"value": "y", "label": "喜欢"}, {"value": "n", "label": "不喜欢"}],
-                },
-            ],
-        },
-        {
-            "id": "p2",
-            "title": "北方专题",
-            "show_if": "region = 'north'",
-            "questions": [
-                {
-                    "id": "food",
-                    "type": "short_text",
-                    "title": "{region}的您最爱吃什么？",
-                    "required": True,
-                },
-            ],
-        },
-        {
-            "id": "p3",
-            "title": "评价",
-            "questions": [
-                {"id": "stars", "type": "rating", "title": "总体评分", "max": 5, "required": True},
-                {
-                    "id": "grid",
-                    "type": "matrix",
-                    "title": "分项评价",
-                    "rows": [
-                        {"value": "speed", "label": "配送速度"},
-                        {"value": "taste", "label": "口味"},
-                    ],
-                    "options": [
-                        {"value": "1", "label": "差"},
-                        {"value": "2", "label": "一般"},
-                        {"value": "3", "label": "好"},
-                    ],
-                },
-                {"id": "why", "type": "long_text", "title": "您给 {stars} 星的原因是？"},
-            ],
-        },
-    ],
-}
 
 
 @contextlib.contextmanager

@@ -14,32 +14,10 @@ from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.models import Response, ResponseStatus
+from tests.definitions import checkout
 from tests.factories import make_published
 
-DEFINITION = {
-    "schema_version": 1,
-    "title": "并发提交测试",
-    "language": "zh_CN",
-    "pages": [
-        {
-            "id": "p1",
-            "questions": [
-                {
-                    "id": "region",
-                    "type": "single_choice",
-                    "title": "地区",
-                    "required": True,
-                    "options": [
-                        {"value": "north", "label": "北方"},
-                        {"value": "south", "label": "南方"},
-                    ],
-                },
-                {"id": "nps", "type": "nps", "title": "推荐意愿", "required": True},
-                {"id": "why", "type": "long_text", "title": "原因"},
-            ],
-        }
-    ],
-}
+DEFINITION = checkout("并发提交测试")
 
 SUBMISSIONS = 200
 THREADS = 16

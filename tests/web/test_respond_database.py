@@ -19,6 +19,7 @@ from app.models import Invitation, Response
 from app.respond.published import find_published
 from app.responses import invitations, records, submission
 from tests.conftest import RequestPerContextClient, make_app
+from tests.definitions import definition, long_text, nps
 from tests.factories import make_published
 
 try:
@@ -26,20 +27,7 @@ try:
 except ImportError:
     fcntl = None
 
-DEFINITION = {
-    "schema_version": 1,
-    "title": "连接测试",
-    "language": "zh_CN",
-    "pages": [
-        {
-            "id": "p1",
-            "questions": [
-                {"id": "nps", "type": "nps", "title": "推荐意愿", "required": True},
-                {"id": "why", "type": "long_text", "title": "原因"},
-            ],
-        }
-    ],
-}
+DEFINITION = definition(nps(required=True), long_text(), title="连接测试")
 ANSWERS = {"nps": 8, "why": "还不错"}
 
 

@@ -15,8 +15,9 @@ from app.models import Response, ResponseStatus
 from app.responses import listing
 from app.studies import services as studies
 from tests.conftest import RequestPerContextClient, make_app
+from tests.definitions import ALL_TYPES, FULL_ANSWERS
 from tests.factories import make_published
-from tests.web.test_respond import ALL_TYPES, FULL_ANSWERS, key, post, rows
+from tests.web.test_respond import key, post, rows
 
 CONSENT = {
     "required": True,

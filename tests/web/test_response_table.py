@@ -1,4 +1,4 @@
-"""The response table built from stored blocks (`app.responses.store.table_blocks`) is the
+"""The response table built from stored blocks (`app.responses.cache.table_blocks`) is the
 table of the answers themselves: the same frame as one built response by response from the
 database, after blocks are sealed, read back, made stale by a deletion or by a partial that
 completes late, and across versions whose columns differ."""
@@ -20,8 +20,8 @@ from app.responses import cache, counts, listing
 from app.results import services as results
 from app.results.table import definitions_newest_first, flatten_rows, response_frame
 from surveys.response_table import META_COLUMNS, flatten_answers, table_columns
+from tests.definitions import ALL_TYPES, FULL_ANSWERS
 from tests.factories import make_published
-from tests.web.test_respond import ALL_TYPES, FULL_ANSWERS
 from tests.web.test_results import submit
 
 BLOCK = 4  # responses per stored block in these tests

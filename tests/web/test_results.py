@@ -15,35 +15,8 @@ import pytest
 from analysis.stats import StatsWarning
 from app.extensions import db
 from app.models import AuditEvent, Response
+from tests.definitions import ALL_TYPES, DEMO_LIKE, FULL_ANSWERS
 from tests.factories import make_published, make_study
-from tests.web.test_respond import ALL_TYPES, FULL_ANSWERS
-
-DEMO_LIKE = {
-    "schema_version": 1,
-    "title": "外卖 App 满意度",
-    "language": "zh_CN",
-    "pages": [
-        {
-            "id": "p1",
-            "title": "基本",
-            "questions": [
-                {
-                    "id": "tier",
-                    "type": "single_choice",
-                    "title": "城市等级",
-                    "required": True,
-                    "options": [
-                        {"value": "t1", "label": "一线"},
-                        {"value": "t2", "label": "二线"},
-                    ],
-                },
-                {"id": "nps", "type": "nps", "title": "推荐意愿", "required": True},
-                {"id": "stars", "type": "rating", "title": "总体评分", "max": 5},
-                {"id": "why", "type": "short_text", "title": "原因"},
-            ],
-        }
-    ],
-}
 
 
 def submit(client, slug, answers):

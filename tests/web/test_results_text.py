@@ -3,8 +3,9 @@ question's keywords and each answer's sentiment; escaped."""
 
 from pathlib import Path
 
+from tests.definitions import DEMO_LIKE
 from tests.factories import make_published
-from tests.web.test_results import DEMO_LIKE, results_url, submit
+from tests.web.test_results import results_url, submit
 
 HAPPY = "配送很快，骑手态度也好，饭菜还是热的，很满意。"
 UNHAPPY = "配送太慢了，等了一个多小时，饭菜都凉了，非常失望。"

@@ -11,41 +11,25 @@ from app.models import AuditEvent, WeightingScheme
 from app.results import weighting
 from app.results.table import response_frame
 from tests.conftest import make_app
+from tests.definitions import definition, page, rating, single_choice
 from tests.factories import make_published, make_study, make_user
 from tests.web.test_results import results_url, submit
 
-PANEL = {
-    "schema_version": 1,
-    "title": "城市消费者调查",
-    "language": "zh_CN",
-    "pages": [
-        {
-            "id": "p1",
-            "title": "基本信息",
-            "questions": [
-                {
-                    "id": "gender",
-                    "type": "single_choice",
-                    "title": "性别",
-                    "required": True,
-                    "options": [{"value": "m", "label": "男"}, {"value": "f", "label": "女"}],
-                },
-                {
-                    "id": "tier",
-                    "type": "single_choice",
-                    "title": "城市等级",
-                    "required": True,
-                    "options": [
-                        {"value": "t1", "label": "一线"},
-                        {"value": "t2", "label": "二线"},
-                        {"value": "t3", "label": "三线及以下"},
-                    ],
-                },
-                {"id": "stars", "type": "rating", "title": "总体评分", "max": 5},
-            ],
-        }
-    ],
-}
+PANEL = definition(
+    page(
+        "p1",
+        single_choice("gender", "性别", [("m", "男"), ("f", "女")], required=True),
+        single_choice(
+            "tier",
+            "城市等级",
+            [("t1", "一线"), ("t2", "二线"), ("t3", "三线及以下")],
+            required=True,
+        ),
+        rating(),
+        title="基本信息",
+    ),
+    title="城市消费者调查",
+)
 # The closed-form 2×2 of tests/analysis/stats/test_stats_raking.py, in 10 responses:
 # (男, 一线) 4, (男, 二线) 1, (女, 一线) 2, (女, 二线) 3; nobody in 三线.
 CELLS = [("m", "t1", 4, 5), ("m", "t2", 1, 1), ("f", "t1", 2, 4), ("f", "t2", 3, 2)]

@@ -3,6 +3,7 @@ from datetime import date
 
 from app.extensions import db
 from app.models import AuditEvent, MemberInvitation, Membership, Role, Study
+from tests.definitions import definition, nps
 from tests.factories import make_study, make_user, study_with_roles
 
 
@@ -255,18 +256,7 @@ def test_audit_log_reads_as_chinese_sentences_with_old_and_new_values(client, au
     users["owner"].display_name = "王老师"
     db.session.commit()
     make_published(
-        {
-            "schema_version": 1,
-            "title": "外卖 App 满意度调查",
-            "language": "zh_CN",
-            "pages": [
-                {
-                    "id": "p1",
-                    "questions": [{"id": "nps", "type": "nps", "title": "您向朋友推荐的可能性？"}],
-                }
-            ],
-        },
-        study=study,
+        definition(nps(title="您向朋友推荐的可能性？"), title="外卖 App 满意度调查"), study=study
     )
     auth.login("owner@example.cn")
     client.post(f"/studies/{study.id}/edit", data={"title": "新标题"})

@@ -12,8 +12,8 @@ from app.models import AuditEvent, Response, ResponseTableBlock
 from app.respond import test_mode
 from app.responses import cache, counts, listing
 from app.results.table import response_frame
+from tests.definitions import WITH_LOGIC
 from tests.factories import make_published, study_with_roles
-from tests.web.test_respond_browser import WITH_LOGIC
 from tests.web.test_results import results_url, submit
 
 ANSWERS = {"region": "south", "stars": 4}

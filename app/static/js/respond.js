@@ -10,6 +10,7 @@
  * from the page's <script type="application/json"> blocks (the CSP forbids inline scripts).
  */
 import { fillAnswers, readAnswers, visibility } from "./respond/answers.js";
+import { recordParadata } from "./respond/paradata.js";
 
 const C = window.WenfangConditions;
 const config = JSON.parse(document.getElementById("respond-config").textContent);
@@ -19,6 +20,7 @@ const pages = Array.from(form.querySelectorAll(".survey-page"));
 const $ = (id) => document.getElementById(id);
 const statusBox = $("respond-status");
 const storageKey = "wenfang:respond:" + config.slug;
+const paradata = recordParadata(form, config.slug);
 
 let state = loadState();
 let current = 0;
@@ -116,6 +118,7 @@ function showPage(index, focus) {
     .replace("{n}", String(current + 1))
     .replace("{total}", String(visiblePages.length));
   state.page = page.dataset.page;
+  paradata.pageShown(state.page);
   persist();
   if (focus) {
     window.scrollTo(0, 0);
@@ -295,6 +298,7 @@ async function send(attempt) {
     consent: config.consent || undefined,
     started_at: state.startedAt || undefined,
     hp: hp ? hp.value : "",
+    paradata: paradata.snapshot(),
   };
   let response = null;
   try {

@@ -17,15 +17,19 @@ from stats_helpers import DATA, make_responses
 from analysis.stats import (
     StatsInputError,
     StatsWarning,
+    correlation,
     crosstab,
     independence_test,
     mean_estimate,
     nps,
+    proportion,
     summarise,
 )
 from analysis.stats.cli import main as stats_main
+from analysis.stats.descriptives import category_shares
 from analysis.stats.errors import UnknownColumnError
 from analysis.stats.estimates import histogram
+from analysis.stats.scores import kano
 
 # --- Python API -------------------------------------------------------------------------
 
@@ -146,3 +150,92 @@ def test_cli_infinite_numbers_are_left_out_with_a_warning(files, capsys):
     assert any(issubclass(w.category, StatsWarning) for w in caught)
     age = json.loads(capsys.readouterr().out)["questions"]["age"]
     assert age["n"] == 38 and math.isfinite(age["max"]) and sum(age["histogram"]["counts"]) == 38
+
+
+# --- survey weights ---------------------------------------------------------------------
+
+WEIGHTED_CALLS = {
+    "mean_estimate": lambda w: mean_estimate([1.0, 2.0, 3.0], weights=w),
+    "proportion": lambda w: proportion([1.0, 0.0, 1.0], weights=w),
+    "histogram": lambda w: histogram([1.0, 2.0, 3.0], weights=w),
+    "nps": lambda w: nps([10.0, 3.0, 8.0], weights=w),
+    "category_shares": lambda w: category_shares(
+        pd.Series(["男", "女", "男"]), ["男", "女"], weights=w
+    ),
+    "crosstab": lambda w: crosstab(
+        pd.DataFrame({"城市": ["一线", "二线", "一线"], "性别": ["男", "女", "女"]}),
+        "城市",
+        "性别",
+        weights=w,
+    ),
+    "correlation": lambda w: correlation([1.0, 2.0, 3.0], [2.0, 1.0, 3.0], weights=w),
+    "kano": lambda w: kano(["like"] * 3, ["dislike"] * 3, weights=w),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WEIGHTED_CALLS))
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        (["重", "轻", "中"], "must be numbers"),
+        ([1.0, -0.5, 1.0], "1 negative weight"),
+        ([1.0, math.inf, 1.0], "blank or infinite"),
+        ([1.0, math.nan, 1.0], "blank or infinite"),
+        ([1.0, 2.0], "one weight per answer"),
+    ],
+    ids=["strings", "negative", "inf", "blank", "wrong length"],
+)
+def test_bad_weights_are_the_engine_error_naming_the_weights(name, weights, message):
+    with pytest.raises(StatsInputError, match=message) as exc:
+        WEIGHTED_CALLS[name](weights)
+    assert exc.value.location == "weights"
+
+
+@pytest.mark.parametrize("name", sorted(WEIGHTED_CALLS))
+def test_all_zero_weights_leave_nothing_to_estimate_not_an_error(name):
+    result = WEIGHTED_CALLS[name]([0.0, 0.0, 0.0])
+    assert result.get("n", 0) in (0, [0, 0])
+    assert result.get("weighted") is True
+    for key in ("p", "ci_low", "mean", "proportion", "r"):
+        assert key not in result or math.isnan(result[key])
+
+
+@pytest.mark.parametrize(
+    ("call", "expect_note"),
+    [
+        (
+            lambda: crosstab(
+                pd.DataFrame({"a": ["一线"] * 4, "b": ["1", "2", "1", "2"]}),
+                "a",
+                "b",
+                weights=[1, 2, 3, 4],
+            ),
+            "two non-empty rows",
+        ),
+        (lambda: correlation([2, 2, 2, 2], [1, 2, 3, 4], weights=[1, 2, 3, 4]), "vary"),
+        (lambda: correlation([1, 2, 3, 4], [2, 4, 6, 8], weights=[1, 2, 3, 4]), "r = ±1"),
+        (lambda: correlation([1, 2], [2, 1], weights=[1, 2]), "at least 3 pairs"),
+    ],
+    ids=["one category", "constant", "a straight line", "two pairs"],
+)
+def test_degenerate_weighted_tests_have_no_p_and_say_why(call, expect_note):
+    result = call()
+    assert math.isnan(result["p"]) and expect_note in result["note"]
+
+
+def test_weighted_crosstab_with_an_empty_cell_or_a_zero_weight_level_still_tests():
+    # "三线" is answered only by a row of weight 0: outside the sample, not a level
+    frame = pd.DataFrame(
+        {"城市": ["一线", "一线", "二线", "二线", "二线", "三线"], "满意": list("121111")}
+    )
+    result = crosstab(frame, "城市", "满意", weights=[1, 2, 3, 4, 1, 0])
+    assert result["row_values"] == ["一线", "二线"] and result["n"] == 5
+    assert result["test"] == "rao_scott" and 0 < result["p"] < 1
+
+
+def test_zero_weight_responses_are_counted_and_named_in_the_report(definition, responses):
+    w = np.ones(len(responses))
+    w[:7] = 0.0
+    with pytest.warns(StatsWarning, match="7 response"):
+        out = summarise(definition, responses, weights=w)
+    assert out["zero_weight"] == 7 and out["n"] == len(responses) - 7

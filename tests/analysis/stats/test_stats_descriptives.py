@@ -149,4 +149,5 @@ def test_text_and_date_questions():
         "missing": 1,
         "min": "2025-12-31",
         "max": "2026-01-05",
+        "weighted": False,
     }

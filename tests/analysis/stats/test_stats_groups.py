@@ -58,7 +58,7 @@ def test_ordinal_two_groups_use_mann_whitney():
 
 
 def test_anova_eta_squared_and_tukey_match_statsmodels(three_groups):
-    out = compare_groups(three_groups, "y", "g")
+    out = compare_groups(three_groups, "y", "g", equal_var=True)
     table = anova_lm(ols("y ~ C(g)", data=three_groups).fit())
     assert out["test"] == "anova"
     assert out["statistic"] == pytest.approx(table.loc["C(g)", "F"])
@@ -123,7 +123,7 @@ def test_anova_kruskal_and_tukey_match_r_on_plant_growth():
     # Dobson (1983) / R PlantGrowth: F = 4.8461 on 2 and 27 df, p = 0.01591;
     # SS 3.7663 and 10.4921 → η² = 3.7663 / 14.2584; kruskal.test: 7.9882, p = 0.01842
     frame = pd.read_csv(DATA / "plant_growth.csv")
-    out = compare_groups(frame, "weight", "group")
+    out = compare_groups(frame, "weight", "group", equal_var=True)
     assert out["statistic"] == pytest.approx(4.8461, abs=5e-5)
     assert out["p"] == pytest.approx(0.01591, abs=5e-6)
     assert out["dof"] == [2, 27]
@@ -143,7 +143,7 @@ def test_anova_kruskal_and_tukey_match_r_on_plant_growth():
     [
         ({"北京": [5, 5, 5], "上海": [2, 2, 2]}, "welch_t"),  # t = −inf, p = 0 before
         ({"北京": [5, 5, 5], "上海": [2, 3, 4]}, "welch_t"),
-        ({"北京": [5, 5, 5], "上海": [2, 2, 2], "广州": [3, 3, 3]}, "anova"),  # η² = 1 before
+        ({"北京": [5, 5, 5], "上海": [2, 2, 2], "广州": [3, 3, 3]}, "welch_anova"),  # η² = 1 before
     ],
 )
 def test_zero_variance_group_gives_no_p_value_and_a_warning(groups, test):

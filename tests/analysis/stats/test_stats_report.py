@@ -208,3 +208,40 @@ def test_segments_nps_are_compared_as_a_difference_of_nps(definition, responses)
     assert pair["ci_low"] < pair["ci_high"] and pair["ci_method"] == "adjusted_wald"
     text = format_report(out)
     assert "NPS 差" in text
+
+
+def test_a_weighted_report_says_what_is_weighted_and_what_is_not(definition, responses):
+    w = np.where(responses["gender"] == "1", 2.5, 0.8)
+    out = summarise(
+        definition,
+        responses,
+        weights=w,
+        crosstabs=[("gender", "city")],
+        correlations=[("age", "nps")],
+        comparisons=[("age", "gender")],
+        scales={"满意度": ["attrs"]},
+    )
+    strict_json(out)
+    assert out["crosstabs"][0]["test"] == "rao_scott" and out["crosstabs"][0]["weighted"]
+    assert out["correlations"][0]["weighted"] and out["correlations"][0]["p_method"] == "design_t"
+    # Merged with the groups and tables branches, comparisons and α are weighted too.
+    for result in (out["comparisons"][0], out["scales"]["满意度"]):
+        assert result["weighted"] is True and "unweighted_note" not in result
+    assert all(q["weighted"] for q in out["questions"].values() if q["type"] != "long_text")
+    text = format_report(out)
+    assert (
+        "已加权（调查权重）：各题百分比、均值、NPS、CSAT、SUS 及其置信区间（线性化标准误）、"
+        "交叉表（Rao–Scott 校正卡方检验）、相关分析、组间比较、量表信度（α）；"
+        "频数为未加权的答卷数"
+    ) in text
+    assert "age 按 gender：加权 Wald F 检验" in text and "满意度：Cronbach's α" in text
+    assert "（未加权）" not in text
+    assert "Rao–Scott 校正卡方检验（加权），F = " in text
+    assert "百分比与均值已加权；显著性检验基于未加权样本" not in text
+
+
+def test_an_unweighted_report_has_no_weighting_sentence(definition, responses):
+    out = summarise(definition, responses, crosstabs=[("gender", "city")])
+    assert out["crosstabs"][0]["weighted"] is False and out["crosstabs"][0]["test"] == "chi2"
+    text = format_report(out)
+    assert "已加权" not in text and "未加权" not in text
