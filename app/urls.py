@@ -2,6 +2,7 @@
 fit a database column (a larger one cannot name a row; binding it would fail with an
 overflow, a 500)."""
 
+from typing import overload
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, request, url_for
@@ -31,6 +32,10 @@ class BoundedIntConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+@overload
+def query_int(name: str, default: int, *, maximum: int = SQL_INT_MAX) -> int: ...
+@overload
+def query_int(name: str, default: None = None, *, maximum: int = SQL_INT_MAX) -> int | None: ...
 def query_int(name: str, default: int | None = None, *, maximum: int = SQL_INT_MAX) -> int | None:
     """`?name=` as a whole number, *default* when absent or not a number (as
     ``request.args.get(name, default, type=int)``); 404 when its size is past *maximum*."""

@@ -522,6 +522,8 @@ class DefinitionError(SurveysError):
 class ExpressionError(SurveysError, CodedError):
     """An expression that cannot be parsed; `position` is a 1-based character position."""
 
+    code: Code
+
     def __init__(self, code: Code, position: int | None = None, **params: Any):
         self.position = position
         if position is not None:

@@ -24,13 +24,13 @@ PREFIX = "paradata/"
 def _seconds(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    value = float(value)
-    if not math.isfinite(value) or not 0 <= value <= MAX_SECONDS:
+    seconds = float(value)
+    if not math.isfinite(seconds) or not 0 <= seconds <= MAX_SECONDS:
         return None
-    return round(value, 1)
+    return round(seconds, 1)
 
 
-def clean_paradata(value: Any) -> dict | None:
+def clean_paradata(value: Any) -> dict[str, Any] | None:
     """The paradata to store, or None: absent, too big, or not in the format (never an error:
     paradata may not cost a respondent their submit)."""
     if not isinstance(value, Mapping) or set(value) - {"pages", "texts", "device"}:
@@ -72,14 +72,14 @@ def clean_paradata(value: Any) -> dict | None:
     return out or None
 
 
-def paradata_columns(records: Iterable[Mapping | None]) -> dict[str, list]:
+def paradata_columns(records: Iterable[Mapping[str, Any] | None]) -> dict[str, list[Any]]:
     """Stored paradata (one per response, None for none) as response-table columns:
     `paradata/page_s/<page>`, `paradata/pasted/<qid>`, `paradata/typing_s/<qid>` and
     `paradata/device`; a response without the value has None."""
     records = list(records)
-    columns: dict[str, list] = {}
+    columns: dict[str, list[Any]] = {}
 
-    def put(name: str, i: int, value) -> None:
+    def put(name: str, i: int, value: object) -> None:
         columns.setdefault(PREFIX + name, [None] * len(records))[i] = value
 
     for i, record in enumerate(records):

@@ -30,7 +30,7 @@ def is_english(locale: object) -> bool:
     return str(locale or DEFAULT_LOCALE).lower().startswith("en")
 
 
-def message(code: object, locale: object = DEFAULT_LOCALE, **params: Any) -> str:
+def message(code: object, locale: str = DEFAULT_LOCALE, **params: Any) -> str:
     """The message for *code* in *locale* (zh_CN unless the locale starts with "en")."""
     zh, en = CATALOGUE[str(code)]
     template = en if is_english(locale) else zh
@@ -46,6 +46,8 @@ class CodedError(Exception):
     `str(error)` is the English message (for logs and the CLI's stderr), prefixed by the place.
     """
 
+    code: Any  # a subclass's StrEnum or Enum; its str() is the catalogue key
+
     def __init__(self, code: object, location: str | None = None, **params: Any) -> None:
         self.code = code
         self.location = location
@@ -53,5 +55,5 @@ class CodedError(Exception):
         english = self.message("en")
         super().__init__(f"{location}: {english}" if location else english)
 
-    def message(self, locale: object = DEFAULT_LOCALE) -> str:
+    def message(self, locale: str = DEFAULT_LOCALE) -> str:
         return message(self.code, locale, **self.params)

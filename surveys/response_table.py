@@ -7,7 +7,7 @@ columns (docs/questionnaire-format.md has the table of shapes).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from .answer_rules import KANO_ANSWER_LABELS
@@ -202,9 +202,9 @@ LIST_SEPARATOR = "；"  # between the chosen labels of a multiple choice, for re
 
 def readable_columns(
     definitions: Iterable[Mapping[str, Any]],
-    columns: Mapping[str, Sequence[Any]],
+    columns: Mapping[str, Collection[Any]],
     locale: str = "zh_CN",
-) -> dict[str, Sequence[Any]]:
+) -> dict[str, Collection[Any]]:
     """The table for people reading it in Excel: option labels in the cells, not values.
 
     *columns* are the table's (`table_columns` order; a blank is None or NaN). A single choice,
@@ -244,7 +244,7 @@ def readable_columns(
                 known = words_of.setdefault(column, {})
                 for value, label in mapping.items():
                     known.setdefault(value, label)
-    out: dict[str, Sequence[Any]] = {}
+    out: dict[str, Collection[Any]] = {}
     merged: dict[str, list[Any]] = {}  # the merged columns, filled in place
     for name, values in columns.items():
         if name in merged_into:

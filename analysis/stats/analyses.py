@@ -16,8 +16,10 @@ result are in docs/analysis-builder.md.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analysis.stats.banner import banner_table
@@ -66,7 +68,7 @@ class SpecError(StatsInputError):
     """A bad analysis spec: `code` names the problem (for a translated message), `field` the
     spec key at fault (None for the data as a whole), `detail` the values involved."""
 
-    def __init__(self, code: str, message: str, field: str | None = None, **detail) -> None:
+    def __init__(self, code: str, message: str, field: str | None = None, **detail: Any) -> None:
         super().__init__(message, field)
         self.code, self.field, self.detail = code, field, detail
 
@@ -75,7 +77,7 @@ class UnknownQuestionError(SpecError, UnknownColumnError):
     """A question id that the questionnaire does not have."""
 
 
-def validate_spec(definition: dict, spec: Mapping) -> dict:
+def validate_spec(definition: dict[str, Any], spec: Mapping[str, Any]) -> dict[str, Any]:
     """The spec checked against the questionnaire and completed with its defaults."""
     if not isinstance(spec, Mapping):
         raise SpecError("not_an_object", "an analysis spec is a JSON object")
@@ -86,11 +88,14 @@ def validate_spec(definition: dict, spec: Mapping) -> dict:
     if unknown:
         raise SpecError("unknown_key", f"unknown keys {unknown}", unknown[0], keys=unknown)
     questions = question_map(definition)
-    out: dict = {"kind": kind}
+    out: dict[str, Any] = {"kind": kind}
     for field, arity in _FIELDS[kind].items():
         value = spec.get(field)
-        names = value if arity == "many" else [value]
-        if arity == "many" and not isinstance(value, list | tuple):
+        if arity != "many":
+            names = [value]
+        elif isinstance(value, list | tuple):
+            names = list(value)
+        else:
             names = [] if value in (None, "") else [value]
         names = [n for n in names if n not in (None, "")]
         if not names:
@@ -116,7 +121,7 @@ def validate_spec(definition: dict, spec: Mapping) -> dict:
     return out
 
 
-def _check_kind(question: dict, name: str, field: str) -> None:
+def _check_kind(question: dict[str, Any], name: str, field: str) -> None:
     wanted = {
         "row": BANNER_ROW_KINDS,
         "columns": BANNER_COLUMN_KINDS,
@@ -135,7 +140,7 @@ def _check_kind(question: dict, name: str, field: str) -> None:
         )
 
 
-def _check_distinct(kind: str, spec: dict) -> None:
+def _check_distinct(kind: str, spec: dict[str, Any]) -> None:
     if kind == "banner" and spec["row"] in spec["columns"]:
         raise SpecError("same_question", "the row question is also a column", "columns")
     if kind == "compare" and spec["metric"] == spec["by"]:
@@ -144,7 +149,7 @@ def _check_distinct(kind: str, spec: dict) -> None:
         raise SpecError("same_question", "the outcome is also a driver", "drivers")
 
 
-def _checked_where(questions: dict, where) -> dict[str, list[str]]:
+def _checked_where(questions: dict[str, Any], where: object) -> dict[str, list[str]]:
     if not isinstance(where, Mapping):
         raise SpecError("bad_filter", "where is {question: [values]}", "where")
     out = {}
@@ -161,7 +166,13 @@ def _checked_where(questions: dict, where) -> dict[str, list[str]]:
     return out
 
 
-def run_analysis(definition: dict, frame: pd.DataFrame, spec: Mapping, *, weights=None) -> dict:
+def run_analysis(
+    definition: dict[str, Any],
+    frame: pd.DataFrame,
+    spec: Mapping[str, Any],
+    *,
+    weights: str | npt.ArrayLike | None = None,
+) -> dict[str, Any]:
     """Run the analysis `spec` on the response table; a JSON-ready dict (NaN → None).
 
     `weights` (a column name or one number per row) are used only when the spec says
@@ -204,10 +215,11 @@ def run_analysis(definition: dict, frame: pd.DataFrame, spec: Mapping, *, weight
         "small_base": SMALL_BASE,
         "result": run(definition, data, spec, w),
     }
-    return json_ready(out)
+    result: dict[str, Any] = json_ready(out)
+    return result
 
 
-def _title(definition: dict, name: str) -> str:
+def _title(definition: dict[str, Any], name: str) -> str:
     qid, _, row = name.partition("/")
     q = question_map(definition)[qid]
     title = str(q.get("title") or qid)
@@ -217,12 +229,14 @@ def _title(definition: dict, name: str) -> str:
     return title
 
 
-def _labels(definition: dict, qid: str, values: list[str]) -> list[str]:
+def _labels(definition: dict[str, Any], qid: str, values: list[str]) -> list[str]:
     labels = option_labels(question_map(definition)[qid])
     return [labels.get(v, v) for v in values]
 
 
-def _banner(definition: dict, data: pd.DataFrame, spec: dict, w) -> dict:
+def _banner(
+    definition: dict[str, Any], data: pd.DataFrame, spec: dict[str, Any], w: np.ndarray | None
+) -> dict[str, Any]:
     """`banner.banner_table` of the row question against the banner columns, with titles."""
     row = spec["row"]
     if (
@@ -240,7 +254,9 @@ def _banner(definition: dict, data: pd.DataFrame, spec: dict, w) -> dict:
     return table
 
 
-def _compare(definition: dict, data: pd.DataFrame, spec: dict, w) -> dict:
+def _compare(
+    definition: dict[str, Any], data: pd.DataFrame, spec: dict[str, Any], w: np.ndarray | None
+) -> dict[str, Any]:
     metric, by = spec["metric"], spec["by"]
     values, ordinal = scored_column(definition, data, metric)
     if not values.notna().any():
@@ -260,11 +276,13 @@ def _compare(definition: dict, data: pd.DataFrame, spec: dict, w) -> dict:
     return result
 
 
-def _scored_block(definition: dict, data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+def _scored_block(definition: dict[str, Any], data: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: scored_column(definition, data, c)[0] for c in names})
 
 
-def _matrix(definition: dict, data: pd.DataFrame, spec: dict, w) -> dict:
+def _matrix(
+    definition: dict[str, Any], data: pd.DataFrame, spec: dict[str, Any], w: np.ndarray | None
+) -> dict[str, Any]:
     """`matrix.correlation_matrix`: Spearman's ρ when any answer is ordinal (a rating, a
     scale), else Pearson's r, with titles."""
     names = _expand_items(definition, spec["questions"])
@@ -279,7 +297,9 @@ def _matrix(definition: dict, data: pd.DataFrame, spec: dict, w) -> dict:
     return result
 
 
-def _drivers(definition: dict, data: pd.DataFrame, spec: dict, w) -> dict:
+def _drivers(
+    definition: dict[str, Any], data: pd.DataFrame, spec: dict[str, Any], w: np.ndarray | None
+) -> dict[str, Any]:
     names = _expand_items(definition, spec["drivers"])
     outcome = spec["outcome"]
     block = _scored_block(definition, data, [outcome, *names])

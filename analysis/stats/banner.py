@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import math
 from string import ascii_uppercase
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
@@ -67,14 +69,14 @@ def column_letter(i: int) -> str:
     return out
 
 
-def _question(definition: dict, name: str) -> dict:
+def _question(definition: dict[str, Any], name: str) -> dict[str, Any]:
     q = question_map(definition).get(name.split("/")[0])
     if q is None:
         raise UnknownColumnError(location=name, code=Code.UNKNOWN_QUESTION)
     return q
 
 
-def _levels(q: dict, name: str) -> tuple[list[str], dict[str, str]]:
+def _levels(q: dict[str, Any], name: str) -> tuple[list[str], dict[str, str]]:
     """The defined categories of a column (option values, or 1..max of a rating)."""
     if q.get("options"):
         return option_values(q), option_labels(q)
@@ -96,7 +98,7 @@ def _indicators(series: pd.Series, levels: list[str]) -> tuple[list[str], list[n
     return values, out
 
 
-def _row_spec(frame: pd.DataFrame, definition: dict, row: str) -> dict:
+def _row_spec(frame: pd.DataFrame, definition: dict[str, Any], row: str) -> dict[str, Any]:
     """What the rows of the table are: categories (0/1 each), options of a multiple choice,
     and/or a mean of the scores."""
     q = _question(definition, row)
@@ -119,7 +121,13 @@ def _row_spec(frame: pd.DataFrame, definition: dict, row: str) -> dict:
         return {"kind": "multiple", "values": values, "labels": option_labels(q), "rows": ticks}
     if row not in frame.columns:
         raise UnknownColumnError(location=row)
-    spec = {"kind": "categories", "labels": {}, "values": [], "rows": [], "mean": None}
+    spec: dict[str, Any] = {
+        "kind": "categories",
+        "labels": {},
+        "values": [],
+        "rows": [],
+        "mean": None,
+    }
     if kind in ("choice", "matrix", "rating"):
         levels, spec["labels"] = _levels(q, row)
         spec["values"], spec["rows"] = _indicators(frame[row], levels)
@@ -137,7 +145,9 @@ def _row_spec(frame: pd.DataFrame, definition: dict, row: str) -> dict:
     return spec
 
 
-def _columns(frame, definition, row, columns) -> list[dict]:
+def _columns(
+    frame: pd.DataFrame, definition: dict[str, Any], row: str, columns: list[str]
+) -> list[dict[str, Any]]:
     if not columns:
         raise StatsInputError("a banner needs at least one column question", "columns")
     banners = []
@@ -159,12 +169,17 @@ def _columns(frame, definition, row, columns) -> list[dict]:
     return banners
 
 
-def _cell(y: np.ndarray, domain: np.ndarray, w: np.ndarray | None) -> dict:
+def _cell(y: np.ndarray, domain: np.ndarray, w: np.ndarray | None) -> dict[str, Any]:
     """n, estimate (share or mean), SD and SE of `y` in a domain (design-based when weighted)."""
     inside = domain & ~np.isnan(y)
     n = int(inside.sum())
     values = y[inside]
-    out = {"n": n, "base": float(n), "count": float(values.sum()), "estimate": math.nan}
+    out: dict[str, Any] = {
+        "n": n,
+        "base": float(n),
+        "count": float(values.sum()),
+        "estimate": math.nan,
+    }
     out.update(sd=math.nan, se=math.nan)
     if n == 0:
         return out
@@ -186,7 +201,7 @@ def _cell(y: np.ndarray, domain: np.ndarray, w: np.ndarray | None) -> dict:
     return out
 
 
-def _pair_test(a: dict, b: dict, *, test: str) -> tuple[float, float]:
+def _pair_test(a: dict[str, Any], b: dict[str, Any], *, test: str) -> tuple[float, float]:
     """(statistic, two-sided p) of one pair of columns; NaN when it cannot be computed."""
     if a["n"] == 0 or b["n"] == 0:
         return math.nan, math.nan
@@ -222,10 +237,19 @@ def _adjust(p: np.ndarray, correction: str) -> np.ndarray:
     if correction == "holm":
         return holm(p)
     m = int((~np.isnan(p)).sum())
-    return np.minimum(p * m, 1.0)
+    bonferroni: np.ndarray = np.minimum(p * m, 1.0)
+    return bonferroni
 
 
-def _compare(y, banners, w, *, test, correction, alpha) -> dict:
+def _compare(
+    y: np.ndarray,
+    banners: list[dict[str, Any]],
+    w: np.ndarray | None,
+    *,
+    test: str,
+    correction: str,
+    alpha: float,
+) -> dict[str, Any]:
     """One table row: the total cell, a cell per column, the pairwise tests and letters."""
     cells = [_cell(y, np.ones(len(y), dtype=bool), w)]
     letters: list[list[str]] = [[]]
@@ -251,14 +275,14 @@ def _compare(y, banners, w, *, test, correction, alpha) -> dict:
 
 def banner_table(
     frame: pd.DataFrame,
-    definition: dict,
+    definition: dict[str, Any],
     row: str,
     columns: list[str],
     *,
-    weights=None,
+    weights: npt.ArrayLike | None = None,
     alpha: float = 0.05,
     correction: str = "bonferroni",
-) -> dict:
+) -> dict[str, Any]:
     """The banner of `row` (a question id, or `qid/row` of a matrix) against `columns`
     (single choice, dropdown, rating or `qid/row` questions) over a prepared frame
     (`table.prepare_frame`, as `summarise` passes it).
@@ -292,7 +316,7 @@ def banner_table(
     banners = _columns(frame, definition, row, list(columns))
     prop_test = "z_pooled" if w is None else "z_linearised"
     mean_test = "t_pooled" if w is None else "z_linearised"
-    out = {
+    out: dict[str, Any] = {
         "row": row,
         "row_kind": spec["kind"],
         "weighted": w is not None,
@@ -319,7 +343,7 @@ def banner_table(
         out["banners"].append(
             {"question": b["question"], "columns": list(range(first, len(out["columns"])))}
         )
-    kw = {"banners": banners, "w": w, "correction": correction, "alpha": alpha}
+    kw: dict[str, Any] = {"banners": banners, "w": w, "correction": correction, "alpha": alpha}
     ticks_by_column = None
     for value, y in zip(spec["values"], spec["rows"], strict=True):
         res = _compare(y, test=prop_test, **kw)
@@ -362,7 +386,9 @@ def banner_table(
     return out
 
 
-def multiple_response_table(frame, definition, question, column, **options) -> dict:
+def multiple_response_table(
+    frame: pd.DataFrame, definition: dict[str, Any], question: str, column: str, **options: Any
+) -> dict[str, Any]:
     """A multiple-choice question crosstabbed as a set (SPSS `MRSETS` with `CTABLES`):
     the banner of `question` against the one `column` question; see `banner_table`."""
     if kind_of(_question(definition, question)) != "multiple":

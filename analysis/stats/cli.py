@@ -26,6 +26,7 @@ import argparse
 import json
 import math
 import sys
+from typing import Any
 
 from analysis.stats.analyses import DATA_PROBLEMS, SpecError, run_analysis
 from analysis.stats.errors import StatsInputError, UnknownColumnError
@@ -39,7 +40,7 @@ def _name_list(text: str, flag: str) -> tuple[str, list[str]]:
     return name.strip(), values
 
 
-def _scale(text: str) -> tuple[str, dict]:
+def _scale(text: str) -> tuple[str, dict[str, Any]]:
     name, items = _name_list(text, "--scale")
     return name, {
         "items": [i.removeprefix("-") for i in items],
@@ -142,15 +143,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read_spec(path: str) -> dict:
+def _read_spec(path: str) -> dict[str, Any]:
     try:
         with open(path, encoding="utf-8-sig") as handle:
-            return json.load(handle)
+            spec: dict[str, Any] = json.load(handle)
+            return spec
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SpecError("unreadable", f"cannot read the analysis spec: {exc}", path) from exc
 
 
-def _run_spec(args) -> dict:
+def _run_spec(args: argparse.Namespace) -> dict[str, Any]:
     from analysis.stats.table import read_definition, read_responses
 
     spec = _read_spec(args.analysis)

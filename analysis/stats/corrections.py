@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 
-def _flat(pvalues) -> tuple[np.ndarray, np.ndarray, tuple]:
+def _flat(pvalues: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
     p = np.asarray(pvalues, dtype=float)
     flat = p.ravel().copy()
     if np.any((flat[~np.isnan(flat)] < 0) | (flat[~np.isnan(flat)] > 1)):
@@ -13,7 +14,7 @@ def _flat(pvalues) -> tuple[np.ndarray, np.ndarray, tuple]:
     return flat, ~np.isnan(flat), p.shape
 
 
-def benjamini_hochberg(pvalues) -> np.ndarray:
+def benjamini_hochberg(pvalues: npt.ArrayLike) -> np.ndarray:
     """False-discovery-rate adjusted p-values (Benjamini & Hochberg 1995, JRSS-B 57:289).
 
         p̃(i) = min_{j ≥ i} min(1, m · p(j) / j)   over the m non-missing p-values, sorted.
@@ -34,7 +35,7 @@ def benjamini_hochberg(pvalues) -> np.ndarray:
     return flat.reshape(shape)
 
 
-def holm(pvalues) -> np.ndarray:
+def holm(pvalues: npt.ArrayLike) -> np.ndarray:
     """Holm's step-down family-wise correction (Holm 1979, Scand. J. Statist. 6:65).
 
     p̃(i) = max_{j ≤ i} min(1, (m − j + 1) · p(j)).   R: `p.adjust(p, "holm")`.

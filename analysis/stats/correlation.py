@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
 from analysis.stats.design import correlation_influence, linearised_variance
@@ -24,10 +26,11 @@ def _spearman_exact_p(a: np.ndarray, b: np.ndarray) -> float:
     ry = stats.rankdata(b) - (len(b) + 1) / 2
     scale = (rx * rx).sum()
 
-    def rho(perm, axis=-1):
-        return (perm * rx).sum(axis=axis) / scale
+    def rho(perm: np.ndarray, axis: int = -1) -> np.ndarray:
+        statistic: np.ndarray = (perm * rx).sum(axis=axis) / scale
+        return statistic
 
-    res = stats.permutation_test(
+    res = stats.permutation_test(  # type: ignore[call-overload]  # scipy-stubs type n_resamples int; scipy documents np.inf (exact)
         (ry,), rho, permutation_type="pairings", n_resamples=np.inf, vectorized=True
     )
     return float(res.pvalue)
@@ -44,10 +47,13 @@ def weighted_mid_ranks(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     uniques, start = np.unique(xs, return_index=True)
     tied = np.add.reduceat(ws, start)
     below = np.concatenate(([0.0], np.cumsum(tied)[:-1]))
-    return ((below + tied / 2) / ws.sum())[np.searchsorted(uniques, x)]
+    ranks: np.ndarray = ((below + tied / 2) / ws.sum())[np.searchsorted(uniques, x)]
+    return ranks
 
 
-def _weighted_correlation(a, b, w, method: str, confidence: float, out: dict) -> dict:
+def _weighted_correlation(
+    a: np.ndarray, b: np.ndarray, w: np.ndarray, method: str, confidence: float, out: dict[str, Any]
+) -> dict[str, Any]:
     """Pearson r of (a, b) under survey weights, or Spearman's ρ as the weighted Pearson r
     of weighted mid-ranks, with a design-based interval and test (see `correlation`)."""
     n = a.size
@@ -72,7 +78,14 @@ def _weighted_correlation(a, b, w, method: str, confidence: float, out: dict) ->
     return out
 
 
-def correlation(x, y, *, method: str = "pearson", weights=None, confidence: float = 0.95) -> dict:
+def correlation(
+    x: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    method: str = "pearson",
+    weights: npt.ArrayLike | None = None,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
     """Pearson's r or Spearman's ρ over pairwise-complete observations, with a Fisher-z CI.
 
         CI = tanh(atanh(r) ± z / √(n − 3))                     (Pearson; Fisher 1921)
@@ -106,7 +119,7 @@ def correlation(x, y, *, method: str = "pearson", weights=None, confidence: floa
         w = w[keep]
     a, b = a[keep], b[keep]
     n = int(a.size)
-    out = {
+    out: dict[str, Any] = {
         "method": method,
         "n": n,
         "r": math.nan,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,10 +33,10 @@ def category_codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
         codes[keep] = np.searchsorted(uniques, values[keep])
         return codes, [value_label(u) for u in uniques]
     if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = series.cat.codes.to_numpy(dtype=np.int64)
-        return codes, [str(c) for c in series.cat.categories]
-    codes, uniques = pd.factorize(series)
-    return np.asarray(codes, dtype=np.int64), [str(u) for u in uniques]
+        category_codes = series.cat.codes.to_numpy(dtype=np.int64)
+        return category_codes, [str(c) for c in series.cat.categories]
+    factor_codes, factor_uniques = pd.factorize(series)
+    return np.asarray(factor_codes, dtype=np.int64), [str(u) for u in factor_uniques]
 
 
 def adjusted_residuals(observed: np.ndarray) -> np.ndarray:
@@ -52,10 +53,11 @@ def adjusted_residuals(observed: np.ndarray) -> np.ndarray:
     cols = o.sum(axis=0, keepdims=True)
     expected = rows * cols / n
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (o - expected) / np.sqrt(expected * (1 - rows / n) * (1 - cols / n))
+        residuals: np.ndarray = (o - expected) / np.sqrt(expected * (1 - rows / n) * (1 - cols / n))
+    return residuals
 
 
-def independence_test(observed: np.ndarray) -> dict:
+def independence_test(observed: np.ndarray) -> dict[str, Any]:
     """Pearson's chi-square test of independence, or Fisher's exact test for a 2×2 table
     with an expected count under 5 (Cochran 1954's rule).
 
@@ -67,7 +69,13 @@ def independence_test(observed: np.ndarray) -> dict:
     fewer than two non-empty rows or columns has no test: p is NaN and `note` says why.
     """
     o = np.asarray(observed, dtype=float)
-    out = {"test": None, "chi2": math.nan, "dof": 0, "p": math.nan, "cramers_v": math.nan}
+    out: dict[str, Any] = {
+        "test": None,
+        "chi2": math.nan,
+        "dof": 0,
+        "p": math.nan,
+        "cramers_v": math.nan,
+    }
     if o.ndim != 2:
         return out
     rows, cols = _drop_empty(o, out)
@@ -77,7 +85,8 @@ def independence_test(observed: np.ndarray) -> dict:
     if r < 2 or c < 2 or n == 0:
         out["note"] = "the test needs at least two non-empty rows and two non-empty columns"
         return out
-    chi2, p, dof, expected = stats.chi2_contingency(o, correction=False)
+    chi2, p, dof, expected_table = stats.chi2_contingency(o, correction=False)
+    expected = np.asarray(expected_table, dtype=float)
     out.update(test="chi2", chi2=float(chi2), dof=int(dof), p=float(p))
     out["cramers_v"] = math.sqrt(chi2 / (n * (min(r, c) - 1)))
     if r == 2 and c == 2 and expected.min() < 5:
@@ -94,7 +103,7 @@ def independence_test(observed: np.ndarray) -> dict:
     return out
 
 
-def _drop_empty(table: np.ndarray, out: dict):
+def _drop_empty(table: np.ndarray, out: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """Rows and columns of `table` with something in them; the rest listed in `out`."""
     rows, cols = table.sum(axis=1) > 0, table.sum(axis=0) > 0
     if not (rows.all() and cols.all()):
@@ -116,7 +125,7 @@ def _interaction_contrasts(r: int, c: int) -> np.ndarray:
     return np.kron(qr_, qc)
 
 
-def rao_scott_test(mass: np.ndarray, squares: np.ndarray, n: int) -> dict:
+def rao_scott_test(mass: np.ndarray, squares: np.ndarray, n: int) -> dict[str, Any]:
     """Rao–Scott corrected chi-square test of independence of a weighted table.
 
     `mass` holds the weighted count of each cell, `squares` the sum of squared weights, `n`
@@ -132,7 +141,13 @@ def rao_scott_test(mass: np.ndarray, squares: np.ndarray, n: int) -> dict:
     F(d, d·(n − 1)) with d = (tr Δ)² / tr Δ² (Thomas & Rao 1987, JASA 82:630). `p` is the
     F test's. Empty rows and columns are left out as in `independence_test`.
     """
-    out = {"test": "rao_scott", "chi2": math.nan, "dof": 0, "p": math.nan, "cramers_v": math.nan}
+    out: dict[str, Any] = {
+        "test": "rao_scott",
+        "chi2": math.nan,
+        "dof": 0,
+        "p": math.nan,
+        "cramers_v": math.nan,
+    }
     mass = np.asarray(mass, dtype=float)
     squares = np.asarray(squares, dtype=float)
     rows, cols = _drop_empty(mass, out)
@@ -201,15 +216,22 @@ def design_residuals(mass: np.ndarray, squares: np.ndarray, n: int) -> np.ndarra
     s = np.asarray(squares, dtype=float)[:, :, None, None] / (total * total)
     var = n / (n - 1) * (s * bracket**2).sum(axis=(0, 1)) if n > 1 else np.full(p.shape, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return (p - np.outer(pr, pc)) / np.sqrt(var)
+        residuals: np.ndarray = (p - np.outer(pr, pc)) / np.sqrt(var)
+    return residuals
 
 
-def _percent_cis(counts, mass, squares, n, confidence):
+def _percent_cis(
+    counts: np.ndarray,
+    mass: np.ndarray | None,
+    squares: np.ndarray | None,
+    n: int,
+    confidence: float,
+) -> dict[str, Any]:
     """Row, column and total percents with intervals (Wilson on counts unweighted; Wilson
     at the design effective n under weights), each as [r][c][low, high] in percent."""
-    out = {}
+    out: dict[str, Any] = {}
     for name, axis in (("row", 1), ("col", 0), ("total", None)):
-        if mass is None:
+        if mass is None or squares is None:  # unweighted: no masses given
             base = counts.sum(axis=axis, keepdims=True) if axis is not None else counts.sum()
             base = np.broadcast_to(base, counts.shape).astype(float)
             low, high = wilson_interval(counts.astype(float), base, confidence=confidence)
@@ -236,7 +258,7 @@ def crosstab(
     col_order: list[str] | None = None,
     weights: np.ndarray | None = None,
     confidence: float = 0.95,
-) -> dict:
+) -> dict[str, Any]:
     """Two-way table of `row` × `col` columns over responses that answered both.
 
     Returns raw counts, row / column / total percents with intervals (`_percent_cis`),
@@ -282,7 +304,7 @@ def crosstab(
         row_pct = table / table.sum(axis=1, keepdims=True) * 100
         col_pct = table / table.sum(axis=0, keepdims=True) * 100
         tot_pct = table / total * 100
-    out = {
+    out: dict[str, Any] = {
         "row": row,
         "col": col,
         "n": n,
@@ -313,7 +335,7 @@ def _order(values: list[str], order: list[str] | None) -> list[str]:
     return ordered + rest
 
 
-def _natural(v: str):
+def _natural(v: str) -> tuple[int, float, str]:
     try:
         return (0, float(v), "")
     except ValueError:

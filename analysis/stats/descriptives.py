@@ -1,3 +1,4 @@
+# Over 400 lines: one describer per answer kind with its typed signature, and the dispatch table.
 """Per-question descriptive statistics, one function per kind of answer.
 
 Each `describe_*` takes a prepared frame (see `table.prepare_frame`), the question dict and
@@ -12,6 +13,8 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,13 +40,20 @@ from analysis.stats.table import (
 )
 
 
-def _pair(low, high) -> list[float]:
+def _pair(low: float, high: float) -> list[float]:
     return [float(low) * 100, float(high) * 100]
 
 
-def _shares(raw, n, w=None, mass=None, squares=None, confidence=0.95):
+def _shares(
+    raw: np.ndarray,
+    n: int,
+    w: np.ndarray | None = None,
+    mass: np.ndarray | None = None,
+    squares: np.ndarray | None = None,
+    confidence: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(share, low, high): Wilson on the counts, or under weights on the design n*."""
-    if w is None:
+    if w is None or mass is None or squares is None:  # unweighted: no masses given
         share = raw / n if n else np.full(raw.size, np.nan)
         return (share, *wilson_interval(raw, np.full(raw.size, n), confidence=confidence))
     total, total_squares = float(w.sum()), float((w * w).sum())
@@ -57,7 +67,7 @@ def category_shares(
     weights: np.ndarray | None = None,
     confidence: float = 0.95,
     location: str = "",
-) -> dict:
+) -> dict[str, Any]:
     """Counts, percent of valid answers and Wilson CI of each category of one column.
 
     Values met in the data but not in `values` are counted too (after the defined ones) and
@@ -101,8 +111,14 @@ def category_shares(
 
 
 def integer_shares(
-    values: np.ndarray, low: int, high: int, *, weights=None, confidence=0.95, location=""
-) -> dict:
+    values: np.ndarray,
+    low: int,
+    high: int,
+    *,
+    weights: np.ndarray | None = None,
+    confidence: float = 0.95,
+    location: str = "",
+) -> dict[str, Any]:
     """`category_shares` for whole-number answers low..high (ratings, NPS), vectorised."""
     x = np.asarray(values, dtype=float)
     valid = ~np.isnan(x)
@@ -133,14 +149,20 @@ def integer_shares(
     }
 
 
-def _other_texts(frame: pd.DataFrame, question: dict) -> list[str]:
+def _other_texts(frame: pd.DataFrame, question: dict[str, Any]) -> list[str]:
     col = f"{question['id']}/other_text"
     if col not in frame.columns:
         return []
     return [str(t) for t in frame[col].dropna() if str(t).strip()]
 
 
-def describe_choice(frame, question, *, weights=None, confidence=0.95) -> dict:
+def describe_choice(
+    frame: pd.DataFrame,
+    question: dict[str, Any],
+    *,
+    weights: np.ndarray | None = None,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
     """Single choice / dropdown / consent: distribution with Wilson intervals."""
     qid = question["id"]
     values = option_values(question) or (["1", "0"] if kind_of(question) == "consent" else [])
@@ -153,7 +175,13 @@ def describe_choice(frame, question, *, weights=None, confidence=0.95) -> dict:
     return out
 
 
-def describe_multiple(frame, question, *, weights=None, confidence=0.95) -> dict:
+def describe_multiple(
+    frame: pd.DataFrame,
+    question: dict[str, Any],
+    *,
+    weights: np.ndarray | None = None,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
     """Multiple choice: % of respondents (base = those who answered the question at all,
     so each option's CI is a Wilson interval on that base) and % of mentions (share of all
     ticks, which sums to 100)."""
@@ -193,7 +221,14 @@ def describe_multiple(frame, question, *, weights=None, confidence=0.95) -> dict
     return out
 
 
-def describe_numeric(frame, question, *, weights=None, confidence=0.95, column=None) -> dict:
+def describe_numeric(
+    frame: pd.DataFrame,
+    question: dict[str, Any],
+    *,
+    weights: np.ndarray | None = None,
+    confidence: float = 0.95,
+    column: str | None = None,
+) -> dict[str, Any]:
     """Number / slider: mean, SD, median, quartiles, t interval of the mean, histogram."""
     col = column or question["id"]
     x = frame[col].to_numpy(dtype=float)
@@ -215,7 +250,13 @@ def describe_numeric(frame, question, *, weights=None, confidence=0.95, column=N
     }
 
 
-def describe_rating(frame, question, *, weights=None, confidence=0.95) -> dict:
+def describe_rating(
+    frame: pd.DataFrame,
+    question: dict[str, Any],
+    *,
+    weights: np.ndarray | None = None,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
     """Rating 1..max: the numeric summary, the distribution, and CSAT (top-2-box share)."""
     top = int(question.get("max", 5))
     out = describe_numeric(frame, question, weights=weights, confidence=confidence)
@@ -237,7 +278,13 @@ def describe_rating(frame, question, *, weights=None, confidence=0.95) -> dict:
     return out
 
 
-def describe_nps(frame, question, *, weights=None, confidence=0.95) -> dict:
+def describe_nps(
+    frame: pd.DataFrame,
+    question: dict[str, Any],
+    *,
+    weights: np.ndarray | None = None,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
     """NPS 0..10: the score with its interval, shares of the three groups, the distribution."""
     x = frame[question["id"]].to_numpy(dtype=float)
     result = scores.nps(x, weights=weights, confidence=confidence)
@@ -264,20 +311,31 @@ def scores_of(series: pd.Series, score_of: dict[str, float]) -> np.ndarray:
     return lookup[np.where(codes >= 0, codes, len(uniques))]
 
 
-def _box_share(numbers, chosen_scores, weights, confidence) -> dict:
+def _box_share(
+    numbers: np.ndarray,
+    chosen_scores: list[float],
+    weights: np.ndarray | None,
+    confidence: float,
+) -> dict[str, Any]:
     mask = np.where(np.isnan(numbers), np.nan, np.isin(numbers, chosen_scores).astype(float))
     p = proportion(mask, weights=weights, confidence=confidence)
     return {"percent": p["proportion"] * 100, "ci": [p["ci_low"] * 100, p["ci_high"] * 100]}
 
 
-def describe_matrix(frame, question, *, weights=None, confidence=0.95) -> dict:
+def describe_matrix(
+    frame: pd.DataFrame,
+    question: dict[str, Any],
+    *,
+    weights: np.ndarray | None = None,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
     """Matrix / Likert: per row the distribution, mean score with CI, top-2 and bottom-2 box
     with Wilson intervals. Scores follow `table.option_scores`; the two boxes are the two
     highest- and lowest-scored options (scales of fewer than 4 points use one each); options
     not scored (不适用) are in the distribution but in neither the mean nor the boxes' base."""
     values = option_values(question)
     score_of = option_scores(question)
-    ranked = sorted((v for v in values if not math.isnan(score_of[v])), key=score_of.get)
+    ranked = sorted((v for v in values if not math.isnan(score_of[v])), key=score_of.__getitem__)
     box = 2 if len(ranked) >= 4 else 1
     rows = {}
     for row in row_values(question):
@@ -298,7 +356,13 @@ def describe_matrix(frame, question, *, weights=None, confidence=0.95) -> dict:
     return {"n": int(answered.sum()), "missing": int((~answered).sum()), "rows": rows}
 
 
-def describe_matrix_multiple(frame, question, *, weights=None, confidence=0.95) -> dict:
+def describe_matrix_multiple(
+    frame: pd.DataFrame,
+    question: dict[str, Any],
+    *,
+    weights: np.ndarray | None = None,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
     """Matrix with several ticks per row: per row, each option as % of that row's answerers."""
     rows = {}
     for row in row_values(question):
@@ -309,7 +373,13 @@ def describe_matrix_multiple(frame, question, *, weights=None, confidence=0.95) 
     return {"n": int(answered.sum()), "missing": int((~answered).sum()), "rows": rows}
 
 
-def describe_ranking(frame, question, *, weights=None, confidence=0.95) -> dict:
+def describe_ranking(
+    frame: pd.DataFrame,
+    question: dict[str, Any],
+    *,
+    weights: np.ndarray | None = None,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
     """Ranking: mean rank of each option among those who ranked it (1 = best) and the share
     of respondents who put it first, with a Wilson interval."""
     values = option_values(question)
@@ -336,13 +406,13 @@ def describe_ranking(frame, question, *, weights=None, confidence=0.95) -> dict:
     return {"n": n, "missing": int(len(frame) - n), "options": options}
 
 
-def describe_text(frame, question, **_) -> dict:
+def describe_text(frame: pd.DataFrame, question: dict[str, Any], **_: Any) -> dict[str, Any]:
     """Short / long text: how many answered (the text engine reads the texts)."""
     n = int(frame[question["id"]].notna().sum())
     return {"n": n, "missing": int(len(frame) - n)}
 
 
-def describe_date(frame, question, **_) -> dict:
+def describe_date(frame: pd.DataFrame, question: dict[str, Any], **_: Any) -> dict[str, Any]:
     """Date: answered count and the earliest / latest date."""
     dates = pd.to_datetime(frame[question["id"]], errors="coerce").dropna()
     n = len(dates)
@@ -354,13 +424,15 @@ def describe_date(frame, question, **_) -> dict:
     }
 
 
-def describe_kano(frame, question, *, weights=None, **_) -> dict:
+def describe_kano(
+    frame: pd.DataFrame, question: dict[str, Any], *, weights: np.ndarray | None = None, **_: Any
+) -> dict[str, Any]:
     """Kano pair: the feature's category from the standard evaluation table (`scores.kano`)."""
     qid = question["id"]
     return scores.kano(frame[f"{qid}/functional"], frame[f"{qid}/dysfunctional"], weights=weights)
 
 
-DESCRIBERS = {
+DESCRIBERS: dict[str, Callable[..., dict[str, Any]]] = {
     "choice": describe_choice,
     "consent": describe_choice,
     "multiple": describe_multiple,
@@ -376,7 +448,13 @@ DESCRIBERS = {
 }
 
 
-def describe_question(frame, question, *, weights=None, confidence=0.95) -> dict:
+def describe_question(
+    frame: pd.DataFrame,
+    question: dict[str, Any],
+    *,
+    weights: np.ndarray | None = None,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
     """Dispatch on the question's kind; adds `type`, `title` and option / row labels."""
     kind = kind_of(question)
     out = {"type": question["type"], "title": question.get("title", "")}

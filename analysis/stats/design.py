@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 
 
 def linearised_variance(influence: np.ndarray) -> float:
@@ -71,7 +72,9 @@ def kish_design_effect(w: np.ndarray) -> float:
     return float(w.size * (w * w).sum() / (total * total)) if total > 0 else math.nan
 
 
-def share_variance(p, w2_in, w2_base, total: float, n: int):
+def share_variance(
+    p: npt.ArrayLike, w2_in: npt.ArrayLike, w2_base: float, total: float, n: int
+) -> np.ndarray:
     """Linearised variance of weighted shares p = W_in / W_base (vectorised over shares).
 
     The influence values of a share are w_i (1[i in category] − p)/W_base inside the base
@@ -85,11 +88,15 @@ def share_variance(p, w2_in, w2_base, total: float, n: int):
     p = np.asarray(p, dtype=float)
     if n < 2:
         return np.full(p.shape, math.nan)
+    w2 = np.asarray(w2_in, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return n / (n - 1) * ((1 - 2 * p) * w2_in + p * p * w2_base) / (total * total)
+        variance: np.ndarray = n / (n - 1) * ((1 - 2 * p) * w2 + p * p * w2_base) / (total * total)
+    return variance
 
 
-def share_effective_n(p, variance, n_base):
+def share_effective_n(
+    p: npt.ArrayLike, variance: npt.ArrayLike, n_base: npt.ArrayLike
+) -> np.ndarray:
     """Design effective sample size of a share, n* = p(1 − p)/var (Korn & Graubard 1998,
     Survey Methodology 24:193; R `survey::svyciprop(method = "beta")` uses the same n*). A
     share of 0 or 1 has no variance to read a design effect from: n* = `n_base` then."""
@@ -134,4 +141,5 @@ def cell_share_covariance(shares: np.ndarray, w2_shares: np.ndarray, n: int) -> 
     p = np.asarray(shares, dtype=float)
     s = np.asarray(w2_shares, dtype=float)
     cov = np.diag(s) - np.outer(s, p) - np.outer(p, s) + s.sum() * np.outer(p, p)
-    return n / (n - 1) * cov
+    covariance: np.ndarray = n / (n - 1) * cov
+    return covariance

@@ -6,8 +6,10 @@ from __future__ import annotations
 import math
 import warnings
 from itertools import combinations
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
@@ -61,7 +63,7 @@ def lmg(corr: np.ndarray) -> np.ndarray:
     The weights sum to the full R². R: `relaimpo::calc.relimp(fit, type = "lmg")`."""
     k = corr.shape[0] - 1
     drivers = range(1, k + 1)
-    r2 = {(): 0.0}
+    r2: dict[tuple[int, ...], float] = {(): 0.0}
     for size in range(1, k + 1):
         for s in combinations(drivers, size):
             r2[s] = subset_r_squared(corr, s)
@@ -83,7 +85,8 @@ def relative_weights(corr: np.ndarray) -> np.ndarray:
     eigval, eigvec = np.linalg.eigh(rxx)
     lam = eigvec @ np.diag(np.sqrt(np.clip(eigval, 0, None))) @ eigvec.T
     beta = np.linalg.pinv(lam) @ rxy
-    return (lam**2) @ (beta**2)
+    weights: np.ndarray = (lam**2) @ (beta**2)
+    return weights
 
 
 def _standardise(data: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -101,9 +104,9 @@ def key_drivers(
     outcome: str,
     drivers: list[str],
     *,
-    weights=None,
+    weights: npt.ArrayLike | None = None,
     confidence: float = 0.95,
-) -> dict:
+) -> dict[str, Any]:
     """Which answers move an overall score, over listwise complete cases.
 
     For each driver: its Pearson r with the outcome (`correlation`), the standardised
@@ -136,7 +139,7 @@ def key_drivers(
     complete = ~np.isnan(numbers).any(axis=1) & ~np.isnan(w_all) & (w_all > 0)
     data, w = numbers[complete], w_all[complete]
     n, k = int(data.shape[0]), len(drivers)
-    out = {
+    out: dict[str, Any] = {
         "outcome": outcome,
         "n": n,
         "r_squared": math.nan,

@@ -13,8 +13,10 @@ from __future__ import annotations
 import functools
 import math
 import warnings
+from typing import Any, overload
 
 import numpy as np
+import numpy.typing as npt
 from scipy import stats
 
 from analysis.stats.design import (
@@ -32,7 +34,7 @@ def _check_confidence(confidence: float) -> float:
     return float(confidence)
 
 
-def numeric_array(values, location: str = "answers") -> np.ndarray:
+def numeric_array(values: npt.ArrayLike, location: str = "answers") -> np.ndarray:
     """`values` as a float array for a statistic: blanks (None, NaN) stay NaN; text that is
     not a number raises `StatsInputError` naming `location`; ±inf (and 1e400, which reads as
     inf) become NaN with a `StatsWarning`, so they are left out like a blank, not averaged."""
@@ -51,7 +53,7 @@ def numeric_array(values, location: str = "answers") -> np.ndarray:
     return x
 
 
-def weight_array(weights, size: int, location: str = "weights") -> np.ndarray:
+def weight_array(weights: npt.ArrayLike, size: int, location: str = "weights") -> np.ndarray:
     """`weights` checked as survey weights for `size` rows: numbers, finite, not negative.
 
     A blank weight is refused rather than read as "leave the row out": a missing weight is
@@ -94,7 +96,17 @@ def effective_n(weights: np.ndarray | None, n: int) -> float:
     return float(total * total / squares) if squares > 0 else 0.0
 
 
-def wilson_interval(successes, n, *, confidence: float = 0.95):
+@overload
+def wilson_interval(
+    successes: float, n: float, *, confidence: float = 0.95
+) -> tuple[float, float]: ...
+@overload
+def wilson_interval(
+    successes: np.ndarray, n: npt.ArrayLike, *, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]: ...
+def wilson_interval(
+    successes: npt.ArrayLike, n: npt.ArrayLike, *, confidence: float = 0.95
+) -> tuple[float, float] | tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a binomial proportion (Wilson 1927, JASA 22:209).
 
         centre = (p + z²/2n) / (1 + z²/n)
@@ -122,7 +134,15 @@ def wilson_interval(successes, n, *, confidence: float = 0.95):
     return low, high
 
 
-def share_intervals(mass, squares, total, total_squares, n: int, *, confidence=0.95):
+def share_intervals(
+    mass: npt.ArrayLike,
+    squares: npt.ArrayLike,
+    total: float,
+    total_squares: float,
+    n: int,
+    *,
+    confidence: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Weighted shares `mass / total` with Wilson intervals on the design effective n.
 
     `mass` and `squares` are each category's sum of weights and of squared weights,
@@ -144,7 +164,9 @@ def share_intervals(mass, squares, total, total_squares, n: int, *, confidence=0
     return share, low, high, np.sqrt(var), n_star
 
 
-def proportion(mask, *, weights=None, confidence: float = 0.95) -> dict:
+def proportion(
+    mask: npt.ArrayLike, *, weights: npt.ArrayLike | None = None, confidence: float = 0.95
+) -> dict[str, Any]:
     """Share of True among the non-missing entries of a boolean array, with its Wilson CI.
 
     `mask` holds True / False / NaN (NaN = not answered, left out of the base). Weighted:
@@ -158,7 +180,7 @@ def proportion(mask, *, weights=None, confidence: float = 0.95) -> dict:
         w = weight_array(weights, m.size)
         valid = valid & (w > 0)
     n = int(valid.sum())
-    out = {"n": n, "count": int(m[valid].sum()), "weighted": weights is not None}
+    out: dict[str, Any] = {"n": n, "count": int(m[valid].sum()), "weighted": weights is not None}
     if weights is None:
         count = float(m[valid].sum())
         p = count / n if n else math.nan
@@ -185,7 +207,7 @@ def proportion(mask, *, weights=None, confidence: float = 0.95) -> dict:
     return out
 
 
-def _grouped_quantile(x: np.ndarray, w: np.ndarray, q) -> np.ndarray | None:
+def _grouped_quantile(x: np.ndarray, w: np.ndarray, q: npt.ArrayLike) -> np.ndarray | None:
     """`weighted_quantile` for whole numbers over a short range without sorting: values are
     grouped by `bincount`. In the stably sorted order the first answer of value v sits at
     (weight below v)/D and its last at (weight through v − weight of v's last row)/D, D =
@@ -206,10 +228,13 @@ def _grouped_quantile(x: np.ndarray, w: np.ndarray, q) -> np.ndarray | None:
     denom = end[-1]
     knots = np.column_stack([start, end]).ravel() / denom
     values = np.repeat(present + lo, 2).astype(float)
-    return np.interp(np.asarray(q, dtype=float), knots, values)
+    quantiles: np.ndarray = np.interp(np.asarray(q, dtype=float), knots, values)
+    return quantiles
 
 
-def weighted_quantile(values: np.ndarray, q, weights: np.ndarray | None = None):
+def weighted_quantile(
+    values: npt.ArrayLike, q: npt.ArrayLike, weights: npt.ArrayLike | None = None
+) -> np.ndarray:
     """Quantiles. Unweighted: numpy's default, Hyndman & Fan (1996) type 7 (R's default).
 
     Weighted: type 7 generalised to survey (probability) weights as R's `survey` package
@@ -225,7 +250,9 @@ def weighted_quantile(values: np.ndarray, q, weights: np.ndarray | None = None):
     """
     x = np.asarray(values, dtype=float)
     if weights is None:
-        return np.quantile(x, q) if x.size else np.full(np.shape(q), np.nan)
+        return (
+            np.quantile(x, np.asarray(q, dtype=float)) if x.size else np.full(np.shape(q), np.nan)
+        )
     w = np.asarray(weights, dtype=float)
     positive = w > 0
     x, w = x[positive], w[positive]
@@ -239,10 +266,13 @@ def weighted_quantile(values: np.ndarray, q, weights: np.ndarray | None = None):
     order = np.argsort(x, kind="stable")
     x = x[order]
     before = np.concatenate(([0.0], np.cumsum(w[order])[:-1]))
-    return np.interp(np.asarray(q, dtype=float), before / before[-1], x)
+    quantiles: np.ndarray = np.interp(np.asarray(q, dtype=float), before / before[-1], x)
+    return quantiles
 
 
-def mean_estimate(values, *, weights=None, confidence: float = 0.95) -> dict:
+def mean_estimate(
+    values: npt.ArrayLike, *, weights: npt.ArrayLike | None = None, confidence: float = 0.95
+) -> dict[str, Any]:
     """Mean with a t interval, plus SD, median and quartiles of the non-missing values.
 
         CI = x̄ ± t(1−α/2, n−1) · SE,   unweighted SE = s/√n, s with the n−1 divisor.
@@ -264,7 +294,7 @@ def mean_estimate(values, *, weights=None, confidence: float = 0.95) -> dict:
         w = w[keep]
     x = x[keep]
     n = int(x.size)
-    out = {
+    out: dict[str, Any] = {
         "n": n,
         "mean": math.nan,
         "sd": math.nan,
@@ -300,7 +330,9 @@ def mean_estimate(values, *, weights=None, confidence: float = 0.95) -> dict:
     return out
 
 
-def histogram(values, *, weights=None, bins: int | str = "auto") -> dict:
+def histogram(
+    values: npt.ArrayLike, *, weights: npt.ArrayLike | None = None, bins: int | str = "auto"
+) -> dict[str, Any]:
     """Histogram bins. Integer data over a short range get one bin per integer (a rating or a
     count reads better that way); otherwise numpy's "auto" rule (max of Sturges and
     Freedman–Diaconis). Returns `edges` (len k+1), `counts` (len k, raw answer counts) and

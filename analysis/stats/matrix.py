@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import inspect
 import math
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analysis.stats.corrections import benjamini_hochberg
@@ -38,7 +40,14 @@ def correlation_takes_weights() -> bool:
     return "weights" in inspect.signature(correlation).parameters
 
 
-def pair_correlation(x, y, *, method="pearson", weights=None, confidence=0.95) -> tuple[dict, bool]:
+def pair_correlation(
+    x: npt.ArrayLike,
+    y: npt.ArrayLike,
+    *,
+    method: str = "pearson",
+    weights: npt.ArrayLike | None = None,
+    confidence: float = 0.95,
+) -> tuple[dict[str, Any], bool]:
     """`correlation()` of one pair, weighted when weights are given and it can be:
     returns (result, whether it is weighted)."""
     if weights is not None and correlation_takes_weights():
@@ -51,9 +60,9 @@ def correlation_matrix(
     columns: list[str],
     *,
     method: str = "pearson",
-    weights=None,
+    weights: npt.ArrayLike | None = None,
     confidence: float = 0.95,
-) -> dict:
+) -> dict[str, Any]:
     """Every pair of `columns` (numbers; scored answers, see `report.scored_block`) through
     `correlation.correlation`, each over the respondents who answered both (pairwise
     deletion, so `n` differs by pair and is shown). The p-values of the k(k−1)/2 distinct

@@ -8,6 +8,9 @@ What to say where a rule decides it (which cells stand out, how p is written) co
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from analysis.stats.narrator import Statement, format_p, notable_cells
 from surveys.problems import message
 
@@ -122,23 +125,23 @@ QUALITY_NAMES = {
 }
 
 
-def _num(v, digits: int = 2) -> str:
+def _num(v: float | None, digits: int = 2) -> str:
     return "—" if v is None else f"{v:.{digits}f}"
 
 
-def _num1(v) -> str:
+def _num1(v: float | None) -> str:
     return _num(v, 1)
 
 
-def _num3(v) -> str:
+def _num3(v: float | None) -> str:
     return _num(v, 3)
 
 
-def _pct(v) -> str:
+def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v:.1f}%"
 
 
-def _ci(pair, fmt=_pct) -> str:
+def _ci(pair: Sequence[float | None] | None, fmt: Callable[[float | None], str] = _pct) -> str:
     if not pair or pair[0] is None:
         return ""
     return f"（95% CI {fmt(pair[0])} 至 {fmt(pair[1])}）"
@@ -147,7 +150,7 @@ def _ci(pair, fmt=_pct) -> str:
 _p = format_p
 
 
-def _cell_text(summary: dict, t: dict, cell: Statement) -> str:
+def _cell_text(summary: dict[str, Any], t: dict[str, Any], cell: Statement) -> str:
     """A narrator's cell statement in Chinese, with the questionnaire's option labels."""
     i, j = cell.params["row"], cell.params["col"]
     return cell.message(
@@ -158,7 +161,7 @@ def _cell_text(summary: dict, t: dict, cell: Statement) -> str:
     )
 
 
-def _question_lines(qid: str, q: dict) -> list[str]:
+def _question_lines(qid: str, q: dict[str, Any]) -> list[str]:
     lines = [f"【{qid}】{q.get('title', '')}  （有效 {q['n']}，缺失 {q['missing']}）"]
     labels = q.get("labels", {})
     if "nps" in q:
@@ -207,16 +210,20 @@ def _question_lines(qid: str, q: dict) -> list[str]:
     return lines
 
 
-def _value_label(summary: dict, column: str, value: str) -> str:
+def _value_label(summary: dict[str, Any], column: str, value: str) -> str:
     """The option label of `value` in `column` (a question id or `qid/row` column)."""
     q = summary["questions"].get(column.split("/")[0], {})
-    return q.get("labels", {}).get(value, value)
+    label: str = q.get("labels", {}).get(value, value)
+    return label
 
 
-def _comparison_lines(summary: dict, c: dict) -> list[str]:
+def _comparison_lines(summary: dict[str, Any], c: dict[str, Any]) -> list[str]:
     """A group comparison: the test, the difference with its interval, the effect size with
     its interval, why this test, cautions, pairs and the groups."""
-    label = lambda g: _value_label(summary, c["by"], g)  # noqa: E731
+
+    def label(g: str) -> str:
+        return _value_label(summary, c["by"], g)
+
     effect = EFFECT_NAMES.get(c["effect_size_name"], "")
     head = (
         f"{c['metric']} 按 {c['by']}{_mark(c)}：{TEST_NAMES.get(c['test'], '无检验')}，"
@@ -266,7 +273,7 @@ def _comparison_lines(summary: dict, c: dict) -> list[str]:
     return lines
 
 
-def _within_lines(title: str, t: dict, what: str) -> list[str]:
+def _within_lines(title: str, t: dict[str, Any], what: str) -> list[str]:
     """A paired or one-sample test: the test, the estimate with its interval, the effect."""
     name = TEST_NAMES.get(t["test"], t["test"])
     if t["test"] == "wilcoxon_signed_rank":
@@ -275,7 +282,7 @@ def _within_lines(title: str, t: dict, what: str) -> list[str]:
     line = f"{title}（n = {t['n']}）：{name}，{what} {_num(t['estimate'])}{interval}，{_p(t['p'])}"
     effect = t.get("effect_size") or {}
     if effect.get("value") is not None:
-        label = EFFECT_NAMES.get(effect.get("name"), effect.get("name"))
+        label = EFFECT_NAMES.get(effect.get("name") or "", effect.get("name"))
         line += f"，{label} = {_num(effect['value'], 3)}"
         line += _ci([effect.get("ci_low"), effect.get("ci_high")], _num3)
     lines = [line]
@@ -302,7 +309,7 @@ SECTION_NAMES = {
 UNWEIGHTED_MARK = "（未加权）"
 
 
-def _section_results(summary: dict) -> dict[str, list[dict]]:
+def _section_results(summary: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     nps_diffs = [d for c in summary["comparisons"] for d in c.get("nps_differences", [])]
     return {
         "crosstabs": summary["crosstabs"],
@@ -320,10 +327,10 @@ def _section_results(summary: dict) -> dict[str, list[dict]]:
     }
 
 
-def weighting_sentence(summary: dict) -> str:
+def weighting_sentence(summary: dict[str, Any]) -> str:
     """What the weights were applied to and what not, read from each result's `weighted`."""
     weighted = ["各题百分比、均值、NPS、CSAT、SUS 及其置信区间（线性化标准误）"]
-    unweighted = []
+    unweighted: list[str] = []
     for section, results in _section_results(summary).items():
         if results:
             done = all(r.get("weighted") for r in results)
@@ -337,11 +344,11 @@ def weighting_sentence(summary: dict) -> str:
     return line
 
 
-def _mark(result: dict) -> str:
+def _mark(result: dict[str, Any]) -> str:
     return UNWEIGHTED_MARK if result.get("unweighted_note") else ""
 
 
-def _crosstab_stat(t: dict) -> str:
+def _crosstab_stat(t: dict[str, Any]) -> str:
     if t["test"] == "chi2":
         return f"χ² = {_num(t['chi2'])}，df = {t['dof']}，"
     if t["test"] == "rao_scott" and t.get("f") is not None:
@@ -352,7 +359,7 @@ def _crosstab_stat(t: dict) -> str:
     return ""
 
 
-def format_report(summary: dict) -> str:
+def format_report(summary: dict[str, Any]) -> str:
     """Chinese plain-text report of a `summarise` result."""
     lines = [f"样本量：{summary['n']}（共 {summary['n_total']} 份答卷）"]
     quality = summary["quality"]
@@ -435,7 +442,7 @@ CORRECTION_NAMES = {"bonferroni": "Bonferroni 校正", "holm": "Holm 校正", "n
 UNWEIGHTED = "（未加权）"
 
 
-def _scale_lines(name: str, s: dict, weighted: bool) -> list[str]:
+def _scale_lines(name: str, s: dict[str, Any], weighted: bool) -> list[str]:
     lines = [
         f"{name}：Cronbach's α = {_num(s['alpha'], 3)}"
         f"{_ci([s['ci_low'], s['ci_high']], _num3)}，{s['k']} 题，n = {s['n']}"
@@ -454,7 +461,7 @@ def _scale_lines(name: str, s: dict, weighted: bool) -> list[str]:
     return lines
 
 
-def _driver_lines(d: dict) -> list[str]:
+def _driver_lines(d: dict[str, Any]) -> list[str]:
     se = "设计标准误（线性化，加权）" if d.get("weighted") else "OLS 标准误"
     lines = ["", f"== 关键驱动因素（{d['outcome']}，R² = {_num(d['r_squared'], 3)}，{se}）=="]
     for name, v in d["drivers"].items():
@@ -475,11 +482,11 @@ def _driver_lines(d: dict) -> list[str]:
     return lines
 
 
-def _times100(v):
+def _times100(v: float | None) -> float | None:
     return None if v is None else v * 100
 
 
-def _matrix_lines(m: dict, weighted: bool) -> list[str]:
+def _matrix_lines(m: dict[str, Any], weighted: bool) -> list[str]:
     name = "Pearson r" if m["method"] == "pearson" else "Spearman ρ"
     note = "" if m.get("weighted") or not weighted else UNWEIGHTED
     lines = ["", f"== 相关矩阵（{name}，成对删除，BH 校正）{note} =="]
@@ -493,7 +500,7 @@ def _matrix_lines(m: dict, weighted: bool) -> list[str]:
     return lines
 
 
-def _banner_lines(b: dict) -> list[str]:
+def _banner_lines(b: dict[str, Any]) -> list[str]:
     """One banner as text: a header naming each column's letter, then a line per row."""
     tests = b["tests"]
     used = [

@@ -56,7 +56,7 @@ def format_p(p: float | None) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def notable_cells(crosstab: dict) -> list[Statement]:
+def notable_cells(crosstab: dict[str, Any]) -> list[Statement]:
     """Every cell whose residual is off independence, row by row, as above/below statements."""
     out = []
     for i, row in enumerate(crosstab.get("residuals") or []):
@@ -71,7 +71,7 @@ def notable_cells(crosstab: dict) -> list[Statement]:
     return out
 
 
-def crosstab_statements(crosstab: dict, alpha: float = ALPHA) -> list[Statement]:
+def crosstab_statements(crosstab: dict[str, Any], alpha: float = ALPHA) -> list[Statement]:
     """The verdict on a cross-tabulation, then the cell most off chance (when related), then
     the caution on small expected counts. `row`/`col` in a cell statement are indexes."""
     p = crosstab.get("p")
@@ -103,7 +103,7 @@ def crosstab_statements(crosstab: dict, alpha: float = ALPHA) -> list[Statement]
     return statements
 
 
-def _residual_kind(crosstab: dict) -> dict[str, str]:
+def _residual_kind(crosstab: dict[str, Any]) -> dict[str, str]:
     """Weighted tables carry standardised (Rao–Scott) residuals, unweighted ones adjusted."""
     return {"kind": "standardised" if crosstab.get("weighted") else "adjusted"}
 

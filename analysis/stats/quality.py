@@ -28,8 +28,9 @@ Reasons and weights (a weight of 1 flags on its own; weaker signals flag only to
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,13 +72,15 @@ class Reason:
 
     code: str
     weight: float
-    evidence: dict = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict[str, Any])
 
 
-Signal = tuple[str, np.ndarray, np.ndarray, Callable[[int], dict]]
+Signal = tuple[str, np.ndarray, np.ndarray, Callable[[int], dict[str, Any]]]
 
 
-def _signals(definition: dict, frame: pd.DataFrame, speeder_ratio: float, min_rows: int):
+def _signals(
+    definition: dict[str, Any], frame: pd.DataFrame, speeder_ratio: float, min_rows: int
+) -> list[Signal]:
     """Each reason as (code, rows, weights, evidence of a row): the score needs only rows and
     weights, so evidence is built for the rows someone looks at."""
     if not 0 < speeder_ratio < 1:
@@ -85,15 +88,15 @@ def _signals(definition: dict, frame: pd.DataFrame, speeder_ratio: float, min_ro
     questions = iter_questions(definition)
     signals: list[Signal] = []
 
-    def found(code: str, pairs, weight=None) -> None:
+    def found(code: str, pairs: Iterable[tuple[int, Any]], weight: float | None = None) -> None:
         """From (row, evidence) or (row, (weight, evidence)) pairs of a per-row rule."""
-        pairs = dict(pairs)
-        rows = np.fromiter(pairs, dtype=np.int64, count=len(pairs))
+        by_row = dict(pairs)
+        rows = np.fromiter(by_row, dtype=np.int64, count=len(by_row))
         if weight is None:
-            weights = np.array([pairs[i][0] for i in rows], dtype=float)
-            signals.append((code, rows, weights, lambda i: pairs[i][1]))
+            weights = np.array([by_row[i][0] for i in rows], dtype=float)
+            signals.append((code, rows, weights, lambda i: by_row[i][1]))
         else:
-            signals.append((code, rows, np.full(len(rows), weight), pairs.__getitem__))
+            signals.append((code, rows, np.full(len(rows), weight), by_row.__getitem__))
 
     found("duplicate", _duplicates(frame, questions), 1.0)
     found("speeder", _speeders(frame, speeder_ratio), 1.0)
@@ -119,7 +122,7 @@ def _signals(definition: dict, frame: pd.DataFrame, speeder_ratio: float, min_ro
                     lambda i: {"others": int(similar[i]), "agreement": float(best[i]),
                                "items": len(items)}))  # fmt: skip
     rows = np.flatnonzero(llr < RANDOM_LLR)  # NaN: not enough answers to judge
-    r_pt = patterns.person_total(scale_codes, scale_sizes) if len(rows) else None
+    r_pt = patterns.person_total(scale_codes, scale_sizes) if len(rows) else np.empty(0)
     signals.append(("random_answers", rows, np.ones(len(rows)),
                     lambda i: {"llr": float(llr[i]), "r": _maybe(r_pt[i]),
                                "items": int(used[i])}))  # fmt: skip
@@ -131,13 +134,16 @@ def _signals(definition: dict, frame: pd.DataFrame, speeder_ratio: float, min_ro
     ):
         rows = np.fromiter(answers, dtype=np.int64, count=len(answers))
         count = np.array([len(answers[i]) for i in rows.tolist()], dtype=float)
-        signals.append((code, rows, np.minimum(cap, per * count),
-                        lambda i, answers=answers: {"answers": answers[i]}))  # fmt: skip
+        signals.append((code, rows, np.minimum(cap, per * count), _answers_evidence(answers)))
     return signals
 
 
 def explain_responses(
-    definition: dict, frame: pd.DataFrame, *, speeder_ratio: float = 1 / 3, min_rows: int = 3
+    definition: dict[str, Any],
+    frame: pd.DataFrame,
+    *,
+    speeder_ratio: float = 1 / 3,
+    min_rows: int = 3,
 ) -> list[list[Reason]]:
     """The reasons of each row of `frame` (a prepared frame), in REASONS order."""
     out: list[list[Reason]] = [[] for _ in range(len(frame))]
@@ -147,7 +153,11 @@ def explain_responses(
     return out
 
 
-def _maybe(value) -> float | None:
+def _answers_evidence(answers: dict[int, list[dict[str, Any]]]) -> Callable[[int], dict[str, Any]]:
+    return lambda i: {"answers": answers[i]}
+
+
+def _maybe(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 
@@ -156,7 +166,11 @@ def score_of(reasons: list[Reason]) -> float:
 
 
 def flag_responses(
-    definition: dict, frame: pd.DataFrame, *, speeder_ratio: float = 1 / 3, min_rows: int = 3
+    definition: dict[str, Any],
+    frame: pd.DataFrame,
+    *,
+    speeder_ratio: float = 1 / 3,
+    min_rows: int = 3,
 ) -> pd.DataFrame:
     """One row per response (same index as `frame`, a prepared frame): a boolean column per
     reason in REASONS (found, whatever its weight), `score`, `flagged` (score ≥ THRESHOLD)
@@ -178,7 +192,9 @@ def flag_responses(
     return out
 
 
-def _duplicates(frame: pd.DataFrame, questions: list[dict]):
+def _duplicates(
+    frame: pd.DataFrame, questions: list[dict[str, Any]]
+) -> Iterator[tuple[int, dict[str, Any]]]:
     answer_cols = [c for q in questions for c in question_columns(q) if c in frame.columns]
     n = len(frame)
     ids = frame["response_id"] if "response_id" in frame.columns else pd.Series([None] * n)
@@ -199,7 +215,7 @@ def _duplicates(frame: pd.DataFrame, questions: list[dict]):
             yield int(i), {"of": first[i], "same_id": False}
 
 
-def _speeders(frame: pd.DataFrame, ratio: float):
+def _speeders(frame: pd.DataFrame, ratio: float) -> Iterator[tuple[int, dict[str, Any]]]:
     if "duration_s" not in frame.columns:
         return
     d = pd.to_numeric(frame["duration_s"], errors="coerce").to_numpy(dtype=float)
@@ -210,7 +226,9 @@ def _speeders(frame: pd.DataFrame, ratio: float):
         yield int(i), {"seconds": float(d[i]), "median": median, "share": float(d[i] / median)}
 
 
-def _page_speeders(frame: pd.DataFrame, ratio: float):
+def _page_speeders(
+    frame: pd.DataFrame, ratio: float
+) -> Iterator[tuple[int, tuple[float, dict[str, Any]]]]:
     prefix = PARADATA_PREFIX + "page_s/"
     cols = [c for c in frame.columns if isinstance(c, str) and c.startswith(prefix)]
     if not cols:
@@ -234,8 +252,10 @@ def _page_speeders(frame: pd.DataFrame, ratio: float):
         yield int(i), (share, {"pages": pages, "fast": len(pages), "timed": int(timed[i])})
 
 
-def _straight_liners(frame: pd.DataFrame, questions: list[dict], min_rows: int):
-    found: dict[int, list[dict]] = {}
+def _straight_liners(
+    frame: pd.DataFrame, questions: list[dict[str, Any]], min_rows: int
+) -> Iterator[tuple[int, tuple[float, dict[str, Any]]]]:
+    found: dict[int, list[dict[str, Any]]] = {}
     eligible = np.zeros(len(frame), dtype=int)
     for q in questions:
         if kind_of(q) != "matrix" or len(q.get("rows", [])) < min_rows:
@@ -253,17 +273,19 @@ def _straight_liners(frame: pd.DataFrame, questions: list[dict], min_rows: int):
         for i in np.flatnonzero((answered >= min_rows) & (low == high)):
             entry = {"question": q["id"], "rows": int(answered[i]), "value": scale[int(low[i])]}
             found.setdefault(int(i), []).append(entry)
-    for i, matrices in found.items():
-        yield i, (len(matrices) / eligible[i], {"matrices": matrices, "of": int(eligible[i])})
+    for row, matrices in found.items():
+        yield row, (len(matrices) / eligible[row], {"matrices": matrices, "of": int(eligible[row])})
 
 
-def _same(series: pd.Series, expected) -> pd.Series:
+def _same(series: pd.Series, expected: str | float) -> pd.Series:
     if pd.api.types.is_numeric_dtype(series.dtype):
         return series == float(expected)
     return series.astype(str) == str(expected)
 
 
-def _attention(frame: pd.DataFrame, questions: list[dict]):
+def _attention(
+    frame: pd.DataFrame, questions: list[dict[str, Any]]
+) -> Iterator[tuple[int, list[str]]]:
     failed: dict[int, list[str]] = {}
     for q in questions:
         expected = q.get("attention_check")
@@ -283,16 +305,16 @@ def _attention(frame: pd.DataFrame, questions: list[dict]):
     yield from failed.items()
 
 
-def quality_summary(flags: pd.DataFrame) -> dict:
+def quality_summary(flags: pd.DataFrame) -> dict[str, Any]:
     """Counts per reason and of flagged responses (JSON-ready)."""
-    out = {name: int(flags[name].sum()) for name in REASONS}
+    out: dict[str, Any] = {name: int(flags[name].sum()) for name in REASONS}
     out["flagged"] = int(flags["flagged"].sum())
     out["n"] = len(flags)
     out["threshold"] = THRESHOLD
     return out
 
 
-def key_metrics(summary: dict) -> list[dict]:
+def key_metrics(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The key numbers of a `summarise` result: n, then per rating question its mean and
     top-2 box (CSAT), per NPS question its NPS, per matrix row its mean and top-2 box.
     Each {"question", "row", "metric", "value"} (row None for a whole question)."""
@@ -314,7 +336,7 @@ def key_metrics(summary: dict) -> list[dict]:
     return out
 
 
-def metric_shift(included: dict, excluded: dict) -> list[dict]:
+def metric_shift(included: dict[str, Any], excluded: dict[str, Any]) -> list[dict[str, Any]]:
     """Key numbers with flagged responses (`included`, a `summarise` result) and without them
     (`excluded`, the same call with exclude_flagged=True), side by side: each entry of
     `key_metrics` with `with`, `without` and `change` (without − with; None when either is

@@ -28,6 +28,8 @@ single choice, dropdown, rating, NPS or matrix row), blank as its own code.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -41,7 +43,7 @@ LEVELS = 3
 DEVICE_WINDOW_S = 3600.0
 
 
-def sequence_items(definition: dict, frame: pd.DataFrame) -> list[tuple[str, int, bool]]:
+def sequence_items(definition: dict[str, Any], frame: pd.DataFrame) -> list[tuple[str, int, bool]]:
     """(column, number of options, whether it is a scale) of each single-answer closed item
     present in *frame*; matrix rows, ratings and NPS are scales, choices are not."""
     items = []
@@ -119,7 +121,9 @@ def _band_keys(block: np.ndarray) -> np.ndarray:
     return key.view(np.int64)
 
 
-def _band_pairs(codes: np.ndarray, rows: np.ndarray, band: np.ndarray, needed: int):
+def _band_pairs(
+    codes: np.ndarray, rows: np.ndarray, band: np.ndarray, needed: int
+) -> list[tuple[int, int]]:
     """Pairs (i < j) of *rows* equal on *band* and agreeing on at least *needed* items."""
     keys = _band_keys(codes[np.ix_(rows, band)])
     order = np.argsort(keys, kind="stable")
@@ -128,7 +132,7 @@ def _band_pairs(codes: np.ndarray, rows: np.ndarray, band: np.ndarray, needed: i
     sizes = np.diff(np.r_[starts, len(sorted_keys)])
     size_of = np.repeat(sizes, sizes)  # each sorted row's bucket size
     small = size_of <= MAX_BUCKET  # a popular band value is no form-filler
-    found = []
+    found: list[tuple[int, int]] = []
     for offset in range(1, int(sizes[sizes <= MAX_BUCKET].max(initial=1))):
         left = np.flatnonzero(small[:-offset] & (sorted_keys[:-offset] == sorted_keys[offset:]))
         if not len(left):
@@ -190,10 +194,10 @@ def person_total(codes: np.ndarray, sizes: list[int]) -> np.ndarray:
     return np.where(answered.sum(axis=1) >= MIN_ITEMS, r, np.nan)
 
 
-def same_device(frame: pd.DataFrame) -> list[dict | None]:
+def same_device(frame: pd.DataFrame) -> list[dict[str, Any] | None]:
     """Per row: {"of": earlier response_id, "minutes": gap} when the same device id submitted
     a response less than DEVICE_WINDOW_S earlier; None otherwise."""
-    out: list[dict | None] = [None] * len(frame)
+    out: list[dict[str, Any] | None] = [None] * len(frame)
     if "paradata/device" not in frame.columns or "submitted_at" not in frame.columns:
         return out
     when = pd.to_datetime(frame["submitted_at"], errors="coerce", utc=True)

@@ -26,8 +26,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
 from itertools import pairwise
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -59,7 +61,7 @@ def normalised(text: str) -> str:
     return _SIGNS.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
-def gibberish_kind(text) -> str | None:
+def gibberish_kind(text: object) -> str | None:
     """Why *text* is gibberish ("repeated", "keyboard", "no_words", "random_characters"),
     or None for text that reads as an answer (or is blank)."""
     if not isinstance(text, str) or not text.strip():
@@ -101,9 +103,11 @@ def _known_share(core: str) -> float:
     return known / total if total else 1.0
 
 
-def gibberish_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict]]:
+def gibberish_answers(
+    frame: pd.DataFrame, text_columns: list[str]
+) -> dict[int, list[dict[str, Any]]]:
     """{row position: [{"question", "text", "kind"}]} for each gibberish open answer."""
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[dict[str, Any]]] = {}
     for col in text_columns:
         values = frame[col].tolist()
         kinds = _each_distinct(values, gibberish_kind)
@@ -113,9 +117,12 @@ def gibberish_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int,
     return out
 
 
-def _each_distinct(values: list, fn) -> list:
+_T = TypeVar("_T")
+
+
+def _each_distinct(values: list[Any], fn: Callable[[Any], _T]) -> list[_T]:
     """[fn(v) for v in values], computed once per distinct value (answers repeat: "无")."""
-    seen: dict = {}
+    seen: dict[str | None, _T] = {}
     out = []
     for v in values:
         key = v if isinstance(v, str) else None
@@ -125,19 +132,19 @@ def _each_distinct(values: list, fn) -> list:
     return out
 
 
-def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict]]:
+def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict[str, Any]]]:
     """{row position: [{"question", "text", "others"}]} for each open answer (of at least
     MIN_COPIED_CHARS normalised characters) that other respondents also gave, word for word."""
 
-    def key(v) -> str:
+    def key(v: object) -> str:
         return normalised(v) if isinstance(v, str) else ""
 
     keys = {col: _each_distinct(frame[col].tolist(), key) for col in text_columns}
     # Who gave each text: one count per respondent, whichever question it was given to.
-    givers: Counter = Counter()
+    givers: Counter[str] = Counter()
     for row in zip(*keys.values(), strict=True):
         givers.update({text for text in row if len(text) >= MIN_COPIED_CHARS})
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[dict[str, Any]]] = {}
     for col in text_columns:
         values = frame[col].tolist()
         for i, text in enumerate(keys[col]):
@@ -147,10 +154,10 @@ def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, li
     return out
 
 
-def pasted_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict]]:
+def pasted_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict[str, Any]]]:
     """{row position: [{"question", "chars", "typing_s"}]} for each open answer the paradata
     says was pasted with under PASTE_TYPING_S seconds of typing."""
-    out: dict[int, list[dict]] = {}
+    out: dict[int, list[dict[str, Any]]] = {}
     for col in text_columns:
         pasted_col, typing_col = f"paradata/pasted/{col}", f"paradata/typing_s/{col}"
         if pasted_col not in frame.columns:
@@ -167,7 +174,7 @@ def pasted_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, li
     return out
 
 
-def _number(value) -> float | None:
+def _number(value: Any) -> float | None:  # a table cell: anything
     try:
         number = float(value)
     except (TypeError, ValueError):

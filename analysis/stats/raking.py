@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analysis.stats.design import kish_design_effect
@@ -69,7 +70,7 @@ def rake(
     frame: pd.DataFrame,
     margins: Mapping[str, Mapping[object, float]],
     *,
-    base_weights=None,
+    base_weights: npt.ArrayLike | None = None,
     trim: tuple[float, float] | None = None,
     max_iter: int = 200,
     tolerance: float = 1e-6,
@@ -151,7 +152,7 @@ def rake(
     )
 
 
-def _check_trim(trim) -> None:
+def _check_trim(trim: tuple[float, float] | None) -> None:
     if trim is None:
         return
     low, high = trim
@@ -163,7 +164,7 @@ def _check_trim(trim) -> None:
         )
 
 
-def _base(base_weights, n: int) -> np.ndarray:
+def _base(base_weights: npt.ArrayLike | None, n: int) -> np.ndarray:
     if base_weights is None:
         return np.ones(n)
     w = np.asarray(base_weights, dtype=float).reshape(-1)
@@ -174,9 +175,14 @@ def _base(base_weights, n: int) -> np.ndarray:
     return w.copy()
 
 
-def _encode(frame: pd.DataFrame, margins) -> tuple[list, list, list, float]:
+def _encode(
+    frame: pd.DataFrame, margins: Mapping[str, Mapping[object, float]]
+) -> tuple[list[np.ndarray], list[np.ndarray], list[list[object]], float]:
     """(row codes per variable, target shares per variable, category labels, weight total)."""
-    codes, targets, labels, totals = [], [], [], []
+    codes: list[np.ndarray] = []
+    targets: list[np.ndarray] = []
+    labels: list[list[object]] = []
+    totals: list[float | None] = []
     for variable, wanted in margins.items():
         if variable not in frame.columns:
             raise UnknownColumnError(f"no column {variable!r} in the response table", variable)
@@ -225,7 +231,7 @@ def _encode(frame: pd.DataFrame, margins) -> tuple[list, list, list, float]:
     return codes, targets, labels, counted[0] if counted else float(len(frame))
 
 
-def _number(value, variable: str, category) -> float:
+def _number(value: float | str, variable: str, category: object) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):

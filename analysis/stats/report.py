@@ -21,8 +21,10 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analysis.stats.banner import banner_table
@@ -49,7 +51,7 @@ from analysis.stats.table import (
 )
 
 
-def json_ready(obj):
+def json_ready(obj: object) -> Any:
     """NaN/inf → None, numpy scalars → Python, tuples → lists (strict JSON)."""
     if isinstance(obj, dict):
         return {str(k): json_ready(v) for k, v in obj.items()}
@@ -64,7 +66,7 @@ def json_ready(obj):
     return obj
 
 
-def _resolve_weights(frame: pd.DataFrame, weights) -> np.ndarray | None:
+def _resolve_weights(frame: pd.DataFrame, weights: str | npt.ArrayLike | None) -> np.ndarray | None:
     if weights is None:
         return None
     if isinstance(weights, str) and weights not in frame.columns:
@@ -87,7 +89,7 @@ def _resolve_weights(frame: pd.DataFrame, weights) -> np.ndarray | None:
 UNWEIGHTED_NOTE = "computed without the weights: this statistic is not weighted yet"
 
 
-def mark_weighting(result: dict, weights) -> dict:
+def mark_weighting(result: dict[str, Any], weights: np.ndarray | None) -> dict[str, Any]:
     """`weighted` on a result that did not say (False), and `unweighted_note` when the
     report is weighted but this result is not."""
     result.setdefault("weighted", False)
@@ -96,7 +98,7 @@ def mark_weighting(result: dict, weights) -> dict:
     return result
 
 
-def segment_mask(frame: pd.DataFrame, where: Mapping[str, Iterable] | None) -> np.ndarray:
+def segment_mask(frame: pd.DataFrame, where: Mapping[str, Iterable[object]] | None) -> np.ndarray:
     """Rows whose column value is among the listed values, for every column in `where`
     (values compared as strings; a whole float 2.0 matches "2")."""
     mask = np.ones(len(frame), dtype=bool)
@@ -112,7 +114,9 @@ def segment_mask(frame: pd.DataFrame, where: Mapping[str, Iterable] | None) -> n
     return mask
 
 
-def scored_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.Series, bool]:
+def scored_column(
+    definition: dict[str, Any], frame: pd.DataFrame, name: str
+) -> tuple[pd.Series, bool]:
     """A column as numbers for comparisons and scales, and whether it is ordinal.
 
     `name` is a question id or a `qid/row` column. Options map to their scores
@@ -133,7 +137,9 @@ def scored_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.
     raise StatsInputError(location=name, code=Code.TYPE_NOT_NUMERIC, type=q["type"])
 
 
-def _compared_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[pd.Series, bool]:
+def _compared_column(
+    definition: dict[str, Any], frame: pd.DataFrame, name: str
+) -> tuple[pd.Series, bool]:
     """`scored_column`, and a multiple-choice `qid/option` column as its 1/0 answers (the
     groups' shares of choosing it are then compared with Newcombe's interval)."""
     q = question_map(definition).get(name.split("/")[0])
@@ -142,13 +148,15 @@ def _compared_column(definition: dict, frame: pd.DataFrame, name: str) -> tuple[
     return scored_column(definition, frame, name)
 
 
-def scored_block(definition: dict, frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+def scored_block(
+    definition: dict[str, Any], frame: pd.DataFrame, names: Sequence[str]
+) -> pd.DataFrame:
     """The columns `names` as numbers (`scored_column`), the input of `correlation_matrix`,
     `key_drivers` and `cronbach_alpha`."""
     return pd.DataFrame({c: scored_column(definition, frame, c)[0] for c in names})
 
 
-def score_range(definition: dict, name: str) -> tuple[float, float]:
+def score_range(definition: dict[str, Any], name: str) -> tuple[float, float]:
     """(lowest, highest) score a column can take by its definition, for reverse-keying:
     the scored options' scores, 1..max of a rating, 0..10 of an NPS, a slider's min/max."""
     q = question_map(definition).get(name.split("/")[0])
@@ -168,7 +176,9 @@ def score_range(definition: dict, name: str) -> tuple[float, float]:
     raise StatsInputError("a reverse-keyed item needs a scale with a defined min and max", name)
 
 
-def _scale_spec(definition: dict, items) -> tuple[list[str], list[str]]:
+def _scale_spec(
+    definition: dict[str, Any], items: Sequence[str] | Mapping[str, Sequence[str]]
+) -> tuple[list[str], list[str]]:
     """A scale given as [items] or {"items": [...], "reverse": [...]} → (columns, reversed)."""
     if isinstance(items, Mapping):
         reverse = _expand_items(definition, items.get("reverse", ()))
@@ -178,7 +188,7 @@ def _scale_spec(definition: dict, items) -> tuple[list[str], list[str]]:
     return _expand_items(definition, items), reverse
 
 
-def _levels(definition: dict, name: str) -> list[str] | None:
+def _levels(definition: dict[str, Any], name: str) -> list[str] | None:
     q = question_map(definition).get(name.split("/")[0])
     if q is None:
         return None
@@ -191,7 +201,7 @@ def _levels(definition: dict, name: str) -> list[str] | None:
     return None
 
 
-def _expand_items(definition: dict, items: Sequence[str]) -> list[str]:
+def _expand_items(definition: dict[str, Any], items: Sequence[str]) -> list[str]:
     questions = question_map(definition)
     out = []
     for item in items:
@@ -204,12 +214,12 @@ def _expand_items(definition: dict, items: Sequence[str]) -> list[str]:
 
 
 def summarise(
-    definition: dict,
+    definition: dict[str, Any],
     frame: pd.DataFrame,
     *,
     exclude_flagged: bool = False,
-    weights=None,
-    where: Mapping[str, Iterable] | None = None,
+    weights: str | npt.ArrayLike | None = None,
+    where: Mapping[str, Iterable[object]] | None = None,
     crosstabs: Sequence[tuple[str, str]] = (),
     comparisons: Sequence[tuple[str, str]] = (),
     scales: Mapping[str, Sequence[str] | Mapping[str, Sequence[str]]] | None = None,
@@ -223,7 +233,7 @@ def summarise(
     equal_var: bool = False,
     paired: Sequence[tuple[str, str]] = (),
     one_sample: Sequence[tuple[str, float]] = (),
-) -> dict:
+) -> dict[str, Any]:
     """The full report. `weights` is a column name or an array (one per row of `frame`);
     `where` a segment filter {column: [values]}; `crosstabs` (row, col) pairs and
     `comparisons` (metric, group) pairs and `correlations` (x, y) pairs (Spearman when
@@ -267,7 +277,7 @@ def summarise(
         keep &= w_all > 0
     data = data[keep]
     w = None if w_all is None else w_all[keep]
-    out: dict = {
+    out: dict[str, Any] = {
         "n": len(data),
         "n_total": len(frame),
         "excluded": excluded,
@@ -375,10 +385,18 @@ def summarise(
     for test, p in zip(tests, benjamini_hochberg([t["p"] for t in tests]), strict=True):
         test["p_adjusted"] = float(p)
     out["multiple_testing"] = {"method": "benjamini_hochberg", "tests": len(tests)}
-    return json_ready(out)
+    report: dict[str, Any] = json_ready(out)
+    return report
 
 
-def _within_tests(definition, data, paired, one_sample, w, confidence):
+def _within_tests(
+    definition: dict[str, Any],
+    data: pd.DataFrame,
+    paired: Sequence[tuple[str, str]],
+    one_sample: Sequence[tuple[str, float]],
+    w: np.ndarray | None,
+    confidence: float,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Paired tests of (first, second) answers and one-sample tests of (column, value)."""
     pairs = []
     for first, second in _checked_pairs(definition, data, paired):
@@ -408,7 +426,7 @@ def _within_tests(definition, data, paired, one_sample, w, confidence):
     return pairs, singles
 
 
-def _finite(value) -> float:
+def _finite(value: float | str) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
@@ -418,7 +436,9 @@ def _finite(value) -> float:
     return number
 
 
-def _checked_pairs(definition, data, pairs) -> list[tuple[str, str]]:
+def _checked_pairs(
+    definition: dict[str, Any], data: pd.DataFrame, pairs: Iterable[Sequence[str]]
+) -> list[tuple[str, str]]:
     known = question_map(definition)
     checked = []
     for pair in pairs:
@@ -432,7 +452,13 @@ def _checked_pairs(definition, data, pairs) -> list[tuple[str, str]]:
     return checked
 
 
-def _sus(definition, data, qid, w, confidence) -> dict:
+def _sus(
+    definition: dict[str, Any],
+    data: pd.DataFrame,
+    qid: str,
+    w: np.ndarray | None,
+    confidence: float,
+) -> dict[str, Any]:
     q = question_map(definition).get(qid)
     if q is None or kind_of(q) != "matrix" or len(q.get("rows", [])) != 10:
         raise StatsInputError("the SUS question is a matrix with 10 rows", qid)
@@ -450,7 +476,9 @@ def _sus(definition, data, qid, w, confidence) -> dict:
     }
 
 
-def _ipa(questions: dict, definition: dict, importance: str, performance: str) -> dict:
+def _ipa(
+    questions: dict[str, Any], definition: dict[str, Any], importance: str, performance: str
+) -> dict[str, Any]:
     for qid in (importance, performance):
         q = question_map(definition).get(qid)
         if q is None or kind_of(q) != "matrix":

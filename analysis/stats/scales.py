@@ -5,8 +5,10 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
@@ -31,23 +33,29 @@ def _alpha(cov: np.ndarray) -> float:
 def _weighted_cov(block: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Σ w (x − x̄_w)(x − x̄_w)' / Σw; with equal weights the n-divisor covariance."""
     centred = block - (w[:, None] * block).sum(axis=0) / w.sum()
-    return (centred * w[:, None]).T @ centred / w.sum()
+    covariance: np.ndarray = (centred * w[:, None]).T @ centred / w.sum()
+    return covariance
 
 
-def _check(frame, items, reverse, score_range) -> list[str]:
+def _check(
+    frame: pd.DataFrame,
+    items: list[str],
+    reverse: Sequence[str],
+    score_range: Mapping[str, tuple[float, float]] | None,
+) -> list[str]:
     if len(items) < 2 or len(set(items)) != len(items):
         raise StatsInputError(location="items", code=Code.TOO_FEW_ITEMS)
     for c in items:
         if c not in frame.columns:
             raise UnknownColumnError(location=c)
-    reverse = list(reverse)
-    for c in reverse:
+    reversed_items = list(reverse)
+    for c in reversed_items:
         if c not in items:
             raise StatsInputError("a reverse-keyed item must be one of the items", c)
         low_high = (score_range or {}).get(c)
         if low_high is None or len(low_high) != 2 or not low_high[0] < low_high[1]:
             raise StatsInputError("a reverse-keyed item needs its scale's (min, max)", c)
-    return reverse
+    return reversed_items
 
 
 def cronbach_alpha(
@@ -56,9 +64,9 @@ def cronbach_alpha(
     *,
     reverse: Sequence[str] = (),
     score_range: Mapping[str, tuple[float, float]] | None = None,
-    weights=None,
+    weights: npt.ArrayLike | None = None,
     confidence: float = 0.95,
-) -> dict:
+) -> dict[str, Any]:
     """Cronbach's alpha over respondents who answered every item (listwise).
 
         α = k/(k−1) · (1 − Σ s²_item / s²_total) = k/(k−1) · (1 − trace C / ΣC)
@@ -89,9 +97,10 @@ def cronbach_alpha(
         raise StatsInputError(location="weights", code=Code.WEIGHTS_LENGTH)
     complete = ~np.isnan(numbers).any(axis=1) & ~np.isnan(w_all) & (w_all > 0)
     block, w = numbers[complete], w_all[complete]
+    ranges = score_range or {}  # `_check` made sure every reversed item has one
     for c in reverse:
         j = items.index(c)
-        low, high = score_range[c]
+        low, high = ranges[c]
         block[:, j] = low + high - block[:, j]
     n, k = block.shape
     n_eff = effective_n(None if weights is None else w, n)
@@ -116,7 +125,7 @@ def cronbach_alpha(
             StatsWarning,
             stacklevel=2,
         )
-    out = {
+    out: dict[str, Any] = {
         "items": items,
         "reverse": reverse,
         "n": int(n),

@@ -6,8 +6,10 @@ Plain arrays in, JSON-ready dicts out (percent units for shares, nothing rounded
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
@@ -42,7 +44,9 @@ def _nps_adjusted(p_pro: float, p_det: float, n: float) -> tuple[float, float, f
     return pro - det, max(pro + det - (pro - det) ** 2, 0.0), n_adj
 
 
-def _nps_shares(values, weights):
+def _nps_shares(
+    values: npt.ArrayLike, weights: npt.ArrayLike | None
+) -> tuple[np.ndarray, np.ndarray | None]:
     x = numeric_array(values, "NPS")
     keep = ~np.isnan(x)
     w = None
@@ -71,7 +75,9 @@ def _nps_design_n(x: np.ndarray, w: np.ndarray | None, p_pro: float, p_det: floa
     return spread / var if var > 0 else float(x.size)
 
 
-def nps(values, *, weights=None, confidence: float = 0.95) -> dict:
+def nps(
+    values: npt.ArrayLike, *, weights: npt.ArrayLike | None = None, confidence: float = 0.95
+) -> dict[str, Any]:
     """Net Promoter Score (Reichheld 2003): % promoters (9–10) − % detractors (0–6).
 
     Interval: the adjusted Wald of Rocks (2016, "Interval estimation for the 'net promoter
@@ -118,7 +124,14 @@ def nps(values, *, weights=None, confidence: float = 0.95) -> dict:
     }
 
 
-def nps_difference(a, b, *, weights_a=None, weights_b=None, confidence: float = 0.95) -> dict:
+def nps_difference(
+    a: npt.ArrayLike,
+    b: npt.ArrayLike,
+    *,
+    weights_a: npt.ArrayLike | None = None,
+    weights_b: npt.ArrayLike | None = None,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
     """NPS of segment `a` minus NPS of segment `b` (independent samples), with the
     adjusted-Wald interval of the difference (Rocks 2016, two-sample form): each segment gets
     its pseudo-observations (`NPS_PSEUDO`), and the variance of the difference is the sum of
@@ -164,7 +177,13 @@ def nps_difference(a, b, *, weights_a=None, weights_b=None, confidence: float = 
     return out
 
 
-def csat(values, *, scale_max: int = 5, weights=None, confidence: float = 0.95) -> dict:
+def csat(
+    values: npt.ArrayLike,
+    *,
+    scale_max: int = 5,
+    weights: npt.ArrayLike | None = None,
+    confidence: float = 0.95,
+) -> dict[str, Any]:
     """Customer satisfaction: % of answers in the top two points of a 1..scale_max rating
     (4–5 on five points), with a Wilson interval (design-based under weights, see
     `estimates.proportion`); the mean rating alongside."""
@@ -202,7 +221,7 @@ def sus_grade(score: float) -> str | None:
     return next(grade for floor, grade in SUS_GRADES if score >= floor)
 
 
-def sus_scores(items) -> np.ndarray:
+def sus_scores(items: npt.ArrayLike) -> np.ndarray:
     """Per-respondent System Usability Scale (Brooke 1996): items 1–5, in questionnaire
     order; odd items contribute (x − 1), even items (5 − x); the sum × 2.5 gives 0–100.
     Respondents with any item missing get NaN (the SUS is not defined for partial answers)."""
@@ -213,10 +232,13 @@ def sus_scores(items) -> np.ndarray:
         raise StatsInputError("SUS items are answered 1–5")
     odd = block[:, 0::2] - 1
     even = 5 - block[:, 1::2]
-    return (odd.sum(axis=1) + even.sum(axis=1)) * 2.5
+    per_respondent: np.ndarray = (odd.sum(axis=1) + even.sum(axis=1)) * 2.5
+    return per_respondent
 
 
-def sus(items, *, weights=None, confidence: float = 0.95) -> dict:
+def sus(
+    items: npt.ArrayLike, *, weights: npt.ArrayLike | None = None, confidence: float = 0.95
+) -> dict[str, Any]:
     """Mean SUS score with its t interval (linearised SE under weights, `mean_estimate`)
     and the Sauro–Lewis grade of the mean."""
     per = sus_scores(items)
@@ -254,7 +276,9 @@ def kano_category(functional: str, dysfunctional: str) -> str:
         ) from None
 
 
-def kano(functional, dysfunctional, *, weights=None) -> dict:
+def kano(
+    functional: pd.Series, dysfunctional: pd.Series, *, weights: npt.ArrayLike | None = None
+) -> dict[str, Any]:
     """Kano classification of one feature over respondents.
 
     category = most frequent of A/O/M/I/R/Q, ties broken M > O > A > I > R > Q (Berger et al.);
@@ -304,7 +328,9 @@ IPA_QUADRANTS = {
 }
 
 
-def importance_performance(importance: dict, performance: dict) -> dict:
+def importance_performance(
+    importance: dict[str, Any], performance: dict[str, Any]
+) -> dict[str, Any]:
     """Importance–performance analysis (Martilla & James 1977, J. Marketing 41(1)).
 
     Takes mean importance and mean performance per attribute ({attribute: mean}); the axes are

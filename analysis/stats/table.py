@@ -12,6 +12,7 @@ import math
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,17 +34,18 @@ KANO_LEVELS = ("like", "must_be", "neutral", "live_with", "dislike")
 _NUMERIC_KINDS = {"rating", "nps", "numeric", "multiple", "ranking", "consent"}
 
 
-def read_definition(path: str | Path) -> dict:
+def read_definition(path: str | Path) -> dict[str, Any]:
     """Load a questionnaire definition (JSON, UTF-8 with or without BOM)."""
     try:
         definition = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise StatsInputError(f"cannot read the definition: {exc}", str(path)) from exc
     iter_questions(definition)  # checks the shape
-    return definition
+    checked: dict[str, Any] = definition
+    return checked
 
 
-def iter_questions(definition: dict) -> list[dict]:
+def iter_questions(definition: dict[str, Any]) -> list[dict[str, Any]]:
     """The answerable questions of a definition, in page order."""
     if not isinstance(definition, dict) or not isinstance(definition.get("pages"), list):
         raise StatsInputError("a definition is an object with a list of pages", "pages")
@@ -64,26 +66,28 @@ def iter_questions(definition: dict) -> list[dict]:
     return questions
 
 
-def question_map(definition: dict) -> dict[str, dict]:
+def question_map(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {q["id"]: q for q in iter_questions(definition)}
 
 
-def kind_of(question: dict) -> str:
+def kind_of(question: dict[str, Any]) -> str:
     kind = QUESTION_KINDS[question["type"]]
+    if kind is None:  # a note: `iter_questions` never yields one
+        raise StatsInputError("this question has no answers to analyse", str(question["id"]))
     if kind == "matrix" and question.get("multiple"):
         return "matrix_multiple"
     return kind
 
 
-def option_values(question: dict) -> list[str]:
+def option_values(question: dict[str, Any]) -> list[str]:
     return [str(o["value"]) for o in question.get("options", [])]
 
 
-def option_labels(question: dict) -> dict[str, str]:
+def option_labels(question: dict[str, Any]) -> dict[str, str]:
     return {str(o["value"]): str(o.get("label", o["value"])) for o in question.get("options", [])}
 
 
-def row_values(question: dict) -> list[str]:
+def row_values(question: dict[str, Any]) -> list[str]:
     return [str(r["value"]) for r in question.get("rows", [])]
 
 
@@ -91,7 +95,7 @@ def row_values(question: dict) -> list[str]:
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
-def option_scores(question: dict) -> dict[str, float]:
+def option_scores(question: dict[str, Any]) -> dict[str, float]:
     """Score of each option (docs/questionnaire-format.md, "Scores"): NaN for an option
     marked `"scored": false` (不适用, 不清楚, 不愿透露: answered, but not a point on the scale);
     else its `score`, else its value when that is a plain number. When no option has a score
@@ -109,12 +113,12 @@ def option_scores(question: dict) -> dict[str, float]:
     return {v: found.get(v, math.nan) for v in option_values(question)}
 
 
-def not_scored(question: dict) -> list[str]:
+def not_scored(question: dict[str, Any]) -> list[str]:
     """The option values that no score-based statistic counts (`option_scores` is NaN)."""
     return [v for v, s in option_scores(question).items() if math.isnan(s)]
 
 
-def question_columns(question: dict) -> list[str]:
+def question_columns(question: dict[str, Any]) -> list[str]:
     """Columns of the response table that hold this question's answers (format table)."""
     qid, kind = question["id"], kind_of(question)
     if kind in ("multiple", "ranking"):
@@ -140,7 +144,7 @@ def _numeric_cell_strings(series: pd.Series) -> pd.Series:
     return out
 
 
-def prepare_frame(definition: dict, frame: pd.DataFrame) -> pd.DataFrame:
+def prepare_frame(definition: dict[str, Any], frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of `frame` with each question column typed for its statistics.
 
     Option values become strings (an XLSX `1` and a CSV `"1"` are the same answer), numeric
@@ -235,7 +239,7 @@ def _to_number(s: pd.Series, col: str) -> pd.Series:
     return num.astype(float)
 
 
-def read_responses(path: str | Path, definition: dict | None = None) -> pd.DataFrame:
+def read_responses(path: str | Path, definition: dict[str, Any] | None = None) -> pd.DataFrame:
     """Read a response table (CSV in UTF-8 with or without BOM, or XLSX) as strings.
 
     Cells are stripped and blanks become missing. A second header row of labels (export with

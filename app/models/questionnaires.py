@@ -51,6 +51,14 @@ class Questionnaire(Model):
         return self.versions[-1] if self.versions else None
 
     @property
+    def published_version(self) -> "QuestionnaireVersion":
+        """`latest_version` where there must be one (the results pages, once published)."""
+        latest = self.latest_version
+        if latest is None:
+            raise LookupError(f"questionnaire {self.id} has no published version")
+        return latest
+
+    @property
     def has_unpublished_changes(self) -> bool:
         latest = self.latest_version
         return latest is None or latest.definition != self.draft

@@ -34,7 +34,9 @@ class WeightingScheme(Model):
 
     @property
     def trim(self) -> tuple[float, float] | None:
-        return None if self.trim_low is None else (self.trim_low, self.trim_high)
+        if self.trim_low is None or self.trim_high is None:  # both NULL, or both set
+            return None
+        return (self.trim_low, self.trim_high)
 
     def targets(self) -> dict[str, dict[str, float]]:
         """{question id: {option value: share}}, in the order the researcher chose them."""

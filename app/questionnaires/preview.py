@@ -60,7 +60,7 @@ def check_page(previewed: Previewed, body: Any, locale: str) -> tuple[int, dict]
         return 422, {"errors": shaped.errors}
     if body.get("check_page") and page_id:
         checked = surveys.validate_answers(previewed.typed, shaped.cleaned, locale=locale)
-        errors = respond.page_errors(previewed, page_id, checked.errors)
+        errors = respond.page_errors(previewed.typed, page_id, checked.errors)
     return 200, {"saved": False, "errors": errors}
 
 

@@ -2,6 +2,8 @@
 a published version; its page checks and submit validate as the public endpoints do and store
 nothing (`app.questionnaires.preview`)."""
 
+from typing import Any
+
 from flask import abort, jsonify, render_template, request, url_for
 
 import surveys
@@ -36,7 +38,11 @@ def preview(access: StudyAccess, questionnaire_id: int):
             definition=definition,
             problems=[p.to_dict(_locale()) for p in error.problems if p.is_error],
         )
-    urls = {"study_id": access.study.id, "questionnaire_id": questionnaire.id, "version": version}
+    urls: dict[str, Any] = {
+        "study_id": access.study.id,
+        "questionnaire_id": questionnaire.id,
+        "version": version,
+    }
     config = {
         "slug": f"preview-{questionnaire.id}-{version or 'draft'}",
         "version": previewed.number,

@@ -333,6 +333,7 @@ def export(access: StudyAccess, questionnaire_id: int, fmt: str):
     else:
         definition = questionnaire.draft
     filename = f"questionnaire-{questionnaire.id}" + (f"-v{number}" if number else "-draft")
+    body: str | bytes
     if fmt == "json":
         body = services.definition_json(definition)
         mimetype = "application/json"

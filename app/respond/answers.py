@@ -15,9 +15,11 @@ def validate(survey: Survey, answers: Any, locale: str, *, partial: bool = False
     return surveys.validate_answers(survey.typed, answers, locale=locale, partial=partial)
 
 
-def page_errors(survey: Survey, page_id: str, errors: Mapping[str, str]) -> dict[str, str]:
+def page_errors(
+    typed: surveys.Questionnaire, page_id: str, errors: Mapping[str, str]
+) -> dict[str, str]:
     """The errors of the questions on one page (moving on from a page checks only that page)."""
-    for page in survey.typed.pages:
+    for page in typed.pages:
         if page.id == page_id:
             ids = {q.id for q in page.questions}
             return {qid: msg for qid, msg in errors.items() if qid in ids}

@@ -22,7 +22,7 @@ import time
 import weakref
 from collections.abc import Callable
 from functools import cache, wraps
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
@@ -35,7 +35,8 @@ from app.extensions import limiter
 
 DEFAULT_LIMIT = "120 per minute;2000 per hour"
 
-View = TypeVar("View", bound=Callable)
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # After a failure the shared storage is left alone this long, so that a Redis that hangs costs
 # one request its timeout, not every request.
@@ -58,12 +59,12 @@ def _in_memory() -> FixedWindowRateLimiter:
     return FixedWindowRateLimiter(MemoryStorage())
 
 
-def per_respondent(view: View) -> View:
+def per_respondent(view: Callable[P, R]) -> Callable[P, R]:
     """Refuse (429) a client address past `RESPOND_RATE_LIMIT` requests to this endpoint."""
     endpoint = view.__name__
 
     @wraps(view)
-    def limited(*args, **kwargs):
+    def limited(*args: P.args, **kwargs: P.kwargs) -> R:
         if limiter.enabled and not _within_limit(endpoint):
             raise TooManyRequests()
         return view(*args, **kwargs)

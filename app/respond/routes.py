@@ -45,8 +45,8 @@ def _done_cookie(slug: str) -> str:
 def _respondent(slug: str) -> Respondent:
     consent = (session.get("consent") or {}).get(slug)
     given = None
-    if isinstance(consent, dict) and _moment(consent.get("at")):
-        given = Consent(str(consent.get("v")), _moment(consent["at"]))
+    if isinstance(consent, dict) and (at := _moment(consent.get("at"))):
+        given = Consent(str(consent.get("v")), at)
     return Respondent(
         resume_token=request.args.get("r") or request.cookies.get(_resume_cookie(slug)),
         consent=given,
@@ -285,7 +285,7 @@ def submit_form(slug: str):
     secret = current_app.config["SECRET_KEY"]
     done = services.submit(slug, None, key, respondent, secret, form=request.form) or abort(404)
     outcome, survey = done.outcome, done.survey
-    partial = done.published.partial
+    partial = done.published.partial if done.published else None
     if outcome.status == 422:
         page = _render_form(survey, respondent, partial, done.answers, outcome.body["errors"], key)
         return page, 422

@@ -111,7 +111,7 @@ def may_answer(
         return refusal("consent_required")
     if settings.invitation_only:
         hashed = invitation_hash(respondent, body, partial)
-        state = invitation_hash_state(survey.questionnaire, hashed) if hashed else "unknown"
+        state = invitation_hash_state(survey.questionnaire.id, hashed) if hashed else "unknown"
         if state != "valid":
             return refusal("invitation_used" if state == "used" else "invitation_required")
     return None

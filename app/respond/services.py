@@ -82,7 +82,7 @@ def save_progress(
     if refused is not None:
         return Outcome(refused.status, refused.body)
     page_ids = {page.id for page in survey.typed.pages}
-    page_id = body.get("page") if body.get("page") in page_ids else ""
+    page_id: str = body["page"] if body.get("page") in page_ids else ""
     shaped = surveys.partial_answers(survey.typed, body.get("answers"), locale=respondent.locale)
     if not shaped.ok:
         return Outcome(422, {"errors": shaped.errors})
@@ -90,7 +90,7 @@ def save_progress(
     errors = {}
     if body.get("check_page") and page_id:
         check = validate(survey, typed, respondent.locale)
-        errors = page_errors(survey, page_id, check.errors)
+        errors = page_errors(survey.typed, page_id, check.errors)
     next_page = body.get("next_page")
     if not errors and next_page in page_ids:
         page_id = next_page  # the page passed its check: resume on the one it moves to
@@ -131,10 +131,14 @@ def submit(
     since, a form post, whose answers are read by the questionnaire's questions) looks the
     questionnaire, the key and the respondent's partial up and answers.
     """
-    if form is None and _malformed(body, key) is None and (known := remembered(slug)):
-        done = _submit_unchecked(known, slug, body, key, respondent, secret)
-        if done is not None:
-            return done
+    if (
+        form is None
+        and isinstance(checked := _checked_key(body, key), str)
+        and (known := remembered(slug))
+    ):
+        fast = _submit_unchecked(known, slug, body, checked, respondent, secret)
+        if fast is not None:
+            return fast
     published = find_published(slug, key, respondent.resume_token)
     if published is None:
         return None
@@ -147,9 +151,10 @@ def submit(
             "hp": form.get("wf_website", ""),
             "version": survey.version.number,
         }
-    shape = _malformed(body, key)
-    if shape is not None:
-        return Submission(shape, survey, published, body.get("answers") if survey else None)
+    checked = _checked_key(body, key)
+    if isinstance(checked, Outcome):
+        return Submission(checked, survey, published, body.get("answers") if survey else None)
+    key = checked
     if published.submitted_id is not None:
         # A retry, even after the questionnaire closed: the same answer.
         repeat = submission.repeated_submit(
@@ -195,8 +200,9 @@ def _refused(refused: Refusal, survey: Survey, published: Published, body) -> Su
     return Submission(outcome, survey, published, body["answers"], refused)
 
 
-def _malformed(body: Any, key: str | None) -> Outcome | None:
-    """400 for a submit without a usable Idempotency-Key or without answers."""
+def _checked_key(body: Any, key: str | None) -> Outcome | str:
+    """The submit's usable Idempotency-Key, or the 400 for a submit without one or without
+    answers."""
     if not key or not IDEMPOTENCY_KEY.match(key):
         text = _("An Idempotency-Key header (8–100 letters, digits, - or _) is required.")
         return Outcome(400, {"error": "idempotency_key", "message": text})
@@ -204,7 +210,7 @@ def _malformed(body: Any, key: str | None) -> Outcome | None:
         return Outcome(
             400, {"error": "bad_request", "message": _("The body must be JSON with answers.")}
         )
-    return None
+    return key
 
 
 def _submit_unchecked(

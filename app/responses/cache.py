@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import Table, delete, func, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.extensions import db
@@ -207,7 +207,7 @@ def _keep_block(questionnaire_id, first_id, last_id, rows, block, replaces=None)
     """
     if _session_writes_sqlite():
         return False  # a second SQLite connection would wait for this session's write lock
-    table = ResponseTableBlock.__table__
+    table = cast(Table, ResponseTableBlock.__table__)
     values = {
         "questionnaire_id": questionnaire_id,
         "first_response_id": first_id,

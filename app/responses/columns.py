@@ -15,7 +15,7 @@ import json
 import math
 import struct
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -121,7 +121,7 @@ def column_of(cells: Sequence[Any]) -> Column | None:
     return MixedColumn(list(cells))
 
 
-def block_of(cells: dict[str, Sequence[Any]], length: int) -> Block:
+def block_of(cells: Mapping[str, Sequence[Any]], length: int) -> Block:
     typed = {name: column_of(values) for name, values in cells.items()}
     return Block(length, {name: column for name, column in typed.items() if column is not None})
 
@@ -196,16 +196,19 @@ def _joined(parts: list[tuple[int, Column | None]]) -> Any:
     present = [column for _, column in parts if column is not None]
     if not present:
         return np.full(sum(n for n, _ in parts), np.nan)
-    if all(isinstance(c, NumberColumn) for c in present):
+    numbers = [c for c in present if isinstance(c, NumberColumn)]
+    if len(numbers) == len(present):
         whole = len(present) == len(parts)
-        if whole and all(c.values.dtype.kind == "i" and c.missing is None for c in present):
-            return np.concatenate([c.values for c in present])
-        return np.concatenate([np.full(n, np.nan) if c is None else c.as_float() for n, c in parts])
+        if whole and all(c.values.dtype.kind == "i" and c.missing is None for c in numbers):
+            return np.concatenate([c.values for c in numbers])
+        return np.concatenate(
+            [c.as_float() if isinstance(c, NumberColumn) else np.full(n, np.nan) for n, c in parts]
+        )
     if all(isinstance(c, TextColumn) for c in present):
         categories: dict[str, int] = {}
         recoded = []
         for n, column in parts:
-            if column is None:
+            if not isinstance(column, TextColumn):  # None: no cell in this block
                 recoded.append(np.full(n, -1, dtype=np.int32))
                 continue
             mapping = np.array(

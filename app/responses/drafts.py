@@ -89,7 +89,7 @@ def save_partial(
     invitation_hash: str | None,
     consent: Consent | None,
     is_test: bool = False,
-) -> tuple[str, Partial]:
+) -> tuple[str, Partial | None]:
     """Create or update the partial response behind *resume_token*; returns the token used.
 
     *version* is the version answered (anything with `id` and `questionnaire_id`). A token
@@ -106,10 +106,10 @@ def save_partial(
                 Response.questionnaire_id == version.questionnaire_id,
             )
         )
-    if row is not None and row.status is ResponseStatus.COMPLETE:
-        return resume_token, _partial_by_token(version.questionnaire_id, resume_token)
+        if row is not None and row.status is ResponseStatus.COMPLETE:
+            return resume_token, _partial_by_token(version.questionnaire_id, resume_token)
     now = utcnow()
-    if row is None:
+    if row is None or not resume_token:  # (a row is only ever found under a token)
         resume_token = new_token()
         row = Response(
             questionnaire_id=version.questionnaire_id,

@@ -30,13 +30,13 @@ def invitation_state(questionnaire: Questionnaire, token: str | None) -> str:
     """ "valid", "used" or "unknown"."""
     if not token:
         return "unknown"
-    return invitation_hash_state(questionnaire, token_hash(token))
+    return invitation_hash_state(questionnaire.id, token_hash(token))
 
 
-def invitation_hash_state(questionnaire: Questionnaire, hashed: str) -> str:
+def invitation_hash_state(questionnaire_id: int, hashed: str) -> str:
     used_at = db.session.execute(
         db.select(Invitation.used_at).where(
-            Invitation.token_hash == hashed, Invitation.questionnaire_id == questionnaire.id
+            Invitation.token_hash == hashed, Invitation.questionnaire_id == questionnaire_id
         )
     ).first()
     if used_at is None:

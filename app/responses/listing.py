@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, true
+from sqlalchemy import CursorResult, delete, func, true
 
 from app.extensions import db
 from app.models import Questionnaire, QuestionnaireVersion, Response, ResponseStatus
@@ -155,9 +155,12 @@ def delete_test_responses(questionnaire: Questionnaire) -> int:
     sum do not change and none needs rebuilding.
     """
     with response_write(questionnaire.id):
-        deleted = db.session.execute(
-            delete(Response)
-            .where(Response.questionnaire_id == questionnaire.id, Response.is_test == true())
-            .execution_options(synchronize_session=False)
+        deleted = cast(  # a DELETE's result is a CursorResult, typed as a plain Result
+            "CursorResult[Any]",
+            db.session.execute(
+                delete(Response)
+                .where(Response.questionnaire_id == questionnaire.id, Response.is_test == true())
+                .execution_options(synchronize_session=False)
+            ),
         )
     return deleted.rowcount

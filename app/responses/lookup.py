@@ -70,10 +70,12 @@ def find_for_respondent(
             db.session.rollback()
     if row is None:
         return None
-    return Found(
-        *row[:8],
-        submitted_id=row[8] if idempotency_key else None,
-        partial=resumed_partial(row) if resume_token else None,
+    return Found._make(
+        (
+            *row[:8],
+            row[8] if idempotency_key else None,  # submitted_id
+            resumed_partial(row) if resume_token else None,  # partial
+        )
     )
 
 

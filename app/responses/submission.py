@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, cast, overload
 
-from sqlalchemy import update
+from sqlalchemy import CursorResult, Executable, Table, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -42,8 +42,9 @@ from app.responses.records import Consent, Refused, Submitted, new_token, receip
 from app.responses.transactions import committed_write, leave_autocommit, read_each_committed
 
 
+@overload
 def submit(
-    version,
+    version: Any,
     idempotency_key: str,
     answers: Mapping[str, Any],
     *,
@@ -53,7 +54,40 @@ def submit(
     invitation_hash: str | None = None,
     consent: Consent | None = None,
     started_at: datetime | None = None,
-    quota=None,
+    quota: Any = None,
+    is_test: bool = False,
+    if_current_under: None = None,
+    paradata: dict[str, Any] | None = None,
+) -> Submitted: ...
+@overload
+def submit(
+    version: Any,
+    idempotency_key: str,
+    answers: Mapping[str, Any],
+    *,
+    secret: str,
+    resume_token: str | None = None,
+    partial_id: int | None = None,
+    invitation_hash: str | None = None,
+    consent: Consent | None = None,
+    started_at: datetime | None = None,
+    quota: Any = None,
+    is_test: bool = False,
+    if_current_under: str,
+    paradata: dict[str, Any] | None = None,
+) -> Submitted | None: ...
+def submit(
+    version: Any,
+    idempotency_key: str,
+    answers: Mapping[str, Any],
+    *,
+    secret: str,
+    resume_token: str | None = None,
+    partial_id: int | None = None,
+    invitation_hash: str | None = None,
+    consent: Consent | None = None,
+    started_at: datetime | None = None,
+    quota: Any = None,
     is_test: bool = False,
     if_current_under: str | None = None,
     paradata: dict[str, Any] | None = None,
@@ -136,7 +170,7 @@ def _write_complete(
         if quota_full(questionnaire_id, quota, answers):
             raise Refused("quota_full")
     if values["invitation_token_hash"] is not None:
-        spent = db.session.execute(
+        spent = _execute_write(
             update(Invitation)
             .where(
                 Invitation.token_hash == values["invitation_token_hash"],
@@ -150,7 +184,7 @@ def _write_complete(
             raise Refused("invitation_used")
     if partial_id is not None:
         # Complete the respondent's partial in place (its id, its started_at).
-        completed = db.session.execute(_COMPLETE_PARTIAL, {"partial_id": partial_id, **values})
+        completed = _execute_write(_COMPLETE_PARTIAL, {"partial_id": partial_id, **values})
         if completed.rowcount == 1:
             return partial_id
         if db.session.scalar(_RESPONSE_EXISTS, {"partial_id": partial_id}) is not None:
@@ -202,6 +236,7 @@ def _submit_if_current(
     values = _complete_values(
         version, idempotency_key, answers, receipt, now, consent, paradata=paradata
     )
+    statement: Executable | None
     if resume_token:
         values["resume"] = token_hash(resume_token)
         statement = _COMPLETE_IF_CURRENT
@@ -222,12 +257,12 @@ def _submit_if_current(
     return Submitted(row_id, True, receipt) if row_id is not None else None
 
 
-def _write_once(questionnaire_id, statement, values) -> int | None:
+def _write_once(questionnaire_id: int, statement: Executable, values: dict[str, Any]) -> int | None:
     """Run one writing statement and commit; the id it wrote, or None: nothing written (no
     row matched, ON CONFLICT, or a constraint refused it) or the connection was lost."""
     try:
         with committed_write(), response_write(questionnaire_id):
-            result = db.session.execute(statement, values)
+            result = _execute_write(statement, values)
             if result.returns_rows:
                 row_id = result.scalar()
             else:  # SQLite's INSERT, without RETURNING: see _insert_response
@@ -245,7 +280,7 @@ def _write_once(questionnaire_id, statement, values) -> int | None:
 
 # Plain statements built once: no object for the unit of work to track and flush, and no
 # statement to build on every submit.
-_RESPONSES = Response.__table__
+_RESPONSES = cast(Table, Response.__table__)
 _INSERT_RESPONSE = _RESPONSES.insert()
 _INSERT_RESPONSE_RETURNING = _INSERT_RESPONSE.returning(_RESPONSES.c.id)
 # The values to set are the execution's parameters (all but partial_id).
@@ -323,7 +358,7 @@ def _insert_response(values: dict[str, Any]) -> int:
     if db.session.get_bind().dialect.name == "sqlite":
         # Without RETURNING, the statement ends in the call that runs it; with it, SQLite keeps
         # the statement (in autocommit: its write lock) open until Python fetched the row.
-        return db.session.execute(_INSERT_RESPONSE, values).lastrowid
+        return _execute_write(_INSERT_RESPONSE, values).lastrowid
     return db.session.execute(_INSERT_RESPONSE_RETURNING, values).scalar_one()
 
 
@@ -336,9 +371,17 @@ def _plausible_start(started_at: datetime | None, now: datetime) -> datetime:
 
 def _lock_questionnaire(questionnaire_id: int) -> None:
     """Serialise quota checks of a questionnaire: row lock on PostgreSQL, write lock on SQLite."""
-    table = Questionnaire.__table__
+    table = cast(Table, Questionnaire.__table__)
     db.session.execute(
         update(table)
         .where(table.c.id == questionnaire_id)
         .values(id=table.c.id, updated_at=table.c.updated_at)
     )
+
+
+def _execute_write(
+    statement: Executable, params: Mapping[str, Any] | None = None
+) -> CursorResult[Any]:
+    """`db.session.execute` of an INSERT, UPDATE or DELETE, whose result SQLAlchemy types as a
+    plain Result although it is the CursorResult with `rowcount` and `lastrowid`."""
+    return cast("CursorResult[Any]", db.session.execute(statement, params))

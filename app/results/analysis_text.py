@@ -31,7 +31,7 @@ def test_name(code: str | None) -> str:
         "weighted_rank_t": _("weighted rank test (design-based standard errors)"),
         "weighted_rank_f": _("weighted rank test of several groups (design-based standard errors)"),
     }
-    return names.get(code, code or "")
+    return names.get(code or "", code or "")
 
 
 def _posthoc_name(code: str) -> str:
@@ -70,7 +70,7 @@ def _test_label(code: str | None, alpha: float, correction: str) -> str:
     corrections = {"bonferroni": _("Bonferroni correction"), "holm": _("Holm correction")}
     return _(
         "%(test)s, %(correction)s, α = %(alpha)s",
-        test=tests.get(code, code or ""),
+        test=tests.get(code or "", code or ""),
         correction=corrections.get(correction, correction),
         alpha=f"{alpha:g}",
     )
@@ -152,12 +152,12 @@ def _compare(res: dict, result: dict) -> tuple[list[str], list[str]]:
             _("Only one group has two answers or more: there is nothing to compare it with.")
         )
     elif res.get("caution") == "zero_variance_group":
-        names = ", ".join(res["group_labels"].get(g, g) for g in res.get("constant_groups", []))
+        constant = ", ".join(res["group_labels"].get(g, g) for g in res.get("constant_groups", []))
         cautions.append(
             _(
                 "Every answer is the same in %(groups)s: the means cannot be compared, so no "
                 "p-value is given (a test would report a p-value of zero on no evidence).",
-                groups=names,
+                groups=constant,
             )
         )
     elif res.get("p") is None:
@@ -204,7 +204,7 @@ def _compare(res: dict, result: dict) -> tuple[list[str], list[str]]:
         names = list(groups)
         diff = res.get("difference")
         shown = diff and None not in (diff["difference"], diff["ci_low"], diff["ci_high"])
-        if shown and len(names) == 2:
+        if diff and shown and len(names) == 2:
             lines.append(
                 _(
                     "Difference of the means (%(a)s − %(b)s): %(difference).2f, %(level)s "

@@ -58,7 +58,7 @@ def summary(access: StudyAccess, questionnaire_id: int):
     candidates = services.crosstab_candidates(definition)
     ids = {q["id"] for q in candidates}
     row, col = request.args.get("row"), request.args.get("col")
-    pair = (row, col) if row in ids and col in ids and row != col else None
+    pair = (row, col) if row and col and row in ids and col in ids and row != col else None
     exclude = request.args.get("exclude_flagged") == "1"
     has_scheme = weighting.scheme_of(questionnaire) is not None
     weighted = has_scheme and request.args.get("weighted") == "1"

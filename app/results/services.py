@@ -65,7 +65,7 @@ def analysis_frame(questionnaire: Questionnaire):
 
 
 def latest_definition(questionnaire: Questionnaire) -> dict:
-    return questionnaire.latest_version.definition
+    return questionnaire.published_version.definition
 
 
 def crosstab_candidates(definition: dict) -> list[dict]:
@@ -170,7 +170,7 @@ def _chart_key(questionnaire: Questionnaire, exclude_flagged: bool, crosstab, we
     state = {
         "weighted": weighted and weighting.fingerprint(questionnaire),
         "responses": counts.fingerprint(questionnaire),
-        "version": questionnaire.latest_version.id,
+        "version": questionnaire.published_version.id,
         "exclude_flagged": exclude_flagged,
         "crosstab": crosstab,
     }

@@ -45,11 +45,13 @@ def response_frame(questionnaire: Questionnaire, version: int | None = None) -> 
     blocks = cache.table_blocks(questionnaire, lambda rows: flatten_rows(definitions, rows))
     if version is not None:
         wanted = np.array(version_ids, dtype=np.int64)
-        blocks = (
-            columns.take(block, np.isin(block.columns[VERSION_COLUMN].values, wanted))
-            for block in blocks
-        )
+        blocks = (columns.take(block, np.isin(_version_ids(block), wanted)) for block in blocks)
     return columns.frame(blocks, names)
+
+
+def _version_ids(block: columns.Block) -> np.ndarray:
+    ids = block.columns[VERSION_COLUMN]  # whole numbers: a NumberColumn
+    return ids.values if isinstance(ids, columns.NumberColumn) else np.asarray(ids.cells())
 
 
 def flatten_rows(definitions: dict[int, dict], rows: list[cache.TableRow]) -> columns.Block:

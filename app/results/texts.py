@@ -93,7 +93,7 @@ def _keywords(
 ) -> list[str]:
     """Top keywords of all the answers, cached under the responses' fingerprint."""
     state = counts.fingerprint(questionnaire).replace(":", "-")
-    path = cache_root / f"q{questionnaire.id}" / f"v{questionnaire.latest_version.id}-{state}"
+    path = cache_root / f"q{questionnaire.id}" / f"v{questionnaire.published_version.id}-{state}"
     path = path / f"{question_id.encode().hex()}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))

@@ -66,7 +66,7 @@ def weighting_questions(definition: dict, frame: pd.DataFrame) -> list[Weighting
             if q["type"] not in WEIGHTING_TYPES:
                 continue
             column = _answers(frame, q["id"])
-            counts = column.value_counts().to_dict()
+            counts = {str(value): int(n) for value, n in column.value_counts().items()}
             options = [(str(o["value"]), str(o.get("label", o["value"]))) for o in q["options"]]
             found.append(
                 WeightingQuestion(
@@ -167,10 +167,11 @@ def engine_message(error: StatsInputError, trim) -> str:
 def stale_message(questionnaire: Questionnaire, error: StatsInputError) -> str:
     """Why the saved scheme no longer rakes the responses, for the summary and this page."""
     if error.location is None:
-        return engine_message(error, scheme_of(questionnaire).trim)
+        scheme = scheme_of(questionnaire)
+        return engine_message(error, scheme.trim if scheme is not None else None)
     titles = {
         q["id"]: q.get("title") or q["id"]
-        for page in questionnaire.latest_version.definition.get("pages", [])
+        for page in questionnaire.published_version.definition.get("pages", [])
         for q in page.get("questions", [])
     }
     return _(
@@ -246,7 +247,8 @@ def _read_trim(form, errors: dict[str, str]) -> tuple[float, float] | None:
         elif not math.isfinite(bound) or not ok(bound):
             errors[name] = message
         bounds.append(bound)
-    return None if "trim_low" in errors or "trim_high" in errors else tuple(bounds)
+    low, high = bounds
+    return None if "trim_low" in errors or "trim_high" in errors else (low, high)
 
 
 def _rake(frame: pd.DataFrame, margins: dict, trim) -> RakingResult:

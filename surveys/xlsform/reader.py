@@ -208,7 +208,7 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
             condition = _relevant(state, columns, cells, number)
             if not stack:
                 loose = None
-                page = {
+                page: dict[str, Any] = {
                     "id": _page_id(state, columns.get(cells, "name")),
                     "title": _text(state, columns, cells, "label", number),
                     "show_if": condition,
@@ -341,7 +341,16 @@ def _question(
     return question
 
 
-def _type_details(state, columns, cells, row, question, lowered, select, appearance) -> None:
+def _type_details(
+    state: _Import,
+    columns: Columns,
+    cells: dict[str, str],
+    row: int,
+    question: dict[str, Any],
+    lowered: str,
+    select: re.Match[str] | None,
+    appearance: str,
+) -> None:
     qtype = question["type"]
     if select:
         list_name = select.group("list")
@@ -379,7 +388,9 @@ def _type_details(state, columns, cells, row, question, lowered, select, appeara
             question.update(min=_num(start), max=_num(end), step=_num(step))
 
 
-def _constraint(state, columns, cells, row, question) -> None:
+def _constraint(
+    state: _Import, columns: Columns, cells: dict[str, str], row: int, question: dict[str, Any]
+) -> None:
     expr = columns.get(cells, "constraint")
     if not expr:
         return
@@ -405,7 +416,9 @@ def _constraint(state, columns, cells, row, question) -> None:
     question.update(keys)
 
 
-def _ignored_columns(state, columns, cells, row, appearance) -> None:
+def _ignored_columns(
+    state: _Import, columns: Columns, cells: dict[str, str], row: int, appearance: str
+) -> None:
     for column in cells:
         base = Columns.base(column)
         if (base in IGNORED_COLUMNS and base not in ("choice_filter", "rows")) or base.startswith(

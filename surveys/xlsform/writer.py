@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..answer_rules import KANO_ANSWER_LABELS
 from ..errors import Code, ExpressionError, Problem
@@ -18,6 +18,9 @@ from ..logic.grammar import parse
 from ..types import QUESTION_TYPES
 from .constraints import to_constraint
 from .xpath import Untranslatable, to_xpath
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 SURVEY_COLUMNS = [
     "type", "name", "label", "hint", "required", "relevant", "constraint", "appearance",
@@ -77,7 +80,13 @@ def _relevant(show_if: str | None, path: str, warnings: list[Problem]) -> str:
         return ""
 
 
-def _question_rows(q, path, relevant, choices, warnings) -> tuple[list[dict[str, str]], bool]:
+def _question_rows(
+    q: dict[str, Any],
+    path: str,
+    relevant: str,
+    choices: list[dict[str, str]],
+    warnings: list[Problem],
+) -> tuple[list[dict[str, str]], bool]:
     qtype, qid = q["type"], q["id"]
     base = {
         "name": qid,
@@ -166,7 +175,7 @@ def write_xlsform(definition: dict[str, Any], path: str | os.PathLike[str]) -> l
 
     survey, choices, settings, warnings = definition_to_rows(definition)
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # the sheet a new workbook opens on
     sheet.title = "survey"
     sheet.append(SURVEY_COLUMNS)
     for row in survey:
@@ -183,7 +192,7 @@ def write_xlsform(definition: dict[str, Any], path: str | os.PathLike[str]) -> l
     return warnings
 
 
-def _append_text(sheet, values: list[Any]) -> None:
+def _append_text(sheet: Worksheet, values: list[Any]) -> None:
     """Append a row whose every cell is text: openpyxl writes a value starting with "=" as a
     formula, so an option value ``=cmd|' -C calc'!A0`` or a title ``=HYPERLINK(…)`` would run
     when the file is opened (formula injection). Such a cell is written as a string, with

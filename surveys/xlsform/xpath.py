@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 TOKEN = re.compile(
     r"""\s*(?:
@@ -119,7 +120,7 @@ _WRAP = {
 }
 
 
-def _operand(node: tuple, context: str) -> str:
+def _operand(node: tuple[Any, ...], context: str) -> str:
     text = to_xpath(node)
     needs = node[0] in _WRAP[context] or (
         context != "bool" and node[0] == "call" and node[1] in ("answered", "empty")
@@ -127,7 +128,7 @@ def _operand(node: tuple, context: str) -> str:
     return f"({text})" if needs else text
 
 
-def to_xpath(node: tuple) -> str:
+def to_xpath(node: tuple[Any, ...]) -> str:
     """The XLSForm ``relevant`` text for a parsed condition tree."""
     kind = node[0]
     if kind == "num":
@@ -142,7 +143,7 @@ def to_xpath(node: tuple) -> str:
     if kind == "ref":
         if node[2] is not None:
             raise Untranslatable(f"{node[1]}.{node[2]}")
-        return "${" + node[1] + "}"
+        return "${" + str(node[1]) + "}"
     if kind == "not":
         return f"not({to_xpath(node[1])})"
     if kind in _BOOLEAN:
