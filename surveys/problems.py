@@ -52,7 +52,7 @@ class CodedError(Exception):
         self.code = code
         self.location = location
         self.params = dict(params)
-        english = self.message("en")
+        english = message(code, "en", **self.params)  # not self.message: subclasses not set up
         super().__init__(f"{location}: {english}" if location else english)
 
     def message(self, locale: str = DEFAULT_LOCALE) -> str:

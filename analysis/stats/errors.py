@@ -106,6 +106,82 @@ MESSAGES: dict[Code, tuple[str, str]] = {
 problems.register(MESSAGES)
 
 
+# (zh_CN, en) messages of `analyses.SpecError` codes, under "analysis_<code>" (the codes
+# themselves are the spec contract and stay short).
+SPEC_MESSAGES: dict[str, tuple[str, str]] = {
+    "analysis_unknown_kind": (
+        "请选择一种分析。",
+        "Choose an analysis.",
+    ),
+    "analysis_unknown_key": (
+        "这种分析没有这项设置。",
+        "This analysis does not take that setting.",
+    ),
+    "analysis_missing": (
+        "请至少选择一个问题。",
+        "Choose at least one question.",
+    ),
+    "analysis_unknown_question": (
+        "“{id}”不是本问卷的问题。",
+        "“{id}” is not a question of this questionnaire.",
+    ),
+    "analysis_wrong_type": (
+        "这种类型的问题不能用在这里。",
+        "A question of this type cannot be used here.",
+    ),
+    "analysis_same_question": (
+        "请换一个问题：它已经用在这个分析里了。",
+        "Choose a different question: it is already used in this analysis.",
+    ),
+    "analysis_bad_filter": (
+        "请选择筛选问题要保留的答案。",
+        "Choose the values of the filter question to keep.",
+    ),
+    "analysis_filter_values": (
+        "请选择筛选问题要保留的答案。",
+        "Choose the values of the filter question to keep.",
+    ),
+    "analysis_not_boolean": (
+        "这项设置只能打开或关闭。",
+        "This setting is on or off.",
+    ),
+    "analysis_bad_alpha": (
+        "显著性水平是 0 到 0.5 之间的数。",
+        "The significance level is a number between 0 and 0.5.",
+    ),
+    "analysis_no_responses": (
+        "还没有可以分析的完整回答。",
+        "There are no complete responses to analyse yet.",
+    ),
+    "analysis_no_weights": (
+        "尚未为本问卷设置权重：请先在“加权”页面设置目标边际分布。",
+        "No survey weights are set up for this questionnaire: set target margins on the "
+        "Weighting page first.",
+    ),
+    "analysis_weights_stale": (
+        "已保存的加权方案与现有答卷不再匹配：请在“加权”页面检查。",
+        "The saved weighting no longer fits the responses: check it on the Weighting page.",
+    ),
+    "analysis_empty_filter": (
+        "筛选后没有剩下任何回答：请多保留一些答案。",
+        "No response is left after the filter: keep more values.",
+    ),
+    "analysis_all_missing": (
+        "参与分析的回答中没有人回答这个问题。",
+        "Nobody in the analysed responses answered this question.",
+    ),
+    "analysis_too_few": (
+        "相关矩阵至少需要两个可以求相关的答案。",
+        "A correlation matrix needs at least two answers to correlate.",
+    ),
+    "analysis_engine": (
+        "无法按这些设置运行这个分析。",
+        "This analysis cannot be run with these settings.",
+    ),
+}
+problems.register(SPEC_MESSAGES)
+
+
 class StatsInputError(CodedError, ValueError):
     """Bad input to a statistic: `code` and `params` say what, `location` says where.
 

@@ -64,3 +64,14 @@ def test_transcript_and_expression_errors_render_through_the_same_catalogue():
     assert error.message("en") == "The file is empty: there is no text to import"
     expression = ExpressionError(SurveysCode.EXPR_EMPTY)
     assert expression.message("en") == problems.message("expr_empty", "en")
+
+
+def test_a_refused_analysis_spec_is_worded_from_the_same_catalogue():
+    from analysis.stats.analyses import SpecError
+
+    error = SpecError("unknown_question", "not a question", "questions", id="q9")
+    assert error.code == "unknown_question" and error.field == "questions"
+    assert error.message("zh_CN") == "“q9”不是本问卷的问题。"
+    assert error.message("en") == "“q9” is not a question of this questionnaire."
+    unknown = SpecError("some_new_code", "whatever")
+    assert unknown.message("en") == "This analysis cannot be run with these settings."
