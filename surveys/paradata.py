@@ -6,6 +6,8 @@ quality checks, so anything that does not match the format exactly is dropped wh
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import math
 import re
@@ -19,6 +21,8 @@ MAX_SECONDS = 7 * 86400.0
 _ID = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 _DEVICE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 PREFIX = "paradata/"
+ADDRESS_PURPOSE = b"wenfang/paradata/address-hash/v1"
+ADDRESS_HEX = 16  # 64 bits: tells addresses apart within a questionnaire, no more
 
 
 def _seconds(value: Any) -> float | None:
@@ -72,10 +76,28 @@ def clean_paradata(value: Any) -> dict[str, Any] | None:
     return out or None
 
 
+def address_hash(address: str | None, secret: str) -> str | None:
+    """The respondent's network address as a keyed hash (HMAC-SHA256, truncated), never the
+    address itself: equal addresses give equal hashes under one installation's SECRET_KEY,
+    and without that key the hash cannot be turned back into the address (docs/paradata.md)."""
+    if not address:
+        return None
+    key = hmac.new(secret.encode(), ADDRESS_PURPOSE, hashlib.sha256).digest()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:ADDRESS_HEX]
+
+
+def with_address(paradata: dict[str, Any] | None, address: str | None) -> dict[str, Any] | None:
+    """The cleaned paradata with the server's `address` hash added (a client cannot send
+    one: `clean_paradata` drops paradata with an `address` key)."""
+    if address is None:
+        return paradata
+    return {**(paradata or {}), "address": address}
+
+
 def paradata_columns(records: Iterable[Mapping[str, Any] | None]) -> dict[str, list[Any]]:
     """Stored paradata (one per response, None for none) as response-table columns:
     `paradata/page_s/<page>`, `paradata/pasted/<qid>`, `paradata/typing_s/<qid>` and
-    `paradata/device`; a response without the value has None."""
+    `paradata/device`, `paradata/address`; a response without the value has None."""
     records = list(records)
     columns: dict[str, list[Any]] = {}
 
@@ -92,4 +114,6 @@ def paradata_columns(records: Iterable[Mapping[str, Any] | None]) -> dict[str, l
             put(f"typing_s/{qid}", i, entry.get("typing_s"))
         if record.get("device"):
             put("device", i, record["device"])
+        if record.get("address"):
+            put("address", i, record["address"])
     return columns

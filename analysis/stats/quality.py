@@ -19,6 +19,10 @@ Reasons and weights (a weight of 1 flags on its own; weaker signals flag only to
 - `random_answers` (1): closed answers fit uniform random clicks better than the answers of
   respondents at the same level (log-likelihood ratio per item < 0; `quality_patterns`).
 - `same_device` (0.5): the same browser sent another response within the hour (paradata).
+- `same_address` (0.5): another complete response came from the same network address (its
+  keyed hash, added by the server) within the hour. Below 1 because an office or campus
+  behind one NAT, or a mobile carrier, sends many honest people from one address: it flags
+  only together with another signal (the same device too, say).
 - `gibberish_text` (0.5 per answer, at most 1): keyboard mash, repeated characters, symbols
   only or random characters (`quality_text`).
 - `copied_text` (0.5 per answer, at most 1): an open answer (≥ 8 characters) given word for
@@ -55,6 +59,7 @@ REASONS = (
     "similar_sequence",
     "random_answers",
     "same_device",
+    "same_address",
     "gibberish_text",
     "copied_text",
     "pasted_text",
@@ -111,6 +116,7 @@ def _signals(
     levels = patterns.answer_levels(scale_codes, scale_sizes)
     llr, used = patterns.random_answering(codes, [k for _, k, _ in items], levels)
     devices = patterns.same_device(frame)
+    addresses = patterns.same_address(frame)
     text_cols = [
         c
         for q in questions
@@ -122,11 +128,18 @@ def _signals(
                     lambda i: {"others": int(similar[i]), "agreement": float(best[i]),
                                "items": len(items)}))  # fmt: skip
     rows = np.flatnonzero(llr < RANDOM_LLR)  # NaN: not enough answers to judge
-    r_pt = patterns.person_total(scale_codes, scale_sizes) if len(rows) else np.empty(0)
-    signals.append(("random_answers", rows, np.ones(len(rows)),
-                    lambda i: {"llr": float(llr[i]), "r": _maybe(r_pt[i]),
-                               "items": int(used[i])}))  # fmt: skip
+    r_pt: list[
+        np.ndarray
+    ] = []  # the person-total correlations, computed when evidence is first asked for
+
+    def random_evidence(i: int) -> dict[str, Any]:
+        if not r_pt:
+            r_pt.append(patterns.person_total(scale_codes, scale_sizes))
+        return {"llr": float(llr[i]), "r": _maybe(r_pt[0][i]), "items": int(used[i])}
+
+    signals.append(("random_answers", rows, np.ones(len(rows)), random_evidence))
     found("same_device", ((i, d) for i, d in enumerate(devices) if d is not None), 0.5)
+    found("same_address", ((i, a) for i, a in enumerate(addresses) if a is not None), 0.5)
     for code, answers, per, cap in (
         ("gibberish_text", texts.gibberish_answers(frame, text_cols), 0.5, 1.0),
         ("copied_text", texts.copied_answers(frame, text_cols), 0.5, 1.0),
@@ -185,10 +198,11 @@ def flag_responses(
         out[code] = found[:, k]
     out["score"] = score
     out["flagged"] = score >= THRESHOLD - 1e-9
-    reasons = np.full(len(frame), "", dtype=object)
-    for i in np.flatnonzero(found.any(axis=1)):
-        reasons[i] = ";".join(c for c, hit in zip(REASONS, found[i], strict=True) if hit)
-    out["reasons"] = reasons
+    # one string per distinct combination of reasons, not per row
+    combos, which = np.unique(found @ (1 << np.arange(len(REASONS))), return_inverse=True)
+    names = np.array([";".join(c for k, c in enumerate(REASONS) if bits >> k & 1)
+                      for bits in combos.tolist()], dtype=object)  # fmt: skip
+    out["reasons"] = names[which.reshape(-1)]
     return out
 
 
@@ -202,17 +216,35 @@ def _duplicates(
     same_id = (ids.notna() & ids.duplicated(keep="first")).to_numpy()
     if answer_cols:
         answers = frame[answer_cols].reset_index(drop=True)
-        same = (answers.duplicated(keep="first") & answers.notna().any(axis=1)).to_numpy()
-        hashes = pd.util.hash_pandas_object(answers, index=False)
-        first = ids.groupby(hashes.to_numpy(), sort=False).transform("first").tolist()
+        same, first_of = _same_answers(answers)
+        same &= answers.notna().any(axis=1).to_numpy()
     else:
-        same, first = np.zeros(n, dtype=bool), [None] * n
+        same, first_of = np.zeros(n, dtype=bool), np.arange(n)
     id_list = ids.tolist()
     for i in np.flatnonzero(same_id | same):
         if same_id[i]:
             yield int(i), {"of": id_list[i], "same_id": True}
         else:
-            yield int(i), {"of": first[i], "same_id": False}
+            yield int(i), {"of": id_list[first_of[i]], "same_id": False}
+
+
+def _same_answers(answers: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: whether an earlier row has exactly the same answers (`DataFrame.duplicated`,
+    blanks equal), and the first row with its answers. Rows are hashed, and only rows whose
+    hash was seen before are compared in full (`duplicated` on all 100,000 rows is the
+    slow part otherwise); `tests/analysis/stats/test_quality_fast.py` holds it to
+    `duplicated` itself."""
+    hashes = pd.util.hash_pandas_object(answers, index=False).to_numpy()
+    codes, uniques = pd.factorize(hashes)
+    first_index = np.empty(len(uniques), dtype=np.int64)
+    first_index[codes[::-1]] = np.arange(len(codes))[::-1]  # the earliest write is the last
+    first_of = first_index[codes]
+    candidates = np.flatnonzero(first_of != np.arange(len(answers)))
+    same = np.zeros(len(answers), dtype=bool)
+    if len(candidates):
+        subset = np.union1d(candidates, first_of[candidates])
+        same[subset] = answers.iloc[subset].duplicated(keep="first").to_numpy()
+    return same, first_of
 
 
 def _speeders(frame: pd.DataFrame, ratio: float) -> Iterator[tuple[int, dict[str, Any]]]:

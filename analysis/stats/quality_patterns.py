@@ -24,6 +24,7 @@ single choice, dropdown, rating, NPS or matrix row), blank as its own code.
   shown beside as evidence.
 - `same_device`: a response from the same browser (the paradata's random per-questionnaire
   `device` id) as an earlier one submitted less than `DEVICE_WINDOW_S` before it.
+- `same_address`: the same, for the keyed hash of the network address the server adds.
 """
 
 from __future__ import annotations
@@ -197,8 +198,17 @@ def person_total(codes: np.ndarray, sizes: list[int]) -> np.ndarray:
 def same_device(frame: pd.DataFrame) -> list[dict[str, Any] | None]:
     """Per row: {"of": earlier response_id, "minutes": gap} when the same device id submitted
     a response less than DEVICE_WINDOW_S earlier; None otherwise."""
+    return _same_source(frame, "paradata/device")
+
+
+def same_address(frame: pd.DataFrame) -> list[dict[str, Any] | None]:
+    """As `same_device`, for the server's hash of the network address (`paradata/address`)."""
+    return _same_source(frame, "paradata/address")
+
+
+def _same_source(frame: pd.DataFrame, column: str) -> list[dict[str, Any] | None]:
     out: list[dict[str, Any] | None] = [None] * len(frame)
-    if "paradata/device" not in frame.columns or "submitted_at" not in frame.columns:
+    if column not in frame.columns or "submitted_at" not in frame.columns:
         return out
     when = pd.to_datetime(frame["submitted_at"], errors="coerce", utc=True)
     ids = (
@@ -206,7 +216,7 @@ def same_device(frame: pd.DataFrame) -> list[dict[str, Any] | None]:
     )
     last: dict[str, tuple[pd.Timestamp, object]] = {}
     order = np.argsort(when.to_numpy(dtype="datetime64[ns]"), kind="stable")
-    devices = frame["paradata/device"].tolist()
+    devices = frame[column].tolist()
     for i in order:
         device, at = devices[i], when.iloc[i]
         if not isinstance(device, str) or not device or pd.isna(at):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 from itertools import pairwise
@@ -110,7 +109,7 @@ def gibberish_answers(
     out: dict[int, list[dict[str, Any]]] = {}
     for col in text_columns:
         values = frame[col].tolist()
-        kinds = _each_distinct(values, gibberish_kind)
+        kinds: list[str | None] = _each_distinct(values, gibberish_kind)
         for i in np.flatnonzero([k is not None for k in kinds]).tolist():
             entry = {"question": col, "text": _shown(values[i]), "kind": kinds[i]}
             out.setdefault(i, []).append(entry)
@@ -122,14 +121,13 @@ _T = TypeVar("_T")
 
 def _each_distinct(values: list[Any], fn: Callable[[Any], _T]) -> list[_T]:
     """[fn(v) for v in values], computed once per distinct value (answers repeat: "无")."""
-    seen: dict[str | None, _T] = {}
-    out = []
-    for v in values:
-        key = v if isinstance(v, str) else None
-        if key not in seen:
-            seen[key] = fn(v)
-        out.append(seen[key])
-    return out
+    is_text = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object).where(is_text))
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = [fn(v) for v in uniques]
+    results[-1] = fn(None)  # code −1: no text
+    distinct: list[_T] = results[codes].tolist()
+    return distinct
 
 
 def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, list[dict[str, Any]]]:
@@ -139,11 +137,16 @@ def copied_answers(frame: pd.DataFrame, text_columns: list[str]) -> dict[int, li
     def key(v: object) -> str:
         return normalised(v) if isinstance(v, str) else ""
 
-    keys = {col: _each_distinct(frame[col].tolist(), key) for col in text_columns}
+    keys: dict[str, list[str]] = {
+        col: _each_distinct(frame[col].tolist(), key) for col in text_columns
+    }
     # Who gave each text: one count per respondent, whichever question it was given to.
-    givers: Counter[str] = Counter()
-    for row in zip(*keys.values(), strict=True):
-        givers.update({text for text in row if len(text) >= MIN_COPIED_CHARS})
+    long = pd.DataFrame(
+        {"row": np.tile(np.arange(len(frame)), len(text_columns)),
+         "text": pd.Series([t for col in text_columns for t in keys[col]], dtype=object)}
+    )  # fmt: skip
+    long = long[long["text"].map(len) >= MIN_COPIED_CHARS].drop_duplicates()
+    givers = long["text"].value_counts().to_dict()
     out: dict[int, list[dict[str, Any]]] = {}
     for col in text_columns:
         values = frame[col].tolist()

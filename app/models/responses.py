@@ -85,8 +85,9 @@ class Response(Model):
     consent_notice_version: Mapped[str | None] = mapped_column(String(50))
     # NULL when the questionnaire asks for no consent notice.
     consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # How the response was given, from the browser (`surveys.paradata`, read by the quality
-    # checks only). NULL: none was sent (no JavaScript, an API client) or it was malformed.
+    # How the response was given, from the browser, plus the server's keyed hash of the
+    # address (`surveys.paradata`, read by the quality checks only). NULL: nothing of either
+    # (a response from before the address hash, or without an address).
     paradata: Mapped[dict[str, Any] | None] = mapped_column(ParadataDocument)
 
     questionnaire = relationship("Questionnaire")

@@ -272,7 +272,8 @@ def progress(slug: str):
 def submit(slug: str):
     body = _json_body()
     key = request.headers.get("Idempotency-Key")
-    done = services.submit(slug, body, key, _respondent(slug), current_app.config["SECRET_KEY"])
+    secret, address = current_app.config["SECRET_KEY"], request.remote_addr
+    done = services.submit(slug, body, key, _respondent(slug), secret, address=address)
     return _json((done or abort(404)).outcome, slug)
 
 
@@ -283,7 +284,9 @@ def submit_form(slug: str):
     key = request.form.get("_key", "")
     respondent = _respondent(slug)
     secret = current_app.config["SECRET_KEY"]
-    done = services.submit(slug, None, key, respondent, secret, form=request.form) or abort(404)
+    done = services.submit(
+        slug, None, key, respondent, secret, form=request.form, address=request.remote_addr
+    ) or abort(404)
     outcome, survey = done.outcome, done.survey
     partial = done.published.partial if done.published else None
     if outcome.status == 422:

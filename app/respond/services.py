@@ -35,7 +35,7 @@ from app.respond.rules import (
 from app.respond.settings import _moment
 from app.responses import drafts, submission
 from app.responses.records import Refused, Submitted
-from surveys.paradata import clean_paradata
+from surveys.paradata import address_hash, clean_paradata, with_address
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
 
@@ -120,6 +120,7 @@ def submit(
     respondent: Respondent,
     secret: str,
     form: MultiDict | None = None,
+    address: str | None = None,
 ) -> Submission | None:
     """POST /s/<slug>/submit (or, with *form*, the page's own post): 201 new, 200 repeat (same
     id), 422 errors, 4xx refusals; None when *slug* names no published questionnaire.
@@ -129,14 +130,15 @@ def submit(
     statement stores them (`submission.submit`, *if_current_under*) and only ever answers
     201. Everything else (a repeat, a refusal, answers to correct, a questionnaire changed
     since, a form post, whose answers are read by the questionnaire's questions) looks the
-    questionnaire, the key and the respondent's partial up and answers.
+    questionnaire, the key and the respondent's partial up and answers. *address* is the
+    respondent's network address: only its keyed hash is kept, in the paradata.
     """
     if (
         form is None
         and isinstance(checked := _checked_key(body, key), str)
         and (known := remembered(slug))
     ):
-        fast = _submit_unchecked(known, slug, body, checked, respondent, secret)
+        fast = _submit_unchecked(known, slug, body, checked, respondent, secret, address)
         if fast is not None:
             return fast
     published = find_published(slug, key, respondent.resume_token)
@@ -188,7 +190,7 @@ def submit(
             started_at=_moment(body.get("started_at")),
             quota=survey.settings.quota,
             is_test=respondent.is_test,
-            paradata=clean_paradata(body.get("paradata")),
+            paradata=_paradata(body, address, secret),
         )
     except Refused as refused_by_store:
         return _refused(refusal(refused_by_store.code, survey), survey, published, body)
@@ -214,7 +216,7 @@ def _checked_key(body: Any, key: str | None) -> Outcome | str:
 
 
 def _submit_unchecked(
-    known: Published, slug: str, body: Mapping[str, Any], key: str, respondent, secret
+    known: Published, slug: str, body: Mapping[str, Any], key: str, respondent, secret, address
 ) -> Submission | None:
     """The submit against the remembered questionnaire, or None: then look it up.
 
@@ -245,9 +247,14 @@ def _submit_unchecked(
         consent=kept_with_answers(survey, respondent, body, None)[0],
         started_at=_moment(body.get("started_at")),
         if_current_under=slug,
-        paradata=clean_paradata(body.get("paradata")),
+        paradata=_paradata(body, address, secret),
     )
     return _submitted(known, done, 201, survey, body) if done is not None else None
+
+
+def _paradata(body: Mapping[str, Any], address: str | None, secret: str) -> dict | None:
+    """The browser's paradata, cleaned, with the server's hash of the address added."""
+    return with_address(clean_paradata(body.get("paradata")), address_hash(address, secret))
 
 
 def _submitted(

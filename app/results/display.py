@@ -22,6 +22,7 @@ QUALITY_FLAG_LABELS = {
     "similar_sequence": _l("Nearly the same answers as others"),
     "random_answers": _l("Answers look random"),
     "same_device": _l("Same browser again"),
+    "same_address": _l("Same network address again"),
     "gibberish_text": _l("Gibberish open answer"),
     "copied_text": _l("Open answer copied"),
     "pasted_text": _l("Open answer pasted"),
@@ -97,6 +98,10 @@ def reason_lines(reason, titles: dict[str, str]) -> list[str]:
                   llr=_number(e["llr"], 2), r=_number(e.get("r"), 2))]  # fmt: skip
     if code == "same_device":
         return [_("Sent from the same browser as response %(of)s, %(minutes)s minutes later.",
+                  of=e["of"], minutes=_number(e["minutes"]))]  # fmt: skip
+    if code == "same_address":
+        return [_("Sent from the same network address as response %(of)s, %(minutes)s minutes"
+                  " later (an office or campus may share one address).",
                   of=e["of"], minutes=_number(e["minutes"]))]  # fmt: skip
     if code == "gibberish_text":
         return [_("%(question)s: “%(text)s” (%(kind)s).", question=title(a["question"]),

@@ -6,6 +6,7 @@ import re
 import pandas as pd
 
 from app.models import Questionnaire
+from app.results.services import flagged_ids
 from app.results.table import readable_frame, response_frame, table_labels
 
 # A cell starting with one of these is read as a formula by spreadsheet programs (CSV
@@ -58,6 +59,7 @@ def response_csv(
     label_cells: bool = False,
     locale: str = "zh_CN",
     zone: str = "Asia/Shanghai",
+    exclude_flagged: bool = False,
 ) -> tuple[bytes, int]:
     """The response table as CSV, and its number of responses.
 
@@ -65,8 +67,12 @@ def response_csv(
     UTC times to the second. With *label_row* a second header row names the columns in words;
     with *label_cells* the cells hold option labels (`readable_frame`). Both are for people, so
     they show the time in *zone* (WENFANG_TIMEZONE), to the second, the zone named in the header.
+    With *exclude_flagged* the responses the quality score flags are left out.
     """
     frame = response_frame(questionnaire, version)
+    if exclude_flagged:
+        flagged = flagged_ids(questionnaire, frame)
+        frame = frame[~frame["response_id"].isin(list(flagged))].reset_index(drop=True)
     times = pd.to_datetime(frame["submitted_at"], utc=True, format="ISO8601")
     if not (label_row or label_cells):
         frame["submitted_at"] = times.dt.strftime("%Y-%m-%dT%H:%M:%S+00:00")

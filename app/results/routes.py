@@ -100,6 +100,7 @@ def text(access: StudyAccess, questionnaire_id: int, question_id: str):
         search=request.args.get("q", ""),
         page=request.args.get("page", 1, type=int),
         per_page=TEXT_ANSWERS_PER_PAGE,
+        exclude_flagged=request.args.get("exclude_flagged") == "1",
     )
     return render_template(
         "results/text.html",
@@ -204,6 +205,7 @@ def export_csv(access: StudyAccess, questionnaire_id: int):
         label_cells=request.args.get("cells") == "labels",
         locale=str(get_locale() or "zh_CN"),
         zone=str(get_timezone()),
+        exclude_flagged=request.args.get("exclude_flagged") == "1",
     )
     name = f"responses-{questionnaire.slug}" + (f"-v{version}" if version else "")
     return Response(

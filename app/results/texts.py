@@ -5,6 +5,8 @@ The text engine is the interviews' (`app.interviews.textmetrics`). Segmentation 
 so sentiment is computed for the page shown only, and the keywords of all the question's
 answers are kept in the instance folder under the fingerprint of the complete responses, like
 the charts: a new or deleted response computes them again, a page view does not.
+With *exclude_flagged* the answers of responses the quality score flags are left out (the
+page says how many), like the summary's switch.
 """
 
 import json
@@ -16,6 +18,7 @@ from pathlib import Path
 from app.interviews.textmetrics import keywords_of, sentiment_of
 from app.models import Questionnaire
 from app.responses import counts
+from app.results.services import flagged_ids
 from app.results.table import response_frame
 from surveys import QUESTION_TYPES
 
@@ -42,6 +45,8 @@ class TextAnswers:
     pages: int
     search: str
     keywords: list[str]
+    flagged: int  # answers (matching the search) from flagged responses
+    exclude_flagged: bool
 
 
 def open_questions(definition: dict) -> dict[str, dict]:
@@ -62,6 +67,7 @@ def text_answers(
     search: str = "",
     page: int = 1,
     per_page: int = 20,
+    exclude_flagged: bool = False,
 ) -> TextAnswers:
     frame = response_frame(questionnaire)
     rows = []
@@ -76,6 +82,11 @@ def text_answers(
     search = search.strip()[:SEARCH_MAX_CHARS]
     needle = search.casefold()
     found = [row for row in rows if needle in row[2].casefold()] if needle else rows
+    suspect = flagged_ids(questionnaire, frame) if rows else {}
+    flagged = sum(row[0] in suspect for row in found)
+    if exclude_flagged:
+        rows = [row for row in rows if row[0] not in suspect]
+        found = [row for row in found if row[0] not in suspect]
     pages = max(1, -(-len(found) // per_page))
     page = min(max(page, 1), pages)
     shown = found[(page - 1) * per_page : page * per_page]
@@ -84,17 +95,19 @@ def text_answers(
         TextAnswer(rid, at, text, score, label)
         for (rid, at, text), (score, label) in zip(shown, scores, strict=True)
     ]
-    keywords = _keywords(questionnaire, question["id"], [text for _, _, text in rows], cache_root)
-    return TextAnswers(question, answers, len(found), len(rows), page, pages, search, keywords)
+    texts = [text for _, _, text in rows]
+    keywords = _keywords(questionnaire, question["id"], texts, cache_root, exclude_flagged)
+    return TextAnswers(question, answers, len(found), len(rows), page, pages, search, keywords,
+                       flagged, exclude_flagged)  # fmt: skip
 
 
 def _keywords(
-    questionnaire: Questionnaire, question_id: str, texts: list[str], cache_root: Path
+    questionnaire: Questionnaire, question_id: str, texts: list[str], cache_root: Path, clean: bool
 ) -> list[str]:
     """Top keywords of all the answers, cached under the responses' fingerprint."""
     state = counts.fingerprint(questionnaire).replace(":", "-")
     path = cache_root / f"q{questionnaire.id}" / f"v{questionnaire.published_version.id}-{state}"
-    path = path / f"{question_id.encode().hex()}.json"
+    path = path / f"{question_id.encode().hex()}{'-clean' if clean else ''}.json"
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -7,9 +7,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import current_app
 
 from app.extensions import db
 from app.models import Response
+from surveys.paradata import address_hash
 from tests.data.quality.simulate import DEFINITION, respondents
 from tests.factories import make_published
 
@@ -48,6 +50,9 @@ def test_paradata_is_stored_with_the_response(client, survey):
     answers = {**humans[0]["answers"], "why": "骑手态度很好，送餐也准时"}
     response_id = submit(client, survey.slug, answers, paradata=PARADATA)
     stored = db.session.get(Response, response_id).paradata
+    assert stored.pop("address") == address_hash(
+        "127.0.0.1", current_app.config["SECRET_KEY"]
+    )  # the server's own field
     assert stored == {
         "pages": {"p1": 20.5, "p2": 61.0, "p3": 48.2, "p4": 50.0},
         "texts": {"why": {"pasted": True, "typing_s": 0.0}},
@@ -73,7 +78,7 @@ def test_bad_paradata_is_dropped_and_the_answers_are_kept(client, survey, bad):
     humans = [r for r in respondents(5) if r["group"] == "human"]
     answers = {**humans[0]["answers"], "why": "价格有点贵，希望多一些优惠"}
     row = db.session.get(Response, submit(client, survey.slug, answers, paradata=bad))
-    assert row.paradata is None
+    assert set(row.paradata) == {"address"}  # the browser's part dropped, the server's kept
     assert row.answers["why"] == "价格有点贵，希望多一些优惠"
 
 
@@ -137,3 +142,43 @@ def test_the_summary_shows_the_key_numbers_with_and_without_flagged(client, auth
     assert f">{mean_all:.2f}<" in row
     excluded = client.get(results_url(survey, "/?exclude_flagged=1")).get_data(as_text=True)
     assert 'id="quality-shift"' in excluded and "包含被标记的答卷" in excluded
+
+
+def test_the_text_answers_page_can_leave_out_flagged_responses(client, auth, survey, answered):
+    auth.login("viewer@example.cn")
+    link = results_url(survey, "/text/suggest")
+    page = client.get(link).get_data(as_text=True)
+    assert "服务很好，下次还会再来" in page  # the rusher's pasted answer, shown by default
+    assert re.search(r"其中 1 条回答来自被标记的答卷", page)
+    clean = client.get(link + "?exclude_flagged=1").get_data(as_text=True)
+    assert "服务很好，下次还会再来" not in clean
+    assert "已排除来自被标记答卷的 1 条回答。" in clean
+    assert "exclude_flagged=1" in clean.split('id="text-answers"')[0]  # the search keeps it
+    stored = [
+        r.answers.get("suggest")
+        for r in db.session.scalars(db.select(Response))
+        if r.id != answered and (r.answers.get("suggest") or "").strip()
+    ]
+    assert stored and all(text.strip() in clean for text in stored[:5])
+
+
+def test_the_csv_export_can_leave_out_flagged_responses(client, auth, survey, answered):
+    auth.login("viewer@example.cn")
+    every = client.get(results_url(survey, "/responses.csv")).get_data(as_text=True)
+    clean = client.get(results_url(survey, "/responses.csv?exclude_flagged=1")).get_data(True)
+    ids = [line.split(",", 1)[0] for line in clean.splitlines()[1:]]
+    assert str(answered) in [line.split(",", 1)[0] for line in every.splitlines()[1:]]
+    assert str(answered) not in ids
+    page = client.get(results_url(survey, "/")).get_data(as_text=True)
+    flagged = int(re.search(r"其中 (\d+) 份被质量检查标记", page).group(1))
+    assert len(ids) == 26 - flagged
+
+
+def test_the_response_list_filters_the_flagged_responses(client, auth, survey, answered):
+    auth.login("viewer@example.cn")
+    listed = client.get(results_url(survey, "/responses?status=flagged")).get_data(as_text=True)
+    links = set(re.findall(r"/responses/(\d+)\"", listed))
+    assert str(answered) in links
+    first = db.session.scalar(db.select(Response.id).order_by(Response.id))
+    every = client.get(results_url(survey, "/responses")).get_data(as_text=True)
+    assert str(first) in set(re.findall(r"/responses/(\d+)\"", every)) - links
