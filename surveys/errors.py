@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-DEFAULT_LOCALE = "zh_CN"
+from surveys import problems
+from surveys.problems import DEFAULT_LOCALE, CodedError
 
 
 class Code(StrEnum):
@@ -451,17 +452,14 @@ PARAMETER_WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+problems.register(MESSAGES)
+
+
 def message(code: Code, locale: str = DEFAULT_LOCALE, **params: Any) -> str:
-    """The message for *code* in *locale* (zh_CN unless the locale starts with "en")."""
-    zh, en = MESSAGES[Code(code)]
-    english = str(locale).lower().startswith("en")
-    template = en if english else zh
+    """The message for *code* in *locale*, from the shared catalogue (`surveys.problems`)."""
     if "expected" in params and params["expected"] in PARAMETER_WORDS:
-        params["expected"] = PARAMETER_WORDS[params["expected"]][english]
-    try:
-        return template.format(**params)
-    except (KeyError, IndexError, ValueError):
-        return template
+        params["expected"] = PARAMETER_WORDS[params["expected"]][problems.is_english(locale)]
+    return problems.message(Code(code), locale, **params)
 
 
 @dataclass(frozen=True)
@@ -521,21 +519,28 @@ class DefinitionError(SurveysError):
         super().__init__(f"invalid questionnaire definition: {summary}{more}")
 
 
-class ExpressionError(SurveysError):
+class ExpressionError(SurveysError, CodedError):
     """An expression that cannot be parsed; `position` is a 1-based character position."""
 
+    code: Code
+
     def __init__(self, code: Code, position: int | None = None, **params: Any):
-        self.code = Code(code)
         self.position = position
-        self.params = dict(params)
         if position is not None:
-            self.params.setdefault("position", position)
-        super().__init__(f"{self.code}: {message(self.code, 'en', **self.params)}")
+            params.setdefault("position", position)
+        CodedError.__init__(self, Code(code), **params)
+        self.args = (f"{self.code}: {self.message('en')}",)
+
+    def message(self, locale: str = DEFAULT_LOCALE) -> str:
+        return message(self.code, locale, **self.params)
 
 
-class ImportFailed(SurveysError):
+class ImportFailed(SurveysError, CodedError):
     """A file that cannot be read at all (not a workbook, no survey sheet)."""
 
     def __init__(self, problem: Problem):
         self.problem = problem
-        super().__init__(problem.message("en"))
+        CodedError.__init__(self, problem.code, **problem.params)
+
+    def message(self, locale: str = DEFAULT_LOCALE) -> str:
+        return self.problem.message(locale)

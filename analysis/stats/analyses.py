@@ -37,6 +37,7 @@ from analysis.stats.report import (
     segment_mask,
 )
 from analysis.stats.table import kind_of, option_labels, prepare_frame, question_map
+from surveys import problems
 
 KINDS = ("banner", "compare", "correlation_matrix", "drivers")
 
@@ -71,6 +72,12 @@ class SpecError(StatsInputError):
     def __init__(self, code: str, message: str, field: str | None = None, **detail: Any) -> None:
         super().__init__(message, field)
         self.code, self.field, self.detail = code, field, detail
+
+    def message(self, locale: str = problems.DEFAULT_LOCALE) -> str:
+        """The reader's message, from the shared catalogue (unknown codes: the general one)."""
+        key = f"analysis_{self.code}"
+        key = key if key in problems.CATALOGUE else "analysis_engine"
+        return problems.message(key, locale, **{"id": "", **self.detail})
 
 
 class UnknownQuestionError(SpecError, UnknownColumnError):

@@ -44,7 +44,7 @@ from analysis.stats.corrections import holm
 from analysis.stats.crosstab import category_codes
 from analysis.stats.descriptives import scores_of
 from analysis.stats.design import weighted_mean_se
-from analysis.stats.errors import StatsInputError, UnknownColumnError
+from analysis.stats.errors import Code, StatsInputError, UnknownColumnError
 from analysis.stats.estimates import numeric_array
 from analysis.stats.table import (
     kind_of,
@@ -72,7 +72,7 @@ def column_letter(i: int) -> str:
 def _question(definition: dict[str, Any], name: str) -> dict[str, Any]:
     q = question_map(definition).get(name.split("/")[0])
     if q is None:
-        raise UnknownColumnError("not a question of this questionnaire", name)
+        raise UnknownColumnError(location=name, code=Code.UNKNOWN_QUESTION)
     return q
 
 
@@ -112,7 +112,7 @@ def _row_spec(frame: pd.DataFrame, definition: dict[str, Any], row: str) -> dict
         cols = [f"{q['id']}/{v}" for v in values]
         for c in cols:
             if c not in frame.columns:
-                raise UnknownColumnError("not a column of the response table", c)
+                raise UnknownColumnError(location=c)
         block = frame[cols].to_numpy(dtype=float)
         answered = ~np.all(np.isnan(block), axis=1)
         ticks = [
@@ -120,7 +120,7 @@ def _row_spec(frame: pd.DataFrame, definition: dict[str, Any], row: str) -> dict
         ]
         return {"kind": "multiple", "values": values, "labels": option_labels(q), "rows": ticks}
     if row not in frame.columns:
-        raise UnknownColumnError("not a column of the response table", row)
+        raise UnknownColumnError(location=row)
     spec: dict[str, Any] = {
         "kind": "categories",
         "labels": {},
@@ -160,7 +160,7 @@ def _columns(
             hint = " (use qid/row for a matrix)" if kind == "matrix" else ""
             raise StatsInputError(f"a {q['type']} answer cannot be a banner column{hint}", name)
         if name not in frame.columns:
-            raise UnknownColumnError("not a column of the response table", name)
+            raise UnknownColumnError(location=name)
         levels, labels = _levels(q, name)
         values, masks = _indicators(frame[name], levels)
         banners.append(

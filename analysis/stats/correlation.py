@@ -10,7 +10,7 @@ import numpy.typing as npt
 from scipy import stats
 
 from analysis.stats.design import correlation_influence, linearised_variance
-from analysis.stats.errors import StatsInputError
+from analysis.stats.errors import Code, StatsInputError
 from analysis.stats.estimates import numeric_array, weight_array, z_value
 
 #: Up to this many pairs without ties, Spearman's p is exact: the share of all n! pairings of
@@ -107,7 +107,7 @@ def correlation(
     R's `svyglm` uses for one slope (df = n − 1 − 1): the CI excludes 0 exactly when p < α.
     """
     if method not in ("pearson", "spearman"):
-        raise StatsInputError("method is pearson or spearman", "method")
+        raise StatsInputError(location="method", code=Code.CORRELATION_METHOD)
     a = numeric_array(x, "x")
     b = numeric_array(y, "y")
     if a.shape != b.shape:

@@ -270,7 +270,7 @@ def crosstab(
     """
     for name in (row, col):
         if name not in frame.columns:
-            raise UnknownColumnError("no such column in the response table", name)
+            raise UnknownColumnError(location=name)
     a, a_labels = category_codes(frame[row])
     b, b_labels = category_codes(frame[col])
     both = (a >= 0) & (b >= 0)

@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.errors import Code, StatsInputError, StatsWarning
 from analysis.stats.matrix import numeric_block, pair_correlation
 
 #: A driver whose variance inflation factor exceeds this shares so much with the other drivers
@@ -129,13 +129,13 @@ def key_drivers(
     """
     cols = [outcome, *drivers]
     if len(drivers) < 1:
-        raise StatsInputError("name at least one driver", "drivers")
+        raise StatsInputError(location="drivers", code=Code.TOO_FEW_DRIVERS)
     if len(set(cols)) != len(cols):
         raise StatsInputError("the outcome and the drivers must be different columns", "drivers")
     numbers = numeric_block(frame, cols)
     w_all = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
     if w_all.shape != (len(frame),):
-        raise StatsInputError("weights must have one value per response", "weights")
+        raise StatsInputError(location="weights", code=Code.WEIGHTS_LENGTH)
     complete = ~np.isnan(numbers).any(axis=1) & ~np.isnan(w_all) & (w_all > 0)
     data, w = numbers[complete], w_all[complete]
     n, k = int(data.shape[0]), len(drivers)

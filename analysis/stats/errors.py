@@ -1,21 +1,213 @@
-"""Exception and warning types of the statistics engine.
+"""Exception and warning types of the statistics engine, with their problem codes.
 
-The web layer turns a `StatsInputError` into a message beside the field it names; a
-`StatsWarning` marks a result that was computed but deserves a caveat (too few answers, a
-test that cannot run). Both carry the place of the problem (a question id or column name).
+The web layer turns a `StatsInputError` into a message beside the field it names, translated by
+its `code` (`app.problems`); the CLI prints `str(error)`, the English message. A `StatsWarning`
+marks a result that was computed but deserves a caveat (too few answers, a test that cannot
+run). Both carry the place of the problem (a question id or column name).
 """
 
+from __future__ import annotations
 
-class StatsInputError(ValueError):
-    """Bad input to a statistic: the message says what, `location` says where."""
+from enum import StrEnum
+from typing import Any
 
-    def __init__(self, message: str, location: str | None = None) -> None:
-        super().__init__(f"{location}: {message}" if location else message)
-        self.location = location
+from surveys import problems
+from surveys.problems import CodedError
+
+
+class Code(StrEnum):
+    INVALID_INPUT = "stats_invalid_input"  # rare raise sites: the English text is `detail`
+    UNKNOWN_COLUMN = "stats_unknown_column"
+    UNKNOWN_QUESTION = "stats_unknown_question"
+    UNKNOWN_QUESTION_OR_COLUMN = "stats_unknown_question_or_column"
+    UNKNOWN_FILTER_COLUMN = "stats_unknown_filter_column"
+    UNKNOWN_WEIGHTS_COLUMN = "stats_unknown_weights_column"
+    WEIGHTS_LENGTH = "stats_weights_length"
+    WEIGHTS_INVALID = "stats_weights_invalid"
+    WEIGHTS_PER_RESPONSE = "stats_weights_per_response"
+    WEIGHTS_NOT_NUMERIC = "stats_weights_not_numeric"
+    WEIGHTS_COUNT = "stats_weights_count"
+    WEIGHTS_NOT_FINITE = "stats_weights_not_finite"
+    WEIGHTS_NEGATIVE = "stats_weights_negative"
+    NOT_NUMERIC = "stats_not_numeric"
+    CELLS_NOT_NUMERIC = "stats_cells_not_numeric"
+    METRIC_NOT_NUMERIC = "stats_metric_not_numeric"
+    TESTED_NOT_NUMERIC = "stats_tested_not_numeric"
+    TYPE_NOT_NUMERIC = "stats_type_not_numeric"
+    NO_RESPONSES = "stats_no_responses"
+    TOO_FEW_ITEMS = "stats_too_few_items"
+    TOO_FEW_COLUMNS = "stats_too_few_columns"
+    TOO_FEW_DRIVERS = "stats_too_few_drivers"
+    CORRELATION_METHOD = "stats_correlation_method"
+
+
+# (zh_CN, en) templates; the English text is what the engine has always said.
+MESSAGES: dict[Code, tuple[str, str]] = {
+    Code.INVALID_INPUT: ("{detail}", "{detail}"),  # no Chinese text yet: the English detail
+    Code.UNKNOWN_COLUMN: ("响应表中没有这一列", "no such column in the response table"),
+    Code.UNKNOWN_QUESTION: ("问卷中没有这道题", "not a question of this questionnaire"),
+    Code.UNKNOWN_QUESTION_OR_COLUMN: (
+        "问卷中没有这道题或这一列",
+        "not a question or column of this questionnaire",
+    ),
+    Code.UNKNOWN_FILTER_COLUMN: ("没有可用于筛选的这一列", "no such column to filter on"),
+    Code.UNKNOWN_WEIGHTS_COLUMN: ("没有可用作权重的这一列", "no such column for the weights"),
+    Code.WEIGHTS_LENGTH: (
+        "权重的个数必须与答卷数相同",
+        "weights must have one value per response",
+    ),
+    Code.WEIGHTS_INVALID: (
+        "权重必须是有限的非负数，且不能全为 0",
+        "weights must be finite, non-negative and not all zero",
+    ),
+    Code.WEIGHTS_PER_RESPONSE: (
+        "每份答卷需要一个有限的非负权重",
+        "one finite, non-negative weight per response",
+    ),
+    Code.WEIGHTS_NOT_NUMERIC: ("权重必须是数字", "weights must be numbers"),
+    Code.WEIGHTS_COUNT: (
+        "每个答案需要一个权重（{expected} 个），实际有 {got} 个",
+        "need one weight per answer ({expected}), got {got}",
+    ),
+    Code.WEIGHTS_NOT_FINITE: (
+        "有 {count} 个权重为空或为无穷大",
+        "{count} weight(s) blank or infinite",
+    ),
+    Code.WEIGHTS_NEGATIVE: ("有 {count} 个权重为负数", "{count} negative weight(s)"),
+    Code.NOT_NUMERIC: ("答案必须是数字", "answers must be numbers"),
+    Code.CELLS_NOT_NUMERIC: (
+        "有 {count} 个单元格不是数字，例如 {example!r}",
+        "{count} cell(s) are not numbers, e.g. {example!r}",
+    ),
+    Code.METRIC_NOT_NUMERIC: (
+        "被比较的答案必须是数值（或已计分）",
+        "the compared answer must be numeric (or scored)",
+    ),
+    Code.TESTED_NOT_NUMERIC: (
+        "被检验的答案必须是数值（或已计分）",
+        "the tested answer must be numeric (or scored)",
+    ),
+    Code.TYPE_NOT_NUMERIC: (
+        "{type} 题的答案不能作为数值比较",
+        "a {type} answer cannot be compared as a number",
+    ),
+    Code.NO_RESPONSES: ("没有可加权的答卷", "no responses to weight"),
+    Code.TOO_FEW_ITEMS: ("量表至少需要两道不同的题", "a scale needs at least two different items"),
+    Code.TOO_FEW_COLUMNS: (
+        "相关矩阵至少需要两个不同的列",
+        "a correlation matrix needs two or more different columns",
+    ),
+    Code.TOO_FEW_DRIVERS: ("请至少指定一个驱动因素", "name at least one driver"),
+    Code.CORRELATION_METHOD: (
+        "相关方法只能是 pearson 或 spearman",
+        "method is pearson or spearman",
+    ),
+}
+problems.register(MESSAGES)
+
+
+# (zh_CN, en) messages of `analyses.SpecError` codes, under "analysis_<code>" (the codes
+# themselves are the spec contract and stay short).
+SPEC_MESSAGES: dict[str, tuple[str, str]] = {
+    "analysis_unknown_kind": (
+        "请选择一种分析。",
+        "Choose an analysis.",
+    ),
+    "analysis_unknown_key": (
+        "这种分析没有这项设置。",
+        "This analysis does not take that setting.",
+    ),
+    "analysis_missing": (
+        "请至少选择一个问题。",
+        "Choose at least one question.",
+    ),
+    "analysis_unknown_question": (
+        "“{id}”不是本问卷的问题。",
+        "“{id}” is not a question of this questionnaire.",
+    ),
+    "analysis_wrong_type": (
+        "这种类型的问题不能用在这里。",
+        "A question of this type cannot be used here.",
+    ),
+    "analysis_same_question": (
+        "请换一个问题：它已经用在这个分析里了。",
+        "Choose a different question: it is already used in this analysis.",
+    ),
+    "analysis_bad_filter": (
+        "请选择筛选问题要保留的答案。",
+        "Choose the values of the filter question to keep.",
+    ),
+    "analysis_filter_values": (
+        "请选择筛选问题要保留的答案。",
+        "Choose the values of the filter question to keep.",
+    ),
+    "analysis_not_boolean": (
+        "这项设置只能打开或关闭。",
+        "This setting is on or off.",
+    ),
+    "analysis_bad_alpha": (
+        "显著性水平是 0 到 0.5 之间的数。",
+        "The significance level is a number between 0 and 0.5.",
+    ),
+    "analysis_no_responses": (
+        "还没有可以分析的完整回答。",
+        "There are no complete responses to analyse yet.",
+    ),
+    "analysis_no_weights": (
+        "尚未为本问卷设置权重：请先在“加权”页面设置目标边际分布。",
+        "No survey weights are set up for this questionnaire: set target margins on the "
+        "Weighting page first.",
+    ),
+    "analysis_weights_stale": (
+        "已保存的加权方案与现有答卷不再匹配：请在“加权”页面检查。",
+        "The saved weighting no longer fits the responses: check it on the Weighting page.",
+    ),
+    "analysis_empty_filter": (
+        "筛选后没有剩下任何回答：请多保留一些答案。",
+        "No response is left after the filter: keep more values.",
+    ),
+    "analysis_all_missing": (
+        "参与分析的回答中没有人回答这个问题。",
+        "Nobody in the analysed responses answered this question.",
+    ),
+    "analysis_too_few": (
+        "相关矩阵至少需要两个可以求相关的答案。",
+        "A correlation matrix needs at least two answers to correlate.",
+    ),
+    "analysis_engine": (
+        "无法按这些设置运行这个分析。",
+        "This analysis cannot be run with these settings.",
+    ),
+}
+problems.register(SPEC_MESSAGES)
+
+
+class StatsInputError(CodedError, ValueError):
+    """Bad input to a statistic: `code` and `params` say what, `location` says where.
+
+    `StatsInputError("free English text", location)` is the generic code with the text as its
+    `detail`; common problems are raised as `StatsInputError(location=..., code=Code.X, ...)`.
+    """
+
+    default_code = Code.INVALID_INPUT
+
+    def __init__(
+        self,
+        message: str | None = None,
+        location: str | None = None,
+        *,
+        code: Code | None = None,
+        **params: Any,
+    ) -> None:
+        if message is not None:
+            code, params = code or Code.INVALID_INPUT, {"detail": message, **params}
+        super().__init__(code or self.default_code, location, **params)
 
 
 class UnknownColumnError(StatsInputError):
     """A name that is not a column of the response table: a usage error (CLI exit code 2)."""
+
+    default_code = Code.UNKNOWN_COLUMN
 
 
 class StatsWarning(UserWarning):

@@ -25,7 +25,7 @@ from analysis.stats.design import (
     share_effective_n,
     share_variance,
 )
-from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.errors import Code, StatsInputError, StatsWarning
 
 
 def _check_confidence(confidence: float) -> float:
@@ -41,7 +41,7 @@ def numeric_array(values: npt.ArrayLike, location: str = "answers") -> np.ndarra
     try:
         x = np.asarray(values, dtype=float)
     except (TypeError, ValueError):
-        raise StatsInputError("answers must be numbers", location) from None
+        raise StatsInputError(location=location, code=Code.NOT_NUMERIC) from None
     infinite = np.isinf(x)
     if infinite.any():
         warnings.warn(
@@ -62,14 +62,16 @@ def weight_array(weights: npt.ArrayLike, size: int, location: str = "weights") -
     try:
         w = np.asarray(weights, dtype=float)
     except (TypeError, ValueError):
-        raise StatsInputError("weights must be numbers", location) from None
+        raise StatsInputError(location=location, code=Code.WEIGHTS_NOT_NUMERIC) from None
     if w.shape != (size,):
-        raise StatsInputError(f"need one weight per answer ({size}), got {w.size}", location)
+        raise StatsInputError(location=location, code=Code.WEIGHTS_COUNT, expected=size, got=w.size)
     if not np.isfinite(w).all():
         bad = int((~np.isfinite(w)).sum())
-        raise StatsInputError(f"{bad} weight(s) blank or infinite", location)
+        raise StatsInputError(location=location, code=Code.WEIGHTS_NOT_FINITE, count=bad)
     if (w < 0).any():
-        raise StatsInputError(f"{int((w < 0).sum())} negative weight(s)", location)
+        raise StatsInputError(
+            location=location, code=Code.WEIGHTS_NEGATIVE, count=int((w < 0).sum())
+        )
     return w
 
 

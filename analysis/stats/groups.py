@@ -53,7 +53,7 @@ from analysis.stats.effect_sizes import (
     rank_biserial,
     standardised_difference,
 )
-from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.errors import Code, StatsInputError, StatsWarning
 from analysis.stats.estimates import weighted_quantile
 from analysis.stats.rank_tests import Alternative, mann_whitney, pairwise_u
 from analysis.stats.scores import nps_difference
@@ -82,10 +82,10 @@ def _split(
     """Group names and, per group, the answers (and their weights when given)."""
     for name in (metric, by):
         if name not in frame.columns:
-            raise StatsInputError("no such column in the response table", name)
+            raise StatsInputError(location=name, code=Code.UNKNOWN_COLUMN)
     y = frame[metric]
     if not pd.api.types.is_numeric_dtype(y.dtype):
-        raise StatsInputError("the compared answer must be numeric (or scored)", metric)
+        raise StatsInputError(location=metric, code=Code.METRIC_NOT_NUMERIC)
     g = frame[by]
     if pd.api.types.is_numeric_dtype(g.dtype):
         g = g.map(lambda v: str(int(v)) if float(v).is_integer() else repr(v), na_action="ignore")
@@ -106,7 +106,7 @@ def _split(
     if weights is not None:
         w = np.asarray(weights, dtype=float)
         if w.shape != (len(frame),) or not np.all(np.isfinite(w)) or np.any(w < 0):
-            raise StatsInputError("one finite, non-negative weight per response", "weights")
+            raise StatsInputError(location="weights", code=Code.WEIGHTS_PER_RESPONSE)
         split_weights = [w[keep][labels == name] for name in names]
     return names, [values[labels == name] for name in names], split_weights
 

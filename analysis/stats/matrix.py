@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis.stats.corrections import benjamini_hochberg
 from analysis.stats.correlation import correlation
-from analysis.stats.errors import StatsInputError, UnknownColumnError
+from analysis.stats.errors import Code, StatsInputError, UnknownColumnError
 from analysis.stats.estimates import numeric_array
 
 #: Said beside a statistic that was asked for with weights but computed without them.
@@ -24,13 +24,13 @@ def numeric_block(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     a `StatsInputError` naming the column; ±inf left out as blanks with a `StatsWarning`."""
     for c in columns:
         if c not in frame.columns:
-            raise UnknownColumnError("no such column in the response table", c)
+            raise UnknownColumnError(location=c)
     out = np.empty((len(frame), len(columns)))
     for j, c in enumerate(columns):
         try:
             x = frame[c].to_numpy(dtype=float, na_value=np.nan)
         except (TypeError, ValueError):
-            raise StatsInputError("answers must be numbers", c) from None
+            raise StatsInputError(location=c, code=Code.NOT_NUMERIC) from None
         out[:, j] = numeric_array(x, c)
     return out
 
@@ -76,9 +76,9 @@ def correlation_matrix(
     `correlation()` cannot take them.
     """
     if method not in ("pearson", "spearman"):
-        raise StatsInputError("method is pearson or spearman", "method")
+        raise StatsInputError(location="method", code=Code.CORRELATION_METHOD)
     if len(columns) < 2 or len(set(columns)) != len(columns):
-        raise StatsInputError("a correlation matrix needs two or more different columns", "columns")
+        raise StatsInputError(location="columns", code=Code.TOO_FEW_COLUMNS)
     block = numeric_block(frame, columns)
     data = {c: block[:, j] for j, c in enumerate(columns)}
     k = len(columns)

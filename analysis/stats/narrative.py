@@ -2,12 +2,19 @@
 """The readable Chinese report printed by `python -m analysis stats` without `--json`.
 
 Formatting (rounding, percent signs) happens only here; `summarise` returns full precision.
+What to say where a rule decides it (which cells stand out, how p is written) comes from
+`analysis.stats.narrator`, the same statements the web page renders.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any
+
+from analysis.stats.narrator import Statement, format_p, notable_cells
+from surveys.problems import message
+
+LOCALE = "zh_CN"
 
 TEST_NAMES = {
     "chi2": "卡方检验",
@@ -140,10 +147,18 @@ def _ci(pair: Sequence[float | None] | None, fmt: Callable[[float | None], str] 
     return f"（95% CI {fmt(pair[0])} 至 {fmt(pair[1])}）"
 
 
-def _p(p: float | None) -> str:
-    if p is None:
-        return "p = —"
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+_p = format_p
+
+
+def _cell_text(summary: dict[str, Any], t: dict[str, Any], cell: Statement) -> str:
+    """A narrator's cell statement in Chinese, with the questionnaire's option labels."""
+    i, j = cell.params["row"], cell.params["col"]
+    return cell.message(
+        LOCALE,
+        row_label=_value_label(summary, t["row"], t["row_values"][i]),
+        col_label=_value_label(summary, t["col"], t["col_values"][j]),
+        residual_name=message(f"residual_{cell.params['kind']}", LOCALE),
+    )
 
 
 def _question_lines(qid: str, q: dict[str, Any]) -> list[str]:
@@ -367,19 +382,11 @@ def format_report(summary: dict[str, Any]) -> str:
     for t in summary["crosstabs"]:
         test = TEST_NAMES.get(t["test"], "无法检验")
         stat = _crosstab_stat(t)
-        residual = "标准化残差" if t.get("weighted") else "调整残差"
         lines.append(
             f"{t['row']} × {t['col']}（n = {t['n']}）：{test}，{stat}{_p(t['p'])}"
             f"（BH 校正 {_p(t.get('p_adjusted'))}），Cramér's V = {_num(t['cramers_v'], 3)}"
         )
-        for i, rv in enumerate(t["row_values"]):
-            for j, cv in enumerate(t["col_values"]):
-                r = t["residuals"][i][j] if t["residuals"] else None
-                if r is not None and abs(r) > 1.96:
-                    sign = "高于" if r > 0 else "低于"
-                    rl = _value_label(summary, t["row"], rv)
-                    cl = _value_label(summary, t["col"], cv)
-                    lines.append(f"  {rl} / {cl}：{sign}独立时的期望（{residual} {_num(r)}）")
+        lines += ["  " + _cell_text(summary, t, cell) for cell in notable_cells(t)]
     if summary["comparisons"]:
         lines += ["", "== 组间比较 =="]
     for c in summary["comparisons"]:

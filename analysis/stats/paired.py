@@ -33,7 +33,7 @@ from scipy import stats
 
 from analysis.stats.design import weighted_mean_se
 from analysis.stats.effect_sizes import matched_rank_biserial, standardised_difference
-from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
+from analysis.stats.errors import Code, StatsInputError, StatsWarning, UnknownColumnError
 from analysis.stats.groups import METHODS, Alternative
 
 #: Below this many non-zero differences without ties the signed-rank p is exact (R default).
@@ -44,9 +44,9 @@ ALTERNATIVES = ("two-sided", "less", "greater")
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
     """The answers as floats, blanks and infinite numbers as NaN (these with a warning)."""
     if name not in frame.columns:
-        raise UnknownColumnError("no such column in the response table", name)
+        raise UnknownColumnError(location=name)
     if not pd.api.types.is_numeric_dtype(frame[name].dtype):
-        raise StatsInputError("the tested answer must be numeric (or scored)", name)
+        raise StatsInputError(location=name, code=Code.TESTED_NOT_NUMERIC)
     x = frame[name].astype(float)
     infinite = np.isinf(x.to_numpy())
     if infinite.any():
@@ -64,7 +64,7 @@ def _weights(frame: pd.DataFrame, weights: Any, keep: np.ndarray) -> np.ndarray 
         return None
     w = np.asarray(weights, dtype=float)
     if w.shape != (len(frame),) or not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise StatsInputError("one finite, non-negative weight per response", "weights")
+        raise StatsInputError(location="weights", code=Code.WEIGHTS_PER_RESPONSE)
     kept: np.ndarray = w[keep]
     return kept
 

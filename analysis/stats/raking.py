@@ -29,7 +29,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from analysis.stats.design import kish_design_effect
-from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
+from analysis.stats.errors import Code, StatsInputError, StatsWarning, UnknownColumnError
 
 # Shares may miss 1 by this much (percentages typed with rounding: 33.3 + 33.3 + 33.3);
 # they are rescaled to sum to exactly 1.
@@ -85,7 +85,7 @@ def rake(
     """
     n = len(frame)
     if n == 0:
-        raise StatsInputError("no responses to weight")
+        raise StatsInputError(code=Code.NO_RESPONSES)
     if not margins:
         raise StatsInputError("no raking variables given")
     _check_trim(trim)

@@ -33,7 +33,7 @@ from analysis.stats.correlation import correlation
 from analysis.stats.crosstab import crosstab
 from analysis.stats.descriptives import describe_question, scores_of
 from analysis.stats.drivers import key_drivers
-from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
+from analysis.stats.errors import Code, StatsInputError, StatsWarning, UnknownColumnError
 from analysis.stats.groups import compare_groups, nps_differences
 from analysis.stats.matrix import correlation_matrix as pairwise_matrix
 from analysis.stats.paired import one_sample_test, paired_test
@@ -70,13 +70,13 @@ def _resolve_weights(frame: pd.DataFrame, weights: str | npt.ArrayLike | None) -
     if weights is None:
         return None
     if isinstance(weights, str) and weights not in frame.columns:
-        raise UnknownColumnError("no such column for the weights", weights)
+        raise UnknownColumnError(location=weights, code=Code.UNKNOWN_WEIGHTS_COLUMN)
     w = frame[weights] if isinstance(weights, str) else weights
     w = pd.to_numeric(pd.Series(np.asarray(w)), errors="coerce").to_numpy(dtype=float)
     if len(w) != len(frame):
-        raise StatsInputError("weights must have one value per response", "weights")
+        raise StatsInputError(location="weights", code=Code.WEIGHTS_LENGTH)
     if np.any(~np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
-        raise StatsInputError("weights must be finite, non-negative and not all zero", "weights")
+        raise StatsInputError(location="weights", code=Code.WEIGHTS_INVALID)
     if (w == 0).any():
         warnings.warn(
             f"weights: {int((w == 0).sum())} response(s) of weight 0 are left out",
@@ -104,7 +104,7 @@ def segment_mask(frame: pd.DataFrame, where: Mapping[str, Iterable[object]] | No
     mask = np.ones(len(frame), dtype=bool)
     for col, values in (where or {}).items():
         if col not in frame.columns:
-            raise UnknownColumnError("no such column to filter on", col)
+            raise UnknownColumnError(location=col, code=Code.UNKNOWN_FILTER_COLUMN)
         s = frame[col]
         if pd.api.types.is_numeric_dtype(s.dtype):
             s = s.map(
@@ -125,7 +125,7 @@ def scored_column(
     qid = name.split("/")[0]
     questions = question_map(definition)
     if qid not in questions or name not in frame.columns:
-        raise UnknownColumnError("not a question or column of this questionnaire", name)
+        raise UnknownColumnError(location=name, code=Code.UNKNOWN_QUESTION_OR_COLUMN)
     q = questions[qid]
     kind = kind_of(q)
     if kind in ("numeric", "nps"):
@@ -134,7 +134,7 @@ def scored_column(
         return frame[name].astype(float), True
     if kind in ("choice", "matrix") and q.get("options"):
         return pd.Series(scores_of(frame[name], option_scores(q)), index=frame.index), True
-    raise StatsInputError(f"a {q['type']} answer cannot be compared as a number", name)
+    raise StatsInputError(location=name, code=Code.TYPE_NOT_NUMERIC, type=q["type"])
 
 
 def _compared_column(
@@ -161,7 +161,7 @@ def score_range(definition: dict[str, Any], name: str) -> tuple[float, float]:
     the scored options' scores, 1..max of a rating, 0..10 of an NPS, a slider's min/max."""
     q = question_map(definition).get(name.split("/")[0])
     if q is None:
-        raise UnknownColumnError("not a question of this questionnaire", name)
+        raise UnknownColumnError(location=name, code=Code.UNKNOWN_QUESTION)
     kind = kind_of(q)
     if q.get("options") and kind in ("choice", "matrix"):
         scores = [v for v in option_scores(q).values() if not math.isnan(v)]

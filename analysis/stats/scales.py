@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 from scipy import stats
 
-from analysis.stats.errors import StatsInputError, StatsWarning, UnknownColumnError
+from analysis.stats.errors import Code, StatsInputError, StatsWarning, UnknownColumnError
 from analysis.stats.estimates import effective_n
 from analysis.stats.matrix import numeric_block
 
@@ -44,10 +44,10 @@ def _check(
     score_range: Mapping[str, tuple[float, float]] | None,
 ) -> list[str]:
     if len(items) < 2 or len(set(items)) != len(items):
-        raise StatsInputError("a scale needs at least two different items", "items")
+        raise StatsInputError(location="items", code=Code.TOO_FEW_ITEMS)
     for c in items:
         if c not in frame.columns:
-            raise UnknownColumnError("no such column in the response table", c)
+            raise UnknownColumnError(location=c)
     reversed_items = list(reverse)
     for c in reversed_items:
         if c not in items:
@@ -94,7 +94,7 @@ def cronbach_alpha(
     numbers = numeric_block(frame, items)
     w_all = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
     if w_all.shape != (len(frame),):
-        raise StatsInputError("weights must have one value per response", "weights")
+        raise StatsInputError(location="weights", code=Code.WEIGHTS_LENGTH)
     complete = ~np.isnan(numbers).any(axis=1) & ~np.isnan(w_all) & (w_all > 0)
     block, w = numbers[complete], w_all[complete]
     ranges = score_range or {}  # `_check` made sure every reversed item has one

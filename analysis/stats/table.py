@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.errors import Code, StatsInputError, StatsWarning
 from surveys.types import QUESTION_TYPES
 
 META_COLUMNS = ("response_id", "submitted_at", "duration_s")
@@ -233,7 +233,9 @@ def _to_number(s: pd.Series, col: str) -> pd.Series:
     bad = num.isna() & s.notna()
     if bad.any():
         first = s[bad].iloc[0]
-        raise StatsInputError(f"{int(bad.sum())} cell(s) are not numbers, e.g. {first!r}", col)
+        raise StatsInputError(
+            location=col, code=Code.CELLS_NOT_NUMERIC, count=int(bad.sum()), example=first
+        )
     return num.astype(float)
 
 

@@ -2,13 +2,17 @@
 
 Errors stop the import (the file cannot be read at all); warnings ride along with a parsed
 `Transcript` (the file was read, but something deserves the researcher's eye). Tests assert the
-code, never the wording; the web layer shows `message_zh` or `message_en` by locale.
+code, never the wording. The messages live in the shared catalogue (`surveys.problems`) under
+each code's slug, so the web layer translates these like every other problem.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+
+from surveys import problems
+from surveys.problems import CodedError
 
 
 class ErrorCode(Enum):
@@ -64,12 +68,19 @@ class ErrorCode(Enum):
         "The docx file has too many paragraphs and table rows: at most {limit}; "
         "split it into several files",
     )
+    TOO_MANY_FILES = (
+        "一次最多上传 {limit} 个文件，这个文件没有读取。",
+        "At most {limit} files per upload; this one was not read.",
+    )
     NO_TURNS = ("文件中没有找到任何发言", "No speaker turns were found in the file")
     UNREADABLE = ("无法打开文件：{detail}", "Cannot open the file: {detail}")
 
     @property
     def slug(self) -> str:
         return self.name.lower()
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class WarningCode(Enum):
@@ -107,21 +118,26 @@ class WarningCode(Enum):
     def slug(self) -> str:
         return self.name.lower()
 
+    def __str__(self) -> str:
+        return self.slug
+
+
+problems.register({code: code.value for code in (*ErrorCode, *WarningCode)})
+
 
 def _render(code: ErrorCode | WarningCode, params: dict[str, object]) -> tuple[str, str]:
-    zh, en = code.value
-    return zh.format(**params), en.format(**params)
+    return problems.message(code, "zh_CN", **params), problems.message(code, "en", **params)
 
 
-class TranscriptError(ValueError):
+class TranscriptError(CodedError, ValueError):
     """A transcript file that cannot be imported; `code` says why, `location` says where."""
 
+    code: ErrorCode
+
     def __init__(self, code: ErrorCode, location: str | None = None, **params: object) -> None:
-        self.code = code
-        self.location = location
-        self.params = params
-        self.message_zh, self.message_en = _render(code, params)
-        super().__init__(f"{self.message_zh} / {self.message_en}")
+        super().__init__(code, location, **params)
+        self.message_zh, self.message_en = self.message("zh_CN"), self.message("en")
+        self.args = (f"{self.message_zh} / {self.message_en}",)
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -1,7 +1,6 @@
 """Transcripts: upload, preview, the coding workspace, highlights and participants."""
 
 from flask import flash, jsonify, redirect, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -31,6 +30,7 @@ from app.permissions import (
     study_required,
     turn_in,
 )
+from app.problems import translate
 
 # A highlight is a turn, a few code ids, two offsets, a snippet and a memo of 5,000 characters.
 HIGHLIGHT_MAX_BYTES = 256 * 1024
@@ -102,10 +102,8 @@ def upload(access: StudyAccess):
         )
     files = [(f.filename or "", f.read()) for f in request.files.getlist(form.files.name)]
     created, failures = services.upload_transcripts(access.study, current_user, files, options)
-    english = str(get_locale()).startswith("en")
     for failure in failures:
-        message = failure.message_en if english else failure.message_zh
-        flash(f"{failure.filename}: {message}", "danger")
+        flash(f"{failure.filename}: {translate(failure.problem)}", "danger")
     if len(created) == 1:
         return redirect(url_for(".preview", study_id=access.study.id, interview_id=created[0].id))
     if created:
@@ -142,8 +140,7 @@ def preview(access: StudyAccess, interview_id: int):
         try:
             services.reread(interview, form.encoding.data or None)
         except services.TranscriptError as error:
-            english = str(get_locale()).startswith("en")
-            flash(error.message_en if english else error.message_zh, "danger")
+            flash(translate(error), "danger")
         return redirect(url_for(".preview", study_id=access.study.id, interview_id=interview.id))
     if action == "save" and form.validate_on_submit():
         renames, interviewers = _speaker_choices(request.form)

@@ -17,6 +17,7 @@ from sqlalchemy import delete, insert, update
 from analysis.transcripts import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_BYTES,
+    ErrorCode,
     TranscriptError,
     deidentify,
     deidentify_turns,
@@ -77,10 +78,14 @@ class ParsedUpload:
 
 @dataclass(frozen=True)
 class ImportFailure:
+    """A file of an upload that was not read, with the problem (translated by `app.problems`)."""
+
     filename: str
-    code: str
-    message_zh: str
-    message_en: str
+    problem: TranscriptError
+
+    @property
+    def code(self) -> str:
+        return self.problem.code.slug
 
 
 class InterviewError(ValueError):
@@ -134,17 +139,10 @@ def upload_transcripts(
         try:
             parsed.append((parse_upload(data, filename, options), data))
         except TranscriptError as error:
-            failures.append(
-                ImportFailure(filename, error.code.slug, error.message_zh, error.message_en)
-            )
+            failures.append(ImportFailure(filename, error))
     for filename, _data in files[MAX_FILES:]:
         failures.append(
-            ImportFailure(
-                filename,
-                "too_many_files",
-                f"一次最多上传 {MAX_FILES} 个文件，这个文件没有读取。",
-                f"At most {MAX_FILES} files per upload; this one was not read.",
-            )
+            ImportFailure(filename, TranscriptError(ErrorCode.TOO_MANY_FILES, limit=MAX_FILES))
         )
     # Everything is parsed: now one short write, taking its turn with respondents' writes.
     created = []

@@ -10,9 +10,9 @@ import surveys
 from app.extensions import csrf
 from app.jsonbody import BadJson, json_body
 from app.permissions import StudyAccess, questionnaire_in, study_required
+from app.problems import locale as _locale
 from app.questionnaires import bp
 from app.questionnaires import preview as previewing
-from app.questionnaires.routes import _locale
 from app.urls import query_int
 from surveys.errors import message as surveys_message
 

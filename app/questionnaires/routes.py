@@ -11,7 +11,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -20,6 +20,7 @@ import surveys
 from app.forms import ConfirmForm
 from app.jsonbody import BadJson, json_body
 from app.permissions import StudyAccess, questionnaire_in, study_required
+from app.problems import locale, translate
 from app.questionnaires import bp, services, sharing
 from app.questionnaires.forms import ImportForm, NewQuestionnaireForm, RespondentSettingsForm
 from app.responses import counts
@@ -38,12 +39,8 @@ IMPORT_ERRORS = {
 }
 
 
-def _locale() -> str:
-    return str(get_locale() or "zh_CN")
-
-
 def _problems_json(problems) -> list[dict]:
-    return [p.to_dict(_locale()) for p in problems]
+    return [p.to_dict(locale()) for p in problems]
 
 
 @bp.route("/")
@@ -103,7 +100,7 @@ def import_file(access: StudyAccess):
         else:
             flash(_("Questionnaire imported."), "success")
             for warning in warnings[:20]:
-                flash(f"{warning.where()}: {warning.message(_locale())}", "warning")
+                flash(f"{warning.where()}: {translate(warning)}", "warning")
             return redirect(_builder_url(questionnaire))
     templates = list_templates()
     return render_template(
@@ -201,7 +198,7 @@ def settings(access: StudyAccess, questionnaire_id: int):
             return redirect(
                 url_for(".settings", study_id=access.study.id, questionnaire_id=questionnaire.id)
             )
-        form.attach_problems(problems, _locale())
+        form.attach_problems(problems, locale())
         status = 422
     elif form.is_submitted():
         status = 422
@@ -226,7 +223,7 @@ def builder(access: StudyAccess, questionnaire_id: int):
         study=access.study,
         questionnaire=questionnaire,
         question_types=[
-            {**t.as_json(), "label": t.label_en if _locale().startswith("en") else t.label_zh}
+            {**t.as_json(), "label": t.label_en if locale().startswith("en") else t.label_zh}
             for t in surveys.QUESTION_TYPES.values()
         ],
     )
@@ -282,7 +279,7 @@ def publish(access: StudyAccess, questionnaire_id: int):
     except services.PublishRefused as refusal:
         flash(_("The questionnaire has errors. Fix them before publishing."), "danger")
         for problem in refusal.problems[:10]:
-            flash(f"{problem.where()}: {problem.message(_locale())}", "danger")
+            flash(f"{problem.where()}: {translate(problem)}", "danger")
         return redirect(_builder_url(questionnaire))
     flash(_("Published as version %(number)d. The public link is open.", number=version.number),
           "success")  # fmt: skip
@@ -322,7 +319,7 @@ def version(access: StudyAccess, questionnaire_id: int, number: int):
         questionnaire=questionnaire,
         version=current,
         previous=previous,
-        diff_lines=diff.lines(_locale()) if diff else [],
+        diff_lines=diff.lines(locale()) if diff else [],
     )
 
 

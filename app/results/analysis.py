@@ -4,12 +4,11 @@ and the run of `analysis.stats.analyses.run_analysis` on the questionnaire's res
 
 from collections.abc import Mapping
 
-from flask_babel import gettext as _
-
 from analysis.stats.analyses import CATEGORY_KINDS, SCORED_KINDS, SpecError, run_analysis
 from analysis.stats.errors import StatsInputError
 from analysis.stats.table import iter_questions, kind_of, option_labels
 from app.models import Questionnaire
+from app.problems import translate
 from app.results.table import response_frame
 from app.results.weighting import current_weights
 
@@ -94,32 +93,9 @@ def run(questionnaire: Questionnaire, spec) -> dict:
 
 
 def error_message(error: SpecError) -> str:
-    """The translated message of a refused spec (codes of `analysis.stats.analyses`)."""
-    messages = {
-        "unknown_kind": _("Choose an analysis."),
-        "unknown_key": _("This analysis does not take that setting."),
-        "missing": _("Choose at least one question."),
-        "unknown_question": _("“%(id)s” is not a question of this questionnaire."),
-        "wrong_type": _("A question of this type cannot be used here."),
-        "same_question": _("Choose a different question: it is already used in this analysis."),
-        "bad_filter": _("Choose the values of the filter question to keep."),
-        "filter_values": _("Choose the values of the filter question to keep."),
-        "not_boolean": _("This setting is on or off."),
-        "bad_alpha": _("The significance level is a number between 0 and 0.5."),
-        "no_responses": _("There are no complete responses to analyse yet."),
-        "no_weights": _(
-            "No survey weights are set up for this questionnaire: set target margins on the "
-            "Weighting page first."
-        ),
-        "weights_stale": _(
-            "The saved weighting no longer fits the responses: check it on the Weighting page."
-        ),
-        "empty_filter": _("No response is left after the filter: keep more values."),
-        "all_missing": _("Nobody in the analysed responses answered this question."),
-        "too_few": _("A correlation matrix needs at least two answers to correlate."),
-    }
-    message = messages.get(error.code, _("This analysis cannot be run with these settings."))
-    return message % {"id": error.detail.get("id", "")} if "%(id)s" in message else message
+    """The translated message of a refused spec (codes of `analysis.stats.analyses`), from the
+    shared problem catalogue."""
+    return translate(error)
 
 
 def field_of(error: SpecError) -> str | None:

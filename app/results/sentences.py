@@ -1,21 +1,24 @@
-"""Plain-language sentences about the engine's results, in the reader's language."""
+"""Plain-language sentences about the engine's results, in the reader's language.
+
+What to say is decided by `analysis.stats.narrator` (the same statements the CLI prints);
+this module only words them through Flask-Babel.
+"""
 
 from flask_babel import gettext as _
 
-SIGNIFICANCE = 0.05
+from analysis.stats.narrator import Statement, crosstab_statements, format_p
+
+__all__ = ["crosstab_sentence", "format_p"]
 
 
-def _strength(cramers_v: float | None) -> str:
-    """Cohen's (1988) conventions for an association's effect size."""
-    if cramers_v is None:
-        return ""
-    if cramers_v < 0.1:
-        return _("a negligible association")
-    if cramers_v < 0.3:
-        return _("a weak association")
-    if cramers_v < 0.5:
-        return _("a moderate association")
-    return _("a strong association")
+def _strength(name: str | None) -> str:
+    """The narrator's Cohen (1988) label, in words."""
+    return {
+        "negligible": _("a negligible association"),
+        "weak": _("a weak association"),
+        "moderate": _("a moderate association"),
+        "strong": _("a strong association"),
+    }.get(name or "", "")
 
 
 def _label(figures: dict, column: str, value: str) -> str:
@@ -27,64 +30,51 @@ def _title(figures: dict, column: str) -> str:
     return figures["questions"].get(column.split("/")[0], {}).get("title") or column
 
 
-def format_p(p: float) -> str:
-    """APA style: "p = 0.032", and "p < 0.001" rather than a misleading "p = 0.000"."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+def _verdict(s: Statement, row: str, col: str) -> str:
+    n = s.params["n"]
+    p_text = format_p(s.params["p"])
+    if s.params["test"] == "fisher":
+        test = _("Fisher's exact test, %(p)s", p=p_text)
+    else:
+        dof, chi2 = s.params["dof"], s.params["chi2"]
+        test = _("χ²(%(dof)d) = %(chi2).2f, %(p)s", dof=dof, chi2=chi2, p=p_text)
+    v = s.params["cramers_v"]
+    effect = (
+        _("Cramér's V = %(v).2f, %(strength)s", v=v, strength=_strength(s.params["strength"]))
+        if v is not None
+        else ""
+    )
+    if s.code == "crosstab_unrelated":
+        return _(
+            "No evidence that “%(row)s” and “%(col)s” are related "
+            "(%(test)s; %(effect)s; n = %(n)d).",
+            row=row, col=col, test=test, effect=effect, n=n,
+        )  # fmt: skip
+    return _(
+        "“%(row)s” and “%(col)s” are related (%(test)s; %(effect)s; n = %(n)d).",
+        row=row, col=col, test=test, effect=effect, n=n,
+    )  # fmt: skip
 
 
 def crosstab_sentence(crosstab: dict, figures: dict) -> str:
     row, col = _title(figures, crosstab["row"]), _title(figures, crosstab["col"])
-    p = crosstab.get("p")
-    if not crosstab.get("n") or p is None:
-        return _("Too few answers to test “%(row)s” against “%(col)s”.", row=row, col=col)
-    p_text = format_p(p)
-    if crosstab.get("test") == "fisher":
-        test = _("Fisher's exact test, %(p)s", p=p_text)
-    else:
-        test = _(
-            "χ²(%(dof)d) = %(chi2).2f, %(p)s", dof=crosstab["dof"], chi2=crosstab["chi2"], p=p_text
-        )
-    v = crosstab.get("cramers_v")
-    effect = (
-        _("Cramér's V = %(v).2f, %(strength)s", v=v, strength=_strength(v)) if v is not None else ""
-    )
-    if p >= SIGNIFICANCE:
-        sentence = _(
-            "No evidence that “%(row)s” and “%(col)s” are related "
-            "(%(test)s; %(effect)s; n = %(n)d).",
-            row=row, col=col, test=test, effect=effect, n=crosstab["n"],
-        )  # fmt: skip
-    else:
-        sentence = _(
-            "“%(row)s” and “%(col)s” are related (%(test)s; %(effect)s; n = %(n)d).",
-            row=row, col=col, test=test, effect=effect, n=crosstab["n"],
-        )  # fmt: skip
-        cell = _largest_residual(crosstab)
-        if cell is not None:
-            i, j, residual = cell
+    sentence = ""
+    for s in crosstab_statements(crosstab):
+        if s.code == "crosstab_untestable":
+            sentence += _("Too few answers to test “%(row)s” against “%(col)s”.", row=row, col=col)
+        elif s.code in ("crosstab_related", "crosstab_unrelated"):
+            sentence += _verdict(s, row, col)
+        elif s.code == "crosstab_most_different":
             sentence += _(
                 " Most different from chance: %(row_value)s × %(col_value)s "
                 "(adjusted residual %(residual)+.1f).",
-                row_value=_label(figures, crosstab["row"], crosstab["row_values"][i]),
-                col_value=_label(figures, crosstab["col"], crosstab["col_values"][j]),
-                residual=residual,
+                row_value=_label(figures, crosstab["row"], crosstab["row_values"][s.params["row"]]),
+                col_value=_label(figures, crosstab["col"], crosstab["col_values"][s.params["col"]]),
+                residual=s.params["residual"],
             )
-    if crosstab.get("small_expected"):  # the engine's StatsWarning, said to the reader
-        sentence += _(
-            " Caution: more than a fifth of the cells expect fewer than 5 answers, so the "
-            "p-value is only approximate."
-        )
+        elif s.code == "caution_small_expected":
+            sentence += _(
+                " Caution: more than a fifth of the cells expect fewer than 5 answers, so the "
+                "p-value is only approximate."
+            )
     return sentence
-
-
-def _largest_residual(crosstab: dict):
-    best = None
-    for i, row in enumerate(crosstab.get("residuals") or []):
-        for j, value in enumerate(row):
-            if (
-                value is not None
-                and abs(value) >= 1.96
-                and (best is None or abs(value) > abs(best[2]))
-            ):
-                best = (i, j, value)
-    return best

@@ -20,6 +20,7 @@ from analysis.stats.raking import SHARE_TOLERANCE, RakingResult, rake
 from app import audit
 from app.extensions import db
 from app.models import Questionnaire, User, WeightingScheme
+from app.problems import translate
 
 WEIGHTING_TYPES = ("single_choice", "dropdown")
 FORM_ERROR = "_form"  # the key of an error about the whole form, not one field
@@ -160,7 +161,7 @@ def engine_message(error: StatsInputError, trim) -> str:
             if trim
             else _("The targets contradict each other and cannot all be reached.")
         )
-    return _("The weights could not be computed: %(reason)s", reason=str(error))
+    return _("The weights could not be computed: %(reason)s", reason=translate(error))
 
 
 def stale_message(questionnaire: Questionnaire, error: StatsInputError) -> str:

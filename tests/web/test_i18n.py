@@ -55,3 +55,17 @@ def test_every_user_facing_string_has_a_chinese_translation():
     guessed = sorted(m.id for m in messages if "fuzzy" in m.flags)
     assert not guessed, f"fuzzy guesses from `pybabel update` are not translations: {guessed}"
     assert len(in_source) > 50
+
+
+def test_a_problem_is_translated_by_its_code_in_the_readers_language(app):
+    """`app.problems` is the web's one translator of domain and engine problems."""
+    from analysis.stats.errors import UnknownColumnError
+    from app.problems import translate, translate_code
+
+    error = UnknownColumnError(location="年龄")
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert translate(error) == "no such column in the response table"
+        assert translate_code("xls_missing_column", column="name") == "Column “name” is missing"
+    with app.test_request_context("/", headers={"Accept-Language": "zh-CN"}):
+        assert translate(error) == "响应表中没有这一列"
+        assert translate_code("xls_missing_column", column="name") == "缺少“name”列"
