@@ -75,6 +75,20 @@ def weight_array(weights: npt.ArrayLike, size: int, location: str = "weights") -
     return w
 
 
+def answered_values(
+    x: np.ndarray, weights: npt.ArrayLike | None
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The answered values of `x` (not NaN) and, with weights, their checked weights, rows
+    of weight 0 left out (outside the sample)."""
+    keep = ~np.isnan(x)
+    w = None
+    if weights is not None:
+        w = weight_array(weights, x.size)
+        keep = keep & (w > 0)
+        w = w[keep]
+    return x[keep], w
+
+
 def z_value(confidence: float = 0.95) -> float:
     """Two-sided normal quantile, 1.959964 for 95 %. scipy: `norm.ppf(1 - (1 - c) / 2)`."""
     return _normal_quantile(_check_confidence(confidence))
@@ -285,14 +299,7 @@ def mean_estimate(
     Equal weights give exactly the unweighted result.
     """
     confidence = _check_confidence(confidence)
-    x = numeric_array(values)
-    keep = ~np.isnan(x)
-    w = None
-    if weights is not None:
-        w = weight_array(weights, x.size)
-        keep = keep & (w > 0)
-        w = w[keep]
-    x = x[keep]
+    x, w = answered_values(numeric_array(values), weights)
     n = int(x.size)
     out: dict[str, Any] = {
         "n": n,
@@ -338,14 +345,7 @@ def histogram(
     Freedman–Diaconis). Returns `edges` (len k+1), `counts` (len k, raw answer counts) and
     `percent` (len k, share of the answers in each bin, weighted if weights: a share does
     not depend on the scale of survey weights, a weighted count would)."""
-    x = numeric_array(values)
-    keep = ~np.isnan(x)
-    w = None
-    if weights is not None:
-        w = weight_array(weights, x.size)
-        keep = keep & (w > 0)
-        w = w[keep]
-    x = x[keep]
+    x, w = answered_values(numeric_array(values), weights)
     weighted = weights is not None
     if x.size == 0:
         return {"edges": [], "counts": [], "percent": [], "weighted": weighted}

@@ -16,6 +16,7 @@ from scipy import stats
 from analysis.stats.design import linearised_variance, mean_influence
 from analysis.stats.errors import StatsInputError
 from analysis.stats.estimates import (
+    answered_values,
     mean_estimate,
     numeric_array,
     proportion,
@@ -47,14 +48,7 @@ def _nps_adjusted(p_pro: float, p_det: float, n: float) -> tuple[float, float, f
 def _nps_shares(
     values: npt.ArrayLike, weights: npt.ArrayLike | None
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    x = numeric_array(values, "NPS")
-    keep = ~np.isnan(x)
-    w = None
-    if weights is not None:
-        w = weight_array(weights, x.size)
-        keep = keep & (w > 0)
-        w = w[keep]
-    x = x[keep]
+    x, w = answered_values(numeric_array(values, "NPS"), weights)
     if np.any((x < 0) | (x > 10) | (np.mod(x, 1) != 0)):
         raise StatsInputError("NPS answers are whole numbers 0–10")
     return x, w
