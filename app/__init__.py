@@ -78,6 +78,7 @@ def _check_config(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
+    from app.findings import bp as findings_bp
     from app.interviews import bp as interviews_bp
     from app.main import bp as main_bp
     from app.questionnaires import bp as questionnaires_bp
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(studies_bp, url_prefix="/studies")
     app.register_blueprint(questionnaires_bp, url_prefix="/studies/<int:study_id>/questionnaires")
     app.register_blueprint(interviews_bp, url_prefix="/studies/<int:study_id>/interviews")
+    app.register_blueprint(findings_bp, url_prefix="/studies/<int:study_id>/findings")
     app.register_blueprint(
         responses_bp,
         url_prefix="/studies/<int:study_id>/questionnaires/<int:questionnaire_id>/responses",

@@ -37,6 +37,17 @@ class Questionnaire(Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     # NULL unless archived: hidden from the list, link closed, responses kept; restorable.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Waves: a study run again. The first wave's id names the series (NULL on the first
+    # wave itself); `wave` counts 1, 2, … within it; question ids are kept across waves.
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questionnaires.id", ondelete="SET NULL"), index=True
+    )
+    wave: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The key metrics its dashboard shows ([{"kind", "question"}], `analysis.findings.metrics`);
+    # empty: the defaults for the definition.
+    key_metrics: Mapped[list[dict[str, str]]] = mapped_column(
+        JSONDocument, default=list, server_default="[]"
+    )
 
     study = relationship("Study")
     versions = relationship(
@@ -45,6 +56,11 @@ class Questionnaire(Model):
         order_by="QuestionnaireVersion.number",
         cascade="all, delete-orphan",
     )
+
+    @property
+    def series_root_id(self) -> int:
+        """The id shared by every wave of this questionnaire's series."""
+        return self.series_id or self.id
 
     @property
     def latest_version(self) -> "QuestionnaireVersion | None":

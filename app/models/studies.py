@@ -74,6 +74,18 @@ class Role(enum.StrEnum):
     def can_export_interviews(self) -> bool:
         return self in (Role.OWNER, Role.RESEARCHER)
 
+    def can_edit_findings(self) -> bool:
+        """Pick the key metrics and the minimum n, save and recompute insights."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+    def can_share_findings(self) -> bool:
+        """Make and revoke read-only links for people without an account."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+    def can_start_wave(self) -> bool:
+        """Copy a questionnaire as the next wave of its series."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
 
 class StudyStatus(enum.StrEnum):
     ACTIVE = "active"
@@ -95,6 +107,9 @@ class Study(Model):
     status: Mapped[StudyStatus] = mapped_column(
         enum_column(StudyStatus, "study_status"), default=StudyStatus.ACTIVE
     )
+    # Findings resting on fewer responses than this are greyed, never claimed, and
+    # suppressed through share links.
+    min_n: Mapped[int] = mapped_column(default=30, server_default="30")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
