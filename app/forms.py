@@ -5,7 +5,7 @@ and PostgreSQL refuses NUL in text, which was a 500)."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, SubmitField
+from wtforms import PasswordField, SelectMultipleField, StringField, SubmitField, widgets
 from wtforms.validators import ValidationError
 
 from surveys.answer_rules import CONTROL_RE
@@ -22,6 +22,13 @@ def refuse_control_characters(form, field) -> None:
                 position=found.start() + 1,
             )
         )
+
+
+class CheckboxListField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes (`_form.html` renders it)."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 class Form(FlaskForm):

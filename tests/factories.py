@@ -109,3 +109,17 @@ def make_code(study: Study, name: str, *, parent=None, **fields):
     return coding.create_code(
         study, {"name": name, "parent_id": parent.id if parent else None, **fields}
     )
+
+
+def submit_all(questionnaire, answer_sets, *, secret: str = "test-secret") -> list[int]:
+    """Store each answer set as a complete response of *questionnaire*'s latest version, the
+    way the respond endpoint does (`submission.submit`); returns their ids."""
+    from app.responses import submission
+
+    version = questionnaire.latest_version
+    return [
+        submission.submit(
+            version, f"factory-{questionnaire.id}-{i}", answers, secret=secret
+        ).response_id
+        for i, answers in enumerate(answer_sets)
+    ]

@@ -173,3 +173,23 @@ def metric_result(
         "small": int(n) < min_n,
         "weighted": weights is not None,
     }
+
+
+def metric_candidates(definition: dict[str, Any]) -> list[dict[str, str]]:
+    """Every metric the questionnaire can give, in questionnaire order: what an owner picks
+    the dashboard's key metrics from."""
+    specs: list[dict[str, str]] = []
+    for q in iter_questions(definition):
+        kind, qid = kind_of(q), q["id"]
+        if kind == "nps":
+            specs += [{"kind": "nps", "question": qid}, {"kind": "mean", "question": qid}]
+        elif kind == "rating":
+            specs += [{"kind": k, "question": qid} for k in ("csat", "top2", "mean")]
+        elif kind == "numeric":
+            specs.append({"kind": "mean", "question": qid})
+        elif kind == "matrix":
+            if _is_sus(q):
+                specs.append({"kind": "sus", "question": qid})
+            for row in row_values(q):
+                specs += [{"kind": k, "question": f"{qid}/{row}"} for k in ("top2", "mean")]
+    return specs

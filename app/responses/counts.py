@@ -76,3 +76,17 @@ def test_response_count(questionnaire: Questionnaire) -> int:
             Response.questionnaire_id == questionnaire.id, Response.is_test == true()
         )
     )
+
+
+def partials_by_page(questionnaire: Questionnaire) -> dict[str, int]:
+    """{page id: partial responses last saved on it} ("" for one saved before any page)."""
+    rows = db.session.execute(
+        db.select(Response.page_id, func.count())
+        .where(
+            Response.questionnaire_id == questionnaire.id,
+            Response.status == ResponseStatus.PARTIAL,
+            NOT_TEST,
+        )
+        .group_by(Response.page_id)
+    ).all()
+    return {page or "": n for page, n in rows}

@@ -107,7 +107,7 @@ def summary(
     key = _chart_key(questionnaire, exclude_flagged, crosstab, weights is not None)
     folder = chart_root / f"q{questionnaire.id}" / key
     if not folder.exists():
-        _render_atomically(figures, folder)
+        render_atomically(figures, folder)
     charts = frozenset(p.name for p in folder.glob("*.png"))
     return Summary(
         figures=figures, chart_key=key, charts=charts, weighting_problem=problem, shift=shift
@@ -177,7 +177,7 @@ def _chart_key(questionnaire: Questionnaire, exclude_flagged: bool, crosstab, we
     return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()[:16]
 
 
-def _render_atomically(figures: dict, folder: Path) -> None:
+def render_atomically(figures: dict, folder: Path) -> None:
     """Render into a temporary folder and rename it, so a reader never sees half a set."""
     folder.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".render-"))

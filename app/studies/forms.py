@@ -3,16 +3,14 @@ from wtforms import (
     DateField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.accounts.forms import email_field
-from app.forms import Form
+from app.forms import CheckboxListField, Form
 from app.models import Role
 
 METHOD_LABELS = {
@@ -28,11 +26,6 @@ ROLE_LABELS = {
     Role.RESEARCHER: _l("Researcher"),
     Role.VIEWER: _l("Viewer"),
 }
-
-
-class CheckboxListField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class StudyForm(Form):

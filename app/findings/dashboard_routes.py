@@ -1,0 +1,86 @@
+"""The dashboard of one questionnaire and its settings (key metrics, minimum n)."""
+
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_timezone
+from flask_babel import gettext as _
+
+from analysis.findings.metrics import metric_candidates, metric_title
+from app.findings import bp, services
+from app.findings.dashboard import dashboard, key_metrics
+from app.findings.forms import DashboardSettingsForm
+from app.findings.labels import metric_label, metric_value
+from app.findings.query_args import query_args, query_from_args
+from app.permissions import StudyAccess, questionnaire_in, study_required
+from app.results import weighting
+
+
+def chart_root() -> Path:
+    """The results pages' chart cache: `results.chart` serves the dashboard's charts too."""
+    return Path(current_app.instance_path) / "cache" / "charts"
+
+
+def published_in(access: StudyAccess, questionnaire_id: int):
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    if questionnaire.latest_version is None:
+        abort(404)
+    return questionnaire
+
+
+@bp.route("/<int:questionnaire_id>/")
+@study_required("view")
+def dashboard_page(access: StudyAccess, questionnaire_id: int):
+    questionnaire = published_in(access, questionnaire_id)
+    query = query_from_args(request.args)
+    has_scheme = weighting.scheme_of(questionnaire) is not None
+    if query.weighted and not has_scheme:
+        query = type(query).of(query.segments, exclude_flagged=query.exclude_flagged)
+    board = dashboard(questionnaire, query, chart_root(), get_timezone())
+    return render_template(
+        "findings/dashboard.html",
+        access=access,
+        study=access.study,
+        questionnaire=questionnaire,
+        board=board,
+        query=query,
+        query_args=query_args(query),
+        has_scheme=has_scheme,
+        metric_label=metric_label,
+        metric_value=metric_value,
+    )
+
+
+@bp.route("/<int:questionnaire_id>/settings", methods=["GET", "POST"])
+@study_required("edit_findings")
+def dashboard_settings(access: StudyAccess, questionnaire_id: int):
+    questionnaire = published_in(access, questionnaire_id)
+    definition = questionnaire.published_version.definition
+    candidates = {f"{s['kind']}:{s['question']}": s for s in metric_candidates(definition)}
+    form = DashboardSettingsForm(
+        request.form if request.method == "POST" else None,
+        metrics=[f"{s['kind']}:{s['question']}" for s in key_metrics(questionnaire)],
+        min_n=access.study.min_n,
+    )
+    form.metrics.choices = [
+        (name, f"{metric_label(spec)} · {metric_title(definition, spec)}")
+        for name, spec in candidates.items()
+    ]
+    if form.validate_on_submit():
+        specs = [candidates[name] for name in form.metrics.data]
+        services.save_dashboard_settings(questionnaire, specs, form.min_n.data)
+        flash(_("Dashboard settings saved."), "success")
+        return redirect(
+            url_for(
+                "findings.dashboard_page",
+                study_id=access.study.id,
+                questionnaire_id=questionnaire.id,
+            )
+        )
+    return render_template(
+        "findings/settings.html",
+        access=access,
+        study=access.study,
+        questionnaire=questionnaire,
+        form=form,
+    )
