@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.respond import bp as respond_bp
     from app.responses import bp as responses_bp
     from app.results import bp as results_bp
+    from app.shared import bp as shared_bp
     from app.studies import bp as studies_bp
 
     app.register_blueprint(main_bp)
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(questionnaires_bp, url_prefix="/studies/<int:study_id>/questionnaires")
     app.register_blueprint(interviews_bp, url_prefix="/studies/<int:study_id>/interviews")
     app.register_blueprint(findings_bp, url_prefix="/studies/<int:study_id>/findings")
+    app.register_blueprint(shared_bp, url_prefix="/shared")
     app.register_blueprint(
         responses_bp,
         url_prefix="/studies/<int:study_id>/questionnaires/<int:questionnaire_id>/responses",

@@ -59,6 +59,11 @@ SENTENCES = {
     "highlight.delete": _l("%(actor)s removed the code “%(code)s” from “%(snippet)s”"),
     "highlight.memo": _l("%(actor)s wrote a memo on a highlight"),
     "highlight.autocode": _l("%(actor)s auto-coded %(created)s passages as “%(code)s”"),
+    "findings.key_metrics": _l("%(actor)s chose the key metrics of the questionnaire “%(title)s”"),
+    "study.min_n": _l("%(actor)s changed the study's minimum n"),
+    "share.create": _l("%(actor)s made a share link"),
+    "share.revoke": _l("%(actor)s revoked a share link"),
+    "share.view": _l("Someone opened a share link (view %(views)s)"),
     "auth.login": _l("%(actor)s signed in"),
     "auth.login_failed": _l("Failed sign-in as %(email)s"),
     "auth.account_locked": _l("%(user)s was locked after too many failed sign-ins"),
@@ -96,6 +101,8 @@ FIELD_LABELS = {
     "attributes": _l("Participant attributes"),
     "speakers": _l("Speakers"),
     "settings": _l("Settings"),
+    "key_metrics": _l("Key metrics"),
+    "min_n": _l("Minimum n"),
 }
 
 VALUE_LABELS = {

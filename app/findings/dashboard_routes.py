@@ -37,6 +37,16 @@ def dashboard_page(access: StudyAccess, questionnaire_id: int):
     if query.weighted and not has_scheme:
         query = type(query).of(query.segments, exclude_flagged=query.exclude_flagged)
     board = dashboard(questionnaire, query, chart_root(), get_timezone())
+
+    def chart_url(name: str) -> str:
+        return url_for(
+            "results.chart",
+            study_id=access.study.id,
+            questionnaire_id=questionnaire.id,
+            key=board.chart_key,
+            name=name,
+        )
+
     return render_template(
         "findings/dashboard.html",
         access=access,
@@ -48,6 +58,7 @@ def dashboard_page(access: StudyAccess, questionnaire_id: int):
         has_scheme=has_scheme,
         metric_label=metric_label,
         metric_value=metric_value,
+        chart_url=chart_url,
     )
 
 

@@ -14,6 +14,7 @@ from app.models.interviews import (
 )
 from app.models.questionnaires import Questionnaire, QuestionnaireStatus, QuestionnaireVersion
 from app.models.responses import Invitation, Response, ResponseStatus, ResponseTableBlock
+from app.models.shares import ShareLink
 from app.models.studies import METHODS, MemberInvitation, Membership, Role, Study, StudyStatus
 from app.models.weighting import WeightingScheme
 
@@ -38,6 +39,7 @@ __all__ = [
     "ResponseStatus",
     "ResponseTableBlock",
     "Role",
+    "ShareLink",
     "Study",
     "StudyStatus",
     "Turn",
