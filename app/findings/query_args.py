@@ -4,6 +4,8 @@ a link keeps the filters it was made under."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from werkzeug.datastructures import MultiDict
 
 from analysis.findings.query import Query
@@ -24,9 +26,9 @@ def query_from_args(args: MultiDict[str, str]) -> Query:
     )
 
 
-def query_args(query: Query) -> dict[str, str | list[str]]:
-    """Keyword arguments for `url_for` that carry *query*."""
-    out: dict[str, str | list[str]] = {
+def query_args(query: Query) -> dict[str, Any]:
+    """Keyword arguments for `url_for` that carry *query* (values: a string or a list)."""
+    out: dict[str, Any] = {
         SEGMENT_PREFIX + qid: list(values) for qid, values in query.segments.items()
     }
     if query.exclude_flagged:
