@@ -10,17 +10,17 @@ made before and changes nothing. The demo password is generated on first seed an
 import random
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from app.accounts import services as accounts
 from app.demo_answers import demo_answers
 from app.demo_interviews import seed_interviews
 from app.extensions import db
-from app.models import Membership, Questionnaire, Study, User
+from app.models import Membership, Questionnaire, Response, Study, User
 from app.models.types import utcnow
 from app.questionnaires import services as questionnaires
-from app.responses import counts, submission
+from app.responses import counts, drafts, submission
 from app.studies import services as studies
 
 DEMO_EMAIL = "demo@example.com"
@@ -37,7 +37,10 @@ DEMO_STUDY = {
     "ends_on": date(2026, 12, 15),
 }
 DEMO_TEMPLATE = "app_satisfaction"
-DEMO_RESPONSES = 300
+DEMO_RESPONSES = 300  # complete responses per wave
+DEMO_PARTIALS = 40  # respondents per wave who left half-way
+#: days before the seed over which each wave's responses arrive (first, last)
+WAVE_DAYS_AGO = {1: (45, 31), 2: (14, 1)}
 DEMO_RANDOM_SEED = 2026
 
 
@@ -76,33 +79,75 @@ def seed_demo(instance_path: str, secret: str) -> DemoLogin:
 
 
 def _seed_questionnaire(study: Study, user: User, secret: str) -> None:
-    """Publish the demo questionnaire and submit the generated responses through the store.
+    """Publish the demo questionnaire (wave 1) and submit the generated responses through
+    the store, with a few respondents who left half-way.
 
     Each response has a fixed idempotency key, so a seed interrupted half-way completes the
     set on the next run instead of doubling it.
     """
     questionnaire = db.session.scalar(
         db.select(Questionnaire)
-        .where(Questionnaire.study_id == study.id)
+        .where(Questionnaire.study_id == study.id, Questionnaire.series_id.is_(None))
         .order_by(Questionnaire.id)
     )
     if questionnaire is None:
         questionnaire = questionnaires.create_from_template(study, user, DEMO_TEMPLATE)
         questionnaires.publish(questionnaire, user)
+    _seed_responses(questionnaire, secret, wave=1, days_ago=WAVE_DAYS_AGO[1])
+
+
+def _seed_responses(
+    questionnaire: Questionnaire, secret: str, *, wave: int, days_ago: tuple[int, int]
+) -> None:
+    """DEMO_RESPONSES complete responses submitted over the days *days_ago* (from, to) before
+    today, and DEMO_PARTIALS left on a later page."""
     version = questionnaire.latest_version
     if version is None or counts.counts(questionnaire)["complete"] >= DEMO_RESPONSES:
         return
-    rng = random.Random(DEMO_RANDOM_SEED)  # noqa: S311 (made-up data, not a secret)
+    rng = random.Random(DEMO_RANDOM_SEED + wave)  # noqa: S311 (made-up data, not a secret)
     now = utcnow()
+    first, last = days_ago
+    ids = []
     for number in range(DEMO_RESPONSES):
-        answers, duration = demo_answers(rng)
-        submission.submit(
+        answers, duration = demo_answers(rng, wave)
+        done = submission.submit(
             version,
             f"demo-{questionnaire.id}-{number}",
             answers,
             secret=secret,
             started_at=now - timedelta(seconds=duration),
         )
+        ago = timedelta(days=first - (first - last) * number / DEMO_RESPONSES)
+        submitted = now - ago - timedelta(minutes=rng.randint(0, 600))
+        ids.append((done.response_id, submitted - timedelta(seconds=duration), submitted))
+    _backdate(ids)
+    pages = [page["id"] for page in version.definition["pages"]]
+    for _ in range(DEMO_PARTIALS):
+        answers, _duration = demo_answers(rng, wave)
+        left_on = rng.choice(pages[1:])
+        kept = {"user_type", "city_tier", "age_group"} | ({"nps"} if left_on != pages[1] else set())
+        drafts.save_partial(
+            version,
+            None,
+            {k: v for k, v in answers.items() if k in kept},
+            page_id=left_on,
+            invitation_hash=None,
+            consent=None,
+        )
+    db.session.commit()
+
+
+def _backdate(times: list[tuple[int, datetime, datetime]]) -> None:
+    """Give each new response its (started, submitted) times, so the dashboard's responses
+    per day show a collection over days rather than one seed run (demo data only: a real
+    response's times are never edited)."""
+    for response_id, started, submitted in times:
+        db.session.execute(
+            db.update(Response)
+            .where(Response.id == response_id)
+            .values(started_at=started, updated_at=submitted, submitted_at=submitted)
+        )
+    db.session.commit()
 
 
 def _stored_password(login_file: Path) -> str | None:

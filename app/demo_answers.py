@@ -2,7 +2,9 @@
 
 The numbers are made up but shaped like a real study, so the summary page has something true
 to show: loyal users recommend more, lower-tier cities rate delivery worse, younger users use
-live shopping and group buying more. Deterministic for a given seed.
+live shopping and group buying more, and users aged 25–34 recommend clearly less (the
+difference the insights scan should find). In the second wave the checkout was redone: it is
+rated higher and recommendation rises. Deterministic for a given seed.
 """
 
 import random
@@ -53,15 +55,24 @@ def _likert(rng: random.Random, mean: float) -> str:
     return str(min(5, max(1, round(rng.gauss(mean, 0.9)))))
 
 
-def demo_answers(rng: random.Random) -> tuple[dict[str, Any], float]:
-    """One respondent's answers and how long they took, in seconds."""
+#: wave → (shift of the NPS answer's mean, shift of the checkout rating's mean)
+WAVE_SHIFTS = {1: (0.0, 0.0), 2: (0.5, 0.7)}
+#: how much lower users aged 25–34 answer the NPS question (about 20 NPS points)
+AGE_25_34_NPS_SHIFT = -1.6
+
+
+def demo_answers(rng: random.Random, wave: int = 1) -> tuple[dict[str, Any], float]:
+    """One respondent's answers in *wave* and how long they took, in seconds."""
+    nps_shift, checkout_shift = WAVE_SHIFTS[wave]
     user_type = _pick(rng, USER_TYPES)
     city = _pick(rng, CITY_TIERS)
     age = _pick(rng, AGE_GROUPS)
     loyalty = {"new": -1.0, "regular": 0.0, "loyal": 1.2}[user_type]
     delivery_penalty = {"tier1": 0.3, "tier2": 0.0, "tier3": -0.9}[city]
 
-    nps = min(10, max(0, round(rng.gauss(8.2 + loyalty + delivery_penalty / 2, 1.9))))
+    age_shift = AGE_25_34_NPS_SHIFT if age == "25-34" else 0.0
+    nps_mean = 8.2 + loyalty + delivery_penalty / 2 + age_shift + nps_shift
+    nps = min(10, max(0, round(rng.gauss(nps_mean, 1.9))))
     if nps >= 9:
         reason = rng.choice(PROMOTER_REASONS)
     elif nps <= 6:
@@ -70,7 +81,7 @@ def demo_answers(rng: random.Random) -> tuple[dict[str, Any], float]:
         reason = rng.choice(PASSIVE_REASONS)
     aspects = {
         "speed": _likert(rng, 3.6 + loyalty / 3),
-        "checkout": _likert(rng, 3.1 + loyalty / 3),
+        "checkout": _likert(rng, 3.1 + loyalty / 3 + checkout_shift),
         "price": _likert(rng, 3.3 - (0.4 if city == "tier1" else 0)),
         "delivery": _likert(rng, 3.7 + delivery_penalty),
         "support": _likert(rng, 3.4),
