@@ -60,13 +60,15 @@ def dashboard(
     questionnaire: Questionnaire, query: Query, chart_root: Path, tz: tzinfo
 ) -> Dashboard:
     key = _key(questionnaire, query, tz)
+    memo_key = f"{chart_root}:{key}"  # one process may serve several installs (tests do)
     with _memo_lock:
-        if key in _memo:
-            _memo.move_to_end(key)
-            return _memo[key]
+        found = _memo.get(memo_key)
+        if found is not None and (chart_root / f"q{questionnaire.id}" / key).exists():
+            _memo.move_to_end(memo_key)
+            return found
     built = _build(questionnaire, query, chart_root, tz, key)
     with _memo_lock:
-        _memo[key] = built
+        _memo[memo_key] = built
         while len(_memo) > MEMO_SIZE:
             _memo.popitem(last=False)
     return built
