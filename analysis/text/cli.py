@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     kc = sub.add_parser("kwic", parents=[common], help="keyword in context")
     kc.add_argument("--keyword", required=True, help="word to find")
     kc.add_argument("--window", type=int, default=20, help="characters each side")
+    sub.add_parser("aspects", parents=[common], help="aspect–opinion pairs with polarity")
     co = sub.add_parser("cooccur", parents=[common], help="co-occurring pairs (PMI)")
     co.add_argument("--min-count", type=int, default=3)
     return parser
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    handler = {"keywords": _keywords, "sentiment": _sentiment, "kwic": _kwic}
+    handler = {"keywords": _keywords, "sentiment": _sentiment, "kwic": _kwic, "aspects": _aspects}
     return handler.get(args.command, _cooccur)(args, data)
 
 
@@ -235,6 +236,21 @@ def _cooccur(args: argparse.Namespace, data: TextInput) -> int:
 
     result = cooccurrence(_docs(args, data), min_count=args.min_count, top=args.top)
     _emit(result, args)
+    return 0
+
+
+def _aspects(args: argparse.Namespace, data: TextInput) -> int:
+    from analysis.text.aspects import aspect_table
+
+    table = aspect_table(data.frame[data.text_column].tolist(), userdict=args.userdict)
+    if args.json:
+        print(json.dumps({"aspects": table}, ensure_ascii=False, indent=2))
+        return 0
+    rows = pd.DataFrame(
+        [{k: r[k] for k in ("aspect", "mentions", "positive", "negative")} for r in table],
+        columns=["aspect", "mentions", "positive", "negative"],
+    )
+    _emit(rows, args)
     return 0
 
 
