@@ -22,13 +22,16 @@ from analysis.findings.query import Query
 from analysis.findings.segments import segment_levels, segment_questions
 from analysis.stats.descriptives import describe_question
 from analysis.stats.table import iter_questions
+from analysis.text.aspects import aspect_table
 from app.findings.data import FindingsData, findings_data
 from app.models import Questionnaire
 from app.responses import counts
 from app.results import weighting
 from app.results.services import render_atomically
+from surveys.types import QUESTION_TYPES
 
 MEMO_SIZE = 32
+VOICES_SHOWN = 8  # aspects on the dashboard
 _memo: OrderedDict[str, Dashboard] = OrderedDict()
 _memo_lock = threading.Lock()
 
@@ -43,6 +46,7 @@ class Dashboard:
     funnel: list[PageStep]  # every partial and complete response, whatever the filters
     page_titles: dict[str, str]
     segments: list[dict[str, Any]]  # {"id", "title", "levels": [{"value", "label", "n"}]}
+    aspects: list[dict[str, Any]]  # `aspect_table` of every open answer, most mentioned first
     chart_key: str
     charts: frozenset[str]
 
@@ -125,6 +129,17 @@ def _build(
             }
             for q in segment_questions(definition)
         ],
+        aspects=aspect_table(_open_answers(definition, frame))[:VOICES_SHOWN],
         chart_key=key,
         charts=frozenset(p.name for p in folder.glob("*.png")),
     )
+
+
+def _open_answers(definition: dict, frame) -> list[str]:
+    """Every answer to a question answered in words, in the filtered rows."""
+    columns = [
+        q["id"]
+        for q in iter_questions(definition)
+        if QUESTION_TYPES[q["type"]].answer == "text" and q["id"] in frame.columns
+    ]
+    return [t for c in columns for t in frame[c].tolist() if isinstance(t, str) and t.strip()]
