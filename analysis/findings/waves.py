@@ -6,7 +6,7 @@ interval and n (`metrics.metric_result`) and the later minus the earlier wave's 
 interval and p (`wave_difference`), as independent samples:
 
 - NPS, means and SUS: the respondent values (±100 / 0 for NPS, `metrics.respondent_values`)
-  by Welch's t (`differences.mean_difference`, scipy `ttest_ind(equal_var=False)` for p);
+  by Welch's t (`differences.mean_difference`, p on its SE and df);
 - shares (CSAT, top-2 box): Newcombe's interval of p₂ − p₁ (`differences.proportion_difference`)
   and the pooled two-proportion z test for p;
 - under weights: each wave's design-based mean and linearised SE (`design.weighted_mean_se`,
@@ -117,7 +117,9 @@ def wave_difference(
         }
     else:
         res = mean_difference(b, a, confidence=confidence)
-        p = float(stats.ttest_ind(b, a, equal_var=False).pvalue) if res["se"] > 0 else math.nan
+        # Welch's p from the same SE and df as the interval (scipy `ttest_ind(equal_var=False)`)
+        se, dof = res["se"], res["dof"]
+        p = float(2 * stats.t.sf(abs(res["difference"]) / se, dof)) if se > 0 else math.nan
         out = {
             "difference": res["difference"],
             "ci": [res["ci_low"], res["ci_high"]],

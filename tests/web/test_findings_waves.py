@@ -1,0 +1,152 @@
+"""Waves: starting the next wave (ids, numbering, permission, audit) and the comparison page."""
+
+import copy
+import uuid
+
+import pytest
+
+from app.extensions import db
+from app.findings.waves import WaveNotAllowed, series_waves, start_next_wave
+from app.models import AuditEvent, Questionnaire
+from app.questionnaires import services as questionnaires
+from tests import definitions as d
+from tests.factories import make_published, study_with_roles
+
+DEFINITION = d.definition(
+    d.page(
+        "p1",
+        d.nps(title="您有多大可能向朋友推荐我们？"),
+        d.rating("stars", title="总体满意度"),
+        d.single_choice("city", title="城市", choices=[("bj", "北京"), ("sh", "上海")]),
+    )
+)
+WAVE_ANSWERS = [
+    [(10, 5, "bj"), (9, 4, "sh"), (3, 2, "bj"), (7, 3, "sh")],
+    [(10, 5, "bj"), (10, 5, "sh"), (9, 4, "bj"), (6, 2, "sh"), (8, 4, "bj")],
+    [(10, 5, "bj"), (2, 1, "sh"), (9, 5, "bj")],
+]
+
+
+def submit(client, slug, nps, stars, city):
+    answers = {"nps": nps, "stars": stars, "city": city}
+    headers = {"Idempotency-Key": uuid.uuid4().hex}
+    reply = client.post(f"/s/{slug}/submit", json={"answers": answers}, headers=headers)
+    assert reply.status_code == 201, reply.json
+
+
+@pytest.fixture
+def roles(ctx):
+    study, users = study_with_roles()
+    return study, users
+
+
+def _series(client, study, n_waves, *, reword=False):
+    first = make_published(DEFINITION, study=study)
+    waves = [first]
+    for i in range(1, n_waves):
+        wave = start_next_wave(waves[-1], study.created_by)
+        if reword and i == 1:
+            draft = copy.deepcopy(wave.draft)
+            draft["pages"][0]["questions"][1]["title"] = "总体来说，您满意吗？"
+            questionnaires.save_draft(wave, draft, expected_revision=wave.draft_revision)
+        questionnaires.publish(wave, study.created_by)
+        waves.append(wave)
+    for wave, rows in zip(waves, WAVE_ANSWERS, strict=False):
+        for row in rows:
+            submit(client, wave.slug, *row)
+    return waves
+
+
+def test_the_next_wave_keeps_question_ids_and_counts_on_in_its_series(roles):
+    study, users = roles
+    first = make_published(DEFINITION, study=study)
+    first.key_metrics = [{"kind": "nps", "question": "nps"}]
+    db.session.commit()
+    second = start_next_wave(first, users["researcher"])
+    third = start_next_wave(first, users["owner"])  # from any wave: the highest + 1
+    assert (second.series_id, second.wave) == (first.id, 2)
+    assert (third.series_id, third.wave) == (first.id, 3)
+    assert second.status.value == "draft" and second.latest_version is None
+    ids = [q["id"] for q in second.draft["pages"][0]["questions"]]
+    assert ids == ["nps", "stars", "city"]
+    assert second.key_metrics == first.key_metrics and second.slug != first.slug
+    assert [q.id for q in series_waves(third)] == [first.id, second.id, third.id]
+    event = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.action == "questionnaire.start_wave")
+    ).first()
+    assert event.object_id == second.id and event.actor_id == users["researcher"].id
+    assert event.detail == {
+        "title": first.title,
+        "wave": 2,
+        "series_id": first.id,
+        "from": first.id,
+    }
+
+
+def test_a_viewer_may_not_start_a_wave(client, auth, roles):
+    study, users = roles
+    first = make_published(DEFINITION, study=study)
+    with pytest.raises(WaveNotAllowed):
+        start_next_wave(first, users["viewer"])
+    with pytest.raises(WaveNotAllowed):
+        start_next_wave(first, users["outsider"])
+    url = f"/studies/{study.id}/findings/{first.id}/waves/new"
+    auth.login("viewer@example.cn")
+    assert client.post(url).status_code == 403
+    auth.logout()
+    auth.login("outsider@example.cn")
+    assert client.post(url).status_code == 404
+    assert db.session.scalar(db.select(db.func.count(Questionnaire.id))) == 1
+
+
+def test_the_button_starts_a_wave_and_opens_its_draft(client, auth, roles):
+    study, _ = roles
+    first = make_published(DEFINITION, study=study)
+    auth.login("researcher@example.cn")
+    page = client.get(f"/studies/{study.id}/questionnaires/{first.id}/").get_data(as_text=True)
+    assert 'id="start-wave"' in page
+    reply = client.post(f"/studies/{study.id}/findings/{first.id}/waves/new")
+    assert reply.status_code == 302
+    second = db.session.scalar(db.select(Questionnaire).where(Questionnaire.series_id == first.id))
+    assert second.wave == 2 and reply.headers["Location"].endswith(f"/questionnaires/{second.id}/")
+
+
+def test_a_taken_wave_number_is_refused_by_the_database(roles):
+    """The race guard: (series_id, wave) is unique, so a second insert of wave 2 fails."""
+    from sqlalchemy.exc import IntegrityError
+
+    study, users = roles
+    first = make_published(DEFINITION, study=study)
+    start_next_wave(first, users["owner"])
+    with pytest.raises(IntegrityError):
+        questionnaires.create_questionnaire(
+            study, users["owner"], title="x", series_id=first.id, wave=2
+        )
+    db.session.rollback()
+
+
+def test_two_waves_compare_on_one_page_with_the_changed_wording_marked(client, auth, roles):
+    study, _ = roles
+    waves = _series(client, study, 2, reword=True)
+    auth.login("owner@example.cn")
+    page = client.get(f"/studies/{study.id}/findings/{waves[1].id}/waves").get_data(as_text=True)
+    assert page.count('class="wave-metric"') == 2  # NPS and CSAT (the defaults)
+    assert "wording-changed" in page and "stars" in page
+    assert "+" in page and "trend-chart" not in page
+    index = client.get(f"/studies/{study.id}/findings/").get_data(as_text=True)
+    assert f"/findings/{waves[1].id}/waves" in index
+
+
+def test_three_waves_draw_a_trend_chart_and_filters_apply_to_every_wave(client, auth, roles):
+    study, _ = roles
+    waves = _series(client, study, 3)
+    auth.login("viewer@example.cn")
+    url = f"/studies/{study.id}/findings/{waves[0].id}/waves"
+    page = client.get(url).get_data(as_text=True)
+    assert page.count("trend-chart") == 2 and 'id="start-wave"' not in page
+    src = page.split('class="img-fluid border rounded trend-chart"')[1].split('src="')[1]
+    chart = client.get(src.split('"')[0].replace("&amp;", "&"))
+    assert chart.status_code == 200 and chart.data[:4] == b"\x89PNG"
+    filtered = client.get(url, query_string={"seg.city": "bj"}).get_data(as_text=True)
+    assert "n = 2" in filtered and "n = 3" in filtered  # 2 in wave 1 and 3, 3 in wave 2
+    assert "n = 4" not in filtered
