@@ -10,7 +10,7 @@ from app.findings.waves import WaveNotAllowed, series_waves, start_next_wave
 from app.models import AuditEvent, Questionnaire
 from app.questionnaires import services as questionnaires
 from tests import definitions as d
-from tests.factories import make_published, study_with_roles
+from tests.factories import make_published, make_study, make_user, study_with_roles
 
 DEFINITION = d.definition(
     d.page(
@@ -150,3 +150,26 @@ def test_three_waves_draw_a_trend_chart_and_filters_apply_to_every_wave(client, 
     filtered = client.get(url, query_string={"seg.city": "bj"}).get_data(as_text=True)
     assert "n = 2" in filtered and "n = 3" in filtered  # 2 in wave 1 and 3, 3 in wave 2
     assert "n = 4" not in filtered
+
+
+@pytest.mark.parametrize(
+    ("caller", "page", "start"),
+    [
+        ("anonymous", 302, 302),
+        ("outsider", 404, 404),
+        ("viewer", 200, 403),
+        ("researcher", 200, 302),
+        ("owner", 200, 302),
+    ],
+)
+def test_the_wave_routes_follow_the_access_matrix(client, auth, roles, caller, page, start):
+    study, _ = roles
+    first = make_published(DEFINITION, study=study)
+    if caller != "anonymous":
+        auth.login(f"{caller}@example.cn")
+    base = f"/studies/{study.id}/findings/{first.id}/waves"
+    assert client.get(base).status_code == page
+    assert client.post(f"{base}/new").status_code == start
+    other = make_published(DEFINITION, study=make_study(make_user("other@example.cn")))
+    if caller in ("viewer", "researcher", "owner"):
+        assert client.get(f"/studies/{study.id}/findings/{other.id}/waves").status_code == 404
