@@ -173,3 +173,24 @@ def test_the_wave_routes_follow_the_access_matrix(client, auth, roles, caller, p
     other = make_published(DEFINITION, study=make_study(make_user("other@example.cn")))
     if caller in ("viewer", "researcher", "owner"):
         assert client.get(f"/studies/{study.id}/findings/{other.id}/waves").status_code == 404
+
+
+def test_a_start_that_loses_the_race_for_its_number_counts_again(roles, monkeypatch):
+    """Another request took wave 2 between counting and inserting: the unique index refuses
+    the insert, and the second attempt counts again and takes wave 3."""
+    from app.findings import waves as waves_module
+
+    study, users = roles
+    first = make_published(DEFINITION, study=study)
+    start_next_wave(first, users["owner"])  # wave 2 exists
+    real = waves_module._next_wave_number
+    stale = iter([2])  # what a request that counted before wave 2 was inserted believes
+    monkeypatch.setattr(
+        waves_module, "_next_wave_number", lambda root: next(stale, None) or real(root)
+    )
+    third = start_next_wave(first, users["researcher"])
+    assert third.wave == 3
+    numbers = db.session.scalars(
+        db.select(Questionnaire.wave).where(Questionnaire.series_id == first.id)
+    ).all()
+    assert sorted(numbers) == [2, 3]
