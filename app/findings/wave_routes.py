@@ -12,6 +12,7 @@ from app.findings.query_args import query_args, query_from_args
 from app.findings.wave_compare import chart_path, compare_series, unit_label, wave_label
 from app.findings.waves import WaveNotAllowed, start_next_wave
 from app.permissions import StudyAccess, questionnaire_in, study_required
+from app.results.weighting import scheme_of
 
 
 def _chart_root() -> Path:
@@ -56,6 +57,7 @@ def waves(access: StudyAccess, questionnaire_id: int):
         query=query,
         query_args=query_args(query),
         segments=segments,
+        has_scheme=any(scheme_of(q) is not None for q in comparison.waves),
         wave_label=wave_label,
         unit_label=unit_label,
     )

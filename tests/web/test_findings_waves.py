@@ -3,6 +3,7 @@
 import copy
 import uuid
 
+import numpy as np
 import pytest
 
 from app.extensions import db
@@ -28,7 +29,10 @@ WAVE_ANSWERS = [
 
 
 def submit(client, slug, nps, stars, city):
-    answers = {"nps": nps, "stars": stars, "city": city}
+    submit_answers(client, slug, {"nps": nps, "stars": stars, "city": city})
+
+
+def submit_answers(client, slug, answers):
     headers = {"Idempotency-Key": uuid.uuid4().hex}
     reply = client.post(f"/s/{slug}/submit", json={"answers": answers}, headers=headers)
     assert reply.status_code == 201, reply.json
@@ -194,3 +198,33 @@ def test_a_start_that_loses_the_race_for_its_number_counts_again(roles, monkeypa
         db.select(Questionnaire.wave).where(Questionnaire.series_id == first.id)
     ).all()
     assert sorted(numbers) == [2, 3]
+
+
+def test_weights_apply_to_the_waves_that_have_a_scheme(client, auth, ctx):
+    """Wave 1 raked to its targets (the weighting page's scheme), wave 2 without a scheme: the
+    wave 1 value is the weighted mean, the difference uses the design-based SEs."""
+    from app.results.services import analysis_frame
+    from app.results.weighting import current_weights
+    from tests.web.test_results_weighting import CELLS, PANEL, TARGETS
+
+    first = make_published(PANEL)
+    first.key_metrics = [{"kind": "mean", "question": "stars"}]
+    db.session.commit()
+    for gender, tier, count, stars in CELLS:
+        for _ in range(count):
+            submit_answers(client, first.slug, {"gender": gender, "tier": tier, "stars": stars})
+    auth.login("researcher@example.cn")
+    url = f"/studies/{first.study_id}/questionnaires/{first.id}/results/weighting"
+    assert client.post(url, data=TARGETS).status_code == 302
+    second = start_next_wave(first, first.study.created_by)
+    questionnaires.publish(second, first.study.created_by)
+    for stars in (5, 4, 4, 3):
+        submit_answers(client, second.slug, {"gender": "m", "tier": "t1", "stars": stars})
+    frame = analysis_frame(first)
+    weighted = np.average(frame["stars"].astype(float), weights=current_weights(first, frame))
+    assert f"{weighted:.1f}" != "3.5"  # the unweighted mean of wave 1
+    base = f"/studies/{first.study_id}/findings/{second.id}/waves"
+    page = client.get(base, query_string={"weighted": "1"}).get_data(as_text=True)
+    assert 'id="weighted"' in page and f"<strong>{weighted:.1f}</strong>" in page
+    plain = client.get(base).get_data(as_text=True)
+    assert "<strong>3.5</strong>" in plain
