@@ -113,6 +113,8 @@ def test_the_button_starts_a_wave_and_opens_its_draft(client, auth, roles):
     assert reply.status_code == 302
     second = db.session.scalar(db.select(Questionnaire).where(Questionnaire.series_id == first.id))
     assert second.wave == 2 and reply.headers["Location"].endswith(f"/questionnaires/{second.id}/")
+    shown = client.get(reply.headers["Location"]).get_data(as_text=True)
+    assert "wave-badge" in shown and "第 2 轮" in shown
 
 
 def test_a_taken_wave_number_is_refused_by_the_database(roles):
