@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("findings", __name__)
 
 
-from app.findings import routes  # noqa: E402, F401 - registers the views on bp
+from app.findings import insight_routes, routes  # noqa: E402, F401 - registers the views on bp
