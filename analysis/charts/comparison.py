@@ -62,22 +62,35 @@ def comparison_chart(
             ax.barh(y, np.nan_to_num(v), height=height * 0.9, color=colour)
             err = np.clip(np.vstack([v - lo, hi - v]), 0, None)
             ax.errorbar(v, y, xerr=np.nan_to_num(err), fmt="none", ecolor=INK, capsize=3)
-            for yi, vi, h in zip(y, v, hi, strict=True):
-                if not np.isnan(vi):
-                    x = (h if not np.isnan(h) else vi) if vi >= 0 else min(vi, 0)
-                    ax.text(x, yi, " " + value_format.format(vi), va="center", fontsize=10)
+            for yi, vi, l_, h in zip(y, v, lo, hi, strict=True):
+                if np.isnan(vi):
+                    continue
+                text = value_format.format(vi).replace("-", "\u2212")
+                if vi >= 0:
+                    x, align = (h if not np.isnan(h) else vi), "left"
+                else:
+                    x, align = (l_ if not np.isnan(l_) else vi), "right"
+                ax.text(x, yi, f" {text} ", va="center", ha=align, fontsize=10)
             ends += [float(x) for x in np.r_[v, lo, hi] if np.isfinite(x)]
         span = max(ends) - min(ends) or 1.0
-        ax.set_xlim(min(min(ends), 0) - span * 0.05, max(ends) + span * 0.18)
+        low = min(ends)
+        ax.set_xlim(low - span * 0.18 if low < 0 else 0.0, max(ends) + span * 0.18)
         ax.axvline(0, color=MUTED, linewidth=0.8)
-        ax.set_yticks(np.arange(k)[::-1], [wrap_label(c, 10) for c in categories])
+        ax.set_yticks(np.arange(k)[::-1], [wrap_label(c, 14) for c in categories])
         ax.xaxis.grid(True, color=GRID)
         ax.set_axisbelow(True)
         if xlabel:
             ax.set_xlabel(xlabel)
         if m > 1:
             handles = [Patch(color=colours[s % 2], label=name) for s, name in enumerate(series)]
-            ax.legend(handles=handles, loc="lower right", frameon=False, fontsize=10)
+            ax.legend(
+                handles=handles,
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.16),
+                ncol=len(series),
+                frameon=False,
+                fontsize=10,
+            )
         if title:
             ax.set_title(wrap_label(title, 24), loc="left")
         if note:

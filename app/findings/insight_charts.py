@@ -41,7 +41,7 @@ def _figure(claim: dict[str, Any]):
     groups = claim["groups"]
     digits = "{:.2f}" if claim["family"] == "mean" else "{:.0f}"
     return comparison_chart(
-        [f"{segment} (n={groups['segment']['n']})", f"{others} (n={groups['rest']['n']})"],
+        [f"{segment}\nn={groups['segment']['n']}", f"{others}\nn={groups['rest']['n']}"],
         [claim["title"]],
         [[groups["segment"]["value"], groups["rest"]["value"]]],
         [[groups["segment"]["ci"], groups["rest"]["ci"]]],
