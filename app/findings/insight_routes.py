@@ -12,7 +12,11 @@ from analysis.findings.query import Query
 from app.findings import bp
 from app.findings import insights as service
 from app.findings.insight_charts import chart_file
-from app.findings.insight_sentences import insight_sentence, small_sample_sentence
+from app.findings.insight_sentences import (
+    effect_label,
+    insight_sentence,
+    small_sample_sentence,
+)
 from app.findings.query_args import query_args, query_from_args
 from app.forms import ConfirmForm
 from app.permissions import StudyAccess, questionnaire_in, study_required
@@ -84,6 +88,7 @@ def insight(access: StudyAccess, questionnaire_id: int, insight_id: int):
         insight=found,
         claim=found.claim,
         sentence=insight_sentence(found.claim),
+        effect_name=effect_label(found.claim["effect"]["name"]),
         query=query,
         list_url=_list_url(access, questionnaire_id, query),
         stale=service.is_stale(questionnaire, found.data_version),

@@ -101,6 +101,16 @@ def _choice_sentence(claim: dict[str, Any]) -> str:
     )
 
 
+def effect_label(name: str) -> str:
+    """The effect-size measure of a claim, named for the reader."""
+    return {
+        "nps_points": _("NPS points"),
+        "cohens_h": _("Cohen's h"),
+        "cohens_d": _("Cohen's d"),
+        "cramers_v": _("Cramér's V"),
+    }.get(name, name)
+
+
 def insight_sentence(claim: dict[str, Any]) -> str:
     """The claim as one sentence with its numbers."""
     if claim["family"] == "choice":
