@@ -170,6 +170,8 @@ def _fast(
     confidence: float,
 ) -> Iterator[tuple[int, dict[str, Any]]]:
     if item.family == "choice":
+        if values.size == 0:
+            return
         counts, mass, squares = fast.choice_tables(values, int(values.max()) + 1, codes, k, w)
         for j in seg.tested():
             n_a = float(counts[j].sum())

@@ -133,3 +133,24 @@ def test_english_readers_get_the_english_sentence(client, auth, survey):
     auth.login("owner@example.cn")
     text = client.get(page(survey), headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "respondents have an NPS" in text and "points lower than the others" in text
+
+
+def test_a_scan_under_a_segment_filter_stores_its_query_and_keeps_it_in_the_links(
+    client, auth, survey
+):
+    auth.login("owner@example.cn")
+    reply = client.post(page(survey, "/scan?seg.age=25-34&seg.age=18-24"))
+    assert reply.status_code == 302
+    assert "seg.age=18-24" in reply.headers["Location"]
+    stored = db.session.scalars(db.select(InsightScan)).one()
+    assert stored.query["segments"] == {"age": ["18-24", "25-34"]}
+    listing = client.get(reply.headers["Location"]).get_data(as_text=True)
+    assert 'id="no-scan"' not in listing and "18-24, 25-34" in listing
+    assert 'id="no-scan"' in client.get(page(survey)).get_data(as_text=True)
+
+
+def test_a_questionnaire_without_responses_scans_to_nothing(client, auth, ctx):
+    empty = make_published(DEFINITION)
+    auth.login("owner@example.cn")
+    text = client.post(page(empty, "/scan"), follow_redirects=True).get_data(as_text=True)
+    assert 'id="no-insights"' in text

@@ -161,3 +161,31 @@ def test_weighted_scan_claims_the_planted_gap_too():
     result = scan(DEFINITION, frame, weights=weights, key_metrics=KEY)
     assert result["weighted"] and result["claims"][0]["segment"]["value"] == "25-34"
     assert result["claims"][0]["weighted"] is True
+
+
+def test_a_planted_choice_difference_is_claimed_with_cramers_v():
+    frame = _frame(3000, 11)
+    women = (frame["gender"] == "f").to_numpy()
+    rng = np.random.default_rng(12)
+    plan = np.where(women & (rng.random(len(frame)) < 0.4), "team", frame["plan"].to_numpy())
+    frame["plan"] = pd.Series(plan, index=frame.index).astype(frame["plan"].dtype)
+    result = scan(DEFINITION, frame, key_metrics=KEY)
+    claim = next(c for c in result["claims"] if c["family"] == "choice")
+    assert claim["metric"]["question"] == "plan" and claim["segment"]["question"] == "gender"
+    table = pd.crosstab(frame["gender"] == claim["segment"]["value"], frame["plan"]).to_numpy()
+    chi2, _, _, _ = stats.chi2_contingency(table, correction=False)
+    assert claim["effect"]["value"] == pytest.approx(math.sqrt(chi2 / table.sum()))
+    assert claim["option"]["value"] == "team"
+    inside = (frame["gender"] == claim["segment"]["value"]).to_numpy()
+    assert claim["option"]["segment"]["value"] == pytest.approx(
+        (plan[inside] == "team").mean() * 100
+    )
+    assert claim["option"]["rest"]["value"] == pytest.approx((plan[~inside] == "team").mean() * 100)
+
+
+def test_no_responses_and_an_unanswered_question_scan_to_nothing():
+    empty = _frame(0, 13)
+    assert scan(DEFINITION, empty, key_metrics=KEY)["claims"] == []
+    frame = _frame(200, 14)
+    frame["plan"] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    assert scan(DEFINITION, frame, key_metrics=KEY)["tested"] > 0
