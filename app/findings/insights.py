@@ -53,6 +53,7 @@ def run_scan(questionnaire: Questionnaire, query: Query, user: User | None) -> I
         query=query.to_dict(),
         data_version=data.data_version,
         tested=result["tested"],
+        weighted=result["weighted"],
         small=result["small"],
         created_by_id=user.id if user is not None else None,
     )

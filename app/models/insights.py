@@ -33,6 +33,8 @@ class InsightScan(Model):
     data_version: Mapped[str] = mapped_column(String(64))  # `counts.fingerprint` then
     # how many cells were tested (the correction's m) and the small-sample notes
     tested: Mapped[int] = mapped_column(default=0)
+    # whether weights were applied: a weighted query without a usable scheme runs unweighted
+    weighted: Mapped[bool] = mapped_column(default=False)
     small: Mapped[list[Any]] = mapped_column(JSONDocument, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # NULL once the user is deleted; the audit trail keeps who it was

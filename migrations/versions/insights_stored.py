@@ -29,6 +29,7 @@ def upgrade():
         sa.Column("query", JSON, nullable=False),
         sa.Column("data_version", sa.String(length=64), nullable=False),
         sa.Column("tested", sa.Integer(), nullable=False),
+        sa.Column("weighted", sa.Boolean(), nullable=False),
         sa.Column("small", JSON, nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),

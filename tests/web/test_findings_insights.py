@@ -10,7 +10,7 @@ from analysis.findings.query import Query
 from app.extensions import db
 from app.findings import insights as service
 from app.findings.insight_sentences import stored_insight_sentences
-from app.models import Insight, InsightScan, Questionnaire
+from app.models import Insight, InsightScan, Questionnaire, WeightingScheme
 from app.responses import submission
 from tests import definitions as d
 from tests.factories import make_published
@@ -154,3 +154,27 @@ def test_a_questionnaire_without_responses_scans_to_nothing(client, auth, ctx):
     auth.login("owner@example.cn")
     text = client.post(page(empty, "/scan"), follow_redirects=True).get_data(as_text=True)
     assert 'id="no-insights"' in text
+
+
+def test_a_weighted_query_without_a_scheme_says_its_insights_are_unweighted(client, auth, survey):
+    auth.login("owner@example.cn")
+    reply = client.post(page(survey, "/scan?weighted=1"), follow_redirects=True)
+    assert 'id="unweighted-notice"' in reply.get_data(as_text=True)
+    assert db.session.scalars(db.select(InsightScan)).one().weighted is False
+
+
+def test_a_weighted_query_with_a_scheme_stores_weighted_claims(client, auth, survey):
+    targets = [["18-24", 0.4], ["25-34", 0.2], ["35-44", 0.2], ["45+", 0.2]]
+    db.session.add(
+        WeightingScheme(
+            questionnaire_id=survey.id, margins=[{"question": "age", "targets": targets}]
+        )
+    )
+    db.session.commit()
+    auth.login("owner@example.cn")
+    text = client.post(page(survey, "/scan?weighted=1"), follow_redirects=True).get_data(
+        as_text=True
+    )
+    assert 'id="unweighted-notice"' not in text and "25–34 岁用户的 NPS" in text
+    scan = db.session.scalars(db.select(InsightScan)).one()
+    assert scan.weighted is True and scan.insights[0].claim["weighted"] is True
