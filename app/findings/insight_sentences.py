@@ -87,6 +87,7 @@ def _metric_sentence(claim: dict[str, Any]) -> str:
 
 def _choice_sentence(claim: dict[str, Any]) -> str:
     option = claim.get("option") or {}
+    strength = "{:.2f}".format(claim["effect"]["value"] or 0)
     return _(
         "%(segment)s respondents answer “%(title)s” differently from the others: "
         "%(share)s%% of them chose “%(option)s”, against %(rest)s%% of the others "
@@ -96,7 +97,7 @@ def _choice_sentence(claim: dict[str, Any]) -> str:
         option=option.get("label", ""),
         share=signed((option.get("segment") or {}).get("value")),
         rest=signed((option.get("rest") or {}).get("value")),
-        v=f"{claim['effect']['value']:.2f}",
+        v=strength,
         n=claim["n"]["segment"],
     )
 
@@ -133,7 +134,27 @@ def small_sample_sentence(claim: dict[str, Any], min_n: int) -> str:
 
 def stored_insight_sentences(questionnaire: Questionnaire, query: Query) -> list[str]:
     """The sentences of the insights stored for *questionnaire* under *query*, largest
-    effect first (the dashboard's "top insights", the reports' insights section)."""
-    from app.findings.insights import stored_insights
+    effect first (the reports' insights section). Needs a request or `force_locale`."""
+    return [row["sentence"] for row in insight_summaries(questionnaire, query)]
 
-    return [insight_sentence(i.claim) for i in stored_insights(questionnaire, query)]
+
+def insight_summaries(
+    questionnaire: Questionnaire, query: Query, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """[{"id", "rank", "sentence", "claim", "data_version", "stale"}] of the stored insights
+    under *query*, largest effect first, at most *limit* (the dashboard's "top insights")."""
+    from app.findings.insights import is_stale, stored_insights
+
+    rows = stored_insights(questionnaire, query)[:limit]
+    stale = bool(rows) and is_stale(questionnaire, rows[0].data_version)
+    return [
+        {
+            "id": i.id,
+            "rank": i.rank,
+            "sentence": insight_sentence(i.claim),
+            "claim": i.claim,
+            "data_version": i.data_version,
+            "stale": stale,
+        }
+        for i in rows
+    ]

@@ -9,7 +9,7 @@ import pytest
 from analysis.findings.query import Query
 from app.extensions import db
 from app.findings import insights as service
-from app.findings.insight_sentences import stored_insight_sentences
+from app.findings.insight_sentences import insight_summaries, stored_insight_sentences
 from app.models import Insight, InsightScan, Questionnaire, WeightingScheme
 from app.responses import submission
 from tests import definitions as d
@@ -62,6 +62,8 @@ def test_the_scan_page_finds_and_lists_the_planted_gap(client, auth, survey):
     assert stored[0].query == Query().to_dict()
     with client.application.test_request_context():
         assert stored_insight_sentences(survey, Query())[0].startswith("25–34 岁用户的 NPS")
+        top = insight_summaries(survey, Query(), limit=1)
+        assert len(top) == 1 and top[0]["id"] == stored[0].id and top[0]["stale"] is False
     index = client.get(f"/studies/{survey.study_id}/findings/").get_data(as_text=True)
     assert page(survey) in index
 
