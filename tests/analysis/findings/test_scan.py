@@ -189,3 +189,41 @@ def test_no_responses_and_an_unanswered_question_scan_to_nothing():
     frame = _frame(200, 14)
     frame["plan"] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     assert scan(DEFINITION, frame, key_metrics=KEY)["tested"] > 0
+
+
+def test_a_weighted_null_data_set_claims_nothing_either():
+    frame = _frame(3000, 15)
+    weights = np.random.default_rng(16).uniform(0.3, 3.0, len(frame))
+    assert scan(DEFINITION, frame, weights=weights, key_metrics=KEY)["claims"] == []
+
+
+SUS_ROWS = [(f"i{k}", f"第 {k} 题") for k in range(1, 11)]
+SUS_DEFINITION = d.definition(
+    d.page(
+        "p1",
+        d.matrix("sus", title="系统可用性", rows=SUS_ROWS),
+        d.matrix("grid", title="各方面体验", rows=(("speed", "速度"), ("price", "价格"))),
+        d.single_choice("age", title="年龄", choices=AGES),
+    )
+)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_sus_and_a_matrix_rows_top_two_agree_on_both_paths(weighted):
+    rng = np.random.default_rng(17)
+    n = 800
+    raw = {f"sus/i{k}": rng.integers(1, 6, n).astype(str) for k in range(1, 11)}
+    raw |= {f"grid/{r}": rng.integers(1, 6, n).astype(str) for r in ("speed", "price")}
+    raw["age"] = rng.choice([a for a, _ in AGES], n)
+    frame = prepare_frame(SUS_DEFINITION, pd.DataFrame(raw))
+    key = [{"kind": "sus", "question": "sus"}, {"kind": "top2", "question": "grid/speed"}]
+    assert [(i.kind, i.question) for i in scan_items(SUS_DEFINITION, key)] == [
+        ("sus", "sus"), ("top2", "grid/speed"), ("choice", "age"),
+    ]  # fmt: skip
+    weights = rng.uniform(0.5, 2.0, n) if weighted else None
+    fast = raw_cells(SUS_DEFINITION, frame, weights=weights, key_metrics=key)
+    plain = raw_cells(SUS_DEFINITION, frame, weights=weights, key_metrics=key, method="plain")
+    assert len(fast) == len(plain) == 8
+    for a, b in zip(fast, plain, strict=True):
+        for name in ("n_a", "difference", "ci_low", "ci_high", "p", "effect"):
+            assert a[name] == pytest.approx(b[name], rel=1e-7, abs=1e-9), name
