@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.results import bp as results_bp
     from app.shared import bp as shared_bp
     from app.studies import bp as studies_bp
+    from app.voices import bp as voices_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(respond_bp)
@@ -97,6 +98,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(interviews_bp, url_prefix="/studies/<int:study_id>/interviews")
     app.register_blueprint(findings_bp, url_prefix="/studies/<int:study_id>/findings")
     app.register_blueprint(shared_bp, url_prefix="/shared")
+    app.register_blueprint(voices_bp, url_prefix="/studies/<int:study_id>/voices")
     app.register_blueprint(
         responses_bp,
         url_prefix="/studies/<int:study_id>/questionnaires/<int:questionnaire_id>/responses",

@@ -64,6 +64,8 @@ SENTENCES = {
     "highlight.autocode": _l("%(actor)s auto-coded %(created)s passages as “%(code)s”"),
     "findings.key_metrics": _l("%(actor)s chose the key metrics of the questionnaire “%(title)s”"),
     "study.min_n": _l("%(actor)s changed the study's minimum n"),
+    "answer_code.apply": _l("%(actor)s coded %(added)s answers as “%(code)s”"),
+    "answer_code.remove": _l("%(actor)s removed the code “%(code)s” from %(removed)s answers"),
     "share.create": _l("%(actor)s made a share link"),
     "share.revoke": _l("%(actor)s revoked a share link"),
     "share.view": _l("Someone opened a share link (view %(views)s)"),

@@ -2,6 +2,7 @@
 
 from app.models.accounts import LoginSession, User
 from app.models.audit import AuditEvent
+from app.models.coding import AnswerCode
 from app.models.insights import Insight, InsightScan
 from app.models.interviews import (
     CODE_COLOURS,
@@ -22,6 +23,7 @@ from app.models.weighting import WeightingScheme
 __all__ = [
     "CODE_COLOURS",
     "METHODS",
+    "AnswerCode",
     "AuditEvent",
     "Code",
     "ConsentStatus",

@@ -74,6 +74,10 @@ class Role(enum.StrEnum):
     def can_export_interviews(self) -> bool:
         return self in (Role.OWNER, Role.RESEARCHER)
 
+    def can_code_answers(self) -> bool:
+        """Apply the study's codes to open answers of questionnaires, by hand or by a rule."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
     def can_edit_findings(self) -> bool:
         """Pick the key metrics and the minimum n, save and recompute insights."""
         return self in (Role.OWNER, Role.RESEARCHER)
