@@ -1,12 +1,15 @@
 """The demo account and study that `make run` seeds, so a first start has something to open.
 
-The study holds a published satisfaction questionnaire with generated responses, so the
-results pages show real figures on first start, and two coded interview transcripts
-(`app.demo_interviews`) for the interview pages. Idempotent: running it again finds what it
+The study holds a published satisfaction questionnaire run in two waves (the second a month
+later, with the checkout redone and one question reworded), each with generated responses and
+a few respondents who left half-way, so the results and findings pages show real figures on
+first start, and two coded interview transcripts (`app.demo_interviews`) for the interview
+pages. Idempotent: running it again finds what it
 made before and changes nothing. The demo password is generated on first seed and kept in
 `instance/demo-login.txt` (never in the repository).
 """
 
+import copy
 import random
 import secrets
 from dataclasses import dataclass
@@ -17,6 +20,7 @@ from app.accounts import services as accounts
 from app.demo_answers import demo_answers
 from app.demo_interviews import seed_interviews
 from app.extensions import db
+from app.findings.waves import start_next_wave
 from app.models import Membership, Questionnaire, Response, Study, User
 from app.models.types import utcnow
 from app.questionnaires import services as questionnaires
@@ -41,6 +45,8 @@ DEMO_RESPONSES = 300  # complete responses per wave
 DEMO_PARTIALS = 40  # respondents per wave who left half-way
 #: days before the seed over which each wave's responses arrive (first, last)
 WAVE_DAYS_AGO = {1: (45, 31), 2: (14, 1)}
+#: the question wave 2 words differently, and its new title
+REWORDED = ("satisfaction", "整体来说，您对我们的 App 满意吗？")
 DEMO_RANDOM_SEED = 2026
 
 
@@ -94,6 +100,28 @@ def _seed_questionnaire(study: Study, user: User, secret: str) -> None:
         questionnaire = questionnaires.create_from_template(study, user, DEMO_TEMPLATE)
         questionnaires.publish(questionnaire, user)
     _seed_responses(questionnaire, secret, wave=1, days_ago=WAVE_DAYS_AGO[1])
+    second = db.session.scalar(
+        db.select(Questionnaire).where(
+            Questionnaire.series_id == questionnaire.id, Questionnaire.wave == 2
+        )
+    )
+    if second is None:
+        second = _start_second_wave(questionnaire, user)
+    _seed_responses(second, secret, wave=2, days_ago=WAVE_DAYS_AGO[2])
+
+
+def _start_second_wave(first: Questionnaire, user: User) -> Questionnaire:
+    """Wave 2, as a researcher makes it: the next wave of the series (`start_next_wave`),
+    one question reworded (the comparison marks it), published."""
+    second = start_next_wave(first, user)
+    definition = copy.deepcopy(second.draft)
+    for page in definition["pages"]:
+        for question in page["questions"]:
+            if question["id"] == REWORDED[0]:
+                question["title"] = REWORDED[1]
+    questionnaires.save_draft(second, definition, expected_revision=second.draft_revision)
+    questionnaires.publish(second, user)
+    return second
 
 
 def _seed_responses(

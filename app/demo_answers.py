@@ -29,8 +29,8 @@ def _likert(rng: random.Random, mean: float) -> str:
 
 #: wave → (shift of the NPS answer's mean, shift of the checkout rating's mean)
 WAVE_SHIFTS = {1: (0.0, 0.0), 2: (0.5, 0.7)}
-#: how much lower users aged 25–34 answer the NPS question (about 20 NPS points)
-AGE_25_34_NPS_SHIFT = -1.6
+#: how much lower users aged 25–34 answer the NPS question (about 25 NPS points)
+AGE_25_34_NPS_SHIFT = -1.3
 
 
 def demo_answers(rng: random.Random, wave: int = 1) -> tuple[dict[str, Any], float]:

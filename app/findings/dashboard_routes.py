@@ -10,10 +10,15 @@ from analysis.findings.metrics import metric_candidates, metric_title
 from app.findings import bp, services
 from app.findings.dashboard import dashboard, key_metrics
 from app.findings.forms import DashboardSettingsForm
+from app.findings.insight_sentences import insight_summaries
 from app.findings.labels import metric_label, metric_value
 from app.findings.query_args import query_args, query_from_args
+from app.findings.wave_compare import published_waves
+from app.forms import ConfirmForm
 from app.permissions import StudyAccess, questionnaire_in, study_required
 from app.results import weighting
+
+TOP_INSIGHTS = 3  # the largest differences, shown first on the dashboard
 
 
 def chart_root() -> Path:
@@ -59,6 +64,9 @@ def dashboard_page(access: StudyAccess, questionnaire_id: int):
         metric_label=metric_label,
         metric_value=metric_value,
         chart_url=chart_url,
+        top_insights=insight_summaries(questionnaire, query, limit=TOP_INSIGHTS),
+        has_waves=len(published_waves(questionnaire)) > 1,
+        scan_form=ConfirmForm(),
     )
 
 

@@ -38,9 +38,14 @@ def test_demo_seed_is_idempotent_and_prints_a_working_login(app, runner, auth, c
     assert db.session.scalar(db.select(db.func.count(User.id))) == 1
     assert db.session.scalar(db.select(db.func.count(Study.id))) == 1
     assert db.session.scalar(db.select(db.func.count(Membership.id))) == 1
-    [questionnaire] = db.session.scalars(db.select(Questionnaire)).all()
-    assert questionnaire.status is QuestionnaireStatus.OPEN
-    assert counts.counts(questionnaire) == {"partial": DEMO_PARTIALS, "complete": DEMO_RESPONSES}
+    wave_1, wave_2 = db.session.scalars(db.select(Questionnaire).order_by(Questionnaire.id)).all()
+    assert (wave_2.series_id, wave_2.wave) == (wave_1.id, 2)  # the demo's second wave
+    for questionnaire in (wave_1, wave_2):
+        assert questionnaire.status is QuestionnaireStatus.OPEN
+        assert counts.counts(questionnaire) == {
+            "partial": DEMO_PARTIALS,
+            "complete": DEMO_RESPONSES,
+        }
 
     password_line = next(line for line in first.output.splitlines() if "password" in line)
     password = password_line.split(":")[-1].strip()

@@ -177,3 +177,19 @@ def test_the_aspects_of_the_open_answers_are_counted_under_the_filters(client, a
     assert 'data-aspect="客服"' in voices
     only_t1 = client.get(url(survey, "?seg.tier=t1")).get_data(as_text=True)
     assert 'id="voices"' not in only_t1  # 一线 respondents wrote nothing
+
+
+def test_the_top_insights_of_the_same_filters_lead_the_dashboard(client, auth, survey):
+    survey.study.min_n = 10  # 20 二线 respondents: enough to claim a difference
+    db.session.commit()
+    auth.login("owner@example.cn")
+    html = client.get(url(survey)).get_data(as_text=True)
+    assert 'id="scan-now"' in html  # nothing scanned yet
+    scan = client.post(url(survey, "insights/scan"))
+    assert scan.status_code == 302
+    html = client.get(url(survey)).get_data(as_text=True)
+    top = html[html.index('id="top-insights"') : html.index('id="key-metrics"')]
+    # 一线 NPS +40 against 二线 −30: the scan claims it, and the dashboard shows it first
+    assert "NPS" in top and "/insights/" in top and 'id="scan-now"' not in top
+    filtered = client.get(url(survey, "?seg.tier=t1")).get_data(as_text=True)
+    assert 'id="scan-now"' in filtered  # another query: its own scan
