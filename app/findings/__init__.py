@@ -7,4 +7,9 @@ from flask import Blueprint
 bp = Blueprint("findings", __name__)
 
 
-from app.findings import dashboard_routes, routes, share_routes  # noqa: E402, F401 - registers the views
+from app.findings import (  # noqa: E402, F401 - registers the views
+    dashboard_routes,
+    report_routes,
+    routes,
+    share_routes,
+)
