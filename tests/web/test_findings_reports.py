@@ -2,6 +2,7 @@
 metrics, the XLSX its sheets and the numbers of `metric_result`, both built by one job that the
 web page and `flask reports export` submit; another study's member cannot see the job."""
 
+import re
 import shutil
 import subprocess
 from urllib.parse import unquote
@@ -16,9 +17,17 @@ from app.extensions import db
 from app.findings.data import findings_data
 from app.findings.labels import metric_value
 from app.findings.reports import submit_report
-from app.models import Job, JobStatus, Role
+from app.models import Job, JobStatus, Role, StudyStatus
+from app.permissions import StudyAccess
+from tests.conftest import make_app
 from tests.definitions import definition, nps, page, rating, short_text, single_choice
-from tests.factories import make_published, make_study, make_user, submit_all
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    make_published,
+    make_study,
+    make_user,
+    submit_all,
+)
 
 SURVEY = definition(
     page(
@@ -185,3 +194,33 @@ def test_another_studys_member_gets_404_for_the_job_and_its_file(client, auth, s
         assert client.get(f"{theirs}/jobs/{job.id}{tail}").status_code == 404
     assert client.post(f"{own}/{survey.id}/reports", data={"format": "pdf"}).status_code == 404
     assert client.post(f"{theirs}/{survey.id}/reports", data={"format": "pdf"}).status_code == 404
+
+
+def test_every_member_may_export_also_from_an_archived_study(survey):
+    study = survey.study
+    study.status = StudyStatus.ARCHIVED
+    for role in Role:
+        assert StudyAccess(study=study, role=role).can("export_findings")
+    assert not StudyAccess(study=study, role=Role.OWNER).can("share_findings")
+
+
+def test_the_report_buttons_post_with_a_csrf_token(database_url, tmp_path):
+    app = make_app(database_url, tmp_path / "csrf", WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        db.create_all()
+        study = make_study(make_user("owner@example.cn"))
+        questionnaire = make_published(SURVEY, study=study)
+        submit_all(questionnaire, [{"tier": "t1", "nps": 9, "stars": 5}] * 3)
+        client = app.test_client()
+        login = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
+        form = {"email": "owner@example.cn", "password": DEFAULT_PASSWORD, "csrf_token": token}
+        assert client.post("/login", data=form).status_code == 302
+        base = f"/studies/{study.id}/findings"
+        index = client.get(f"{base}/").get_data(as_text=True)
+        button = re.search(r'name="csrf_token" value="([^"]+)"', index).group(1)
+        url = f"{base}/{questionnaire.id}/reports"
+        assert client.post(url, data={"format": "xlsx"}).status_code == 400
+        assert client.post(url, data={"format": "xlsx", "csrf_token": button}).status_code == 302
+        db.session.remove()
+        db.engine.dispose()
