@@ -13,10 +13,12 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 from flask import render_template
+from flask_babel import gettext as _
 
 from analysis.fonts import cjk_font_path
 from app.findings.labels import metric_label, metric_value
 from app.findings.report_content import ReportContent
+from app.jobs import JobError
 
 
 def render_report_html(content: ReportContent) -> str:
@@ -30,7 +32,12 @@ def render_report_html(content: ReportContent) -> str:
 
 
 def write_report_pdf(content: ReportContent, path: Path) -> None:
-    from weasyprint import HTML
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:  # WeasyPrint loads Pango when imported
+        raise JobError(
+            _("PDF reports need the Pango library on the server (make system-deps, as root).")
+        ) from error
 
     allowed = {cjk_font_path().resolve()} | {
         q.chart.resolve() for q in content.questions if q.chart is not None

@@ -82,6 +82,7 @@ def download_name(job: Job) -> str:
     title = questionnaire.title if questionnaire else _("Report")
     if questionnaire is not None and questionnaire.wave > 1:
         title = f"{title} {_('Wave %(n)d', n=questionnaire.wave)}"
-    day = (job.finished_at or job.created_at).strftime("%Y-%m-%d")
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    day = (job.finished_at or job.created_at).astimezone(zone).strftime("%Y-%m-%d")
     stem = UNSAFE_IN_NAMES.sub("_", f"{title} {_('Report')} {day}").strip(" .") or "report"
     return f"{stem[:150]}.{job.params['format']}"

@@ -5,6 +5,7 @@ web page and `flask reports export` submit; another study's member cannot see th
 import re
 import shutil
 import subprocess
+import sys
 from urllib.parse import unquote
 
 import pytest
@@ -224,3 +225,10 @@ def test_the_report_buttons_post_with_a_csrf_token(database_url, tmp_path):
         assert client.post(url, data={"format": "xlsx", "csrf_token": button}).status_code == 302
         db.session.remove()
         db.engine.dispose()
+
+
+def test_without_weasyprint_or_pango_the_pdf_job_fails_saying_what_to_install(survey, monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as without Pango
+    job = submit_report(survey, Query.of(), "pdf", actor=None, locale="zh_CN")
+    assert job.status is JobStatus.FAILED
+    assert job.error == "PDF 报告需要服务器安装 Pango 库（以 root 运行 make system-deps）。"
