@@ -22,6 +22,7 @@ from analysis.findings.query import Query
 from analysis.findings.segments import segment_levels, segment_questions
 from analysis.stats.descriptives import describe_question
 from analysis.stats.table import iter_questions
+from app.extensions import db
 from app.findings.data import FindingsData, findings_data
 from app.models import Questionnaire
 from app.responses import counts
@@ -59,7 +60,7 @@ def key_metrics(questionnaire: Questionnaire) -> list[dict[str, str]]:
 def dashboard(
     questionnaire: Questionnaire, query: Query, chart_root: Path, tz: tzinfo
 ) -> Dashboard:
-    key = _key(questionnaire, query, tz)
+    key = _key(questionnaire, query, tz, chart_root)
     with _memo_lock:
         if key in _memo:
             _memo.move_to_end(key)
@@ -72,8 +73,12 @@ def dashboard(
     return built
 
 
-def _key(questionnaire: Questionnaire, query: Query, tz: tzinfo) -> str:
+def _key(questionnaire: Questionnaire, query: Query, tz: tzinfo, chart_root: Path) -> str:
     state = {
+        # the memo is per process: two apps in one (the tests) must not share an entry, nor
+        # one whose charts were drawn into another instance folder
+        "database": db.engine.url.render_as_string(hide_password=True),
+        "charts": str(chart_root),
         "questionnaire": questionnaire.id,
         "version": questionnaire.published_version.id,
         "responses": counts.fingerprint(questionnaire),
