@@ -53,8 +53,12 @@ def write_report_xlsx(content: ReportContent, path: Path) -> None:
     summary = book.create_sheet(_("Report summary"))
     _summary(summary, content)
     names = {summary.title}
+    keywords = {v.id: v.keywords for v in content.voices}
     for section in content.questions:
-        _question(book.create_sheet(_sheet_name(section, names)), section, content.method.min_n)
+        sheet = book.create_sheet(_sheet_name(section, names))
+        _question(sheet, section, content.method.min_n)
+        if section.id in keywords:  # an open question: its top words, never the answers
+            sheet.append([_("Keywords"), "、".join(keywords[section.id]) or "—"])
     insights = book.create_sheet(_("Insights"))
     insights.append([_("Insights")])
     insights["A1"].font = BOLD

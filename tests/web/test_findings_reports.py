@@ -119,6 +119,9 @@ def test_the_xlsx_has_its_sheets_and_the_numbers_of_metric_result(survey):
         assert row[6] == "否"
     tier = [[c.value for c in row] for row in book["tier"].iter_rows()]
     assert ["一线", "t1", 40, pytest.approx(100 * 40 / 60)] == tier[-2][:4]
+    why = list(book["why"].iter_rows(values_only=True))
+    assert why[-1][0] == "关键词" and why[-1][1].startswith("配送")
+    assert not any("配送速度太慢了" in str(cell) for row in why for cell in row)
     assert [r[0] for r in book["洞察"].iter_rows(values_only=True)] == ["洞察", "暂无显著差异"]
     dictionary = list(book["数据字典"].iter_rows(values_only=True))
     assert ("tier", "single_choice", "城市等级", "tier", "t1=一线; t2=二线") in dictionary
