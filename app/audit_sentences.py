@@ -30,6 +30,9 @@ SENTENCES = {
     "questionnaire.publish": _l(
         "%(actor)s published version %(version)s of the questionnaire “%(title)s”"
     ),
+    "questionnaire.start_wave": _l(
+        "%(actor)s started wave %(wave)s of the questionnaire “%(title)s”"
+    ),
     "questionnaire.open": _l("%(actor)s reopened the questionnaire “%(title)s”"),
     "questionnaire.close": _l("%(actor)s closed the questionnaire “%(title)s”"),
     "questionnaire.archive": _l("%(actor)s archived the questionnaire “%(title)s”"),

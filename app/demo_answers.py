@@ -10,35 +10,7 @@ rated higher and recommendation rises. Deterministic for a given seed.
 import random
 from typing import Any
 
-PROMOTER_REASONS = [
-    "优惠力度大，经常能领到券。",
-    "下单很方便，配送也快。",
-    "商品种类齐全，基本想买的都有。",
-    "会员权益很实用，每个月都能省不少钱。",
-    "客服态度好，退换货很顺利。",
-]
-DETRACTOR_REASONS = [
-    "配送太慢了，三线城市经常要等四五天。",
-    "结账页面总是卡，付款失败了好几次。",
-    "价格没有优势，别的平台更便宜。",
-    "客服回复太慢，问题一直没解决。",
-    "广告推送太多，打开就是弹窗。",
-]
-PASSIVE_REASONS = [
-    "还行吧，没有特别好也没有特别差。",
-    "整体可以，就是有时候加载慢。",
-    "价格一般，看活动力度。",
-]
-SUGGESTIONS = [
-    "希望结账流程能简化一点，少填几步。",
-    "配送时效能不能再快一些，尤其是小城市。",
-    "减少弹窗广告。",
-    "搜索结果不够准，希望改进搜索。",
-    "客服能不能有人工快速通道。",
-    "优惠券规则太复杂，看不懂。",
-    "",
-    "",
-]
+from app.demo_texts import nps_reason, suggestion
 
 USER_TYPES = [("new", 0.3), ("regular", 0.4), ("loyal", 0.3)]
 CITY_TIERS = [("tier1", 0.35), ("tier2", 0.4), ("tier3", 0.25)]
@@ -73,12 +45,7 @@ def demo_answers(rng: random.Random, wave: int = 1) -> tuple[dict[str, Any], flo
     age_shift = AGE_25_34_NPS_SHIFT if age == "25-34" else 0.0
     nps_mean = 8.2 + loyalty + delivery_penalty / 2 + age_shift + nps_shift
     nps = min(10, max(0, round(rng.gauss(nps_mean, 1.9))))
-    if nps >= 9:
-        reason = rng.choice(PROMOTER_REASONS)
-    elif nps <= 6:
-        reason = rng.choice(DETRACTOR_REASONS)
-    else:
-        reason = rng.choice(PASSIVE_REASONS)
+    reason = nps_reason(rng, nps)
     aspects = {
         "speed": _likert(rng, 3.6 + loyalty / 3),
         "checkout": _likert(rng, 3.1 + loyalty / 3 + checkout_shift),
@@ -103,9 +70,9 @@ def demo_answers(rng: random.Random, wave: int = 1) -> tuple[dict[str, Any], flo
     }
     if rng.random() < 0.8:
         answers["nps_reason"] = reason
-    suggestion = rng.choice(SUGGESTIONS)
-    if suggestion:
-        answers["suggestion"] = suggestion
+    improve = suggestion(rng)
+    if improve:
+        answers["suggestion"] = improve
     if rng.random() < 0.04:
         answers["features"] = [*features, "other"]
         answers["features/other_text"] = rng.choice(["扫码比价", "二手回收"])

@@ -11,6 +11,7 @@ from analysis.charts.maps import crosstab_heatmap, ipa_chart, kano_chart
 from analysis.charts.plots import bar_chart, histogram_chart, likert_chart, nps_chart
 from analysis.charts.style import figure_bytes, save_figure
 from analysis.charts.summary import question_figure, render_summary_charts
+from analysis.charts.trend import trend_chart
 
 __all__ = [
     "bar_chart",
@@ -24,4 +25,5 @@ __all__ = [
     "question_figure",
     "render_summary_charts",
     "save_figure",
+    "trend_chart",
 ]

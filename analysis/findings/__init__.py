@@ -7,4 +7,7 @@ whose sentences are codes with numbers (`analysis.stats.narrator`), translated b
 - `metrics`: the key metrics an owner picks (NPS, CSAT, SUS, top-2 box, mean) as one value
   per respondent, so every later step (segments, waves) compares means of those values.
 - `query`: the filters, weights and exclusions a figure was computed under, stored with it.
+- `scan`: automatic insights, every metric and choice question against every segment level,
+  Benjamini–Hochberg over the scan and effect thresholds (`scan_cells` its fast path,
+  `scan_reference` the plain one it is tested against, `claims` the stored result).
 """

@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
     kc = sub.add_parser("kwic", parents=[common], help="keyword in context")
     kc.add_argument("--keyword", required=True, help="word to find")
     kc.add_argument("--window", type=int, default=20, help="characters each side")
+    sub.add_parser("aspects", parents=[common], help="aspect–opinion pairs with polarity")
+    th = sub.add_parser("themes", parents=[common], help="themes found without labels (NMF)")
+    th.add_argument("--themes", type=int, help="how many (default: from the number of answers)")
+    th.add_argument("--seed", type=int, default=0)
     co = sub.add_parser("cooccur", parents=[common], help="co-occurring pairs (PMI)")
     co.add_argument("--min-count", type=int, default=3)
     return parser
@@ -63,7 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    handler = {"keywords": _keywords, "sentiment": _sentiment, "kwic": _kwic}
+    handler = {
+        "keywords": _keywords,
+        "sentiment": _sentiment,
+        "kwic": _kwic,
+        "aspects": _aspects,
+        "themes": _themes,
+    }
     return handler.get(args.command, _cooccur)(args, data)
 
 
@@ -235,6 +245,40 @@ def _cooccur(args: argparse.Namespace, data: TextInput) -> int:
 
     result = cooccurrence(_docs(args, data), min_count=args.min_count, top=args.top)
     _emit(result, args)
+    return 0
+
+
+def _aspects(args: argparse.Namespace, data: TextInput) -> int:
+    from analysis.text.aspects import aspect_table
+
+    table = aspect_table(data.frame[data.text_column].tolist(), userdict=args.userdict)
+    if args.json:
+        print(json.dumps({"aspects": table}, ensure_ascii=False, indent=2))
+        return 0
+    rows = pd.DataFrame(
+        [{k: r[k] for k in ("aspect", "mentions", "positive", "negative")} for r in table],
+        columns=["aspect", "mentions", "positive", "negative"],
+    )
+    _emit(rows, args)
+    return 0
+
+
+def _themes(args: argparse.Namespace, data: TextInput) -> int:
+    from analysis.text.themes import find_themes
+
+    texts = data.frame[data.text_column].tolist()
+    themes = [
+        t.as_dict()
+        for t in find_themes(texts, n_themes=args.themes, seed=args.seed, userdict=args.userdict)
+    ]
+    if args.json:
+        print(json.dumps({"themes": themes}, ensure_ascii=False, indent=2))
+        return 0
+    rows = pd.DataFrame(
+        [{**t, "terms": "、".join(t["terms"])} for t in themes],
+        columns=["label", "count", "terms"],
+    )[["label", "count", "terms"]]
+    _emit(rows, args)
     return 0
 
 

@@ -7,9 +7,11 @@ from flask import Blueprint
 bp = Blueprint("findings", __name__)
 
 
-from app.findings import (  # noqa: E402, F401 - registers the views
+from app.findings import (  # noqa: E402, F401 - registers the views on bp
     dashboard_routes,
+    insight_routes,
     report_routes,
     routes,
     share_routes,
+    wave_routes,
 )

@@ -22,14 +22,16 @@ from analysis.findings.query import Query
 from analysis.findings.segments import segment_levels, segment_questions
 from analysis.stats.descriptives import describe_question
 from analysis.stats.table import iter_questions
-from app.extensions import db
+from analysis.text.aspects import aspect_table
 from app.findings.data import FindingsData, findings_data
 from app.models import Questionnaire
 from app.responses import counts
 from app.results import weighting
 from app.results.services import render_atomically
+from surveys.types import QUESTION_TYPES
 
 MEMO_SIZE = 32
+VOICES_SHOWN = 8  # aspects on the dashboard
 _memo: OrderedDict[str, Dashboard] = OrderedDict()
 _memo_lock = threading.Lock()
 
@@ -44,6 +46,7 @@ class Dashboard:
     funnel: list[PageStep]  # every partial and complete response, whatever the filters
     page_titles: dict[str, str]
     segments: list[dict[str, Any]]  # {"id", "title", "levels": [{"value", "label", "n"}]}
+    aspects: list[dict[str, Any]]  # `aspect_table` of every open answer, most mentioned first
     chart_key: str
     charts: frozenset[str]
 
@@ -60,25 +63,23 @@ def key_metrics(questionnaire: Questionnaire) -> list[dict[str, str]]:
 def dashboard(
     questionnaire: Questionnaire, query: Query, chart_root: Path, tz: tzinfo
 ) -> Dashboard:
-    key = _key(questionnaire, query, tz, chart_root)
+    key = _key(questionnaire, query, tz)
+    memo_key = f"{chart_root}:{key}"  # one process may serve several installs (tests do)
     with _memo_lock:
-        if key in _memo:
-            _memo.move_to_end(key)
-            return _memo[key]
+        found = _memo.get(memo_key)
+        if found is not None and (chart_root / f"q{questionnaire.id}" / key).exists():
+            _memo.move_to_end(memo_key)
+            return found
     built = _build(questionnaire, query, chart_root, tz, key)
     with _memo_lock:
-        _memo[key] = built
+        _memo[memo_key] = built
         while len(_memo) > MEMO_SIZE:
             _memo.popitem(last=False)
     return built
 
 
-def _key(questionnaire: Questionnaire, query: Query, tz: tzinfo, chart_root: Path) -> str:
+def _key(questionnaire: Questionnaire, query: Query, tz: tzinfo) -> str:
     state = {
-        # the memo is per process: two apps in one (the tests) must not share an entry, nor
-        # one whose charts were drawn into another instance folder
-        "database": db.engine.url.render_as_string(hide_password=True),
-        "charts": str(chart_root),
         "questionnaire": questionnaire.id,
         "version": questionnaire.published_version.id,
         "responses": counts.fingerprint(questionnaire),
@@ -128,6 +129,17 @@ def _build(
             }
             for q in segment_questions(definition)
         ],
+        aspects=aspect_table(_open_answers(definition, frame))[:VOICES_SHOWN],
         chart_key=key,
         charts=frozenset(p.name for p in folder.glob("*.png")),
     )
+
+
+def _open_answers(definition: dict, frame) -> list[str]:
+    """Every answer to a question answered in words, in the filtered rows."""
+    columns = [
+        q["id"]
+        for q in iter_questions(definition)
+        if QUESTION_TYPES[q["type"]].answer == "text" and q["id"] in frame.columns
+    ]
+    return [t for c in columns for t in frame[c].tolist() if isinstance(t, str) and t.strip()]

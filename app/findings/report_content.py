@@ -16,6 +16,7 @@ from typing import Any
 from analysis.findings.query import Query
 from analysis.stats.table import QUESTION_KINDS, iter_questions
 from app.findings.dashboard import Dashboard, dashboard
+from app.findings.insight_sentences import insight_summaries
 from app.interviews.textmetrics import keywords_of
 from app.models import Questionnaire
 from app.models.types import utcnow
@@ -67,17 +68,22 @@ class ReportContent:
     query: Query
     metrics: list[dict[str, Any]]  # `metric_result` of each key metric
     insights: list[str]
+    insights_stale: bool  # the scan predates the latest responses
     questions: list[QuestionSection]
     voices: list[Voice]
     method: Method
 
 
 def report_insights(questionnaire: Questionnaire, query: Query) -> list[str]:
-    """The sentences of the insights stored for *questionnaire* under *query*, strongest first.
+    """The sentences of the insights stored for *questionnaire* under *query*, largest effect
+    first (`insight_summaries`): with none stored, nothing is claimed and the report says that
+    no significant difference was found."""
+    return [s["sentence"] for s in insight_summaries(questionnaire, query)]
 
-    The insights engine is not wired in yet: with no stored insight there is nothing to claim,
-    so the list is empty and the report says that no significant difference was found."""
-    return []
+
+def insights_stale(questionnaire: Questionnaire, query: Query) -> bool:
+    """Whether responses came in after the stored scan (its numbers are shown as stored)."""
+    return any(s["stale"] for s in insight_summaries(questionnaire, query, limit=1))
 
 
 def report_content(
@@ -96,6 +102,7 @@ def report_content(
         query=query,
         metrics=board.metrics,
         insights=report_insights(questionnaire, query),
+        insights_stale=insights_stale(questionnaire, query),
         questions=[_section(board, q, folder) for q in iter_questions(data.definition)],
         voices=voices(board),
         method=Method(

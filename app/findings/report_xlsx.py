@@ -59,8 +59,8 @@ def write_report_xlsx(content: ReportContent, path: Path) -> None:
         _question(sheet, section, content.method.min_n)
         if section.id in keywords:  # an open question: its top words, never the answers
             sheet.append([_("Keywords"), "、".join(keywords[section.id]) or "—"])
-    insights = book.create_sheet(_("Insights"))
-    insights.append([_("Insights")])
+    insights = book.create_sheet(_("Insights sheet"))
+    insights.append([_("Insights sheet")])
     insights["A1"].font = BOLD
     for sentence in content.insights or [_("No significant difference found yet.")]:
         insights.append([sentence])

@@ -2,6 +2,7 @@
 
 from app.models.accounts import LoginSession, User
 from app.models.audit import AuditEvent
+from app.models.insights import Insight, InsightScan
 from app.models.interviews import (
     CODE_COLOURS,
     Code,
@@ -27,6 +28,8 @@ __all__ = [
     "ConsentStatus",
     "Highlight",
     "ImportStatus",
+    "Insight",
+    "InsightScan",
     "Interview",
     "InterviewKind",
     "Invitation",

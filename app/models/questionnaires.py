@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint, event
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
@@ -19,6 +19,8 @@ class QuestionnaireStatus(enum.StrEnum):
 
 class Questionnaire(Model):
     __tablename__ = "questionnaires"
+    # One questionnaire per wave number of a series (the first wave's series_id is NULL).
+    __table_args__ = (Index("questionnaire_series_wave", "series_id", "wave", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)

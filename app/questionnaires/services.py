@@ -98,7 +98,11 @@ def create_questionnaire(
     title: str,
     definition: dict[str, Any] | None = None,
     source: str = "blank",
+    commit: bool = True,
+    **fields: Any,
 ) -> Questionnaire:
+    """*fields*: further columns (a wave's `series_id`, `wave`, `key_metrics`); without
+    *commit* the caller's transaction adds to this one."""
     definition = copy.deepcopy(definition) if definition else blank_definition(title)
     definition["title"] = title or definition.get("title") or ""
     questionnaire = Questionnaire(
@@ -107,6 +111,7 @@ def create_questionnaire(
         slug=_new_slug(),
         draft=definition,
         created_by_id=creator.id,
+        **fields,
     )
     db.session.add(questionnaire)
     db.session.flush()
@@ -117,7 +122,8 @@ def create_questionnaire(
         detail={"source": source, "title": questionnaire.title},
         actor=creator,
     )
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return questionnaire
 
 

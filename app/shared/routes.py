@@ -2,7 +2,7 @@ from flask import abort, render_template, send_file, url_for
 from flask_babel import get_timezone
 
 from analysis.findings.query import Query
-from analysis.findings.quotes import deidentified_quotes
+from analysis.findings.quotes import deidentified_quotes, mask_personal
 from app.findings.dashboard import dashboard
 from app.findings.dashboard_routes import chart_root
 from app.findings.labels import metric_label, metric_value
@@ -31,10 +31,12 @@ def view_dashboard(token: str):
     link = open_share(token) or abort(404)
     board = _board(link)
     definition = board.data.definition
-    quotes = (
-        deidentified_quotes(board.data.frame, open_questions(definition))
-        if link.include_quotes and board.data.n >= board.data.min_n
-        else {}
+    with_text = link.include_quotes and board.data.n >= board.data.min_n
+    quotes = deidentified_quotes(board.data.frame, open_questions(definition)) if with_text else {}
+    # aspect names come from the answers' words (a name can be among them): shown, masked,
+    # only when the owner included quotes
+    aspects = (
+        [{**a, "aspect": mask_personal(a["aspect"])} for a in board.aspects] if with_text else []
     )
     return render_template(
         "shared/dashboard.html",
@@ -42,6 +44,7 @@ def view_dashboard(token: str):
         questionnaire=link.questionnaire,
         board=board,
         quotes=quotes,
+        aspects=aspects,
         titles={qid: q.get("title") or qid for qid, q in open_questions(definition).items()},
         metric_label=metric_label,
         metric_value=metric_value,

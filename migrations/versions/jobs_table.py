@@ -2,7 +2,7 @@
 params, status and progress, the file written, the error a failed job shows.
 
 Revision ID: jobs_table
-Revises: shares_share_links
+Revises: insights_stored
 Create Date: 2026-12-03 06:00:00
 
 """
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision = "jobs_table"
-down_revision = "shares_share_links"
+down_revision = "insights_stored"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Share links (issue 21): read-only dashboards for people without an account.
 
 Revision ID: shares_share_links
-Revises: findings_core
+Revises: findings_waves
 Create Date: 2026-12-03 06:30:00
 
 """
@@ -13,7 +13,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision = "shares_share_links"
-down_revision = "findings_core"
+down_revision = "findings_waves"
 branch_labels = None
 depends_on = None
 

@@ -39,7 +39,7 @@ def survey(ctx):
     study = make_study(owner, members={viewer: Role.VIEWER})
     questionnaire = make_published(SURVEY, study=study)
     answers = [{"tier": "t1", "nps": s, "stars": 4} for s in TIER_1] + [
-        {"tier": "t2", "nps": s, "stars": 2} for s in TIER_2
+        {"tier": "t2", "nps": s, "stars": 2, "why": "配送太慢了，客服也很难联系"} for s in TIER_2
     ]
     submit_all(questionnaire, answers)
     return questionnaire
@@ -166,3 +166,14 @@ def test_a_questionnaire_of_another_study_is_not_found(client, auth, survey):
     auth.login("viewer@example.cn")
     assert client.get(f"/studies/{survey.study_id}/findings/{survey.id + 999}/").status_code == 404
     assert client.get(f"/studies/{other.id}/findings/{survey.id}/").status_code in (403, 404)
+
+
+def test_the_aspects_of_the_open_answers_are_counted_under_the_filters(client, auth, survey):
+    auth.login("viewer@example.cn")
+    html = client.get(url(survey)).get_data(as_text=True)
+    voices = html[html.index('id="voices"') :]
+    delivery = voices[voices.index('data-aspect="配送"') :][:300]
+    assert "负面 20</span>" in delivery and "正面 0</span>" in delivery
+    assert 'data-aspect="客服"' in voices
+    only_t1 = client.get(url(survey, "?seg.tier=t1")).get_data(as_text=True)
+    assert 'id="voices"' not in only_t1  # 一线 respondents wrote nothing

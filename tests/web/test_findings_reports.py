@@ -9,6 +9,7 @@ import sys
 from urllib.parse import unquote
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import load_workbook
 
 from analysis.findings.metrics import metric_result
@@ -235,3 +236,29 @@ def test_without_weasyprint_or_pango_the_pdf_job_fails_saying_what_to_install(su
     job = submit_report(survey, Query.of(), "pdf", actor=None, locale="zh_CN")
     assert job.status is JobStatus.FAILED
     assert job.error == "PDF 报告需要服务器安装 Pango 库（以 root 运行 make system-deps）。"
+
+
+@needs_poppler
+def test_stored_insights_are_the_reports_sentences_and_a_stale_scan_says_so(survey):
+    from app.findings import insights
+    from app.findings.insight_sentences import insight_summaries
+    from app.responses import submission
+
+    survey.study.min_n = 10  # 二线 has 20 respondents: a segment under the minimum is not claimed
+    db.session.commit()
+    with force_locale("zh_CN"):
+        insights.run_scan(survey, Query.of(), None)
+        sentences = [s["sentence"] for s in insight_summaries(survey, Query.of())]
+    assert any("城市等级" in s or "一线" in s or "二线" in s for s in sentences), sentences
+    job = submit_report(survey, Query.of(), "pdf", actor=None, locale="zh_CN")
+    flat = "".join(pdf_text(jobs.result_file(job)).split())
+    assert all("".join(s.split()) in flat for s in sentences)
+    assert "暂无显著差异" not in flat and "扫描之后又有新的答卷" not in flat
+    book = load_workbook(jobs.result_file(submit_report(survey, Query.of(), "xlsx", actor=None,
+                                                         locale="zh_CN")))  # fmt: skip
+    assert [r[0] for r in book["洞察"].iter_rows(values_only=True)][1:] == sentences
+    answers = {"tier": "t1", "nps": 10, "stars": 5}
+    submission.submit(survey.latest_version, "one-more", answers, secret="test-secret")
+    stale = submit_report(survey, Query.of(), "pdf", actor=None, locale="zh_CN")
+    flat = "".join(pdf_text(jobs.result_file(stale)).split())
+    assert "".join(sentences[0].split()) in flat and "扫描之后又有新的答卷" in flat

@@ -90,7 +90,8 @@ def test_quotes_are_shown_de_identified_only_when_the_owner_includes_them(client
     html = client.get(f"/shared/{token}").get_data(as_text=True)
     quotes = html[html.index('id="quotes-why"') :]
     assert "退款慢" in quotes and "13812345678" not in quotes
-    assert "王女士" not in quotes  # a surname with a title is masked too
+    assert "王女士" not in html  # a surname with a title is masked, in quotes and aspects
+    assert 'id="voices"' in html
 
 
 def test_a_revoked_or_expired_link_is_not_found(client, auth, survey):
