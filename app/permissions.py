@@ -16,6 +16,7 @@ from app.models import (
     Code,
     Highlight,
     Interview,
+    Job,
     MemberInvitation,
     Membership,
     Questionnaire,
@@ -27,7 +28,7 @@ from app.models import (
 )
 
 # Capabilities that still apply to an archived study; everything else waits for a restore.
-READ_ONLY_CAPABILITIES = frozenset({"view", "read_audit_log", "archive_study"})
+READ_ONLY_CAPABILITIES = frozenset({"view", "read_audit_log", "archive_study", "export_findings"})
 
 
 def study_takes_responses(status: StudyStatus) -> bool:
@@ -119,6 +120,16 @@ def highlight_in(access: StudyAccess, highlight_id: int) -> Highlight:
     if highlight is None:
         abort(404)
     return highlight
+
+
+def job_in(access: StudyAccess, job_id: int) -> Job:
+    """A job of the study (a report one of its members asked for); 404 for another study's.
+    Members of the study may follow and download each other's reports: they hold what every
+    member may already see."""
+    job = db.session.scalar(db.select(Job).where(Job.id == job_id, Job.study_id == access.study.id))
+    if job is None:
+        abort(404)
+    return job
 
 
 def invitation_to(user: User, invitation_id: int) -> MemberInvitation:

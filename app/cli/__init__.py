@@ -1,10 +1,11 @@
-"""Command-line groups, by noun: `flask --app wsgi users …`, `… demo …`."""
+"""Command-line groups, by noun: `flask --app wsgi users …`, `… demo …`, `… reports …`."""
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
     from app.cli.demo import demo
+    from app.cli.reports import reports_cli
     from app.cli.responses import responses_cli
     from app.cli.surveys import surveys_cli
     from app.cli.users import users
@@ -13,3 +14,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(surveys_cli)
     app.cli.add_command(responses_cli)
+    app.cli.add_command(reports_cli)

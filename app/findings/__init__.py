@@ -10,6 +10,7 @@ bp = Blueprint("findings", __name__)
 from app.findings import (  # noqa: E402, F401 - registers the views on bp
     dashboard_routes,
     insight_routes,
+    report_routes,
     routes,
     share_routes,
     wave_routes,

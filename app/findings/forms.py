@@ -43,3 +43,13 @@ class ShareForm(Form):
     )
     include_quotes = BooleanField(_l("Include de-identified quotes from the open answers"))
     submit = SubmitField(_l("Make a share link"))
+
+
+class ReportForm(Form):
+    """The format of a findings report; its query travels in the form's action URL."""
+
+    format = SelectField(
+        _l("Format"),
+        choices=[SelectChoice("pdf", "PDF"), SelectChoice("xlsx", "Excel (XLSX)")],
+        validators=[DataRequired()],
+    )

@@ -14,6 +14,7 @@ from app.models.interviews import (
     InterviewKind,
     Turn,
 )
+from app.models.jobs import Job, JobStatus
 from app.models.questionnaires import Questionnaire, QuestionnaireStatus, QuestionnaireVersion
 from app.models.responses import Invitation, Response, ResponseStatus, ResponseTableBlock
 from app.models.shares import ShareLink
@@ -34,6 +35,8 @@ __all__ = [
     "Interview",
     "InterviewKind",
     "Invitation",
+    "Job",
+    "JobStatus",
     "LoginSession",
     "MemberInvitation",
     "Membership",

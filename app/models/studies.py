@@ -86,6 +86,11 @@ class Role(enum.StrEnum):
         """Make and revoke read-only links for people without an account."""
         return self in (Role.OWNER, Role.RESEARCHER)
 
+    def can_export_findings(self) -> bool:
+        """Build and download a findings report (PDF, XLSX): every member, as it holds the
+        numbers the dashboard already shows them and no respondent-level data."""
+        return True
+
     def can_start_wave(self) -> bool:
         """Copy a questionnaire as the next wave of its series."""
         return self in (Role.OWNER, Role.RESEARCHER)
