@@ -1,7 +1,7 @@
 """Codes on open answers (issue 23): the coding grid of a questionnaire's open questions.
 
 Revision ID: voices_answer_codes
-Revises: insights_stored
+Revises: jobs_table
 Create Date: 2026-12-03 07:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "voices_answer_codes"
-down_revision = "insights_stored"
+down_revision = "jobs_table"
 branch_labels = None
 depends_on = None
 
