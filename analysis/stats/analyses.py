@@ -29,10 +29,10 @@ from analysis.stats.groups import compare_groups, nps_differences
 from analysis.stats.matrix import correlation_matrix
 from analysis.stats.quality import flag_responses
 from analysis.stats.report import (
-    _expand_items,
-    _levels,
-    _resolve_weights,
+    expand_items,
     json_ready,
+    question_levels,
+    resolve_weights,
     scored_column,
     segment_mask,
 )
@@ -193,7 +193,7 @@ def run_analysis(
     if spec["weighted"]:
         if weights is None:
             raise SpecError("no_weights", "no survey weights for these responses", "weighted")
-        w = _resolve_weights(data, weights)
+        w = resolve_weights(data, weights)
     keep = np.ones(len(data), dtype=bool)
     if spec["exclude_flagged"]:
         keep &= ~flag_responses(definition, data)["flagged"].to_numpy()
@@ -269,7 +269,7 @@ def _compare(
     if not values.notna().any():
         raise SpecError("all_missing", "nobody in the base has a score here", "metric")
     tmp = pd.DataFrame({metric: values, by: data[by]})
-    order = _levels(definition, by)
+    order = question_levels(definition, by)
     result = compare_groups(tmp, metric, by, ordinal=ordinal, group_order=order, weights=w)
     if kind_of(question_map(definition)[metric.split("/")[0]]) == "nps":
         result["nps_differences"] = nps_differences(tmp, metric, by, group_order=order, weights=w)
@@ -292,7 +292,7 @@ def _matrix(
 ) -> dict[str, Any]:
     """`matrix.correlation_matrix`: Spearman's ρ when any answer is ordinal (a rating, a
     scale), else Pearson's r, with titles."""
-    names = _expand_items(definition, spec["questions"])
+    names = expand_items(definition, spec["questions"])
     if len(names) < 2:
         raise SpecError("too_few", "a correlation matrix needs two answers or more", "questions")
     ordinal = any(scored_column(definition, data, c)[1] for c in names)
@@ -307,7 +307,7 @@ def _matrix(
 def _drivers(
     definition: dict[str, Any], data: pd.DataFrame, spec: dict[str, Any], w: np.ndarray | None
 ) -> dict[str, Any]:
-    names = _expand_items(definition, spec["drivers"])
+    names = expand_items(definition, spec["drivers"])
     outcome = spec["outcome"]
     block = _scored_block(definition, data, [outcome, *names])
     result = key_drivers(block, outcome, names, weights=w)
