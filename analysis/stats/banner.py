@@ -139,7 +139,7 @@ def _row_spec(frame: pd.DataFrame, definition: dict[str, Any], row: str) -> dict
         spec["mean"] = scores_of(frame[row], option_scores(q))
         spec["not_scored"] = not_scored(q)
     elif kind != "choice":
-        raise StatsInputError(f"a {q['type']} answer cannot be the rows of a banner", row)
+        raise StatsInputError(location=row, code=Code.BANNER_ROW_TYPE, type=q["type"])
     if not spec["values"]:
         spec["kind"] = "mean"
     return spec
@@ -157,8 +157,8 @@ def _columns(
         if name == row or name.split("/")[0] == row:
             raise StatsInputError("a question cannot be its own banner column", name)
         if kind not in _COLUMN_KINDS or (kind == "matrix" and "/" not in name):
-            hint = " (use qid/row for a matrix)" if kind == "matrix" else ""
-            raise StatsInputError(f"a {q['type']} answer cannot be a banner column{hint}", name)
+            code = Code.BANNER_MATRIX_COLUMN if kind == "matrix" else Code.BANNER_COLUMN_TYPE
+            raise StatsInputError(location=name, code=code, type=q["type"])
         if name not in frame.columns:
             raise UnknownColumnError(location=name)
         levels, labels = _levels(q, name)
@@ -304,9 +304,11 @@ def banner_table(
     "statistic", "p", "p_adjusted"}; counts are raw, percents 0–100.
     """
     if correction not in CORRECTIONS:
-        raise StatsInputError(f"correction is one of {', '.join(CORRECTIONS)}", "correction")
+        raise StatsInputError(
+            location="correction", code=Code.CORRECTION_CHOICE, corrections=", ".join(CORRECTIONS)
+        )
     if not 0 < alpha < 1:
-        raise StatsInputError("alpha lies between 0 and 1", "alpha")
+        raise StatsInputError(location="alpha", code=Code.ALPHA_RANGE)
     w = None
     if weights is not None:
         w = np.asarray(weights, dtype=float)

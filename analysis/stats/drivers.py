@@ -131,7 +131,7 @@ def key_drivers(
     if len(drivers) < 1:
         raise StatsInputError(location="drivers", code=Code.TOO_FEW_DRIVERS)
     if len(set(cols)) != len(cols):
-        raise StatsInputError("the outcome and the drivers must be different columns", "drivers")
+        raise StatsInputError(location="drivers", code=Code.DRIVERS_OVERLAP)
     numbers = numeric_block(frame, cols)
     w_all = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
     if w_all.shape != (len(frame),):

@@ -39,6 +39,26 @@ class Code(StrEnum):
     TOO_FEW_COLUMNS = "stats_too_few_columns"
     TOO_FEW_DRIVERS = "stats_too_few_drivers"
     CORRELATION_METHOD = "stats_correlation_method"
+    CONFIDENCE_RANGE = "stats_confidence_range"
+    CONFIDENCE_VALUE = "stats_confidence_value"
+    ALPHA_RANGE = "stats_alpha_range"
+    ALTERNATIVE = "stats_alternative"
+    METHOD_CHOICE = "stats_method_choice"
+    CORRECTION_CHOICE = "stats_correction_choice"
+    TEST_VALUE = "stats_test_value"
+    REVERSE_NOT_ITEM = "stats_reverse_not_item"
+    REVERSE_NO_RANGE = "stats_reverse_no_range"
+    REVERSE_NO_SCALE = "stats_reverse_no_scale"
+    BANNER_ROW_TYPE = "stats_banner_row_type"
+    BANNER_COLUMN_TYPE = "stats_banner_column_type"
+    BANNER_MATRIX_COLUMN = "stats_banner_matrix_column"
+    WHOLE_NUMBERS = "stats_whole_numbers"
+    NPS_ANSWERS = "stats_nps_answers"
+    SUS_ANSWERS = "stats_sus_answers"
+    DRIVERS_OVERLAP = "stats_drivers_overlap"
+    TARGET_NOT_NUMBER = "stats_target_not_number"
+    TARGET_NEGATIVE = "stats_target_negative"
+    STRAY_ANSWERS = "stats_stray_answers"
 
 
 # (zh_CN, en) templates; the English text is what the engine has always said.
@@ -102,6 +122,65 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "相关方法只能是 pearson 或 spearman",
         "method is pearson or spearman",
     ),
+    Code.CONFIDENCE_RANGE: ("置信水平必须在 0 和 1 之间", "confidence lies between 0 and 1"),
+    Code.CONFIDENCE_VALUE: (
+        "置信水平必须在 0 和 1 之间，实际为 {confidence!r}",
+        "confidence must be between 0 and 1, got {confidence!r}",
+    ),
+    Code.ALPHA_RANGE: ("显著性水平必须在 0 和 1 之间", "alpha lies between 0 and 1"),
+    Code.ALTERNATIVE: (
+        "备择假设只能是 two-sided、less 或 greater",
+        "alternative is two-sided, less or greater",
+    ),
+    Code.METHOD_CHOICE: ("方法必须是 {methods} 之一", "method must be one of {methods}"),
+    Code.CORRECTION_CHOICE: ("校正方法只能是 {corrections}", "correction is one of {corrections}"),
+    Code.TEST_VALUE: (
+        "检验的对比值必须是有限的数",
+        "the value to test against is a finite number",
+    ),
+    Code.REVERSE_NOT_ITEM: (
+        "反向计分的题目必须是量表中的题目",
+        "a reverse-keyed item must be one of the items",
+    ),
+    Code.REVERSE_NO_RANGE: (
+        "反向计分的题目需要其量表的（最小值，最大值）",
+        "a reverse-keyed item needs its scale's (min, max)",
+    ),
+    Code.REVERSE_NO_SCALE: (
+        "反向计分的题目需要有明确最小值和最大值的量表",
+        "a reverse-keyed item needs a scale with a defined min and max",
+    ),
+    Code.BANNER_ROW_TYPE: (
+        "{type} 题的答案不能作为横幅表的行",
+        "a {type} answer cannot be the rows of a banner",
+    ),
+    Code.BANNER_COLUMN_TYPE: (
+        "{type} 题的答案不能作为横幅表的列",
+        "a {type} answer cannot be a banner column",
+    ),
+    Code.BANNER_MATRIX_COLUMN: (
+        "矩阵题要按行作为横幅表的列（qid/row）",
+        "a {type} answer cannot be a banner column (use qid/row for a matrix)",
+    ),
+    Code.WHOLE_NUMBERS: (
+        "答案必须是 {low}–{high} 的整数",
+        "answers must be whole numbers {low}–{high}",
+    ),
+    Code.NPS_ANSWERS: ("NPS 答案必须是 0–10 的整数", "NPS answers are whole numbers 0–10"),
+    Code.SUS_ANSWERS: ("SUS 各题的答案必须是 1–5", "SUS items are answered 1–5"),
+    Code.DRIVERS_OVERLAP: (
+        "结果变量与驱动因素必须是不同的列",
+        "the outcome and the drivers must be different columns",
+    ),
+    Code.TARGET_NOT_NUMBER: (
+        "“{category}”的目标值不是数字",
+        "target for {category!r} is not a number",
+    ),
+    Code.TARGET_NEGATIVE: (
+        "“{category}”的目标值必须是不小于 0 的数",
+        "target for {category!r} must be a number ≥ 0",
+    ),
+    Code.STRAY_ANSWERS: ("这些答案没有目标值：{answers}", "answers without a target: {answers}"),
 }
 problems.register(MESSAGES)
 

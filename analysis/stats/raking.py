@@ -201,7 +201,9 @@ def _encode(
         place = pd.Index(values).get_indexer(answered)
         if (place < 0).any():
             stray = sorted(str(v) for v in answered[place < 0])
-            raise StatsInputError(f"answers without a target: {', '.join(stray)}", variable)
+            raise StatsInputError(
+                location=variable, code=Code.STRAY_ANSWERS, answers=", ".join(stray)
+            )
         code = place[seen]
         counts = np.bincount(code, minlength=len(values))
         total = raw.sum()
@@ -235,7 +237,9 @@ def _number(value: float | str, variable: str, category: object) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise StatsInputError(f"target for {category!r} is not a number", variable) from None
+        raise StatsInputError(
+            location=variable, code=Code.TARGET_NOT_NUMBER, category=category
+        ) from None
     if not math.isfinite(number) or number < 0:
-        raise StatsInputError(f"target for {category!r} must be a number ≥ 0", variable)
+        raise StatsInputError(location=variable, code=Code.TARGET_NEGATIVE, category=category)
     return number

@@ -174,7 +174,7 @@ def score_range(definition: dict[str, Any], name: str) -> tuple[float, float]:
         return 0.0, 10.0
     elif q.get("min") is not None and q.get("max") is not None:
         return float(q["min"]), float(q["max"])
-    raise StatsInputError("a reverse-keyed item needs a scale with a defined min and max", name)
+    raise StatsInputError(location=name, code=Code.REVERSE_NO_SCALE)
 
 
 def _scale_spec(
@@ -436,7 +436,7 @@ def _finite(value: float | str) -> float:
     except (TypeError, ValueError):
         number = math.nan
     if not math.isfinite(number):
-        raise StatsInputError("the value to test against is a finite number", "one_sample")
+        raise StatsInputError(location="one_sample", code=Code.TEST_VALUE)
     return number
 
 

@@ -51,10 +51,10 @@ def _check(
     reversed_items = list(reverse)
     for c in reversed_items:
         if c not in items:
-            raise StatsInputError("a reverse-keyed item must be one of the items", c)
+            raise StatsInputError(location=c, code=Code.REVERSE_NOT_ITEM)
         low_high = (score_range or {}).get(c)
         if low_high is None or len(low_high) != 2 or not low_high[0] < low_high[1]:
-            raise StatsInputError("a reverse-keyed item needs its scale's (min, max)", c)
+            raise StatsInputError(location=c, code=Code.REVERSE_NO_RANGE)
     return reversed_items
 
 
