@@ -109,9 +109,10 @@ def check_single(question: Question, value: Any) -> str:
 
 def check_multiple(question: Question, value: Any) -> list[str]:
     cleaned = _value_list(question, value)
-    exclusive = [question.option(v) for v in cleaned if question.option(v).exclusive]  # type: ignore[union-attr]
+    options = {o.value: o for o in question.options}  # `_value_list` kept only known values
+    exclusive = [options[v] for v in cleaned if options[v].exclusive]
     if exclusive and len(cleaned) > 1:
-        raise AnswerInvalid(Code.ANSWER_EXCLUSIVE, label=exclusive[0].label)  # type: ignore[union-attr]
+        raise AnswerInvalid(Code.ANSWER_EXCLUSIVE, label=exclusive[0].label)
     if not exclusive:
         if question.min_selected is not None and len(cleaned) < question.min_selected:
             raise AnswerInvalid(Code.ANSWER_TOO_FEW, min=question.min_selected)
