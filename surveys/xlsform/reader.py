@@ -18,7 +18,7 @@ from ..definition import MAX_OPTIONS_IN_ALL, MAX_QUESTIONS, too_large
 from ..errors import Code, ExpressionError, Problem
 from ..logic.check import check_condition
 from ..logic.grammar import KEYWORDS, parse
-from ..types import QUESTION_TYPES
+from ..types import QUESTION_TYPES, marked_type
 from .choices import ChoiceLists
 from .columns import Columns, is_chinese
 from .constraints import from_constraint
@@ -363,8 +363,7 @@ def _type_details(
         )
         if not question["options"]:
             question["options"] = [{"value": "1", "label": question["title"] or "1"}]
-        if qtype == "single_choice" and re.search(r"\b(minimal|autocomplete|search)\b", appearance):
-            question["type"] = "dropdown"
+        question["type"] = marked_type(qtype, appearance)
         params = _parameters(state, columns.get(cells, "parameters"), row)
         if params.get("randomize", "").lower() in ("true", "yes"):
             question["randomize"] = True
@@ -373,19 +372,29 @@ def _type_details(
             state.warn(Code.XLS_CHOICE_FILTER_IGNORED, row, "choice_filter", expr=expr)
     elif lowered in ("integer", "int"):
         question["integer"] = True
-    elif qtype == "short_text":
-        if "phone" in lowered:
-            question["pattern"] = "phone"
-        elif "multiline" in appearance or _int(columns.get(cells, "rows"), 1) > 1:
-            question["type"] = "long_text"
-    elif qtype == "slider":
+    elif "phone" in lowered:
+        question["pattern"] = "phone"
+    elif QUESTION_TYPES[qtype].xlsform.parameters == "range":
         params = _parameters(state, columns.get(cells, "parameters"), row)
         start, end = _float(params.get("start"), 1), _float(params.get("end"), 10)
         step = _float(params.get("step"), 1)
-        if "rating" in appearance.split() and start == 1 and step == 1 and 2 <= end <= 10:
-            question.update(type="rating", max=int(end))
+        marked = marked_type(qtype, appearance)  # a range read as a scale (a rating)
+        scale = QUESTION_TYPES[marked].scale
+        if (
+            scale is not None
+            and scale.high_key is not None
+            and scale.highest is not None
+            and start == scale.low
+            and step == 1
+            and scale.low + 1 <= end <= scale.highest
+        ):
+            question.update({"type": marked, scale.high_key: int(end)})
         else:
             question.update(min=_num(start), max=_num(end), step=_num(step))
+    else:
+        # XLSForm's `rows` column asks for a box of several lines, as the multiline appearance
+        lines = " multiline" if _int(columns.get(cells, "rows"), 1) > 1 else ""
+        question["type"] = marked_type(qtype, appearance + lines)
 
 
 def _constraint(

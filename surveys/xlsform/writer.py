@@ -119,8 +119,8 @@ def _question_rows(
             approximated("select (other option as a plain choice)")
         choices += [_choice(qid, o) for o in options]
         row = {**base, "type": f"{keyword} {qid}{other}", "constraint": to_constraint(q)}
-        if qtype == "dropdown":
-            row["appearance"] = "minimal"
+        if facet.appearance:
+            row["appearance"] = facet.appearance
         if q.get("randomize"):
             row["parameters"] = "randomize=true"
         return [row], False
@@ -143,17 +143,17 @@ def _question_rows(
     row = {**base, "type": facet.writes, "constraint": to_constraint(q)}
     if qtype == "number" and q.get("integer"):
         row["type"] = "integer"
-    elif qtype == "long_text":
-        row["appearance"] = "multiline"
     elif qtype == "text":
         row.update(hint=q.get("body") or "", required="")
     elif qtype == "consent":
         row["hint"] = q.get("text") or ""
-    elif qtype == "rating":
-        row.update(appearance="rating", parameters=f"start=1 end={q.get('max', 5)} step=1")
-    elif qtype == "nps":
-        row["parameters"] = "start=0 end=10 step=1"
-    elif qtype == "slider":
+    if facet.appearance:
+        row["appearance"] = facet.appearance
+    if facet.parameters == "scale" and spec.scale is not None:
+        scale = spec.scale
+        high = q.get(scale.high_key, scale.high) if scale.high_key else scale.high
+        row["parameters"] = f"start={scale.low} end={high} step=1"
+    elif facet.parameters == "range":  # the range is the parameters, not a constraint
         row["constraint"] = ""
         start, end = q.get("min", 0), q.get("max", 100)
         row["parameters"] = f"start={_num(start)} end={_num(end)} step={_num(q.get('step', 1))}"
