@@ -36,7 +36,13 @@ from analysis.stats.report import (
     scored_column,
     segment_mask,
 )
-from analysis.stats.table import kind_of, option_labels, prepare_frame, question_map
+from analysis.stats.table import (
+    column_title,
+    kind_of,
+    option_labels,
+    prepare_frame,
+    question_map,
+)
 from surveys import problems
 
 KINDS = ("banner", "compare", "correlation_matrix", "drivers")
@@ -226,16 +232,6 @@ def run_analysis(
     return result
 
 
-def _title(definition: dict[str, Any], name: str) -> str:
-    qid, _, row = name.partition("/")
-    q = question_map(definition)[qid]
-    title = str(q.get("title") or qid)
-    if row:
-        labels = {str(r["value"]): str(r.get("label", r["value"])) for r in q.get("rows", [])}
-        title = f"{title} · {labels.get(row, row)}"
-    return title
-
-
 def _labels(definition: dict[str, Any], qid: str, values: list[str]) -> list[str]:
     labels = option_labels(question_map(definition)[qid])
     return [labels.get(v, v) for v in values]
@@ -256,8 +252,8 @@ def _banner(
         data, definition, row, spec["columns"], weights=w, alpha=spec["alpha"],
         correction="bonferroni",
     )  # fmt: skip
-    table["title"] = _title(definition, row)
-    table["titles"] = {c: _title(definition, c) for c in spec["columns"]}
+    table["title"] = column_title(definition, row)
+    table["titles"] = {c: column_title(definition, c) for c in spec["columns"]}
     return table
 
 
@@ -275,8 +271,8 @@ def _compare(
         result["nps_differences"] = nps_differences(tmp, metric, by, group_order=order, weights=w)
     names = list(result["groups"])
     result.update(
-        metric_title=_title(definition, metric),
-        by_title=_title(definition, by),
+        metric_title=column_title(definition, metric),
+        by_title=column_title(definition, by),
         group_labels=dict(zip(names, _labels(definition, by, names), strict=True)),
         alpha=spec["alpha"],
     )
@@ -299,7 +295,7 @@ def _matrix(
     block = _scored_block(definition, data, names)
     method = "spearman" if ordinal else "pearson"
     result = correlation_matrix(block, names, method=method, weights=w)
-    result["titles"] = [_title(definition, c) for c in names]
+    result["titles"] = [column_title(definition, c) for c in names]
     result["alpha"] = spec["alpha"]
     return result
 
@@ -314,7 +310,7 @@ def _drivers(
     if result["n"] <= len(names) + 1:
         result["caution"] = result["caution"] or "too_few_complete"
     result.update(
-        outcome_title=_title(definition, outcome),
-        titles={c: _title(definition, c) for c in names},
+        outcome_title=column_title(definition, outcome),
+        titles={c: column_title(definition, c) for c in names},
     )
     return result

@@ -70,6 +70,17 @@ def question_map(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {q["id"]: q for q in iter_questions(definition)}
 
 
+def column_title(definition: dict[str, Any], name: str) -> str:
+    """The title of question (or `qid/row` column) *name*, with the row's label for a row."""
+    qid, _, row = name.partition("/")
+    q = question_map(definition)[qid]
+    title = str(q.get("title") or qid)
+    if row:
+        labels = {str(r["value"]): str(r.get("label", r["value"])) for r in q.get("rows", [])}
+        title = f"{title} · {labels.get(row, row)}"
+    return title
+
+
 def kind_of(question: dict[str, Any]) -> str:
     kind = QUESTION_KINDS[question["type"]]
     if kind is None:  # a note: `iter_questions` never yields one
