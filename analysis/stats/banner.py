@@ -104,10 +104,10 @@ def _row_spec(frame: pd.DataFrame, definition: dict[str, Any], row: str) -> dict
     q = _question(definition, row)
     kind = kind_of(q)
     if kind == "matrix" and "/" not in row:
-        raise StatsInputError("a matrix question is tabulated one row at a time (qid/row)", row)
+        raise StatsInputError(location=row, code=Code.BANNER_MATRIX_ROW)
     if kind == "multiple":
         if "/" in row:
-            raise StatsInputError("a multiple choice is tabulated as a set: name its id", row)
+            raise StatsInputError(location=row, code=Code.BANNER_MULTIPLE_ROW)
         values = option_values(q)
         cols = [f"{q['id']}/{v}" for v in values]
         for c in cols:
@@ -149,13 +149,13 @@ def _columns(
     frame: pd.DataFrame, definition: dict[str, Any], row: str, columns: list[str]
 ) -> list[dict[str, Any]]:
     if not columns:
-        raise StatsInputError("a banner needs at least one column question", "columns")
+        raise StatsInputError(location="columns", code=Code.BANNER_NO_COLUMNS)
     banners = []
     for name in columns:
         q = _question(definition, name)
         kind = kind_of(q)
         if name == row or name.split("/")[0] == row:
-            raise StatsInputError("a question cannot be its own banner column", name)
+            raise StatsInputError(location=name, code=Code.BANNER_OWN_COLUMN)
         if kind not in _COLUMN_KINDS or (kind == "matrix" and "/" not in name):
             code = Code.BANNER_MATRIX_COLUMN if kind == "matrix" else Code.BANNER_COLUMN_TYPE
             raise StatsInputError(location=name, code=code, type=q["type"])

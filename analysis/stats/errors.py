@@ -59,6 +59,18 @@ class Code(StrEnum):
     TARGET_NOT_NUMBER = "stats_target_not_number"
     TARGET_NEGATIVE = "stats_target_negative"
     STRAY_ANSWERS = "stats_stray_answers"
+    UNREADABLE_DEFINITION = "stats_unreadable_definition"
+    UNREADABLE_RESPONSES = "stats_unreadable_responses"
+    DEFINITION_SHAPE = "stats_definition_shape"
+    QUESTION_WITHOUT_ID = "stats_question_without_id"
+    UNKNOWN_TYPE = "stats_unknown_type"
+    DUPLICATE_ID = "stats_duplicate_id"
+    BANNER_MATRIX_ROW = "stats_banner_matrix_row"
+    BANNER_MULTIPLE_ROW = "stats_banner_multiple_row"
+    BANNER_NO_COLUMNS = "stats_banner_no_columns"
+    BANNER_OWN_COLUMN = "stats_banner_own_column"
+    SUS_ITEMS = "stats_sus_items"
+    SUS_MATRIX = "stats_sus_matrix"
 
 
 # (zh_CN, en) templates; the English text is what the engine has always said.
@@ -181,6 +193,39 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "target for {category!r} must be a number ≥ 0",
     ),
     Code.STRAY_ANSWERS: ("这些答案没有目标值：{answers}", "answers without a target: {answers}"),
+    Code.UNREADABLE_DEFINITION: (
+        "无法读取问卷定义：{error}",
+        "cannot read the definition: {error}",
+    ),
+    Code.UNREADABLE_RESPONSES: (
+        "无法读取答卷表：{error}",
+        "cannot read the response table: {error}",
+    ),
+    Code.DEFINITION_SHAPE: (
+        "问卷定义必须是含有页面列表（pages）的对象",
+        "a definition is an object with a list of pages",
+    ),
+    Code.QUESTION_WITHOUT_ID: ("每道题都需要一个 id", "a question needs an id"),
+    Code.UNKNOWN_TYPE: ("未知的题型 {type!r}", "unknown question type {type!r}"),
+    Code.DUPLICATE_ID: ("题目 id {id!r} 重复", "duplicate question id {id!r}"),
+    Code.BANNER_MATRIX_ROW: (
+        "矩阵题要按行（qid/row）作为横幅表的行",
+        "a matrix question is tabulated one row at a time (qid/row)",
+    ),
+    Code.BANNER_MULTIPLE_ROW: (
+        "多选题作为一个整体列表：请写题目 id",
+        "a multiple choice is tabulated as a set: name its id",
+    ),
+    Code.BANNER_NO_COLUMNS: (
+        "横幅表至少需要一道列变量题",
+        "a banner needs at least one column question",
+    ),
+    Code.BANNER_OWN_COLUMN: (
+        "一道题不能作为自己的横幅表列",
+        "a question cannot be its own banner column",
+    ),
+    Code.SUS_ITEMS: ("SUS 恰好有 10 道题", "the SUS has exactly 10 items"),
+    Code.SUS_MATRIX: ("SUS 题必须是有 10 行的矩阵题", "the SUS question is a matrix with 10 rows"),
 }
 problems.register(MESSAGES)
 

@@ -465,7 +465,7 @@ def _sus(
 ) -> dict[str, Any]:
     q = question_map(definition).get(qid)
     if q is None or kind_of(q) != "matrix" or len(q.get("rows", [])) != 10:
-        raise StatsInputError("the SUS question is a matrix with 10 rows", qid)
+        raise StatsInputError(location=qid, code=Code.SUS_MATRIX)
     block = pd.DataFrame(
         {r: scored_column(definition, data, f"{qid}/{r}")[0] for r in row_values(q)}
     )

@@ -221,7 +221,7 @@ def sus_scores(items: npt.ArrayLike) -> np.ndarray:
     Respondents with any item missing get NaN (the SUS is not defined for partial answers)."""
     block = np.asarray(items, dtype=float)
     if block.ndim != 2 or block.shape[1] != 10:
-        raise StatsInputError("the SUS has exactly 10 items")
+        raise StatsInputError(code=Code.SUS_ITEMS)
     if np.any((block < 1) | (block > 5)):
         raise StatsInputError(code=Code.SUS_ANSWERS)
     odd = block[:, 0::2] - 1
