@@ -71,6 +71,16 @@ class Code(StrEnum):
     BANNER_OWN_COLUMN = "stats_banner_own_column"
     SUS_ITEMS = "stats_sus_items"
     SUS_MATRIX = "stats_sus_matrix"
+    RAKE_MISSING = "stats_rake_missing"
+    SHARES_SUM = "stats_shares_sum"
+    NOBODY_ANSWERED = "stats_nobody_answered"
+    ZERO_TARGET = "stats_zero_target"
+    MIXED_TARGETS = "stats_mixed_targets"
+    TRIM_BOUNDS = "stats_trim_bounds"
+    BASE_WEIGHTS_COUNT = "stats_base_weights_count"
+    BASE_WEIGHTS_INVALID = "stats_base_weights_invalid"
+    NOT_CONVERGED = "stats_not_converged"
+    NOT_CONVERGED_TRIM = "stats_not_converged_trim"
 
 
 # (zh_CN, en) templates; the English text is what the engine has always said.
@@ -226,6 +236,52 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     ),
     Code.SUS_ITEMS: ("SUS 恰好有 10 道题", "the SUS has exactly 10 items"),
     Code.SUS_MATRIX: ("SUS 题必须是有 10 行的矩阵题", "the SUS question is a matrix with 10 rows"),
+    Code.RAKE_MISSING: (
+        "有 {missing} 份答卷没有回答这道题；加权要求每位受访者都属于某一类别"
+        "（请先插补，或选择所有人都回答了的题）",
+        "{missing} responses have no answer; raking needs every respondent in a category "
+        "(impute first, or choose a question everyone answered)",
+    ),
+    Code.SHARES_SUM: (
+        "目标比例之和为 {total:.4g}，不是 1（允许 ±{tolerance:g}）",
+        "target shares sum to {total:.4g}, not 1 (±{tolerance:g} allowed)",
+    ),
+    Code.NOBODY_ANSWERED: (
+        "没有人回答“{value}”，任何权重都无法达到它的目标",
+        "nobody answered {value!r}, so no weight can reach its target",
+    ),
+    Code.ZERO_TARGET: (
+        "“{value}”的目标为 0，但有 {count} 位受访者",
+        "{value!r} has a target of 0 but {count} respondents",
+    ),
+    Code.MIXED_TARGETS: (
+        "目标必须全部是比例，或全部是合计为同一总体人数的人数",
+        "targets must be all shares, or all counts summing to the same population total",
+    ),
+    Code.TRIM_BOUNDS: (
+        "截尾界限必须满足 0 < 下限 ≤ 1 ≤ 上限（以平均权重计），实际为 ({low}, {high})",
+        "trimming bounds must satisfy 0 < low ≤ 1 ≤ high (times the mean weight), "
+        "got ({low}, {high})",
+    ),
+    Code.BASE_WEIGHTS_COUNT: (
+        "有 {count} 个基础权重，但有 {n} 行",
+        "{count} base weights for {n} rows",
+    ),
+    Code.NOT_CONVERGED: (
+        "加权在 {passes} 轮内未达到目标（最大差距 {gap:.2%}）；各边际分布可能相互矛盾",
+        "raking did not reach the targets in {passes} passes (largest gap {gap:.2%}); the "
+        "margins may contradict each other",
+    ),
+    Code.NOT_CONVERGED_TRIM: (
+        "加权在 {passes} 轮内未达到目标（最大差距 {gap:.2%}）；各边际分布可能相互矛盾，"
+        "或截尾界限太紧",
+        "raking did not reach the targets in {passes} passes (largest gap {gap:.2%}); the "
+        "margins may contradict each other or the trimming bounds are too tight",
+    ),
+    Code.BASE_WEIGHTS_INVALID: (
+        "基础权重必须是有限的正数",
+        "base weights must be positive finite numbers",
+    ),
 }
 problems.register(MESSAGES)
 
