@@ -22,6 +22,8 @@ RANK_TESTS = ("mann_whitney_u", "kruskal_wallis", "weighted_rank_t", "weighted_r
 class Narration:
     lines: list[Statement] = field(default_factory=list)
     cautions: list[Statement] = field(default_factory=list)
+    #: a correlation matrix's cells marked significant (BH-adjusted p < α), row by row
+    marks: list[list[bool]] = field(default_factory=list)
 
 
 def narrate(result: dict[str, Any]) -> Narration:
@@ -180,6 +182,10 @@ def matrix_statements(res: dict[str, Any], small_base: int, weighted: bool) -> N
                 params = {"x": i, "y": j, "r": r, "p": p, "n": res["n"][i][j]}
                 best = Statement("matrix_strongest", params | {"method": res["method"]})
     out.lines.append(best or Statement("matrix_none_significant", {"alpha": alpha}))
+    out.marks = [
+        [i != j and significant(p, alpha) for j, p in enumerate(row)]
+        for i, row in enumerate(res["p_adjusted"])
+    ]
     if weighted and not res["weighted"]:
         out.cautions.append(Statement("matrix_unweighted"))
     return out

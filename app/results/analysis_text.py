@@ -67,6 +67,7 @@ def explain(result: dict) -> dict:
     return {
         "lines": [render(s, res) for s in narration.lines],
         "cautions": [render(s, res) for s in narration.cautions],
+        "marks": narration.marks,
     }
 
 

@@ -113,3 +113,14 @@ def test_drivers_name_the_largest_absolute_beta_and_why_weights_are_missing():
     ]  # fmt: skip
     none = drivers_statements(res | {"r_squared": None, "caution": None, "n": 40}, 30, False)
     assert none.lines == [] and codes(none.cautions) == ["drivers_too_few"]
+
+
+def test_the_matrix_marks_are_the_cells_below_alpha_off_the_diagonal():
+    matrix = {
+        "alpha": 0.05, "method": "pearson", "weighted": False, "columns": ["x", "y"],
+        "r": [[1, 0.5], [0.5, 1]], "p_adjusted": [[0.0, 0.049], [0.049, 0.0]],
+        "n": [[50, 50], [50, 50]],
+    }  # fmt: skip
+    assert matrix_statements(matrix, 30, False).marks == [[False, True], [True, False]]
+    matrix["p_adjusted"] = [[0.0, 0.05], [0.05, None]]
+    assert matrix_statements(matrix, 30, False).marks == [[False, False], [False, False]]
