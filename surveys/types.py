@@ -68,6 +68,7 @@ class XLSForm:
     read_from: str | None = None  # a row read as that type becomes this one when it has…
     marks: tuple[str, ...] = ()  # …one of these appearances
     parameters: str | None = None  # "scale" (start/end from `scale`) or "range" (min/max/step)
+    hint: str = "description"  # the definition key the `hint` column holds
 
 
 @dataclass(frozen=True)
@@ -216,12 +217,12 @@ QUESTION_TYPES: MappingProxyType[str, QuestionType] = MappingProxyType(
             QuestionType(
                 "consent", "知情同意", "Consent", "consent", rules.check_consent, "consent",
                 "agreement", Builder("consent_text", ("text",), {"text": ""}),
-                XLSForm("acknowledge", reads=("acknowledge", "trigger")),
+                XLSForm("acknowledge", reads=("acknowledge", "trigger"), hint="text"),
             ),
             QuestionType(
                 "text", "说明文字", "Text / section", "none", None, None, "note",
                 Builder("note_body", ("body",), {"body": ""}),
-                XLSForm("note", reads=("note",)),
+                XLSForm("note", reads=("note",), hint="body"),
             ),
         )
     }

@@ -320,13 +320,10 @@ def _question(
         "title": _text(state, columns, cells, "label", row),
     }
     hint = _text(state, columns, cells, "hint", row)
-    if qtype == "text":
-        question["body"] = hint
-    elif qtype == "consent":
-        question["text"] = hint
-    elif hint:
-        question["description"] = hint
-    if qtype != "text":
+    hint_key = QUESTION_TYPES[qtype].xlsform.hint
+    if hint or hint_key != "description":  # a note's body and a consent's text are kept blank
+        question[hint_key] = hint
+    if QUESTION_TYPES[qtype].answer != "none":  # a note has nothing to require
         required = columns.get(cells, "required").lower()
         if required in ("yes", "true", "true()", "1"):
             question["required"] = True

@@ -88,11 +88,13 @@ def _question_rows(
     warnings: list[Problem],
 ) -> tuple[list[dict[str, str]], bool]:
     qtype, qid = q["type"], q["id"]
+    spec = QUESTION_TYPES[qtype]
+    facet = spec.xlsform
     base = {
         "name": qid,
         "label": q.get("title") or "",
-        "hint": q.get("description") or "",
-        "required": "yes" if q.get("required") else "",
+        "hint": q.get(facet.hint) or "",
+        "required": "yes" if q.get("required") and spec.answer != "none" else "",
         "relevant": relevant,
     }
 
@@ -103,8 +105,6 @@ def _question_rows(
             })
         )  # fmt: skip
 
-    spec = QUESTION_TYPES[qtype]
-    facet = spec.xlsform
     if facet.approximated:
         approximated(facet.approximated)
     if spec.has_options and not spec.has_rows:
@@ -143,10 +143,6 @@ def _question_rows(
     row = {**base, "type": facet.writes, "constraint": to_constraint(q)}
     if qtype == "number" and q.get("integer"):
         row["type"] = "integer"
-    elif qtype == "text":
-        row.update(hint=q.get("body") or "", required="")
-    elif qtype == "consent":
-        row["hint"] = q.get("text") or ""
     if facet.appearance:
         row["appearance"] = facet.appearance
     if facet.parameters == "scale" and spec.scale is not None:
