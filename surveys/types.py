@@ -69,6 +69,7 @@ class XLSForm:
     marks: tuple[str, ...] = ()  # …one of these appearances
     parameters: str | None = None  # "scale" (start/end from `scale`) or "range" (min/max/step)
     hint: str = "description"  # the definition key the `hint` column holds
+    integer: tuple[str, ...] = ()  # names of an integer-only answer (`integer: true`), 1st written
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,8 @@ QUESTION_TYPES: MappingProxyType[str, QuestionType] = MappingProxyType(
                 "number", "数字题", "Number", "number", rules.check_number, "numeric",
                 "number_input", Builder("number_range", ("min", "max", "integer"),
                                         condition="numeric"),
-                XLSForm("decimal", reads=("integer", "int", "decimal"), constraint="value"),
+                XLSForm("decimal", reads=("integer", "int", "decimal"), constraint="value",
+                        integer=("integer", "int")),
             ),
             QuestionType(
                 "short_text", "单行文本", "Short text", "text", rules.check_text, "text", "line",

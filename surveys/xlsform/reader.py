@@ -367,7 +367,7 @@ def _type_details(
         if columns.get(cells, "choice_filter"):
             expr = columns.get(cells, "choice_filter")
             state.warn(Code.XLS_CHOICE_FILTER_IGNORED, row, "choice_filter", expr=expr)
-    elif lowered in ("integer", "int"):
+    elif lowered in QUESTION_TYPES[qtype].xlsform.integer:
         question["integer"] = True
     elif "phone" in lowered:
         question["pattern"] = "phone"

@@ -141,8 +141,8 @@ def _question_rows(
              "label": q.get("dysfunctional_title") or base["label"]},
         ], True  # fmt: skip
     row = {**base, "type": facet.writes, "constraint": to_constraint(q)}
-    if qtype == "number" and q.get("integer"):
-        row["type"] = "integer"
+    if facet.integer and q.get("integer"):
+        row["type"] = facet.integer[0]
     if facet.appearance:
         row["appearance"] = facet.appearance
     if facet.parameters == "scale" and spec.scale is not None:

@@ -91,6 +91,7 @@ def test_every_type_has_its_xlsform_details_as_facets(name):
         assert facet.appearance in facet.marks  # what is written is read back
     assert QUESTION_TYPES[name].limits == facet.constraint
     assert f'"{facet.hint}"' in json.dumps(surveys.definition_schema())  # the hint's key
+    assert set(facet.integer) <= set(facet.reads)  # an integer-only name is read as this type
 
 
 def test_a_marked_appearance_reads_a_row_as_the_type_it_marks():
