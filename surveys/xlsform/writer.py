@@ -112,7 +112,7 @@ def _question_rows(
         options = list(q.get("options") or ())
         other = ""
         last = options[-1] if options else {}
-        if last.get("other") and last.get("value") == "other" and qtype != "ranking":
+        if last.get("other") and last.get("value") == "other" and spec.allows_other:
             other = " or_other"
             options = options[:-1]
         if any(o.get("other") for o in options):
@@ -124,7 +124,7 @@ def _question_rows(
         if q.get("randomize"):
             row["parameters"] = "randomize=true"
         return [row], False
-    if qtype == "matrix":
+    if spec.has_rows:  # a select per row, on the same choice list
         choices += [_choice(qid, o) for o in q["options"]]
         keyword = "select_multiple" if q.get("multiple") else "select_one"
         rows = []
@@ -133,7 +133,7 @@ def _question_rows(
             label = f"{base['label']} - {r['label']}"
             rows.append({**base, "type": f"{keyword} {qid}", "name": name, "label": label})
         return rows, False
-    if qtype == "kano":
+    if spec.answer == "kano":  # the functional and dysfunctional selects
         return [
             {**base, "type": "select_one kano", "name": f"{qid}_functional",
              "label": q.get("functional_title") or base["label"]},
