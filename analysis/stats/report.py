@@ -144,7 +144,7 @@ def _compared_column(
     """`scored_column`, and a multiple-choice `qid/option` column as its 1/0 answers (the
     groups' shares of choosing it are then compared with Newcombe's interval)."""
     q = question_map(definition).get(name.split("/")[0])
-    if q is not None and q["type"] == "multiple_choice" and "/" in name:
+    if q is not None and kind_of(q) == "multiple" and "/" in name:
         return pd.to_numeric(frame[name], errors="coerce").astype(float), False
     return scored_column(definition, frame, name)
 
