@@ -7,9 +7,11 @@ the capability gets 403. Views declare what they need with `@study_required("edi
 
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from flask import abort
 from flask_login import current_user, login_required
+from sqlalchemy import Select
 
 from app.extensions import db
 from app.models import (
@@ -63,63 +65,52 @@ def load_study_access(study_id: int, user: User) -> StudyAccess:
     return StudyAccess(study=row[0], role=row[1])
 
 
+def _found(statement: Select[Any]) -> Any:
+    """The one row *statement* selects; 404 when there is none (or it is not the caller's)."""
+    row = db.session.scalar(statement)
+    if row is None:
+        abort(404)
+    return row
+
+
 def questionnaire_in(access: StudyAccess, questionnaire_id: int) -> Questionnaire:
     """A questionnaire of the study the caller may see; 404 for one of another study."""
-    questionnaire = db.session.scalar(
+    return _found(
         db.select(Questionnaire).where(
             Questionnaire.id == questionnaire_id, Questionnaire.study_id == access.study.id
         )
     )
-    if questionnaire is None:
-        abort(404)
-    return questionnaire
 
 
 def interview_in(access: StudyAccess, interview_id: int) -> Interview:
     """An interview of the study the caller may see; 404 for one of another study."""
-    interview = db.session.scalar(
+    return _found(
         db.select(Interview).where(
             Interview.id == interview_id, Interview.study_id == access.study.id
         )
     )
-    if interview is None:
-        abort(404)
-    return interview
 
 
 def code_in(access: StudyAccess, code_id: int) -> Code:
     """A code of the study's codebook; 404 for one of another study."""
-    code = db.session.scalar(
-        db.select(Code).where(Code.id == code_id, Code.study_id == access.study.id)
-    )
-    if code is None:
-        abort(404)
-    return code
+    return _found(db.select(Code).where(Code.id == code_id, Code.study_id == access.study.id))
 
 
 def turn_in(access: StudyAccess, interview: Interview, turn_id: int) -> Turn:
     """A turn of an interview already loaded through `interview_in`; 404 otherwise."""
     if interview.study_id != access.study.id:
         abort(404)
-    turn = db.session.scalar(
-        db.select(Turn).where(Turn.id == turn_id, Turn.interview_id == interview.id)
-    )
-    if turn is None:
-        abort(404)
-    return turn
+    return _found(db.select(Turn).where(Turn.id == turn_id, Turn.interview_id == interview.id))
 
 
 def highlight_in(access: StudyAccess, highlight_id: int) -> Highlight:
     """A highlight on a transcript of the study; 404 for one of another study."""
-    highlight = db.session.scalar(
+    return _found(
         db.select(Highlight)
         .join(Turn, Turn.id == Highlight.turn_id)
         .join(Interview, Interview.id == Turn.interview_id)
         .where(Highlight.id == highlight_id, Interview.study_id == access.study.id)
     )
-    if highlight is None:
-        abort(404)
-    return highlight
 
 
 def job_in(access: StudyAccess, job_id: int) -> Job:
@@ -134,14 +125,11 @@ def job_in(access: StudyAccess, job_id: int) -> Job:
 
 def invitation_to(user: User, invitation_id: int) -> MemberInvitation:
     """A pending invitation addressed to the user's email; 404 for anyone else's."""
-    invitation = db.session.scalar(
+    return _found(
         db.select(MemberInvitation).where(
             MemberInvitation.id == invitation_id, MemberInvitation.email == user.email
         )
     )
-    if invitation is None:
-        abort(404)
-    return invitation
 
 
 def study_required(capability: str = "view"):

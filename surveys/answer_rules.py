@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from . import safe_regex
@@ -109,9 +110,10 @@ def check_single(question: Question, value: Any) -> str:
 
 def check_multiple(question: Question, value: Any) -> list[str]:
     cleaned = _value_list(question, value)
-    exclusive = [question.option(v) for v in cleaned if question.option(v).exclusive]  # type: ignore[union-attr]
+    options = {o.value: o for o in question.options}  # `_value_list` kept only known values
+    exclusive = [options[v] for v in cleaned if options[v].exclusive]
     if exclusive and len(cleaned) > 1:
-        raise AnswerInvalid(Code.ANSWER_EXCLUSIVE, label=exclusive[0].label)  # type: ignore[union-attr]
+        raise AnswerInvalid(Code.ANSWER_EXCLUSIVE, label=exclusive[0].label)
     if not exclusive:
         if question.min_selected is not None and len(cleaned) < question.min_selected:
             raise AnswerInvalid(Code.ANSWER_TOO_FEW, min=question.min_selected)
@@ -131,21 +133,22 @@ def check_ranking(question: Question, value: Any) -> list[str]:
     return cleaned
 
 
-def check_matrix(question: Question, value: Any) -> dict[str, Any]:
+def _matrix_answers(question: Question, value: Any) -> Iterator[tuple[str, Any]]:
+    """The answered rows of a matrix answer; a non-object or an unknown row is refused."""
     if not isinstance(value, dict):
         raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
     rows = {r.value for r in question.rows}
-    cleaned: dict[str, Any] = {}
     for row, answer in value.items():
         if row not in rows:
             raise AnswerInvalid(Code.ANSWER_UNKNOWN_ROW, row=str(row)[:50])
-        if is_empty(answer):
-            continue
-        if question.multiple:
-            cleaned[row] = _value_list(question, answer)
-        else:
-            cleaned[row] = _option_value(question, answer)
-    if question.required and len(cleaned) < len(rows):
+        if not is_empty(answer):
+            yield row, answer
+
+
+def check_matrix(question: Question, value: Any) -> dict[str, Any]:
+    each = _value_list if question.multiple else _option_value
+    cleaned = {row: each(question, answer) for row, answer in _matrix_answers(question, value)}
+    if question.required and len(cleaned) < len({r.value for r in question.rows}):
         raise AnswerInvalid(Code.ANSWER_ROWS_INCOMPLETE)
     return {r.value: cleaned[r.value] for r in question.rows if r.value in cleaned}
 
@@ -295,18 +298,9 @@ def _distinct_options(question: Question, value: Any) -> None:
 
 
 def _shape_matrix(question: Question, value: Any) -> None:
-    if not isinstance(value, dict):
-        raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
-    rows = {r.value for r in question.rows}
-    for row, answer in value.items():
-        if row not in rows:
-            raise AnswerInvalid(Code.ANSWER_UNKNOWN_ROW, row=str(row)[:50])
-        if is_empty(answer):
-            continue
-        if question.multiple:
-            _distinct_options(question, answer)
-        else:
-            _option_value(question, answer)
+    each = _distinct_options if question.multiple else _option_value
+    for _, answer in _matrix_answers(question, value):
+        each(question, answer)
 
 
 def _shape_typed(question: Question, value: Any) -> None:

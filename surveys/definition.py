@@ -332,11 +332,15 @@ def _question_problems(q: Mapping[str, Any], path: str) -> list[Problem]:
                 "value": check
             })
         )  # fmt: skip
-    problems += _range_problems(q, name, path, len(options))
+    problems += _range_problems(q, qtype.limits, path, len(options))
     return problems
 
 
-def _range_problems(q: Mapping[str, Any], name: str, path: str, n_options: int) -> list[Problem]:
+def _range_problems(
+    q: Mapping[str, Any], limits: str | None, path: str, n_options: int
+) -> list[Problem]:
+    """Inverted or impossible limits; *limits* is the type's facet (value, date, text,
+    selection)."""
     problems: list[Problem] = []
 
     def inverted(low_key: str, high_key: str, low: Any, high: Any) -> None:
@@ -349,7 +353,7 @@ def _range_problems(q: Mapping[str, Any], name: str, path: str, n_options: int) 
 
     lo_sel, hi_sel = _number(q.get("min_selected")), _number(q.get("max_selected"))
     inverted("min_selected", "max_selected", lo_sel, hi_sel)
-    if name == "multiple_choice" and n_options:
+    if limits == "selection" and n_options:
         if lo_sel is not None and lo_sel > n_options:
             problems.append(
                 Problem(Code.TOO_FEW_OPTIONS_FOR_MIN, f"{path}.min_selected", params={
@@ -363,9 +367,9 @@ def _range_problems(q: Mapping[str, Any], name: str, path: str, n_options: int) 
                 })
             )  # fmt: skip
     inverted("min_length", "max_length", _number(q.get("min_length")), _number(q.get("max_length")))
-    if name in ("number", "slider"):
+    if limits == "value":
         inverted("min", "max", _number(q.get("min")), _number(q.get("max")))
-    if name == "date":
+    if limits == "date":
         dates = {}
         for key in ("min", "max"):
             if isinstance(q.get(key), str):

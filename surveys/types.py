@@ -11,6 +11,7 @@ a type lacks a facet anywhere.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -32,6 +33,7 @@ class Scale:
     low: int
     high: int
     high_key: str | None = None
+    highest: int | None = None  # the largest `high_key` value (None: the scale is fixed)
 
 
 @dataclass(frozen=True)
@@ -53,13 +55,21 @@ class XLSForm:
     """XLSForm type names read as this type (`selects` take a choice list after them; types
     with none are read from another's row by its appearance), the one written, and what an
     approximate export becomes (warned about), and which limits travel as its `constraint`
-    (`surveys.xlsform.constraints`: value, date, text or selection)."""
+    (`surveys.xlsform.constraints`: value, date, text or selection). A type XLSForm has no
+    name for is written as `writes` with its `appearance` and read back from a `read_from`
+    row by one of its `marks`; `parameters` says what its `parameters` column holds."""
 
     writes: str
     reads: tuple[str, ...] = ()
     selects: tuple[str, ...] = ()
     approximated: str | None = None
     constraint: str | None = None
+    appearance: str | None = None  # written in the `appearance` column
+    read_from: str | None = None  # a row read as that type becomes this one when it has…
+    marks: tuple[str, ...] = ()  # …one of these appearances
+    parameters: str | None = None  # "scale" (start/end from `scale`) or "range" (min/max/step)
+    hint: str = "description"  # the definition key the `hint` column holds
+    integer: tuple[str, ...] = ()  # names of an integer-only answer (`integer: true`), 1st written
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,13 @@ class QuestionType:
     multi_valued: bool = False  # list or map answer: conditions test it with selected()
     allows_other: bool = False
     scale: Scale | None = None
+
+    @property
+    def limits(self) -> str | None:
+        """What the question's limit keys bound: value (min/max numbers), date (min/max
+        dates), text (lengths, pattern) or selection (min/max_selected); the same limits
+        travel as its XLSForm constraint."""
+        return self.xlsform.constraint
 
     def as_json(self) -> dict[str, Any]:
         """The facets the pages' scripts need (no check function: the server is the judge)."""
@@ -130,7 +147,8 @@ QUESTION_TYPES: MappingProxyType[str, QuestionType] = MappingProxyType(
             QuestionType(
                 "dropdown", "下拉题", "Dropdown", "option", rules.check_single, "choice", "select",
                 Builder("options", _CHOICE_KEYS, _TWO_OPTIONS, ("other", "scored"), "single"),
-                XLSForm("select_one"),  # read: a select_one with a "minimal" appearance
+                XLSForm("select_one", appearance="minimal", read_from="single_choice",
+                        marks=("minimal", "autocomplete", "search")),
                 has_options=True, allows_other=True,
             ),
             QuestionType(
@@ -146,20 +164,22 @@ QUESTION_TYPES: MappingProxyType[str, QuestionType] = MappingProxyType(
                 "rating", "评分题", "Rating", "number", rules.check_rating, "rating", "scale",
                 Builder("rating_scale", ("max", "style", "min_label", "max_label"),
                         {"max": 5, "style": "stars"}, condition="numeric"),
-                XLSForm("range"),  # read: a 1..n range with a "rating" appearance
-                scale=Scale(1, 5, "max"),
+                XLSForm("range", appearance="rating", read_from="slider", marks=("rating",),
+                        parameters="scale"),
+                scale=Scale(1, 5, "max", highest=10),
             ),
             QuestionType(
                 "nps", "NPS 净推荐值", "Net Promoter Score", "number", rules.check_nps, "nps",
                 "likelihood", Builder("none", condition="numeric", condition_default="9"),
-                XLSForm("range", approximated="range"),
+                XLSForm("range", approximated="range", parameters="scale"),
                 scale=Scale(0, 10),
             ),
             QuestionType(
                 "number", "数字题", "Number", "number", rules.check_number, "numeric",
                 "number_input", Builder("number_range", ("min", "max", "integer"),
                                         condition="numeric"),
-                XLSForm("decimal", reads=("integer", "int", "decimal"), constraint="value"),
+                XLSForm("decimal", reads=("integer", "int", "decimal"), constraint="value",
+                        integer=("integer", "int")),
             ),
             QuestionType(
                 "short_text", "单行文本", "Short text", "text", rules.check_text, "text", "line",
@@ -170,7 +190,8 @@ QUESTION_TYPES: MappingProxyType[str, QuestionType] = MappingProxyType(
             QuestionType(
                 "long_text", "多行文本", "Long text", "text", rules.check_text, "text",
                 "textarea", Builder("text_area", ("min_length", "max_length"), condition="text"),
-                XLSForm("text", constraint="text"),  # read: a text with a "multiline" appearance
+                XLSForm("text", constraint="text", appearance="multiline", read_from="short_text",
+                        marks=("multiline",)),
             ),
             QuestionType(
                 "date", "日期", "Date", "date", rules.check_date, "date", "date_input",
@@ -187,7 +208,7 @@ QUESTION_TYPES: MappingProxyType[str, QuestionType] = MappingProxyType(
                 "slider", "滑块", "Slider", "number", rules.check_slider, "numeric", "range",
                 Builder("slider_range", ("min", "max", "step"), {"min": 0, "max": 100, "step": 1},
                         condition="numeric"),
-                XLSForm("range", reads=("range",), constraint="value"),
+                XLSForm("range", reads=("range",), constraint="value", parameters="range"),
             ),
             QuestionType(
                 "kano", "KANO 题", "Kano pair", "kano", rules.check_kano, "kano", "kano_pair",
@@ -198,12 +219,12 @@ QUESTION_TYPES: MappingProxyType[str, QuestionType] = MappingProxyType(
             QuestionType(
                 "consent", "知情同意", "Consent", "consent", rules.check_consent, "consent",
                 "agreement", Builder("consent_text", ("text",), {"text": ""}),
-                XLSForm("acknowledge", reads=("acknowledge", "trigger")),
+                XLSForm("acknowledge", reads=("acknowledge", "trigger"), hint="text"),
             ),
             QuestionType(
                 "text", "说明文字", "Text / section", "none", None, None, "note",
                 Builder("note_body", ("body",), {"body": ""}),
-                XLSForm("note", reads=("note",)),
+                XLSForm("note", reads=("note",), hint="body"),
             ),
         )
     }
@@ -243,6 +264,15 @@ ALIASES: MappingProxyType[str, str] = MappingProxyType(
         "html": "text",
     }
 )
+
+
+def marked_type(name: str, appearances: str) -> str:
+    """The type an XLSForm row of type *name* is read as, given its *appearances* (words)."""
+    words = set(re.findall(r"\w+", appearances))  # "minimal search('x')": minimal, search, x
+    for spec in QUESTION_TYPES.values():
+        if spec.xlsform.read_from == name and words & set(spec.xlsform.marks):
+            return spec.name
+    return name
 
 
 def canonical_type(name: str) -> str | None:

@@ -21,6 +21,7 @@ from analysis.charts.style import (
     new_figure,
     wrap_label,
 )
+from analysis.stats.narrator import RESIDUAL_CRITICAL
 
 _HEAT = LinearSegmentedColormap.from_list("wenfang_heat", ["#FFFFFF", "#A9C6F5", PRIMARY])
 KANO_LABELS = {
@@ -40,7 +41,7 @@ def crosstab_heatmap(
     residuals: Sequence[Sequence[float]] | None = None,
     *,
     title: str = "",
-    threshold: float = 1.96,
+    threshold: float = RESIDUAL_CRITICAL,
 ) -> Figure:
     """Row percentages as a heatmap; cells whose adjusted residual exceeds ±threshold get a
     heavy border (orange: more than expected under independence, red: fewer) and ▲/▼."""
@@ -78,7 +79,7 @@ def crosstab_heatmap(
         if title:
             ax.set_title(wrap_label(title, 24), loc="left")
         ax.set_xlabel(
-            "行百分比；▲▼ 标出显著高于 / 低于期望的格子（调整残差 |r| > 1.96）",
+            f"行百分比；▲▼ 标出显著高于 / 低于期望的格子（调整残差 |r| > {threshold:g}）",
             fontsize=9,
             color=MUTED,
         )

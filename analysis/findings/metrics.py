@@ -25,7 +25,7 @@ from analysis.stats.errors import StatsInputError
 from analysis.stats.estimates import mean_estimate, proportion
 from analysis.stats.report import scored_column
 from analysis.stats.scores import nps, sus_scores
-from analysis.stats.table import iter_questions, kind_of, question_map, row_values
+from analysis.stats.table import column_title, iter_questions, kind_of, question_map, row_values
 
 METRIC_KINDS = ("nps", "csat", "top2", "mean", "sus")
 #: what the value is measured in: NPS points (−100…100), percent, or the question's own score
@@ -87,13 +87,7 @@ def check_spec(definition: dict[str, Any], spec: Mapping[str, Any]) -> dict[str,
 
 def metric_title(definition: dict[str, Any], spec: Mapping[str, Any]) -> str:
     """The question's title (with the row's label for a matrix row)."""
-    qid, _, row = str(spec["question"]).partition("/")
-    q = question_map(definition)[qid]
-    title = str(q.get("title") or qid)
-    if row:
-        labels = {str(r["value"]): str(r.get("label", r["value"])) for r in q.get("rows", [])}
-        title = f"{title} · {labels.get(row, row)}"
-    return title
+    return column_title(definition, str(spec["question"]))
 
 
 def _scores(definition: dict[str, Any], frame: pd.DataFrame, name: str) -> np.ndarray:

@@ -29,14 +29,20 @@ from analysis.stats.groups import compare_groups, nps_differences
 from analysis.stats.matrix import correlation_matrix
 from analysis.stats.quality import flag_responses
 from analysis.stats.report import (
-    _expand_items,
-    _levels,
-    _resolve_weights,
+    expand_items,
     json_ready,
+    question_levels,
+    resolve_weights,
     scored_column,
     segment_mask,
 )
-from analysis.stats.table import kind_of, option_labels, prepare_frame, question_map
+from analysis.stats.table import (
+    column_title,
+    kind_of,
+    option_labels,
+    prepare_frame,
+    question_map,
+)
 from surveys import problems
 
 KINDS = ("banner", "compare", "correlation_matrix", "drivers")
@@ -193,7 +199,7 @@ def run_analysis(
     if spec["weighted"]:
         if weights is None:
             raise SpecError("no_weights", "no survey weights for these responses", "weighted")
-        w = _resolve_weights(data, weights)
+        w = resolve_weights(data, weights)
     keep = np.ones(len(data), dtype=bool)
     if spec["exclude_flagged"]:
         keep &= ~flag_responses(definition, data)["flagged"].to_numpy()
@@ -226,16 +232,6 @@ def run_analysis(
     return result
 
 
-def _title(definition: dict[str, Any], name: str) -> str:
-    qid, _, row = name.partition("/")
-    q = question_map(definition)[qid]
-    title = str(q.get("title") or qid)
-    if row:
-        labels = {str(r["value"]): str(r.get("label", r["value"])) for r in q.get("rows", [])}
-        title = f"{title} · {labels.get(row, row)}"
-    return title
-
-
 def _labels(definition: dict[str, Any], qid: str, values: list[str]) -> list[str]:
     labels = option_labels(question_map(definition)[qid])
     return [labels.get(v, v) for v in values]
@@ -256,8 +252,8 @@ def _banner(
         data, definition, row, spec["columns"], weights=w, alpha=spec["alpha"],
         correction="bonferroni",
     )  # fmt: skip
-    table["title"] = _title(definition, row)
-    table["titles"] = {c: _title(definition, c) for c in spec["columns"]}
+    table["title"] = column_title(definition, row)
+    table["titles"] = {c: column_title(definition, c) for c in spec["columns"]}
     return table
 
 
@@ -269,14 +265,14 @@ def _compare(
     if not values.notna().any():
         raise SpecError("all_missing", "nobody in the base has a score here", "metric")
     tmp = pd.DataFrame({metric: values, by: data[by]})
-    order = _levels(definition, by)
+    order = question_levels(definition, by)
     result = compare_groups(tmp, metric, by, ordinal=ordinal, group_order=order, weights=w)
     if kind_of(question_map(definition)[metric.split("/")[0]]) == "nps":
         result["nps_differences"] = nps_differences(tmp, metric, by, group_order=order, weights=w)
     names = list(result["groups"])
     result.update(
-        metric_title=_title(definition, metric),
-        by_title=_title(definition, by),
+        metric_title=column_title(definition, metric),
+        by_title=column_title(definition, by),
         group_labels=dict(zip(names, _labels(definition, by, names), strict=True)),
         alpha=spec["alpha"],
     )
@@ -292,14 +288,14 @@ def _matrix(
 ) -> dict[str, Any]:
     """`matrix.correlation_matrix`: Spearman's ρ when any answer is ordinal (a rating, a
     scale), else Pearson's r, with titles."""
-    names = _expand_items(definition, spec["questions"])
+    names = expand_items(definition, spec["questions"])
     if len(names) < 2:
         raise SpecError("too_few", "a correlation matrix needs two answers or more", "questions")
     ordinal = any(scored_column(definition, data, c)[1] for c in names)
     block = _scored_block(definition, data, names)
     method = "spearman" if ordinal else "pearson"
     result = correlation_matrix(block, names, method=method, weights=w)
-    result["titles"] = [_title(definition, c) for c in names]
+    result["titles"] = [column_title(definition, c) for c in names]
     result["alpha"] = spec["alpha"]
     return result
 
@@ -307,14 +303,14 @@ def _matrix(
 def _drivers(
     definition: dict[str, Any], data: pd.DataFrame, spec: dict[str, Any], w: np.ndarray | None
 ) -> dict[str, Any]:
-    names = _expand_items(definition, spec["drivers"])
+    names = expand_items(definition, spec["drivers"])
     outcome = spec["outcome"]
     block = _scored_block(definition, data, [outcome, *names])
     result = key_drivers(block, outcome, names, weights=w)
     if result["n"] <= len(names) + 1:
         result["caution"] = result["caution"] or "too_few_complete"
     result.update(
-        outcome_title=_title(definition, outcome),
-        titles={c: _title(definition, c) for c in names},
+        outcome_title=column_title(definition, outcome),
+        titles={c: column_title(definition, c) for c in names},
     )
     return result

@@ -104,10 +104,10 @@ def _row_spec(frame: pd.DataFrame, definition: dict[str, Any], row: str) -> dict
     q = _question(definition, row)
     kind = kind_of(q)
     if kind == "matrix" and "/" not in row:
-        raise StatsInputError("a matrix question is tabulated one row at a time (qid/row)", row)
+        raise StatsInputError(location=row, code=Code.BANNER_MATRIX_ROW)
     if kind == "multiple":
         if "/" in row:
-            raise StatsInputError("a multiple choice is tabulated as a set: name its id", row)
+            raise StatsInputError(location=row, code=Code.BANNER_MULTIPLE_ROW)
         values = option_values(q)
         cols = [f"{q['id']}/{v}" for v in values]
         for c in cols:
@@ -139,7 +139,7 @@ def _row_spec(frame: pd.DataFrame, definition: dict[str, Any], row: str) -> dict
         spec["mean"] = scores_of(frame[row], option_scores(q))
         spec["not_scored"] = not_scored(q)
     elif kind != "choice":
-        raise StatsInputError(f"a {q['type']} answer cannot be the rows of a banner", row)
+        raise StatsInputError(location=row, code=Code.BANNER_ROW_TYPE, type=q["type"])
     if not spec["values"]:
         spec["kind"] = "mean"
     return spec
@@ -149,16 +149,16 @@ def _columns(
     frame: pd.DataFrame, definition: dict[str, Any], row: str, columns: list[str]
 ) -> list[dict[str, Any]]:
     if not columns:
-        raise StatsInputError("a banner needs at least one column question", "columns")
+        raise StatsInputError(location="columns", code=Code.BANNER_NO_COLUMNS)
     banners = []
     for name in columns:
         q = _question(definition, name)
         kind = kind_of(q)
         if name == row or name.split("/")[0] == row:
-            raise StatsInputError("a question cannot be its own banner column", name)
+            raise StatsInputError(location=name, code=Code.BANNER_OWN_COLUMN)
         if kind not in _COLUMN_KINDS or (kind == "matrix" and "/" not in name):
-            hint = " (use qid/row for a matrix)" if kind == "matrix" else ""
-            raise StatsInputError(f"a {q['type']} answer cannot be a banner column{hint}", name)
+            code = Code.BANNER_MATRIX_COLUMN if kind == "matrix" else Code.BANNER_COLUMN_TYPE
+            raise StatsInputError(location=name, code=code, type=q["type"])
         if name not in frame.columns:
             raise UnknownColumnError(location=name)
         levels, labels = _levels(q, name)
@@ -304,9 +304,11 @@ def banner_table(
     "statistic", "p", "p_adjusted"}; counts are raw, percents 0–100.
     """
     if correction not in CORRECTIONS:
-        raise StatsInputError(f"correction is one of {', '.join(CORRECTIONS)}", "correction")
+        raise StatsInputError(
+            location="correction", code=Code.CORRECTION_CHOICE, corrections=", ".join(CORRECTIONS)
+        )
     if not 0 < alpha < 1:
-        raise StatsInputError("alpha lies between 0 and 1", "alpha")
+        raise StatsInputError(location="alpha", code=Code.ALPHA_RANGE)
     w = None
     if weights is not None:
         w = np.asarray(weights, dtype=float)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.stats import scores
-from analysis.stats.errors import StatsInputError, StatsWarning
+from analysis.stats.errors import Code, StatsInputError, StatsWarning
 from analysis.stats.estimates import (
     histogram,
     mean_estimate,
@@ -128,7 +128,7 @@ def integer_shares(
     xv = x[valid]
     inside = (xv >= low) & (xv <= high) & (np.mod(xv, 1) == 0)
     if not inside.all():
-        raise StatsInputError(f"answers must be whole numbers {low}–{high}", location)
+        raise StatsInputError(location=location, code=Code.WHOLE_NUMBERS, low=low, high=high)
     keys = [str(k) for k in range(low, high + 1)]
     idx = (xv - low).astype(int)
     raw = np.bincount(idx, minlength=len(keys)).astype(float)

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.stats.errors import Code, StatsInputError, StatsWarning
-from analysis.stats.matrix import numeric_block, pair_correlation
+from analysis.stats.matrix import complete_rows, pair_correlation
 
 #: A driver whose variance inflation factor exceeds this shares so much with the other drivers
 #: that its β is not to be read on its own (Kutner, Nachtsheim, Neter & Li 2005, *Applied
@@ -131,13 +131,8 @@ def key_drivers(
     if len(drivers) < 1:
         raise StatsInputError(location="drivers", code=Code.TOO_FEW_DRIVERS)
     if len(set(cols)) != len(cols):
-        raise StatsInputError("the outcome and the drivers must be different columns", "drivers")
-    numbers = numeric_block(frame, cols)
-    w_all = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
-    if w_all.shape != (len(frame),):
-        raise StatsInputError(location="weights", code=Code.WEIGHTS_LENGTH)
-    complete = ~np.isnan(numbers).any(axis=1) & ~np.isnan(w_all) & (w_all > 0)
-    data, w = numbers[complete], w_all[complete]
+        raise StatsInputError(location="drivers", code=Code.DRIVERS_OVERLAP)
+    data, w = complete_rows(frame, cols, weights)
     n, k = int(data.shape[0]), len(drivers)
     out: dict[str, Any] = {
         "outcome": outcome,

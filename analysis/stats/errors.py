@@ -39,6 +39,48 @@ class Code(StrEnum):
     TOO_FEW_COLUMNS = "stats_too_few_columns"
     TOO_FEW_DRIVERS = "stats_too_few_drivers"
     CORRELATION_METHOD = "stats_correlation_method"
+    CONFIDENCE_RANGE = "stats_confidence_range"
+    CONFIDENCE_VALUE = "stats_confidence_value"
+    ALPHA_RANGE = "stats_alpha_range"
+    ALTERNATIVE = "stats_alternative"
+    METHOD_CHOICE = "stats_method_choice"
+    CORRECTION_CHOICE = "stats_correction_choice"
+    TEST_VALUE = "stats_test_value"
+    REVERSE_NOT_ITEM = "stats_reverse_not_item"
+    REVERSE_NO_RANGE = "stats_reverse_no_range"
+    REVERSE_NO_SCALE = "stats_reverse_no_scale"
+    BANNER_ROW_TYPE = "stats_banner_row_type"
+    BANNER_COLUMN_TYPE = "stats_banner_column_type"
+    BANNER_MATRIX_COLUMN = "stats_banner_matrix_column"
+    WHOLE_NUMBERS = "stats_whole_numbers"
+    NPS_ANSWERS = "stats_nps_answers"
+    SUS_ANSWERS = "stats_sus_answers"
+    DRIVERS_OVERLAP = "stats_drivers_overlap"
+    TARGET_NOT_NUMBER = "stats_target_not_number"
+    TARGET_NEGATIVE = "stats_target_negative"
+    STRAY_ANSWERS = "stats_stray_answers"
+    UNREADABLE_DEFINITION = "stats_unreadable_definition"
+    UNREADABLE_RESPONSES = "stats_unreadable_responses"
+    DEFINITION_SHAPE = "stats_definition_shape"
+    QUESTION_WITHOUT_ID = "stats_question_without_id"
+    UNKNOWN_TYPE = "stats_unknown_type"
+    DUPLICATE_ID = "stats_duplicate_id"
+    BANNER_MATRIX_ROW = "stats_banner_matrix_row"
+    BANNER_MULTIPLE_ROW = "stats_banner_multiple_row"
+    BANNER_NO_COLUMNS = "stats_banner_no_columns"
+    BANNER_OWN_COLUMN = "stats_banner_own_column"
+    SUS_ITEMS = "stats_sus_items"
+    SUS_MATRIX = "stats_sus_matrix"
+    RAKE_MISSING = "stats_rake_missing"
+    SHARES_SUM = "stats_shares_sum"
+    NOBODY_ANSWERED = "stats_nobody_answered"
+    ZERO_TARGET = "stats_zero_target"
+    MIXED_TARGETS = "stats_mixed_targets"
+    TRIM_BOUNDS = "stats_trim_bounds"
+    BASE_WEIGHTS_COUNT = "stats_base_weights_count"
+    BASE_WEIGHTS_INVALID = "stats_base_weights_invalid"
+    NOT_CONVERGED = "stats_not_converged"
+    NOT_CONVERGED_TRIM = "stats_not_converged_trim"
 
 
 # (zh_CN, en) templates; the English text is what the engine has always said.
@@ -101,6 +143,144 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     Code.CORRELATION_METHOD: (
         "相关方法只能是 pearson 或 spearman",
         "method is pearson or spearman",
+    ),
+    Code.CONFIDENCE_RANGE: ("置信水平必须在 0 和 1 之间", "confidence lies between 0 and 1"),
+    Code.CONFIDENCE_VALUE: (
+        "置信水平必须在 0 和 1 之间，实际为 {confidence!r}",
+        "confidence must be between 0 and 1, got {confidence!r}",
+    ),
+    Code.ALPHA_RANGE: ("显著性水平必须在 0 和 1 之间", "alpha lies between 0 and 1"),
+    Code.ALTERNATIVE: (
+        "备择假设只能是 two-sided、less 或 greater",
+        "alternative is two-sided, less or greater",
+    ),
+    Code.METHOD_CHOICE: ("方法必须是 {methods} 之一", "method must be one of {methods}"),
+    Code.CORRECTION_CHOICE: ("校正方法只能是 {corrections}", "correction is one of {corrections}"),
+    Code.TEST_VALUE: (
+        "检验的对比值必须是有限的数",
+        "the value to test against is a finite number",
+    ),
+    Code.REVERSE_NOT_ITEM: (
+        "反向计分的题目必须是量表中的题目",
+        "a reverse-keyed item must be one of the items",
+    ),
+    Code.REVERSE_NO_RANGE: (
+        "反向计分的题目需要其量表的（最小值，最大值）",
+        "a reverse-keyed item needs its scale's (min, max)",
+    ),
+    Code.REVERSE_NO_SCALE: (
+        "反向计分的题目需要有明确最小值和最大值的量表",
+        "a reverse-keyed item needs a scale with a defined min and max",
+    ),
+    Code.BANNER_ROW_TYPE: (
+        "{type} 题的答案不能作为横幅表的行",
+        "a {type} answer cannot be the rows of a banner",
+    ),
+    Code.BANNER_COLUMN_TYPE: (
+        "{type} 题的答案不能作为横幅表的列",
+        "a {type} answer cannot be a banner column",
+    ),
+    Code.BANNER_MATRIX_COLUMN: (
+        "矩阵题要按行作为横幅表的列（qid/row）",
+        "a {type} answer cannot be a banner column (use qid/row for a matrix)",
+    ),
+    Code.WHOLE_NUMBERS: (
+        "答案必须是 {low}–{high} 的整数",
+        "answers must be whole numbers {low}–{high}",
+    ),
+    Code.NPS_ANSWERS: ("NPS 答案必须是 0–10 的整数", "NPS answers are whole numbers 0–10"),
+    Code.SUS_ANSWERS: ("SUS 各题的答案必须是 1–5", "SUS items are answered 1–5"),
+    Code.DRIVERS_OVERLAP: (
+        "结果变量与驱动因素必须是不同的列",
+        "the outcome and the drivers must be different columns",
+    ),
+    Code.TARGET_NOT_NUMBER: (
+        "“{category}”的目标值不是数字",
+        "target for {category!r} is not a number",
+    ),
+    Code.TARGET_NEGATIVE: (
+        "“{category}”的目标值必须是不小于 0 的数",
+        "target for {category!r} must be a number ≥ 0",
+    ),
+    Code.STRAY_ANSWERS: ("这些答案没有目标值：{answers}", "answers without a target: {answers}"),
+    Code.UNREADABLE_DEFINITION: (
+        "无法读取问卷定义：{error}",
+        "cannot read the definition: {error}",
+    ),
+    Code.UNREADABLE_RESPONSES: (
+        "无法读取答卷表：{error}",
+        "cannot read the response table: {error}",
+    ),
+    Code.DEFINITION_SHAPE: (
+        "问卷定义必须是含有页面列表（pages）的对象",
+        "a definition is an object with a list of pages",
+    ),
+    Code.QUESTION_WITHOUT_ID: ("每道题都需要一个 id", "a question needs an id"),
+    Code.UNKNOWN_TYPE: ("未知的题型 {type!r}", "unknown question type {type!r}"),
+    Code.DUPLICATE_ID: ("题目 id {id!r} 重复", "duplicate question id {id!r}"),
+    Code.BANNER_MATRIX_ROW: (
+        "矩阵题要按行（qid/row）作为横幅表的行",
+        "a matrix question is tabulated one row at a time (qid/row)",
+    ),
+    Code.BANNER_MULTIPLE_ROW: (
+        "多选题作为一个整体列表：请写题目 id",
+        "a multiple choice is tabulated as a set: name its id",
+    ),
+    Code.BANNER_NO_COLUMNS: (
+        "横幅表至少需要一道列变量题",
+        "a banner needs at least one column question",
+    ),
+    Code.BANNER_OWN_COLUMN: (
+        "一道题不能作为自己的横幅表列",
+        "a question cannot be its own banner column",
+    ),
+    Code.SUS_ITEMS: ("SUS 恰好有 10 道题", "the SUS has exactly 10 items"),
+    Code.SUS_MATRIX: ("SUS 题必须是有 10 行的矩阵题", "the SUS question is a matrix with 10 rows"),
+    Code.RAKE_MISSING: (
+        "有 {missing} 份答卷没有回答这道题；加权要求每位受访者都属于某一类别"
+        "（请先插补，或选择所有人都回答了的题）",
+        "{missing} responses have no answer; raking needs every respondent in a category "
+        "(impute first, or choose a question everyone answered)",
+    ),
+    Code.SHARES_SUM: (
+        "目标比例之和为 {total:.4g}，不是 1（允许 ±{tolerance:g}）",
+        "target shares sum to {total:.4g}, not 1 (±{tolerance:g} allowed)",
+    ),
+    Code.NOBODY_ANSWERED: (
+        "没有人回答“{value}”，任何权重都无法达到它的目标",
+        "nobody answered {value!r}, so no weight can reach its target",
+    ),
+    Code.ZERO_TARGET: (
+        "“{value}”的目标为 0，但有 {count} 位受访者",
+        "{value!r} has a target of 0 but {count} respondents",
+    ),
+    Code.MIXED_TARGETS: (
+        "目标必须全部是比例，或全部是合计为同一总体人数的人数",
+        "targets must be all shares, or all counts summing to the same population total",
+    ),
+    Code.TRIM_BOUNDS: (
+        "截尾界限必须满足 0 < 下限 ≤ 1 ≤ 上限（以平均权重计），实际为 ({low}, {high})",
+        "trimming bounds must satisfy 0 < low ≤ 1 ≤ high (times the mean weight), "
+        "got ({low}, {high})",
+    ),
+    Code.BASE_WEIGHTS_COUNT: (
+        "有 {count} 个基础权重，但有 {n} 行",
+        "{count} base weights for {n} rows",
+    ),
+    Code.NOT_CONVERGED: (
+        "加权在 {passes} 轮内未达到目标（最大差距 {gap:.2%}）；各边际分布可能相互矛盾",
+        "raking did not reach the targets in {passes} passes (largest gap {gap:.2%}); the "
+        "margins may contradict each other",
+    ),
+    Code.NOT_CONVERGED_TRIM: (
+        "加权在 {passes} 轮内未达到目标（最大差距 {gap:.2%}）；各边际分布可能相互矛盾，"
+        "或截尾界限太紧",
+        "raking did not reach the targets in {passes} passes (largest gap {gap:.2%}); the "
+        "margins may contradict each other or the trimming bounds are too tight",
+    ),
+    Code.BASE_WEIGHTS_INVALID: (
+        "基础权重必须是有限的正数",
+        "base weights must be positive finite numbers",
     ),
 }
 problems.register(MESSAGES)

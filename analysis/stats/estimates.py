@@ -30,7 +30,7 @@ from analysis.stats.errors import Code, StatsInputError, StatsWarning
 
 def _check_confidence(confidence: float) -> float:
     if not isinstance(confidence, int | float) or not 0 < confidence < 1:
-        raise StatsInputError(f"confidence must be between 0 and 1, got {confidence!r}")
+        raise StatsInputError(code=Code.CONFIDENCE_VALUE, confidence=confidence)
     return float(confidence)
 
 

@@ -167,11 +167,11 @@ def compare_groups(
     with a warning). Intervals are two-sided at `confidence` whatever the `alternative`.
     """
     if method not in METHODS:
-        raise StatsInputError(f"method must be one of {METHODS}", "method")
+        raise StatsInputError(location="method", code=Code.METHOD_CHOICE, methods=METHODS)
     if alternative not in ("two-sided", "less", "greater"):
-        raise StatsInputError("alternative is two-sided, less or greater", "alternative")
+        raise StatsInputError(location="alternative", code=Code.ALTERNATIVE)
     if not 0 < confidence < 1:
-        raise StatsInputError("confidence lies between 0 and 1", "confidence")
+        raise StatsInputError(location="confidence", code=Code.CONFIDENCE_RANGE)
     names, samples, wsamples = _split(frame, metric, by, group_order, weights)
     wlist: list[np.ndarray | None] = list(wsamples) if wsamples else [None] * len(names)
     out: dict[str, Any] = {

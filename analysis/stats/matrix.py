@@ -35,6 +35,19 @@ def numeric_block(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     return out
 
 
+def complete_rows(
+    frame: pd.DataFrame, columns: list[str], weights: npt.ArrayLike | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of `numeric_block` answered in every column and of positive weight (listwise
+    complete cases), and their weights (1 each without weights)."""
+    numbers = numeric_block(frame, columns)
+    w_all = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
+    if w_all.shape != (len(frame),):
+        raise StatsInputError(location="weights", code=Code.WEIGHTS_LENGTH)
+    complete = ~np.isnan(numbers).any(axis=1) & ~np.isnan(w_all) & (w_all > 0)
+    return numbers[complete], w_all[complete]
+
+
 def correlation_takes_weights() -> bool:
     """Whether `correlation()` accepts `weights=` (added by the survey-weights work)."""
     return "weights" in inspect.signature(correlation).parameters

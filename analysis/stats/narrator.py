@@ -56,6 +56,11 @@ def format_p(p: float | None) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
+def caution(code: str, **params: Any) -> Statement:
+    """The engine's `caution` *code* of a result, said to the reader (`caution_<code>`)."""
+    return Statement(f"caution_{code}", params)
+
+
 def notable_cells(crosstab: dict[str, Any]) -> list[Statement]:
     """Every cell whose residual is off independence, row by row, as above/below statements."""
     out = []

@@ -71,11 +71,11 @@ def _weights(frame: pd.DataFrame, weights: Any, keep: np.ndarray) -> np.ndarray 
 
 def _check(method: str, alternative: str, confidence: float) -> None:
     if method not in METHODS:
-        raise StatsInputError(f"method must be one of {METHODS}", "method")
+        raise StatsInputError(location="method", code=Code.METHOD_CHOICE, methods=METHODS)
     if alternative not in ALTERNATIVES:
-        raise StatsInputError("alternative is two-sided, less or greater", "alternative")
+        raise StatsInputError(location="alternative", code=Code.ALTERNATIVE)
     if not 0 < confidence < 1:
-        raise StatsInputError("confidence lies between 0 and 1", "confidence")
+        raise StatsInputError(location="confidence", code=Code.CONFIDENCE_RANGE)
 
 
 def _p_from_t(t: float, dof: float, alternative: str) -> float:
@@ -256,7 +256,7 @@ def one_sample_test(
     Wilcoxon signed-rank of x − value. R: `t.test(x, mu = value)`, `wilcox.test(x, mu = value)`."""
     _check(method, alternative, confidence)
     if not (isinstance(value, int | float) and math.isfinite(value)):
-        raise StatsInputError("the value to test against is a finite number", "value")
+        raise StatsInputError(location="value", code=Code.TEST_VALUE)
     x = _column(frame, column)
     keep = x.notna().to_numpy()
     w = _weights(frame, weights, keep)

@@ -352,13 +352,14 @@ def key_metrics(summary: dict[str, Any]) -> list[dict[str, Any]]:
     Each {"question", "row", "metric", "value"} (row None for a whole question)."""
     out = [{"question": None, "row": None, "metric": "n", "value": summary["n"]}]
     for qid, f in summary["questions"].items():
-        if f["type"] == "rating":
+        kind = kind_of(f)  # the registry's analysis kind of the summarised question
+        if kind == "rating":
             out.append({"question": qid, "row": None, "metric": "mean", "value": f.get("mean")})
             top2 = (f.get("csat") or {}).get("percent")
             out.append({"question": qid, "row": None, "metric": "top2", "value": top2})
-        elif f["type"] == "nps":
+        elif kind == "nps":
             out.append({"question": qid, "row": None, "metric": "nps", "value": f.get("nps")})
-        elif f["type"] == "matrix":
+        elif kind in ("matrix", "matrix_multiple"):
             for row, r in (f.get("rows") or {}).items():
                 if "mean" not in r:
                     continue

@@ -30,6 +30,7 @@ import pandas as pd
 
 from analysis.stats.design import kish_design_effect
 from analysis.stats.errors import Code, StatsInputError, StatsWarning, UnknownColumnError
+from surveys import problems
 
 # Shares may miss 1 by this much (percentages typed with rounding: 33.3 + 33.3 + 33.3);
 # they are rescaled to sum to exactly 1.
@@ -119,13 +120,10 @@ def rake(
             break
     converged = error < tolerance
     if not converged:
-        message = (
-            f"raking did not reach the targets in {max_iter} passes (largest gap "
-            f"{error:.2%}); the margins may contradict each other"
-            + (" or the trimming bounds are too tight" if trim is not None else "")
-        )
+        why = Code.NOT_CONVERGED if trim is None else Code.NOT_CONVERGED_TRIM
         if strict:
-            raise StatsInputError(message)
+            raise StatsInputError(code=why, passes=max_iter, gap=error)
+        message = problems.message(why, "en", passes=max_iter, gap=error)
         warnings.warn(message, StatsWarning, stacklevel=2)
 
     w *= scale / w.sum()
@@ -157,11 +155,7 @@ def _check_trim(trim: tuple[float, float] | None) -> None:
         return
     low, high = trim
     if not (math.isfinite(low) and math.isfinite(high)) or not 0 < low <= 1 <= high:
-        raise StatsInputError(
-            f"trimming bounds must satisfy 0 < low ≤ 1 ≤ high (times the mean weight), "
-            f"got ({low}, {high})",
-            "trim",
-        )
+        raise StatsInputError(location="trim", code=Code.TRIM_BOUNDS, low=low, high=high)
 
 
 def _base(base_weights: npt.ArrayLike | None, n: int) -> np.ndarray:
@@ -169,9 +163,11 @@ def _base(base_weights: npt.ArrayLike | None, n: int) -> np.ndarray:
         return np.ones(n)
     w = np.asarray(base_weights, dtype=float).reshape(-1)
     if w.size != n:
-        raise StatsInputError(f"{w.size} base weights for {n} rows", "base_weights")
+        raise StatsInputError(
+            location="base_weights", code=Code.BASE_WEIGHTS_COUNT, count=w.size, n=n
+        )
     if not np.isfinite(w).all() or (w <= 0).any():
-        raise StatsInputError("base weights must be positive finite numbers", "base_weights")
+        raise StatsInputError(location="base_weights", code=Code.BASE_WEIGHTS_INVALID)
     return w.copy()
 
 
@@ -191,32 +187,28 @@ def _encode(
         column = frame[variable]
         missing = int(column.isna().sum())
         if missing:
-            raise StatsInputError(
-                f"{missing} responses have no answer; raking needs every respondent in a "
-                "category (impute first, or choose a question everyone answered)",
-                variable,
-            )
+            raise StatsInputError(location=variable, code=Code.RAKE_MISSING, missing=missing)
         # Factorise once (hashing every row), then place the few distinct answers.
         seen, answered = pd.factorize(column)
         place = pd.Index(values).get_indexer(answered)
         if (place < 0).any():
             stray = sorted(str(v) for v in answered[place < 0])
-            raise StatsInputError(f"answers without a target: {', '.join(stray)}", variable)
+            raise StatsInputError(
+                location=variable, code=Code.STRAY_ANSWERS, answers=", ".join(stray)
+            )
         code = place[seen]
         counts = np.bincount(code, minlength=len(values))
         total = raw.sum()
         if total <= COUNT_THRESHOLD and abs(total - 1) > SHARE_TOLERANCE:
             raise StatsInputError(
-                f"target shares sum to {total:.4g}, not 1 (±{SHARE_TOLERANCE:g} allowed)", variable
+                location=variable, code=Code.SHARES_SUM, total=total, tolerance=SHARE_TOLERANCE
             )
         for value, target, count in zip(values, raw, counts, strict=True):
             if target > 0 and count == 0:
-                raise StatsInputError(
-                    f"nobody answered {value!r}, so no weight can reach its target", variable
-                )
+                raise StatsInputError(location=variable, code=Code.NOBODY_ANSWERED, value=value)
             if target == 0 and count > 0:
                 raise StatsInputError(
-                    f"{value!r} has a target of 0 but {count} respondents", variable
+                    location=variable, code=Code.ZERO_TARGET, value=value, count=int(count)
                 )
         codes.append(code)
         targets.append(raw / total)
@@ -225,9 +217,7 @@ def _encode(
     counted = [t for t in totals if t is not None]
     agree = not counted or max(counted) - min(counted) <= 1e-3 * max(counted)
     if len(counted) not in (0, len(totals)) or not agree:
-        raise StatsInputError(
-            "targets must be all shares, or all counts summing to the same population total"
-        )
+        raise StatsInputError(code=Code.MIXED_TARGETS)
     return codes, targets, labels, counted[0] if counted else float(len(frame))
 
 
@@ -235,7 +225,9 @@ def _number(value: float | str, variable: str, category: object) -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise StatsInputError(f"target for {category!r} is not a number", variable) from None
+        raise StatsInputError(
+            location=variable, code=Code.TARGET_NOT_NUMBER, category=category
+        ) from None
     if not math.isfinite(number) or number < 0:
-        raise StatsInputError(f"target for {category!r} must be a number ≥ 0", variable)
+        raise StatsInputError(location=variable, code=Code.TARGET_NEGATIVE, category=category)
     return number

@@ -66,7 +66,8 @@ def json_ready(obj: object) -> Any:
     return obj
 
 
-def _resolve_weights(frame: pd.DataFrame, weights: str | npt.ArrayLike | None) -> np.ndarray | None:
+def resolve_weights(frame: pd.DataFrame, weights: str | npt.ArrayLike | None) -> np.ndarray | None:
+    """The weights as an array, one per row of *frame*: a column name or values; None stays."""
     if weights is None:
         return None
     if isinstance(weights, str) and weights not in frame.columns:
@@ -143,7 +144,7 @@ def _compared_column(
     """`scored_column`, and a multiple-choice `qid/option` column as its 1/0 answers (the
     groups' shares of choosing it are then compared with Newcombe's interval)."""
     q = question_map(definition).get(name.split("/")[0])
-    if q is not None and q["type"] == "multiple_choice" and "/" in name:
+    if q is not None and kind_of(q) == "multiple" and "/" in name:
         return pd.to_numeric(frame[name], errors="coerce").astype(float), False
     return scored_column(definition, frame, name)
 
@@ -173,7 +174,7 @@ def score_range(definition: dict[str, Any], name: str) -> tuple[float, float]:
         return 0.0, 10.0
     elif q.get("min") is not None and q.get("max") is not None:
         return float(q["min"]), float(q["max"])
-    raise StatsInputError("a reverse-keyed item needs a scale with a defined min and max", name)
+    raise StatsInputError(location=name, code=Code.REVERSE_NO_SCALE)
 
 
 def _scale_spec(
@@ -181,14 +182,16 @@ def _scale_spec(
 ) -> tuple[list[str], list[str]]:
     """A scale given as [items] or {"items": [...], "reverse": [...]} → (columns, reversed)."""
     if isinstance(items, Mapping):
-        reverse = _expand_items(definition, items.get("reverse", ()))
+        reverse = expand_items(definition, items.get("reverse", ()))
         items = items.get("items", ())
     else:
         reverse = []
-    return _expand_items(definition, items), reverse
+    return expand_items(definition, items), reverse
 
 
-def _levels(definition: dict[str, Any], name: str) -> list[str] | None:
+def question_levels(definition: dict[str, Any], name: str) -> list[str] | None:
+    """The answer values of question (or `qid/row` column) *name* in questionnaire order, or
+    None when the question has no fixed levels (a number, a text)."""
     q = question_map(definition).get(name.split("/")[0])
     if q is None:
         return None
@@ -201,7 +204,8 @@ def _levels(definition: dict[str, Any], name: str) -> list[str] | None:
     return None
 
 
-def _expand_items(definition: dict[str, Any], items: Sequence[str]) -> list[str]:
+def expand_items(definition: dict[str, Any], items: Sequence[str]) -> list[str]:
+    """*items* with each matrix question replaced by its `qid/row` columns."""
     questions = question_map(definition)
     out = []
     for item in items:
@@ -261,7 +265,7 @@ def summarise(
     segments' NPS compared as NPS, beside the test on the 0–10 answers.
     """
     data = prepare_frame(definition, frame)
-    w_all = _resolve_weights(data, weights)
+    w_all = resolve_weights(data, weights)
     flags = flag_responses(definition, data)
     keep = np.ones(len(data), dtype=bool)
     excluded = 0
@@ -295,8 +299,8 @@ def summarise(
                 data,
                 r,
                 c,
-                row_order=_levels(definition, r),
-                col_order=_levels(definition, c),
+                row_order=question_levels(definition, r),
+                col_order=question_levels(definition, c),
                 weights=w,
                 confidence=confidence,
             )
@@ -311,7 +315,7 @@ def summarise(
     for metric, by in _checked_pairs(definition, data, comparisons):
         values, ordinal = _compared_column(definition, data, metric)
         tmp = pd.DataFrame({metric: values, by: data[by]})
-        levels = _levels(definition, by)
+        levels = question_levels(definition, by)
         result = compare_groups(
             tmp,
             metric,
@@ -355,7 +359,7 @@ def summarise(
         )
         out["correlations"].append({"x": x_name, "y": y_name, **result})
     if drivers is not None:
-        outcome, names = drivers[0], _expand_items(definition, drivers[1])
+        outcome, names = drivers[0], expand_items(definition, drivers[1])
         block = scored_block(definition, data, [outcome, *names])
         out["drivers"] = mark_weighting(
             key_drivers(block, outcome, names, weights=w, confidence=confidence), w
@@ -367,7 +371,7 @@ def summarise(
         for row, cols in banners
     ]
     if correlation_matrix is not None:
-        names = _expand_items(definition, correlation_matrix)
+        names = expand_items(definition, correlation_matrix)
         ordinal = any(scored_column(definition, data, c)[1] for c in names)
         out["correlation_matrix"] = pairwise_matrix(
             scored_block(definition, data, names),
@@ -432,7 +436,7 @@ def _finite(value: float | str) -> float:
     except (TypeError, ValueError):
         number = math.nan
     if not math.isfinite(number):
-        raise StatsInputError("the value to test against is a finite number", "one_sample")
+        raise StatsInputError(location="one_sample", code=Code.TEST_VALUE)
     return number
 
 
@@ -461,7 +465,7 @@ def _sus(
 ) -> dict[str, Any]:
     q = question_map(definition).get(qid)
     if q is None or kind_of(q) != "matrix" or len(q.get("rows", [])) != 10:
-        raise StatsInputError("the SUS question is a matrix with 10 rows", qid)
+        raise StatsInputError(location=qid, code=Code.SUS_MATRIX)
     block = pd.DataFrame(
         {r: scored_column(definition, data, f"{qid}/{r}")[0] for r in row_values(q)}
     )

@@ -14,7 +14,7 @@ from scipy import stats
 
 from analysis.stats.errors import Code, StatsInputError, StatsWarning, UnknownColumnError
 from analysis.stats.estimates import effective_n
-from analysis.stats.matrix import numeric_block
+from analysis.stats.matrix import complete_rows
 
 #: Fewer complete respondents than this and α is not computed: with two, the item variances
 #: and the total variance each rest on one difference and α can be any number (−2.0 is easy).
@@ -51,10 +51,10 @@ def _check(
     reversed_items = list(reverse)
     for c in reversed_items:
         if c not in items:
-            raise StatsInputError("a reverse-keyed item must be one of the items", c)
+            raise StatsInputError(location=c, code=Code.REVERSE_NOT_ITEM)
         low_high = (score_range or {}).get(c)
         if low_high is None or len(low_high) != 2 or not low_high[0] < low_high[1]:
-            raise StatsInputError("a reverse-keyed item needs its scale's (min, max)", c)
+            raise StatsInputError(location=c, code=Code.REVERSE_NO_RANGE)
     return reversed_items
 
 
@@ -91,12 +91,7 @@ def cronbach_alpha(
     """
     items = list(items)
     reverse = _check(frame, items, reverse, score_range)
-    numbers = numeric_block(frame, items)
-    w_all = np.ones(len(frame)) if weights is None else np.asarray(weights, dtype=float)
-    if w_all.shape != (len(frame),):
-        raise StatsInputError(location="weights", code=Code.WEIGHTS_LENGTH)
-    complete = ~np.isnan(numbers).any(axis=1) & ~np.isnan(w_all) & (w_all > 0)
-    block, w = numbers[complete], w_all[complete]
+    block, w = complete_rows(frame, items, weights)
     ranges = score_range or {}  # `_check` made sure every reversed item has one
     for c in reverse:
         j = items.index(c)

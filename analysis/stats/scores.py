@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.stats.design import linearised_variance, mean_influence
-from analysis.stats.errors import StatsInputError
+from analysis.stats.errors import Code, StatsInputError
 from analysis.stats.estimates import (
     answered_values,
     mean_estimate,
@@ -50,7 +50,7 @@ def _nps_shares(
 ) -> tuple[np.ndarray, np.ndarray | None]:
     x, w = answered_values(numeric_array(values, "NPS"), weights)
     if np.any((x < 0) | (x > 10) | (np.mod(x, 1) != 0)):
-        raise StatsInputError("NPS answers are whole numbers 0–10")
+        raise StatsInputError(code=Code.NPS_ANSWERS)
     return x, w
 
 
@@ -221,9 +221,9 @@ def sus_scores(items: npt.ArrayLike) -> np.ndarray:
     Respondents with any item missing get NaN (the SUS is not defined for partial answers)."""
     block = np.asarray(items, dtype=float)
     if block.ndim != 2 or block.shape[1] != 10:
-        raise StatsInputError("the SUS has exactly 10 items")
+        raise StatsInputError(code=Code.SUS_ITEMS)
     if np.any((block < 1) | (block > 5)):
-        raise StatsInputError("SUS items are answered 1–5")
+        raise StatsInputError(code=Code.SUS_ANSWERS)
     odd = block[:, 0::2] - 1
     even = 5 - block[:, 1::2]
     per_respondent: np.ndarray = (odd.sum(axis=1) + even.sum(axis=1)) * 2.5

@@ -39,7 +39,9 @@ def read_definition(path: str | Path) -> dict[str, Any]:
     try:
         definition = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StatsInputError(f"cannot read the definition: {exc}", str(path)) from exc
+        raise StatsInputError(
+            location=str(path), code=Code.UNREADABLE_DEFINITION, error=str(exc)
+        ) from exc
     iter_questions(definition)  # checks the shape
     checked: dict[str, Any] = definition
     return checked
@@ -48,18 +50,18 @@ def read_definition(path: str | Path) -> dict[str, Any]:
 def iter_questions(definition: dict[str, Any]) -> list[dict[str, Any]]:
     """The answerable questions of a definition, in page order."""
     if not isinstance(definition, dict) or not isinstance(definition.get("pages"), list):
-        raise StatsInputError("a definition is an object with a list of pages", "pages")
+        raise StatsInputError(location="pages", code=Code.DEFINITION_SHAPE)
     questions, seen = [], set()
     for p, page in enumerate(definition["pages"]):
         for i, question in enumerate(page.get("questions", [])):
             where = f"pages[{p}].questions[{i}]"
             if not isinstance(question, dict) or "id" not in question:
-                raise StatsInputError("a question needs an id", where)
+                raise StatsInputError(location=where, code=Code.QUESTION_WITHOUT_ID)
             qtype = question.get("type")
             if qtype not in QUESTION_KINDS:
-                raise StatsInputError(f"unknown question type {qtype!r}", where)
+                raise StatsInputError(location=where, code=Code.UNKNOWN_TYPE, type=qtype)
             if question["id"] in seen:
-                raise StatsInputError(f"duplicate question id {question['id']!r}", where)
+                raise StatsInputError(location=where, code=Code.DUPLICATE_ID, id=question["id"])
             seen.add(question["id"])
             if QUESTION_KINDS[qtype] is not None:
                 questions.append(question)
@@ -68,6 +70,17 @@ def iter_questions(definition: dict[str, Any]) -> list[dict[str, Any]]:
 
 def question_map(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {q["id"]: q for q in iter_questions(definition)}
+
+
+def column_title(definition: dict[str, Any], name: str) -> str:
+    """The title of question (or `qid/row` column) *name*, with the row's label for a row."""
+    qid, _, row = name.partition("/")
+    q = question_map(definition)[qid]
+    title = str(q.get("title") or qid)
+    if row:
+        labels = {str(r["value"]): str(r.get("label", r["value"])) for r in q.get("rows", [])}
+        title = f"{title} · {labels.get(row, row)}"
+    return title
 
 
 def kind_of(question: dict[str, Any]) -> str:
@@ -255,7 +268,9 @@ def read_responses(path: str | Path, definition: dict[str, Any] | None = None) -
                 path, dtype=str, keep_default_na=False, encoding="utf-8-sig", na_values=[]
             )
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise StatsInputError(f"cannot read the response table: {exc}", str(path)) from exc
+        raise StatsInputError(
+            location=str(path), code=Code.UNREADABLE_RESPONSES, error=str(exc)
+        ) from exc
     raw.columns = [str(c).strip() for c in raw.columns]
     for col in raw.columns:
         s = raw[col]

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 
-from analysis.stats.errors import StatsInputError
+from analysis.stats.errors import Code, StatsInputError
 from analysis.stats.raking import SHARE_TOLERANCE, RakingResult, rake
 from app import audit
 from app.extensions import db
@@ -155,7 +155,7 @@ def save_scheme(questionnaire: Questionnaire, entry: SchemeInput, frame, user: U
 
 
 def engine_message(error: StatsInputError, trim) -> str:
-    if "did not reach" in str(error):
+    if error.code in (Code.NOT_CONVERGED, Code.NOT_CONVERGED_TRIM):
         return (
             _("The targets cannot all be reached within these trimming bounds: widen them.")
             if trim

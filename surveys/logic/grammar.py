@@ -30,7 +30,7 @@ import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from ..errors import Code, ExpressionError
 from .functions import FUNCTIONS
@@ -300,7 +300,8 @@ class _Parser:
         kind, value, _ = self.peek()
         if kind == "op" and value == "-" and self.tokens[self.i + 1][0] == "num":
             self.take()
-            return ("num", -float(self.take()[1]))  # type: ignore[arg-type]
+            number = cast(float, self.take()[1])  # the tokenizer makes every "num" a float
+            return ("num", -number)
         if kind in ("num", "str") or (kind == "kw" and value in ("true", "false")):
             return self.atom()
         raise self.unexpected()

@@ -100,10 +100,14 @@ def from_constraint(expr: str, qtype: str, question: dict[str, Any]) -> dict[str
             keys["pattern"] = named.get(pattern, pattern)
         elif limits == "text" and (m := CLAUSES["length"].fullmatch(clause)):
             bound = _bound(m.group(1), float(m.group(2)), True)
-            keys[{"min": "min_length", "max": "max_length"}[bound[0]]] = int(bound[1])  # type: ignore[index]
+            if bound is None:
+                return None
+            keys[{"min": "min_length", "max": "max_length"}[bound[0]]] = int(bound[1])
         elif limits == "selection" and (m := CLAUSES["count"].fullmatch(clause)):
             bound = _bound(m.group(1), float(m.group(2)), True)
-            keys[{"min": "min_selected", "max": "max_selected"}[bound[0]]] = int(bound[1])  # type: ignore[index]
+            if bound is None:
+                return None
+            keys[{"min": "min_selected", "max": "max_selected"}[bound[0]]] = int(bound[1])
         elif limits == "selection" and (m := CLAUSES["exclusive"].fullmatch(clause)):
             exclusive.append(m.group(1) if m.group(1) is not None else m.group(2))
         else:

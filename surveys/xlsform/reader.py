@@ -18,7 +18,7 @@ from ..definition import MAX_OPTIONS_IN_ALL, MAX_QUESTIONS, too_large
 from ..errors import Code, ExpressionError, Problem
 from ..logic.check import check_condition
 from ..logic.grammar import KEYWORDS, parse
-from ..types import QUESTION_TYPES
+from ..types import QUESTION_TYPES, marked_type
 from .choices import ChoiceLists
 from .columns import Columns, is_chinese
 from .constraints import from_constraint
@@ -320,13 +320,10 @@ def _question(
         "title": _text(state, columns, cells, "label", row),
     }
     hint = _text(state, columns, cells, "hint", row)
-    if qtype == "text":
-        question["body"] = hint
-    elif qtype == "consent":
-        question["text"] = hint
-    elif hint:
-        question["description"] = hint
-    if qtype != "text":
+    hint_key = QUESTION_TYPES[qtype].xlsform.hint
+    if hint or hint_key != "description":  # a note's body and a consent's text are kept blank
+        question[hint_key] = hint
+    if QUESTION_TYPES[qtype].answer != "none":  # a note has nothing to require
         required = columns.get(cells, "required").lower()
         if required in ("yes", "true", "true()", "1"):
             question["required"] = True
@@ -363,29 +360,38 @@ def _type_details(
         )
         if not question["options"]:
             question["options"] = [{"value": "1", "label": question["title"] or "1"}]
-        if qtype == "single_choice" and re.search(r"\b(minimal|autocomplete|search)\b", appearance):
-            question["type"] = "dropdown"
+        question["type"] = marked_type(qtype, appearance)
         params = _parameters(state, columns.get(cells, "parameters"), row)
         if params.get("randomize", "").lower() in ("true", "yes"):
             question["randomize"] = True
         if columns.get(cells, "choice_filter"):
             expr = columns.get(cells, "choice_filter")
             state.warn(Code.XLS_CHOICE_FILTER_IGNORED, row, "choice_filter", expr=expr)
-    elif lowered in ("integer", "int"):
+    elif lowered in QUESTION_TYPES[qtype].xlsform.integer:
         question["integer"] = True
-    elif qtype == "short_text":
-        if "phone" in lowered:
-            question["pattern"] = "phone"
-        elif "multiline" in appearance or _int(columns.get(cells, "rows"), 1) > 1:
-            question["type"] = "long_text"
-    elif qtype == "slider":
+    elif "phone" in lowered:
+        question["pattern"] = "phone"
+    elif QUESTION_TYPES[qtype].xlsform.parameters == "range":
         params = _parameters(state, columns.get(cells, "parameters"), row)
         start, end = _float(params.get("start"), 1), _float(params.get("end"), 10)
         step = _float(params.get("step"), 1)
-        if "rating" in appearance.split() and start == 1 and step == 1 and 2 <= end <= 10:
-            question.update(type="rating", max=int(end))
+        marked = marked_type(qtype, appearance)  # a range read as a scale (a rating)
+        scale = QUESTION_TYPES[marked].scale
+        if (
+            scale is not None
+            and scale.high_key is not None
+            and scale.highest is not None
+            and start == scale.low
+            and step == 1
+            and scale.low + 1 <= end <= scale.highest
+        ):
+            question.update({"type": marked, scale.high_key: int(end)})
         else:
             question.update(min=_num(start), max=_num(end), step=_num(step))
+    else:
+        # XLSForm's `rows` column asks for a box of several lines, as the multiline appearance
+        lines = " multiline" if _int(columns.get(cells, "rows"), 1) > 1 else ""
+        question["type"] = marked_type(qtype, appearance + lines)
 
 
 def _constraint(

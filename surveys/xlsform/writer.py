@@ -88,11 +88,13 @@ def _question_rows(
     warnings: list[Problem],
 ) -> tuple[list[dict[str, str]], bool]:
     qtype, qid = q["type"], q["id"]
+    spec = QUESTION_TYPES[qtype]
+    facet = spec.xlsform
     base = {
         "name": qid,
         "label": q.get("title") or "",
-        "hint": q.get("description") or "",
-        "required": "yes" if q.get("required") else "",
+        "hint": q.get(facet.hint) or "",
+        "required": "yes" if q.get("required") and spec.answer != "none" else "",
         "relevant": relevant,
     }
 
@@ -103,8 +105,6 @@ def _question_rows(
             })
         )  # fmt: skip
 
-    spec = QUESTION_TYPES[qtype]
-    facet = spec.xlsform
     if facet.approximated:
         approximated(facet.approximated)
     if spec.has_options and not spec.has_rows:
@@ -112,19 +112,19 @@ def _question_rows(
         options = list(q.get("options") or ())
         other = ""
         last = options[-1] if options else {}
-        if last.get("other") and last.get("value") == "other" and qtype != "ranking":
+        if last.get("other") and last.get("value") == "other" and spec.allows_other:
             other = " or_other"
             options = options[:-1]
         if any(o.get("other") for o in options):
             approximated("select (other option as a plain choice)")
         choices += [_choice(qid, o) for o in options]
         row = {**base, "type": f"{keyword} {qid}{other}", "constraint": to_constraint(q)}
-        if qtype == "dropdown":
-            row["appearance"] = "minimal"
+        if facet.appearance:
+            row["appearance"] = facet.appearance
         if q.get("randomize"):
             row["parameters"] = "randomize=true"
         return [row], False
-    if qtype == "matrix":
+    if spec.has_rows:  # a select per row, on the same choice list
         choices += [_choice(qid, o) for o in q["options"]]
         keyword = "select_multiple" if q.get("multiple") else "select_one"
         rows = []
@@ -133,7 +133,7 @@ def _question_rows(
             label = f"{base['label']} - {r['label']}"
             rows.append({**base, "type": f"{keyword} {qid}", "name": name, "label": label})
         return rows, False
-    if qtype == "kano":
+    if spec.answer == "kano":  # the functional and dysfunctional selects
         return [
             {**base, "type": "select_one kano", "name": f"{qid}_functional",
              "label": q.get("functional_title") or base["label"]},
@@ -141,19 +141,15 @@ def _question_rows(
              "label": q.get("dysfunctional_title") or base["label"]},
         ], True  # fmt: skip
     row = {**base, "type": facet.writes, "constraint": to_constraint(q)}
-    if qtype == "number" and q.get("integer"):
-        row["type"] = "integer"
-    elif qtype == "long_text":
-        row["appearance"] = "multiline"
-    elif qtype == "text":
-        row.update(hint=q.get("body") or "", required="")
-    elif qtype == "consent":
-        row["hint"] = q.get("text") or ""
-    elif qtype == "rating":
-        row.update(appearance="rating", parameters=f"start=1 end={q.get('max', 5)} step=1")
-    elif qtype == "nps":
-        row["parameters"] = "start=0 end=10 step=1"
-    elif qtype == "slider":
+    if facet.integer and q.get("integer"):
+        row["type"] = facet.integer[0]
+    if facet.appearance:
+        row["appearance"] = facet.appearance
+    if facet.parameters == "scale" and spec.scale is not None:
+        scale = spec.scale
+        high = q.get(scale.high_key, scale.high) if scale.high_key else scale.high
+        row["parameters"] = f"start={scale.low} end={high} step=1"
+    elif facet.parameters == "range":  # the range is the parameters, not a constraint
         row["constraint"] = ""
         start, end = q.get("min", 0), q.get("max", 100)
         row["parameters"] = f"start={_num(start)} end={_num(end)} step={_num(q.get('step', 1))}"

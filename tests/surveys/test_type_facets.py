@@ -5,7 +5,7 @@ import json
 import pytest
 
 import surveys
-from surveys.types import ANALYSIS_KINDS, QUESTION_TYPES, registry_json
+from surveys.types import ANALYSIS_KINDS, QUESTION_TYPES, marked_type, registry_json
 from tests.question_samples import SAMPLE_ANSWERS, one_page, sample_definition, sample_question
 
 TYPES = list(QUESTION_TYPES)
@@ -75,3 +75,28 @@ def test_registry_json_is_plain_json_and_a_copy():
     assert set(sent) == set(QUESTION_TYPES)
     sent["matrix"]["builder"]["defaults"]["rows"].clear()
     assert registry_json()["matrix"]["builder"]["defaults"]["rows"]
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_every_type_has_its_xlsform_details_as_facets(name):
+    """A type XLSForm has no name for is written as another's row with an appearance and read
+    back by it; a range's parameters come from the type's scale or its min/max/step."""
+    facet = QUESTION_TYPES[name].xlsform
+    assert facet.parameters in (None, "scale", "range")
+    assert facet.parameters != "scale" or QUESTION_TYPES[name].scale is not None
+    assert bool(facet.read_from) == bool(facet.marks)
+    if facet.read_from:
+        base = QUESTION_TYPES[facet.read_from]
+        assert base.xlsform.writes == facet.writes and not base.xlsform.read_from
+        assert facet.appearance in facet.marks  # what is written is read back
+    assert QUESTION_TYPES[name].limits == facet.constraint
+    assert f'"{facet.hint}"' in json.dumps(surveys.definition_schema())  # the hint's key
+    assert set(facet.integer) <= set(facet.reads)  # an integer-only name is read as this type
+
+
+def test_a_marked_appearance_reads_a_row_as_the_type_it_marks():
+    assert marked_type("single_choice", "search('cities')") == "dropdown"
+    assert marked_type("single_choice", "likert") == "single_choice"
+    assert marked_type("short_text", "multiline") == "long_text"
+    assert marked_type("slider", "rating vertical") == "rating"
+    assert marked_type("number", "rating") == "number"

@@ -12,10 +12,14 @@ import io
 import re
 import zipfile
 import zlib
+from typing import TYPE_CHECKING
 
 from analysis.transcripts.errors import ErrorCode, TranscriptError
 from analysis.transcripts.labels import TIMESTAMP
 from analysis.transcripts.limits import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:  # python-docx is imported lazily (and has no type hints)
+    from docx.table import Table
 
 # Below this many unpacked bytes a compression ratio says nothing (a near-empty document
 # compresses very well) and cannot hurt.
@@ -113,7 +117,7 @@ class _Lines:
         self.lines.append(line)
 
 
-def _table_lines(table, lines: _Lines) -> None:  # type: ignore[no-untyped-def]
+def _table_lines(table: Table, lines: _Lines) -> None:
     for row in table.rows:
         lines.block()
         seen: set[int] = set()
