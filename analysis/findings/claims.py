@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.findings.metrics import UNITS, metric_title, respondent_values
-from analysis.findings.segments import segment_levels
+from analysis.findings.segments import segment_levels, segment_questions
 from analysis.stats.estimates import mean_estimate, proportion
 from analysis.stats.scores import nps
 from analysis.stats.table import question_map
@@ -109,7 +109,7 @@ def build_claim(
 ) -> dict[str, Any]:
     """The claim of one scanned cell (see the module docstring)."""
     item, family = cell["item"], cell["item"].family
-    seg_q = question_map(definition)[cell["segment"]]
+    seg_q = next(q for q in segment_questions(definition, frame) if q["id"] == cell["segment"])
     levels = segment_levels(definition, frame, cell["segment"])
     seg_codes = level_codes(frame[cell["segment"]], levels)
     j = [lv["value"] for lv in levels].index(cell["level"])

@@ -110,7 +110,7 @@ class _Segment:
 
 def _segments(definition: dict[str, Any], frame: pd.DataFrame) -> list[_Segment]:
     out = []
-    for q in segment_questions(definition):
+    for q in segment_questions(definition, frame):
         if q["id"] not in frame.columns:
             continue
         levels = [lv for lv in segment_levels(definition, frame, q["id"]) if lv["n"] > 0]

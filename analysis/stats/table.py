@@ -27,6 +27,8 @@ QUESTION_KINDS: dict[str, str | None] = {name: t.analysis for name, t in QUESTIO
 
 #: prefix of the paradata columns (`paradata/page_s/<page>`…, see docs/paradata.md)
 PARADATA_PREFIX = "paradata/"
+#: a respondent's participant attribute (age band, city …), a segment like a question
+ATTRIBUTE_PREFIX = "attribute:"
 
 KANO_LEVELS = ("like", "must_be", "neutral", "live_with", "dislike")
 
@@ -175,6 +177,10 @@ def prepare_frame(definition: dict[str, Any], frame: pd.DataFrame) -> pd.DataFra
     for name in frame.columns:  # the browser's paradata, read by the quality checks
         if isinstance(name, str) and name.startswith(PARADATA_PREFIX):
             out[name] = frame[name]
+    for name in frame.columns:  # participant attributes: segments, as text
+        if isinstance(name, str) and name.startswith(ATTRIBUTE_PREFIX):
+            column = frame[name]
+            out[name] = column.where(column.isna(), column.astype(str))
     if "duration_s" in out:
         out["duration_s"] = _to_number(out["duration_s"], "duration_s")
     for question in iter_questions(definition):

@@ -127,7 +127,7 @@ def _build(
                 "title": q.get("title") or q["id"],
                 "levels": segment_levels(definition, frame, q["id"]),
             }
-            for q in segment_questions(definition)
+            for q in segment_questions(definition, frame)
         ],
         aspects=aspect_table(_open_answers(definition, frame))[:VOICES_SHOWN],
         chart_key=key,

@@ -72,6 +72,9 @@ class ReportContent:
     questions: list[QuestionSection]
     voices: list[Voice]
     method: Method
+    # read through a share link: figures under the minimum n suppressed (not greyed), and
+    # words from the answers (keywords) only when the owner included quotes
+    public: bool = False
 
 
 def report_insights(questionnaire: Questionnaire, query: Query) -> list[str]:
@@ -87,7 +90,13 @@ def insights_stale(questionnaire: Questionnaire, query: Query) -> bool:
 
 
 def report_content(
-    questionnaire: Questionnaire, query: Query, chart_root: Path, tz: tzinfo
+    questionnaire: Questionnaire,
+    query: Query,
+    chart_root: Path,
+    tz: tzinfo,
+    *,
+    public: bool = False,
+    with_text: bool = True,
 ) -> ReportContent:
     board = dashboard(questionnaire, query, chart_root, tz)
     data = board.data
@@ -104,7 +113,7 @@ def report_content(
         insights=report_insights(questionnaire, query),
         insights_stale=insights_stale(questionnaire, query),
         questions=[_section(board, q, folder) for q in iter_questions(data.definition)],
-        voices=voices(board),
+        voices=voices(board, with_keywords=with_text),
         method=Method(
             n=data.n,
             n_total=data.n_total,
@@ -116,17 +125,18 @@ def report_content(
             filters=_filters(board, query),
             data_version=data.data_version,
         ),
+        public=public,
     )
 
 
-def voices(board: Dashboard) -> list[Voice]:
+def voices(board: Dashboard, *, with_keywords: bool = True) -> list[Voice]:
     """Each open question: how many answered it under the query, and its top keywords."""
     frame = board.data.frame
     out = []
     for qid, question in open_questions(board.data.definition).items():
         cells = frame[qid].tolist() if qid in frame.columns else []
         texts = [c.strip() for c in cells if isinstance(c, str) and c.strip()]
-        keywords = keywords_of(texts, limit=VOICE_KEYWORDS) if texts else []
+        keywords = keywords_of(texts, limit=VOICE_KEYWORDS) if texts and with_keywords else []
         out.append(Voice(qid, question.get("title") or qid, len(texts), keywords))
     return out
 

@@ -30,8 +30,17 @@ UNSAFE_IN_NAMES = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 def submit_report(
-    questionnaire: Questionnaire, query: Query, fmt: str, *, actor: User | None, locale: str
+    questionnaire: Questionnaire,
+    query: Query,
+    fmt: str,
+    *,
+    actor: User | None,
+    locale: str,
+    public: bool = False,
+    with_text: bool = True,
 ) -> Job:
+    """*public*: the report a share link gives (small cells suppressed; keywords of the
+    answers only *with_text*)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}")
     params = {
@@ -39,6 +48,8 @@ def submit_report(
         "format": fmt,
         "query": query.to_dict(),
         "locale": locale,
+        "public": public,
+        "with_text": with_text,
     }
     return jobs.submit(KIND, params, study_id=questionnaire.study_id, actor=actor)
 
@@ -61,7 +72,14 @@ def _build(run: jobs.JobRun) -> Path:
     run.progress(10)
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     charts = Path(current_app.instance_path) / "cache" / "charts"
-    content = report_content(questionnaire, Query.from_dict(params["query"]), charts, tz)
+    content = report_content(
+        questionnaire,
+        Query.from_dict(params["query"]),
+        charts,
+        tz,
+        public=bool(params.get("public")),
+        with_text=params.get("with_text", True),
+    )
     run.progress(60)
     path = run.result_file(f"report.{params['format']}")
     if params["format"] == "pdf":

@@ -1,11 +1,13 @@
 from flask import abort, render_template, send_file, url_for
-from flask_babel import get_timezone
+from flask_babel import get_locale, get_timezone
 
 from analysis.findings.query import Query
 from analysis.findings.quotes import deidentified_quotes, mask_personal
+from app import jobs
 from app.findings.dashboard import dashboard
 from app.findings.dashboard_routes import chart_root
 from app.findings.labels import metric_label, metric_value
+from app.findings.reports import FORMATS, download_name, submit_report
 from app.findings.shares import open_share
 from app.models import ShareLink
 from app.results.services import chart_path
@@ -49,7 +51,28 @@ def view_dashboard(token: str):
         metric_label=metric_label,
         metric_value=metric_value,
         chart_url=lambda name: url_for("shared.chart", token=token, name=name),
+        token=token,
     )
+
+
+@bp.route("/<token>/report.pdf")
+def report(token: str):
+    """The findings report of the shared view as PDF (figures under the minimum n suppressed,
+    keywords of the answers only when quotes are included); counted and audited as a view."""
+    link = open_share(token) or abort(404)
+    job = submit_report(
+        link.questionnaire,
+        Query.from_dict(link.query),
+        "pdf",
+        actor=None,
+        locale=str(get_locale()),
+        public=True,
+        with_text=link.include_quotes,
+    )
+    path = jobs.result_file(job)
+    if path is None:
+        abort(503, description=job.error or "")
+    return send_file(path, mimetype=FORMATS["pdf"], download_name=download_name(job))
 
 
 @bp.route("/<token>/charts/<name>")

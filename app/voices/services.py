@@ -50,7 +50,7 @@ def open_questions(questionnaire: Questionnaire) -> list[dict[str, Any]]:
 
 def grid(questionnaire: Questionnaire, question: dict[str, Any], query: Query) -> Grid:
     data = findings_data(questionnaire, query)
-    segments = segment_questions(data.definition)
+    segments = segment_questions(data.definition, data.frame)
     labels = {q["id"]: option_labels(q) for q in segments}
     frame = data.frame
     qid = question["id"]

@@ -13,6 +13,7 @@ from app.models import AuditEvent, Role, ShareLink
 from app.models.types import utcnow
 from tests.definitions import definition, long_text, nps, single_choice
 from tests.factories import make_published, make_study, make_user, submit_all
+from tests.web.test_findings_reports import needs_poppler, pdf_text
 
 SURVEY = definition(
     single_choice("tier", "城市等级", [("t1", "一线"), ("t2", "二线")], required=True),
@@ -115,3 +116,23 @@ def test_a_never_expiring_link_has_no_end_and_a_viewer_cannot_make_one(client, a
     auth.login("viewer@example.cn")
     assert client.get(shares_url(survey)).status_code == 403
     assert client.post(shares_url(survey), data={"expires": "7"}).status_code == 403
+
+
+@needs_poppler
+def test_the_report_of_a_share_link_suppresses_small_cells_and_closes_with_it(
+    client, auth, survey, tmp_path
+):
+    token = make_link(client, auth, survey, args="?seg.tier=t2")
+    reply = client.get(f"/shared/{token}/report.pdf")
+    assert reply.status_code == 200 and reply.mimetype == "application/pdf"
+    path = tmp_path / "shared.pdf"
+    path.write_bytes(reply.data)
+    text = pdf_text(path)
+    assert "结账满意度" in text and "不显示：回答少于 30 份" in text
+    assert "-100" not in text  # the 二线 NPS (every one a detractor), resting on 10 responses
+    assert "退款慢" not in text and "13812345678" not in text
+    assert db.session.scalar(db.select(ShareLink)).views == 1  # the download is a view
+    link = db.session.scalar(db.select(ShareLink))
+    link.revoked_at = utcnow()
+    db.session.commit()
+    assert client.get(f"/shared/{token}/report.pdf").status_code == 404
