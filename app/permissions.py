@@ -82,6 +82,15 @@ def questionnaire_in(access: StudyAccess, questionnaire_id: int) -> Questionnair
     )
 
 
+def published_questionnaire_in(access: StudyAccess, questionnaire_id: int) -> Questionnaire:
+    """A questionnaire of the study that has been published (results and findings rest on a
+    published version); 404 otherwise."""
+    questionnaire = questionnaire_in(access, questionnaire_id)
+    if questionnaire.latest_version is None:
+        abort(404)
+    return questionnaire
+
+
 def interview_in(access: StudyAccess, interview_id: int) -> Interview:
     """An interview of the study the caller may see; 404 for one of another study."""
     return _found(

@@ -1,8 +1,6 @@
 """The dashboard of one questionnaire and its settings (key metrics, minimum n)."""
 
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
 
@@ -15,28 +13,17 @@ from app.findings.labels import metric_label, metric_value
 from app.findings.query_args import query_args, query_from_args
 from app.findings.wave_compare import published_waves
 from app.forms import ConfirmForm
-from app.permissions import StudyAccess, questionnaire_in, study_required
+from app.permissions import StudyAccess, published_questionnaire_in, study_required
 from app.results import weighting
+from app.results.services import chart_root
 
 TOP_INSIGHTS = 3  # the largest differences, shown first on the dashboard
-
-
-def chart_root() -> Path:
-    """The results pages' chart cache: `results.chart` serves the dashboard's charts too."""
-    return Path(current_app.instance_path) / "cache" / "charts"
-
-
-def published_in(access: StudyAccess, questionnaire_id: int):
-    questionnaire = questionnaire_in(access, questionnaire_id)
-    if questionnaire.latest_version is None:
-        abort(404)
-    return questionnaire
 
 
 @bp.route("/<int:questionnaire_id>/")
 @study_required("view")
 def dashboard_page(access: StudyAccess, questionnaire_id: int):
-    questionnaire = published_in(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     query = query_from_args(request.args)
     has_scheme = weighting.scheme_of(questionnaire) is not None
     if query.weighted and not has_scheme:
@@ -73,7 +60,7 @@ def dashboard_page(access: StudyAccess, questionnaire_id: int):
 @bp.route("/<int:questionnaire_id>/settings", methods=["GET", "POST"])
 @study_required("edit_findings")
 def dashboard_settings(access: StudyAccess, questionnaire_id: int):
-    questionnaire = published_in(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     definition = questionnaire.published_version.definition
     candidates = {f"{s['kind']}:{s['question']}": s for s in metric_candidates(definition)}
     form = DashboardSettingsForm(

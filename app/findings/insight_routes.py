@@ -19,14 +19,11 @@ from app.findings.insight_sentences import (
 )
 from app.findings.query_args import query_args, query_from_args
 from app.forms import ConfirmForm
-from app.permissions import StudyAccess, questionnaire_in, study_required
-
-
-def _published(access: StudyAccess, questionnaire_id: int):
-    questionnaire = questionnaire_in(access, questionnaire_id)
-    if questionnaire.latest_version is None:
-        abort(404)
-    return questionnaire
+from app.permissions import (
+    StudyAccess,
+    published_questionnaire_in,
+    study_required,
+)
 
 
 def _list_url(access: StudyAccess, questionnaire_id: int, query: Query) -> str:
@@ -37,7 +34,7 @@ def _list_url(access: StudyAccess, questionnaire_id: int, query: Query) -> str:
 @bp.route("/<int:questionnaire_id>/insights")
 @study_required("view")
 def insights(access: StudyAccess, questionnaire_id: int):
-    questionnaire = _published(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     query = query_from_args(request.args)
     scan = service.current_scan(questionnaire, query)
     return render_template(
@@ -60,7 +57,7 @@ def insights(access: StudyAccess, questionnaire_id: int):
 @bp.route("/<int:questionnaire_id>/insights/scan", methods=["POST"])
 @study_required("edit_findings")
 def scan_insights(access: StudyAccess, questionnaire_id: int):
-    questionnaire = _published(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     query = query_from_args(request.args)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -70,7 +67,7 @@ def scan_insights(access: StudyAccess, questionnaire_id: int):
 
 
 def _insight(access: StudyAccess, questionnaire_id: int, insight_id: int):
-    questionnaire = _published(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     insight = service.insight_of(questionnaire, insight_id) or abort(404)
     return questionnaire, insight
 

@@ -13,19 +13,18 @@ from analysis.findings.query import Query
 from app import jobs
 from app.extensions import db
 from app.findings import bp
-from app.findings.dashboard_routes import published_in
 from app.findings.forms import ReportForm
 from app.findings.query_args import query_args, query_from_args
 from app.findings.reports import FORMATS, KIND, download_name, submit_report
 from app.models import Questionnaire
-from app.permissions import StudyAccess, job_in, study_required
+from app.permissions import StudyAccess, job_in, published_questionnaire_in, study_required
 from app.results import weighting
 
 
 @bp.route("/<int:questionnaire_id>/reports", methods=["POST"])
 @study_required("export_findings")
 def create_report(access: StudyAccess, questionnaire_id: int):
-    questionnaire = published_in(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     form = ReportForm()
     if not form.validate_on_submit():
         abort(400)

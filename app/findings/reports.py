@@ -20,6 +20,7 @@ from app import jobs
 from app.extensions import db
 from app.findings.report_content import report_content
 from app.models import Job, Questionnaire, User
+from app.results.services import chart_root
 
 FORMATS = {
     "pdf": "application/pdf",
@@ -71,7 +72,7 @@ def _build(run: jobs.JobRun) -> Path:
         raise jobs.JobError(_("This questionnaire has never been published."))
     run.progress(10)
     tz = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    charts = Path(current_app.instance_path) / "cache" / "charts"
+    charts = chart_root()
     content = report_content(
         questionnaire,
         Query.from_dict(params["query"]),

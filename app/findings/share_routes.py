@@ -5,12 +5,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.findings import bp, shares
-from app.findings.dashboard_routes import published_in
 from app.findings.forms import ShareForm
 from app.findings.query_args import query_args, query_from_args
 from app.forms import ConfirmForm
 from app.models.types import utcnow
-from app.permissions import StudyAccess, study_required
+from app.permissions import StudyAccess, published_questionnaire_in, study_required
 from app.urls import external_url
 
 SESSION_KEY = "new_share_link"  # the token, shown once on the page the POST redirects to
@@ -19,7 +18,7 @@ SESSION_KEY = "new_share_link"  # the token, shown once on the page the POST red
 @bp.route("/<int:questionnaire_id>/shares", methods=["GET", "POST"])
 @study_required("share_findings")
 def share_links(access: StudyAccess, questionnaire_id: int):
-    questionnaire = published_in(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     query = query_from_args(request.args)
     form = ShareForm()
     here = url_for(
@@ -59,7 +58,7 @@ def share_links(access: StudyAccess, questionnaire_id: int):
 @bp.route("/<int:questionnaire_id>/shares/<int:share_id>/revoke", methods=["POST"])
 @study_required("share_findings")
 def revoke_share_link(access: StudyAccess, questionnaire_id: int, share_id: int):
-    questionnaire = published_in(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     link = shares.share_in(questionnaire, share_id) or abort(404)
     if ConfirmForm().validate_on_submit():
         shares.revoke_share(link, current_user)

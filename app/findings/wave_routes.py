@@ -1,8 +1,6 @@
 """Waves: start the next wave of a questionnaire, compare the waves of its series."""
 
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,11 +10,8 @@ from app.findings.query_args import query_args, query_from_args
 from app.findings.wave_compare import chart_path, compare_series, unit_label, wave_label
 from app.findings.waves import WaveNotAllowed, start_next_wave
 from app.permissions import StudyAccess, questionnaire_in, study_required
+from app.results.services import chart_root
 from app.results.weighting import scheme_of
-
-
-def _chart_root() -> Path:
-    return Path(current_app.instance_path) / "cache" / "charts"
 
 
 @bp.route("/<int:questionnaire_id>/waves/new", methods=["POST"])  # CSRF: app-wide CSRFProtect
@@ -39,7 +34,7 @@ def start_wave(access: StudyAccess, questionnaire_id: int):
 def waves(access: StudyAccess, questionnaire_id: int):
     questionnaire = questionnaire_in(access, questionnaire_id)
     query = query_from_args(request.args)
-    comparison = compare_series(questionnaire, query, _chart_root())
+    comparison = compare_series(questionnaire, query, chart_root())
     if not comparison.waves:
         abort(404)
     latest = comparison.data[-1]
@@ -67,7 +62,7 @@ def waves(access: StudyAccess, questionnaire_id: int):
 @study_required("view")
 def wave_chart(access: StudyAccess, questionnaire_id: int, key: str, name: str):
     questionnaire = questionnaire_in(access, questionnaire_id)
-    path = chart_path(_chart_root(), questionnaire, key, name) or abort(404)
+    path = chart_path(chart_root(), questionnaire, key, name) or abort(404)
     response = send_file(path, mimetype="image/png", max_age=3600)
     response.cache_control.public = False
     response.cache_control.private = True

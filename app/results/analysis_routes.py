@@ -9,11 +9,10 @@ from flask import abort, jsonify, render_template, request
 from analysis.stats.analyses import SpecError
 from app.extensions import csrf
 from app.jsonbody import BadJson, json_body
-from app.permissions import StudyAccess, study_required
+from app.permissions import StudyAccess, published_questionnaire_in, study_required
 from app.results import analysis, bp
 from app.results.analysis_forms import AnalysisForm
 from app.results.analysis_text import explain
-from app.results.routes import _published
 
 SPEC_MAX_BYTES = 64 * 1024
 
@@ -21,8 +20,8 @@ SPEC_MAX_BYTES = 64 * 1024
 @bp.route("/analysis", methods=["GET", "POST"])
 @study_required("view")
 def analysis_builder(access: StudyAccess, questionnaire_id: int):
-    questionnaire = _published(access, questionnaire_id)
-    definition = questionnaire.latest_version.definition
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
+    definition = questionnaire.published_version.definition
     form = AnalysisForm()
     form.offer(analysis.question_choices(definition), analysis.filter_choices(definition))
     result, problem = None, None
@@ -60,7 +59,7 @@ def _place(form: AnalysisForm, error: SpecError) -> str | None:
 def analysis_json(access: StudyAccess, questionnaire_id: int):
     if not request.is_json:
         abort(415)
-    questionnaire = _published(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     try:
         spec = json_body(max_bytes=SPEC_MAX_BYTES)
     except BadJson as error:

@@ -16,7 +16,11 @@ from flask_babel import gettext as _
 
 from app.database import SQL_INT_MAX
 from app.forms import ConfirmForm
-from app.permissions import StudyAccess, questionnaire_in, study_required
+from app.permissions import (
+    StudyAccess,
+    published_questionnaire_in,
+    study_required,
+)
 from app.responses.listing import response_detail
 from app.results import bp, services, weighting
 from app.results.display import (
@@ -30,6 +34,7 @@ from app.results.display import (
 from app.results.exports import response_csv
 from app.results.forms import ResponseFilterForm
 from app.results.sentences import crosstab_sentence
+from app.results.services import chart_root
 from app.results.table import chosen_versions
 from app.results.texts import open_questions, text_answers
 from app.urls import query_int
@@ -39,21 +44,10 @@ TEXT_ANSWERS_PER_PAGE = 20
 bp.add_app_template_filter(without_pipes)
 
 
-def _chart_root() -> Path:
-    return Path(current_app.instance_path) / "cache" / "charts"
-
-
-def _published(access: StudyAccess, questionnaire_id: int):
-    questionnaire = questionnaire_in(access, questionnaire_id)
-    if questionnaire.latest_version is None:
-        abort(404)
-    return questionnaire
-
-
 @bp.route("/")
 @study_required("view")
 def summary(access: StudyAccess, questionnaire_id: int):
-    questionnaire = _published(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     definition = services.latest_definition(questionnaire)
     candidates = services.crosstab_candidates(definition)
     ids = {q["id"] for q in candidates}
@@ -63,7 +57,7 @@ def summary(access: StudyAccess, questionnaire_id: int):
     has_scheme = weighting.scheme_of(questionnaire) is not None
     weighted = has_scheme and request.args.get("weighted") == "1"
     result = services.summary(
-        questionnaire, _chart_root(), exclude_flagged=exclude, crosstab=pair, weighted=weighted
+        questionnaire, chart_root(), exclude_flagged=exclude, crosstab=pair, weighted=weighted
     )
     crosstab = result.figures["crosstabs"][0] if result.figures["crosstabs"] else None
     return render_template(
@@ -89,7 +83,7 @@ def summary(access: StudyAccess, questionnaire_id: int):
 @bp.route("/text/<question_id>")
 @study_required("view")
 def text(access: StudyAccess, questionnaire_id: int, question_id: str):
-    questionnaire = _published(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     question = open_questions(services.latest_definition(questionnaire)).get(question_id)
     if question is None:
         abort(404)
@@ -114,8 +108,8 @@ def text(access: StudyAccess, questionnaire_id: int, question_id: str):
 @bp.route("/charts/<key>/<name>")
 @study_required("view")
 def chart(access: StudyAccess, questionnaire_id: int, key: str, name: str):
-    questionnaire = _published(access, questionnaire_id)
-    path = services.chart_path(_chart_root(), questionnaire, key, name) or abort(404)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
+    path = services.chart_path(chart_root(), questionnaire, key, name) or abort(404)
     download = request.args.get("download") == "1"
     response = send_file(path, mimetype="image/png", as_attachment=download, max_age=3600)
     # Named by the content's hash, so the browser may keep it; a shared cache may not.
@@ -127,7 +121,7 @@ def chart(access: StudyAccess, questionnaire_id: int, key: str, name: str):
 @bp.route("/responses")
 @study_required("view")
 def responses(access: StudyAccess, questionnaire_id: int):
-    questionnaire = _published(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     form = ResponseFilterForm(request.args)
     form.validate()
     listing = services.response_listing(
@@ -154,7 +148,7 @@ def responses(access: StudyAccess, questionnaire_id: int):
 @bp.route("/responses/<int:response_id>")
 @study_required("view")
 def response(access: StudyAccess, questionnaire_id: int, response_id: int):
-    questionnaire = _published(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     found = response_detail(questionnaire, response_id) or abort(404)
     return render_template(
         "results/response.html",
@@ -174,7 +168,7 @@ def response(access: StudyAccess, questionnaire_id: int, response_id: int):
 @bp.route("/responses/<int:response_id>/delete", methods=["POST"])
 @study_required("delete_responses")
 def delete_response(access: StudyAccess, questionnaire_id: int, response_id: int):
-    questionnaire = _published(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     if request.form.get("confirm") != "1":
@@ -194,7 +188,7 @@ def delete_response(access: StudyAccess, questionnaire_id: int, response_id: int
 @bp.route("/responses.csv")
 @study_required("view")
 def export_csv(access: StudyAccess, questionnaire_id: int):
-    questionnaire = _published(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     version = query_int("version")
     if version is not None and not chosen_versions(questionnaire, version):
         abort(404)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from flask import current_app
+
 from analysis.charts import render_summary_charts
 from analysis.stats.errors import StatsInputError
 from analysis.stats.quality import (
@@ -57,6 +59,11 @@ class Quality:
     score: float
     flagged: bool
     threshold: float = THRESHOLD
+
+
+def chart_root() -> Path:
+    """Where the charts of the results pages and the dashboards are cached (by content key)."""
+    return Path(current_app.instance_path) / "cache" / "charts"
 
 
 def analysis_frame(questionnaire: Questionnaire):

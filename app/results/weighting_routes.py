@@ -6,18 +6,17 @@ from flask_login import current_user
 
 from analysis.stats.errors import StatsInputError
 from app.forms import ConfirmForm
-from app.permissions import StudyAccess, study_required
+from app.permissions import StudyAccess, published_questionnaire_in, study_required
 from app.results import bp, weighting
-from app.results.routes import _published
 from app.results.table import response_frame
 
 
 @bp.route("/weighting")
 @study_required("view")
 def weighting_page(access: StudyAccess, questionnaire_id: int):
-    questionnaire = _published(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     frame = response_frame(questionnaire)
-    questions = weighting.weighting_questions(questionnaire.latest_version.definition, frame)
+    questions = weighting.weighting_questions(questionnaire.published_version.definition, frame)
     entry = weighting.scheme_input(weighting.scheme_of(questionnaire), questions)
     return _render(access, questionnaire, frame, questions, entry), 200
 
@@ -25,11 +24,11 @@ def weighting_page(access: StudyAccess, questionnaire_id: int):
 @bp.route("/weighting", methods=["POST"])
 @study_required("edit_questionnaire")
 def save_weighting(access: StudyAccess, questionnaire_id: int):
-    questionnaire = _published(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     frame = response_frame(questionnaire)
-    questions = weighting.weighting_questions(questionnaire.latest_version.definition, frame)
+    questions = weighting.weighting_questions(questionnaire.published_version.definition, frame)
     entry = weighting.read_scheme(request.form, questions)
     if not weighting.save_scheme(questionnaire, entry, frame, current_user):
         return _render(access, questionnaire, frame, questions, entry), 422

@@ -5,12 +5,11 @@ from analysis.findings.query import Query
 from analysis.findings.quotes import deidentified_quotes, mask_personal
 from app import jobs
 from app.findings.dashboard import dashboard
-from app.findings.dashboard_routes import chart_root
 from app.findings.labels import metric_label, metric_value
 from app.findings.reports import FORMATS, download_name, submit_report
 from app.findings.shares import open_share
 from app.models import ShareLink
-from app.results.services import chart_path
+from app.results.services import chart_path, chart_root
 from app.results.texts import open_questions
 from app.shared import bp
 

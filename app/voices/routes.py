@@ -5,12 +5,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from analysis.text.autocode import AutocodeError
-from app.findings.dashboard_routes import published_in
 from app.findings.query_args import query_args, query_from_args
 from app.interviews import coding
 from app.interviews.common import ERRORS, page
 from app.models import Questionnaire
-from app.permissions import StudyAccess, study_required
+from app.permissions import StudyAccess, published_questionnaire_in, study_required
 from app.urls import query_int
 from app.voices import bp, services
 from app.voices.forms import AutocodeForm, BulkCodeForm, ThemeCodeForm
@@ -57,7 +56,7 @@ def _grid_url(access: StudyAccess, questionnaire: Questionnaire, question_id: st
 @study_required("view")
 def grid(access: StudyAccess, questionnaire_id: int, question_id: str):
     """The grid; a POST is the auto-code form (preview, then apply), coders only."""
-    questionnaire = published_in(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     question = _question(questionnaire, question_id)
     query = query_from_args(request.args)
     board = services.grid(questionnaire, question, query)
@@ -135,7 +134,7 @@ def grid(access: StudyAccess, questionnaire_id: int, question_id: str):
 @bp.route("/<int:questionnaire_id>/<question_id>/codes", methods=["POST"])
 @study_required("code_answers")
 def bulk_code(access: StudyAccess, questionnaire_id: int, question_id: str):
-    questionnaire = published_in(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     _question(questionnaire, question_id)
     form = BulkCodeForm()
     codes = {c.id: c for c in coding.codes_of(access.study)}
@@ -163,7 +162,7 @@ def bulk_code(access: StudyAccess, questionnaire_id: int, question_id: str):
 def theme_to_code(access: StudyAccess, questionnaire_id: int, question_id: str):
     """Turn theme number `theme` of the whole question's answers into a code (recomputed: the
     same answers give the same themes)."""
-    questionnaire = published_in(access, questionnaire_id)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
     question = _question(questionnaire, question_id)
     form = ThemeCodeForm()
     query = query_from_args(request.args)
