@@ -36,3 +36,14 @@ class ThemeCodeForm(Form):
     theme = IntegerField(validators=[InputRequired()])
     name = StringField(_l("Code name"), validators=[DataRequired(), Length(max=100)])
     submit = SubmitField(_l("Turn into a code"))
+
+
+class StarForm(Form):
+    """Star one quote: an answer (response and question) or a highlight; the text is read
+    again from the database, never from the form."""
+
+    source = HiddenField(validators=[DataRequired()])
+    response_id = HiddenField()
+    question_id = HiddenField(validators=[Length(max=100)])
+    highlight_id = HiddenField()
+    key = HiddenField(validators=[Length(max=160)])
