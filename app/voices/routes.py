@@ -109,6 +109,14 @@ def grid(access: StudyAccess, questionnaire_id: int, question_id: str):
     segment_id = request.args.get("by", "")
     segment = next((s for s in board.segments if s["id"] == segment_id), None)
     themes = services.themes_of(board.rows) if request.args.get("themes") == "1" else None
+    aspect_segment = next(
+        (s for s in board.segments if s["id"] == request.args.get("aspects_by")), None
+    )
+    aspects = (
+        services.aspects_by_segment(board.rows, aspect_segment)
+        if request.args.get("aspects") == "1"
+        else None
+    )
     return page(
         "voices/grid.html",
         access,
@@ -129,6 +137,8 @@ def grid(access: StudyAccess, questionnaire_id: int, question_id: str):
         preview=preview,
         themes=themes,
         theme_form=theme_form,
+        aspects=aspects,
+        aspect_segment=aspect_segment,
     )
 
 

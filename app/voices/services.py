@@ -13,6 +13,7 @@ from analysis.findings.query import Query
 from analysis.findings.segments import segment_questions
 from analysis.stats.crosstab import crosstab
 from analysis.stats.table import iter_questions, option_labels
+from analysis.text.aspects import aspect_groups
 from analysis.text.autocode import matching_answers
 from analysis.text.themes import Theme, find_themes
 from app import audit
@@ -253,3 +254,17 @@ def code_frequencies(
                 }
         out.append(entry)
     return out
+
+
+def aspects_by_segment(
+    rows: list[AnswerRow], segment: dict[str, Any] | None, *, limit: int = 10
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The levels of *segment* that answered (in the questionnaire's order) and the *limit*
+    most mentioned aspects of the answers with positive/negative counts per level
+    (`analysis.text.aspects.aspect_groups`); no levels without a segment."""
+    if segment is None:
+        return [], aspect_groups([r.text for r in rows], [None] * len(rows), limit=limit)
+    groups = [r.segments.get(segment["id"]) or None for r in rows]
+    present = {g for g in groups if g}
+    levels = [label for label in option_labels(segment).values() if label in present]
+    return levels, aspect_groups([r.text for r in rows], groups, limit=limit)

@@ -144,3 +144,17 @@ def test_a_theme_becomes_a_code_on_its_answers(client, auth, survey):
     again = client.post(url(questionnaire, "/themes"), data={"theme": index, "name": "价格太贵"})
     assert again.status_code == 302  # the name is taken: said, nothing made
     assert len([c for c in coding.codes_of(questionnaire.study) if c.name == "价格太贵"]) == 1
+
+
+def test_the_aspects_of_the_answers_by_segment(client, auth, survey):
+    questionnaire, _ids = survey
+    auth.login("viewer@example.cn")
+    html = client.get(url(questionnaire)).get_data(as_text=True)
+    assert 'id="aspect-table"' not in html  # shown when asked for
+    html = client.get(url(questionnaire, "?aspects=1&aspects_by=tier")).get_data(as_text=True)
+    table = html[html.index('id="aspect-table"') :]
+    # by hand: 配送太慢了 (t2 ×4) and 配送又慢了 (t2 ×4, t1 ×1) mention 配送, and 配送太慢了 t1 ×1
+    row = re.search(r'<tr data-aspect="配送">(.+?)</tr>', table, re.S).group(1)
+    cells = re.findall(r'<td class="text-end text-nowrap"[^>]*>(.+?)</td>', row)
+    assert cells == ["负面 10 / 正面 0", "负面 2 / 正面 0", "负面 8 / 正面 0"]  # all, 一线, 三线
+    assert '<th class="text-end">一线</th><th class="text-end">三线</th>' in table
