@@ -19,6 +19,7 @@ from app.extensions import db
 from app.findings.services import published_series
 from app.interviews.privacy import policy_of
 from app.models import (
+    ConsentStatus,
     EvidenceQuote,
     Highlight,
     ImportStatus,
@@ -116,11 +117,17 @@ def _highlight_quote(highlight: Highlight, names: list[str]) -> Quote:
 
 
 def _highlights(study: Study, highlight_ids: Iterable[int] | None = None) -> list[Highlight]:
+    """The highlights of the study's saved interviews, except those whose interviewee withdrew
+    consent: their words are not quoted."""
     select = (
         db.select(Highlight)
         .join(Turn, Turn.id == Highlight.turn_id)
         .join(Interview, Interview.id == Turn.interview_id)
-        .where(Interview.study_id == study.id, Interview.status == ImportStatus.SAVED)
+        .where(
+            Interview.study_id == study.id,
+            Interview.status == ImportStatus.SAVED,
+            Interview.consent != ConsentStatus.WITHDRAWN,
+        )
         .order_by(Interview.id, Turn.seq, Highlight.start, Highlight.id)
     )
     if highlight_ids is not None:

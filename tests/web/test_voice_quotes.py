@@ -8,7 +8,7 @@ import pytest
 from app.extensions import db
 from app.interviews import coding
 from app.interviews.privacy import update_policy
-from app.models import AuditEvent, EvidenceQuote, Role
+from app.models import AuditEvent, ConsentStatus, EvidenceQuote, Interview, Role
 from app.voices.quotes import starred_quotes
 from tests.definitions import definition, long_text, single_choice
 from tests.factories import (
@@ -17,6 +17,7 @@ from tests.factories import (
     make_published,
     make_study,
     make_user,
+    study_with_roles,
     submit_all,
 )
 
@@ -129,3 +130,33 @@ def test_only_the_studys_quotes_can_be_starred_and_only_by_coders(client, auth, 
     assert client.post(url(other, "/star"), data=form).status_code == 404
     assert client.post(url(other, "/star"), data={**form, "question_id": "tier"}).status_code == 404
     assert db.session.scalars(db.select(EvidenceQuote)).all() == []
+
+
+def test_an_interviewee_who_withdrew_consent_is_not_quoted(client, auth, study):
+    study, _questionnaire, _ids = study
+    interview = db.session.scalars(db.select(Interview)).one()
+    interview.consent = ConsentStatus.WITHDRAWN
+    db.session.commit()
+    auth.login("owner@example.cn")
+    assert [k.split(":")[0] for k in keys(client, study)] == ["answer", "answer"]
+
+
+@pytest.mark.parametrize(
+    ("who", "view", "star"),
+    [
+        (None, 302, 302),  # to the sign-in page
+        ("outsider@example.cn", 404, 404),
+        ("viewer@example.cn", 200, 403),
+        ("researcher@example.cn", 200, 302),
+        ("owner@example.cn", 200, 302),
+    ],
+)
+def test_who_may_read_and_star_quotes(client, auth, ctx, who, view, star):
+    study, _users = study_with_roles()
+    questionnaire = make_published(SURVEY, study=study)
+    [rid] = submit_all(questionnaire, [{"tier": "t1", "why": "价格太贵"}])
+    if who:
+        auth.login(who)
+    assert client.get(url(study)).status_code == view
+    form = {"source": "answer", "response_id": rid, "question_id": "why"}
+    assert client.post(url(study, "/star"), data=form).status_code == star
