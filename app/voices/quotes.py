@@ -109,7 +109,7 @@ def _highlight_quote(highlight: Highlight, names: list[str]) -> Quote:
         text=_interview_text(span, names),
         original=span,
         attributes={str(k): str(v) for k, v in (interview.attributes or {}).items() if v},
-        origin=f"{interview.title}{label}",
+        origin=_interview_text(f"{interview.title}{label}", names),  # a title may name someone
         codes=[(highlight.code_id, highlight.code.name)],
         highlight_id=highlight.id,
         interview_id=interview.id,
