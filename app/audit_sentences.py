@@ -66,6 +66,8 @@ SENTENCES = {
     "study.min_n": _l("%(actor)s changed the study's minimum n"),
     "answer_code.apply": _l("%(actor)s coded %(added)s answers as “%(code)s”"),
     "answer_code.remove": _l("%(actor)s removed the code “%(code)s” from %(removed)s answers"),
+    "evidence.star": _l("%(actor)s starred a quote as evidence: “%(text)s”"),
+    "evidence.unstar": _l("%(actor)s unstarred the quote “%(text)s”"),
     "share.create": _l("%(actor)s made a share link"),
     "share.revoke": _l("%(actor)s revoked a share link"),
     "share.view": _l("Someone opened a share link (view %(views)s)"),

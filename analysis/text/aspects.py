@@ -13,7 +13,7 @@ hand-labelled set (tests/data/aspects/labelled.tsv) for precision and recall.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
@@ -233,4 +233,44 @@ def aspect_table(
             "examples": shown[aspect],
         }
         for aspect, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def aspect_groups(
+    texts: Sequence[str | None],
+    groups: Sequence[str | None],
+    *,
+    limit: int = 10,
+    userdict: UserDict = None,
+) -> list[dict[str, Any]]:
+    """The *limit* most mentioned aspects of *texts* (ordered as `aspect_table`), each with
+    its positive and negative mentions in every group: `groups[i]` is the group of `texts[i]`
+    (a segment's level, say); a text without a group counts in the totals only.
+    [{"aspect", "mentions", "positive", "negative", "groups": {group: {"positive", "negative"}}}]"""
+    by_group: dict[str, dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    counts: Counter[str] = Counter()
+    positive: Counter[str] = Counter()
+    tokenizer = get_tokenizer(userdict)
+    for text, group in zip(texts, groups, strict=True):
+        if not isinstance(text, str) or not text.strip():
+            continue
+        for mention in extract_aspects(text, tokenizer=tokenizer):
+            sign = "positive" if mention.polarity > 0 else "negative"
+            counts[mention.aspect] += 1
+            positive[mention.aspect] += sign == "positive"
+            if group:
+                by_group[mention.aspect][group][sign] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [
+        {
+            "aspect": aspect,
+            "mentions": n,
+            "positive": positive[aspect],
+            "negative": n - positive[aspect],
+            "groups": {
+                group: {"positive": c["positive"], "negative": c["negative"]}
+                for group, c in sorted(by_group[aspect].items())
+            },
+        }
+        for aspect, n in ranked
     ]

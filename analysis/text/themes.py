@@ -123,3 +123,36 @@ def theme_shares(themes: Sequence[Theme], groups: Sequence[object]) -> dict[str,
             inside[str(groups[i])] = inside.get(str(groups[i]), 0) + 1
         out[theme.label] = {g: 100.0 * inside.get(g, 0) / n for g, n in sorted(sizes.items())}
     return out
+
+
+def merge_themes(first: Theme, second: Theme) -> Theme:
+    """One theme of the answers of both (a researcher's merge): members the union, terms and
+    quotes the first's then the second's new ones."""
+    members = sorted(set(first.members) | set(second.members))
+    terms = list(dict.fromkeys([*first.terms, *second.terms]))
+    return Theme(
+        label=f"{first.label} + {second.label}",
+        terms=terms,
+        count=len(members),
+        quotes=_distinct([*first.quotes, *second.quotes], max(len(first.quotes), 1)),
+        members=members,
+    )
+
+
+def split_theme(
+    texts: Sequence[str | None], theme: Theme, *, seed: int = 0, userdict: UserDict = None
+) -> list[Theme]:
+    """The theme's answers grouped again into two themes (`find_themes` with two), their
+    members as positions in *texts*; an answer sharing no term with the theme's others stays
+    out of both, and [] when its answers do not split. Same answers and seed: the same two."""
+    inner = find_themes([texts[i] for i in theme.members], n_themes=2, seed=seed, userdict=userdict)
+    return [
+        Theme(
+            label=part.label,
+            terms=part.terms,
+            count=part.count,
+            quotes=part.quotes,
+            members=[theme.members[i] for i in part.members],
+        )
+        for part in inner
+    ]

@@ -3,6 +3,7 @@
 from app.models.accounts import LoginSession, User
 from app.models.audit import AuditEvent
 from app.models.coding import AnswerCode
+from app.models.evidence import EvidenceQuote
 from app.models.insights import Insight, InsightScan
 from app.models.interviews import (
     CODE_COLOURS,
@@ -28,6 +29,7 @@ __all__ = [
     "AuditEvent",
     "Code",
     "ConsentStatus",
+    "EvidenceQuote",
     "Highlight",
     "ImportStatus",
     "Insight",

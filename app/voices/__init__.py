@@ -7,4 +7,4 @@ from flask import Blueprint
 bp = Blueprint("voices", __name__)
 
 
-from app.voices import routes  # noqa: E402, F401 - registers the views on bp
+from app.voices import quote_routes, routes  # noqa: E402, F401 - registers the views on bp

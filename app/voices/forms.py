@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.forms import Form
 
@@ -33,6 +33,22 @@ class AutocodeForm(Form):
 
 
 class ThemeCodeForm(Form):
+    """Theme `theme` as a code; with `merge_with` the union of two themes, with `part` one of
+    the two themes its split gives."""
+
     theme = IntegerField(validators=[InputRequired()])
+    merge_with = IntegerField(validators=[Optional()])
+    part = IntegerField(validators=[Optional()])
     name = StringField(_l("Code name"), validators=[DataRequired(), Length(max=100)])
     submit = SubmitField(_l("Turn into a code"))
+
+
+class StarForm(Form):
+    """Star one quote: an answer (response and question) or a highlight; the text is read
+    again from the database, never from the form."""
+
+    source = HiddenField(validators=[DataRequired()])
+    response_id = HiddenField()
+    question_id = HiddenField(validators=[Length(max=100)])
+    highlight_id = HiddenField()
+    key = HiddenField(validators=[Length(max=160)])

@@ -108,6 +108,20 @@ def grid(access: StudyAccess, questionnaire_id: int, question_id: str):
     segment_id = request.args.get("by", "")
     segment = next((s for s in board.segments if s["id"] == segment_id), None)
     themes = services.themes_of(board.rows) if request.args.get("themes") == "1" else None
+    split = query_int("split")
+    parts = (
+        services.split_of(board.rows, themes[split])
+        if themes and split is not None and 0 <= split < len(themes)
+        else None
+    )
+    aspect_segment = next(
+        (s for s in board.segments if s["id"] == request.args.get("aspects_by")), None
+    )
+    aspects = (
+        services.aspects_by_segment(board.rows, aspect_segment)
+        if request.args.get("aspects") == "1"
+        else None
+    )
     return page(
         "voices/grid.html",
         access,
@@ -128,6 +142,10 @@ def grid(access: StudyAccess, questionnaire_id: int, question_id: str):
         preview=preview,
         themes=themes,
         theme_form=theme_form,
+        aspects=aspects,
+        aspect_segment=aspect_segment,
+        split=split if parts is not None else None,
+        parts=parts,
     )
 
 
@@ -171,13 +189,19 @@ def theme_to_code(access: StudyAccess, questionnaire_id: int, question_id: str):
         flash(_("Give the code a name."), "danger")
         return redirect(back)
     rows = services.grid(questionnaire, question, query).rows
-    themes = services.themes_of(rows)
-    if not 0 <= form.theme.data < len(themes):
+    theme = services.chosen_theme(
+        rows,
+        services.themes_of(rows),
+        form.theme.data,
+        merge_with=form.merge_with.data,
+        part=form.part.data,
+    )
+    if theme is None:
         flash(_("The answers changed since the themes were shown; look again."), "danger")
         return redirect(back)
     try:
         code, n = services.code_from_theme(
-            questionnaire, question_id, rows, themes[form.theme.data], form.name.data, current_user
+            questionnaire, question_id, rows, theme, form.name.data, current_user
         )
     except coding.CodingError as error:
         flash(str(ERRORS[error.code]), "danger")

@@ -13,8 +13,9 @@ from analysis.findings.query import Query
 from analysis.findings.segments import segment_questions
 from analysis.stats.crosstab import crosstab
 from analysis.stats.table import iter_questions, option_labels
+from analysis.text.aspects import aspect_groups
 from analysis.text.autocode import matching_answers
-from analysis.text.themes import Theme, find_themes
+from analysis.text.themes import Theme, find_themes, merge_themes, split_theme
 from app import audit
 from app.extensions import db
 from app.findings.data import findings_data
@@ -203,6 +204,34 @@ def themes_of(rows: list[AnswerRow]) -> list[Theme]:
     return find_themes([r.text for r in rows])
 
 
+def split_of(rows: list[AnswerRow], theme: Theme) -> list[Theme]:
+    """The theme's answers in two themes (`split_theme`, seeded: the same each time)."""
+    return split_theme([r.text for r in rows], theme)
+
+
+def chosen_theme(
+    rows: list[AnswerRow],
+    themes: list[Theme],
+    index: int,
+    *,
+    merge_with: int | None = None,
+    part: int | None = None,
+) -> Theme | None:
+    """Theme *index*, or its union with theme *merge_with*, or part *part* of its split; None
+    when a number is not one of those shown (the answers changed since)."""
+    if not 0 <= index < len(themes):
+        return None
+    theme = themes[index]
+    if part is not None:
+        parts = split_of(rows, theme)
+        return parts[part] if 0 <= part < len(parts) else None
+    if merge_with is not None and merge_with != index:
+        if not 0 <= merge_with < len(themes):
+            return None
+        return merge_themes(theme, themes[merge_with])
+    return theme
+
+
 def code_from_theme(
     questionnaire: Questionnaire,
     question_id: str,
@@ -253,3 +282,17 @@ def code_frequencies(
                 }
         out.append(entry)
     return out
+
+
+def aspects_by_segment(
+    rows: list[AnswerRow], segment: dict[str, Any] | None, *, limit: int = 10
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """The levels of *segment* that answered (in the questionnaire's order) and the *limit*
+    most mentioned aspects of the answers with positive/negative counts per level
+    (`analysis.text.aspects.aspect_groups`); no levels without a segment."""
+    if segment is None:
+        return [], aspect_groups([r.text for r in rows], [None] * len(rows), limit=limit)
+    groups = [r.segments.get(segment["id"]) or None for r in rows]
+    present = {g for g in groups if g}
+    levels = [label for label in option_labels(segment).values() if label in present]
+    return levels, aspect_groups([r.text for r in rows], groups, limit=limit)

@@ -7,9 +7,11 @@ import re
 import pytest
 from scipy.stats import chi2_contingency
 
+from analysis.findings.query import Query
 from app.extensions import db
 from app.interviews import coding
 from app.models import AnswerCode, AuditEvent, Role
+from app.voices import services
 from tests.definitions import definition, long_text, single_choice
 from tests.factories import make_published, make_study, make_user, submit_all
 
@@ -144,3 +146,48 @@ def test_a_theme_becomes_a_code_on_its_answers(client, auth, survey):
     again = client.post(url(questionnaire, "/themes"), data={"theme": index, "name": "价格太贵"})
     assert again.status_code == 302  # the name is taken: said, nothing made
     assert len([c for c in coding.codes_of(questionnaire.study) if c.name == "价格太贵"]) == 1
+
+
+def test_the_aspects_of_the_answers_by_segment(client, auth, survey):
+    questionnaire, _ids = survey
+    auth.login("viewer@example.cn")
+    html = client.get(url(questionnaire)).get_data(as_text=True)
+    assert 'id="aspect-table"' not in html  # shown when asked for
+    html = client.get(url(questionnaire, "?aspects=1&aspects_by=tier")).get_data(as_text=True)
+    table = html[html.index('id="aspect-table"') :]
+    # by hand: 配送太慢了 (t2 ×4) and 配送又慢了 (t2 ×4, t1 ×1) mention 配送, and 配送太慢了 t1 ×1
+    row = re.search(r'<tr data-aspect="配送">(.+?)</tr>', table, re.S).group(1)
+    cells = re.findall(r'<td class="text-end text-nowrap"[^>]*>(.+?)</td>', row)
+    assert cells == ["负面 10 / 正面 0", "负面 2 / 正面 0", "负面 8 / 正面 0"]  # all, 一线, 三线
+    assert '<th class="text-end">一线</th><th class="text-end">三线</th>' in table
+
+
+def test_two_themes_merged_into_one_code_and_a_theme_split_in_two(client, auth, survey):
+    questionnaire, _ids = survey
+    auth.login("owner@example.cn")
+    html = client.get(url(questionnaire, "?themes=1")).get_data(as_text=True)
+    themes = re.findall(r'data-theme="(\d+)"', html)
+    assert len(themes) >= 2 and "合并" in html
+    reply = client.post(
+        url(questionnaire, "/themes"), data={"theme": 0, "merge_with": 1, "name": "全部问题"}
+    )
+    assert reply.status_code == 302
+    question = services.open_questions(questionnaire)[0]
+    rows = services.grid(questionnaire, question, Query.of({})).rows
+    found = services.themes_of(rows)
+    union = {rows[i].response_id for i in found[0].members + found[1].members}
+    assert coded("全部问题") == sorted(union)
+    # a split shows two parts, the same each time, and a part becomes a code on its answers
+    page = client.get(url(questionnaire, "?themes=1&split=0")).get_data(as_text=True)
+    again = client.get(url(questionnaire, "?themes=1&split=0")).get_data(as_text=True)
+    parts = re.findall(r'data-part="(\d)">\s*<p class="small mb-1"><strong>(.+?)</strong>', page)
+    assert parts == re.findall(
+        r'data-part="(\d)">\s*<p class="small mb-1"><strong>(.+?)</strong>', again
+    )
+    split = services.split_of(rows, found[0])
+    assert [p.label for p in split] == [label for _, label in parts] and len(parts) == 2
+    client.post(url(questionnaire, "/themes"), data={"theme": 0, "part": 0, "name": "一部分"})
+    assert coded("一部分") == sorted(rows[i].response_id for i in split[0].members)
+    bad = {"theme": 0, "merge_with": 9, "name": "x"}
+    assert client.post(url(questionnaire, "/themes"), data=bad).status_code == 302
+    assert "x" not in {c.name for c in coding.codes_of(questionnaire.study)}

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.text.aspects import aspect_table, extract_aspects
+from analysis.text.aspects import aspect_groups, aspect_table, extract_aspects
 from analysis.text.cli import main
 
 LABELLED = Path(__file__).resolve().parents[2] / "data" / "aspects" / "labelled.tsv"
@@ -80,6 +80,22 @@ def test_the_table_counts_mentions_by_polarity_most_mentioned_first():
     ]
     assert table[0]["opinions"] == {"慢": 3, "快": 1}
     assert table[0]["examples"] == ["配送太慢了。", "配送很快！", "配送慢，客服好。"]
+
+
+def test_aspects_by_group_count_each_groups_positive_and_negative_mentions():
+    texts = ["配送太慢了。", "配送很快！", "配送慢，客服好。", "配送太慢", "价格划算", None]
+    groups = ["三线", "一线", "三线", "", "一线", "一线"]
+    table = aspect_groups(texts, groups, limit=2)
+    # by hand: 配送 in 三线 twice negative, in 一线 once positive, once with no group (negative)
+    assert table[0] == {
+        "aspect": "配送",
+        "mentions": 4,
+        "positive": 1,
+        "negative": 3,
+        "groups": {"一线": {"positive": 1, "negative": 0}, "三线": {"positive": 0, "negative": 2}},
+    }
+    assert [row["aspect"] for row in table] == ["配送", "价格"]  # limit 2; 价格 before 客服
+    assert table[1]["groups"] == {"一线": {"positive": 1, "negative": 0}}
 
 
 def test_the_command_line_prints_the_aspects_as_json(tmp_path, capsys):

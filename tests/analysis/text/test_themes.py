@@ -4,7 +4,13 @@ themes, shares by segment are counted right, and the command line prints them.""
 import json
 
 from analysis.text.cli import main
-from analysis.text.themes import default_theme_count, find_themes, theme_shares
+from analysis.text.themes import (
+    default_theme_count,
+    find_themes,
+    merge_themes,
+    split_theme,
+    theme_shares,
+)
 
 DELIVERY = [
     "配送太慢了，等了五天才到",
@@ -52,6 +58,33 @@ def test_shares_by_segment_are_percentages_of_each_group():
     delivery = next(t for t in themes if t is not price)
     assert shares[price.label] == {"一线": 100 * 6 / 9, "三线": 0.0}
     assert shares[delivery.label] == {"一线": 100 * 3 / 9, "三线": 100.0}
+
+
+SERVICE = ["客服回复很慢", "客服态度差，回复慢", "客服电话打不通，回复太慢"]
+
+
+def test_a_merged_theme_holds_the_answers_of_both():
+    first, second = find_themes(DELIVERY + PRICE, n_themes=2)
+    merged = merge_themes(first, second)
+    assert merged.members == list(range(12)) and merged.count == 12
+    assert merged.label == f"{first.label} + {second.label}"
+    assert merged.terms[: len(first.terms)] == first.terms
+    assert set(second.terms) <= set(merged.terms)
+
+
+def test_a_split_parts_one_themes_answers_in_two_the_same_way_each_time():
+    texts = [*SERVICE, *DELIVERY, *PRICE]
+    big = max(find_themes(texts, n_themes=2), key=lambda t: t.count)
+    parts = split_theme(texts, big)
+    assert len(parts) == 2
+    # the parts are a partition of the theme's answers, as positions in the whole input
+    assert sorted(parts[0].members + parts[1].members) == big.members
+    assert not set(parts[0].members) & set(parts[1].members)
+    for part in parts:
+        assert set(part.quotes) <= {texts[i] for i in part.members}
+    again = split_theme(list(texts), big)
+    assert [p.as_dict() for p in again] == [p.as_dict() for p in parts]
+    assert [p.members for p in again] == [p.members for p in parts]
 
 
 def test_too_little_text_gives_no_theme():
