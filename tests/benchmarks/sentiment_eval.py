@@ -30,7 +30,15 @@ from analysis.text.sentiment import score_text  # noqa: E402
 from analysis.text.sentiment_model import SentimentModel, shipped_model  # noqa: E402
 from analysis.text.sentiment_train import featurise, fit_model, load_reviews  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "sentiment" / "reviews_9_categories.csv"
+# ../shared/data from the main checkout; a worktree under /work/wt finds it one level up
+DATA = next(
+    (
+        p / "shared" / "data" / "sentiment" / "reviews_9_categories.csv"
+        for p in ROOT.parents
+        if (p / "shared" / "data" / "sentiment").is_dir()
+    ),
+    ROOT.parent / "shared" / "data" / "sentiment" / "reviews_9_categories.csv",
+)
 INTERVIEW = ROOT / "tests" / "data" / "text" / "interview_sentences.csv"
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Sentiment model: leave-one-category-out evaluation"
