@@ -18,8 +18,8 @@ from analysis.text.sentiment_model import shipped_model
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "sentiment"
 # (accuracy on the positive and negative sentences at 0.5, share of all three labels right
-# with the neutral band); measured: see docs/benchmarks.md
-FLOORS = {"survey_answers.tsv": (0.95, 0.76), "interview_answers.tsv": (0.96, 0.87)}
+# with the neutral band); measured 2026-12-03: survey 0.967 / 0.782, interview 0.982 / 0.929
+FLOORS = {"survey_answers.tsv": (0.95, 0.76), "interview_answers.tsv": (0.96, 0.90)}
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -52,9 +52,11 @@ def test_the_labelled_set_is_large_and_from_three_domains():
     [
         "红包门槛过高",
         "红包门槛过高，基本用不了",
+        "门槛太高了",
         "手续费偏高",
         "App经常闪退",
         "客服电话根本打不通",
+        "嗯，然后就是那个红包门槛过高，基本上用不了。",
     ],
 )
 def test_complaints_about_a_service_score_negative(text):
