@@ -16,8 +16,9 @@ An excess degree word (太, 过于) also adds a feature of its own, ``x:太``, w
 a word (门槛太高: "too" blames, whatever 高 says in a product review); spoken fillers (嗯, 呃)
 are skipped like blanks.
 
-Four features carry two general sentiment lexicons (:mod:`analysis.text.lexicon`):
-``lex:hownet+`` / ``lex:hownet-`` and ``lex:dutir+`` / ``lex:dutir-`` count the text's
+Six features carry three sentiment lexicons (:mod:`analysis.text.lexicon`):
+``lex:hownet+`` / ``lex:hownet-``, ``lex:dutir+`` / ``lex:dutir-`` and the project's
+service-feedback list ``lex:survey+`` / ``lex:survey-`` count the text's
 different positive and negative words of each, at their degree and with negation applied.
 Their weights are learnt like any other, so a word the training reviews never used (感人,
 精彩 in a book review) still counts through them.
