@@ -62,3 +62,17 @@ def test_the_labelled_set_is_large_and_from_three_domains():
 def test_complaints_about_a_service_score_negative(text):
     score, label = score_text(text)
     assert score < 0.5 and label == "negative", (text, score)
+
+
+def test_self_adapting_to_the_survey_answers_keeps_their_accuracy():
+    from analysis.text.sentiment import self_adapted_model
+
+    survey = _read("survey_answers.tsv")
+    model = self_adapted_model(survey["text"])  # their labels are never used
+    assert model is not shipped_model() and model.meta["adapted_from_corrections"] > 100
+    polar = survey[survey["label"] != "mixed"]
+    probs = np.array([score_text(text, model=model)[0] for text in polar["text"]])
+    assert (
+        np.mean((probs > 0.5) == (polar["label"] == "positive")) >= FLOORS["survey_answers.tsv"][0]
+    )
+    assert self_adapted_model([]) is shipped_model()
