@@ -12,9 +12,13 @@ the same way (很差 → 很 差), and a degree word scales the value of the nex
 instead of being a feature itself (很好 counts more than 好, 有点贵 less than 贵). After a
 contrast word (但是, 可是, 不过…) the rest of the sentence counts CONTRAST_VALUE times as much:
 in 质量不错，但是太贵 the verdict follows 但是.
+An excess degree word (太, 过于) also adds a feature of its own, ``x:太``, when it modifies
+a word (门槛太高: "too" blames, whatever 高 says in a product review); spoken fillers (嗯, 呃)
+are skipped like blanks.
 
-Four features carry two general sentiment lexicons (:mod:`analysis.text.lexicon`):
-``lex:hownet+`` / ``lex:hownet-`` and ``lex:dutir+`` / ``lex:dutir-`` count the text's
+Six features carry three sentiment lexicons (:mod:`analysis.text.lexicon`):
+``lex:hownet+`` / ``lex:hownet-``, ``lex:dutir+`` / ``lex:dutir-`` and the project's
+service-feedback list ``lex:survey+`` / ``lex:survey-`` count the text's
 different positive and negative words of each, at their degree and with negation applied.
 Their weights are learnt like any other, so a word the training reviews never used (感人,
 精彩 in a book review) still counts through them.
@@ -205,6 +209,14 @@ _NOT_DEGREE = frozenset(
         "相当",
     ]
 )
+# Degree words that say "too much": 太高, 过于复杂 blame what they modify, whatever the word's
+# polarity elsewhere (高 of quality is praise). Besides scaling the word, each adds a feature of
+# its own, ``x:太`` (``x:!太`` negated), at the clause's contrast, so the model learns what
+# "too" says apart from the word: 等待时间太长 is a complaint even where 长 or 等待时间 is not.
+EXCESS = frozenset(["太", "太过", "过于"])
+# Spoken fillers (嗯, 呃): no feature at all, read like a blank. In the reviews 嗯 mostly
+# opens praise (嗯，不错), and taught the model that; in an interview it opens anything.
+FILLERS = frozenset(["嗯", "嗯嗯", "呃", "额", "唔", "emm", "嗯哼"])
 _SCOPE_BREAK = frozenset(
     ["但", "但是", "可是", "不过", "然而", "而", "却", "只是", "就是", "而且", "所以"]
 )
@@ -454,6 +466,14 @@ def _feature_pass(
                             dot += other * (value - old)
                             found = True
                 last = end
+                if modifier in EXCESS:
+                    key = ("x:!" if negated else "x:") + modifier
+                    rise = _raise(degrees, key, contrast)
+                    if rise:
+                        other = weight_of(key)
+                        if other is not None:
+                            dot += other * rise
+                            found = True
                 degree, modifier = 1.0, ""
                 if scope:
                     scope -= 1
@@ -502,7 +522,7 @@ def _feature_pass(
             if weight is not None:
                 dot += weight * value
                 found = True
-    degrees.update(bigrams)  # keys never clash: words are "w:"/"neg:"/"lex:", bigrams "c:"
+    degrees.update(bigrams)  # keys never clash: words "w:"/"neg:"/"lex:"/"x:", bigrams "c:"
     return degrees, (dot if found else None)
 
 
@@ -637,7 +657,7 @@ def _word_part(word: str, weight_of: WeightOf) -> WordPart:
     of the key, weight of the negated key, (negated bigram key, its weight)…) of one word;
     weights are None when unknown; and the lexicon features the word counts for, plain and
     negated, or () when no lexicon lists it."""
-    if word.isspace():
+    if word.isspace() or word.lower() in FILLERS:
         return (_K_SPACE, "", "", "", (), "", None, None, (), ())
     if _PUNCT.match(word):
         kind = _K_END if _SENTENCE_END.match(word) else _K_BREAK

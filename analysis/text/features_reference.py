@@ -10,7 +10,9 @@ fast pass against it on the review and interview corpora in tests/data/text.
 The rules (see the module docstring of :mod:`analysis.text.features`): a negator flips the
 polarity mark of the next ``NEGATION_SCOPE`` words; a degree word scales the next word; after
 a contrast word the rest of the sentence counts ``CONTRAST_VALUE`` times; punctuation and
-scope-breaking words end a clause. Every feature keeps its largest value in the text.
+scope-breaking words end a clause; an excess degree word (太) adds ``x:太`` when it modifies a
+word; spoken fillers (嗯) are skipped like blanks. Every feature keeps its largest value in
+the text.
 """
 
 from __future__ import annotations
@@ -109,7 +111,7 @@ def reference_scored_features(
 
 
 def _read(word: str, state: _Clause, found: _Features) -> None:
-    if word.isspace():
+    if word.isspace() or word.lower() in f.FILLERS:
         return
     if f._PUNCT.match(word):
         _end_clause(state, found)
@@ -151,6 +153,8 @@ def _read_content_word(word: str, state: _Clause, found: _Features) -> None:
     for pair in _inner_bigrams(word):
         found.raise_bigram(f"c:{mark}{pair}", value)
     state.last = _end_char(word)
+    if state.modifier in f.EXCESS:  # 太高: "too" is a feature of its own
+        found.raise_word(("x:!" if state.negated else "x:") + state.modifier, state.contrast)
     state.degree, state.modifier = 1.0, ""
     if state.scope:
         state.scope -= 1

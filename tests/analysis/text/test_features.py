@@ -182,3 +182,35 @@ def test_the_fast_feature_pass_equals_the_plain_reference_on_the_corpora(data_di
         assert (dot is None) == (expected_dot is None), text
         if dot is not None:
             assert dot == pytest.approx(expected_dot, rel=1e-9, abs=1e-12), text
+
+
+def test_too_is_a_feature_of_its_own_and_fillers_are_no_features():
+    raw = _features("门槛太高")
+    assert "x:太" in raw and "w:高" in raw and "w:太" not in raw
+    assert "x:!太" in _features("不是太贵") and "x:太" not in _features("不是太贵")
+    assert "x:太" not in _features("很高")
+    assert _features("嗯，挺好") == _features("挺好")
+    assert _features("呃") == {}
+
+
+def test_the_fast_pass_equals_the_reference_on_the_new_domain_sets(data_dir, tokenizer):
+    import pandas as pd
+
+    from analysis.text.features import scored_features
+    from analysis.text.features_reference import reference_scored_features
+    from analysis.text.normalise import normalise
+    from analysis.text.sentiment_model import shipped_model
+
+    weights = shipped_model().feature_weights
+    folder = data_dir.parent / "sentiment"
+    texts = [
+        text
+        for name in ("survey_answers.tsv", "interview_answers.tsv")
+        for text in pd.read_csv(folder / name, sep="\t", comment="#")["text"]
+    ]
+    for text in texts:
+        words = tokenizer.words(normalise(text))
+        raw, dot = scored_features(words, tokenizer.dictionary, weights)
+        expected_raw, expected_dot = reference_scored_features(words, tokenizer.dictionary, weights)
+        assert raw == expected_raw, text
+        assert dot == pytest.approx(expected_dot, rel=1e-9, abs=1e-12), text

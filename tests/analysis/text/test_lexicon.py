@@ -29,8 +29,8 @@ def test_polarity_of_words_in_each_lexicon(word, hownet, dutir):
 
 
 def test_lexicons_are_large_and_have_no_word_on_both_sides():
-    assert set(SOURCES) == {"hownet", "dutir"}
-    for source in SOURCES:
+    assert set(SOURCES) == {"hownet", "dutir", "survey"}
+    for source in ("hownet", "dutir"):
         lexicon = polarity_lexicon(source)
         assert len(lexicon) > 15000
         assert set(lexicon.values()) == {1, -1}
@@ -44,3 +44,12 @@ def test_lexicon_files_can_only_build_lists_and_sets_of_strings():
     assert _WordListUnpickler(io.BytesIO(pickle.dumps(words, protocol=3))).load() == words
     with pytest.raises(pickle.UnpicklingError):
         _WordListUnpickler(io.BytesIO(pickle.dumps(os.getcwd))).load()
+
+
+def test_the_project_service_lexicon():
+    lexicon = polarity_lexicon("survey")
+    assert set(lexicon.values()) == {1, -1}
+    assert polarity("门槛", "survey") == polarity("过高", "survey") == -1
+    assert polarity("闪退", "survey") == polarity("打不通", "survey") == -1
+    assert polarity("及时", "survey") == polarity("省心", "survey") == 1
+    assert polarity("桌子", "survey") == 0
