@@ -41,9 +41,13 @@ class NeedForm(Form):
     effort = FloatField(
         _l("Effort (person-months)"), validators=[Optional(), NumberRange(min=0.01)]
     )
-    importance = SelectField(_l("Importance question (rating)"), choices=[])
-    satisfaction = SelectField(_l("Satisfaction question (rating)"), choices=[])
-    outcome = SelectField(_l("Metric that should move once done"), choices=[])
+    importance = SelectField(_l("Importance question (rating)"), choices=[], validate_choice=False)
+    satisfaction = SelectField(
+        _l("Satisfaction question (rating)"), choices=[], validate_choice=False
+    )
+    outcome = SelectField(
+        _l("Metric that should move once done"), choices=[], validate_choice=False
+    )
     submit = SubmitField(_l("Save the need"))
 
 

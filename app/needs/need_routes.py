@@ -7,13 +7,30 @@ from flask_login import current_user
 
 from analysis.stats.errors import StatsInputError
 from app.extensions import db
-from app.models import Code
 from app.needs import bp, evidence, services
 from app.needs.forms import CommentForm, MoveForm, OverrideForm
 from app.needs.labels import ERRORS, EVIDENCE_LABELS
 from app.needs.measures import before_after, need_priority, parse_ref, ref_value
 from app.needs.routes import form_values, need_form, page
-from app.permissions import StudyAccess, highlight_in, questionnaire_in, study_required
+from app.permissions import (
+    StudyAccess,
+    code_in,
+    highlight_in,
+    questionnaire_in,
+    study_required,
+)
+
+
+def evidence_choices(access: StudyAccess) -> dict[str, list[tuple[str, str]]]:
+    from app.needs.choices import code_choices, highlight_choices, insight_choices
+    from app.needs.measures import metric_choices
+
+    return {
+        "insight": insight_choices(access.study),
+        "question": metric_choices(access.study)[1:],
+        "answer_code": code_choices(access.study),
+        "highlight": highlight_choices(access.study),
+    }
 
 
 def _need(access: StudyAccess, need_id: int):
@@ -50,6 +67,7 @@ def show(access: StudyAccess, need_id: int):
         history=describe(services.history(need)),
         others=others,
         EVIDENCE_LABELS=EVIDENCE_LABELS,
+        choices=evidence_choices(access) if access.can("manage_needs") else {},
         move_form=MoveForm(status=need.status.value),
         override_form=OverrideForm(value=need.priority_override, reason=need.override_reason),
         comment_form=CommentForm(),
@@ -109,42 +127,42 @@ def merge(access: StudyAccess, need_id: int):
     return redirect(_back(access, need))
 
 
+def link_evidence(access: StudyAccess, need, kind: str, ref: str) -> None:
+    """Link one piece of evidence named by *kind* and *ref*: insight "questionnaire:insight",
+    question "questionnaire:kind:question", answer_code "questionnaire:code", highlight "id".
+    404 for a target outside the study; StatsInputError for a metric it cannot give."""
+    from app.findings.insights import insight_of
+
+    pair = ref.split(":", 1)
+    first = int(pair[0]) if pair[0].isdigit() else 0
+    second = int(pair[1]) if len(pair) == 2 and pair[1].isdigit() else 0
+    if kind == "insight":
+        found = insight_of(questionnaire_in(access, first), second) or abort(404)
+        evidence.link_insight(need, current_user, found)
+    elif kind == "question":
+        spec = parse_ref(ref, with_kind=True) or abort(400)
+        questionnaire = questionnaire_in(access, spec.pop("questionnaire"))
+        evidence.link_question(need, current_user, questionnaire, spec)
+    elif kind == "answer_code":
+        questionnaire = questionnaire_in(access, first)
+        evidence.link_code(need, current_user, questionnaire, code_in(access, second))
+    elif kind == "highlight":
+        evidence.link_highlight(need, current_user, highlight_in(access, first))
+    else:
+        abort(400)
+
+
 @bp.route("/<int:need_id>/evidence", methods=["POST"])  # CSRF: app-wide CSRFProtect
 @study_required("manage_needs")
 def link(access: StudyAccess, need_id: int):
-    """Link evidence: kind=insight (questionnaire, insight), question (ref "q:kind:question"),
-    answer_code (questionnaire, code) or highlight (highlight)."""
-    from app.findings.insights import insight_of
-
     need = _need(access, need_id)
-    form, kind = request.form, request.form.get("kind", "")
-    number = lambda name: int(form.get(name, "")) if form.get(name, "").isdigit() else 0  # noqa: E731
     try:
-        if kind == "insight":
-            questionnaire = questionnaire_in(access, number("questionnaire"))
-            found = insight_of(questionnaire, number("insight")) or abort(404)
-            evidence.link_insight(need, current_user, found)
-        elif kind == "question":
-            ref = parse_ref(form.get("metric", ""), with_kind=True) or abort(400)
-            questionnaire = questionnaire_in(access, ref.pop("questionnaire"))
-            evidence.link_question(need, current_user, questionnaire, ref)
-        elif kind == "answer_code":
-            questionnaire = questionnaire_in(access, number("questionnaire"))
-            code = db.session.scalar(
-                db.select(Code).where(Code.id == number("code"), Code.study_id == access.study.id)
-            ) or abort(404)
-            evidence.link_code(need, current_user, questionnaire, code)
-        elif kind == "highlight":
-            evidence.link_highlight(need, current_user, highlight_in(access, number("highlight")))
-        else:
-            abort(400)
+        link_evidence(access, need, request.form.get("kind", ""), request.form.get("ref", ""))
     except (StatsInputError, KeyError):
         db.session.rollback()
         flash(str(ERRORS["evidence"]), "danger")
     else:
         flash(_("Evidence linked."), "success")
-    if form.get("next") == "source" and request.referrer:
-        return redirect(request.referrer)
     return redirect(_back(access, need))
 
 

@@ -137,12 +137,36 @@ def bulk(access: StudyAccess):
 @bp.route("/new", methods=["GET", "POST"])
 @study_required("manage_needs")
 def new(access: StudyAccess):
+    """A new need; `?kind=insight&ref=…` (or highlight, answer_code, question) starts it from
+    that evidence, linked once the need is saved."""
+    from app.needs.need_routes import link_evidence
+
+    kind, ref = request.args.get("kind", ""), request.args.get("ref", "")
     form = need_form(access)
     if form.validate_on_submit():
         need = services.create_need(access.study, current_user, form_values(access, form))
+        if kind:
+            link_evidence(access, need, kind, ref)
         flash(_("Need created."), "success")
         return redirect(url_for("needs.show", study_id=access.study.id, need_id=need.id))
-    return page("needs/new.html", access, form=form)
+    if request.method == "GET" and kind:
+        form.statement.data = source_text(access, kind, ref)
+    return page("needs/new.html", access, form=form, kind=kind, ref=ref)
+
+
+def source_text(access: StudyAccess, kind: str, ref: str) -> str:
+    """The sentence or quote a need started from, as its first draft."""
+    from app.findings.insight_sentences import insight_sentence
+    from app.findings.insights import insight_of
+    from app.permissions import highlight_in, questionnaire_in
+
+    parts = [int(p) if p.isdigit() else 0 for p in ref.split(":")]
+    if kind == "insight" and len(parts) == 2:
+        found = insight_of(questionnaire_in(access, parts[0]), parts[1]) or abort(404)
+        return insight_sentence(found.claim)
+    if kind == "highlight" and parts:
+        return highlight_in(access, parts[0]).snippet
+    return ""
 
 
 @bp.route("/<int:need_id>/move", methods=["POST"])  # CSRF: app-wide CSRFProtect
