@@ -24,7 +24,7 @@ NEW = OLD + ", 'product_manager'"
 
 def _replace(roles: str) -> None:
     for table, name in COLUMNS:
-        with op.batch_alter_table(table, recreate="always") as batch_op:
+        with op.batch_alter_table(table, recreate="auto") as batch_op:
             batch_op.drop_constraint(op.f(name), type_="check")
             batch_op.create_check_constraint(op.f(name), f"role IN ({roles})")
 
