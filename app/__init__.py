@@ -81,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.findings import bp as findings_bp
     from app.interviews import bp as interviews_bp
     from app.main import bp as main_bp
+    from app.needs import bp as needs_bp
     from app.questionnaires import bp as questionnaires_bp
     from app.respond import bp as respond_bp
     from app.responses import bp as responses_bp
@@ -99,6 +100,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(findings_bp, url_prefix="/studies/<int:study_id>/findings")
     app.register_blueprint(shared_bp, url_prefix="/shared")
     app.register_blueprint(voices_bp, url_prefix="/studies/<int:study_id>/voices")
+    app.register_blueprint(needs_bp, url_prefix="/studies/<int:study_id>/needs")
     app.register_blueprint(
         responses_bp,
         url_prefix="/studies/<int:study_id>/questionnaires/<int:questionnaire_id>/responses",

@@ -11,7 +11,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.interviews.forms import CONSENT_LABELS, KIND_LABELS
-from app.models import AuditEvent, Code, Interview, Questionnaire, User
+from app.models import AuditEvent, Code, Interview, Need, Questionnaire, User
+from app.needs.labels import KANO_LABELS, STATUS_LABELS, TYPE_LABELS
+from app.needs.labels import KIND_LABELS as NEED_KIND_LABELS
 from app.studies.forms import METHOD_LABELS, ROLE_LABELS
 
 SENTENCES = {
@@ -68,6 +70,17 @@ SENTENCES = {
     "answer_code.remove": _l("%(actor)s removed the code “%(code)s” from %(removed)s answers"),
     "evidence.star": _l("%(actor)s starred a quote as evidence: “%(text)s”"),
     "evidence.unstar": _l("%(actor)s unstarred the quote “%(text)s”"),
+    "need.create": _l("%(actor)s created the need “%(need)s”"),
+    "need.update": _l("%(actor)s edited the need “%(need)s”"),
+    "need.move": _l("%(actor)s moved the need “%(need)s”"),
+    "need.override": _l("%(actor)s set the priority of the need “%(need)s” by hand"),
+    "need.comment": _l("%(actor)s commented on the need “%(need)s”: %(comment)s"),
+    "need.merge": _l(
+        "%(actor)s merged the need “%(merged)s” into “%(need)s” (%(evidence)s evidence, "
+        "%(comments)s comments)"
+    ),
+    "need.link": _l("%(actor)s linked evidence to the need “%(need)s”: %(evidence)s"),
+    "need.unlink": _l("%(actor)s removed evidence from the need “%(need)s”: %(evidence)s"),
     "share.create": _l("%(actor)s made a share link"),
     "share.revoke": _l("%(actor)s revoked a share link"),
     "share.view": _l("Someone opened a share link (view %(views)s)"),
@@ -110,12 +123,29 @@ FIELD_LABELS = {
     "settings": _l("Settings"),
     "key_metrics": _l("Key metrics"),
     "min_n": _l("Minimum n"),
+    "statement": _l("Need"),
+    "type": _l("Type"),
+    "kano": _l("Kano category"),
+    "owner_name": _l("Owner"),
+    "due_on": _l("Due date"),
+    "reach": _l("Reach"),
+    "impact": _l("Impact"),
+    "confidence": _l("Confidence (%)"),
+    "effort": _l("Effort"),
+    "importance": _l("Importance question"),
+    "satisfaction": _l("Satisfaction question"),
+    "outcome": _l("Outcome metric"),
+    "reject_reason": _l("Reason for the rejection"),
+    "priority_override": _l("Priority set by the owner"),
+    "override_reason": _l("Reason"),
 }
 
 VALUE_LABELS = {
     "role": {role.value: label for role, label in ROLE_LABELS.items()},
     "methods": METHOD_LABELS,
-    "kind": {kind.value: label for kind, label in KIND_LABELS.items()},
+    "kind": {kind.value: label for kind, label in (KIND_LABELS | NEED_KIND_LABELS).items()},
+    "type": {kind.value: label for kind, label in TYPE_LABELS.items()},
+    "kano": dict(KANO_LABELS),
     "consent": {consent.value: label for consent, label in CONSENT_LABELS.items()},
     "status": {
         "draft": _l("Draft"),
@@ -123,11 +153,13 @@ VALUE_LABELS = {
         "closed": _l("Closed"),
         "active": _l("Active"),
         "archived": _l("Archived"),
+        **{status.value: label for status, label in STATUS_LABELS.items()},
     },
 }
 
 # Objects whose name the sentence shows, looked up in one query per type for a page.
-_NAMED: dict[type[Questionnaire | Interview | Code | User], str] = {
+_NAMED: dict[type[Questionnaire | Interview | Code | User | Need], str] = {
+    Need: "statement",
     Questionnaire: "title",
     Interview: "title",
     Code: "name",
@@ -178,6 +210,8 @@ def _line(event: AuditEvent, names: dict[tuple[str, int], str]) -> AuditLine:
         if event.object_type == "Interview"
         else "—"
     )
+    if event.object_type == "Need":
+        facts["need"] = _shorten(str(name or facts.get("statement", "—")), 60)
     if event.object_type == "Code":
         facts.setdefault("code", name or facts.get("name", "—"))
     if "role" in facts:

@@ -126,7 +126,7 @@ def import_codebook(access: StudyAccess):
 
 @bp.route("/quotes")
 @bp.route("/codes/<int:code_id>/quotes")
-@study_required("view")
+@study_required("view_respondents")
 def quotes(access: StudyAccess, code_id: int | None = None):
     code = code_in(access, code_id) if code_id is not None else None
     values, filters = attribute_filters(access)
@@ -142,7 +142,7 @@ def quotes(access: StudyAccess, code_id: int | None = None):
 
 
 @bp.route("/search", methods=["GET", "POST"])
-@study_required("view")
+@study_required("view_respondents")
 def search(access: StudyAccess):
     form = AutocodeForm(request.args) if request.method == "GET" else AutocodeForm()
     form.code_id.choices = [

@@ -45,7 +45,7 @@ def labels():
 
 
 @bp.route("/")
-@study_required("view")
+@study_required("view_respondents")
 def index(access: StudyAccess):
     values, filters = attribute_filters(access)
     policy = privacy.policy_of(access.study)
@@ -157,7 +157,7 @@ def preview(access: StudyAccess, interview_id: int):
 
 
 @bp.route("/<int:interview_id>")
-@study_required("view")
+@study_required("view_respondents")
 def show(access: StudyAccess, interview_id: int):
     interview = interview_in(access, interview_id)
     if interview.status is ImportStatus.PREVIEW:

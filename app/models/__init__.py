@@ -16,6 +16,15 @@ from app.models.interviews import (
     Turn,
 )
 from app.models.jobs import Job, JobStatus
+from app.models.needs import (
+    EvidenceKind,
+    Need,
+    NeedComment,
+    NeedEvidence,
+    NeedKind,
+    NeedStatus,
+    NeedType,
+)
 from app.models.questionnaires import Questionnaire, QuestionnaireStatus, QuestionnaireVersion
 from app.models.responses import Invitation, Response, ResponseStatus, ResponseTableBlock
 from app.models.shares import ShareLink
@@ -29,6 +38,7 @@ __all__ = [
     "AuditEvent",
     "Code",
     "ConsentStatus",
+    "EvidenceKind",
     "EvidenceQuote",
     "Highlight",
     "ImportStatus",
@@ -42,6 +52,12 @@ __all__ = [
     "LoginSession",
     "MemberInvitation",
     "Membership",
+    "Need",
+    "NeedComment",
+    "NeedEvidence",
+    "NeedKind",
+    "NeedStatus",
+    "NeedType",
     "Questionnaire",
     "QuestionnaireStatus",
     "QuestionnaireVersion",

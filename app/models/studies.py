@@ -19,9 +19,20 @@ class Role(enum.StrEnum):
     OWNER = "owner"
     RESEARCHER = "researcher"
     VIEWER = "viewer"
+    # 产品经理: reads findings and manages needs; no respondent-level data, no identifying
+    # fields (responses, open answers one by one, transcripts)
+    PRODUCT_MANAGER = "product_manager"
 
     def can_view(self) -> bool:
         return True
+
+    def can_view_respondents(self) -> bool:
+        """Respondent-level data: single responses, open answers row by row, transcripts."""
+        return self is not Role.PRODUCT_MANAGER
+
+    def can_manage_needs(self) -> bool:
+        """Create, edit, move, merge and prioritise needs, link evidence, comment."""
+        return self in (Role.OWNER, Role.RESEARCHER, Role.PRODUCT_MANAGER)
 
     def can_edit_study(self) -> bool:
         return self in (Role.OWNER, Role.RESEARCHER)

@@ -25,7 +25,7 @@ def _page(access: StudyAccess, questionnaire, form, status: int = 200):
 
 
 @bp.route("/")
-@study_required("view")
+@study_required("view_respondents")
 def index(access: StudyAccess, questionnaire_id: int):
     return _page(access, questionnaire_in(access, questionnaire_id), InvitationsForm())
 

@@ -81,7 +81,7 @@ def summary(access: StudyAccess, questionnaire_id: int):
 
 
 @bp.route("/text/<question_id>")
-@study_required("view")
+@study_required("view_respondents")
 def text(access: StudyAccess, questionnaire_id: int, question_id: str):
     questionnaire = published_questionnaire_in(access, questionnaire_id)
     question = open_questions(services.latest_definition(questionnaire)).get(question_id)
@@ -119,7 +119,7 @@ def chart(access: StudyAccess, questionnaire_id: int, key: str, name: str):
 
 
 @bp.route("/responses")
-@study_required("view")
+@study_required("view_respondents")
 def responses(access: StudyAccess, questionnaire_id: int):
     questionnaire = published_questionnaire_in(access, questionnaire_id)
     form = ResponseFilterForm(request.args)
@@ -146,7 +146,7 @@ def responses(access: StudyAccess, questionnaire_id: int):
 
 
 @bp.route("/responses/<int:response_id>")
-@study_required("view")
+@study_required("view_respondents")
 def response(access: StudyAccess, questionnaire_id: int, response_id: int):
     questionnaire = published_questionnaire_in(access, questionnaire_id)
     found = response_detail(questionnaire, response_id) or abort(404)
@@ -186,7 +186,7 @@ def delete_response(access: StudyAccess, questionnaire_id: int, response_id: int
 
 
 @bp.route("/responses.csv")
-@study_required("view")
+@study_required("view_respondents")
 def export_csv(access: StudyAccess, questionnaire_id: int):
     questionnaire = published_questionnaire_in(access, questionnaire_id)
     version = query_int("version")

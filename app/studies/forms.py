@@ -25,6 +25,7 @@ ROLE_LABELS = {
     Role.OWNER: _l("Owner"),
     Role.RESEARCHER: _l("Researcher"),
     Role.VIEWER: _l("Viewer"),
+    Role.PRODUCT_MANAGER: _l("Product manager"),
 }
 
 

@@ -53,7 +53,7 @@ def _grid_url(access: StudyAccess, questionnaire: Questionnaire, question_id: st
 
 
 @bp.route("/<int:questionnaire_id>/<question_id>", methods=["GET", "POST"])
-@study_required("view")
+@study_required("view_respondents")
 def grid(access: StudyAccess, questionnaire_id: int, question_id: str):
     """The grid; a POST is the auto-code form (preview, then apply), coders only."""
     questionnaire = published_questionnaire_in(access, questionnaire_id)

@@ -1,4 +1,6 @@
-"""The access matrix: every study route tried as each kind of caller (STYLE 13)."""
+"""The access matrix: every study route tried as each kind of caller (STYLE 13); the
+product manager (产品经理) reads like a viewer here (tests/web/test_needs_access.py: needs,
+findings and respondent data)."""
 
 import pytest
 
@@ -14,59 +16,122 @@ MATRIX = [
         "GET",
         "/studies/{id}",
         None,
-        {"anonymous": 302, "outsider": 404, "viewer": 200, "researcher": 200, "owner": 200},
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "viewer": 200,
+            "product_manager": 200,
+            "researcher": 200,
+            "owner": 200,
+        },
     ),
     (
         "GET",
         "/studies/{id}/edit",
         None,
-        {"anonymous": 302, "outsider": 404, "viewer": 403, "researcher": 200, "owner": 200},
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "viewer": 403,
+            "product_manager": 403,
+            "researcher": 200,
+            "owner": 200,
+        },
     ),
     (
         "POST",
         "/studies/{id}/edit",
         EDIT_FORM,
-        {"anonymous": 302, "outsider": 404, "viewer": 403, "researcher": 302, "owner": 302},
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "viewer": 403,
+            "product_manager": 403,
+            "researcher": 302,
+            "owner": 302,
+        },
     ),
     (
         "POST",
         "/studies/{id}/archive",
         {},
-        {"anonymous": 302, "outsider": 404, "viewer": 403, "researcher": 403, "owner": 302},
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "viewer": 403,
+            "product_manager": 403,
+            "researcher": 403,
+            "owner": 302,
+        },
     ),
     (
         "GET",
         "/studies/{id}/members",
         None,
-        {"anonymous": 302, "outsider": 404, "viewer": 200, "researcher": 200, "owner": 200},
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "viewer": 200,
+            "product_manager": 200,
+            "researcher": 200,
+            "owner": 200,
+        },
     ),
     (
         "POST",
         "/studies/{id}/members",
         {"email": "new@example.cn", "role": "viewer"},
-        {"anonymous": 302, "outsider": 404, "viewer": 403, "researcher": 403, "owner": 302},
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "viewer": 403,
+            "product_manager": 403,
+            "researcher": 403,
+            "owner": 302,
+        },
     ),
     (
         "POST",
         "/studies/{id}/members/{viewer_membership}/role",
         {"role": "researcher"},
-        {"anonymous": 302, "outsider": 404, "viewer": 403, "researcher": 403, "owner": 302},
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "viewer": 403,
+            "product_manager": 403,
+            "researcher": 403,
+            "owner": 302,
+        },
     ),
     (
         "POST",
         "/studies/{id}/members/{viewer_membership}/remove",
         {},
-        {"anonymous": 302, "outsider": 404, "viewer": 403, "researcher": 403, "owner": 302},
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "viewer": 403,
+            "product_manager": 403,
+            "researcher": 403,
+            "owner": 302,
+        },
     ),
     (
         "GET",
         "/studies/{id}/audit",
         None,
-        {"anonymous": 302, "outsider": 404, "viewer": 403, "researcher": 403, "owner": 200},
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            "viewer": 403,
+            "product_manager": 403,
+            "researcher": 403,
+            "owner": 200,
+        },
     ),
 ]
 
-CALLERS = ["anonymous", "outsider", "viewer", "researcher", "owner"]
+CALLERS = ["anonymous", "outsider", "viewer", "product_manager", "researcher", "owner"]
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -76,6 +141,11 @@ CALLERS = ["anonymous", "outsider", "viewer", "researcher", "owner"]
 def test_access_matrix(client, auth, ctx, caller, method, path, data, expected):
     study, users = study_with_roles()
     make_user("new@example.cn")
+    users["product_manager"] = make_user("pm@example.cn")
+    study.memberships.append(
+        Membership(user_id=users["product_manager"].id, role=Role.PRODUCT_MANAGER)
+    )
+    db.session.commit()
     viewer_membership = db.session.scalar(
         db.select(Membership.id).where(Membership.user_id == users["viewer"].id)
     )

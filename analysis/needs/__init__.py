@@ -1,0 +1,1 @@
+"""Needs (需求): the priority formulas, free of the web layer."""
