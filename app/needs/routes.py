@@ -1,12 +1,23 @@
 """The board, the table and creating a need. The need page is in `need_routes`."""
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+import io
+
+from flask import (
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.extensions import db
 from app.models import Membership, NeedStatus, NeedType, User
-from app.needs import bp, services
+from app.needs import bp, exports, services
 from app.needs.forms import MoveForm, NeedForm
 from app.needs.labels import ERRORS, KANO_LABELS, KIND_LABELS, STATUS_LABELS, TYPE_LABELS
 from app.needs.measures import board_priority, metric_choices, parse_ref, rating_choices
@@ -113,6 +124,22 @@ def table(access: StudyAccess):
         move_form=MoveForm(),
         counts=services.evidence_counts(access.study),
     )
+
+
+@bp.route("/needs.<fmt>")
+@study_required("view")
+def export(access: StudyAccess, fmt: str):
+    """The needs as CSV or XLSX, named after the study."""
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    body = exports.needs_csv(access.study) if fmt == "csv" else exports.needs_xlsx(access.study)
+    mimetype = (
+        "text/csv"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = f"{access.study.title} {_('Needs')}.{fmt}"
+    return send_file(io.BytesIO(body), mimetype=mimetype, as_attachment=True, download_name=name)
 
 
 @bp.route("/table/bulk", methods=["POST"])  # CSRF: app-wide CSRFProtect

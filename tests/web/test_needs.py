@@ -227,3 +227,34 @@ def test_a_viewer_reads_the_board_but_changes_nothing(client, auth, study):
     assert client.post(url(study, f"{need.id}/move"), data={"status": "done"}).status_code == 403
     assert client.get(url(study, "new")).status_code == 403
     assert services.need_in(study, need.id).status is NeedStatus.NEW
+
+
+def test_the_needs_export_as_csv_and_xlsx_with_their_priority(client, auth, study):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    auth.login("pm@example.cn")
+    new_need(
+        client,
+        study,
+        '=HYPERLINK("http://x")',
+        reach="500",
+        impact="2",
+        confidence="80",
+        effort="4",
+    )
+    new_need(client, study, "退款进度能在 App 里看到")
+    auth.logout()
+    auth.login("viewer@example.cn")
+    reply = client.get(url(study, "needs.csv"))
+    assert reply.status_code == 200 and reply.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(reply.data.decode("utf-8-sig"))))
+    assert [r["需求"] for r in rows] == ['\'=HYPERLINK("http://x")', "退款进度能在 App 里看到"]
+    assert rows[0]["状态"] == "新建" and float(rows[0]["优先级"]) == 500 * 2 * 0.8 / 4
+    book = load_workbook(io.BytesIO(client.get(url(study, "needs.xlsx")).data))
+    sheet = book.active
+    assert sheet.title == "需求" and sheet.max_row == 3
+    assert sheet.cell(row=2, column=2).value == '\'=HYPERLINK("http://x")'
+    assert client.get(url(study, "needs.pdf")).status_code == 404
