@@ -50,8 +50,8 @@ def needs_csv(study: Study) -> bytes:
 def needs_xlsx(study: Study) -> bytes:
     frame = needs_frame(study)
     book = Workbook()
-    sheet = book.active
-    sheet.title = _("Needs")
+    book.remove(book.worksheets[0])  # openpyxl's default sheet: the one below takes its place
+    sheet = book.create_sheet(_("Needs"))
     sheet.append([str(c) for c in frame.columns])
     for row in frame.itertuples(index=False):
         sheet.append([None if pd.isna(v) else neutralise_cell(v) for v in row])
