@@ -8,7 +8,7 @@ keywords; never the answers themselves) and the method (n, exclusions, weights, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,8 @@ from app.findings.insight_sentences import insight_summaries
 from app.interviews.textmetrics import keywords_of
 from app.models import Questionnaire
 from app.models.types import utcnow
+from app.needs.labels import STATUS_LABELS
+from app.needs.measures import board_priority, top_needs
 from app.results.texts import open_questions
 
 VOICE_KEYWORDS = 10
@@ -75,6 +77,9 @@ class ReportContent:
     # read through a share link: figures under the minimum n suppressed (not greyed), and
     # words from the answers (keywords) only when the owner included quotes
     public: bool = False
+    # the team's open needs of highest priority: (statement, status, priority or None);
+    # left out of a share link's report
+    needs: list[tuple[str, str, float | None]] = field(default_factory=list)
 
 
 def report_insights(questionnaire: Questionnaire, query: Query) -> list[str]:
@@ -126,7 +131,15 @@ def report_content(
             data_version=data.data_version,
         ),
         public=public,
+        needs=[] if public else _top_needs(questionnaire),
     )
+
+
+def _top_needs(questionnaire: Questionnaire) -> list[tuple[str, str, float | None]]:
+    return [
+        (n.statement, str(STATUS_LABELS[n.status]), board_priority(n))
+        for n in top_needs(questionnaire.study)
+    ]
 
 
 def voices(board: Dashboard, *, with_keywords: bool = True) -> list[Voice]:

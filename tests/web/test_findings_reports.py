@@ -262,3 +262,25 @@ def test_stored_insights_are_the_reports_sentences_and_a_stale_scan_says_so(surv
     stale = submit_report(survey, Query.of(), "pdf", actor=None, locale="zh_CN")
     flat = "".join(pdf_text(jobs.result_file(stale)).split())
     assert "".join(sentences[0].split()) in flat and "扫描之后又有新的答卷" in flat
+
+
+@needs_poppler
+def test_the_pdf_lists_the_open_needs_of_highest_priority(survey):
+    from app.models import Need, NeedStatus
+
+    study = survey.study
+    for statement, status, reach in [
+        ("结账时保存常用地址", NeedStatus.ACCEPTED, 400.0),  # RICE 400 × 1 × 100% ÷ 1 = 400
+        ("三线城市配送提速", NeedStatus.NEW, 900.0),
+        ("已上线的需求", NeedStatus.DONE, 5000.0),  # done: not in the list
+    ]:
+        db.session.add(
+            Need(study_id=study.id, statement=statement, status=status, reach=reach,
+                 impact=1.0, confidence=100.0, effort=1.0)
+        )  # fmt: skip
+    db.session.commit()
+    job = submit_report(survey, Query.of(), "pdf", actor=None, locale="zh_CN")
+    text = pdf_text(jobs.result_file(job))
+    assert "优先需求" in text
+    assert text.index("三线城市配送提速") < text.index("结账时保存常用地址")
+    assert "900.0" in text and "已上线的需求" not in text
