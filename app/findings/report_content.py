@@ -21,7 +21,7 @@ from app.interviews.textmetrics import keywords_of
 from app.models import Questionnaire
 from app.models.types import utcnow
 from app.needs.labels import STATUS_LABELS
-from app.needs.measures import board_priority, top_needs
+from app.needs.services import board_priority, top_needs
 from app.results.texts import open_questions
 
 VOICE_KEYWORDS = 10

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from app.models import Study
 from app.needs import services
 from app.needs.labels import KIND_LABELS, STATUS_LABELS, TYPE_LABELS
-from app.needs.measures import board_priority
+from app.needs.services import board_priority
 from app.results.exports import csv_bytes, neutralise_cell
 
 

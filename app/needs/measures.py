@@ -20,7 +20,7 @@ from app.extensions import db
 from app.findings.data import findings_data
 from app.findings.services import published_series
 from app.findings.wave_compare import published_waves
-from app.models import Need, NeedStatus, Questionnaire, Study
+from app.models import Need, Questionnaire, Study
 
 
 def _questionnaire(study: Study, ref: dict[str, Any] | None) -> Questionnaire | None:
@@ -53,25 +53,6 @@ def need_priority(need: Need, study: Study) -> dict[str, Any]:
     r = rice(need.reach, need.impact, need.confidence, need.effort)
     o = opportunity(_top2(study, need.importance), _top2(study, need.satisfaction))
     return {"rice": r, "opportunity": o, "priority": priority(r, o, need.priority_override)}
-
-
-def board_priority(need: Need) -> float | None:
-    """The priority a card shows without reading responses: override, else RICE."""
-    r = rice(need.reach, need.impact, need.confidence, need.effort)
-    return need.priority_override if need.priority_override is not None else r["score"]
-
-
-def top_needs(study: Study, limit: int = 5) -> list[Need]:
-    """The open needs (neither done nor rejected) of highest priority (`board_priority`;
-    those without one last), for the findings report."""
-    closed = (NeedStatus.DONE, NeedStatus.REJECTED)
-    needs = db.session.scalars(
-        db.select(Need).where(Need.study_id == study.id, Need.status.not_in(closed))
-    ).all()
-    ranked = sorted(
-        needs, key=lambda n: (board_priority(n) is None, -(board_priority(n) or 0), n.id)
-    )
-    return ranked[:limit]
 
 
 def rating_choices(study: Study) -> list[tuple[str, str]]:

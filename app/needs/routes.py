@@ -20,7 +20,8 @@ from app.models import Membership, NeedStatus, NeedType, User
 from app.needs import bp, exports, services
 from app.needs.forms import MoveForm, NeedForm
 from app.needs.labels import ERRORS, KANO_LABELS, KIND_LABELS, STATUS_LABELS, TYPE_LABELS
-from app.needs.measures import board_priority, metric_choices, parse_ref, rating_choices
+from app.needs.measures import metric_choices, parse_ref, rating_choices
+from app.needs.services import board_priority
 from app.permissions import StudyAccess, study_required
 
 SORTS = {

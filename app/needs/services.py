@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from analysis.needs.priority import rice
 from app import audit
 from app.extensions import db
 from app.models import AuditEvent, Need, NeedComment, NeedStatus, Study, User
@@ -194,3 +195,22 @@ def history(need: Need) -> list[AuditEvent]:
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         )
     )
+
+
+def board_priority(need: Need) -> float | None:
+    """The priority a card shows without reading responses: override, else RICE."""
+    r = rice(need.reach, need.impact, need.confidence, need.effort)
+    return need.priority_override if need.priority_override is not None else r["score"]
+
+
+def top_needs(study: Study, limit: int = 5) -> list[Need]:
+    """The open needs (neither done nor rejected) of highest priority (`board_priority`;
+    those without one last), for the findings report."""
+    closed = (NeedStatus.DONE, NeedStatus.REJECTED)
+    needs = db.session.scalars(
+        db.select(Need).where(Need.study_id == study.id, Need.status.not_in(closed))
+    ).all()
+    ranked = sorted(
+        needs, key=lambda n: (board_priority(n) is None, -(board_priority(n) or 0), n.id)
+    )
+    return ranked[:limit]
