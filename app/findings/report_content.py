@@ -82,18 +82,6 @@ class ReportContent:
     needs: list[tuple[str, str, float | None]] = field(default_factory=list)
 
 
-def report_insights(questionnaire: Questionnaire, query: Query) -> list[str]:
-    """The sentences of the insights stored for *questionnaire* under *query*, largest effect
-    first (`insight_summaries`): with none stored, nothing is claimed and the report says that
-    no significant difference was found."""
-    return [s["sentence"] for s in insight_summaries(questionnaire, query)]
-
-
-def insights_stale(questionnaire: Questionnaire, query: Query) -> bool:
-    """Whether responses came in after the stored scan (its numbers are shown as stored)."""
-    return any(s["stale"] for s in insight_summaries(questionnaire, query, limit=1))
-
-
 def report_content(
     questionnaire: Questionnaire,
     query: Query,
@@ -105,6 +93,9 @@ def report_content(
 ) -> ReportContent:
     board = dashboard(questionnaire, query, chart_root, tz)
     data = board.data
+    # the stored insights under this query, largest effect first: with none stored nothing
+    # is claimed and the report says no significant difference was found
+    stored = insight_summaries(questionnaire, query)
     folder = chart_root / f"q{questionnaire.id}" / board.chart_key
     return ReportContent(
         study_title=questionnaire.study.title,
@@ -115,8 +106,8 @@ def report_content(
         definition=data.definition,
         query=query,
         metrics=board.metrics,
-        insights=report_insights(questionnaire, query),
-        insights_stale=insights_stale(questionnaire, query),
+        insights=[s["sentence"] for s in stored],
+        insights_stale=any(s["stale"] for s in stored),  # responses came in after the scan
         questions=[_section(board, q, folder) for q in iter_questions(data.definition)],
         voices=voices(board, with_keywords=with_text),
         method=Method(

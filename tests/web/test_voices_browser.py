@@ -9,17 +9,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.web import test_browser as base
+from tests.web.test_findings_browser import desk  # noqa: F401
 from tests.web.test_results_browser import demo_server, log_in  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 browser = base.browser
-
-
-@pytest.fixture
-def desk(browser):
-    with base.desktop_page(browser, timeout_ms=30_000) as page:
-        yield page
 
 
 def open_grid(page, base_url, study_id):
