@@ -135,6 +135,7 @@ FIELD_LABELS = {
     "importance": _l("Importance question"),
     "satisfaction": _l("Satisfaction question"),
     "outcome": _l("Outcome metric"),
+    "segments": _l("Segments affected"),
     "reject_reason": _l("Reason for the rejection"),
     "priority_override": _l("Priority set by the owner"),
     "override_reason": _l("Reason"),
@@ -257,6 +258,8 @@ def _value(field: str, value: Any) -> str:
         return _("Yes") if value else _("No")
     if isinstance(value, list):
         return _shorten("、".join(_value(field, item) for item in value), MAX_VALUE)
+    if isinstance(value, dict) and {"title", "label"} <= value.keys():  # a segment
+        return _shorten(f"{value['title']}：{value['label']}", MAX_VALUE)
     if isinstance(value, dict):
         return _shorten("；".join(f"{k}：{_value(k, v)}" for k, v in value.items()), MAX_VALUE)
     labels = VALUE_LABELS.get(field, {})

@@ -2,13 +2,17 @@
 
 - RICE (Intercom): reach × impact × confidence ÷ effort, confidence as a share (80% = 0.8);
 - opportunity score (Ulwick, outcome-driven innovation): importance + max(importance −
-  satisfaction, 0), both on 0–10, here each the top-2-box share of a rating question ÷ 10.
+  satisfaction, 0), both on 0–10, here each the top-2-box share of a rating question ÷ 10;
+- the importance–performance quadrant (Martilla & James 1977) of the same two numbers.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
+
+from analysis.stats.scores import IPA_QUADRANTS, importance_performance
 
 
 def _number(value: float | None) -> float | None:
@@ -56,3 +60,42 @@ def priority(
     if opportunity_result["score"] is not None:
         return {"value": opportunity_result["score"], "source": "opportunity"}
     return {"value": None, "source": None}
+
+
+MIN_NEEDS_FOR_MEANS = 3  # fewer needs than this: split at the scale's midpoint instead
+SCALE_MIDPOINT = 5.0  # of the 0–10 scale of `top2_to_ten`
+
+
+def ipa_positions(pairs: Mapping[Any, tuple[float, float]]) -> dict[str, Any]:
+    """Importance–performance quadrants of needs ({need: (importance, performance)}, 0–10).
+
+    The axes are split at the means over the needs (Bacon 2003's data-centred IPA, as
+    `analysis.stats.scores.importance_performance`) once there are `MIN_NEEDS_FOR_MEANS`;
+    with fewer, the means say nothing and the split is the scale's midpoint.
+    {"split": "means" | "midpoint", "importance_mean", "performance_mean",
+     "attributes": {need: {"importance", "performance", "quadrant"}}}.
+    """
+    clean = {
+        key: (imp, perf)
+        for key, (imp, perf) in pairs.items()
+        if _number(imp) is not None and _number(perf) is not None
+    }
+    if len(clean) >= MIN_NEEDS_FOR_MEANS:
+        result = importance_performance(
+            {k: v[0] for k, v in clean.items()}, {k: v[1] for k, v in clean.items()}
+        )
+        return {"split": "means", **result}
+    attributes = {
+        key: {
+            "importance": imp,
+            "performance": perf,
+            "quadrant": IPA_QUADRANTS[(imp >= SCALE_MIDPOINT, perf >= SCALE_MIDPOINT)],
+        }
+        for key, (imp, perf) in clean.items()
+    }
+    return {
+        "split": "midpoint",
+        "importance_mean": SCALE_MIDPOINT,
+        "performance_mean": SCALE_MIDPOINT,
+        "attributes": attributes,
+    }

@@ -68,6 +68,9 @@ class Need(Model):
     # opportunity score inputs: {"questionnaire": id, "question": qid} of a rating question
     importance: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     satisfaction: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
+    # the segments affected: [{"question", "value", "title", "label"}], chosen or taken from
+    # a linked insight's segment
+    segments: Mapped[list[dict[str, Any]] | None] = mapped_column(JSONDocument)
     priority_override: Mapped[float | None]
     override_reason: Mapped[str] = mapped_column(Text, default="")
     # closing the loop: {"questionnaire": id, "kind", "question"} that should move

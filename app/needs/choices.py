@@ -51,3 +51,37 @@ def highlight_choices(study) -> list[tuple[str, str]]:
         .limit(MAX_CHOICES)
     )
     return [(str(hid), f"“{_shorten(snippet, 60)}” · {name}") for hid, snippet, name in rows]
+
+
+def segment_choices(study) -> list[tuple[str, str]]:
+    """("question=value", "question title: option") of every segment (single-answer question
+    or participant attribute) of the latest waves, for the need's "segments affected"."""
+    from analysis.findings.segments import segment_levels, segment_questions
+    from app.findings.data import findings_data
+
+    out: dict[str, str] = {}
+    for waves in published_series(study):
+        data = findings_data(waves[-1], Query.of({}))
+        for question in segment_questions(data.definition, data.frame):
+            title = _shorten(str(question.get("title") or question["id"]), 40)
+            for level in segment_levels(data.definition, data.frame, question["id"]):
+                out.setdefault(f"{question['id']}={level['value']}", f"{title}: {level['label']}")
+    return list(out.items())[:MAX_CHOICES]
+
+
+def segments_from(chosen: list[str], choices: list[tuple[str, str]]) -> list[dict[str, str]]:
+    """The stored form of the chosen "question=value" keys: {question, value, title, label},
+    the title and label as the choice showed them (they stay readable if the option goes)."""
+    labels = dict(choices)
+    out = []
+    for key in chosen:
+        if key not in labels:
+            continue
+        question, value = key.split("=", 1)
+        title, _sep, label = labels[key].partition(": ")
+        out.append({"question": question, "value": value, "title": title, "label": label})
+    return out
+
+
+def segment_key(segment: dict[str, str]) -> str:
+    return f"{segment['question']}={segment['value']}"

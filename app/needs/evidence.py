@@ -124,7 +124,9 @@ def _add(
 
 
 def link_insight(need: Need, user: User, insight: Insight) -> NeedEvidence:
+    """Link the insight; the segment it is about joins the need's segments affected."""
     value = insight_value(insight)
+    _add_segment(need, insight.claim.get("segment"))
     return _add(
         need,
         user,
@@ -134,6 +136,19 @@ def link_insight(need: Need, user: User, insight: Insight) -> NeedEvidence:
         questionnaire_id=insight.questionnaire_id,
         target_id=insight.id,
     )
+
+
+def _add_segment(need: Need, segment: dict[str, Any] | None) -> None:
+    if not segment or not segment.get("question"):
+        return
+    keep = ("question", "value", "title", "label")
+    entry = {k: str(segment.get(k) or "") for k in keep}
+    known = need.segments or []
+    if any((s["question"], s["value"]) == (entry["question"], entry["value"]) for s in known):
+        return
+    before = audit.snapshot(need, ("segments",))
+    need.segments = [*known, entry]
+    audit.record_changes("need.update", need, before, ("segments",), study_id=need.study_id)
 
 
 def link_question(

@@ -29,6 +29,9 @@ def needs_frame(study: Study) -> pd.DataFrame:
             _("Type"): str(TYPE_LABELS[need.type]),
             _("Kind"): str(KIND_LABELS[need.kind]),
             _("Kano category"): need.kano or "",
+            _("Segments affected"): "、".join(
+                f"{s['title']}: {s['label']}" for s in need.segments or []
+            ),
             _("Owner"): need.owner.name if need.owner else "",
             _("Due"): need.due_on.isoformat() if need.due_on else "",
             _("Reach"): need.reach,

@@ -4,6 +4,7 @@ from wtforms import (
     FloatField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -48,6 +49,7 @@ class NeedForm(Form):
     outcome = SelectField(
         _l("Metric that should move once done"), choices=[], validate_choice=False
     )
+    segments = SelectMultipleField(_l("Segments affected"), choices=[])
     submit = SubmitField(_l("Save the need"))
 
 

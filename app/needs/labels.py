@@ -40,3 +40,15 @@ ERRORS = {
     "kano": _l("Pick a Kano category from the list."),
     "evidence": _l("That evidence could not be linked: check the question and the metric."),
 }
+QUADRANT_LABELS = {  # importance–performance (analysis.stats.scores.IPA_QUADRANTS)
+    "concentrate_here": _l("Concentrate here"),
+    "keep_up": _l("Keep up the good work"),
+    "low_priority": _l("Low priority"),
+    "possible_overkill": _l("Possible overkill"),
+}
+PRIORITY_BAND_LABELS = {
+    "high": _l("Priority: high"),
+    "medium": _l("Priority: medium"),
+    "low": _l("Priority: low"),
+    "none": _l("Priority: not set"),
+}

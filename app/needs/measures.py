@@ -13,7 +13,7 @@ from analysis.findings.metrics import (
 )
 from analysis.findings.query import Query
 from analysis.findings.waves import wave_difference
-from analysis.needs.priority import opportunity, priority, rice, top2_to_ten
+from analysis.needs.priority import ipa_positions, opportunity, priority, rice, top2_to_ten
 from analysis.stats.errors import StatsInputError
 from analysis.stats.table import iter_questions, kind_of
 from app.extensions import db
@@ -31,7 +31,17 @@ def _questionnaire(study: Study, ref: dict[str, Any] | None) -> Questionnaire | 
     return found if ok else None
 
 
-def _top2(study: Study, ref: dict[str, Any] | None) -> float | None:
+Memo = dict[tuple[int, str], float | None]
+
+
+def _top2(study: Study, ref: dict[str, Any] | None, memo: Memo | None = None) -> float | None:
+    """The top-2-box share of a rating question ÷ 10; *memo* keeps the values of one page
+    (many needs name the same few questions)."""
+    if memo is not None and ref:
+        key = (int(ref.get("questionnaire") or 0), str(ref.get("question")))
+        if key not in memo:
+            memo[key] = _top2(study, ref)
+        return memo[key]
     questionnaire = _questionnaire(study, ref)
     if questionnaire is None or ref is None:
         return None
@@ -53,6 +63,20 @@ def need_priority(need: Need, study: Study) -> dict[str, Any]:
     r = rice(need.reach, need.impact, need.confidence, need.effort)
     o = opportunity(_top2(study, need.importance), _top2(study, need.satisfaction))
     return {"rice": r, "opportunity": o, "priority": priority(r, o, need.priority_override)}
+
+
+def ipa_of_needs(study: Study, needs: list[Need]) -> dict[str, Any]:
+    """The importance–performance quadrant of each need that names both an importance and a
+    satisfaction question (`ipa_positions`), labelled for the chart by the need's statement."""
+    memo: Memo = {}
+    pairs: dict[int, tuple[float, float]] = {}
+    for need in needs:
+        if need.importance and need.satisfaction:
+            imp = _top2(study, need.importance, memo)
+            perf = _top2(study, need.satisfaction, memo)
+            if imp is not None and perf is not None:
+                pairs[need.id] = (imp, perf)
+    return ipa_positions(pairs)
 
 
 def rating_choices(study: Study) -> list[tuple[str, str]]:

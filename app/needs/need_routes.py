@@ -8,9 +8,10 @@ from flask_login import current_user
 from analysis.stats.errors import StatsInputError
 from app.extensions import db
 from app.needs import bp, evidence, services
+from app.needs.choices import segment_key
 from app.needs.forms import CommentForm, MoveForm, OverrideForm
 from app.needs.labels import ERRORS, EVIDENCE_LABELS
-from app.needs.measures import before_after, need_priority, parse_ref, ref_value
+from app.needs.measures import before_after, ipa_of_needs, need_priority, parse_ref, ref_value
 from app.needs.routes import form_values, need_form, page
 from app.permissions import (
     StudyAccess,
@@ -52,8 +53,12 @@ def show(access: StudyAccess, need_id: int):
     form.importance.data = ref_value(need.importance)
     form.satisfaction.data = ref_value(need.satisfaction)
     form.outcome.data = ref_value(need.outcome, with_kind=True)
+    form.segments.data = [segment_key(s) for s in need.segments or []]
     rows = [(item, evidence.live_value(item)) for item in need.evidence]
-    others = [n for n in services.study_needs(access.study) if n.id != need.id]
+    everyone = services.study_needs(access.study)
+    others = [n for n in everyone if n.id != need.id]
+    ipa = ipa_of_needs(access.study, everyone)
+    position = ipa["attributes"].get(need.id)
     return page(
         "needs/need.html",
         access,
@@ -64,6 +69,9 @@ def show(access: StudyAccess, need_id: int):
         frequency=evidence.frequency(rows),
         numbers=need_priority(need, access.study),
         loop=before_after(need, access.study),
+        ipa={**position, "among": len(ipa["attributes"]), "split": ipa["split"]}
+        if position
+        else None,
         history=describe(services.history(need)),
         others=others,
         EVIDENCE_LABELS=EVIDENCE_LABELS,

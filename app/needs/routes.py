@@ -18,8 +18,16 @@ from flask_login import current_user
 from app.extensions import db
 from app.models import Membership, NeedStatus, NeedType, User
 from app.needs import bp, exports, services
+from app.needs.choices import segment_choices, segment_key, segments_from
 from app.needs.forms import MoveForm, NeedForm
-from app.needs.labels import ERRORS, KANO_LABELS, KIND_LABELS, STATUS_LABELS, TYPE_LABELS
+from app.needs.labels import (
+    ERRORS,
+    KANO_LABELS,
+    KIND_LABELS,
+    QUADRANT_LABELS,
+    STATUS_LABELS,
+    TYPE_LABELS,
+)
 from app.needs.measures import metric_choices, parse_ref, rating_choices
 from app.needs.services import board_priority
 from app.permissions import StudyAccess, study_required
@@ -52,6 +60,7 @@ def page(template: str, access: StudyAccess, **context):
         TYPE_LABELS=TYPE_LABELS,
         KIND_LABELS=KIND_LABELS,
         KANO_LABELS=KANO_LABELS,
+        QUADRANT_LABELS=QUADRANT_LABELS,
         board_priority=board_priority,
         **context,
     )
@@ -62,6 +71,7 @@ def need_form(access: StudyAccess, **kwargs) -> NeedForm:
     form.owner_id.choices = [(0, "—")] + [(u.id, u.name) for u in members(access)]
     form.importance.choices = form.satisfaction.choices = rating_choices(access.study)
     form.outcome.choices = metric_choices(access.study)
+    form.segments.choices = segment_choices(access.study)
     return form
 
 
@@ -83,6 +93,7 @@ def form_values(access: StudyAccess, form: NeedForm) -> dict:
         "importance": parse_ref(form.importance.data),
         "satisfaction": parse_ref(form.satisfaction.data),
         "outcome": parse_ref(form.outcome.data, with_kind=True),
+        "segments": segments_from(form.segments.data or [], form.segments.choices),
     }
 
 
@@ -103,14 +114,18 @@ def board(access: StudyAccess):
 @bp.route("/table")
 @study_required("view")
 def table(access: StudyAccess):
-    needs = services.study_needs(access.study)
-    status, kind, owner = (request.args.get(k, "") for k in ("status", "type", "owner"))
+    needs = needs_all = services.study_needs(access.study)
+    status, kind, owner, segment = (
+        request.args.get(k, "") for k in ("status", "type", "owner", "segment")
+    )
     if status:
         needs = [n for n in needs if n.status.value == status]
     if kind:
         needs = [n for n in needs if n.type.value == kind]
     if owner.isdigit():
         needs = [n for n in needs if n.owner_id == int(owner)]
+    if segment:
+        needs = [n for n in needs if segment in {segment_key(s) for s in n.segments or []}]
     sort = request.args.get("sort", "priority")
     needs.sort(key=SORTS.get(sort, SORTS["priority"]))
     return page(
@@ -121,10 +136,18 @@ def table(access: StudyAccess):
         status=status,
         kind=kind,
         owner=owner,
+        segment=segment,
+        segments=board_segments(needs_all),
         members=members(access),
         move_form=MoveForm(),
         counts=services.evidence_counts(access.study),
     )
+
+
+def board_segments(needs) -> list[tuple[str, str]]:
+    """The segments the needs name, for the table's filter: (key, "title: label")."""
+    found = {segment_key(s): f"{s['title']}: {s['label']}" for n in needs for s in n.segments or []}
+    return sorted(found.items(), key=lambda pair: pair[1])
 
 
 @bp.route("/needs.<fmt>")
@@ -224,4 +247,4 @@ def move(access: StudyAccess, need_id: int):
     )
 
 
-from app.needs import need_routes  # noqa: E402, F401 - the need page's views
+from app.needs import need_routes, trend_routes  # noqa: E402, F401 - the need page's and trends' views

@@ -26,6 +26,7 @@ FIELDS = (
     "importance",
     "satisfaction",
     "outcome",
+    "segments",
 )
 KANO_CHOICES = ("", "M", "O", "A", "I", "R", "Q")
 
@@ -97,7 +98,7 @@ def _apply(need: Need, values: Mapping[str, Any]) -> None:
             setattr(need, field, values[field])
     if "statement" in values:
         need.statement = values["statement"].strip()
-    if need.kano not in KANO_CHOICES:
+    if (need.kano or "") not in KANO_CHOICES:
         raise NeedError("kano")
     if "owner" in values:
         need.owner = values["owner"]

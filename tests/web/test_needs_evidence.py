@@ -73,7 +73,7 @@ def more(questionnaire, answer_sets, tag):
 
 
 def need_of(study, **fields):
-    need = Need(study_id=study.id, statement="结账时保存常用地址", **fields)
+    need = Need(study_id=study.id, **({"statement": "结账时保存常用地址"} | fields))
     db.session.add(need)
     db.session.commit()
     return need

@@ -43,3 +43,29 @@ def test_priority_prefers_the_override_then_rice_then_opportunity():
     assert priority(r, o, None) == {"value": 50.0, "source": "rice"}
     assert priority(rice(None, 1, 1, 1), o, None) == {"value": 10, "source": "opportunity"}
     assert priority(rice(None, 1, 1, 1), opportunity(None, 1), None)["value"] is None
+
+
+def test_ipa_splits_at_the_means_of_three_or_more_needs():
+    from analysis.needs.priority import ipa_positions
+
+    # importance mean (8 + 6 + 4) / 3 = 6, performance mean (3 + 7 + 5) / 3 = 5, by hand
+    result = ipa_positions({1: (8.0, 3.0), 2: (6.0, 7.0), 3: (4.0, 5.0), 4: (None, 2.0)})
+    assert result["split"] == "means"
+    assert result["importance_mean"] == pytest.approx(6.0)
+    assert result["performance_mean"] == pytest.approx(5.0)
+    quadrants = {k: v["quadrant"] for k, v in result["attributes"].items()}
+    # 1: important, performing below the mean; 2: at the importance mean (≥) and above
+    # on performance; 3: below on importance, at the performance mean (≥)
+    assert quadrants == {1: "concentrate_here", 2: "keep_up", 3: "possible_overkill"}
+
+
+def test_ipa_of_fewer_than_three_needs_splits_at_the_scale_midpoint():
+    from analysis.needs.priority import ipa_positions
+
+    result = ipa_positions({7: (8.5, 3.5), 8: (2.0, 4.0)})
+    assert result["split"] == "midpoint" and result["importance_mean"] == 5.0
+    assert {k: v["quadrant"] for k, v in result["attributes"].items()} == {
+        7: "concentrate_here",
+        8: "low_priority",
+    }
+    assert ipa_positions({})["attributes"] == {}
