@@ -104,6 +104,20 @@ def metric_choices(study: Study) -> list[tuple[str, str]]:
     return out
 
 
+def stored_choice(study: Study, ref: dict[str, Any] | None, *, with_kind: bool = False):
+    """(value, label) of a need's stored question reference, for a select whose choices are
+    the latest waves' and so may no longer hold it (a done need's outcome names the wave it
+    was measured in): without it, saving the form would drop the reference."""
+    questionnaire = _questionnaire(study, ref)
+    if questionnaire is None or ref is None:
+        return None
+    definition = questionnaire.published_version.definition
+    question = next((q for q in iter_questions(definition) if q["id"] == ref["question"]), None)
+    title = question.get("title", ref["question"]) if question else ref["question"]
+    label = f"{questionnaire.title} #{questionnaire.wave} · {title}"
+    return ref_value(ref, with_kind=with_kind), f"{label} ({ref['kind']})" if with_kind else label
+
+
 def parse_ref(value: str, *, with_kind: bool = False) -> dict[str, Any] | None:
     parts = (value or "").split(":", 2 if with_kind else 1)
     if len(parts) != (3 if with_kind else 2) or not parts[0].isdigit():

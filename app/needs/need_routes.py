@@ -11,7 +11,14 @@ from app.needs import bp, evidence, services
 from app.needs.choices import segment_key
 from app.needs.forms import CommentForm, MoveForm, OverrideForm
 from app.needs.labels import ERRORS, EVIDENCE_LABELS
-from app.needs.measures import before_after, ipa_of_needs, need_priority, parse_ref, ref_value
+from app.needs.measures import (
+    before_after,
+    ipa_of_needs,
+    need_priority,
+    parse_ref,
+    ref_value,
+    stored_choice,
+)
 from app.needs.routes import form_values, need_form, page
 from app.permissions import (
     StudyAccess,
@@ -53,6 +60,14 @@ def show(access: StudyAccess, need_id: int):
     form.importance.data = ref_value(need.importance)
     form.satisfaction.data = ref_value(need.satisfaction)
     form.outcome.data = ref_value(need.outcome, with_kind=True)
+    for field, ref, with_kind in (
+        (form.importance, need.importance, False),
+        (form.satisfaction, need.satisfaction, False),
+        (form.outcome, need.outcome, True),
+    ):
+        kept = stored_choice(access.study, ref, with_kind=with_kind)
+        if kept is not None and kept[0] not in {value for value, _label in field.choices}:
+            field.choices = [*field.choices, kept]
     form.segments.data = [segment_key(s) for s in need.segments or []]
     rows = [(item, evidence.live_value(item)) for item in need.evidence]
     everyone = services.study_needs(access.study)

@@ -201,6 +201,8 @@ def test_a_done_need_shows_its_metric_before_and_after_the_next_wave(client, aut
     submit_all(wave, [answers(5, s) for s in after], secret="wave2")
     html = client.get(need_url(need)).get_data(as_text=True)
     assert 'id="before-after"' in html
+    # the edit form still shows the outcome of wave 1, though its choices are wave 2's
+    assert f'<option selected value="{survey.id}:top2:sat">' in html
     block = html[html.index('id="before-after"') :][:1200]
     assert "35.0 (n=20)" in block and "75.0 (n=20)" in block and "+40.0" in block
 

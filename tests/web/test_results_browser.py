@@ -27,8 +27,9 @@ COL_TITLE = "总体而言，您对我们的 App 满意吗？"  # satisfaction
 
 
 @pytest.fixture
-def demo_server(tmp_path):
-    """The real app on a free port, seeded by the `demo seed` command."""
+def demo_site(tmp_path):
+    """The real app on a free port, seeded by the `demo seed` command: (base URL, password,
+    (study id, questionnaire id), the app) for tests that also act on the server's side."""
     instance = tmp_path / "instance"
     app = make_app(f"sqlite:///{tmp_path / 'browser.sqlite3'}", instance)
     with app.app_context():
@@ -46,10 +47,17 @@ def demo_server(tmp_path):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", password, ids
+    yield f"http://127.0.0.1:{server.server_port}", password, ids, app
     server.shutdown()
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.fixture
+def demo_server(demo_site):
+    """The real app on a free port, seeded by the `demo seed` command."""
+    base_url, password, ids, _app = demo_site
+    return base_url, password, ids
 
 
 @pytest.fixture

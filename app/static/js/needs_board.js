@@ -31,6 +31,10 @@
         if (!response.ok) throw new Error(String(response.status));
         column.appendChild(card);
         form.querySelector("select[name=status]").value = status;
+        board.querySelectorAll(".needs-column").forEach(function (each) {
+          each.querySelector("h2 .badge").textContent =
+            each.querySelectorAll(".need-card").length;
+        });
       }).catch(function () { window.alert(board.dataset.error); });
     });
   });
