@@ -5,6 +5,9 @@ snapshots) in a SQLite file, a signed-in member's GET of the board through the t
 best of 3, with the number of SQL statements the request ran (no query per card). Baseline in
 the same process: the same rows read by two plain ORM selects (needs; evidence counted per
 need), no template. Target: the board under 1 s.
+
+Also the trends page (needs by status, priority, type and kind over time, read back from
+the audit trail) with 8,000 audited moves over half a year, and one of its charts.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import platform
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import event, func
@@ -23,12 +27,13 @@ sys.path.insert(0, str(ROOT))
 
 NEEDS = 2_000
 LINKS_EACH = 10
+MOVES_EACH = 4
 
 
 def main() -> int:
     from app import create_app
     from app.extensions import db
-    from app.models import Need, NeedEvidence
+    from app.models import AuditEvent, Need, NeedEvidence
     from app.models.needs import EvidenceKind, NeedStatus
     from tests.benchmarks.bench_table import _config
     from tests.factories import make_study, make_user
@@ -79,6 +84,27 @@ def main() -> int:
                     for k in range(LINKS_EACH)
                 ],
             )
+            start = datetime(2026, 6, 1, tzinfo=UTC)
+            db.session.execute(
+                db.update(Need).values(created_at=start).where(Need.study_id == study.id)
+            )
+            flow = ["new", "accepted", "scheduled", "in_progress", "done"]
+            db.session.execute(
+                AuditEvent.__table__.insert(),
+                [
+                    {
+                        "at": start + timedelta(days=(need_id * 7 + step * 30) % 180),
+                        "actor_id": owner.id,
+                        "action": "need.move",
+                        "object_type": "Need",
+                        "object_id": need_id,
+                        "study_id": study.id,
+                        "detail": {"before": {"status": flow[step]}, "after": {}},
+                    }
+                    for need_id in ids
+                    for step in range(MOVES_EACH)
+                ],
+            )
             db.session.commit()
             study_id = study.id
 
@@ -112,6 +138,18 @@ def main() -> int:
 
         seconds = best(board)
         queries = len(statements)
+
+        def trends_page() -> None:
+            statements.clear()
+            assert client.get(f"/studies/{study_id}/needs/trends").status_code == 200
+
+        trends_seconds = best(trends_page)
+        trends_queries = len(statements)
+
+        def chart() -> None:
+            assert client.get(f"/studies/{study_id}/needs/trends/status.png").status_code == 200
+
+        chart_seconds = best(chart)
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs")
     print(f"{NEEDS:,} needs, {NEEDS * LINKS_EACH:,} evidence links (SQLite)")
     print(f"baseline (two plain ORM selects, no template): {baseline:.3f} s")
@@ -120,6 +158,10 @@ def main() -> int:
         f"{queries} SQL statements"
     )
     print(f"target < 1 s: {'met' if seconds < 1 else 'NOT met'}")
+    print(
+        f"trends GET ({NEEDS * MOVES_EACH:,} audited moves): {trends_seconds:.3f} s, "
+        f"{trends_queries} SQL statements; one trend chart (PNG): {chart_seconds:.3f} s"
+    )
     return 0
 
 
