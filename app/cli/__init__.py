@@ -1,9 +1,10 @@
-"""Command-line groups, by noun: `flask --app wsgi users …`, `… demo …`, `… reports …`."""
+"""Command-line groups, by noun: `flask --app wsgi users …`, `… demo …`, `… backup …`…"""
 
 from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from app.cli.backup import backup_cli
     from app.cli.demo import demo
     from app.cli.reports import reports_cli
     from app.cli.responses import responses_cli
@@ -15,3 +16,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(surveys_cli)
     app.cli.add_command(responses_cli)
     app.cli.add_command(reports_cli)
+    app.cli.add_command(backup_cli)
