@@ -21,7 +21,7 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
         proxied = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_prefix=hops)
         app.wsgi_app = proxied  # type: ignore[method-assign]  # Flask's documented way
 
-    from app import database, i18n, security  # noqa: F401 - database registers SQLite pragmas
+    from app import database, i18n, security, serving  # noqa: F401 - database: SQLite pragmas
     from app.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
     from app.models.types import render_migration_item
 
@@ -38,6 +38,7 @@ def create_app(config: type[Config] | None = None, instance_path: str | None = N
     limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    serving.init_app(app)
 
     from app.urls import BoundedIntConverter
 

@@ -38,6 +38,10 @@ class Config:
     BASE_URL = os.environ.get("WENFANG_BASE_URL")
     BASE_URL_REQUIRED = False
     REDIS_URL = os.environ.get("REDIS_URL")
+    # "json": one JSON object per log line with the request id (app/serving.py); "text":
+    # Python's default lines. Production defaults to JSON.
+    LOG_FORMAT = os.environ.get("WENFANG_LOG_FORMAT", "text")
+    LOG_LEVEL = os.environ.get("WENFANG_LOG_LEVEL", "INFO")
     # Reverse proxies in front of the app (nginx, a load balancer) whose X-Forwarded-For,
     # -Proto, -Host and -Prefix headers are trusted. 0: none, the headers are ignored (a client
     # could forge them). Behind one proxy set 1, or every respondent shares the proxy's address:
@@ -107,6 +111,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     FORCE_HTTPS = os.environ.get("WENFANG_FORCE_HTTPS", "1") == "1"
+    LOG_FORMAT = os.environ.get("WENFANG_LOG_FORMAT", "json")
 
 
 class TestingConfig(Config):

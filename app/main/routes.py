@@ -7,6 +7,7 @@ from app.accounts import services as accounts
 from app.database import readiness
 from app.extensions import db, limiter
 from app.main import bp
+from app.serving import redis_reason
 from app.urls import safe_next_url
 
 
@@ -44,9 +45,13 @@ def healthz():
 @limiter.exempt
 def readyz():
     """Whether this process can serve submits now: the database answers a read and takes a
-    write (rolled back). 503 with the reason otherwise. /healthz stays the cheap check (the
-    process answers, the database answers a read) that does not take SQLite's write lock."""
-    reason = readiness(db.session)
-    if reason is not None:
-        return jsonify(status="unavailable", database=reason), 503
-    return jsonify(status="ready", database="ok")
+    write (rolled back), and Redis (when `REDIS_URL` is set) answers a ping. 503 with the
+    reasons otherwise. /healthz stays the cheap check (the process answers, the database
+    answers a read) that does not take SQLite's write lock."""
+    database = readiness(db.session)
+    checks = {"database": database or "ok"}
+    if current_app.config.get("REDIS_URL"):
+        checks["redis"] = redis_reason(current_app.config["REDIS_URL"]) or "ok"
+    if any(value != "ok" for value in checks.values()):
+        return jsonify(status="unavailable", **checks), 503
+    return jsonify(status="ready", **checks)
