@@ -369,7 +369,7 @@ def participant_texts(study_id: int, turns: Sequence[Turn] = ()) -> list[str]:
             Turn.is_interviewer.is_(False),
         )
     )
-    texts: dict[int, str] = {turn_id: text for turn_id, text in rows}
+    texts: dict[int, str] = dict(rows.all())
     texts.update((t.id, t.text) for t in turns if not t.is_interviewer)
     return [texts[key] for key in sorted(texts)]
 
