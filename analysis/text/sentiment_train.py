@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from itertools import chain, islice
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +32,12 @@ L2 = 0.3
 MIN_DF = 2
 NB_MIX = 0.5
 MAX_ITER = 400
+# Self-training on a study's own texts (self_trained), chosen by nested leave-one-category-out
+SELF_SHARE = 0.5
+SELF_WEIGHT = 4.0
+SELF_ROUNDS = 1
+# texts at which the domain model gets half its weight (fixed beforehand, not chosen)
+SELF_HALF_AT = 1000
 
 
 def load_reviews(path: str | Path) -> pd.DataFrame:
@@ -156,6 +164,92 @@ def fit_model(
         weights = weights + nb_mix * nb_ratios(X, labels, sample_weight=sample_weight)
         bias = fit_bias(X @ weights, labels, sample_weight)
     return SentimentModel(vocabulary=vocabulary, weights=weights, bias=bias)
+
+
+def self_trained(
+    model: SentimentModel,
+    feature_dicts: Sequence[dict[str, float]],
+    *,
+    share: float = SELF_SHARE,
+    weight: float = SELF_WEIGHT,
+    rounds: int = SELF_ROUNDS,
+    half_at: int = SELF_HALF_AT,
+) -> SentimentModel:
+    """``model`` adapted to a new domain's unlabelled texts by self-training.
+
+    Each round the most confident ``share`` of the texts (by the current scores) become
+    pseudo-labels, and a model of the domain's own features is fitted to them from scratch
+    (:func:`fit_model`): words of the new domain that co-occur with confident verdicts (感人,
+    值得一读 in book reviews) take their side, which the product reviews never taught. The
+    result scores (z + weight·s·z_domain) / (1 + weight), s matching the spread of the two
+    models' logits on these texts so that ``weight`` means the same in every domain and the
+    base model's temperature still calibrates. ``weight`` shrinks by n / (n + ``half_at``)
+    for n texts: a domain model fitted on a hundred answers is mostly noise. A later round
+    pseudo-labels with the result and combines the base model with a domain model refitted
+    from scratch. Being linear in the features, the result is a :class:`SentimentModel` like
+    the base one. Settings chosen by nested leave-one-category-out
+    (tests/benchmarks/sentiment_selftrain.py; figures in docs/benchmarks.md).
+    """
+    models = self_training_rounds(model, feature_dicts, share, weight, half_at)
+    return deque(chain([model], islice(models, rounds)), maxlen=1).pop()
+
+
+def self_training_rounds(
+    model: SentimentModel,
+    feature_dicts: Sequence[dict[str, float]],
+    share: float = SELF_SHARE,
+    weight: float = SELF_WEIGHT,
+    half_at: int = SELF_HALF_AT,
+) -> Iterator[SentimentModel]:
+    """The model after each round of :func:`self_trained`; stops early when a round has
+    nothing to learn from (one class only among the pseudo-labels)."""
+    feats = [f for f in feature_dicts if f]
+    base_z = model.logits(feats)
+    if len(feats) < 2 or not np.any(base_z):
+        return
+    z = base_z
+    weight = weight * len(feats) / (len(feats) + half_at)
+    while True:
+        sure = np.flatnonzero(np.abs(z) >= np.quantile(np.abs(z), 1 - share))
+        pseudo = (z[sure] > 0).astype(int)
+        if pseudo.min() == pseudo.max():
+            return
+        domain = fit_model([feats[i] for i in sure], pseudo)
+        spread = float(np.std(domain.logits(feats)))
+        if spread == 0:
+            return
+        c = weight * float(np.std(base_z)) / spread
+        adapted = _combined(model, domain, c / (1 + weight), 1 / (1 + weight), len(feats))
+        yield adapted
+        z = adapted.logits(feats)
+
+
+def _combined(
+    model: SentimentModel,
+    domain: SentimentModel,
+    domain_share: float,
+    base_share: float,
+    texts: int,
+) -> SentimentModel:
+    """The linear model whose logit is base_share·z_model + domain_share·z_domain (z_domain
+    at temperature 1), at the temperature of ``model``."""
+    vocabulary = dict(model.vocabulary)
+    for key in domain.vocabulary:
+        vocabulary.setdefault(key, len(vocabulary))
+    t = model.temperature
+    weights = np.zeros(len(vocabulary))
+    weights[: len(model.weights)] = base_share * model.weights
+    keys = sorted(domain.vocabulary, key=domain.vocabulary.__getitem__)
+    columns = np.fromiter((vocabulary[k] for k in keys), dtype=np.int64, count=len(keys))
+    weights[columns] += domain_share * t * domain.weights
+    meta = {**model.meta, "self_trained_on": texts}
+    return replace(
+        model,
+        vocabulary=vocabulary,
+        weights=weights,
+        bias=base_share * model.bias + domain_share * t * domain.bias,
+        meta=meta,
+    )
 
 
 def fit_bias(scores: np.ndarray, labels: np.ndarray, sample_weight: np.ndarray) -> float:

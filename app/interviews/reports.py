@@ -9,6 +9,7 @@ from typing import Any
 from analysis.qda import CodeAgreement, agreement_by_code
 from app.extensions import db
 from app.interviews.coding import code_tree, descendants
+from app.interviews.services import participant_texts
 from app.interviews.textmetrics import sentiment_of
 from app.models import Code, Highlight, ImportStatus, Interview, Study, Turn, User
 
@@ -140,12 +141,14 @@ def sentiment_by_code(
     """Per code: number of highlights in participants' turns and the mean sentiment of the
     highlighted spans (None when unscored).
 
-    The span, not its whole turn, is scored: a complaint inside an otherwise happy answer is
-    a complaint. Interviewers' turns are left out (their questions carry no opinion).
+    The span, not its whole turn, is scored (by the model adapted to the study's participant
+    turns): a complaint inside an otherwise happy answer is a complaint. Interviewers' turns
+    are left out (their questions carry no opinion).
     """
     spoken = [q for q in _highlight_rows(study, filters=filters) if not q.turn.is_interviewer]
     texts = list(dict.fromkeys(q.text for q in spoken))
-    score_of = {text: score for text, (score, _) in zip(texts, sentiment_of(texts), strict=True)}
+    scored = sentiment_of(texts, domain=participant_texts(study.id))
+    score_of = {text: score for text, (score, _) in zip(texts, scored, strict=True)}
     scores: dict[int, list[float | None]] = defaultdict(list)
     for quote in spoken:
         scores[quote.code.id].append(score_of[quote.text])

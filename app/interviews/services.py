@@ -8,6 +8,7 @@ transaction: the parse of a large file never holds SQLite's write lock (issue 30
 """
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -341,16 +342,36 @@ def save_preview(
 
 
 def score_turns(turns: list[Turn]) -> None:
-    """Score the participants' turns; an interviewer's questions get no sentiment, which
-    would only describe how a question was worded."""
+    """Score the participants' turns with the model adapted to their study's participant
+    turns (:func:`participant_texts`, these included); an interviewer's questions get no
+    sentiment, which would only describe how a question was worded."""
     for turn in turns:
         if turn.is_interviewer:
             turn.sentiment = turn.sentiment_label = None
     spoken = [t for t in turns if not t.is_interviewer]
-    for turn, (score, label) in zip(
-        spoken, textmetrics.sentiment_of([t.text for t in spoken]), strict=True
-    ):
+    if not spoken:
+        return
+    domain = participant_texts(spoken[0].interview.study_id, spoken)
+    scores = textmetrics.sentiment_of([t.text for t in spoken], domain=domain)
+    for turn, (score, label) in zip(spoken, scores, strict=True):
         turn.sentiment, turn.sentiment_label = score, label
+
+
+def participant_texts(study_id: int, turns: Sequence[Turn] = ()) -> list[str]:
+    """The participants' turns of a study's saved interviews, with ``turns`` (a preview being
+    saved, an edited turn) as they are now: what the study's sentiment model adapts to."""
+    rows = db.session.execute(
+        db.select(Turn.id, Turn.text)
+        .join(Interview, Interview.id == Turn.interview_id)
+        .where(
+            Interview.study_id == study_id,
+            Interview.status == ImportStatus.SAVED,
+            Turn.is_interviewer.is_(False),
+        )
+    )
+    texts: dict[int, str] = dict(rows.all())
+    texts.update((t.id, t.text) for t in turns if not t.is_interviewer)
+    return [texts[key] for key in sorted(texts)]
 
 
 def _forget_stale_originals(study: Study) -> None:

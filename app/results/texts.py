@@ -2,7 +2,8 @@
 substring, a page at a time, with the question's top keywords and each answer's sentiment.
 
 The text engine is the interviews' (`app.interviews.textmetrics`). Segmentation is what costs,
-so sentiment is computed for the page shown only, and the keywords of all the question's
+so sentiment is computed for the page shown only (by the model adapted to all the question's
+answers, once per set of answers: `textmetrics.study_model`), and the keywords of all the question's
 answers are kept in the instance folder under the fingerprint of the complete responses, like
 the charts: a new or deleted response computes them again, a page view does not.
 With *exclude_flagged* the answers of responses the quality score flags are left out (the
@@ -90,12 +91,13 @@ def text_answers(
     pages = max(1, -(-len(found) // per_page))
     page = min(max(page, 1), pages)
     shown = found[(page - 1) * per_page : page * per_page]
-    scores = sentiment_of([text for _, _, text in shown])
+    texts = [text for _, _, text in rows]
+    # scored by the model adapted to all the question's answers (the study's own domain)
+    scores = sentiment_of([text for _, _, text in shown], domain=texts)
     answers = [
         TextAnswer(rid, at, text, score, label)
         for (rid, at, text), (score, label) in zip(shown, scores, strict=True)
     ]
-    texts = [text for _, _, text in rows]
     keywords = _keywords(questionnaire, question["id"], texts, cache_root, exclude_flagged)
     return TextAnswers(question, answers, len(found), len(rows), page, pages, search, keywords,
                        flagged, exclude_flagged)  # fmt: skip

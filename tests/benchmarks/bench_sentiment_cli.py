@@ -27,7 +27,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT.parent / "shared" / "data" / "sentiment" / "reviews_9_categories.csv"
+# ../shared/data from the main checkout; a worktree under /work/wt finds it further up
+DATA = next(
+    (
+        p / "shared" / "data" / "sentiment" / "reviews_9_categories.csv"
+        for p in ROOT.parents
+        if (p / "shared" / "data" / "sentiment").is_dir()
+    ),
+    ROOT.parent / "shared" / "data" / "sentiment" / "reviews_9_categories.csv",
+)
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Sentiment command: whole process"
 BASELINE = "import jieba; [jieba.lcut(l) for l in open({path!r}, encoding='utf-8')]"

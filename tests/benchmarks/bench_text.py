@@ -37,7 +37,15 @@ from analysis.text.sentiment import document_sentiment, score_texts  # noqa: E40
 from analysis.text.sentiment_model import shipped_model  # noqa: E402
 from analysis.text.tokenize import get_tokenizer  # noqa: E402
 
-DATA = ROOT.parent / "shared" / "data" / "sentiment" / "reviews_9_categories.csv"
+# ../shared/data from the main checkout; a worktree under /work/wt finds it further up
+DATA = next(
+    (
+        p / "shared" / "data" / "sentiment" / "reviews_9_categories.csv"
+        for p in ROOT.parents
+        if (p / "shared" / "data" / "sentiment").is_dir()
+    ),
+    ROOT.parent / "shared" / "data" / "sentiment" / "reviews_9_categories.csv",
+)
 DOCS = ROOT / "docs" / "benchmarks.md"
 SECTION = "## Chinese text engine: speed"
 

@@ -7,6 +7,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 import xmlschema
@@ -629,3 +630,45 @@ def test_quote_exports_neutralise_formulas_in_headers_and_cells(client, auth, ct
     header, values = [list(r) for r in sheet.iter_rows()]
     assert all(cell.data_type != "f" for cell in header + values)
     assert '\'=HYPERLINK("http://x")' in [c.value for c in header]
+
+
+def _survey_answers() -> list[str]:
+    """308 open answers written for the project (tests/data/sentiment), as turns or answers."""
+    import pandas as pd
+
+    table = pd.read_csv(DATA / "sentiment" / "survey_answers.tsv", sep="\t", comment="#")
+    return table["text"].tolist()
+
+
+def test_turns_and_coded_spans_are_scored_by_the_model_adapted_to_the_study(ctx):
+    from analysis.text.sentiment_model import shipped_model
+    from analysis.text.sentiment_train import featurise
+    from app.interviews import reports, services, textmetrics
+
+    study, _ = study_with_roles()
+    answers = _survey_answers()
+    text = "访谈员：请谈谈您用过的这些服务。\n" + "".join(f"受访者：{a}\n" for a in answers)
+    interview = make_interview(study, text)
+    spoken = [t for t in interview.turns if not t.is_interviewer]
+    domain = services.participant_texts(study.id)
+    assert sorted(domain) == sorted(t.text for t in spoken) and len(domain) == len(answers)
+    adapted = textmetrics.study_model(domain)
+    assert adapted is not shipped_model() and adapted.meta["self_trained_on"] == len(domain)
+    assert textmetrics.study_model(list(domain)) is adapted  # kept for the same texts
+    expected = adapted.probabilities(featurise([t.text for t in spoken]))
+    shipped = shipped_model().probabilities(featurise([t.text for t in spoken]))
+    assert [t.sentiment for t in spoken] == pytest.approx(expected.tolist())
+    assert np.max(np.abs(expected - shipped)) > 0.02  # the shipped model would not pass
+
+    turn = spoken[0]
+    code = make_code(study, "体验")
+    coding.add_highlights(study, turn, study.created_by, 0, len(turn.text), [code])
+    [(_, n, mean)] = [row for row in reports.sentiment_by_code(study) if row[0].id == code.id]
+    assert n == 1 and mean == pytest.approx(expected[0])
+
+
+def test_a_small_study_is_scored_by_the_shipped_model(ctx):
+    from analysis.text.sentiment_model import shipped_model
+    from app.interviews import textmetrics
+
+    assert textmetrics.study_model(_survey_answers()[:199]) is shipped_model()

@@ -3,10 +3,14 @@ question's keywords and each answer's sentiment; escaped."""
 
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 from tests.definitions import DEMO_LIKE
-from tests.factories import make_published
+from tests.factories import make_published, submit_all
 from tests.web.test_results import results_url, submit
 
+DATA = Path(__file__).resolve().parents[1] / "data" / "sentiment"
 HAPPY = "配送很快，骑手态度也好，饭菜还是热的，很满意。"
 UNHAPPY = "配送太慢了，等了一个多小时，饭菜都凉了，非常失望。"
 SHORT = "红包门槛过高，优惠券总是用不了。"
@@ -97,3 +101,30 @@ def test_only_open_questions_have_an_answers_page(client, auth, ctx):
     assert client.get(results_url(questionnaire, "/text/nps")).status_code == 404
     assert client.get(results_url(questionnaire, "/text/nosuch")).status_code == 404
     assert client.get(results_url(questionnaire, "/text/why")).status_code == 200
+
+
+def test_open_answers_are_scored_by_the_model_adapted_to_all_the_answers(app, ctx):
+    import pandas as pd
+
+    from analysis.text.sentiment_model import shipped_model
+    from analysis.text.sentiment_train import featurise
+    from app.interviews import textmetrics
+    from app.results import services, texts
+
+    table = pd.read_csv(DATA / "survey_answers.tsv", sep="\t", comment="#")
+    answers = table["text"].tolist()[:240]  # written for the project (tests/data/sentiment)
+    questionnaire = make_published(DEMO_LIKE)
+    submit_all(questionnaire, [{"tier": "t1", "nps": 5, "why": a} for a in answers])
+    question = texts.open_questions(services.latest_definition(questionnaire))["why"]
+    cache = Path(app.instance_path) / "cache" / "texts"
+    listing = texts.text_answers(questionnaire, question, cache, per_page=len(answers))
+    shown = [a.text for a in listing.answers]
+    adapted = textmetrics.study_model(shown)  # every answer, in the page's order
+    assert adapted is not shipped_model()
+    expected = adapted.probabilities(featurise(shown))
+    assert [a.sentiment for a in listing.answers] == pytest.approx(expected.tolist())
+    shipped = shipped_model().probabilities(featurise(shown))
+    assert np.max(np.abs(expected - shipped)) > 0.02  # the shipped model would not pass
+    # a later page is scored by the same model
+    page = texts.text_answers(questionnaire, question, cache, page=3, per_page=20)
+    assert [a.sentiment for a in page.answers] == pytest.approx(expected[40:60].tolist())
