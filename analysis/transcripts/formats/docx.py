@@ -3,7 +3,9 @@
 The lines then go through the plain-text splitter, so a docx transcript follows the same
 speaker rules as a txt one. A table row of two cells reads as `speaker：text`, of three cells
 whose first is a timestamp as `[time] speaker：text` (the layout of several transcription
-services' Word exports); other rows join their cells with spaces.
+services' Word exports); other rows join their cells with spaces. A paragraph that starts
+with bold runs (`访谈者` in bold, then the speech, often with no colon) has its bold start
+passed along, for the splitter to try as a label: the text itself is not changed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import io
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from analysis.transcripts.errors import ErrorCode, TranscriptError
@@ -20,6 +23,8 @@ from analysis.transcripts.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:  # python-docx is imported lazily (and has no type hints)
     from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 # Below this many unpacked bytes a compression ratio says nothing (a near-empty document
 # compresses very well) and cannot hurt.
@@ -94,13 +99,24 @@ def _row_line(cells: list[str]) -> str:
     return " ".join(cells)
 
 
+@dataclass(frozen=True)
+class DocxText:
+    """A document's text, one paragraph or table row per line, and the bold text that lines
+    start with (1-based line number → the bold start)."""
+
+    text: str
+    bold: dict[int, str] = field(default_factory=dict)
+
+
 class _Lines:
     """The lines read so far, refusing a document past the block or text limit as it goes."""
 
     def __init__(self, limits: Limits) -> None:
         self.lines: list[str] = []
+        self.bold: dict[int, str] = {}
         self._limits = limits
         self._blocks = self._chars = 0
+        self._next_line = 1
 
     def block(self) -> None:
         self._blocks += 1
@@ -108,13 +124,45 @@ class _Lines:
         if self._blocks > limit:
             raise TranscriptError(ErrorCode.DOCX_TOO_MANY_BLOCKS, limit=limit)
 
-    def add(self, line: str) -> None:
+    def add(self, line: str, bold: str | None = None) -> None:
         self._chars += len(line) + 1
         if self._chars > self._limits.max_text_chars:
             raise TranscriptError(
                 ErrorCode.TEXT_TOO_LONG, chars=self._chars, limit=self._limits.max_text_chars
             )
         self.lines.append(line)
+        if bold:
+            self.bold[self._next_line] = bold
+        self._next_line += line.count("\n") + 1
+
+
+def _is_bold(run: Run) -> bool:
+    """Bold set on the run, or by its character style (not a paragraph style: a heading is
+    bold all through and no label)."""
+    if run.bold is not None:
+        return bool(run.bold)
+    style = run.style
+    while style is not None:
+        if style.font.bold is not None:
+            return bool(style.font.bold)
+        style = style.base_style
+    return False
+
+
+def _bold_start(paragraph: Paragraph) -> str | None:
+    """The text of the bold runs a paragraph starts with, without leading spaces; None when
+    it starts with none."""
+    pieces: list[str] = []
+    for run in paragraph.runs:
+        if not run.text.strip() and not pieces:
+            continue
+        if not _is_bold(run):
+            break
+        pieces.append(run.text)
+    bold = "".join(pieces).lstrip()
+    if not bold.strip() or "\n" in bold or not paragraph.text.lstrip().startswith(bold):
+        return None
+    return bold
 
 
 def _table_lines(table: Table, lines: _Lines) -> None:
@@ -132,7 +180,7 @@ def _table_lines(table: Table, lines: _Lines) -> None:
             lines.add(_row_line(cells))
 
 
-def docx_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
+def docx_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> DocxText:
     """The text of a docx, one paragraph or table row per line (not yet normalised)."""
     _check_archive(data, limits)
     import docx  # python-docx; imported here so text formats never pay for lxml
@@ -146,9 +194,9 @@ def docx_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
                 _table_lines(block, lines)
             else:
                 lines.block()
-                lines.add(block.text)
+                lines.add(block.text, _bold_start(block))
     except TranscriptError:
         raise
     except Exception as exc:  # python-docx and lxml raise many types on a damaged file
         raise TranscriptError(ErrorCode.INVALID_DOCX, detail=type(exc).__name__) from exc
-    return "\n".join(lines.lines)
+    return DocxText("\n".join(lines.lines), lines.bold)

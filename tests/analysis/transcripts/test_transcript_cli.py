@@ -29,6 +29,7 @@ def test_json_output_of_a_gbk_file():
         "turns",
         "encoding",
         "format",
+        "header",
         "speakers",
         "suggested_interviewer",
         "warnings",
