@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 TIMESTAMP = r"(?:\d{1,3}:)?\d{1,2}:\d{2}(?:[.,]\d{1,3})?"
@@ -291,15 +291,15 @@ def looks_like_name(label: str) -> bool:
 class SpeakerJudge:
     """Decides which candidate labels of one file are speakers (rules in the module doc).
 
-    `refused` are labels the researcher said are not speakers (in the preview)."""
+    `refused` says which labels the researcher said are not speakers (in the preview)."""
 
-    def __init__(self, labels: Iterable[str], refused: Collection[str] = ()) -> None:
+    def __init__(self, labels: Iterable[str], refused: Callable[[str], bool] | None = None) -> None:
         self.counts = Counter(labels)
-        self.refused = frozenset(refused)
+        self.refused = refused
 
     def accepts(self, candidate: LabelledLine) -> bool:
         label = candidate.label
-        if label in self.refused or not plausible_label(label):
+        if not plausible_label(label) or (self.refused is not None and self.refused(label)):
             return False
         if is_role(label):
             return True

@@ -65,7 +65,7 @@ def split_text(
     called a header line is read as text there."""
     if fmt in ("srt", "vtt"):
         turns, warnings = cue_turns(
-            text, vtt=fmt == "vtt", max_turns=max_turns, refused=relabel.refused
+            text, vtt=fmt == "vtt", max_turns=max_turns, refused=relabel.refuses
         )
         return SplitText(turns, warnings)
     return split_turns(text, markdown=fmt == "md", max_turns=max_turns, bold=bold, relabel=relabel)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from analysis.transcripts.errors import ParseWarning, WarningCode
@@ -102,7 +102,7 @@ def cue_turns(
     *,
     vtt: bool,
     max_turns: int = DEFAULT_LIMITS.max_turns,
-    refused: Collection[str] = (),
+    refused: Callable[[str], bool] | None = None,
 ) -> tuple[list[Turn], list[ParseWarning]]:
     cues, warnings = read_cues(text, vtt=vtt)
     # First pass: every piece of cue text with its candidate label, so the judge can count.

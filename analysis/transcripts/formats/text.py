@@ -14,7 +14,7 @@ Before the first speaker, `key：value` lines whose key describes the interview 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from analysis.transcripts.errors import ErrorCode, ParseWarning, TranscriptError, WarningCode
@@ -79,17 +79,28 @@ def _markdown_line(line: str) -> str | None:
     return line.replace("**", "").replace("__", "").strip()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Relabel:
     """The researcher's corrections from the preview: labels that are not speakers, their
-    lines read as text (joining the turn before) or as header lines wherever they are."""
+    lines read as text (joining the turn before) or as header lines wherever they are.
+    `alias` maps a label as the parser reads it to the form the corrections name it by (the
+    web layer's are de-identified: 张三 → [姓名1])."""
 
     as_text: Collection[str] = ()
     as_header: Collection[str] = ()
+    alias: Callable[[str], str] | None = None
 
-    @property
-    def refused(self) -> frozenset[str]:
-        return frozenset((*self.as_text, *self.as_header))
+    def use_of(self, label: str) -> str | None:
+        """ "text", "header", or None for a label left to the parser's rules."""
+        if not self.as_text and not self.as_header:
+            return None
+        name = self.alias(label) if self.alias else label
+        if name in self.as_header:
+            return "header"
+        return "text" if name in self.as_text else None
+
+    def refuses(self, label: str) -> bool:
+        return self.use_of(label) is not None
 
 
 NO_RELABEL = Relabel()
@@ -142,14 +153,14 @@ def split_turns(
 
     bold = bold or {}
     candidates = {number: _candidate(line, bold.get(number)) for number, line in lines}
-    judge = SpeakerJudge((c.label for c in candidates.values() if c), relabel.refused)
+    judge = SpeakerJudge((c.label for c in candidates.values() if c), relabel.refuses)
     builder = TurnBuilder(max_turns)
     header: list[HeaderLine] = []
     preamble_line: int | None = None
     for number, line in lines:
         candidate = candidates[number]
         if candidate and (
-            candidate.label in relabel.as_header
+            relabel.use_of(candidate.label) == "header"
             or (not builder.turns and not builder.speaker and is_header_line(candidate))
         ):
             header.append(HeaderLine(candidate.label, candidate.text, number))
