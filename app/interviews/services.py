@@ -68,6 +68,7 @@ class ImportOptions:
     def to_dict(self) -> dict[str, Any]:
         return {
             "encoding": self.encoding,
+            "kind": self.kind.value,
             "mask": self.mask,
             "names": self.names,
             "keep_original": self.keep_original,
@@ -272,6 +273,10 @@ def _fill(interview: Interview, turns: list[ParsedTurn], meta: dict[str, Any]) -
     interview.source_header = meta["header"]
     if interview.held_on is None:
         interview.held_on = meta["held_on"]
+    # The kind chosen at upload, a focus group if it has more than three speakers: after the
+    # preview's corrections, the speakers that are left.
+    if "kind" in interview.import_options:
+        interview.kind = InterviewKind(interview.import_options["kind"])
     speakers = {t.speaker for t in turns if t.speaker}
     if len(speakers) > 3 and interview.kind == InterviewKind.INTERVIEW:
         interview.kind = InterviewKind.FOCUS_GROUP
@@ -351,6 +356,7 @@ def reread(interview: Interview, encoding: str | None, uses: LabelUses | None = 
 
     options = ImportOptions(
         encoding=encoding,
+        kind=InterviewKind(stored.get("kind", interview.kind)),
         mask=stored.get("mask", True),
         names=stored.get("names", []),
         text_labels=kept("text_labels", uses.as_text, uses.as_header),
