@@ -59,7 +59,8 @@ _HEADER_LINE = re.compile(
 # `[00:01:02] 采访者` alone on its line (the speech follows on the next lines), or followed by
 # the speech after a space: a timestamp, then a label with no colon.
 _STAMP_HEADER = re.compile(
-    rf"^{_stamp('lead')}\s*+(?P<label>[^\s:：\d\[(（【][^\s:：]{{0,20}})(?:\s++(?P<text>.+))?$"
+    rf"^{_stamp('lead')}\s*+(?P<label>[^\s:：\d\[(（【][^\s:：]{{0,20}}(?:\s[A-Z\d]{{1,3}}\b)?)"
+    r"(?:\s++(?P<text>.+))?$"
 )
 # `**访谈者**：…`, `**访谈者：**…`, `__Q__ …`: Markdown bold kept as literal text (a .docx or .txt
 # written by someone used to Markdown).
@@ -250,6 +251,7 @@ def is_header_key(label: str) -> bool:
 
 
 _SENTENCE_END = re.compile(r"[。？！?!…]")
+_SPOKEN = re.compile(r"[您你我咱]|请问|谢谢|好的|欢迎")  # 访谈者：李老师，您好 is speech
 _PARTS_OF_VALUE = re.compile(r"[，,、；;（()）/\s]+")
 # 女, 45岁, 化名, P03, 王某: parts of a value that say who someone is.
 _IDENTIFYING = re.compile(
@@ -260,7 +262,7 @@ _IDENTIFYING = re.compile(
 def names_someone(value: str) -> bool:
     """Does a role line's value describe a person (`受访者：王女士，45岁`, `访谈人：李明、张华`)
     rather than say something (`受访者：您好`)? Then, in a header block, it is a header line."""
-    if not value or len(value) > 60 or _SENTENCE_END.search(value):
+    if not value or len(value) > 60 or _SENTENCE_END.search(value) or _SPOKEN.search(value):
         return False
     parts = [p for p in _PARTS_OF_VALUE.split(value) if p]
     return bool(parts) and (

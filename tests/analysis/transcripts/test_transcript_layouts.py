@@ -98,10 +98,13 @@ def test_header_lines_before_the_first_speaker_are_not_speakers(line, key, value
     assert rows(transcript)[0] == ("访谈者", "您好，我们开始吧。", None)
 
 
-def test_a_role_saying_something_opens_the_interview_rather_than_the_header():
-    transcript = parse("时间：2023年7月5日\n访谈者：您好\n受访者：你好，王老师。\n")
+@pytest.mark.parametrize(
+    "greeting", ["您好", "李老师，您好", "王阿姨，欢迎", "张总，请问现在方便吗"]
+)
+def test_a_role_saying_something_opens_the_interview_rather_than_the_header(greeting):
+    transcript = parse(f"时间：2023年7月5日\n访谈者：{greeting}\n受访者：你好。\n")
     assert header(transcript) == [("时间", "2023年7月5日")]
-    assert rows(transcript) == [("访谈者", "您好", None), ("受访者", "你好，王老师。", None)]
+    assert rows(transcript) == [("访谈者", greeting, None), ("受访者", "你好。", None)]
 
 
 def test_a_header_key_inside_the_interview_stays_in_its_turn():
@@ -138,6 +141,14 @@ def test_timestamp_then_label_without_a_colon_starts_a_turn():
     )
     assert transcript.suggested_interviewer == "采访者"
     assert transcript.warnings == ()
+
+
+def test_timestamp_then_a_numbered_speaker_in_english():
+    transcript = parse("[00:00:01] Speaker 1\n您好，我们开始吧。\n[00:00:04] Speaker 2 好的。\n")
+    assert rows(transcript) == [
+        ("Speaker 1", "您好，我们开始吧。", 1.0),
+        ("Speaker 2", "好的。", 4.0),
+    ]
 
 
 def test_timestamp_then_a_name_or_a_role_with_the_speech_on_the_same_line():
