@@ -354,3 +354,32 @@ def test_header_lines_are_de_identified_like_turns():
         ("记录人", "[姓名2]"),
     ]
     assert count == 2
+
+
+def test_a_header_table_at_the_top_of_a_word_file():
+    document = docx.Document()
+    table = document.add_table(rows=3, cols=2)
+    for row, cells in zip(
+        table.rows,
+        [
+            ("访谈时间", "2024年4月8日"),
+            ("访谈地点", "成都市武侯区某茶馆"),
+            ("受访者", "刘女士，52岁"),
+        ],
+        strict=True,
+    ):
+        row.cells[0].text, row.cells[1].text = cells
+    document.add_paragraph("访谈者：您开茶馆多少年了？")
+    document.add_paragraph("受访者：十五年了，从我婆婆手里接过来的。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    transcript = parse_transcript(buffer.getvalue(), "茶馆.docx")
+    assert header(transcript) == [
+        ("访谈时间", "2024年4月8日"),
+        ("访谈地点", "成都市武侯区某茶馆"),
+        ("受访者", "刘女士，52岁"),
+    ]
+    assert rows(transcript) == [
+        ("访谈者", "您开茶馆多少年了？", None),
+        ("受访者", "十五年了，从我婆婆手里接过来的。", None),
+    ]
