@@ -129,7 +129,7 @@ METADATA_KEYS = frozenset((
 ))  # fmt: skip
 # A header key names what it describes: 入户时间, 受访者编号, 受访者基本信息 …
 _HEADER_KEY_ENDINGS = (
-    "时间", "日期", "地点", "时长", "方式", "编号", "信息", "主题", "人员", "情况", "简介",
+    "时间", "日期", "地点", "时长", "方式", "编号", "信息", "主题", "情况", "简介",
 )  # fmt: skip
 # Bracketed notes of a transcriber or a chat export, never speakers: 【笑】, [图片] …
 ANNOTATIONS = frozenset((
@@ -191,7 +191,9 @@ def bold_label(prefix: str, rest: str) -> LabelledLine | None:
     text = rest.strip()
     if text[:1] in (":", "："):
         text = text[1:].strip()
-    return LabelledLine(label, text, None, None) if plausible_label(label) else None
+    if plausible_label(label) or is_header_key(label):  # a bold key of the header block
+        return LabelledLine(label, text, None, None)
+    return None
 
 
 def split_label(line: str) -> LabelledLine | None:
@@ -247,7 +249,10 @@ def plausible_label(label: str) -> bool:
 def is_header_key(label: str) -> bool:
     """关键词, 标题, 时 间 (spaced out to align), 访谈日期, 入户时间 …: a header line's key."""
     key = "".join(label.split()).lower()
-    return key in METADATA_KEYS or (len(key) > 2 and key.endswith(_HEADER_KEY_ENDINGS))
+    if key in METADATA_KEYS:
+        return True
+    # 一、基本情况 is a section heading; a key is a word.
+    return 2 < len(key) <= 10 and key.isalnum() and key.endswith(_HEADER_KEY_ENDINGS)
 
 
 _SENTENCE_END = re.compile(r"[。？！?!…]")

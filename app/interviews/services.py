@@ -251,7 +251,8 @@ def _date_in(header: list[HeaderLine]) -> date | None:
     """The date a header line gives (时间：2024年5月12日 14:00, 访谈日期：2024-05-12), for the
     interview's date when the researcher has not entered one."""
     for line in header:
-        if any(word in line.key.lower() for word in ("时间", "日期", "date", "time")):
+        key = "".join(line.key.split()).lower()  # 时 间, spaced out to align
+        if any(word in key for word in ("时间", "日期", "date", "time")):
             found = _DATE.search(line.value)
             if found:
                 try:

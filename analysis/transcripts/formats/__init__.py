@@ -11,9 +11,9 @@ from analysis.transcripts.errors import ErrorCode, TranscriptError
 from analysis.transcripts.formats.docx import is_docx
 from analysis.transcripts.formats.subtitles import cue_turns
 from analysis.transcripts.formats.text import NO_RELABEL, Relabel, SplitText, split_turns
+from analysis.transcripts.limits import DEFAULT_LIMITS
 
 __all__ = ["FORMATS", "NO_RELABEL", "Relabel", "SplitText", "detect_format", "split_text"]
-from analysis.transcripts.limits import DEFAULT_LIMITS
 
 FORMATS = ("txt", "md", "srt", "vtt", "docx")
 _EXTENSIONS = {

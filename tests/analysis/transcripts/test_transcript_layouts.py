@@ -107,6 +107,12 @@ def test_a_role_saying_something_opens_the_interview_rather_than_the_header(gree
     assert rows(transcript) == [("访谈者", greeting, None), ("受访者", "你好。", None)]
 
 
+def test_staff_and_other_speakers_named_by_what_they_do_still_speak():
+    transcript = parse("工作人员：请大家先签一下到。\n参与者1：好的。\n工作人员：谢谢。\n")
+    assert transcript.header == ()
+    assert transcript.speakers == ["工作人员", "参与者1"]
+
+
 def test_a_header_key_inside_the_interview_stays_in_its_turn():
     transcript = parse("访谈者：那天是几点？\n受访者：我记得很清楚。\n时间：晚上十一点多。\n")
     assert transcript.header == ()
@@ -222,6 +228,7 @@ def test_literal_markdown_bold_labels_in_a_word_file():
 
 def test_bold_label_runs_in_a_word_file_need_no_colon():
     data = word(
+        [("访谈日期", True), ("  2024年1月9日", False)],  # a bold header key, no colon
         [("一、基本情况", True)],  # a bold heading: no speaker
         [("访谈者", True), ("您平时在哪里看病？", False)],
         [("关先生：", True), ("一般去社区医院，拿药方便。", False)],
@@ -230,6 +237,7 @@ def test_bold_label_runs_in_a_word_file_need_no_colon():
         [("其实", True), ("我觉得社区医院的医生挺负责的。", False)],  # emphasis, not a label
     )
     transcript = parse_transcript(data, "看病.docx")
+    assert header(transcript) == [("访谈日期", "2024年1月9日")]
     assert rows(transcript) == [
         ("", "一、基本情况", None),
         ("访谈者", "您平时在哪里看病？", None),
