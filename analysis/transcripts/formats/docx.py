@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # python-docx is imported lazily (and has no type hints)
 # compresses very well) and cannot hurt.
 RATIO_FLOOR = 1024 * 1024
 _CHUNK = 64 * 1024
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TEXT = f"{_W}t"
 _HEADER_WORDS = frozenset((
     "说话人", "发言人", "角色", "姓名", "内容", "发言", "发言内容", "文本", "时间", "时间戳",
     "speaker", "name", "text", "time",
@@ -136,31 +138,50 @@ class _Lines:
         self._next_line += line.count("\n") + 1
 
 
-def _is_bold(run: Run) -> bool:
+def _is_bold(run: Run, styles: dict[str, bool]) -> bool:
     """Bold set on the run, or by its character style (not a paragraph style: a heading is
-    bold all through and no label)."""
-    if run.bold is not None:
-        return bool(run.bold)
-    style = run.style
-    while style is not None:
-        if style.font.bold is not None:
-            return bool(style.font.bold)
-        style = style.base_style
-    return False
+    bold all through and no label). `styles` caches each character style's answer: looking a
+    style up costs a search of the styles part, a hundred times the rest of the paragraph.
+    The run's own properties are read through lxml, as `_run_text` reads its text."""
+    properties = run._r.find(f"{_W}rPr")
+    if properties is None:
+        return False
+    bold = properties.find(f"{_W}b")
+    if bold is not None:
+        return bold.get(f"{_W}val", "true").lower() not in ("0", "false", "off")
+    style = properties.find(f"{_W}rStyle")
+    style_id = None if style is None else style.get(f"{_W}val")
+    if style_id is None:
+        return False
+    if style_id not in styles:
+        style, bold = run.style, False
+        while style is not None:
+            if style.font.bold is not None:
+                bold = bool(style.font.bold)
+                break
+            style = style.base_style
+        styles[style_id] = bold
+    return styles[style_id]
 
 
-def _bold_start(paragraph: Paragraph) -> str | None:
-    """The text of the bold runs a paragraph starts with, without leading spaces; None when
-    it starts with none."""
+def _run_text(run: Run) -> str:
+    # The w:t texts read through lxml: run.text (an XPath per run) would double the cost of
+    # reading a long document. A tab or break it leaves out makes the bold start no prefix
+    # of the paragraph's text, and it is then not used.
+    return "".join(t.text or "" for t in run._r.iter(_TEXT))
+
+
+def _bold_start(paragraph: Paragraph, text: str, styles: dict[str, bool]) -> str | None:
+    """The text of the bold runs the paragraph of `text` starts with, without leading
+    spaces; None when it starts with none."""
     pieces: list[str] = []
     for run in paragraph.runs:
-        if not run.text.strip() and not pieces:
-            continue
-        if not _is_bold(run):
+        if _is_bold(run, styles):
+            pieces.append(_run_text(run))
+        elif pieces or _run_text(run).strip():
             break
-        pieces.append(run.text)
     bold = "".join(pieces).lstrip()
-    if not bold.strip() or "\n" in bold or not paragraph.text.lstrip().startswith(bold):
+    if not bold.strip() or not text.lstrip().startswith(bold):
         return None
     return bold
 
@@ -187,6 +208,7 @@ def docx_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> DocxText:
     from docx.table import Table
 
     lines = _Lines(limits)
+    styles: dict[str, bool] = {}
     try:
         document = docx.Document(io.BytesIO(data))
         for block in document.iter_inner_content():
@@ -194,7 +216,8 @@ def docx_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> DocxText:
                 _table_lines(block, lines)
             else:
                 lines.block()
-                lines.add(block.text, _bold_start(block))
+                text = block.text
+                lines.add(text, _bold_start(block, text, styles))
     except TranscriptError:
         raise
     except Exception as exc:  # python-docx and lxml raise many types on a damaged file

@@ -391,3 +391,23 @@ def test_a_header_table_at_the_top_of_a_word_file():
         ("访谈者", "您开茶馆多少年了？", None),
         ("受访者", "十五年了，从我婆婆手里接过来的。", None),
     ]
+
+
+def test_bold_by_a_character_style_counts_and_bold_switched_off_does_not():
+    document = docx.Document()
+    paragraph = document.add_paragraph()
+    paragraph.add_run("访谈者", style="Strong")  # bold through the style, not the run
+    paragraph.add_run("您孩子几岁了？")
+    paragraph = document.add_paragraph()
+    paragraph.add_run("受访者").bold = True
+    paragraph.add_run("七岁，刚上一年级。")
+    paragraph = document.add_paragraph()
+    paragraph.add_run("王芳").bold = False  # <w:b w:val="0"/>: not bold
+    paragraph.add_run("老师也这么说。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    transcript = parse_transcript(buffer.getvalue(), "a.docx")
+    assert rows(transcript) == [
+        ("访谈者", "您孩子几岁了？", None),
+        ("受访者", "七岁，刚上一年级。\n王芳老师也这么说。", None),
+    ]
