@@ -11,6 +11,7 @@ Exit 0 on success; 1 with a message in Chinese and English when the file cannot 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -68,7 +69,7 @@ def _clock(seconds: float | None) -> str:
 
 
 def format_table(result: dict[str, Any]) -> str:
-    """The readable view: a summary line, then one row per turn."""
+    """The readable view: a summary line, warnings, header lines, then one row per turn."""
     speakers = "、".join(result["speakers"]) or "—"
     lines = [
         f"格式 format: {result['format']}   编码 encoding: {result['encoding'] or '—'}   "
@@ -77,6 +78,7 @@ def format_table(result: dict[str, Any]) -> str:
         f"建议的访谈者 suggested interviewer: {result['suggested_interviewer'] or '—'}",
     ]
     lines += [f"! {w['message_zh']} / {w['message_en']}" for w in result["warnings"]]
+    lines += [f"  {line['key']}：{line['value']}" for line in result["header"]]
     speaker_width = max([_width(t["speaker"]) for t in result["turns"]] + [6])
     lines.append("")
     lines.append(
@@ -93,8 +95,7 @@ def format_table(result: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from analysis.transcripts.deidentify import deidentify_turns
-    from analysis.transcripts.model import Transcript
+    from analysis.transcripts.deidentify import deidentify_header, deidentify_turns
     from analysis.transcripts.parse import read_transcript
 
     try:
@@ -108,8 +109,9 @@ def main(argv: list[str] | None = None) -> int:
         result = transcript.to_dict()
         if args.deidentify or args.name:
             masked = deidentify_turns(transcript.turns, names=args.name)
-            masked_transcript = Transcript(
-                tuple(masked.turns), transcript.encoding, transcript.format, transcript.warnings
+            header, _count = deidentify_header(transcript.header, names=args.name)
+            masked_transcript = dataclasses.replace(
+                transcript, turns=tuple(masked.turns), header=tuple(header)
             )
             result = masked_transcript.to_dict()
             result["redactions"] = [r.to_dict() for r in masked.redactions]

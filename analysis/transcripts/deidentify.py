@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from analysis.transcripts.labels import COMPOUND_SURNAMES
-from analysis.transcripts.model import Turn
+from analysis.transcripts.model import HeaderLine, Turn
 
 KINDS = ("email", "id_card", "phone", "landline", "name")  # also the priority on overlaps
 PLACEHOLDERS = {
@@ -246,3 +246,20 @@ def deidentify_turns(
             )
         )
     return DeidentifiedTurns(new_turns, redactions, speakers)
+
+
+def deidentify_header(
+    header: Sequence[HeaderLine], *, names: Iterable[str] = (), kinds: Iterable[str] = KINDS
+) -> tuple[list[HeaderLine], int]:
+    """Header lines with keys and values masked as the turns are (`访谈对象：王女士，电话…`
+    names someone more often than any turn does), and the number of spans masked."""
+    kinds = _check_kinds(kinds)
+    forms = name_forms(names)
+    masked: list[HeaderLine] = []
+    count = 0
+    for line in header:
+        key = _deidentify(line.key, kinds, forms, None)
+        value = _deidentify(line.value, kinds, forms, None)
+        count += len(key.redactions) + len(value.redactions)
+        masked.append(dataclasses.replace(line, key=key.text, value=value.text))
+    return masked, count

@@ -23,6 +23,20 @@ class Turn:
         return {"speaker": self.speaker, "text": self.text, "start": self.start, "end": self.end}
 
 
+@dataclass(frozen=True, slots=True)
+class HeaderLine:
+    """A line of the header block a transcript opens with (`关键词：…`, `时间：…`): the
+    interview's metadata, not speech. `key` is the label as normalised, `value` the rest of
+    the line as written, `line` its 1-based number in the text."""
+
+    key: str
+    value: str
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"key": self.key, "value": self.value, "line": self.line}
+
+
 def speakers_of(turns: Sequence[Turn]) -> list[str]:
     """Distinct named speakers in order of first appearance (the unnamed "" left out)."""
     seen: dict[str, None] = {}
@@ -35,12 +49,14 @@ def speakers_of(turns: Sequence[Turn]) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class Transcript:
     """Turns plus provenance. `encoding` is the codec the bytes were decoded with (None for
-    docx, whose XML declares its own); `format` is txt, md, srt, vtt or docx."""
+    docx, whose XML declares its own); `format` is txt, md, srt, vtt or docx; `header` the
+    header lines, which are in no turn."""
 
     turns: tuple[Turn, ...]
     encoding: str | None
     format: str
     warnings: tuple[ParseWarning, ...] = field(default=())
+    header: tuple[HeaderLine, ...] = field(default=())
 
     @property
     def speakers(self) -> list[str]:
@@ -59,6 +75,7 @@ class Transcript:
             "encoding": self.encoding,
             "speakers": self.speakers,
             "suggested_interviewer": self.suggested_interviewer,
+            "header": [line.to_dict() for line in self.header],
             "turns": [turn.to_dict() for turn in self.turns],
             "warnings": [warning.to_dict() for warning in self.warnings],
         }

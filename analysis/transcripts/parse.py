@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.transcripts.decode import check_size, checked_text, decode_text
+from analysis.transcripts.decode import check_size, checked_text, decode_text, normalise
 from analysis.transcripts.errors import (
     ErrorCode,
     ParseWarning,
     TranscriptError,
     WarningCode,
 )
-from analysis.transcripts.formats import detect_format, split_text
+from analysis.transcripts.formats import NO_RELABEL, Relabel, detect_format, split_text
 from analysis.transcripts.formats.docx import docx_text
 from analysis.transcripts.limits import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits
 from analysis.transcripts.model import Transcript
@@ -27,6 +27,7 @@ def parse_transcript(
     max_bytes: int = DEFAULT_MAX_BYTES,
     merge: bool = False,
     limits: Limits = DEFAULT_LIMITS,
+    relabel: Relabel = NO_RELABEL,
 ) -> Transcript:
     """Split a transcript file's bytes into speaker turns.
 
@@ -42,22 +43,27 @@ def parse_transcript(
     check_size(data, max_bytes)
     fmt = detect_format(data, filename, fmt)
     warnings: list[ParseWarning] = []
+    bold: dict[int, str] = {}
     if fmt == "docx":
         if encoding:
             warnings.append(ParseWarning.make(WarningCode.ENCODING_IGNORED, encoding=encoding))
-        text, found = checked_text(docx_text(data, limits), limits)
+        document = docx_text(data, limits)
+        text, found = checked_text(document.text, limits)
+        # Normalised like the text, so that a line still starts with its bold start.
+        bold = {number: normalise(start) for number, start in document.bold.items()}
         used, fmt_of_text = None, "txt"
     else:
         text, used, found = decode_text(data, encoding=encoding, max_bytes=max_bytes, limits=limits)
         fmt_of_text = fmt
     warnings.extend(found)
-    turns, found = split_text(text, fmt_of_text, limits.max_turns)
-    warnings.extend(found)
+    split = split_text(text, fmt_of_text, limits.max_turns, bold=bold, relabel=relabel)
+    warnings.extend(split.warnings)
+    turns = split.turns
     if not turns:
         raise TranscriptError(ErrorCode.NO_TURNS)
     if merge:
         turns = merge_consecutive(turns)
-    return Transcript(tuple(turns), used, fmt, tuple(warnings))
+    return Transcript(tuple(turns), used, fmt, tuple(warnings), tuple(split.header))
 
 
 def read_transcript(
@@ -67,6 +73,7 @@ def read_transcript(
     fmt: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     merge: bool = False,
+    relabel: Relabel = NO_RELABEL,
 ) -> Transcript:
     """`parse_transcript` on a file, refusing an oversized one before reading it."""
     path = Path(path)
@@ -80,5 +87,11 @@ def read_transcript(
             ErrorCode.UNREADABLE, str(path), detail=exc.strerror or type(exc).__name__
         ) from exc
     return parse_transcript(
-        data, path.name, encoding=encoding, fmt=fmt, max_bytes=max_bytes, merge=merge
+        data,
+        path.name,
+        encoding=encoding,
+        fmt=fmt,
+        max_bytes=max_bytes,
+        merge=merge,
+        relabel=relabel,
     )

@@ -26,6 +26,10 @@ ERRORS = {
     "regex_too_long": _l("The regular expression is too long."),
     "bad_mode": _l("Unknown search mode."),
     "not_in_preview": _l("This transcript has already been saved."),
+    "original_gone": _l(
+        "The uploaded file is no longer kept (an unsaved preview keeps it for a day): upload "
+        "it again to read it differently."
+    ),
     "bad_attribute_line": _l("Write each attribute as name=value."),
     "csv_undecodable": _l("The CSV file is neither UTF-8 nor GB18030."),
     "csv_empty": _l("The CSV file has no rows."),

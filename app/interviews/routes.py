@@ -122,6 +122,31 @@ def _speaker_choices(form_data) -> tuple[dict[str, str], set[str]]:
     return renames, interviewers
 
 
+def _label_uses(form_data) -> services.LabelUses:
+    """The preview's "not a speaker" choices (`use-<n>`: text or header) and the labels
+    given back to the parser (`restore`)."""
+    uses: dict[str, list[str]] = {"text": [], "header": []}
+    for key, old in form_data.items():
+        if key.startswith("speaker-") and old:
+            use = form_data.get(f"use-{key.removeprefix('speaker-')}")
+            if use in uses:
+                uses[use].append(old)
+    restored = tuple(form_data.getlist("restore"))
+    return services.LabelUses(tuple(uses["text"]), tuple(uses["header"]), restored)
+
+
+def _reread(interview, encoding: str | None, uses: services.LabelUses) -> bool:
+    try:
+        services.reread(interview, encoding, uses)
+    except services.TranscriptError as error:
+        flash(translate(error), "danger")
+    except services.InterviewError as error:
+        flash(ERRORS[error.code], "danger")
+    else:
+        return True
+    return False
+
+
 @bp.route("/<int:interview_id>/preview", methods=["GET", "POST"])
 @study_required("import_interviews")
 def preview(access: StudyAccess, interview_id: int):
@@ -136,13 +161,14 @@ def preview(access: StudyAccess, interview_id: int):
         services.discard_preview(interview)
         flash(_("The upload was discarded."), "info")
         return redirect(url_for(".index", study_id=access.study.id))
+    back = url_for(".preview", study_id=access.study.id, interview_id=interview.id)
     if action == "reread" and form.validate_on_submit():
-        try:
-            services.reread(interview, form.encoding.data or None)
-        except services.TranscriptError as error:
-            flash(translate(error), "danger")
-        return redirect(url_for(".preview", study_id=access.study.id, interview_id=interview.id))
+        _reread(interview, form.encoding.data or None, _label_uses(request.form))
+        return redirect(back)
     if action == "save" and form.validate_on_submit():
+        uses = _label_uses(request.form)
+        if uses and not _reread(interview, interview.import_options.get("encoding"), uses):
+            return redirect(back)
         renames, interviewers = _speaker_choices(request.form)
         services.save_preview(interview, form.data, renames, interviewers)
         flash(_("Transcript saved."), "success")
@@ -153,6 +179,8 @@ def preview(access: StudyAccess, interview_id: int):
         interview=interview,
         form=form,
         speakers=services.speaker_counts(interview),
+        not_speakers=services.not_speakers(interview),
+        can_relabel=services.can_reread(interview),
     )
 
 

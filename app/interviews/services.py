@@ -7,6 +7,7 @@ parses every file first (`parse_upload`, no database) and only then writes, in o
 transaction: the parse of a large file never holds SQLite's write lock (issue 30.2).
 """
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -19,8 +20,11 @@ from analysis.transcripts import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_BYTES,
     ErrorCode,
+    HeaderLine,
+    Relabel,
     TranscriptError,
     deidentify,
+    deidentify_header,
     deidentify_turns,
     parse_transcript,
     without_controls,
@@ -57,13 +61,20 @@ class ImportOptions:
     mask: bool = True  # phone numbers, ID-card numbers, emails
     names: list[str] = field(default_factory=list)  # names to mask as well
     keep_original: bool = False
+    # Labels the researcher said in the preview are not speakers (as shown there, so
+    # de-identified): their lines join the turn before, or are header lines.
+    text_labels: list[str] = field(default_factory=list)
+    header_labels: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "encoding": self.encoding,
+            "kind": self.kind.value,
             "mask": self.mask,
             "names": self.names,
             "keep_original": self.keep_original,
+            "text_labels": self.text_labels,
+            "header_labels": self.header_labels,
         }
 
 
@@ -195,17 +206,31 @@ def parse_upload(data: bytes, filename: str, options: ImportOptions) -> ParsedUp
     the transcript would come back in the list, quotes and exports (issue 27.4); they lose
     their control characters as the text does.
     """
+    masking = options.mask or bool(options.names)
+    kinds = (*MASK_KINDS, "name") if options.mask else ("name",)
+
+    @functools.cache
+    def shown(label: str) -> str:  # a label as the preview shows it
+        return deidentify(label, names=options.names, kinds=kinds).text if masking else label
+
+    relabel = Relabel(options.text_labels, options.header_labels, alias=shown)
     transcript = parse_transcript(
-        data, filename, encoding=options.encoding or None, max_bytes=MAX_BYTES, limits=LIMITS
+        data,
+        filename,
+        encoding=options.encoding or None,
+        max_bytes=MAX_BYTES,
+        limits=LIMITS,
+        relabel=relabel,
     )
     turns = list(transcript.turns)
+    header = list(transcript.header)
     filename = without_controls(filename)
     title = _title_from(filename)
     redactions = 0
-    if options.mask or options.names:
-        kinds = (*MASK_KINDS, "name") if options.mask else ("name",)
+    if masking:
         result = deidentify_turns(turns, names=options.names, kinds=kinds)
-        turns, redactions = result.turns, len(result.redactions)
+        header, in_header = deidentify_header(header, names=options.names, kinds=kinds)
+        turns, redactions = result.turns, len(result.redactions) + in_header
         filename = deidentify(filename, names=options.names, kinds=kinds).text
         title = deidentify(title, names=options.names, kinds=kinds).text
     meta = {
@@ -214,8 +239,28 @@ def parse_upload(data: bytes, filename: str, options: ImportOptions) -> ParsedUp
         "interviewer": transcript.suggested_interviewer,
         "warnings": [w.to_dict() for w in transcript.warnings],
         "redactions": redactions,
+        "header": [{"key": h.key, "value": h.value} for h in header],
+        "held_on": _date_in(header),
     }
     return ParsedUpload(filename[:255], title[:200], turns, meta)
+
+
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
+
+
+def _date_in(header: list[HeaderLine]) -> date | None:
+    """The date a header line gives (时间：2024年5月12日 14:00, 访谈日期：2024-05-12), for the
+    interview's date when the researcher has not entered one."""
+    for line in header:
+        key = "".join(line.key.split()).lower()  # 时 间, spaced out to align
+        if any(word in key for word in ("时间", "日期", "date", "time")):
+            found = _DATE.search(line.value)
+            if found:
+                try:
+                    return date(*(int(part) for part in found.groups()))
+                except ValueError:
+                    continue
+    return None
 
 
 def _fill(interview: Interview, turns: list[ParsedTurn], meta: dict[str, Any]) -> None:
@@ -227,6 +272,13 @@ def _fill(interview: Interview, turns: list[ParsedTurn], meta: dict[str, Any]) -
         "warnings": meta["warnings"],
         "redactions": meta["redactions"],
     }
+    interview.source_header = meta["header"]
+    if interview.held_on is None:
+        interview.held_on = meta["held_on"]
+    # The kind chosen at upload, a focus group if it has more than three speakers: after the
+    # preview's corrections, the speakers that are left.
+    if "kind" in interview.import_options:
+        interview.kind = InterviewKind(interview.import_options["kind"])
     speakers = {t.speaker for t in turns if t.speaker}
     if len(speakers) > 3 and interview.kind == InterviewKind.INTERVIEW:
         interview.kind = InterviewKind.FOCUS_GROUP
@@ -263,20 +315,66 @@ def speaker_counts(interview: Interview) -> list[tuple[str, int, bool]]:
     return [(speaker, n, flag) for speaker, (n, flag) in counts.items()]
 
 
-def reread(interview: Interview, encoding: str | None) -> None:
-    """Parse the kept upload again with another encoding (the researcher's override)."""
-    if interview.status is not ImportStatus.PREVIEW or interview.original is None:
-        raise InterviewError("not_in_preview")
+@dataclass(frozen=True)
+class LabelUses:
+    """The preview's corrections of what the parser took for speakers: labels to read as text
+    or as header lines, and labels given back to the parser's rules."""
+
+    as_text: tuple[str, ...] = ()
+    as_header: tuple[str, ...] = ()
+    restored: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.as_text or self.as_header or self.restored)
+
+
+def not_speakers(interview: Interview) -> list[tuple[str, str]]:
+    """(label, "text" or "header") the researcher has said are not speakers, for the preview."""
     stored = interview.import_options
+    return [(label, "text") for label in stored.get("text_labels", [])] + [
+        (label, "header") for label in stored.get("header_labels", [])
+    ]
+
+
+def can_reread(interview: Interview) -> bool:
+    return interview.status is ImportStatus.PREVIEW and interview.original is not None
+
+
+def reread(interview: Interview, encoding: str | None, uses: LabelUses | None = None) -> None:
+    """Parse the kept upload again with another encoding (the researcher's override) and the
+    preview's corrections of speakers, added to those made before."""
+    if interview.status is not ImportStatus.PREVIEW:
+        raise InterviewError("not_in_preview")
+    original = interview.original
+    if original is None:
+        raise InterviewError("original_gone")
+    uses = uses or LabelUses()
+    stored = interview.import_options
+
+    def kept(key: str, added: tuple[str, ...], other: tuple[str, ...]) -> list[str]:
+        gone = {*uses.restored, *other}
+        labels = [label for label in stored.get(key, []) if label not in gone]
+        return list(dict.fromkeys([*labels, *added]))
+
     options = ImportOptions(
-        encoding=encoding, mask=stored.get("mask", True), names=stored.get("names", [])
+        encoding=encoding,
+        kind=InterviewKind(stored.get("kind", interview.kind)),
+        mask=stored.get("mask", True),
+        names=stored.get("names", []),
+        text_labels=kept("text_labels", uses.as_text, uses.as_header),
+        header_labels=kept("header_labels", uses.as_header, uses.as_text),
     )
-    upload = parse_upload(interview.original, interview.source_filename, options)
+    upload = parse_upload(original, interview.source_filename, options)
     with one_writer(db.engine):  # parsed: now the short write, as in `upload_transcripts`
         db.session.execute(delete(Turn).where(Turn.interview_id == interview.id))
         _fill(interview, upload.turns, upload.meta)
         _insert_turns(interview, upload.turns, upload.meta)
-        interview.import_options = {**interview.import_options, "encoding": encoding}
+        interview.import_options = {
+            **interview.import_options,
+            "encoding": encoding,
+            "text_labels": options.text_labels,
+            "header_labels": options.header_labels,
+        }
         db.session.commit()
 
 
@@ -334,6 +432,7 @@ def save_preview(
             "encoding": interview.source_encoding,
             "turns": len(interview.turns),
             "speakers": interview.speakers,
+            "header_lines": len(interview.source_header),
             "redactions": interview.import_options.get("redactions", 0),
             "original_kept": interview.original is not None,
         },

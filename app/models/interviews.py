@@ -79,6 +79,11 @@ class Interview(Model):
     # Import options (de-identification names and kinds, warnings) shown in the preview.
     import_options: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     keywords: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
+    # The header lines the file opens with (关键词, 标题, 时间, 地点, 访谈对象 …) as
+    # [{"key", "value"}], de-identified like the turns: the interview's metadata, in no turn.
+    source_header: Mapped[list[dict[str, str]]] = mapped_column(
+        JSONDocument, default=list, server_default="[]"
+    )
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

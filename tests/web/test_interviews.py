@@ -106,7 +106,7 @@ def test_code_name_fields_are_labelled_as_code_names_not_personal_names(client, 
             "",
             "txt",
             "utf-8",
-            {"": 1, "主持人": 4, "受访者A": 4},
+            {"主持人": 4, "受访者A": 4},  # its first three lines are the file's header
             "主持人",
         ),
         ("interview_gb18030.txt", "", "txt", "gb18030", {"主持人": 2, "受访者": 2}, "主持人"),

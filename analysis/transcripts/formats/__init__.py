@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import PurePath
 
 from analysis.transcripts.decode import OLE_MAGIC
-from analysis.transcripts.errors import ErrorCode, ParseWarning, TranscriptError
+from analysis.transcripts.errors import ErrorCode, TranscriptError
 from analysis.transcripts.formats.docx import is_docx
 from analysis.transcripts.formats.subtitles import cue_turns
-from analysis.transcripts.formats.text import split_turns
+from analysis.transcripts.formats.text import NO_RELABEL, Relabel, SplitText, split_turns
 from analysis.transcripts.limits import DEFAULT_LIMITS
-from analysis.transcripts.model import Turn
+
+__all__ = ["FORMATS", "NO_RELABEL", "Relabel", "SplitText", "detect_format", "split_text"]
 
 FORMATS = ("txt", "md", "srt", "vtt", "docx")
 _EXTENSIONS = {
@@ -51,9 +53,19 @@ def detect_format(data: bytes, filename: str = "", fmt: str | None = None) -> st
 
 
 def split_text(
-    text: str, fmt: str, max_turns: int = DEFAULT_LIMITS.max_turns
-) -> tuple[list[Turn], list[ParseWarning]]:
-    """Turns of decoded, normalised text in one of the text formats (all but docx)."""
+    text: str,
+    fmt: str,
+    max_turns: int = DEFAULT_LIMITS.max_turns,
+    *,
+    bold: Mapping[int, str] | None = None,
+    relabel: Relabel = NO_RELABEL,
+) -> SplitText:
+    """Turns of decoded, normalised text in one of the text formats (a docx is read as txt,
+    with its bold line starts). Subtitles have no header block: a label the researcher
+    called a header line is read as text there."""
     if fmt in ("srt", "vtt"):
-        return cue_turns(text, vtt=fmt == "vtt", max_turns=max_turns)
-    return split_turns(text, markdown=fmt == "md", max_turns=max_turns)
+        turns, warnings = cue_turns(
+            text, vtt=fmt == "vtt", max_turns=max_turns, refused=relabel.refuses
+        )
+        return SplitText(turns, warnings)
+    return split_turns(text, markdown=fmt == "md", max_turns=max_turns, bold=bold, relabel=relabel)

@@ -3,7 +3,9 @@
 The lines then go through the plain-text splitter, so a docx transcript follows the same
 speaker rules as a txt one. A table row of two cells reads as `speaker：text`, of three cells
 whose first is a timestamp as `[time] speaker：text` (the layout of several transcription
-services' Word exports); other rows join their cells with spaces.
+services' Word exports); other rows join their cells with spaces. A paragraph that starts
+with bold runs (`访谈者` in bold, then the speech, often with no colon) has its bold start
+passed along, for the splitter to try as a label: the text itself is not changed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import io
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from analysis.transcripts.errors import ErrorCode, TranscriptError
@@ -20,11 +23,15 @@ from analysis.transcripts.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:  # python-docx is imported lazily (and has no type hints)
     from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    from docx.text.run import Run
 
 # Below this many unpacked bytes a compression ratio says nothing (a near-empty document
 # compresses very well) and cannot hurt.
 RATIO_FLOOR = 1024 * 1024
 _CHUNK = 64 * 1024
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_TEXT = f"{_W}t"
 _HEADER_WORDS = frozenset((
     "说话人", "发言人", "角色", "姓名", "内容", "发言", "发言内容", "文本", "时间", "时间戳",
     "speaker", "name", "text", "time",
@@ -94,13 +101,24 @@ def _row_line(cells: list[str]) -> str:
     return " ".join(cells)
 
 
+@dataclass(frozen=True)
+class DocxText:
+    """A document's text, one paragraph or table row per line, and the bold text that lines
+    start with (1-based line number → the bold start)."""
+
+    text: str
+    bold: dict[int, str] = field(default_factory=dict)
+
+
 class _Lines:
     """The lines read so far, refusing a document past the block or text limit as it goes."""
 
     def __init__(self, limits: Limits) -> None:
         self.lines: list[str] = []
+        self.bold: dict[int, str] = {}
         self._limits = limits
         self._blocks = self._chars = 0
+        self._next_line = 1
 
     def block(self) -> None:
         self._blocks += 1
@@ -108,13 +126,64 @@ class _Lines:
         if self._blocks > limit:
             raise TranscriptError(ErrorCode.DOCX_TOO_MANY_BLOCKS, limit=limit)
 
-    def add(self, line: str) -> None:
+    def add(self, line: str, bold: str | None = None) -> None:
         self._chars += len(line) + 1
         if self._chars > self._limits.max_text_chars:
             raise TranscriptError(
                 ErrorCode.TEXT_TOO_LONG, chars=self._chars, limit=self._limits.max_text_chars
             )
         self.lines.append(line)
+        if bold:
+            self.bold[self._next_line] = bold
+        self._next_line += line.count("\n") + 1
+
+
+def _is_bold(run: Run, styles: dict[str, bool]) -> bool:
+    """Bold set on the run, or by its character style (not a paragraph style: a heading is
+    bold all through and no label). `styles` caches each character style's answer: looking a
+    style up costs a search of the styles part, a hundred times the rest of the paragraph.
+    The run's own properties are read through lxml, as `_run_text` reads its text."""
+    properties = run._r.find(f"{_W}rPr")
+    if properties is None:
+        return False
+    bold = properties.find(f"{_W}b")
+    if bold is not None:
+        return bold.get(f"{_W}val", "true").lower() not in ("0", "false", "off")
+    style = properties.find(f"{_W}rStyle")
+    style_id = None if style is None else style.get(f"{_W}val")
+    if style_id is None:
+        return False
+    if style_id not in styles:
+        style, bold = run.style, False
+        while style is not None:
+            if style.font.bold is not None:
+                bold = bool(style.font.bold)
+                break
+            style = style.base_style
+        styles[style_id] = bold
+    return styles[style_id]
+
+
+def _run_text(run: Run) -> str:
+    # The w:t texts read through lxml: run.text (an XPath per run) would double the cost of
+    # reading a long document. A tab or break it leaves out makes the bold start no prefix
+    # of the paragraph's text, and it is then not used.
+    return "".join(t.text or "" for t in run._r.iter(_TEXT))
+
+
+def _bold_start(paragraph: Paragraph, text: str, styles: dict[str, bool]) -> str | None:
+    """The text of the bold runs the paragraph of `text` starts with, without leading
+    spaces; None when it starts with none."""
+    pieces: list[str] = []
+    for run in paragraph.runs:
+        if _is_bold(run, styles):
+            pieces.append(_run_text(run))
+        elif pieces or _run_text(run).strip():
+            break
+    bold = "".join(pieces).lstrip()
+    if not bold.strip() or not text.lstrip().startswith(bold):
+        return None
+    return bold
 
 
 def _table_lines(table: Table, lines: _Lines) -> None:
@@ -132,13 +201,14 @@ def _table_lines(table: Table, lines: _Lines) -> None:
             lines.add(_row_line(cells))
 
 
-def docx_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
+def docx_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> DocxText:
     """The text of a docx, one paragraph or table row per line (not yet normalised)."""
     _check_archive(data, limits)
     import docx  # python-docx; imported here so text formats never pay for lxml
     from docx.table import Table
 
     lines = _Lines(limits)
+    styles: dict[str, bool] = {}
     try:
         document = docx.Document(io.BytesIO(data))
         for block in document.iter_inner_content():
@@ -146,9 +216,10 @@ def docx_text(data: bytes, limits: Limits = DEFAULT_LIMITS) -> str:
                 _table_lines(block, lines)
             else:
                 lines.block()
-                lines.add(block.text)
+                text = block.text
+                lines.add(text, _bold_start(block, text, styles))
     except TranscriptError:
         raise
     except Exception as exc:  # python-docx and lxml raise many types on a damaged file
         raise TranscriptError(ErrorCode.INVALID_DOCX, detail=type(exc).__name__) from exc
-    return "\n".join(lines.lines)
+    return DocxText("\n".join(lines.lines), lines.bold)

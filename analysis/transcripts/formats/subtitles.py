@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from analysis.transcripts.errors import ParseWarning, WarningCode
@@ -97,7 +98,11 @@ def _pieces(line: str) -> list[tuple[str | None, str]]:
 
 
 def cue_turns(
-    text: str, *, vtt: bool, max_turns: int = DEFAULT_LIMITS.max_turns
+    text: str,
+    *,
+    vtt: bool,
+    max_turns: int = DEFAULT_LIMITS.max_turns,
+    refused: Callable[[str], bool] | None = None,
 ) -> tuple[list[Turn], list[ParseWarning]]:
     cues, warnings = read_cues(text, vtt=vtt)
     # First pass: every piece of cue text with its candidate label, so the judge can count.
@@ -108,13 +113,13 @@ def cue_turns(
                 cleaned = _DIALOGUE_DASH.sub("", _clean(raw, vtt=vtt))
                 pieces.append((cue, voice, cleaned))
     candidates = [split_label(cleaned) if cleaned else None for _, _, cleaned in pieces]
-    judge = SpeakerJudge(c.label for c in candidates if c)
+    judge = SpeakerJudge((c.label for c in candidates if c), refused)
 
     builder = TurnBuilder(max_turns)
     current_cue: Cue | None = None
     speaker = ""
     for (cue, voice, cleaned), candidate in zip(pieces, candidates, strict=True):
-        if voice is None and candidate is not None and judge.accepts(candidate.label):
+        if voice is None and candidate is not None and judge.accepts(candidate):
             voice, cleaned = candidate.label, candidate.text
         if cue is not current_cue or (voice is not None and voice != builder.speaker):
             speaker = voice if voice is not None else speaker

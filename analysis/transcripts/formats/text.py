@@ -2,19 +2,31 @@
 
 Recognised line shapes (see labels.py for when a label is believed):
     主持人：…   受访者A: …   Q: …   问：…   [00:01:02] 张三：…   张三（00:01:02）：…
+    **访谈者**：…   【访谈者】…   [00:01:02] 采访者 (no colon; the text follows)
     张三 00:01:02            a meeting-export header (飞书 / 腾讯会议 / 讯飞听见): the text
     今天我们聊一聊……          follows on the next lines
 Lines without a label continue the previous turn; blank lines only separate.
+
+Before the first speaker, `key：value` lines whose key describes the interview (关键词, 标题,
+时间, 地点, 访谈对象：王女士 …) are the file's header, returned apart from the turns.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 
 from analysis.transcripts.errors import ErrorCode, ParseWarning, TranscriptError, WarningCode
-from analysis.transcripts.labels import SpeakerJudge, split_label
+from analysis.transcripts.labels import (
+    LabelledLine,
+    SpeakerJudge,
+    bold_label,
+    is_header_line,
+    split_label,
+)
 from analysis.transcripts.limits import DEFAULT_LIMITS
-from analysis.transcripts.model import Turn
+from analysis.transcripts.model import HeaderLine, Turn
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 _MD_RULE = re.compile(r"^(?:[-*_]\s*){3,}$")
@@ -67,10 +79,61 @@ def _markdown_line(line: str) -> str | None:
     return line.replace("**", "").replace("__", "").strip()
 
 
+@dataclass(frozen=True)
+class Relabel:
+    """The researcher's corrections from the preview: labels that are not speakers, their
+    lines read as text (joining the turn before) or as header lines wherever they are.
+    `alias` maps a label as the parser reads it to the form the corrections name it by (the
+    web layer's are de-identified: 张三 → [姓名1])."""
+
+    as_text: Collection[str] = ()
+    as_header: Collection[str] = ()
+    alias: Callable[[str], str] | None = None
+
+    def use_of(self, label: str) -> str | None:
+        """ "text", "header", or None for a label left to the parser's rules."""
+        if not self.as_text and not self.as_header:
+            return None
+        name = self.alias(label) if self.alias else label
+        if name in self.as_header:
+            return "header"
+        return "text" if name in self.as_text else None
+
+    def refuses(self, label: str) -> bool:
+        return self.use_of(label) is not None
+
+
+NO_RELABEL = Relabel()
+
+
+@dataclass
+class SplitText:
+    turns: list[Turn]
+    warnings: list[ParseWarning]
+    header: list[HeaderLine] = field(default_factory=list)
+
+
+def _candidate(line: str, bold: str | None) -> LabelledLine | None:
+    """A line's candidate label: its bold start in a .docx if that can be a label, else the
+    shapes of labels.py."""
+    if bold and line.startswith(bold):
+        candidate = bold_label(bold, line[len(bold) :])
+        if candidate is not None:
+            return candidate
+    return split_label(line)
+
+
 def split_turns(
-    text: str, *, markdown: bool = False, max_turns: int = DEFAULT_LIMITS.max_turns
-) -> tuple[list[Turn], list[ParseWarning]]:
-    """Speaker turns of NFC, LF-normalised text, with warnings (line numbers are 1-based)."""
+    text: str,
+    *,
+    markdown: bool = False,
+    max_turns: int = DEFAULT_LIMITS.max_turns,
+    bold: Mapping[int, str] | None = None,
+    relabel: Relabel = NO_RELABEL,
+) -> SplitText:
+    """Speaker turns of NFC, LF-normalised text, with warnings (line numbers are 1-based)
+    and the header block. `bold` maps a line number to the bold text it starts with (a .docx
+    run); `relabel` carries the preview's corrections."""
     warnings: list[ParseWarning] = []
     lines: list[tuple[int, str]] = []
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -88,13 +151,21 @@ def split_turns(
         if line:
             lines.append((number, line))
 
-    candidates = {number: split_label(line) for number, line in lines}
-    judge = SpeakerJudge(c.label for c in candidates.values() if c)
+    bold = bold or {}
+    candidates = {number: _candidate(line, bold.get(number)) for number, line in lines}
+    judge = SpeakerJudge((c.label for c in candidates.values() if c), relabel.refuses)
     builder = TurnBuilder(max_turns)
+    header: list[HeaderLine] = []
     preamble_line: int | None = None
     for number, line in lines:
         candidate = candidates[number]
-        if candidate and judge.accepts(candidate.label):
+        if candidate and (
+            relabel.use_of(candidate.label) == "header"
+            or (not builder.turns and not builder.speaker and is_header_line(candidate))
+        ):
+            header.append(HeaderLine(candidate.label, candidate.text, number))
+            continue
+        if candidate and judge.accepts(candidate):
             builder.begin(candidate.label, candidate.start, candidate.end)
             builder.add(candidate.text)
             continue
@@ -109,4 +180,4 @@ def split_turns(
             warnings.append(ParseWarning.make(WarningCode.NO_SPEAKERS))
     elif preamble_line is not None:
         warnings.append(ParseWarning.make(WarningCode.TEXT_BEFORE_FIRST_SPEAKER, preamble_line))
-    return builder.turns, warnings
+    return SplitText(builder.turns, warnings, header)

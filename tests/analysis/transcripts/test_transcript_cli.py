@@ -29,6 +29,7 @@ def test_json_output_of_a_gbk_file():
         "turns",
         "encoding",
         "format",
+        "header",
         "speakers",
         "suggested_interviewer",
         "warnings",
@@ -112,3 +113,13 @@ def test_usage_error_exits_2():
     done = run(DATA / "interview.srt", "--format", "pdf")
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
+
+
+def test_header_lines_are_listed_and_masked_like_the_turns():
+    done = run(DATA / "oral_history_header.txt")
+    assert done.returncode == 0, done.stderr
+    assert "  关键词：国企改制；下岗再就业；社区养老" in done.stdout.splitlines()
+    done = run(DATA / "oral_history_header.txt", "--json", "--name", "周敏")
+    out = json.loads(done.stdout)
+    assert {"key": "访谈人", "value": "[姓名1]", "line": 6} in out["header"]
+    assert out["speakers"] == ["访谈者", "关先生"]

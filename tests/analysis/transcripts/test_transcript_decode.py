@@ -31,7 +31,7 @@ def png_bytes() -> bytes:
 def test_utf8_with_bom_is_reported_as_utf8_and_the_bom_dropped():
     transcript = read_transcript(DATA / "interview_utf8_bom.txt")
     assert transcript.encoding == "utf-8"
-    assert transcript.turns[0].text.startswith("访谈记录")  # no U+FEFF left in front
+    assert transcript.header[0].key == "访谈记录"  # no U+FEFF left in front
 
 
 def test_gbk_file_with_crlf_is_detected_as_gbk_and_lines_are_lf():

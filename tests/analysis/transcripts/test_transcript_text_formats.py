@@ -17,17 +17,15 @@ def parse(text: str, name: str = "a.txt"):
     return parse_transcript(text.encode(), name)
 
 
-def test_moderator_and_respondent_with_preamble_and_continuations():
+def test_moderator_and_respondent_with_header_lines_and_continuations():
     transcript = read_transcript(DATA / "interview_utf8_bom.txt")
     assert transcript.format == "txt"
+    assert [(h.key, h.value, h.line) for h in transcript.header] == [
+        ("访谈记录", "外卖平台骑手访谈（第 3 场）", 1),
+        ("时间", "2024年5月12日 14:00", 2),
+        ("地点", "北京市朝阳区某咖啡馆", 3),
+    ]
     assert rows(transcript) == [
-        (
-            "",
-            "访谈记录：外卖平台骑手访谈（第 3 场）\n"
-            "时间：2024年5月12日 14:00\n地点：北京市朝阳区某咖啡馆",
-            None,
-            None,
-        ),
         (
             "主持人",
             "您好，感谢您今天抽时间参加我们的访谈。可以先简单介绍一下您自己吗？",
@@ -61,9 +59,7 @@ def test_moderator_and_respondent_with_preamble_and_continuations():
     ]
     assert transcript.speakers == ["主持人", "受访者A"]
     assert transcript.suggested_interviewer == "主持人"
-    assert [(w.code, w.line) for w in transcript.warnings] == [
-        (WarningCode.TEXT_BEFORE_FIRST_SPEAKER, 1)
-    ]
+    assert transcript.warnings == ()  # the header is not text before the first speaker
 
 
 def test_bracketed_timestamps_before_the_speaker():
@@ -90,7 +86,7 @@ def test_bracketed_timestamps_before_the_speaker():
 def test_meeting_export_header_lines():
     transcript = read_transcript(DATA / "meeting_export.txt")
     assert rows(transcript) == [
-        ("", "产品需求访谈 2024-06-03\n参会人：王磊、陈静", None, None),
+        ("", "产品需求访谈 2024-06-03", None, None),
         (
             "王磊",
             "陈老师您好，我们今天主要想了解一下您在课堂上使用在线作业系统的体验。\n"
@@ -103,6 +99,7 @@ def test_meeting_export_header_lines():
         ("陈静", "最头疼的是拍照上传的作业，字迹看不清，还得一张张放大。", 29.0, None),
     ]
     assert transcript.suggested_interviewer == "王磊"
+    assert [(h.key, h.value) for h in transcript.header] == [("参会人", "王磊、陈静")]
 
 
 def test_meeting_export_variants_with_brackets_ranges_and_minutes_only():
