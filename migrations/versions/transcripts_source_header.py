@@ -1,7 +1,7 @@
 """The header lines of an interview's file (关键词, 标题, 时间, 地点 …): the interview's metadata.
 
 Revision ID: transcripts_source_header
-Revises: needs_pm_role
+Revises: needs_segments
 Create Date: 2026-12-03 09:00:00
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision = "transcripts_source_header"
-down_revision = "needs_pm_role"
+down_revision = "needs_segments"
 branch_labels = None
 depends_on = None
 
