@@ -166,9 +166,12 @@ def _merged_questions(definitions: Iterable[Mapping[str, Any]]) -> dict[str, dic
     return merged
 
 
-def _variable(column, name, label, question, pick) -> Variable:
+Question = dict[str, Any]
+
+
+def _variable(column: str, name: str, label: str, question: Question | None, pick: int) -> Variable:
     parts = column.split("/")
-    if question is None or len(parts) > 1 and parts[-1] == "other_text":
+    if question is None or (len(parts) > 1 and parts[-1] == "other_text"):
         return _meta(column, name, label)
     qtype, shape = question["type"], answer_shape(question["type"])
     base = {"column": column, "name": name, "label": label, "question_type": qtype}
@@ -258,7 +261,7 @@ def _with_seen_values(variable: Variable, cells: pd.Series) -> Variable:
     return Variable(**{**vars(variable), "values": variable.values + extra})
 
 
-def _response_set_key(question, parts: list[str]) -> str | None:
+def _response_set_key(question: Question | None, parts: list[str]) -> str | None:
     """The multiple-response set a column belongs to: qid for a multiple choice, qid/row for a
     row of a multiple-answer matrix; None for any other column."""
     if question is None or parts[-1] == "other_text":
@@ -271,7 +274,7 @@ def _response_set_key(question, parts: list[str]) -> str | None:
     return None
 
 
-def _set_label(question, parts: list[str], title: str) -> str:
+def _set_label(question: Question, parts: list[str], title: str) -> str:
     if len(parts) == 3:
         rows = {str(r["value"]): str(r.get("label", r["value"])) for r in question.get("rows", [])}
         return f"{title} / {rows.get(parts[1], parts[1])}"

@@ -33,7 +33,8 @@ def _segments(pairs: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
               show_default=True,
               help="CSV (UTF-8 with BOM), XLSX (with a codebook sheet) or SPSS.")  # fmt: skip
 @click.option("--labels", is_flag=True,
-              help="Add a second header row with question and option labels (CSV, XLSX).")  # fmt: skip
+              help="Add a second header row with question and option labels "
+                   "(CSV, XLSX).")  # fmt: skip
 @click.option("--cell-labels", is_flag=True,
               help="Write option labels in the cells instead of option values, for reading in "
                    "Excel (times in WENFANG_TIMEZONE; CSV, XLSX).")  # fmt: skip

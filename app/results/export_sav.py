@@ -149,8 +149,8 @@ def mrsets_syntax(book: Codebook, sav_name: str = BUNDLE_SAV) -> str:
 
 def dictionary_csv(book: Codebook) -> bytes:
     """The data dictionary (`codebook.dictionary_rows`) as CSV, UTF-8 with BOM."""
-    rows = pd.DataFrame(dictionary_rows(book), columns=dictionary_header(), dtype=object)
-    return csv_bytes(rows)
+    text = [["" if v is None else str(v) for v in row] for row in dictionary_rows(book)]
+    return csv_bytes(pd.DataFrame(text, columns=dictionary_header()))  # 99, not 99.0
 
 
 def write_sav_bundle(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> None:
@@ -173,4 +173,3 @@ def write_sav_files(frame: pd.DataFrame, book: Codebook, path: Path, *, title: s
     dictionary = path.with_name(f"{path.stem}.dictionary.csv")
     dictionary.write_bytes(dictionary_csv(book))
     return [path, sps, dictionary]
-

@@ -78,11 +78,7 @@ def wave_of(questionnaire: Questionnaire, wave: int | None) -> Questionnaire | N
     if wave is None:
         return questionnaire
     return next(
-        (
-            q
-            for q in series_waves(questionnaire)
-            if q.wave == wave and q.latest_version is not None
-        ),
+        (q for q in series_waves(questionnaire) if q.wave == wave and q.latest_version is not None),
         None,
     )
 
@@ -91,14 +87,12 @@ def check_filters(questionnaire: Questionnaire, filters: ExportFilters) -> None:
     """ExportFilterError when the version or a segment question does not exist."""
     if filters.version is not None and not chosen_versions(questionnaire, filters.version):
         raise ExportFilterError(_("This questionnaire has no version %(n)d.", n=filters.version))
-    if filters.submitted_from and filters.submitted_until:
-        if filters.submitted_from > filters.submitted_until:
-            raise ExportFilterError(_("The date range ends before it starts."))
+    start, end = filters.submitted_from, filters.submitted_until
+    if start and end and start > end:
+        raise ExportFilterError(_("The date range ends before it starts."))
 
 
-def filtered_frame(
-    questionnaire: Questionnaire, filters: ExportFilters, zone: str
-) -> pd.DataFrame:
+def filtered_frame(questionnaire: Questionnaire, filters: ExportFilters, zone: str) -> pd.DataFrame:
     """The response table (option values in the cells, UTC times as ISO strings) of the
     responses *filters* keep, in response id order."""
     check_filters(questionnaire, filters)
