@@ -61,8 +61,12 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _text(cells: pd.Series) -> list[str]:
-    return ["" if v is None or v != v else neutralise_cell(str(v)) for v in cells.tolist()]
+def _text(cells: pd.Series) -> pd.Series:
+    """Text cells as strings ("" for a blank; SPSS strings have no missing value), formulas
+    neutralised, each distinct text once."""
+    present = cells.notna()
+    safe = {v: neutralise_cell(str(v)) for v in cells[present].unique()}
+    return cells.map(safe).where(present, "").astype(object)
 
 
 def sav_frame(frame: pd.DataFrame, book: Codebook) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import Job, JobStatus, Membership, Role
 from app.responses.drafts import save_partial
 from tests import definitions as d
-from tests.factories import make_published, make_user, submit_all
+from tests.factories import make_published, make_study, make_user, submit_all
 from tests.web.test_results import results_url
 
 SATISFACTION = [
@@ -286,12 +286,38 @@ def test_the_export_page_refuses_a_version_the_questionnaire_lacks(client, auth,
     assert db.session.scalar(db.select(db.func.count()).select_from(Job)) == 0
 
 
-def test_the_product_manager_can_neither_open_nor_post_the_export(client, auth, survey):
-    manager = make_user("pm@example.cn")
+EXPORT_ACCESS = {
+    "anonymous": (302, 302),
+    "outsider": (404, 404),
+    "viewer": (200, 302),
+    "product_manager": (403, 403),
+    "researcher": (200, 302),
+    "owner": (200, 302),
+}
+
+
+@pytest.mark.parametrize("caller", EXPORT_ACCESS)
+def test_export_access_by_role(client, auth, survey, caller):
+    """Respondent-level data: every member but the product manager (test_needs_access.py)."""
+    manager = make_user("product_manager@example.cn")
     db.session.add(Membership(user_id=manager.id, study_id=survey.study_id, role=PM))
     db.session.commit()
-    auth.login("pm@example.cn")
-    assert client.get(results_url(survey, "/export")).status_code == 403
-    posted = client.post(results_url(survey, "/export"), data={"format": "csv", "wave": "1"})
-    assert posted.status_code == 403
-    assert "export-link" not in client.get(results_url(survey, "/")).get_data(as_text=True)
+    if caller != "anonymous":
+        auth.login(f"{caller}@example.cn")
+    page, posted = EXPORT_ACCESS[caller]
+    assert client.get(results_url(survey, "/export")).status_code == page
+    form = {"format": "csv", "cells": "values", "wave": "1"}
+    assert client.post(results_url(survey, "/export"), data=form).status_code == posted
+    summary = client.get(results_url(survey, "/")).get_data(as_text=True)
+    assert ("export-link" in summary) == (page == 200)
+
+
+def test_another_studys_export_job_is_not_found(client, auth, survey):
+    auth.login("researcher@example.cn")
+    client.post(results_url(survey, "/export"), data={"format": "csv", "cells": "values",
+                                                      "wave": "1"})  # fmt: skip
+    job = db.session.scalars(db.select(Job)).one()
+    other = make_published(SURVEY, study=make_study(make_user("other@example.cn")))
+    other_url = results_url(other, f"/exports/{job.id}/download")
+    assert client.get(other_url).status_code == 404
+    assert client.get(results_url(survey, f"/exports/{job.id}/download")).status_code == 200
