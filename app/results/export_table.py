@@ -103,7 +103,10 @@ def filtered_frame(questionnaire: Questionnaire, filters: ExportFilters, zone: s
     if filters.include_partial:
         partial = response_frame(questionnaire, filters.version, partial=True)
         frame = pd.concat(
-            [frame.assign(**{STATUS_COLUMN: "complete"}), partial.assign(status="partial")],
+            [
+                frame.assign(**{STATUS_COLUMN: "complete"}),
+                partial.assign(**{STATUS_COLUMN: "partial"}),
+            ],
             ignore_index=True,
         ).sort_values("response_id", kind="stable")
         ordered = ["response_id", STATUS_COLUMN] + [

@@ -250,6 +250,24 @@ def test_unfinished_responses_only_when_asked(runner, survey, tmp_path):
     assert rows[-1]["why"] == "还没写完" and rows[-1]["submitted_at"] == ""
 
 
+def test_a_wave_and_a_version_choose_the_responses(runner, survey, tmp_path):
+    from app.findings.waves import start_next_wave
+    from app.questionnaires import services as questionnaires
+
+    second = start_next_wave(survey, survey.study.created_by)
+    questionnaires.publish(second, survey.study.created_by)
+    submit_all(second, [{"sat": "5", "city": "t2", "why": "第二轮的答卷"}])
+    out = tmp_path / "wave.csv"
+    _export(runner, survey, out, "--wave", "2")
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
+    assert [r["why"] for r in rows] == ["第二轮的答卷"]
+    _export(runner, survey, out, "--version", "1")
+    assert len(_ids(out)) == 3
+    args = ["responses", "export", survey.slug, "--out", str(out)]
+    missing = runner.invoke(args=[*args, "--wave", "3"])
+    assert missing.exit_code == 1 and "no published wave 3" in missing.output
+
+
 def test_a_sav_path_gets_its_syntax_and_dictionary_beside_it(runner, survey, tmp_path):
     out = tmp_path / "配送.sav"
     _export(runner, survey, out, "--format", "sav")
@@ -268,6 +286,8 @@ def test_the_export_page_writes_the_file_as_a_job(client, auth, survey):
     assert reply.status_code == 302
     job = db.session.scalars(db.select(Job).order_by(Job.id.desc())).first()
     assert job.kind == "response_export" and job.status is JobStatus.DONE
+    page = client.get(reply.headers["Location"]).get_data(as_text=True)
+    assert "文件已生成" in page and 'id="job-download"' in page
     status = client.get(results_url(survey, f"/exports/{job.id}/status")).json
     download = client.get(status["download_url"])
     assert download.mimetype == "application/zip"
