@@ -158,13 +158,14 @@ def dictionary_csv(book: Codebook) -> bytes:
 
 
 def write_sav_bundle(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> None:
-    """data.sav, mrsets.sps (UTF-8) and dictionary.csv in one zip at *path*."""
+    """data.sav, mrsets.sps and dictionary.csv in one zip at *path*. The syntax is UTF-8 with a
+    BOM, which SPSS needs to read it as UTF-8 (PSPP takes it too)."""
     with TemporaryDirectory() as folder:
         sav = Path(folder) / BUNDLE_SAV
         write_sav(frame, book, sav, title=title)
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
             bundle.write(sav, BUNDLE_SAV)
-            bundle.writestr(BUNDLE_SPS, mrsets_syntax(book).encode("utf-8"))
+            bundle.writestr(BUNDLE_SPS, mrsets_syntax(book).encode("utf-8-sig"))
             bundle.writestr(BUNDLE_DICTIONARY, dictionary_csv(book))
 
 
@@ -173,7 +174,7 @@ def write_sav_files(frame: pd.DataFrame, book: Codebook, path: Path, *, title: s
     for the command line; the paths written."""
     write_sav(frame, book, path, title=title)
     sps = path.with_suffix(".sps")
-    sps.write_text(mrsets_syntax(book, path.name), encoding="utf-8")
+    sps.write_text(mrsets_syntax(book, path.name), encoding="utf-8-sig")
     dictionary = path.with_name(f"{path.stem}.dictionary.csv")
     dictionary.write_bytes(dictionary_csv(book))
     return [path, sps, dictionary]
