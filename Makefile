@@ -45,13 +45,14 @@ run: install instance/config.py
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## system-deps: Debian packages the browser tests, chart tests and PDF reports need (needs root):
-## Pango for WeasyPrint, poppler-utils (pdftotext, pdftoppm) for the report tests
+## Pango for WeasyPrint, poppler-utils (pdftotext, pdftoppm) for the report tests, GNU PSPP for
+## the test that reads the SPSS export back
 system-deps:
-	@$(PYTHON) -c "import shutil,sys; sys.exit(0 if shutil.which('chromium') and shutil.which('fc-list') and shutil.which('node') and shutil.which('pdftotext') and shutil.which('pdftoppm') else 1)" \
+	@$(PYTHON) -c "import shutil,sys; sys.exit(0 if shutil.which('chromium') and shutil.which('fc-list') and shutil.which('node') and shutil.which('pdftotext') and shutil.which('pdftoppm') and shutil.which('pspp') else 1)" \
 	  && $(PYTHON) -c "import ctypes.util,sys; sys.exit(0 if ctypes.util.find_library('pango-1.0') and ctypes.util.find_library('pangoft2-1.0') else 1)" \
 	  && fc-list :lang=zh | grep -q . \
 	  || { if [ "$$(id -u)" = 0 ]; then \
-	         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig nodejs libpango-1.0-0 libpangoft2-1.0-0 poppler-utils >/dev/null; \
+	         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk fontconfig nodejs libpango-1.0-0 libpangoft2-1.0-0 poppler-utils pspp >/dev/null; \
 	       else echo "system-deps: not root, skipping apt (browser tests will be skipped)"; fi; }
 
 ## test: install everything the suite needs and run it (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)

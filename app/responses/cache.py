@@ -88,8 +88,15 @@ class TableRow:
 TABLE_BLOCK_SIZE = 2000
 
 
-def _complete_rows(questionnaire_id: int, after_id: int, until_id: int | None, limit: int | None):
-    """Complete responses with after_id < id (<= until_id), in id order, as `TableRow`s."""
+def _table_rows(
+    questionnaire_id: int,
+    after_id: int,
+    until_id: int | None,
+    limit: int | None,
+    status: ResponseStatus = ResponseStatus.COMPLETE,
+):
+    """Complete responses (or those of *status*) with after_id < id (<= until_id), in id
+    order, as `TableRow`s."""
     query = db.select(
         Response.id,
         Response.version_id,
@@ -98,7 +105,7 @@ def _complete_rows(questionnaire_id: int, after_id: int, until_id: int | None, l
         Response.submitted_at,
     ).where(
         Response.questionnaire_id == questionnaire_id,
-        Response.status == ResponseStatus.COMPLETE,
+        Response.status == status,
         NOT_TEST,
         Response.id > after_id,
     )
@@ -185,18 +192,33 @@ def table_blocks(
             )
             yield columns.decode(payload)
             continue
-        rows = _complete_rows(questionnaire.id, state.first_response_id - 1, last_id, None)
+        rows = _table_rows(questionnaire.id, state.first_response_id - 1, last_id, None)
         block = flatten(rows)
         _keep_block(questionnaire.id, state.first_response_id, last_id, rows, block, state.id)
         yield block
     sealing, block_size = True, block_size or TABLE_BLOCK_SIZE
-    while rows := _complete_rows(questionnaire.id, last_id, None, block_size):
+    while rows := _table_rows(questionnaire.id, last_id, None, block_size):
         block = flatten(rows)
         if sealing and len(rows) == block_size:
             # Another reader may have sealed a different run after *last_id* meanwhile: then
             # this one is refused (same first id) and no later run is sealed, so none overlap.
             sealing = _keep_block(questionnaire.id, last_id + 1, rows[-1].response_id, rows, block)
         yield block
+        last_id = rows[-1].response_id
+
+
+def partial_blocks(
+    questionnaire: Questionnaire,
+    flatten: Callable[[list[TableRow]], columns.Block],
+    *,
+    block_size: int | None = None,
+) -> Iterator[columns.Block]:
+    """The questionnaire's unfinished responses in id order, as blocks like `table_blocks`
+    gives; never stored, since their answers still change (an export that asks for them)."""
+    last_id, block_size = 0, block_size or TABLE_BLOCK_SIZE
+    partial = ResponseStatus.PARTIAL
+    while rows := _table_rows(questionnaire.id, last_id, None, block_size, partial):
+        yield flatten(rows)
         last_id = rows[-1].response_id
 
 

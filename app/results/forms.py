@@ -1,5 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectChoice, SelectField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SubmitField,
+)
 from wtforms.validators import NumberRange, Optional
 
 from app.database import SQL_INT_MAX
@@ -25,3 +32,42 @@ class ResponseFilterForm(Form):
     )
     submitted_from = DateField(_l("Submitted from"), validators=[Optional()])
     submitted_until = DateField(_l("Submitted until"), validators=[Optional()])
+
+
+FORMAT_CHOICES = [
+    SelectChoice("xlsx", _l("Excel workbook (.xlsx) with a codebook sheet")),
+    SelectChoice("sav", _l("SPSS (.sav, multiple-response syntax and dictionary, in a .zip)")),
+    SelectChoice("csv", _l("CSV (UTF-8)")),
+]
+CELL_CHOICES = [
+    SelectChoice("values", _l("Option values (for analysis)")),
+    SelectChoice("labels", _l("Option text (for reading)")),
+]
+
+
+class ExportForm(Form):
+    """The export page: a format and which responses. Segment values come as `seg.<id>`
+    checkboxes beside it (`app.findings.query_args`)."""
+
+    format = SelectField(_l("Format"), choices=FORMAT_CHOICES, default="xlsx")
+    cells = SelectField(
+        _l("Cells"),
+        choices=CELL_CHOICES,
+        default="values",
+        description=_l("SPSS files always hold numeric codes with the option text as labels."),
+    )
+    label_row = BooleanField(_l("A second header row with the question text"))
+    wave = SelectField(_l("Wave"), choices=[], validate_choice=True)
+    version = IntegerField(
+        _l("Version"),
+        validators=[Optional(), NumberRange(min=1, max=SQL_INT_MAX)],
+        description=_l("Empty: every version, matched by question id."),
+    )
+    submitted_from = DateField(_l("Submitted from"), validators=[Optional()])
+    submitted_until = DateField(_l("Submitted until"), validators=[Optional()])
+    include_partial = BooleanField(
+        _l("Include unfinished responses"),
+        description=_l("They have no submission time, so a date range leaves them out."),
+    )
+    exclude_flagged = BooleanField(_l("Leave out the responses the quality checks flag"))
+    submit = SubmitField(_l("Export"))

@@ -31,6 +31,7 @@ from app.results.display import (
     reason_lines,
     without_pipes,
 )
+from app.results.export_table import ExportFilters
 from app.results.exports import response_csv
 from app.results.forms import ResponseFilterForm
 from app.results.sentences import crosstab_sentence
@@ -188,18 +189,21 @@ def delete_response(access: StudyAccess, questionnaire_id: int, response_id: int
 @bp.route("/responses.csv")
 @study_required("view_respondents")
 def export_csv(access: StudyAccess, questionnaire_id: int):
+    """The CSV at once (a link); the export page does the other formats and filters."""
     questionnaire = published_questionnaire_in(access, questionnaire_id)
     version = query_int("version")
     if version is not None and not chosen_versions(questionnaire, version):
         abort(404)
+    filters = ExportFilters(
+        version=version, exclude_flagged=request.args.get("exclude_flagged") == "1"
+    )
     body, _count = response_csv(
         questionnaire,
-        version,
+        filters,
         label_row=request.args.get("labels") == "1",
         label_cells=request.args.get("cells") == "labels",
         locale=str(get_locale() or "zh_CN"),
         zone=str(get_timezone()),
-        exclude_flagged=request.args.get("exclude_flagged") == "1",
     )
     name = f"responses-{questionnaire.slug}" + (f"-v{version}" if version else "")
     return Response(

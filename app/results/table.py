@@ -36,13 +36,17 @@ def chosen_versions(questionnaire: Questionnaire, version: int | None) -> list[i
     ]
 
 
-def response_frame(questionnaire: Questionnaire, version: int | None = None) -> pd.DataFrame:
+def response_frame(
+    questionnaire: Questionnaire, version: int | None = None, *, partial: bool = False
+) -> pd.DataFrame:
     """One row per complete response: response_id, submitted_at, duration_s, then the answer
-    columns of *version* (a version number), or of all versions mapped by question id."""
+    columns of *version* (a version number), or of all versions mapped by question id. With
+    *partial*, the unfinished responses instead (an export that asks for them)."""
     definitions = definitions_newest_first(questionnaire)
     version_ids = chosen_versions(questionnaire, version)
     names = table_columns(definitions[vid] for vid in version_ids)
-    blocks = cache.table_blocks(questionnaire, lambda rows: flatten_rows(definitions, rows))
+    read = cache.partial_blocks if partial else cache.table_blocks
+    blocks = read(questionnaire, lambda rows: flatten_rows(definitions, rows))
     if version is not None:
         wanted = np.array(version_ids, dtype=np.int64)
         blocks = (columns.take(block, np.isin(_version_ids(block), wanted)) for block in blocks)

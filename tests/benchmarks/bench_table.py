@@ -269,7 +269,7 @@ def measure(database_url: str, n: int, repeat: int, tmp: Path) -> dict:
         definitions = definitions_newest_first(questionnaire)
         live_block_s, _ = timed(
             lambda: flatten_rows(
-                definitions, cache._complete_rows(questionnaire_id, 0, None, cache.TABLE_BLOCK_SIZE)
+                definitions, cache._table_rows(questionnaire_id, 0, None, cache.TABLE_BLOCK_SIZE)
             ),
             repeat,
         )

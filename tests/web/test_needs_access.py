@@ -62,6 +62,7 @@ RESPONDENT_DATA = [
     "/studies/{s}/questionnaires/{q}/results/responses",
     "/studies/{s}/questionnaires/{q}/results/responses/{r}",
     "/studies/{s}/questionnaires/{q}/results/responses.csv",
+    "/studies/{s}/questionnaires/{q}/results/export",
     "/studies/{s}/questionnaires/{q}/results/text/why",
     "/studies/{s}/voices/{q}/why",
     "/studies/{s}/interviews/",

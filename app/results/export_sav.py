@@ -1,0 +1,180 @@
+"""The response table for SPSS and PSPP: a `.sav` written by pyreadstat, the `.sps` syntax
+that defines its multiple-response sets (a `.sav` written by pyreadstat cannot hold them), and
+the data dictionary as CSV; together in one zip for a download (docs/exports.md).
+
+Names are ASCII (`codebook.spss_names`); variable labels are the Chinese question text, cut to
+the 256 bytes SPSS keeps (at a character, never inside one) with the whole text in the
+dictionary; value labels are cut to 120 bytes the same way. Text answers are written whole,
+however long (pyreadstat writes SPSS's very long strings: 300 Chinese characters are an A900).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+
+from analysis.exports.codebook import Codebook, Variable, dictionary_rows, value_key
+from app.results.export_xlsx import dictionary_header
+from app.results.exports import csv_bytes, neutralise_cell
+
+VARIABLE_LABEL_BYTES = 256
+VALUE_LABEL_BYTES = 120
+#: the names inside a downloaded bundle
+BUNDLE_SAV, BUNDLE_SPS, BUNDLE_DICTIONARY = "data.sav", "mrsets.sps", "dictionary.csv"
+
+
+def cut_utf8(text: str, limit: int) -> str:
+    """The longest start of *text* whose UTF-8 takes at most *limit* bytes."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return text
+    return data[:limit].decode("utf-8", errors="ignore")
+
+
+def _label(text: str, limit: int) -> str:
+    return cut_utf8(neutralise_cell(" ".join(str(text).split())), limit)
+
+
+def _coded(cells: pd.Series, variable: Variable) -> np.ndarray:
+    """Option values to their codes (NaN for a blank)."""
+    codes = {v.value: v.code for v in variable.values}
+    if pd.api.types.is_numeric_dtype(cells.dtype):
+        numeric = {float(k): c for k, c in codes.items() if _is_number(k)}
+        return cells.astype(float).map(numeric).to_numpy(dtype=float)
+    mapped = cells.map(codes)
+    unmapped = mapped.isna() & cells.notna()
+    if unmapped.any():  # 4 where the option is "4", a stray type in an old version's cells
+        mapped[unmapped] = cells[unmapped].map(lambda v: codes.get(value_key(v)))
+    return mapped.to_numpy(dtype=float, na_value=np.nan)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _text(cells: pd.Series) -> pd.Series:
+    """Text cells as strings ("" for a blank; SPSS strings have no missing value), formulas
+    neutralised, each distinct text once."""
+    present = cells.notna()
+    safe = {v: neutralise_cell(str(v)) for v in cells[present].unique()}
+    return cells.map(safe).where(present, "").astype(object)
+
+
+def sav_frame(frame: pd.DataFrame, book: Codebook) -> pd.DataFrame:
+    """*frame* (option values, ISO times) as the `.sav` holds it, columns named for SPSS."""
+    out: dict[str, object] = {}
+    for v in book.variables:
+        cells = frame[v.column]
+        if v.storage == "coded":
+            out[v.name] = _coded(cells, v)
+        elif v.storage == "number":
+            out[v.name] = pd.to_numeric(cells, errors="coerce").astype(float).to_numpy()
+        elif v.storage == "datetime":
+            times = pd.to_datetime(cells, utc=True, format="ISO8601", errors="coerce")
+            out[v.name] = times.dt.tz_localize(None)
+        elif v.storage == "date":
+            out[v.name] = pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce")
+        else:
+            out[v.name] = _text(cells)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _format(variable: Variable, values: pd.Series) -> str | None:
+    if variable.storage == "date":
+        return "DATE11"
+    if variable.storage == "datetime":
+        return "DATETIME20"
+    if variable.storage in ("coded", "number"):
+        present = values.dropna()
+        if (present % 1 == 0).all():
+            digits = len(str(int(present.abs().max()))) if len(present) else 1
+            return f"F{max(digits + 1, 3)}.0"
+        return "F12.3"
+    return None  # text: pyreadstat sizes it to the longest answer
+
+
+def write_sav(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str = "") -> None:
+    data = sav_frame(frame, book)
+    coded = [v for v in book.variables if v.storage == "coded"]
+    missing: dict[str, list] = {}
+    for v in coded:
+        codes = sorted(v.missing_codes)
+        if 0 < len(codes) <= 3:
+            missing[v.name] = codes
+        elif codes:  # more than SPSS's three discrete values: they are consecutive
+            missing[v.name] = [{"lo": codes[0], "hi": codes[-1]}]
+    formats = {v.name: _format(v, data[v.name]) for v in book.variables}
+    pyreadstat.write_sav(
+        data,
+        str(path),
+        file_label=_label(title, 64),
+        column_labels={v.name: _label(v.label, VARIABLE_LABEL_BYTES) for v in book.variables},
+        variable_value_labels={
+            v.name: {x.code: _label(x.label, VALUE_LABEL_BYTES) for x in v.values} for v in coded
+        },
+        missing_ranges=missing,
+        variable_measure={v.name: v.measure for v in book.variables},
+        variable_format={name: f for name, f in formats.items() if f},
+    )
+
+
+def _quoted(text: str) -> str:
+    return "'" + _label(text, VARIABLE_LABEL_BYTES).replace("'", "''") + "'"
+
+
+def mrsets_syntax(book: Codebook, sav_name: str = BUNDLE_SAV) -> str:
+    """SPSS syntax defining the multiple-response sets: run it with the `.sav` open (and save
+    the file to keep them); each set counts the value 1 of its 0/1 variables."""
+    lines = [
+        f"* Multiple-response sets of {sav_name}: open it (GET FILE='{sav_name}'.), run this",
+        "* file, then SAVE OUTFILE to keep them. Written by Wenfang (docs/exports.md).",
+    ]
+    if not book.response_sets:
+        lines.append("* This questionnaire has no multiple-choice question.")
+        return "\n".join(lines) + "\n"
+    lines.append("MRSETS")
+    for rs in book.response_sets:
+        lines.append(
+            f"  /MDGROUP NAME={rs.name} LABEL={_quoted(rs.label)} CATEGORYLABELS=VARLABELS"
+        )
+        lines.append(f"    VARIABLES={' '.join(rs.variables)} VALUE=1")
+    lines.append(".")
+    return "\n".join(lines) + "\n"
+
+
+def dictionary_csv(book: Codebook) -> bytes:
+    """The data dictionary (`codebook.dictionary_rows`) as CSV, UTF-8 with BOM."""
+    text = [["" if v is None else str(v) for v in row] for row in dictionary_rows(book)]
+    return csv_bytes(pd.DataFrame(text, columns=dictionary_header()))  # 99, not 99.0
+
+
+def write_sav_bundle(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> None:
+    """data.sav, mrsets.sps and dictionary.csv in one zip at *path*. The syntax is UTF-8 with a
+    BOM, which SPSS needs to read it as UTF-8 (PSPP takes it too)."""
+    with TemporaryDirectory() as folder:
+        sav = Path(folder) / BUNDLE_SAV
+        write_sav(frame, book, sav, title=title)
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
+            bundle.write(sav, BUNDLE_SAV)
+            bundle.writestr(BUNDLE_SPS, mrsets_syntax(book).encode("utf-8-sig"))
+            bundle.writestr(BUNDLE_DICTIONARY, dictionary_csv(book))
+
+
+def write_sav_files(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> list[Path]:
+    """The `.sav` at *path* and its companions beside it (<stem>.sps, <stem>.dictionary.csv),
+    for the command line; the paths written."""
+    write_sav(frame, book, path, title=title)
+    sps = path.with_suffix(".sps")
+    sps.write_text(mrsets_syntax(book, path.name), encoding="utf-8-sig")
+    dictionary = path.with_name(f"{path.stem}.dictionary.csv")
+    dictionary.write_bytes(dictionary_csv(book))
+    return [path, sps, dictionary]

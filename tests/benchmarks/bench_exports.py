@@ -1,0 +1,182 @@
+"""Benchmark of the response exports (issue 24.1): `python tests/benchmarks/bench_exports.py`.
+
+A response table of 100,000 responses × 30 columns (meta, single choices with a 不知道 option
+that is not scored, ratings, a multiple choice, a matrix, numbers, NPS, Chinese text, some
+cells that look like formulas), built in memory as `app.results.table.response_frame` gives it.
+
+- XLSX: `write_response_xlsx` (cells converted and neutralised a slice at a time, plus the
+  codebook sheet) against openpyxl's write-only workbook appending the same cells, already
+  prepared as lists of Python values (the bare cost of the library). Target ≤ 1.2×.
+- SPSS: `write_sav` (values to codes, labels, missing codes, measures, formats) against
+  `pyreadstat.write_sav` of the same coded frame with no metadata. Target ≤ 1.2×.
+- Memory: tracemalloc's peak while each writer runs, above what was allocated before, at
+  20,000 and at 100,000 rows: flat means the XLSX writer's peak does not grow with the rows.
+
+One run each (the machine is shared); timings without tracemalloc, memory in separate runs.
+"""
+
+from __future__ import annotations
+
+import platform
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+ROWS = 100_000
+SMALL = 20_000
+SATISFACTION = [
+    (str(i), w) for i, w in enumerate(["很不满意", "不满意", "一般", "满意", "很满意"], 1)
+]
+WORDS = "配送速度很快包装完好但是价格偏高希望多一些优惠活动客服态度不错"
+
+
+def definition() -> dict:
+    from tests import definitions as d
+
+    dk = {"value": "dk", "label": "不知道", "scored": False}
+    questions = [d.single_choice(f"s{i}", f"单选题{i}", [*SATISFACTION, dk]) for i in range(8)]
+    questions += [d.rating(f"r{i}", f"评分{i}") for i in range(4)]
+    questions.append(
+        d.multiple_choice("uses", "用过的功能", [(f"o{i}", f"功能{i}") for i in range(5)])
+    )
+    questions.append(d.matrix("grid", "请评价", rows=[(f"row{i}", f"方面{i}") for i in range(4)]))
+    questions += [d.number("n0", "月消费"), d.number("n1", "次数"), d.nps("nps")]
+    questions += [
+        d.long_text("why", "建议"),
+        d.short_text("t0", "备注"),
+        d.short_text("t1", "其他"),
+    ]
+    return d.definition(*questions, title="基准问卷")
+
+
+def frame(rows: int, seed: int = 7):
+    import numpy as np
+    import pandas as pd
+
+    rng = random.Random(seed)
+    values = ["1", "2", "3", "4", "5", "dk"]
+    data: dict[str, object] = {
+        "response_id": np.arange(1, rows + 1),
+        "submitted_at": [f"2026-11-{1 + i % 28:02d}T08:{i % 60:02d}:00+00:00" for i in range(rows)],
+        "duration_s": np.array([rng.uniform(30, 900) for _ in range(rows)]),
+    }
+    for i in range(8):
+        data[f"s{i}"] = [rng.choice(values) if rng.random() > 0.05 else np.nan for _ in range(rows)]
+    for i in range(4):
+        data[f"r{i}"] = np.array([float(rng.randint(1, 5)) for _ in range(rows)])
+    for i in range(5):
+        data[f"uses/o{i}"] = np.array([float(rng.random() < 0.4) for _ in range(rows)])
+    for i in range(4):
+        data[f"grid/row{i}"] = [rng.choice(values[:5]) for _ in range(rows)]
+    data["n0"] = np.array([rng.uniform(0, 3000) for _ in range(rows)])
+    data["n1"] = np.array([float(rng.randint(0, 30)) for _ in range(rows)])
+    data["nps"] = np.array([float(rng.randint(0, 10)) for _ in range(rows)])
+
+    def text(length):
+        return "".join(rng.choice(WORDS) for _ in range(length))
+
+    data["why"] = [text(rng.randint(10, 80)) for _ in range(rows)]
+    data["t0"] = [("=1+" if rng.random() < 0.01 else "") + text(6) for _ in range(rows)]
+    data["t1"] = [text(4) if rng.random() < 0.3 else np.nan for _ in range(rows)]
+    table = pd.DataFrame(data)
+    assert table.shape == (rows, 30), table.shape
+    return table
+
+
+def timed(function, *args, **kwargs) -> float:
+    start = time.perf_counter()
+    function(*args, **kwargs)
+    return time.perf_counter() - start
+
+
+def peak(function, *args, **kwargs) -> float:
+    """MiB tracemalloc saw at most while *function* ran, above what was allocated before."""
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    function(*args, **kwargs)
+    top = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return (top - before) / 2**20
+
+
+def plain_rows(table) -> list[list]:
+    """The table's cells as Python values (None for a blank), not numpy scalars, which
+    openpyxl writes more slowly: the baseline gets the cells in their cheapest form."""
+    columns = [table[c].astype(object).where(table[c].notna(), None).tolist() for c in table]
+    return [list(row) for row in zip(*columns, strict=True)]
+
+
+def bare_xlsx(rows: list[list], header: list[str], path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("responses")
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def main() -> int:
+    import pyreadstat
+
+    from analysis.exports.codebook import codebook
+    from app import create_app
+    from app.results.export_sav import sav_frame, write_sav
+    from app.results.export_xlsx import write_response_xlsx
+    from surveys.response_table import column_labels
+    from tests.benchmarks.bench_table import _config
+
+    survey = definition()
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(_config(f"sqlite:///{tmp}/bench.sqlite3"), instance_path=f"{tmp}/i")
+        with app.test_request_context():  # the sheet names and dictionary words: gettext
+            out = Path(tmp)
+            table = frame(ROWS)
+            labels = column_labels([survey])
+            start = time.perf_counter()
+            book = codebook([survey], table, labels)
+            codebook_s = time.perf_counter() - start
+            rows = plain_rows(table)
+            header = [str(c) for c in table.columns]
+            bare_x = timed(bare_xlsx, rows, header, out / "bare.xlsx")
+            del rows
+            ours_x = timed(write_response_xlsx, table, out / "ours.xlsx", labels=None, book=book)
+            coded = sav_frame(table, book)
+            bare_s = timed(pyreadstat.write_sav, coded, str(out / "bare.sav"))
+            del coded
+            ours_s = timed(write_sav, table, book, out / "ours.sav")
+            frame_mib = table.memory_usage(deep=True).sum() / 2**20
+            small = frame(SMALL)
+            small_book = codebook([survey], small, labels)
+            memory = {
+                "xlsx": [
+                    peak(write_response_xlsx, small, out / "m.xlsx", labels=None, book=small_book),
+                    peak(write_response_xlsx, table, out / "m.xlsx", labels=None, book=book),
+                ],
+                "sav": [
+                    peak(write_sav, small, small_book, out / "m.sav"),
+                    peak(write_sav, table, book, out / "m.sav"),
+                ],
+            }
+    print(f"python {platform.python_version()}, {ROWS:,} responses × 30 columns, one run each")
+    print(f"codebook (data dictionary) of the table: {codebook_s:.2f} s")
+    print(f"XLSX  openpyxl write-only, same cells: {bare_x:.2f} s   write_response_xlsx: "
+          f"{ours_x:.2f} s   ratio {ours_x / bare_x:.2f}× (target ≤ 1.2×)")  # fmt: skip
+    print(f"SAV   pyreadstat.write_sav, same frame: {bare_s:.2f} s   write_sav: "
+          f"{ours_s:.2f} s   ratio {ours_s / bare_s:.2f}× (target ≤ 1.2×)")  # fmt: skip
+    print(f"the table in memory: {frame_mib:.0f} MiB")
+    for name, (at_small, at_full) in memory.items():
+        print(f"peak above the table while writing {name}: {at_small:.1f} MiB at {SMALL:,} rows, "
+              f"{at_full:.1f} MiB at {ROWS:,} rows")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
