@@ -23,7 +23,7 @@ from app.extensions import db
 from app.findings import insights, shares, waves
 from app.findings.reports import submit_report
 from app.interviews import coding
-from app.models import Insight, Membership, NeedEvidence, Role
+from app.models import AnswerCode, Insight, Membership, Need, NeedEvidence, NeedStatus, Role
 from app.needs import evidence as need_evidence
 from app.needs import services as needs
 from app.questionnaires import services as questionnaires
@@ -72,7 +72,6 @@ class World:
     pristine: sqlite3.Connection
     watch: sqlite3.Connection | None = None
     seen: int = 0  # `PRAGMA data_version` of the database as built
-    restores: int = 0
     clients: dict = field(default_factory=dict)
     cookies: dict = field(default_factory=dict)
     tokens: dict = field(default_factory=dict)
@@ -95,7 +94,6 @@ class World:
         finally:
             live.close()
         self.seen = self._version()
-        self.restores += 1
 
 
 def _study_objects(owner, members, invitee: str) -> dict:
@@ -241,7 +239,6 @@ def world(tmp_path_factory):
     world.watch = sqlite3.connect(database)
     world.seen = world._version()
     yield world
-    print(f"route access: the database restored {world.restores} times")
     with app.app_context():
         db.engine.dispose()
 
@@ -324,7 +321,9 @@ def signed_in(ok) -> Expect:
 
 
 def admin(ok) -> Expect:
-    return Expect({**dict.fromkeys(CALLERS, 403), "anonymous": LOGIN, "admin": ok}, OWNER)
+    return Expect(
+        {**dict.fromkeys(CALLERS, 403), "anonymous": LOGIN, "admin": ok}, frozenset({"admin"})
+    )
 
 
 def study(ok, roles: frozenset = READ) -> Expect:
@@ -540,3 +539,53 @@ def test_each_caller_gets_the_expected_status(world, endpoint):
                 if got not in want:
                     wrong.append((rule.rule + " [other study's ids]", method, caller, got, want))
     assert wrong == [], "(rule, method, caller, got, expected): " + repr(wrong)
+
+
+def _form_post(world: World, caller: str, path: str, form: dict):
+    world.restore_if_written()
+    client = world.app.test_client()
+    for key, value, domain, path_ in world.cookies[caller]:
+        client.set_cookie(key, value, domain=domain, path=path_)
+    return client.post(path, data={**form, "csrf_token": world.tokens[caller]})
+
+
+def test_a_post_without_the_csrf_token_is_refused(world):
+    """The walk runs with CSRF protection on: without the token a member's POST is 400."""
+    client = world.app.test_client()
+    for key, value, domain, path in world.cookies["owner"]:
+        client.set_cookie(key, value, domain=domain, path=path)
+    edit = f"/studies/{world.own['study_id']}/edit"
+    assert client.post(edit, data={"title": "改过的标题"}).status_code == 400
+
+
+def test_ids_in_a_form_reach_only_the_callers_study(world):
+    """Ids a form sends (not the URL's) are looked up in the caller's study too: a researcher
+    ticking another study's response on the answer grid codes nothing there, and another
+    study's need can neither be merged nor moved."""
+    own, other = world.own, world.other
+    base = f"/studies/{own['study_id']}"
+    coded = _form_post(
+        world,
+        "researcher",
+        f"{base}/voices/{own['questionnaire_id']}/why/codes",
+        {"code_id": own["code_id"], "response_id": [other["response_id"], "9" * 30]},
+    )
+    assert coded.status_code == 302
+    with world.app.app_context():
+        assert db.session.scalar(db.select(db.func.count(AnswerCode.id))) == 0
+        db.session.remove()
+    merged = _form_post(
+        world, "owner", f"{base}/needs/{own['need_id']}/merge", {"other": other["need_id"]}
+    )
+    assert merged.status_code == 400
+    moved = _form_post(
+        world,
+        "owner",
+        f"{base}/needs/table/bulk",
+        {"need_id": other["need_id"], "status": "accepted"},
+    )
+    assert moved.status_code == 302
+    with world.app.app_context():
+        theirs = db.session.get(Need, other["need_id"])
+        assert theirs is not None and theirs.status is not NeedStatus.ACCEPTED
+        db.session.remove()
