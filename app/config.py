@@ -95,11 +95,24 @@ class Config:
     # it. One response's answers are a few KB; this holds some 85,000 Chinese characters of
     # open answers in all (UTF-8, three bytes each). MAX_CONTENT_LENGTH is for uploads.
     RESPOND_MAX_BODY = int(os.environ.get("WENFANG_RESPOND_MAX_BODY", str(256 * 1024)))
-    # Partial responses one client address may start in one questionnaire (each request
-    # without a resume cookie starts one). An honest browser starts one; 100 an hour lets a
-    # class or an office behind one address answer together. Past it the page keeps the
-    # answers on the device and the submit still works.
-    RESPOND_PARTIAL_LIMIT = os.environ.get("WENFANG_RESPOND_PARTIAL_LIMIT", "100 per hour")
+    # The respondent endpoints (app/respond/ratelimit.py) count per respondent, so that a
+    # class or an office behind one address is not made to wait (issue 29):
+    # requests by one respondent (their Idempotency-Key or resume token) to one endpoint. A
+    # minute only: each respondent is a count of its own, and a count kept an hour would keep
+    # one per respondent of the hour in the in-memory storage, which `limits` scans on every
+    # hit (docs/benchmarks.md); the address ceiling bounds the hour;
+    RESPOND_RATE_LIMIT = os.environ.get("WENFANG_RESPOND_RATE_LIMIT", "120 per minute")
+    # requests from one client address to all of them: some 8 a respondent for a class of
+    # 300 answering within a minute;
+    RESPOND_ADDRESS_LIMIT = os.environ.get(
+        "WENFANG_RESPOND_ADDRESS_LIMIT", "2400 per minute;30000 per hour"
+    )
+    # responses one client address may start in one questionnaire (a partial, or a submit
+    # completing none): a class of 300 at once passes, a script's flood of made-up
+    # respondents stops. Past it the page keeps the answers on the device and retries.
+    RESPOND_NEW_RESPONDENT_LIMIT = os.environ.get(
+        "WENFANG_RESPOND_NEW_RESPONDENT_LIMIT", "500 per 10 minutes;1500 per hour"
+    )
 
 
 class DevelopmentConfig(Config):

@@ -5,6 +5,7 @@ membership: a non-member gets 404 (the study's existence is not revealed), a mem
 the capability gets 403. Views declare what they need with `@study_required("edit_study")`.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
@@ -13,6 +14,7 @@ from flask import abort
 from flask_login import current_user, login_required
 from sqlalchemy import Select
 
+from app.database import SQL_INT_MAX
 from app.extensions import db
 from app.models import (
     Code,
@@ -22,6 +24,7 @@ from app.models import (
     MemberInvitation,
     Membership,
     Questionnaire,
+    Response,
     Role,
     Study,
     StudyStatus,
@@ -89,6 +92,21 @@ def published_questionnaire_in(access: StudyAccess, questionnaire_id: int) -> Qu
     if questionnaire.latest_version is None:
         abort(404)
     return questionnaire
+
+
+def response_ids_in(questionnaire: Questionnaire, response_ids: Iterable[int]) -> list[int]:
+    """Those of *response_ids* (a form's ticked answers) that are responses to *questionnaire*,
+    loaded through `questionnaire_in`: another questionnaire's, another study's, are dropped."""
+    wanted = sorted({i for i in response_ids if 0 < i <= SQL_INT_MAX})  # no id is past a column
+    found: list[int] = []
+    for start in range(0, len(wanted), 500):  # bounded IN lists
+        found += db.session.scalars(
+            db.select(Response.id).where(
+                Response.questionnaire_id == questionnaire.id,
+                Response.id.in_(wanted[start : start + 500]),
+            )
+        )
+    return found
 
 
 def interview_in(access: StudyAccess, interview_id: int) -> Interview:

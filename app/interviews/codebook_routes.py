@@ -182,7 +182,7 @@ def search(access: StudyAccess):
 
 
 @bp.route("/analysis")
-@study_required("view")
+@study_required("view_respondents")  # codes counted transcript by transcript, by its title
 def analysis(access: StudyAccess):
     study = access.study
     attributes, filters = attribute_filters(access)

@@ -24,7 +24,7 @@ from app.jsonbody import BadJson, parse_json
 from app.models.types import utcnow
 from app.respond import bp, services, test_mode
 from app.respond.published import Published, find_published, load_survey
-from app.respond.ratelimit import new_partial_allowed, per_respondent
+from app.respond.ratelimit import new_respondents, per_respondent
 from app.respond.rules import Refusal, Respondent, may_answer
 from app.respond.settings import _moment
 from app.responses.records import Consent
@@ -42,13 +42,27 @@ def _done_cookie(slug: str) -> str:
     return f"wf_done_{slug}"
 
 
+def _resume_token(slug: str) -> str | None:
+    return request.args.get("r") or request.cookies.get(_resume_cookie(slug))
+
+
+# Who a request is by, for its rate limit (`per_respondent`): a progress save by its resume
+# token, a submit by the key its retries repeat.
+def _key_sent(slug: str) -> str | None:
+    return request.headers.get("Idempotency-Key")
+
+
+def _form_key_sent(slug: str) -> str | None:
+    return request.form.get("_key")
+
+
 def _respondent(slug: str) -> Respondent:
     consent = (session.get("consent") or {}).get(slug)
     given = None
     if isinstance(consent, dict) and (at := _moment(consent.get("at"))):
         given = Consent(str(consent.get("v")), at)
     return Respondent(
-        resume_token=request.args.get("r") or request.cookies.get(_resume_cookie(slug)),
+        resume_token=_resume_token(slug),
         consent=given,
         invitation_token=(session.get("invitation") or {}).get(slug),
         is_test=bool((session.get("test_mode") or {}).get(slug)),
@@ -253,14 +267,12 @@ def consent(slug: str):
 
 @bp.route("/s/<slug>/progress", methods=["POST", "PUT"])
 @csrf.exempt  # JSON only: a cross-site form cannot send it without a CORS preflight
-@per_respondent
+@per_respondent(_resume_token)
 def progress(slug: str):
     body = _json_body()
     respondent = _respondent(slug)
     published = _published(slug, respondent)
-    outcome = services.save_progress(
-        published, body, respondent, lambda: new_partial_allowed(published.questionnaire.id)
-    )
+    outcome = services.save_progress(published, body, respondent, new_respondents)
     if outcome.resume_token:
         outcome.body["resume_url"] = external_url("respond.form", slug=slug, r=outcome.resume_token)
     return _json(outcome, slug)
@@ -268,24 +280,39 @@ def progress(slug: str):
 
 @bp.route("/s/<slug>/submit", methods=["POST"])
 @csrf.exempt  # JSON with an Idempotency-Key header: cross-site forms cannot send it
-@per_respondent
+@per_respondent(_key_sent)
 def submit(slug: str):
     body = _json_body()
     key = request.headers.get("Idempotency-Key")
     secret, address = current_app.config["SECRET_KEY"], request.remote_addr
-    done = services.submit(slug, body, key, _respondent(slug), secret, address=address)
+    done = services.submit(
+        slug,
+        body,
+        key,
+        _respondent(slug),
+        secret,
+        address=address,
+        new_respondents=new_respondents,
+    )
     return _json((done or abort(404)).outcome, slug)
 
 
 @bp.route("/s/<slug>", methods=["POST"])
-@per_respondent
+@per_respondent(_form_key_sent)
 def submit_form(slug: str):
     """The same submit for a browser without JavaScript: a whole-form post."""
     key = request.form.get("_key", "")
     respondent = _respondent(slug)
     secret = current_app.config["SECRET_KEY"]
     done = services.submit(
-        slug, None, key, respondent, secret, form=request.form, address=request.remote_addr
+        slug,
+        None,
+        key,
+        respondent,
+        secret,
+        form=request.form,
+        address=request.remote_addr,
+        new_respondents=new_respondents,
     ) or abort(404)
     outcome, survey = done.outcome, done.survey
     partial = done.published.partial if done.published else None
@@ -299,6 +326,14 @@ def submit_form(slug: str):
             " submit them again."
         )
         return _render_form(survey, respondent, partial, done.answers, notice=notice), 400
+    if done.refusal is not None and done.refusal.code == "too_many_respondents":
+        # The answers come back with the same key: sending them again later stores them once.
+        notice = _(
+            "Many people on your network are answering at the moment. Please submit again in"
+            " a minute."
+        )
+        page = _render_form(survey, respondent, partial, done.answers, key=key, notice=notice)
+        return page, 429
     if done.refusal is not None:
         return _message_page(survey, done.refusal, done.refusal.status)
     response = make_response(

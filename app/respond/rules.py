@@ -48,6 +48,15 @@ _REFUSALS = {
         _l("You have already submitted this questionnaire. Thank you!"),
     ),
     "consent_required": (403, 403, _l("Please read and accept the notice before answering.")),
+    # `RESPOND_NEW_RESPONDENT_LIMIT`: the page keeps the answers and sends them again.
+    "too_many_respondents": (
+        429,
+        429,
+        _l(
+            "Many people on your network are answering at the moment. Your answers are kept"
+            " on this device and will be sent again shortly."
+        ),
+    ),
 }
 
 

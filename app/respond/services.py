@@ -8,9 +8,9 @@ respondent answer now (`app.respond.rules.may_answer`), and are the answers vali
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
@@ -60,18 +60,40 @@ class Submission:
     refusal: Refusal | None = None  # why the respondent may not answer, if that is the outcome
 
 
+class NewRespondents(Protocol):
+    """Who may start a response (`app.respond.ratelimit.NewRespondents`): asked before a
+    response that continues none is stored, told once it was."""
+
+    def allowed(self, questionnaire_id: int) -> bool: ...
+
+    def started(self, questionnaire_id: int) -> None: ...
+
+
+class Unlimited:
+    """Anyone may start a response (callers without a limit)."""
+
+    def allowed(self, questionnaire_id: int) -> bool:
+        return True
+
+    def started(self, questionnaire_id: int) -> None:
+        return None
+
+
+UNLIMITED = Unlimited()
+
+
 def save_progress(
     published: Published,
     body: Any,
     respondent: Respondent,
-    may_start: Callable[[], bool] = lambda: True,
+    new_respondents: NewRespondents = UNLIMITED,
 ) -> Outcome:
     """Keep what the respondent typed so far as a partial response; check one page if asked.
 
     *published* comes from `find_published(slug, resume_token=respondent.resume_token)`.
     Answers must have the shape of their questions (`surveys.partial_answers`), or nothing is
-    stored (422, a message per question). *may_start* is asked before a new partial is
-    started (no partial behind the resume token): False refuses it (429).
+    stored (422, a message per question). *new_respondents* is asked before a new partial
+    is started (no partial behind the resume token): a refusal is a 429.
     """
     if not isinstance(body, Mapping):
         return Outcome(400, {"error": "bad_request", "message": _("The body must be JSON.")})
@@ -94,12 +116,9 @@ def save_progress(
     next_page = body.get("next_page")
     if not errors and next_page in page_ids:
         page_id = next_page  # the page passed its check: resume on the one it moves to
-    if partial is None and not may_start():
-        text = _(
-            "Too many unfinished responses from your network. Your answers are kept on this"
-            " device; you can still submit them."
-        )
-        return Outcome(429, {"error": "too_many_partials", "message": text})
+    if partial is None and not new_respondents.allowed(survey.questionnaire.id):
+        refused = refusal("too_many_respondents")
+        return Outcome(refused.status, refused.body)
     consent, invitation = kept_with_answers(survey, respondent, body, partial)
     token, _saved = drafts.save_partial(
         survey.version,
@@ -110,6 +129,8 @@ def save_progress(
         consent=consent,
         is_test=respondent.is_test,
     )
+    if partial is None:
+        new_respondents.started(survey.questionnaire.id)
     return Outcome(200, {"saved": True, "errors": errors}, resume_token=token)
 
 
@@ -121,6 +142,7 @@ def submit(
     secret: str,
     form: MultiDict | None = None,
     address: str | None = None,
+    new_respondents: NewRespondents = UNLIMITED,
 ) -> Submission | None:
     """POST /s/<slug>/submit (or, with *form*, the page's own post): 201 new, 200 repeat (same
     id), 422 errors, 4xx refusals; None when *slug* names no published questionnaire.
@@ -132,13 +154,17 @@ def submit(
     since, a form post, whose answers are read by the questionnaire's questions) looks the
     questionnaire, the key and the respondent's partial up and answers. *address* is the
     respondent's network address: only its keyed hash is kept, in the paradata.
+    *new_respondents* is asked before a response that completes no partial is stored (a
+    refusal is a 429, `too_many_respondents`) and told when one was.
     """
     if (
         form is None
         and isinstance(checked := _checked_key(body, key), str)
         and (known := remembered(slug))
     ):
-        fast = _submit_unchecked(known, slug, body, checked, respondent, secret, address)
+        fast = _submit_unchecked(
+            known, slug, body, checked, respondent, secret, address, new_respondents
+        )
         if fast is not None:
             return fast
     published = find_published(slug, key, respondent.resume_token)
@@ -176,6 +202,8 @@ def submit(
     if not check.ok:
         outcome = Outcome(422, {"errors": check.errors})
         return Submission(outcome, survey, published, body["answers"])
+    if partial is None and not new_respondents.allowed(survey.questionnaire.id):
+        return _refused(refusal("too_many_respondents"), survey, published, body)
     consent, invitation = kept_with_answers(survey, respondent, body, partial)
     try:
         done = submission.submit(
@@ -194,6 +222,8 @@ def submit(
         )
     except Refused as refused_by_store:
         return _refused(refusal(refused_by_store.code, survey), survey, published, body)
+    if partial is None and done.created:
+        new_respondents.started(survey.questionnaire.id)
     return _submitted(published, done, 201 if done.created else 200, survey, body)
 
 
@@ -216,12 +246,21 @@ def _checked_key(body: Any, key: str | None) -> Outcome | str:
 
 
 def _submit_unchecked(
-    known: Published, slug: str, body: Mapping[str, Any], key: str, respondent, secret, address
+    known: Published,
+    slug: str,
+    body: Mapping[str, Any],
+    key: str,
+    respondent,
+    secret,
+    address,
+    new_respondents: NewRespondents,
 ) -> Submission | None:
     """The submit against the remembered questionnaire, or None: then look it up.
 
     Only for a respondent with no invitation, quota or test mode to account for, answering
-    the version remembered; the store's statement checks the rest as it writes.
+    the version remembered; the store's statement checks the rest as it writes. Without a
+    resume token it stores a new response: *new_respondents* is asked first, and told if
+    the write stored one (not a repeat of a stored key).
     """
     if (
         respondent.is_test
@@ -238,6 +277,9 @@ def _submit_unchecked(
     check = validate(survey, body["answers"], respondent.locale)
     if not check.ok:
         return None
+    new = not respondent.resume_token
+    if new and not new_respondents.allowed(known.questionnaire.id):
+        return _refused(refusal("too_many_respondents"), survey, known, body)
     done = submission.submit(
         survey.version,
         key,
@@ -249,7 +291,11 @@ def _submit_unchecked(
         if_current_under=slug,
         paradata=_paradata(body, address, secret),
     )
-    return _submitted(known, done, 201, survey, body) if done is not None else None
+    if done is None:
+        return None
+    if new:
+        new_respondents.started(known.questionnaire.id)
+    return _submitted(known, done, 201, survey, body)
 
 
 def _paradata(body: Mapping[str, Any], address: str | None, secret: str) -> dict | None:

@@ -16,7 +16,7 @@ PER_PAGE = 50
 
 
 @bp.route("/quotes")
-@study_required("view")
+@study_required("view_respondents")  # open answers one by one, highlights by participant
 def quotes_view(access: StudyAccess):
     """Filters: `source` (answer / highlight), `code` (a code id), `q` (search the shown text),
     `starred=1`; `raw=1` shows the original text to those who code."""

@@ -9,7 +9,12 @@ from app.findings.query_args import query_args, query_from_args
 from app.interviews import coding
 from app.interviews.common import ERRORS, page
 from app.models import Questionnaire
-from app.permissions import StudyAccess, published_questionnaire_in, study_required
+from app.permissions import (
+    StudyAccess,
+    published_questionnaire_in,
+    response_ids_in,
+    study_required,
+)
 from app.urls import query_int
 from app.voices import bp, services
 from app.voices.forms import AutocodeForm, BulkCodeForm, ThemeCodeForm
@@ -158,7 +163,8 @@ def bulk_code(access: StudyAccess, questionnaire_id: int, question_id: str):
     codes = {c.id: c for c in coding.codes_of(access.study)}
     form.code_id.choices = [(c.id, c.name) for c in codes.values()]
     back = request.form.get("back") or _grid_url(access, questionnaire, question_id)
-    ids = [int(v) for v in request.form.getlist("response_id") if v.isdigit()]
+    ticked = [int(v) for v in request.form.getlist("response_id") if v.isdigit()]
+    ids = response_ids_in(questionnaire, ticked)
     if not form.validate_on_submit():
         flash(_("Choose a code."), "danger")
     elif not ids:

@@ -50,8 +50,8 @@ ANSWERS = {"region": "north", "nps": 9, "grid": {"a": "4", "b": "5"}, "why": "é€
 
 def _config(database_url: str):
     """The testing flags, with the production connection pool (the testing one is in-memory)
-    and the production rate limiter (in memory), its limit raised above what one client
-    address sends here, so that every submission pays for the check but none is refused."""
+    and the production rate limiter (in memory), its limits raised above what one client
+    address sends here, so that every submission pays for the checks but none is refused."""
     from app.config import Config, TestingConfig
 
     return type(
@@ -64,6 +64,8 @@ def _config(database_url: str):
             "RATELIMIT_ENABLED": True,
             "RATELIMIT_STORAGE_URI": "memory://",
             "RESPOND_RATE_LIMIT": "1000000 per minute",
+            "RESPOND_ADDRESS_LIMIT": "1000000 per minute",
+            "RESPOND_NEW_RESPONDENT_LIMIT": "1000000 per minute",
         },
     )
 

@@ -69,6 +69,8 @@ RESPONDENT_DATA = [
     "/studies/{s}/interviews/{i}",
     "/studies/{s}/interviews/quotes",
     "/studies/{s}/interviews/search",
+    "/studies/{s}/interviews/analysis",  # codes counted by transcript
+    "/studies/{s}/voices/quotes",  # open answers and highlights one by one
 ]
 WRITES = [
     (

@@ -345,18 +345,22 @@ def test_researcher_sees_in_progress_count_and_downloads_invitations(client, aut
     assert client.get(base).status_code == 404
 
 
-def test_submissions_are_rate_limited_per_client(database_url, tmp_path):
+def test_new_respondents_are_rate_limited_per_client(database_url, tmp_path):
     from tests.conftest import make_app
 
     limited = make_app(
-        database_url, tmp_path / "limited", RATELIMIT_ENABLED=True, RESPOND_RATE_LIMIT="3/minute"
+        database_url,
+        tmp_path / "limited",
+        RATELIMIT_ENABLED=True,
+        RESPOND_NEW_RESPONDENT_LIMIT="3/minute",
     )
     with limited.app_context():
         db.create_all()
         slug = make_published(ALL_TYPES).slug
     client = limited.test_client()
-    statuses = [post(client, slug, FULL_ANSWERS).status_code for _ in range(4)]
-    assert statuses == [201, 201, 201, 429]
+    replies = [post(client, slug, FULL_ANSWERS) for _ in range(4)]
+    assert [reply.status_code for reply in replies] == [201, 201, 201, 429]
+    assert replies[-1].json["error"] == "too_many_respondents"
     with limited.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -370,11 +374,15 @@ def _unique_address() -> str:
 
 def _limited_statuses(database_url, instance, slug, addresses, **settings):
     """A submit from each of *addresses* (in X-Forwarded-For) to a fresh app, as a new gunicorn
-    process would see them: 3 a minute per client behind one trusted proxy, unless *settings*
-    say otherwise."""
+    process would see them: 3 new respondents a minute per client behind one trusted proxy,
+    unless *settings* say otherwise."""
     from tests.conftest import make_app
 
-    defaults = {"RATELIMIT_ENABLED": True, "RESPOND_RATE_LIMIT": "3/minute", "PROXY_HOPS": 1}
+    defaults = {
+        "RATELIMIT_ENABLED": True,
+        "RESPOND_NEW_RESPONDENT_LIMIT": "3/minute",
+        "PROXY_HOPS": 1,
+    }
     limited = make_app(database_url, instance, **{**defaults, **settings})
     client = limited.test_client()
     try:
@@ -400,7 +408,7 @@ def test_behind_a_trusted_proxy_each_respondent_has_their_own_rate_limit(
     with app.app_context():
         slug = make_published(ALL_TYPES).slug
     two_clients = ["203.0.113.7", "203.0.113.7", "198.51.100.4", "198.51.100.4"]
-    limit = {"RESPOND_RATE_LIMIT": "2/minute"}
+    limit = {"RESPOND_NEW_RESPONDENT_LIMIT": "2/minute"}
     behind_proxy = _limited_statuses(database_url, tmp_path / "a", slug, two_clients, **limit)
     assert behind_proxy == [201, 201, 201, 201]
     no_proxy = _limited_statuses(

@@ -131,8 +131,7 @@ def test_progress_keeps_unfinished_answers_and_drops_unknown_keys(client, survey
 def _limited_app(database_url, instance, **settings):
     defaults = {
         "RATELIMIT_ENABLED": True,
-        "RESPOND_RATE_LIMIT": "1000/minute",
-        "RESPOND_PARTIAL_LIMIT": "2/hour",
+        "RESPOND_NEW_RESPONDENT_LIMIT": "2/hour",
         "PROXY_HOPS": 1,
     }
     limited = make_app(database_url, instance, **{**defaults, **settings})
@@ -145,11 +144,14 @@ def _from(address):
 
 
 @pytest.mark.parametrize("storage", ["memory://", "redis://127.0.0.1:1/0"], ids=["up", "down"])
-def test_partials_are_capped_per_client_address_and_questionnaire(database_url, tmp_path, storage):
-    """Each cookie-less save starts a partial: a client address may start two an hour here.
-    A respondent saving again (with the cookie) is not counted, another address or another
-    questionnaire has its own count, and a refused respondent can still submit. With the
-    limiter's storage down (nothing listens on port 1), the count goes on in memory."""
+def test_new_responses_are_capped_per_client_address_and_questionnaire(
+    database_url, tmp_path, storage
+):
+    """Each cookie-less save starts a partial: a client address may start two responses an
+    hour here. A respondent saving again (with the cookie) is not counted, and completes
+    their partial; a submit that completes none is one more new response; another address
+    or another questionnaire has its own count. With the limiter's storage down (nothing
+    listens on port 1), the count goes on in memory."""
     app = _limited_app(database_url, tmp_path / "i", RATELIMIT_STORAGE_URI=storage)
     with app.app_context():
         db.create_all()
@@ -171,8 +173,8 @@ def test_partials_are_capped_per_client_address_and_questionnaire(database_url, 
     refused = app.test_client().post(
         f"/s/{slug}/progress", json={"answers": {"name": "x"}}, headers=_from(address)
     )
-    assert refused.status_code == 429 and refused.json["error"] == "too_many_partials"
-    assert "您仍然可以提交" in refused.json["message"]
+    assert refused.status_code == 429 and refused.json["error"] == "too_many_respondents"
+    assert "答案已保存在本设备上" in refused.json["message"]
     elsewhere = app.test_client().post(
         f"/s/{other}/progress", json={"answers": {"name": "x"}}, headers=_from(address)
     )
@@ -180,15 +182,19 @@ def test_partials_are_capped_per_client_address_and_questionnaire(database_url, 
         f"/s/{slug}/progress", json={"answers": {"name": "x"}}, headers=_from("198.51.100.9")
     )
     assert (elsewhere.status_code, neighbour.status_code) == (200, 200)
-    submitted = app.test_client().post(
-        f"/s/{slug}/submit",
-        json={"answers": FULL_ANSWERS},
-        headers={"Idempotency-Key": key(), **_from(address)},
-    )
-    assert submitted.status_code == 201
+
+    def submit(client):
+        return client.post(
+            f"/s/{slug}/submit",
+            json={"answers": FULL_ANSWERS},
+            headers={"Idempotency-Key": key(), **_from(address)},
+        ).status_code
+
+    assert (submit(app.test_client()), submit(honest)) == (429, 201)
     with app.app_context():
         statuses = db.session.scalars(db.select(Response.status)).all()
-        assert statuses.count(ResponseStatus.PARTIAL) == 4
+        assert statuses.count(ResponseStatus.PARTIAL) == 3
+        assert statuses.count(ResponseStatus.COMPLETE) == 1
         db.session.remove()
         db.engine.dispose()
 
