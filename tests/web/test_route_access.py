@@ -158,6 +158,7 @@ FIXED_VALUES = {
     "questionnaires.export": {"fmt": "json"},
     "questionnaires.qr_code": {"fmt": "svg"},
     "needs.export": {"fmt": "csv"},
+    "needs.trend_chart": {"name": "status"},
     "admin.set_active": {"change": "deactivate"},
     "studies.answer_invitation": {"answer": "accept"},
     "main.set_language": {"code": "en"},
@@ -406,11 +407,22 @@ ACCESS = {
     "needs.table": {"GET": study(200)},
     "needs.show": {"GET": study(200)},
     "needs.export": {"GET": study(200)},
+    "needs.trends_page": {"GET": study(200)},
+    "needs.trend_chart": {"GET": study(200)},
+    "needs.ipa_chart": {"GET": study(404)},  # no need of the fixture names both questions
     # ---- respondent-level data: every member but the product manager -------------------------
     "responses.index": {"GET": study(200, RESPONDENT_DATA)},
     "results.responses": {"GET": study(200, RESPONDENT_DATA)},
     "results.response": {"GET": study(200, RESPONDENT_DATA)},
     "results.export_csv": {"GET": study(200, RESPONDENT_DATA)},
+    "results.export_page": {
+        "GET": study(200, RESPONDENT_DATA),
+        "POST": study(302, RESPONDENT_DATA),
+    },
+    # the fixture's job is a findings report, not an export: 404 once past the role check
+    "results.export_job": {"GET": study(404, RESPONDENT_DATA)},
+    "results.export_job_status": {"GET": study(404, RESPONDENT_DATA)},
+    "results.export_download": {"GET": study(404, RESPONDENT_DATA)},
     "results.text": {"GET": study(200, RESPONDENT_DATA)},
     "voices.grid": {"GET": study(200, RESPONDENT_DATA), "POST": study(200, EDIT)},
     "voices.quotes_view": {"GET": study(200, RESPONDENT_DATA)},
