@@ -15,7 +15,7 @@ from app.permissions import (
     response_ids_in,
     study_required,
 )
-from app.urls import query_int
+from app.urls import query_int, safe_next_url
 from app.voices import bp, services
 from app.voices.forms import AutocodeForm, BulkCodeForm, ThemeCodeForm
 from surveys.safe_regex import PatternError
@@ -178,7 +178,7 @@ def bulk_code(access: StudyAccess, questionnaire_id: int, question_id: str):
         code = codes[form.code_id.data]
         n = services.apply_code(questionnaire, question_id, ids, code, current_user)
         flash(_("Code “%(code)s” added to %(n)d answers.", code=code.name, n=n), "success")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else "/")
+    return redirect(safe_next_url(back))
 
 
 @bp.route("/<int:questionnaire_id>/<question_id>/themes", methods=["POST"])

@@ -191,3 +191,15 @@ def test_two_themes_merged_into_one_code_and_a_theme_split_in_two(client, auth, 
     bad = {"theme": 0, "merge_with": 9, "name": "x"}
     assert client.post(url(questionnaire, "/themes"), data=bad).status_code == 302
     assert "x" not in {c.name for c in coding.codes_of(questionnaire.study)}
+
+
+@pytest.mark.parametrize("back", ["/\\evil.example", "//evil.example", "https://evil.example"])
+def test_bulk_coding_never_goes_back_to_another_site(client, auth, survey, back):
+    questionnaire, ids = survey
+    auth.login("owner@example.cn")
+    reply = client.post(
+        url(questionnaire, "/codes"),
+        data={"code_id": code_id(questionnaire, "配送慢"), "apply": "1", "response_id": [ids[0]],
+              "back": back},
+    )  # fmt: skip
+    assert reply.status_code == 302 and reply.headers["Location"] == "/studies/"
