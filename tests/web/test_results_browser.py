@@ -6,6 +6,7 @@ it wrote to instance/demo-login.txt, and screenshots go to docs/screenshots/.
 
 import re
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,20 @@ COL_TITLE = "总体而言，您对我们的 App 满意吗？"  # satisfaction
 def demo_site(tmp_path):
     """The real app on a free port, seeded by the `demo seed` command: (base URL, password,
     (study id, questionnaire id), the app) for tests that also act on the server's side."""
+    with serving_demo(tmp_path) as site:
+        yield site
+
+
+@pytest.fixture
+def demo_server(tmp_path):
+    """The real app on a free port, seeded by the `demo seed` command."""
+    with serving_demo(tmp_path) as (base_url, password, ids, _app):
+        yield base_url, password, ids
+
+
+@contextmanager
+def serving_demo(tmp_path):
+    """The demo app served on a free port until the block ends (both fixtures above)."""
     instance = tmp_path / "instance"
     app = make_app(f"sqlite:///{tmp_path / 'browser.sqlite3'}", instance)
     with app.app_context():
@@ -51,13 +66,6 @@ def demo_site(tmp_path):
     server.shutdown()
     with app.app_context():
         db.engine.dispose()
-
-
-@pytest.fixture
-def demo_server(demo_site):
-    """The real app on a free port, seeded by the `demo seed` command."""
-    base_url, password, ids, _app = demo_site
-    return base_url, password, ids
 
 
 @pytest.fixture
