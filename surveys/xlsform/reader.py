@@ -20,7 +20,7 @@ from ..logic.check import check_condition
 from ..logic.grammar import KEYWORDS, parse
 from ..types import QUESTION_TYPES, marked_type
 from .choices import ChoiceLists
-from .columns import Columns, is_chinese
+from .columns import PREFIXES, Columns, is_chinese
 from .constraints import from_constraint
 from .sheets import Sheet
 from .xpath import Untranslatable, from_xpath
@@ -37,10 +37,15 @@ METADATA = {
 #: XLSForm type → ours, from the registry's XLSForm facet (`reads`, and `selects` with a list)
 SIMPLE_TYPES = {name: t.name for t in QUESTION_TYPES.values() for name in t.xlsform.reads}
 SELECT_TYPES = {name: t.name for t in QUESTION_TYPES.values() for name in t.xlsform.selects}
+# Matched on the type as written (spaces collapsed): the kind in any case, the list name as
+# written, since list names are case-sensitive (`select_one A_suboffice`).
 SELECT_RE = re.compile(
     rf"(?P<kind>{'|'.join(map(re.escape, SELECT_TYPES))})(?: from)? (?P<list>\S+?)"
-    r"(?P<other> or_other| or specify other)?"
+    r"(?P<other> or_other| or specify other)?",
+    re.IGNORECASE,
 )
+# The columns whose cells are skip logic and answer rules: each is carried or warned about.
+LOGIC_COLUMNS = ("relevant", "required", "constraint")
 HARMLESS_APPEARANCES = re.compile(
     r"(field-list|table-list|minimal|autocomplete|search|compact(-\d+)?|quick|horizontal"
     r"|horizontal-compact|likert|columns(-\d+)?|no-buttons|multiline|numbers|thousands-sep"
@@ -48,10 +53,11 @@ HARMLESS_APPEARANCES = re.compile(
 )
 IGNORED_COLUMNS = (
     "default", "read_only", "calculation", "repeat_count", "trigger", "required_message",
-    "requiredmsg", "constraint_message", "image", "audio", "video", "big-image", "media",
+    "required_message", "constraint_message", "image", "audio", "video", "big-image",
     "buttontext", "noapperrorstring", "body::accuracythreshold", "autoplay", "rows",
     "choice_filter", "guidance_hint", "intent",
 )  # fmt: skip
+PREFIXED_UNKNOWN = tuple(f"{prefix}:" for prefix in PREFIXES)
 KNOWN_SETTINGS = {"form_title", "form_id", "default_language", "version", "style"}
 
 
@@ -71,7 +77,8 @@ class _Import:
     warnings: list[Problem] = field(default_factory=list)
     pages: list[dict[str, Any]] = field(default_factory=list)
     questions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    ids: dict[str, str] = field(default_factory=dict)  # XLSForm name -> question id
+    ids: dict[str, str] = field(default_factory=dict)  # XLSForm name -> its first question id
+    row_ids: dict[int, str] = field(default_factory=dict)  # survey row -> its question id
     page_ids: set[str] = field(default_factory=set)
     chinese: bool = False
 
@@ -133,7 +140,7 @@ def size_problems(sheets: dict[str, Sheet]) -> list[Problem]:
         if not type_text or _kind(type_text) != "question":
             continue
         questions += 1
-        select = SELECT_RE.fullmatch(type_text)
+        select = SELECT_RE.fullmatch(" ".join(columns.get(cells, "type").split()))
         if select:
             options += len(choices.rows.get(select.group("list"), ()))
     return [
@@ -147,7 +154,8 @@ def _settings(sheet: Sheet | None) -> dict[str, str]:
     if sheet is None or not sheet.rows:
         return {}
     _, cells = sheet.rows[0]
-    return {Columns.base(column): value for column, value in cells.items()}
+    columns = Columns(sheet.columns)
+    return {columns.base(column): value for column, value in cells.items()}
 
 
 # -- ids ---------------------------------------------------------------------------------------
@@ -165,8 +173,14 @@ def _assign_ids(state: _Import, columns: Columns) -> None:
             new, n = f"{base}_{n}", n + 1
         used.add(new)
         if new != name:
-            state.warn(Code.XLS_RENAMED_ID, number, "name", old=name, new=new)
-        state.ids.setdefault(name, new)
+            state.warn(Code.XLS_RENAMED_ID, number, _column(columns, cells, "name"), old=name, new=new)
+        state.ids.setdefault(name, new)  # ${name} refers to the first question of that name
+        state.row_ids[number] = new
+
+
+def _column(columns: Columns, cells: dict[str, str], base: str) -> str:
+    """The header, as written, of the cell of *base* in a row (*base* when it has none)."""
+    return columns.preferred_column(cells, base) or base
 
 
 def _sanitize(name: str, row: int) -> str:
@@ -206,6 +220,10 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
             if repeat:
                 state.warn(Code.XLS_REPEAT_FLATTENED, number, "type")
             condition = _relevant(state, columns, cells, number)
+            for base in ("required", "constraint"):  # a group has nothing to answer
+                if columns.get(cells, base):
+                    column = _column(columns, cells, base)
+                    state.warn(Code.XLS_COLUMN_IGNORED, number, column, column=column)
             if not stack:
                 loose = None
                 page: dict[str, Any] = {
@@ -230,9 +248,11 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
         if kind == "skip":
             code = Code.XLS_UNSUPPORTED_TYPE if lowered in ("calculate", "hidden") else None
             state.warn(code or Code.XLS_METADATA_SKIPPED, number, "type", type=type_text)
+            _logic_dropped(state, columns, cells, number)
             continue
         question = _question(state, columns, cells, number, type_text)
         if question is None:
+            _logic_dropped(state, columns, cells, number)
             continue
         extra = [g.condition for g in stack if g.condition]
         if extra:
@@ -249,6 +269,15 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
         state.questions[question["id"]] = question
     for group in stack:
         state.warn(Code.XLS_UNCLOSED_GROUP, group.row, "type")
+
+
+def _logic_dropped(state: _Import, columns: Columns, cells: dict[str, str], row: int) -> None:
+    """A warning for each skip-logic or rule cell of a row that was not imported (the row's
+    own warning says why), so that no such cell goes without one."""
+    for base in LOGIC_COLUMNS:
+        if columns.get(cells, base):
+            column = _column(columns, cells, base)
+            state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=column)
 
 
 def _page_id(state: _Import, name: str) -> str:
@@ -278,21 +307,22 @@ def _relevant(state: _Import, columns: Columns, cells: dict[str, str], row: int)
     expr = columns.get(cells, "relevant")
     if not expr:
         return None
+    column = _column(columns, cells, "relevant")
     try:
         text = from_xpath(expr, lambda name: state.ids.get(name, name))
         parse(text)
     except Untranslatable as error:
-        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, "relevant", expr=expr, detail=str(error))
+        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, column, expr=expr, detail=str(error))
         return None
     except ExpressionError as error:
         detail = str(error.code)
-        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, "relevant", expr=expr, detail=detail)
+        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, column, expr=expr, detail=detail)
         return None
     problems = check_condition(text, path="$", questions=state.questions, earlier=state.questions)
     errors = [p for p in problems if p.is_error]
     if errors:
         detail = f"{errors[0].code}: {errors[0].params.get('name', '')}"
-        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, "relevant", expr=expr, detail=detail)
+        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, column, expr=expr, detail=detail)
         return None
     return text
 
@@ -302,9 +332,9 @@ def _question(
 ) -> dict[str, Any] | None:
     lowered = type_text.lower()
     name = columns.get(cells, "name")
-    select = SELECT_RE.fullmatch(lowered)
+    select = SELECT_RE.fullmatch(type_text)
     if select:
-        qtype = SELECT_TYPES[select.group("kind")]
+        qtype = SELECT_TYPES[select.group("kind").lower()]
     elif lowered in SIMPLE_TYPES:
         qtype = SIMPLE_TYPES[lowered]
     else:
@@ -315,7 +345,7 @@ def _question(
         return None
     appearance = columns.get(cells, "appearance").strip()
     question: dict[str, Any] = {
-        "id": state.ids[name],
+        "id": state.row_ids[row],
         "type": qtype,
         "title": _text(state, columns, cells, "label", row),
     }
@@ -323,12 +353,15 @@ def _question(
     hint_key = QUESTION_TYPES[qtype].xlsform.hint
     if hint or hint_key != "description":  # a note's body and a consent's text are kept blank
         question[hint_key] = hint
-    if QUESTION_TYPES[qtype].answer != "none":  # a note has nothing to require
-        required = columns.get(cells, "required").lower()
-        if required in ("yes", "true", "true()", "1"):
-            question["required"] = True
-        elif required not in ("", "no", "false", "false()", "0"):
-            state.warn(Code.XLS_COLUMN_IGNORED, row, "required", column="required")
+    required = columns.get(cells, "required").lower()
+    column = _column(columns, cells, "required")
+    if QUESTION_TYPES[qtype].answer == "none":  # a note has nothing to require
+        if required not in ("", "no", "false", "false()", "0"):
+            state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=column)
+    elif required in ("yes", "true", "true()", "1"):
+        question["required"] = True
+    elif required not in ("", "no", "false", "false()", "0"):
+        state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=column)
     condition = _relevant(state, columns, cells, row)
     if condition:
         question["show_if"] = condition
@@ -366,7 +399,8 @@ def _type_details(
             question["randomize"] = True
         if columns.get(cells, "choice_filter"):
             expr = columns.get(cells, "choice_filter")
-            state.warn(Code.XLS_CHOICE_FILTER_IGNORED, row, "choice_filter", expr=expr)
+            column = _column(columns, cells, "choice_filter")
+            state.warn(Code.XLS_CHOICE_FILTER_IGNORED, row, column, expr=expr)
     elif lowered in QUESTION_TYPES[qtype].xlsform.integer:
         question["integer"] = True
     elif "phone" in lowered:
@@ -400,14 +434,15 @@ def _constraint(
     expr = columns.get(cells, "constraint")
     if not expr:
         return
+    column = _column(columns, cells, "constraint")
     keys = from_constraint(expr, question["type"], question)
     if keys is None:
-        state.warn(Code.XLS_CONSTRAINT_UNSUPPORTED, row, "constraint", expr=expr)
+        state.warn(Code.XLS_CONSTRAINT_UNSUPPORTED, row, column, expr=expr)
         return
     exclusive = keys.pop("exclusive", [])
     values = {o["value"]: o for o in question.get("options", ())}
     if any(value not in values for value in exclusive):
-        state.warn(Code.XLS_CONSTRAINT_UNSUPPORTED, row, "constraint", expr=expr)
+        state.warn(Code.XLS_CONSTRAINT_UNSUPPORTED, row, column, expr=expr)
         return
     for value in exclusive:
         values[value]["exclusive"] = True
@@ -417,7 +452,7 @@ def _constraint(
             safe_regex.compile(pattern)
         except safe_regex.PatternError as error:  # the rest of the form is still usable
             detail = error.params["detail"]
-            state.warn(Code.XLS_PATTERN_IGNORED, row, "constraint", pattern=pattern, detail=detail)
+            state.warn(Code.XLS_PATTERN_IGNORED, row, column, pattern=pattern, detail=detail)
             del keys["pattern"]
     question.update(keys)
 
@@ -425,15 +460,19 @@ def _constraint(
 def _ignored_columns(
     state: _Import, columns: Columns, cells: dict[str, str], row: int, appearance: str
 ) -> None:
+    read = {columns.preferred_column(cells, base) for base in LOGIC_COLUMNS}
     for column in cells:
-        base = Columns.base(column)
-        if (base in IGNORED_COLUMNS and base not in ("choice_filter", "rows")) or base.startswith(
-            "media"
+        base = columns.base(column)
+        if (
+            (base in IGNORED_COLUMNS and base not in ("choice_filter", "rows"))
+            or base.startswith(PREFIXED_UNKNOWN)  # bind:…, control:… that have no equivalent
+            or (base in LOGIC_COLUMNS and column not in read)  # `relevant` and `relevance`
         ):
             state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=column)
     for word in appearance.split():
         if not HARMLESS_APPEARANCES.fullmatch(word):
-            state.warn(Code.XLS_COLUMN_IGNORED, row, "appearance", column=f"appearance={word}")
+            column = _column(columns, cells, "appearance")
+            state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=f"{column}={word}")
 
 
 def _parameters(state: _Import, text: str, row: int) -> dict[str, str]:
