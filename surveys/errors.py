@@ -21,6 +21,7 @@ class Code(StrEnum):
     SCHEMA = "schema"
     INVALID_JSON = "invalid_json"
     UNSUPPORTED_FILE = "unsupported_file"
+    OUTPUT_UNWRITABLE = "output_unwritable"
     NOT_AN_OBJECT = "not_an_object"
     TOO_MANY_PAGES = "too_many_pages"
     TOO_MANY_QUESTIONS = "too_many_questions"
@@ -145,8 +146,12 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     ),
     Code.INVALID_JSON: ("无法读取 JSON 文件：{detail}", "Cannot read the JSON file: {detail}"),
     Code.UNSUPPORTED_FILE: (
-        "不支持的文件类型“{suffix}”，请使用 .json 或 .xlsx",
-        "Unsupported file type “{suffix}”; use .json or .xlsx",
+        "不支持的文件类型“{suffix}”，请使用 .json、.xlsx 或 .xls",
+        "Unsupported file type “{suffix}”; use .json, .xlsx or .xls",
+    ),
+    Code.OUTPUT_UNWRITABLE: (
+        "无法写入“{path}”：{detail}",
+        "Cannot write “{path}”: {detail}",
     ),
     Code.NOT_AN_OBJECT: ("问卷定义必须是一个 JSON 对象", "A definition must be a JSON object"),
     Code.TOO_MANY_PAGES: (

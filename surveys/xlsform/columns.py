@@ -87,8 +87,11 @@ def split_header(column: str, double_colon: bool | None = None) -> tuple[str, st
     first = _snake(tokens[0])
     if first in PREFIXES and len(tokens) > 1:
         attribute = _snake(tokens[1])
-        base = PREFIXED.get(first, {}).get(attribute, f"{first}:{attribute}")
-        rest = tokens[2:]
+        known = PREFIXED.get(first, {}).get(attribute)
+        if known:
+            base, rest = known, tokens[2:]
+        else:  # kept whole, to be named in a warning (`bind:odk:length`)
+            base, rest = ":".join([first, *map(_snake, tokens[1:])]), []
     else:
         base, rest = ALIASES.get(first, first), tokens[1:]
     return base, "::".join(rest)

@@ -46,6 +46,10 @@ SELECT_RE = re.compile(
 )
 # The columns whose cells are skip logic and answer rules: each is carried or warned about.
 LOGIC_COLUMNS = ("relevant", "required", "constraint")
+REQUIRED = ("yes", "true", "true()", "1")
+NOT_REQUIRED = ("no", "false", "false()", "0")
+# Word processors' quotes, which pyxform turns into plain ones in every cell (‘yes’ → 'yes').
+SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 HARMLESS_APPEARANCES = re.compile(
     r"(field-list|table-list|minimal|autocomplete|search|compact(-\d+)?|quick|horizontal"
     r"|horizontal-compact|likert|columns(-\d+)?|no-buttons|multiline|numbers|thousands-sep"
@@ -220,10 +224,7 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
             if repeat:
                 state.warn(Code.XLS_REPEAT_FLATTENED, number, "type")
             condition = _relevant(state, columns, cells, number)
-            for base in ("required", "constraint"):  # a group has nothing to answer
-                if columns.get(cells, base):
-                    column = _column(columns, cells, base)
-                    state.warn(Code.XLS_COLUMN_IGNORED, number, column, column=column)
+            _logic_dropped(state, columns, cells, number, ("required", "constraint"))
             if not stack:
                 loose = None
                 page: dict[str, Any] = {
@@ -240,6 +241,7 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
                 stack.append(_Group("repeat" if repeat else "group", number, None, condition))
             continue
         if kind == "end":
+            _logic_dropped(state, columns, cells, number)  # an end row has no logic to carry
             if not stack:
                 state.warn(Code.XLS_UNMATCHED_END, number, "type", type=type_text)
             else:
@@ -271,11 +273,19 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
         state.warn(Code.XLS_UNCLOSED_GROUP, group.row, "type")
 
 
-def _logic_dropped(state: _Import, columns: Columns, cells: dict[str, str], row: int) -> None:
+def _logic_dropped(
+    state: _Import,
+    columns: Columns,
+    cells: dict[str, str],
+    row: int,
+    bases: tuple[str, ...] = LOGIC_COLUMNS,
+) -> None:
     """A warning for each skip-logic or rule cell of a row that was not imported (the row's
-    own warning says why), so that no such cell goes without one."""
-    for base in LOGIC_COLUMNS:
-        if columns.get(cells, base):
+    own warning says why) or that cannot hold it (a group has nothing to answer), so that
+    no such cell goes without one. ``required`` = no asks for nothing and is not named."""
+    for base in bases:
+        value = columns.get(cells, base)
+        if value and not (base == "required" and value.lower() in NOT_REQUIRED):
             column = _column(columns, cells, base)
             state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=column)
 
@@ -304,7 +314,7 @@ def _text(state: _Import, columns: Columns, cells: dict[str, str], base: str, ro
 
 
 def _relevant(state: _Import, columns: Columns, cells: dict[str, str], row: int) -> str | None:
-    expr = columns.get(cells, "relevant")
+    expr = columns.get(cells, "relevant").translate(SMART_QUOTES)
     if not expr:
         return None
     column = _column(columns, cells, "relevant")
@@ -356,11 +366,11 @@ def _question(
     required = columns.get(cells, "required").lower()
     column = _column(columns, cells, "required")
     if QUESTION_TYPES[qtype].answer == "none":  # a note has nothing to require
-        if required not in ("", "no", "false", "false()", "0"):
+        if required and required not in NOT_REQUIRED:
             state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=column)
-    elif required in ("yes", "true", "true()", "1"):
+    elif required in REQUIRED:
         question["required"] = True
-    elif required not in ("", "no", "false", "false()", "0"):
+    elif required and required not in NOT_REQUIRED:
         state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=column)
     condition = _relevant(state, columns, cells, row)
     if condition:
@@ -431,10 +441,13 @@ def _type_details(
 def _constraint(
     state: _Import, columns: Columns, cells: dict[str, str], row: int, question: dict[str, Any]
 ) -> None:
-    expr = columns.get(cells, "constraint")
+    expr = columns.get(cells, "constraint").translate(SMART_QUOTES)
     if not expr:
         return
     column = _column(columns, cells, "constraint")
+    # A constraint may name its own question instead of `.` (`${age} > 0 and ${age} < 120`).
+    own = columns.get(cells, "name")
+    expr = re.sub(r"\$\{\s*" + re.escape(own) + r"\s*\}", ".", expr) if own else expr
     keys = from_constraint(expr, question["type"], question)
     if keys is None:
         state.warn(Code.XLS_CONSTRAINT_UNSUPPORTED, row, column, expr=expr)

@@ -4,14 +4,14 @@ The two differ in one thing that changes which answers pass: ``regex()`` *search
 (JavaRosa's ``Matcher.find()``, Enketo's ``RegExp.test``), so ``[0-9]{6}`` accepts any answer
 that contains six digits, while a definition's pattern must match the whole answer. So an
 imported pattern that is not anchored at both ends gets what it may match around it
-(``[\\s\\S]*``), and an exported pattern is anchored. The pattern itself is kept as written:
+(``(?s:.*)``), and an exported pattern is anchored. The pattern itself is kept as written:
 ``safe_regex`` runs XPath spellings such as ``[\\w-\\.]`` (a hyphen after a class escape is a
 literal), and refuses what RE2 cannot run, which the import turns into a row warning.
 """
 
 from __future__ import annotations
 
-ANYTHING = r"[\s\S]*"
+ANYTHING = "(?s:.*)"
 
 
 def _shape(pattern: str) -> tuple[bool, bool]:

@@ -206,6 +206,8 @@ def _read_sheet(title: str, rows: Iterable[Iterable[Any]]) -> Sheet:
         columns.pop()
     sheet = Sheet(name=title, columns=columns)
     for number, values in enumerate(iterator, start=2):
+        if not values:  # a gap the reader filled
+            continue
         cells = {}
         for column, value in zip(columns, values, strict=False):
             text = cell_text(value)
