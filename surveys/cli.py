@@ -72,7 +72,8 @@ def convert(args: argparse.Namespace) -> int:
             target.write_text(text + "\n", encoding="utf-8")
     except OSError as error:
         detail = error.strerror or type(error).__name__
-        problem = Problem(Code.OUTPUT_UNWRITABLE, "$", params={"path": str(target), "detail": detail})
+        params = {"path": str(target), "detail": detail}
+        problem = Problem(Code.OUTPUT_UNWRITABLE, "$", params=params)
         _print([problem], args.lang, sys.stderr)
         return 1
     return 0

@@ -177,7 +177,8 @@ def _assign_ids(state: _Import, columns: Columns) -> None:
             new, n = f"{base}_{n}", n + 1
         used.add(new)
         if new != name:
-            state.warn(Code.XLS_RENAMED_ID, number, _column(columns, cells, "name"), old=name, new=new)
+            column = _column(columns, cells, "name")
+            state.warn(Code.XLS_RENAMED_ID, number, column, old=name, new=new)
         state.ids.setdefault(name, new)  # ${name} refers to the first question of that name
         state.row_ids[number] = new
 

@@ -18,8 +18,8 @@ import os
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from ..errors import Code, ImportFailed, Problem

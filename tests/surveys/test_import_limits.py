@@ -9,8 +9,7 @@ import pytest
 
 from surveys import Code, ImportFailed, validate_definition
 from surveys.definition import MAX_OPTIONS, MAX_OPTIONS_IN_ALL, MAX_QUESTIONS
-from surveys.xlsform import read_xlsform
-from surveys.xlsform import sheets
+from surveys.xlsform import read_xlsform, sheets
 from surveys.xlsform.sheets import MAX_SHEET_ROWS, MAX_UNPACKED_BYTES
 from tests.hostile import BILLION_LAUGHS, EXTERNAL, LAUGH, XXE, with_entities, xlsform
 

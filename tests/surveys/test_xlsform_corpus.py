@@ -124,6 +124,16 @@ def _group_rows(rows: list[SurveyRow], start: int) -> list[SurveyRow]:
     return inside
 
 
+def _carries(question: dict[str, Any], kind: str) -> bool:
+    if kind == "relevant":
+        return bool(question.get("show_if"))
+    if kind == "required":
+        return question.get("required") is True
+    return bool(CONSTRAINT_KEYS & set(question)) or any(
+        o.get("exclusive") for o in question.get("options", ())
+    )
+
+
 @cache
 def outcome(path: Path) -> Outcome:
     result = Outcome()
@@ -140,12 +150,8 @@ def outcome(path: Path) -> Outcome:
     by_row = {row.row: row for row in rows}
     warned_at = {(w.row, w.column) for w in imported.warnings if w.sheet == "survey"}
     dropped = {w.row for w in imported.warnings if w.sheet == "survey" and w.code in ROW_DROPPED}
-    renamed = {
-        w.row: w.params["new"] for w in imported.warnings if w.code == Code.XLS_RENAMED_ID
-    }
-    questions = {
-        q["id"]: q for page in imported.definition["pages"] for q in page["questions"]
-    }
+    renamed = {w.row: w.params["new"] for w in imported.warnings if w.code == Code.XLS_RENAMED_ID}
+    questions = {q["id"]: q for page in imported.definition["pages"] for q in page["questions"]}
     conditioned = _effective_conditions(imported.definition)
 
     def question_of(row: SurveyRow) -> dict[str, Any] | None:
@@ -176,14 +182,7 @@ def outcome(path: Path) -> Outcome:
         if question is None:
             reason = "row dropped without naming the cell" if row.row in dropped else "no question"
             result.lost.append((cell, reason))
-        elif cell.kind == "relevant" and question.get("show_if"):
-            result.carried.append(cell)
-        elif cell.kind == "required" and question.get("required") is True:
-            result.carried.append(cell)
-        elif cell.kind == "constraint" and (
-            CONSTRAINT_KEYS & set(question)
-            or any(o.get("exclusive") for o in question.get("options", ()))
-        ):
+        elif _carries(question, cell.kind):
             result.carried.append(cell)
         else:
             result.lost.append((cell, f"question {question['id']} lacks it"))

@@ -107,9 +107,7 @@ def test_old_style_bind_columns_are_carried():
     qs = questions(result)
     assert qs["age"]["required"] is True and qs["age"]["min"] == 18
     assert qs["job"]["show_if"] == "age >= 18" and qs["job"]["max_length"] == 20
-    assert warnings_at(result, Code.XLS_COLUMN_IGNORED) == [
-        ("survey", 2, "bind:jr:constraintMsg")
-    ]
+    assert warnings_at(result, Code.XLS_COLUMN_IGNORED) == [("survey", 2, "bind:jr:constraintMsg")]
 
 
 def test_a_bind_attribute_without_an_equivalent_is_named():
@@ -201,7 +199,8 @@ def _declaring_every_cell(data: bytes) -> bytes:
         for item in source.infolist():
             part = source.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
-                part = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:AMJ1048576"/>', part)
+                declared = b'<dimension ref="A1:AMJ1048576"/>'
+                part = re.sub(rb'<dimension ref="[^"]*"/>', declared, part)
                 part = part.replace(
                     b"</sheetData>", b'<row r="1048576"><c r="AMJ1048576" s="0"/></row></sheetData>'
                 )
