@@ -50,6 +50,40 @@ REQUIRED = ("yes", "true", "true()", "1")
 NOT_REQUIRED = ("no", "false", "false()", "0")
 # Word processors' quotes, which pyxform turns into plain ones in every cell (‘yes’ → 'yes').
 SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+# pyxform's older spellings of a type (pyxform/question_type_dictionary.py, aliases.py), read
+# as the type they stand for; a select's spelling is a prefix before its list name.
+TYPE_ALIASES = {
+    "add text prompt": "text",
+    "q string": "text",
+    "add integer prompt": "integer",
+    "q int": "integer",
+    "add decimal prompt": "decimal",
+    "q decimal": "decimal",
+    "add date prompt": "date",
+    "q date": "date",
+    "add note prompt": "note",
+    "q note": "note",
+    "add acknowledge prompt": "acknowledge",
+    "q acknowledge": "acknowledge",
+    "imei": "deviceid",
+    "device id": "deviceid",
+    "get device id": "deviceid",
+    "start time": "start",
+    "get start time": "start",
+    "end time": "end",
+    "get end time": "end",
+    "get today": "today",
+    "subscriber id": "subscriberid",
+    "get subscriber id": "subscriberid",
+    "sim id": "simserial",
+    "get sim id": "simserial",
+    "get phone number": "phonenumber",
+}
+SELECT_ALIASES = re.compile(
+    r"(?P<one>select1|add select one prompt using|select one using)"
+    r"|(?P<multiple>add select multiple prompt using|select multiple using)",
+    re.IGNORECASE,
+)
 HARMLESS_APPEARANCES = re.compile(
     r"(field-list|table-list|minimal|autocomplete|search|compact(-\d+)?|quick|horizontal"
     r"|horizontal-compact|likert|columns(-\d+)?|no-buttons|multiline|numbers|thousands-sep"
@@ -140,11 +174,11 @@ def size_problems(sheets: dict[str, Sheet]) -> list[Problem]:
     choices = ChoiceLists(sheets.get("choices"))
     questions = options = 0
     for _, cells in survey.rows:
-        type_text = " ".join(columns.get(cells, "type").split()).lower()
+        type_text = _type(columns, cells).lower()
         if not type_text or _kind(type_text) != "question":
             continue
         questions += 1
-        select = SELECT_RE.fullmatch(" ".join(columns.get(cells, "type").split()))
+        select = SELECT_RE.fullmatch(_type(columns, cells))
         if select:
             options += len(choices.rows.get(select.group("list"), ()))
     return [
@@ -168,7 +202,7 @@ def _assign_ids(state: _Import, columns: Columns) -> None:
     used: set[str] = set()
     for number, cells in state.survey.rows:
         name = columns.get(cells, "name")
-        kind = _kind(columns.get(cells, "type"))
+        kind = _kind(_type(columns, cells))
         if not name or kind in ("begin", "end", "skip"):
             continue
         new = name if ID_RE.fullmatch(name) and name not in KEYWORDS else _sanitize(name, number)
@@ -197,11 +231,24 @@ def _sanitize(name: str, row: int) -> str:
     return new[:64]
 
 
+def _type(columns: Columns, cells: dict[str, str]) -> str:
+    """The row's type as written, spaces collapsed, an older spelling read as its type."""
+    text = " ".join(columns.get(cells, "type").split())
+    if text.lower() in TYPE_ALIASES:
+        return TYPE_ALIASES[text.lower()]
+    select = SELECT_ALIASES.match(text)
+    if select and text[select.end() : select.end() + 1] == " ":
+        kind = "select_one" if select.group("one") else "select_multiple"
+        return kind + text[select.end() :]
+    return text
+
+
 def _kind(type_text: str) -> str:
     t = " ".join(type_text.lower().replace("_", " ").split())
-    if t in ("begin group", "begin repeat", "begin loop"):
+    # `begin loop over <list>` repeats over a list's choices; lgroup, looped group: repeats
+    if re.fullmatch(r"begin (group|repeat|lgroup|looped group|loop( over .+)?)", t):
         return "begin"
-    if t in ("end group", "end repeat", "end loop"):
+    if re.fullmatch(r"end (group|repeat|lgroup|looped group|loop)", t):
         return "end"
     if t in ("calculate", "hidden") or t in METADATA:
         return "skip"
@@ -213,7 +260,7 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
     stack: list[_Group] = []
     loose: dict[str, Any] | None = None
     for number, cells in state.survey.rows:
-        type_text = " ".join(columns.get(cells, "type").split())
+        type_text = _type(columns, cells)
         lowered = type_text.lower()
         if not type_text:
             if columns.get(cells, "name") or columns.get(cells, "label"):
@@ -221,7 +268,7 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
             continue
         kind = _kind(type_text)
         if kind == "begin":
-            repeat = "repeat" in lowered or "loop" in lowered
+            repeat = not lowered.replace("_", " ").startswith("begin group")
             if repeat:
                 state.warn(Code.XLS_REPEAT_FLATTENED, number, "type")
             condition = _relevant(state, columns, cells, number)

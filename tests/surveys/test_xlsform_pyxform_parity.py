@@ -265,3 +265,31 @@ def test_a_lone_sheet_with_another_name_is_the_survey():
     buffer = io.BytesIO()
     workbook.save(buffer)
     assert list(questions(read_xlsform(buffer.getvalue()))) == ["name"]
+
+
+def test_older_type_spellings_are_read_as_pyxform_reads_them():
+    data = workbook_bytes(
+        [["type", "name", "label"],
+         ["add text prompt", "name", "姓名"],
+         ["q int", "age", "年龄"],
+         ["select1 yn", "smoker", "吸烟吗？"],
+         ["add select multiple prompt using yn", "both", "多选"],
+         ["imei", "device"],
+         ["begin loop over yn", "each", "每一项"],
+         ["text", "why", "原因"],
+         ["end loop"],
+         ["text", "after", "之后"]],
+        choices=[["list_name", "name", "label"], ["yn", "yes", "是"], ["yn", "no", "否"]],
+    )  # fmt: skip
+    result = read_xlsform(data)
+    assert result.ok
+    qs = questions(result)
+    assert [(q, qs[q]["type"]) for q in qs] == [
+        ("name", "short_text"), ("age", "number"), ("smoker", "single_choice"),
+        ("both", "multiple_choice"), ("why", "short_text"), ("after", "short_text"),
+    ]  # fmt: skip
+    assert warnings_at(result, Code.XLS_METADATA_SKIPPED) == [("survey", 6, "type")]
+    assert warnings_at(result, Code.XLS_REPEAT_FLATTENED) == [("survey", 7, "type")]
+    assert not warnings_at(result, Code.XLS_UNMATCHED_END)
+    pages = result.definition["pages"]
+    assert [q["id"] for q in pages[-1]["questions"]] == ["after"]  # the loop ended at row 9
