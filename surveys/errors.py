@@ -132,6 +132,7 @@ class Code(StrEnum):
     XLS_COLUMN_IGNORED = "xls_column_ignored"
     XLS_SETTING_IGNORED = "xls_setting_ignored"
     XLS_SHEET_IGNORED = "xls_sheet_ignored"
+    XLS_LANGUAGE_IGNORED = "xls_language_ignored"
     XLS_PIPE_UNKNOWN = "xls_pipe_unknown"
     XLS_BAD_PARAMETERS = "xls_bad_parameters"
     XLS_EXPORT_APPROXIMATED = "xls_export_approximated"
@@ -433,6 +434,11 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     ),
     Code.XLS_SETTING_IGNORED: ("设置“{name}”不受支持，已忽略", "Setting “{name}” was ignored"),
     Code.XLS_SHEET_IGNORED: ("工作表“{name}”不受支持，已忽略", "Sheet “{name}” was ignored"),
+    Code.XLS_LANGUAGE_IGNORED: (
+        "“{column}”列是另一种语言，未导入（问卷只有一种语言）",
+        "Column “{column}” is in another language and was not imported (a questionnaire has "
+        "one language)",
+    ),
     Code.XLS_PIPE_UNKNOWN: (
         "标签中的 ${{{name}}} 不是之前的题目，显示为 [{name}]",
         "${{{name}}} in the label is not an earlier question; shown as [{name}]",

@@ -1,4 +1,5 @@
-# Over 400 lines: one pass over the survey sheet, its groups, types and constraints, in order.
+# Over 400 lines: one pass over the survey sheet, its groups, questions and constraints, in
+# order (what a type cell says is `rowtypes`).
 """Stage 2 of the XLSForm import: sheets of strings → a definition dict and per-row warnings.
 
 Top-level groups (and repeats) become pages; rows outside groups are gathered into pages of
@@ -22,68 +23,19 @@ from ..types import QUESTION_TYPES, marked_type
 from .choices import ChoiceLists
 from .columns import PREFIXES, Columns, is_chinese
 from .constraints import from_constraint
+from .rowtypes import SELECT_RE, SELECT_TYPES, SIMPLE_TYPES, row_kind, row_type
 from .sheets import Sheet
 from .xpath import Untranslatable, from_xpath
 
 ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 REF_RE = re.compile(r"\$\{([^}]*)\}")
 
-METADATA = {
-    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
-    "username", "email", "audit", "start-geopoint", "background-audio", "instanceid",
-    "uri:deviceid", "uri:subscriberid", "uri:simserial", "uri:phonenumber", "uri:username",
-    "uri:email",
-}  # fmt: skip
-#: XLSForm type → ours, from the registry's XLSForm facet (`reads`, and `selects` with a list)
-SIMPLE_TYPES = {name: t.name for t in QUESTION_TYPES.values() for name in t.xlsform.reads}
-SELECT_TYPES = {name: t.name for t in QUESTION_TYPES.values() for name in t.xlsform.selects}
-# Matched on the type as written (spaces collapsed): the kind in any case, the list name as
-# written, since list names are case-sensitive (`select_one A_suboffice`).
-SELECT_RE = re.compile(
-    rf"(?P<kind>{'|'.join(map(re.escape, SELECT_TYPES))})(?: from)? (?P<list>\S+?)"
-    r"(?P<other> or_other| or specify other)?",
-    re.IGNORECASE,
-)
 # The columns whose cells are skip logic and answer rules: each is carried or warned about.
 LOGIC_COLUMNS = ("relevant", "required", "constraint")
 REQUIRED = ("yes", "true", "true()", "1")
 NOT_REQUIRED = ("no", "false", "false()", "0")
 # Word processors' quotes, which pyxform turns into plain ones in every cell (‘yes’ → 'yes').
 SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-# pyxform's older spellings of a type (pyxform/question_type_dictionary.py, aliases.py), read
-# as the type they stand for; a select's spelling is a prefix before its list name.
-TYPE_ALIASES = {
-    "add text prompt": "text",
-    "q string": "text",
-    "add integer prompt": "integer",
-    "q int": "integer",
-    "add decimal prompt": "decimal",
-    "q decimal": "decimal",
-    "add date prompt": "date",
-    "q date": "date",
-    "add note prompt": "note",
-    "q note": "note",
-    "add acknowledge prompt": "acknowledge",
-    "q acknowledge": "acknowledge",
-    "imei": "deviceid",
-    "device id": "deviceid",
-    "get device id": "deviceid",
-    "start time": "start",
-    "get start time": "start",
-    "end time": "end",
-    "get end time": "end",
-    "get today": "today",
-    "subscriber id": "subscriberid",
-    "get subscriber id": "subscriberid",
-    "sim id": "simserial",
-    "get sim id": "simserial",
-    "get phone number": "phonenumber",
-}
-SELECT_ALIASES = re.compile(
-    r"(?P<one>select1|add select one prompt using|select one using)"
-    r"|(?P<multiple>add select multiple prompt using|select multiple using)",
-    re.IGNORECASE,
-)
 HARMLESS_APPEARANCES = re.compile(
     r"(field-list|table-list|minimal|autocomplete|search|compact(-\d+)?|quick|horizontal"
     r"|horizontal-compact|likert|columns(-\d+)?|no-buttons|multiline|numbers|thousands-sep"
@@ -91,8 +43,8 @@ HARMLESS_APPEARANCES = re.compile(
 )
 IGNORED_COLUMNS = (
     "default", "read_only", "calculation", "repeat_count", "trigger", "required_message",
-    "required_message", "constraint_message", "image", "audio", "video", "big-image",
-    "buttontext", "noapperrorstring", "body::accuracythreshold", "autoplay", "rows",
+    "constraint_message", "image", "audio", "video", "big-image", "buttontext",
+    "noapperrorstring", "autoplay", "rows",
     "choice_filter", "guidance_hint", "intent",
 )  # fmt: skip
 PREFIXED_UNKNOWN = tuple(f"{prefix}:" for prefix in PREFIXES)
@@ -148,6 +100,8 @@ def sheets_to_definition(
     state.chinese = columns.has_chinese("label") or is_chinese(settings_lang)
     _assign_ids(state, columns)
     _walk_survey(state, columns)
+    _other_languages(state, columns, "survey", ("label", "hint"))
+    _other_languages(state, state.choices.columns, "choices", ("label",))
     for name, value in state.settings.items():
         if name not in KNOWN_SETTINGS and value.lower() not in ("", "false", "no"):
             state.warnings.append(
@@ -166,6 +120,34 @@ def sheets_to_definition(
     return definition, state.warnings
 
 
+def _other_languages(state: _Import, columns: Columns, sheet: str, bases: tuple[str, ...]) -> None:
+    """A warning for each label or hint column with text that was not imported: a row's
+    text is read in one language (`Columns.preferred`), the others' are left out."""
+    if sheet == "survey":
+        rows = state.survey.rows
+    else:
+        rows = [row for listed in state.choices.rows.values() for row in listed]
+    left_out: dict[str, None] = {}
+    for base in bases:
+        for _, cells in rows:
+            chosen = columns.preferred_column(cells, base)
+            for column in columns.by_base.get(base, ()):
+                if column != chosen and cells.get(column):
+                    left_out[column] = None
+    for column in left_out:
+        state.warnings.append(
+            Problem(
+                Code.XLS_LANGUAGE_IGNORED,
+                "$",
+                "warning",
+                {"column": column},
+                sheet=sheet,
+                row=1,  # the header, which names the column
+                column=column,
+            )
+        )
+
+
 def size_problems(sheets: dict[str, Sheet]) -> list[Problem]:
     """Errors for a form whose translation would pass `MAX_QUESTIONS` or `MAX_OPTIONS_IN_ALL`
     (a choice list is copied into every question that uses it), counted from the rows alone,
@@ -174,11 +156,11 @@ def size_problems(sheets: dict[str, Sheet]) -> list[Problem]:
     choices = ChoiceLists(sheets.get("choices"))
     questions = options = 0
     for _, cells in survey.rows:
-        type_text = _type(columns, cells).lower()
-        if not type_text or _kind(type_text) != "question":
+        type_text = row_type(columns, cells).lower()
+        if not type_text or row_kind(type_text) != "question":
             continue
         questions += 1
-        select = SELECT_RE.fullmatch(_type(columns, cells))
+        select = SELECT_RE.fullmatch(row_type(columns, cells))
         if select:
             options += len(choices.rows.get(select.group("list"), ()))
     return [
@@ -202,7 +184,7 @@ def _assign_ids(state: _Import, columns: Columns) -> None:
     used: set[str] = set()
     for number, cells in state.survey.rows:
         name = columns.get(cells, "name")
-        kind = _kind(_type(columns, cells))
+        kind = row_kind(row_type(columns, cells))
         if not name or kind in ("begin", "end", "skip"):
             continue
         new = name if ID_RE.fullmatch(name) and name not in KEYWORDS else _sanitize(name, number)
@@ -231,42 +213,18 @@ def _sanitize(name: str, row: int) -> str:
     return new[:64]
 
 
-def _type(columns: Columns, cells: dict[str, str]) -> str:
-    """The row's type as written, spaces collapsed, an older spelling read as its type."""
-    text = " ".join(columns.get(cells, "type").split())
-    if text.lower() in TYPE_ALIASES:
-        return TYPE_ALIASES[text.lower()]
-    select = SELECT_ALIASES.match(text)
-    if select and text[select.end() : select.end() + 1] == " ":
-        kind = "select_one" if select.group("one") else "select_multiple"
-        return kind + text[select.end() :]
-    return text
-
-
-def _kind(type_text: str) -> str:
-    t = " ".join(type_text.lower().replace("_", " ").split())
-    # `begin loop over <list>` repeats over a list's choices; lgroup, looped group: repeats
-    if re.fullmatch(r"begin (group|repeat|lgroup|looped group|loop( over .+)?)", t):
-        return "begin"
-    if re.fullmatch(r"end (group|repeat|lgroup|looped group|loop)", t):
-        return "end"
-    if t in ("calculate", "hidden") or t in METADATA:
-        return "skip"
-    return "question"
-
-
 # -- survey rows -------------------------------------------------------------------------------
 def _walk_survey(state: _Import, columns: Columns) -> None:
     stack: list[_Group] = []
     loose: dict[str, Any] | None = None
     for number, cells in state.survey.rows:
-        type_text = _type(columns, cells)
+        type_text = row_type(columns, cells)
         lowered = type_text.lower()
         if not type_text:
             if columns.get(cells, "name") or columns.get(cells, "label"):
                 state.warn(Code.XLS_MISSING_COLUMN, number, "type", column="type")
             continue
-        kind = _kind(type_text)
+        kind = row_kind(type_text)
         if kind == "begin":
             repeat = not lowered.replace("_", " ").startswith("begin group")
             if repeat:
