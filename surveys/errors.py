@@ -125,6 +125,7 @@ class Code(StrEnum):
     XLS_CHOICE_WITHOUT_LABEL = "xls_choice_without_label"
     XLS_MISSING_NAME = "xls_missing_name"
     XLS_RENAMED_ID = "xls_renamed_id"
+    XLS_CHOICE_RENAMED = "xls_choice_renamed"
     XLS_CONSTRAINT_UNSUPPORTED = "xls_constraint_unsupported"
     XLS_RELEVANT_UNSUPPORTED = "xls_relevant_unsupported"
     XLS_PATTERN_IGNORED = "xls_pattern_ignored"
@@ -407,6 +408,11 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "Choice “{value}” has no text label; its name is used",
     ),
     Code.XLS_MISSING_NAME: ("该行缺少 name，已跳过", "The row has no name and was skipped"),
+    Code.XLS_CHOICE_RENAMED: (
+        "选项名称“{old}”已改为“{new}”（选项名称不含“/”，最长 100 个字符）",
+        "Choice name “{old}” was changed to “{new}” (a choice name has no “/” and at most 100 "
+        "characters)",
+    ),
     Code.XLS_RENAMED_ID: (
         "名称“{old}”不是有效的题目编号，已改为“{new}”",
         "Name “{old}” is not a valid question id; renamed to “{new}”",

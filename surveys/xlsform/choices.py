@@ -51,12 +51,17 @@ class ChoiceLists:
         options: list[dict[str, Any]] = []
         values: set[str] = set()
         for number, cells in rows:
-            value = columns.get(cells, "name").replace("/", "_")[:100]
+            written = columns.get(cells, "name")
+            # "/" separates a question from its option in the response table's columns
+            value = written.replace("/", "_")[:100]
+            column = "choices:" + (columns.preferred_column(cells, "name") or "name")
             if not value:
-                warn(Code.XLS_MISSING_NAME, number, "choices:name")
+                warn(Code.XLS_MISSING_NAME, number, column)
                 continue
+            if value != written:
+                warn(Code.XLS_CHOICE_RENAMED, number, column, old=written, new=value)
             if value in values:
-                warn(Code.XLS_DUPLICATE_CHOICE, number, "choices:name", list=list_name, value=value)
+                warn(Code.XLS_DUPLICATE_CHOICE, number, column, list=list_name, value=value)
                 continue
             label = columns.preferred(cells, "label")
             if not label:

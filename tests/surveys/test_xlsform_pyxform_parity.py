@@ -293,3 +293,17 @@ def test_older_type_spellings_are_read_as_pyxform_reads_them():
     assert not warnings_at(result, Code.XLS_UNMATCHED_END)
     pages = result.definition["pages"]
     assert [q["id"] for q in pages[-1]["questions"]] == ["after"]  # the loop ended at row 9
+
+
+def test_a_choice_name_that_must_change_is_named_with_its_new_value():
+    data = workbook_bytes(
+        [["type", "name", "label"], ["select_one size", "size", "尺寸"]],
+        choices=[["list name", "value", "caption"],
+                 ["size", "S/M", "小/中"],
+                 ["size", "L", "大"]],
+    )  # fmt: skip
+    result = read_xlsform(data)
+    assert [o["value"] for o in questions(result)["size"]["options"]] == ["S_M", "L"]
+    renamed = next(w for w in result.warnings if w.code == Code.XLS_CHOICE_RENAMED)
+    assert (renamed.sheet, renamed.row, renamed.column) == ("choices", 2, "value")
+    assert renamed.params == {"old": "S/M", "new": "S_M"}
