@@ -141,7 +141,8 @@ def _read_xls(data: bytes) -> dict[str, Sheet]:
     import xlrd  # an optional dependency of the domain; only the .xls importer needs it
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        # xlrd writes what it finds wrong in a damaged file to stdout unless given a log
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
         try:
             sheets = {}
             for index in range(book.nsheets):

@@ -307,3 +307,19 @@ def test_a_choice_name_that_must_change_is_named_with_its_new_value():
     renamed = next(w for w in result.warnings if w.code == Code.XLS_CHOICE_RENAMED)
     assert (renamed.sheet, renamed.row, renamed.column) == ("choices", 2, "value")
     assert renamed.params == {"old": "S/M", "new": "S_M"}
+
+
+def test_a_mangled_xls_is_read_or_refused_as_unreadable_and_prints_nothing(capfd):
+    import random
+
+    data = (CORPUS / "pyxform" / "tutorial.xls").read_bytes()
+    rng = random.Random(25)
+    for _ in range(200):
+        mangled = bytearray(data)
+        for _ in range(rng.choice([1, 4, 16, 64])):
+            mangled[rng.randrange(len(mangled))] = rng.randrange(256)
+        try:
+            read_xlsform(bytes(mangled[: rng.randrange(512, len(mangled) + 1)]))
+        except ImportFailed as failure:
+            assert failure.problem.code == Code.XLS_UNREADABLE
+    assert capfd.readouterr().out == ""
