@@ -34,6 +34,8 @@ ALIASES = {
     "count": "repeat_count",
     "jr:count": "repeat_count",
     "no_app_error_string": "noapperrorstring",
+    "set_form_title": "form_title",  # the settings sheet's
+    "set_form_id": "form_id",
     "jr:noapperrorstring": "noapperrorstring",
 }
 #: the attributes that may follow a prefix, by prefix; any other is kept as ``prefix:attr``

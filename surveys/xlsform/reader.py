@@ -221,8 +221,9 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
         type_text = row_type(columns, cells)
         lowered = type_text.lower()
         if not type_text:
-            if columns.get(cells, "name") or columns.get(cells, "label"):
+            if any(columns.get(cells, base) for base in ("name", "label", *LOGIC_COLUMNS)):
                 state.warn(Code.XLS_MISSING_COLUMN, number, "type", column="type")
+                _logic_dropped(state, columns, cells, number)
             continue
         kind = row_kind(type_text)
         if kind == "begin":

@@ -323,3 +323,16 @@ def test_a_mangled_xls_is_read_or_refused_as_unreadable_and_prints_nothing(capfd
         except ImportFailed as failure:
             assert failure.problem.code == Code.XLS_UNREADABLE
     assert capfd.readouterr().out == ""
+
+
+def test_a_row_without_a_type_that_holds_logic_is_named():
+    data = workbook_bytes(
+        [["type", "name", "label", "relevant"],
+         ["integer", "age", "年龄"],
+         [None, None, None, "${age} > 18"]],
+        settings=[["set_form_title"], ["家庭调查"]],
+    )  # fmt: skip
+    result = read_xlsform(data)
+    assert result.definition["title"] == "家庭调查"
+    assert warnings_at(result, Code.XLS_MISSING_COLUMN) == [("survey", 3, "type")]
+    assert warnings_at(result, Code.XLS_COLUMN_IGNORED) == [("survey", 3, "relevant")]
