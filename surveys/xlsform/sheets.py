@@ -43,6 +43,8 @@ UNREADABLE = (
     ValueError,  # also defusedxml's EntitiesForbidden, DTDForbidden, ExternalReferenceForbidden
     SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError
 )
+# What xlrd raises on a damaged or truncated .xls besides its own XLRDError.
+XLS_DAMAGED = (*UNREADABLE, IndexError, AssertionError, TypeError, UnicodeDecodeError, struct.error)
 # The first bytes of an OLE2 compound file, the container of an .xls workbook.
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -90,7 +92,7 @@ def read_sheets(source: str | os.PathLike[str] | bytes | bytearray | BinaryIO) -
 def _read_bytes(source: str | os.PathLike[str] | bytes | bytearray | BinaryIO) -> bytes:
     try:
         if isinstance(source, bytes | bytearray):
-            return bytes(source)
+            return _bounded(io.BytesIO(source))
         if isinstance(source, str | os.PathLike):
             with open(source, "rb") as file:
                 return _bounded(file)
@@ -156,13 +158,8 @@ def _read_xls(data: bytes) -> dict[str, Sheet]:
             return sheets
         finally:
             book.release_resources()
-    # xlrd's own errors, and what its parser raises on a damaged stream (struct, index, …)
     except (xlrd.XLRDError, xlrd.compdoc.CompDocError, *XLS_DAMAGED) as error:
         raise _unreadable(error) from error
-
-
-# What xlrd raises on a damaged or truncated .xls besides its own XLRDError.
-XLS_DAMAGED = (*UNREADABLE, IndexError, AssertionError, TypeError, UnicodeDecodeError, struct.error)
 
 
 def _xls_value(cell: Any, datemode: int) -> Any:
