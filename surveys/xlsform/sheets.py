@@ -18,7 +18,7 @@ import os
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -45,6 +45,8 @@ UNREADABLE = (
 )
 # What xlrd raises on a damaged or truncated .xls besides its own XLRDError.
 XLS_DAMAGED = (*UNREADABLE, IndexError, AssertionError, TypeError, UnicodeDecodeError, struct.error)
+# xlrd's cell types that hold no value: empty, blank (formatted only), error (#N/A…).
+NO_VALUE = frozenset({0, 6, 5})
 # The first bytes of an OLE2 compound file, the container of an .xls workbook.
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -129,7 +131,9 @@ def _read_xlsx(source: BinaryIO) -> dict[str, Sheet]:
         try:
             sheets = {}
             for worksheet in workbook.worksheets:
-                worksheet.reset_dimensions()  # the cells that exist, not the declared range
+                # The cells that exist, not the declared range: the gaps come as empty rows
+                # (not rows of a declared width), and `_read_sheet` skips them.
+                worksheet.reset_dimensions()
                 rows = worksheet.iter_rows(values_only=True)
                 sheets[worksheet.title.strip().lower()] = _read_sheet(worksheet.title, rows)
             return sheets
@@ -149,10 +153,7 @@ def _read_xls(data: bytes) -> dict[str, Sheet]:
             sheets = {}
             for index in range(book.nsheets):
                 worksheet = book.sheet_by_index(index)
-                rows = (
-                    [_xls_value(cell, book.datemode) for cell in worksheet.row(r)]
-                    for r in range(worksheet.nrows)
-                )
+                rows = _xls_rows(worksheet, book.datemode)
                 sheets[worksheet.name.strip().lower()] = _read_sheet(worksheet.name, rows)
                 book.unload_sheet(index)
             return sheets
@@ -162,24 +163,41 @@ def _read_xls(data: bytes) -> dict[str, Sheet]:
         raise _unreadable(error) from error
 
 
-def _xls_value(cell: Any, datemode: int) -> Any:
+def _xls_rows(worksheet: Any, datemode: int) -> Iterator[list[Any]]:
+    """The values of an xlrd sheet's rows, none right of the last header; a row of blank
+    cells (formatted, nothing written: pyxform's extra_columns.xls has 20,000 × 256 of them)
+    comes as an empty row, as openpyxl gives a gap."""
+    if not worksheet.nrows:
+        return
+    header = worksheet.row_values(0)
+    width = max((i + 1 for i, value in enumerate(header) if cell_text(value)), default=0)
+    for number in range(worksheet.nrows):
+        types = worksheet.row_types(number, 0, width)
+        if set(types) <= NO_VALUE:
+            yield []
+            continue
+        values = worksheet.row_values(number, 0, width)
+        yield [_xls_value(t, v, datemode) for t, v in zip(types, values, strict=True)]
+
+
+def _xls_value(ctype: int, value: Any, datemode: int) -> Any:
     """The Python value of an xlrd cell: numbers, text, booleans and dates as openpyxl gives
     them, so that `cell_text` treats both formats alike; error cells are empty."""
     import xlrd
 
-    if cell.ctype == xlrd.XL_CELL_BOOLEAN:
-        return bool(cell.value)
-    if cell.ctype == xlrd.XL_CELL_DATE:
+    if ctype in NO_VALUE:
+        return None
+    if ctype == xlrd.XL_CELL_BOOLEAN:
+        return bool(value)
+    if ctype == xlrd.XL_CELL_DATE:
         try:
-            parts = xlrd.xldate_as_tuple(cell.value, datemode)
+            parts = xlrd.xldate_as_tuple(value, datemode)
         except xlrd.xldate.XLDateError:
-            return cell.value
+            return value
         if parts[:3] == (0, 0, 0):
             return dt.time(*parts[3:])
         return dt.datetime(*parts)
-    if cell.ctype in (xlrd.XL_CELL_ERROR, xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-        return None
-    return cell.value
+    return value
 
 
 def _check_unpacked_size(source: BinaryIO) -> None:
