@@ -25,7 +25,7 @@ from pyxform.xls2json_backends import xls_to_dict, xlsx_to_dict
 from pyxform.xls2xform import convert
 
 from surveys import Code, ImportFailed
-from surveys.xlsform import read_xlsform
+from surveys.xlsform import ImportResult, read_xlsform
 
 CORPUS = Path(__file__).parents[1] / "data" / "xlsform" / "corpus"
 FILES = sorted(p for p in CORPUS.rglob("*") if p.suffix.lower() in (".xls", ".xlsx"))
@@ -50,6 +50,12 @@ def pyxform_accepts(path: Path) -> bool:
         return False
     finally:
         logging.disable(logging.NOTSET)
+
+
+@cache
+def imported_form(path: Path) -> ImportResult:
+    """Wenfang's import of a corpus form (raises `ImportFailed` when it refuses the file)."""
+    return read_xlsform(path)
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,7 @@ def _carries(question: dict[str, Any], kind: str) -> bool:
 def outcome(path: Path) -> Outcome:
     result = Outcome()
     try:
-        imported = read_xlsform(path)
+        imported = imported_form(path)
     except ImportFailed as failure:
         result.refused = failure.problem.message("en")
         return result
@@ -224,3 +230,41 @@ def test_corpus_counts(capsys):
     assert counts["imported"] + counts["refused with a message"] == counts["accepted by pyxform"]
     assert counts["lost"] == 0
     assert counts["imported"] >= 95  # the README's figure
+
+
+def _normalised(definition: dict[str, Any], approximated: set[str]) -> dict[str, Any]:
+    """The definition with each condition as its parse tree (parentheses do not matter) and
+    the questions the export said it approximated left out."""
+    from surveys.logic.grammar import parse
+
+    pages = []
+    for p, page in enumerate(definition["pages"]):
+        questions = []
+        for q, question in enumerate(page["questions"]):
+            if f"$.pages[{p}].questions[{q}]" in approximated:
+                continue
+            condition = question.get("show_if")
+            questions.append({**question, "show_if": parse(condition) if condition else None})
+        condition = page.get("show_if")
+        pages.append({**page, "show_if": parse(condition) if condition else None,
+                      "questions": questions})  # fmt: skip
+    return {**definition, "pages": pages}
+
+
+def test_every_imported_form_survives_the_xlsform_export_and_back(tmp_path):
+    from surveys.xlsform import write_xlsform
+
+    checked = 0
+    for path in FILES:
+        if not (pyxform_accepts(path) and outcome(path).imported):
+            continue
+        imported = imported_form(path).definition
+        if not imported.get("pages"):
+            continue
+        exported = tmp_path / f"{checked}.xlsx"
+        approximated = {p.path for p in write_xlsform(imported, exported)}
+        back = read_xlsform(exported)
+        assert back.ok, (path.name, back.errors[:3])
+        assert _normalised(back.definition, approximated) == _normalised(imported, approximated)
+        checked += 1
+    assert checked >= 90
