@@ -2,10 +2,12 @@
 function registered for its kind.
 
 A job function takes a `JobRun` (the job's plain-data params, where to write its file, a
-progress callback) and returns the file it wrote, or None. For now every job runs inline, in
-the request or command that submits it, so `submit` returns a finished job. The production
-issue puts RQ behind the same `submit`: the function then runs in a worker, which makes its
-own app context and loads the job by id; nothing a caller sees changes but the timing.
+progress callback) and returns the file it wrote, or None. Where the job runs is the queue's
+business (`app.job_queue`): with `REDIS_URL` set, an RQ worker (`flask --app wsgi worker`)
+runs it and `submit` returns a queued job; without, it runs inline, in the request or command
+that submits it, and `submit` returns it finished. The `Job` row is what pages read either
+way: its status and progress, written by `run` as the work goes, and set right by `reconcile`
+when the process running it was killed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 
 from flask import current_app
 
+from app import job_queue
 from app.extensions import db
 from app.models import Job, JobStatus, User
 from app.models.types import utcnow
@@ -32,6 +35,11 @@ JOBS_FOLDER = "jobs"
 class JobError(Exception):
     """A failure the user can act on; its message (already in their language) is shown as is.
     Any other exception fails the job with its type and message, and is logged."""
+
+
+class JobCancelled(Exception):
+    """Raised by the progress callback of a job a member cancelled, so that it stops at its
+    next step (a worker's job is also stopped at once, by RQ)."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +71,16 @@ def job_function(kind: str) -> Callable[[JobFunction], JobFunction]:
     return register
 
 
-def submit(kind: str, params: dict[str, Any], *, study_id: int | None, actor: User | None) -> Job:
-    """Record a job of *kind* with plain-data *params* and run it (inline, for now)."""
+def submit(
+    kind: str,
+    params: dict[str, Any],
+    *,
+    study_id: int | None,
+    actor: User | None,
+    inline: bool = False,
+) -> Job:
+    """Record a job of *kind* with plain-data *params* and hand it to the queue, or run it
+    here when there is none or the caller must answer with its file (*inline*)."""
     if kind not in _registry:
         raise ValueError(f"unknown job kind {kind!r}")
     job = Job(
@@ -75,20 +91,23 @@ def submit(kind: str, params: dict[str, Any], *, study_id: int | None, actor: Us
     )
     db.session.add(job)
     db.session.commit()  # the row exists before the work starts: a crash leaves it visible
-    run(job.id)
+    if inline or not job_queue.enabled():
+        run(job.id)
+    else:
+        job_queue.enqueue(job.id)
     return db.session.get(Job, job.id) or job
 
 
 def run(job_id: int) -> None:
-    """Run one queued job to done or failed (what a worker calls with the id)."""
+    """Run one job to done, failed or cancelled (what a worker calls with the id). A job found
+    running was interrupted (its worker was killed) and is run again from the start."""
+    started = _set_unfinished(job_id, status=JobStatus.RUNNING, started_at=utcnow(), progress=0)
     job = db.session.get(Job, job_id)
-    if job is None or job.status is not JobStatus.QUEUED:
+    if not started or job is None:  # finished, cancelled or deleted before it started
         return
     folder = job_folder(job_id)
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    job.status, job.started_at, job.progress = JobStatus.RUNNING, utcnow(), 0
-    db.session.commit()
     context = JobRun(
         job_id=job.id,
         params=dict(job.params),
@@ -99,6 +118,9 @@ def run(job_id: int) -> None:
     )
     try:
         written = _registry[job.kind](context)
+    except JobCancelled:
+        db.session.rollback()
+        return
     except Exception as error:  # every failure is recorded on the job
         db.session.rollback()
         if not isinstance(error, JobError):
@@ -107,6 +129,55 @@ def run(job_id: int) -> None:
         return
     result = None if written is None else str(written.relative_to(instance_root()))
     _finish(job_id, JobStatus.DONE, result_path=result)
+
+
+def cancel(job: Job) -> bool:
+    """Cancel a job that has not finished: it is marked cancelled at once, taken off the queue
+    or stopped in its worker. False when it had already finished."""
+    if not _set_unfinished(job.id, status=JobStatus.CANCELLED, finished_at=utcnow()):
+        return False
+    db.session.refresh(job)
+    if job_queue.enabled():
+        job_queue.stop(job.id)
+    return True
+
+
+def reconcile(job: Job) -> Job:
+    """Set right a job left queued or running by a process that is gone: re-queued by the
+    queue it is "queued" again, given up it is failed with the reason. Pages call this before
+    they show a job, and workers for every unfinished job, so none stays "running"."""
+    if job.finished:
+        return job
+    if not job_queue.enabled():
+        lost = job_queue.inline_lost_reason(job.started_at or job.created_at)
+        verdict = job_queue.Verdict.UNDECIDED if lost is None else job_queue.Verdict.LOST
+    else:
+        verdict, lost = job_queue.verdict(job.id, created_at=job.created_at)
+    if verdict is job_queue.Verdict.LOST:
+        fail(job.id, lost or "")
+    elif verdict is job_queue.Verdict.WAITING and job.status is JobStatus.RUNNING:
+        # Back on the queue after its worker was killed; unless a worker took it meanwhile.
+        same_run = (Job.id == job.id, Job.status == JobStatus.RUNNING,
+                    Job.started_at == job.started_at)  # fmt: skip
+        db.session.execute(
+            db.update(Job).where(*same_run).values(status=JobStatus.QUEUED, progress=0)
+        )
+        db.session.commit()
+    db.session.refresh(job)
+    return job
+
+
+def reconcile_unfinished() -> int:
+    """Reconcile every unfinished job; how many were failed."""
+    unfinished = db.session.scalars(
+        db.select(Job).where(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]))
+    ).all()
+    return sum(reconcile(job).status is JobStatus.FAILED for job in unfinished)
+
+
+def fail(job_id: int, reason: str) -> None:
+    """Fail an unfinished job with *reason* (in the user's language), from outside its run."""
+    _finish(job_id, JobStatus.FAILED, error=reason)
 
 
 def result_file(job: Job) -> Path | None:
@@ -132,19 +203,31 @@ def _reason(error: Exception) -> str:
 
 
 def _progress(job_id: int, percent: int) -> None:
+    """Store the progress at once; stop the job here if it was cancelled meanwhile."""
     job = db.session.get(Job, job_id)
-    if job is not None:
-        job.progress = max(0, min(100, int(percent)))
-        db.session.commit()
+    if job is None:  # its study was deleted while it ran
+        raise JobCancelled
+    db.session.refresh(job)
+    if job.status is JobStatus.CANCELLED:
+        raise JobCancelled
+    job.progress = max(0, min(100, int(percent)))
+    db.session.commit()
 
 
 def _finish(job_id: int, status: JobStatus, **fields: Any) -> None:
-    job = db.session.get(Job, job_id)
-    if job is None:  # its study was deleted while it ran
-        return
-    job.status, job.finished_at = status, utcnow()
+    """End the job as *status*, unless it ended meanwhile (cancelled while it ran, or a second
+    run of a re-queued job finished first): the first end stands."""
     if status is JobStatus.DONE:
-        job.progress = 100
-    for name, value in fields.items():
-        setattr(job, name, value)
+        fields["progress"] = 100
+    _set_unfinished(job_id, status=status, finished_at=utcnow(), **fields)
+
+
+def _set_unfinished(job_id: int, **values: Any) -> bool:
+    """Write *values* on the job if it has not finished, in one statement (so that a cancel
+    and the job's own end cannot both win); False when it had finished or is gone."""
+    unfinished = [JobStatus.QUEUED, JobStatus.RUNNING]
+    changed = db.session.execute(
+        db.update(Job).where(Job.id == job_id, Job.status.in_(unfinished)).values(**values)
+    )
     db.session.commit()
+    return bool(changed.rowcount)  # type: ignore[attr-defined]

@@ -1,11 +1,16 @@
-"""The job interface: a submitted job is recorded, reports its progress, and ends done with its
-file or failed with its reason (run inline until the production issue brings RQ)."""
+"""The job interface, inline (no REDIS_URL): a submitted job is recorded, reports its
+progress, and ends done with its file, failed with its reason, or cancelled; one left running
+by a process that died is failed, never left "running". On RQ: tests/web/test_jobs_rq.py."""
+
+from datetime import timedelta
 
 import pytest
 
 from app import jobs
 from app.extensions import db
 from app.models import Job, JobStatus
+from app.models.types import utcnow
+from tests.conftest import make_app
 from tests.factories import make_study, make_user
 
 seen_progress: list[tuple[str, int]] = []
@@ -41,6 +46,67 @@ def test_a_job_is_recorded_reports_progress_and_ends_done_with_its_file(ctx):
     assert job.started_at <= job.finished_at
     assert job.result_path == f"jobs/{job.id}/out.txt"
     assert jobs.result_file(job).read_text(encoding="utf-8") == "你好"
+
+
+@jobs.job_function("test.cancel_itself")
+def cancel_itself(run: jobs.JobRun):
+    """A member cancels the job while it runs (here: the job itself, half-way)."""
+    run.progress(30)
+    jobs.cancel(db.session.get(Job, run.job_id))
+    run.progress(60)  # stops here
+    path = run.result_file("out.txt")
+    path.write_text("never", encoding="utf-8")
+    return path
+
+
+def test_a_job_cancelled_while_it_runs_stops_at_its_next_step_and_stays_cancelled(ctx):
+    job = jobs.submit("test.cancel_itself", {}, study_id=None, actor=None)
+    assert job.status is JobStatus.CANCELLED
+    assert job.progress == 30 and job.finished_at is not None and job.error is None
+    assert jobs.result_file(job) is None
+    assert not (jobs.job_folder(job.id) / "out.txt").exists()
+    assert jobs.cancel(job) is False  # finished: nothing to cancel
+
+
+def test_a_cancelled_job_that_had_not_started_never_runs(ctx):
+    job = Job(kind="test.write", params={"text": "x"})
+    db.session.add(job)
+    db.session.commit()
+    assert jobs.cancel(job) is True
+    jobs.run(job.id)
+    assert job.status is JobStatus.CANCELLED and job.started_at is None
+    assert jobs.result_file(job) is None
+
+
+def test_a_finished_job_cannot_be_cancelled(ctx):
+    job = jobs.submit("test.write", {"text": "好"}, study_id=None, actor=None)
+    assert jobs.cancel(job) is False
+    assert job.status is JobStatus.DONE
+
+
+def test_an_inline_job_left_running_past_the_timeout_is_failed_with_its_reason(app):
+    with app.app_context():
+        long_ago = utcnow() - timedelta(seconds=app.config["JOB_TIMEOUT"] + 120)
+        stale = Job(kind="test.write", params={}, status=JobStatus.RUNNING, started_at=long_ago)
+        recent = Job(kind="test.write", params={}, status=JobStatus.RUNNING, started_at=utcnow())
+        db.session.add_all([stale, recent])
+        db.session.commit()
+        assert jobs.reconcile_unfinished() == 1
+        assert stale.status is JobStatus.FAILED and "中断" in stale.error
+        assert recent.status is JobStatus.RUNNING  # may still be running in its request
+
+
+def test_with_redis_unreachable_a_job_is_failed_with_a_reason_not_left_queued(
+    database_url, tmp_path
+):
+    app = make_app(database_url, tmp_path / "instance", REDIS_URL="redis://127.0.0.1:1/0")
+    with app.app_context():
+        db.create_all()
+        job = jobs.submit("test.write", {"text": "x"}, study_id=None, actor=None)
+        assert job.status is JobStatus.FAILED
+        assert "Redis" in job.error and "无法" in job.error
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.mark.parametrize(
