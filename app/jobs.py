@@ -12,6 +12,7 @@ when the process running it was killed.
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from collections.abc import Callable
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 
 #: the instance sub-folder holding each job's files, one folder per job id
 JOBS_FOLDER = "jobs"
+#: where in its folder a job's input files wait (kept for a second run, deleted once it ended)
+INPUTS_FOLDER = "inputs"
+INPUTS_INDEX = "names.json"
 
 
 class JobError(Exception):
@@ -48,11 +52,17 @@ class JobRun:
     params: dict[str, Any]
     study_id: int | None
     actor_id: int | None
-    folder: Path  # instance/jobs/<id>/, created empty for the job
+    folder: Path  # instance/jobs/<id>/, created empty for the job (but for its inputs)
     progress: Callable[[int], None]  # 0–100, stored on the job at once
 
     def result_file(self, name: str) -> Path:
         return self.folder / name
+
+    def inputs(self) -> list[tuple[str, bytes]]:
+        """The files submitted with the job, by name, in the order given."""
+        folder = self.folder / INPUTS_FOLDER
+        names = json.loads((folder / INPUTS_INDEX).read_text(encoding="utf-8"))
+        return [(name, (folder / str(index)).read_bytes()) for index, name in enumerate(names)]
 
 
 JobFunction = Callable[[JobRun], Path | None]
@@ -78,9 +88,11 @@ def submit(
     study_id: int | None,
     actor: User | None,
     inline: bool = False,
+    inputs: list[tuple[str, bytes]] | None = None,
 ) -> Job:
-    """Record a job of *kind* with plain-data *params* and hand it to the queue, or run it
-    here when there is none or the caller must answer with its file (*inline*)."""
+    """Record a job of *kind* with plain-data *params* and its *inputs* (files by name, which
+    `JobRun.inputs` gives back), and hand it to the queue, or run it here when there is none
+    or the caller must answer with its file (*inline*)."""
     if kind not in _registry:
         raise ValueError(f"unknown job kind {kind!r}")
     job = Job(
@@ -91,6 +103,8 @@ def submit(
     )
     db.session.add(job)
     db.session.commit()  # the row exists before the work starts: a crash leaves it visible
+    if inputs is not None:
+        _store_inputs(job.id, inputs)
     if inline or not job_queue.enabled():
         run(job.id)
     else:
@@ -106,8 +120,7 @@ def run(job_id: int) -> None:
     if not started or job is None:  # finished, cancelled or deleted before it started
         return
     folder = job_folder(job_id)
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    _empty_but_inputs(folder)
     context = JobRun(
         job_id=job.id,
         params=dict(job.params),
@@ -120,15 +133,18 @@ def run(job_id: int) -> None:
         written = _registry[job.kind](context)
     except JobCancelled:
         db.session.rollback()
-        return
     except Exception as error:  # every failure is recorded on the job
         db.session.rollback()
         if not isinstance(error, JobError):
             log.exception("job %s (%s) failed", job_id, job.kind)
         _finish(job_id, JobStatus.FAILED, error=_reason(error))
-        return
-    result = None if written is None else str(written.relative_to(instance_root()))
-    _finish(job_id, JobStatus.DONE, result_path=result)
+    else:
+        result = None if written is None else str(written.relative_to(instance_root()))
+        _finish(job_id, JobStatus.DONE, result_path=result)
+    finally:
+        # Only a process killed mid-run skips this: the retry needs them. `fail` cleans up
+        # after a job given up on.
+        shutil.rmtree(folder / INPUTS_FOLDER, ignore_errors=True)
 
 
 def cancel(job: Job) -> bool:
@@ -139,6 +155,7 @@ def cancel(job: Job) -> bool:
     db.session.refresh(job)
     if job_queue.enabled():
         job_queue.stop(job.id)
+    shutil.rmtree(job_folder(job.id) / INPUTS_FOLDER, ignore_errors=True)
     return True
 
 
@@ -178,6 +195,7 @@ def reconcile_unfinished() -> int:
 def fail(job_id: int, reason: str) -> None:
     """Fail an unfinished job with *reason* (in the user's language), from outside its run."""
     _finish(job_id, JobStatus.FAILED, error=reason)
+    shutil.rmtree(job_folder(job_id) / INPUTS_FOLDER, ignore_errors=True)
 
 
 def result_file(job: Job) -> Path | None:
@@ -194,6 +212,27 @@ def instance_root() -> Path:
 
 def job_folder(job_id: int) -> Path:
     return instance_root() / JOBS_FOLDER / str(job_id)
+
+
+def _store_inputs(job_id: int, inputs: list[tuple[str, bytes]]) -> None:
+    folder = job_folder(job_id) / INPUTS_FOLDER
+    folder.mkdir(parents=True)
+    for index, (_name, data) in enumerate(inputs):
+        (folder / str(index)).write_bytes(data)
+    names = [name for name, _data in inputs]
+    (folder / INPUTS_INDEX).write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
+
+
+def _empty_but_inputs(folder: Path) -> None:
+    """A job's folder, emptied of what an interrupted run wrote, its inputs kept."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for entry in folder.iterdir():
+        if entry.name == INPUTS_FOLDER:
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
 
 
 def _reason(error: Exception) -> str:

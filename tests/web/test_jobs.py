@@ -127,6 +127,23 @@ def test_an_unknown_kind_is_refused_before_anything_is_recorded(ctx):
     assert db.session.scalar(db.select(db.func.count()).select_from(Job)) == 0
 
 
+@jobs.job_function("test.concatenate")
+def concatenate(run: jobs.JobRun):
+    path = run.result_file("all.txt")
+    path.write_bytes(b"".join(data for _name, data in run.inputs()))
+    names = "、".join(name for name, _data in run.inputs())
+    path.write_text(names + "：" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    return path
+
+
+def test_a_job_reads_its_input_files_which_are_deleted_once_it_ended(ctx):
+    inputs = [("甲.txt", "你".encode()), ("乙.txt", "好".encode())]
+    job = jobs.submit("test.concatenate", {}, study_id=None, actor=None, inputs=inputs)
+    assert job.status is JobStatus.DONE, job.error
+    assert jobs.result_file(job).read_text(encoding="utf-8") == "甲.txt、乙.txt：你好"
+    assert not (jobs.job_folder(job.id) / jobs.INPUTS_FOLDER).exists()
+
+
 def test_a_kind_cannot_be_registered_twice():
     with pytest.raises(ValueError, match="registered twice"):
         jobs.job_function("test.write")(lambda run: None)

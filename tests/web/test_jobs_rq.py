@@ -24,12 +24,12 @@ from rq.registry import StartedJobRegistry
 
 from app import job_queue, jobs
 from app.extensions import db
-from app.models import Job, JobStatus
+from app.models import Interview, Job, JobStatus
 from app.results.export_jobs import ExportSpec, submit_export
 from app.results.export_table import ExportFilters
 from tests import definitions as d
 from tests.conftest import RequestPerContextClient, make_app
-from tests.factories import make_published, submit_all
+from tests.factories import make_published, study_with_roles, submit_all
 from tests.web.test_results import results_url
 
 pytestmark = pytest.mark.skipif(
@@ -42,6 +42,7 @@ WAIT_S = 60  # the longest any step may take on a loaded machine before the test
 def gated(run: jobs.JobRun):
     """Notes each start (and its process), reports 30 %, then waits for the test's "go"."""
     gate = Path(run.params["gate"])
+    assert run.inputs() == [("说明.txt", "第二次运行也读得到".encode())]
     with (gate / "starts").open("a") as starts:
         starts.write(f"{os.getpid()}\n")
     run.progress(30)
@@ -133,7 +134,10 @@ def gate(tmp_path):
 
 
 def _submit(gate) -> Job:
-    return jobs.submit("test.rq.gated", {"gate": str(gate)}, study_id=None, actor=None)
+    inputs = [("说明.txt", "第二次运行也读得到".encode())]  # kept for a second run
+    return jobs.submit(
+        "test.rq.gated", {"gate": str(gate)}, study_id=None, actor=None, inputs=inputs
+    )
 
 
 def _fresh(job: Job) -> Job:
@@ -265,3 +269,39 @@ def test_the_export_page_follows_a_queued_export_that_the_worker_command_writes(
     download = client.get(status["download_url"])
     with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
         assert "data.sav" in archive.namelist()
+
+
+def test_a_batch_of_transcripts_is_read_by_a_worker_and_its_page_lists_the_previews(rq_app):
+    study, _users = study_with_roles()
+    rq_app.test_client_class = RequestPerContextClient
+    client = rq_app.test_client()
+    client.post("/login", data={"email": "researcher@example.cn",
+                                "password": "correct horse battery"})  # fmt: skip
+    files = {
+        "访谈01.txt": "访谈员：您平时怎么买菜？\n受访者：主要在手机上买，送货很快。\n",
+        "访谈02.txt": "主持人：最近一次点外卖是什么时候？\n用户：昨天晚上，配送慢了二十分钟。\n",
+        "空.txt": "  \n",
+    }
+    reply = client.post(
+        f"/studies/{study.id}/interviews/upload",
+        data={"files": [(io.BytesIO(text.encode()), name) for name, text in files.items()],
+              "kind": "interview", "encoding": "", "mask": "y"},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    job = db.session.scalars(db.select(Job)).one()
+    assert reply.location.endswith(f"/interviews/imports/{job.id}")
+    assert job.status is JobStatus.QUEUED and job.params["files"] == 3
+    waiting = client.get(reply.location).get_data(as_text=True)
+    assert "读取 3 份访谈记录" in waiting and "等待开始" in waiting
+    inputs = jobs.job_folder(job.id) / jobs.INPUTS_FOLDER
+    assert len(list(inputs.iterdir())) == 4  # three files and their names
+    Workers(rq_app).run_queue()
+    assert _fresh(job).status is JobStatus.DONE, _fresh(job).error
+    assert not inputs.exists()  # the uploaded files do not outlive the job
+    page = client.get(reply.location).get_data(as_text=True)
+    assert "2 份访谈记录可以预览" in page
+    assert "访谈01.txt" in page and "访谈02.txt" in page
+    assert "空.txt</strong>: 文件是空的" in page
+    previews = db.session.scalars(db.select(Interview).order_by(Interview.id)).all()
+    assert [i.source_filename for i in previews] == ["访谈01.txt", "访谈02.txt"]
+    assert [t.speaker for t in previews[1].turns] == ["主持人", "用户"]

@@ -468,6 +468,10 @@ ACCESS = {
     "voices.star_quote": {"POST": study(400, EDIT)},
     "voices.unstar_quote": {"POST": study(400, EDIT)},
     "interviews.upload": {"POST": study(302, EDIT)},
+    # the fixture's job is a findings report, not a transcript import: 404 past the role check
+    "interviews.import_job": {"GET": study(404, EDIT)},
+    "interviews.import_job_status": {"GET": study(404, EDIT)},
+    "interviews.cancel_import": {"POST": study(404, EDIT)},
     "interviews.preview": {"GET": study(302, EDIT), "POST": study(302, EDIT)},  # saved: back
     "interviews.edit": {"GET": study(200, EDIT), "POST": study(302, EDIT)},
     "interviews.delete": {"POST": study(302, EDIT)},

@@ -1,6 +1,7 @@
 // The progress of a job page (_job_progress.html): polls the job's JSON status until it has
 // finished: the download link appears when done, the reason when failed; the cancel button
-// shows while the job may still be cancelled.
+// shows while the job may still be cancelled. A page that shows what its job made reloads once
+// it is done (data-reload-when-done).
 (function () {
   "use strict";
   const section = document.getElementById("job");
@@ -15,6 +16,10 @@
   const unfinished = (status) => status === "queued" || status === "running";
 
   function show(status) {
+    if (status.status === "done" && "reloadWhenDone" in section.dataset) {
+      window.location.reload();
+      return;
+    }
     bar.value = status.progress;
     percent.textContent = status.progress + "%";
     state.textContent = labels[status.status] || status.status;
