@@ -1,10 +1,11 @@
 """What the job pages of reports and exports share: the JSON status their progress bar polls,
 and the cancel button's outcome. Each blueprint checks its own permission and job kind."""
 
-from flask import flash
+from flask import abort, flash, redirect
 from flask_babel import gettext as _
 
 from app import jobs
+from app.forms import ConfirmForm
 from app.models import Job
 
 
@@ -23,9 +24,12 @@ def job_status(job: Job, *, download_url: str, cancel_url: str) -> dict:
     }
 
 
-def cancel_job(job: Job) -> None:
-    """Cancel the job and say what happened."""
+def cancel_job(job: Job, *, back_to: str):
+    """The cancel button's POST: cancel the job, say what happened, go back to its page."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
     if jobs.cancel(job):
         flash(_("The job was cancelled."), "info")
     else:
         flash(_("The job had already finished."), "warning")
+    return redirect(back_to)

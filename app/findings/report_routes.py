@@ -16,7 +16,6 @@ from app.findings import bp
 from app.findings.forms import ReportForm
 from app.findings.query_args import query_args, query_from_args
 from app.findings.reports import FORMATS, KIND, download_name, submit_report
-from app.forms import ConfirmForm
 from app.job_views import cancel_job, job_status
 from app.models import Questionnaire
 from app.permissions import StudyAccess, job_in, published_questionnaire_in, study_required
@@ -78,10 +77,8 @@ def report_download(access: StudyAccess, job_id: int):
 @bp.route("/jobs/<int:job_id>/cancel", methods=["POST"])
 @study_required("export_findings")
 def cancel_report(access: StudyAccess, job_id: int):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    cancel_job(_report_job(access, job_id))
-    return redirect(url_for("findings.report_job", study_id=access.study.id, job_id=job_id))
+    back_to = url_for("findings.report_job", study_id=access.study.id, job_id=job_id)
+    return cancel_job(_report_job(access, job_id), back_to=back_to)
 
 
 def _report_job(access: StudyAccess, job_id: int):

@@ -1,9 +1,8 @@
 """A batch of transcripts read as a job (`import_jobs`): its page follows the progress and then
 lists the previews it made and the files it could not read."""
 
-from flask import abort, jsonify, redirect, url_for
+from flask import abort, jsonify, url_for
 
-from app.forms import ConfirmForm
 from app.interviews import bp, import_jobs
 from app.interviews.common import page
 from app.job_views import cancel_job, job_status
@@ -32,10 +31,8 @@ def import_job_status(access: StudyAccess, job_id: int):
 @bp.route("/imports/<int:job_id>/cancel", methods=["POST"])
 @study_required("import_interviews")
 def cancel_import(access: StudyAccess, job_id: int):
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    cancel_job(_import_job(access, job_id))
-    return redirect(url_for(".import_job", study_id=access.study.id, job_id=job_id))
+    back_to = url_for(".import_job", study_id=access.study.id, job_id=job_id)
+    return cancel_job(_import_job(access, job_id), back_to=back_to)
 
 
 def _import_job(access: StudyAccess, job_id: int):

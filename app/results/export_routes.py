@@ -11,7 +11,6 @@ from analysis.findings.segments import segment_questions
 from app import jobs
 from app.findings.query_args import query_from_args
 from app.findings.waves import series_waves
-from app.forms import ConfirmForm
 from app.job_views import cancel_job, job_status
 from app.permissions import StudyAccess, job_in, published_questionnaire_in, study_required
 from app.results import bp, services
@@ -105,11 +104,9 @@ def export_download(access: StudyAccess, questionnaire_id: int, job_id: int):
 @study_required("view_respondents")
 def cancel_export(access: StudyAccess, questionnaire_id: int, job_id: int):
     published_questionnaire_in(access, questionnaire_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    cancel_job(_export_job(access, job_id))
-    return redirect(url_for(".export_job", study_id=access.study.id,
-                            questionnaire_id=questionnaire_id, job_id=job_id))  # fmt: skip
+    back_to = url_for(".export_job", study_id=access.study.id,
+                      questionnaire_id=questionnaire_id, job_id=job_id)  # fmt: skip
+    return cancel_job(_export_job(access, job_id), back_to=back_to)
 
 
 def _export_job(access: StudyAccess, job_id: int):

@@ -6,12 +6,14 @@ from datetime import timedelta
 
 import pytest
 
+from analysis.findings.query import Query
 from app import jobs
 from app.extensions import db
 from app.models import Job, JobStatus
 from app.models.types import utcnow
 from tests.conftest import make_app
-from tests.factories import make_study, make_user
+from tests.definitions import definition, nps
+from tests.factories import make_published, make_study, make_user, study_with_roles
 
 seen_progress: list[tuple[str, int]] = []
 
@@ -147,3 +149,22 @@ def test_a_job_reads_its_input_files_which_are_deleted_once_it_ended(ctx):
 def test_a_kind_cannot_be_registered_twice():
     with pytest.raises(ValueError, match="registered twice"):
         jobs.job_function("test.write")(lambda run: None)
+
+
+def test_a_member_cancels_an_unfinished_report_from_its_page(client, auth, ctx):
+    study, _users = study_with_roles()
+    questionnaire = make_published(definition(nps(), title="推荐意愿"), study=study)
+    params = {"questionnaire_id": questionnaire.id, "format": "pdf", "query": Query.of().to_dict()}
+    job = Job(kind="report", params=params, study_id=study.id)  # as a worker has yet to run it
+    db.session.add(job)
+    db.session.commit()
+    auth.login("viewer@example.cn")
+    page = f"/studies/{study.id}/findings/jobs/{job.id}"
+    status = client.get(f"{page}/status").get_json()
+    assert status["status"] == "queued" and status["cancel_url"] == f"{page}/cancel"
+    reply = client.post(f"{page}/cancel", follow_redirects=True)
+    assert "任务已取消" in reply.get_data(as_text=True)
+    assert db.session.get(Job, job.id).status is JobStatus.CANCELLED
+    again = client.post(f"{page}/cancel", follow_redirects=True)
+    assert "任务已经结束" in again.get_data(as_text=True)
+    assert client.get(f"{page}/status").get_json()["cancel_url"] is None
