@@ -44,6 +44,9 @@ SENTENCES = {
         "%(actor)s cleared %(deleted)s test responses of the questionnaire “%(title)s”"
     ),
     "response.delete": _l("%(actor)s deleted response %(response_id)s"),
+    "response.erased_by_respondent": _l(
+        "The respondent deleted response %(response_id)s with its receipt code"
+    ),
     "weighting.save": _l("%(actor)s saved the weighting targets of the questionnaire “%(title)s”"),
     "interview.upload": _l("%(actor)s uploaded the transcript %(filename)s (%(turns)s turns)"),
     "interview.import": _l("%(actor)s saved the transcript “%(interview)s”"),

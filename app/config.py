@@ -125,6 +125,9 @@ class Config:
     # responses one client address may start in one questionnaire (a partial, or a submit
     # completing none): a class of 300 at once passes, a script's flood of made-up
     # respondents stops. Past it the page keeps the answers on the device and retries.
+    # Receipt-code pages (a respondent sees, downloads or deletes their response), per client
+    # address: a code is 16 characters of 31 letters, unguessable; this keeps trying cheap.
+    RECEIPT_RATE_LIMIT = os.environ.get("WENFANG_RECEIPT_RATE_LIMIT", "20 per minute;100 per hour")
     RESPOND_NEW_RESPONDENT_LIMIT = os.environ.get(
         "WENFANG_RESPOND_NEW_RESPONDENT_LIMIT", "500 per 10 minutes;1500 per hour"
     )

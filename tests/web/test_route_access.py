@@ -354,6 +354,9 @@ ACCESS = {
     "respond.progress": {"POST": public(200), "PUT": public(200)},
     "respond.submit": {"POST": public(400)},  # no Idempotency-Key
     "respond.submit_form": {"POST": public(400)},  # no page key
+    "respond.receipt": {"GET": public(200), "POST": public(200)},  # no code: asked again
+    "respond.receipt_download": {"POST": public(400)},  # no code
+    "respond.receipt_erase": {"POST": public(400)},
     "shared.view_dashboard": {"GET": public(200)},
     "shared.chart": {"GET": public(200)},
     "shared.report": {"GET": public(200)},
