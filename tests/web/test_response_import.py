@@ -1,0 +1,191 @@
+"""Responses imported from other tools' exports (issue 24.2): each layout of
+`tests/data/imports/` lands as responses that the results count like any other, a file with
+misfits is refused whole with a message per row, and importing a file again adds nothing."""
+
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from flask_babel import force_locale
+
+from app.extensions import db
+from app.models import AuditEvent, Response, ResponseStatus
+from app.responses import counts, importing
+from app.results import services
+from app.results.export_jobs import ExportSpec, write_export
+from app.results.export_table import ExportFilters
+from app.results.table import response_frame
+from surveys.imports import ImportCode
+from tests.factories import make_published, submit_all
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
+DEFINITION = json.loads((DATA / "definition.json").read_text(encoding="utf-8"))
+ZONE = "Asia/Shanghai"
+# (fixture, tool recognised, complete responses, their satisfaction ratings): read off the
+# fixture files by hand.
+EXPORTS = [
+    ("wjx_text.csv", "wjx", 3, [5, 4, 3]),
+    ("wjx_codes.csv", "wjx", 3, [5, 4, 3]),
+    ("tencent.csv", "tencent", 2, [5, 4]),
+    ("qualtrics.csv", "qualtrics", 2, [5, 4]),
+    ("kobo.csv", "kobo", 2, [5, 4]),
+    ("surveymonkey.csv", "surveymonkey", 2, [5, 4]),
+]
+
+
+def _import(questionnaire, name, data=None, **options):
+    data = data if data is not None else (DATA / name).read_bytes()
+    return importing.import_responses(
+        questionnaire, name, data, actor=None, zone=ZONE, locale="zh_CN", **options
+    )
+
+
+def _stored(questionnaire):
+    return db.session.scalars(
+        db.select(Response).where(Response.questionnaire_id == questionnaire.id)
+    ).all()
+
+
+@pytest.mark.parametrize(("name", "tool", "complete", "ratings"), EXPORTS)
+def test_each_tools_export_is_imported_and_counted_in_the_results(
+    ctx, name, tool, complete, ratings
+):
+    survey = make_published(DEFINITION)
+    done = _import(survey, name)
+    assert (done.tool, done.skipped) == (tool, 0)
+    assert counts.counts(survey)["complete"] == complete
+    frame = response_frame(survey)
+    assert sorted(frame["satisfaction"].tolist()) == sorted(ratings)
+    assert {r.source for r in _stored(survey)} == {tool}
+
+
+def test_imported_answers_keep_choices_other_text_and_skips(ctx):
+    survey = make_published(DEFINITION)
+    _import(survey, "wjx_text.csv")
+    by_id = {r.source_id: r for r in _stored(survey)}
+    assert by_id["1"].answers["features"] == ["live", "group"]
+    assert by_id["2"].answers["features"] == ["coupon", "other"]
+    assert by_id["2"].answers["features/other_text"] == "拼单返现"
+    assert "advice" not in by_id["2"].answers  # (跳过): not answered
+    assert "features" not in by_id["3"].answers
+    assert by_id["1"].answers["aspects"] == {"quality": "5", "delivery": "4"}
+    # 2026/9/3 12:00:00 in Beijing, 125秒 before it
+    assert by_id["1"].submitted_at.isoformat() == "2026-09-03T04:00:00+00:00"
+    assert by_id["1"].duration_s == 125.0
+    assert by_id["3"].duration_s == 130.0  # 2分10秒
+
+
+def test_the_results_summary_counts_and_averages_imported_responses(ctx, tmp_path):
+    survey = make_published(DEFINITION)
+    _import(survey, "wjx_text.csv")
+    figures = services.summary(survey, tmp_path).figures
+    rating = figures["questions"]["satisfaction"]
+    assert figures["n"] == 3
+    assert rating["mean"] == pytest.approx((5 + 4 + 3) / 3)  # by hand, from the fixture
+
+
+def test_a_bad_file_is_refused_whole_with_a_message_per_row(ctx):
+    survey = make_published(DEFINITION)
+    with pytest.raises(importing.ImportRefused) as refused:
+        _import(survey, "wjx_bad.csv")
+    problems = refused.value.preview.plan.problems
+    assert {(p.row, p.code) for p in problems} == {
+        (3, ImportCode.NOT_AN_OPTION),  # 外星人
+        (4, ImportCode.NOT_A_TIME),  # 昨天下午
+        (4, ImportCode.NOT_AN_OPTION),  # 外卖
+        (4, ImportCode.NOT_A_NUMBER),  # 六
+        (4, ImportCode.NOT_AN_ANSWER),  # NPS 11
+        (5, ImportCode.DUPLICATE_SOURCE_ID),  # 序号 3 again
+    }
+    alien = next(p for p in problems if p.row == 3)
+    assert (alien.column, alien.value) == ("1、您的性别", "外星人")
+    assert alien.message("zh_CN") == "“外星人”不是本题的选项"
+    assert _stored(survey) == []
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "responses.import")) == 0  # fmt: skip
+
+
+def test_importing_the_same_file_again_adds_nothing(ctx):
+    survey = make_published(DEFINITION)
+    assert _import(survey, "qualtrics.csv").stored == 4
+    again = _import(survey, "qualtrics.csv")
+    assert (again.stored, again.skipped) == (0, 4)
+    assert len(_stored(survey)) == 4
+
+
+def test_a_qualtrics_preview_is_a_test_response_and_an_unfinished_one_is_partial(ctx):
+    survey = make_published(DEFINITION)
+    _import(survey, "qualtrics.csv")
+    by_id = {r.source_id: r for r in _stored(survey)}
+    assert by_id["R_3c4D5e6F7g8H9i0"].is_test
+    unfinished = by_id["R_4d5E6f7G8h9I0j1"]
+    assert (unfinished.status, unfinished.submitted_at) == (ResponseStatus.PARTIAL, None)
+    assert counts.counts(survey) == {"partial": 1, "complete": 2}
+
+
+def test_a_file_of_no_known_layout_is_imported_through_a_column_mapping(ctx):
+    survey = make_published(DEFINITION)
+    checked = importing.preview(
+        survey, "unknown_layout.csv", (DATA / "unknown_layout.csv").read_bytes(),
+        zone=ZONE, locale="zh_CN",
+    )  # fmt: skip
+    assert checked.tool == "csv"
+    assert checked.refusal.code == ImportCode.NOTHING_MAPPED
+    mapping = {0: "response_id", 1: "submitted_at", 2: "gender", 3: "satisfaction", 4: "advice"}
+    done = _import(survey, "unknown_layout.csv", mapping=mapping)
+    assert done.stored == 2
+    stored = {r.source_id: r for r in _stored(survey)}
+    assert stored["A-01"].answers == {
+        "gender": "1",
+        "satisfaction": 5,
+        "advice": "希望增加夜间配送",
+    }
+    assert stored["A-02"].submitted_at.isoformat() == "2026-09-03T04:05:00+00:00"
+
+
+def test_a_mapping_that_names_one_question_twice_is_refused(ctx):
+    survey = make_published(DEFINITION)
+    with pytest.raises(importing.ImportRefused) as refused:
+        _import(survey, "unknown_layout.csv", mapping={2: "gender", 3: "gender"})
+    assert refused.value.preview.refusal.code == ImportCode.TARGET_TWICE
+
+
+def test_wenfangs_own_export_imports_back_into_another_questionnaire(ctx, tmp_path):
+    source = make_published(DEFINITION)
+    answers = [
+        {"gender": "1", "age": "18_24", "features": ["live", "other"],
+         "features/other_text": "直播间抽奖", "satisfaction": 5, "nps": 9,
+         "aspects": {"quality": "5", "delivery": "4"}, "advice": "希望增加夜间配送"},
+        {"gender": "2", "features": ["coupon"], "satisfaction": 2, "nps": 4,
+         "aspects": {"quality": "2"}},
+    ]  # fmt: skip
+    submit_all(source, answers)
+    for label_cells in (False, True):
+        out = tmp_path / f"export-{label_cells}.csv"
+        spec = ExportSpec(format="csv", label_cells=label_cells, label_row=label_cells,
+                          filters=ExportFilters())  # fmt: skip
+        with force_locale("zh_CN"):  # as the export command does
+            write_export(source, spec, out, locale="zh_CN", zone=ZONE)
+        target = make_published(DEFINITION, study=source.study)
+        assert _import(target, out.name, out.read_bytes()).tool == "wenfang"
+        imported = sorted((r.answers for r in _stored(target)), key=lambda a: a["gender"])
+        assert imported == answers
+        seconds = [t[:19] for t in response_frame(source)["submitted_at"]]  # as exported
+        assert [t[:19] for t in response_frame(target)["submitted_at"]] == seconds
+
+
+def test_an_xlsx_export_is_read_like_its_csv(ctx):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    text = (DATA / "wjx_text.csv").read_text(encoding="utf-8-sig")
+    import csv
+
+    for row in csv.reader(io.StringIO(text)):
+        sheet.append([int(c) if c.isdigit() else c for c in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    survey = make_published(DEFINITION)
+    assert _import(survey, "问卷星.xlsx", buffer.getvalue()).stored == 3
+    assert sorted(response_frame(survey)["nps"].tolist()) == [7, 9, 10]
