@@ -15,8 +15,8 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from zoneinfo import ZoneInfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ..answers import OTHER_TEXT_SUFFIX, validate_answers
 from ..errors import DEFAULT_LOCALE
