@@ -28,6 +28,7 @@ from app.responses.records import new_token, token_hash
 from app.responses.transactions import committed_write
 from surveys import imports
 from surveys.imports import FileRefused, ImportPlan, SourceTable
+from surveys.response_table import column_labels
 
 _RESPONSES = cast(Table, Response.__table__)
 _LOOKUP_CHUNK = 500
@@ -192,4 +193,23 @@ def _stored_source_ids(questionnaire_id: int, tool: str, source_ids: list[str]) 
                 )
             )
         )
+    return found
+
+
+def target_choices(questionnaire: Questionnaire, locale: str) -> list[tuple[str, str]]:
+    """(target, label) for the mapping screen's lists, in questionnaire order."""
+    definition = questionnaire.published_version.definition
+    labels = column_labels([definition], locale, readable=True)
+    return [(name, labels.get(name, name)) for name in imports.targets(definition)]
+
+
+def samples(table: SourceTable, per_column: int = 3) -> dict[int, list[str]]:
+    """The first few non-blank cells of each column, to tell the columns apart."""
+    found: dict[int, list[str]] = {c.index: [] for c in table.columns}
+    for record in table.records:
+        for index, cells in found.items():
+            if len(cells) < per_column and index < len(record.cells) and record.cells[index]:
+                cells.append(record.cells[index][:40])
+        if all(len(cells) >= per_column for cells in found.values()):
+            break
     return found

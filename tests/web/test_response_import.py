@@ -4,6 +4,7 @@ misfits is refused whole with a message per row, and importing a file again adds
 
 import io
 import json
+import re
 from pathlib import Path
 
 import openpyxl
@@ -189,3 +190,82 @@ def test_an_xlsx_export_is_read_like_its_csv(ctx):
     survey = make_published(DEFINITION)
     assert _import(survey, "问卷星.xlsx", buffer.getvalue()).stored == 3
     assert sorted(response_frame(survey)["nps"].tolist()) == [7, 9, 10]
+
+
+def _upload(client, survey, name, data=None, **fields):
+    data = data if data is not None else (DATA / name).read_bytes()
+    return client.post(
+        f"/studies/{survey.study_id}/questionnaires/{survey.id}/responses/import",
+        data={"file": (io.BytesIO(data), name), **fields},
+        content_type="multipart/form-data",
+    )
+
+
+def _form_of(page: str) -> dict:
+    """The dry run's form as the browser would send it: csrf, tool and each column's target."""
+    import re
+
+    fields = dict(re.findall(r'name="(csrf_token|tool)"[^>]*value="([^"]*)"', page))
+    for name, options in re.findall(
+        r'<select[^>]*name="(map-\d+)"[^>]*>(.*?)</select>', page, re.S
+    ):
+        chosen = re.search(r'<option value="([^"]*)" selected', options)
+        fields[name] = chosen.group(1) if chosen else ""
+    fields.setdefault("tool", "")
+    return fields
+
+
+def test_a_researcher_uploads_checks_and_confirms_an_import(client, auth, ctx):
+    survey = make_published(DEFINITION)
+    auth.login("researcher@example.cn")
+    reply = _upload(client, survey, "wjx_text.csv")
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 200
+    assert "问卷星" in page
+    assert 'id="import-ready"' in page
+    action = re.search(r'action="([^"]*/responses/import/[0-9a-f]{32})"', page).group(1)
+    assert _stored(survey) == []  # the dry run stores nothing
+    confirm = client.post(action, data={**_form_of(page), "confirm": "1"})
+    assert confirm.status_code == 302
+    assert counts.counts(survey)["complete"] == 3
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "responses.import"))
+    assert event.detail["tool"] == "wjx" and event.detail["stored"] == 3
+
+
+def test_the_dry_run_page_lists_each_bad_row_and_offers_no_confirmation(client, auth, ctx):
+    survey = make_published(DEFINITION)
+    auth.login("researcher@example.cn")
+    reply = _upload(client, survey, "wjx_bad.csv")
+    page = reply.get_data(as_text=True)
+    assert reply.status_code == 422
+    assert "“外星人”不是本题的选项" in page
+    assert "“昨天下午”不是可识别的时间" in page
+    assert "答卷编号“3”在文件中重复（第 4 行已出现）" in page
+    assert 'name="confirm"' not in page
+    action = re.search(r'action="([^"]*/responses/import/[0-9a-f]{32})"', page).group(1)
+    forced = client.post(action, data={**_form_of(page), "confirm": "1"})
+    assert forced.status_code == 422
+    assert _stored(survey) == []
+
+
+def test_the_mapping_screen_imports_a_file_of_no_known_layout(client, auth, ctx):
+    survey = make_published(DEFINITION)
+    auth.login("owner@example.cn")
+    page = _upload(client, survey, "unknown_layout.csv").get_data(as_text=True)
+    assert "没有任何一列对应到问卷的题目" in page
+    action = re.search(r'action="([^"]*/responses/import/[0-9a-f]{32})"', page).group(1)
+    fields = {**_form_of(page), "map-0": "response_id", "map-1": "submitted_at",
+              "map-2": "gender", "map-3": "satisfaction", "map-4": "advice"}  # fmt: skip
+    checked = client.post(action, data={**fields, "check": "1"})
+    assert 'id="import-ready"' in checked.get_data(as_text=True)
+    assert _stored(survey) == []
+    client.post(action, data={**fields, "confirm": "1"})
+    assert sorted(r.source_id for r in _stored(survey)) == ["A-01", "A-02"]
+
+
+def test_an_xls_file_is_refused_with_a_message(client, auth, ctx):
+    survey = make_published(DEFINITION)
+    auth.login("owner@example.cn")
+    reply = _upload(client, survey, "问卷星.xls", b"\xd0\xcf\x11\xe0")
+    assert reply.status_code == 422
+    assert _stored(survey) == []
