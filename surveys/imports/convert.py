@@ -18,12 +18,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..answers import OTHER_TEXT_SUFFIX, validate_answers
+from ..answers import OTHER_TEXT_SUFFIX, as_questionnaire, validate_answers
 from ..errors import DEFAULT_LOCALE
 from ..types import answer_shape
 from .errors import FileRefused, ImportCode, RowProblem
 from .layouts import Conventions, SourceRecord, SourceTable
-from .matching import Target, _labelled, kano_codes, normal, targets
+from .matching import Target, kano_codes, normal, option_labels, targets
 from .values import read_date, read_duration, read_mark, read_number, read_time, zone_of
 
 
@@ -107,6 +107,7 @@ def plan_import(
     problems: list[RowProblem] = []
     first_row: dict[str, int] = {}
     local = zone_of(None, zone)
+    loaded = as_questionnaire(definition)  # checked once, not once per row
     for record in table.records:
         found = [RowProblem(record.row, c, v, code) for c, v, code in record.problems]
         record = _with_mapped_meta(record, meta, headers, local, found)
@@ -124,7 +125,7 @@ def plan_import(
                         record.row, misfit.column or values[0][0], misfit.value[:200], misfit.code
                     )
                 )
-        check = validate_answers(definition, answers, locale=locale, partial=True)
+        check = validate_answers(loaded, answers, locale=locale, partial=True)
         for qid, text in check.errors.items():
             column, value = columns_of.get(qid, ("", ""))
             found.append(
@@ -277,7 +278,7 @@ def _option(
         answers[question["id"] + OTHER_TEXT_SUFFIX] = text.strip()
         return value
     options = question.get("options") or []
-    found = _labelled(options).get(normal(cell))
+    found = option_labels(question).get(normal(cell))
     if found is not None:
         return found
     if conventions.position_codes and cell.isdigit() and 1 <= int(cell) <= len(options):
@@ -309,13 +310,13 @@ def _choices(
                 chosen.append((float(rank), target.key))
                 continue
             mark = read_mark(cell)
-            label = _labelled([o for o in question["options"] if str(o["value"]) == target.key])
-            if mark is None and normal(cell) not in label:  # SurveyMonkey writes the label
+            named = option_labels(question).get(normal(cell)) == target.key
+            if mark is None and not named:  # SurveyMonkey writes the label
                 raise _Misfit(ImportCode.NOT_A_MARK, cell, header)
             if mark is not False:
                 chosen.append((len(chosen), target.key))
             continue
-        whole = _labelled(question.get("options") or []).get(normal(cell))
+        whole = option_labels(question).get(normal(cell))
         separators = conventions.ranking_separators if ranking else conventions.separators
         tokens = [cell] if whole is not None else _split(cell, separators or ("┋", "；"))
         for token in tokens:

@@ -251,8 +251,9 @@ def read_table(grid: Grid, *, tool: str | None = None, zone: str = "Asia/Shangha
         local = zone_of(labelled[len("submitted_at (") : -1], zone)
         headers = ["submitted_at" if h == labelled else h for h in headers]
     meta_index = {h: i for i, h in enumerate(headers) if _is_meta(layout, h)}
+    meta_columns = set(meta_index.values())
     columns = [
-        c for c in _columns(layout, grid[:header_rows], headers) if c.header not in meta_index
+        c for c in _columns(layout, grid[:header_rows], headers) if c.index not in meta_columns
     ]
     records = [
         _record(layout, number, row, meta_index, local)

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from ..answer_rules import KANO_ANSWER_LABELS
@@ -187,18 +188,28 @@ def _part_target(
 
 
 def _labelled(items: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """{normalised label or value: value}; a label wins over another item's value."""
+    return _lookup(tuple((str(i["value"]), str(i.get("label", i["value"]))) for i in items))
+
+
+def option_labels(question: Mapping[str, Any]) -> Mapping[str, str]:
+    """{normalised label or value: option value} of *question*; read-only (cached)."""
+    return _labelled(question.get("options") or [])
+
+
+@lru_cache(maxsize=512)
+def _lookup(items: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """{normalised label or value: value}; a label wins over another item's value, and a
+    label is also known without a trailing "(请注明)"."""
     found: dict[str, str] = {}
-    for item in items:
-        found.setdefault(normal(str(item["value"])), str(item["value"]))
-    for item in items:
-        label = normal(str(item.get("label", item["value"])))
-        found[label] = str(item["value"])
-        bare = normal(re.sub(r"[（(][^()（）]*[)）]\s*$", "", str(item.get("label", ""))))
-        found.setdefault(bare, str(item["value"]))
+    for value, _ in items:
+        found.setdefault(normal(value), value)
+    for value, label in items:
+        found[normal(label)] = value
+        found.setdefault(normal(re.sub(r"[（(][^()（）]*[)）]\s*$", "", label)), value)
     return found
 
 
+@lru_cache(maxsize=1)
 def kano_codes() -> dict[str, str]:
     """{normalised code or label, Chinese or English: Kano answer code}."""
     found = {}

@@ -269,3 +269,37 @@ def test_an_xls_file_is_refused_with_a_message(client, auth, ctx):
     reply = _upload(client, survey, "问卷星.xls", b"\xd0\xcf\x11\xe0")
     assert reply.status_code == 422
     assert _stored(survey) == []
+
+
+def test_the_command_line_dry_run_stores_nothing_and_the_import_stores_all(runner, ctx):
+    survey = make_published(DEFINITION)
+    file = str(DATA / "tencent.csv")
+    dry = runner.invoke(args=["responses", "import", survey.slug, file, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "layout: tencent" in dry.output
+    assert "dry run: 2 responses would be imported" in dry.output
+    assert _stored(survey) == []
+    done = runner.invoke(args=["responses", "import", survey.slug, file])
+    assert "imported 2 responses (0 imported before, skipped)" in done.output
+    db.session.expire_all()
+    assert counts.counts(survey)["complete"] == 2
+
+
+def test_the_command_line_refuses_a_bad_file_with_a_line_per_problem(runner, ctx):
+    survey = make_published(DEFINITION)
+    reply = runner.invoke(args=["responses", "import", survey.slug, str(DATA / "wjx_bad.csv")])
+    assert reply.exit_code == 1
+    assert "row 3, 1、您的性别: “外星人”不是本题的选项" in reply.output
+    assert "row 5: 答卷编号“3”在文件中重复（第 4 行已出现）" in reply.output
+    assert "nothing imported" in reply.output
+    assert _stored(survey) == []
+
+
+def test_the_command_line_maps_columns_of_an_unknown_layout(runner, ctx):
+    survey = make_published(DEFINITION)
+    maps = ["--map", "编号=response_id", "--map", "性别=gender", "--map", "#4=satisfaction"]
+    args = ["responses", "import", survey.slug, str(DATA / "unknown_layout.csv"), *maps]
+    reply = runner.invoke(args=args)
+    assert reply.exit_code == 0, reply.output
+    db.session.expire_all()
+    assert sorted(r.answers["satisfaction"] for r in _stored(survey)) == [4, 5]
