@@ -97,10 +97,9 @@ def plan_import(
     by_question: dict[str, list[tuple[int, Target]]] = {}
     meta: dict[str, int] = {}
     for index, target in chosen.items():
-        if target.kind == "meta":
+        if target.question is None:  # the respondent's id or times
             meta[target.name] = index
         else:
-            assert target.question is not None  # noqa: S101 - every non-meta target has one
             by_question.setdefault(target.question["id"], []).append((index, target))
     questions = {t.question["id"]: t.question for t in chosen.values() if t.question is not None}
     responses: list[PlannedResponse] = []

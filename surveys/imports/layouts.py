@@ -206,6 +206,8 @@ LAYOUTS: dict[str, Layout] = {
     "csv": Layout(tool="csv", header_rows=1, id_column="", submitted_column=""),
 }
 TOOLS = tuple(LAYOUTS)
+# Qualtrics's Status of a response given in preview or by the test-response generator.
+QUALTRICS_TESTS = frozenset({"1", "2", "Survey Preview", "Survey Test"})
 _NUMBERED = re.compile(r"^\s*(?:第\s*)?(?:Q)?(\d{1,4})\s*(?:题)?\s*[、.．:：]\s*", re.IGNORECASE)
 _WJX_PART = re.compile(r"^\s*(?:第\s*)?(\d{1,4})\s*(?:题)?\s*[（(](.+)[)）]\s*$")
 
@@ -373,13 +375,9 @@ def _record(
     for index, cell in enumerate(row):
         if len(cell) > MAX_CELL:
             problems.append((f"#{index + 1}", cell[:50], ImportCode.CELL_TOO_LONG))
-    finished = get("Finished").lower() not in ("false", "0") if layout.tool == "qualtrics" else True
-    test = layout.tool == "qualtrics" and get("Status") in (
-        "1",
-        "2",
-        "Survey Preview",
-        "Survey Test",
-    )
+    # Qualtrics: Finished false, and a Wenfang export with partials: an unfinished response.
+    finished = get("Finished").lower() not in ("false", "0") and get("status") != "partial"
+    test = layout.tool == "qualtrics" and get("Status") in QUALTRICS_TESTS
     return SourceRecord(
         number, source_id, submitted, duration, tuple(row), finished, test, tuple(problems)
     )

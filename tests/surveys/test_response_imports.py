@@ -218,3 +218,15 @@ def test_a_mapping_to_no_question_is_refused():
     with pytest.raises(FileRefused) as refused:
         _plan("unknown_layout.csv", {2: "no_such_question"})
     assert refused.value.code == ImportCode.UNKNOWN_TARGET
+
+
+def test_a_wenfang_export_with_partials_keeps_them_unfinished():
+    grid = [
+        ["response_id", "submitted_at", "duration_s", "status", "gender"],
+        ["5", "", "", "partial", "1"],
+        ["6", "2026-09-03T04:00:00+00:00", "60", "complete", "2"],
+    ]
+    table = read_table(grid)
+    assert table.tool == "wenfang"
+    assert [(r.source_id, r.finished) for r in table.records] == [("5", False), ("6", True)]
+    assert [c.header for c in table.columns] == ["gender"]

@@ -303,3 +303,14 @@ def test_the_command_line_maps_columns_of_an_unknown_layout(runner, ctx):
     assert reply.exit_code == 0, reply.output
     db.session.expire_all()
     assert sorted(r.answers["satisfaction"] for r in _stored(survey)) == [4, 5]
+
+
+def test_an_imported_response_shows_where_it_came_from(client, auth, ctx):
+    survey = make_published(DEFINITION)
+    _import(survey, "wjx_text.csv")
+    first = next(r for r in _stored(survey) if r.source_id == "1")
+    auth.login("viewer@example.cn")
+    page = client.get(
+        f"/studies/{survey.study_id}/questionnaires/{survey.id}/results/responses/{first.id}"
+    ).get_data(as_text=True)
+    assert "导入自 问卷星（wjx.cn）（原编号：1）" in page
