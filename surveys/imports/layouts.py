@@ -322,7 +322,7 @@ def _numbered_column(index: int, header: str) -> SourceColumn:
     number = int(numbered[1]) if numbered else None
     title = header[numbered.end() :] if numbered else header
     part = ""
-    for dash in ("—", "——", "－"):
+    for dash in ("——", "—", "－", " / "):  # 腾讯问卷 "题目—行"; a Wenfang label "题目 / 选项"
         if dash in title:
             title, _, part = title.partition(dash)
             break

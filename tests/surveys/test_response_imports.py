@@ -230,3 +230,62 @@ def test_a_wenfang_export_with_partials_keeps_them_unfinished():
     assert table.tool == "wenfang"
     assert [(r.source_id, r.finished) for r in table.records] == [("5", False), ("6", True)]
     assert [c.header for c in table.columns] == ["gender"]
+
+
+OTHER_TYPES = {
+    "schema_version": 1,
+    "title": "其他题型",
+    "pages": [
+        {
+            "id": "p1",
+            "questions": [
+                {"id": "order", "type": "ranking", "title": "请按重要性排序",
+                 "options": [{"value": "price", "label": "价格"},
+                             {"value": "speed", "label": "速度"},
+                             {"value": "service", "label": "服务"}]},
+                {"id": "kano_chat", "type": "kano", "title": "在线客服"},
+                {"id": "born", "type": "date", "title": "出生日期"},
+                {"id": "agree", "type": "consent", "title": "知情同意", "text": "我同意"},
+                {"id": "spend", "type": "number", "title": "月消费（元）"},
+            ],
+        }
+    ],
+}  # fmt: skip
+
+
+def test_rankings_kano_dates_consent_and_numbers_are_read_from_each_spelling():
+    grid = [
+        ["序号", "提交答卷时间", "1、请按重要性排序", "在线客服 / 具备时", "在线客服 / 不具备时",
+         "3、出生日期", "4、知情同意", "5、月消费（元）"],
+        ["1", "2026/9/3 12:00:00", "速度→价格→服务", "我喜欢", "dislike", "1990年5月1日", "是",
+         "1,200"],
+    ]  # fmt: skip
+    table = read_table(grid)
+    mapping = propose_mapping(OTHER_TYPES, table)
+    assert sorted(mapping.values()) == sorted(
+        ["order", "kano_chat/functional", "kano_chat/dysfunctional", "born", "agree", "spend"]
+    )
+    plan = plan_import(OTHER_TYPES, table, mapping)
+    assert plan.ok, plan.problems
+    assert plan.responses[0].answers == {
+        "order": ["speed", "price", "service"],
+        "kano_chat": {"functional": "like", "dysfunctional": "dislike"},
+        "born": "1990-05-01",
+        "agree": True,
+        "spend": 1200,
+    }
+
+
+def test_a_ranking_in_one_column_per_option_is_ordered_by_rank():
+    grid = [
+        ["StartDate", "RecordedDate", "ResponseId", "Q1_1", "Q1_2", "Q1_3"],
+        ["Start Date", "Recorded Date", "Response ID", "请按重要性排序 - 价格",
+         "请按重要性排序 - 速度", "请按重要性排序 - 服务"],
+        ['{"ImportId":"startDate"}', '{"ImportId":"recordedDate"}', '{"ImportId":"_recordId"}',
+         '{"ImportId":"QID1_1"}', '{"ImportId":"QID1_2"}', '{"ImportId":"QID1_3"}'],
+        ["2026-09-03 11:58:00", "2026-09-03 12:00:00", "R_1", "2", "3", "1"],
+    ]  # fmt: skip
+    table = read_table(grid)
+    assert table.tool == "qualtrics"
+    plan = plan_import(OTHER_TYPES, table, propose_mapping(OTHER_TYPES, table))
+    assert plan.responses[0].answers == {"order": ["service", "price", "speed"]}
