@@ -199,6 +199,9 @@ def _with_mapped_meta(
 
 
 Question = Mapping[str, Any]
+# Answer shapes whose cells a number cannot be an answer of: a tool's numeric "skipped" code
+# (问卷星 -3, Qualtrics -99) is no answer there.
+CODED_SHAPES = frozenset({"option", "options", "matrix", "ranking", "kano", "consent"})
 Cells = list[tuple[str, Target, str]]  # (header, target, cell) of one question's columns
 
 
@@ -207,10 +210,13 @@ def _read_question(
 ) -> None:
     """Put the answer that the cells *values* ((header, target, cell)…) of *question* give
     into *answers* (nothing when every cell is blank or a "skipped" code)."""
-    present = [(h, t, v) for h, t, v in values if v and v not in conventions.missing]
+    qid, shape = question["id"], answer_shape(question["type"])
+    missing = conventions.missing
+    if shape in CODED_SHAPES:
+        missing = missing | conventions.missing_codes
+    present = [(h, t, v) for h, t, v in values if v and v not in missing]
     if not present:
         return
-    qid, shape = question["id"], answer_shape(question["type"])
     options = question.get("options") or []
     other_text = next((v for _, t, v in present if t.kind == "other"), None)
     if other_text is not None:

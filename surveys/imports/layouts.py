@@ -30,6 +30,9 @@ class Conventions:
     separators: tuple[str, ...] = ()  # between the choices of a multiple choice in one cell
     ranking_separators: tuple[str, ...] = ()
     missing: frozenset[str] = frozenset()  # codes for skipped / not shown, read as no answer
+    # …and those that are no answer only where a number is not one (a choice, a matrix row):
+    # Qualtrics's -99 (seen, not answered) in a number question stays -99.
+    missing_codes: frozenset[str] = frozenset()
     other_brackets: tuple[str, str] | None = None  # 问卷星: 其他〖text〗
     position_codes: bool = False  # an option may be given by its position 1..k
 
@@ -79,7 +82,10 @@ class SourceTable:
     conventions: Conventions
 
 
-WJX_MISSING = frozenset({"(跳过)", "（跳过）", "(空)", "（空）", "-3", "-2", "-1"})
+# 问卷星: (跳过) / -3 skipped by a jump, -2 not shown by a display condition, (空) left empty.
+# Its numeric download writes -3 and -2 in every kind of column, so a number question's own
+# -3 cannot be told from a skip: it reads as no answer.
+WJX_MISSING = frozenset({"(跳过)", "（跳过）", "(空)", "（空）", "-3", "-2"})
 LAYOUTS: dict[str, Layout] = {
     # 问卷星 (wjx.cn) "按选项文本" and "按选项序号" downloads.
     "wjx": Layout(
@@ -153,7 +159,9 @@ LAYOUTS: dict[str, Layout] = {
                 "UserLanguage",
             }
         ),
-        conventions=Conventions(separators=(",",), missing=frozenset({"-99"}), position_codes=True),
+        conventions=Conventions(
+            separators=(",",), missing_codes=frozenset({"-99"}), position_codes=True
+        ),
     ),
     # KoboToolbox "Downloads", CSV (";" by default) or XLS, XML values or labels.
     "kobo": Layout(
