@@ -314,3 +314,14 @@ def test_an_imported_response_shows_where_it_came_from(client, auth, ctx):
         f"/studies/{survey.study_id}/questionnaires/{survey.id}/results/responses/{first.id}"
     ).get_data(as_text=True)
     assert "导入自 问卷星（wjx.cn）（原编号：1）" in page
+
+
+def test_the_audit_log_reads_the_import_as_a_sentence(ctx):
+    from app.audit_sentences import describe
+
+    survey = make_published(DEFINITION)
+    _import(survey, "kobo.csv")
+    event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "responses.import"))
+    with force_locale("zh_CN"):
+        [line] = describe([event])
+    assert line.sentence == f"系统 从 kobo.csv（KoboToolbox）向问卷“{survey.title}”导入了 2 份答卷"
