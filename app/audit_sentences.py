@@ -13,8 +13,8 @@ from app.extensions import db
 from app.interviews.forms import CONSENT_LABELS, KIND_LABELS
 from app.models import AuditEvent, Code, Interview, Need, Questionnaire, User
 from app.needs.labels import KANO_LABELS, STATUS_LABELS, TYPE_LABELS
-from app.responses.forms import TOOL_NAMES
 from app.needs.labels import KIND_LABELS as NEED_KIND_LABELS
+from app.responses.forms import TOOL_NAMES
 from app.studies.forms import METHOD_LABELS, ROLE_LABELS
 
 SENTENCES = {
