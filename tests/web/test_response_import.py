@@ -325,3 +325,21 @@ def test_the_audit_log_reads_the_import_as_a_sentence(ctx):
     with force_locale("zh_CN"):
         [line] = describe([event])
     assert line.sentence == f"系统 从 kobo.csv（KoboToolbox）向问卷“{survey.title}”导入了 2 份答卷"
+
+
+@pytest.mark.parametrize("label_cells", [False, True])
+def test_every_question_type_survives_a_wenfang_export_and_import(ctx, tmp_path, label_cells):
+    from tests.web.test_respond import ALL_TYPES, FULL_ANSWERS
+
+    source = make_published(ALL_TYPES)
+    submit_all(source, [FULL_ANSWERS])
+    out = tmp_path / "all-types.csv"
+    spec = ExportSpec(format="csv", label_cells=label_cells, label_row=label_cells,
+                      filters=ExportFilters())  # fmt: skip
+    with force_locale("zh_CN"):
+        write_export(source, spec, out, locale="zh_CN", zone=ZONE)
+    target = make_published(ALL_TYPES, study=source.study)
+    _import(target, out.name, out.read_bytes())
+    [original] = _stored(source)
+    [copied] = _stored(target)
+    assert copied.answers == original.answers
