@@ -10,8 +10,9 @@ against the questionnaire, with every misfit (`convert`). Storing is the web lay
 from .convert import ImportPlan, PlannedResponse, check_mapping, plan_import
 from .errors import FileRefused, ImportCode, RowProblem
 from .grid import MAX_BYTES, MAX_ROWS, read_grid
-from .layouts import TOOLS, SourceColumn, SourceRecord, SourceTable, detect_tool, read_table
+from .layouts import SourceColumn, SourceRecord, SourceTable, detect_tool, read_table
 from .matching import Target, propose_mapping, targets
+from .tools import TOOLS
 
 __all__ = [
     "MAX_BYTES",

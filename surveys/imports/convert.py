@@ -22,8 +22,9 @@ from ..answers import OTHER_TEXT_SUFFIX, as_questionnaire, validate_answers
 from ..errors import DEFAULT_LOCALE
 from ..types import answer_shape
 from .errors import FileRefused, ImportCode, RowProblem
-from .layouts import Conventions, SourceRecord, SourceTable
+from .layouts import SourceRecord, SourceTable
 from .matching import Target, kano_codes, normal, option_labels, targets
+from .tools import Conventions
 from .values import read_date, read_duration, read_mark, read_number, read_time, zone_of
 
 
