@@ -56,10 +56,11 @@ def import_check(access: StudyAccess, questionnaire_id: int, upload: str):
     filename, data = kept
     tool = form.tool.data or None
     try:
-        checked = _preview(questionnaire, filename, data, tool)
-        mapping = mapping_from(request.form, [c.index for c in checked.table.columns])
-        checked = _preview(questionnaire, filename, data, tool, mapping)
-        if form.confirm.data and checked.ready:
+        read = _preview(questionnaire, filename, data, tool, {})  # the columns only: no checks
+        mapping = mapping_from(request.form, [c.index for c in read.table.columns])
+        if not form.confirm.data:
+            checked = _preview(questionnaire, filename, data, tool, mapping)
+        else:  # checks everything again itself, and stores all rows or none
             done = importing.import_responses(
                 questionnaire, filename, data, actor=current_user, tool=tool, mapping=mapping,
                 zone=current_app.config["BABEL_DEFAULT_TIMEZONE"], locale=locale(),
