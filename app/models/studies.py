@@ -73,6 +73,10 @@ class Role(enum.StrEnum):
         """Whether originals are kept and which names are always masked: the owner decides."""
         return self is Role.OWNER
 
+    def can_import_responses(self) -> bool:
+        """Add responses from another tool's export to a questionnaire."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
     def can_import_interviews(self) -> bool:
         return self in (Role.OWNER, Role.RESEARCHER)
 

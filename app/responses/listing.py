@@ -33,6 +33,8 @@ class ResponseDetail:
     answers: dict[str, Any]
     started_at: datetime
     submitted_at: datetime | None
+    source: str = "web"  # or the tool it was imported from (`app.responses.importing`)
+    source_id: str | None = None
 
     @property
     def duration_s(self) -> float | None:
@@ -124,6 +126,8 @@ def response_detail(questionnaire: Questionnaire, response_id: int) -> ResponseD
         answers=dict(row.answers or {}),
         started_at=row.started_at,
         submitted_at=row.submitted_at,
+        source=row.source,
+        source_id=row.source_id,
     )
 
 

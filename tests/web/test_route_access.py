@@ -162,6 +162,7 @@ FIXED_VALUES = {
     "admin.set_active": {"change": "deactivate"},
     "studies.answer_invitation": {"answer": "accept"},
     "main.set_language": {"code": "en"},
+    "responses.import_check": {"upload": "0" * 32},
     "static": {"filename": "css/app.css"},
     "bootstrap.static": {"filename": "css/font/bootstrap-icons.min.css"},
 }
@@ -459,6 +460,8 @@ ACCESS = {
     "questionnaires.delete": {"POST": study(302, EDIT)},
     "questionnaires.clear_test_responses": {"POST": study(302, EDIT)},
     "responses.invitations": {"POST": study(422, EDIT)},
+    "responses.import_page": {"GET": study(200, EDIT), "POST": study(422, EDIT)},
+    "responses.import_check": {"POST": study(302, EDIT)},  # no such upload: back to the page
     "results.save_weighting": {"POST": study(422, EDIT)},
     "findings.dashboard_settings": {"GET": study(200, EDIT), "POST": study(302, EDIT)},
     "findings.scan_insights": {"POST": study(302, EDIT)},
