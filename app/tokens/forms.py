@@ -18,7 +18,7 @@ ERROR_MESSAGES = {
 
 class TokenForm(Form):
     name = StringField(
-        _l("Name"),
+        _l("Token name"),
         validators=[DataRequired(), Length(max=100)],
         description=_l("What the token is for, such as 每晚同步到数据仓库."),
     )

@@ -72,14 +72,13 @@ def create_token(
 
 def tokens_of(user: User) -> list[tuple[AccessToken, Study]]:
     """The user's tokens, newest first, with their studies."""
-    return list(
-        db.session.execute(
-            db.select(AccessToken, Study)
-            .join(Study, Study.id == AccessToken.study_id)
-            .where(AccessToken.user_id == user.id)
-            .order_by(AccessToken.created_at.desc(), AccessToken.id.desc())
-        ).tuples()
+    rows = db.session.execute(
+        db.select(AccessToken, Study)
+        .join(Study, Study.id == AccessToken.study_id)
+        .where(AccessToken.user_id == user.id)
+        .order_by(AccessToken.created_at.desc(), AccessToken.id.desc())
     )
+    return [(token, study) for token, study in rows]
 
 
 def token_of(user: User, token_id: int) -> AccessToken | None:
