@@ -5,6 +5,7 @@ from datetime import UTC
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from app.database import SQL_INT_MAX
 from app.models import (
     ConsentStatus,
     InterviewKind,
@@ -133,7 +134,7 @@ class SubmissionSchema(Schema):
     )
     version = fields.Integer(
         strict=True,
-        validate=validate.Range(min=1),
+        validate=validate.Range(min=1, max=SQL_INT_MAX),
         metadata={"description": "The version answered; default the latest."},
     )
     started_at = fields.AwareDateTime(metadata={"description": "When answering began."})

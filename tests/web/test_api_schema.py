@@ -37,22 +37,29 @@ CHECKS = [not_a_server_error, content_type_conformance, response_schema_conforma
 
 
 @pytest.fixture
-def api_world(ctx):
-    """A write token's secret, and the ids of its study's objects by path parameter."""
-    owner = make_user("owner@example.cn")
-    study = make_study(owner)
-    questionnaire = make_published(SURVEY, study=study)
-    submit_all(questionnaire, [{"tier": "t1", "nps": 9, "why": "配送快"}] * 3)
-    interview = make_interview(study, "访谈员：您怎么买菜？\n受访者：主要在手机上买，送货很快。\n")
-    coding.add_highlights(study, interview.turns[-1], owner, 0, 4, [make_code(study, "渠道")])
-    _, secret = make_token(owner, study, scope="write")
-    db.session.commit()
-    ids = {
-        "study_id": study.id,
-        "questionnaire_id": questionnaire.id,
-        "number": 1,
-        "interview_id": interview.id,
-    }
+def api_world(app):
+    """A write token's secret, and the ids of its study's objects by path parameter. Built in
+    an app context of its own: the requests then run each in theirs, as in production (one
+    that fails leaves no session behind for the next)."""
+    with app.app_context():
+        owner = make_user("owner@example.cn")
+        study = make_study(owner)
+        questionnaire = make_published(SURVEY, study=study)
+        submit_all(questionnaire, [{"tier": "t1", "nps": 9, "why": "配送快"}] * 3)
+        interview = make_interview(
+            study, "访谈员：您怎么买菜？\n受访者：主要在手机上买，送货很快。\n"
+        )
+        code = make_code(study, "渠道")
+        coding.add_highlights(study, interview.turns[-1], owner, 0, 4, [code])
+        _, secret = make_token(owner, study, scope="write")
+        db.session.commit()
+        ids = {
+            "study_id": study.id,
+            "questionnaire_id": questionnaire.id,
+            "number": 1,
+            "interview_id": interview.id,
+        }
+        db.session.remove()
     return secret, ids
 
 
