@@ -22,8 +22,9 @@ def _page(form: TokenForm, secret: str | None = None, status: int = 200):
     ), status
 
 
-def _form() -> TokenForm:
-    form = TokenForm()
+def _form(*, blank: bool = False) -> TokenForm:
+    """The form of the user's studies; *blank*: empty again, after a token was made."""
+    form = TokenForm(formdata=None) if blank else TokenForm()
     memberships = sorted(current_user.memberships, key=lambda m: m.study_id)
     form.study.choices = [(m.study_id, m.study.title) for m in memberships]
     return form
@@ -41,7 +42,7 @@ def create():
     """Make a token; its secret is on this page only, never stored or shown again."""
     form = _form()
     if not form.validate_on_submit():
-        return _page(form, status=422 if form.is_submitted() else 200)
+        return _page(form, status=422)
     access = load_study_access(form.study.data, current_user)
     try:
         _token, secret = services.create_token(
@@ -55,7 +56,7 @@ def create():
         field = form.scope if str(refused) == "write_not_allowed" else form.days
         field.errors = [str(ERROR_MESSAGES[str(refused)])]
         return _page(form, status=422)
-    return _page(_form(), secret=secret)
+    return _page(_form(blank=True), secret=secret)
 
 
 @bp.route("/<int:token_id>/revoke", methods=["POST"])

@@ -496,3 +496,25 @@ def test_a_version_past_any_column_is_no_error_in_the_form_either(client, world)
         headers={"Idempotency-Key": "form-version-0001"},
     )
     assert reply.status_code == 201
+
+
+def test_only_a_request_with_a_token_skips_the_csrf_check(tmp_path):
+    """With CSRF protection on, a token's POST needs no CSRF token; a POST without a token
+    meets the CSRF check, and is refused (no cookie authenticates the API)."""
+    app = make_app(
+        f"sqlite:///{tmp_path / 'csrf.sqlite3'}", tmp_path / "instance", WTF_CSRF_ENABLED=True
+    )
+    with app.app_context():
+        db.create_all()
+        owner = make_user("owner@example.cn")
+        questionnaire = make_published(SURVEY, study=make_study(owner))
+        _, secret = make_token(owner, questionnaire.study, scope="write")
+        url = f"/api/v1/questionnaires/{questionnaire.id}/responses"
+        db.session.remove()
+    client = app.test_client()
+    body = {"answers": {"tier": "t1", "nps": 9}}
+    key = {"Idempotency-Key": "csrf-check-0001"}
+    problem(client.post(url, json=body, headers=key), 401, "unauthorized")
+    assert client.post(url, json=body, headers={**key, **bearer(secret)}).status_code == 201
+    with app.app_context():
+        db.engine.dispose()
