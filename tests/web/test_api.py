@@ -157,6 +157,19 @@ def test_an_expired_token_is_refused_with_token_expired(client, world):
     problem(client.get("/api/v1/studies", headers=bearer(world["read"])), 401, "token_expired")
 
 
+def test_last_use_is_written_at_most_once_a_minute(world):
+    from app.tokens.services import mark_used
+
+    token, _ = make_token(world["owner"], world["study"])
+    first = utcnow()
+    mark_used(token, first)
+    mark_used(token, first + timedelta(seconds=30))
+    assert db.session.get(AccessToken, token.id).last_used_at == first
+    later = first + timedelta(minutes=2)
+    mark_used(token, later)
+    assert db.session.get(AccessToken, token.id).last_used_at == later
+
+
 @pytest.mark.parametrize(
     "header",
     [None, "Bearer wf_pat_not-a-real-token", "Basic b3duZXI6cHc=", f"Bearer {'x' * 200}"],
