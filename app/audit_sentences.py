@@ -92,6 +92,8 @@ SENTENCES = {
     "share.create": _l("%(actor)s made a share link"),
     "share.revoke": _l("%(actor)s revoked a share link"),
     "share.view": _l("Someone opened a share link (view %(views)s)"),
+    "token.create": _l("%(actor)s made the API token “%(name)s” (%(scope)s, %(days)s days)"),
+    "token.revoke": _l("%(actor)s revoked the API token “%(name)s”"),
     "auth.login": _l("%(actor)s signed in"),
     "auth.login_failed": _l("Failed sign-in as %(email)s"),
     "auth.account_locked": _l("%(user)s was locked after too many failed sign-ins"),

@@ -131,6 +131,20 @@ class Config:
     RESPOND_NEW_RESPONDENT_LIMIT = os.environ.get(
         "WENFANG_RESPOND_NEW_RESPONDENT_LIMIT", "500 per 10 minutes;1500 per hour"
     )
+    # The REST API (app/api, docs/api.md): requests per access token; a body's bytes.
+    API_RATE_LIMIT = os.environ.get("WENFANG_API_RATE_LIMIT", "600 per minute;20000 per hour")
+    API_MAX_BODY = RESPOND_MAX_BODY
+    # flask-smorest: the generated OpenAPI document at /api/v1/openapi.json (no browsable
+    # page: its scripts would come from a CDN).
+    API_TITLE = "Wenfang 问访 REST API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS: ClassVar[dict] = {
+        "security": [{"token": []}],
+        "info": {"description": "Personal access tokens, problem+json errors: docs/api.md."},
+    }
 
 
 class DevelopmentConfig(Config):

@@ -110,6 +110,10 @@ class Role(enum.StrEnum):
         """Copy a questionnaire as the next wave of its series."""
         return self in (Role.OWNER, Role.RESEARCHER)
 
+    def can_submit_responses(self) -> bool:
+        """Store responses through the REST API (a write token), as a form would."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
 
 class StudyStatus(enum.StrEnum):
     ACTIVE = "active"
