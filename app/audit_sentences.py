@@ -45,6 +45,10 @@ SENTENCES = {
         "%(actor)s cleared %(deleted)s test responses of the questionnaire “%(title)s”"
     ),
     "response.delete": _l("%(actor)s deleted response %(response_id)s"),
+    "privacy.sweep": _l(
+        "The retention sweep %(action)s %(responses)s responses and %(interviews)s transcripts "
+        "given before %(cutoff)s, and deleted %(partials)s unfinished responses"
+    ),
     "response.erased_by_respondent": _l(
         "The respondent deleted response %(response_id)s with its receipt code"
     ),
@@ -149,6 +153,8 @@ FIELD_LABELS = {
     "reject_reason": _l("Reason for the rejection"),
     "priority_override": _l("Priority set by the owner"),
     "override_reason": _l("Reason"),
+    "retention_days": _l("Retention (days)"),
+    "retention_action": _l("After the retention period"),
 }
 
 VALUE_LABELS = {
@@ -158,6 +164,7 @@ VALUE_LABELS = {
     "type": {kind.value: label for kind, label in TYPE_LABELS.items()},
     "kano": dict(KANO_LABELS),
     "consent": {consent.value: label for consent, label in CONSENT_LABELS.items()},
+    "retention_action": {"anonymise": _l("anonymised"), "delete": _l("deleted")},
     "status": {
         "draft": _l("Draft"),
         "open": _l("Open"),
@@ -229,6 +236,9 @@ def _line(event: AuditEvent, names: dict[tuple[str, int], str]) -> AuditLine:
         facts["role"] = _value("role", facts["role"])
     if event.action == "responses.import" and "tool" in facts:
         facts["tool"] = str(TOOL_NAMES.get(str(facts["tool"]), facts["tool"]))
+    if event.action == "privacy.sweep":
+        facts["action"] = _value("retention_action", facts.get("action"))
+        facts["cutoff"] = str(facts.get("cutoff", "—"))[:10]
     if "snippet" in facts:
         facts["snippet"] = _shorten(str(facts["snippet"]), 40)
     template = SENTENCES.get(event.action)

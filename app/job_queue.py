@@ -136,16 +136,17 @@ def inline_lost_reason(started_at: datetime) -> str | None:
 class Worker(RQWorker):
     """RQ's worker, also reconciling our unfinished jobs in its maintenance pass (every
     `JOB_MAINTENANCE_INTERVAL` seconds), so that a job whose worker was killed is failed even
-    when nobody opens its page."""
+    when nobody opens its page, and queueing the daily retention sweep (`app.retention`)."""
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
-        from app import jobs
+        from app import jobs, retention
 
         try:
             failed = jobs.reconcile_unfinished()
+            retention.submit_daily()
         except Exception:  # the worker must outlive a failed pass; the next one tries again
-            log.exception("reconciling unfinished jobs failed")
+            log.exception("the job maintenance pass failed")
         else:
             if failed:
                 log.warning("%d unfinished jobs were failed: their workers are gone", failed)

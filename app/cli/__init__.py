@@ -7,6 +7,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from app.cli.backup import backup_cli
     from app.cli.demo import demo
+    from app.cli.privacy import privacy_cli
     from app.cli.reports import reports_cli
     from app.cli.responses import responses_cli
     from app.cli.surveys import surveys_cli
@@ -19,4 +20,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(responses_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(worker_command)

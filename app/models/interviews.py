@@ -86,6 +86,8 @@ class Interview(Model):
     )
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Set by the retention sweep when the participant's identity and the file were removed.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     turns = relationship(
         "Turn",

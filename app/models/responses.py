@@ -94,6 +94,8 @@ class Response(Model):
     # address (`surveys.paradata`, read by the quality checks only). NULL: nothing of either
     # (a response from before the address hash, or without an address).
     paradata: Mapped[dict[str, Any] | None] = mapped_column(ParadataDocument)
+    # Set by the retention sweep when the response's free texts and paradata were removed.
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Where the response came from: "web" (answered here), or the tool whose export it was
     # imported from (`surveys.imports.TOOLS`: wjx, tencent, qualtrics, kobo, surveymonkey,
     # wenfang, csv), with that tool's id of it. NULL id: answered here.

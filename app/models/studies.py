@@ -138,6 +138,14 @@ class Study(Model):
     # Findings resting on fewer responses than this are greyed, never claimed, and
     # suppressed through share links.
     min_n: Mapped[int] = mapped_column(default=30, server_default="30")
+    # Days responses and transcripts are kept after they were given (PIPL art. 19); NULL: kept
+    # until the study is deleted. `flask --app wsgi privacy sweep` applies it (app/retention.py).
+    retention_days: Mapped[int | None]
+    # What the sweep does to what is past it: "anonymise" (free texts, the address hash and
+    # the participant's identity go; closed answers stay for the statistics) or "delete".
+    retention_action: Mapped[str] = mapped_column(
+        String(20), default="anonymise", server_default="anonymise"
+    )
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

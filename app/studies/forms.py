@@ -1,13 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
+    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.accounts.forms import email_field
 from app.forms import CheckboxListField, Form
@@ -53,6 +54,25 @@ class StudyForm(Form):
     )
     starts_on = DateField(_l("Start date"), validators=[Optional()])
     ends_on = DateField(_l("End date"), validators=[Optional()])
+    retention_days = IntegerField(
+        _l("Keep responses and transcripts for (days)"),
+        validators=[Optional(), NumberRange(min=1, max=36500)],
+        description=_l(
+            "After this many days the daily retention sweep anonymises or deletes them. Empty: "
+            "kept until the study is deleted. Say the same in the consent notice."
+        ),
+    )
+    retention_action = SelectField(
+        _l("After the retention period"),
+        choices=[
+            SelectChoice(
+                "anonymise",
+                _l("Anonymise: remove the free-text answers and who gave them; keep the rest"),
+            ),
+            SelectChoice("delete", _l("Delete them")),
+        ],
+        default="anonymise",
+    )
     submit = SubmitField(_l("Save"))
 
     def validate_ends_on(self, field):

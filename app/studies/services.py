@@ -7,7 +7,10 @@ from app.accounts.services import normalise_email
 from app.extensions import db
 from app.models import MemberInvitation, Membership, Role, Study, StudyStatus, User
 
-STUDY_FIELDS = ("title", "goal", "audience", "sample_plan", "methods", "starts_on", "ends_on")
+STUDY_FIELDS = (
+    "title", "goal", "audience", "sample_plan", "methods", "starts_on", "ends_on",
+    "retention_days", "retention_action",
+)  # fmt: skip
 
 
 class StudyError(ValueError):
@@ -185,4 +188,5 @@ def _study_values(fields: dict[str, Any]) -> dict[str, Any]:
     for name in ("goal", "audience", "sample_plan"):
         values[name] = (values[name] or "").strip()
     values["methods"] = list(values["methods"] or [])
+    values["retention_action"] = values["retention_action"] or "anonymise"
     return values

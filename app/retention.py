@@ -1,0 +1,185 @@
+"""The retention sweep (issue 28.5; PIPL art. 19 and 47: personal information is kept no
+longer than its purpose needs, then deleted or anonymised). Each study with a retention
+period has what is older than it swept: responses submitted before the cut-off anonymised
+(`surveys.retention.anonymised_answers`: free texts go, closed answers stay; paradata and the
+receipt go, so the response can no longer be tied to a browser or an address) or deleted,
+unfinished responses deleted whatever the action (never submitted, of no use), transcripts
+anonymised (participant, attributes, file name and original file go) or deleted. Every write
+goes through the response store (`response_write`), so no cached copy outlives it, and each
+study's sweep is one transaction with an audit event counting what it did.
+
+Run by `flask --app wsgi privacy sweep` (cron), and daily by the job workers when there are
+some (`submit_daily`, from `app.job_queue.Worker`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import delete
+
+from app import audit, jobs
+from app.extensions import db
+from app.models import Interview, Job, Questionnaire, Response, ResponseStatus, Study
+from app.models.types import utcnow
+from app.responses.cache import response_write
+from surveys.retention import anonymised_answers
+
+KIND = "privacy_sweep"
+ACTIONS = ("anonymise", "delete")
+SWEEP_EVERY = timedelta(days=1)
+
+
+@dataclass
+class StudySweep:
+    """What the sweep did (or, dry, would do) in one study."""
+
+    study_id: int
+    title: str
+    cutoff: datetime
+    action: str
+    responses: int = 0  # submitted responses anonymised or deleted
+    partials: int = 0  # unfinished responses deleted
+    interviews: int = 0  # transcripts anonymised or deleted
+    questionnaires: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.responses or self.partials or self.interviews)
+
+
+def sweep(now: datetime | None = None, *, dry_run: bool = False) -> list[StudySweep]:
+    """Sweep every study with a retention period; what was done, study by study."""
+    now = now or utcnow()
+    studies = db.session.scalars(
+        db.select(Study).where(Study.retention_days.is_not(None)).order_by(Study.id)
+    ).all()
+    return [_sweep_study(study, now, dry_run) for study in studies]
+
+
+def _sweep_study(study: Study, now: datetime, dry_run: bool) -> StudySweep:
+    cutoff = now - timedelta(days=study.retention_days or 0)
+    done = StudySweep(study.id, study.title, cutoff, study.retention_action)
+    questionnaire_ids = db.session.scalars(
+        db.select(Questionnaire.id).where(Questionnaire.study_id == study.id)
+    ).all()
+    for questionnaire_id in questionnaire_ids:
+        _sweep_responses(questionnaire_id, done, now, dry_run)
+    _sweep_interviews(study, done, now, dry_run)
+    if dry_run:
+        db.session.rollback()
+        return done
+    if done.changed:
+        audit.record(
+            "privacy.sweep",
+            study,
+            study_id=study.id,
+            detail={
+                "cutoff": done.cutoff.isoformat(),
+                "action": done.action,
+                "responses": done.responses,
+                "partials": done.partials,
+                "interviews": done.interviews,
+            },
+        )
+    db.session.commit()
+    return done
+
+
+def _sweep_responses(questionnaire_id: int, done: StudySweep, now: datetime, dry: bool) -> None:
+    past = db.select(Response).where(
+        Response.questionnaire_id == questionnaire_id,
+        Response.status == ResponseStatus.COMPLETE,
+        Response.submitted_at < done.cutoff,
+    )
+    if done.action == "anonymise":
+        past = past.where(Response.anonymised_at.is_(None))
+    submitted = db.session.scalars(past).all()
+    partial_ids = db.session.scalars(
+        db.select(Response.id).where(
+            Response.questionnaire_id == questionnaire_id,
+            Response.status == ResponseStatus.PARTIAL,
+            Response.updated_at < done.cutoff,
+        )
+    ).all()
+    done.responses += len(submitted)
+    done.partials += len(partial_ids)
+    if dry or not (submitted or partial_ids):
+        return
+    done.questionnaires.append(questionnaire_id)
+    rewritten = [row.id for row in submitted] + list(partial_ids)
+    with response_write(questionnaire_id, rewrites=rewritten):
+        if done.action == "delete":
+            gone = [row.id for row in submitted] + list(partial_ids)
+            db.session.execute(
+                delete(Response)
+                .where(Response.id.in_(gone))
+                .execution_options(synchronize_session=False)
+            )
+        else:
+            for row in submitted:
+                row.answers = anonymised_answers(row.version.definition, dict(row.answers or {}))
+                row.paradata = None
+                row.receipt_hash = None
+                row.anonymised_at = now
+            if partial_ids:
+                db.session.execute(
+                    delete(Response)
+                    .where(Response.id.in_(partial_ids))
+                    .execution_options(synchronize_session=False)
+                )
+        db.session.flush()
+
+
+def _sweep_interviews(study: Study, done: StudySweep, now: datetime, dry: bool) -> None:
+    past = db.select(Interview).where(
+        Interview.study_id == study.id, Interview.created_at < done.cutoff
+    )
+    if done.action == "anonymise":
+        past = past.where(Interview.anonymised_at.is_(None))
+    interviews = db.session.scalars(past).all()
+    done.interviews += len(interviews)
+    if dry:
+        return
+    for interview in interviews:
+        if done.action == "delete":
+            db.session.delete(interview)
+        else:
+            interview.participant_label = ""
+            interview.attributes = {}
+            interview.source_filename = ""
+            interview.original = None
+            interview.anonymised_at = now
+    db.session.flush()
+
+
+def submit_daily(now: datetime | None = None) -> Job | None:
+    """Queue the sweep unless one was asked for in the last day (what each worker's
+    maintenance pass calls: the first worker to ask queues it)."""
+    now = now or utcnow()
+    recent = db.session.scalar(
+        db.select(Job.id).where(Job.kind == KIND, Job.created_at > now - SWEEP_EVERY).limit(1)
+    )
+    if recent is not None:
+        return None
+    return jobs.submit(KIND, {}, study_id=None, actor=None)
+
+
+@jobs.job_function(KIND)
+def run_sweep(run: jobs.JobRun) -> Path:
+    """The sweep as a job: its report, one line a study, is the job's file."""
+    swept = sweep()
+    path = run.result_file("sweep.txt")
+    path.write_text("\n".join(describe(s) for s in swept) + "\n", encoding="utf-8")
+    return path
+
+
+def describe(done: StudySweep) -> str:
+    """One line for the command line and the job's report."""
+    verb = "anonymised" if done.action == "anonymise" else "deleted"
+    return (
+        f"study {done.study_id} ({done.title}): before {done.cutoff:%Y-%m-%d}, "
+        f"{done.responses} responses {verb}, {done.partials} unfinished deleted, "
+        f"{done.interviews} transcripts {verb}"
+    )
