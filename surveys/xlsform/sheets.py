@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from ..errors import Code, ImportFailed, Problem
+from ..safe_zip import ZipRefused, check_zip_archive
 
 # Rows of one sheet below its header, blank ones included: a choices sheet of every township
 # in China has about 40,000.
 MAX_SHEET_ROWS = 100_000
 # Bytes of the workbook's parts once unzipped: openpyxl holds the shared strings in memory, and
 # a zip bomb of a few megabytes unpacks to gigabytes. A zip member is never read past the size
-# its header declares, so the declared sizes bound what is read.
+# its header declares, so the declared sizes bound what is read (`surveys.safe_zip`, which also
+# refuses too many parts, overlapping parts and a compression ratio past 100).
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # What a damaged or hostile workbook raises while it is opened or read: not a zip, a missing
 # part, malformed XML, or XML that declares entities (openpyxl parses with defusedxml, which
@@ -92,14 +94,19 @@ def read_sheets(source: str | os.PathLike[str] | bytes | bytearray | BinaryIO) -
 
 
 def _check_unpacked_size(source: str | os.PathLike[str] | BinaryIO) -> None:
-    with zipfile.ZipFile(source) as archive:
-        unpacked = sum(member.file_size for member in archive.infolist())
-    if not isinstance(source, str | os.PathLike):
-        source.seek(0)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFailed(
-            Problem(Code.XLS_TOO_LARGE, params={"max": MAX_UNPACKED_BYTES // (1024 * 1024)})
-        )
+    """Refuse a zip bomb from the central directory alone, before openpyxl unpacks a part."""
+    try:
+        check_zip_archive(source, max_total_bytes=MAX_UNPACKED_BYTES)
+    except ZipRefused as refused:
+        if refused.code == Code.ZIP_TOO_LARGE:
+            problem = Problem(
+                Code.XLS_TOO_LARGE, params={"max": MAX_UNPACKED_BYTES // (1024 * 1024)}
+            )
+        elif refused.code == Code.ZIP_UNREADABLE:
+            problem = Problem(Code.XLS_UNREADABLE, params=refused.params)
+        else:
+            problem = Problem(refused.code, params=refused.params)
+        raise ImportFailed(problem) from refused
 
 
 def _read_sheet(worksheet: Any) -> Sheet:

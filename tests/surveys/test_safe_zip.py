@@ -1,0 +1,117 @@
+"""Zip archives from uploads are checked from their central directory before anything is
+unpacked (issue 29.7): too many parts, too much declared, overlapping parts, a ratio past 100.
+The XLSForm and docx readers refuse such files with their own codes."""
+
+import io
+import zipfile
+
+import pytest
+
+from analysis.transcripts import ErrorCode, TranscriptError, parse_transcript
+from surveys.errors import Code, ImportFailed
+from surveys.safe_zip import RATIO_FLOOR, ZipRefused, check_zip_archive
+from surveys.xlsform.sheets import read_sheets
+from tests.analysis.transcripts.test_transcript_subtitles_docx import make_docx
+from tests.hostile import overlapping_zip, xlsform, zip_of
+
+# 4 MiB of one byte deflates to about 4 KB: a ratio near 1,000.
+BOMB_PART = b"0" * (4 * 1024 * 1024)
+
+
+def refusal(source, **limits) -> ZipRefused:
+    with pytest.raises(ZipRefused) as caught:
+        check_zip_archive(source, **limits)
+    return caught.value
+
+
+def test_honest_workbooks_and_documents_pass_and_list_their_parts():
+    for data in (xlsform(2000), make_docx()):
+        names = [member.filename for member in check_zip_archive(data)]
+        assert "[Content_Types].xml" in names
+
+
+def test_a_part_that_inflates_a_thousand_times_is_refused_with_its_ratio():
+    error = refusal(zip_of({"xl/sharedStrings.xml": BOMB_PART}))
+    assert error.code == Code.ZIP_RATIO
+    assert error.params["ratio"] > 500 and error.params["limit"] == 100
+    assert "压缩比" in error.message("zh_CN") and "compressed" in error.message("en")
+
+
+def test_small_parts_are_not_judged_by_their_ratio():
+    """Below the floor a ratio says nothing: an empty sheet compresses very well."""
+    check_zip_archive(zip_of({"a.xml": b"0" * (RATIO_FLOOR - 1)}))
+
+
+def test_many_honest_parts_whose_sum_inflates_past_the_ratio_are_refused():
+    parts = {f"p{i}.xml": b"0" * (RATIO_FLOOR // 4) for i in range(8)}
+    error = refusal(zip_of(parts), max_ratio=100)
+    assert error.code == Code.ZIP_RATIO
+
+
+def test_declared_total_past_the_limit_is_refused_before_reading():
+    error = refusal(zip_of({"a.xml": b"x" * 2000}), max_total_bytes=1000)
+    assert error.code == Code.ZIP_TOO_LARGE
+    assert error.params == {"size": 2000, "limit": 1000}
+
+
+def test_too_many_parts_are_refused():
+    error = refusal(zip_of({f"{i}.xml": b"" for i in range(11)}), max_members=10)
+    assert error.code == Code.ZIP_TOO_MANY_MEMBERS
+    assert error.params == {"count": 11, "limit": 10}
+
+
+def test_parts_sharing_one_compressed_body_are_refused_as_overlapping():
+    bomb = overlapping_zip("xl/worksheets/sheet1.xml", b"<row/>" * 1000, 200)
+    assert refusal(bomb).code == Code.ZIP_OVERLAPPING
+
+
+@pytest.mark.parametrize("data", [b"", b"PK\x03\x04 not a zip", "中文".encode() * 100])
+def test_what_is_no_zip_is_refused_as_unreadable(data):
+    assert refusal(data).code == Code.ZIP_UNREADABLE
+
+
+def test_a_file_object_is_left_where_it_was_and_a_path_is_read(tmp_path):
+    data = xlsform(10)
+    stream = io.BytesIO(data)
+    check_zip_archive(stream)
+    assert stream.tell() == 0
+    path = tmp_path / "问卷.xlsx"
+    path.write_bytes(zip_of({"a.xml": BOMB_PART}))
+    assert refusal(path).code == Code.ZIP_RATIO
+    assert refusal(tmp_path / "missing.xlsx").code == Code.ZIP_UNREADABLE
+
+
+def test_the_error_is_a_value_error_with_an_english_str():
+    error = refusal(b"")
+    assert isinstance(error, ValueError)
+    assert "zip" in str(error)
+
+
+def test_an_xlsform_bomb_is_refused_before_openpyxl_opens_it():
+    workbook = zipfile.ZipFile(io.BytesIO(xlsform(3)))
+    parts = {info.filename: workbook.read(info) for info in workbook.infolist()}
+    parts["xl/worksheets/sheet1.xml"] += b"<!--" + BOMB_PART + b"-->"
+    with pytest.raises(ImportFailed) as caught:
+        read_sheets(zip_of(parts))
+    assert caught.value.problem.code == Code.ZIP_RATIO
+
+
+def test_an_overlapping_xlsx_is_refused_by_the_xlsform_reader():
+    with pytest.raises(ImportFailed) as caught:
+        read_sheets(overlapping_zip("xl/workbook.xml", b"<a/>" * 500, 100))
+    assert caught.value.problem.code == Code.ZIP_OVERLAPPING
+
+
+def test_a_docx_with_too_many_parts_is_refused_with_the_transcript_code():
+    document = zipfile.ZipFile(io.BytesIO(make_docx()))
+    parts = {info.filename: document.read(info) for info in document.infolist()}
+    parts.update({f"word/media/image{i}.png": b"" for i in range(10_001)})
+    with pytest.raises(TranscriptError) as caught:
+        parse_transcript(zip_of(parts), "访谈.docx")
+    assert caught.value.code is ErrorCode.DOCX_TOO_MANY_PARTS
+
+
+def test_an_overlapping_docx_is_refused_with_the_transcript_code():
+    with pytest.raises(TranscriptError) as caught:
+        parse_transcript(overlapping_zip("word/document.xml", b"<w:p/>" * 500, 100), "访谈.docx")
+    assert caught.value.code is ErrorCode.DOCX_OVERLAPPING
