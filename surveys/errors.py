@@ -112,6 +112,7 @@ class Code(StrEnum):
     ZIP_TOO_LARGE = "zip_too_large"
     ZIP_OVERLAPPING = "zip_overlapping"
     ZIP_RATIO = "zip_ratio"
+    ZIP_XML_DTD = "zip_xml_dtd"
     # --- XLSForm import / export -------------------------------------------------------------
     XLS_UNREADABLE = "xls_unreadable"
     XLS_NO_SURVEY_SHEET = "xls_no_survey_sheet"
@@ -385,6 +386,12 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "压缩文件的压缩比异常：解压后是压缩时的 {ratio} 倍（上限 {limit} 倍），已拒绝",
         "The archive is compressed abnormally: it unpacks to {ratio} times its compressed size"
         " (the limit is {limit}) and was refused",
+    ),
+    Code.ZIP_XML_DTD: (
+        "压缩文件中的 XML 部分 {part} 含有 DTD 声明（可被用来读取服务器上的文件或耗尽内存），"
+        "已拒绝",
+        "The XML part {part} of the archive declares a DTD (which can read files on the server or"
+        " exhaust memory) and was refused",
     ),
     Code.XLS_UNREADABLE: ("无法读取该 Excel 文件：{detail}", "Cannot read the workbook: {detail}"),
     Code.XLS_NO_SURVEY_SHEET: ("缺少 survey 工作表", "The workbook has no survey sheet"),

@@ -22,8 +22,13 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 from collections.abc import Callable
 from typing import Any, BinaryIO
+from xml.etree import ElementTree
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import iterparse
 
 from .errors import Code, SurveysError
 from .problems import CodedError
@@ -32,6 +37,20 @@ MAX_MEMBERS = 10_000
 MAX_TOTAL_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024
+# What a damaged archive raises while its directory or a part is read (NotImplementedError: an
+# unknown compression; RuntimeError: a part behind a password).
+UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    OSError,
+    EOFError,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+)
+# Parts read as XML by the readers of the formats (OOXML parts and relationships, VML drawings,
+# the REFI-QDA project).
+XML_SUFFIXES = (".xml", ".rels", ".vml", ".qde")
 _LOCAL_HEADER = 30  # bytes of a local file header without its name and extra field
 
 ZipSource = str | os.PathLike[str] | bytes | bytearray | BinaryIO
@@ -54,24 +73,41 @@ def check_zip_archive(
     max_total_bytes: int = MAX_TOTAL_BYTES,
     max_ratio: int = MAX_RATIO,
     ratio_floor: int = RATIO_FLOOR,
+    forbid_dtd: bool = True,
 ) -> list[zipfile.ZipInfo]:
     """The members of the zip archive *source* when it is within the limits; `ZipRefused`
     otherwise, or when it is no zip archive at all.
 
-    Only the central directory is read. A file object is read from its current position and
-    left there again, for the caller's reader.
+    The limits are checked from the central directory alone. Then, with *forbid_dtd*, each
+    XML part (`XML_SUFFIXES`) is read with defusedxml up to its root element, and refused when
+    it declares a DTD: openpyxl and python-docx parse most parts with lxml, which expands no
+    entity (`resolve_entities=False`) but does read the DTD; no Office part has one. A file
+    object is read from its current position and left there again, for the caller's reader.
     """
     stream, size, restore = _open(source)
     try:
-        try:
-            with zipfile.ZipFile(stream) as archive:
-                members = archive.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            raise ZipRefused(
-                Code.ZIP_UNREADABLE, detail=str(exc)[:200] or type(exc).__name__
-            ) from exc
+        with zipfile.ZipFile(stream) as archive:
+            members = archive.infolist()
+            _check_limits(members, size, max_members, max_total_bytes, max_ratio, ratio_floor)
+            if forbid_dtd:
+                for member in members:
+                    if member.filename.lower().endswith(XML_SUFFIXES):
+                        _check_prolog(archive, member)
+    except UNREADABLE as exc:
+        raise ZipRefused(Code.ZIP_UNREADABLE, detail=str(exc)[:200] or type(exc).__name__) from exc
     finally:
         restore()
+    return members
+
+
+def _check_limits(
+    members: list[zipfile.ZipInfo],
+    size: int,
+    max_members: int,
+    max_total_bytes: int,
+    max_ratio: int,
+    ratio_floor: int,
+) -> None:
     if len(members) > max_members:
         raise ZipRefused(Code.ZIP_TOO_MANY_MEMBERS, count=len(members), limit=max_members)
     total = sum(member.file_size for member in members)
@@ -82,7 +118,18 @@ def check_zip_archive(
     for member in members:
         _check_ratio(member.file_size, member.compress_size, max_ratio, ratio_floor)
     _check_ratio(total, size, max_ratio, ratio_floor)
-    return members
+
+
+def _check_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse *member* when its XML declares a DTD before the root element (read no further:
+    a DTD can only come first)."""
+    with archive.open(member) as part:
+        try:
+            next(iterparse(part, events=("start",), forbid_dtd=True), None)
+        except DefusedXmlException as exc:
+            raise ZipRefused(Code.ZIP_XML_DTD, part=member.filename[:100]) from exc
+        except ElementTree.ParseError:
+            return  # not well-formed: the format's reader says so in its own words
 
 
 def _overlapping(members: list[zipfile.ZipInfo]) -> bool:

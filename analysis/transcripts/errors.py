@@ -73,6 +73,11 @@ class ErrorCode(Enum):
         "The parts of the docx file overlap (as in a zip bomb); it does not look like a Word "
         "document",
     )
+    DOCX_DTD = (
+        "docx 文件的 {part} 含有 DTD 声明（Word 文档从不含有，可被用来读取服务器上的文件），已拒绝",
+        "The part {part} of the docx file declares a DTD (Word never writes one; it can read "
+        "files on the server)",
+    )
     DOCX_TOO_MANY_BLOCKS = (
         "docx 文件的段落和表格行过多：最多 {limit} 个；请把它拆成几个文件上传",
         "The docx file has too many paragraphs and table rows: at most {limit}; "

@@ -138,6 +138,19 @@ def create_from_template(study: Study, creator: User, template_id: str) -> Quest
     )
 
 
+# Problems of a file that is no workbook at all: damaged, or refused by `surveys.safe_zip`.
+UNREADABLE_WORKBOOK = frozenset(
+    {
+        surveys.Code.XLS_UNREADABLE,
+        surveys.Code.ZIP_UNREADABLE,
+        surveys.Code.ZIP_TOO_MANY_MEMBERS,
+        surveys.Code.ZIP_OVERLAPPING,
+        surveys.Code.ZIP_RATIO,
+        surveys.Code.ZIP_XML_DTD,
+    }
+)
+
+
 def read_import(filename: str, data: bytes) -> tuple[dict[str, Any], list[surveys.Problem]]:
     """A definition from an uploaded .json or .xlsx (XLSForm), with the import's warnings."""
     suffix = Path(filename).suffix.lower()
@@ -163,7 +176,7 @@ def read_import(filename: str, data: bytes) -> tuple[dict[str, Any], list[survey
         try:
             result = read_xlsform(io.BytesIO(data))  # checks the definition too
         except surveys.ImportFailed as failure:
-            unreadable = failure.problem.code == surveys.Code.XLS_UNREADABLE
+            unreadable = failure.problem.code in UNREADABLE_WORKBOOK
             code = "invalid_xlsx" if unreadable else "invalid_xlsform"
             raise ImportRefused(code, [failure.problem]) from None
         definition, warnings, errors = result.definition, list(result.warnings), result.errors

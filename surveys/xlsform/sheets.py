@@ -79,7 +79,7 @@ def read_sheets(source: str | os.PathLike[str] | bytes | bytearray | BinaryIO) -
     if isinstance(source, bytes | bytearray):
         source = io.BytesIO(bytes(source))
     try:
-        _check_unpacked_size(source)
+        _check_archive(source)
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
         try:
             return {ws.title.strip().lower(): _read_sheet(ws) for ws in workbook.worksheets}
@@ -93,8 +93,9 @@ def read_sheets(source: str | os.PathLike[str] | bytes | bytearray | BinaryIO) -
         ) from error
 
 
-def _check_unpacked_size(source: str | os.PathLike[str] | BinaryIO) -> None:
-    """Refuse a zip bomb from the central directory alone, before openpyxl unpacks a part."""
+def _check_archive(source: str | os.PathLike[str] | BinaryIO) -> None:
+    """Refuse a zip bomb (from the central directory alone) and XML parts that declare a DTD,
+    before openpyxl unpacks anything."""
     try:
         check_zip_archive(source, max_total_bytes=MAX_UNPACKED_BYTES)
     except ZipRefused as refused:

@@ -88,11 +88,13 @@ def test_a_sheet_past_the_row_limit_is_refused_with_its_row():
 @pytest.mark.parametrize(
     ("prologue", "reference"), [(BILLION_LAUGHS, LAUGH), (EXTERNAL, XXE)], ids=["bomb", "xxe"]
 )
-def test_a_workbook_whose_xml_declares_entities_is_unreadable(prologue, reference):
+def test_a_workbook_whose_xml_declares_entities_is_refused_before_it_is_parsed(
+    prologue, reference
+):
     hostile = with_entities(xlsform(1), "xl/worksheets/sheet1.xml", prologue, "q0", reference)
     with pytest.raises(ImportFailed) as failure:
         read_xlsform(hostile)
-    assert failure.value.problem.code == Code.XLS_UNREADABLE
+    assert failure.value.problem.code == Code.ZIP_XML_DTD
     assert "root:" not in str(failure.value.problem.params)
 
 

@@ -1,8 +1,10 @@
 """Zip archives from uploads are checked from their central directory before anything is
-unpacked (issue 29.7): too many parts, too much declared, overlapping parts, a ratio past 100.
+unpacked (issue 29.7): too many parts, too much declared, overlapping parts, a ratio past 100;
+and no XML part may declare a DTD.
 The XLSForm and docx readers refuse such files with their own codes."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -12,7 +14,7 @@ from surveys.errors import Code, ImportFailed
 from surveys.safe_zip import RATIO_FLOOR, ZipRefused, check_zip_archive
 from surveys.xlsform.sheets import read_sheets
 from tests.analysis.transcripts.test_transcript_subtitles_docx import make_docx
-from tests.hostile import overlapping_zip, xlsform, zip_of
+from tests.hostile import BILLION_LAUGHS, EXTERNAL, overlapping_zip, xlsform, zip_of
 
 # 4 MiB of one byte deflates to about 4 KB: a ratio near 1,000.
 BOMB_PART = b"0" * (4 * 1024 * 1024)
@@ -115,3 +117,38 @@ def test_an_overlapping_docx_is_refused_with_the_transcript_code():
     with pytest.raises(TranscriptError) as caught:
         parse_transcript(overlapping_zip("word/document.xml", b"<w:p/>" * 500, 100), "访谈.docx")
     assert caught.value.code is ErrorCode.DOCX_OVERLAPPING
+
+
+def _with_prologue(data: bytes, member: str, prologue: str) -> bytes:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts[member] = prologue.encode() + re.sub(rb"^<\?xml[^>]*\?>\s*", b"", parts[member])
+    return zip_of(parts)
+
+
+@pytest.mark.parametrize("prologue", [BILLION_LAUGHS, EXTERNAL], ids=["bomb", "xxe"])
+@pytest.mark.parametrize("member", ["xl/workbook.xml", "xl/_rels/workbook.xml.rels"])
+def test_an_xlsx_part_declaring_a_dtd_is_refused_before_openpyxl_parses_it(prologue, member):
+    """openpyxl reads workbook.xml and the relationships with lxml, not defusedxml."""
+    with pytest.raises(ImportFailed) as caught:
+        read_sheets(_with_prologue(xlsform(3), member, prologue))
+    assert caught.value.problem.code == Code.ZIP_XML_DTD
+    assert caught.value.problem.params == {"part": member}
+
+
+def test_a_dtd_in_utf16_is_found_too():
+    text = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE w [<!ENTITY a "b">]><w/>'
+    error = refusal(zip_of({"word/document.xml": text.encode("utf-16")}))
+    assert error.code == Code.ZIP_XML_DTD
+
+
+def test_a_docx_part_declaring_a_dtd_is_refused_with_the_transcript_code():
+    data = _with_prologue(make_docx(), "word/document.xml", EXTERNAL)
+    with pytest.raises(TranscriptError) as caught:
+        parse_transcript(data, "访谈.docx")
+    assert caught.value.code is ErrorCode.DOCX_DTD
+    assert "root:" not in str(caught.value)
+
+
+def test_parts_not_read_as_xml_may_hold_anything():
+    check_zip_archive(zip_of({"word/media/image1.png": b"<!DOCTYPE x []><x/>"}))

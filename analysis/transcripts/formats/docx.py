@@ -102,6 +102,8 @@ def _refusal(refused: ZipRefused) -> TranscriptError:
         )
     if refused.code == Code.ZIP_OVERLAPPING:
         return TranscriptError(ErrorCode.DOCX_OVERLAPPING)
+    if refused.code == Code.ZIP_XML_DTD:
+        return TranscriptError(ErrorCode.DOCX_DTD, part=params["part"])
     return TranscriptError(ErrorCode.INVALID_DOCX, detail=params.get("detail", ""))
 
 
