@@ -102,3 +102,12 @@ def test_odd_answer_values_get_a_code(definition, value):
 def test_answers_that_are_not_a_mapping(definition):
     result = validate_answers(definition, ["not", "a", "dict"])
     assert result.codes["gender"] == Code.ANSWER_REQUIRED
+
+
+def test_piping_a_number_past_a_floats_range_shows_nothing_instead_of_failing():
+    """Found by tests/fuzz: `float(10**400)` raised OverflowError in `format_value`."""
+    from surveys.logic import pipe
+
+    assert pipe("您填写了{q1}件", {"q1": 10**400}) == "您填写了件"
+    assert pipe("{q1}", {"q1": [3, 10**400, 2.5]}) == "3、、2.5"
+    assert pipe("{q1}", {"q1": 10**20}) == "1e+20"
