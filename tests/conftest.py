@@ -26,7 +26,9 @@ settings.register_profile(
     "ci", max_examples=40, deadline=timedelta(seconds=5), derandomize=True, database=None
 )
 settings.register_profile("thorough", max_examples=2000, deadline=timedelta(seconds=5))
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "wenfang"))
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "wenfang")
+)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 

@@ -2,8 +2,9 @@
 
 Choice answers show their option labels; lists are joined with "、"; numbers without a
 trailing ".0" (a number past a float's range, as the language reads it, shows as nothing);
-an unanswered or unknown question gives an empty string. Only ``{id}`` with a valid question id is replaced, so other braces in a text stay as they are. The same rules are
-implemented by ``pipe`` in ``app/static/js/conditions.js``.
+an unanswered or unknown question gives an empty string. Only ``{id}`` with a valid question
+id is replaced, so other braces in a text stay as they are. The same rules are implemented by
+``pipe`` in ``app/static/js/conditions.js``.
 """
 
 from __future__ import annotations

@@ -88,9 +88,7 @@ def test_a_sheet_past_the_row_limit_is_refused_with_its_row():
 @pytest.mark.parametrize(
     ("prologue", "reference"), [(BILLION_LAUGHS, LAUGH), (EXTERNAL, XXE)], ids=["bomb", "xxe"]
 )
-def test_a_workbook_whose_xml_declares_entities_is_refused_before_it_is_parsed(
-    prologue, reference
-):
+def test_a_workbook_whose_xml_declares_entities_is_refused_before_it_is_parsed(prologue, reference):
     hostile = with_entities(xlsform(1), "xl/worksheets/sheet1.xml", prologue, "q0", reference)
     with pytest.raises(ImportFailed) as failure:
         read_xlsform(hostile)
