@@ -38,7 +38,8 @@ MAX_TOTAL_BYTES = 100 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024
 # What a damaged archive raises while its directory or a part is read (NotImplementedError: an
-# unknown compression; RuntimeError: a part behind a password).
+# unknown compression; RuntimeError: a part behind a password). Not ValueError as a whole:
+# `ZipRefused` is one.
 UNREADABLE = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
@@ -47,6 +48,7 @@ UNREADABLE = (
     zlib.error,
     NotImplementedError,
     RuntimeError,
+    UnicodeDecodeError,  # a member name flagged UTF-8 that is not (found by tests/fuzz)
 )
 # Parts read as XML by the readers of the formats (OOXML parts and relationships, VML drawings,
 # the REFI-QDA project).
@@ -128,8 +130,8 @@ def _check_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
             next(iterparse(part, events=("start",), forbid_dtd=True), None)
         except DefusedXmlException as exc:
             raise ZipRefused(Code.ZIP_XML_DTD, part=member.filename[:100]) from exc
-        except ElementTree.ParseError:
-            return  # not well-formed: the format's reader says so in its own words
+        except (ElementTree.ParseError, LookupError):
+            return  # not well-formed, an unknown encoding: the format's reader says so
 
 
 def _overlapping(members: list[zipfile.ZipInfo]) -> bool:

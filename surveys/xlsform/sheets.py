@@ -37,6 +37,8 @@ UNREADABLE = (
     OSError,
     ValueError,  # also defusedxml's EntitiesForbidden, DTDForbidden, ExternalReferenceForbidden
     SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError
+    IndexError,  # a cell naming a shared string past the table's end (found by tests/fuzz)
+    LookupError,  # an XML declaration naming an unknown encoding (found by tests/fuzz)
 )
 
 

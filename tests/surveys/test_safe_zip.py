@@ -152,3 +152,67 @@ def test_a_docx_part_declaring_a_dtd_is_refused_with_the_transcript_code():
 
 def test_parts_not_read_as_xml_may_hold_anything():
     check_zip_archive(zip_of({"word/media/image1.png": b"<!DOCTYPE x []><x/>"}))
+
+
+# ---- found by tests/fuzz ---------------------------------------------------------------------
+
+
+def _misnamed(data: bytes) -> bytes:
+    """*data* (a zip with a member named 配置.xml, flagged UTF-8) with that name's first byte
+    made invalid UTF-8."""
+    name = "配置.xml".encode()
+    return data.replace(name, b"\x80" + name[1:])
+
+
+def test_a_member_name_that_is_not_the_utf8_it_claims_is_unreadable():
+    """zipfile raised UnicodeDecodeError from the central directory."""
+    bad = _misnamed(zip_of({"配置.xml": b"<a/>"}))
+    assert refusal(bad).code == Code.ZIP_UNREADABLE
+    with pytest.raises(ImportFailed) as caught:
+        read_sheets(bad)
+    assert caught.value.problem.code == Code.XLS_UNREADABLE
+
+
+def test_a_docx_with_a_misnamed_member_is_refused_as_a_transcript_error():
+    document = zipfile.ZipFile(io.BytesIO(make_docx()))
+    parts = {info.filename: document.read(info) for info in document.infolist()}
+    parts["配置.xml"] = b"<a/>"
+    with pytest.raises(TranscriptError):
+        parse_transcript(_misnamed(zip_of(parts)), "访谈.docx")
+
+
+def _with_part(data: bytes, member: str, edit) -> bytes:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    parts = {info.filename: archive.read(info) for info in archive.infolist()}
+    parts[member] = edit(parts[member])
+    return zip_of(parts)
+
+
+def test_a_cell_naming_a_shared_string_past_the_table_is_an_unreadable_workbook():
+    """openpyxl's IndexError escaped `read_sheets`."""
+    honest = xlsform(2)
+    names = zipfile.ZipFile(io.BytesIO(honest)).namelist()
+    assert "xl/sharedStrings.xml" not in names  # openpyxl writes inline strings: add a table
+    bad = _with_part(
+        honest,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(rb'<c r="A1" t="inlineStr"><is><t>[^<]*</t></is></c>',
+                           b'<c r="A1" t="s"><v>99999</v></c>', xml),
+    )  # fmt: skip
+    with pytest.raises(ImportFailed) as caught:
+        read_sheets(bad)
+    assert caught.value.problem.code == Code.XLS_UNREADABLE
+
+
+def test_a_workbook_part_naming_an_unknown_encoding_is_an_unreadable_workbook():
+    """ElementTree's LookupError escaped `read_sheets`."""
+    bad = _with_part(
+        xlsform(2),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: (
+            b'<?xml version="1.0" encoding="tf-8"?>' + re.sub(rb"^<\?xml[^>]*\?>", b"", xml)
+        ),
+    )
+    with pytest.raises(ImportFailed) as caught:
+        read_sheets(bad)
+    assert caught.value.problem.code == Code.XLS_UNREADABLE

@@ -21,7 +21,7 @@ from analysis.transcripts.errors import ErrorCode, TranscriptError
 from analysis.transcripts.labels import TIMESTAMP
 from analysis.transcripts.limits import DEFAULT_LIMITS, Limits
 from surveys.errors import Code
-from surveys.safe_zip import ZipRefused, check_zip_archive
+from surveys.safe_zip import UNREADABLE, ZipRefused, check_zip_archive
 
 if TYPE_CHECKING:  # python-docx is imported lazily (and has no type hints)
     from docx.table import Table
@@ -46,7 +46,7 @@ def is_docx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "word/document.xml" in archive.namelist()
-    except zipfile.BadZipFile:
+    except UNREADABLE:  # a damaged zip is read as text, and refused there as binary
         return False
 
 
