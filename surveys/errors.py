@@ -69,7 +69,7 @@ class Code(StrEnum):
     EXPR_UNCLOSED_STRING = "expr_unclosed_string"
     EXPR_BAD_ESCAPE = "expr_bad_escape"
     EXPR_UNCLOSED_PAREN = "expr_unclosed_paren"
-    EXPR_UNEXPECTED_TOKEN = "expr_unexpected_token"  # noqa: S105 - not a password
+    EXPR_UNEXPECTED_TOKEN = "expr_unexpected_token"  # noqa: S105 # nosec B105 # a code, no password
     EXPR_UNEXPECTED_END = "expr_unexpected_end"
     EXPR_NUMBER_TOO_LARGE = "expr_number_too_large"
     EXPR_OPERATOR_SPELLING = "expr_operator_spelling"

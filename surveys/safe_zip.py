@@ -25,10 +25,9 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from typing import Any, BinaryIO
-from xml.etree import ElementTree
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import iterparse
+from defusedxml.ElementTree import ParseError, iterparse
 
 from .errors import Code, SurveysError
 from .problems import CodedError
@@ -130,7 +129,7 @@ def _check_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
             next(iterparse(part, events=("start",), forbid_dtd=True), None)
         except DefusedXmlException as exc:
             raise ZipRefused(Code.ZIP_XML_DTD, part=member.filename[:100]) from exc
-        except (ElementTree.ParseError, LookupError):
+        except (ParseError, LookupError):
             return  # not well-formed, an unknown encoding: the format's reader says so
 
 

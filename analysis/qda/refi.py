@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from xml.etree import ElementTree as ET
+from xml.etree import ElementTree as ET  # nosec B405 # writing; reading is defusedxml's
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_untrusted

@@ -39,6 +39,7 @@ UNREADABLE = (
     SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError
     IndexError,  # a cell naming a shared string past the table's end (found by tests/fuzz)
     LookupError,  # an XML declaration naming an unknown encoding (found by tests/fuzz)
+    TypeError,  # an attribute openpyxl's element classes do not take (found by tests/fuzz)
 )
 
 

@@ -5,6 +5,7 @@ never another exception."""
 
 import io
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
@@ -22,9 +23,11 @@ from tests.hostile import BILLION_LAUGHS, EXTERNAL
 
 XLSFORM_DATA = Path(__file__).parents[1] / "data" / "xlsform"
 HONEST_XLSX = (XLSFORM_DATA / "xlsform_spec_test.xlsx").read_bytes()
-# Workbooks are slow to build: a quarter of the profile's examples for these.
+# Workbooks are slow to build and read: a quarter of the profile's examples for these, and a
+# deadline that a loaded machine meets (it still ends an example that hangs).
 FEWER = settings(
     max_examples=max(10, settings().max_examples // 4),
+    deadline=timedelta(seconds=15),
     suppress_health_check=[HealthCheck.too_slow],
 )
 

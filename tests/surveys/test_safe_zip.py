@@ -216,3 +216,16 @@ def test_a_workbook_part_naming_an_unknown_encoding_is_an_unreadable_workbook():
     with pytest.raises(ImportFailed) as caught:
         read_sheets(bad)
     assert caught.value.problem.code == Code.XLS_UNREADABLE
+
+
+def test_a_workbook_element_with_an_attribute_openpyxl_does_not_know_is_unreadable():
+    """openpyxl's TypeError (`SheetView.__init__() got an unexpected keyword argument`)
+    escaped `read_sheets`."""
+    bad = _with_part(
+        xlsform(2),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: xml.replace(b"workbookViewId=", b"workbookV\xe4\xb8\xadiewId=", 1),
+    )
+    with pytest.raises(ImportFailed) as caught:
+        read_sheets(bad)
+    assert caught.value.problem.code == Code.XLS_UNREADABLE
