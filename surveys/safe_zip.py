@@ -27,7 +27,7 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import ParseError, iterparse
+from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
 from .errors import Code, SurveysError
 from .problems import CodedError
@@ -52,7 +52,20 @@ UNREADABLE = (
 # Parts read as XML by the readers of the formats (OOXML parts and relationships, VML drawings,
 # the REFI-QDA project).
 XML_SUFFIXES = (".xml", ".rels", ".vml", ".qde")
+_CHUNK = 16 * 1024
 _LOCAL_HEADER = 30  # bytes of a local file header without its name and extra field
+
+# The codes a `ZipRefused` carries.
+REFUSALS = frozenset(
+    {
+        Code.ZIP_UNREADABLE,
+        Code.ZIP_TOO_MANY_MEMBERS,
+        Code.ZIP_TOO_LARGE,
+        Code.ZIP_OVERLAPPING,
+        Code.ZIP_RATIO,
+        Code.ZIP_XML_DTD,
+    }
+)
 
 ZipSource = str | os.PathLike[str] | bytes | bytearray | BinaryIO
 
@@ -121,12 +134,30 @@ def _check_limits(
     _check_ratio(total, size, max_ratio, ratio_floor)
 
 
+class _RootReached(Exception):
+    """The parser reached the root element: no DTD can follow."""
+
+
+class _StopAtRoot:
+    """A parser target that builds nothing and stops the parse at the first element."""
+
+    def start(self, tag: str, attributes: dict[str, str]) -> None:
+        raise _RootReached
+
+    def close(self) -> None:
+        return None
+
+
 def _check_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    """Refuse *member* when its XML declares a DTD before the root element (read no further:
-    a DTD can only come first)."""
+    """Refuse *member* when its XML declares a DTD before the root element. Read a chunk at a
+    time and no further than the root element (a DTD can only come first), building nothing."""
+    parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True)
     with archive.open(member) as part:
         try:
-            next(iterparse(part, events=("start",), forbid_dtd=True), None)
+            while chunk := part.read(_CHUNK):
+                parser.feed(chunk)
+        except _RootReached:
+            return
         except DefusedXmlException as exc:
             raise ZipRefused(Code.ZIP_XML_DTD, part=member.filename[:100]) from exc
         except (ParseError, LookupError):

@@ -21,9 +21,9 @@ from app.extensions import db
 # `make test`; CI replays the same examples every run (derandomize), so that a red CI is a
 # change of the code, not a new draw. `HYPOTHESIS_PROFILE=thorough` searches far longer. The
 # deadline turns an example that hangs into a failure without a timing assertion.
-settings.register_profile("wenfang", max_examples=40, deadline=timedelta(seconds=2))
+settings.register_profile("wenfang", max_examples=60, deadline=timedelta(seconds=5))
 settings.register_profile(
-    "ci", max_examples=40, deadline=timedelta(seconds=5), derandomize=True, database=None
+    "ci", max_examples=60, deadline=timedelta(seconds=5), derandomize=True, database=None
 )
 settings.register_profile("thorough", max_examples=2000, deadline=timedelta(seconds=5))
 settings.load_profile(

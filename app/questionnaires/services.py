@@ -22,6 +22,7 @@ from app.jsonbody import BadJson, parse_json
 from app.models import Questionnaire, QuestionnaireStatus, QuestionnaireVersion, Study, User
 from app.models.types import utcnow
 from app.responses import listing
+from surveys.safe_zip import REFUSALS
 from surveys.templates import load_template
 
 IMPORT_EXTENSIONS = (".json", ".xlsx")
@@ -138,19 +139,6 @@ def create_from_template(study: Study, creator: User, template_id: str) -> Quest
     )
 
 
-# Problems of a file that is no workbook at all: damaged, or refused by `surveys.safe_zip`.
-UNREADABLE_WORKBOOK = frozenset(
-    {
-        surveys.Code.XLS_UNREADABLE,
-        surveys.Code.ZIP_UNREADABLE,
-        surveys.Code.ZIP_TOO_MANY_MEMBERS,
-        surveys.Code.ZIP_OVERLAPPING,
-        surveys.Code.ZIP_RATIO,
-        surveys.Code.ZIP_XML_DTD,
-    }
-)
-
-
 def read_import(filename: str, data: bytes) -> tuple[dict[str, Any], list[surveys.Problem]]:
     """A definition from an uploaded .json or .xlsx (XLSForm), with the import's warnings."""
     suffix = Path(filename).suffix.lower()
@@ -176,7 +164,7 @@ def read_import(filename: str, data: bytes) -> tuple[dict[str, Any], list[survey
         try:
             result = read_xlsform(io.BytesIO(data))  # checks the definition too
         except surveys.ImportFailed as failure:
-            unreadable = failure.problem.code in UNREADABLE_WORKBOOK
+            unreadable = failure.problem.code in (surveys.Code.XLS_UNREADABLE, *REFUSALS)
             code = "invalid_xlsx" if unreadable else "invalid_xlsform"
             raise ImportRefused(code, [failure.problem]) from None
         definition, warnings, errors = result.definition, list(result.warnings), result.errors
