@@ -400,6 +400,7 @@ ACCESS = {
     "findings.report_job": {"GET": study(200)},
     "findings.report_job_status": {"GET": study(200)},
     "findings.report_download": {"GET": study(200)},
+    "findings.cancel_report": {"POST": study(302)},  # already finished: said so, back to it
     "voices.index": {"GET": study(200)},
     "interviews.codes": {"GET": study(200), "POST": study(200, EDIT)},
     "interviews.export_codebook": {"GET": study(200)},
@@ -423,6 +424,7 @@ ACCESS = {
     "results.export_job": {"GET": study(404, RESPONDENT_DATA)},
     "results.export_job_status": {"GET": study(404, RESPONDENT_DATA)},
     "results.export_download": {"GET": study(404, RESPONDENT_DATA)},
+    "results.cancel_export": {"POST": study(404, RESPONDENT_DATA)},
     "results.text": {"GET": study(200, RESPONDENT_DATA)},
     "voices.grid": {"GET": study(200, RESPONDENT_DATA), "POST": study(200, EDIT)},
     "voices.quotes_view": {"GET": study(200, RESPONDENT_DATA)},
@@ -466,6 +468,10 @@ ACCESS = {
     "voices.star_quote": {"POST": study(400, EDIT)},
     "voices.unstar_quote": {"POST": study(400, EDIT)},
     "interviews.upload": {"POST": study(302, EDIT)},
+    # the fixture's job is a findings report, not a transcript import: 404 past the role check
+    "interviews.import_job": {"GET": study(404, EDIT)},
+    "interviews.import_job_status": {"GET": study(404, EDIT)},
+    "interviews.cancel_import": {"POST": study(404, EDIT)},
     "interviews.preview": {"GET": study(302, EDIT), "POST": study(302, EDIT)},  # saved: back
     "interviews.edit": {"GET": study(200, EDIT), "POST": study(302, EDIT)},
     "interviews.delete": {"POST": study(302, EDIT)},
