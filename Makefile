@@ -6,7 +6,7 @@ FLASK  := $(VENV)/bin/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test bench lint lock translations messages system-deps model clean
+.PHONY: install run test bench lint audit lock translations messages system-deps model clean
 
 ## install: create .venv and install the project with its test and dev tools, at the
 ## versions in constraints.txt (what CI tested; `make lock` writes it again)
@@ -67,11 +67,18 @@ bench: install
 model: install
 	$(PY) -m analysis.text.sentiment_train --data ../shared/data/sentiment/reviews_9_categories.csv
 
-## lint: ruff check and format check, and mypy (strict on surveys/ and analysis/; setup.cfg)
+## lint: ruff check and format check, mypy (strict on surveys/ and analysis/; setup.cfg), and
+## bandit (pyproject.toml; each finding left is justified in SECURITY.md)
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/bandit -c pyproject.toml -q -r app surveys analysis migrations wsgi.py
+
+## audit: known vulnerabilities of every pinned package (pip-audit, needs PyPI): fails on a
+## vulnerability, warns when the service cannot be reached (WENFANG_AUDIT_REQUIRED=1: fails)
+audit: install
+	$(PY) .ci/audit.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404 # pg_dump and pg_restore, argument lists, no shell
 import tarfile
 import tempfile
 from dataclasses import dataclass
@@ -172,7 +172,7 @@ def _copy_sqlite(live: Path, copy: Path) -> dict[str, int]:
     try:
         source.backup(target)
         return {
-            t.name: int(target.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0])  # noqa: S608 (our own table names)
+            t.name: int(target.execute(f'SELECT count(*) FROM "{t.name}"').fetchone()[0])  # noqa: S608 # nosec B608 # our own table names
             for t in db.metadata.sorted_tables
         }
     finally:
@@ -199,7 +199,7 @@ def _dump_postgres(url: URL, dumped: Path) -> dict[str, int]:
 def _run(command: list[str], env: dict[str, str]) -> None:
     if shutil.which(command[0]) is None:
         raise BackupError(f"{command[0]} is not installed (Debian: postgresql-client)")
-    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603 # nosec B603 # a list, no shell
     if done.returncode != 0:
         raise BackupError(f"{command[0]} failed: {done.stderr.strip()[:500]}")
 

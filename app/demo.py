@@ -132,7 +132,7 @@ def _seed_responses(
     version = questionnaire.latest_version
     if version is None or counts.counts(questionnaire)["complete"] >= DEMO_RESPONSES:
         return
-    rng = random.Random(DEMO_RANDOM_SEED + wave)  # noqa: S311 (made-up data, not a secret)
+    rng = random.Random(DEMO_RANDOM_SEED + wave)  # noqa: S311 # nosec B311 # made-up data, not a secret
     now = utcnow()
     first, last = days_ago
     ids = []

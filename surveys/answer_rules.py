@@ -39,6 +39,8 @@ EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 NUMBER_RE = re.compile(r"\s*-?[0-9]+(\.[0-9]+)?\s*")
 MAX_TEXT = 100_000
+# Numbers past this are no answer: JavaScript and a float hold every integer only up to it.
+MAX_EXACT = 2**53
 # A number or a date as typed but not valid yet (a partial keeps it): at most this long.
 MAX_TYPED = 100
 # Characters no answer may hold: C0 and C1 controls but tab, line feed and carriage return
@@ -159,10 +161,12 @@ def _number(value: Any) -> float | int:
     if isinstance(value, str) and NUMBER_RE.fullmatch(value):
         value = float(value)
     if isinstance(value, int):
-        if abs(value) > 2**53:
+        if abs(value) > MAX_EXACT:
             raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
         return value
-    if isinstance(value, float) and math.isfinite(value):
+    # A float past MAX_EXACT is refused as an int is: accepted, it was stored as an int that
+    # the same check then refused (found by tests/fuzz).
+    if isinstance(value, float) and math.isfinite(value) and abs(value) <= MAX_EXACT:
         return int(value) if value.is_integer() else value
     raise AnswerInvalid(Code.ANSWER_WRONG_TYPE)
 

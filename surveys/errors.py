@@ -70,7 +70,7 @@ class Code(StrEnum):
     EXPR_UNCLOSED_STRING = "expr_unclosed_string"
     EXPR_BAD_ESCAPE = "expr_bad_escape"
     EXPR_UNCLOSED_PAREN = "expr_unclosed_paren"
-    EXPR_UNEXPECTED_TOKEN = "expr_unexpected_token"  # noqa: S105 - not a password
+    EXPR_UNEXPECTED_TOKEN = "expr_unexpected_token"  # noqa: S105 # nosec B105 # a code, no password
     EXPR_UNEXPECTED_END = "expr_unexpected_end"
     EXPR_NUMBER_TOO_LARGE = "expr_number_too_large"
     EXPR_OPERATOR_SPELLING = "expr_operator_spelling"
@@ -107,6 +107,13 @@ class Code(StrEnum):
     ANSWER_CONTROL_CHARACTER = "answer_control_character"
     CONTROL_CHARACTER_REMOVED = "control_character_removed"
     ANSWER_DUPLICATE_OPTION = "answer_duplicate_option"
+    # --- zip archives of uploads (.xlsx, .docx, .qdpx; surveys.safe_zip) ----------------------
+    ZIP_UNREADABLE = "zip_unreadable"
+    ZIP_TOO_MANY_MEMBERS = "zip_too_many_members"
+    ZIP_TOO_LARGE = "zip_too_large"
+    ZIP_OVERLAPPING = "zip_overlapping"
+    ZIP_RATIO = "zip_ratio"
+    ZIP_XML_DTD = "zip_xml_dtd"
     # --- XLSForm import / export -------------------------------------------------------------
     XLS_UNREADABLE = "xls_unreadable"
     XLS_NO_SURVEY_SHEET = "xls_no_survey_sheet"
@@ -365,6 +372,34 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         " pasted from another program): please delete it and type the text again",
     ),
     Code.ANSWER_DUPLICATE_OPTION: ("同一选项出现了两次", "An option appears twice"),
+    Code.ZIP_UNREADABLE: (
+        "这不是可读取的 zip 压缩文件（docx、xlsx、qdpx 都是 zip）：{detail}",
+        "This is not a readable zip archive (docx, xlsx and qdpx files are): {detail}",
+    ),
+    Code.ZIP_TOO_MANY_MEMBERS: (
+        "压缩文件中的部分过多（{count} 个，上限 {limit} 个），已拒绝",
+        "The archive holds too many parts ({count}; the limit is {limit}) and was refused",
+    ),
+    Code.ZIP_TOO_LARGE: (
+        "压缩文件解压后过大（{size} 字节，上限 {limit} 字节），已拒绝",
+        "The archive unpacks to too much ({size} bytes; the limit is {limit}) and was refused",
+    ),
+    Code.ZIP_OVERLAPPING: (
+        "压缩文件的各部分互相重叠（常见于“压缩炸弹”），不像是正常的文件，已拒绝",
+        "The parts of the archive overlap (as in a zip bomb); it does not look like an honest"
+        " file and was refused",
+    ),
+    Code.ZIP_RATIO: (
+        "压缩文件的压缩比异常：解压后是压缩时的 {ratio} 倍（上限 {limit} 倍），已拒绝",
+        "The archive is compressed abnormally: it unpacks to {ratio} times its compressed size"
+        " (the limit is {limit}) and was refused",
+    ),
+    Code.ZIP_XML_DTD: (
+        "压缩文件中的 XML 部分 {part} 含有 DTD 声明（可被用来读取服务器上的文件或耗尽内存），"
+        "已拒绝",
+        "The XML part {part} of the archive declares a DTD (which can read files on the server or"
+        " exhaust memory) and was refused",
+    ),
     Code.XLS_UNREADABLE: ("无法读取该 Excel 文件：{detail}", "Cannot read the workbook: {detail}"),
     Code.XLS_NO_SURVEY_SHEET: ("缺少 survey 工作表", "The workbook has no survey sheet"),
     Code.XLS_TOO_LARGE: (

@@ -5,15 +5,30 @@ Every database test runs on a temporary SQLite file and, when TEST_DATABASE_URL 
 """
 
 import os
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask import has_app_context
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 from app import create_app
 from app.config import TestingConfig
 from app.extensions import db
+
+# The fuzz tests (tests/fuzz/): a few dozen examples each keeps all of them under a minute in
+# `make test`; CI replays the same examples every run (derandomize), so that a red CI is a
+# change of the code, not a new draw. `HYPOTHESIS_PROFILE=thorough` searches far longer. The
+# deadline turns an example that hangs into a failure without a timing assertion.
+settings.register_profile("wenfang", max_examples=60, deadline=timedelta(seconds=5))
+settings.register_profile(
+    "ci", max_examples=60, deadline=timedelta(seconds=5), derandomize=True, database=None
+)
+settings.register_profile("thorough", max_examples=2000, deadline=timedelta(seconds=5))
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "wenfang")
+)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 

@@ -4,8 +4,10 @@ questionnaires and codebooks."""
 
 import io
 import re
+import struct
 import uuid
 import zipfile
+import zlib
 
 import openpyxl
 
@@ -81,3 +83,36 @@ def codebook(codes: int) -> bytes:
         themes.append(QdaCode(guid=str(uuid.uuid4()), name=f"主题{i}", children=children))
     themes += [QdaCode(guid=str(uuid.uuid4()), name=f"其他{i}") for i in range(codes % 10)]
     return write_codebook(themes)
+
+
+def overlapping_zip(name: str, data: bytes, copies: int) -> bytes:
+    """A zip whose central directory lists *copies* members, every one pointing at the same
+    compressed bytes of *data* (David Fifield's overlapping zip bomb in miniature): the first
+    member is called *name*, the others ``name.<i>``."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packed = compressor.compress(data) + compressor.flush()
+    crc = zlib.crc32(data)
+    encoded = name.encode()
+    local = struct.pack(
+        "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0, crc, len(packed), len(data), len(encoded), 0
+    )
+    body = local + encoded + packed
+    directory = b""
+    for i in range(copies):
+        member = encoded if i == 0 else f"{name}.{i}".encode()
+        directory += struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50, 20, 20, 0, 8, 0, 0, crc, len(packed), len(data),
+            len(member), 0, 0, 0, 0, 0, 0,
+        ) + member  # fmt: skip
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, copies, copies, len(directory), len(body), 0)
+    return body + directory + end
+
+
+def zip_of(members: dict[str, bytes]) -> bytes:
+    """A deflated zip of *members* (name → bytes)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()

@@ -22,7 +22,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from xml.etree import ElementTree as ET
+from xml.etree import ElementTree as ET  # nosec B405 # writing; reading is defusedxml's
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_untrusted
@@ -315,6 +315,8 @@ def read_codebook(data: bytes) -> list[QdaCode]:
         raise QdaError("DTDs are not allowed in a REFI-QDA file") from None
     except ET.ParseError as error:
         raise QdaError(f"not well-formed XML ({error})") from error
+    except LookupError as error:  # <?xml encoding="tf-8"?> (found by tests/fuzz)
+        raise QdaError(f"unknown encoding ({error})") from error
     namespace = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
     if namespace not in (CODEBOOK_NS, PROJECT_NS):
         raise QdaError(f"unexpected namespace {namespace!r}", root.tag)

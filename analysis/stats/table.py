@@ -18,7 +18,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.stats.errors import Code, StatsInputError, StatsWarning
+from surveys.safe_zip import ZipRefused, check_zip_archive
 from surveys.types import QUESTION_TYPES
+from surveys.xlsform.sheets import UNREADABLE as WORKBOOK_UNREADABLE
 
 META_COLUMNS = ("response_id", "submitted_at", "duration_s")
 
@@ -268,14 +270,21 @@ def read_responses(path: str | Path, definition: dict[str, Any] | None = None) -
     path = Path(path)
     try:
         if path.suffix.lower() in (".xlsx", ".xlsm"):
+            check_zip_archive(path)  # a zip bomb or a DTD, before openpyxl opens it
             raw = pd.read_excel(path, dtype=object, engine="openpyxl")
         else:
             raw = pd.read_csv(
                 path, dtype=str, keep_default_na=False, encoding="utf-8-sig", na_values=[]
             )
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except ZipRefused as refused:
         raise StatsInputError(
-            location=str(path), code=Code.UNREADABLE_RESPONSES, error=str(exc)
+            location=str(path), code=Code.UNREADABLE_RESPONSES, error=refused.message("en")
+        ) from refused
+    # A damaged workbook raises what `surveys.xlsform.sheets.UNREADABLE` lists (found by
+    # tests/fuzz: zipfile's BadZipFile was a traceback).
+    except (OSError, ValueError, *WORKBOOK_UNREADABLE) as exc:
+        raise StatsInputError(
+            location=str(path), code=Code.UNREADABLE_RESPONSES, error=str(exc)[:300]
         ) from exc
     raw.columns = [str(c).strip() for c in raw.columns]
     for col in raw.columns:

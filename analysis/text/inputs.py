@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from surveys.safe_zip import UNREADABLE, ZipRefused, check_zip_archive
+
 ENCODINGS = ("utf-8-sig", "gb18030")
 # 说话人：内容 — a speaker label of up to 20 characters, then a full- or half-width colon.
 _TURN = re.compile(r"^\s*([^\s：:]{1,20})\s*[：:]\s*(.*)$")
@@ -67,11 +69,16 @@ def read_input(path: str | Path, *, column: str | None = None) -> TextInput:
         raise InputError(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        frame = pd.read_excel(path, dtype=str)
+        frame = _read_workbook(path)
     elif suffix in (".csv", ".tsv"):
         text = decode(path.read_bytes(), name=str(path))
         sep = "\t" if suffix == ".tsv" else ","
-        frame = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, keep_default_na=False)
+        try:
+            frame = pd.read_csv(io.StringIO(text), dtype=str, sep=sep, keep_default_na=False)
+        except pd.errors.EmptyDataError:
+            raise InputError(f"{path}: the file holds no rows") from None
+        except pd.errors.ParserError as error:
+            raise InputError(f"{path}: not a readable {suffix[1:]} file ({error})") from None
     elif suffix in (".txt", ".md", ""):
         text = decode(path.read_bytes(), name=str(path)).replace("\r\n", "\n")
         turns = read_transcript_txt(text)
@@ -89,6 +96,17 @@ def read_input(path: str | Path, *, column: str | None = None) -> TextInput:
     if column not in frame.columns:
         raise InputError(f"{path}: no column {column!r} (columns: {', '.join(frame.columns)})")
     return TextInput(frame, column, str(path))
+
+
+def _read_workbook(path: Path) -> pd.DataFrame:
+    """The first sheet of a workbook, checked for a zip bomb and DTDs before pandas opens it."""
+    try:
+        check_zip_archive(path)
+        return pd.read_excel(path, dtype=str)
+    except ZipRefused as refused:
+        raise InputError(f"{path}: {refused.message('en')}") from None
+    except (*UNREADABLE, KeyError, ValueError, SyntaxError) as error:  # damaged parts, no sheet
+        raise InputError(f"{path}: not a readable workbook ({error})") from None
 
 
 def _guess_text_column(frame: pd.DataFrame, path: Path) -> str:

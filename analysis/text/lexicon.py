@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import io
-import pickle
+import pickle  # nosec B403 # _WordListUnpickler builds lists and sets only
 import threading
 from functools import cache
 from pathlib import Path

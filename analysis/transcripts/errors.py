@@ -63,6 +63,21 @@ class ErrorCode(Enum):
         "The docx file is compressed abnormally: it unpacks to over {ratio} times its "
         "compressed size (the limit is {limit}); it does not look like a Word document",
     )
+    DOCX_TOO_MANY_PARTS = (
+        "docx 文件中的部分过多（{count} 个，上限 {limit} 个），不像是 Word 文档，已拒绝",
+        "The docx file holds too many parts ({count}; the limit is {limit}); it does not look "
+        "like a Word document",
+    )
+    DOCX_OVERLAPPING = (
+        "docx 文件的各部分互相重叠（常见于“压缩炸弹”），不像是 Word 文档，已拒绝",
+        "The parts of the docx file overlap (as in a zip bomb); it does not look like a Word "
+        "document",
+    )
+    DOCX_DTD = (
+        "docx 文件的 {part} 含有 DTD 声明（Word 文档从不含有，可被用来读取服务器上的文件），已拒绝",
+        "The part {part} of the docx file declares a DTD (Word never writes one; it can read "
+        "files on the server)",
+    )
     DOCX_TOO_MANY_BLOCKS = (
         "docx 文件的段落和表格行过多：最多 {limit} 个；请把它拆成几个文件上传",
         "The docx file has too many paragraphs and table rows: at most {limit}; "

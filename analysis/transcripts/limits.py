@@ -30,6 +30,8 @@ class Limits:
     max_docx_xml_bytes: int = 20 * 1024 * 1024
     max_docx_unpacked_bytes: int = 60 * 1024 * 1024
     max_docx_ratio: int = 100
+    # Parts of the archive (a long report with images has a few hundred).
+    max_docx_members: int = 10_000
     # Paragraphs and table rows: reading each costs far more than its bytes (python-docx
     # builds an object per block), and empty ones `<w:p/>` make no turn to count.
     max_docx_blocks: int = 100_000

@@ -33,6 +33,7 @@ ERRORS = {
     "bad_attribute_line": _l("Write each attribute as name=value."),
     "csv_undecodable": _l("The CSV file is neither UTF-8 nor GB18030."),
     "csv_empty": _l("The CSV file has no rows."),
+    "csv_unreadable": _l("The CSV file cannot be read: a field is longer than 128 KB."),
     "csv_no_participant_column": _l("The CSV file needs a column named participant."),
 }
 

@@ -29,10 +29,14 @@ def import_attributes_csv(study: Study, data: bytes) -> AttributeImport:
             continue
     else:
         raise InterviewError("csv_undecodable")
-    rows = list(csv.DictReader(io.StringIO(text)))
+    try:  # newline="": a row may end with CR alone (old Mac Excel) or hold a quoted line break
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error:  # a field past the csv module's limit (128 KB), a stray NUL
+        raise InterviewError("csv_unreadable") from None
     if not rows:
         raise InterviewError("csv_empty")
-    header = [h.strip() for h in rows[0]]
+    # A row longer than the header puts its extra values under the key None: left out.
+    header = [h.strip() for h in rows[0] if isinstance(h, str)]
     key = next((h for h in header if h.lower() in ("participant", "参与者", "受访者")), None)
     if key is None:
         raise InterviewError("csv_no_participant_column")
@@ -41,7 +45,7 @@ def import_attributes_csv(study: Study, data: bytes) -> AttributeImport:
         by_label.setdefault(interview.participant_label or interview.title, []).append(interview)
     updated, unknown = [], []
     for row in rows:
-        row = {(k or "").strip(): (v or "").strip() for k, v in row.items()}
+        row = {k.strip(): (v or "").strip() for k, v in row.items() if isinstance(k, str)}
         label = row.pop(key, "")
         targets = by_label.get(label)
         if not targets:

@@ -12,7 +12,7 @@ from app.models.types import UTCDateTime, utcnow
 
 # Stored instead of a hash for an account whose password is still to be set from a link:
 # no argon2 hash, so no password matches it.
-NO_PASSWORD = "!"  # noqa: S105 - a marker, not a password
+NO_PASSWORD = "!"  # noqa: S105 # nosec B105 # a marker, not a password
 
 
 class User(UserMixin, Model):

@@ -22,6 +22,7 @@ from app.jsonbody import BadJson, parse_json
 from app.models import Questionnaire, QuestionnaireStatus, QuestionnaireVersion, Study, User
 from app.models.types import utcnow
 from app.responses import listing
+from surveys.safe_zip import REFUSALS
 from surveys.templates import load_template
 
 IMPORT_EXTENSIONS = (".json", ".xlsx", ".xls")
@@ -164,7 +165,7 @@ def read_import(filename: str, data: bytes) -> tuple[dict[str, Any], list[survey
         try:
             result = read_xlsform(io.BytesIO(data))  # checks the definition too
         except surveys.ImportFailed as failure:
-            unreadable = failure.problem.code == surveys.Code.XLS_UNREADABLE
+            unreadable = failure.problem.code in (surveys.Code.XLS_UNREADABLE, *REFUSALS)
             code = "invalid_xlsx" if unreadable else "invalid_xlsform"
             raise ImportRefused(code, [failure.problem]) from None
         definition, warnings, errors = result.definition, list(result.warnings), result.errors

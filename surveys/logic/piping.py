@@ -1,17 +1,19 @@
 """Piping: ``{q3}`` in a title or label is replaced by the answer to q3.
 
 Choice answers show their option labels; lists are joined with "、"; numbers without a
-trailing ".0"; an unanswered or unknown question gives an empty string. Only ``{id}`` with a
-valid question id is replaced, so other braces in a text stay as they are. The same rules are
-implemented by ``pipe`` in ``app/static/js/conditions.js``.
+trailing ".0" (a number past a float's range, as the language reads it, shows as nothing);
+an unanswered or unknown question gives an empty string. Only ``{id}`` with a valid question
+id is replaced, so other braces in a text stay as they are. The same rules are implemented by
+``pipe`` in ``app/static/js/conditions.js``.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
 from typing import Any
+
+from .values import from_answer
 
 PIPE = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 LIST_SEPARATOR = "、"
@@ -37,11 +39,12 @@ def format_value(value: Any, labels: Mapping[str, str] | None = None) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
+        number = from_answer(value)  # a float; None when non-finite or past a float's range
+        if number is None:
             return ""
-        if float(value).is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(float(value))
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return repr(number)
     if isinstance(value, str):
         return labels.get(value, value)
     if isinstance(value, list):

@@ -23,13 +23,15 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from ..errors import Code, ImportFailed, Problem
+from ..safe_zip import ZipRefused, check_zip_archive
 
 # Rows of one sheet below its header that have a cell: a choices sheet of every township in
 # China has about 40,000.
 MAX_SHEET_ROWS = 100_000
 # Bytes of the workbook's parts once unzipped: openpyxl holds the shared strings in memory, and
 # a zip bomb of a few megabytes unpacks to gigabytes. A zip member is never read past the size
-# its header declares, so the declared sizes bound what is read.
+# its header declares, so the declared sizes bound what is read (`surveys.safe_zip`, which also
+# refuses too many parts, overlapping parts and a compression ratio past 100).
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 # What a damaged or hostile workbook raises while it is opened or read: not a zip, a missing
 # part, malformed XML, or XML that declares entities (openpyxl parses with defusedxml, which
@@ -42,6 +44,9 @@ UNREADABLE = (
     OSError,
     ValueError,  # also defusedxml's EntitiesForbidden, DTDForbidden, ExternalReferenceForbidden
     SyntaxError,  # xml.etree's ParseError and lxml's XMLSyntaxError
+    IndexError,  # a cell naming a shared string past the table's end (found by tests/fuzz)
+    LookupError,  # an XML declaration naming an unknown encoding (found by tests/fuzz)
+    TypeError,  # an attribute openpyxl's element classes do not take (found by tests/fuzz)
 )
 # What xlrd raises on a damaged or truncated .xls besides its own XLRDError.
 XLS_DAMAGED = (*UNREADABLE, IndexError, AssertionError, TypeError, UnicodeDecodeError, struct.error)
@@ -126,7 +131,7 @@ def _read_xlsx(source: BinaryIO) -> dict[str, Sheet]:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        _check_unpacked_size(source)
+        _check_archive(source)
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
         try:
             sheets = {}
@@ -200,14 +205,21 @@ def _xls_value(ctype: int, value: Any, datemode: int) -> Any:
     return value
 
 
-def _check_unpacked_size(source: BinaryIO) -> None:
-    with zipfile.ZipFile(source) as archive:
-        unpacked = sum(member.file_size for member in archive.infolist())
-    source.seek(0)
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFailed(
-            Problem(Code.XLS_TOO_LARGE, params={"max": MAX_UNPACKED_BYTES // (1024 * 1024)})
-        )
+def _check_archive(source: str | os.PathLike[str] | BinaryIO) -> None:
+    """Refuse a zip bomb (from the central directory alone) and XML parts that declare a DTD,
+    before openpyxl unpacks anything."""
+    try:
+        check_zip_archive(source, max_total_bytes=MAX_UNPACKED_BYTES)
+    except ZipRefused as refused:
+        if refused.code == Code.ZIP_TOO_LARGE:
+            problem = Problem(
+                Code.XLS_TOO_LARGE, params={"max": MAX_UNPACKED_BYTES // (1024 * 1024)}
+            )
+        elif refused.code == Code.ZIP_UNREADABLE:
+            problem = Problem(Code.XLS_UNREADABLE, params=refused.params)
+        else:
+            problem = Problem(refused.code, params=refused.params)
+        raise ImportFailed(problem) from refused
 
 
 def _read_sheet(title: str, rows: Iterable[Iterable[Any]]) -> Sheet:

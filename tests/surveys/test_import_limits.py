@@ -108,11 +108,11 @@ def test_blank_rows_before_a_far_row_do_not_count_towards_the_limit():
 @pytest.mark.parametrize(
     ("prologue", "reference"), [(BILLION_LAUGHS, LAUGH), (EXTERNAL, XXE)], ids=["bomb", "xxe"]
 )
-def test_a_workbook_whose_xml_declares_entities_is_unreadable(prologue, reference):
+def test_a_workbook_whose_xml_declares_entities_is_refused_before_it_is_parsed(prologue, reference):
     hostile = with_entities(xlsform(1), "xl/worksheets/sheet1.xml", prologue, "q0", reference)
     with pytest.raises(ImportFailed) as failure:
         read_xlsform(hostile)
-    assert failure.value.problem.code == Code.XLS_UNREADABLE
+    assert failure.value.problem.code == Code.ZIP_XML_DTD
     assert "root:" not in str(failure.value.problem.params)
 
 

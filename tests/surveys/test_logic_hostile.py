@@ -102,3 +102,26 @@ def test_odd_answer_values_get_a_code(definition, value):
 def test_answers_that_are_not_a_mapping(definition):
     result = validate_answers(definition, ["not", "a", "dict"])
     assert result.codes["gender"] == Code.ANSWER_REQUIRED
+
+
+def test_piping_a_number_past_a_floats_range_shows_nothing_instead_of_failing():
+    """Found by tests/fuzz: `float(10**400)` raised OverflowError in `format_value`."""
+    from surveys.logic import pipe
+
+    assert pipe("您填写了{q1}件", {"q1": 10**400}) == "您填写了件"
+    assert pipe("{q1}", {"q1": [3, 10**400, 2.5]}) == "3、、2.5"
+    assert pipe("{q1}", {"q1": 10**20}) == "1e+20"
+
+
+@pytest.mark.parametrize("typed", [9007199254740994.0, 1e300, "9007199254740994", 2**53 + 2])
+def test_a_number_past_2_to_the_53_is_refused_however_it_is_written(typed):
+    """Found by tests/fuzz: the float 9007199254740994.0 was accepted and stored as an int,
+    which validating the stored answer again then refused."""
+    definition = {
+        "schema_version": 1,
+        "title": "购物频率",
+        "pages": [{"id": "p1", "questions": [{"id": "n", "type": "number", "title": "次数"}]}],
+    }
+    check = validate_answers(definition, {"n": typed})
+    assert check.codes == {"n": str(Code.ANSWER_WRONG_TYPE)}
+    assert validate_answers(definition, {"n": 2.0**53}).cleaned == {"n": 2**53}

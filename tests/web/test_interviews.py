@@ -397,6 +397,42 @@ def test_participant_attributes_by_hand_and_from_csv(client, auth, ctx):
     assert len(_events("interview.attributes")) == 2
 
 
+def test_a_participant_csv_with_cr_line_ends_long_rows_or_a_huge_field_is_no_server_error(
+    client, auth, ctx
+):
+    """Found with tests/fuzz: csv.Error ("new-line character seen in unquoted field", "field
+    larger than field limit") and a row longer than the header (`None.strip()`) were a 500."""
+    study, _ = study_with_roles()
+    first = make_interview(study, participant="P01")
+    auth.login("researcher@example.cn")
+    url = f"/studies/{study.id}/interviews/attributes/import"
+    old_mac = "participant,城市\rP01,上海\r".encode()
+    reply = client.post(
+        url, data={"file": (io.BytesIO(old_mac), "attrs.csv")}, content_type="multipart/form-data"
+    )
+    assert reply.status_code == 302
+    db.session.refresh(first)
+    assert first.attributes == {"城市": "上海"}
+    longer_than_header = "participant,城市\nP01,北京,多出来的值\n".encode()  # key None: a 500
+    reply = client.post(
+        url,
+        data={"file": (io.BytesIO(longer_than_header), "attrs.csv")},
+        content_type="multipart/form-data",
+    )
+    assert reply.status_code == 302
+    db.session.refresh(first)
+    assert first.attributes == {"城市": "北京"}
+    huge = ("participant,备注\nP01," + "长" * 200_000 + "\n").encode()
+    reply = client.post(
+        url,
+        data={"file": (io.BytesIO(huge), "attrs.csv")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert reply.status_code in (200, 422)
+    assert "CSV 文件无法读取" in reply.get_data(True)
+
+
 def test_bad_attribute_line_is_shown_beside_the_field(client, auth, ctx):
     study, _ = study_with_roles()
     interview = make_interview(study)

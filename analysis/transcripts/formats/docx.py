@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING
 from analysis.transcripts.errors import ErrorCode, TranscriptError
 from analysis.transcripts.labels import TIMESTAMP
 from analysis.transcripts.limits import DEFAULT_LIMITS, Limits
+from surveys.errors import Code
+from surveys.safe_zip import UNREADABLE, ZipRefused, check_zip_archive
 
 if TYPE_CHECKING:  # python-docx is imported lazily (and has no type hints)
     from docx.table import Table
@@ -44,46 +46,65 @@ def is_docx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return "word/document.xml" in archive.namelist()
-    except zipfile.BadZipFile:
+    except UNREADABLE:  # a damaged zip is read as text, and refused there as binary
         return False
 
 
 def _check_archive(data: bytes, limits: Limits) -> None:
     """Refuse a zip bomb before python-docx unpacks it (issue 30.2).
 
-    First what the central directory declares: every member together, and the whole
-    archive's ratio. Then word/document.xml is read in chunks, counting the bytes it actually
-    unpacks to, and refused as soon as they pass the limit or the ratio: memory stays at one
-    chunk whatever the header claims. (zipfile stops a member at its declared size and fails
-    its CRC when more follows, so the other members, read by python-docx, are bounded by the
-    declared total checked here.)
+    First the central directory (`surveys.safe_zip`): the number of parts, what they declare
+    together, overlapping parts, and each part's and the whole archive's ratio. Then
+    word/document.xml is read in chunks, counting the bytes it actually unpacks to, and
+    refused as soon as they pass the limit or the ratio: memory stays at one chunk whatever
+    the header claims. (zipfile stops a member at its declared size and fails its CRC when
+    more follows, so the other members, read by python-docx, are bounded by the declared
+    total checked here.)
     """
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            document = next((i for i in infos if i.filename == "word/document.xml"), None)
-            if document is None:
-                raise TranscriptError(ErrorCode.INVALID_DOCX, detail="no word/document.xml")
-            declared = sum(info.file_size for info in infos)
-            if declared > limits.max_docx_unpacked_bytes:
-                raise TranscriptError(
-                    ErrorCode.DOCX_TOO_LARGE, size=declared, limit=limits.max_docx_unpacked_bytes
-                )
-            _check_ratio(declared, len(data), limits)
-            with archive.open(document) as member:
-                unpacked = 0
-                while chunk := member.read(_CHUNK):
-                    unpacked += len(chunk)
-                    if unpacked > limits.max_docx_xml_bytes:
-                        raise TranscriptError(
-                            ErrorCode.DOCX_TOO_LARGE,
-                            size=unpacked,
-                            limit=limits.max_docx_xml_bytes,
-                        )
-                    _check_ratio(unpacked, document.compress_size, limits)
+        infos = check_zip_archive(
+            data,
+            max_members=limits.max_docx_members,
+            max_total_bytes=limits.max_docx_unpacked_bytes,
+            max_ratio=limits.max_docx_ratio,
+            ratio_floor=RATIO_FLOOR,
+        )
+    except ZipRefused as refused:
+        raise _refusal(refused) from refused
+    document = next((i for i in infos if i.filename == "word/document.xml"), None)
+    if document is None:
+        raise TranscriptError(ErrorCode.INVALID_DOCX, detail="no word/document.xml")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(document) as member:
+            unpacked = 0
+            while chunk := member.read(_CHUNK):
+                unpacked += len(chunk)
+                if unpacked > limits.max_docx_xml_bytes:
+                    raise TranscriptError(
+                        ErrorCode.DOCX_TOO_LARGE, size=unpacked, limit=limits.max_docx_xml_bytes
+                    )
+                _check_ratio(unpacked, document.compress_size, limits)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         detail = str(exc) or type(exc).__name__
         raise TranscriptError(ErrorCode.INVALID_DOCX, detail=detail) from exc
+
+
+def _refusal(refused: ZipRefused) -> TranscriptError:
+    """The transcript error of an archive `surveys.safe_zip` refused."""
+    params = refused.params
+    if refused.code == Code.ZIP_TOO_LARGE:
+        return TranscriptError(ErrorCode.DOCX_TOO_LARGE, size=params["size"], limit=params["limit"])
+    if refused.code == Code.ZIP_RATIO:
+        return TranscriptError(ErrorCode.DOCX_RATIO, ratio=params["ratio"], limit=params["limit"])
+    if refused.code == Code.ZIP_TOO_MANY_MEMBERS:
+        return TranscriptError(
+            ErrorCode.DOCX_TOO_MANY_PARTS, count=params["count"], limit=params["limit"]
+        )
+    if refused.code == Code.ZIP_OVERLAPPING:
+        return TranscriptError(ErrorCode.DOCX_OVERLAPPING)
+    if refused.code == Code.ZIP_XML_DTD:
+        return TranscriptError(ErrorCode.DOCX_DTD, part=params["part"])
+    return TranscriptError(ErrorCode.INVALID_DOCX, detail=params.get("detail", ""))
 
 
 def _check_ratio(unpacked: int, packed: int, limits: Limits) -> None:

@@ -168,3 +168,10 @@ def test_reading_a_codebook_from_another_tool():
 def test_bad_codebooks_raise_qda_error(data):
     with pytest.raises(QdaError):
         read_codebook(data)
+
+
+def test_a_codebook_naming_an_unknown_encoding_is_a_qda_error():
+    """Found by tests/fuzz: ElementTree's LookupError escaped `read_codebook`."""
+    data = b'<?xml version="1.0" encoding="tf-8"?><CodeBook xmlns="urn:QDA-XML:codebook:1.0"/>'
+    with pytest.raises(QdaError, match="encoding"):
+        read_codebook(data)

@@ -16,6 +16,7 @@ from analysis.stats import (
     read_definition,
     read_responses,
 )
+from analysis.stats.errors import Code
 
 DEF = one_question(
     "single_choice", options=[{"value": "1", "label": "男"}, {"value": "2", "label": "女"}]
@@ -74,3 +75,26 @@ def test_categorical_and_integer_columns_from_the_web_layer():
     assert prepare_frame(DEF, frame)["q"].tolist()[:2] == ["1", "2"]
     ints = pd.DataFrame({"q": pd.array([2, None, 1], dtype="Int64")})
     assert prepare_frame(DEF, ints)["q"].tolist()[::2] == ["2", "1"]
+
+
+@pytest.mark.parametrize(
+    ("data", "said"),
+    [(b"PK\x03\x04 cut off", "zip"), (b"", "zip"), ("题目,回答\n1,2".encode(), "zip")],
+)
+def test_a_damaged_response_workbook_is_a_stats_input_error(tmp_path, data, said):
+    """Found by tests/fuzz: zipfile's BadZipFile escaped `read_responses`."""
+    path = tmp_path / "回答.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(StatsInputError) as caught:
+        read_responses(path)
+    assert caught.value.code == Code.UNREADABLE_RESPONSES
+    assert said in str(caught.value)
+
+
+def test_a_response_workbook_bomb_is_refused_before_it_is_opened(tmp_path):
+    from tests.hostile import zip_of
+
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(zip_of({"xl/worksheets/sheet1.xml": b"0" * (4 * 1024 * 1024)}))
+    with pytest.raises(StatsInputError, match="compressed abnormally"):
+        read_responses(path)

@@ -50,3 +50,32 @@ def test_undecodable_bytes_are_an_input_error():
     assert decode("中文".encode("gb18030")) == "中文"
     with pytest.raises(InputError):
         decode(b"\xff\xfe\x00\xd8\x81")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("empty.csv", b"", "no rows"),
+        ("blank.csv", b"\n\n", "no rows"),
+        ("quote.csv", 'text\n"没有结束的引号'.encode(), "not a readable csv"),
+        ("junk.xlsx", b"PK\x03\x04junk", "not a readable zip"),
+        ("text.xlsx", "评论\n很好".encode(), "not a readable zip"),
+    ],
+)
+def test_damaged_tables_are_an_input_error_naming_the_file(tmp_path, name, data, problem):
+    """Found with tests/fuzz: pandas' EmptyDataError and ParserError, and zipfile's BadZipFile,
+    reached the command line as tracebacks."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=problem) as caught:
+        read_input(path)
+    assert name in str(caught.value)
+
+
+def test_a_workbook_bomb_is_refused_before_pandas_opens_it(tmp_path):
+    from tests.hostile import zip_of
+
+    path = tmp_path / "bomb.xlsx"
+    path.write_bytes(zip_of({"xl/worksheets/sheet1.xml": b"0" * (4 * 1024 * 1024)}))
+    with pytest.raises(InputError, match="compressed abnormally"):
+        read_input(path)
