@@ -2,11 +2,13 @@
 
 import csv
 import io
+from dataclasses import dataclass
 
 from analysis.qda import (
     QdaCase,
     QdaCode,
     QdaError,
+    QdaNote,
     QdaProject,
     QdaSelection,
     QdaSource,
@@ -17,6 +19,7 @@ from analysis.qda import (
     write_qdpx,
     xml_safe,
 )
+from analysis.qda.plaintext import NormalisedText, normalise
 from analysis.qda.refi import walk
 from analysis.transcripts import Redaction, deidentify, masked_position
 from app import audit
@@ -24,7 +27,7 @@ from app.database import one_writer
 from app.extensions import db
 from app.interviews import coding, privacy, reports, services
 from app.interviews.coding import CODE_FIELDS
-from app.models import CODE_COLOURS, Code, Interview, Study
+from app.models import CODE_COLOURS, Code, Interview, Study, StudyNote
 from app.results.exports import neutralise_cell
 
 QUOTE_COLUMNS = (
@@ -56,6 +59,7 @@ def _qda_codes(study: Study) -> list[QdaCode]:
             name=code.name,
             description="\n\n".join(p for p in (code.description, code.examples) if p),
             colour=code.colour_hex,
+            memo=code.memo,
         )
         nodes[code.id] = node
         (nodes[code.parent_id].children if code.parent_id else roots).append(node)
@@ -64,6 +68,22 @@ def _qda_codes(study: Study) -> list[QdaCode]:
 
 def codebook_qdc(study: Study) -> bytes:
     return write_codebook(_qda_codes(study))
+
+
+def _original_places(interview: Interview) -> dict[int, NormalisedText] | None:
+    """Each turn's map into the interview's `plain_text` (a REFI-QDA source kept as it came),
+    or None when there is none or a turn no longer matches it (edited since the import)."""
+    if interview.plain_text is None:
+        return None
+    places = {}
+    for turn in interview.turns:
+        if turn.plain_start is None or turn.plain_end is None:
+            return None
+        place = normalise(interview.plain_text[turn.plain_start : turn.plain_end])
+        if place.text != turn.text:
+            return None
+        places[turn.id] = place
+    return places
 
 
 def import_qdc(study: Study, data: bytes) -> int:
@@ -75,7 +95,28 @@ def import_qdc(study: Study, data: bytes) -> int:
     short write adds them (on SQLite queued with the respondents' submits, `one_writer`), so
     an import never holds the database's write lock for longer than its inserts.
     """
-    tree = read_codebook(data)
+    plan = plan_codebook(study, read_codebook(data))
+    with one_writer(db.session.get_bind()):
+        add_planned_codes(study, plan)
+        audit.record(
+            "codebook.import", None, study_id=study.id, detail={"codes_added": len(plan.new)}
+        )
+        db.session.commit()
+    return len(plan.new)
+
+
+@dataclass
+class CodebookPlan:
+    """A file's code tree matched to the study's codebook: `by_guid` maps each of the file's
+    GUIDs to a stored or a new code; `levels` holds the new ones by depth below a stored one."""
+
+    by_guid: dict[str, Code]
+    new: list[Code]
+    levels: list[list[tuple[Code, Code | None]]]
+
+
+def plan_codebook(study: Study, tree: list[QdaCode]) -> CodebookPlan:
+    """Match a code tree to the study's codes (same name under the same parent), no write."""
     codes = coding.codes_of(study)
     by_id = {code.id: code for code in codes}
     found: dict[tuple[Code | None, str], Code] = {
@@ -83,7 +124,7 @@ def import_qdc(study: Study, data: bytes) -> int:
     }
     made: dict[str, Code] = {}
     new: list[Code] = []
-    levels: list[list[tuple[Code, Code | None]]] = []  # new codes by depth below a stored one
+    levels: list[list[tuple[Code, Code | None]]] = []
     level_of: dict[Code, int] = {}
     for parent, node in walk(tree):
         parent_code = made[parent.guid] if parent is not None else None
@@ -99,6 +140,7 @@ def import_qdc(study: Study, data: bytes) -> int:
                 study_id=study.id,
                 name=name,
                 description=node.description.strip(),
+                memo=node.memo.strip(),
                 colour=colour,
                 refi_guid=node.guid,
             )
@@ -110,19 +152,21 @@ def import_qdc(study: Study, data: bytes) -> int:
                 levels.append([])
             levels[depth].append((code, parent_code))
         made[node.guid] = code
-    with one_writer(db.session.get_bind()):
-        for level in levels:  # one batched INSERT per level: parents' ids are known
-            for code, parent_code in level:
-                code.parent_id = parent_code.id if parent_code is not None else None
-            db.session.add_all(code for code, _ in level)
-            db.session.flush()
-        for code in new:
-            audit.record(
-                "code.create", code, study_id=study.id, after=audit.snapshot(code, CODE_FIELDS)
-            )
-        audit.record("codebook.import", None, study_id=study.id, detail={"codes_added": len(new)})
-        db.session.commit()
-    return len(new)
+    return CodebookPlan(made, new, levels)
+
+
+def add_planned_codes(study: Study, plan: CodebookPlan) -> None:
+    """Insert a plan's new codes (one batched INSERT per level: parents' ids are known) and
+    audit each, in the caller's transaction."""
+    for level in plan.levels:
+        for code, parent_code in level:
+            code.parent_id = parent_code.id if parent_code is not None else None
+        db.session.add_all(code for code, _ in level)
+        db.session.flush()
+    for code in plan.new:
+        audit.record(
+            "code.create", code, study_id=study.id, after=audit.snapshot(code, CODE_FIELDS)
+        )
 
 
 class Masker:
@@ -180,12 +224,20 @@ def project_qdpx(study: Study, *, deidentified: bool = False) -> bytes:
     sources: list[QdaSource] = []
     cases: dict[str, QdaCase] = {}
     for interview in sorted(interviews, key=lambda i: i.id):
-        text, offsets, redactions = _source_text(interview, masker)
+        places = _original_places(interview) if masker is None else None
+        if places is not None:
+            text = interview.plain_text or ""
+            offsets = {turn.id: turn.plain_start or 0 for turn in interview.turns}
+            redactions: dict[int, tuple[Redaction, ...]] = {}
+        else:
+            text, offsets, redactions = _source_text(interview, masker)
         source = QdaSource(
             guid=stable_guid("source", study.id, interview.id),
             name=mask(interview.title),
             text=text,
             description=mask(interview.memo),
+            verbatim=places is not None,
+            created_at=interview.created_at,
         )
         for turn in interview.turns:
             spans: dict[tuple[int, int, int], list] = {}
@@ -200,6 +252,9 @@ def project_qdpx(study: Study, *, deidentified: bool = False) -> bytes:
                 if masker is not None:
                     start = masked_position(redactions[turn.id], start)
                     end = masked_position(redactions[turn.id], end, end=True)
+                elif places is not None:  # offsets into the original, not the NFC turn
+                    start = places[turn.id].to_original(start)
+                    end = places[turn.id].to_original(end, end=True)
                 source.selections.append(
                     QdaSelection(
                         guid=stable_guid("selection", study.id, group[0].id),
@@ -229,8 +284,25 @@ def project_qdpx(study: Study, *, deidentified: bool = False) -> bytes:
         cases=list(cases.values()),
         description=study.goal,
         created_at=study.created_at,
+        notes=[
+            QdaNote(
+                note.refi_guid or stable_guid("study-note", study.id, note.id),
+                mask(note.title),
+                mask(note.text),
+                note.created_at,
+            )
+            for note in study_notes(study)
+        ],
     )
     return write_qdpx(project)
+
+
+def study_notes(study: Study) -> list[StudyNote]:
+    return list(
+        db.session.scalars(
+            db.select(StudyNote).where(StudyNote.study_id == study.id).order_by(StudyNote.id)
+        )
+    )
 
 
 def _code_path(code: Code) -> str:

@@ -17,6 +17,7 @@ from app.interviews.forms import (
     InterviewForm,
     PolicyForm,
     PreviewForm,
+    ProjectFileForm,
     TurnForm,
     UploadForm,
 )
@@ -63,6 +64,7 @@ def index(access: StudyAccess):
         previews=services.pending_previews(access.study),
         form=UploadForm(),
         csv_form=FileForm(),
+        project_form=ProjectFileForm(),
         policy=policy,
         policy_form=policy_form,
     )

@@ -13,6 +13,7 @@ from app.models.interviews import (
     ImportStatus,
     Interview,
     InterviewKind,
+    StudyNote,
     Turn,
 )
 from app.models.jobs import Job, JobStatus
@@ -67,6 +68,7 @@ __all__ = [
     "Role",
     "ShareLink",
     "Study",
+    "StudyNote",
     "StudyStatus",
     "Turn",
     "User",
