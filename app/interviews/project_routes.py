@@ -72,6 +72,13 @@ LIMITS = {
     "compression ratio": _l(
         "The project is compressed more than %(max)s times (a zip bomb?); nothing was imported."
     ),
+    "sources": _l("The project has more than %(max)s sources; nothing was imported."),
+    "selections": _l("The project has more than %(max)s codings; nothing was imported."),
+    "codes": _l("The project has more than %(max)s codes; nothing was imported."),
+    "characters in a source": _l(
+        "A source of the project has more than %(max)s characters; nothing was imported."
+    ),
+    "other": _l("The project is past one of the import's limits (%(max)s); nothing was imported."),
 }
 
 
@@ -83,18 +90,18 @@ def warning_text(warning) -> str:
     }
 
 
-def _staging(access: StudyAccess) -> Path:
+def _staging() -> Path:
     folder = Path(current_app.instance_path) / "qdpx-imports"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
 def _staged(access: StudyAccess, token: str) -> Path:
-    return _staging(access) / f"{access.study.id}-{current_user.id}-{token}.qdpx"
+    return _staging() / f"{access.study.id}-{current_user.id}-{token}.qdpx"
 
 
 def _stage(access: StudyAccess, data: bytes) -> str:
-    folder = _staging(access)
+    folder = _staging()
     for old in folder.glob("*.qdpx"):
         if old.stat().st_mtime < time.time() - STAGED_FOR_SECONDS:
             old.unlink(missing_ok=True)
@@ -106,14 +113,7 @@ def _stage(access: StudyAccess, data: bytes) -> str:
 def _problem(error: QdaError) -> str:
     if isinstance(error, QdaTooLarge):
         maximum = f"{error.maximum // 2**20} MB" if "bytes" in error.what else str(error.maximum)
-        message = LIMITS.get(error.what)
-        if message is not None:
-            return str(message) % {"max": maximum}
-        return _(
-            "The project has more %(what)s than the %(max)s allowed; nothing was imported.",
-            what=error.what,
-            max=maximum,
-        )
+        return str(LIMITS.get(error.what, LIMITS["other"])) % {"max": maximum}
     return _("This is not a REFI-QDA project: %(error)s", error=str(error))
 
 
