@@ -23,7 +23,8 @@ _LABEL = re.compile(r"(?P<label>[^\s:：，,。；;！!？?]{1,20})[:：][ \t\u3
 @dataclass(frozen=True)
 class NormalisedText:
     """`text` is NFC of `original`; `segments` are (original start, text start) of the runs
-    that normalise on their own, empty when `text == original`."""
+    that normalise on their own, then (len(original), len(text)); empty when nothing
+    changed."""
 
     original: str
     text: str
@@ -42,10 +43,9 @@ class NormalisedText:
         index = bisect.bisect_right(starts, position) - 1
         if index < 0:
             return 0
-        if starts[index] == position or not end:  # inside a segment: its start, or its end
-            return self.segments[index][target]
-        following = self.segments[index + 1][target] if index + 1 < len(self.segments) else limit
-        return following
+        if starts[index] == position or not end or index + 1 == len(self.segments):
+            return min(self.segments[index][target], limit)  # inside a run: its start …
+        return self.segments[index + 1][target]  # … or, for the end of a span, its end
 
 
 def normalise(original: str) -> NormalisedText:
@@ -54,19 +54,26 @@ def normalise(original: str) -> NormalisedText:
     text = unicodedata.normalize("NFC", original)
     if text == original:
         return NormalisedText(original, text)
-    boundaries = [0]
+    # A run ends before a starter that does not combine with the run so far (Hangul L+V+T,
+    # Indic length marks combine with starters too: checked against the run, not the pair).
+    boundaries, run_start = [0], 0
     for index in range(1, len(original)):
-        previous, current = original[index - 1], original[index]
-        if unicodedata.combining(current) == 0 and unicodedata.normalize(
-            "NFC", previous + current
-        ) == unicodedata.normalize("NFC", previous) + unicodedata.normalize("NFC", current):
+        current = original[index]
+        if unicodedata.combining(current) != 0:
+            continue
+        run = original[run_start:index]
+        if unicodedata.normalize("NFC", run + current) == unicodedata.normalize(
+            "NFC", run
+        ) + unicodedata.normalize("NFC", current):
             boundaries.append(index)
+            run_start = index
     segments, parts, position = [], [], 0
     for start, stop in zip(boundaries, [*boundaries[1:], len(original)], strict=True):
         part = unicodedata.normalize("NFC", original[start:stop])
         segments.append((start, position))
         parts.append(part)
         position += len(part)
+    segments.append((len(original), position))  # the end maps to the end
     if "".join(parts) != text:
         return NormalisedText(original, original)
     return NormalisedText(original, text, tuple(segments))

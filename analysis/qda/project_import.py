@@ -1,3 +1,4 @@
+# Over 400 lines: one reader of one XML tree; its steps share the users, variables and notes.
 """Reading a REFI-QDA project (.qdpx) from NVivo, ATLAS.ti, MAXQDA, QualCoder or Wenfang.
 
 Plain data out, no database: text sources cut into paragraphs (the turns they become), each
@@ -6,17 +7,13 @@ memos and the project's own notes, cases' variable values as the sources' attrib
 Wenfang cannot hold (PDF, picture, audio and video sources, sets, graphs, links, annotations
 without a code) is named in `warnings`, never dropped silently.
 
-The archive is untrusted: its size, each member's actual unpacked bytes and their ratio to
-the packed bytes are bounded (a zip bomb is refused while it is read, whatever its headers
-claim), the XML is parsed with defusedxml refusing DTDs, and counts are bounded.
+The archive is untrusted: `archive` bounds its size and what it unpacks to, the XML is
+parsed with defusedxml refusing DTDs, and the counts of sources and codings are bounded.
 """
 
 from __future__ import annotations
 
 import enum
-import io
-import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +22,7 @@ from xml.etree import ElementTree as ET
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_untrusted
 
+from analysis.qda.archive import DEFAULT_PROJECT_LIMITS, ProjectLimits, QdpxArchive
 from analysis.qda.plaintext import Paragraph, paragraphs
 from analysis.qda.refi import (
     _GUID,
@@ -38,27 +36,7 @@ from analysis.qda.refi import (
     walk,
 )
 
-_CHUNK = 64 * 1024
-# Below this many unpacked bytes a ratio says nothing (a short XML compresses very well).
-RATIO_FLOOR = 1024 * 1024
 _Q = f"{{{PROJECT_NS}}}"
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectLimits:
-    """Bounds of one .qdpx: far above a real project of interviews (a few MB), low enough
-    that a hostile archive is refused before it costs memory or minutes."""
-
-    max_archive_bytes: int = 100 * 1024 * 1024
-    max_unpacked_bytes: int = 200 * 1024 * 1024  # all members read, actually unpacked
-    max_ratio: int = 100  # unpacked over packed, per member past RATIO_FLOOR
-    max_members: int = 10_000
-    max_sources: int = 1_000
-    max_selections: int = 200_000
-    max_source_chars: int = 1_000_000  # one source's text, as for an uploaded transcript
-
-
-DEFAULT_PROJECT_LIMITS = ProjectLimits()
 
 
 class WarningCode(enum.StrEnum):
@@ -171,60 +149,10 @@ def _join(*texts: str) -> str:
     return "\n\n".join(dict.fromkeys(t.strip() for t in texts if t and t.strip()))
 
 
-class _Archive:
-    """The members of a .qdpx, each read once with its actual size bounded."""
-
-    def __init__(self, data: bytes, limits: ProjectLimits):
-        if len(data) > limits.max_archive_bytes:
-            raise QdaTooLarge("bytes", limits.max_archive_bytes)
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            raise QdaError("not a .qdpx (zip) archive") from None
-        infos = self.zip.infolist()
-        if len(infos) > limits.max_members:
-            raise QdaTooLarge("members", limits.max_members)
-        self.limits = limits
-        self.unpacked = 0
-        self.by_name = {info.filename.lower(): info for info in infos if not info.is_dir()}
-
-    def project_member(self) -> zipfile.ZipInfo:
-        names = sorted(n for n in self.by_name if n.endswith(".qde") and "/" not in n)
-        if "project.qde" in names:
-            return self.by_name["project.qde"]
-        if not names:
-            raise QdaError("no project.qde in the archive")
-        return self.by_name[names[0]]
-
-    def source(self, path: str) -> bytes | None:
-        """The member an ``internal://name`` path names (in sources/ or Sources/)."""
-        name = path.removeprefix("internal://").lstrip("/").lower()
-        info = self.by_name.get(f"sources/{name}") or self.by_name.get(name)
-        return self.read(info) if info is not None else None
-
-    def read(self, info: zipfile.ZipInfo) -> bytes:
-        chunks, size = [], 0
-        try:
-            with self.zip.open(info) as member:
-                while chunk := member.read(_CHUNK):
-                    size += len(chunk)
-                    self.unpacked += len(chunk)
-                    if self.unpacked > self.limits.max_unpacked_bytes:
-                        raise QdaTooLarge("unpacked bytes", self.limits.max_unpacked_bytes)
-                    if size > RATIO_FLOOR and size > self.limits.max_ratio * max(
-                        info.compress_size, 1
-                    ):
-                        raise QdaTooLarge("compression ratio", self.limits.max_ratio)
-                    chunks.append(chunk)
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
-            raise QdaError(f"damaged archive member {info.filename} ({error})") from error
-        return b"".join(chunks)
-
-
 def read_qdpx(data: bytes, limits: ProjectLimits = DEFAULT_PROJECT_LIMITS) -> ImportedProject:
     """The project in a .qdpx, ready to write; `QdaError` (`QdaTooLarge`) when it cannot be
     read at all. Everything read but not representable is in the result's warnings."""
-    archive = _Archive(data, limits)
+    archive = QdpxArchive(data, limits)
     xml = archive.read(archive.project_member())
     try:
         root = parse_untrusted(xml, forbid_dtd=True)
@@ -238,7 +166,7 @@ def read_qdpx(data: bytes, limits: ProjectLimits = DEFAULT_PROJECT_LIMITS) -> Im
 
 
 class _Reader:
-    def __init__(self, root: ET.Element, archive: _Archive, limits: ProjectLimits):
+    def __init__(self, root: ET.Element, archive: QdpxArchive, limits: ProjectLimits):
         self.root = root
         self.archive = archive
         self.limits = limits

@@ -1,3 +1,4 @@
+# Over 400 lines: the project writer and the codebook reader share the element rules and GUIDs.
 """REFI-QDA 1.0 exchange: codebooks (.qdc) and projects (.qdpx), the format NVivo, ATLAS.ti,
 MAXQDA and QualCoder read.
 
