@@ -270,20 +270,31 @@ def write_project(project: QdaProject) -> tuple[bytes, dict[str, bytes]]:
             for selection in source.selections:
                 _selection_element(element, ns, source, selection, notes)
     if notes:
-        _notes_element(root, ns, notes, project.created_at)
+        journal = {note.guid for note in project.notes}
+        _notes_element(root, ns, notes, project.created_at, journal, files)
     if project.description:
         ET.SubElement(root, f"{{{ns}}}Description").text = project.description
     return _serialise(root), files
 
 
 def _notes_element(
-    root: ET.Element, ns: str, notes: list[QdaNote], fallback: datetime | None
+    root: ET.Element,
+    ns: str,
+    notes: list[QdaNote],
+    fallback: datetime | None,
+    journal: set[str],
+    files: dict[str, bytes],
 ) -> None:
     """Every note with a date: optional in the schema, but QualCoder's importer stops at a
-    note without one. A note without its own date takes the project's."""
+    note without one; a note without its own date takes the project's. The project's own
+    notes (`journal`) are also files, as NVivo writes them and QualCoder reads journals;
+    memos on codes and codings are not, or QualCoder would take them for journals."""
     holder = ET.SubElement(root, f"{{{ns}}}Notes")
     for note in notes:
         attributes = {"guid": note.guid, "name": note.name}
+        if note.guid in journal:
+            files[f"{note.guid}.txt"] = note.text.encode("utf-8")
+            attributes["plainTextPath"] = f"internal://{note.guid}.txt"
         if note.user_guid:
             attributes["creatingUser"] = note.user_guid
         attributes["creationDateTime"] = _datetime(note.created_at or fallback or _EPOCH)

@@ -226,3 +226,27 @@ def test_bad_or_oversized_files_are_refused_with_a_message_and_nothing_written(c
     )
     assert stale.status_code == 302
     assert db.session.scalar(db.select(db.func.count()).select_from(Interview)) == 0
+
+
+def test_cli_dry_run_lists_warnings_then_import_and_export(runner, tmp_path, ctx):
+    study, _ = study_with_roles()
+    file = tmp_path / "nvivo.qdpx"
+    file.write_bytes(nvivo_qdpx())
+    args = ["interviews", "import", str(file), "--study", str(study.id)]
+    dry = runner.invoke(args=[*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "would import 1 transcripts, 6 new codes" in dry.output
+    assert "unsupported_source: 问卷说明.pdf (PDF)" in dry.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(Interview)) == 0
+    done = runner.invoke(args=args)
+    assert done.exit_code == 0, done.output
+    assert "imported 1 transcripts" in done.output and len(_highlights(study)) == 6
+    out = tmp_path / "again.qdpx"
+    exported = runner.invoke(
+        args=["interviews", "export", "--study", str(study.id), "--out", str(out)]
+    )
+    assert exported.exit_code == 0, exported.output
+    _xml, files = _qde(out.read_bytes())
+    assert (NVIVO / SOURCE_FILE).read_bytes() in files.values()
+    broken = runner.invoke(args=["interviews", "import", str(out), "--study", "999"])
+    assert broken.exit_code == 1 and "no study" in broken.output
