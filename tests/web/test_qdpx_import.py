@@ -250,3 +250,31 @@ def test_cli_dry_run_lists_warnings_then_import_and_export(runner, tmp_path, ctx
     assert (NVIVO / SOURCE_FILE).read_bytes() in files.values()
     broken = runner.invoke(args=["interviews", "import", str(out), "--study", "999"])
     assert broken.exit_code == 1 and "no study" in broken.output
+
+
+def test_an_edited_turn_reaches_the_kept_text_and_other_bytes_stay(client, auth, ctx):
+    study, _ = study_with_roles()
+    auth.login("researcher@example.cn")
+    _import(client, study, nvivo_qdpx())
+    interview = db.session.scalar(db.select(Interview).where(Interview.study_id == study.id))
+    turn = interview.turns[1]  # 一般在楼下的菜市场，有时候用App。
+    response = client.post(
+        f"/studies/{study.id}/interviews/{interview.id}/turns/{turn.id}",
+        data={"text": "一般在小区楼下的菜市场，有时候用App。"},
+    )
+    assert response.status_code == 302
+    original = (NVIVO / SOURCE_FILE).read_bytes().decode("utf-8")
+    expected = original.replace("一般在楼下", "一般在小区楼下")
+    for query in ("", "?deidentified=1"):
+        data = client.get(f"/studies/{study.id}/interviews/export/project.qdpx{query}").data
+        xml, files = _qde(data)
+        schema = xmlschema.XMLSchema(QDA / "Project.xsd")
+        schema.validate(xml)
+        [source] = schema.to_dict(xml)["Sources"]["TextSource"]
+        text = files[f"sources/{source['@guid']}.txt"].decode("utf-8")
+        if not query:  # the file as NVivo wrote it, with the edit: CRLF and ë as they were
+            assert text == expected
+        quoted = {
+            text[s["@startPosition"] : s["@endPosition"]] for s in source["PlainTextSelection"]
+        }
+        assert {"楼下的菜市场", "价格天天变", "配送经常迟到"} <= quoted
