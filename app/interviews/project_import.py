@@ -125,52 +125,68 @@ def import_project(study: Study, user: User, data: bytes) -> ProjectPreview:
         )
     services.score_turns([t for _, turns in interviews for t in turns])
     with one_writer(db.session.get_bind()):
-        exchange.add_planned_codes(study, plan)
-        db.session.add_all(interview for interview, _ in interviews)
-        db.session.flush()
-        highlights = 0
-        for (interview, turns), source in zip(interviews, project.sources, strict=True):
-            highlights += _insert_highlights(source, turns, plan.by_guid, user)
-            audit.record(
-                "interview.import",
-                interview,
-                study_id=study.id,
-                after={
-                    **audit.snapshot(interview, services.INTERVIEW_FIELDS),
-                    "filename": interview.source_filename,
-                    "format": "qdpx",
-                    "turns": len(turns),
-                    "speakers": list(dict.fromkeys(t.speaker for t in turns)),
-                },
-            )
-        for note in project.notes:
-            db.session.add(
-                StudyNote(
-                    study_id=study.id,
-                    title=note.name.strip()[:200],
-                    text=note.text,
-                    refi_guid=note.guid,
-                    created_by_id=user.id,
-                    created_at=note.created_at or utcnow(),
-                )
-            )
+        try:
+            _write(study, user, project, preview, plan, interviews)
+        except Exception:
+            db.session.rollback()  # all or nothing: no code, transcript or note is left
+            raise
+    return preview
+
+
+def _write(
+    study: Study,
+    user: User,
+    project: ImportedProject,
+    preview: ProjectPreview,
+    plan: exchange.CodebookPlan,
+    interviews: list[tuple[Interview, list[Turn]]],
+) -> None:
+    """Every row of the import, then one commit."""
+    exchange.add_planned_codes(study, plan)
+    db.session.add_all(interview for interview, _ in interviews)
+    db.session.flush()
+    highlights = 0
+    for (interview, turns), source in zip(interviews, project.sources, strict=True):
+        highlights += _insert_highlights(source, turns, plan.by_guid, user)
         audit.record(
-            "project.import",
-            None,
+            "interview.import",
+            interview,
             study_id=study.id,
-            detail={
-                "project": project.name,
-                "origin": project.origin,
-                "transcripts": len(interviews),
-                "codes_added": len(plan.new),
-                "highlights": highlights,
-                "notes": len(project.notes),
-                "coders": project.coders,
-                "warnings": [w.code.value for w in preview.warnings],
+            after={
+                **audit.snapshot(interview, services.INTERVIEW_FIELDS),
+                "filename": interview.source_filename,
+                "format": "qdpx",
+                "turns": len(turns),
+                "speakers": list(dict.fromkeys(t.speaker for t in turns)),
             },
         )
-        db.session.commit()
-    return preview
+    for note in project.notes:
+        db.session.add(
+            StudyNote(
+                study_id=study.id,
+                title=note.name.strip()[:200],
+                text=note.text,
+                refi_guid=note.guid,
+                created_by_id=user.id,
+                created_at=note.created_at or utcnow(),
+            )
+        )
+    audit.record(
+        "project.import",
+        None,
+        study_id=study.id,
+        detail={
+            "project": project.name,
+            "origin": project.origin,
+            "transcripts": len(interviews),
+            "codes_added": len(plan.new),
+            "highlights": highlights,
+            "notes": len(project.notes),
+            "coders": project.coders,
+            "warnings": [w.code.value for w in preview.warnings],
+        },
+    )
+    db.session.commit()
 
 
 def _insert_highlights(source, turns: list[Turn], codes: dict[str, Code], user: User) -> int:

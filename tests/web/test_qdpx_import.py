@@ -278,3 +278,31 @@ def test_an_edited_turn_reaches_the_kept_text_and_other_bytes_stay(client, auth,
             text[s["@startPosition"] : s["@endPosition"]] for s in source["PlainTextSelection"]
         }
         assert {"楼下的菜市场", "价格天天变", "配送经常迟到"} <= quoted
+
+
+def test_an_import_that_fails_at_its_last_row_leaves_nothing_behind(ctx):
+    """All or nothing: the database refuses the last insert (the project's notes, after the
+    codes, transcripts, turns and highlights went in): none of them stays."""
+    from sqlalchemy import event
+
+    from app.interviews import project_import
+
+    study, users = study_with_roles()
+
+    def refuse_notes(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("INSERT INTO STUDY_NOTES"):
+            raise RuntimeError("the database refused the notes")
+
+    event.listen(db.engine, "before_cursor_execute", refuse_notes)
+    try:
+        try:
+            project_import.import_project(study, users["researcher"], nvivo_qdpx())
+        except RuntimeError:
+            pass
+        else:
+            raise AssertionError("the import went through")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", refuse_notes)
+    for model in (Interview, Highlight, StudyNote):
+        assert db.session.scalar(db.select(db.func.count()).select_from(model)) == 0
+    assert coding.codes_of(study) == []
