@@ -13,8 +13,10 @@ parsed with defusedxml refusing DTDs, and the counts of sources and codings are 
 
 from __future__ import annotations
 
+import bisect
 import enum
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from xml.etree import ElementTree as ET
@@ -179,6 +181,7 @@ class _Reader:
             _guid(n.get("guid"), "Notes/Note"): n for n in root.iterfind(f"{_Q}Notes/{_Q}Note")
         }
         self.used_notes: set[str] = set()
+        self.origin = (root.get("origin") or "").strip().lower()
         self.variables = {
             _guid(v.get("guid"), "Variables/Variable"): v.get("name") or ""
             for v in root.iterfind(f"{_Q}Variables/{_Q}Variable")
@@ -363,11 +366,12 @@ class _Reader:
             created_at=_when(element),
             attributes=self.values(element),  # MAXQDA puts them on the source
         )
+        to_file = _crlf_as_one(text) if self.origin.startswith("atlas") else _as_is
         outside = annotations = split = unknown = 0
         for selection in element.iterfind(f"{_Q}PlainTextSelection"):
             try:
-                start = int(selection.get("startPosition", ""))
-                end = int(selection.get("endPosition", ""))
+                start = to_file(int(selection.get("startPosition", "")))
+                end = to_file(int(selection.get("endPosition", "")))
             except ValueError:
                 location = "PlainTextSelection"
                 raise QdaError("a selection needs integer positions", location) from None
@@ -405,6 +409,18 @@ class _Reader:
         self.warn(WarningCode.SPLIT_SELECTION, name, split)
         self.warn(WarningCode.UNKNOWN_CODE, name, unknown)
         return source
+
+
+def _as_is(position: int) -> int:
+    return position
+
+
+def _crlf_as_one(text: str) -> Callable[[int], int]:
+    """ATLAS.ti writes a source's CRLF line ends but counts each as one character (QualCoder's
+    importer makes the same exception): its positions as positions in the file."""
+    # Where each line end stands once the CRs before it are removed.
+    collapsed = [m.start() - seen for seen, m in enumerate(re.finditer("\r\n", text))]
+    return lambda position: position + bisect.bisect_left(collapsed, position)
 
 
 def _pieces(parts: list[Paragraph], start: int, end: int) -> Iterator[tuple[int, int, int]]:

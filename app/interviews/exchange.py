@@ -132,8 +132,8 @@ def plan_codebook(study: Study, tree: list[QdaCode]) -> CodebookPlan:
         code = found.get((parent_code, name))
         if code is None:
             colour = (
-                CODE_COLOURS.index(node.colour)
-                if node.colour in CODE_COLOURS
+                _nearest_colour(node.colour)
+                if node.colour
                 else (len(codes) + len(new)) % len(CODE_COLOURS)
             )
             code = Code(
@@ -153,6 +153,22 @@ def plan_codebook(study: Study, tree: list[QdaCode]) -> CodebookPlan:
             levels[depth].append((code, parent_code))
         made[node.guid] = code
     return CodebookPlan(made, new, levels)
+
+
+def _rgb(colour: str) -> tuple[int, ...]:
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return tuple(int(digits[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def _nearest_colour(colour: str) -> int:
+    """The palette's colour nearest another tool's (NVivo and ATLAS.ti have their own)."""
+    wanted = _rgb(colour)
+    return min(
+        range(len(CODE_COLOURS)),
+        key=lambda i: sum((a - b) ** 2 for a, b in zip(_rgb(CODE_COLOURS[i]), wanted, strict=True)),
+    )
 
 
 def add_planned_codes(study: Study, plan: CodebookPlan) -> None:

@@ -220,3 +220,36 @@ def test_a_verbatim_source_is_written_byte_for_byte():
     project.sources[0].verbatim = True
     _xml, files = write_project(project)
     assert files[f"{project.sources[0].guid}.txt"] == "受访者：配送费\x0b太贵了\r\n".encode()
+
+
+def test_atlas_ti_positions_count_a_crlf_as_one_character():
+    """ATLAS.ti writes CRLF line ends and counts each as one (QualCoder's importer has the
+    same exception); NVivo's positions count both characters, as the file has them."""
+    guid = "9f3c2a1e-4b5d-4c6e-8f70-112233445566"
+    code = "c0de0001-0000-4000-8000-000000000001"
+    text = (
+        "访谈者：您在哪里买菜？\r\n受访者：楼下的菜市场。\r\n访谈者：为什么？\r\n受访者：新鲜。\r\n"
+    )
+    collapsed = text.replace("\r\n", "\n")
+    start = collapsed.index("新鲜")
+
+    def project(origin):
+        xml = _project_xml(
+            f'<CodeBook><Codes><Code guid="{code}" name="新鲜" isCodable="true"/></Codes>'
+            f'</CodeBook><Sources><TextSource guid="{guid}" name="访谈" '
+            f'plainTextPath="internal://{guid}.txt"><PlainTextSelection '
+            f'guid="5e1e0001-0000-4000-8000-000000000001" startPosition="{start}" '
+            f'endPosition="{start + 2}"><Coding guid="c0d10001-0000-4000-8000-000000000001">'
+            f'<CodeRef targetGUID="{code}"/></Coding></PlainTextSelection></TextSource>'
+            "</Sources>"
+        ).replace(b'name="p"', f'name="p" origin="{origin}"'.encode())
+        return read_qdpx(_zip({"project.qde": xml, f"sources/{guid}.txt": text.encode()}))
+
+    [source] = project("ATLAS.ti 24.1.0").sources
+    [coding] = source.codings
+    assert source.paragraphs[coding.paragraph].text.text[coding.start : coding.end] == "新鲜"
+    # From NVivo the same numbers count two characters per line end: three earlier, on
+    # the speaker's label "访者", which no highlight can hold (and a warning says so).
+    nvivo = project("NVivo 14")
+    assert text[start : start + 2] == "访者" and nvivo.sources[0].codings == []
+    assert [w.code for w in nvivo.warnings] == [WarningCode.SELECTION_OUTSIDE]
