@@ -106,7 +106,7 @@ def test_nvivo_project_comes_in_with_codings_memos_cases_and_notes(client, auth,
     assert tree == [
         ("痛点", 0, "#e15759"),
         ("价格波动", 1, tree[1][2]),  # no colour in the file: the next of the palette
-        ("配送延误", 1, "#edc948"),  # NVivo's #F0C000: the nearest of the palette
+        ("配送延误", 1, "#edc948"),  # NVivo's #F5D040: the nearest of the palette
         ("购买渠道", 0, "#4e79a7"),
         ("线上App", 1, "#f28e2b"),
         ("菜市场", 1, "#59a14f"),
