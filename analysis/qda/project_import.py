@@ -368,6 +368,7 @@ class _Reader:
         )
         to_file = _crlf_as_one(text) if self.origin.startswith("atlas") else _as_is
         outside = annotations = split = unknown = 0
+        ends = [paragraph.end for paragraph in parts]
         for selection in element.iterfind(f"{_Q}PlainTextSelection"):
             try:
                 start = to_file(int(selection.get("startPosition", "")))
@@ -392,7 +393,7 @@ class _Reader:
                 continue
             user = selection.get("creatingUser") or selection.get("modifyingUser")
             coder = self.users.get(user.strip("{}").lower(), "") if user else ""
-            pieces = list(_pieces(parts, start, end))
+            pieces = list(_pieces(parts, ends, start, end))
             if not pieces:  # only blank lines or a speaker's label
                 outside += 1
                 continue
@@ -423,11 +424,16 @@ def _crlf_as_one(text: str) -> Callable[[int], int]:
     return lambda position: position + bisect.bisect_left(collapsed, position)
 
 
-def _pieces(parts: list[Paragraph], start: int, end: int) -> Iterator[tuple[int, int, int]]:
-    """(paragraph, start, end) in each paragraph's NFC text that `[start, end)` covers."""
-    for index, paragraph in enumerate(parts):
-        if paragraph.end <= start or paragraph.text_start >= end:
-            continue
+def _pieces(
+    parts: list[Paragraph], ends: list[int], start: int, end: int
+) -> Iterator[tuple[int, int, int]]:
+    """(paragraph, start, end) in each paragraph's NFC text that `[start, end)` covers;
+    `ends` are the paragraphs' ends, for a binary search."""
+    first = bisect.bisect_right(ends, start)
+    for index in range(first, len(parts)):
+        paragraph = parts[index]
+        if paragraph.text_start >= end:
+            break
         local_start = paragraph.to_local(start)
         local_end = paragraph.to_local(end, end=True)
         if local_end > local_start:

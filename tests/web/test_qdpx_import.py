@@ -85,10 +85,13 @@ def test_preview_lists_what_comes_in_and_what_cannot_and_writes_nothing(client, 
 
 def test_nvivo_project_comes_in_with_codings_memos_cases_and_notes(client, auth, ctx):
     study, _ = study_with_roles()
+    earlier = make_interview(study)  # a study with transcripts already: they stay as they are
     auth.login("researcher@example.cn")
     _import(client, study, nvivo_qdpx())
 
-    [interview] = db.session.scalars(db.select(Interview).where(Interview.study_id == study.id))
+    [interview] = db.session.scalars(
+        db.select(Interview).where(Interview.study_id == study.id, Interview.id != earlier.id)
+    )
     assert interview.title == "访谈 P01" and interview.participant_label == "P01 王女士"
     assert interview.attributes == {"城市": "上海", "年龄": "34", "新用户": "true"}
     assert interview.memo == "第一次访谈，线下进行\n\n受访者对配送最不满意。"
