@@ -9,9 +9,9 @@ the same file with the same offsets.
 """
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 
 from analysis.qda.project_import import (
     DEFAULT_PROJECT_LIMITS,
@@ -107,7 +107,7 @@ def import_project(study: Study, user: User, data: bytes) -> ProjectPreview:
             plain_text=source.text,
             created_by_id=user.id,
         )
-        turns = [
+        turns: list[dict[str, Any]] = [
             {
                 "seq": seq,
                 "speaker": paragraph.speaker[:100],
@@ -168,7 +168,7 @@ def _write(
         # The table's INSERT, not the ORM's: that one splits an executemany wherever a value
         # turns None (an interviewer's sentiment), one statement per turn.
         rows = [{"interview_id": interview.id, **turn} for turn in turns]
-        db.session.execute(Turn.__table__.insert(), rows)
+        db.session.execute(insert(cast(Table, Turn.__table__)), rows)
         ids = dict(  # seq → id: an executemany gives no ids back, a RETURNING per row is slow
             db.session.execute(
                 db.select(Turn.seq, Turn.id).where(Turn.interview_id == interview.id)
