@@ -60,6 +60,7 @@ class WarningCode(enum.StrEnum):
     SEVERAL_CASES = "several_cases"  # name: the source
     CASE_CODES = "case_codes"  # name: the case (codes on a case itself)
     UNCODABLE_CODE = "uncodable_code"  # name: the code (a folder, imported as a code)
+    ALREADY_IMPORTED = "already_imported"  # name: the source (the study has it from before)
 
 
 @dataclass(frozen=True)

@@ -230,12 +230,23 @@ def _source_text(
     return "".join(parts), offsets, redactions
 
 
+def imported_sources(study: Study) -> dict[str, int]:
+    """The GUIDs of REFI-QDA sources the study's transcripts came from, with how many."""
+    found: dict[str, int] = {}
+    for interview in services.saved_interviews(study):
+        guid = interview.import_options.get("refi_guid")
+        if guid:
+            found[guid] = found.get(guid, 0) + 1
+    return found
+
+
 def project_qdpx(study: Study, *, deidentified: bool = False) -> bytes:
     """The whole project as REFI-QDA; `deidentified` masks transcripts, titles, participant
     labels and memos (phones, ID-card numbers, emails, the study's names)."""
     masker = masker_for(study, deidentified)
     mask = masker.text if masker is not None else (lambda value: value)
     interviews = services.saved_interviews(study)
+    imported = imported_sources(study)
     users: dict[int, QdaUser] = {}
     sources: list[QdaSource] = []
     cases: dict[str, QdaCase] = {}
@@ -247,8 +258,11 @@ def project_qdpx(study: Study, *, deidentified: bool = False) -> bytes:
             redactions: dict[int, tuple[Redaction, ...]] = {}
         else:
             text, offsets, redactions = _source_text(interview, masker)
-        source = QdaSource(
-            guid=stable_guid("source", study.id, interview.id),
+        guid = interview.import_options.get("refi_guid")
+        source = QdaSource(  # the other tool's GUID while only one transcript has it
+            guid=guid
+            if guid and imported.get(guid) == 1
+            else stable_guid("source", study.id, interview.id),
             name=mask(interview.title),
             text=text,
             description=mask(interview.memo),

@@ -18,6 +18,7 @@ from analysis.qda.project_import import (
     ImportedProject,
     ImportedSource,
     ImportWarning,
+    WarningCode,
     read_qdpx,
 )
 from analysis.qda.refi import walk
@@ -81,6 +82,12 @@ def preview_project(study: Study, data: bytes) -> tuple[ProjectPreview, exchange
         matched_codes=project.code_count() - len(plan.new),
         warnings=list(project.warnings),
     )
+    imported = exchange.imported_sources(study)
+    preview.warnings.extend(
+        ImportWarning(WarningCode.ALREADY_IMPORTED, source.name)
+        for source in project.sources
+        if source.guid in imported
+    )
     return preview, plan
 
 
@@ -105,6 +112,7 @@ def import_project(study: Study, user: User, data: bytes) -> ProjectPreview:
             source_format="qdpx",
             source_encoding="utf-8",
             plain_text=source.text,
+            import_options={"refi_guid": source.guid, "origin": project.origin},
             created_by_id=user.id,
         )
         turns: list[dict[str, Any]] = [

@@ -62,6 +62,9 @@ WARNINGS = {
         "case names the participant."
     ),
     WarningCode.CASE_CODES: _l("Codes applied to case “%(name)s” itself are not imported."),
+    WarningCode.ALREADY_IMPORTED: _l(
+        "Source “%(name)s” was imported into this study before: it will be there twice."
+    ),
     WarningCode.UNCODABLE_CODE: _l(
         "“%(name)s” is a folder in the file (not codable); it comes in as an ordinary code."
     ),

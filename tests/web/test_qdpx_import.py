@@ -140,6 +140,7 @@ def test_reexport_of_an_imported_project_keeps_the_file_and_its_offsets(client, 
     schema = xmlschema.XMLSchema(QDA / "Project.xsd")
     schema.validate(xml)
     [source] = schema.to_dict(xml)["Sources"]["TextSource"]
+    assert source["@guid"] == "9f3c2a1e-4b5d-4c6e-8f70-112233445566"  # NVivo's GUID kept
     original = (NVIVO / SOURCE_FILE).read_bytes()
     assert files[f"sources/{source['@guid']}.txt"] == original  # byte for byte, CRLF and all
     text = original.decode("utf-8")
@@ -154,6 +155,8 @@ def test_reexport_of_an_imported_project_keeps_the_file_and_its_offsets(client, 
     notes = schema.to_dict(xml)["Notes"]["Note"]
     assert all("@creationDateTime" in note for note in notes)
     assert "第二次访谈前要补问配送的细节。" in [n.get("PlainTextContent") for n in notes]
+    again = _preview(client, study, nvivo_qdpx()).get_data(True)
+    assert "资料“访谈 P01”以前已导入过本研究" in again  # a second import is said to be one
 
 
 def test_wenfang_export_imported_into_a_fresh_study_gives_the_same_coding(client, auth, ctx):
