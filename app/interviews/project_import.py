@@ -26,7 +26,7 @@ from analysis.transcripts.labels import is_interviewer_label
 from app import audit
 from app.database import one_writer
 from app.extensions import db
-from app.interviews import exchange, services, textmetrics
+from app.interviews import codebook_merge, exchange, services, textmetrics
 from app.models import (
     Code,
     Highlight,
@@ -72,10 +72,12 @@ class ProjectPreview:
         )
 
 
-def preview_project(study: Study, data: bytes) -> tuple[ProjectPreview, exchange.CodebookPlan]:
+def preview_project(
+    study: Study, data: bytes
+) -> tuple[ProjectPreview, codebook_merge.CodebookPlan]:
     """Read the archive and match its codes, writing nothing. Raises `QdaError`."""
     project = read_qdpx(data, LIMITS)
-    plan = exchange.plan_codebook(study, project.codes)
+    plan = codebook_merge.plan_codebook(study, project.codes)
     preview = ProjectPreview(
         project=project,
         new_codes=len(plan.new),
@@ -163,12 +165,12 @@ def _write(
     user: User,
     project: ImportedProject,
     preview: ProjectPreview,
-    plan: exchange.CodebookPlan,
+    plan: codebook_merge.CodebookPlan,
     interviews: list[tuple[Interview, list[dict[str, Any]]]],
 ) -> None:
     """Every row of the import, then one commit: codes and transcripts through the session,
     turns and highlights as bulk INSERTs (a tenth of the time, and the lock is held)."""
-    exchange.add_planned_codes(study, plan)
+    codebook_merge.add_planned_codes(study, plan)
     db.session.add_all(interview for interview, _ in interviews)
     db.session.flush()
     highlights = 0
