@@ -46,6 +46,7 @@ class WarningCode(enum.StrEnum):
 
     UNSUPPORTED_SOURCE = "unsupported_source"  # name: the source; detail: PDF, Picture …
     EXTERNAL_SOURCE = "external_source"  # its text is outside the archive
+    NO_PLAIN_TEXT = "no_plain_text"  # only a rich-text (docx) representation
     MISSING_SOURCE = "missing_source"  # plainTextPath names no member
     UNREADABLE_SOURCE = "unreadable_source"  # not UTF-8
     EMPTY_SOURCE = "empty_source"
@@ -330,6 +331,9 @@ class _Reader:
         if content is not None and content.text:
             return content.text
         path = element.get("plainTextPath") or element.get("path") or ""
+        if not path:
+            self.warn(WarningCode.NO_PLAIN_TEXT, name, detail=element.get("richTextPath") or "")
+            return None
         if not path.startswith("internal://"):
             self.warn(WarningCode.EXTERNAL_SOURCE, name, detail=path)
             return None

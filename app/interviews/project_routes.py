@@ -31,6 +31,10 @@ WARNINGS = {
     WarningCode.EXTERNAL_SOURCE: _l(
         "Source “%(name)s” is not imported: its text is outside the archive (%(detail)s)."
     ),
+    WarningCode.NO_PLAIN_TEXT: _l(
+        "Source “%(name)s” is not imported: it has no plain text, only a rich-text file; "
+        "export it again with plain text from the other program."
+    ),
     WarningCode.MISSING_SOURCE: _l(
         "Source “%(name)s” is not imported: the archive has no file %(detail)s."
     ),

@@ -125,6 +125,8 @@ def test_codings_outside_the_text_unknown_codes_and_annotations_are_counted():
         + selection(3, 0, 2, other)
         + selection(4, 0, 2)
         + "</TextSource>"
+        '<TextSource guid="9f3c2a1e-4b5d-4c6e-8f70-000000000003" name="富文本" '
+        'richTextPath="internal://x.docx"/>'
         '<AudioSource guid="9f3c2a1e-4b5d-4c6e-8f70-000000000001" name="录音.m4a"/></Sources>'
         '<Graphs><Graph guid="9f3c2a1e-4b5d-4c6e-8f70-000000000002"/></Graphs>'
     )
@@ -135,6 +137,7 @@ def test_codings_outside_the_text_unknown_codes_and_annotations_are_counted():
         (WarningCode.UNKNOWN_CODE, 1),
         (WarningCode.ANNOTATION, 1),  # no Coding: kept only as a warning
         (WarningCode.UNSUPPORTED_SOURCE, 1),
+        (WarningCode.NO_PLAIN_TEXT, 1),
         (WarningCode.GRAPHS, 1),
     }
 
