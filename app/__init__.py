@@ -77,6 +77,7 @@ def _check_config(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app import api
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
     from app.findings import bp as findings_bp
@@ -89,11 +90,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.results import bp as results_bp
     from app.shared import bp as shared_bp
     from app.studies import bp as studies_bp
+    from app.tokens import bp as tokens_bp
     from app.voices import bp as voices_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(tokens_bp, url_prefix="/account/tokens")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(studies_bp, url_prefix="/studies")
     app.register_blueprint(questionnaires_bp, url_prefix="/studies/<int:study_id>/questionnaires")
@@ -110,3 +113,4 @@ def _register_blueprints(app: Flask) -> None:
         results_bp,
         url_prefix="/studies/<int:study_id>/questionnaires/<int:questionnaire_id>/results",
     )
+    api.init_app(app)  # before errors.init_app (see there)

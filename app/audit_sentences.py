@@ -14,6 +14,7 @@ from app.interviews.forms import CONSENT_LABELS, KIND_LABELS
 from app.models import AuditEvent, Code, Interview, Need, Questionnaire, User
 from app.needs.labels import KANO_LABELS, STATUS_LABELS, TYPE_LABELS
 from app.needs.labels import KIND_LABELS as NEED_KIND_LABELS
+from app.responses.forms import TOOL_NAMES
 from app.studies.forms import METHOD_LABELS, ROLE_LABELS
 
 SENTENCES = {
@@ -44,6 +45,13 @@ SENTENCES = {
         "%(actor)s cleared %(deleted)s test responses of the questionnaire “%(title)s”"
     ),
     "response.delete": _l("%(actor)s deleted response %(response_id)s"),
+    "response.erased_by_respondent": _l(
+        "The respondent deleted response %(response_id)s with its receipt code"
+    ),
+    "responses.import": _l(
+        "%(actor)s imported %(stored)s responses from %(file)s (%(tool)s) into the "
+        "questionnaire “%(title)s”"
+    ),
     "weighting.save": _l("%(actor)s saved the weighting targets of the questionnaire “%(title)s”"),
     "interview.upload": _l("%(actor)s uploaded the transcript %(filename)s (%(turns)s turns)"),
     "interview.import": _l("%(actor)s saved the transcript “%(interview)s”"),
@@ -88,6 +96,8 @@ SENTENCES = {
     "share.create": _l("%(actor)s made a share link"),
     "share.revoke": _l("%(actor)s revoked a share link"),
     "share.view": _l("Someone opened a share link (view %(views)s)"),
+    "token.create": _l("%(actor)s made the API token “%(name)s” (%(scope)s, %(days)s days)"),
+    "token.revoke": _l("%(actor)s revoked the API token “%(name)s”"),
     "auth.login": _l("%(actor)s signed in"),
     "auth.login_failed": _l("Failed sign-in as %(email)s"),
     "auth.account_locked": _l("%(user)s was locked after too many failed sign-ins"),
@@ -221,6 +231,8 @@ def _line(event: AuditEvent, names: dict[tuple[str, int], str]) -> AuditLine:
         facts.setdefault("code", name or facts.get("name", "—"))
     if "role" in facts:
         facts["role"] = _value("role", facts["role"])
+    if event.action == "responses.import" and "tool" in facts:
+        facts["tool"] = str(TOOL_NAMES.get(str(facts["tool"]), facts["tool"]))
     if "snippet" in facts:
         facts["snippet"] = _shorten(str(facts["snippet"]), 40)
     template = SENTENCES.get(event.action)

@@ -38,6 +38,21 @@ class Config:
     BASE_URL = os.environ.get("WENFANG_BASE_URL")
     BASE_URL_REQUIRED = False
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Background jobs (app/job_queue.py): with REDIS_URL they go to this RQ queue, run by
+    # `flask --app wsgi worker`; without, inline in the request that asks for them.
+    JOBS_QUEUE = os.environ.get("WENFANG_JOBS_QUEUE", "wenfang")
+    # Seconds a job may run before its worker stops it (failed, with the reason).
+    JOB_TIMEOUT = int(os.environ.get("WENFANG_JOB_TIMEOUT", "1800"))
+    # Times a job whose worker was killed is run again before it is failed.
+    JOB_RETRIES = int(os.environ.get("WENFANG_JOB_RETRIES", "1"))
+    # A queued job RQ does not know is lost (Redis restarted) only after this many seconds:
+    # the row is committed a moment before the job is enqueued.
+    JOB_LOST_GRACE = 60
+    # A worker checks on its running job (and sends its heartbeat) this often; a worker
+    # killed outright is noticed about a minute after its last heartbeat, by another worker's
+    # maintenance pass, run this often.
+    JOB_MONITORING_INTERVAL = 10
+    JOB_MAINTENANCE_INTERVAL = int(os.environ.get("WENFANG_JOB_MAINTENANCE_INTERVAL", "60"))
     # "json": one JSON object per log line with the request id (app/serving.py); "text":
     # Python's default lines. Production defaults to JSON.
     LOG_FORMAT = os.environ.get("WENFANG_LOG_FORMAT", "text")
@@ -110,9 +125,26 @@ class Config:
     # responses one client address may start in one questionnaire (a partial, or a submit
     # completing none): a class of 300 at once passes, a script's flood of made-up
     # respondents stops. Past it the page keeps the answers on the device and retries.
+    # Receipt-code pages (a respondent sees, downloads or deletes their response), per client
+    # address: a code is 16 characters of 31 letters, unguessable; this keeps trying cheap.
+    RECEIPT_RATE_LIMIT = os.environ.get("WENFANG_RECEIPT_RATE_LIMIT", "20 per minute;100 per hour")
     RESPOND_NEW_RESPONDENT_LIMIT = os.environ.get(
         "WENFANG_RESPOND_NEW_RESPONDENT_LIMIT", "500 per 10 minutes;1500 per hour"
     )
+    # The REST API (app/api, docs/api.md): requests per access token; a body's bytes.
+    API_RATE_LIMIT = os.environ.get("WENFANG_API_RATE_LIMIT", "600 per minute;20000 per hour")
+    API_MAX_BODY = RESPOND_MAX_BODY
+    # flask-smorest: the generated OpenAPI document at /api/v1/openapi.json (no browsable
+    # page: its scripts would come from a CDN).
+    API_TITLE = "Wenfang 问访 REST API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    API_SPEC_OPTIONS: ClassVar[dict] = {
+        "security": [{"token": []}],
+        "info": {"description": "Personal access tokens, problem+json errors: docs/api.md."},
+    }
 
 
 class DevelopmentConfig(Config):
@@ -137,6 +169,7 @@ class TestingConfig(Config):
     # must not be recycled: the database would go with the connection).
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
     BASE_URL = None  # links on the test client's host, whatever the shell exports
+    REDIS_URL = None  # jobs inline and no shared Redis, whatever the shell exports
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     PASSWORD_HASH_FAST = True  # argon2 with minimal cost, so the suite stays quick

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.database import unavailable_reason
 from app.extensions import db, login_manager
+from app.problem_details import Problem, problem_of, problem_response
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
@@ -28,6 +29,11 @@ UNAVAILABLE_TO_RESPONDENT = _l(
     "The service is temporarily unavailable, please try again later; "
     "your answers are kept on this device."
 )
+
+
+def _is_api() -> bool:
+    """A request of the REST API: every error is a problem document (`app.problem_details`)."""
+    return request.path.startswith("/api/")
 
 
 def _wants_json() -> bool:
@@ -51,6 +57,10 @@ def _unavailable():
     # Loading the signed-in user (for the language and the menu), or refreshing them after the
     # rollback, would fail the same way: this page is shown as to a visitor.
     login_manager._update_request_context_with_user()
+    if _is_api():
+        response = problem_response(Problem("unavailable"))
+        response.headers["Retry-After"] = str(current_app.config["UNAVAILABLE_RETRY_AFTER"])
+        return response
     title, message = MESSAGES[503]
     if request.blueprint == "respond":
         message = UNAVAILABLE_TO_RESPONDENT
@@ -63,6 +73,8 @@ def _unavailable():
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if _is_api():
+            return problem_response(Problem("unauthorized"))  # a cookie, but no token
         return _render(
             400,
             _l("The form has expired"),
@@ -71,6 +83,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if _is_api():
+            return problem_response(problem_of(error))
         code = error.code or 500
         title, message = MESSAGES.get(code, (error.name, error.description))
         return _render(code, title, message)
@@ -86,5 +100,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     def internal_error(error):
         db.session.rollback()
+        if _is_api():
+            return problem_response(Problem("internal_error"))
         title, message = MESSAGES[500]
         return _render(500, title, message)

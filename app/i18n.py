@@ -1,7 +1,7 @@
 """Language choice: zh_CN first, English second (Flask-Babel)."""
 
 from babel import Locale
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 from app.extensions import babel
@@ -13,8 +13,11 @@ _PARSED: dict[str, Locale] = {}
 
 
 def select_locale() -> str:
-    """The user's saved choice, then this browser session's, then the browser's, then zh_CN."""
+    """The user's saved choice, then this browser session's, then the browser's, then zh_CN;
+    zh_CN outside a request too (a command, a job's worker), unless `force_locale` says."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("lang") in languages:

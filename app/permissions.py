@@ -2,21 +2,24 @@
 
 Objects under a study are loaded through `load_study_access`, which joins the caller's
 membership: a non-member gets 404 (the study's existence is not revealed), a member without
-the capability gets 403. Views declare what they need with `@study_required("edit_study")`.
+the capability gets 403. Views declare what they need with `@study_required("edit_study")`;
+REST API views, authenticated by a personal access token, with `@api_required(...)`.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import abort
+from flask import abort, g, request
 from flask_login import current_user, login_required
 from sqlalchemy import Select
 
 from app.database import SQL_INT_MAX
 from app.extensions import db
 from app.models import (
+    AccessToken,
     Code,
     Highlight,
     Interview,
@@ -24,13 +27,17 @@ from app.models import (
     MemberInvitation,
     Membership,
     Questionnaire,
+    QuestionnaireVersion,
     Response,
     Role,
     Study,
     StudyStatus,
+    TokenScope,
     Turn,
     User,
 )
+from app.models.types import utcnow
+from app.problem_details import Problem
 
 # Capabilities that still apply to an archived study; everything else waits for a restore.
 READ_ONLY_CAPABILITIES = frozenset({"view", "read_audit_log", "archive_study", "export_findings"})
@@ -186,3 +193,93 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+# ---- the REST API: a personal access token instead of a signed-in browser -------------------
+#
+# A token names one study and its creator. At each use it may do what both allow: its scope
+# (read: GET only; write: also submit responses) and its creator's role in that study *now*
+# (a researcher made viewer since has a token that reads, whatever its scope). Anything of
+# another study is 404, as for a non-member in the browser.
+
+BEARER = re.compile(r"^Bearer +([A-Za-z0-9_-]{1,100})$")
+
+
+def presented_token() -> AccessToken | None:
+    """The token the request's `Authorization: Bearer …` header names (looked up once per
+    request), revoked and expired ones included; None for none or an unknown one."""
+    if "api_token" not in g:
+        from app.tokens.services import find_token  # its blueprint imports this module
+
+        found = BEARER.match(request.headers.get("Authorization", ""))
+        g.api_token = find_token(found.group(1)) if found else None
+    return g.api_token
+
+
+def token_access(*, write: bool = False) -> StudyAccess:
+    """The study of the request's token with its creator's current role; a `Problem`
+    (401 unauthorized / token_expired / token_revoked, 403 forbidden_scope) otherwise."""
+    from app.tokens.services import mark_used
+
+    token = presented_token()
+    if token is None:
+        raise Problem("unauthorized")
+    if token.revoked_at is not None:
+        raise Problem("token_revoked")
+    if token.is_expired(utcnow()):
+        raise Problem("token_expired")
+    row = db.session.execute(
+        db.select(Study, Membership.role)
+        .join(Membership, Membership.study_id == Study.id)
+        .join(User, User.id == Membership.user_id)
+        .where(Study.id == token.study_id, User.id == token.user_id, User.active.is_(True))
+    ).first()
+    if row is None:  # the creator left the study, or their account was deactivated
+        raise Problem("unauthorized")
+    if write and token.scope is not TokenScope.WRITE:
+        raise Problem("forbidden_scope")
+    mark_used(token)
+    return StudyAccess(study=row[0], role=row[1])
+
+
+def api_required(capability: str = "view", *, write: bool = False):
+    """Decorate an API view: it receives `access` (the token's StudyAccess) as a keyword;
+    403 forbidden_role when the creator's role lacks *capability*."""
+    getattr(Role.VIEWER, f"can_{capability}")  # fail at import time on a misspelt capability
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            access = token_access(write=write)
+            if not access.can(capability):
+                raise Problem("forbidden_role")
+            return view(*args, access=access, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def token_scope() -> TokenScope:
+    """The scope of the token `api_required` let through."""
+    token = presented_token()
+    if token is None:
+        raise Problem("unauthorized")
+    return token.scope
+
+
+def study_of_token(access: StudyAccess, study_id: int) -> Study:
+    """The token's study when *study_id* names it; 404 for any other."""
+    if study_id != access.study.id:
+        abort(404)
+    return access.study
+
+
+def version_in(questionnaire: Questionnaire, number: int) -> QuestionnaireVersion:
+    """A published version of a questionnaire already loaded through `questionnaire_in`."""
+    return _found(
+        db.select(QuestionnaireVersion).where(
+            QuestionnaireVersion.questionnaire_id == questionnaire.id,
+            QuestionnaireVersion.number == number,
+        )
+    )

@@ -2,7 +2,8 @@
 
 validate: exit 0 when the definition is usable (warnings are printed), 1 with one line per
 problem naming its JSON path (or sheet / row / column for an .xlsx).
-convert: .json ↔ .xlsx by extension; warnings go to stderr; exit 1 when the input is invalid.
+convert: .json ↔ .xlsx by extension (.xls read too); warnings go to stderr; exit 1 when the
+input is invalid or the output cannot be written (a folder that does not exist, …).
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ def _print(problems: list[Problem], locale: str, stream: Any) -> None:
 
 
 def _load(path: Path, locale: str) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """A definition and its problems from .json or .xlsx; None when unreadable."""
+    """A definition and its problems from .json, .xlsx or .xls; None when unreadable."""
     suffix = path.suffix.lower()
     try:
-        if suffix == ".xlsx":
+        if suffix in (".xlsx", ".xls"):
             result = read_xlsform(path)
             return result.definition, result.warnings + result.errors
         if suffix == ".json":
@@ -63,11 +64,18 @@ def convert(args: argparse.Namespace) -> int:
     _print(problems, args.lang, sys.stderr)
     if definition is None or errors:
         return 1
-    if target.suffix.lower() == ".xlsx":
-        _print(write_xlsform(definition, target), args.lang, sys.stderr)
-    else:
-        text = json.dumps(definition, ensure_ascii=False, indent=2)
-        target.write_text(text + "\n", encoding="utf-8")
+    try:
+        if target.suffix.lower() == ".xlsx":
+            _print(write_xlsform(definition, target), args.lang, sys.stderr)
+        else:
+            text = json.dumps(definition, ensure_ascii=False, indent=2)
+            target.write_text(text + "\n", encoding="utf-8")
+    except OSError as error:
+        detail = error.strerror or type(error).__name__
+        params = {"path": str(target), "detail": detail}
+        problem = Problem(Code.OUTPUT_UNWRITABLE, "$", params=params)
+        _print([problem], args.lang, sys.stderr)
+        return 1
     return 0
 
 
@@ -75,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m surveys", description=__doc__.split("\n")[0])
     parser.add_argument("--lang", default="zh_CN", help="message language: zh_CN (default), en")
     commands = parser.add_subparsers(dest="command", required=True)
-    check = commands.add_parser("validate", help="check a definition (.json or .xlsx)")
+    check = commands.add_parser("validate", help="check a definition (.json, .xlsx or .xls)")
     check.add_argument("definition")
     check.set_defaults(run=validate)
     change = commands.add_parser("convert", help="convert between .json and .xlsx (XLSForm)")

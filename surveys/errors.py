@@ -21,6 +21,7 @@ class Code(StrEnum):
     SCHEMA = "schema"
     INVALID_JSON = "invalid_json"
     UNSUPPORTED_FILE = "unsupported_file"
+    OUTPUT_UNWRITABLE = "output_unwritable"
     NOT_AN_OBJECT = "not_an_object"
     TOO_MANY_PAGES = "too_many_pages"
     TOO_MANY_QUESTIONS = "too_many_questions"
@@ -124,6 +125,7 @@ class Code(StrEnum):
     XLS_CHOICE_WITHOUT_LABEL = "xls_choice_without_label"
     XLS_MISSING_NAME = "xls_missing_name"
     XLS_RENAMED_ID = "xls_renamed_id"
+    XLS_CHOICE_RENAMED = "xls_choice_renamed"
     XLS_CONSTRAINT_UNSUPPORTED = "xls_constraint_unsupported"
     XLS_RELEVANT_UNSUPPORTED = "xls_relevant_unsupported"
     XLS_PATTERN_IGNORED = "xls_pattern_ignored"
@@ -131,6 +133,7 @@ class Code(StrEnum):
     XLS_COLUMN_IGNORED = "xls_column_ignored"
     XLS_SETTING_IGNORED = "xls_setting_ignored"
     XLS_SHEET_IGNORED = "xls_sheet_ignored"
+    XLS_LANGUAGE_IGNORED = "xls_language_ignored"
     XLS_PIPE_UNKNOWN = "xls_pipe_unknown"
     XLS_BAD_PARAMETERS = "xls_bad_parameters"
     XLS_EXPORT_APPROXIMATED = "xls_export_approximated"
@@ -145,8 +148,12 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     ),
     Code.INVALID_JSON: ("无法读取 JSON 文件：{detail}", "Cannot read the JSON file: {detail}"),
     Code.UNSUPPORTED_FILE: (
-        "不支持的文件类型“{suffix}”，请使用 .json 或 .xlsx",
-        "Unsupported file type “{suffix}”; use .json or .xlsx",
+        "不支持的文件类型“{suffix}”，请使用 .json、.xlsx 或 .xls",
+        "Unsupported file type “{suffix}”; use .json, .xlsx or .xls",
+    ),
+    Code.OUTPUT_UNWRITABLE: (
+        "无法写入“{path}”：{detail}",
+        "Cannot write “{path}”: {detail}",
     ),
     Code.NOT_AN_OBJECT: ("问卷定义必须是一个 JSON 对象", "A definition must be a JSON object"),
     Code.TOO_MANY_PAGES: (
@@ -401,6 +408,11 @@ MESSAGES: dict[Code, tuple[str, str]] = {
         "Choice “{value}” has no text label; its name is used",
     ),
     Code.XLS_MISSING_NAME: ("该行缺少 name，已跳过", "The row has no name and was skipped"),
+    Code.XLS_CHOICE_RENAMED: (
+        "选项名称“{old}”已改为“{new}”（选项名称不含“/”，最长 100 个字符）",
+        "Choice name “{old}” was changed to “{new}” (a choice name has no “/” and at most 100 "
+        "characters)",
+    ),
     Code.XLS_RENAMED_ID: (
         "名称“{old}”不是有效的题目编号，已改为“{new}”",
         "Name “{old}” is not a valid question id; renamed to “{new}”",
@@ -428,6 +440,11 @@ MESSAGES: dict[Code, tuple[str, str]] = {
     ),
     Code.XLS_SETTING_IGNORED: ("设置“{name}”不受支持，已忽略", "Setting “{name}” was ignored"),
     Code.XLS_SHEET_IGNORED: ("工作表“{name}”不受支持，已忽略", "Sheet “{name}” was ignored"),
+    Code.XLS_LANGUAGE_IGNORED: (
+        "“{column}”列是另一种语言，未导入（问卷只有一种语言）",
+        "Column “{column}” is in another language and was not imported (a questionnaire has "
+        "one language)",
+    ),
     Code.XLS_PIPE_UNKNOWN: (
         "标签中的 ${{{name}}} 不是之前的题目，显示为 [{name}]",
         "${{{name}}} in the label is not an earlier question; shown as [{name}]",

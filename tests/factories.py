@@ -123,3 +123,15 @@ def submit_all(questionnaire, answer_sets, *, secret: str = "test-secret") -> li
         ).response_id
         for i, answers in enumerate(answer_sets)
     ]
+
+
+def make_token(user: User, study: Study, *, scope: str = "read", days: int = 30, name: str = ""):
+    """A personal access token of *user* for *study* (a member) and its secret."""
+    from app.models import TokenScope
+    from app.permissions import load_study_access
+    from app.tokens import services as tokens
+
+    access = load_study_access(study.id, user)
+    return tokens.create_token(
+        user, access, name=name or "同步脚本", scope=TokenScope(scope), days=days
+    )

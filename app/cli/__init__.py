@@ -1,4 +1,5 @@
-"""Command-line groups, by noun: `flask --app wsgi users …`, `… demo …`, `… backup …`…"""
+"""Command-line groups, by noun: `flask --app wsgi users …`, `… demo …`, `… backup …`…, and
+`flask --app wsgi worker`, which runs the background jobs."""
 
 from flask import Flask
 
@@ -11,6 +12,7 @@ def init_app(app: Flask) -> None:
     from app.cli.responses import responses_cli
     from app.cli.surveys import surveys_cli
     from app.cli.users import users
+    from app.cli.worker import worker_command
 
     app.cli.add_command(users)
     app.cli.add_command(demo)
@@ -19,3 +21,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(responses_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(worker_command)

@@ -46,7 +46,7 @@ def export_command(study_id: int, fmt: str, out: Path, wave: int | None,
     if chosen is None:
         raise click.ClickException(f"{waves[0].title!r} has no wave {wave}")
     query = Query.of(exclude_flagged=exclude_flagged, weighted=weighted)
-    job = submit_report(chosen, query, fmt, actor=None, locale=locale)
+    job = submit_report(chosen, query, fmt, actor=None, locale=locale, inline=True)
     path = result_file(job)
     if job.status is not JobStatus.DONE or path is None:
         raise click.ClickException(f"the report could not be built: {job.error}")

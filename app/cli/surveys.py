@@ -17,7 +17,7 @@ surveys_cli = AppGroup("surveys", help="Import and export questionnaires.")
               help="Id of the study.")  # fmt: skip
 @click.option("--publish", is_flag=True, help="Publish at once and print the public link.")
 def import_command(file: Path, study_id: int, publish: bool) -> None:
-    """Import a questionnaire (.json or XLSForm .xlsx) into a study."""
+    """Import a questionnaire (.json or XLSForm .xlsx / .xls) into a study."""
     study = db.session.get(Study, study_id)
     if study is None:
         raise click.ClickException(f"no study with id {study_id}")

@@ -16,6 +16,7 @@ from app.findings import bp
 from app.findings.forms import ReportForm
 from app.findings.query_args import query_args, query_from_args
 from app.findings.reports import FORMATS, KIND, download_name, submit_report
+from app.job_views import cancel_job, job_status
 from app.models import Questionnaire
 from app.permissions import StudyAccess, job_in, published_questionnaire_in, study_required
 from app.results import weighting
@@ -73,6 +74,13 @@ def report_download(access: StudyAccess, job_id: int):
     )
 
 
+@bp.route("/jobs/<int:job_id>/cancel", methods=["POST"])
+@study_required("export_findings")
+def cancel_report(access: StudyAccess, job_id: int):
+    back_to = url_for("findings.report_job", study_id=access.study.id, job_id=job_id)
+    return cancel_job(_report_job(access, job_id), back_to=back_to)
+
+
 def _report_job(access: StudyAccess, job_id: int):
     job = job_in(access, job_id)
     if job.kind != KIND:
@@ -81,13 +89,9 @@ def _report_job(access: StudyAccess, job_id: int):
 
 
 def _status(access: StudyAccess, job) -> dict:
-    done = jobs.result_file(job) is not None
-    return {
-        "id": job.id,
-        "status": job.status.value,
-        "progress": job.progress,
-        "error": job.error,
-        "download_url": url_for("findings.report_download", study_id=access.study.id, job_id=job.id)
-        if done
-        else None,
-    }
+    ids = {"study_id": access.study.id, "job_id": job.id}
+    return job_status(
+        job,
+        download_url=url_for("findings.report_download", **ids),
+        cancel_url=url_for("findings.cancel_report", **ids),
+    )

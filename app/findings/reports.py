@@ -39,9 +39,11 @@ def submit_report(
     locale: str,
     public: bool = False,
     with_text: bool = True,
+    inline: bool = False,
 ) -> Job:
     """*public*: the report a share link gives (small cells suppressed; keywords of the
-    answers only *with_text*)."""
+    answers only *with_text*). *inline*: built here and now, for a caller that answers with
+    the file itself (a share link, the command line), whatever the job queue."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}")
     params = {
@@ -52,7 +54,7 @@ def submit_report(
         "public": public,
         "with_text": with_text,
     }
-    return jobs.submit(KIND, params, study_id=questionnaire.study_id, actor=actor)
+    return jobs.submit(KIND, params, study_id=questionnaire.study_id, actor=actor, inline=inline)
 
 
 @jobs.job_function(KIND)

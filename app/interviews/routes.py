@@ -1,13 +1,14 @@
 """Transcripts: upload, preview, the coding workspace, highlights and participants."""
 
 from flask import flash, jsonify, redirect, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.interviews import bp, coding, participants, privacy, reports, services
+from app.interviews import bp, coding, import_jobs, participants, privacy, reports, services
 from app.interviews.common import ERRORS, attribute_filters
 from app.interviews.common import page as _page
 from app.interviews.forms import (
@@ -103,14 +104,18 @@ def upload(access: StudyAccess):
             _("This study does not keep original files; only the transcript is saved."), "warning"
         )
     files = [(f.filename or "", f.read()) for f in request.files.getlist(form.files.name)]
-    created, failures = services.upload_transcripts(access.study, current_user, files, options)
-    for failure in failures:
-        flash(f"{failure.filename}: {translate(failure.problem)}", "danger")
-    if len(created) == 1:
-        return redirect(url_for(".preview", study_id=access.study.id, interview_id=created[0].id))
-    if created:
-        flash(_("%(n)d transcripts are ready to preview.", n=len(created)), "success")
-    return redirect(url_for(".index", study_id=access.study.id))
+    if len(files) == 1:  # read here, and straight on to its preview
+        created, failures = services.upload_transcripts(access.study, current_user, files, options)
+        for failure in failures:
+            flash(f"{failure.filename}: {translate(failure.problem)}", "danger")
+        if created:
+            return redirect(url_for(".preview", study_id=access.study.id,
+                                    interview_id=created[0].id))  # fmt: skip
+        return redirect(url_for(".index", study_id=access.study.id))
+    job = import_jobs.submit_upload(
+        access.study, current_user, files, options, locale=str(get_locale())
+    )
+    return redirect(url_for(".import_job", study_id=access.study.id, job_id=job.id))
 
 
 def _speaker_choices(form_data) -> tuple[dict[str, str], set[str]]:

@@ -9,7 +9,7 @@ transaction: the parse of a large file never holds SQLite's write lock (issue 30
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -133,12 +133,17 @@ def split_names(text: str | None) -> list[str]:
 
 
 def upload_transcripts(
-    study: Study, user: User, files: list[tuple[str, bytes]], options: ImportOptions
+    study: Study,
+    user: User,
+    files: list[tuple[str, bytes]],
+    options: ImportOptions,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[Interview], list[ImportFailure]]:
     """Parse each file into a preview; a file that cannot be read is reported, not fatal.
 
     The study's names to mask are added to the upload's; keeping the original is honoured
-    only when the study allows it. Files past `MAX_FILES` are reported, not read.
+    only when the study allows it. Files past `MAX_FILES` are reported, not read. *progress*
+    hears the percentage of files parsed (a job's progress bar).
     """
     policy = policy_of(study)
     options = replace(
@@ -147,11 +152,13 @@ def upload_transcripts(
         keep_original=options.keep_original and policy.keep_originals,
     )
     parsed, failures = [], []
-    for filename, data in files[:MAX_FILES]:
+    for done, (filename, data) in enumerate(files[:MAX_FILES], start=1):
         try:
             parsed.append((parse_upload(data, filename, options), data))
         except TranscriptError as error:
             failures.append(ImportFailure(filename, error))
+        if progress is not None:
+            progress(done * 95 // min(len(files), MAX_FILES))
     for filename, _data in files[MAX_FILES:]:
         failures.append(
             ImportFailure(filename, TranscriptError(ErrorCode.TOO_MANY_FILES, limit=MAX_FILES))

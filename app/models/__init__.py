@@ -30,11 +30,13 @@ from app.models.questionnaires import Questionnaire, QuestionnaireStatus, Questi
 from app.models.responses import Invitation, Response, ResponseStatus, ResponseTableBlock
 from app.models.shares import ShareLink
 from app.models.studies import METHODS, MemberInvitation, Membership, Role, Study, StudyStatus
+from app.models.tokens import AccessToken, TokenScope
 from app.models.weighting import WeightingScheme
 
 __all__ = [
     "CODE_COLOURS",
     "METHODS",
+    "AccessToken",
     "AnswerCode",
     "AuditEvent",
     "Code",
@@ -70,6 +72,7 @@ __all__ = [
     "Study",
     "StudyNote",
     "StudyStatus",
+    "TokenScope",
     "Turn",
     "User",
     "WeightingScheme",

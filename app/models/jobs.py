@@ -1,4 +1,4 @@
-"""Background jobs (reports now; exports, text analysis and sweeps later): one row per job,
+"""Background jobs (reports and exports; text analysis and sweeps later): one row per job,
 with its status and progress, so a page can show a progress bar and a failure its reason."""
 
 import enum
@@ -17,6 +17,11 @@ class JobStatus(enum.StrEnum):
     RUNNING = "running"
     DONE = "done"
     FAILED = "failed"
+    CANCELLED = "cancelled"  # by a member, before or while it ran
+
+
+#: the states a job never leaves
+FINISHED = frozenset({JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED})
 
 
 class Job(Model):
@@ -52,4 +57,4 @@ class Job(Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+        return self.status in FINISHED

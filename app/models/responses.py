@@ -50,6 +50,11 @@ class Response(Model):
         # A key names a submit to one questionnaire: the same key sent to another
         # questionnaire is another response, never a repeat of this one.
         UniqueConstraint("questionnaire_id", "idempotency_key"),
+        # A response imported from another tool's export once: importing the file again adds
+        # nothing. Responses answered here have no source id (NULLs are never equal).
+        UniqueConstraint(
+            "questionnaire_id", "source", "source_id", name="uq_responses_questionnaire_source"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,6 +94,11 @@ class Response(Model):
     # address (`surveys.paradata`, read by the quality checks only). NULL: nothing of either
     # (a response from before the address hash, or without an address).
     paradata: Mapped[dict[str, Any] | None] = mapped_column(ParadataDocument)
+    # Where the response came from: "web" (answered here), or the tool whose export it was
+    # imported from (`surveys.imports.TOOLS`: wjx, tencent, qualtrics, kobo, surveymonkey,
+    # wenfang, csv), with that tool's id of it. NULL id: answered here.
+    source: Mapped[str] = mapped_column(String(20), default="web", server_default="web")
+    source_id: Mapped[str | None] = mapped_column(String(100))
 
     questionnaire = relationship("Questionnaire")
     version = relationship("QuestionnaireVersion")

@@ -73,6 +73,10 @@ class Role(enum.StrEnum):
         """Whether originals are kept and which names are always masked: the owner decides."""
         return self is Role.OWNER
 
+    def can_import_responses(self) -> bool:
+        """Add responses from another tool's export to a questionnaire."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
     def can_import_interviews(self) -> bool:
         return self in (Role.OWNER, Role.RESEARCHER)
 
@@ -104,6 +108,10 @@ class Role(enum.StrEnum):
 
     def can_start_wave(self) -> bool:
         """Copy a questionnaire as the next wave of its series."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
+    def can_submit_responses(self) -> bool:
+        """Store responses through the REST API (a write token), as a form would."""
         return self in (Role.OWNER, Role.RESEARCHER)
 
 

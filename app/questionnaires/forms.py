@@ -40,10 +40,10 @@ class NewQuestionnaireForm(Form):
 
 class ImportForm(Form):
     file = FileField(
-        _l("Questionnaire file (.json or XLSForm .xlsx)"),
+        _l("Questionnaire file (.json or XLSForm .xlsx / .xls)"),
         validators=[
             FileRequired(),
-            FileAllowed(["json", "xlsx"], _l("Choose a .json or .xlsx file.")),
+            FileAllowed(["json", "xlsx", "xls"], _l("Choose a .json, .xlsx or .xls file.")),
         ],
     )
     submit = SubmitField(_l("Import"))

@@ -28,12 +28,12 @@ from app.urls import query_int
 from surveys.templates import list_templates
 
 IMPORT_ERRORS = {
-    "unsupported_extension": _l("Choose a .json or .xlsx file."),
+    "unsupported_extension": _l("Choose a .json, .xlsx or .xls file."),
     "empty_file": _l("The file is empty."),
     "too_large": _l("The file is larger than 5 MB."),
     "invalid_json": _l("The file is not valid JSON in UTF-8."),
     "too_deep": _l("The file is nested too deeply to be a questionnaire."),
-    "invalid_xlsx": _l("The file is not a valid Excel workbook (.xlsx)."),
+    "invalid_xlsx": _l("The file is not a valid Excel workbook (.xlsx or .xls)."),
     "invalid_xlsform": _l("The spreadsheet is not an XLSForm questionnaire."),
     "invalid_definition": _l("The questionnaire has errors; nothing was imported."),
 }

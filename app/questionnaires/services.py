@@ -24,7 +24,7 @@ from app.models.types import utcnow
 from app.responses import listing
 from surveys.templates import load_template
 
-IMPORT_EXTENSIONS = (".json", ".xlsx")
+IMPORT_EXTENSIONS = (".json", ".xlsx", ".xls")
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
 
@@ -139,7 +139,8 @@ def create_from_template(study: Study, creator: User, template_id: str) -> Quest
 
 
 def read_import(filename: str, data: bytes) -> tuple[dict[str, Any], list[surveys.Problem]]:
-    """A definition from an uploaded .json or .xlsx (XLSForm), with the import's warnings."""
+    """A definition from an uploaded .json, .xlsx or .xls (XLSForm), with the import's
+    warnings."""
     suffix = Path(filename).suffix.lower()
     if suffix not in IMPORT_EXTENSIONS:
         raise ImportRefused("unsupported_extension")

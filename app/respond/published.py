@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import bindparam
 
 import surveys
+from app.database import SQL_INT_MAX
 from app.extensions import db
 from app.models import QuestionnaireStatus, QuestionnaireVersion, StudyStatus
 from app.permissions import study_takes_responses
@@ -168,8 +169,8 @@ def answered_version_id(published: Published, body: Mapping[str, Any]) -> int | 
     number = body.get("version")
     if number == published.latest.number:
         return published.latest.id
-    if not isinstance(number, int) or isinstance(number, bool):
-        return None
+    if not isinstance(number, int) or isinstance(number, bool) or not 0 < number <= SQL_INT_MAX:
+        return None  # no version has it (and PostgreSQL refuses to compare one past a column)
     return db.session.scalar(
         db.select(QuestionnaireVersion.id).where(
             QuestionnaireVersion.questionnaire_id == published.questionnaire.id,

@@ -99,6 +99,25 @@ def per_respondent(
     return decorate
 
 
+def per_address(limits_key: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Refuse (429) a POST past `config[limits_key]` requests from its client address to the
+    views that share *limits_key* (the receipt-code pages: a code is tried from an address,
+    not by a respondent, on any of them)."""
+
+    def decorate(view: Callable[P, R]) -> Callable[P, R]:
+        @wraps(view)
+        def limited(*args: P.args, **kwargs: P.kwargs) -> R:
+            if limiter.enabled and request.method == "POST":
+                counted = ("respond-address", limits_key, get_remote_address())
+                if not _count(current_app.config[limits_key], counted, hit=True):
+                    raise TooManyRequests()
+            return view(*args, **kwargs)
+
+        return limited
+
+    return decorate
+
+
 class NewRespondents:
     """The responses one client address starts in one questionnaire (a partial, or a submit
     completing none): `RESPOND_NEW_RESPONDENT_LIMIT` (app/config.py).

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("responses", __name__)
 
-from app.responses import routes  # noqa: E402, F401 - registers the views on bp
+from app.responses import import_routes, routes  # noqa: E402, F401 - registers the views on bp

@@ -33,6 +33,8 @@ class ResponseDetail:
     answers: dict[str, Any]
     started_at: datetime
     submitted_at: datetime | None
+    source: str = "web"  # or the tool it was imported from (`app.responses.importing`)
+    source_id: str | None = None
 
     @property
     def duration_s(self) -> float | None:
@@ -124,6 +126,8 @@ def response_detail(questionnaire: Questionnaire, response_id: int) -> ResponseD
         answers=dict(row.answers or {}),
         started_at=row.started_at,
         submitted_at=row.submitted_at,
+        source=row.source,
+        source_id=row.source_id,
     )
 
 
@@ -164,3 +168,55 @@ def delete_test_responses(questionnaire: Questionnaire) -> int:
             ),
         )
     return deleted.rowcount
+
+
+@dataclass(frozen=True)
+class SubmittedResponse:
+    """A complete response with its answers, as the REST API hands it out."""
+
+    id: int
+    questionnaire_id: int
+    version: int
+    started_at: datetime
+    submitted_at: datetime
+    answers: dict[str, Any]
+
+    @property
+    def duration_s(self) -> float | None:
+        return duration(self.started_at, self.submitted_at)
+
+
+def submitted_after(
+    questionnaire: Questionnaire,
+    *,
+    after_id: int = 0,
+    submitted_since: datetime | None = None,
+    limit: int = 100,
+) -> list[SubmittedResponse]:
+    """Up to *limit* complete responses (not test ones) with ids above *after_id*, oldest id
+    first: a keyset page, which an index serves however deep the page, and which stays right
+    while responses arrive (a new one has a higher id; one completed late from an old partial
+    keeps its low id, and a client asking with `submitted_since` finds it)."""
+    query = (
+        db.select(
+            Response.id,
+            QuestionnaireVersion.number,
+            Response.started_at,
+            Response.submitted_at,
+            Response.answers,
+        )
+        .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
+        .where(
+            Response.questionnaire_id == questionnaire.id,
+            Response.status == ResponseStatus.COMPLETE,
+            NOT_TEST,
+            Response.id > after_id,
+        )
+    )
+    if submitted_since is not None:
+        query = query.where(Response.submitted_at >= submitted_since)
+    rows = db.session.execute(query.order_by(Response.id).limit(limit)).all()
+    return [
+        SubmittedResponse(rid, questionnaire.id, number, started, submitted, dict(answers or {}))
+        for rid, number, started, submitted, answers in rows
+    ]

@@ -321,8 +321,10 @@ def _current_questionnaire():
 def _insert_if_current(insert):
     """`submit_if_current`'s INSERT … SELECT, from a dialect's INSERT (for ON CONFLICT): the
     guard's row, if any, with the new response's values as parameters."""
-    # is_test keeps its default (false): a test response never takes this way.
-    columns = [c for c in _RESPONSES.c if c.name not in ("id", "questionnaire_id", "is_test")]
+    # is_test keeps its default (false): a test response never takes this way; nor does an
+    # imported one (source, source_id).
+    kept = ("id", "questionnaire_id", "is_test", "source", "source_id")
+    columns = [c for c in _RESPONSES.c if c.name not in kept]
     current = _current_questionnaire().add_columns(
         *(db.bindparam(c.name, type_=c.type) for c in columns)
     )

@@ -11,6 +11,7 @@ from analysis.findings.segments import segment_questions
 from app import jobs
 from app.findings.query_args import query_from_args
 from app.findings.waves import series_waves
+from app.job_views import cancel_job, job_status
 from app.permissions import StudyAccess, job_in, published_questionnaire_in, study_required
 from app.results import bp, services
 from app.results.export_jobs import FORMATS, KIND, ExportSpec, download_name, submit_export
@@ -99,6 +100,15 @@ def export_download(access: StudyAccess, questionnaire_id: int, job_id: int):
     )
 
 
+@bp.route("/exports/<int:job_id>/cancel", methods=["POST"])
+@study_required("view_respondents")
+def cancel_export(access: StudyAccess, questionnaire_id: int, job_id: int):
+    published_questionnaire_in(access, questionnaire_id)
+    back_to = url_for(".export_job", study_id=access.study.id,
+                      questionnaire_id=questionnaire_id, job_id=job_id)  # fmt: skip
+    return cancel_job(_export_job(access, job_id), back_to=back_to)
+
+
 def _export_job(access: StudyAccess, job_id: int):
     job = job_in(access, job_id)
     if job.kind != KIND:
@@ -107,14 +117,9 @@ def _export_job(access: StudyAccess, job_id: int):
 
 
 def _status(access: StudyAccess, questionnaire_id: int, job) -> dict:
-    done = jobs.result_file(job) is not None
-    return {
-        "id": job.id,
-        "status": job.status.value,
-        "progress": job.progress,
-        "error": job.error,
-        "download_url": url_for(".export_download", study_id=access.study.id,
-                                questionnaire_id=questionnaire_id, job_id=job.id)
-        if done
-        else None,
-    }  # fmt: skip
+    ids = {"study_id": access.study.id, "questionnaire_id": questionnaire_id, "job_id": job.id}
+    return job_status(
+        job,
+        download_url=url_for(".export_download", **ids),
+        cancel_url=url_for(".cancel_export", **ids),
+    )

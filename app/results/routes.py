@@ -21,6 +21,7 @@ from app.permissions import (
     published_questionnaire_in,
     study_required,
 )
+from app.responses.forms import TOOL_NAMES
 from app.responses.listing import response_detail
 from app.results import bp, services, weighting
 from app.results.display import (
@@ -163,6 +164,7 @@ def response(access: StudyAccess, questionnaire_id: int, response_id: int):
         reason_label=QUALITY_FLAG_LABELS,
         reason_lines=reason_lines,
         titles=question_titles(found.definition),
+        source_name=TOOL_NAMES.get(found.source),
     )
 
 

@@ -67,6 +67,7 @@ def report(token: str):
         locale=str(get_locale()),
         public=True,
         with_text=link.include_quotes,
+        inline=True,
     )
     path = jobs.result_file(job)
     if path is None:

@@ -1,7 +1,7 @@
 """REFI-QDA project import: a source's plain text as given, turns placed in it, study notes.
 
 Revision ID: qdpx_import
-Revises: transcripts_source_header
+Revises: api_access_tokens
 Create Date: 2026-12-03 13:20:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "qdpx_import"
-down_revision = "transcripts_source_header"
+down_revision = "api_access_tokens"
 branch_labels = None
 depends_on = None
 

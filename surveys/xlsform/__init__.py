@@ -1,4 +1,4 @@
-"""XLSForm import and export (``.xlsx`` with survey / choices / settings sheets).
+"""XLSForm import and export (``.xlsx`` or ``.xls`` with survey / choices / settings sheets).
 
 Import runs in pure stages: file → sheets of strings (`sheets.read_sheets`) → definition dict
 and per-row warnings (`reader.sheets_to_definition`) → the definition checked by the JSON
@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 
 from ..definition import validate_definition
 from ..errors import Code, ImportFailed, Problem
+from .columns import Columns
 from .reader import sheets_to_definition, size_problems
 from .sheets import Sheet, cell_text, read_sheets
 from .writer import definition_to_rows, write_xlsform
@@ -39,9 +40,14 @@ def read_xlsform(source: str | os.PathLike[str] | bytes | bytearray | BinaryIO) 
     (`surveys.definition.MAX_QUESTIONS` …) is not translated: it comes back with those errors
     and an empty definition."""
     sheets = read_sheets(source)
+    if len(sheets) == 1 and "survey" not in sheets:  # pyxform reads a lone sheet as the survey
+        (lone,) = sheets.values()
+        if any(Columns(lone.columns).base(column) == "type" for column in lone.columns):
+            sheets = {"survey": lone}
     if "survey" not in sheets:
         raise ImportFailed(Problem(Code.XLS_NO_SURVEY_SHEET, sheet="survey"))
-    if not any(column.strip().lower() == "type" for column in sheets["survey"].columns):
+    survey_columns = Columns(sheets["survey"].columns)
+    if not any(survey_columns.base(column) == "type" for column in sheets["survey"].columns):
         raise ImportFailed(
             Problem(Code.XLS_MISSING_COLUMN, params={"column": "type"}, sheet="survey", row=1)
         )

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import Code
-from .columns import Columns, language_rank
+from .columns import Columns
 from .sheets import Sheet
 
 Warn = Callable[..., None]  # warn(code, row, column, **params)
@@ -18,11 +18,11 @@ class ChoiceLists:
     def __init__(self, sheet: Sheet | None):
         self.rows: dict[str, list[tuple[int, dict[str, str]]]] = {}
         self._read: dict[str, list[dict[str, Any]]] = {}
+        self.columns = Columns(sheet.columns if sheet else [])
         if sheet is None:
             return
-        columns = Columns(sheet.columns)
         for number, cells in sheet.rows:
-            list_name = columns.get(cells, "list_name")
+            list_name = self.columns.get(cells, "list_name")  # as written: names are cased
             if list_name:
                 self.rows.setdefault(list_name, []).append((number, cells))
 
@@ -47,28 +47,28 @@ class ChoiceLists:
         if rows is None:
             warn(Code.XLS_UNKNOWN_CHOICE_LIST, row, "type", list=list_name)
             rows = []
-        seen: dict[str, None] = {}
-        for _, cells in rows:
-            seen.update(dict.fromkeys(cells))
-        columns = Columns(sorted(seen, key=language_rank))
+        columns = self.columns
         options: list[dict[str, Any]] = []
         values: set[str] = set()
         for number, cells in rows:
-            value = columns.get(cells, "name").replace("/", "_")[:100]
+            written = columns.get(cells, "name")
+            # "/" separates a question from its option in the response table's columns
+            value = written.replace("/", "_")[:100]
+            column = "choices:" + (columns.preferred_column(cells, "name") or "name")
             if not value:
-                warn(Code.XLS_MISSING_NAME, number, "choices:name")
+                warn(Code.XLS_MISSING_NAME, number, column)
                 continue
+            if value != written:
+                warn(Code.XLS_CHOICE_RENAMED, number, column, old=written, new=value)
             if value in values:
-                warn(Code.XLS_DUPLICATE_CHOICE, number, "choices:name", list=list_name, value=value)
+                warn(Code.XLS_DUPLICATE_CHOICE, number, column, list=list_name, value=value)
                 continue
             label = columns.preferred(cells, "label")
             if not label:
                 warn(Code.XLS_CHOICE_WITHOUT_LABEL, number, "choices:label", value=value)
                 label = value
             for column in cells:
-                if Columns.base(column) in ("image", "audio", "video") or column.startswith(
-                    "media"
-                ):
+                if columns.base(column) in ("image", "big-image", "audio", "video"):
                     warn(Code.XLS_COLUMN_IGNORED, number, f"choices:{column}", column=column)
             scoring = _scoring(columns, cells, number, warn)
             options.append({"value": value, "label": label, **scoring})

@@ -2,7 +2,8 @@
 
 A constraint is a conjunction (``and`` at the top level) of clauses of these forms, where ``.``
 is the answer: ``. >= N`` (and ``>``, ``<=``, ``<``), ``. >= date('YYYY-MM-DD')``,
-``regex(., 'pattern')``, ``string-length(.) <= N``, ``count-selected(.) >= N``, and the
+``regex(., 'pattern')`` (its pattern as `regex.from_xpath_regex` reads it),
+``string-length(.) <= N``, ``count-selected(.) >= N``, and the
 "none of the above" clause ``not(selected(., 'v') and count-selected(.) > 1)``. A constraint
 with any other clause is not translated at all (one warning), since half a rule can be worse
 than none.
@@ -15,6 +16,7 @@ from typing import Any
 
 from ..answer_rules import parse_date
 from ..types import QUESTION_TYPES
+from .regex import from_xpath_regex, to_xpath_regex
 
 NUM = r"(-?[0-9]+(?:\.[0-9]+)?)"
 STR = r"""(?:'([^']*)'|"([^"]*)")"""
@@ -97,7 +99,7 @@ def from_constraint(expr: str, qtype: str, question: dict[str, Any]) -> dict[str
         elif limits == "text" and (m := CLAUSES["regex"].fullmatch(clause)):
             pattern = m.group(1) if m.group(1) is not None else m.group(2)
             named = {PHONE_REGEX: "phone", EMAIL_REGEX: "email"}
-            keys["pattern"] = named.get(pattern, pattern)
+            keys["pattern"] = named.get(pattern) or from_xpath_regex(pattern)
         elif limits == "text" and (m := CLAUSES["length"].fullmatch(clause)):
             bound = _bound(m.group(1), float(m.group(2)), True)
             if bound is None:
@@ -138,7 +140,8 @@ def to_constraint(question: dict[str, Any]) -> str:
     if limits == "text":
         pattern = question.get("pattern")
         if pattern:
-            regex = {"phone": PHONE_REGEX, "email": EMAIL_REGEX}.get(pattern, pattern)
+            named = {"phone": PHONE_REGEX, "email": EMAIL_REGEX}
+            regex = named.get(pattern) or to_xpath_regex(pattern)
             clauses.append(f"regex(., {_quote(regex)})")
         if question.get("min_length") is not None:
             clauses.append(f"string-length(.) >= {question['min_length']}")

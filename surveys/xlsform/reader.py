@@ -1,4 +1,5 @@
-# Over 400 lines: one pass over the survey sheet, its groups, types and constraints, in order.
+# Over 400 lines: one pass over the survey sheet, its groups, questions and constraints, in
+# order (what a type cell says is `rowtypes`).
 """Stage 2 of the XLSForm import: sheets of strings → a definition dict and per-row warnings.
 
 Top-level groups (and repeats) become pages; rows outside groups are gathered into pages of
@@ -20,27 +21,21 @@ from ..logic.check import check_condition
 from ..logic.grammar import KEYWORDS, parse
 from ..types import QUESTION_TYPES, marked_type
 from .choices import ChoiceLists
-from .columns import Columns, is_chinese
+from .columns import PREFIXES, Columns, is_chinese
 from .constraints import from_constraint
+from .rowtypes import SELECT_RE, SELECT_TYPES, SIMPLE_TYPES, row_kind, row_type
 from .sheets import Sheet
 from .xpath import Untranslatable, from_xpath
 
 ID_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 REF_RE = re.compile(r"\$\{([^}]*)\}")
 
-METADATA = {
-    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber",
-    "username", "email", "audit", "start-geopoint", "background-audio", "instanceid",
-    "uri:deviceid", "uri:subscriberid", "uri:simserial", "uri:phonenumber", "uri:username",
-    "uri:email",
-}  # fmt: skip
-#: XLSForm type → ours, from the registry's XLSForm facet (`reads`, and `selects` with a list)
-SIMPLE_TYPES = {name: t.name for t in QUESTION_TYPES.values() for name in t.xlsform.reads}
-SELECT_TYPES = {name: t.name for t in QUESTION_TYPES.values() for name in t.xlsform.selects}
-SELECT_RE = re.compile(
-    rf"(?P<kind>{'|'.join(map(re.escape, SELECT_TYPES))})(?: from)? (?P<list>\S+?)"
-    r"(?P<other> or_other| or specify other)?"
-)
+# The columns whose cells are skip logic and answer rules: each is carried or warned about.
+LOGIC_COLUMNS = ("relevant", "required", "constraint")
+REQUIRED = ("yes", "true", "true()", "1")
+NOT_REQUIRED = ("no", "false", "false()", "0")
+# Word processors' quotes, which pyxform turns into plain ones in every cell (‘yes’ → 'yes').
+SMART_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 HARMLESS_APPEARANCES = re.compile(
     r"(field-list|table-list|minimal|autocomplete|search|compact(-\d+)?|quick|horizontal"
     r"|horizontal-compact|likert|columns(-\d+)?|no-buttons|multiline|numbers|thousands-sep"
@@ -48,10 +43,11 @@ HARMLESS_APPEARANCES = re.compile(
 )
 IGNORED_COLUMNS = (
     "default", "read_only", "calculation", "repeat_count", "trigger", "required_message",
-    "requiredmsg", "constraint_message", "image", "audio", "video", "big-image", "media",
-    "buttontext", "noapperrorstring", "body::accuracythreshold", "autoplay", "rows",
+    "constraint_message", "image", "audio", "video", "big-image", "buttontext",
+    "noapperrorstring", "autoplay", "rows",
     "choice_filter", "guidance_hint", "intent",
 )  # fmt: skip
+PREFIXED_UNKNOWN = tuple(f"{prefix}:" for prefix in PREFIXES)
 KNOWN_SETTINGS = {"form_title", "form_id", "default_language", "version", "style"}
 
 
@@ -71,7 +67,8 @@ class _Import:
     warnings: list[Problem] = field(default_factory=list)
     pages: list[dict[str, Any]] = field(default_factory=list)
     questions: dict[str, dict[str, Any]] = field(default_factory=dict)
-    ids: dict[str, str] = field(default_factory=dict)  # XLSForm name -> question id
+    ids: dict[str, str] = field(default_factory=dict)  # XLSForm name -> its first question id
+    row_ids: dict[int, str] = field(default_factory=dict)  # survey row -> its question id
     page_ids: set[str] = field(default_factory=set)
     chinese: bool = False
 
@@ -103,6 +100,8 @@ def sheets_to_definition(
     state.chinese = columns.has_chinese("label") or is_chinese(settings_lang)
     _assign_ids(state, columns)
     _walk_survey(state, columns)
+    _other_languages(state, columns, "survey", ("label", "hint"))
+    _other_languages(state, state.choices.columns, "choices", ("label",))
     for name, value in state.settings.items():
         if name not in KNOWN_SETTINGS and value.lower() not in ("", "false", "no"):
             state.warnings.append(
@@ -121,6 +120,34 @@ def sheets_to_definition(
     return definition, state.warnings
 
 
+def _other_languages(state: _Import, columns: Columns, sheet: str, bases: tuple[str, ...]) -> None:
+    """A warning for each label or hint column with text that was not imported: a row's
+    text is read in one language (`Columns.preferred`), the others' are left out."""
+    if sheet == "survey":
+        rows = state.survey.rows
+    else:
+        rows = [row for listed in state.choices.rows.values() for row in listed]
+    left_out: dict[str, None] = {}
+    for base in bases:
+        for _, cells in rows:
+            chosen = columns.preferred_column(cells, base)
+            for column in columns.by_base.get(base, ()):
+                if column != chosen and cells.get(column):
+                    left_out[column] = None
+    for column in left_out:
+        state.warnings.append(
+            Problem(
+                Code.XLS_LANGUAGE_IGNORED,
+                "$",
+                "warning",
+                {"column": column},
+                sheet=sheet,
+                row=1,  # the header, which names the column
+                column=column,
+            )
+        )
+
+
 def size_problems(sheets: dict[str, Sheet]) -> list[Problem]:
     """Errors for a form whose translation would pass `MAX_QUESTIONS` or `MAX_OPTIONS_IN_ALL`
     (a choice list is copied into every question that uses it), counted from the rows alone,
@@ -129,11 +156,11 @@ def size_problems(sheets: dict[str, Sheet]) -> list[Problem]:
     choices = ChoiceLists(sheets.get("choices"))
     questions = options = 0
     for _, cells in survey.rows:
-        type_text = " ".join(columns.get(cells, "type").split()).lower()
-        if not type_text or _kind(type_text) != "question":
+        type_text = row_type(columns, cells).lower()
+        if not type_text or row_kind(type_text) != "question":
             continue
         questions += 1
-        select = SELECT_RE.fullmatch(type_text)
+        select = SELECT_RE.fullmatch(row_type(columns, cells))
         if select:
             options += len(choices.rows.get(select.group("list"), ()))
     return [
@@ -147,7 +174,8 @@ def _settings(sheet: Sheet | None) -> dict[str, str]:
     if sheet is None or not sheet.rows:
         return {}
     _, cells = sheet.rows[0]
-    return {Columns.base(column): value for column, value in cells.items()}
+    columns = Columns(sheet.columns)
+    return {columns.base(column): value for column, value in cells.items()}
 
 
 # -- ids ---------------------------------------------------------------------------------------
@@ -156,7 +184,7 @@ def _assign_ids(state: _Import, columns: Columns) -> None:
     used: set[str] = set()
     for number, cells in state.survey.rows:
         name = columns.get(cells, "name")
-        kind = _kind(columns.get(cells, "type"))
+        kind = row_kind(row_type(columns, cells))
         if not name or kind in ("begin", "end", "skip"):
             continue
         new = name if ID_RE.fullmatch(name) and name not in KEYWORDS else _sanitize(name, number)
@@ -165,8 +193,15 @@ def _assign_ids(state: _Import, columns: Columns) -> None:
             new, n = f"{base}_{n}", n + 1
         used.add(new)
         if new != name:
-            state.warn(Code.XLS_RENAMED_ID, number, "name", old=name, new=new)
-        state.ids.setdefault(name, new)
+            column = _column(columns, cells, "name")
+            state.warn(Code.XLS_RENAMED_ID, number, column, old=name, new=new)
+        state.ids.setdefault(name, new)  # ${name} refers to the first question of that name
+        state.row_ids[number] = new
+
+
+def _column(columns: Columns, cells: dict[str, str], base: str) -> str:
+    """The header, as written, of the cell of *base* in a row (*base* when it has none)."""
+    return columns.preferred_column(cells, base) or base
 
 
 def _sanitize(name: str, row: int) -> str:
@@ -178,34 +213,25 @@ def _sanitize(name: str, row: int) -> str:
     return new[:64]
 
 
-def _kind(type_text: str) -> str:
-    t = " ".join(type_text.lower().replace("_", " ").split())
-    if t in ("begin group", "begin repeat", "begin loop"):
-        return "begin"
-    if t in ("end group", "end repeat", "end loop"):
-        return "end"
-    if t in ("calculate", "hidden") or t in METADATA:
-        return "skip"
-    return "question"
-
-
 # -- survey rows -------------------------------------------------------------------------------
 def _walk_survey(state: _Import, columns: Columns) -> None:
     stack: list[_Group] = []
     loose: dict[str, Any] | None = None
     for number, cells in state.survey.rows:
-        type_text = " ".join(columns.get(cells, "type").split())
+        type_text = row_type(columns, cells)
         lowered = type_text.lower()
         if not type_text:
-            if columns.get(cells, "name") or columns.get(cells, "label"):
+            if any(columns.get(cells, base) for base in ("name", "label", *LOGIC_COLUMNS)):
                 state.warn(Code.XLS_MISSING_COLUMN, number, "type", column="type")
+                _logic_dropped(state, columns, cells, number)
             continue
-        kind = _kind(type_text)
+        kind = row_kind(type_text)
         if kind == "begin":
-            repeat = "repeat" in lowered or "loop" in lowered
+            repeat = not lowered.replace("_", " ").startswith("begin group")
             if repeat:
                 state.warn(Code.XLS_REPEAT_FLATTENED, number, "type")
             condition = _relevant(state, columns, cells, number)
+            _logic_dropped(state, columns, cells, number, ("required", "constraint"))
             if not stack:
                 loose = None
                 page: dict[str, Any] = {
@@ -222,6 +248,7 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
                 stack.append(_Group("repeat" if repeat else "group", number, None, condition))
             continue
         if kind == "end":
+            _logic_dropped(state, columns, cells, number)  # an end row has no logic to carry
             if not stack:
                 state.warn(Code.XLS_UNMATCHED_END, number, "type", type=type_text)
             else:
@@ -230,9 +257,11 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
         if kind == "skip":
             code = Code.XLS_UNSUPPORTED_TYPE if lowered in ("calculate", "hidden") else None
             state.warn(code or Code.XLS_METADATA_SKIPPED, number, "type", type=type_text)
+            _logic_dropped(state, columns, cells, number)
             continue
         question = _question(state, columns, cells, number, type_text)
         if question is None:
+            _logic_dropped(state, columns, cells, number)
             continue
         extra = [g.condition for g in stack if g.condition]
         if extra:
@@ -249,6 +278,23 @@ def _walk_survey(state: _Import, columns: Columns) -> None:
         state.questions[question["id"]] = question
     for group in stack:
         state.warn(Code.XLS_UNCLOSED_GROUP, group.row, "type")
+
+
+def _logic_dropped(
+    state: _Import,
+    columns: Columns,
+    cells: dict[str, str],
+    row: int,
+    bases: tuple[str, ...] = LOGIC_COLUMNS,
+) -> None:
+    """A warning for each skip-logic or rule cell of a row that was not imported (the row's
+    own warning says why) or that cannot hold it (a group has nothing to answer), so that
+    no such cell goes without one. ``required`` = no asks for nothing and is not named."""
+    for base in bases:
+        value = columns.get(cells, base)
+        if value and not (base == "required" and value.lower() in NOT_REQUIRED):
+            column = _column(columns, cells, base)
+            state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=column)
 
 
 def _page_id(state: _Import, name: str) -> str:
@@ -275,24 +321,25 @@ def _text(state: _Import, columns: Columns, cells: dict[str, str], base: str, ro
 
 
 def _relevant(state: _Import, columns: Columns, cells: dict[str, str], row: int) -> str | None:
-    expr = columns.get(cells, "relevant")
+    expr = columns.get(cells, "relevant").translate(SMART_QUOTES)
     if not expr:
         return None
+    column = _column(columns, cells, "relevant")
     try:
         text = from_xpath(expr, lambda name: state.ids.get(name, name))
         parse(text)
     except Untranslatable as error:
-        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, "relevant", expr=expr, detail=str(error))
+        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, column, expr=expr, detail=str(error))
         return None
     except ExpressionError as error:
         detail = str(error.code)
-        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, "relevant", expr=expr, detail=detail)
+        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, column, expr=expr, detail=detail)
         return None
     problems = check_condition(text, path="$", questions=state.questions, earlier=state.questions)
     errors = [p for p in problems if p.is_error]
     if errors:
         detail = f"{errors[0].code}: {errors[0].params.get('name', '')}"
-        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, "relevant", expr=expr, detail=detail)
+        state.warn(Code.XLS_RELEVANT_UNSUPPORTED, row, column, expr=expr, detail=detail)
         return None
     return text
 
@@ -302,9 +349,9 @@ def _question(
 ) -> dict[str, Any] | None:
     lowered = type_text.lower()
     name = columns.get(cells, "name")
-    select = SELECT_RE.fullmatch(lowered)
+    select = SELECT_RE.fullmatch(type_text)
     if select:
-        qtype = SELECT_TYPES[select.group("kind")]
+        qtype = SELECT_TYPES[select.group("kind").lower()]
     elif lowered in SIMPLE_TYPES:
         qtype = SIMPLE_TYPES[lowered]
     else:
@@ -315,7 +362,7 @@ def _question(
         return None
     appearance = columns.get(cells, "appearance").strip()
     question: dict[str, Any] = {
-        "id": state.ids[name],
+        "id": state.row_ids[row],
         "type": qtype,
         "title": _text(state, columns, cells, "label", row),
     }
@@ -323,12 +370,15 @@ def _question(
     hint_key = QUESTION_TYPES[qtype].xlsform.hint
     if hint or hint_key != "description":  # a note's body and a consent's text are kept blank
         question[hint_key] = hint
-    if QUESTION_TYPES[qtype].answer != "none":  # a note has nothing to require
-        required = columns.get(cells, "required").lower()
-        if required in ("yes", "true", "true()", "1"):
-            question["required"] = True
-        elif required not in ("", "no", "false", "false()", "0"):
-            state.warn(Code.XLS_COLUMN_IGNORED, row, "required", column="required")
+    required = columns.get(cells, "required").lower()
+    column = _column(columns, cells, "required")
+    if QUESTION_TYPES[qtype].answer == "none":  # a note has nothing to require
+        if required and required not in NOT_REQUIRED:
+            state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=column)
+    elif required in REQUIRED:
+        question["required"] = True
+    elif required and required not in NOT_REQUIRED:
+        state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=column)
     condition = _relevant(state, columns, cells, row)
     if condition:
         question["show_if"] = condition
@@ -366,7 +416,8 @@ def _type_details(
             question["randomize"] = True
         if columns.get(cells, "choice_filter"):
             expr = columns.get(cells, "choice_filter")
-            state.warn(Code.XLS_CHOICE_FILTER_IGNORED, row, "choice_filter", expr=expr)
+            column = _column(columns, cells, "choice_filter")
+            state.warn(Code.XLS_CHOICE_FILTER_IGNORED, row, column, expr=expr)
     elif lowered in QUESTION_TYPES[qtype].xlsform.integer:
         question["integer"] = True
     elif "phone" in lowered:
@@ -397,17 +448,21 @@ def _type_details(
 def _constraint(
     state: _Import, columns: Columns, cells: dict[str, str], row: int, question: dict[str, Any]
 ) -> None:
-    expr = columns.get(cells, "constraint")
+    expr = columns.get(cells, "constraint").translate(SMART_QUOTES)
     if not expr:
         return
+    column = _column(columns, cells, "constraint")
+    # A constraint may name its own question instead of `.` (`${age} > 0 and ${age} < 120`).
+    own = columns.get(cells, "name")
+    expr = re.sub(r"\$\{\s*" + re.escape(own) + r"\s*\}", ".", expr) if own else expr
     keys = from_constraint(expr, question["type"], question)
     if keys is None:
-        state.warn(Code.XLS_CONSTRAINT_UNSUPPORTED, row, "constraint", expr=expr)
+        state.warn(Code.XLS_CONSTRAINT_UNSUPPORTED, row, column, expr=expr)
         return
     exclusive = keys.pop("exclusive", [])
     values = {o["value"]: o for o in question.get("options", ())}
     if any(value not in values for value in exclusive):
-        state.warn(Code.XLS_CONSTRAINT_UNSUPPORTED, row, "constraint", expr=expr)
+        state.warn(Code.XLS_CONSTRAINT_UNSUPPORTED, row, column, expr=expr)
         return
     for value in exclusive:
         values[value]["exclusive"] = True
@@ -417,7 +472,7 @@ def _constraint(
             safe_regex.compile(pattern)
         except safe_regex.PatternError as error:  # the rest of the form is still usable
             detail = error.params["detail"]
-            state.warn(Code.XLS_PATTERN_IGNORED, row, "constraint", pattern=pattern, detail=detail)
+            state.warn(Code.XLS_PATTERN_IGNORED, row, column, pattern=pattern, detail=detail)
             del keys["pattern"]
     question.update(keys)
 
@@ -425,15 +480,19 @@ def _constraint(
 def _ignored_columns(
     state: _Import, columns: Columns, cells: dict[str, str], row: int, appearance: str
 ) -> None:
+    read = {columns.preferred_column(cells, base) for base in LOGIC_COLUMNS}
     for column in cells:
-        base = Columns.base(column)
-        if (base in IGNORED_COLUMNS and base not in ("choice_filter", "rows")) or base.startswith(
-            "media"
+        base = columns.base(column)
+        if (
+            (base in IGNORED_COLUMNS and base not in ("choice_filter", "rows"))
+            or base.startswith(PREFIXED_UNKNOWN)  # bind:…, control:… that have no equivalent
+            or (base in LOGIC_COLUMNS and column not in read)  # `relevant` and `relevance`
         ):
             state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=column)
     for word in appearance.split():
         if not HARMLESS_APPEARANCES.fullmatch(word):
-            state.warn(Code.XLS_COLUMN_IGNORED, row, "appearance", column=f"appearance={word}")
+            column = _column(columns, cells, "appearance")
+            state.warn(Code.XLS_COLUMN_IGNORED, row, column, column=f"{column}={word}")
 
 
 def _parameters(state: _Import, text: str, row: int) -> dict[str, str]:

@@ -82,3 +82,21 @@ def test_module_entry_point_runs(tmp_path):
     )
     assert result.returncode == 1
     assert "[invalid_json]" in result.stdout
+
+
+@pytest.mark.parametrize("target", ["out.json", "out.xlsx"])
+def test_convert_into_a_folder_that_does_not_exist_says_so(tmp_path, target, capsys):
+    output = tmp_path / "没有的文件夹" / target
+    assert main(["convert", str(FIXTURES / "xlsform_roundtrip.json"), str(output)]) == 1
+    err = capsys.readouterr().err
+    assert "[output_unwritable]" in err and "没有的文件夹" in err
+    assert "Traceback" not in err
+
+
+def test_convert_an_xls_workbook(tmp_path):
+    output = tmp_path / "tutorial.json"
+    source = XLSFORM_DATA / "corpus" / "pyxform" / "tutorial.xls"
+    assert main(["convert", str(source), str(output)]) == 0
+    data = json.loads(output.read_text(encoding="utf-8"))
+    shown_if = {q["id"]: q.get("show_if") for p in data["pages"] for q in p["questions"]}
+    assert shown_if["age_in_years"] == "older_than_five = 'yes'"

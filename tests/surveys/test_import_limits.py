@@ -9,7 +9,7 @@ import pytest
 
 from surveys import Code, ImportFailed, validate_definition
 from surveys.definition import MAX_OPTIONS, MAX_OPTIONS_IN_ALL, MAX_QUESTIONS
-from surveys.xlsform import read_xlsform
+from surveys.xlsform import read_xlsform, sheets
 from surveys.xlsform.sheets import MAX_SHEET_ROWS, MAX_UNPACKED_BYTES
 from tests.hostile import BILLION_LAUGHS, EXTERNAL, LAUGH, XXE, with_entities, xlsform
 
@@ -71,18 +71,38 @@ def test_a_question_past_the_option_limit_is_named_by_its_path():
     ]
 
 
-def test_a_sheet_past_the_row_limit_is_refused_with_its_row():
+def test_a_sheet_past_the_row_limit_is_refused_with_its_row(monkeypatch):
+    monkeypatch.setattr(sheets, "MAX_SHEET_ROWS", 50)  # the rule, without writing 100,001 rows
     workbook = openpyxl.Workbook()
     survey = workbook.active
     survey.title = "survey"
     survey.append(["type", "name", "label"])
-    survey.cell(row=MAX_SHEET_ROWS + 5, column=1, value="text")  # blank rows before it count
+    for number in range(51):
+        survey.append(["text", f"q{number}", "您的姓名"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     with pytest.raises(ImportFailed) as failure:
         read_xlsform(buffer.getvalue())
     assert failure.value.problem.code == Code.XLS_TOO_MANY_ROWS
     assert failure.value.problem.sheet == "survey"
+    assert failure.value.problem.row == 52  # the 51st row below the header
+
+
+def test_blank_rows_before_a_far_row_do_not_count_towards_the_limit():
+    workbook = openpyxl.Workbook()
+    survey = workbook.active
+    survey.title = "survey"
+    survey.append(["type", "name", "label"])
+    survey.append(["text", "first", "第一题"])
+    survey.cell(row=MAX_SHEET_ROWS + 5, column=1, value="text")
+    survey.cell(row=MAX_SHEET_ROWS + 5, column=2, value="far")
+    survey.cell(row=MAX_SHEET_ROWS + 5, column=3, value="最后一题")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = read_xlsform(buffer.getvalue())
+    assert result.ok
+    ids = [q["id"] for page in result.definition["pages"] for q in page["questions"]]
+    assert ids == ["first", "far"]
 
 
 @pytest.mark.parametrize(

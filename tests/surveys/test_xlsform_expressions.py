@@ -64,7 +64,9 @@ def test_references_are_renamed():
         (". >= date('2024-01-01')", "date", {}, {"min": "2024-01-01"}),
         (". <= '2024-02-30'", "date", {}, None),
         ("regex(., '^1[3-9][0-9]{9}$')", "short_text", {}, {"pattern": "phone"}),
-        ("regex(., '[0-9]{6}')", "short_text", {}, {"pattern": "[0-9]{6}"}),
+        # regex() searches: six digits anywhere in the answer (a pattern matches all of it)
+        ("regex(., '[0-9]{6}')", "short_text", {}, {"pattern": "(?s:.*)[0-9]{6}(?s:.*)"}),
+        ("regex(., '^[0-9]{6}$')", "short_text", {}, {"pattern": "^[0-9]{6}$"}),
         ("string-length(.) > 2", "long_text", {}, {"min_length": 3}),
         ("count-selected(.) <= 3", "multiple_choice", {}, {"max_selected": 3}),
         ("count-selected(.) <= 3", "single_choice", {}, None),

@@ -56,16 +56,25 @@ def test_every_xlsform_fixture_imports_into_a_valid_definition(path):
     load_definition(result.definition)
     for warning in result.warnings:
         assert warning.message("en") and warning.message("zh_CN")
-        if warning.sheet == "survey" or warning.sheet == "choices":
+        if warning.code == Code.XLS_LANGUAGE_IGNORED:  # said of a column, at its header
+            assert warning.row == 1 and warning.column
+        elif warning.sheet == "survey" or warning.sheet == "choices":
             assert warning.row is not None and warning.row >= 2
 
 
 @pytest.mark.parametrize(
-    "name", ["field-list.xlsx", "group.xlsx", "specify_other.xlsx", "text_and_integer.xlsx",
+    "name", ["group.xlsx", "specify_other.xlsx", "text_and_integer.xlsx",
              "yes_or_no_question.xlsx"],
 )  # fmt: skip
 def test_simple_files_import_faithfully_without_warnings(name):
     assert read_xlsform(XLSFORM_DATA / name).warnings == []
+
+
+def test_text_in_a_language_not_imported_is_named_once_per_column():
+    """field-list.xlsx labels its choices in English and Chinese: the Chinese are imported."""
+    result = read_xlsform(XLSFORM_DATA / "field-list.xlsx")
+    assert warnings_at(result, Code.XLS_LANGUAGE_IGNORED) == [("choices", 1, "label")]
+    assert [w.code for w in result.warnings] == [Code.XLS_LANGUAGE_IGNORED]
 
 
 def test_groups_become_pages_and_phone_number_gets_its_pattern():

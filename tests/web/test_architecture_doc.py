@@ -7,7 +7,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
 
 
 def _documented() -> dict[str, str]:
-    rows = re.findall(r"^\| `(\w+)` \| `([^`]*)` \|", DOC.read_text(encoding="utf-8"), re.M)
+    rows = re.findall(r"^\| `([\w-]+)` \| `([^`]*)` \|", DOC.read_text(encoding="utf-8"), re.M)
     return dict(rows)
 
 

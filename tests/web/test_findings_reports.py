@@ -175,6 +175,7 @@ def test_a_member_asks_for_a_report_follows_the_job_and_downloads_it(client, aut
         "progress": 100,
         "error": None,
         "download_url": f"{base}/jobs/{job.id}/download",
+        "cancel_url": None,  # finished
     }
     download = client.get(status["download_url"])
     assert download.status_code == 200

@@ -73,3 +73,21 @@ def test_respondents_submit_while_a_codebook_at_the_limit_is_imported(app, ctx, 
     db.session.rollback()
     assert _count(Response) == len(statuses)
     assert _count(Code) == MAX_CODES
+
+
+def test_a_response_export_past_the_row_limit_is_refused_and_nothing_stored(client, auth, ctx):
+    from surveys.imports import MAX_ROWS
+    from tests.web.test_response_import import DEFINITION
+
+    survey = make_published(DEFINITION)
+    auth.login("owner@example.cn")
+    lines = ["序号,提交答卷时间,所用时间,1、您的性别"]
+    lines += [f"{n},2026/9/3 12:00:00,60秒,男" for n in range(1, MAX_ROWS + 2)]
+    reply = client.post(
+        f"/studies/{survey.study_id}/questionnaires/{survey.id}/responses/import",
+        data={"file": (io.BytesIO("\n".join(lines).encode()), "问卷星.csv")},
+        content_type="multipart/form-data",
+    )
+    assert reply.status_code == 422
+    assert f"答卷过多：文件超过 {MAX_ROWS} 行，请分批导入" in reply.get_data(as_text=True)
+    assert _count(Response) == 0

@@ -157,10 +157,10 @@ def test_files_past_the_batch_limit_are_reported_not_dropped(client, auth, ctx, 
     auth.login("owner@example.cn")
     monkeypatch.setattr(services, "MAX_FILES", 2)
     srt = (DATA / "delivery.srt").read_bytes()
-    _upload(client, study.id, ("1.srt", srt), ("2.srt", srt), ("3.srt", srt))
+    reply = _upload(client, study.id, ("1.srt", srt), ("2.srt", srt), ("3.srt", srt))
     assert db.session.scalar(db.select(db.func.count(Interview.id))) == 2
-    page = client.get(f"/studies/{study.id}/interviews/").get_data(True)
-    assert "3.srt: 一次最多上传 2 个文件" in page
+    page = client.get(reply.location).get_data(True)  # the import job's page
+    assert "3.srt</strong>: 一次最多上传 2 个文件" in page
 
 
 def test_attributes_filter_the_transcript_list(client, auth, ctx):
@@ -247,10 +247,10 @@ def test_srt_keeps_timestamps_and_batch_upload_reports_bad_files(client, auth, c
         ("访谈员", 1.0, 4.2),
         ("受访者", 4.8, 9.5),
     ]
-    page = client.get(f"/studies/{study.id}/interviews/").get_data(True)
-    assert "空.txt: 文件是空的" in page
-    assert "照片.txt: 这不是文本文件" in page
-    assert "坏编码.txt: 无法识别文件编码" in page
+    page = client.get(response.location).get_data(True)  # the import job's page
+    assert "空.txt</strong>: 文件是空的" in page
+    assert "照片.txt</strong>: 这不是文本文件" in page
+    assert "坏编码.txt</strong>: 无法识别文件编码" in page
     assert "2 份访谈记录可以预览" in page
 
 

@@ -338,3 +338,22 @@ def test_the_button_beside_the_public_link_says_open_not_the_status(client, auth
     button = link[link.index("<a ") : link.index("</a>")]
     assert f"/s/{questionnaire.slug}" in button
     assert button.endswith(">打开")  # 进行中 is the questionnaire's status, not an action
+
+
+def test_xlsform_upload_of_an_xls_workbook_keeps_its_skip_logic(client, auth, ctx):
+    from pathlib import Path
+
+    tutorial = Path(__file__).resolve().parents[1] / "data" / "xlsform" / "corpus" / "pyxform"
+    study, _ = study_with_roles()
+    auth.login("owner@example.cn")
+    data = (tutorial / "tutorial.xls").read_bytes()
+    response = client.post(
+        f"/studies/{study.id}/questionnaires/import",
+        data={"file": (io.BytesIO(data), "tutorial.xls")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    questionnaire = db.session.scalar(db.select(Questionnaire))
+    shown_if = {q["id"]: q.get("show_if") for p in questionnaire.draft["pages"]
+                for q in p["questions"]}  # fmt: skip
+    assert shown_if["age_in_months"] == "older_than_five = 'no'"

@@ -1,5 +1,7 @@
-// The progress bar of a job page (findings/job.html): polls the job's JSON status until it is
-// done (the download link appears) or failed (its reason appears).
+// The progress of a job page (_job_progress.html): polls the job's JSON status until it has
+// finished: the download link appears when done, the reason when failed; the cancel button
+// shows while the job may still be cancelled. A page that shows what its job made reloads once
+// it is done (data-reload-when-done).
 (function () {
   "use strict";
   const section = document.getElementById("job");
@@ -10,8 +12,14 @@
   const labels = JSON.parse(state.dataset.labels);
   const error = document.getElementById("job-error");
   const download = document.getElementById("job-download");
+  const cancel = document.getElementById("job-cancel");
+  const unfinished = (status) => status === "queued" || status === "running";
 
   function show(status) {
+    if (status.status === "done" && "reloadWhenDone" in section.dataset) {
+      window.location.reload();
+      return;
+    }
     bar.value = status.progress;
     percent.textContent = status.progress + "%";
     state.textContent = labels[status.status] || status.status;
@@ -24,6 +32,7 @@
       download.href = status.download_url;
       download.classList.remove("d-none");
     }
+    cancel.classList.toggle("d-none", !status.cancel_url);
   }
 
   function poll() {
@@ -31,10 +40,10 @@
       .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
       .then((status) => {
         show(status);
-        if (status.status === "queued" || status.status === "running") setTimeout(poll, 1000);
+        if (unfinished(status.status)) setTimeout(poll, 1000);
       })
       .catch(() => setTimeout(poll, 5000));
   }
 
-  if (section.dataset.status === "queued" || section.dataset.status === "running") poll();
+  if (unfinished(section.dataset.status)) poll();
 })();
