@@ -2,6 +2,7 @@
 export — the same codes, codings (offsets and text) and memos, the source bytes unchanged."""
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -125,6 +126,10 @@ def test_nvivo_project_comes_in_with_codings_memos_cases_and_notes(client, auth,
         (4, "痛点", 19, 25, "配送经常迟到", ""),
         (4, "配送延误", 19, 25, "配送经常迟到", ""),
     ]
+    page = client.get(f"/studies/{study.id}/interviews/{interview.id}").get_data(True)
+    assert "价格天天变。上次点了Zoë推荐的套餐" in page
+    data = json.loads(page.split('id="coding-data">', 1)[1].split("</script>", 1)[0])
+    assert "她只在早上去菜市场，图新鲜。" in [h["memo"] for h in data["highlights"]]
     [note] = db.session.scalars(db.select(StudyNote).where(StudyNote.study_id == study.id))
     assert (note.title, note.text) == ("研究日志", "第二次访谈前要补问配送的细节。")
     [event] = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "project.import"))
