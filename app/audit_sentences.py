@@ -72,6 +72,10 @@ SENTENCES = {
         "%(actor)s deleted the code “%(code)s” and %(highlights_removed)s highlights"
     ),
     "codebook.import": _l("%(actor)s imported a codebook (%(codes_added)s codes added)"),
+    "project.import": _l(
+        "%(actor)s imported the REFI-QDA project “%(project)s” (%(transcripts)s transcripts, "
+        "%(codes_added)s codes added, %(highlights)s highlights)"
+    ),
     "highlight.create": _l("%(actor)s coded “%(snippet)s” as “%(code)s”"),
     "highlight.delete": _l("%(actor)s removed the code “%(code)s” from “%(snippet)s”"),
     "highlight.memo": _l("%(actor)s wrote a memo on a highlight"),

@@ -1,3 +1,4 @@
+# Over 400 lines: the project writer and the codebook reader share the element rules and GUIDs.
 """REFI-QDA 1.0 exchange: codebooks (.qdc) and projects (.qdpx), the format NVivo, ATLAS.ti,
 MAXQDA and QualCoder read.
 
@@ -21,7 +22,7 @@ import uuid
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from xml.etree import ElementTree as ET  # nosec B405 # writing; reading is defusedxml's
 
 from defusedxml import DefusedXmlException
@@ -36,6 +37,7 @@ _GUID = re.compile(
     r"\{?[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}?"
 )
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+_EPOCH = datetime(1980, 1, 1, tzinfo=UTC)
 # Bounds of a codebook that is read: far above real ones (a few hundred codes, four or five
 # levels), low enough that an import is one short write.
 MAX_CODEBOOK_BYTES = 10 * 1024 * 1024
@@ -76,6 +78,7 @@ class QdaCode:
     colour: str | None = None  # "#rrggbb"
     children: list[QdaCode] = field(default_factory=list)
     is_codable: bool = True
+    memo: str = ""  # written as a Note the code refers to
 
 
 @dataclass(frozen=True)
@@ -100,11 +103,27 @@ class QdaSelection:
 
 @dataclass
 class QdaSource:
+    """A text source. `verbatim`: `text` is a file as another tool gave it, written back
+    byte for byte; otherwise it is built from stored turns and cleaned for XML readers."""
+
     guid: str
     name: str
     text: str
     description: str = ""
     selections: list[QdaSelection] = field(default_factory=list)
+    verbatim: bool = False
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class QdaNote:
+    """A memo of the project itself (a journal entry), not attached to a code or a source."""
+
+    guid: str
+    name: str
+    text: str
+    created_at: datetime | None = None
+    user_guid: str | None = None
 
 
 @dataclass
@@ -128,25 +147,34 @@ class QdaProject:
     origin: str = "Wenfang"
     created_at: datetime | None = None
     variable_guids: dict[str, str] = field(default_factory=dict)  # name → GUID; filled if empty
+    notes: list[QdaNote] = field(default_factory=list)
 
 
-def _code_element(parent: ET.Element, ns: str, code: QdaCode) -> None:
+def _code_element(
+    parent: ET.Element, ns: str, code: QdaCode, notes: list[QdaNote] | None = None
+) -> None:
     attributes = {"guid": code.guid, "name": code.name, "isCodable": _bool(code.is_codable)}
     if code.colour and _COLOUR.fullmatch(code.colour):
         attributes["color"] = code.colour
     element = ET.SubElement(parent, f"{{{ns}}}Code", attributes)
     if code.description:
         ET.SubElement(element, f"{{{ns}}}Description").text = code.description
+    if code.memo and notes is not None:  # a codebook (.qdc) has no notes
+        note = QdaNote(stable_guid("note", code.guid), code.name, code.memo)
+        notes.append(note)
+        ET.SubElement(element, f"{{{ns}}}NoteRef", {"targetGUID": note.guid})
     for child in code.children:
-        _code_element(element, ns, child)
+        _code_element(element, ns, child, notes)
 
 
-def _codes_element(parent: ET.Element, ns: str, codes: list[QdaCode]) -> None:
+def _codes_element(
+    parent: ET.Element, ns: str, codes: list[QdaCode], notes: list[QdaNote] | None = None
+) -> None:
     if not codes:
         raise ValueError("a REFI-QDA codebook needs at least one code")
     element = ET.SubElement(parent, f"{{{ns}}}Codes")
     for code in codes:
-        _code_element(element, ns, code)
+        _code_element(element, ns, code, notes)
 
 
 def _bool(value: bool) -> str:
@@ -192,8 +220,9 @@ def write_project(project: QdaProject) -> tuple[bytes, dict[str, bytes]]:
         users = ET.SubElement(root, f"{{{ns}}}Users")
         for user in project.users:
             ET.SubElement(users, f"{{{ns}}}User", {"guid": user.guid, "name": user.name})
+    notes: list[QdaNote] = list(project.notes)
     codebook = ET.SubElement(root, f"{{{ns}}}CodeBook")
-    _codes_element(codebook, ns, project.codes)
+    _codes_element(codebook, ns, project.codes, notes)
 
     variable_names = list(dict.fromkeys(n for case in project.cases for n in case.values))
     guids = dict(project.variable_guids)
@@ -219,35 +248,58 @@ def write_project(project: QdaProject) -> tuple[bytes, dict[str, bytes]]:
                 ET.SubElement(element, f"{{{ns}}}SourceRef", {"targetGUID": source_guid})
 
     files: dict[str, bytes] = {}
-    notes: list[tuple[str, str, str]] = []  # (guid, name, text)
     if project.sources:
         sources = ET.SubElement(root, f"{{{ns}}}Sources")
         for source in project.sources:
             filename = f"{source.guid}.txt"
-            # Plain text, not XML, but other tools read it as text and its selections'
-            # offsets must match the cleaned names taken from it: the same one-for-one swap.
-            files[filename] = xml_safe(source.text).encode("utf-8")
-            element = ET.SubElement(
-                sources,
-                f"{{{ns}}}TextSource",
-                {
-                    "guid": source.guid,
-                    "name": source.name,
-                    "plainTextPath": f"internal://{filename}",
-                },
-            )
+            # Plain text, not XML: a file another tool gave goes back as it came; one built
+            # from stored turns gets the one-for-one swap of `xml_safe` (offsets unchanged),
+            # for readers that load it into an XML or rich-text widget.
+            text = source.text if source.verbatim else xml_safe(source.text)
+            files[filename] = text.encode("utf-8")
+            attributes = {
+                "guid": source.guid,
+                "name": source.name,
+                "plainTextPath": f"internal://{filename}",
+            }
+            if source.created_at is not None:
+                attributes["creationDateTime"] = _datetime(source.created_at)
+            element = ET.SubElement(sources, f"{{{ns}}}TextSource", attributes)
             if source.description:
                 ET.SubElement(element, f"{{{ns}}}Description").text = source.description
             for selection in source.selections:
                 _selection_element(element, ns, source, selection, notes)
     if notes:
-        holder = ET.SubElement(root, f"{{{ns}}}Notes")
-        for guid, name, text in notes:
-            note = ET.SubElement(holder, f"{{{ns}}}Note", {"guid": guid, "name": name})
-            ET.SubElement(note, f"{{{ns}}}PlainTextContent").text = text
+        journal = {note.guid for note in project.notes}
+        _notes_element(root, ns, notes, project.created_at, journal, files)
     if project.description:
         ET.SubElement(root, f"{{{ns}}}Description").text = project.description
     return _serialise(root), files
+
+
+def _notes_element(
+    root: ET.Element,
+    ns: str,
+    notes: list[QdaNote],
+    fallback: datetime | None,
+    journal: set[str],
+    files: dict[str, bytes],
+) -> None:
+    """Every note with a date: optional in the schema, but QualCoder's importer stops at a
+    note without one; a note without its own date takes the project's. The project's own
+    notes (`journal`) are also files, as NVivo writes them and QualCoder reads journals;
+    memos on codes and codings are not, or QualCoder would take them for journals."""
+    holder = ET.SubElement(root, f"{{{ns}}}Notes")
+    for note in notes:
+        attributes = {"guid": note.guid, "name": note.name}
+        if note.guid in journal:
+            files[f"{note.guid}.txt"] = note.text.encode("utf-8")
+            attributes["plainTextPath"] = f"internal://{note.guid}.txt"
+        if note.user_guid:
+            attributes["creatingUser"] = note.user_guid
+        attributes["creationDateTime"] = _datetime(note.created_at or fallback or _EPOCH)
+        element = ET.SubElement(holder, f"{{{ns}}}Note", attributes)
+        ET.SubElement(element, f"{{{ns}}}PlainTextContent").text = note.text
 
 
 def _selection_element(
@@ -255,7 +307,7 @@ def _selection_element(
     ns: str,
     source: QdaSource,
     selection: QdaSelection,
-    notes: list[tuple[str, str, str]],
+    notes: list[QdaNote],
 ) -> None:
     if not 0 <= selection.start <= selection.end <= len(source.text):
         raise ValueError(
@@ -273,6 +325,10 @@ def _selection_element(
     if selection.created_at is not None:
         attributes["creationDateTime"] = _datetime(selection.created_at)
     element = ET.SubElement(parent, f"{{{ns}}}PlainTextSelection", attributes)
+    if selection.memo:
+        # Where QualCoder and MAXQDA read a coding memo; the Note below is where NVivo and
+        # ATLAS.ti look. A reader of both (Wenfang's own import) takes the text once.
+        ET.SubElement(element, f"{{{ns}}}Description").text = selection.memo
     for code_guid in selection.code_guids:
         coding = {"guid": stable_guid("coding", selection.guid, code_guid)}
         if selection.user_guid:
@@ -280,9 +336,15 @@ def _selection_element(
         holder = ET.SubElement(element, f"{{{ns}}}Coding", coding)
         ET.SubElement(holder, f"{{{ns}}}CodeRef", {"targetGUID": code_guid})
     if selection.memo:
-        note_guid = stable_guid("note", selection.guid)
-        notes.append((note_guid, attributes["name"], selection.memo))
-        ET.SubElement(element, f"{{{ns}}}NoteRef", {"targetGUID": note_guid})
+        note = QdaNote(
+            stable_guid("note", selection.guid),
+            attributes["name"],
+            selection.memo,
+            selection.created_at,
+            selection.user_guid,
+        )
+        notes.append(note)
+        ET.SubElement(element, f"{{{ns}}}NoteRef", {"targetGUID": note.guid})
 
 
 def _datetime(value: datetime) -> str:

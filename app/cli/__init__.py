@@ -7,6 +7,7 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from app.cli.backup import backup_cli
     from app.cli.demo import demo
+    from app.cli.interviews import interviews_cli
     from app.cli.privacy import privacy_cli
     from app.cli.reports import reports_cli
     from app.cli.responses import responses_cli
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(demo)
     app.cli.add_command(surveys_cli)
+    app.cli.add_command(interviews_cli)
     app.cli.add_command(responses_cli)
     app.cli.add_command(reports_cli)
     app.cli.add_command(backup_cli)

@@ -262,6 +262,23 @@ def reanchor(old_text: str, new_text: str, start: int, end: int, snippet: str):
     return best, best + len(snippet)
 
 
+def _splice_plain_text(turn: Turn, new_text: str) -> None:
+    """An edit reaches the source's text kept from a REFI-QDA import: the turn's span there is
+    replaced (a name removed by hand is gone from it too) and the later turns move with it;
+    the rest of the file stays byte for byte."""
+    interview = turn.interview
+    start, end = turn.plain_start, turn.plain_end
+    if interview.plain_text is None or start is None or end is None:
+        return
+    interview.plain_text = interview.plain_text[:start] + new_text + interview.plain_text[end:]
+    shift = len(new_text) - (end - start)
+    for other in interview.turns:
+        if other.plain_start is not None and other.plain_end is not None and other.seq > turn.seq:
+            other.plain_start += shift
+            other.plain_end += shift
+    turn.plain_end = start + len(new_text)
+
+
 def edit_turn(study: Study, turn: Turn, text: str) -> dict[str, int]:
     """Replace a turn's text; re-anchor its highlights by their snippets or flag them."""
     new_text = normalise_text(text).strip()
@@ -283,6 +300,7 @@ def edit_turn(study: Study, turn: Turn, text: str) -> dict[str, int]:
             highlight.needs_review = False
             moved += 1
     turn.text = new_text
+    _splice_plain_text(turn, new_text)
     from app.interviews.services import score_turns
 
     score_turns([turn])

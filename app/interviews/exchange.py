@@ -7,6 +7,7 @@ from analysis.qda import (
     QdaCase,
     QdaCode,
     QdaError,
+    QdaNote,
     QdaProject,
     QdaSelection,
     QdaSource,
@@ -17,14 +18,13 @@ from analysis.qda import (
     write_qdpx,
     xml_safe,
 )
-from analysis.qda.refi import walk
+from analysis.qda.plaintext import NormalisedText, normalise
 from analysis.transcripts import Redaction, deidentify, masked_position
 from app import audit
 from app.database import one_writer
 from app.extensions import db
-from app.interviews import coding, privacy, reports, services
-from app.interviews.coding import CODE_FIELDS
-from app.models import CODE_COLOURS, Code, Interview, Study
+from app.interviews import codebook_merge, coding, privacy, reports, services
+from app.models import Code, Interview, Study, StudyNote
 from app.results.exports import neutralise_cell
 
 QUOTE_COLUMNS = (
@@ -56,6 +56,7 @@ def _qda_codes(study: Study) -> list[QdaCode]:
             name=code.name,
             description="\n\n".join(p for p in (code.description, code.examples) if p),
             colour=code.colour_hex,
+            memo=code.memo,
         )
         nodes[code.id] = node
         (nodes[code.parent_id].children if code.parent_id else roots).append(node)
@@ -64,6 +65,22 @@ def _qda_codes(study: Study) -> list[QdaCode]:
 
 def codebook_qdc(study: Study) -> bytes:
     return write_codebook(_qda_codes(study))
+
+
+def _original_places(interview: Interview) -> dict[int, NormalisedText] | None:
+    """Each turn's map into the interview's `plain_text` (a REFI-QDA source kept as it came),
+    or None when there is none or a turn no longer matches it (edited since the import)."""
+    if interview.plain_text is None:
+        return None
+    places = {}
+    for turn in interview.turns:
+        if turn.plain_start is None or turn.plain_end is None:
+            return None
+        place = normalise(interview.plain_text[turn.plain_start : turn.plain_end])
+        if place.text != turn.text:
+            return None
+        places[turn.id] = place
+    return places
 
 
 def import_qdc(study: Study, data: bytes) -> int:
@@ -75,54 +92,14 @@ def import_qdc(study: Study, data: bytes) -> int:
     short write adds them (on SQLite queued with the respondents' submits, `one_writer`), so
     an import never holds the database's write lock for longer than its inserts.
     """
-    tree = read_codebook(data)
-    codes = coding.codes_of(study)
-    by_id = {code.id: code for code in codes}
-    found: dict[tuple[Code | None, str], Code] = {
-        (by_id.get(c.parent_id) if c.parent_id is not None else None, c.name): c for c in codes
-    }
-    made: dict[str, Code] = {}
-    new: list[Code] = []
-    levels: list[list[tuple[Code, Code | None]]] = []  # new codes by depth below a stored one
-    level_of: dict[Code, int] = {}
-    for parent, node in walk(tree):
-        parent_code = made[parent.guid] if parent is not None else None
-        name = node.name.strip()[:100]
-        code = found.get((parent_code, name))
-        if code is None:
-            colour = (
-                CODE_COLOURS.index(node.colour)
-                if node.colour in CODE_COLOURS
-                else (len(codes) + len(new)) % len(CODE_COLOURS)
-            )
-            code = Code(
-                study_id=study.id,
-                name=name,
-                description=node.description.strip(),
-                colour=colour,
-                refi_guid=node.guid,
-            )
-            found[(parent_code, name)] = code
-            new.append(code)
-            depth = (level_of.get(parent_code, -1) if parent_code is not None else -1) + 1
-            level_of[code] = depth
-            if depth == len(levels):
-                levels.append([])
-            levels[depth].append((code, parent_code))
-        made[node.guid] = code
+    plan = codebook_merge.plan_codebook(study, read_codebook(data))
     with one_writer(db.session.get_bind()):
-        for level in levels:  # one batched INSERT per level: parents' ids are known
-            for code, parent_code in level:
-                code.parent_id = parent_code.id if parent_code is not None else None
-            db.session.add_all(code for code, _ in level)
-            db.session.flush()
-        for code in new:
-            audit.record(
-                "code.create", code, study_id=study.id, after=audit.snapshot(code, CODE_FIELDS)
-            )
-        audit.record("codebook.import", None, study_id=study.id, detail={"codes_added": len(new)})
+        codebook_merge.add_planned_codes(study, plan)
+        audit.record(
+            "codebook.import", None, study_id=study.id, detail={"codes_added": len(plan.new)}
+        )
         db.session.commit()
-    return len(new)
+    return len(plan.new)
 
 
 class Masker:
@@ -170,22 +147,44 @@ def _source_text(
     return "".join(parts), offsets, redactions
 
 
+def imported_sources(study: Study) -> dict[str, int]:
+    """The GUIDs of REFI-QDA sources the study's transcripts came from, with how many."""
+    found: dict[str, int] = {}
+    for interview in services.saved_interviews(study):
+        guid = interview.import_options.get("refi_guid")
+        if guid:
+            found[guid] = found.get(guid, 0) + 1
+    return found
+
+
 def project_qdpx(study: Study, *, deidentified: bool = False) -> bytes:
     """The whole project as REFI-QDA; `deidentified` masks transcripts, titles, participant
     labels and memos (phones, ID-card numbers, emails, the study's names)."""
     masker = masker_for(study, deidentified)
     mask = masker.text if masker is not None else (lambda value: value)
     interviews = services.saved_interviews(study)
+    imported = imported_sources(study)
     users: dict[int, QdaUser] = {}
     sources: list[QdaSource] = []
     cases: dict[str, QdaCase] = {}
     for interview in sorted(interviews, key=lambda i: i.id):
-        text, offsets, redactions = _source_text(interview, masker)
-        source = QdaSource(
-            guid=stable_guid("source", study.id, interview.id),
+        places = _original_places(interview) if masker is None else None
+        if places is not None:
+            text = interview.plain_text or ""
+            offsets = {turn.id: turn.plain_start or 0 for turn in interview.turns}
+            redactions: dict[int, tuple[Redaction, ...]] = {}
+        else:
+            text, offsets, redactions = _source_text(interview, masker)
+        guid = interview.import_options.get("refi_guid")
+        source = QdaSource(  # the other tool's GUID while only one transcript has it
+            guid=guid
+            if guid and imported.get(guid) == 1
+            else stable_guid("source", study.id, interview.id),
             name=mask(interview.title),
             text=text,
             description=mask(interview.memo),
+            verbatim=places is not None,
+            created_at=interview.created_at,
         )
         for turn in interview.turns:
             spans: dict[tuple[int, int, int], list] = {}
@@ -200,6 +199,9 @@ def project_qdpx(study: Study, *, deidentified: bool = False) -> bytes:
                 if masker is not None:
                     start = masked_position(redactions[turn.id], start)
                     end = masked_position(redactions[turn.id], end, end=True)
+                elif places is not None:  # offsets into the original, not the NFC turn
+                    start = places[turn.id].to_original(start)
+                    end = places[turn.id].to_original(end, end=True)
                 source.selections.append(
                     QdaSelection(
                         guid=stable_guid("selection", study.id, group[0].id),
@@ -229,8 +231,25 @@ def project_qdpx(study: Study, *, deidentified: bool = False) -> bytes:
         cases=list(cases.values()),
         description=study.goal,
         created_at=study.created_at,
+        notes=[
+            QdaNote(
+                note.refi_guid or stable_guid("study-note", study.id, note.id),
+                mask(note.title),
+                mask(note.text),
+                note.created_at,
+            )
+            for note in study_notes(study)
+        ],
     )
     return write_qdpx(project)
+
+
+def study_notes(study: Study) -> list[StudyNote]:
+    return list(
+        db.session.scalars(
+            db.select(StudyNote).where(StudyNote.study_id == study.id).order_by(StudyNote.id)
+        )
+    )
 
 
 def _code_path(code: Code) -> str:

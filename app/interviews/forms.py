@@ -3,6 +3,7 @@ from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     SelectChoice,
     SelectField,
     StringField,
@@ -157,3 +158,15 @@ class AutocodeForm(Form):
         ],
     )
     submit = SubmitField(_l("Apply the code to the selected hits"))
+
+
+class ProjectFileForm(Form):
+    file = FileField(_l("REFI-QDA project (.qdpx)"), validators=[FileRequired()])
+    submit = SubmitField(_l("Preview the import"))
+
+
+class ProjectImportForm(Form):
+    """The confirmation of a previewed project import: the staged file's token."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=64)])
+    submit = SubmitField(_l("Import everything listed"))

@@ -18,6 +18,7 @@ from app.interviews.forms import (
     InterviewForm,
     PolicyForm,
     PreviewForm,
+    ProjectFileForm,
     TurnForm,
     UploadForm,
 )
@@ -64,6 +65,7 @@ def index(access: StudyAccess):
         previews=services.pending_previews(access.study),
         form=UploadForm(),
         csv_form=FileForm(),
+        project_form=ProjectFileForm(),
         policy=policy,
         policy_form=policy_form,
     )

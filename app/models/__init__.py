@@ -13,6 +13,7 @@ from app.models.interviews import (
     ImportStatus,
     Interview,
     InterviewKind,
+    StudyNote,
     Turn,
 )
 from app.models.jobs import Job, JobStatus
@@ -69,6 +70,7 @@ __all__ = [
     "Role",
     "ShareLink",
     "Study",
+    "StudyNote",
     "StudyStatus",
     "TokenScope",
     "Turn",

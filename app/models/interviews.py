@@ -84,6 +84,10 @@ class Interview(Model):
     source_header: Mapped[list[dict[str, str]]] = mapped_column(
         JSONDocument, default=list, server_default="[]"
     )
+    # A REFI-QDA source's plain text exactly as the file gave it, which other tools' offsets
+    # count in: each turn's `plain_start`/`plain_end` place it there, and an export writes it
+    # back as it came. NULL for uploaded transcripts.
+    plain_text: Mapped[str | None] = mapped_column(Text, deferred=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set by the retention sweep when the participant's identity and the file were removed.
@@ -123,6 +127,10 @@ class Turn(Model):
     # for an interviewer's turns, which are never scored.
     sentiment: Mapped[float | None]
     sentiment_label: Mapped[str | None] = mapped_column(String(10))
+    # Where the turn's text stands in its interview's `plain_text` (code points, before NFC);
+    # NULL for uploaded transcripts.
+    plain_start: Mapped[int | None]
+    plain_end: Mapped[int | None]
 
     interview = relationship("Interview", back_populates="turns")
     # selectin: the coding page draws every turn's highlights; one query, not one per turn.
@@ -204,3 +212,18 @@ class InterviewPolicy(Model):
     # Names masked in every upload and in masked exports, beside those given with an upload.
     mask_names: Mapped[list[str]] = mapped_column(JSONDocument, default=list)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class StudyNote(Model):
+    """A memo of the study itself, not on a code, transcript or highlight: a REFI-QDA
+    project's notes (NVivo memos, ATLAS.ti and QualCoder journals), written back on export."""
+
+    __tablename__ = "study_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    text: Mapped[str] = mapped_column(Text)
+    refi_guid: Mapped[str | None] = mapped_column(String(38))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

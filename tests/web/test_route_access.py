@@ -544,6 +544,8 @@ ACCESS = {
     "interviews.delete_code": {"POST": study(302, EDIT)},
     "interviews.import_codebook": {"POST": study(302, EDIT)},
     "interviews.import_attributes": {"POST": study(302, EDIT)},
+    "interviews.import_project": {"POST": study(302, EDIT)},  # no file: back to the list
+    "interviews.confirm_project_import": {"POST": study(302, EDIT)},  # no staged file: back
     "interviews.export_project": {"GET": study(200, EDIT)},
     "interviews.export_quotes_csv": {"GET": study(200, EDIT)},
     "interviews.export_quotes_xlsx": {"GET": study(200, EDIT)},
