@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from xml.etree import ElementTree as ET
+from xml.etree import ElementTree as ET  # nosec B405 # types and ParseError; parsing is defusedxml's
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as parse_untrusted

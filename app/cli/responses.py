@@ -176,7 +176,8 @@ def _echo_preview(checked: importing.ImportPreview, locale: str) -> None:
     if checked.refusal is not None:
         click.echo(checked.refusal.message(locale), err=True)
         return
-    assert checked.plan is not None  # noqa: S101 - no refusal: a plan
+    if checked.plan is None:  # no refusal means a plan; never seen
+        raise click.ClickException("the file was neither refused nor planned")
     for problem in checked.plan.problems:
         where = f"row {problem.row}" + (f", {problem.column}" if problem.column else "")
         click.echo(f"{where}: {problem.message(locale)}", err=True)

@@ -169,7 +169,7 @@ def _row(
         "submitted_at": submitted if planned.finished else None,
         "idempotency_key": None,
         "resume_token_hash": token_hash(new_token()),  # no one resumes an imported response
-        "invitation_token_hash": None,
+        "invitation_token_hash": None,  # nosec B105 # a column name, not a password
         "receipt_hash": None,
         "consent_notice_version": None,
         "consent_given_at": None,
