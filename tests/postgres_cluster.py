@@ -33,6 +33,7 @@ class Cluster:
     directory: Path
     port: int
     run_as: str | None
+    settings: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -62,6 +63,19 @@ class Cluster:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+
+    def start(self) -> None:
+        """Start the server on its port, loopback only, with its socket in its directory."""
+        options = [
+            f"-p {self.port}",
+            "-c listen_addresses=127.0.0.1",
+            f"-c unix_socket_directories={self.directory}",
+            *(f"-c {setting}" for setting in self.settings),
+        ]
+        self.pg_ctl("start", "-o", " ".join(options))
+
+    def stop(self, mode: str = "fast") -> None:
+        self.pg_ctl("stop", "-m", mode)
 
     def restart(self, mode: str = "immediate") -> None:
         """Stop the server (*mode* "immediate": as if it crashed, recovering from the WAL on
@@ -98,7 +112,7 @@ def temporary_cluster(*settings: str) -> Iterator[Cluster]:
         raise RuntimeError(reason)
     run_as = "postgres" if os.geteuid() == 0 else None
     directory = Path(tempfile.mkdtemp(prefix="wenfang-pg-"))
-    cluster = Cluster(directory, free_port(), run_as)
+    cluster = Cluster(directory, free_port(), run_as, settings)
     cluster.owns(directory)
     try:
         subprocess.run(
@@ -118,16 +132,11 @@ def temporary_cluster(*settings: str) -> Iterator[Cluster]:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        options = [
-            f"-p {cluster.port}",
-            "-c listen_addresses=127.0.0.1",
-            f"-c unix_socket_directories={directory}",
-            *(f"-c {setting}" for setting in settings),
-        ]
-        cluster.pg_ctl("start", "-o", " ".join(options))
+        cluster.start()
         try:
             yield cluster
         finally:
-            cluster.pg_ctl("stop", "-m", "immediate")
+            with contextlib.suppress(subprocess.CalledProcessError):  # stopped by the caller
+                cluster.stop("immediate")
     finally:
         shutil.rmtree(directory, ignore_errors=True)
