@@ -68,8 +68,10 @@ def test_a_submit_while_the_database_is_down_is_kept_retried_and_stored_once(
     attempts = []  # (status, Idempotency-Key) of every submit the page sent
     page.on(
         "response",
-        lambda r: r.url.endswith("/submit")
-        and attempts.append((r.status, r.request.headers.get("idempotency-key"))),
+        lambda r: (
+            r.url.endswith("/submit")
+            and attempts.append((r.status, r.request.headers.get("idempotency-key")))
+        ),
     )
     page.goto(url)
     page.get_by_label("北方").check()
