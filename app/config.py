@@ -41,8 +41,7 @@ class Config:
     # "json": one JSON object per log line with the request id (app/serving.py); "text":
     # Python's default lines. Production defaults to JSON.
     LOG_FORMAT = os.environ.get("WENFANG_LOG_FORMAT", "text")
-    # Either case, as deploy/gunicorn.conf.py reads the same variable (logging knows "INFO" only).
-    LOG_LEVEL = os.environ.get("WENFANG_LOG_LEVEL", "INFO").upper()
+    LOG_LEVEL = os.environ.get("WENFANG_LOG_LEVEL", "INFO")
     # Reverse proxies in front of the app (nginx, a load balancer) whose X-Forwarded-For,
     # -Proto, -Host and -Prefix headers are trusted. 0: none, the headers are ignored (a client
     # could forge them). Behind one proxy set 1, or every respondent shares the proxy's address:
