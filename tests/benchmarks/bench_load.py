@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.definitions import checkout, matrix  # noqa: E402 - needs ROOT on sys.path
-from tests.postgres_cluster import free_port, temporary_cluster  # noqa: E402
+from tests.postgres_cluster import available, free_port, temporary_cluster  # noqa: E402
 
 DEFINITION = checkout("负载测试", matrix("grid", "评价", [("a", "速度"), ("b", "口味")]))
 ANSWERS = {"region": "north", "nps": 9, "grid": {"a": "4", "b": "5"}, "why": "送餐很快，包装完好。"}
@@ -230,6 +230,7 @@ class Outcome:
 
     acknowledged: dict[str, int] = field(default_factory=dict)
     latencies: list[float] = field(default_factory=list)
+    done_at: list[float] = field(default_factory=list)  # when each was acknowledged
     given_up: list[str] = field(default_factory=list)
     retried: Counter = field(default_factory=Counter)  # by cause: 503, 500, "connection"
     # Acknowledged by a 200 after a failed attempt: the first one had been stored, its reply
@@ -302,6 +303,7 @@ def drive(port: int, path: str, n: int, clients: int, half_way, alive) -> Outcom
             outcome.acknowledged[key] = ids.pop()
             outcome.replayed += replayed
             outcome.latencies.append(elapsed)
+            outcome.done_at.append(time.perf_counter())
             done = len(outcome.acknowledged)
         if done >= n // 2 and not fired.is_set():
             fired.set()
@@ -313,6 +315,7 @@ def drive(port: int, path: str, n: int, clients: int, half_way, alive) -> Outcom
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(one, range(n)))
     outcome.wall = time.perf_counter() - started
+    outcome.done_at = [at - started for at in outcome.done_at]
     for thread in failure_thread:
         thread.join()
     return outcome
@@ -380,7 +383,14 @@ def run_one(name: str, entry: str, path: str, database_url: str, instance: str, 
     table, key_column = ("responses", "idempotency_key") if name == "real" else (BARE_TABLE, "key")
     problems = check(outcome, database_url, table, key_column)
     ordered = sorted(outcome.latencies)
+    done_at, half = sorted(outcome.done_at), len(outcome.done_at) // 2
     return {
+        # before and after the failures: the first half's rate, the second half's
+        "halves_per_s": (
+            (half / done_at[half - 1], (len(done_at) - half) / (outcome.wall - done_at[half - 1]))
+            if half
+            else (0.0, 0.0)
+        ),
         "per_s": len(outcome.acknowledged) / outcome.wall,
         "p50_ms": statistics.median(ordered) * 1000 if ordered else float("nan"),
         "p99_ms": ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000 if ordered else 0.0,
@@ -443,6 +453,9 @@ def main() -> None:
     )
     failed = False
     for backend in backends:
+        if backend == "postgresql" and available():
+            print(f"== postgresql skipped: {available()}")
+            continue
         results = run_database(backend, args)
         print(f"== {backend}")
         for name, label in (("real", "POST /s/<slug>/submit"), ("bare", "bare Flask insert")):
@@ -453,8 +466,10 @@ def main() -> None:
                 f"given up {result['given_up']}, retries {result['retried']}, "
                 f"{result['replayed']} found stored on a retry"
             )
+            first, second = result["halves_per_s"]
             print(
-                f"{'':24s} half-way: {'; '.join(result['events']) or 'nothing'}; workers at the "
+                f"{'':24s} half-way: {'; '.join(result['events']) or 'nothing'} (first half "
+                f"{first:.1f}/s, second {second:.1f}/s); workers at the "
                 f"end {result['workers_after']}; server log: {result['tracebacks']} tracebacks, "
                 f"{result['unavailable_logged']} 'database unavailable' warnings"
             )
