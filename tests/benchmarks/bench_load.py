@@ -6,10 +6,11 @@ temporary directory on a free port (`tests/postgres_cluster.py`, never the machi
 starts gunicorn with the settings of `deploy/gunicorn.conf.py` (gthread, 8 threads, its
 timeouts and keep-alive) but 4 workers, bound to a free loopback port, serving the app as
 production does (`WENFANG_ENV=production`); 32 client threads (keep-alive connections) submit
-N complete responses, each with its own Idempotency-Key, and retry on a lost connection, a
-5xx or a 429 with the same key, as the respondent's page does (but after 0.1, 0.2 … 2 s
-instead of its 2 … 30 s). Half-way through, one gunicorn worker is killed with SIGKILL (its
-requests in flight are lost mid-way; the master starts a new worker) and, on PostgreSQL, the
+N complete responses (after 100 untimed ones), each with its own Idempotency-Key, and retry
+on a lost connection, a 5xx or a 429 with the same key, as the respondent's page does (but
+after 0.1, 0.2 … 2 s instead of its 2 … 30 s). Half-way through, one gunicorn worker is
+killed with SIGKILL (its requests in flight are lost mid-way; the master starts a new
+worker) and, on PostgreSQL, the
 server is restarted with `pg_ctl restart -m immediate` (as a crash: open transactions are
 lost, recovery from the WAL). At the end, every acknowledged submission (a 2xx) must be stored
 exactly once, counted by Idempotency-Key in the database, and no row may be stored for a key
