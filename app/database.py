@@ -4,6 +4,7 @@ pooled connection as it is handed out, SQLite writers taking turns, and which er
 
 import os
 import select
+import shutil
 import sqlite3
 import threading
 import weakref
@@ -22,6 +23,9 @@ from app.models import Response
 
 # How long a writer waits for SQLite's lock before failing with "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Free bytes below which /readyz calls SQLite's disk full: a write that needs a new page or WAL
+# frame would fail there, though the rolled-back write of the check itself needs none.
+SQLITE_MIN_FREE_BYTES = 1024 * 1024
 # The largest integer our INTEGER columns store on every database (PostgreSQL's INTEGER is
 # 32 bits; SQLite's holds 64): an id or number from a URL or a body past it cannot name a
 # row, and PostgreSQL refuses to compare one with an INTEGER column ("integer out of
@@ -142,7 +146,9 @@ def readiness(session) -> str | None:
 
     The write is an UPDATE of no row in a transaction rolled back: it takes SQLite's write
     lock (so a read-only file or a lock held beyond the busy timeout fails it) and on
-    PostgreSQL fails on a read-only server, while changing nothing.
+    PostgreSQL fails on a read-only server, while changing nothing. Writing nothing, it
+    needs no room: a SQLite file system with less than `SQLITE_MIN_FREE_BYTES` free is
+    "disk_full" (PostgreSQL's disk is the server's, out of sight).
     """
     table = cast(Table, Response.__table__)
     try:
@@ -154,6 +160,11 @@ def readiness(session) -> str | None:
         return reason
     finally:
         session.rollback()
+    url = session.get_bind().url
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        free = shutil.disk_usage(os.path.dirname(os.path.abspath(url.database))).free
+        if free < SQLITE_MIN_FREE_BYTES:
+            return "disk_full"
     return None
 
 

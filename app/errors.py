@@ -1,5 +1,7 @@
 """Friendly error pages in the user's language; JSON for API and JSON callers."""
 
+import errno
+
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -29,6 +31,16 @@ UNAVAILABLE_TO_RESPONDENT = _l(
     "The service is temporarily unavailable, please try again later; "
     "your answers are kept on this device."
 )
+# The server's storage refuses writes (a full disk, a read-only file system, an I/O error): it
+# will not pass by itself, as an outage or a lock does, and someone has to be told. Respondents
+# still get the message above: their page keeps retrying until there is room again.
+STORAGE_REASONS = frozenset({"disk_full", "read_only", "io_error"})
+STORAGE_REFUSES_WRITES = _l(
+    "The server cannot save changes now: its storage is full or read-only, and nothing was "
+    "saved. Please tell the administrator of this site."
+)
+# Failures of the file system under the instance folder (exports, caches) that mean the same.
+_STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 
 
 def _is_api() -> bool:
@@ -50,9 +62,10 @@ def _render(code: int, title, message):
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
-def _unavailable():
+def _unavailable(reason: str):
     """503 with Retry-After, in the user's language, without touching the database again.
-    The reason stays in the log (and /readyz): a visitor has no use for it."""
+    The details stay in the log (and /readyz); the page says only whether waiting will help
+    (an outage) or someone must free or repair the storage."""
     db.session.rollback()
     # Loading the signed-in user (for the language and the menu), or refreshing them after the
     # rollback, would fail the same way: this page is shown as to a visitor.
@@ -64,6 +77,8 @@ def _unavailable():
     title, message = MESSAGES[503]
     if request.blueprint == "respond":
         message = UNAVAILABLE_TO_RESPONDENT
+    elif reason in STORAGE_REASONS:
+        message = STORAGE_REFUSES_WRITES
     response, code = _render(503, title, message)
     response = current_app.make_response((response, code))
     response.headers["Retry-After"] = str(current_app.config["UNAVAILABLE_RETRY_AFTER"])
@@ -95,7 +110,14 @@ def init_app(app: Flask) -> None:
         if reason is None:
             raise error  # a bug, not an outage: logged and answered as any other 500
         app.logger.warning("database unavailable (%s): %s", reason, error.__class__.__name__)
-        return _unavailable()
+        return _unavailable(reason)
+
+    @app.errorhandler(OSError)
+    def storage_error(error: OSError):
+        if error.errno not in _STORAGE_ERRNOS:
+            raise error  # a missing file, a refused connection: a bug or another outage
+        app.logger.warning("storage refuses writes (%s): %s", error.strerror, error.filename)
+        return _unavailable("read_only" if error.errno == errno.EROFS else "disk_full")
 
     @app.errorhandler(InternalServerError)
     def internal_error(error):

@@ -55,7 +55,9 @@ def _json_logs(app: Flask) -> None:
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger()
     root.handlers = [handler]
-    root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    # Either case: deploy/gunicorn.conf.py reads WENFANG_LOG_LEVEL too, lower-cased for gunicorn,
+    # and `logging` knows only "WARNING".
+    root.setLevel(str(app.config.get("LOG_LEVEL", "INFO")).upper())
     app.logger.handlers = []  # records go up to the root's JSON handler
     app.logger.propagate = True
 

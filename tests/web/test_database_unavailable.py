@@ -18,7 +18,7 @@ from app import database
 from app.config import Config
 from app.extensions import db
 from app.models import Response
-from tests.conftest import RequestPerContextClient, make_app
+from tests.conftest import AuthActions, RequestPerContextClient, make_app
 from tests.definitions import definition, nps
 from tests.factories import make_published, make_user
 
@@ -192,3 +192,27 @@ def test_a_read_only_postgresql_is_503_on_submit_and_readyz(app, database_url):
         with app.app_context():
             set_read_only(name, False)
     assert submit(client, slug).status_code == 201
+
+
+def test_a_researcher_saving_to_a_read_only_database_is_told_the_storage_refuses_writes(
+    sqlite_app,
+):
+    """Not "try again in a moment": a read-only file will not become writable by waiting."""
+    client = sqlite_app.test_client()
+    with sqlite_app.app_context():
+        make_user("readonly@example.cn")
+    assert AuthActions(client).login("readonly@example.cn").status_code == 302
+    with sqlite_app.app_context():
+        db.engine.dispose()  # the pool's writable connections go; new ones open read-only
+    with immutable(sqlite_app.config["TEST_PATH"]):
+        for language, text in (
+            ("zh-CN", "存储空间已满或只读，本次操作未保存。请告知本站管理员。"),
+            ("en", "its storage is full or read-only, and nothing was saved"),
+        ):
+            reply = client.post(
+                "/studies/new", data={"title": "只读测试"}, headers={"Accept-Language": language}
+            )
+            page = reply.get_data(as_text=True)
+            assert reply.status_code == 503, page[:2000]
+            assert text in page and "Traceback" not in page
+    assert client.post("/studies/new", data={"title": "只读测试"}).status_code == 302

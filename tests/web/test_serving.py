@@ -45,6 +45,18 @@ def test_json_logs_carry_the_request_id(database_url, tmp_path, capsys):
     assert line["level"] == "INFO" and "duration_ms" in line
 
 
+def test_the_log_level_is_taken_in_either_case(database_url, tmp_path):
+    """deploy/gunicorn.conf.py lower-cases WENFANG_LOG_LEVEL for gunicorn; the app, reading the
+    same variable, once failed to start on "warning"."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    try:
+        make_app(database_url, tmp_path / "instance", LOG_FORMAT="json", LOG_LEVEL="warning")
+        assert root.level == logging.WARNING
+    finally:
+        root.handlers, root.level = saved
+
+
 def test_a_record_outside_a_request_has_a_dash_for_its_id():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "msg", None, None)
     assert RequestIdFilter().filter(record) and record.request_id == "-"
