@@ -215,6 +215,16 @@ def _complete_values(
     return values
 
 
+# The columns `_new_row` sets, which the one-statement submit binds: every other column keeps
+# its default (is_test: a test response never takes this way; source and source_id: nor does
+# an imported one; anonymised_at: a new response is not anonymised).
+NEW_ROW_COLUMNS = (
+    "paradata", "receipt_hash", "status", "answers", "submitted_at", "updated_at",
+    "idempotency_key", "version_id", "invitation_token_hash", "consent_notice_version",
+    "consent_given_at", "started_at", "resume_token_hash", "page_id",
+)  # fmt: skip
+
+
 def _new_row(values, started_at, resume_token) -> dict[str, Any]:
     """A new response's columns, but for questionnaire_id, from `_complete_values`."""
     return {
@@ -321,10 +331,7 @@ def _current_questionnaire():
 def _insert_if_current(insert):
     """`submit_if_current`'s INSERT … SELECT, from a dialect's INSERT (for ON CONFLICT): the
     guard's row, if any, with the new response's values as parameters."""
-    # is_test keeps its default (false): a test response never takes this way; nor does an
-    # imported one (source, source_id).
-    kept = ("id", "questionnaire_id", "is_test", "source", "source_id")
-    columns = [c for c in _RESPONSES.c if c.name not in kept]
+    columns = [_RESPONSES.c[name] for name in NEW_ROW_COLUMNS]
     current = _current_questionnaire().add_columns(
         *(db.bindparam(c.name, type_=c.type) for c in columns)
     )

@@ -13,6 +13,8 @@ import csv
 import io
 from pathlib import PurePath
 
+from ..errors import Code
+from ..safe_zip import ZipRefused, check_zip_archive
 from ..xlsform.sheets import UNREADABLE, cell_text
 from .errors import FileRefused, ImportCode
 
@@ -87,22 +89,23 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
-    import zipfile
-
     import openpyxl  # an optional dependency of the domain; only importers need it
     from openpyxl.utils.exceptions import InvalidFileException
 
     source = io.BytesIO(data)
     try:
-        with zipfile.ZipFile(source) as archive:
-            unpacked = sum(member.file_size for member in archive.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise FileRefused(
-                ImportCode.TOO_LARGE,
-                size=round(unpacked / 1024 / 1024, 1),
-                max=MAX_UNPACKED_BYTES // 1024 // 1024,
-            )
-        source.seek(0)
+        # The zip bomb and XML-entity checks every workbook reader shares (sizes from the
+        # central directory, compression ratio, no DTD), before openpyxl unpacks anything.
+        check_zip_archive(source, max_total_bytes=MAX_UNPACKED_BYTES)
+    except ZipRefused as refused:
+        if refused.code is not Code.ZIP_TOO_LARGE:
+            raise FileRefused(ImportCode.UNREADABLE, detail=refused.message("en")) from None
+        raise FileRefused(
+            ImportCode.TOO_LARGE,
+            size=round(refused.params["size"] / 1024 / 1024, 1),
+            max=MAX_UNPACKED_BYTES // 1024 // 1024,
+        ) from None
+    try:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
         try:
             sheet = workbook.worksheets[0]
