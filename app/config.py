@@ -53,6 +53,9 @@ class Config:
     # maintenance pass, run this often.
     JOB_MONITORING_INTERVAL = 10
     JOB_MAINTENANCE_INTERVAL = int(os.environ.get("WENFANG_JOB_MAINTENANCE_INTERVAL", "60"))
+    # Days a finished job's files (reports, exports: respondent-level data) are kept for
+    # download; the daily retention sweep deletes older ones.
+    JOB_FILES_KEPT_DAYS = int(os.environ.get("WENFANG_JOB_FILES_DAYS", "7"))
     # "json": one JSON object per log line with the request id (app/serving.py); "text":
     # Python's default lines. Production defaults to JSON.
     LOG_FORMAT = os.environ.get("WENFANG_LOG_FORMAT", "text")

@@ -17,6 +17,7 @@ import logging
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +197,22 @@ def fail(job_id: int, reason: str) -> None:
     """Fail an unfinished job with *reason* (in the user's language), from outside its run."""
     _finish(job_id, JobStatus.FAILED, error=reason)
     shutil.rmtree(job_folder(job_id) / INPUTS_FOLDER, ignore_errors=True)
+
+
+def forget_old_files(now: datetime | None = None) -> int:
+    """Delete the files of jobs that finished more than `JOB_FILES_KEPT_DAYS` ago (a report or
+    an export holds respondent-level data: kept for download, not for ever); how many jobs'.
+    The rows stay, as the history of what was asked."""
+    now = now or utcnow()
+    before = now - timedelta(days=current_app.config["JOB_FILES_KEPT_DAYS"])
+    old = db.session.scalars(
+        db.select(Job).where(Job.finished_at < before, Job.result_path.is_not(None))
+    ).all()
+    for job in old:
+        shutil.rmtree(job_folder(job.id), ignore_errors=True)
+        job.result_path = None
+    db.session.commit()
+    return len(old)
 
 
 def result_file(job: Job) -> Path | None:

@@ -170,8 +170,10 @@ def submit_daily(now: datetime | None = None) -> Job | None:
 def run_sweep(run: jobs.JobRun) -> Path:
     """The sweep as a job: its report, one line a study, is the job's file."""
     swept = sweep()
+    forgotten = jobs.forget_old_files()
+    lines = [describe(s) for s in swept] + [f"{forgotten} old job files deleted"]
     path = run.result_file("sweep.txt")
-    path.write_text("\n".join(describe(s) for s in swept) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 

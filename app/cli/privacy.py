@@ -1,7 +1,7 @@
 import click
 from flask.cli import AppGroup
 
-from app import retention
+from app import jobs, retention
 
 privacy_cli = AppGroup("privacy", help="Personal information: the retention sweep.")
 
@@ -16,3 +16,5 @@ def sweep_command(dry_run: bool) -> None:
         click.echo(("would be: " if dry_run else "") + retention.describe(done))
     if not swept:
         click.echo("no study has a retention period")
+    if not dry_run:
+        click.echo(f"{jobs.forget_old_files()} old job files deleted (reports and exports)")

@@ -168,3 +168,16 @@ def test_a_member_cancels_an_unfinished_report_from_its_page(client, auth, ctx):
     again = client.post(f"{page}/cancel", follow_redirects=True)
     assert "任务已经结束" in again.get_data(as_text=True)
     assert client.get(f"{page}/status").get_json()["cancel_url"] is None
+
+
+def test_a_finished_jobs_files_are_deleted_after_the_days_they_are_kept(app):
+    with app.app_context():
+        kept, old = (jobs.submit("test.write", {"text": t}, study_id=None, actor=None)
+                     for t in ("新", "旧"))  # fmt: skip
+        days = app.config["JOB_FILES_KEPT_DAYS"]
+        old.finished_at = utcnow() - timedelta(days=days, minutes=1)
+        db.session.commit()
+        assert jobs.forget_old_files() == 1
+        assert jobs.result_file(old) is None and not jobs.job_folder(old.id).exists()
+        assert db.session.get(Job, old.id).status is JobStatus.DONE  # the row stays
+        assert jobs.result_file(kept).read_text(encoding="utf-8") == "新"
