@@ -1,12 +1,12 @@
 """What the job pages of reports and exports share: the JSON status their progress bar polls,
 and the cancel button's outcome. Each blueprint checks its own permission and job kind."""
 
-from flask import abort, flash, redirect
+from flask import abort, current_app, flash, redirect
 from flask_babel import gettext as _
 
 from app import jobs
 from app.forms import ConfirmForm
-from app.models import Job
+from app.models import Job, JobStatus
 
 
 def job_status(job: Job, *, download_url: str, cancel_url: str) -> dict:
@@ -14,11 +14,16 @@ def job_status(job: Job, *, download_url: str, cancel_url: str) -> dict:
     the download link once the file is there."""
     jobs.reconcile(job)
     done = jobs.result_file(job) is not None
+    error = job.error
+    if job.status is JobStatus.DONE and not done:  # `jobs.forget_old_files` deleted it
+        days = current_app.config["JOB_FILES_KEPT_DAYS"]
+        error = _("The file was deleted %(days)d days after it was made; ask for it again.",
+                  days=days)  # fmt: skip
     return {
         "id": job.id,
         "status": job.status.value,
         "progress": job.progress,
-        "error": job.error,
+        "error": error,
         "download_url": download_url if done else None,
         "cancel_url": None if job.finished else cancel_url,
     }

@@ -9,6 +9,7 @@ import pytest
 from analysis.findings.query import Query
 from app import jobs
 from app.extensions import db
+from app.job_views import job_status
 from app.models import Job, JobStatus
 from app.models.types import utcnow
 from tests.conftest import make_app
@@ -181,3 +182,6 @@ def test_a_finished_jobs_files_are_deleted_after_the_days_they_are_kept(app):
         assert jobs.result_file(old) is None and not jobs.job_folder(old.id).exists()
         assert db.session.get(Job, old.id).status is JobStatus.DONE  # the row stays
         assert jobs.result_file(kept).read_text(encoding="utf-8") == "新"
+        with app.test_request_context(headers={"Accept-Language": "zh-CN"}):
+            status = job_status(old, download_url="/file", cancel_url="/cancel")
+        assert status["download_url"] is None and f"生成 {days} 天后删除" in status["error"]
