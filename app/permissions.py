@@ -147,11 +147,13 @@ def highlight_in(access: StudyAccess, highlight_id: int) -> Highlight:
     )
 
 
-def job_in(access: StudyAccess, job_id: int) -> Job:
-    """A job of the study (a report one of its members asked for); 404 for another study's.
-    Members of the study may follow and download each other's reports: they hold what every
-    member may already see."""
-    job = db.session.scalar(db.select(Job).where(Job.id == job_id, Job.study_id == access.study.id))
+def job_in(access: StudyAccess, job_id: int, kind: str) -> Job:
+    """A job of the study of *kind* (a report one of its members asked for); 404 for another
+    study's, or a job of another kind. Members of the study may follow and download each
+    other's jobs: the route's permission says who may see what they hold."""
+    job = db.session.scalar(
+        db.select(Job).where(Job.id == job_id, Job.study_id == access.study.id, Job.kind == kind)
+    )
     if job is None:
         abort(404)
     return job

@@ -41,7 +41,7 @@ def create_report(access: StudyAccess, questionnaire_id: int):
 @bp.route("/jobs/<int:job_id>")
 @study_required("export_findings")
 def report_job(access: StudyAccess, job_id: int):
-    job = _report_job(access, job_id)
+    job = job_in(access, job_id, KIND)
     return render_template(
         "findings/job.html",
         access=access,
@@ -56,13 +56,13 @@ def report_job(access: StudyAccess, job_id: int):
 @bp.route("/jobs/<int:job_id>/status")
 @study_required("export_findings")
 def report_job_status(access: StudyAccess, job_id: int):
-    return jsonify(_status(access, _report_job(access, job_id)))
+    return jsonify(_status(access, job_in(access, job_id, KIND)))
 
 
 @bp.route("/jobs/<int:job_id>/download")
 @study_required("export_findings")
 def report_download(access: StudyAccess, job_id: int):
-    job = _report_job(access, job_id)
+    job = job_in(access, job_id, KIND)
     path = jobs.result_file(job)
     if path is None:
         abort(404)
@@ -78,14 +78,7 @@ def report_download(access: StudyAccess, job_id: int):
 @study_required("export_findings")
 def cancel_report(access: StudyAccess, job_id: int):
     back_to = url_for("findings.report_job", study_id=access.study.id, job_id=job_id)
-    return cancel_job(_report_job(access, job_id), back_to=back_to)
-
-
-def _report_job(access: StudyAccess, job_id: int):
-    job = job_in(access, job_id)
-    if job.kind != KIND:
-        abort(404)
-    return job
+    return cancel_job(job_in(access, job_id, KIND), back_to=back_to)
 
 
 def _status(access: StudyAccess, job) -> dict:

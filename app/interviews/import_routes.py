@@ -1,7 +1,7 @@
 """A batch of transcripts read as a job (`import_jobs`): its page follows the progress and then
 lists the previews it made and the files it could not read."""
 
-from flask import abort, jsonify, url_for
+from flask import jsonify, url_for
 
 from app.interviews import bp, import_jobs
 from app.interviews.common import page
@@ -12,7 +12,7 @@ from app.permissions import StudyAccess, job_in, study_required
 @bp.route("/imports/<int:job_id>")
 @study_required("import_interviews")
 def import_job(access: StudyAccess, job_id: int):
-    job = _import_job(access, job_id)
+    job = job_in(access, job_id, import_jobs.KIND)
     return page(
         "interviews/import_job.html",
         access,
@@ -25,21 +25,14 @@ def import_job(access: StudyAccess, job_id: int):
 @bp.route("/imports/<int:job_id>/status")
 @study_required("import_interviews")
 def import_job_status(access: StudyAccess, job_id: int):
-    return jsonify(_status(access, _import_job(access, job_id)))
+    return jsonify(_status(access, job_in(access, job_id, import_jobs.KIND)))
 
 
 @bp.route("/imports/<int:job_id>/cancel", methods=["POST"])
 @study_required("import_interviews")
 def cancel_import(access: StudyAccess, job_id: int):
     back_to = url_for(".import_job", study_id=access.study.id, job_id=job_id)
-    return cancel_job(_import_job(access, job_id), back_to=back_to)
-
-
-def _import_job(access: StudyAccess, job_id: int):
-    job = job_in(access, job_id)
-    if job.kind != import_jobs.KIND:
-        abort(404)
-    return job
+    return cancel_job(job_in(access, job_id, import_jobs.KIND), back_to=back_to)
 
 
 def _status(access: StudyAccess, job) -> dict:

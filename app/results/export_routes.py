@@ -70,7 +70,7 @@ def export_page(access: StudyAccess, questionnaire_id: int):
 @study_required("view_respondents")
 def export_job(access: StudyAccess, questionnaire_id: int, job_id: int):
     questionnaire = published_questionnaire_in(access, questionnaire_id)
-    job = _export_job(access, job_id)
+    job = job_in(access, job_id, KIND)
     return render_template(
         "results/export_job.html",
         access=access,
@@ -85,14 +85,14 @@ def export_job(access: StudyAccess, questionnaire_id: int, job_id: int):
 @study_required("view_respondents")
 def export_job_status(access: StudyAccess, questionnaire_id: int, job_id: int):
     published_questionnaire_in(access, questionnaire_id)
-    return jsonify(_status(access, questionnaire_id, _export_job(access, job_id)))
+    return jsonify(_status(access, questionnaire_id, job_in(access, job_id, KIND)))
 
 
 @bp.route("/exports/<int:job_id>/download")
 @study_required("view_respondents")
 def export_download(access: StudyAccess, questionnaire_id: int, job_id: int):
     published_questionnaire_in(access, questionnaire_id)
-    job = _export_job(access, job_id)
+    job = job_in(access, job_id, KIND)
     path = jobs.result_file(job) or abort(404)
     spec = ExportSpec.from_dict(job.params["spec"])
     return send_file(
@@ -106,14 +106,7 @@ def cancel_export(access: StudyAccess, questionnaire_id: int, job_id: int):
     published_questionnaire_in(access, questionnaire_id)
     back_to = url_for(".export_job", study_id=access.study.id,
                       questionnaire_id=questionnaire_id, job_id=job_id)  # fmt: skip
-    return cancel_job(_export_job(access, job_id), back_to=back_to)
-
-
-def _export_job(access: StudyAccess, job_id: int):
-    job = job_in(access, job_id)
-    if job.kind != KIND:
-        abort(404)
-    return job
+    return cancel_job(job_in(access, job_id, KIND), back_to=back_to)
 
 
 def _status(access: StudyAccess, questionnaire_id: int, job) -> dict:

@@ -2,35 +2,23 @@
 with it sees their answers, downloads them and deletes them (issue 28.6)."""
 
 import json
-import threading
 
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.models import Response
-from tests.conftest import make_app
-from tests.factories import make_published
 from tests.web.test_browser import SCREENSHOTS, browser  # noqa: F401 - fixture
 from tests.web.test_receipts import SURVEY
-from tests.web.test_respond_browser import phone
+from tests.web.test_respond_browser import phone, serving
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def live(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'receipts.sqlite3'}", tmp_path / "instance")
-    with app.app_context():
-        db.create_all()
-        slug = make_published(SURVEY).slug
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield app, f"http://127.0.0.1:{server.server_port}/s/{slug}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with serving(tmp_path, None, SURVEY) as served:
+        yield served
 
 
 def test_a_respondent_sees_downloads_and_deletes_their_response_with_the_receipt(

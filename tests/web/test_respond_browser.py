@@ -23,12 +23,12 @@ pytestmark = pytest.mark.browser
 
 
 @contextlib.contextmanager
-def serving(tmp_path, settings):
-    """The app on a loopback port with WITH_LOGIC published: (app, the questionnaire's URL)."""
+def serving(tmp_path, settings, definition=WITH_LOGIC):
+    """The app on a loopback port with *definition* published: (app, the questionnaire's URL)."""
     app = make_app(f"sqlite:///{tmp_path / 'respond.sqlite3'}", tmp_path / "instance")
     with app.app_context():
         db.create_all()
-        slug = make_published(WITH_LOGIC, settings=settings).slug
+        slug = make_published(definition, settings=settings).slug
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
