@@ -30,6 +30,8 @@ from app.models import (
     StudyStatus,
     Turn,
     User,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 # Capabilities that still apply to an archived study; everything else waits for a restore.
@@ -186,3 +188,21 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def webhook_endpoint_in(access: StudyAccess, endpoint_id: int) -> WebhookEndpoint:
+    """A webhook endpoint of the study; 404 for one of another study."""
+    return _found(
+        db.select(WebhookEndpoint).where(
+            WebhookEndpoint.id == endpoint_id, WebhookEndpoint.study_id == access.study.id
+        )
+    )
+
+
+def webhook_delivery_in(endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDelivery:
+    """A delivery to an endpoint loaded through `webhook_endpoint_in`; 404 otherwise."""
+    return _found(
+        db.select(WebhookDelivery).where(
+            WebhookDelivery.id == delivery_id, WebhookDelivery.endpoint_id == endpoint.id
+        )
+    )

@@ -29,6 +29,13 @@ from app.models.questionnaires import Questionnaire, QuestionnaireStatus, Questi
 from app.models.responses import Invitation, Response, ResponseStatus, ResponseTableBlock
 from app.models.shares import ShareLink
 from app.models.studies import METHODS, MemberInvitation, Membership, Role, Study, StudyStatus
+from app.models.webhooks import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookEventType,
+)
 from app.models.weighting import WeightingScheme
 
 __all__ = [
@@ -38,6 +45,7 @@ __all__ = [
     "AuditEvent",
     "Code",
     "ConsentStatus",
+    "DeliveryStatus",
     "EvidenceKind",
     "EvidenceQuote",
     "Highlight",
@@ -70,5 +78,9 @@ __all__ = [
     "StudyStatus",
     "Turn",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebhookEventType",
     "WeightingScheme",
 ]

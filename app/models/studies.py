@@ -106,6 +106,11 @@ class Role(enum.StrEnum):
         """Copy a questionnaire as the next wave of its series."""
         return self in (Role.OWNER, Role.RESEARCHER)
 
+    def can_manage_webhooks(self) -> bool:
+        """Add, disable, delete webhook endpoints, read their delivery logs and replay: the
+        events carry respondents' answers to another system, as an export does."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
 
 class StudyStatus(enum.StrEnum):
     ACTIVE = "active"

@@ -9,7 +9,9 @@
   counting, so concurrent submits cannot overshoot.
 
 `submit` decides its own transactions (`app.responses.transactions`): one statement in
-autocommit where one statement is the whole write, a real transaction around several.
+autocommit where one statement is the whole write, a real transaction around several. When
+the study has a webhook endpoint, the response and its `response.completed` event
+(`app.webhooks.outbox`) are written in one transaction, and a worker is asked to send it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from app.models import (
     ResponseStatus,
     Study,
     StudyStatus,
+    WebhookEventType,
 )
 from app.models.types import utcnow
 from app.responses.cache import response_write
@@ -40,6 +43,7 @@ from app.responses.counts import quota_full
 from app.responses.lookup import find_submitted_id
 from app.responses.records import Consent, Refused, Submitted, new_token, receipt_code, token_hash
 from app.responses.transactions import committed_write, leave_autocommit, read_each_committed
+from app.webhooks import delivery, outbox
 
 
 @overload
@@ -111,6 +115,7 @@ def submit(
     questionnaire, a newer version or a missing partial apart. Not with an invitation, a
     quota, a test response or a known partial.
     """
+    notify = not is_test and outbox.wanted(version.questionnaire_id)
     if if_current_under is not None:
         return _submit_if_current(
             version,
@@ -122,9 +127,10 @@ def submit(
             consent,
             started_at,
             paradata,
+            notify,
         )
     quota = quota if quota is not None and quota.active else None
-    if quota is not None or invitation_hash is not None:
+    if quota is not None or invitation_hash is not None or notify:
         leave_autocommit()  # these statements must commit together
     now = utcnow()
     receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
@@ -144,6 +150,8 @@ def submit(
                 _plausible_start(started_at, now),
                 quota,
             )
+            if notify:
+                _record_completed(version.questionnaire_id, row_id, values)
     except (IntegrityError, Refused):
         # A concurrent submit with the same key may have stored the row first, or be what
         # spent the invitation or the quota: then this is a repeat of it.
@@ -151,6 +159,8 @@ def submit(
         if existing is None:
             raise
         return repeated_submit(existing, version.questionnaire_id, idempotency_key, secret)
+    if notify:
+        delivery.dispatch_soon()
     return Submitted(row_id, True, receipt)
 
 
@@ -194,6 +204,12 @@ def _write_complete(
     )
 
 
+def _record_completed(questionnaire_id: int, response_id: int, values: dict[str, Any]) -> None:
+    """The response's event, in the transaction that stores it."""
+    data = outbox.response_payload(response_id, questionnaire_id, values)
+    outbox.record(WebhookEventType.RESPONSE_COMPLETED, questionnaire_id, data)
+
+
 def _complete_values(
     version, idempotency_key, answers, receipt, now, consent, invitation_hash=None, paradata=None
 ) -> dict[str, Any]:
@@ -228,9 +244,19 @@ def _new_row(values, started_at, resume_token) -> dict[str, Any]:
 
 
 def _submit_if_current(
-    version, slug, idempotency_key, answers, secret, resume_token, consent, started_at, paradata
+    version,
+    slug,
+    idempotency_key,
+    answers,
+    secret,
+    resume_token,
+    consent,
+    started_at,
+    paradata,
+    notify,
 ) -> Submitted | None:
-    """`submit` in one guarded statement (see there), in autocommit."""
+    """`submit` in one guarded statement (see there), in autocommit; in a transaction with
+    its event when the study has a webhook endpoint (*notify*)."""
     now = utcnow()
     receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
     values = _complete_values(
@@ -252,14 +278,24 @@ def _submit_if_current(
         current_published_at=version.published_at,
         current_slug=slug,
     )
-    read_each_committed()  # one statement: its own transaction
-    row_id = _write_once(version.questionnaire_id, statement, values)
-    return Submitted(row_id, True, receipt) if row_id is not None else None
+    if notify:
+        leave_autocommit()  # the response and its event commit together
+    else:
+        read_each_committed()  # one statement: its own transaction
+    row_id = _write_once(version.questionnaire_id, statement, values, notify)
+    if row_id is None:
+        return None
+    if notify:
+        delivery.dispatch_soon()
+    return Submitted(row_id, True, receipt)
 
 
-def _write_once(questionnaire_id: int, statement: Executable, values: dict[str, Any]) -> int | None:
-    """Run one writing statement and commit; the id it wrote, or None: nothing written (no
-    row matched, ON CONFLICT, or a constraint refused it) or the connection was lost."""
+def _write_once(
+    questionnaire_id: int, statement: Executable, values: dict[str, Any], notify: bool = False
+) -> int | None:
+    """Run one writing statement (and, with *notify*, add its event) and commit; the id it
+    wrote, or None: nothing written (no row matched, ON CONFLICT, or a constraint refused
+    it) or the connection was lost."""
     try:
         with committed_write(), response_write(questionnaire_id):
             result = _execute_write(statement, values)
@@ -267,6 +303,8 @@ def _write_once(questionnaire_id: int, statement: Executable, values: dict[str, 
                 row_id = result.scalar()
             else:  # SQLite's INSERT, without RETURNING: see _insert_response
                 row_id = result.lastrowid if result.rowcount == 1 else None
+            if row_id is not None and notify:
+                _record_completed(questionnaire_id, row_id, values)
     except IntegrityError:  # a unique value of another response (the UPDATE's key, say)
         return None
     except DBAPIError as error:
