@@ -62,6 +62,7 @@ def submit(
     is_test: bool = False,
     if_current_under: None = None,
     paradata: dict[str, Any] | None = None,
+    webhooks: bool | None = None,
 ) -> Submitted: ...
 @overload
 def submit(
@@ -79,6 +80,7 @@ def submit(
     is_test: bool = False,
     if_current_under: str,
     paradata: dict[str, Any] | None = None,
+    webhooks: bool | None = None,
 ) -> Submitted | None: ...
 def submit(
     version: Any,
@@ -95,6 +97,7 @@ def submit(
     is_test: bool = False,
     if_current_under: str | None = None,
     paradata: dict[str, Any] | None = None,
+    webhooks: bool | None = None,
 ) -> Submitted | None:
     """Store one complete response, or return the one already stored under the same key.
 
@@ -114,8 +117,15 @@ def submit(
     with nothing written: the caller looks up and asks again, which tells a repeat, a closed
     questionnaire, a newer version or a missing partial apart. Not with an invitation, a
     quota, a test response or a known partial.
+
+    *webhooks*: whether the study has an active webhook endpoint, as the caller's look-up
+    found (`lookup.Found.webhooks`); None, and the store asks. With one, the response's
+    `response.completed` event is written in its transaction. With *if_current_under* and
+    False, the one statement also checks that there still is none.
     """
-    notify = not is_test and outbox.wanted(version.questionnaire_id)
+    if webhooks is None and not is_test:
+        webhooks = outbox.wanted(version.questionnaire_id)
+    notify = bool(webhooks) and not is_test
     if if_current_under is not None:
         return _submit_if_current(
             version,
@@ -265,10 +275,10 @@ def _submit_if_current(
     statement: Executable | None
     if resume_token:
         values["resume"] = token_hash(resume_token)
-        statement = _COMPLETE_IF_CURRENT
+        statement = _COMPLETE_IF_CURRENT[notify]
     else:
         values = _new_row(values, _plausible_start(started_at, now), None)
-        statement = _INSERT_IF_CURRENT.get(db.session.get_bind().dialect.name)
+        statement = _INSERT_IF_CURRENT[notify].get(db.session.get_bind().dialect.name)
     if statement is None:
         return None
     values.update(
@@ -329,11 +339,13 @@ _COMPLETE_PARTIAL = update(_RESPONSES).where(
 _RESPONSE_EXISTS = db.select(_RESPONSES.c.id).where(_RESPONSES.c.id == db.bindparam("partial_id"))
 
 
-def _current_questionnaire():
+def _current_questionnaire(notify: bool):
     """The id of questionnaire `current_questionnaire` if it is still open under
     `current_slug`, its study is not archived (`permissions.study_takes_responses`), and
     `current_version` (`current_number`, `current_published_at`) is still its latest
-    version; no row otherwise. The guard of the `*_if_current` writes."""
+    version; no row otherwise. The guard of the `*_if_current` writes. Unless the caller
+    writes the response's webhook event (*notify*), also none once the study has an active
+    webhook endpoint: a process that remembers "no endpoint" cannot miss the first one."""
     q, v, s = Questionnaire.__table__, QuestionnaireVersion.__table__, Study.__table__
     later = v.alias("later")
     newer = db.select(later.c.id).where(
@@ -352,16 +364,17 @@ def _current_questionnaire():
             v.c.number == db.bindparam("current_number"),
             v.c.published_at == db.bindparam("current_published_at"),
             ~newer.exists(),
+            *([] if notify else [~outbox.study_has_endpoint(s.c.id)]),
         )
     )
 
 
-def _insert_if_current(insert):
+def _insert_if_current(insert, notify: bool):
     """`submit_if_current`'s INSERT … SELECT, from a dialect's INSERT (for ON CONFLICT): the
     guard's row, if any, with the new response's values as parameters."""
     # is_test keeps its default (false): a test response never takes this way.
     columns = [c for c in _RESPONSES.c if c.name not in ("id", "questionnaire_id", "is_test")]
-    current = _current_questionnaire().add_columns(
+    current = _current_questionnaire(notify).add_columns(
         *(db.bindparam(c.name, type_=c.type) for c in columns)
     )
     return (
@@ -375,20 +388,24 @@ def _insert_if_current(insert):
 
 # A stale guess selects no row: nothing is inserted (and nothing fails).
 _INSERT_IF_CURRENT = {
-    "postgresql": _insert_if_current(postgresql_insert).returning(_RESPONSES.c.id),
-    "sqlite": _insert_if_current(sqlite_insert),
+    notify: {
+        "postgresql": _insert_if_current(postgresql_insert, notify).returning(_RESPONSES.c.id),
+        "sqlite": _insert_if_current(sqlite_insert, notify),
+    }
+    for notify in (False, True)
 }
 # `questionnaire_id = NULL` matches no row: the UPDATE completes nothing on a stale guess.
-_COMPLETE_IF_CURRENT = (
-    update(_RESPONSES)
+_COMPLETE_IF_CURRENT = {
+    notify: update(_RESPONSES)
     .where(
         _RESPONSES.c.resume_token_hash == db.bindparam("resume"),
         _RESPONSES.c.status == ResponseStatus.PARTIAL,
         _RESPONSES.c.version_id == db.bindparam("current_version"),
-        _RESPONSES.c.questionnaire_id == _current_questionnaire().scalar_subquery(),
+        _RESPONSES.c.questionnaire_id == _current_questionnaire(notify).scalar_subquery(),
     )
     .returning(_RESPONSES.c.id)
-)
+    for notify in (False, True)
+}
 
 
 def _insert_response(values: dict[str, Any]) -> int:

@@ -204,7 +204,7 @@ def _send(delivery_id: int) -> Outcome:
         .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
         .where(WebhookDelivery.id == delivery_id)
     ).one()
-    body = body_of(event)
+    body, event_id = body_of(event), event.id
     url, secret = endpoint.url, endpoint.secret
     db.session.commit()  # no transaction stays open while the receiver takes its time
     config = current_app.config
@@ -213,7 +213,7 @@ def _send(delivery_id: int) -> Outcome:
     except addresses.AddressRefused as refused:
         return Outcome(None, f"address refused: {refused.code}")
     headers = {
-        **signing.headers(secret, event.id, int(time.time()), body),
+        **signing.headers(secret, event_id, int(time.time()), body),
         "content-type": "application/json",
         "user-agent": USER_AGENT,
     }

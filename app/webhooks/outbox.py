@@ -30,18 +30,24 @@ def new_event_id() -> str:
     return f"evt_{uuid.uuid4().hex}"
 
 
-def wanted(questionnaire_id: int) -> bool:
-    """Whether the study of *questionnaire_id* has an active endpoint: the one question a
-    submit asks before it chooses its transaction (an event needs a second statement in it)."""
+def study_has_endpoint(study_id):
+    """A SQL boolean: whether the study *study_id* (a column or a value) has an active
+    endpoint, for the look-ups and guards of the response store to carry along."""
+    endpoints = WebhookEndpoint.__table__
     return (
-        db.session.scalar(
-            db.select(WebhookEndpoint.id)
-            .join(Questionnaire, Questionnaire.study_id == WebhookEndpoint.study_id)
-            .where(Questionnaire.id == questionnaire_id, WebhookEndpoint.active == true())
-            .limit(1)
-        )
-        is not None
+        db.select(endpoints.c.id)
+        .where(endpoints.c.study_id == study_id, endpoints.c.active == true())
+        .exists()
+        .label("webhooks")
     )
+
+
+def wanted(questionnaire_id: int) -> bool:
+    """Whether the study of *questionnaire_id* has an active endpoint: what a submit asks
+    when its caller did not look it up (an event needs a second statement in its
+    transaction)."""
+    study_id = db.select(Questionnaire.study_id).where(Questionnaire.id == questionnaire_id)
+    return bool(db.session.scalar(db.select(study_has_endpoint(study_id.scalar_subquery()))))
 
 
 def response_payload(

@@ -299,6 +299,34 @@ def test_the_one_statement_submit_writes_its_event_too(hook_app, receiver, clien
     assert sorted(p["answers"]["why"] for p in payloads) == sorted(a["why"] for a in ANSWERS[:2])
 
 
+def test_an_endpoint_added_after_a_process_remembered_none_still_gets_the_next_event(
+    hook_app, client
+):
+    """The respondent's one-statement submit guesses from what the process last found behind
+    the slug, "no endpoint" here; its guard sees the new endpoint and the submit takes the
+    long way, which writes the event."""
+    owner = make_user()
+    questionnaire = make_published(SURVEY, study=make_study(owner))
+    slug = questionnaire.slug
+
+    def post(key, answers):
+        reply = client.post(f"/s/{slug}/submit", json={"answers": answers},
+                            headers={"Idempotency-Key": key})  # fmt: skip
+        assert reply.status_code == 201, reply.get_json()
+
+    post("before-endpoint", ANSWERS[0])
+    post("still-none-key", ANSWERS[1])  # the one-statement way, remembering no endpoint
+    endpoints.create_endpoint(
+        questionnaire.study, owner, url="http://127.0.0.1:9/hook", description="",
+        event_types=["response.completed"], policy=LOOPBACK,
+    )  # fmt: skip
+    post("after-endpoint", ANSWERS[2])
+    post("after-endpoint-2", ANSWERS[3])
+    payloads = db.session.scalars(db.select(WebhookEvent.payload)).all()
+    assert sorted(p["answers"]["why"] for p in payloads) == sorted(a["why"] for a in ANSWERS[2:])
+    assert db.session.scalar(db.select(sa.func.count()).select_from(Response)) == 4
+
+
 def test_only_subscribed_active_endpoints_get_events_and_test_responses_none(hook_app, receiver):
     owner, questionnaire, completed_only = _setup(receiver, event_types=["response.completed"])
     deletions = endpoints.create_endpoint(
