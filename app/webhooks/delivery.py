@@ -57,6 +57,7 @@ RETRY_DELAYS = (
 #: the dispatcher holding it is gone
 CLAIM_SECONDS = 120
 BATCH = 500  # deliveries per pass at most; the next pass takes the rest
+PASS_SECONDS = 300  # no delivery is claimed after this long in one pass (far below JOB_TIMEOUT)
 USER_AGENT = "Wenfang-Webhooks/1"
 
 
@@ -88,13 +89,17 @@ def retry_delay(attempts: int) -> timedelta | None:
 
 
 def deliver_due(now: datetime | None = None, *, limit: int = BATCH) -> DeliveryPass:
-    """Send every delivery due at *now* (to active endpoints), oldest first. An endpoint
-    that did not answer (refused, timed out) is not tried again in this pass: its other
-    due deliveries take the same failed attempt, so that a receiver that is down costs one
-    timeout per pass, not one per event."""
+    """Send every delivery due at *now* (to active endpoints), oldest first, up to *limit*
+    and for at most `PASS_SECONDS` (the next pass takes the rest). An endpoint that did not
+    answer (refused, timed out) is not tried again in this pass: its other due deliveries
+    take the same failed attempt, so that a receiver that is down costs one timeout per
+    pass, not one per event."""
     now = now or utcnow()
     result = DeliveryPass()
+    stop_at = time.monotonic() + PASS_SECONDS
     for delivery_id, endpoint_id in db.session.execute(_due(now).limit(limit)).all():
+        if time.monotonic() > stop_at:
+            break
         if not _claim(delivery_id, now):
             continue  # another dispatcher has it
         if endpoint_id in result.endpoints_down:
