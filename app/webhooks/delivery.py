@@ -59,6 +59,8 @@ CLAIM_SECONDS = 120
 BATCH = 500  # deliveries per pass at most; the next pass takes the rest
 PASS_SECONDS = 300  # no delivery is claimed after this long in one pass (far below JOB_TIMEOUT)
 USER_AGENT = "Wenfang-Webhooks/1"
+#: the error of an attempt not made because the endpoint did not answer earlier in the pass
+NOT_SENT = "not sent: the endpoint did not answer earlier in this pass"
 
 
 @dataclass
@@ -103,7 +105,7 @@ def deliver_due(now: datetime | None = None, *, limit: int = BATCH) -> DeliveryP
         if not _claim(delivery_id, now):
             continue  # another dispatcher has it
         if endpoint_id in result.endpoints_down:
-            outcome = Outcome(None, "not sent: the endpoint did not answer earlier in this pass")
+            outcome = Outcome(None, NOT_SENT)
         else:
             outcome = _send(delivery_id)
             if outcome.status_code is None:

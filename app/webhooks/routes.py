@@ -1,4 +1,4 @@
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -10,7 +10,7 @@ from app.permissions import (
     webhook_delivery_in,
     webhook_endpoint_in,
 )
-from app.webhooks import addresses, bp, endpoints
+from app.webhooks import addresses, bp, delivery, endpoints
 from app.webhooks.forms import EVENT_LABELS, EndpointForm
 
 ADDRESS_MESSAGES = {
@@ -68,6 +68,7 @@ def endpoint(access: StudyAccess, endpoint_id: int):
         counts=endpoints.counts_by_status(shown),
         event_labels=EVENT_LABELS,
         confirm_form=ConfirmForm(),
+        not_sent=delivery.NOT_SENT,
     )
 
 
@@ -88,9 +89,12 @@ def enable(access: StudyAccess, endpoint_id: int):
 def delete(access: StudyAccess, endpoint_id: int):
     shown = webhook_endpoint_in(access, endpoint_id)
     if ConfirmForm().validate_on_submit():
-        endpoints.delete_endpoint(shown)
-        flash(_("Webhook endpoint deleted."), "success")
-        return redirect(url_for("webhooks.index", study_id=access.study.id))
+        if request.form.get("confirm") != "1":
+            flash(_("Tick the box to confirm the deletion."), "warning")
+        else:
+            endpoints.delete_endpoint(shown)
+            flash(_("Webhook endpoint deleted."), "success")
+            return redirect(url_for("webhooks.index", study_id=access.study.id))
     return redirect(url_for("webhooks.endpoint", study_id=access.study.id, endpoint_id=shown.id))
 
 

@@ -539,7 +539,10 @@ def test_delivery_log_replay_disable_and_delete_from_the_page(hook_app, receiver
     assert client.post(f"{base}/enable").status_code == 302
     db.session.expire_all()
     assert db.session.get(WebhookEndpoint, endpoint.id).active
-    assert client.post(f"{base}/delete").status_code == 302
+    assert client.post(f"{base}/delete").status_code == 302  # the box not ticked
+    db.session.expire_all()
+    assert db.session.get(WebhookEndpoint, endpoint.id) is not None
+    assert client.post(f"{base}/delete", data={"confirm": "1"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(WebhookEndpoint, endpoint.id) is None
     assert _deliveries() == []
