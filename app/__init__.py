@@ -92,6 +92,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.studies import bp as studies_bp
     from app.tokens import bp as tokens_bp
     from app.voices import bp as voices_bp
+    from app.webhooks import bp as webhooks_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(respond_bp)
@@ -105,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(shared_bp, url_prefix="/shared")
     app.register_blueprint(voices_bp, url_prefix="/studies/<int:study_id>/voices")
     app.register_blueprint(needs_bp, url_prefix="/studies/<int:study_id>/needs")
+    app.register_blueprint(webhooks_bp, url_prefix="/studies/<int:study_id>/webhooks")
     app.register_blueprint(
         responses_bp,
         url_prefix="/studies/<int:study_id>/questionnaires/<int:questionnaire_id>/responses",

@@ -56,6 +56,14 @@ class Config:
     # Days a finished job's files (reports, exports: respondent-level data) are kept for
     # download; the daily retention sweep deletes older ones.
     JOB_FILES_KEPT_DAYS = int(os.environ.get("WENFANG_JOB_FILES_DAYS", "7"))
+    # Webhooks (app/webhooks/, docs/webhooks.md): each request's timeout in seconds; an
+    # endpoint on a private network (loopback, 10/8, 192.168/16, link-local …) or on plain
+    # http is refused unless allowed here, as the requests are made from inside the server.
+    WEBHOOKS_TIMEOUT = int(os.environ.get("WENFANG_WEBHOOKS_TIMEOUT", "10"))
+    WEBHOOKS_ALLOW_HTTP = os.environ.get("WENFANG_WEBHOOKS_ALLOW_HTTP") == "1"
+    WEBHOOKS_ALLOW_PRIVATE_NETWORKS = (
+        os.environ.get("WENFANG_WEBHOOKS_ALLOW_PRIVATE_NETWORKS") == "1"
+    )
     # "json": one JSON object per log line with the request id (app/serving.py); "text":
     # Python's default lines. Production defaults to JSON.
     LOG_FORMAT = os.environ.get("WENFANG_LOG_FORMAT", "text")

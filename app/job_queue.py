@@ -136,11 +136,14 @@ def inline_lost_reason(started_at: datetime) -> str | None:
 class Worker(RQWorker):
     """RQ's worker, also reconciling our unfinished jobs in its maintenance pass (every
     `JOB_MAINTENANCE_INTERVAL` seconds), so that a job whose worker was killed is failed even
-    when nobody opens its page, and queueing the daily retention sweep (`app.retention`)."""
+    when nobody opens its page; queueing the daily retention sweep (`app.retention`); and
+    queueing a webhook dispatch when a retry is due (the schedule lives in the database,
+    `app.webhooks.delivery`, so a Redis that lost its data loses no retry)."""
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
         from app import jobs, retention
+        from app.webhooks import delivery
 
         try:
             failed = jobs.reconcile_unfinished()
@@ -150,6 +153,10 @@ class Worker(RQWorker):
         else:
             if failed:
                 log.warning("%d unfinished jobs were failed: their workers are gone", failed)
+        try:
+            delivery.dispatch_if_due()
+        except Exception:
+            log.exception("queueing the due webhook deliveries failed")
 
 
 def work(*, burst: bool = False) -> bool:

@@ -35,6 +35,8 @@ from app.models import (
     TokenScope,
     Turn,
     User,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from app.models.types import utcnow
 from app.problem_details import Problem
@@ -283,5 +285,23 @@ def version_in(questionnaire: Questionnaire, number: int) -> QuestionnaireVersio
         db.select(QuestionnaireVersion).where(
             QuestionnaireVersion.questionnaire_id == questionnaire.id,
             QuestionnaireVersion.number == number,
+        )
+    )
+
+
+def webhook_endpoint_in(access: StudyAccess, endpoint_id: int) -> WebhookEndpoint:
+    """A webhook endpoint of the study; 404 for one of another study."""
+    return _found(
+        db.select(WebhookEndpoint).where(
+            WebhookEndpoint.id == endpoint_id, WebhookEndpoint.study_id == access.study.id
+        )
+    )
+
+
+def webhook_delivery_in(endpoint: WebhookEndpoint, delivery_id: int) -> WebhookDelivery:
+    """A delivery to an endpoint loaded through `webhook_endpoint_in`; 404 otherwise."""
+    return _found(
+        db.select(WebhookDelivery).where(
+            WebhookDelivery.id == delivery_id, WebhookDelivery.endpoint_id == endpoint.id
         )
     )

@@ -1,5 +1,6 @@
 """Command-line groups, by noun: `flask --app wsgi users …`, `… demo …`, `… backup …`…, and
-`flask --app wsgi worker`, which runs the background jobs."""
+`flask --app wsgi worker`, which runs the background jobs (and sends webhooks; without a
+worker, `… webhooks deliver` does)."""
 
 from flask import Flask
 
@@ -13,6 +14,7 @@ def init_app(app: Flask) -> None:
     from app.cli.responses import responses_cli
     from app.cli.surveys import surveys_cli
     from app.cli.users import users
+    from app.cli.webhooks import webhooks_cli
     from app.cli.worker import worker_command
 
     app.cli.add_command(users)
@@ -24,3 +26,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(worker_command)
+    app.cli.add_command(webhooks_cli)

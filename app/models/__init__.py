@@ -31,6 +31,13 @@ from app.models.responses import Invitation, Response, ResponseStatus, ResponseT
 from app.models.shares import ShareLink
 from app.models.studies import METHODS, MemberInvitation, Membership, Role, Study, StudyStatus
 from app.models.tokens import AccessToken, TokenScope
+from app.models.webhooks import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    WebhookEventType,
+)
 from app.models.weighting import WeightingScheme
 
 __all__ = [
@@ -41,6 +48,7 @@ __all__ = [
     "AuditEvent",
     "Code",
     "ConsentStatus",
+    "DeliveryStatus",
     "EvidenceKind",
     "EvidenceQuote",
     "Highlight",
@@ -75,5 +83,9 @@ __all__ = [
     "TokenScope",
     "Turn",
     "User",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+    "WebhookEventType",
     "WeightingScheme",
 ]

@@ -114,6 +114,11 @@ class Role(enum.StrEnum):
         """Store responses through the REST API (a write token), as a form would."""
         return self in (Role.OWNER, Role.RESEARCHER)
 
+    def can_manage_webhooks(self) -> bool:
+        """Add, disable, delete webhook endpoints, read their delivery logs and replay: the
+        events carry respondents' answers to another system, as an export does."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
 
 class StudyStatus(enum.StrEnum):
     ACTIVE = "active"

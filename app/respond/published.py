@@ -29,6 +29,7 @@ class PublicQuestionnaire:
     title: str
     status: QuestionnaireStatus
     study_status: StudyStatus
+    webhooks: bool  # its study has an active webhook endpoint: a submit writes an event
 
     @property
     def open(self) -> bool:
@@ -77,7 +78,7 @@ def find_published(
     found = find_for_respondent(slug, idempotency_key, resume_token)
     if found is None:
         return None
-    questionnaire = PublicQuestionnaire(*found[:5])
+    questionnaire = PublicQuestionnaire(*found[:6])
     latest = PublishedVersion(
         found.version_id, found.questionnaire_id, found.version_number, found.published_at
     )

@@ -219,6 +219,7 @@ def submit(
             quota=survey.settings.quota,
             is_test=respondent.is_test,
             paradata=_paradata(body, address, secret),
+            webhooks=survey.questionnaire.webhooks,
         )
     except Refused as refused_by_store:
         return _refused(refusal(refused_by_store.code, survey), survey, published, body)
@@ -290,6 +291,7 @@ def _submit_unchecked(
         started_at=_moment(body.get("started_at")),
         if_current_under=slug,
         paradata=_paradata(body, address, secret),
+        webhooks=survey.questionnaire.webhooks,
     )
     if done is None:
         return None

@@ -9,9 +9,16 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, true
 
 from app.extensions import db
-from app.models import Questionnaire, QuestionnaireVersion, Response, ResponseStatus
+from app.models import (
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    ResponseStatus,
+    WebhookEventType,
+)
 from app.responses.cache import response_write
 from app.responses.records import NOT_TEST, duration
+from app.webhooks import outbox
 
 
 @dataclass(frozen=True)
@@ -41,11 +48,12 @@ class ResponseDetail:
         return duration(self.started_at, self.submitted_at)
 
 
-@dataclass(frozen=True)
+@dataclass
 class DeletedResponse:
     record: Response
     status: str
     version: int
+    event_id: str | None = None  # its `response.deleted` webhook event, if any endpoint wants it
 
 
 def _filtered(query, questionnaire, statuses, submitted_from, submitted_until):
@@ -141,9 +149,15 @@ def delete_response(questionnaire: Questionnaire, response_id: int) -> DeletedRe
     if row is None:
         return None
     deleted = DeletedResponse(record=row, status=row.status.value, version=row.version.number)
+    announced = row.status is ResponseStatus.COMPLETE and not row.is_test  # receivers know it
     with response_write(questionnaire.id, rewrites=[response_id]):
         db.session.delete(row)
         db.session.flush()
+        if announced:  # in the transaction of the delete, which the caller commits
+            data = outbox.response_payload(response_id, questionnaire.id)
+            deleted.event_id = outbox.record(
+                WebhookEventType.RESPONSE_DELETED, questionnaire.id, data
+            )
     return deleted
 
 

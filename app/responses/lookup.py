@@ -1,6 +1,7 @@
 """The respondent's look-up: what a request to /s/<slug> needs, in one round trip.
 
-The questionnaire behind the slug, its study's status and its latest version; with an
+The questionnaire behind the slug, its study's status (and whether the study has an active
+webhook endpoint, so that a submit needs no statement to ask) and its latest version; with an
 Idempotency-Key the id of a response already stored under it, with a resume token the
 respondent's partial response. The answers' tables are read here and nowhere in the respond
 package.
@@ -26,6 +27,7 @@ from app.models import (
 from app.responses.drafts import resumed_join, resumed_partial
 from app.responses.records import Partial, token_hash
 from app.responses.transactions import read_each_committed
+from app.webhooks import outbox
 
 
 class Found(NamedTuple):
@@ -34,6 +36,7 @@ class Found(NamedTuple):
     title: str
     status: QuestionnaireStatus
     study_status: StudyStatus
+    webhooks: bool  # its study has an active webhook endpoint (`app.webhooks.outbox.wanted`)
     version_id: int
     version_number: int
     published_at: datetime
@@ -72,8 +75,8 @@ def find_for_respondent(
         return None
     return Found._make(
         (
-            *row[:8],
-            row[8] if idempotency_key else None,  # submitted_id
+            *row[:9],
+            row[9] if idempotency_key else None,  # submitted_id
             resumed_partial(row) if resume_token else None,  # partial
         )
     )
@@ -108,6 +111,7 @@ def _lookup_query(with_key: bool, with_resume: bool):
             q.c.title,
             q.c.status,
             s.c.status,
+            outbox.study_has_endpoint(s.c.id),
             v.c.id,
             v.c.number,
             v.c.published_at,

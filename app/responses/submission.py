@@ -9,7 +9,9 @@
   counting, so concurrent submits cannot overshoot.
 
 `submit` decides its own transactions (`app.responses.transactions`): one statement in
-autocommit where one statement is the whole write, a real transaction around several.
+autocommit where one statement is the whole write, a real transaction around several. When
+the study has a webhook endpoint, the response and its `response.completed` event
+(`app.webhooks.outbox`) are written in one transaction, and a worker is asked to send it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from app.models import (
     ResponseStatus,
     Study,
     StudyStatus,
+    WebhookEventType,
 )
 from app.models.types import utcnow
 from app.responses.cache import response_write
@@ -40,6 +43,7 @@ from app.responses.counts import quota_full
 from app.responses.lookup import find_submitted_id
 from app.responses.records import Consent, Refused, Submitted, new_token, receipt_code, token_hash
 from app.responses.transactions import committed_write, leave_autocommit, read_each_committed
+from app.webhooks import delivery, outbox
 
 
 @overload
@@ -58,6 +62,7 @@ def submit(
     is_test: bool = False,
     if_current_under: None = None,
     paradata: dict[str, Any] | None = None,
+    webhooks: bool | None = None,
 ) -> Submitted: ...
 @overload
 def submit(
@@ -75,6 +80,7 @@ def submit(
     is_test: bool = False,
     if_current_under: str,
     paradata: dict[str, Any] | None = None,
+    webhooks: bool | None = None,
 ) -> Submitted | None: ...
 def submit(
     version: Any,
@@ -91,6 +97,7 @@ def submit(
     is_test: bool = False,
     if_current_under: str | None = None,
     paradata: dict[str, Any] | None = None,
+    webhooks: bool | None = None,
 ) -> Submitted | None:
     """Store one complete response, or return the one already stored under the same key.
 
@@ -110,7 +117,15 @@ def submit(
     with nothing written: the caller looks up and asks again, which tells a repeat, a closed
     questionnaire, a newer version or a missing partial apart. Not with an invitation, a
     quota, a test response or a known partial.
+
+    *webhooks*: whether the study has an active webhook endpoint, as the caller's look-up
+    found (`lookup.Found.webhooks`); None, and the store asks. With one, the response's
+    `response.completed` event is written in its transaction. With *if_current_under* and
+    False, the one statement also checks that there still is none.
     """
+    if webhooks is None and not is_test:
+        webhooks = outbox.wanted(version.questionnaire_id)
+    notify = bool(webhooks) and not is_test
     if if_current_under is not None:
         return _submit_if_current(
             version,
@@ -122,9 +137,10 @@ def submit(
             consent,
             started_at,
             paradata,
+            notify,
         )
     quota = quota if quota is not None and quota.active else None
-    if quota is not None or invitation_hash is not None:
+    if quota is not None or invitation_hash is not None or notify:
         leave_autocommit()  # these statements must commit together
     now = utcnow()
     receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
@@ -144,6 +160,8 @@ def submit(
                 _plausible_start(started_at, now),
                 quota,
             )
+            if notify:
+                _record_completed(version.questionnaire_id, row_id, values)
     except (IntegrityError, Refused):
         # A concurrent submit with the same key may have stored the row first, or be what
         # spent the invitation or the quota: then this is a repeat of it.
@@ -151,6 +169,8 @@ def submit(
         if existing is None:
             raise
         return repeated_submit(existing, version.questionnaire_id, idempotency_key, secret)
+    if notify:
+        delivery.dispatch_soon()
     return Submitted(row_id, True, receipt)
 
 
@@ -192,6 +212,12 @@ def _write_complete(
     return _insert_response(
         {**_new_row(values, started_at, resume_token), "questionnaire_id": questionnaire_id}
     )
+
+
+def _record_completed(questionnaire_id: int, response_id: int, values: dict[str, Any]) -> None:
+    """The response's event, in the transaction that stores it."""
+    data = outbox.response_payload(response_id, questionnaire_id, values)
+    outbox.record(WebhookEventType.RESPONSE_COMPLETED, questionnaire_id, data)
 
 
 def _complete_values(
@@ -238,9 +264,19 @@ def _new_row(values, started_at, resume_token) -> dict[str, Any]:
 
 
 def _submit_if_current(
-    version, slug, idempotency_key, answers, secret, resume_token, consent, started_at, paradata
+    version,
+    slug,
+    idempotency_key,
+    answers,
+    secret,
+    resume_token,
+    consent,
+    started_at,
+    paradata,
+    notify,
 ) -> Submitted | None:
-    """`submit` in one guarded statement (see there), in autocommit."""
+    """`submit` in one guarded statement (see there), in autocommit; in a transaction with
+    its event when the study has a webhook endpoint (*notify*)."""
     now = utcnow()
     receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
     values = _complete_values(
@@ -249,10 +285,10 @@ def _submit_if_current(
     statement: Executable | None
     if resume_token:
         values["resume"] = token_hash(resume_token)
-        statement = _COMPLETE_IF_CURRENT
+        statement = _COMPLETE_IF_CURRENT[notify]
     else:
         values = _new_row(values, _plausible_start(started_at, now), None)
-        statement = _INSERT_IF_CURRENT.get(db.session.get_bind().dialect.name)
+        statement = _INSERT_IF_CURRENT[notify].get(db.session.get_bind().dialect.name)
     if statement is None:
         return None
     values.update(
@@ -262,14 +298,24 @@ def _submit_if_current(
         current_published_at=version.published_at,
         current_slug=slug,
     )
-    read_each_committed()  # one statement: its own transaction
-    row_id = _write_once(version.questionnaire_id, statement, values)
-    return Submitted(row_id, True, receipt) if row_id is not None else None
+    if notify:
+        leave_autocommit()  # the response and its event commit together
+    else:
+        read_each_committed()  # one statement: its own transaction
+    row_id = _write_once(version.questionnaire_id, statement, values, notify)
+    if row_id is None:
+        return None
+    if notify:
+        delivery.dispatch_soon()
+    return Submitted(row_id, True, receipt)
 
 
-def _write_once(questionnaire_id: int, statement: Executable, values: dict[str, Any]) -> int | None:
-    """Run one writing statement and commit; the id it wrote, or None: nothing written (no
-    row matched, ON CONFLICT, or a constraint refused it) or the connection was lost."""
+def _write_once(
+    questionnaire_id: int, statement: Executable, values: dict[str, Any], notify: bool = False
+) -> int | None:
+    """Run one writing statement (and, with *notify*, add its event) and commit; the id it
+    wrote, or None: nothing written (no row matched, ON CONFLICT, or a constraint refused
+    it) or the connection was lost."""
     try:
         with committed_write(), response_write(questionnaire_id):
             result = _execute_write(statement, values)
@@ -277,6 +323,8 @@ def _write_once(questionnaire_id: int, statement: Executable, values: dict[str, 
                 row_id = result.scalar()
             else:  # SQLite's INSERT, without RETURNING: see _insert_response
                 row_id = result.lastrowid if result.rowcount == 1 else None
+            if row_id is not None and notify:
+                _record_completed(questionnaire_id, row_id, values)
     except IntegrityError:  # a unique value of another response (the UPDATE's key, say)
         return None
     except DBAPIError as error:
@@ -301,11 +349,13 @@ _COMPLETE_PARTIAL = update(_RESPONSES).where(
 _RESPONSE_EXISTS = db.select(_RESPONSES.c.id).where(_RESPONSES.c.id == db.bindparam("partial_id"))
 
 
-def _current_questionnaire():
+def _current_questionnaire(notify: bool):
     """The id of questionnaire `current_questionnaire` if it is still open under
     `current_slug`, its study is not archived (`permissions.study_takes_responses`), and
     `current_version` (`current_number`, `current_published_at`) is still its latest
-    version; no row otherwise. The guard of the `*_if_current` writes."""
+    version; no row otherwise. The guard of the `*_if_current` writes. Unless the caller
+    writes the response's webhook event (*notify*), also none once the study has an active
+    webhook endpoint: a process that remembers "no endpoint" cannot miss the first one."""
     q, v, s = Questionnaire.__table__, QuestionnaireVersion.__table__, Study.__table__
     later = v.alias("later")
     newer = db.select(later.c.id).where(
@@ -324,15 +374,16 @@ def _current_questionnaire():
             v.c.number == db.bindparam("current_number"),
             v.c.published_at == db.bindparam("current_published_at"),
             ~newer.exists(),
+            *([] if notify else [~outbox.study_has_endpoint(s.c.id)]),
         )
     )
 
 
-def _insert_if_current(insert):
+def _insert_if_current(insert, notify: bool):
     """`submit_if_current`'s INSERT … SELECT, from a dialect's INSERT (for ON CONFLICT): the
     guard's row, if any, with the new response's values as parameters."""
     columns = [_RESPONSES.c[name] for name in NEW_ROW_COLUMNS]
-    current = _current_questionnaire().add_columns(
+    current = _current_questionnaire(notify).add_columns(
         *(db.bindparam(c.name, type_=c.type) for c in columns)
     )
     return (
@@ -346,20 +397,24 @@ def _insert_if_current(insert):
 
 # A stale guess selects no row: nothing is inserted (and nothing fails).
 _INSERT_IF_CURRENT = {
-    "postgresql": _insert_if_current(postgresql_insert).returning(_RESPONSES.c.id),
-    "sqlite": _insert_if_current(sqlite_insert),
+    notify: {
+        "postgresql": _insert_if_current(postgresql_insert, notify).returning(_RESPONSES.c.id),
+        "sqlite": _insert_if_current(sqlite_insert, notify),
+    }
+    for notify in (False, True)
 }
 # `questionnaire_id = NULL` matches no row: the UPDATE completes nothing on a stale guess.
-_COMPLETE_IF_CURRENT = (
-    update(_RESPONSES)
+_COMPLETE_IF_CURRENT = {
+    notify: update(_RESPONSES)
     .where(
         _RESPONSES.c.resume_token_hash == db.bindparam("resume"),
         _RESPONSES.c.status == ResponseStatus.PARTIAL,
         _RESPONSES.c.version_id == db.bindparam("current_version"),
-        _RESPONSES.c.questionnaire_id == _current_questionnaire().scalar_subquery(),
+        _RESPONSES.c.questionnaire_id == _current_questionnaire(notify).scalar_subquery(),
     )
     .returning(_RESPONSES.c.id)
-)
+    for notify in (False, True)
+}
 
 
 def _insert_response(values: dict[str, Any]) -> int:

@@ -35,6 +35,7 @@ from app.models import Questionnaire, ResponseStatus
 from app.responses import counts, listing
 from app.results import weighting
 from app.results.table import response_frame, with_paradata
+from app.webhooks import delivery as webhook_delivery
 
 CHART_NAME = re.compile(r"^[A-Za-z0-9_./-]+\.png$")
 CROSSTAB_TYPES = ("single_choice", "dropdown", "rating", "nps")
@@ -170,6 +171,8 @@ def delete_response(questionnaire: Questionnaire, response_id: int) -> bool:
         before={"response_id": response_id, "status": deleted.status, "version": deleted.version},
     )
     db.session.commit()
+    if deleted.event_id is not None:
+        webhook_delivery.dispatch_soon()
     return True
 
 

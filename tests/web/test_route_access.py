@@ -35,6 +35,8 @@ from app.models import (
     NeedStatus,
     Role,
     TokenScope,
+    WebhookDelivery,
+    WebhookEventType,
 )
 from app.models.types import utcnow
 from app.needs import evidence as need_evidence
@@ -42,6 +44,8 @@ from app.needs import services as needs
 from app.questionnaires import services as questionnaires
 from app.studies import services as studies
 from app.tokens.services import PREFIX, secret_hash
+from app.webhooks import addresses, outbox
+from app.webhooks import endpoints as webhooks
 from tests import definitions as d
 from tests.conftest import make_app
 from tests.factories import (
@@ -159,6 +163,19 @@ def _study_objects(owner, members, invitee: str) -> dict:
         wave = waves.start_next_wave(wave, owner)
         questionnaires.publish(wave, owner)
         submit_all(wave, ANSWERS[::5], secret="route-access")
+    endpoint = webhooks.create_endpoint(
+        study, owner, url="https://receiver.example.cn/hooks", description="",
+        event_types=["response.completed"],
+        policy=addresses.AddressPolicy(allow_private_networks=True),  # no DNS look-up
+    )  # fmt: skip
+    outbox.record(
+        WebhookEventType.RESPONSE_COMPLETED,
+        questionnaire.id,
+        outbox.response_payload(response_id, questionnaire.id),
+    )
+    delivery_id = db.session.scalar(
+        db.select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id)
+    )
     membership_id = db.session.scalar(
         db.select(Membership.id).where(
             Membership.study_id == study.id, Membership.user_id != owner.id
@@ -183,6 +200,8 @@ def _study_objects(owner, members, invitee: str) -> dict:
         "job_id": job.id,
         "invitation_id": invitation.id,
         "membership_id": membership_id,
+        "endpoint_id": endpoint.id,
+        "delivery_id": delivery_id,
         "question_id": "why",
     }
 
@@ -523,6 +542,12 @@ ACCESS = {
     "findings.share_links": {"GET": study(200, EDIT), "POST": study(302, EDIT)},
     "findings.revoke_share_link": {"POST": study(302, EDIT)},
     "findings.start_wave": {"POST": study(302, EDIT)},
+    "webhooks.index": {"GET": study(200, EDIT), "POST": study(200, EDIT)},  # POST: no URL
+    "webhooks.endpoint": {"GET": study(200, EDIT)},
+    "webhooks.disable": {"POST": study(302, EDIT)},
+    "webhooks.enable": {"POST": study(302, EDIT)},
+    "webhooks.delete": {"POST": study(302, EDIT)},
+    "webhooks.replay": {"POST": study(302, EDIT)},
     "voices.bulk_code": {"POST": study(302, EDIT)},
     "voices.theme_to_code": {"POST": study(302, EDIT)},
     "voices.star_quote": {"POST": study(400, EDIT)},
