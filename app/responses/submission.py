@@ -1,3 +1,4 @@
+# Over 400 lines: the guarded one-statement submit and the long way share their values.
 """A complete response, stored exactly once: `submit` is the one way in.
 
 - a submit is keyed by its Idempotency-Key, UNIQUE per questionnaire: the loser of a race gets an
