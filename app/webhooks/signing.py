@@ -10,7 +10,7 @@ import hashlib
 import hmac
 import secrets
 
-SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix the spec gives every secret, not a secret
+SECRET_PREFIX = "whsec_"  # noqa: S105  # nosec B105 # the prefix the spec gives every secret
 SECRET_BYTES = 24  # the spec asks for 24 to 64
 
 
