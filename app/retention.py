@@ -21,9 +21,18 @@ from sqlalchemy import delete
 
 from app import audit, jobs
 from app.extensions import db
-from app.models import Interview, Job, Questionnaire, Response, ResponseStatus, Study
+from app.models import (
+    Interview,
+    Job,
+    Questionnaire,
+    Response,
+    ResponseStatus,
+    Study,
+    WebhookEventType,
+)
 from app.models.types import utcnow
 from app.responses.cache import response_write
+from app.webhooks import delivery, outbox
 from surveys.retention import anonymised_answers
 
 KIND = "privacy_sweep"
@@ -42,6 +51,7 @@ class StudySweep:
     responses: int = 0  # submitted responses anonymised or deleted
     partials: int = 0  # unfinished responses deleted
     interviews: int = 0  # transcripts anonymised or deleted
+    announced: int = 0  # responses whose change webhook receivers are told of
     questionnaires: list[int] = field(default_factory=list)
 
     @property
@@ -84,6 +94,8 @@ def _sweep_study(study: Study, now: datetime, dry_run: bool) -> StudySweep:
             },
         )
     db.session.commit()
+    if done.announced:
+        delivery.dispatch_soon()
     return done
 
 
@@ -109,9 +121,17 @@ def _sweep_responses(questionnaire_id: int, done: StudySweep, now: datetime, dry
         return
     done.questionnaires.append(questionnaire_id)
     rewritten = [row.id for row in submitted] + list(partial_ids)
+    # Webhook receivers hold copies of these responses: they hear of each deletion, and get
+    # each anonymised response again, to do the same (in this transaction, as every event).
+    announced = (
+        [row for row in submitted if not row.is_test] if outbox.wanted(questionnaire_id) else []
+    )
     with response_write(questionnaire_id, rewrites=rewritten):
         if done.action == "delete":
             gone = [row.id for row in submitted] + list(partial_ids)
+            for row in announced:
+                data = outbox.response_payload(row.id, questionnaire_id)
+                outbox.record(WebhookEventType.RESPONSE_DELETED, questionnaire_id, data)
             db.session.execute(
                 delete(Response)
                 .where(Response.id.in_(gone))
@@ -123,6 +143,11 @@ def _sweep_responses(questionnaire_id: int, done: StudySweep, now: datetime, dry
                 row.paradata = None
                 row.receipt_hash = None
                 row.anonymised_at = now
+            for row in announced:
+                values = {"version_id": row.version_id, "submitted_at": row.submitted_at,
+                          "answers": row.answers}  # fmt: skip
+                data = outbox.response_payload(row.id, questionnaire_id, values)
+                outbox.record(WebhookEventType.RESPONSE_UPDATED, questionnaire_id, data)
             if partial_ids:
                 db.session.execute(
                     delete(Response)
@@ -130,6 +155,7 @@ def _sweep_responses(questionnaire_id: int, done: StudySweep, now: datetime, dry
                     .execution_options(synchronize_session=False)
                 )
         db.session.flush()
+    done.announced += len(announced)
 
 
 def _sweep_interviews(study: Study, done: StudySweep, now: datetime, dry: bool) -> None:

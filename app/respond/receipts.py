@@ -22,6 +22,7 @@ from app.models import Questionnaire, Response, ResponseStatus
 from app.responses import listing
 from app.responses.records import token_hash
 from app.results.display import AnswerLine, answer_lines
+from app.webhooks import delivery
 
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RECEIPT_LENGTH = 16
@@ -110,3 +111,5 @@ def erase(own: OwnResponse) -> None:
     )
     event.ip_address = None  # a respondent's address is not kept, here neither
     db.session.commit()
+    if deleted.event_id is not None:  # webhook receivers hear of it
+        delivery.dispatch_soon()

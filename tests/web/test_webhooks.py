@@ -546,3 +546,26 @@ def test_delivery_log_replay_disable_and_delete_from_the_page(hook_app, receiver
     db.session.expire_all()
     assert db.session.get(WebhookEndpoint, endpoint.id) is None
     assert _deliveries() == []
+
+
+@pytest.mark.parametrize(
+    ("action", "event_type"), [("anonymise", "response.updated"), ("delete", "response.deleted")]
+)
+def test_the_retention_sweep_tells_receivers_what_it_did(hook_app, receiver, action, event_type):
+    """Receivers keep copies: an anonymised response is sent again without its free texts, a
+    deleted one is announced, so that they can do the same."""
+    from app import retention
+
+    _, questionnaire, endpoint = _setup(receiver, ("response.updated", "response.deleted"))
+    [response_id] = submit_all(questionnaire, ANSWERS[:1])
+    study = questionnaire.study
+    study.retention_days, study.retention_action = 30, action
+    db.session.commit()
+    retention.sweep(utcnow() + timedelta(days=31))
+    receiver.open("up")
+    assert delivery.deliver_due().delivered == 1
+    [received] = receiver.received
+    body = _verified(received, endpoint.secret)
+    assert body["type"] == event_type and body["data"]["response_id"] == response_id
+    if action == "anonymise":
+        assert body["data"]["answers"] == {"city": "bj", "nps": 9}  # no "why"
