@@ -8,6 +8,7 @@ so that the test's own job functions are registered in them; each test has a que
 own. Inline mode (no Redis): tests/web/test_jobs.py.
 """
 
+import contextlib
 import io
 import multiprocessing
 import os
@@ -97,14 +98,15 @@ class Workers:
                 process.join(WAIT_S)
 
 
-@pytest.fixture
-def rq_app(database_url, tmp_path):
+@contextlib.contextmanager
+def queued_app(database_url, instance_path, **settings):
+    """An app whose jobs go to a queue of its own on TEST_REDIS_URL, emptied afterwards."""
     app = make_app(
         database_url,
-        tmp_path / "instance",
+        instance_path,
         REDIS_URL=os.environ.get("TEST_REDIS_URL"),
         JOBS_QUEUE=f"wenfang-test-{uuid.uuid4().hex[:12]}",
-        JOB_LOST_GRACE=0,
+        **settings,
     )
     with app.app_context():
         db.create_all()
@@ -117,6 +119,12 @@ def rq_app(database_url, tmp_path):
         queue.delete(delete_jobs=True)
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def rq_app(database_url, tmp_path):
+    with queued_app(database_url, tmp_path / "instance", JOB_LOST_GRACE=0) as app:
+        yield app
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ a receiver on loopback, and a worker's maintenance pass queues a dispatch when a
 due. The retry schedule and the receiver down then up: tests/web/test_webhooks.py."""
 
 import os
-import uuid
 
 import pytest
 from standardwebhooks import Webhook
@@ -13,9 +12,8 @@ from app import job_queue
 from app.extensions import db
 from app.models import DeliveryStatus, Job, JobStatus, WebhookDelivery, WebhookEventType
 from app.webhooks import delivery, endpoints, outbox
-from tests.conftest import make_app
 from tests.factories import make_published, make_study, make_user, submit_all
-from tests.web.test_jobs_rq import Workers
+from tests.web.test_jobs_rq import queued_app, workers  # noqa: F401 - fixture, on this rq_app
 from tests.web.test_webhooks import ANSWERS, LOOPBACK, SURVEY
 from tests.web.webhook_receiver import Receiver
 
@@ -26,33 +24,10 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def rq_app(database_url, tmp_path):
-    app = make_app(
-        database_url,
-        tmp_path / "instance",
-        REDIS_URL=os.environ.get("TEST_REDIS_URL"),
-        JOBS_QUEUE=f"wenfang-test-{uuid.uuid4().hex[:12]}",
-        WEBHOOKS_ALLOW_HTTP=True,
-        WEBHOOKS_ALLOW_PRIVATE_NETWORKS=True,
-        WEBHOOKS_TIMEOUT=5,
-    )
-    with app.app_context():
-        db.create_all()
+    hooks = {"WEBHOOKS_ALLOW_HTTP": True, "WEBHOOKS_ALLOW_PRIVATE_NETWORKS": True,
+             "WEBHOOKS_TIMEOUT": 5}  # fmt: skip
+    with queued_app(database_url, tmp_path / "instance", **hooks) as app:
         yield app
-        queue = job_queue.queue()
-        for registry in (queue.started_job_registry, queue.failed_job_registry,
-                         queue.finished_job_registry):  # fmt: skip
-            for rq_id in registry.get_job_ids():
-                registry.remove(rq_id, delete_job=True)
-        queue.delete(delete_jobs=True)
-        db.session.remove()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def workers(rq_app):
-    pool = Workers(rq_app)
-    yield pool
-    pool.stop_all()
 
 
 @pytest.fixture
@@ -72,7 +47,7 @@ def _statuses() -> list[DeliveryStatus]:
     return list(db.session.scalars(db.select(WebhookDelivery.status)))
 
 
-def test_events_are_queued_once_and_a_worker_delivers_them(rq_app, workers, receiver):
+def test_events_are_queued_once_and_a_worker_delivers_them(rq_app, workers, receiver):  # noqa: F811
     owner = make_user()
     study = make_study(owner)
     questionnaire = make_published(SURVEY, study=study)
@@ -104,7 +79,11 @@ def test_events_are_queued_once_and_a_worker_delivers_them(rq_app, workers, rece
     assert received.headers["webhook-id"] == first.event_id
 
 
-def test_the_maintenance_pass_queues_a_dispatch_when_a_delivery_is_due(rq_app, workers, receiver):
+def test_the_maintenance_pass_queues_a_dispatch_when_a_delivery_is_due(
+    rq_app,
+    workers,  # noqa: F811 - the fixture
+    receiver,
+):
     owner = make_user()
     study = make_study(owner)
     questionnaire = make_published(SURVEY, study=study)
