@@ -23,9 +23,11 @@ pytestmark = pytest.mark.browser
 
 
 @contextlib.contextmanager
-def serving(tmp_path, settings, definition=WITH_LOGIC):
-    """The app on a loopback port with *definition* published: (app, the questionnaire's URL)."""
-    app = make_app(f"sqlite:///{tmp_path / 'respond.sqlite3'}", tmp_path / "instance")
+def serving(tmp_path, settings, definition=WITH_LOGIC, *, database_url=None, **app_settings):
+    """The app on a loopback port with *definition* published: (app, the questionnaire's URL).
+    On a SQLite file unless *database_url* says otherwise."""
+    database_url = database_url or f"sqlite:///{tmp_path / 'respond.sqlite3'}"
+    app = make_app(database_url, tmp_path / "instance", **app_settings)
     with app.app_context():
         db.create_all()
         slug = make_published(definition, settings=settings).slug

@@ -4,21 +4,17 @@ will try again, keeps them, retries with the same Idempotency-Key, and once the 
 the response is stored exactly once, through the app's production connection pool (whose
 connections the stop has closed)."""
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 from app.config import Config
 from app.extensions import db
 from app.models import Response, ResponseStatus
 from app.responses import listing
 from tests import postgres_cluster
-from tests.conftest import make_app
 from tests.definitions import checkout
-from tests.factories import make_published
 from tests.web.test_browser import browser  # noqa: F401 - fixture
+from tests.web.test_respond_browser import serving
 
 pytestmark = pytest.mark.browser
 
@@ -38,23 +34,10 @@ def cluster():
 @pytest.fixture
 def live(cluster, tmp_path):
     """The app on the cluster, with the production pool, served on a loopback port."""
-    app = make_app(
-        cluster.url,
-        tmp_path / "instance",
-        SQLALCHEMY_ENGINE_OPTIONS=Config.SQLALCHEMY_ENGINE_OPTIONS,
-    )
-    with app.app_context():
-        db.create_all()
-        slug = make_published(DEFINITION).slug
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield app, f"http://127.0.0.1:{server.server_port}/s/{slug}"
-    finally:
-        server.shutdown()
-        with app.app_context():
-            db.engine.dispose()
+    pool = Config.SQLALCHEMY_ENGINE_OPTIONS
+    with serving(tmp_path, None, DEFINITION, database_url=cluster.url,
+                 SQLALCHEMY_ENGINE_OPTIONS=pool) as served:  # fmt: skip
+        yield served
 
 
 def test_a_submit_while_the_database_is_down_is_kept_retried_and_stored_once(
