@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,6 +26,13 @@ from .layouts import SourceRecord, SourceTable
 from .matching import Target, kano_codes, normal, option_labels, targets
 from .tools import Conventions
 from .values import read_date, read_duration, read_mark, read_number, read_time, zone_of
+
+# The answer shapes one cell holds, with how it is read and the problem when it cannot be.
+ONE_CELL_READERS: dict[str, tuple[Callable[[str], Any], ImportCode]] = {
+    "consent": (read_mark, ImportCode.NOT_A_MARK),
+    "number": (read_number, ImportCode.NOT_A_NUMBER),
+    "date": (read_date, ImportCode.NOT_A_DATE),
+}
 
 
 @dataclass(frozen=True)
@@ -246,24 +253,13 @@ def _read_question(
                 raise _Misfit(ImportCode.NOT_AN_OPTION, cell, header)
             kano[target.key] = codes[normal(cell)]
         answers[qid] = kano
-    elif shape == "consent":
+    elif shape in ONE_CELL_READERS:
+        read, misfit = ONE_CELL_READERS[shape]
         header, _, cell = present[0]
-        mark = read_mark(cell)
-        if mark is None:
-            raise _Misfit(ImportCode.NOT_A_MARK, cell, header)
-        answers[qid] = mark
-    elif shape == "number":
-        header, _, cell = present[0]
-        number = read_number(cell)
-        if number is None:
-            raise _Misfit(ImportCode.NOT_A_NUMBER, cell, header)
-        answers[qid] = number
-    elif shape == "date":
-        header, _, cell = present[0]
-        day = read_date(cell)
-        if day is None:
-            raise _Misfit(ImportCode.NOT_A_DATE, cell, header)
-        answers[qid] = day
+        value = read(cell)
+        if value is None:
+            raise _Misfit(misfit, cell, header)
+        answers[qid] = value
     else:
         answers[qid] = present[0][2]
 
