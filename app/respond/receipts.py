@@ -20,12 +20,9 @@ from app import audit
 from app.extensions import db
 from app.models import Questionnaire, Response, ResponseStatus
 from app.responses import listing
-from app.responses.records import token_hash
+from app.responses.records import RECEIPT_ALPHABET, RECEIPT_LENGTH, token_hash
 from app.results.display import AnswerLine, answer_lines
 from app.webhooks import delivery
-
-RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-RECEIPT_LENGTH = 16
 
 
 @dataclass(frozen=True)
@@ -40,9 +37,8 @@ class OwnResponse:
 
 
 def normalised(code: str) -> str | None:
-    """The code as the end page shows it (XXXX-XXXX-XXXX-XXXX), however it was typed: lower
-    case, spaces, dashes or none, the letters O/I/L for the digits 0/1 it never holds… None
-    when it cannot be a receipt code."""
+    """The code as the end page shows it (XXXX-XXXX-XXXX-XXXX), however it was typed (lower
+    case, spaces, dashes or none); None when it cannot be a receipt code."""
     letters = re.sub(r"[\s\-_.·]", "", code or "").upper()
     if len(letters) != RECEIPT_LENGTH or any(c not in RECEIPT_ALPHABET for c in letters):
         return None

@@ -29,6 +29,10 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+RECEIPT_LENGTH = 16  # characters, shown in groups of four
+
+
 def receipt_code(secret: str, questionnaire_id: int, idempotency_key: str) -> str:
     """A code the respondent quotes to the researchers about their answers; only its hash is
     stored.
@@ -39,9 +43,8 @@ def receipt_code(secret: str, questionnaire_id: int, idempotency_key: str) -> st
     """
     message = f"receipt:{questionnaire_id}:{idempotency_key}"
     digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
-    alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
-    chars = [alphabet[b % len(alphabet)] for b in digest[:16]]
-    return "-".join("".join(chars[i : i + 4]) for i in range(0, 16, 4))
+    chars = [RECEIPT_ALPHABET[b % len(RECEIPT_ALPHABET)] for b in digest[:RECEIPT_LENGTH]]
+    return "-".join("".join(chars[i : i + 4]) for i in range(0, RECEIPT_LENGTH, 4))
 
 
 @dataclass(frozen=True)
