@@ -145,7 +145,7 @@ def run(job_id: int) -> None:
     finally:
         # Only a process killed mid-run skips this: the retry needs them. `fail` cleans up
         # after a job given up on.
-        shutil.rmtree(folder / INPUTS_FOLDER, ignore_errors=True)
+        _drop_inputs(job_id)
 
 
 def cancel(job: Job) -> bool:
@@ -156,7 +156,7 @@ def cancel(job: Job) -> bool:
     db.session.refresh(job)
     if job_queue.enabled():
         job_queue.stop(job.id)
-    shutil.rmtree(job_folder(job.id) / INPUTS_FOLDER, ignore_errors=True)
+    _drop_inputs(job.id)
     return True
 
 
@@ -196,7 +196,7 @@ def reconcile_unfinished() -> int:
 def fail(job_id: int, reason: str) -> None:
     """Fail an unfinished job with *reason* (in the user's language), from outside its run."""
     _finish(job_id, JobStatus.FAILED, error=reason)
-    shutil.rmtree(job_folder(job_id) / INPUTS_FOLDER, ignore_errors=True)
+    _drop_inputs(job_id)
 
 
 def forget_old_files(now: datetime | None = None) -> int:
@@ -238,6 +238,11 @@ def _store_inputs(job_id: int, inputs: list[tuple[str, bytes]]) -> None:
         (folder / str(index)).write_bytes(data)
     names = [name for name, _data in inputs]
     (folder / INPUTS_INDEX).write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
+
+
+def _drop_inputs(job_id: int) -> None:
+    """The job's input files, deleted once it ended (they may hold personal data)."""
+    shutil.rmtree(job_folder(job_id) / INPUTS_FOLDER, ignore_errors=True)
 
 
 def _empty_but_inputs(folder: Path) -> None:
