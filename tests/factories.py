@@ -135,3 +135,19 @@ def make_token(user: User, study: Study, *, scope: str = "read", days: int = 30,
     return tokens.create_token(
         user, access, name=name or "同步脚本", scope=TokenScope(scope), days=days
     )
+
+
+def make_organisation(admin: User | None = None, *, members=None, name: str = "用户研究中心"):
+    """An organisation with *admin* (a new user by default) and `members` {user: role}."""
+    from app.models import Organisation, OrganisationMember, OrganisationRole
+
+    organisation = Organisation(name=name)
+    db.session.add(organisation)
+    db.session.flush()
+    roles = {admin or make_user(): OrganisationRole.ADMIN, **(members or {})}
+    for user, role in roles.items():
+        db.session.add(
+            OrganisationMember(organisation_id=organisation.id, user_id=user.id, role=role)
+        )
+    db.session.commit()
+    return organisation

@@ -57,6 +57,10 @@ class Interview(Model):
     # Who was interviewed, as the researcher labels them (P01, 用户A …); attributes are theirs.
     participant_label: Mapped[str] = mapped_column(String(100), default="")
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    # The interviewee's directory record, when the researcher linked one; NULL otherwise.
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
     kind: Mapped[InterviewKind] = mapped_column(
         enum_column(InterviewKind, "interview_kind"), default=InterviewKind.INTERVIEW
     )
