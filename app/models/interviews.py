@@ -111,6 +111,7 @@ class Interview(Model):
         passive_deletes=True,
     )
     created_by = relationship("User")
+    consent_notice = relationship("ConsentNotice")
 
     @property
     def speakers(self) -> list[str]:
