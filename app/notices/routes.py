@@ -1,4 +1,4 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,11 +11,11 @@ from app.permissions import StudyAccess, consent_notice_in, study_required
 @study_required()
 def index(access: StudyAccess):
     """The study's current notice, a form for the next version, and every version so far."""
+    if request.method == "POST" and not access.can("edit_study"):
+        abort(403)
     current = services.latest(access.study)
     form = NoticeForm(obj=current)
     if form.validate_on_submit():
-        if not access.can("edit_study"):
-            abort(403)
         notice, added = services.save_notice(access.study, form.data, current_user)
         if added:
             flash(_("Saved as version %(version)d.", version=notice.version), "success")

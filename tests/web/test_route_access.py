@@ -41,6 +41,7 @@ from app.models import (
 from app.models.types import utcnow
 from app.needs import evidence as need_evidence
 from app.needs import services as needs
+from app.notices import services as notices
 from app.questionnaires import services as questionnaires
 from app.studies import services as studies
 from app.tokens.services import PREFIX, secret_hash
@@ -144,6 +145,7 @@ def _study_objects(owner, members, invitee: str) -> dict:
     code = make_code(study, "配送")
     [highlight] = coding.add_highlights(study, turn, owner, 0, 2, [code])
     need = needs.create_need(study, owner, {"statement": "退款更快", "kano": ""})
+    notices.save_notice(study, {"purpose": "了解结账体验"}, owner)
     insights.run_scan(questionnaire, Query.of(), owner)
     insight_id = db.session.scalar(
         db.select(Insight.id).where(Insight.questionnaire_id == questionnaire.id).limit(1)
@@ -210,6 +212,7 @@ def _study_objects(owner, members, invitee: str) -> dict:
 FIXED_VALUES = {
     "questionnaires.export": {"fmt": "json"},
     "questionnaires.qr_code": {"fmt": "svg"},
+    "notices.show": {"version": 1},  # each study's own first version
     "needs.export": {"fmt": "csv"},
     "needs.trend_chart": {"name": "status"},
     "admin.set_active": {"change": "deactivate"},
@@ -543,6 +546,8 @@ ACCESS = {
     "findings.revoke_share_link": {"POST": study(302, EDIT)},
     "findings.start_wave": {"POST": study(302, EDIT)},
     "webhooks.index": {"GET": study(200, EDIT), "POST": study(200, EDIT)},  # POST: no URL
+    "notices.index": {"GET": study(200), "POST": study(302, EDIT)},  # the latest, unchanged
+    "notices.show": {"GET": study(200)},
     "webhooks.endpoint": {"GET": study(200, EDIT)},
     "webhooks.disable": {"POST": study(302, EDIT)},
     "webhooks.enable": {"POST": study(302, EDIT)},
