@@ -1,7 +1,8 @@
 """A study's privacy rules for transcripts: whether originals may be kept, names always masked.
 
 The rules are the study's, not each uploader's (issue 8, privacy): `services` applies them at
-import, `exchange` at de-identified export.
+import, `exchange` at de-identified export. What of the file's text is kept beside the turns
+is decided here too (`source_text_to_keep`, issue 25).
 """
 
 import re

@@ -13,6 +13,7 @@ import docx
 import pytest
 import xmlschema
 
+from analysis.transcripts import deidentify_turns, parse_transcript
 from app.extensions import db
 from app.interviews import privacy
 from app.models import Interview
@@ -219,3 +220,20 @@ def test_deidentified_export_still_builds_the_source_from_masked_turns(client, a
     _data, text, spans = _exported(client, study, "?deidentified=1")
     assert "13812345678" not in text and "王芳" not in text and "\r\n" not in text
     assert [text[s:e] for s, e in spans] == ["ＡＢＣ超市"]
+
+
+def test_no_text_is_kept_where_its_masking_and_the_turns_disagree():
+    """`**张**三` is 张三 in the turn (masked) but not in the file's text: keep nothing."""
+    source = "访谈员：您好\n受访者：我是**张**三，住在北京。\n"
+    transcript = parse_transcript(source.encode("utf-8"), "a.md")
+    turns = deidentify_turns(transcript.turns, names=["张三"]).turns
+    assert turns[1].text == "我是[姓名1]，住在北京。"
+    kept = privacy.source_text_to_keep(
+        transcript.source_text, turns, names=["张三"], kinds=("name",), keep_original=True
+    )
+    assert kept.text is None
+    agreeing = source.replace("**张**三", "张三")
+    kept = privacy.source_text_to_keep(
+        agreeing, turns, names=["张三"], kinds=("name",), keep_original=False
+    )
+    assert kept.text == agreeing.replace("张三", "[姓名1]") and kept.kind == privacy.MASKED
