@@ -143,6 +143,7 @@ def _sweep_responses(questionnaire_id: int, done: StudySweep, now: datetime, dry
                 row.answers = anonymised_answers(row.version.definition, dict(row.answers or {}))
                 row.paradata = None
                 row.receipt_hash = None
+                row.participant_id = None  # no longer anyone's, in the directory
                 row.anonymised_at = now
             for row in announced:
                 values = {"version_id": row.version_id, "submitted_at": row.submitted_at,
@@ -178,6 +179,8 @@ def _sweep_interviews(study: Study, done: StudySweep, now: datetime, dry: bool) 
             interview.source_filename = ""
             interview.original = None
             interview.plain_text = None  # the file's text, with its header lines
+            interview.source_header = []  # 访谈对象：王女士 and the like name the person
+            interview.participant_id = None  # no longer anyone's, in the directory
             interview.anonymised_at = now
     db.session.flush()
 
