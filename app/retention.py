@@ -144,6 +144,7 @@ def _sweep_responses(questionnaire_id: int, done: StudySweep, now: datetime, dry
                 row.paradata = None
                 row.receipt_hash = None
                 row.participant_id = None  # no longer anyone's, in the directory
+                row.guardian_name = None  # a minor's guardian names the family (the time stays)
                 row.anonymised_at = now
             for row in announced:
                 values = {"version_id": row.version_id, "submitted_at": row.submitted_at,

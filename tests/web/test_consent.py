@@ -3,11 +3,14 @@ response agreed to, the separate consent to sensitive questions (refused server-
 guardian's consent under 14, and the purpose and retention period shown before the start."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 
+from app import retention
 from app.extensions import db
 from app.models import ConsentNotice, Response, User
+from app.models.types import utcnow
 from app.notices import services as notices
 from tests.definitions import definition, short_text, single_choice
 from tests.factories import make_interview, make_published
@@ -245,3 +248,21 @@ def test_an_interview_records_the_notice_version_and_day_of_consent(client, auth
     assert str(interview.consent_given_on) == "2026-11-20"
     shown = client.get(f"/studies/{study.id}/interviews/{interview.id}").get_data(as_text=True)
     assert "v1, 2026-11-20" in shown
+
+
+def test_anonymising_past_the_retention_period_drops_the_guardians_name(client, ctx):
+    survey = make_published(definition(short_text("book", "最近读的书")), settings=MINORS)
+    survey.study.retention_days = 30
+    db.session.commit()
+    step(client, survey.slug, "notice", "agree")
+    step(client, survey.slug, "age", "under_14")
+    step(
+        client, survey.slug, "guardian", "agree",
+        guardian_name="王芳", relationship="parent", guardian_agrees="yes",
+    )  # fmt: skip
+    assert submit(client, survey.slug, {"book": "西游记"}).status_code == 201
+    retention.sweep(utcnow() + timedelta(days=31))
+    db.session.expire_all()
+    [row] = responses()
+    assert row.guardian_name is None
+    assert row.guardian_relationship == "parent" and row.guardian_consent_at is not None
