@@ -2,8 +2,13 @@ import click
 from flask.cli import AppGroup
 
 from app import jobs, retention
+from app.extensions import db
+from app.models import Participant
+from app.privacy import services
 
-privacy_cli = AppGroup("privacy", help="Personal information: the retention sweep.")
+privacy_cli = AppGroup(
+    "privacy", help="Personal information: the retention sweep, a participant's erasure."
+)
 
 
 @privacy_cli.command("sweep")
@@ -18,3 +23,22 @@ def sweep_command(dry_run: bool) -> None:
         click.echo("no study has a retention period")
     if not dry_run:
         click.echo(f"{jobs.forget_old_files()} old job files deleted (reports and exports)")
+
+
+@privacy_cli.command("erase-participant")
+@click.argument("participant_id", type=int)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def erase_participant_command(participant_id: int, yes: bool) -> None:
+    """Erase everything held about one directory record and the records merged into it
+    (responses, interviews, invitations, cached tables, job files); audited without any of
+    their data. Exit 1 when there is no such record."""
+    participant = db.session.get(Participant, participant_id)
+    if participant is None:
+        raise click.ClickException(f"no participant {participant_id}")
+    data = services.inventory(participant)
+    summary = ", ".join(f"{count} {name}" for name, count in data.counts().items() if count)
+    click.echo(f"participant {participant_id}: {summary}")
+    if not yes:
+        click.confirm("Erase all of it for good?", abort=True)
+    services.erase(data, actor=None)
+    click.echo(f"participant {participant_id} erased")
