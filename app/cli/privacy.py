@@ -21,6 +21,8 @@ def sweep_command(dry_run: bool) -> None:
         click.echo(("would be: " if dry_run else "") + retention.describe(done))
     if not swept:
         click.echo("no study has a retention period")
+    for field_done in retention.sweep_fields(dry_run=dry_run):
+        click.echo(("would be: " if dry_run else "") + retention.describe_field(field_done))
     if not dry_run:
         click.echo(f"{jobs.forget_old_files()} old job files deleted (reports and exports)")
 
