@@ -88,3 +88,12 @@ def test_a_dry_field_sweep_changes_nothing(ctx, runner):
         db.select(db.func.count()).select_from(AuditEvent).where(
             AuditEvent.action == "privacy.field_sweep")
     ) == 0  # fmt: skip
+
+
+def test_the_sweep_command_reports_each_field(app, runner):
+    with app.app_context():
+        _directory()
+    result = runner.invoke(args=["privacy", "sweep", "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "would be: directory field shop (organisation" in result.output
+    assert "cleared from 0 records" in result.output  # none is past its period today
