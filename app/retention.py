@@ -9,7 +9,8 @@ goes through the response store (`response_write`), so no cached copy outlives i
 study's sweep is one transaction with an audit event counting what it did.
 
 Run by `flask --app wsgi privacy sweep` (cron), and daily by the job workers when there are
-some (`submit_daily`, from `app.job_queue.Worker`)."""
+some (`submit_daily`, from `app.job_queue.Worker`); both also delete old job files
+(`jobs.forget_old_files`) and old webhook events (`delivery.prune_old_events`)."""
 
 from __future__ import annotations
 
@@ -197,7 +198,11 @@ def run_sweep(run: jobs.JobRun) -> Path:
     """The sweep as a job: its report, one line a study, is the job's file."""
     swept = sweep()
     forgotten = jobs.forget_old_files()
-    lines = [describe(s) for s in swept] + [f"{forgotten} old job files deleted"]
+    pruned = delivery.prune_old_events()
+    lines = [describe(s) for s in swept] + [
+        f"{forgotten} old job files deleted",
+        f"{pruned} old webhook events deleted",
+    ]
     path = run.result_file("sweep.txt")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
