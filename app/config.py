@@ -38,6 +38,9 @@ class Config:
     BASE_URL = os.environ.get("WENFANG_BASE_URL")
     BASE_URL_REQUIRED = False
     REDIS_URL = os.environ.get("REDIS_URL")
+    # Keys that encrypt personal information at rest (app/personal_data.py): comma-separated
+    # Fernet keys, the newest first. Unset: instance/data_keys, created on first use.
+    DATA_KEYS = os.environ.get("WENFANG_DATA_KEYS")
     # Background jobs (app/job_queue.py): with REDIS_URL they go to this RQ queue, run by
     # `flask --app wsgi worker`; without, inline in the request that asks for them.
     JOBS_QUEUE = os.environ.get("WENFANG_JOBS_QUEUE", "wenfang")
@@ -184,6 +187,7 @@ class TestingConfig(Config):
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
     BASE_URL = None  # links on the test client's host, whatever the shell exports
     REDIS_URL = None  # jobs inline and no shared Redis, whatever the shell exports
+    DATA_KEYS = None  # each test's own instance/data_keys, whatever the shell exports
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     PASSWORD_HASH_FAST = True  # argon2 with minimal cost, so the suite stays quick

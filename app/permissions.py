@@ -1,3 +1,4 @@
+# Over 400 lines: every authorisation rule of the web layer is here on purpose (STYLE.md 6).
 """Who may do what: every authorisation rule of the web layer lives here.
 
 Objects under a study are loaded through `load_study_access`, which joins the caller's
@@ -26,10 +27,15 @@ from app.models import (
     Job,
     MemberInvitation,
     Membership,
+    Organisation,
+    OrganisationMember,
+    OrganisationRole,
+    Participant,
     Questionnaire,
     QuestionnaireVersion,
     Response,
     Role,
+    Segment,
     Study,
     StudyStatus,
     TokenScope,
@@ -186,6 +192,100 @@ def study_required(capability: str = "view"):
         return wrapped
 
     return decorator
+
+
+# ---- the participant directory: an organisation's, never a study's ---------------------------
+#
+# Its records are reached through the caller's membership of the organisation, as a study's
+# objects are through their membership of the study: 404 for anyone outside it, 403 for a
+# member whose organisation role lacks the capability (OrganisationRole.can_*).
+
+
+@dataclass(frozen=True)
+class DirectoryAccess:
+    """An organisation's directory as seen by one of its members."""
+
+    organisation: Organisation
+    role: OrganisationRole
+
+    def can(self, capability: str) -> bool:
+        return getattr(self.role, f"can_{capability}")()
+
+
+def load_directory_access(organisation_id: int, user: User) -> DirectoryAccess:
+    row = db.session.execute(
+        db.select(Organisation, OrganisationMember.role)
+        .join(OrganisationMember, OrganisationMember.organisation_id == Organisation.id)
+        .where(Organisation.id == organisation_id, OrganisationMember.user_id == user.id)
+    ).first()
+    if row is None:
+        abort(404)
+    return DirectoryAccess(organisation=row[0], role=row[1])
+
+
+def organisations_of(user: User) -> list[DirectoryAccess]:
+    """Every organisation the user belongs to, with their role, by name."""
+    rows = db.session.execute(
+        db.select(Organisation, OrganisationMember.role)
+        .join(OrganisationMember, OrganisationMember.organisation_id == Organisation.id)
+        .where(OrganisationMember.user_id == user.id)
+        .order_by(Organisation.name, Organisation.id)
+    ).all()
+    return [DirectoryAccess(organisation=row[0], role=row[1]) for row in rows]
+
+
+def directory_required(capability: str = "view_directory"):
+    """Decorate a view taking `organisation_id`: it receives `access` (a DirectoryAccess)."""
+    getattr(OrganisationRole.MEMBER, f"can_{capability}")  # a misspelt capability fails here
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(organisation_id: int, **kwargs):
+            access = load_directory_access(organisation_id, current_user)
+            if not access.can(capability):
+                abort(403)
+            return view(access=access, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def participant_in(access: DirectoryAccess, participant_id: int) -> Participant:
+    """A record of the organisation's directory (merged ones too: they are its history)."""
+    return _found(
+        db.select(Participant).where(
+            Participant.id == participant_id,
+            Participant.organisation_id == access.organisation.id,
+        )
+    )
+
+
+def segment_in(access: DirectoryAccess, segment_id: int) -> Segment:
+    return _found(
+        db.select(Segment).where(
+            Segment.id == segment_id, Segment.organisation_id == access.organisation.id
+        )
+    )
+
+
+def study_directory(access: StudyAccess, user: User) -> DirectoryAccess | None:
+    """The directory a study invites from, as the user may use it: None when the study has
+    no organisation or the user has no directory role in it."""
+    if access.study.organisation_id is None:
+        return None
+    row = db.session.execute(
+        db.select(Organisation, OrganisationMember.role)
+        .join(OrganisationMember, OrganisationMember.organisation_id == Organisation.id)
+        .where(
+            Organisation.id == access.study.organisation_id,
+            OrganisationMember.user_id == user.id,
+        )
+    ).first()
+    if row is None or not row[1].can_view_directory():
+        return None
+    return DirectoryAccess(organisation=row[0], role=row[1])
 
 
 def admin_required(view):

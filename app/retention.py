@@ -4,9 +4,10 @@ period has what is older than it swept: responses submitted before the cut-off a
 (`surveys.retention.anonymised_answers`: free texts go, closed answers stay; paradata and the
 receipt go, so the response can no longer be tied to a browser or an address) or deleted,
 unfinished responses deleted whatever the action (never submitted, of no use), transcripts
-anonymised (participant, attributes, file name and original file go) or deleted. Every write
-goes through the response store (`response_write`), so no cached copy outlives it, and each
-study's sweep is one transaction with an audit event counting what it did.
+anonymised (participant, attributes, file name, original file and its kept text go) or
+deleted. Every write goes through the response store (`response_write`), so no cached copy
+outlives it, and each study's sweep is one transaction with an audit event counting what it
+did.
 
 Run by `flask --app wsgi privacy sweep` (cron), and daily by the job workers when there are
 some (`submit_daily`, from `app.job_queue.Worker`); both also delete old job files
@@ -143,6 +144,7 @@ def _sweep_responses(questionnaire_id: int, done: StudySweep, now: datetime, dry
                 row.answers = anonymised_answers(row.version.definition, dict(row.answers or {}))
                 row.paradata = None
                 row.receipt_hash = None
+                row.participant_id = None  # no longer anyone's, in the directory
                 row.anonymised_at = now
             for row in announced:
                 values = {"version_id": row.version_id, "submitted_at": row.submitted_at,
@@ -177,6 +179,9 @@ def _sweep_interviews(study: Study, done: StudySweep, now: datetime, dry: bool) 
             interview.attributes = {}
             interview.source_filename = ""
             interview.original = None
+            interview.plain_text = None  # the file's text, with its header lines
+            interview.source_header = []  # 访谈对象：王女士 and the like name the person
+            interview.participant_id = None  # no longer anyone's, in the directory
             interview.anonymised_at = now
     db.session.flush()
 

@@ -84,13 +84,15 @@ def make_interview(
     participant: str = "",
     attributes: dict | None = None,
     encoding: str = "utf-8",
+    mask: bool = False,
 ):
-    """A saved transcript, imported through the real upload → preview → save services."""
+    """A saved transcript, imported through the real upload → preview → save services
+    (`mask`: de-identified as uploads are by default, which keeps the file's text too)."""
     from app.interviews import services as interviews
 
     user = user or study.created_by
     [interview], failures = interviews.upload_transcripts(
-        study, user, [(filename, text.encode(encoding))], interviews.ImportOptions(mask=False)
+        study, user, [(filename, text.encode(encoding))], interviews.ImportOptions(mask=mask)
     )
     assert failures == []
     interviewers = {t.speaker for t in interview.turns if t.is_interviewer}
@@ -135,3 +137,19 @@ def make_token(user: User, study: Study, *, scope: str = "read", days: int = 30,
     return tokens.create_token(
         user, access, name=name or "同步脚本", scope=TokenScope(scope), days=days
     )
+
+
+def make_organisation(admin: User | None = None, *, members=None, name: str = "用户研究中心"):
+    """An organisation with *admin* (a new user by default) and `members` {user: role}."""
+    from app.models import Organisation, OrganisationMember, OrganisationRole
+
+    organisation = Organisation(name=name)
+    db.session.add(organisation)
+    db.session.flush()
+    roles = {admin or make_user(): OrganisationRole.ADMIN, **(members or {})}
+    for user, role in roles.items():
+        db.session.add(
+            OrganisationMember(organisation_id=organisation.id, user_id=user.id, role=role)
+        )
+    db.session.commit()
+    return organisation

@@ -26,6 +26,15 @@ from app.models.needs import (
     NeedStatus,
     NeedType,
 )
+from app.models.participants import (
+    DirectoryField,
+    FieldPrivacy,
+    Organisation,
+    OrganisationMember,
+    OrganisationRole,
+    Participant,
+    Segment,
+)
 from app.models.questionnaires import Questionnaire, QuestionnaireStatus, QuestionnaireVersion
 from app.models.responses import Invitation, Response, ResponseStatus, ResponseTableBlock
 from app.models.shares import ShareLink
@@ -49,8 +58,10 @@ __all__ = [
     "Code",
     "ConsentStatus",
     "DeliveryStatus",
+    "DirectoryField",
     "EvidenceKind",
     "EvidenceQuote",
+    "FieldPrivacy",
     "Highlight",
     "ImportStatus",
     "Insight",
@@ -69,6 +80,10 @@ __all__ = [
     "NeedKind",
     "NeedStatus",
     "NeedType",
+    "Organisation",
+    "OrganisationMember",
+    "OrganisationRole",
+    "Participant",
     "Questionnaire",
     "QuestionnaireStatus",
     "QuestionnaireVersion",
@@ -76,6 +91,7 @@ __all__ = [
     "ResponseStatus",
     "ResponseTableBlock",
     "Role",
+    "Segment",
     "ShareLink",
     "Study",
     "StudyNote",

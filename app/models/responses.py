@@ -101,6 +101,11 @@ class Response(Model):
     # wenfang, csv), with that tool's id of it. NULL id: answered here.
     source: Mapped[str] = mapped_column(String(20), default="web", server_default="web")
     source_id: Mapped[str | None] = mapped_column(String(100))
+    # The directory record of the person who answered, through a personal invitation made for
+    # them; NULL for anonymous responses (an open link), which stay anonymous.
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
 
     questionnaire = relationship("Questionnaire")
     version = relationship("QuestionnaireVersion")
@@ -128,6 +133,10 @@ class Invitation(Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # NULL until a response is submitted with it; set once, in the submit's transaction.
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The directory record the link was made for; NULL for a link made without the directory.
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participants.id", ondelete="SET NULL"), index=True
+    )
 
 
 class ResponseTableBlock(Model):

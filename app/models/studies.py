@@ -151,6 +151,11 @@ class Study(Model):
     retention_action: Mapped[str] = mapped_column(
         String(20), default="anonymise", server_default="anonymise"
     )
+    # The organisation whose participant directory the study invites from and links its
+    # respondents and interviewees to; NULL: a study of no organisation, with no directory.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True
+    )
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

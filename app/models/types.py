@@ -59,6 +59,8 @@ def render_migration_item(kind: str, obj, autogen_context):
         return False
     if isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type(obj).__name__ == "EncryptedText":  # app.personal_data imports Flask; not here
+        return "sa.Text()"
     if isinstance(obj, JSON) and "postgresql" in getattr(obj, "_variant_mapping", {}):
         autogen_context.imports.add("from sqlalchemy.dialects import postgresql")
         return "sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql')"
