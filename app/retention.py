@@ -4,9 +4,10 @@ period has what is older than it swept: responses submitted before the cut-off a
 (`surveys.retention.anonymised_answers`: free texts go, closed answers stay; paradata and the
 receipt go, so the response can no longer be tied to a browser or an address) or deleted,
 unfinished responses deleted whatever the action (never submitted, of no use), transcripts
-anonymised (participant, attributes, file name and original file go) or deleted. Every write
-goes through the response store (`response_write`), so no cached copy outlives it, and each
-study's sweep is one transaction with an audit event counting what it did.
+anonymised (participant, attributes, file name, original file and its kept text go) or
+deleted. Every write goes through the response store (`response_write`), so no cached copy
+outlives it, and each study's sweep is one transaction with an audit event counting what it
+did.
 
 Directory fields with their own period (`DirectoryField.retention_days`) are swept too: the
 value of such a field is cleared from every record of the organisation not updated within the
@@ -14,7 +15,8 @@ period (`Participant.updated_at`, the time its profile was last changed), the re
 record kept; one audit event per field counts the records cleared (`sweep_fields`).
 
 Run by `flask --app wsgi privacy sweep` (cron), and daily by the job workers when there are
-some (`submit_daily`, from `app.job_queue.Worker`)."""
+some (`submit_daily`, from `app.job_queue.Worker`); both also delete old job files
+(`jobs.forget_old_files`) and old webhook events (`delivery.prune_old_events`)."""
 
 from __future__ import annotations
 
@@ -150,6 +152,7 @@ def _sweep_responses(questionnaire_id: int, done: StudySweep, now: datetime, dry
                 row.answers = anonymised_answers(row.version.definition, dict(row.answers or {}))
                 row.paradata = None
                 row.receipt_hash = None
+                row.participant_id = None  # no longer anyone's, in the directory
                 row.anonymised_at = now
             for row in announced:
                 values = {"version_id": row.version_id, "submitted_at": row.submitted_at,
@@ -184,6 +187,9 @@ def _sweep_interviews(study: Study, done: StudySweep, now: datetime, dry: bool) 
             interview.attributes = {}
             interview.source_filename = ""
             interview.original = None
+            interview.plain_text = None  # the file's text, with its header lines
+            interview.source_header = []  # 访谈对象：王女士 and the like name the person
+            interview.participant_id = None  # no longer anyone's, in the directory
             interview.anonymised_at = now
     db.session.flush()
 
@@ -275,8 +281,9 @@ def run_sweep(run: jobs.JobRun) -> Path:
     swept = sweep()
     fields = sweep_fields()
     forgotten = jobs.forget_old_files()
+    pruned = delivery.prune_old_events()
     lines = [describe(s) for s in swept] + [describe_field(f) for f in fields]
-    lines.append(f"{forgotten} old job files deleted")
+    lines += [f"{forgotten} old job files deleted", f"{pruned} old webhook events deleted"]
     path = run.result_file("sweep.txt")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

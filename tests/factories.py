@@ -84,13 +84,15 @@ def make_interview(
     participant: str = "",
     attributes: dict | None = None,
     encoding: str = "utf-8",
+    mask: bool = False,
 ):
-    """A saved transcript, imported through the real upload → preview → save services."""
+    """A saved transcript, imported through the real upload → preview → save services
+    (`mask`: de-identified as uploads are by default, which keeps the file's text too)."""
     from app.interviews import services as interviews
 
     user = user or study.created_by
     [interview], failures = interviews.upload_transcripts(
-        study, user, [(filename, text.encode(encoding))], interviews.ImportOptions(mask=False)
+        study, user, [(filename, text.encode(encoding))], interviews.ImportOptions(mask=mask)
     )
     assert failures == []
     interviewers = {t.speaker for t in interview.turns if t.is_interviewer}

@@ -52,7 +52,7 @@ _BOMS = (
 # Control characters (C0 but tab and newline, DEL, C1) and the two non-characters XML 1.0
 # forbids: not text, and each would make an export ill-formed (issue 30.12). Carriage
 # returns and U+0085 are line breaks, turned into newlines by `normalise` first.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _LINES_NAMED = 10  # line numbers listed in a warning; more are "…"
 
 
@@ -161,15 +161,11 @@ def decode_with(data: bytes, encoding: str) -> tuple[str, str]:
         ) from exc
 
 
-def decode_text(
-    data: bytes,
-    *,
-    encoding: str | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    limits: Limits = DEFAULT_LIMITS,
+def decode_source(
+    data: bytes, *, encoding: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> tuple[str, str, list[ParseWarning]]:
-    """Checked, decoded and normalised text of a text file, the encoding used, and warnings
-    (lines of a mixed encoding, control characters removed)."""
+    """The text of a text file as decoded, not yet normalised (a BOM is an encoding's mark,
+    not text: it is dropped), the encoding used, and a mixed encoding's warning."""
     check_size(data, max_bytes)
     kind = sniff_binary(data)
     if kind == "legacy Office document":
@@ -184,13 +180,12 @@ def decode_text(
     warnings = []
     if legacy:
         warnings.append(ParseWarning.make(WarningCode.MIXED_ENCODING, lines=_line_list(legacy)))
-    text, found = checked_text(text.lstrip("\ufeff"), limits)
-    return text, used, warnings + found
+    return text.lstrip("\ufeff"), used, warnings
 
 
 def without_controls(text: str) -> str:
     """`text` without the control characters that `checked_text` removes (for a file name)."""
-    return _CONTROL.sub("", text)
+    return CONTROL.sub("", text)
 
 
 def checked_text(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str, list[ParseWarning]]:
@@ -200,11 +195,11 @@ def checked_text(text: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str, list[
     if len(text) > limits.max_text_chars:
         raise TranscriptError(ErrorCode.TEXT_TOO_LONG, chars=len(text), limit=limits.max_text_chars)
     warnings = []
-    first = _CONTROL.search(text)
+    first = CONTROL.search(text)
     if first is not None:
         line = text.count("\n", 0, first.start()) + 1
         length = len(text)
-        text, count = _CONTROL.subn("", text)
+        text, count = CONTROL.subn("", text)
         if count > max(3, length // 100):
             raise TranscriptError(ErrorCode.BINARY, kind="binary data")
         warnings.append(

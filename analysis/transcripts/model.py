@@ -50,13 +50,16 @@ def speakers_of(turns: Sequence[Turn]) -> list[str]:
 class Transcript:
     """Turns plus provenance. `encoding` is the codec the bytes were decoded with (None for
     docx, whose XML declares its own); `format` is txt, md, srt, vtt or docx; `header` the
-    header lines, which are in no turn."""
+    header lines, which are in no turn; `source_text` the file's text before any
+    normalisation (as decoded, without a BOM; a docx's as extracted), which other tools'
+    offsets count in (original.py places the turns in it)."""
 
     turns: tuple[Turn, ...]
     encoding: str | None
     format: str
     warnings: tuple[ParseWarning, ...] = field(default=())
     header: tuple[HeaderLine, ...] = field(default=())
+    source_text: str = ""
 
     @property
     def speakers(self) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis.transcripts.decode import check_size, checked_text, decode_text, normalise
+from analysis.transcripts.decode import check_size, checked_text, decode_source, normalise
 from analysis.transcripts.errors import (
     ErrorCode,
     ParseWarning,
@@ -48,12 +48,15 @@ def parse_transcript(
         if encoding:
             warnings.append(ParseWarning.make(WarningCode.ENCODING_IGNORED, encoding=encoding))
         document = docx_text(data, limits)
-        text, found = checked_text(document.text, limits)
+        source = document.text
+        text, found = checked_text(source, limits)
         # Normalised like the text, so that a line still starts with its bold start.
         bold = {number: normalise(start) for number, start in document.bold.items()}
         used, fmt_of_text = None, "txt"
     else:
-        text, used, found = decode_text(data, encoding=encoding, max_bytes=max_bytes, limits=limits)
+        source, used, found = decode_source(data, encoding=encoding, max_bytes=max_bytes)
+        text, checked = checked_text(source, limits)
+        found.extend(checked)
         fmt_of_text = fmt
     warnings.extend(found)
     split = split_text(text, fmt_of_text, limits.max_turns, bold=bold, relabel=relabel)
@@ -63,7 +66,9 @@ def parse_transcript(
         raise TranscriptError(ErrorCode.NO_TURNS)
     if merge:
         turns = merge_consecutive(turns)
-    return Transcript(tuple(turns), used, fmt, tuple(warnings), tuple(split.header))
+    return Transcript(
+        tuple(turns), used, fmt, tuple(warnings), tuple(split.header), source_text=source
+    )
 
 
 def read_transcript(

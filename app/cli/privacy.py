@@ -5,6 +5,7 @@ from app import jobs, retention
 from app.extensions import db
 from app.models import Participant
 from app.privacy import services
+from app.webhooks import delivery
 
 privacy_cli = AppGroup(
     "privacy", help="Personal information: the retention sweep, a participant's erasure."
@@ -14,8 +15,8 @@ privacy_cli = AppGroup(
 @privacy_cli.command("sweep")
 @click.option("--dry-run", is_flag=True, help="Say what would be done; change nothing.")
 def sweep_command(dry_run: bool) -> None:
-    """Anonymise or delete what is past each study's retention period (run it daily from
-    cron; job workers also run it daily)."""
+    """Anonymise or delete what is past each study's retention period, and delete old job
+    files and delivered webhook events (run it daily from cron; job workers also run it daily)."""
     swept = retention.sweep(dry_run=dry_run)
     for done in swept:
         click.echo(("would be: " if dry_run else "") + retention.describe(done))
@@ -25,6 +26,7 @@ def sweep_command(dry_run: bool) -> None:
         click.echo(("would be: " if dry_run else "") + retention.describe_field(field_done))
     if not dry_run:
         click.echo(f"{jobs.forget_old_files()} old job files deleted (reports and exports)")
+        click.echo(f"{delivery.prune_old_events()} old webhook events deleted (and their log)")
 
 
 @privacy_cli.command("erase-participant")

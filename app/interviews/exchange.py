@@ -20,6 +20,7 @@ from analysis.qda import (
 )
 from analysis.qda.plaintext import NormalisedText, normalise
 from analysis.transcripts import Redaction, deidentify, masked_position
+from analysis.transcripts.original import TurnPlace, locate_turn
 from app import audit
 from app.database import one_writer
 from app.extensions import db
@@ -67,17 +68,22 @@ def codebook_qdc(study: Study) -> bytes:
     return write_codebook(_qda_codes(study))
 
 
-def _original_places(interview: Interview) -> dict[int, NormalisedText] | None:
-    """Each turn's map into the interview's `plain_text` (a REFI-QDA source kept as it came),
-    or None when there is none or a turn no longer matches it (edited since the import)."""
+def _original_places(interview: Interview) -> dict[int, NormalisedText | TurnPlace] | None:
+    """Each turn's map into the interview's `plain_text` (a REFI-QDA source, or an uploaded
+    file's text, kept as it came), or None when there is none or a turn is no longer found
+    in its span of it."""
     if interview.plain_text is None:
         return None
-    places = {}
+    places: dict[int, NormalisedText | TurnPlace] = {}
     for turn in interview.turns:
         if turn.plain_start is None or turn.plain_end is None:
             return None
-        place = normalise(interview.plain_text[turn.plain_start : turn.plain_end])
-        if place.text != turn.text:
+        span = interview.plain_text[turn.plain_start : turn.plain_end]
+        mapped = normalise(span)
+        # A REFI-QDA paragraph is the turn as it came; an upload's turn has its lines, with
+        # CRLF, blank lines or markup between them, found one by one.
+        place = mapped if mapped.text == turn.text else locate_turn(span, turn.text)
+        if place is None:
             return None
         places[turn.id] = place
     return places
@@ -201,7 +207,7 @@ def project_qdpx(study: Study, *, deidentified: bool = False) -> bytes:
                     end = masked_position(redactions[turn.id], end, end=True)
                 elif places is not None:  # offsets into the original, not the NFC turn
                     start = places[turn.id].to_original(start)
-                    end = places[turn.id].to_original(end, end=True)
+                    end = max(places[turn.id].to_original(end, end=True), start)
                 source.selections.append(
                     QdaSelection(
                         guid=stable_guid("selection", study.id, group[0].id),

@@ -1,13 +1,72 @@
 """A study's privacy rules for transcripts: whether originals may be kept, names always masked.
 
 The rules are the study's, not each uploader's (issue 8, privacy): `services` applies them at
-import, `exchange` at de-identified export.
+import, `exchange` at de-identified export. What of the file's text is kept beside the turns
+is decided here too (`source_text_to_keep`, issue 25).
 """
 
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from analysis.transcripts import Turn as ParsedTurn
+from analysis.transcripts.deidentify import PLACEHOLDERS
+from analysis.transcripts.original import locate_turns, mask_original
 from app import audit
 from app.extensions import db
 from app.models import ImportStatus, Interview, Study
 from app.models.interviews import InterviewPolicy
+
+# `Interview.import_options["plain_text"]`: what the kept source text is.
+MASKED = "masked"  # de-identified as the turns are
+AS_WRITTEN = "as_written"  # the file's text unmasked: kept only beside the kept original file
+_PLACEHOLDER = re.compile(
+    "|".join([r"\[姓名\d*\]", *(re.escape(label) for label in PLACEHOLDERS.values())])
+)
+
+
+@dataclass(frozen=True)
+class KeptText:
+    """The source's text kept beside an uploaded transcript, and each turn's `[start, end)`
+    in it; `text` None when nothing is kept."""
+
+    text: str | None
+    places: tuple[tuple[int, int], ...] = ()
+    kind: str | None = None
+
+
+def source_text_to_keep(
+    source: str,
+    turns: Sequence[ParsedTurn],
+    *,
+    names: Sequence[str],
+    kinds: Sequence[str] | None,
+    keep_original: bool,
+) -> KeptText:
+    """The file's text as decoded (a docx's as extracted), kept so an export writes it and
+    every coding's offsets count in it (issue 25), under one rule: when the upload masks
+    personal data (`kinds` not None) the kept text is masked in place, with the turns'
+    placeholders, and the unmasked text is never stored; when it masks nothing, the text is
+    kept only if the original file is (`keep_original`, which the study's policy allows).
+    `turns` are the de-identified turns; a turn not found in the (masked) text keeps nothing,
+    so no text is kept that masking the turns would have changed."""
+    if kinds is not None:
+        text, kind = mask_original(source, names=names, kinds=kinds), MASKED
+    elif keep_original:
+        text, kind = source, AS_WRITTEN
+    else:
+        return KeptText(None)
+    text = text.replace("\x00", "\ufffd")  # PostgreSQL stores no NUL; one for one
+    places = locate_turns(text, [turn.text for turn in turns])
+    if places is None:
+        return KeptText(None)
+    if kind == MASKED:
+        for turn, place in zip(turns, places, strict=True):
+            for found in _PLACEHOLDER.finditer(turn.text):  # masked where the turn is
+                start = place.to_original(found.start())
+                if text[start : place.to_original(found.end(), end=True)] != found.group():
+                    return KeptText(None)
+    return KeptText(text, tuple((place.start, place.end) for place in places), kind)
 
 
 def policy_of(study: Study) -> InterviewPolicy:
@@ -37,6 +96,7 @@ def update_policy(study: Study, keep_originals: bool, mask_names: list[str]) -> 
         ).all()
         for interview in kept:
             interview.original = None
+            forget_unmasked_text(interview)
         purged = len(kept)
     if before != after or purged:
         audit.record(
@@ -49,3 +109,10 @@ def update_policy(study: Study, keep_originals: bool, mask_names: list[str]) -> 
         )
     db.session.commit()
     return purged
+
+
+def forget_unmasked_text(interview: Interview) -> None:
+    """Drop the source's text kept unmasked once the original file it stood beside goes."""
+    if interview.import_options.get("plain_text") == AS_WRITTEN:
+        interview.plain_text = None
+        interview.import_options = {**interview.import_options, "plain_text": None}

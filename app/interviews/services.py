@@ -8,6 +8,7 @@ transaction: the parse of a large file never holds SQLite's write lock (issue 30
 """
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -34,7 +35,7 @@ from app import audit
 from app.database import one_writer
 from app.extensions import db
 from app.interviews import textmetrics
-from app.interviews.privacy import policy_of
+from app.interviews.privacy import forget_unmasked_text, policy_of, source_text_to_keep
 from app.models import (
     ConsentStatus,
     ImportStatus,
@@ -240,6 +241,13 @@ def parse_upload(data: bytes, filename: str, options: ImportOptions) -> ParsedUp
         turns, redactions = result.turns, len(result.redactions) + in_header
         filename = deidentify(filename, names=options.names, kinds=kinds).text
         title = deidentify(title, names=options.names, kinds=kinds).text
+    kept = source_text_to_keep(
+        transcript.source_text,
+        turns,
+        names=options.names,
+        kinds=kinds if masking else None,
+        keep_original=options.keep_original,
+    )
     meta = {
         "format": transcript.format,
         "encoding": transcript.encoding,
@@ -248,6 +256,7 @@ def parse_upload(data: bytes, filename: str, options: ImportOptions) -> ParsedUp
         "redactions": redactions,
         "header": [{"key": h.key, "value": h.value} for h in header],
         "held_on": _date_in(header),
+        "kept": kept,
     }
     return ParsedUpload(filename[:255], title[:200], turns, meta)
 
@@ -278,8 +287,10 @@ def _fill(interview: Interview, turns: list[ParsedTurn], meta: dict[str, Any]) -
         **interview.import_options,
         "warnings": meta["warnings"],
         "redactions": meta["redactions"],
+        "plain_text": meta["kept"].kind,
     }
     interview.source_header = meta["header"]
+    interview.plain_text = meta["kept"].text
     if interview.held_on is None:
         interview.held_on = meta["held_on"]
     # The kind chosen at upload, a focus group if it has more than three speakers: after the
@@ -305,8 +316,12 @@ def _insert_turns(interview: Interview, turns: list[ParsedTurn], meta: dict[str,
                 "text": turn.text,
                 "start_s": turn.start,
                 "end_s": turn.end,
+                "plain_start": place[0] if place else None,
+                "plain_end": place[1] if place else None,
             }
-            for seq, turn in enumerate(turns, start=1)
+            for seq, (turn, place) in enumerate(
+                itertools.zip_longest(turns, meta["kept"].places), start=1
+            )
         ],
     )
     db.session.expire(interview, ["turns"])
@@ -368,6 +383,7 @@ def reread(interview: Interview, encoding: str | None, uses: LabelUses | None = 
         kind=InterviewKind(stored.get("kind", interview.kind)),
         mask=stored.get("mask", True),
         names=stored.get("names", []),
+        keep_original=stored.get("keep_original", False),
         text_labels=kept("text_labels", uses.as_text, uses.as_header),
         header_labels=kept("header_labels", uses.as_header, uses.as_text),
     )
@@ -428,6 +444,7 @@ def save_preview(
         and policy_of(db.session.get_one(Study, interview.study_id)).keep_originals
     ):
         interview.original = None
+        forget_unmasked_text(interview)
     interview.status = ImportStatus.SAVED
     audit.record(
         "interview.import",

@@ -88,9 +88,11 @@ class Interview(Model):
     source_header: Mapped[list[dict[str, str]]] = mapped_column(
         JSONDocument, default=list, server_default="[]"
     )
-    # A REFI-QDA source's plain text exactly as the file gave it, which other tools' offsets
-    # count in: each turn's `plain_start`/`plain_end` place it there, and an export writes it
-    # back as it came. NULL for uploaded transcripts.
+    # The source's plain text exactly as the file gave it (a REFI-QDA source; an upload's
+    # text as decoded, a docx's as extracted), which other tools' offsets count in: each
+    # turn's `plain_start`/`plain_end` place it there, and an export writes it back as it
+    # came. An upload's is masked as its turns are (`privacy.source_text_to_keep`); NULL when
+    # none is kept.
     plain_text: Mapped[str | None] = mapped_column(Text, deferred=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -131,8 +133,8 @@ class Turn(Model):
     # for an interviewer's turns, which are never scored.
     sentiment: Mapped[float | None]
     sentiment_label: Mapped[str | None] = mapped_column(String(10))
-    # Where the turn's text stands in its interview's `plain_text` (code points, before NFC);
-    # NULL for uploaded transcripts.
+    # Where the turn's text stands in its interview's `plain_text` (code points, before NFC
+    # and LF line ends); NULL when no text is kept.
     plain_start: Mapped[int | None]
     plain_end: Mapped[int | None]
 

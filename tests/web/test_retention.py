@@ -48,7 +48,15 @@ def _fill(study, questionnaire):
     ids = submit_all(questionnaire, ANSWERS)
     save_partial(questionnaire.latest_version, None, {"city": "bj"}, page_id="",
                  invitation_hash=None, consent=None)  # fmt: skip
-    interview = make_interview(study, participant="王小明", attributes={"城市": "上海"})
+    interview = make_interview(
+        study,
+        "访谈对象：王女士\r\n访谈员：您平时怎么买菜？\r\n受访者：主要在手机上买，电话13812345678。\r\n",
+        participant="王小明",
+        attributes={"城市": "上海"},
+        mask=True,
+    )
+    assert interview.plain_text is not None  # the file's text, kept masked
+    assert interview.source_header  # 访谈对象 read as the interview's metadata
     return ids, interview
 
 
@@ -87,6 +95,8 @@ def test_past_the_period_free_texts_go_and_closed_answers_stay(ctx):
     anonymised = db.session.get(Interview, interview.id)
     assert anonymised.participant_label == "" and anonymised.attributes == {}
     assert anonymised.original is None and anonymised.anonymised_at is not None
+    assert anonymised.plain_text is None  # the file's text goes with the file
+    assert anonymised.source_header == []  # its header lines name the person
     event = db.session.scalars(
         db.select(AuditEvent).where(AuditEvent.action == "privacy.sweep")
     ).one()
