@@ -33,6 +33,8 @@ from app.models import (
     Need,
     NeedEvidence,
     NeedStatus,
+    OrganisationRole,
+    Participant,
     Role,
     TokenScope,
     WebhookDelivery,
@@ -52,6 +54,7 @@ from tests.conftest import make_app
 from tests.factories import (
     make_code,
     make_interview,
+    make_organisation,
     make_published,
     make_study,
     make_user,
@@ -178,6 +181,12 @@ def _study_objects(owner, members, invitee: str) -> dict:
     delivery_id = db.session.scalar(
         db.select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id)
     )
+    researchers = {user: OrganisationRole.RESEARCHER for user, role in members.items()
+                   if role is Role.RESEARCHER}  # fmt: skip
+    organisation = make_organisation(owner, members=researchers)
+    participant = Participant(organisation_id=organisation.id, name="访问矩阵")
+    db.session.add(participant)
+    db.session.flush()
     membership_id = db.session.scalar(
         db.select(Membership.id).where(
             Membership.study_id == study.id, Membership.user_id != owner.id
@@ -186,6 +195,8 @@ def _study_objects(owner, members, invitee: str) -> dict:
     db.session.commit()
     return {
         "study_id": study.id,
+        "organisation_id": organisation.id,
+        "participant_id": participant.id,
         "questionnaire_id": questionnaire.id,
         "slug": questionnaire.slug,
         "number": 1,
@@ -213,6 +224,7 @@ FIXED_VALUES = {
     "questionnaires.export": {"fmt": "json"},
     "questionnaires.qr_code": {"fmt": "svg"},
     "notices.show": {"version": 1},  # each study's own first version
+    "privacy.processing_record_download": {"kind": "md"},
     "needs.export": {"fmt": "csv"},
     "needs.trend_chart": {"name": "status"},
     "admin.set_active": {"change": "deactivate"},
@@ -411,6 +423,14 @@ def api(ok, roles: frozenset = READ) -> Expect:
     return Expect(statuses, roles)
 
 
+def directory_admin(ok) -> Expect:
+    """A route of an organisation's directory for its administrators (the study's owner
+    here): 403 to one of its researchers, 404 to anyone outside it (an install administrator
+    too)."""
+    statuses = {**dict.fromkeys(CALLERS, 404), "anonymous": LOGIN, "researcher": 403}
+    return Expect({**statuses, "owner": ok}, frozenset({"owner"}))
+
+
 def only(caller: str, ok, *, others) -> Expect:
     return Expect({**dict.fromkeys(CALLERS, others), "anonymous": LOGIN, caller: ok}, frozenset())
 
@@ -548,6 +568,12 @@ ACCESS = {
     "webhooks.index": {"GET": study(200, EDIT), "POST": study(200, EDIT)},  # POST: no URL
     "notices.index": {"GET": study(200), "POST": study(302, EDIT)},  # the latest, unchanged
     "notices.show": {"GET": study(200)},
+    "privacy.processing_record": {"GET": study(200)},
+    "privacy.processing_record_download": {"GET": study(200)},
+    # ---- an organisation's directory: its administrators -------------------------------------
+    "privacy.participant_data": {"GET": directory_admin(200)},
+    "privacy.export_participant": {"POST": directory_admin(200)},
+    "privacy.erase_participant": {"POST": directory_admin(302)},  # an empty form: not erased
     "webhooks.endpoint": {"GET": study(200, EDIT)},
     "webhooks.disable": {"POST": study(302, EDIT)},
     "webhooks.enable": {"POST": study(302, EDIT)},
