@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 
 from analysis.transcripts import deidentify_turns, parse_transcript
 from analysis.transcripts.decode import CONTROL, normalise
-from analysis.transcripts.original import locate_turn, locate_turns, mask_original, view_of
+from analysis.transcripts.original import (
+    locate_turn,
+    locate_turns,
+    mask_original,
+    plain_view_of,
+    view_of,
+)
 
 NAME = "Zoe\u0308"  # "Zoë" decomposed: o + combining diaeresis
 TEXT = (
@@ -152,3 +158,10 @@ def test_the_view_is_what_the_parser_normalises_the_text_to(original):
     assert len(view.starts) == len(view.ends) == len(view.text)
     assert list(view.starts) == sorted(view.starts)  # in the file's order, spans in it
     assert all(0 <= s < e <= len(original) for s, e in zip(view.starts, view.ends, strict=True))
+
+
+@given(st.text(alphabet=_LETTERS + "é\u00e9\u1e0d\u0300\x9f\ufffe", max_size=60))
+def test_the_fast_view_agrees_with_the_line_by_line_one(original):
+    fast, plain = view_of(original), plain_view_of(original)
+    assert fast.text == plain.text
+    assert list(fast.starts) == list(plain.starts) and list(fast.ends) == list(plain.ends)
