@@ -84,6 +84,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.interviews import bp as interviews_bp
     from app.main import bp as main_bp
     from app.needs import bp as needs_bp
+    from app.notices import bp as notices_bp
+    from app.privacy import bp as privacy_bp
     from app.questionnaires import bp as questionnaires_bp
     from app.respond import bp as respond_bp
     from app.responses import bp as responses_bp
@@ -107,6 +109,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(voices_bp, url_prefix="/studies/<int:study_id>/voices")
     app.register_blueprint(needs_bp, url_prefix="/studies/<int:study_id>/needs")
     app.register_blueprint(webhooks_bp, url_prefix="/studies/<int:study_id>/webhooks")
+    app.register_blueprint(notices_bp, url_prefix="/studies/<int:study_id>/consent")
+    app.register_blueprint(privacy_bp)  # its routes name their organisation or study
     app.register_blueprint(
         responses_bp,
         url_prefix="/studies/<int:study_id>/questionnaires/<int:questionnaire_id>/responses",

@@ -63,6 +63,9 @@ class Config:
     # endpoint on a private network (loopback, 10/8, 192.168/16, link-local …) or on plain
     # http is refused unless allowed here, as the requests are made from inside the server.
     WEBHOOKS_TIMEOUT = int(os.environ.get("WENFANG_WEBHOOKS_TIMEOUT", "10"))
+    # Days an event and its delivery log are kept after the last attempt to deliver it (once
+    # every delivery is delivered or has failed); the daily retention sweep deletes older ones.
+    WEBHOOK_EVENTS_KEPT_DAYS = int(os.environ.get("WENFANG_WEBHOOK_EVENTS_DAYS", "30"))
     WEBHOOKS_ALLOW_HTTP = os.environ.get("WENFANG_WEBHOOKS_ALLOW_HTTP") == "1"
     WEBHOOKS_ALLOW_PRIVATE_NETWORKS = (
         os.environ.get("WENFANG_WEBHOOKS_ALLOW_PRIVATE_NETWORKS") == "1"

@@ -22,6 +22,7 @@ from app.extensions import db
 from app.models import (
     AccessToken,
     Code,
+    ConsentNotice,
     Highlight,
     Interview,
     Job,
@@ -122,6 +123,17 @@ def response_ids_in(questionnaire: Questionnaire, response_ids: Iterable[int]) -
             )
         )
     return found
+
+
+def consent_notice_in(access: StudyAccess, version: int) -> ConsentNotice:
+    """Version *version* of the study's consent notice (any member may read it), or 404."""
+    if version > SQL_INT_MAX:
+        abort(404)
+    return _found(
+        db.select(ConsentNotice).where(
+            ConsentNotice.study_id == access.study.id, ConsentNotice.version == version
+        )
+    )
 
 
 def interview_in(access: StudyAccess, interview_id: int) -> Interview:

@@ -9,11 +9,18 @@ deleted. Every write goes through the response store (`response_write`), so no c
 outlives it, and each study's sweep is one transaction with an audit event counting what it
 did.
 
+Directory fields with their own period (`DirectoryField.retention_days`) are swept too: the
+value of such a field is cleared from every record of the organisation not updated within the
+period (`Participant.updated_at`, the time its profile was last changed), the rest of the
+record kept; one audit event per field counts the records cleared (`sweep_fields`).
+
 Run by `flask --app wsgi privacy sweep` (cron), and daily by the job workers when there are
-some (`submit_daily`, from `app.job_queue.Worker`)."""
+some (`submit_daily`, from `app.job_queue.Worker`); both also delete old job files
+(`jobs.forget_old_files`) and old webhook events (`delivery.prune_old_events`)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,8 +30,10 @@ from sqlalchemy import delete
 from app import audit, jobs
 from app.extensions import db
 from app.models import (
+    DirectoryField,
     Interview,
     Job,
+    Participant,
     Questionnaire,
     Response,
     ResponseStatus,
@@ -144,6 +153,7 @@ def _sweep_responses(questionnaire_id: int, done: StudySweep, now: datetime, dry
                 row.paradata = None
                 row.receipt_hash = None
                 row.participant_id = None  # no longer anyone's, in the directory
+                row.guardian_name = None  # a minor's guardian names the family (the time stays)
                 row.anonymised_at = now
             for row in announced:
                 values = {"version_id": row.version_id, "submitted_at": row.submitted_at,
@@ -185,6 +195,75 @@ def _sweep_interviews(study: Study, done: StudySweep, now: datetime, dry: bool) 
     db.session.flush()
 
 
+@dataclass
+class FieldSweep:
+    """What the sweep did (or, dry, would do) to one directory field's values."""
+
+    field_id: int
+    organisation_id: int
+    key: str
+    cutoff: datetime
+    cleared: int = 0  # records whose value of the field was cleared
+
+
+def sweep_fields(now: datetime | None = None, *, dry_run: bool = False) -> list[FieldSweep]:
+    """Clear each directory field with a retention period from the records not updated
+    within it; what was done, field by field."""
+    now = now or utcnow()
+    fields = db.session.scalars(
+        db.select(DirectoryField)
+        .where(DirectoryField.retention_days.is_not(None))
+        .order_by(DirectoryField.id)
+    ).all()
+    done = [_sweep_field(item, now, dry_run) for item in fields]
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    return done
+
+
+def _sweep_field(item: DirectoryField, now: datetime, dry: bool) -> FieldSweep:
+    done = FieldSweep(
+        item.id, item.organisation_id, item.key, now - timedelta(days=item.retention_days or 0)
+    )
+    records = db.session.scalars(
+        db.select(Participant).where(
+            Participant.organisation_id == item.organisation_id,
+            Participant.updated_at < done.cutoff,
+        )
+    )
+    for record in records:
+        custom = dict(record.custom or {})
+        protected = json.loads(record.protected) if record.protected else {}
+        if item.key not in custom and item.key not in protected:
+            continue
+        done.cleared += 1
+        if dry:
+            continue
+        if item.key in custom:
+            del custom[item.key]
+            record.custom = custom
+        if item.key in protected:
+            del protected[item.key]
+            record.protected = json.dumps(protected, ensure_ascii=False) if protected else None
+    if done.cleared and not dry:
+        audit.record(
+            "privacy.field_sweep",
+            item,
+            detail={"field": item.key, "cutoff": done.cutoff.isoformat(), "cleared": done.cleared},
+        )
+    return done
+
+
+def describe_field(done: FieldSweep) -> str:
+    """One line for the command line and the job's report."""
+    return (
+        f"directory field {done.key} (organisation {done.organisation_id}): not updated since "
+        f"{done.cutoff:%Y-%m-%d}, cleared from {done.cleared} records"
+    )
+
+
 def submit_daily(now: datetime | None = None) -> Job | None:
     """Queue the sweep unless one was asked for in the last day (what each worker's
     maintenance pass calls: the first worker to ask queues it)."""
@@ -201,8 +280,11 @@ def submit_daily(now: datetime | None = None) -> Job | None:
 def run_sweep(run: jobs.JobRun) -> Path:
     """The sweep as a job: its report, one line a study, is the job's file."""
     swept = sweep()
+    fields = sweep_fields()
     forgotten = jobs.forget_old_files()
-    lines = [describe(s) for s in swept] + [f"{forgotten} old job files deleted"]
+    pruned = delivery.prune_old_events()
+    lines = [describe(s) for s in swept] + [describe_field(f) for f in fields]
+    lines += [f"{forgotten} old job files deleted", f"{pruned} old webhook events deleted"]
     path = run.result_file("sweep.txt")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

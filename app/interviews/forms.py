@@ -94,6 +94,17 @@ class PolicyForm(Form):
     submit = SubmitField(_l("Save privacy rules"))
 
 
+def _optional_id(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+def notice_choices(notices) -> list[tuple]:
+    """The choices of `InterviewForm.consent_notice_id`: none yet, or a version of the study's
+    consent notice (newest first)."""
+    versions = [(n.id, _l("Version %(version)d", version=n.version)) for n in notices]
+    return [(None, _l("Not recorded")), *versions]
+
+
 class PreviewForm(Form):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     participant_label = StringField(_l("Participant code name"), validators=[Length(max=100)])
@@ -109,6 +120,11 @@ class InterviewForm(Form):
     kind = SelectField(_l("Kind"), choices=_kind_choices)
     held_on = DateField(_l("Date"), validators=[Optional()])
     consent = SelectField(_l("Consent"), choices=_consent_choices)
+    # The study's notice versions (`notice_choices`): which one the interviewee agreed to.
+    consent_notice_id = SelectField(
+        _l("Consent notice agreed to"), coerce=_optional_id, choices=[], validate_choice=True
+    )
+    consent_given_on = DateField(_l("Date of the interviewee's consent"), validators=[Optional()])
     attributes = TextAreaField(
         _l("Participant attributes"),
         validators=[Length(max=5000)],

@@ -21,9 +21,11 @@ from app.interviews.forms import (
     ProjectFileForm,
     TurnForm,
     UploadForm,
+    notice_choices,
 )
 from app.jsonbody import BadJson, json_body, whole_number
 from app.models import ImportStatus, InterviewKind
+from app.notices import services as notices
 from app.permissions import (
     StudyAccess,
     code_in,
@@ -238,6 +240,7 @@ def _coding_data(access: StudyAccess, interview, tree) -> dict:
 def edit(access: StudyAccess, interview_id: int):
     interview = interview_in(access, interview_id)
     form = InterviewForm(obj=interview)
+    form.consent_notice_id.choices = notice_choices(notices.history(access.study))
     if request.method == "GET":
         form.attributes.data = services.format_attributes(interview.attributes)
     if form.validate_on_submit():

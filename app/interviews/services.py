@@ -54,6 +54,8 @@ MAX_BYTES = DEFAULT_MAX_BYTES
 LIMITS = DEFAULT_LIMITS  # text length, turns, docx unpacking: analysis/transcripts/limits.py
 MASK_KINDS = ("email", "id_card", "phone", "landline")
 INTERVIEW_FIELDS = ("title", "participant_label", "kind", "held_on", "consent", "memo")
+# Set as given, None included (the researcher may clear them).
+CONSENT_RECORD = ("consent_notice_id", "consent_given_on")
 
 
 @dataclass
@@ -558,14 +560,15 @@ def _set_fields(interview: Interview, fields: dict[str, Any]) -> None:
             elif isinstance(value, str):
                 value = value.strip()
             setattr(interview, name, value)
-    if "held_on" in fields:
-        interview.held_on = fields["held_on"]
+    for name in ("held_on", *CONSENT_RECORD):
+        if name in fields:
+            setattr(interview, name, fields[name])
     if "attributes" in fields and fields["attributes"] is not None:
         interview.attributes = dict(fields["attributes"])
 
 
 def update_interview(interview: Interview, fields: dict[str, Any]) -> bool:
-    tracked = (*INTERVIEW_FIELDS, "attributes")
+    tracked = (*INTERVIEW_FIELDS, *CONSENT_RECORD, "attributes")
     before = audit.snapshot(interview, tracked)
     _set_fields(interview, fields)
     if not audit.record_changes(

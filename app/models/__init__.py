@@ -3,6 +3,7 @@
 from app.models.accounts import LoginSession, User
 from app.models.audit import AuditEvent
 from app.models.coding import AnswerCode
+from app.models.consent import NOTICE_TEXTS, ConsentNotice
 from app.models.evidence import EvidenceQuote
 from app.models.insights import Insight, InsightScan
 from app.models.interviews import (
@@ -52,10 +53,12 @@ from app.models.weighting import WeightingScheme
 __all__ = [
     "CODE_COLOURS",
     "METHODS",
+    "NOTICE_TEXTS",
     "AccessToken",
     "AnswerCode",
     "AuditEvent",
     "Code",
+    "ConsentNotice",
     "ConsentStatus",
     "DeliveryStatus",
     "DirectoryField",

@@ -69,6 +69,12 @@ class Interview(Model):
     consent: Mapped[ConsentStatus] = mapped_column(
         enum_column(ConsentStatus, "consent_status"), default=ConsentStatus.UNKNOWN
     )
+    # The study's notice the interviewee agreed to and the day they did, as the researcher
+    # recorded them; NULL until recorded.
+    consent_notice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consent_notices.id", ondelete="SET NULL")
+    )
+    consent_given_on: Mapped[date | None]
     status: Mapped[ImportStatus] = mapped_column(
         enum_column(ImportStatus, "interview_import_status"), default=ImportStatus.PREVIEW
     )
@@ -107,6 +113,7 @@ class Interview(Model):
         passive_deletes=True,
     )
     created_by = relationship("User")
+    consent_notice = relationship("ConsentNotice")
 
     @property
     def speakers(self) -> list[str]:

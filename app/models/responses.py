@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
 from app.models.types import JSONDocument, UTCDateTime, enum_column, utcnow
+from app.personal_data import EncryptedText
 
 # None is stored as SQL NULL, not as the JSON document null.
 ParadataDocument = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
@@ -90,6 +91,20 @@ class Response(Model):
     consent_notice_version: Mapped[str | None] = mapped_column(String(50))
     # NULL when the questionnaire asks for no consent notice.
     consent_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The study's notice agreed to (`ConsentNotice`); NULL when the notice is the
+    # questionnaire's own (its text is in the version answered) or none was asked.
+    consent_notice_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consent_notices.id", ondelete="SET NULL")
+    )
+    # The separate consent to sensitive questions (PIPL art. 29): True agreed, False declined
+    # (no sensitive answer is stored), NULL not asked.
+    sensitive_consent: Mapped[bool | None]
+    sensitive_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A respondent under 14 (PIPL art. 31): their guardian's name (encrypted), relationship
+    # and the time they agreed; NULL for everyone else.
+    guardian_name: Mapped[str | None] = mapped_column(EncryptedText())
+    guardian_relationship: Mapped[str | None] = mapped_column(String(50))
+    guardian_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # How the response was given, from the browser, plus the server's keyed hash of the
     # address (`surveys.paradata`, read by the quality checks only). NULL: nothing of either
     # (a response from before the address hash, or without an address).

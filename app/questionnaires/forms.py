@@ -73,6 +73,17 @@ class RespondentSettingsForm(Form):
         validators=[Optional(), Length(max=50)],
         description=_l("Stored with each consent; change it when the notice changes."),
     )
+    study_notice = BooleanField(
+        _l("Show the study's consent notice (versioned on the study's Consent notice page)"),
+        description=_l("Then the texts below are not shown."),
+    )
+    minors = BooleanField(
+        _l("Respondents may be under 14"),
+        description=_l(
+            "The form first asks whether the respondent is under 14; under 14 needs a parent's"
+            " or guardian's consent, kept with the response (PIPL art. 31)."
+        ),
+    )
     purpose = TextAreaField(_l("Purpose of the study"), validators=[Length(max=5000)])
     data_collected = TextAreaField(_l("What is collected"), validators=[Length(max=5000)])
     retention = TextAreaField(_l("How long it is kept"), validators=[Length(max=5000)])
@@ -154,6 +165,8 @@ class RespondentSettingsForm(Form):
         end = settings.get("end", {})
         self.consent_required.data = consent.get("required", False)
         self.notice_version.data = consent.get("notice_version", "")
+        self.study_notice.data = consent.get("study_notice", False)
+        self.minors.data = consent.get("minors", False)
         for name in ("purpose", "data_collected", "retention", "who_sees"):
             getattr(self, name).data = consent.get(name, "")
         self.access_mode.data = access.get("mode", "open")
@@ -184,6 +197,8 @@ class RespondentSettingsForm(Form):
                 "data_collected": self.data_collected.data or "",
                 "retention": self.retention.data or "",
                 "who_sees": self.who_sees.data or "",
+                "study_notice": bool(self.study_notice.data),
+                "minors": bool(self.minors.data),
             },
             "access": {
                 "mode": self.access_mode.data,

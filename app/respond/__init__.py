@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("respond", __name__)
 
-from app.respond import receipt_routes, routes  # noqa: E402, F401 - registers the views on bp
+from app.respond import consent_routes, receipt_routes, routes  # noqa: E402, F401 - registers the views on bp

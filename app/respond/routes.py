@@ -8,7 +8,6 @@ from flask import (
     current_app,
     jsonify,
     make_response,
-    redirect,
     render_template,
     request,
     session,
@@ -21,13 +20,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 import surveys
 from app.extensions import csrf
 from app.jsonbody import BadJson, parse_json
-from app.models.types import utcnow
-from app.respond import bp, services, test_mode
+from app.respond import bp, consent_routes, services, test_mode
+from app.respond import consent as consent_steps
 from app.respond.published import Published, find_published, load_survey
 from app.respond.ratelimit import new_respondents, per_respondent
 from app.respond.rules import Refusal, Respondent, may_answer
-from app.respond.settings import _moment
-from app.responses.records import Consent
 from app.urls import external_url
 from surveys.errors import message as surveys_message
 
@@ -57,13 +54,9 @@ def _form_key_sent(slug: str) -> str | None:
 
 
 def _respondent(slug: str) -> Respondent:
-    consent = (session.get("consent") or {}).get(slug)
-    given = None
-    if isinstance(consent, dict) and (at := _moment(consent.get("at"))):
-        given = Consent(str(consent.get("v")), at)
     return Respondent(
         resume_token=_resume_token(slug),
-        consent=given,
+        consent=consent_steps.from_session((session.get("consent") or {}).get(slug)),
         invitation_token=(session.get("invitation") or {}).get(slug),
         is_test=bool((session.get("test_mode") or {}).get(slug)),
         # Read only when a message is written: a good submit never needs it (Flask-Login and
@@ -182,15 +175,11 @@ def form(slug: str):
     refused = may_answer(survey, respondent, partial, opening=True)
     if refused is not None:
         return _message_page(survey, refused, refused.page_status)
-    consent = survey.settings.consent
-    given = respondent.consent
-    if consent.required and (given is None or given.notice_version != consent.notice_version):
-        return render_template(
-            "respond/consent.html",
-            survey=survey,
-            notice=consent,
-            resume_token=request.args.get("r", ""),
-        )
+    if consent_steps.asks_consent(survey):
+        notice = consent_steps.current_notice(survey)
+        step = consent_steps.next_step(survey, respondent.consent, notice)
+        if step is not None:
+            return consent_routes.step_page(survey, notice, step, request.args.get("r", ""))
     response = make_response(_render_form(survey, respondent, partial))
     return _remember(response, slug, request.args.get("r"))
 
@@ -206,6 +195,7 @@ def _enter_test_mode(slug: str, questionnaire_id: int, token: str, respondent):
 
 
 def _render_form(survey, respondent, partial, answers=None, errors=None, key=None, notice=None):
+    survey = consent_steps.for_respondent(survey, respondent.consent)
     slug = survey.questionnaire.slug
     resume_token = partial and respondent.resume_token
     config = {
@@ -221,12 +211,7 @@ def _render_form(survey, respondent, partial, answers=None, errors=None, key=Non
         "submitUrl": url_for("respond.submit", slug=slug),
         "progressUrl": url_for("respond.progress", slug=slug),
         "invitation": respondent.invitation_token or "",
-        "consent": {
-            "notice_version": respondent.consent.notice_version,
-            "given_at": respondent.consent.given_at.isoformat(),
-        }
-        if respondent.consent
-        else None,
+        "consent": consent_routes.for_page(respondent.consent),
         "end": {
             "thank_you": survey.settings.thank_you,
             "redirect_url": survey.settings.redirect_url,
@@ -246,23 +231,6 @@ def _render_form(survey, respondent, partial, answers=None, errors=None, key=Non
         required_message=surveys_message(surveys.Code.ANSWER_REQUIRED, respondent.locale),
         test_mode=respondent.is_test,
     )
-
-
-@bp.route("/s/<slug>/consent", methods=["POST"])
-def consent(slug: str):
-    survey = load_survey(_published(slug))
-    if request.form.get("decision") != "agree":
-        session.get("consent", {}).pop(slug, None)
-        session.modified = True
-        return render_template("respond/declined.html", survey=survey)
-    session.setdefault("consent", {})[slug] = {
-        "v": survey.settings.consent.notice_version,
-        "at": utcnow().isoformat(),
-    }
-    session.modified = True
-    # Back to the form with the resume link's token, if it was opened with one: the answers
-    # saved on another device are behind it.
-    return redirect(url_for("respond.form", slug=slug, r=request.form.get("r") or None))
 
 
 @bp.route("/s/<slug>/progress", methods=["POST", "PUT"])

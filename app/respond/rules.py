@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import ResponseStatus
 from app.models.types import utcnow
+from app.respond.consent import asks_consent, from_body, minor_without_guardian, notice_agreed
 from app.respond.published import Survey
 from app.responses.counts import quota_full
 from app.responses.invitations import invitation_hash_state
@@ -48,6 +49,11 @@ _REFUSALS = {
         _l("You have already submitted this questionnaire. Thank you!"),
     ),
     "consent_required": (403, 403, _l("Please read and accept the notice before answering.")),
+    "guardian_consent_required": (
+        403,
+        403,
+        _l("A respondent under 14 can answer only with a parent's or guardian's consent."),
+    ),
     # `RESPOND_NEW_RESPONDENT_LIMIT`: the page keeps the answers and sends them again.
     "too_many_respondents": (
         429,
@@ -116,8 +122,12 @@ def may_answer(
             return refusal("quota_full", survey)
         if settings.one_per_browser and respondent.finished:
             return refusal("already_submitted")
-    elif settings.consent.required and consent_given(survey, respondent, body) is None:
-        return refusal("consent_required")
+    elif asks_consent(survey):
+        given = consent_given(survey, respondent, body)
+        if not notice_agreed(survey, given):
+            return refusal("consent_required")
+        if minor_without_guardian(survey, given):
+            return refusal("guardian_consent_required")
     if settings.invitation_only:
         hashed = invitation_hash(respondent, body, partial)
         state = invitation_hash_state(survey.questionnaire.id, hashed) if hashed else "unknown"
@@ -132,7 +142,7 @@ def kept_with_answers(
     """The consent and the invitation hash stored with the answers, each only where the
     questionnaire asks for it (`may_answer` has checked both)."""
     settings = survey.settings
-    consent = consent_given(survey, respondent, body) if settings.consent.required else None
+    consent = consent_given(survey, respondent, body) if asks_consent(survey) else None
     invitation = invitation_hash(respondent, body, partial) if settings.invitation_only else None
     return consent, invitation
 
@@ -140,21 +150,15 @@ def kept_with_answers(
 def consent_given(
     survey: Survey, respondent: Respondent, body: Mapping[str, Any]
 ) -> Consent | None:
-    """The consent given to the current notice (session first, then the body), or None.
+    """What the respondent agreed to before the first question (`app.respond.consent`): the
+    session's when it agrees to the current notice, else what the body states, or None.
 
     The time is always the server's: a consent stated in the body is taken as given now
     (its `given_at` is the browser's claim, which could be any date).
     """
-    notice = survey.settings.consent
-    if (
-        respondent.consent is not None
-        and respondent.consent.notice_version == notice.notice_version
-    ):
+    if respondent.consent is not None and notice_agreed(survey, respondent.consent):
         return respondent.consent
-    given = body.get("consent")
-    if isinstance(given, Mapping) and given.get("notice_version") == notice.notice_version:
-        return Consent(notice.notice_version, utcnow())
-    return None
+    return from_body(survey, body.get("consent"))
 
 
 def invitation_hash(

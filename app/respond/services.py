@@ -17,6 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 import surveys
 from app.respond.answers import answers_from_form, page_errors, validate
+from app.respond.consent import for_respondent, sensitive_errors, sensitive_ids
 from app.respond.published import (
     Published,
     Survey,
@@ -103,6 +104,10 @@ def save_progress(
     refused = may_answer(survey, respondent, partial, body)
     if refused is not None:
         return Outcome(refused.status, refused.body)
+    consent, invitation = kept_with_answers(survey, respondent, body, partial)
+    if without_consent := sensitive_errors(survey, consent, body.get("answers")):
+        return Outcome(422, {"errors": without_consent})
+    survey = for_respondent(survey, consent)
     page_ids = {page.id for page in survey.typed.pages}
     page_id: str = body["page"] if body.get("page") in page_ids else ""
     shaped = surveys.partial_answers(survey.typed, body.get("answers"), locale=respondent.locale)
@@ -119,7 +124,6 @@ def save_progress(
     if partial is None and not new_respondents.allowed(survey.questionnaire.id):
         refused = refusal("too_many_respondents")
         return Outcome(refused.status, refused.body)
-    consent, invitation = kept_with_answers(survey, respondent, body, partial)
     token, _saved = drafts.save_partial(
         survey.version,
         respondent.resume_token,
@@ -198,13 +202,18 @@ def submit(
     refused = may_answer(survey, respondent, partial, body)
     if refused is not None:
         return _refused(refused, survey, published, body)
+    consent, invitation = kept_with_answers(survey, respondent, body, partial)
+    if without_consent := sensitive_errors(survey, consent, body["answers"]):
+        return Submission(
+            Outcome(422, {"errors": without_consent}), survey, published, body["answers"]
+        )
+    survey = for_respondent(survey, consent)
     check = validate(survey, body["answers"], respondent.locale)
     if not check.ok:
         outcome = Outcome(422, {"errors": check.errors})
         return Submission(outcome, survey, published, body["answers"])
     if partial is None and not new_respondents.allowed(survey.questionnaire.id):
         return _refused(refusal("too_many_respondents"), survey, published, body)
-    consent, invitation = kept_with_answers(survey, respondent, body, partial)
     try:
         done = submission.submit(
             survey.version,
@@ -271,7 +280,7 @@ def _submit_unchecked(
     ):
         return None
     survey = load_survey(known)
-    if survey.settings.invitation_only or survey.settings.quota.active:
+    if survey.settings.invitation_only or survey.settings.quota.active or sensitive_ids(survey):
         return None
     if may_answer(survey, respondent, None, body) is not None:
         return None

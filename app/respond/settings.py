@@ -5,7 +5,8 @@ JSON Schema in `surveys` checks them at publish. They are still read defensively
 types fall back to the default) so that no stored definition can break the public form.
 
     {"consent": {"required", "notice_version", "purpose", "data_collected", "retention",
-                 "who_sees"},
+                 "who_sees", "study_notice": bool (the study's notice instead of this text),
+                 "minors": bool (respondents may be under 14)},
      "access": {"mode": "open" | "invitation", "one_per_browser": bool},
      "opens_at", "closes_at": ISO 8601 datetimes (UTC when no offset is given),
      "quota": {"total": int, "question": qid, "limits": {value: int}, "message": str},
@@ -29,6 +30,8 @@ class ConsentNotice:
     data_collected: str = ""
     retention: str = ""
     who_sees: str = ""
+    study_notice: bool = False  # the study's current notice (`ConsentNotice`) is shown instead
+    minors: bool = False  # may include respondents under 14: ask the age, then a guardian
 
 
 @dataclass(frozen=True)
@@ -109,6 +112,8 @@ def read_settings(definition: Mapping[str, Any]) -> RespondSettings:
             data_collected=_text(consent.get("data_collected")),
             retention=_text(consent.get("retention")),
             who_sees=_text(consent.get("who_sees")),
+            study_notice=consent.get("study_notice") is True,
+            minors=consent.get("minors") is True,
         ),
         invitation_only=access.get("mode") == "invitation",
         one_per_browser=access.get("one_per_browser") is True,

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Response, ResponseStatus
 from app.models.types import utcnow
 from app.responses.cache import response_write
-from app.responses.records import Consent, Partial, new_token, token_hash
+from app.responses.records import Consent, Partial, consent_columns, new_token, token_hash
 from app.responses.transactions import committed_write, leave_autocommit
 
 MAX_PARTIAL_KEYS = 500
@@ -125,8 +125,8 @@ def save_partial(
     row.page_id = page_id[:100]
     row.updated_at = now
     if consent is not None:
-        row.consent_notice_version = consent.notice_version
-        row.consent_given_at = consent.given_at
+        for column, value in consent_columns(consent).items():
+            setattr(row, column, value)
     with committed_write(), response_write(version.questionnaire_id):
         db.session.flush()
     return resume_token, _partial_by_token(version.questionnaire_id, resume_token)

@@ -48,9 +48,50 @@ def receipt_code(secret: str, questionnaire_id: int, idempotency_key: str) -> st
 
 
 @dataclass(frozen=True)
+class Guardian:
+    """The consent of a respondent under 14's guardian (PIPL art. 31)."""
+
+    name: str
+    relationship: str
+    agreed_at: datetime
+
+
+@dataclass(frozen=True)
 class Consent:
-    notice_version: str
+    """What the respondent agreed to before the first question. *notice_version* None: the
+    questionnaire asks no notice (only the steps below); *notice_id*: the study's notice row.
+    *sensitive*: the separate consent to sensitive questions (None: not asked); *under_14*:
+    their answer to the age question (None: not asked); *guardian*: given when under 14."""
+
+    notice_version: str | None
     given_at: datetime
+    notice_id: int | None = None
+    sensitive: bool | None = None
+    sensitive_at: datetime | None = None
+    under_14: bool | None = None
+    guardian: Guardian | None = None
+
+
+def consent_columns(consent: Consent) -> dict[str, Any]:
+    """The response columns that keep *consent* (a partial's save and a submit set the same)."""
+    guardian = consent.guardian
+    return {
+        "consent_notice_version": consent.notice_version,
+        "consent_given_at": consent.given_at if consent.notice_version is not None else None,
+        "consent_notice_id": consent.notice_id,
+        "sensitive_consent": consent.sensitive,
+        "sensitive_consent_at": consent.sensitive_at,
+        "guardian_name": guardian.name if guardian else None,
+        "guardian_relationship": guardian.relationship if guardian else None,
+        "guardian_consent_at": guardian.agreed_at if guardian else None,
+    }
+
+
+# The columns `consent_columns` sets.
+CONSENT_COLUMNS = (
+    "consent_notice_version", "consent_given_at", "consent_notice_id", "sensitive_consent",
+    "sensitive_consent_at", "guardian_name", "guardian_relationship", "guardian_consent_at",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,16 @@ from app.models.types import utcnow
 from app.responses.cache import response_write
 from app.responses.counts import quota_full
 from app.responses.lookup import find_submitted_id
-from app.responses.records import Consent, Refused, Submitted, new_token, receipt_code, token_hash
+from app.responses.records import (
+    CONSENT_COLUMNS,
+    Consent,
+    Refused,
+    Submitted,
+    consent_columns,
+    new_token,
+    receipt_code,
+    token_hash,
+)
 from app.responses.transactions import committed_write, leave_autocommit, read_each_committed
 from app.webhooks import delivery, outbox
 
@@ -237,8 +246,7 @@ def _complete_values(
         "invitation_token_hash": invitation_hash,
     }
     if consent is not None:  # else completing a partial keeps the consent it was saved with
-        values["consent_notice_version"] = consent.notice_version
-        values["consent_given_at"] = consent.given_at
+        values.update(consent_columns(consent))
     return values
 
 
@@ -247,16 +255,15 @@ def _complete_values(
 # an imported one; anonymised_at: a new response is not anonymised).
 NEW_ROW_COLUMNS = (
     "paradata", "receipt_hash", "status", "answers", "submitted_at", "updated_at",
-    "idempotency_key", "version_id", "invitation_token_hash", "consent_notice_version",
-    "consent_given_at", "started_at", "resume_token_hash", "page_id",
+    "idempotency_key", "version_id", "invitation_token_hash", "started_at",
+    "resume_token_hash", "page_id", *CONSENT_COLUMNS,
 )  # fmt: skip
 
 
 def _new_row(values, started_at, resume_token) -> dict[str, Any]:
     """A new response's columns, but for questionnaire_id, from `_complete_values`."""
     return {
-        "consent_notice_version": None,
-        "consent_given_at": None,
+        **dict.fromkeys(CONSENT_COLUMNS),
         **values,
         "started_at": started_at,
         "resume_token_hash": token_hash(resume_token or new_token()),

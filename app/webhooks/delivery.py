@@ -24,7 +24,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, true
+from sqlalchemy import delete, or_, true
+from sqlalchemy.orm import aliased
 
 from app import job_queue, jobs
 from app.extensions import db
@@ -169,6 +170,35 @@ def _deliver_job(run: jobs.JobRun) -> None:
             "webhooks: %d delivered, %d to retry, %d failed",
             delivered.delivered, delivered.retrying, delivered.failed,
         )  # fmt: skip
+
+
+def prune_old_events(now: datetime | None = None) -> int:
+    """Delete the events whose every delivery is finished (delivered, or failed after the
+    whole schedule) and whose last attempt is more than `WEBHOOK_EVENTS_KEPT_DAYS` old, with
+    their deliveries; how many events. The outbox and the delivery log would otherwise grow
+    with every response for ever. A delivery still pending (retrying, or waiting for a
+    disabled endpoint) keeps its event; a replay in the period keeps it that long again."""
+    now = now or utcnow()
+    before = now - timedelta(days=current_app.config["WEBHOOK_EVENTS_KEPT_DAYS"])
+    other = aliased(WebhookDelivery)  # not the DELETE's own table, which would correlate
+    kept = (
+        db.select(other.id)
+        .where(
+            other.event_id == WebhookEvent.id,
+            or_(other.status == DeliveryStatus.PENDING, other.last_attempt_at >= before),
+        )
+        .exists()
+    )
+    old = db.select(WebhookEvent.id).where(WebhookEvent.created_at < before, ~kept)
+    unsynced = {"synchronize_session": False}
+    db.session.execute(
+        delete(WebhookDelivery).where(WebhookDelivery.event_id.in_(old)), execution_options=unsynced
+    )
+    pruned = db.session.execute(
+        delete(WebhookEvent).where(WebhookEvent.id.in_(old)), execution_options=unsynced
+    )
+    db.session.commit()
+    return pruned.rowcount  # type: ignore[attr-defined]  # a CursorResult
 
 
 def _due(now: datetime):

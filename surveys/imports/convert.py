@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -26,6 +27,9 @@ from .layouts import SourceRecord, SourceTable
 from .matching import Target, kano_codes, normal, option_labels, targets
 from .tools import Conventions
 from .values import read_date, read_duration, read_mark, read_number, read_time, zone_of
+
+# 腾讯问卷 with option letters shown: "B.女"
+_LETTERED = re.compile(r"([A-Za-z])\s*[.、．]\s*(.+)")
 
 # The answer shapes one cell holds, with how it is read and the problem when it cannot be.
 ONE_CELL_READERS: dict[str, tuple[Callable[[str], Any], ImportCode]] = {
@@ -285,7 +289,16 @@ def _option(
         return found
     if conventions.position_codes and cell.isdigit() and 1 <= int(cell) <= len(options):
         return str(options[int(cell) - 1]["value"])
+    lettered = _LETTERED.fullmatch(cell) if conventions.letter_prefixes else None
+    if lettered:
+        position = ord(lettered[1].upper()) - ord("A")
+        if position < len(options) and _is_label(options[position], lettered[2]):
+            return str(options[position]["value"])
     raise _Misfit(ImportCode.NOT_AN_OPTION, cell, header)
+
+
+def _is_label(option: Mapping[str, Any], text: str) -> bool:
+    return normal(str(option.get("label", option["value"]))) == normal(text)
 
 
 def _split(cell: str, separators: tuple[str, ...]) -> list[str]:

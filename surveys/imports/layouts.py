@@ -153,13 +153,13 @@ def _columns(layout: Layout, rows: Grid, headers: list[str]) -> list[SourceColum
         elif layout.tool == "kobo":
             columns.append(SourceColumn(index, header, header, header.rsplit("/", 1)[-1]))
         else:
-            columns.append(_numbered_column(index, header))
+            columns.append(_numbered_column(index, header, layout.part_marks))
     return [c for c in columns if c.header]
 
 
-def _numbered_column(index: int, header: str) -> SourceColumn:
+def _numbered_column(index: int, header: str, marks: tuple[str, ...] = ()) -> SourceColumn:
     """问卷星 / 腾讯问卷 headers: "3、您用过哪些功能？", "第5题(商品质量)", "5(商品质量)",
-    "5、请评价—商品质量"."""
+    "5、请评价—商品质量", and with *marks* (":") "3.您用过哪些功能？:直播购物"."""
     part_only = _WJX_PART.match(header)
     if part_only:
         return SourceColumn(index, header, "", "", part_only[2].strip(), int(part_only[1]))
@@ -167,7 +167,7 @@ def _numbered_column(index: int, header: str) -> SourceColumn:
     number = int(numbered[1]) if numbered else None
     title = header[numbered.end() :] if numbered else header
     part = ""
-    for dash in ("——", "—", "－", " / "):  # 腾讯问卷 "题目—行"; a Wenfang label "题目 / 选项"
+    for dash in ("——", "—", "－", " / ", *marks):  # "题目—行"; a Wenfang label "题目 / 选项"
         if dash in title:
             title, _, part = title.partition(dash)
             break

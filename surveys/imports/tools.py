@@ -22,6 +22,9 @@ class Conventions:
     missing_codes: frozenset[str] = frozenset()
     other_brackets: tuple[str, str] | None = None  # 问卷星: 其他〖text〗
     position_codes: bool = False  # an option may be given by its position 1..k
+    # 腾讯问卷 with option letters shown: "B.女" for the second option, 女 (letter and label
+    # must both fit)
+    letter_prefixes: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,9 @@ class Layout:
     meta: frozenset[str] = frozenset()  # further columns about the respondent, not answers
     meta_prefixes: tuple[str, ...] = ()
     conventions: Conventions = field(default_factory=Conventions)
+    # between a question and its option or row in one column's header, besides the dashes
+    # every numbered layout takes ("题目—行")
+    part_marks: tuple[str, ...] = ()
     submitted_zone: str | None = None  # the zone of the submitted column, when it is fixed
 
 
@@ -59,7 +65,11 @@ LAYOUTS: dict[str, Layout] = {
             position_codes=True,
         ),
     ),
-    # 腾讯问卷 (wj.qq.com) "导出数据".
+    # 腾讯问卷 (wj.qq.com) "导出数据", as public code reading these exports shows it
+    # (tests/data/imports/README.md): the meta columns below, "N.题目" per question, one
+    # "N.题目:选项" column per option of a multiple choice (the option when chosen, else
+    # empty), "N.题目_填空K" per blank, times as "02-Feb-2021 20:26:58" or ISO, a last
+    # column without a header (every row ends with a comma).
     "tencent": Layout(
         tool="tencent",
         header_rows=1,
@@ -77,6 +87,14 @@ LAYOUTS: dict[str, Layout] = {
                 "昵称",
                 "自定义字段",
                 "IP",
+                "UA",
+                "Referrer",
+                "语言",
+                "清洗数据结果",
+                "智能清洗数据无效概率",
+                "审核状态",
+                "中奖时间",
+                "中奖金额",
                 "来源",
                 "原始记录编号",
                 "数据版本",
@@ -87,7 +105,9 @@ LAYOUTS: dict[str, Layout] = {
             ranking_separators=("→", ">"),
             missing=frozenset({"(跳过)", "(空)", "-"}),
             position_codes=True,
+            letter_prefixes=True,
         ),
+        part_marks=(":",),
     ),
     # Qualtrics "Download Data", CSV/Excel: names, question texts, ImportId JSON.
     "qualtrics": Layout(

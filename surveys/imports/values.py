@@ -21,6 +21,14 @@ _US_DAY_TIME = re.compile(
     r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})"
     r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?\s*(?P<p>[AaPp][Mm])?)?"
 )
+# 腾讯问卷's "02-Feb-2021 20:26:58"
+_DAY_MONTH_TIME = re.compile(
+    r"(?P<d>\d{1,2})-(?P<b>[A-Za-z]{3})-(?P<y>\d{4})"
+    r"(?:\s+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+)}  # fmt: skip
 _CLOCK = re.compile(r"(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{1,2}(?:\.\d+)?)")
 _CHINESE_DURATION = re.compile(
     r"(?:(?P<h>\d+)\s*(?:小时|时))?\s*(?:(?P<m>\d+)\s*分(?:钟)?)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*秒)?"
@@ -46,10 +54,15 @@ def read_time(text: str, zone: ZoneInfo) -> dt.datetime | None:
     pm: str | None = None
     if match is None:
         match = _US_DAY_TIME.fullmatch(text)
-        if match is None:
+        if match is not None:
+            pm = (match.group("p") or "").lower() or None
+    if match is None:
+        match = _DAY_MONTH_TIME.fullmatch(text)
+        if match is None or match["b"].lower() not in MONTHS:
             return None
-        pm = (match.group("p") or "").lower() or None
     parts = match.groupdict()
+    if "b" in parts:
+        parts["m"] = str(MONTHS[parts["b"].lower()])
     try:
         hour = int(parts.get("H") or 0)
         if pm == "pm" and hour < 12:

@@ -168,6 +168,9 @@ def test_rows_without_an_id_get_the_same_id_when_imported_again():
         ("2026-09-03T04:00:00Z", dt.datetime(2026, 9, 3, 4, 0, tzinfo=dt.UTC)),
         ("09/03/2026 12:30:00 AM", dt.datetime(2026, 9, 2, 16, 30, tzinfo=dt.UTC)),
         ("2026年9月3日 12:00", dt.datetime(2026, 9, 3, 4, 0, tzinfo=dt.UTC)),
+        ("02-Feb-2021 20:26:58", dt.datetime(2021, 2, 2, 12, 26, 58, tzinfo=dt.UTC)),  # 腾讯问卷
+        ("30-Feb-2021 20:26:58", None),
+        ("02-Foo-2021 20:26:58", None),
         ("昨天", None),
         ("2026/2/30 12:00:00", None),
     ],
@@ -289,3 +292,22 @@ def test_a_ranking_in_one_column_per_option_is_ordered_by_rank():
     assert table.tool == "qualtrics"
     plan = plan_import(OTHER_TYPES, table, propose_mapping(OTHER_TYPES, table))
     assert plan.responses[0].answers == {"order": ["service", "price", "speed"]}
+
+
+def test_tencent_columns_per_option_hold_the_option_and_letters_must_fit_the_position():
+    table = _table("tencent.csv")
+    assert {"IP", "UA", "清洗数据结果", "智能清洗数据无效概率"} <= set(table.meta_headers)
+    parts = {c.header: (c.title, c.part) for c in table.columns}
+    assert parts["3.您用过哪些功能？:直播购物"] == ("您用过哪些功能？", "直播购物")
+    plan = _plan("tencent.csv")
+    assert plan.ok
+    first, second = plan.responses
+    assert first.submitted_at == dt.datetime(2026, 9, 3, 4, 0, 5, tzinfo=dt.UTC)  # 12:00:05
+    assert (first.answers["gender"], second.answers["gender"]) == ("1", "2")  # A.男, B.女
+    assert second.answers["features"] == ["coupon"]
+    wrong = (DATA / "tencent.csv").read_text(encoding="utf-8").replace('"B.女"', '"A.女"')
+    table = read_table(read_grid("tencent.csv", wrong.encode("utf-8")))
+    refused = plan_import(DEFINITION, table, propose_mapping(DEFINITION, table))
+    assert [(p.row, p.value, p.code) for p in refused.problems] == [
+        (3, "A.女", ImportCode.NOT_AN_OPTION)
+    ]

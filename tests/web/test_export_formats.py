@@ -13,7 +13,7 @@ import pyreadstat
 import pytest
 
 from app.extensions import db
-from app.models import Job, JobStatus, Membership, Role
+from app.models import Job, JobStatus, Membership, Response, Role
 from app.responses.drafts import save_partial
 from tests import definitions as d
 from tests.factories import make_published, make_study, make_user, submit_all
@@ -109,6 +109,21 @@ def test_sav_reads_back_with_chinese_labels_codes_and_missing_values(bundle):
     assert meta.original_variable_types["why"] == "A900"
     assert data["note"].tolist()[:2] == ['\'=HYPERLINK("http://x")', "'-1+1"]
     assert all(name.isascii() and len(name.encode()) <= 64 for name in meta.column_names)
+
+
+def test_submission_times_read_back_as_spss_datetimes_in_utc(bundle, survey):
+    """Written as SPSS seconds (`export_sav.spss_seconds`), read back as the stored times."""
+    data, meta = pyreadstat.read_sav(str(bundle / "data.sav"))
+    assert meta.original_variable_types["submitted_at"] == "DATETIME20"
+    stored = db.session.scalars(
+        db.select(Response.submitted_at)
+        .where(Response.questionnaire_id == survey.id)
+        .order_by(Response.id)
+    ).all()
+    read = list(data.sort_values("response_id")["submitted_at"])
+    assert len(read) == len(stored) == 3
+    for back, kept in zip(read, stored, strict=True):
+        assert abs(back - kept.replace(tzinfo=None)) < timedelta(milliseconds=1)
 
 
 def test_without_missing_codes_spss_leaves_unscored_answers_out_of_the_mean(bundle):

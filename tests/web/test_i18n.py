@@ -49,7 +49,8 @@ def test_every_user_facing_string_has_a_chinese_translation():
     }
     with open(ROOT / "app/translations/zh/LC_MESSAGES/messages.po", "rb") as po_file:
         messages = [m for m in read_po(po_file) if m.id]
-    catalogue = {m.id: m.string for m in messages}
+    # A plural entry (ngettext) is keyed by its singular; its string is a tuple of forms.
+    catalogue = {m.id if isinstance(m.id, str) else m.id[0]: m.string for m in messages}
     untranslated = sorted(m for m in in_source if not catalogue.get(m))
     assert not untranslated, f"run `make messages` and translate: {untranslated}"
     guessed = sorted(m.id for m in messages if "fuzzy" in m.flags)

@@ -51,6 +51,8 @@ def test_saved_settings_go_into_the_draft_and_are_audited(client, auth, draft):
         "data_collected": "您的答案，不含姓名和手机号",
         "retention": "12 个月后删除",
         "who_sees": "本研究团队三人",
+        "study_notice": False,
+        "minors": False,
     }
     assert settings["opens_at"] == "2026-01-01T09:00:00+08:00"  # typed in Asia/Shanghai
     assert settings["quota"] == {

@@ -33,6 +33,8 @@ from app.models import (
     Need,
     NeedEvidence,
     NeedStatus,
+    OrganisationRole,
+    Participant,
     Role,
     TokenScope,
     WebhookDelivery,
@@ -41,6 +43,7 @@ from app.models import (
 from app.models.types import utcnow
 from app.needs import evidence as need_evidence
 from app.needs import services as needs
+from app.notices import services as notices
 from app.questionnaires import services as questionnaires
 from app.studies import services as studies
 from app.tokens.services import PREFIX, secret_hash
@@ -51,6 +54,7 @@ from tests.conftest import make_app
 from tests.factories import (
     make_code,
     make_interview,
+    make_organisation,
     make_published,
     make_study,
     make_user,
@@ -144,6 +148,7 @@ def _study_objects(owner, members, invitee: str) -> dict:
     code = make_code(study, "配送")
     [highlight] = coding.add_highlights(study, turn, owner, 0, 2, [code])
     need = needs.create_need(study, owner, {"statement": "退款更快", "kano": ""})
+    notices.save_notice(study, {"purpose": "了解结账体验"}, owner)
     insights.run_scan(questionnaire, Query.of(), owner)
     insight_id = db.session.scalar(
         db.select(Insight.id).where(Insight.questionnaire_id == questionnaire.id).limit(1)
@@ -176,6 +181,12 @@ def _study_objects(owner, members, invitee: str) -> dict:
     delivery_id = db.session.scalar(
         db.select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == endpoint.id)
     )
+    researchers = {user: OrganisationRole.RESEARCHER for user, role in members.items()
+                   if role is Role.RESEARCHER}  # fmt: skip
+    organisation = make_organisation(owner, members=researchers)
+    participant = Participant(organisation_id=organisation.id, name="访问矩阵")
+    db.session.add(participant)
+    db.session.flush()
     membership_id = db.session.scalar(
         db.select(Membership.id).where(
             Membership.study_id == study.id, Membership.user_id != owner.id
@@ -184,6 +195,8 @@ def _study_objects(owner, members, invitee: str) -> dict:
     db.session.commit()
     return {
         "study_id": study.id,
+        "organisation_id": organisation.id,
+        "participant_id": participant.id,
         "questionnaire_id": questionnaire.id,
         "slug": questionnaire.slug,
         "number": 1,
@@ -210,6 +223,8 @@ def _study_objects(owner, members, invitee: str) -> dict:
 FIXED_VALUES = {
     "questionnaires.export": {"fmt": "json"},
     "questionnaires.qr_code": {"fmt": "svg"},
+    "notices.show": {"version": 1},  # each study's own first version
+    "privacy.processing_record_download": {"kind": "md"},
     "needs.export": {"fmt": "csv"},
     "needs.trend_chart": {"name": "status"},
     "admin.set_active": {"change": "deactivate"},
@@ -408,6 +423,14 @@ def api(ok, roles: frozenset = READ) -> Expect:
     return Expect(statuses, roles)
 
 
+def directory_admin(ok) -> Expect:
+    """A route of an organisation's directory for its administrators (the study's owner
+    here): 403 to one of its researchers, 404 to anyone outside it (an install administrator
+    too)."""
+    statuses = {**dict.fromkeys(CALLERS, 404), "anonymous": LOGIN, "researcher": 403}
+    return Expect({**statuses, "owner": ok}, frozenset({"owner"}))
+
+
 def only(caller: str, ok, *, others) -> Expect:
     return Expect({**dict.fromkeys(CALLERS, others), "anonymous": LOGIN, caller: ok}, frozenset())
 
@@ -543,6 +566,14 @@ ACCESS = {
     "findings.revoke_share_link": {"POST": study(302, EDIT)},
     "findings.start_wave": {"POST": study(302, EDIT)},
     "webhooks.index": {"GET": study(200, EDIT), "POST": study(200, EDIT)},  # POST: no URL
+    "notices.index": {"GET": study(200), "POST": study(302, EDIT)},  # the latest, unchanged
+    "notices.show": {"GET": study(200)},
+    "privacy.processing_record": {"GET": study(200)},
+    "privacy.processing_record_download": {"GET": study(200)},
+    # ---- an organisation's directory: its administrators -------------------------------------
+    "privacy.participant_data": {"GET": directory_admin(200)},
+    "privacy.export_participant": {"POST": directory_admin(200)},
+    "privacy.erase_participant": {"POST": directory_admin(302)},  # an empty form: not erased
     "webhooks.endpoint": {"GET": study(200, EDIT)},
     "webhooks.disable": {"POST": study(302, EDIT)},
     "webhooks.enable": {"POST": study(302, EDIT)},
