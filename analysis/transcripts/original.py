@@ -7,10 +7,21 @@ the parser does while remembering, for each character, the span of the file's te
 from; `locate_turns` finds each turn's lines in that view, in order, so every position of a
 turn maps to a position in the file's text. `mask_original` masks the file's text through the
 same map, so the kept text holds no more than the de-identified turns and header do.
+
+A WebVTT parser unescapes character references (`&lt;`, `&amp;`, `&nbsp;`, `&#x4E2D;`) after
+removing tags; `view_of(…, entities=True)` decodes them the same way, each decoded character
+mapped to the whole reference, so such a file's turns are placed too; SubRip has none (the
+parser keeps `&lt;` as written). `DECODES_REFERENCES` names the formats that decode them.
+
+A span of a turn that crosses its line breaks maps to the file's text between its first and
+last characters' places, whatever the file holds between the lines (CRLF, indentation, an
+.srt cue's number and timing line): REFI-QDA selections are offsets into the source, so a
+highlight's start and end are exact and what a reader sees between them is the file's text.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 import unicodedata
@@ -28,9 +39,24 @@ _BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
 # other characters, with the one before it, is normalised on its own.
 _STABLE = "\x00-\x7f\u3000-\u3029\u3030-\u303f\u4e00-\u9fff\uff00-\uffef"
 _SUSPECT = re.compile(f"[{_STABLE}]?[^{_STABLE}]+")
+# What `view_of` does not copy one for one: (1) a line break but LF, (2) a stretch NFC may
+# change with the character before it (not a line break: `plain_view_of` reads line by
+# line), else an ASCII control character; `_EVENT_NFC` for a text already NFC.
+_ASCII_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_EVENT = re.compile(
+    "(\r\n|[\r\u2028\u2029\x85])"
+    f"|((?:(?![\r\n])[{_STABLE}])?[^{_STABLE}\u2028\u2029\x85]+)"
+    f"|{_ASCII_CONTROL}"
+)
+_EVENT_NFC = re.compile(f"(\r\n|[\r\u2028\u2029\x85])|{CONTROL.pattern}")
 # Code points a character-by-character match may skip (markup inside a line, `**` of a bold
 # word); past it the turn is taken for one the text does not hold.
 MAX_GAP = 256
+# Formats whose parser unescapes character references (`formats/subtitles._clean`).
+DECODES_REFERENCES = frozenset({"vtt"})
+# What `html.unescape` replaces (its own pattern): numeric references, and names with or
+# without the semicolon (`&amp` is "&" as HTML reads it).
+_REFERENCE = re.compile(r"&(#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[^\t\n\f <&#;]{1,32};?)")
 
 
 @dataclass(frozen=True)
@@ -42,9 +68,59 @@ class NormalisedView:
     ends: array[int]
 
 
-def view_of(original: str) -> NormalisedView:
+def view_of(original: str, *, entities: bool = False) -> NormalisedView:
     """The file's text with line ends as LF, NFC, control characters removed (decode.py's
-    steps, in its order), each character mapped to where it stands in `original`."""
+    steps, in its order), and with `entities` character references decoded (the WebVTT
+    parser's last step), each character mapped to where it stands in `original`.
+
+    One scan of the whole text for what is not one for one (a line break but LF, an ASCII
+    control, a stretch NFC may change), the text between copied with its offsets in bulk; a
+    stretch that composes to one character (a decomposed "é") maps to its span without the
+    run analysis `plain_view_of` does (12,000 decomposed turns placed in 0.44 s of CPU, not
+    0.67 s: docs/benchmarks.md)."""
+    parts: list[str] = []
+    starts, ends = array("q"), array("q")
+    offsets = array("q", range(len(original) + 1))  # sliced: no Python int per character
+    copied = 0  # original[copied:] is not in the view yet
+
+    def copy(stop: int) -> None:
+        parts.append(original[copied:stop])
+        starts.extend(offsets[copied:stop])
+        ends.extend(offsets[copied + 1 : stop + 1])
+
+    nfc = unicodedata.is_normalized("NFC", original)  # then only breaks and controls
+    for found in (_EVENT_NFC if nfc else _EVENT).finditer(original):
+        begin, stop = found.span()
+        if found.lastindex == 2:  # a stretch NFC may change
+            piece = found.group()
+            composed = unicodedata.normalize("NFC", piece)
+            if composed == piece and not CONTROL.search(piece):
+                continue  # copied with the text around it
+            copy(begin)
+            if len(composed) == 1 and not CONTROL.match(composed):
+                parts.append(composed)
+                starts.append(begin)
+                ends.append(stop)
+            else:
+                run = plain_view_of(piece)
+                parts.append(run.text)
+                starts.extend(begin + at for at in run.starts)
+                ends.extend(begin + at for at in run.ends)
+        else:
+            copy(begin)
+            if found.lastindex == 1:  # a line break: LF
+                parts.append("\n")
+                starts.append(begin)
+                ends.append(stop)
+        copied = stop
+    copy(len(original))
+    view = NormalisedView("".join(parts), starts, ends)
+    return _decoded(view) if entities else view
+
+
+def plain_view_of(original: str) -> NormalisedView:
+    """`view_of` without references, line by line as decode.py's steps read: the reference
+    the fast `view_of` is checked against (tests/analysis/transcripts)."""
     parts: list[str] = []
     starts, ends = array("q"), array("q")
 
@@ -95,6 +171,39 @@ def view_of(original: str) -> NormalisedView:
         ends.append(found.end())
         position = found.end()
     add_line(position, len(original))
+    return NormalisedView("".join(parts), starts, ends)
+
+
+def _decoded(view: NormalisedView) -> NormalisedView:
+    """`view` with its character references as `html.unescape` reads them, the characters one
+    decodes to spanning the whole reference (a tail it leaves, `x` of `&ampx`, its own)."""
+    parts: list[str] = []
+    starts, ends = array("q"), array("q")
+    position = 0
+    for found in _REFERENCE.finditer(view.text):
+        reference = found.group()
+        decoded = html.unescape(reference)
+        if decoded == reference:
+            continue
+        tail = 0  # characters html.unescape left after the name it matched
+        while tail < len(decoded) - 1 and decoded[-1 - tail] == reference[-1 - tail]:
+            tail += 1
+        begin, stop = found.start(), found.end()
+        parts.append(view.text[position:begin])
+        starts.extend(view.starts[position:begin])
+        ends.extend(view.ends[position:begin])
+        head = len(decoded) - tail
+        parts.append(decoded)
+        starts.extend([view.starts[begin]] * head)
+        ends.extend([view.ends[stop - tail - 1]] * head)
+        starts.extend(view.starts[stop - tail : stop])
+        ends.extend(view.ends[stop - tail : stop])
+        position = stop
+    if not position:
+        return view
+    parts.append(view.text[position:])
+    starts.extend(view.starts[position:])
+    ends.extend(view.ends[position:])
     return NormalisedView("".join(parts), starts, ends)
 
 
@@ -157,10 +266,12 @@ def _place(view: NormalisedView, text: str, cursor: int) -> tuple[TurnPlace, int
     return TurnPlace(starts, ends), cursor
 
 
-def locate_turns(original: str, texts: Sequence[str]) -> list[TurnPlace] | None:
-    """Where each turn text (in file order) stands in `original`; None when one is not
-    there (a turn the parser rewrote, say an unescaped `&lt;`), as no offset would be sure."""
-    view = view_of(original)
+def locate_turns(
+    original: str, texts: Sequence[str], *, entities: bool = False
+) -> list[TurnPlace] | None:
+    """Where each turn text (in file order) stands in `view_of(original, entities=…)`;
+    None when one is not there (a turn the parser rewrote), as no offset would be sure."""
+    view = view_of(original, entities=entities)
     places, cursor = [], 0
     for text in texts:
         if not text:
@@ -173,16 +284,23 @@ def locate_turns(original: str, texts: Sequence[str]) -> list[TurnPlace] | None:
     return places
 
 
-def locate_turn(original: str, text: str) -> TurnPlace | None:
+def locate_turn(original: str, text: str, *, entities: bool = False) -> TurnPlace | None:
     """One turn in the span of the file's text it was placed at (what an export checks)."""
-    places = locate_turns(original, [text])
+    places = locate_turns(original, [text], entities=entities)
     return places[0] if places else None
 
 
-def mask_original(original: str, *, names: Iterable[str] = (), kinds: Iterable[str] = KINDS) -> str:
-    """`original` with what `deidentify` masks in its normalised view masked in place: the
-    same placeholders the turns get, the rest of the file's characters as they were."""
-    view = view_of(original)
+def mask_original(
+    original: str,
+    *,
+    names: Iterable[str] = (),
+    kinds: Iterable[str] = KINDS,
+    entities: bool = False,
+) -> str:
+    """`original` with what `deidentify` masks in its normalised view (`view_of`'s
+    `entities`) masked in place: the same placeholders the turns get, the rest of the file's
+    characters as they were (a masked reference is masked whole)."""
+    view = view_of(original, entities=entities)
     result = deidentify(view.text, names=names, kinds=kinds)
     pieces, cursor = [], 0
     for redaction in result.redactions:

@@ -20,7 +20,7 @@ from analysis.qda import (
 )
 from analysis.qda.plaintext import NormalisedText, normalise
 from analysis.transcripts import Redaction, deidentify, masked_position
-from analysis.transcripts.original import TurnPlace, locate_turn
+from analysis.transcripts.original import DECODES_REFERENCES, TurnPlace, locate_turn
 from app import audit
 from app.database import one_writer
 from app.extensions import db
@@ -75,6 +75,7 @@ def _original_places(interview: Interview) -> dict[int, NormalisedText | TurnPla
     if interview.plain_text is None:
         return None
     places: dict[int, NormalisedText | TurnPlace] = {}
+    entities = interview.source_format in DECODES_REFERENCES
     for turn in interview.turns:
         if turn.plain_start is None or turn.plain_end is None:
             return None
@@ -82,7 +83,9 @@ def _original_places(interview: Interview) -> dict[int, NormalisedText | TurnPla
         mapped = normalise(span)
         # A REFI-QDA paragraph is the turn as it came; an upload's turn has its lines, with
         # CRLF, blank lines or markup between them, found one by one.
-        place = mapped if mapped.text == turn.text else locate_turn(span, turn.text)
+        place: NormalisedText | TurnPlace | None = mapped
+        if mapped.text != turn.text:
+            place = locate_turn(span, turn.text, entities=entities)
         if place is None:
             return None
         places[turn.id] = place

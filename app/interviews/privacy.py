@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from analysis.transcripts import Turn as ParsedTurn
 from analysis.transcripts.deidentify import PLACEHOLDERS
-from analysis.transcripts.original import locate_turns, mask_original
+from analysis.transcripts.original import TurnPlace, locate_turns, mask_original
 from app import audit
 from app.extensions import db
 from app.models import ImportStatus, Interview, Study
@@ -42,6 +42,7 @@ def source_text_to_keep(
     names: Sequence[str],
     kinds: Sequence[str] | None,
     keep_original: bool,
+    entities: bool = False,
 ) -> KeptText:
     """The file's text as decoded (a docx's as extracted), kept so an export writes it and
     every coding's offsets count in it (issue 25), under one rule: when the upload masks
@@ -49,24 +50,32 @@ def source_text_to_keep(
     placeholders, and the unmasked text is never stored; when it masks nothing, the text is
     kept only if the original file is (`keep_original`, which the study's policy allows).
     `turns` are the de-identified turns; a turn not found in the (masked) text keeps nothing,
-    so no text is kept that masking the turns would have changed."""
+    so no text is kept that masking the turns would have changed. `entities`: the turns have
+    the file's character references decoded (a WebVTT file's, `DECODES_REFERENCES`)."""
     if kinds is not None:
-        text, kind = mask_original(source, names=names, kinds=kinds), MASKED
+        text = mask_original(source, names=names, kinds=kinds, entities=entities)
+        kind = MASKED
     elif keep_original:
         text, kind = source, AS_WRITTEN
     else:
         return KeptText(None)
     text = text.replace("\x00", "\ufffd")  # PostgreSQL stores no NUL; one for one
-    places = locate_turns(text, [turn.text for turn in turns])
-    if places is None:
+    places = locate_turns(text, [turn.text for turn in turns], entities=entities)
+    if places is None or (kind == MASKED and not _masked_where_turns_are(text, turns, places)):
         return KeptText(None)
-    if kind == MASKED:
-        for turn, place in zip(turns, places, strict=True):
-            for found in _PLACEHOLDER.finditer(turn.text):  # masked where the turn is
-                start = place.to_original(found.start())
-                if text[start : place.to_original(found.end(), end=True)] != found.group():
-                    return KeptText(None)
     return KeptText(text, tuple((place.start, place.end) for place in places), kind)
+
+
+def _masked_where_turns_are(
+    text: str, turns: Sequence[ParsedTurn], places: Sequence[TurnPlace]
+) -> bool:
+    """Every placeholder of a turn stands at its place in the masked text."""
+    for turn, place in zip(turns, places, strict=True):
+        for found in _PLACEHOLDER.finditer(turn.text):
+            start = place.to_original(found.start())
+            if text[start : place.to_original(found.end(), end=True)] != found.group():
+                return False
+    return True
 
 
 def policy_of(study: Study) -> InterviewPolicy:

@@ -31,6 +31,7 @@ from analysis.transcripts import (
     without_controls,
 )
 from analysis.transcripts import Turn as ParsedTurn
+from analysis.transcripts.original import DECODES_REFERENCES
 from app import audit
 from app.database import one_writer
 from app.extensions import db
@@ -249,6 +250,7 @@ def parse_upload(data: bytes, filename: str, options: ImportOptions) -> ParsedUp
         names=options.names,
         kinds=kinds if masking else None,
         keep_original=options.keep_original,
+        entities=transcript.format in DECODES_REFERENCES,
     )
     meta = {
         "format": transcript.format,
