@@ -49,6 +49,15 @@ SENTENCES = {
         "The retention sweep %(action)s %(responses)s responses and %(interviews)s transcripts "
         "given before %(cutoff)s, and deleted %(partials)s unfinished responses"
     ),
+    "privacy.field_sweep": _l(
+        "The retention sweep cleared the field %(field)s from %(cleared)s records not updated "
+        "since %(cutoff)s"
+    ),
+    "participant.export": _l("%(actor)s exported everything held about a participant"),
+    "participant.erase": _l("%(actor)s erased everything held about a participant"),
+    "consent_notice.version_added": _l(
+        "%(actor)s saved version %(version)s of the study's consent notice"
+    ),
     "response.erased_by_respondent": _l(
         "The respondent deleted response %(response_id)s with its receipt code"
     ),
