@@ -224,24 +224,33 @@ class DirectoryAccess:
         return getattr(self.role, f"can_{capability}")()
 
 
-def load_directory_access(organisation_id: int, user: User) -> DirectoryAccess:
-    row = db.session.execute(
+def _memberships_of(user: User) -> Select[Any]:
+    """The organisations *user* belongs to, each with their role in it."""
+    return (
         db.select(Organisation, OrganisationMember.role)
         .join(OrganisationMember, OrganisationMember.organisation_id == Organisation.id)
-        .where(Organisation.id == organisation_id, OrganisationMember.user_id == user.id)
+        .where(OrganisationMember.user_id == user.id)
+    )
+
+
+def _membership(organisation_id: int, user: User) -> DirectoryAccess | None:
+    row = db.session.execute(
+        _memberships_of(user).where(Organisation.id == organisation_id)
     ).first()
-    if row is None:
+    return None if row is None else DirectoryAccess(organisation=row[0], role=row[1])
+
+
+def load_directory_access(organisation_id: int, user: User) -> DirectoryAccess:
+    access = _membership(organisation_id, user)
+    if access is None:
         abort(404)
-    return DirectoryAccess(organisation=row[0], role=row[1])
+    return access
 
 
 def organisations_of(user: User) -> list[DirectoryAccess]:
     """Every organisation the user belongs to, with their role, by name."""
     rows = db.session.execute(
-        db.select(Organisation, OrganisationMember.role)
-        .join(OrganisationMember, OrganisationMember.organisation_id == Organisation.id)
-        .where(OrganisationMember.user_id == user.id)
-        .order_by(Organisation.name, Organisation.id)
+        _memberships_of(user).order_by(Organisation.name, Organisation.id)
     ).all()
     return [DirectoryAccess(organisation=row[0], role=row[1]) for row in rows]
 
@@ -287,17 +296,10 @@ def study_directory(access: StudyAccess, user: User) -> DirectoryAccess | None:
     no organisation or the user has no directory role in it."""
     if access.study.organisation_id is None:
         return None
-    row = db.session.execute(
-        db.select(Organisation, OrganisationMember.role)
-        .join(OrganisationMember, OrganisationMember.organisation_id == Organisation.id)
-        .where(
-            Organisation.id == access.study.organisation_id,
-            OrganisationMember.user_id == user.id,
-        )
-    ).first()
-    if row is None or not row[1].can_view_directory():
+    directory = _membership(access.study.organisation_id, user)
+    if directory is None or not directory.can("view_directory"):
         return None
-    return DirectoryAccess(organisation=row[0], role=row[1])
+    return directory
 
 
 def admin_required(view):
