@@ -209,10 +209,15 @@ def forget_old_files(now: datetime | None = None) -> int:
         db.select(Job).where(Job.finished_at < before, Job.result_path.is_not(None))
     ).all()
     for job in old:
-        shutil.rmtree(job_folder(job.id), ignore_errors=True)
-        job.result_path = None
+        forget_files(job)
     db.session.commit()
     return len(old)
+
+
+def forget_files(job: Job) -> None:
+    """Delete the job's files from disk; the row stays, with no file to download."""
+    shutil.rmtree(job_folder(job.id), ignore_errors=True)
+    job.result_path = None
 
 
 def result_file(job: Job) -> Path | None:

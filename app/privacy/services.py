@@ -13,7 +13,6 @@ the audit log then keeps that an erasure happened and how much went, nothing of 
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete
@@ -307,5 +306,4 @@ def _erase_job_files(job_files: list[Job]) -> None:
     """Exports and reports of their studies may hold their rows: the files go (the job rows
     stay, as the history of what was asked)."""
     for job in job_files:
-        shutil.rmtree(jobs.job_folder(job.id), ignore_errors=True)
-        job.result_path = None
+        jobs.forget_files(job)
