@@ -67,8 +67,35 @@ def _create_first_key() -> None:
         handle.write(Fernet.generate_key().decode() + "\n")
 
 
+def _keys_signature() -> tuple:
+    """What the ring is built from: the configured keys, or the keys file as it is now (a
+    rotation replaces the file, so its inode and time change)."""
+    listed = current_app.config.get("DATA_KEYS")
+    if listed:
+        return ("config", listed)
+    try:
+        status = _keys_path().stat()
+    except FileNotFoundError:
+        return ("none",)
+    return ("file", status.st_ino, status.st_mtime_ns, status.st_size)
+
+
 def key_ring(*, create: bool = False) -> MultiFernet:
-    """The configured keys, the newest first; with `create`, a first key if there is none."""
+    """The configured keys, the newest first; with `create`, a first key if there is none.
+
+    Built once per app and kept while its source is unchanged: every encrypted value of a
+    page goes through it, and reading and parsing the keys each time cost more than the
+    encryption itself."""
+    signature = _keys_signature()
+    cached = current_app.extensions.get("personal_data_ring")
+    if cached is not None and cached[0] == signature:
+        return cached[1]
+    ring = _built_ring(create=create)
+    current_app.extensions["personal_data_ring"] = (_keys_signature(), ring)
+    return ring
+
+
+def _built_ring(*, create: bool) -> MultiFernet:
     keys = _configured_keys()
     if not keys and create and not current_app.config.get("DATA_KEYS"):
         _create_first_key()
