@@ -32,6 +32,11 @@ class OwnResponse:
     submitted_at: datetime | None
     consent_notice_version: str | None
     consent_given_at: datetime | None
+    # The separate consent to sensitive information (PIPL art. 29) and a guardian's consent
+    # for a respondent under 14 (art. 31), when the questionnaire asked for them.
+    sensitive_consent_at: datetime | None
+    guardian_relationship: str | None
+    guardian_consent_at: datetime | None
     lines: list[AnswerLine]
     answers: dict[str, Any]
 
@@ -69,20 +74,37 @@ def own_response(slug: str, code: str) -> OwnResponse | None:
         submitted_at=row.submitted_at,
         consent_notice_version=row.consent_notice_version,
         consent_given_at=row.consent_given_at,
+        sensitive_consent_at=row.sensitive_consent_at if row.sensitive_consent else None,
+        guardian_relationship=row.guardian_relationship,
+        guardian_consent_at=row.guardian_consent_at,
         lines=answer_lines(row.version.definition, answers),
         answers=answers,
     )
 
 
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
 def portable_copy(own: OwnResponse) -> dict[str, Any]:
     """What the respondent downloads (JSON): each question as they saw it with their answer,
-    and the answers as stored, with when they were given and under which consent notice."""
+    and the answers as stored, with when they were given and under which consents (the
+    notice, sensitive information, a guardian's) they were given."""
     return {
         "questionnaire": own.questionnaire.title,
-        "submitted_at": own.submitted_at.isoformat() if own.submitted_at else None,
+        "submitted_at": _iso(own.submitted_at),
         "consent": {
             "notice_version": own.consent_notice_version,
-            "given_at": own.consent_given_at.isoformat() if own.consent_given_at else None,
+            "given_at": _iso(own.consent_given_at),
+            "sensitive_information_given_at": _iso(own.sensitive_consent_at),
+            "guardian": (
+                {
+                    "relationship": own.guardian_relationship,
+                    "given_at": _iso(own.guardian_consent_at),
+                }
+                if own.guardian_consent_at
+                else None
+            ),
         },
         "answers": [
             {"question": line.title, "answer": line.text}

@@ -2,6 +2,7 @@
 response agreed to, the separate consent to sensitive questions (refused server-side), a
 guardian's consent under 14, and the purpose and retention period shown before the start."""
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -174,6 +175,28 @@ def test_under_14_needs_a_guardian_whose_consent_is_kept(client, ctx):
     assert row.guardian_consent_at is not None
     stored = db.session.execute(db.text("SELECT guardian_name FROM responses")).scalar()
     assert "王芳" not in stored  # encrypted at rest
+
+
+def test_the_receipt_download_names_the_sensitive_and_guardian_consents(client, ctx):
+    survey = make_published(definition(short_text("city", "您所在的城市"), INCOME), settings=MINORS)
+    step(client, survey.slug, "notice", "agree")
+    step(client, survey.slug, "age", "under_14")
+    step(
+        client, survey.slug, "guardian", "agree",
+        guardian_name="王芳", relationship="parent", guardian_agrees="yes",
+    )  # fmt: skip
+    step(client, survey.slug, "sensitive", "agree")
+    stated = submit(client, survey.slug, {"city": "杭州", "income": "low"})
+    assert stated.status_code == 201, stated.json
+    reply = client.post(f"/s/{survey.slug}/receipt/download", data={"code": stated.json["receipt"]})
+    consent = json.loads(reply.data)["consent"]
+    [row] = responses()
+    assert consent["sensitive_information_given_at"] == row.sensitive_consent_at.isoformat()
+    assert consent["guardian"] == {
+        "relationship": "parent",
+        "given_at": row.guardian_consent_at.isoformat(),
+    }
+    assert "王芳" not in reply.get_data(as_text=True)  # the guardian's name is not the child's
 
 
 def test_without_a_guardian_the_form_ends_and_nothing_is_stored(client, ctx):

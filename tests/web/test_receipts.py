@@ -98,7 +98,12 @@ def test_the_download_holds_the_questions_answers_and_consent(client, survey):
     assert copy["questionnaire"] == "外卖配送体验调查"
     assert {"question": "您所在的城市", "answer": "上海"} in copy["answers"]
     assert copy["stored_answers"] == ANSWERS
-    assert copy["submitted_at"] and copy["consent"] == {"notice_version": None, "given_at": None}
+    assert copy["submitted_at"] and copy["consent"] == {
+        "notice_version": None,
+        "given_at": None,
+        "sensitive_information_given_at": None,
+        "guardian": None,
+    }
     assert client.post(f"/s/{survey.slug}/receipt/download", data={"code": "x"}).status_code == 404
 
 
