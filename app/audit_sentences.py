@@ -53,6 +53,10 @@ SENTENCES = {
         "The retention sweep cleared the field %(field)s from %(cleared)s records not updated "
         "since %(cutoff)s"
     ),
+    "privacy.answer_sweep": _l(
+        "The retention sweep cleared %(answers)s answers past their question's own period: "
+        "%(questions)s"
+    ),
     "participant.export": _l("%(actor)s exported everything held about a participant"),
     "participant.erase": _l("%(actor)s erased everything held about a participant"),
     "consent_notice.version_added": _l(

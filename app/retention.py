@@ -12,7 +12,8 @@ did.
 Directory fields with their own period (`DirectoryField.retention_days`) are swept too: the
 value of such a field is cleared from every record of the organisation not updated within the
 period (`Participant.updated_at`, the time its profile was last changed), the rest of the
-record kept; one audit event per field counts the records cleared (`sweep_fields`).
+record kept; one audit event per field counts the records cleared (`sweep_fields`). Questions
+with their own period are swept by `app.retention_answers`.
 
 Run by `flask --app wsgi privacy sweep` (cron), and daily by the job workers when there are
 some (`submit_daily`, from `app.job_queue.Worker`); both also delete old job files
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import delete
 
-from app import audit, jobs
+from app import audit, jobs, retention_answers
 from app.extensions import db
 from app.models import (
     DirectoryField,
@@ -281,9 +282,11 @@ def run_sweep(run: jobs.JobRun) -> Path:
     """The sweep as a job: its report, one line a study, is the job's file."""
     swept = sweep()
     fields = sweep_fields()
+    answers = retention_answers.sweep_answers()
     forgotten = jobs.forget_old_files()
     pruned = delivery.prune_old_events()
     lines = [describe(s) for s in swept] + [describe_field(f) for f in fields]
+    lines += [retention_answers.describe_answers(a) for a in answers]
     lines += [f"{forgotten} old job files deleted", f"{pruned} old webhook events deleted"]
     path = run.result_file("sweep.txt")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -23,3 +23,22 @@ def anonymised_answers(definition: dict[str, Any], answers: dict[str, Any]) -> d
         if answer_shape(question.get("type", "")) not in ("text", "unknown")
     }
     return {key: value for key, value in answers.items() if key in closed}
+
+
+def answer_periods(definition: dict[str, Any]) -> dict[str, int]:
+    """The questions of *definition* that keep their answer for a period of their own
+    (`retention_days`, PIPL art. 19: a phone number asked for a follow-up call need not be kept
+    as long as the ratings): question id → days."""
+    return {
+        question["id"]: int(question["retention_days"])
+        for page in definition.get("pages", [])
+        for question in page.get("questions", [])
+        if question.get("retention_days")
+    }
+
+
+def without_answers(answers: dict[str, Any], question_ids: set[str]) -> dict[str, Any]:
+    """*answers* without those of *question_ids*, their "other" texts included."""
+    return {
+        key: value for key, value in answers.items() if key.split("/", 1)[0] not in question_ids
+    }

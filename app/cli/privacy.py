@@ -1,7 +1,7 @@
 import click
 from flask.cli import AppGroup
 
-from app import jobs, retention
+from app import jobs, retention, retention_answers
 from app.extensions import db
 from app.models import Participant
 from app.privacy import services
@@ -24,6 +24,9 @@ def sweep_command(dry_run: bool) -> None:
         click.echo("no study has a retention period")
     for field_done in retention.sweep_fields(dry_run=dry_run):
         click.echo(("would be: " if dry_run else "") + retention.describe_field(field_done))
+    for answers_done in retention_answers.sweep_answers(dry_run=dry_run):
+        prefix = "would be: " if dry_run else ""
+        click.echo(prefix + retention_answers.describe_answers(answers_done))
     if not dry_run:
         click.echo(f"{jobs.forget_old_files()} old job files deleted (reports and exports)")
         click.echo(f"{delivery.prune_old_events()} old webhook events deleted (and their log)")

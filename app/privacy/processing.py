@@ -36,6 +36,7 @@ class QuestionEntry:
     title: str
     type: str
     privacy: str  # a FieldPrivacy value
+    retention_days: int | None = None  # the answer's own period (`app.retention_answers`)
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ def _questionnaire(title: str, version) -> QuestionnaireEntry:
             title=str(question.get("title", "")),
             type=str(question.get("type", "")),
             privacy=str(question.get("privacy") or FieldPrivacy.NONE.value),
+            retention_days=question.get("retention_days"),
         )
         for page in definition.get("pages") or ()
         for question in page.get("questions") or ()
@@ -167,6 +169,13 @@ def privacy_label(value: str) -> str:
         "personal": _("personal"),
         "sensitive": _("sensitive (PIPL art. 28)"),
     }.get(value, value)
+
+
+def kept_for(question: QuestionEntry) -> str:
+    """ ", kept 30 days" after a question's privacy, when its answer has a period of its own."""
+    if not question.retention_days:
+        return ""
+    return _(", answer kept %(days)d days", days=question.retention_days)
 
 
 def role_label(value: str) -> str:
@@ -216,6 +225,7 @@ def template_values(record: ProcessingRecord) -> dict[str, Any]:
         "record": record,
         "privacy_label": privacy_label,
         "role_label": role_label,
+        "kept_for": kept_for,
         "retention_text": retention_text,
         "paradata": PARADATA,
         "security": SECURITY,
@@ -250,7 +260,7 @@ def _collected(record: ProcessingRecord) -> list[str]:
         lines += [f"### {_cell(entry.title)} (v{entry.version})", ""]
         lines += [f"| {_('Question')} | {_('Type')} | {_('Privacy')} |", "|---|---|---|"]
         lines += [
-            f"| {q.id} {_cell(q.title)} | {q.type} | {privacy_label(q.privacy)} |"
+            f"| {q.id} {_cell(q.title)} | {q.type} | {privacy_label(q.privacy)}{kept_for(q)} |"
             for q in entry.questions
         ]
         lines.append("")
