@@ -231,3 +231,33 @@ def test_with_the_environment_the_new_ring_is_printed_then_finished(app, runner)
             sa.select(AuditEvent).where(AuditEvent.action == "privacy.rotate_key")
         ).all()
         assert event.detail["source"] == "environment" and event.detail["values"] == len(before)
+
+
+def test_a_value_written_under_the_old_key_during_the_rotation_is_caught_before_it_is_dropped(
+    app, runner, monkeypatch
+):
+    """A process that has not yet seen the new ring writes a value under the old key after
+    the main pass went by its row: the last check re-encrypts it before the old key goes."""
+    with app.app_context():
+        person_id, response_id = _seed()
+        [old_key] = _keys_file(app)
+    real_reencrypt, late = key_rotation._reencrypt, []
+
+    def a_late_writer(encrypted, ring, batch_size, *, unless=None):
+        if unless is not None and not late:
+            late.append(Fernet(old_key.encode()).encrypt("欧阳小翠".encode()).decode())
+            with db.engine.begin() as connection:
+                connection.execute(
+                    sa.text("UPDATE participants SET name = :token WHERE id = :id"),
+                    {"token": late[0], "id": person_id},
+                )
+        return real_reencrypt(encrypted, ring, batch_size, unless=unless)
+
+    monkeypatch.setattr(key_rotation, "_reencrypt", a_late_writer)
+    result = runner.invoke(args=["privacy", "rotate-key"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert _keys_file(app) != [old_key] and len(_keys_file(app)) == 1
+        assert _raw_participant(person_id)["name"] != late[0]
+        fields, guardian = _read_back(person_id, response_id)
+        assert fields == PERSON | {"name": "欧阳小翠"} and guardian == GUARDIAN
