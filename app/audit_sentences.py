@@ -57,6 +57,10 @@ SENTENCES = {
         "The retention sweep cleared %(answers)s answers past their question's own period: "
         "%(questions)s"
     ),
+    "privacy.rotate_key": _l(
+        "%(actor)s re-encrypted %(values)s personal values in %(columns)s columns under a new "
+        "data key"
+    ),
     "participant.export": _l("%(actor)s exported everything held about a participant"),
     "participant.erase": _l("%(actor)s erased everything held about a participant"),
     "consent_notice.version_added": _l(

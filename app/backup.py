@@ -6,8 +6,10 @@ folder, in one archive with a checksum manifest.
   --clean --single-transaction`, so a failed restore leaves the database as it was;
 - files: everything under the instance folder except the database itself and `cache/`
   (charts and tables, rebuilt on demand) and `backups/` (a good place for the archives). That
-  includes `config.py` with the secret key: keep
-  the archive as carefully as the database.
+  includes `config.py` with the secret key and `data_keys` with the keys of the encrypted
+  personal data (`app.personal_data`; restored readable by the owner only): keep the archive
+  as carefully as the database. Keys given as WENFANG_DATA_KEYS are not in the archive: keep
+  them apart, with the key of every archive still kept (a rotation replaces it).
 
 The archive is a tar file: `manifest.json` (format, when, the database's dialect, Alembic
 revision and row count per table, and the SHA-256 and size of every other member), then the
@@ -239,7 +241,10 @@ def _unpack(archive: tarfile.TarFile, into: Path) -> dict[str, Any]:
         source = archive.extractfile(member)
         if source is None:
             raise BackupError(f"unreadable member: {member.name}")
-        with source, target.open("wb") as sink:
+        # readable by the owner only: the members are the database, config.py with the
+        # secret key and data_keys with the keys of the personal data (moved into place)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with source, os.fdopen(descriptor, "wb") as sink:
             shutil.copyfileobj(source, sink, CHUNK)
         entry = expected[member.name]
         if target.stat().st_size != entry["size"] or _sha256(target) != entry["sha256"]:

@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.database import unavailable_reason
 from app.extensions import db, login_manager
+from app.personal_data import PersonalDataKeyError
 from app.problem_details import Problem, problem_of, problem_response
 
 MESSAGES = {
@@ -38,6 +39,16 @@ STORAGE_REASONS = frozenset({"disk_full", "read_only", "io_error"})
 STORAGE_REFUSES_WRITES = _l(
     "The server cannot save changes now: its storage is full or read-only, and nothing was "
     "saved. Please tell the administrator of this site."
+)
+# Stored personal information that the configured keys do not open (`app.personal_data`):
+# the page names the cause and where the keys are set, never the key or the traceback.
+DATA_KEY_MISMATCH = (
+    _l("Data key mismatch"),
+    _l(
+        "Personal information stored here cannot be decrypted with the configured data keys. "
+        "Please tell the administrator of this site to check WENFANG_DATA_KEYS or "
+        "instance/data_keys (and restore the key from the backup if it was lost or replaced)."
+    ),
 )
 # Failures of the file system under the instance folder (exports, caches) that mean the same.
 _STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
@@ -85,7 +96,29 @@ def _unavailable(reason: str):
     return response
 
 
+def data_key_error(error: Exception) -> PersonalDataKeyError | None:
+    """The key error behind *error*: itself, or the one SQLAlchemy wrapped while binding."""
+    if isinstance(error, PersonalDataKeyError):
+        return error
+    original = getattr(error, "orig", None)
+    return original if isinstance(original, PersonalDataKeyError) else None
+
+
+def _data_key_mismatch(error: PersonalDataKeyError):
+    """500 with the cause named; the log gets the reason (which never holds a key)."""
+    current_app.logger.error("personal data key: %s", error)
+    db.session.rollback()
+    title, message = DATA_KEY_MISMATCH
+    if _is_api():
+        return problem_response(Problem("internal_error", detail=str(message)))
+    return _render(500, title, message)
+
+
 def init_app(app: Flask) -> None:
+    @app.errorhandler(PersonalDataKeyError)
+    def personal_data_key_error(error: PersonalDataKeyError):
+        return _data_key_mismatch(error)
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         if _is_api():
@@ -106,6 +139,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(SQLAlchemyError)
     def database_error(error: SQLAlchemyError):
+        key_error = data_key_error(error)
+        if key_error is not None:
+            return _data_key_mismatch(key_error)
         reason = unavailable_reason(error)
         if reason is None:
             raise error  # a bug, not an outage: logged and answered as any other 500

@@ -132,9 +132,9 @@ def unseal(token: str) -> str:
 def blind_index(normalised: str) -> str:
     """A keyed hash of a normalised value, to find equal values without decrypting them.
 
-    Keyed with SECRET_KEY (as the address hash in `surveys.paradata` is): replacing the
-    secret key makes the stored indexes stale (`flask --app wsgi privacy rotate-key` rebuilds
-    them).
+    Keyed with SECRET_KEY (as the address hash in `surveys.paradata` is), not with the data
+    keys: `flask --app wsgi privacy rotate-key` leaves the indexes as they are, and they stay
+    valid; replacing the secret key makes them stale.
     """
     secret = current_app.config["SECRET_KEY"].encode()
     key = hmac.new(secret, INDEX_PURPOSE, hashlib.sha256).digest()
