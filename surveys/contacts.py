@@ -36,6 +36,7 @@ import re
 import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # 010 and 02x: 8-digit local numbers; 0 + three digits: 7 or 8.
@@ -45,6 +46,7 @@ EMAIL_LOCAL = re.compile(r"^[a-z0-9._%+\-]+$")
 EMAIL_LABEL = re.compile(r"^[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?$")
 WECHAT = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 WECHAT_MIN, WECHAT_MAX = 6, 20
+RecordId = TypeVar("RecordId", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,9 @@ def wechat(value: str | None) -> Checked:
 CHECKS = {"phone": phone, "email": email, "wechat": wechat}
 
 
-def group_by_channels(records: Iterable[tuple[Hashable, Iterable[Hashable]]]) -> list[list]:
+def group_by_channels(
+    records: Iterable[tuple[RecordId, Iterable[Hashable]]],
+) -> list[list[RecordId]]:
     """Union-find over records sharing any channel key: each group of two or more record ids,
     ids in their first-seen order, groups by their first id's order.
 
@@ -153,10 +157,10 @@ def group_by_channels(records: Iterable[tuple[Hashable, Iterable[Hashable]]]) ->
     channel, such as ("phone", "13812345678") or a blind index; A shares a phone with B and
     B an email with C: A, B and C are one group.
     """
-    parent: dict[Hashable, Hashable] = {}
-    order: list[Hashable] = []
+    parent: dict[RecordId, RecordId] = {}
+    order: list[RecordId] = []
 
-    def find(item: Hashable) -> Hashable:
+    def find(item: RecordId) -> RecordId:
         root = item
         while parent[root] != root:
             root = parent[root]
@@ -164,7 +168,7 @@ def group_by_channels(records: Iterable[tuple[Hashable, Iterable[Hashable]]]) ->
             parent[item], item = root, parent[item]
         return root
 
-    owner: dict[Hashable, Hashable] = {}
+    owner: dict[Hashable, RecordId] = {}
     for record_id, keys in records:
         if record_id not in parent:
             parent[record_id] = record_id
@@ -178,14 +182,14 @@ def group_by_channels(records: Iterable[tuple[Hashable, Iterable[Hashable]]]) ->
                     parent[b] = a
             else:
                 owner[key] = record_id
-    groups: dict[Hashable, list] = {}
+    groups: dict[RecordId, list[RecordId]] = {}
     for record_id in order:
         groups.setdefault(find(record_id), []).append(record_id)
     return [members for members in groups.values() if len(members) > 1]
 
 
 def mask_name(name: str | None) -> str:
-    """"张伟" → "张*", "欧阳娜娜" → "欧***"; a Latin name keeps its first letter."""
+    """ "张伟" → "张*", "欧阳娜娜" → "欧***"; a Latin name keeps its first letter."""
     text = (name or "").strip()
     if not text:
         return ""
@@ -193,7 +197,7 @@ def mask_name(name: str | None) -> str:
 
 
 def mask_phone(value: str | None) -> str:
-    """"13812345678" → "138****5678"; anything shorter keeps its last two characters."""
+    """ "13812345678" → "138****5678"; anything shorter keeps its last two characters."""
     text = (value or "").strip()
     if not text:
         return ""
@@ -205,7 +209,7 @@ def mask_phone(value: str | None) -> str:
 
 
 def mask_email(value: str | None) -> str:
-    """"wang.fang@example.cn" → "w***@example.cn"."""
+    """ "wang.fang@example.cn" → "w***@example.cn"."""
     text = (value or "").strip()
     if "@" not in text:
         return "***" if text else ""

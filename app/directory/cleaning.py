@@ -82,9 +82,14 @@ def duplicate_groups(access: DirectoryAccess, limit: int = MAX_GROUPS) -> list[D
     found = []
     for group in groups:
         shared = sorted(
-            {kind for record_id in group for kind, value in keys[record_id]
-             if value is not None and sum(1 for other in group if (kind, value) in keys[other]) > 1}
-        )  # fmt: skip
+            {
+                kind
+                for record_id in group
+                for kind, value in keys[record_id]
+                if value is not None
+                and sum(1 for other in group if (kind, value) in keys[other]) > 1
+            }
+        )
         found.append(DuplicateGroup([loaded[record_id] for record_id in group], shared))
     return found
 
@@ -157,7 +162,7 @@ def merge(
             .values(participant_id=kept.id)
             .execution_options(synchronize_session=False)
         )
-        moved[model.__tablename__] = result.rowcount or 0
+        moved[model.__tablename__] = result.rowcount or 0  # type: ignore[attr-defined]
     # Records merged earlier into one of *others* now name the record kept.
     db.session.execute(
         update(Participant)

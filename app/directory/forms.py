@@ -5,15 +5,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     HiddenField,
-    SelectChoice,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from app.forms import Form
 from app.models import FieldPrivacy, OrganisationRole
@@ -37,10 +36,14 @@ PROBLEMS = {
     "name_missing": _l("The name is missing."),
     "duplicate_in_file": _l("Shares a contact with row %(row)s of the file."),
 }
-GENDER_CHOICES = [SelectChoice("", _l("Unknown")),
-                  *(SelectChoice(label, label) for label in contacts.GENDERS)]  # fmt: skip
-TIER_CHOICES = [SelectChoice("", _l("Unknown")),
-                *(SelectChoice(label, label) for label in contacts.CITY_TIERS)]  # fmt: skip
+GENDER_CHOICES = [
+    SelectChoice("", _l("Unknown")),
+    *(SelectChoice(label, label) for label in contacts.GENDERS),
+]
+TIER_CHOICES = [
+    SelectChoice("", _l("Unknown")),
+    *(SelectChoice(label, label) for label in contacts.CITY_TIERS),
+]
 PRIVACY_LABELS = {
     FieldPrivacy.NONE: _l("Not personal"),
     FieldPrivacy.PERSONAL: _l("Personal (encrypted, masked)"),
@@ -65,8 +68,9 @@ def _channel(kind: str):
 
 
 class ParticipantForm(Form):
-    name = StringField(_l("Name"), [DataRequired(message=_l("Enter the person's name.")),
-                                    Length(max=100)])  # fmt: skip
+    name = StringField(
+        _l("Name"), [DataRequired(message=_l("Enter the person's name.")), Length(max=100)]
+    )
     phone = StringField(_l("Phone"), [Length(max=40), _channel("phone")])
     email = StringField(_l("Email"), [Length(max=200), _channel("email")])
     wechat_id = StringField(_l("WeChat ID"), [Length(max=40), _channel("wechat")])
@@ -88,8 +92,11 @@ def participant_form(fields, **kwargs) -> ParticipantForm:
         pass
 
     for definition in fields:
-        setattr(WithCustom, f"custom_{definition.key}",
-                StringField(definition.label, [Length(max=1000)]))  # fmt: skip
+        setattr(
+            WithCustom,
+            f"custom_{definition.key}",
+            StringField(definition.label, [Length(max=1000)]),
+        )
     return WithCustom(**kwargs)
 
 
@@ -97,10 +104,18 @@ class FieldForm(Form):
     label = StringField(_l("Label"), [DataRequired(), Length(max=200)])
     key = StringField(
         _l("Key (letters, digits and _, starting with a letter)"),
-        [DataRequired(), Length(max=64),
-         Regexp(r"^[a-z][a-z0-9_]*$", message=_l("Lower-case letters, digits and _ only, starting with a letter."))],
-    )  # fmt: skip
-    privacy = SelectField(_l("Privacy"), choices=[SelectChoice(k.value, v) for k, v in PRIVACY_LABELS.items()])
+        [
+            DataRequired(),
+            Length(max=64),
+            Regexp(
+                r"^[a-z][a-z0-9_]*$",
+                message=_l("Lower-case letters, digits and _ only, starting with a letter."),
+            ),
+        ],
+    )
+    privacy = SelectField(
+        _l("Privacy"), choices=[SelectChoice(k.value, v) for k, v in PRIVACY_LABELS.items()]
+    )
     retention_days = IntegerField(
         _l("Keep values for (days, empty: as long as the record)"),
         [Optional(), NumberRange(min=1, max=36500)],
@@ -140,8 +155,10 @@ class ImportMappingForm(Form):
 
     duplicates = SelectField(
         _l("A row matching an existing record by phone, email or WeChat ID"),
-        choices=[SelectChoice("update", _l("updates that record")),
-                 SelectChoice("skip", _l("is skipped"))],  # fmt: skip
+        choices=[
+            SelectChoice("update", _l("updates that record")),
+            SelectChoice("skip", _l("is skipped")),
+        ],
         default="update",
     )
     check = SubmitField(_l("Check (dry run)"))
@@ -163,8 +180,10 @@ TARGET_LABELS = {
     "tags": _l("Tags"),
     "notes": _l("Notes"),
 }
-ATTRIBUTE_LABELS = {name: TARGET_LABELS[name] for name in
-                    ("age_band", "gender", "income_band", "occupation", "city", "city_tier")}  # fmt: skip
+ATTRIBUTE_LABELS = {
+    name: TARGET_LABELS[name]
+    for name in ("age_band", "gender", "income_band", "occupation", "city", "city_tier")
+}
 CHANNEL_LABELS = {"phone": _l("Phone"), "email": _l("Email"), "wechat": _l("WeChat ID")}
 RECORD_PROBLEM_LABELS = {
     "phone_invalid": _l("invalid phone"),

@@ -66,5 +66,5 @@ def history(participant: Participant) -> History:
             .where(Turn.interview_id.in_([interview.id for interview in found.interviews]))
             .group_by(Turn.interview_id)
         )
-        found.highlights = {interview_id: count for interview_id, count in rows}
+        found.highlights = {row[0]: row[1] for row in rows}
     return found

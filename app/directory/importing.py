@@ -171,13 +171,17 @@ def dry_run(
             if key in first_row and first_row[key] != offset:
                 column = header[mapping.index(key[0])] if key[0] in mapping else key[0]
                 run.problems.append(
-                    RowProblem(offset, column, profile.channels[key[0]],
-                               f"duplicate_in_file:{first_row[key]}")  # fmt: skip
+                    RowProblem(
+                        offset,
+                        column,
+                        profile.channels[key[0]],
+                        f"duplicate_in_file:{first_row[key]}",
+                    )
                 )
             first_row.setdefault(key, offset)
         rows_keys.append((offset, profile, keys))
     indexes: dict[str, set[str]] = {}
-    for _offset, _profile_, keys in rows_keys:
+    for *_row, keys in rows_keys:
         for kind, value in keys:
             indexes.setdefault(kind, set()).add(value)
     existing = _existing(access, indexes)
@@ -195,23 +199,30 @@ def write(
     access: DirectoryAccess, run: DryRun, *, update_duplicates: bool, actor: User, filename: str
 ) -> dict[str, int]:
     """Write a dry run that found nothing wrong: created, updated, skipped. All or nothing."""
-    assert run.ok, "a dry run with problems is never written"
+    if not run.ok:
+        raise ValueError("a dry run with problems is never written")
     fields = records.fields_of(access)
     counts = {"created": 0, "updated": 0, "skipped": 0}
     try:
         for _offset, profile, match in run.plans:
             if match is None:
-                participant = Participant(organisation_id=access.organisation.id, tags=[],
-                                          custom={}, problems=[], consents={})  # fmt: skip
+                participant = Participant(
+                    organisation_id=access.organisation.id,
+                    tags=[],
+                    custom={},
+                    problems=[],
+                    consents={},
+                )
                 db.session.add(participant)
                 records.apply(participant, profile, fields)
                 counts["created"] += 1
             elif update_duplicates:
-                participant = db.session.get(Participant, match)
-                assert participant is not None
+                found = db.session.get(Participant, match)
+                if found is None:  # gone since the dry run: the import is stopped
+                    raise LookupError(match)
                 if profile.tags is not None:  # an import adds tags, never removes them
-                    profile.tags = list(dict.fromkeys([*(participant.tags or []), *profile.tags]))
-                records.apply(participant, profile.without_blanks(), fields)
+                    profile.tags = list(dict.fromkeys([*(found.tags or []), *profile.tags]))
+                records.apply(found, profile.without_blanks(), fields)
                 counts["updated"] += 1
             else:
                 counts["skipped"] += 1

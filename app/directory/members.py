@@ -37,36 +37,46 @@ def add(access: DirectoryAccess, email: str, role: OrganisationRole, actor: User
     db.session.add(
         OrganisationMember(organisation_id=access.organisation.id, user_id=user.id, role=role)
     )
-    audit.record("organisation.add_member", access.organisation, actor=actor,
-                 detail={"user_id": user.id, "role": role.value})  # fmt: skip
+    audit.record(
+        "organisation.add_member",
+        access.organisation,
+        actor=actor,
+        detail={"user_id": user.id, "role": role.value},
+    )
     db.session.commit()
     return None
 
 
 def _admins(access: DirectoryAccess) -> int:
-    return db.session.scalar(
-        select(func.count(OrganisationMember.id)).where(
-            OrganisationMember.organisation_id == access.organisation.id,
-            OrganisationMember.role == OrganisationRole.ADMIN,
+    return (
+        db.session.scalar(
+            select(func.count(OrganisationMember.id)).where(
+                OrganisationMember.organisation_id == access.organisation.id,
+                OrganisationMember.role == OrganisationRole.ADMIN,
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def change_role(
     access: DirectoryAccess, member: OrganisationMember, role: OrganisationRole | None, actor: User
 ) -> str | None:
     """Give *member* *role*, or remove them when None; "last_admin" refuses it."""
-    if member.role is OrganisationRole.ADMIN and role is not OrganisationRole.ADMIN:
-        if _admins(access) <= 1:
-            return "last_admin"
+    demoted = member.role is OrganisationRole.ADMIN and role is not OrganisationRole.ADMIN
+    if demoted and _admins(access) <= 1:
+        return "last_admin"
     detail = {"user_id": member.user_id, "before": member.role.value}
     if role is None:
         db.session.delete(member)
         audit.record("organisation.remove_member", access.organisation, actor=actor, detail=detail)
     else:
         member.role = role
-        audit.record("organisation.change_role", access.organisation, actor=actor,
-                     detail={**detail, "after": role.value})  # fmt: skip
+        audit.record(
+            "organisation.change_role",
+            access.organisation,
+            actor=actor,
+            detail={**detail, "after": role.value},
+        )
     db.session.commit()
     return None
-

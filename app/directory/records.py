@@ -26,8 +26,14 @@ CHANNELS = {
     "email": ("email", "email_index"),
     "wechat": ("wechat_id", "wechat_index"),
 }
-ATTRIBUTE_LIMITS = {"age_band": 30, "gender": 20, "income_band": 30, "occupation": 100,
-                    "city": 100, "city_tier": 20}  # fmt: skip
+ATTRIBUTE_LIMITS = {
+    "age_band": 30,
+    "gender": 20,
+    "income_band": 30,
+    "occupation": 100,
+    "city": 100,
+    "city_tier": 20,
+}
 TAG_LIMIT = 50
 TAG_SEPARATORS = re.compile(r"[,，;；、\n]+")
 
@@ -57,7 +63,7 @@ class Profile:
 
 
 def parse_tags(text: str) -> list[str]:
-    """"高频用户, 北京；老用户" → the tags, split at commas (either width), semicolons and
+    """ "高频用户, 北京；老用户" → the tags, split at commas (either width), semicolons and
     ideographic commas, each trimmed, duplicates dropped."""
     parts = [part.strip() for part in TAG_SEPARATORS.split(text or "")]
     return list(dict.fromkeys(part[:TAG_LIMIT] for part in parts if part))
@@ -92,7 +98,7 @@ def custom_value(participant: Participant, definition: DirectoryField) -> str:
 
 
 def problems_of(participant: Participant) -> list[str]:
-    """"phone_invalid", "email_invalid", "wechat_invalid" for each channel whose value is
+    """ "phone_invalid", "email_invalid", "wechat_invalid" for each channel whose value is
     there but cannot be read (`surveys.contacts`)."""
     found = []
     for kind, (column, _index) in CHANNELS.items():
@@ -166,30 +172,45 @@ def fields_of(access: DirectoryAccess) -> list[DirectoryField]:
 
 
 def create(access: DirectoryAccess, profile: Profile, actor: User) -> Participant:
-    participant = Participant(organisation_id=access.organisation.id, tags=[], custom={},
-                              problems=[], consents={})  # fmt: skip
+    participant = Participant(
+        organisation_id=access.organisation.id, tags=[], custom={}, problems=[], consents={}
+    )
     db.session.add(participant)
     apply(participant, profile, fields_of(access))
     db.session.flush()
-    audit.record("participant.create", participant, actor=actor,
-                 detail={"organisation_id": access.organisation.id})  # fmt: skip
+    audit.record(
+        "participant.create",
+        participant,
+        actor=actor,
+        detail={"organisation_id": access.organisation.id},
+    )
     db.session.commit()
     return participant
 
 
-def update(access: DirectoryAccess, participant: Participant, profile: Profile, actor: User) -> bool:
+def update(
+    access: DirectoryAccess, participant: Participant, profile: Profile, actor: User
+) -> bool:
     changed = apply(participant, profile, fields_of(access))
     if changed:
-        audit.record("participant.update", participant, actor=actor,
-                     detail={"organisation_id": access.organisation.id, "fields": changed})  # fmt: skip
+        audit.record(
+            "participant.update",
+            participant,
+            actor=actor,
+            detail={"organisation_id": access.organisation.id, "fields": changed},
+        )
     db.session.commit()
     return bool(changed)
 
 
 def record_reveal(access: DirectoryAccess, participant: Participant, actor: User) -> None:
     """The caller asked to see the record's personal values in full: audited, then shown."""
-    audit.record("participant.reveal", participant, actor=actor,
-                 detail={"organisation_id": access.organisation.id})  # fmt: skip
+    audit.record(
+        "participant.reveal",
+        participant,
+        actor=actor,
+        detail={"organisation_id": access.organisation.id},
+    )
     db.session.commit()
 
 
@@ -211,11 +232,20 @@ def add_field(
     retention_days: int | None,
     actor: User,
 ) -> DirectoryField:
-    definition = DirectoryField(organisation_id=access.organisation.id, label=label.strip(),
-                                key=key, privacy=privacy, retention_days=retention_days)  # fmt: skip
+    definition = DirectoryField(
+        organisation_id=access.organisation.id,
+        label=label.strip(),
+        key=key,
+        privacy=privacy,
+        retention_days=retention_days,
+    )
     db.session.add(definition)
     db.session.flush()
-    audit.record("directory.add_field", definition, actor=actor,
-                 detail={"key": key, "privacy": privacy.value})  # fmt: skip
+    audit.record(
+        "directory.add_field",
+        definition,
+        actor=actor,
+        detail={"key": key, "privacy": privacy.value},
+    )
     db.session.commit()
     return definition

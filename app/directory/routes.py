@@ -9,9 +9,9 @@ from app.directory import bp, cleaning, listing, members, records
 from app.directory.forms import (
     ATTRIBUTE_LABELS,
     CHANNEL_LABELS,
-    RECORD_PROBLEM_LABELS,
     ORGANISATION_ROLE_LABELS,
     PRIVACY_LABELS,
+    RECORD_PROBLEM_LABELS,
     FieldForm,
     MemberForm,
     MemberRoleForm,
@@ -65,8 +65,11 @@ def _profile(form, fields) -> Profile:
     return Profile(
         name=form.name.data or "",
         attributes={name: getattr(form, name).data or "" for name in ATTRIBUTES},
-        channels={"phone": form.phone.data or "", "email": form.email.data or "",
-                  "wechat": form.wechat_id.data or ""},  # fmt: skip
+        channels={
+            "phone": form.phone.data or "",
+            "email": form.email.data or "",
+            "wechat": form.wechat_id.data or "",
+        },
         tags=records.parse_tags(form.tags.data or ""),
         notes=form.notes.data or "",
         custom={f.key: getattr(form, f"custom_{f.key}").data or "" for f in fields},
@@ -81,10 +84,21 @@ def create(access: DirectoryAccess):
     if form.validate_on_submit():
         participant = records.create(access, _profile(form, fields), current_user)
         flash(_("The record was added."), "success")
-        return redirect(url_for("directory.record", organisation_id=access.organisation.id,
-                                participant_id=participant.id))  # fmt: skip
-    return render_template("directory/edit.html", access=access, organisation=access.organisation,
-                           form=form, fields=fields, participant=None)  # fmt: skip
+        return redirect(
+            url_for(
+                "directory.record",
+                organisation_id=access.organisation.id,
+                participant_id=participant.id,
+            )
+        )
+    return render_template(
+        "directory/edit.html",
+        access=access,
+        organisation=access.organisation,
+        form=form,
+        fields=fields,
+        participant=None,
+    )
 
 
 @bp.route(BASE + "/<int:participant_id>/edit", methods=["GET", "POST"])
@@ -111,10 +125,21 @@ def edit(access: DirectoryAccess, participant_id: int):
     if form.validate_on_submit():
         records.update(access, participant, _profile(form, fields), current_user)
         flash(_("The record was saved."), "success")
-        return redirect(url_for("directory.record", organisation_id=access.organisation.id,
-                                participant_id=participant.id))  # fmt: skip
-    return render_template("directory/edit.html", access=access, organisation=access.organisation,
-                           form=form, fields=fields, participant=participant)  # fmt: skip
+        return redirect(
+            url_for(
+                "directory.record",
+                organisation_id=access.organisation.id,
+                participant_id=participant.id,
+            )
+        )
+    return render_template(
+        "directory/edit.html",
+        access=access,
+        organisation=access.organisation,
+        form=form,
+        fields=fields,
+        participant=participant,
+    )
 
 
 def _record_page(access: DirectoryAccess, participant_id: int, *, revealed: bool):
@@ -161,14 +186,24 @@ def fields(access: DirectoryAccess):
         if any(definition.key == form.key.data for definition in existing):
             form.key.errors.append(_("Another field has this key."))
         else:
-            records.add_field(access, form.label.data, form.key.data,
-                              FieldPrivacy(form.privacy.data), form.retention_days.data,
-                              current_user)  # fmt: skip
+            records.add_field(
+                access,
+                form.label.data,
+                form.key.data,
+                FieldPrivacy(form.privacy.data),
+                form.retention_days.data,
+                current_user,
+            )
             flash(_("The field was added."), "success")
             return redirect(url_for("directory.fields", organisation_id=access.organisation.id))
-    return render_template("directory/fields.html", access=access,
-                           organisation=access.organisation, form=form, fields=existing,
-                           privacy_labels=PRIVACY_LABELS)  # fmt: skip
+    return render_template(
+        "directory/fields.html",
+        access=access,
+        organisation=access.organisation,
+        form=form,
+        fields=existing,
+        privacy_labels=PRIVACY_LABELS,
+    )
 
 
 @bp.route(BASE + "/cleaning")
@@ -179,8 +214,10 @@ def cleaning_page(access: DirectoryAccess):
         "directory/cleaning.html",
         access=access,
         organisation=access.organisation,
-        groups=[(group, [(r, records.masked(r)) for r in group.records])
-                for group in cleaning.duplicate_groups(access)],  # fmt: skip
+        groups=[
+            (group, [(r, records.masked(r)) for r in group.records])
+            for group in cleaning.duplicate_groups(access)
+        ],
         invalid=[(r, records.masked(r)) for r in cleaning.invalid_records(access)],
         stale=[(r, records.masked(r)) for r in cleaning.stale_records(access, days)],
         stale_total=cleaning.stale_count(access, days),
@@ -204,8 +241,9 @@ def merge(access: DirectoryAccess):
         flash(_("These records cannot be merged any more (one was merged or removed)."), "danger")
         return back
     cleaning.merge(access, kept, [r for r in found if r.id != kept.id], current_user)
-    flash(_("%(n)d records were merged into record %(id)d.", n=len(found) - 1, id=kept.id),
-          "success")  # fmt: skip
+    flash(
+        _("%(n)d records were merged into record %(id)d.", n=len(found) - 1, id=kept.id), "success"
+    )
     return back
 
 
@@ -214,20 +252,28 @@ def merge(access: DirectoryAccess):
 def members_page(access: DirectoryAccess):
     form = MemberForm()
     if form.validate_on_submit():
-        refused = members.add(access, form.email.data, OrganisationRole(form.role.data),
-                              current_user)  # fmt: skip
+        refused = members.add(
+            access, form.email.data, OrganisationRole(form.role.data), current_user
+        )
         if refused is None:
             flash(_("The member was added."), "success")
-            return redirect(url_for("directory.members_page",
-                                    organisation_id=access.organisation.id))  # fmt: skip
+            return redirect(
+                url_for("directory.members_page", organisation_id=access.organisation.id)
+            )
         form.email.errors.append(
-            _("No account has this email.") if refused == "no_account"
+            _("No account has this email.")
+            if refused == "no_account"
             else _("This account is already a member.")
-        )  # fmt: skip
-    return render_template("directory/members.html", access=access,
-                           organisation=access.organisation, form=form,
-                           members=members.members_of(access), role_form=MemberRoleForm(),
-                           role_labels=ORGANISATION_ROLE_LABELS)  # fmt: skip
+        )
+    return render_template(
+        "directory/members.html",
+        access=access,
+        organisation=access.organisation,
+        form=form,
+        members=members.members_of(access),
+        role_form=MemberRoleForm(),
+        role_labels=ORGANISATION_ROLE_LABELS,
+    )
 
 
 @bp.route("/members/role", methods=["POST"])
@@ -243,8 +289,7 @@ def change_member(access: DirectoryAccess):
     if members.change_role(access, member, role, current_user) == "last_admin":
         flash(_("The organisation needs at least one administrator."), "danger")
     else:
-        flash(_("The member was removed.") if role is None else _("The role was changed."),
-              "success")  # fmt: skip
+        flash(
+            _("The member was removed.") if role is None else _("The role was changed."), "success"
+        )
     return back
-
-

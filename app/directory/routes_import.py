@@ -32,11 +32,19 @@ def import_upload(access: DirectoryAccess):
             refusal = translate(refused)
         else:
             token = import_files.keep(access.organisation.id, filename, data, kind=KIND)
-            return redirect(url_for("directory.import_check", organisation_id=access.organisation.id,
-                                    upload=token))  # fmt: skip
+            return redirect(
+                url_for(
+                    "directory.import_check", organisation_id=access.organisation.id, upload=token
+                )
+            )
     status = 200 if request.method == "GET" else 422
-    return render_template("directory/import.html", access=access,
-                           organisation=access.organisation, form=form, refusal=refusal), status  # fmt: skip
+    return render_template(
+        "directory/import.html",
+        access=access,
+        organisation=access.organisation,
+        form=form,
+        refusal=refusal,
+    ), status
 
 
 def problem_text(problem: importing.RowProblem) -> str:
@@ -70,14 +78,26 @@ def import_check(access: DirectoryAccess, upload: str):
     if form.validate_on_submit():
         run = importing.dry_run(access, grid, mapping, fields)
         if form.write.data and run.ok:
-            counts = importing.write(access, run, update_duplicates=form.duplicates.data == "update",
-                                     actor=current_user, filename=filename)  # fmt: skip
+            counts = importing.write(
+                access,
+                run,
+                update_duplicates=form.duplicates.data == "update",
+                actor=current_user,
+                filename=filename,
+            )
             import_files.discard(access.organisation.id, upload, kind=KIND)
-            flash(_("Imported: %(created)d new records, %(updated)d updated, %(skipped)d skipped.",
-                    **counts), "success")  # fmt: skip
+            flash(
+                _(
+                    "Imported: %(created)d new records, %(updated)d updated, %(skipped)d skipped.",
+                    **counts,
+                ),
+                "success",
+            )
             return redirect(url_for("directory.index", organisation_id=access.organisation.id))
-    labels = {**{k: str(v) for k, v in TARGET_LABELS.items()},
-              **{f"custom:{f.key}": f.label for f in fields}}  # fmt: skip
+    labels = {
+        **{k: str(v) for k, v in TARGET_LABELS.items()},
+        **{f"custom:{f.key}": f.label for f in fields},
+    }
     file_problems = {
         "nothing_mapped": _("Map at least one column."),
         "name_not_mapped": _("Map a column to the name: every record needs one."),

@@ -136,8 +136,13 @@ def test_records_sharing_any_channel_are_one_group_transitively():
     # 张伟 and 张伟(重复) share a phone; 张伟(重复) and 章伟 an email; 李娜 shares nothing.
     records = [
         (1, [("phone", contacts.phone("138 1234 5678").normal), ("email", None)]),
-        (2, [("phone", contacts.phone("+86 13812345678").normal),
-             ("email", contacts.email("ZW@example.cn").normal)]),  # fmt: skip
+        (
+            2,
+            [
+                ("phone", contacts.phone("+86 13812345678").normal),
+                ("email", contacts.email("ZW@example.cn").normal),
+            ],
+        ),
         (3, [("email", contacts.email("zw@example.cn").normal)]),
         (4, [("phone", contacts.phone("139 0000 1111").normal)]),
         (5, [("wechat", contacts.wechat("LiNa_2024").normal)]),

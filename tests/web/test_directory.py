@@ -19,7 +19,16 @@ from tests.factories import make_organisation, make_user
 
 PEOPLE = [
     # name, phone, email, wechat, gender, city, tier, tags
-    ("张伟", "138 1234 5678", "zhang.wei@example.cn", "zhangwei_88", "男", "北京", "一线", ["高频用户"]),
+    (
+        "张伟",
+        "138 1234 5678",
+        "zhang.wei@example.cn",
+        "zhangwei_88",
+        "男",
+        "北京",
+        "一线",
+        ["高频用户"],
+    ),
     ("李娜", "+86 139-0000-1111", "", "", "女", "成都", "新一线", ["高频用户", "宝妈"]),
     ("王芳", "0086 137 2222 3333", "wang.fang@example.cn", "", "女", "北京", "一线", ["宝妈"]),
     ("欧阳娜娜", "", "", "ouyang_nana", "女", "昆明", "二线", []),
@@ -40,18 +49,32 @@ def world(app, client, auth):
             members={researcher: OrganisationRole.RESEARCHER, member: OrganisationRole.MEMBER},
         )
         other = make_organisation(make_user(), name="另一家公司")
-        db.session.add(Participant(organisation_id=other.id, name="张伟",
-                                   phone="13812345678",
-                                   phone_index=blind_index("13812345678")))  # fmt: skip
+        db.session.add(
+            Participant(
+                organisation_id=other.id,
+                name="张伟",
+                phone="13812345678",
+                phone_index=blind_index("13812345678"),
+            )
+        )
         db.session.commit()
         ids = {"org": organisation.id, "other": other.id}
     auth.login("researcher@example.cn")
     base = f"/organisations/{ids['org']}/directory"
     for name, phone, email, wechat, gender, city, tier, tags in PEOPLE:
-        response = client.post(f"{base}/new", data={
-            "name": name, "phone": phone, "email": email, "wechat_id": wechat,
-            "gender": gender, "city": city, "city_tier": tier, "tags": "，".join(tags),
-        })  # fmt: skip
+        response = client.post(
+            f"{base}/new",
+            data={
+                "name": name,
+                "phone": phone,
+                "email": email,
+                "wechat_id": wechat,
+                "gender": gender,
+                "city": city,
+                "city_tier": tier,
+                "tags": "，".join(tags),
+            },
+        )
         assert response.status_code == 302, response.get_data(as_text=True)
     return {**ids, "base": base}
 
@@ -66,7 +89,7 @@ def test_the_list_masks_names_and_contacts(client, world):
     page = client.get(world["base"] + "/").get_data(as_text=True)
     assert "张*" in page and "欧***" in page and "138****5678" in page
     assert "z***@example.cn" in page
-    for name, phone, email, *_rest in PEOPLE:
+    for name, _phone, email, *_rest in PEOPLE:
         assert name not in page
         assert email == "" or email not in page
     assert "13812345678" not in page and "1234 5678" not in page
@@ -85,7 +108,10 @@ def test_search_by_a_phone_in_another_format_finds_the_record(client, world, app
 
 
 def test_search_by_email_wechat_and_exact_name(client, world):
-    assert len(_ids(client.get(world["base"] + "/?q=WANG.FANG@EXAMPLE.CN").get_data(as_text=True))) == 1
+    assert (
+        len(_ids(client.get(world["base"] + "/?q=WANG.FANG@EXAMPLE.CN").get_data(as_text=True)))
+        == 1
+    )
     assert len(_ids(client.get(world["base"] + "/?q=OuYang_NaNa").get_data(as_text=True))) == 1
     assert len(_ids(client.get(world["base"] + "/?q=李 娜").get_data(as_text=True))) == 1
     assert _ids(client.get(world["base"] + "/?q=李").get_data(as_text=True)) == []  # exact only
@@ -110,8 +136,9 @@ def test_the_list_is_paginated(client, world, app, monkeypatch):
 
 
 def test_a_bad_phone_is_refused_beside_its_field_in_chinese_with_the_input_kept(client, world):
-    response = client.post(world["base"] + "/new", data={"name": "赵六", "phone": "138123",
-                                                          "email": "zhao@例子.cn"})  # fmt: skip
+    response = client.post(
+        world["base"] + "/new", data={"name": "赵六", "phone": "138123", "email": "zhao@例子.cn"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "手机号为 11 位数字" in page
@@ -124,9 +151,12 @@ def test_a_bad_phone_is_refused_beside_its_field_in_chinese_with_the_input_kept(
 def test_the_stored_record_is_ciphertext_with_blind_indexes(client, world, app):
     with app.app_context():
         row = db.session.execute(
-            sa.text("SELECT name, phone, phone_index, problems FROM participants "
-                    "WHERE organisation_id = :org ORDER BY id LIMIT 1"), {"org": world["org"]}
-        ).one()  # fmt: skip
+            sa.text(
+                "SELECT name, phone, phone_index, problems FROM participants "
+                "WHERE organisation_id = :org ORDER BY id LIMIT 1"
+            ),
+            {"org": world["org"]},
+        ).one()
         assert "张伟" not in row.name and row.name.startswith("gAAAA")
         assert "5678" not in row.phone
         assert row.phone_index == blind_index("13812345678")
@@ -135,16 +165,25 @@ def test_the_stored_record_is_ciphertext_with_blind_indexes(client, world, app):
 def test_an_edit_is_audited_by_field_names_without_personal_values(client, world, app):
     with app.app_context():
         record_id = db.session.scalar(
-            sa.select(Participant.id).where(Participant.organisation_id == world["org"])
+            sa.select(Participant.id)
+            .where(Participant.organisation_id == world["org"])
             .order_by(Participant.id)
-        )  # fmt: skip
+        )
     form = client.get(f"{world['base']}/{record_id}/edit").get_data(as_text=True)
     assert 'value="张伟"' in form and "138 1234 5678" in form
-    response = client.post(f"{world['base']}/{record_id}/edit", data={
-        "name": "张伟", "phone": "13912345678", "email": "zhang.wei@example.cn",
-        "wechat_id": "zhangwei_88", "gender": "男", "city": "上海", "city_tier": "一线",
-        "tags": "高频用户",
-    })  # fmt: skip
+    response = client.post(
+        f"{world['base']}/{record_id}/edit",
+        data={
+            "name": "张伟",
+            "phone": "13912345678",
+            "email": "zhang.wei@example.cn",
+            "wechat_id": "zhangwei_88",
+            "gender": "男",
+            "city": "上海",
+            "city_tier": "一线",
+            "tags": "高频用户",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         record = db.session.get(Participant, record_id)
@@ -159,9 +198,10 @@ def test_an_edit_is_audited_by_field_names_without_personal_values(client, world
 def test_reveal_shows_the_values_and_is_audited(client, world, app):
     with app.app_context():
         record_id = db.session.scalar(
-            sa.select(Participant.id).where(Participant.organisation_id == world["org"])
+            sa.select(Participant.id)
+            .where(Participant.organisation_id == world["org"])
             .order_by(Participant.id)
-        )  # fmt: skip
+        )
     page = client.get(f"{world['base']}/{record_id}").get_data(as_text=True)
     assert "138 1234 5678" not in page and "138****5678" in page
     revealed = client.post(f"{world['base']}/{record_id}/reveal")
@@ -178,32 +218,48 @@ def test_reveal_shows_the_values_and_is_audited(client, world, app):
 
 
 def test_a_personal_custom_field_is_kept_encrypted(client, world, app):
-    response = client.post(world["base"] + "/fields", data={
-        "label": "身份证号", "key": "id_number", "privacy": "sensitive", "retention_days": "365",
-    })  # fmt: skip
+    response = client.post(
+        world["base"] + "/fields",
+        data={
+            "label": "身份证号",
+            "key": "id_number",
+            "privacy": "sensitive",
+            "retention_days": "365",
+        },
+    )
     assert response.status_code == 302
-    client.post(world["base"] + "/fields", data={"label": "会员等级", "key": "level",
-                                                  "privacy": "none"})  # fmt: skip
-    response = client.post(world["base"] + "/new", data={
-        "name": "孙七", "custom_id_number": "110101199003071234", "custom_level": "金卡",
-    })  # fmt: skip
+    client.post(
+        world["base"] + "/fields", data={"label": "会员等级", "key": "level", "privacy": "none"}
+    )
+    response = client.post(
+        world["base"] + "/new",
+        data={
+            "name": "孙七",
+            "custom_id_number": "110101199003071234",
+            "custom_level": "金卡",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
-        field = db.session.scalar(sa.select(DirectoryField).where(DirectoryField.key == "id_number"))
+        field = db.session.scalar(
+            sa.select(DirectoryField).where(DirectoryField.key == "id_number")
+        )
         assert field.privacy is FieldPrivacy.SENSITIVE and field.retention_days == 365
         raw = db.session.execute(
             sa.text("SELECT custom, protected FROM participants ORDER BY id DESC LIMIT 1")
         ).one()
-        assert "110101199003071234" not in str(raw.custom) and "金卡" in str(raw.custom) or \
-            "\\u91d1" in str(raw.custom)  # fmt: skip
+        assert (
+            "110101199003071234" not in str(raw.custom) and "金卡" in str(raw.custom)
+        ) or "\\u91d1" in str(raw.custom)
         assert "1101011990" not in raw.protected and raw.protected.startswith("gAAAA")
         record_id = db.session.scalar(sa.select(sa.func.max(Participant.id)))
     page = client.get(f"{world['base']}/{record_id}").get_data(as_text=True)
     assert "110101199003071234" not in page and "金卡" in page
     page = client.post(f"{world['base']}/{record_id}/reveal")
     assert "110101199003071234" in page.get_data(as_text=True)
-    refused = client.post(world["base"] + "/fields", data={"label": "又一个", "key": "id_number",
-                                                           "privacy": "none"})  # fmt: skip
+    refused = client.post(
+        world["base"] + "/fields", data={"label": "又一个", "key": "id_number", "privacy": "none"}
+    )
     assert "已有字段使用这个键" in refused.get_data(as_text=True)
 
 
@@ -227,9 +283,11 @@ def test_members_page_is_for_administrators(client, world, auth, app):
     assert "没有使用这个邮箱的账号" in unknown.get_data(as_text=True)
     with app.app_context():
         admin_member = db.session.scalar(
-            sa.select(OrganisationMember).where(OrganisationMember.role == OrganisationRole.ADMIN,
-                                                OrganisationMember.organisation_id == world["org"])
-        )  # fmt: skip
+            sa.select(OrganisationMember).where(
+                OrganisationMember.role == OrganisationRole.ADMIN,
+                OrganisationMember.organisation_id == world["org"],
+            )
+        )
         admin_member_id = admin_member.id
     client.post(f"{members}/role", data={"member_id": admin_member_id, "role": "researcher"})
     with app.app_context():

@@ -28,9 +28,16 @@ SURVEY = d.definition(d.long_text("why", "您为什么选择我们？"), title="
 
 
 def _person(access, user, name, phone="", email="", wechat="", city=""):
-    return create(access, Profile(name=name, channels={"phone": phone, "email": email,
-                                                       "wechat": wechat},
-                                  attributes={"city": city}, tags=[name[0]]), user).id  # fmt: skip
+    return create(
+        access,
+        Profile(
+            name=name,
+            channels={"phone": phone, "email": email, "wechat": wechat},
+            attributes={"city": city},
+            tags=[name[0]],
+        ),
+        user,
+    ).id
 
 
 @pytest.fixture
@@ -41,8 +48,9 @@ def world(app, client, auth):
         access = load_directory_access(organisation.id, researcher)
         ids = {
             "zhang": _person(access, researcher, "张伟", phone="138 1234 5678", city="北京"),
-            "zhang2": _person(access, researcher, "张 伟", phone="+86 138-1234-5678",
-                              email="zw@example.cn"),  # fmt: skip
+            "zhang2": _person(
+                access, researcher, "张 伟", phone="+86 138-1234-5678", email="zw@example.cn"
+            ),
             "zhang3": _person(access, researcher, "张伟", email="ZW@Example.CN", wechat="zw_2024"),
             "li": _person(access, researcher, "李娜", phone="139 0000 1111", wechat="LiNa_88"),
             "li2": _person(access, researcher, "李娜娜", wechat="lina_88"),
@@ -56,8 +64,11 @@ def world(app, client, auth):
         questionnaire = make_published(SURVEY)
         (response_id,) = submit_all(questionnaire, [{"why": "配送很快"}])
         db.session.get(Response, response_id).participant_id = ids["zhang2"]
-        db.session.add(Invitation(questionnaire_id=questionnaire.id, token_hash="a" * 64,
-                                  participant_id=ids["zhang2"]))  # fmt: skip
+        db.session.add(
+            Invitation(
+                questionnaire_id=questionnaire.id, token_hash="a" * 64, participant_id=ids["zhang2"]
+            )
+        )
         interview = make_interview(questionnaire.study)
         interview.participant_id = ids["zhang3"]
         db.session.commit()
@@ -68,12 +79,15 @@ def world(app, client, auth):
 
 def test_duplicates_are_grouped_by_any_shared_channel(app, world):
     with app.app_context():
-        access = load_directory_access(world["org"], db.session.get(Participant, world["zhang"])
-                                       .organisation.members[1].user)  # fmt: skip
+        access = load_directory_access(
+            world["org"], db.session.get(Participant, world["zhang"]).organisation.members[1].user
+        )
         groups = cleaning.duplicate_groups(access)
         found = [[record.id for record in group.records] for group in groups]
-        assert found == [[world["zhang"], world["zhang2"], world["zhang3"]],
-                         [world["li"], world["li2"]]]  # fmt: skip
+        assert found == [
+            [world["zhang"], world["zhang2"], world["zhang3"]],
+            [world["li"], world["li2"]],
+        ]
         assert groups[0].shared == ["email", "phone"] and groups[1].shared == ["wechat"]
 
 
@@ -89,9 +103,11 @@ def test_the_cleaning_page_shows_groups_masked_and_invalid_contacts(client, worl
 def test_a_merge_keeps_history_and_repoints_links(client, world, app):
     response = client.post(
         f"/organisations/{world['org']}/directory/cleaning/merge",
-        data={"keep": world["zhang"],
-              "records": f"{world['zhang']},{world['zhang2']},{world['zhang3']}"},
-    )  # fmt: skip
+        data={
+            "keep": world["zhang"],
+            "records": f"{world['zhang']},{world['zhang2']},{world['zhang3']}",
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         kept = db.session.get(Participant, world["zhang"])
@@ -103,7 +119,9 @@ def test_a_merge_keeps_history_and_repoints_links(client, world, app):
         assert db.session.get(Response, world["response"]).participant_id == kept.id
         assert db.session.scalar(sa.select(Invitation.participant_id)) == kept.id
         assert db.session.get(Interview, world["interview"]).participant_id == kept.id
-        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "participant.merge"))
+        event = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "participant.merge")
+        )
         assert event.object_id == kept.id
         assert event.detail["merged"] == [world["zhang2"], world["zhang3"]]
         assert event.detail["moved"] == {"responses": 1, "invitations": 1, "interviews": 1}
@@ -119,8 +137,10 @@ def test_a_merge_keeps_history_and_repoints_links(client, world, app):
     page = client.get(base + "/cleaning").get_data(as_text=True)
     assert page.count("duplicate-group") == 1  # only 李娜's pair is left
     # merging again what was merged is refused
-    again = client.post(base + "/cleaning/merge",
-                        data={"keep": world["zhang2"], "records": f"{world['zhang2']},{world['zhang']}"})  # fmt: skip
+    again = client.post(
+        base + "/cleaning/merge",
+        data={"keep": world["zhang2"], "records": f"{world['zhang2']},{world['zhang']}"},
+    )
     assert again.status_code == 302
     with app.app_context():
         assert db.session.get(Participant, world["zhang"]).merged_into_id is None

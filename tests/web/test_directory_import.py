@@ -74,9 +74,15 @@ def test_the_mapping_is_guessed_from_a_chinese_header(client, setup):
     base, _ = setup
     page = client.get(_upload(client, base, _csv(*GOOD))).get_data(as_text=True)
     assert _mapping(page) == {
-        "col_0": "name", "col_1": "phone", "col_2": "email", "col_3": "wechat",
-        "col_4": "gender", "col_5": "city", "col_6": "city_tier", "col_7": "tags",
-    }  # fmt: skip
+        "col_0": "name",
+        "col_1": "phone",
+        "col_2": "email",
+        "col_3": "wechat",
+        "col_4": "gender",
+        "col_5": "city",
+        "col_6": "city_tier",
+        "col_7": "tags",
+    }
     assert "陈静" in page  # the first rows shown beside the mapping
 
 
@@ -128,7 +134,9 @@ def test_a_fixed_file_is_imported_whole_with_normalised_contacts(client, setup, 
         assert people["黄磊"].email_index == blind_index("huang.lei@example.cn")
         assert people["黄磊"].gender == "男" and people["黄磊"].city_tier == "一线"
         assert people["陈静"].tags == ["宝妈", "高频用户"] and people["陈静"].city_tier == "新一线"
-        event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "directory.import"))
+        event = db.session.scalar(
+            sa.select(AuditEvent).where(AuditEvent.action == "directory.import")
+        )
         assert event.detail["created"] == 3 and "陈静" not in str(event.detail)
     # the kept file is gone once imported
     assert client.get(location).status_code == 302
@@ -160,7 +168,7 @@ def test_a_row_matching_a_record_by_a_channel_is_updated_or_skipped(client, setu
 
 
 def test_an_xlsx_file_is_read_too(client, setup, app):
-    base, organisation_id = setup
+    base, _organisation_id = setup
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["姓名", "手机号码", "职业"])
