@@ -32,8 +32,16 @@ from tests.benchmarks.bench_table import _config, timed  # noqa: E402
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高欧阳司马"
 GIVEN = "伟芳娜敏静丽强磊洋艳勇军杰娟涛明超秀霞平刚桂英华"
-CITIES = [("北京", "一线"), ("上海", "一线"), ("成都", "新一线"), ("杭州", "新一线"),
-          ("西安", "二线"), ("昆明", "二线"), ("洛阳", "三线"), ("大理", "四线")]  # fmt: skip
+CITIES = [
+    ("北京", "一线"),
+    ("上海", "一线"),
+    ("成都", "新一线"),
+    ("杭州", "新一线"),
+    ("西安", "二线"),
+    ("昆明", "二线"),
+    ("洛阳", "三线"),
+    ("大理", "四线"),
+]
 TAGS = ["宝妈", "高频用户", "学生", "新客", "数码", "老用户", "下沉市场"]
 BATCH = 5_000
 
@@ -44,8 +52,8 @@ def prepare(database_url: str, instance: str, n: int):
     from app import create_app
     from app.extensions import db
     from app.models import OrganisationRole, Participant
-    from app.personal_data import blind_index
     from app.models.types import utcnow
+    from app.personal_data import blind_index
     from tests.factories import make_organisation, make_user
 
     if database_url.startswith("postgresql"):
@@ -90,9 +98,8 @@ def prepare(database_url: str, instance: str, n: int):
 def run(label: str, database_url: str, instance: str, n: int, repeat: int) -> list[str]:
     from app.directory.listing import Filters, query
     from app.extensions import db
-    from app.models import Participant
+    from app.models import Participant, User
     from app.permissions import load_directory_access
-    from app.models import User
 
     started = time.perf_counter()
     app, organisation_id = prepare(database_url, instance, n)
@@ -113,7 +120,9 @@ def run(label: str, database_url: str, instance: str, n: int, repeat: int) -> li
         user = db.session.scalar(db.select(User).where(User.email == "bench@example.cn"))
         access = load_directory_access(organisation_id, user)
         plain = query(access, Filters()).limit(50)
-        narrowed = query(access, Filters(attribute="city_tier", value="新一线", tag="宝妈")).limit(50)
+        narrowed = query(access, Filters(attribute="city_tier", value="新一线", tag="宝妈")).limit(
+            50
+        )
         columns = [Participant.__table__.c.id, Participant.__table__.c.city]
 
         def bare(statement) -> int:
@@ -124,9 +133,12 @@ def run(label: str, database_url: str, instance: str, n: int, repeat: int) -> li
         bare_first, count = timed(lambda: bare(plain), repeat)
         bare_filtered, count_filtered = timed(lambda: bare(narrowed), repeat)
         total = db.session.scalar(
-            db.select(db.func.count()).select_from(query(access, Filters(
-                attribute="city_tier", value="新一线", tag="宝妈")).order_by(None).subquery())
-        )  # fmt: skip
+            db.select(db.func.count()).select_from(
+                query(access, Filters(attribute="city_tier", value="新一线", tag="宝妈"))
+                .order_by(None)
+                .subquery()
+            )
+        )
     get(base)  # warm-up: templates, the key ring
     first, _ = timed(lambda: get(base), repeat)
     page, _ = timed(lambda: get(filtered), repeat)
