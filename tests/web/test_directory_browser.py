@@ -107,7 +107,8 @@ def test_import_dry_run_fix_import_then_clean_a_duplicate(directory_server, brow
         page.get_by_role("button", name="显示个人信息（将记入审计日志）").click()
         page.get_by_text("138 1234 5678").wait_for()
         page.screenshot(path=str(SCREENSHOTS / "directory-record.png"), full_page=True)
-        assert page.errors == []
+        # the dry run with a bad row answers 422 (nothing can be imported): nothing else
+        assert [e for e in page.errors if "status of 422" not in e] == []
     with app.app_context():
         merged = db.session.scalars(
             db.select(Participant).where(Participant.merged_into_id.is_not(None))
