@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from app import api
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
+    from app.directory import bp as directory_bp
     from app.findings import bp as findings_bp
     from app.interviews import bp as interviews_bp
     from app.main import bp as main_bp
@@ -111,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhooks_bp, url_prefix="/studies/<int:study_id>/webhooks")
     app.register_blueprint(notices_bp, url_prefix="/studies/<int:study_id>/consent")
     app.register_blueprint(privacy_bp)  # its routes name their organisation or study
+    app.register_blueprint(directory_bp, url_prefix="/organisations/<int:organisation_id>")
     app.register_blueprint(
         responses_bp,
         url_prefix="/studies/<int:study_id>/questionnaires/<int:questionnaire_id>/responses",

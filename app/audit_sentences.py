@@ -63,6 +63,18 @@ SENTENCES = {
     ),
     "participant.export": _l("%(actor)s exported everything held about a participant"),
     "participant.erase": _l("%(actor)s erased everything held about a participant"),
+    "participant.create": _l("%(actor)s added a record to the participant directory"),
+    "participant.update": _l("%(actor)s edited a record of the participant directory"),
+    "participant.reveal": _l("%(actor)s showed the personal information of a directory record"),
+    "participant.merge": _l("%(actor)s merged duplicate directory records into one"),
+    "directory.import": _l(
+        "%(actor)s imported participants from %(filename)s: %(created)s new, %(updated)s "
+        "updated, %(skipped)s skipped"
+    ),
+    "directory.add_field": _l("%(actor)s added the directory field %(key)s"),
+    "organisation.add_member": _l("%(actor)s added a member to the organisation"),
+    "organisation.change_role": _l("%(actor)s changed the role of an organisation member"),
+    "organisation.remove_member": _l("%(actor)s removed a member from the organisation"),
     "consent_notice.version_added": _l(
         "%(actor)s saved version %(version)s of the study's consent notice"
     ),

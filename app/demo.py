@@ -18,6 +18,7 @@ from pathlib import Path
 
 from app.accounts import services as accounts
 from app.demo_answers import demo_answers
+from app.demo_directory import seed_directory
 from app.demo_interviews import seed_interviews
 from app.extensions import db
 from app.findings.waves import start_next_wave
@@ -81,6 +82,7 @@ def seed_demo(instance_path: str, secret: str) -> DemoLogin:
         study = studies.create_study(user, DEMO_STUDY)
     _seed_questionnaire(study, user, secret)
     seed_interviews(study, user)
+    seed_directory(user)
     return DemoLogin(email=DEMO_EMAIL, password=password, created=created)
 
 

@@ -283,6 +283,33 @@ def participant_in(access: DirectoryAccess, participant_id: int) -> Participant:
     )
 
 
+def organisation_member_in(access: DirectoryAccess, member_id: str) -> OrganisationMember:
+    """A member of the organisation named by a form's *member_id*; 404 for another's."""
+    if not member_id.isdigit() or int(member_id) > SQL_INT_MAX:
+        abort(404)
+    return _found(
+        db.select(OrganisationMember).where(
+            OrganisationMember.id == int(member_id),
+            OrganisationMember.organisation_id == access.organisation.id,
+        )
+    )
+
+
+def current_participants_in(access: DirectoryAccess, ids: Iterable[int]) -> list[Participant]:
+    """Those of *ids* (a form's) that are current records of the organisation (not merged
+    away); another organisation's are dropped."""
+    wanted = sorted({i for i in ids if 0 < i <= SQL_INT_MAX})
+    return list(
+        db.session.scalars(
+            db.select(Participant).where(
+                Participant.id.in_(wanted),
+                Participant.organisation_id == access.organisation.id,
+                Participant.merged_into_id.is_(None),
+            )
+        )
+    )
+
+
 def segment_in(access: DirectoryAccess, segment_id: int) -> Segment:
     return _found(
         db.select(Segment).where(

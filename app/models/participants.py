@@ -124,6 +124,8 @@ class Participant(Model):
         Index("ix_participants_organisation_phone", "organisation_id", "phone_index"),
         Index("ix_participants_organisation_email", "organisation_id", "email_index"),
         Index("ix_participants_organisation_wechat", "organisation_id", "wechat_index"),
+        Index("ix_participants_organisation_name", "organisation_id", "name_index"),
+        Index("ix_participants_organisation_updated", "organisation_id", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,6 +134,8 @@ class Participant(Model):
     )
     # 姓名或称呼 as the person gave it; NULL when unknown.
     name: Mapped[str | None] = mapped_column(EncryptedText())
+    # Blind index of the name folded (`app.directory.records.name_index`): exact search.
+    name_index: Mapped[str | None] = mapped_column(String(64))
     # Built-in profile attributes, plain for segments; "" when unknown. Bands are the
     # labels the organisation uses ("25-34", "5千-1万"), not computed from a birth date,
     # which the directory never asks for.

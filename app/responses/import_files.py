@@ -20,13 +20,18 @@ TOKEN = re.compile(r"^[0-9a-f]{32}$")
 KEEP_SECONDS = 24 * 3600
 
 
-def _folder(questionnaire_id: int) -> Path:
-    return Path(current_app.instance_path) / "uploads" / "response-imports" / str(questionnaire_id)
+RESPONSES = "response-imports"
+PARTICIPANTS = "participant-imports"  # the directory's (`app.directory.importing`), by organisation
 
 
-def keep(questionnaire_id: int, filename: str, data: bytes) -> str:
-    """Store *data*; the token that finds it again."""
-    folder = _folder(questionnaire_id)
+def _folder(owner_id: int, kind: str = RESPONSES) -> Path:
+    return Path(current_app.instance_path) / "uploads" / kind / str(owner_id)
+
+
+def keep(questionnaire_id: int, filename: str, data: bytes, *, kind: str = RESPONSES) -> str:
+    """Store *data*; the token that finds it again. *kind*: whose uploads (the id is a
+    questionnaire's for RESPONSES, an organisation's for PARTICIPANTS)."""
+    folder = _folder(questionnaire_id, kind)
     folder.mkdir(parents=True, exist_ok=True)
     _remove_old(folder)
     token = secrets.token_hex(16)
@@ -35,11 +40,11 @@ def keep(questionnaire_id: int, filename: str, data: bytes) -> str:
     return token
 
 
-def load(questionnaire_id: int, token: str) -> tuple[str, bytes] | None:
+def load(questionnaire_id: int, token: str, *, kind: str = RESPONSES) -> tuple[str, bytes] | None:
     """(filename, data) of a kept upload; None when the token names none."""
     if not TOKEN.match(token or ""):
         return None
-    folder = _folder(questionnaire_id)
+    folder = _folder(questionnaire_id, kind)
     try:
         meta = json.loads((folder / f"{token}.json").read_text())
         return str(meta["filename"]), (folder / f"{token}.data").read_bytes()
@@ -47,10 +52,10 @@ def load(questionnaire_id: int, token: str) -> tuple[str, bytes] | None:
         return None
 
 
-def discard(questionnaire_id: int, token: str) -> None:
+def discard(questionnaire_id: int, token: str, *, kind: str = RESPONSES) -> None:
     if TOKEN.match(token or ""):
         for suffix in (".data", ".json"):
-            (_folder(questionnaire_id) / f"{token}{suffix}").unlink(missing_ok=True)
+            (_folder(questionnaire_id, kind) / f"{token}{suffix}").unlink(missing_ok=True)
 
 
 def _remove_old(folder: Path) -> None:

@@ -231,6 +231,7 @@ FIXED_VALUES = {
     "studies.answer_invitation": {"answer": "accept"},
     "main.set_language": {"code": "en"},
     "responses.import_check": {"upload": "0" * 32},
+    "directory.import_check": {"upload": "0" * 32},
     "static": {"filename": "css/app.css"},
     "bootstrap.static": {"filename": "css/font/bootstrap-icons.min.css"},
 }
@@ -431,6 +432,13 @@ def directory_admin(ok) -> Expect:
     return Expect({**statuses, "owner": ok}, frozenset({"owner"}))
 
 
+def directory_member(ok) -> Expect:
+    """A route of an organisation's directory for its researchers and administrators (the
+    study's researcher and owner here): 404 to anyone outside it."""
+    statuses = {**dict.fromkeys(CALLERS, 404), "anonymous": LOGIN}
+    return Expect({**statuses, "researcher": ok, "owner": ok}, frozenset({"researcher", "owner"}))
+
+
 def only(caller: str, ok, *, others) -> Expect:
     return Expect({**dict.fromkeys(CALLERS, others), "anonymous": LOGIN, caller: ok}, frozenset())
 
@@ -574,6 +582,19 @@ ACCESS = {
     "privacy.participant_data": {"GET": directory_admin(200)},
     "privacy.export_participant": {"POST": directory_admin(200)},
     "privacy.erase_participant": {"POST": directory_admin(302)},  # an empty form: not erased
+    "directory.index": {"GET": directory_member(200)},
+    "directory.create": {"GET": directory_member(200), "POST": directory_member(200)},
+    "directory.record": {"GET": directory_member(200)},
+    "directory.edit": {"GET": directory_member(200), "POST": directory_member(200)},
+    "directory.reveal": {"POST": directory_member(200)},
+    "directory.fields": {"GET": directory_member(200), "POST": directory_member(200)},
+    "directory.import_upload": {"GET": directory_member(200), "POST": directory_member(422)},
+    # no kept file under that token: back to the upload
+    "directory.import_check": {"GET": directory_member(302), "POST": directory_member(302)},
+    "directory.cleaning_page": {"GET": directory_member(200)},
+    "directory.merge": {"POST": directory_member(302)},  # an empty form: back to cleaning
+    "directory.members_page": {"GET": directory_admin(200), "POST": directory_admin(200)},
+    "directory.change_member": {"POST": directory_admin(302)},
     "webhooks.endpoint": {"GET": study(200, EDIT)},
     "webhooks.disable": {"POST": study(302, EDIT)},
     "webhooks.enable": {"POST": study(302, EDIT)},

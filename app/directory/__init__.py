@@ -1,0 +1,11 @@
+"""The participant directory (参与者档案, issue 28.1): an organisation's records of the people
+it researches, listed masked, edited, imported from CSV/XLSX with a dry run, and cleaned of
+duplicates (found by the blind indexes of normalised phones, emails and WeChat IDs, merged with
+their history kept). Authorisation: `app.permissions.directory_required`; the rules of contact
+values: `surveys.contacts`."""
+
+from flask import Blueprint
+
+bp = Blueprint("directory", __name__)
+
+from app.directory import routes, routes_import  # noqa: E402, F401 - registers the views on bp
