@@ -17,6 +17,7 @@ from app.models import (
     WebhookEventType,
 )
 from app.responses.cache import response_write
+from app.responses.protection import answers_of_row, joined
 from app.responses.records import NOT_TEST, duration
 from app.webhooks import outbox
 
@@ -131,7 +132,7 @@ def response_detail(questionnaire: Questionnaire, response_id: int) -> ResponseD
         status=row.status,
         version_number=row.version.number,
         definition=row.version.definition,
-        answers=dict(row.answers or {}),
+        answers=answers_of_row(row),  # personal answers too: the page masks them
         started_at=row.started_at,
         submitted_at=row.submitted_at,
         source=row.source,
@@ -162,8 +163,12 @@ def delete_response(questionnaire: Questionnaire, response_id: int) -> DeletedRe
 
 
 def answers_of(response_id: int) -> dict[str, Any]:
-    """The stored answers of one response (for the researcher's pages and tests)."""
-    return dict(db.session.scalar(db.select(Response.answers).where(Response.id == response_id)))
+    """The stored answers of one response, personal ones decrypted (for the researcher's pages
+    and tests)."""
+    row = db.session.execute(
+        db.select(Response.answers, Response.protected_answers).where(Response.id == response_id)
+    ).one()
+    return joined(*row)
 
 
 def delete_test_responses(questionnaire: Questionnaire) -> int:
@@ -218,6 +223,7 @@ def submitted_after(
             Response.started_at,
             Response.submitted_at,
             Response.answers,
+            Response.protected_answers,
         )
         .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
         .where(
@@ -231,6 +237,8 @@ def submitted_after(
         query = query.where(Response.submitted_at >= submitted_since)
     rows = db.session.execute(query.order_by(Response.id).limit(limit)).all()
     return [
-        SubmittedResponse(rid, questionnaire.id, number, started, submitted, dict(answers or {}))
-        for rid, number, started, submitted, answers in rows
+        SubmittedResponse(
+            rid, questionnaire.id, number, started, submitted, joined(answers, protected)
+        )
+        for rid, number, started, submitted, answers, protected in rows
     ]
