@@ -103,25 +103,31 @@ def answers_of_row(row: Response) -> dict[str, Any]:
     return joined(row.answers, row.protected_answers)
 
 
-def protected_of(response_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """{response id: its protected answers} of the responses among *response_ids* that have
-    any: decrypted only when an export was asked to reveal them or to mask what is there."""
-    ids = sorted({int(rid) for rid in response_ids})
-    found: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):
-        rows = db.session.execute(
-            db.select(Response.id, Response.protected_answers).where(
-                Response.id.in_(ids[start : start + 500]),
-                Response.protected_answers.is_not(None),
-            )
-        ).all()
-        found.update((rid, opened(text)) for rid, text in rows)
-    return found
+def masked_joined(plain: Mapping[str, Any] | None, protected_json: str | None) -> dict[str, Any]:
+    """A response's answers with the protected ones masked (`surveys.privacy.MASK`): what
+    leaves the store for anyone not shown them (webhook events, the API by default)."""
+    protected = opened(protected_json)
+    ids = frozenset(question_of(key) for key in protected)
+    return join_answers(plain, masked_answers(protected, ids))
 
 
 def event_answers(columns: Mapping[str, Any]) -> dict[str, Any]:
     """The answers a webhook event carries for a response stored as *columns* (the values of
     `stored_columns`): the flagged ones masked, since an event is stored and sent in plain."""
-    protected = opened(columns.get("protected_answers"))
-    return join_answers(columns.get("answers"), masked_answers(protected, frozenset(
-        question_of(key) for key in protected)))
+    return masked_joined(columns.get("answers"), columns.get("protected_answers"))
+
+
+def protected_rows(response_ids: Iterable[int]) -> dict[int, tuple[int, dict[str, Any]]]:
+    """{response id: (version id, its protected answers)} of those of *response_ids* that
+    have any: decrypted only for an export that masks or reveals them."""
+    ids = sorted({int(rid) for rid in response_ids})
+    found: dict[int, tuple[int, dict[str, Any]]] = {}
+    for start in range(0, len(ids), 500):
+        rows = db.session.execute(
+            db.select(Response.id, Response.version_id, Response.protected_answers).where(
+                Response.id.in_(ids[start : start + 500]),
+                Response.protected_answers.is_not(None),
+            )
+        ).all()
+        found.update((rid, (vid, opened(text))) for rid, vid, text in rows)
+    return found
