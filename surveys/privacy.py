@@ -80,7 +80,5 @@ def without_protected(definition: Mapping[str, Any]) -> dict[str, Any]:
         return dict(definition)
     kept = copy.deepcopy(dict(definition))
     for page in kept.get("pages") or ():
-        page["questions"] = [
-            q for q in page.get("questions") or () if str(q.get("id")) not in ids
-        ]
+        page["questions"] = [q for q in page.get("questions") or () if str(q.get("id")) not in ids]
     return kept

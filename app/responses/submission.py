@@ -256,8 +256,8 @@ def _complete_values(
 # its default (is_test: a test response never takes this way; source and source_id: nor does
 # an imported one; anonymised_at: a new response is not anonymised).
 NEW_ROW_COLUMNS = (
-    "paradata", "receipt_hash", "status", "answers", "protected_answers", "submitted_at", "updated_at",
-    "idempotency_key", "version_id", "invitation_token_hash", "started_at",
+    "paradata", "receipt_hash", "status", "answers", "protected_answers", "submitted_at",
+    "updated_at", "idempotency_key", "version_id", "invitation_token_hash", "started_at",
     "resume_token_hash", "page_id", *CONSENT_COLUMNS,
 )  # fmt: skip
 

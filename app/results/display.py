@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 
 import surveys
 from surveys.answer_rules import KANO_ANSWER_LABELS
-from surveys.privacy import masked_answers, protected_ids
 from surveys.logic.piping import PIPE, pipe
+from surveys.privacy import masked_answers, protected_ids
 from surveys.types import answer_shape
 
 # The engine's quality reasons (analysis.stats.quality.REASONS), in words.

@@ -35,7 +35,11 @@ def test_only_questions_flagged_personal_or_sensitive_are_protected():
 def test_split_sends_an_other_text_with_its_question_and_join_gives_the_answers_back():
     plain, protected = split_answers(ANSWERS, protected_ids(SURVEY))
     assert plain == {"city": "杭州", "why": "送货快"}
-    assert protected == {"phone": "13800138000", "income": "other", "income/other_text": "不方便透露"}
+    assert protected == {
+        "phone": "13800138000",
+        "income": "other",
+        "income/other_text": "不方便透露",
+    }
     assert join_answers(plain, protected) == ANSWERS
     assert join_answers(plain, None) == plain
 

@@ -115,9 +115,7 @@ def sav_phones(data: bytes, tmp_path) -> list:
     return frame["phone"].tolist()
 
 
-def test_xlsx_and_sav_exports_mask_it_unless_an_owner_ticks_the_box(
-    client, auth, survey, tmp_path
-):
+def test_xlsx_and_sav_exports_mask_it_unless_an_owner_ticks_the_box(client, auth, survey, tmp_path):
     auth.login("owner@example.cn")
     masked = xlsx_cells(export(client, survey, format="xlsx"))
     assert PHONE_NUMBER not in masked and "***" in masked

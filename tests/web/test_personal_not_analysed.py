@@ -20,7 +20,10 @@ SURVEY = definition(
     long_text("why", "原因"),
     long_text("address", "您的家庭住址", privacy="personal"),
     single_choice(
-        "illness", "您是否患有慢性病", [("none", "没有"), ("diabetes", "糖尿病")], privacy="sensitive"
+        "illness",
+        "您是否患有慢性病",
+        [("none", "没有"), ("diabetes", "糖尿病")],
+        privacy="sensitive",
     ),
     title="结账满意度",
 )

@@ -16,7 +16,10 @@ from tests.factories import make_published
 PHONE_NUMBER = "13912345678"
 PHONE = short_text("phone", "您的手机号", privacy="personal")
 SURVEY = definition(
-    short_text("city", "您所在的城市"), PHONE, long_text("why", "您为什么选择我们"), title="会员调查"
+    short_text("city", "您所在的城市"),
+    PHONE,
+    long_text("why", "您为什么选择我们"),
+    title="会员调查",
 )
 ANSWERS = {"city": "杭州", "phone": PHONE_NUMBER, "why": "送货很快"}
 LOOPBACK = addresses.AddressPolicy(allow_http=True, allow_private_networks=True)
