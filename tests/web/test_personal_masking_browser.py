@@ -50,3 +50,26 @@ def test_a_submitted_personal_answer_shows_masked_in_the_response_list(tmp_path,
             desk.get_by_role("button", name="显示个人信息").click()
             desk.locator(".personal-shown").wait_for()
             assert PHONE_NUMBER in desk.content()
+
+
+live_server = base.live_server
+
+
+def test_the_builder_flags_a_question_personal_and_the_draft_keeps_it(live_server, browser):  # noqa: F811
+    from tests.web.test_builder_browser import add_question, new_blank_questionnaire, wait_saved
+
+    base_url, study_id = live_server
+    with base.desktop_page(browser) as page:
+        base.log_in(page, base_url)
+        url = new_blank_questionnaire(page, base_url, study_id, "会员回访")
+        question = add_question(page.locator(".builder-page").nth(0), "short_text")
+        question.get_by_label("题目标题").fill("您的手机号")
+        question.get_by_label("个人信息").select_option("personal")
+        wait_saved(page)
+        stored = page.request.get(f"{url}draft").json()["definition"]["pages"][0]["questions"][0]
+        assert stored["privacy"] == "personal"
+        question.get_by_label("个人信息").select_option("none")
+        wait_saved(page)
+        stored = page.request.get(f"{url}draft").json()["definition"]["pages"][0]["questions"][0]
+        assert "privacy" not in stored
+        assert page.errors == []
