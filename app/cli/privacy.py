@@ -46,3 +46,12 @@ def erase_participant_command(participant_id: int, yes: bool) -> None:
         click.confirm("Erase all of it for good?", abort=True)
     services.erase(data, actor=None)
     click.echo(f"participant {participant_id} erased")
+
+
+@privacy_cli.command("protect-answers")
+def protect_answers_command() -> None:
+    """Encrypt the answers to questions flagged personal or sensitive that are still stored
+    in plain text (responses from before the flag or the upgrade); run once after upgrading."""
+    from app.responses.protection import protect_stored
+
+    click.echo(f"{protect_stored()} responses re-stored with their personal answers encrypted")

@@ -131,3 +131,28 @@ def protected_rows(response_ids: Iterable[int]) -> dict[int, tuple[int, dict[str
         ).all()
         found.update((rid, (vid, opened(text))) for rid, vid, text in rows)
     return found
+
+
+def protect_stored(batch: int = 500) -> int:
+    """Move answers to flagged questions still held in plain `answers` (responses stored
+    before the question was flagged, or before this column existed) into `protected_answers`;
+    how many responses were rewritten. Their cached table blocks are wiped with them."""
+    from app.responses.cache import response_write
+
+    moved, last_id = 0, 0
+    while True:
+        rows = db.session.scalars(
+            db.select(Response).where(Response.id > last_id).order_by(Response.id).limit(batch)
+        ).all()
+        if not rows:
+            return moved
+        last_id = rows[-1].id
+        for row in rows:
+            ids = protected_ids_of(row.version)
+            if not ids or not any(question_of(key) in ids for key in row.answers or {}):
+                continue
+            with response_write(row.questionnaire_id, rewrites=[row.id]):
+                store_on(row, row.version, answers_of_row(row))
+                db.session.flush()
+            moved += 1
+        db.session.commit()

@@ -140,3 +140,24 @@ def test_a_response_without_flagged_questions_has_no_protected_column(client, ct
         headers={"Idempotency-Key": uuid.uuid4().hex},
     )
     assert raw_row(sent.json["response_id"])["protected_answers"] == ""
+
+
+def test_the_command_encrypts_personal_answers_stored_in_plain_before(runner, ctx):
+    survey = make_published(SURVEY)
+    row = Response(
+        questionnaire_id=survey.id,
+        version_id=survey.latest_version.id,
+        status=ResponseStatus.COMPLETE,
+        answers=dict(ANSWERS),  # as stored before the upgrade: all in plain text
+        resume_token_hash=uuid.uuid4().hex,
+    )
+    db.session.add(row)
+    db.session.commit()
+    assert PHONE_NUMBER in raw_row(row.id)["answers"]
+    result = runner.invoke(args=["privacy", "protect-answers"])
+    assert result.exit_code == 0 and "1 responses" in result.output
+    db.session.expire_all()
+    assert_sealed(row.id)
+    assert listing.answers_of(row.id) == ANSWERS
+    again = runner.invoke(args=["privacy", "protect-answers"])
+    assert "0 responses" in again.output
