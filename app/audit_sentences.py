@@ -45,6 +45,16 @@ SENTENCES = {
         "%(actor)s cleared %(deleted)s test responses of the questionnaire “%(title)s”"
     ),
     "response.delete": _l("%(actor)s deleted response %(response_id)s"),
+    "response.reveal_personal": _l(
+        "%(actor)s showed the personal information in response %(response_id)s"
+    ),
+    "responses.export_personal": _l(
+        "%(actor)s exported the responses of “%(title)s” with their personal information shown"
+    ),
+    "responses.api_personal": _l(
+        "%(actor)s read %(count)s responses of “%(title)s” through the API with their personal "
+        "information shown"
+    ),
     "privacy.sweep": _l(
         "The retention sweep %(action)s %(responses)s responses and %(interviews)s transcripts "
         "given before %(cutoff)s, and deleted %(partials)s unfinished responses"

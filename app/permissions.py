@@ -49,7 +49,9 @@ from app.models.types import utcnow
 from app.problem_details import Problem
 
 # Capabilities that still apply to an archived study; everything else waits for a restore.
-READ_ONLY_CAPABILITIES = frozenset({"view", "read_audit_log", "archive_study", "export_findings"})
+READ_ONLY_CAPABILITIES = frozenset(
+    {"view", "read_audit_log", "archive_study", "export_findings", "reveal_personal"}
+)
 
 
 def study_takes_responses(status: StudyStatus) -> bool:
@@ -70,6 +72,13 @@ class StudyAccess:
         if self.study.is_archived and capability not in READ_ONLY_CAPABILITIES:
             return False
         return getattr(self.role, f"can_{capability}")()
+
+
+def reveals_personal(access: StudyAccess, asked: bool) -> bool:
+    """Whether answers to questions flagged personal or sensitive are shown unmasked: only
+    when the member explicitly *asked* (the page's action, the export's box, the API's
+    parameter) and their role may (`Role.can_reveal_personal`). The caller audits a reveal."""
+    return bool(asked) and access.can("view_respondents") and access.can("reveal_personal")
 
 
 def load_study_access(study_id: int, user: User) -> StudyAccess:

@@ -42,6 +42,7 @@ from app.models import (
     WebhookEventType,
 )
 from app.models.types import utcnow
+from app.responses import protection
 from app.responses.cache import response_write
 from app.webhooks import delivery, outbox
 from surveys.retention import anonymised_answers
@@ -150,15 +151,18 @@ def _sweep_responses(questionnaire_id: int, done: StudySweep, now: datetime, dry
             )
         else:
             for row in submitted:
-                row.answers = anonymised_answers(row.version.definition, dict(row.answers or {}))
+                # Answers flagged personal or sensitive go whole, whatever their type.
+                kept = anonymised_answers(row.version.definition, dict(row.answers or {}))
+                protection.store_on(row, row.version, kept)
                 row.paradata = None
                 row.receipt_hash = None
                 row.participant_id = None  # no longer anyone's, in the directory
                 row.guardian_name = None  # a minor's guardian names the family (the time stays)
                 row.anonymised_at = now
             for row in announced:
+                columns = {"answers": row.answers, "protected_answers": row.protected_answers}
                 values = {"version_id": row.version_id, "submitted_at": row.submitted_at,
-                          "answers": row.answers}  # fmt: skip
+                          "answers": protection.event_answers(columns)}  # fmt: skip
                 data = outbox.response_payload(row.id, questionnaire_id, values)
                 outbox.record(WebhookEventType.RESPONSE_UPDATED, questionnaire_id, data)
             if partial_ids:

@@ -22,6 +22,7 @@ from app.permissions import (
     api_required,
     interview_in,
     questionnaire_in,
+    reveals_personal,
     study_of_token,
     token_scope,
     version_in,
@@ -96,6 +97,7 @@ def responses(questionnaire_id: int, access: StudyAccess, limit: int, **args):
         cursor=args.get("cursor"),
         submitted_since=args.get("submitted_since"),
         limit=limit,
+        reveal_personal=reveals_personal(access, args.get("reveal_personal", False)),
     )
 
 

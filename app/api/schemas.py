@@ -117,6 +117,13 @@ class ResponsePageArgs(Schema):
         validate=validate.Range(min=1, max=MAX_PAGE),
         metadata={"description": f"Responses per page, at most {MAX_PAGE}."},
     )
+    reveal_personal = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Answers to questions flagged personal or sensitive in clear "
+            "(owners and researchers only; audited). Otherwise they read ***."
+        },
+    )
 
 
 class ConsentSchema(Schema):

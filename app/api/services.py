@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from app import audit
 from app.api.pagination import decode_cursor, encode_cursor
 from app.extensions import db
 from app.models import (
@@ -21,8 +22,9 @@ from app.models import (
     Questionnaire,
     QuestionnaireVersion,
     Turn,
+    User,
 )
-from app.permissions import StudyAccess
+from app.permissions import StudyAccess, presented_token
 from app.problem_details import Problem, field_errors
 from app.respond import services as respond
 from app.respond.rules import Respondent
@@ -81,19 +83,40 @@ def response_page(
     cursor: str | None,
     submitted_since: datetime | None,
     limit: int,
+    reveal_personal: bool = False,
 ) -> dict[str, Any]:
-    """One page of complete responses and the cursor of the next (None on the last)."""
+    """One page of complete responses and the cursor of the next (None on the last); with
+    *reveal_personal* (decided by `app.permissions.reveals_personal`) the personal answers
+    in clear, audited."""
     try:
         after_id = decode_cursor(cursor) if cursor else 0
     except ValueError:
         message = _("This cursor was not given by this API.")
         raise Problem("validation_failed", errors={"cursor": [message]}) from None
     rows = submitted_after(
-        questionnaire, after_id=after_id, submitted_since=submitted_since, limit=limit + 1
+        questionnaire,
+        after_id=after_id,
+        submitted_since=submitted_since,
+        limit=limit + 1,
+        reveal_personal=reveal_personal,
     )
     more = len(rows) > limit
     rows = rows[:limit]
+    if reveal_personal and rows:
+        audit.record(
+            "responses.api_personal",
+            questionnaire,
+            study_id=questionnaire.study_id,
+            detail={"count": len(rows), "first_id": rows[0].id, "last_id": rows[-1].id},
+            actor=_token_user(),
+        )
+        db.session.commit()
     return {"items": rows, "next_cursor": encode_cursor(rows[-1].id) if more else None}
+
+
+def _token_user() -> User | None:
+    token = presented_token()
+    return db.session.get(User, token.user_id) if token is not None else None
 
 
 def submit_response(questionnaire: Questionnaire, body: dict[str, Any], key: str | None):

@@ -126,3 +126,12 @@ def rotate_key_command(finish: bool, dry_run: bool, batch_size: int) -> None:
     else:
         click.echo("Now set, for every process, and restart them (the old key is then dropped):")
         click.echo(f"WENFANG_DATA_KEYS={','.join(rotation.keys)}")
+
+
+@privacy_cli.command("protect-answers")
+def protect_answers_command() -> None:
+    """Encrypt the answers to questions flagged personal or sensitive that are still stored
+    in plain text (responses from before the flag or the upgrade); run once after upgrading."""
+    from app.responses.protection import protect_stored
+
+    click.echo(f"{protect_stored()} responses re-stored with their personal answers encrypted")

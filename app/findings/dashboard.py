@@ -56,7 +56,7 @@ class Dashboard:
 
 def key_metrics(questionnaire: Questionnaire) -> list[dict[str, str]]:
     """The metrics its owner picked, else the defaults (`default_metrics`)."""
-    definition = questionnaire.published_version.definition
+    definition = questionnaire.published_version.analysis_definition
     return list(questionnaire.key_metrics or default_metrics(definition))
 
 

@@ -61,7 +61,7 @@ def dashboard_page(access: StudyAccess, questionnaire_id: int):
 @study_required("edit_findings")
 def dashboard_settings(access: StudyAccess, questionnaire_id: int):
     questionnaire = published_questionnaire_in(access, questionnaire_id)
-    definition = questionnaire.published_version.definition
+    definition = questionnaire.published_version.analysis_definition
     candidates = {f"{s['kind']}:{s['question']}": s for s in metric_candidates(definition)}
     form = DashboardSettingsForm(
         request.form if request.method == "POST" else None,

@@ -43,7 +43,7 @@ class FindingsData:
 def findings_data(questionnaire: Questionnaire, query: Query) -> FindingsData:
     """The filtered responses of *questionnaire* under *query*. Weights are raked on the whole
     sample and then filtered with it, as a survey design's domains are."""
-    definition = questionnaire.published_version.definition
+    definition = questionnaire.published_version.analysis_definition
     version = counts.fingerprint(questionnaire)
     raw = analysis_frame(questionnaire)
     frame = prepare_frame(definition, raw)

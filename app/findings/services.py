@@ -27,7 +27,9 @@ def save_dashboard_settings(
 ) -> None:
     """The dashboard's key metrics (each checked by `check_spec`) and the study's minimum n,
     each change audited."""
-    checked = [check_spec(questionnaire.published_version.definition, spec) for spec in specs]
+    checked = [
+        check_spec(questionnaire.published_version.analysis_definition, spec) for spec in specs
+    ]
     study = questionnaire.study
     metrics_before = audit.snapshot(questionnaire, ("key_metrics",))
     min_n_before = audit.snapshot(study, ("min_n",))

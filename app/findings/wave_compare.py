@@ -44,7 +44,7 @@ def published_waves(questionnaire: Questionnaire) -> list[Questionnaire]:
 
 def metric_specs(latest: Questionnaire) -> list[dict[str, str]]:
     """The latest wave's key metrics, or the defaults of its definition."""
-    return list(latest.key_metrics) or default_metrics(latest.published_version.definition)
+    return list(latest.key_metrics) or default_metrics(latest.published_version.analysis_definition)
 
 
 def unit_label(unit: str) -> str:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
 from app.models.types import JSONDocument, UTCDateTime, enum_column, utcnow
+from surveys.privacy import without_protected
 
 
 class QuestionnaireStatus(enum.StrEnum):
@@ -102,6 +103,13 @@ class QuestionnaireVersion(Model):
 
     questionnaire = relationship("Questionnaire", back_populates="versions")
     published_by = relationship("User")
+
+    @property
+    def analysis_definition(self) -> dict[str, Any]:
+        """The definition without the questions flagged personal or sensitive: what
+        statistics, findings, share links and reports are computed from (their answers are
+        never analysed, `surveys.privacy`)."""
+        return without_protected(self.definition)
 
 
 class ImmutableVersionError(RuntimeError):

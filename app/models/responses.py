@@ -1,7 +1,7 @@
 """Responses to a published questionnaire version, and single-use invitations.
 
-Only the response store (`app/responses/`) reads or writes `Response.answers` (encryption and
-retention will be added there).
+Only the response store (`app/responses/`) reads or writes `Response.answers` and
+`Response.protected_answers` (split and joined by `app.responses.protection`).
 """
 
 import enum
@@ -68,7 +68,12 @@ class Response(Model):
     status: Mapped[ResponseStatus] = mapped_column(
         enum_column(ResponseStatus, "response_status"), default=ResponseStatus.PARTIAL
     )
+    # The answers to questions not flagged personal or sensitive: all that analysis reads.
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    # The answers to questions flagged personal or sensitive (`surveys.privacy`), as the JSON
+    # of one object encrypted (`app.personal_data`); NULL when the response has none. Split
+    # and joined by `app.responses.protection` only.
+    protected_answers: Mapped[str | None] = mapped_column(EncryptedText())
     # Answered by a researcher in test mode: kept out of results, counts and exports, and
     # cleared in one step (`app.responses.listing.delete_test_responses`).
     is_test: Mapped[bool] = mapped_column(default=False, server_default=false())

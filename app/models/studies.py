@@ -30,6 +30,11 @@ class Role(enum.StrEnum):
         """Respondent-level data: single responses, open answers row by row, transcripts."""
         return self is not Role.PRODUCT_MANAGER
 
+    def can_reveal_personal(self) -> bool:
+        """See the answers to questions flagged personal or sensitive unmasked, when asked
+        for one response or one export at a time (each time audited, PIPL art. 51)."""
+        return self in (Role.OWNER, Role.RESEARCHER)
+
     def can_manage_needs(self) -> bool:
         """Create, edit, move, merge and prioritise needs, link evidence, comment."""
         return self in (Role.OWNER, Role.RESEARCHER, Role.PRODUCT_MANAGER)

@@ -84,7 +84,7 @@ def rating_choices(study: Study) -> list[tuple[str, str]]:
     out = [("", "—")]
     for waves in published_series(study):
         latest = waves[-1]
-        for q in iter_questions(latest.published_version.definition):
+        for q in iter_questions(latest.published_version.analysis_definition):
             if kind_of(q) == "rating":
                 out.append(
                     (f"{latest.id}:{q['id']}", f"{latest.title} · {q.get('title', q['id'])}")
@@ -97,7 +97,7 @@ def metric_choices(study: Study) -> list[tuple[str, str]]:
     out = [("", "—")]
     for waves in published_series(study):
         latest = waves[-1]
-        definition = latest.published_version.definition
+        definition = latest.published_version.analysis_definition
         for spec in metric_candidates(definition):
             label = f"{latest.title} · {metric_title(definition, spec)} ({spec['kind']})"
             out.append((f"{latest.id}:{spec['kind']}:{spec['question']}", label))
@@ -111,7 +111,7 @@ def stored_choice(study: Study, ref: dict[str, Any] | None, *, with_kind: bool =
     questionnaire = _questionnaire(study, ref)
     if questionnaire is None or ref is None:
         return None
-    definition = questionnaire.published_version.definition
+    definition = questionnaire.published_version.analysis_definition
     question = next((q for q in iter_questions(definition) if q["id"] == ref["question"]), None)
     title = question.get("title", ref["question"]) if question else ref["question"]
     label = f"{questionnaire.title} #{questionnaire.wave} · {title}"

@@ -19,7 +19,7 @@ from typing import Any
 from app import audit
 from app.extensions import db
 from app.models import Questionnaire, Response, ResponseStatus
-from app.responses import listing
+from app.responses import listing, protection
 from app.responses.records import RECEIPT_ALPHABET, RECEIPT_LENGTH, token_hash
 from app.results.display import AnswerLine, answer_lines
 from app.webhooks import delivery
@@ -67,7 +67,7 @@ def own_response(slug: str, code: str) -> OwnResponse | None:
     )
     if row is None:
         return None
-    answers = dict(row.answers or {})
+    answers = protection.answers_of_row(row)  # their own answers, personal ones too
     return OwnResponse(
         response_id=row.id,
         questionnaire=row.questionnaire,

@@ -1,7 +1,8 @@
 """Partial responses: what a respondent typed so far, kept behind their resume link.
 
 A partial is stored even when its answers are not valid yet (only their shape is checked), so
-that nothing typed is lost; it is completed in place by the submit (`app.responses.submission`).
+that nothing typed is lost (answers to flagged questions encrypted, `app.responses.protection`);
+it is completed in place by the submit (`app.responses.submission`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from app.extensions import db
 from app.models import Response, ResponseStatus
 from app.models.types import utcnow
 from app.responses.cache import response_write
+from app.responses.protection import joined, stored_columns
 from app.responses.records import Consent, Partial, consent_columns, new_token, token_hash
 from app.responses.transactions import committed_write, leave_autocommit
 
@@ -28,6 +30,7 @@ _PARTIAL_COLUMNS = (
     "page_id",
     "started_at",
     "invitation_token_hash",
+    "protected_answers",  # decrypted by the column type, joined to the answers
 )
 
 
@@ -35,8 +38,9 @@ def _partial(values) -> Partial | None:
     """A `Partial` from the values of `_PARTIAL_COLUMNS` (None: no response was found)."""
     if values[0] is None:
         return None
-    row_id, version_id, status, answers, page_id, started_at, invitation = values
-    return Partial(row_id, version_id, status, dict(answers or {}), page_id, started_at, invitation)
+    row_id, version_id, status, answers, page_id, started_at, invitation, protected = values
+    whole = joined(answers, protected)
+    return Partial(row_id, version_id, status, whole, page_id, started_at, invitation)
 
 
 def resumed_join(query, questionnaire_id, resume_token_hash):
@@ -97,6 +101,8 @@ def save_partial(
     either (one person, one response), the caller sees status complete.
     """
     answers = dict(list(dict(answers).items())[:MAX_PARTIAL_KEYS])
+    # A personal answer is encrypted even in a draft (read before the row joins the session).
+    stored = stored_columns(version, answers)
     leave_autocommit()  # the look-up and the write below are one transaction
     row = None
     if resume_token:
@@ -121,7 +127,8 @@ def save_partial(
             is_test=is_test,
         )
         db.session.add(row)
-    row.answers = answers
+    for column, value in stored.items():
+        setattr(row, column, value)
     row.page_id = page_id[:100]
     row.updated_at = now
     if consent is not None:

@@ -24,6 +24,7 @@ from app.extensions import db
 from app.models import Questionnaire, Response, ResponseStatus, User
 from app.models.types import utcnow
 from app.responses.cache import response_write
+from app.responses.protection import stored_columns
 from app.responses.records import new_token, token_hash
 from app.responses.transactions import committed_write
 from surveys import imports
@@ -118,9 +119,9 @@ def import_responses(
     if checked.plan is None or not checked.plan.ok:
         raise ImportRefused(checked)
     rows = checked.new_rows
-    version_id = questionnaire.published_version.id
+    version = questionnaire.published_version
     now = utcnow()
-    values = [_row(questionnaire.id, version_id, checked.tool, r, now) for r in rows]
+    values = [_row(questionnaire.id, version, checked.tool, r, now) for r in rows]
     try:
         with committed_write(), response_write(questionnaire.id):
             if values:
@@ -150,7 +151,7 @@ def import_responses(
 
 def _row(
     questionnaire_id: int,
-    version_id: int,
+    version: Any,
     tool: str,
     planned: imports.PlannedResponse,
     now: dt.datetime,
@@ -159,9 +160,9 @@ def _row(
     started = submitted - dt.timedelta(seconds=planned.duration_s or 0)
     return {
         "questionnaire_id": questionnaire_id,
-        "version_id": version_id,
+        "version_id": version.id,
         "status": ResponseStatus.COMPLETE if planned.finished else ResponseStatus.PARTIAL,
-        "answers": planned.answers,
+        **stored_columns(version, planned.answers),  # personal answers encrypted
         "is_test": planned.test,
         "page_id": "",
         "started_at": started,

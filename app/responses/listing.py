@@ -17,6 +17,7 @@ from app.models import (
     WebhookEventType,
 )
 from app.responses.cache import response_write
+from app.responses.protection import answers_of_row, joined, masked_joined
 from app.responses.records import NOT_TEST, duration
 from app.webhooks import outbox
 
@@ -29,6 +30,7 @@ class ListedResponse:
     started_at: datetime
     submitted_at: datetime | None
     duration_s: float | None
+    has_personal: bool = False  # holds answers to questions flagged personal or sensitive
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ def list_responses(
             QuestionnaireVersion.number,
             Response.started_at,
             Response.submitted_at,
+            Response.protected_answers.is_not(None),  # a flag: nothing is decrypted
         ).join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id),
         questionnaire,
         statuses,
@@ -112,8 +115,10 @@ def list_responses(
     total = db.session.scalar(db.select(func.count()).select_from(query.subquery()))
     rows = db.session.execute(query.order_by(Response.id.desc()).offset(offset).limit(limit)).all()
     listed = [
-        ListedResponse(rid, status, number, started, submitted, duration(started, submitted))
-        for rid, status, number, started, submitted in rows
+        ListedResponse(
+            rid, status, number, started, submitted, duration(started, submitted), bool(personal)
+        )
+        for rid, status, number, started, submitted, personal in rows
     ]
     return listed, total
 
@@ -131,7 +136,7 @@ def response_detail(questionnaire: Questionnaire, response_id: int) -> ResponseD
         status=row.status,
         version_number=row.version.number,
         definition=row.version.definition,
-        answers=dict(row.answers or {}),
+        answers=answers_of_row(row),  # personal answers too: the page masks them
         started_at=row.started_at,
         submitted_at=row.submitted_at,
         source=row.source,
@@ -162,8 +167,12 @@ def delete_response(questionnaire: Questionnaire, response_id: int) -> DeletedRe
 
 
 def answers_of(response_id: int) -> dict[str, Any]:
-    """The stored answers of one response (for the researcher's pages and tests)."""
-    return dict(db.session.scalar(db.select(Response.answers).where(Response.id == response_id)))
+    """The stored answers of one response, personal ones decrypted (for the researcher's pages
+    and tests)."""
+    row = db.session.execute(
+        db.select(Response.answers, Response.protected_answers).where(Response.id == response_id)
+    ).one()
+    return joined(*row)
 
 
 def delete_test_responses(questionnaire: Questionnaire) -> int:
@@ -206,11 +215,14 @@ def submitted_after(
     after_id: int = 0,
     submitted_since: datetime | None = None,
     limit: int = 100,
+    reveal_personal: bool = False,
 ) -> list[SubmittedResponse]:
     """Up to *limit* complete responses (not test ones) with ids above *after_id*, oldest id
     first: a keyset page, which an index serves however deep the page, and which stays right
     while responses arrive (a new one has a higher id; one completed late from an old partial
-    keeps its low id, and a client asking with `submitted_since` finds it)."""
+    keeps its low id, and a client asking with `submitted_since` finds it). Answers to
+    questions flagged personal or sensitive are masked unless *reveal_personal* (the caller
+    decided it may, `app.permissions.reveals_personal`, and audits it)."""
     query = (
         db.select(
             Response.id,
@@ -218,6 +230,7 @@ def submitted_after(
             Response.started_at,
             Response.submitted_at,
             Response.answers,
+            Response.protected_answers,
         )
         .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
         .where(
@@ -230,7 +243,10 @@ def submitted_after(
     if submitted_since is not None:
         query = query.where(Response.submitted_at >= submitted_since)
     rows = db.session.execute(query.order_by(Response.id).limit(limit)).all()
+    shown = joined if reveal_personal else masked_joined
     return [
-        SubmittedResponse(rid, questionnaire.id, number, started, submitted, dict(answers or {}))
-        for rid, number, started, submitted, answers in rows
+        SubmittedResponse(
+            rid, questionnaire.id, number, started, submitted, shown(answers, protected)
+        )
+        for rid, number, started, submitted, answers, protected in rows
     ]

@@ -42,6 +42,7 @@ from app.models.types import utcnow
 from app.responses.cache import response_write
 from app.responses.counts import quota_full
 from app.responses.lookup import find_submitted_id
+from app.responses.protection import event_answers, stored_columns
 from app.responses.records import (
     CONSENT_COLUMNS,
     Consent,
@@ -226,7 +227,8 @@ def _write_complete(
 
 def _record_completed(questionnaire_id: int, response_id: int, values: dict[str, Any]) -> None:
     """The response's event, in the transaction that stores it."""
-    data = outbox.response_payload(response_id, questionnaire_id, values)
+    shown = {**values, "answers": event_answers(values)}  # personal answers masked
+    data = outbox.response_payload(response_id, questionnaire_id, shown)
     outbox.record(WebhookEventType.RESPONSE_COMPLETED, questionnaire_id, data)
 
 
@@ -238,7 +240,7 @@ def _complete_values(
         "paradata": paradata,
         "receipt_hash": token_hash(receipt),
         "status": ResponseStatus.COMPLETE,
-        "answers": dict(answers),
+        **stored_columns(version, answers),  # answers, and protected_answers encrypted
         "submitted_at": now,
         "updated_at": now,
         "idempotency_key": idempotency_key,
@@ -254,8 +256,8 @@ def _complete_values(
 # its default (is_test: a test response never takes this way; source and source_id: nor does
 # an imported one; anonymised_at: a new response is not anonymised).
 NEW_ROW_COLUMNS = (
-    "paradata", "receipt_hash", "status", "answers", "submitted_at", "updated_at",
-    "idempotency_key", "version_id", "invitation_token_hash", "started_at",
+    "paradata", "receipt_hash", "status", "answers", "protected_answers", "submitted_at",
+    "updated_at", "idempotency_key", "version_id", "invitation_token_hash", "started_at",
     "resume_token_hash", "page_id", *CONSENT_COLUMNS,
 )  # fmt: skip
 

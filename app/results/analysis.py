@@ -76,7 +76,7 @@ def run(questionnaire: Questionnaire, spec) -> dict:
     """Run `spec` on the questionnaire's complete responses (latest definition), weighted by
     the raked weights of its weighting page when the spec asks for weights. Every refusal is
     a `SpecError`: a saved weighting that no longer fits the answers points at `weighted`."""
-    definition = questionnaire.published_version.definition
+    definition = questionnaire.published_version.analysis_definition
     frame = response_frame(questionnaire)
     weights = None
     if isinstance(spec, Mapping) and spec.get("weighted") is True:

@@ -21,7 +21,7 @@ SPEC_MAX_BYTES = 64 * 1024
 @study_required("view")
 def analysis_builder(access: StudyAccess, questionnaire_id: int):
     questionnaire = published_questionnaire_in(access, questionnaire_id)
-    definition = questionnaire.published_version.definition
+    definition = questionnaire.published_version.analysis_definition
     form = AnalysisForm()
     form.offer(analysis.question_choices(definition), analysis.filter_choices(definition))
     result, problem = None, None

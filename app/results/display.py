@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 import surveys
 from surveys.answer_rules import KANO_ANSWER_LABELS
 from surveys.logic.piping import PIPE, pipe
+from surveys.privacy import masked_answers, protected_ids
 from surveys.types import answer_shape
 
 # The engine's quality reasons (analysis.stats.quality.REASONS), in words.
@@ -190,3 +191,24 @@ def answer_lines(definition: dict, answers: dict) -> list[AnswerLine]:
             title = pipe(question.get("title", qid), answers, definition)
             lines.append(AnswerLine(qid, title, state, text))
     return lines
+
+
+def shown_lines(definition: dict, answers: dict, *, reveal: bool) -> list[AnswerLine]:
+    """The answer lines of a researcher's page: those of questions flagged personal or
+    sensitive read "hidden (personal information)" (state "personal") unless *reveal*
+    (asked for and allowed, `app.permissions.reveals_personal`). Titles are piped from the
+    masked answers, so a title quoting a personal answer does not show it either."""
+    if reveal:
+        return answer_lines(definition, answers)
+    ids = protected_ids(definition)
+    if not ids:
+        return answer_lines(definition, answers)
+    real = answer_lines(definition, answers)
+    masked = answer_lines(definition, masked_answers(answers, ids))
+    hidden = _("Hidden (personal information)")
+    return [
+        AnswerLine(line.qid, shown.title, "personal", hidden)
+        if line.qid in ids and line.state == "answered"
+        else AnswerLine(line.qid, shown.title, line.state, line.text)
+        for line, shown in zip(real, masked, strict=True)
+    ]

@@ -12,7 +12,13 @@ from app import jobs
 from app.findings.query_args import query_from_args
 from app.findings.waves import series_waves
 from app.job_views import cancel_job, job_status
-from app.permissions import StudyAccess, job_in, published_questionnaire_in, study_required
+from app.permissions import (
+    StudyAccess,
+    job_in,
+    published_questionnaire_in,
+    reveals_personal,
+    study_required,
+)
 from app.results import bp, services
 from app.results.export_jobs import FORMATS, KIND, ExportSpec, download_name, submit_export
 from app.results.export_table import ExportFilterError, ExportFilters, check_filters, wave_of
@@ -46,6 +52,7 @@ def export_page(access: StudyAccess, questionnaire_id: int):
                 submitted_until=form.submitted_until.data,
                 segments=query_from_args(request.form).segments,
                 exclude_flagged=form.exclude_flagged.data,
+                reveal_personal=reveals_personal(access, form.reveal_personal.data),
             ),
         )
         try:
@@ -54,6 +61,8 @@ def export_page(access: StudyAccess, questionnaire_id: int):
             flash(str(error), "warning")
         else:
             job = submit_export(chosen, spec, actor=current_user, locale=str(get_locale()))
+            if spec.filters.reveal_personal:
+                services.audit_export_reveal(chosen, job.id)
             return redirect(url_for(".export_job", study_id=access.study.id,
                                     questionnaire_id=questionnaire.id, job_id=job.id))  # fmt: skip
     return render_template(

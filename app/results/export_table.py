@@ -46,6 +46,9 @@ class ExportFilters:
     submitted_until: date | None = None
     segments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     exclude_flagged: bool = False
+    # The answers to questions flagged personal or sensitive in clear: only when a member
+    # whose role may asked for it (`app.permissions.reveals_personal`); otherwise masked.
+    reveal_personal: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +58,7 @@ class ExportFilters:
             "submitted_until": self.submitted_until.isoformat() if self.submitted_until else None,
             "segments": {k: list(v) for k, v in self.segments.items()},
             "exclude_flagged": self.exclude_flagged,
+            "reveal_personal": self.reveal_personal,
         }
 
     @classmethod
@@ -69,6 +73,7 @@ class ExportFilters:
             submitted_until=day(data.get("submitted_until")),
             segments={str(k): tuple(map(str, v)) for k, v in (data.get("segments") or {}).items()},
             exclude_flagged=bool(data.get("exclude_flagged")),
+            reveal_personal=bool(data.get("reveal_personal")),
         )
 
 
@@ -96,12 +101,13 @@ def filtered_frame(questionnaire: Questionnaire, filters: ExportFilters, zone: s
     """The response table (option values in the cells, UTC times as ISO strings) of the
     responses *filters* keep, in response id order."""
     check_filters(questionnaire, filters)
-    frame = response_frame(questionnaire, filters.version)
+    personal = "reveal" if filters.reveal_personal else "mask"
+    frame = response_frame(questionnaire, filters.version, personal=personal)
     if filters.exclude_flagged:
         flagged = flagged_ids(questionnaire, frame)
         frame = frame[~frame["response_id"].isin(list(flagged))]
     if filters.include_partial:
-        partial = response_frame(questionnaire, filters.version, partial=True)
+        partial = response_frame(questionnaire, filters.version, partial=True, personal=personal)
         frame = pd.concat(
             [
                 frame.assign(**{STATUS_COLUMN: "complete"}),
@@ -137,8 +143,9 @@ def filtered_frame(questionnaire: Questionnaire, filters: ExportFilters, zone: s
 
 
 def table_definitions(questionnaire: Questionnaire, version: int | None) -> list[dict]:
-    """The definitions of the versions a table shows, newest first."""
-    definitions = definitions_newest_first(questionnaire)
+    """The definitions of the versions a table shows, newest first (with the flagged
+    questions, whose columns an export has, masked or revealed)."""
+    definitions = definitions_newest_first(questionnaire, personal=True)
     return [definitions[vid] for vid in chosen_versions(questionnaire, version)]
 
 

@@ -70,4 +70,7 @@ class ExportForm(Form):
         description=_l("They have no submission time, so a date range leaves them out."),
     )
     exclude_flagged = BooleanField(_l("Leave out the responses the quality checks flag"))
+    reveal_personal = BooleanField(
+        _l("Show personal information (recorded in the audit log; otherwise masked)")
+    )
     submit = SubmitField(_l("Export"))

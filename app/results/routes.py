@@ -19,6 +19,7 @@ from app.forms import ConfirmForm
 from app.permissions import (
     StudyAccess,
     published_questionnaire_in,
+    reveals_personal,
     study_required,
 )
 from app.responses.forms import TOOL_NAMES
@@ -26,10 +27,10 @@ from app.responses.listing import response_detail
 from app.results import bp, services, weighting
 from app.results.display import (
     QUALITY_FLAG_LABELS,
-    answer_lines,
     quality_labels,
     question_titles,
     reason_lines,
+    shown_lines,
     without_pipes,
 )
 from app.results.export_table import ExportFilters
@@ -150,15 +151,36 @@ def responses(access: StudyAccess, questionnaire_id: int):
 @bp.route("/responses/<int:response_id>")
 @study_required("view_respondents")
 def response(access: StudyAccess, questionnaire_id: int, response_id: int):
+    return _response_page(access, questionnaire_id, response_id, reveal=False)
+
+
+@bp.route("/responses/<int:response_id>/personal", methods=["POST"])
+@study_required("reveal_personal")
+def reveal_personal(access: StudyAccess, questionnaire_id: int, response_id: int):
+    """The response with its personal answers shown, asked for with the page's button;
+    each time audited."""
+    if not ConfirmForm().validate_on_submit() or not reveals_personal(access, True):
+        abort(400)
+    questionnaire = published_questionnaire_in(access, questionnaire_id)
+    if response_detail(questionnaire, response_id) is None:
+        abort(404)
+    services.audit_reveal(questionnaire, response_id)
+    return _response_page(access, questionnaire_id, response_id, reveal=True)
+
+
+def _response_page(access: StudyAccess, questionnaire_id: int, response_id: int, *, reveal: bool):
     questionnaire = published_questionnaire_in(access, questionnaire_id)
     found = response_detail(questionnaire, response_id) or abort(404)
+    lines = shown_lines(found.definition, found.answers, reveal=reveal)
     return render_template(
         "results/response.html",
         access=access,
         study=access.study,
         questionnaire=questionnaire,
         found=found,
-        lines=answer_lines(found.definition, found.answers),
+        lines=lines,
+        revealed=reveal,
+        has_personal=any(line.state == "personal" for line in lines),
         confirm_form=ConfirmForm(),
         quality=services.response_quality(questionnaire, response_id),
         reason_label=QUALITY_FLAG_LABELS,

@@ -73,7 +73,7 @@ def analysis_frame(questionnaire: Questionnaire):
 
 
 def latest_definition(questionnaire: Questionnaire) -> dict:
-    return questionnaire.published_version.definition
+    return questionnaire.published_version.analysis_definition
 
 
 def crosstab_candidates(definition: dict) -> list[dict]:
@@ -174,6 +174,28 @@ def delete_response(questionnaire: Questionnaire, response_id: int) -> bool:
     if deleted.event_id is not None:
         webhook_delivery.dispatch_soon()
     return True
+
+
+def audit_reveal(questionnaire: Questionnaire, response_id: int) -> None:
+    """Record that the current member had the personal answers of one response shown."""
+    audit.record(
+        "response.reveal_personal",
+        questionnaire,
+        study_id=questionnaire.study_id,
+        detail={"response_id": response_id},
+    )
+    db.session.commit()
+
+
+def audit_export_reveal(questionnaire: Questionnaire, job_id: int) -> None:
+    """Record that the current member asked for an export with personal answers shown."""
+    audit.record(
+        "responses.export_personal",
+        questionnaire,
+        study_id=questionnaire.study_id,
+        detail={"job_id": job_id},
+    )
+    db.session.commit()
 
 
 def _chart_key(questionnaire: Questionnaire, exclude_flagged: bool, crosstab, weighted) -> str:

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from app.models import Questionnaire
-from app.responses import cache, columns, listing
+from app.responses import cache, columns, listing, protection
 from surveys.paradata import paradata_columns
+from surveys.privacy import MASK
 from surveys.response_table import (
     column_labels,
     flatten_columns,
@@ -24,9 +25,16 @@ MISSING = float("nan")  # a question with no cell in a response
 VERSION_COLUMN = "_version_id"  # kept in the blocks for the version filter, not in the table
 
 
-def definitions_newest_first(questionnaire: Questionnaire) -> dict[int, dict]:
-    """{version id: definition}, newest first (it sets the column order)."""
-    return {v.id: v.definition for v in reversed(questionnaire.versions)}
+def definitions_newest_first(
+    questionnaire: Questionnaire, *, personal: bool = False
+) -> dict[int, dict]:
+    """{version id: definition}, newest first (it sets the column order): without the
+    questions flagged personal or sensitive, which analysis never sees, unless *personal*
+    (an export, which shows them masked or, when asked and allowed, revealed)."""
+    return {
+        v.id: v.definition if personal else v.analysis_definition
+        for v in reversed(questionnaire.versions)
+    }
 
 
 def chosen_versions(questionnaire: Questionnaire, version: int | None) -> list[int]:
@@ -37,11 +45,20 @@ def chosen_versions(questionnaire: Questionnaire, version: int | None) -> list[i
 
 
 def response_frame(
-    questionnaire: Questionnaire, version: int | None = None, *, partial: bool = False
+    questionnaire: Questionnaire,
+    version: int | None = None,
+    *,
+    partial: bool = False,
+    personal: str | None = None,
 ) -> pd.DataFrame:
     """One row per complete response: response_id, submitted_at, duration_s, then the answer
     columns of *version* (a version number), or of all versions mapped by question id. With
-    *partial*, the unfinished responses instead (an export that asks for them)."""
+    *partial*, the unfinished responses instead (an export that asks for them).
+
+    The questions flagged personal or sensitive have no column (their answers are not in the
+    stored copy analysis reads) unless *personal* is "mask" (a column whose given answers
+    read `MASK`) or "reveal" (their answers, decrypted: an export a permitted member asked
+    for, audited by its caller)."""
     definitions = definitions_newest_first(questionnaire)
     version_ids = chosen_versions(questionnaire, version)
     names = table_columns(definitions[vid] for vid in version_ids)
@@ -50,7 +67,39 @@ def response_frame(
     if version is not None:
         wanted = np.array(version_ids, dtype=np.int64)
         blocks = (columns.take(block, np.isin(_version_ids(block), wanted)) for block in blocks)
-    return columns.frame(blocks, names)
+    frame = columns.frame(blocks, names)
+    if personal is None:
+        return frame
+    return _with_personal(questionnaire, frame, version_ids, personal == "reveal")
+
+
+def _with_personal(
+    questionnaire: Questionnaire, frame: pd.DataFrame, version_ids: list[int], reveal: bool
+) -> pd.DataFrame:
+    """*frame* with the columns of the flagged questions, in the full table's column order."""
+    full = definitions_newest_first(questionnaire, personal=True)
+    names = table_columns(full[vid] for vid in version_ids)
+    added = [name for name in names if name not in frame.columns]
+    if not added:
+        return frame
+    cells: dict[str, list] = {name: [MISSING] * len(frame) for name in added}
+    stored = protection.protected_rows(frame["response_id"].tolist())
+    positions = {int(rid): i for i, rid in enumerate(frame["response_id"].tolist())}
+    by_version: dict[int, list[tuple[int, dict]]] = {}
+    for rid, (version_id, answers) in stored.items():
+        by_version.setdefault(version_id, []).append((positions[rid], answers))
+    for version_id, found in by_version.items():
+        flat = flatten_columns(full[version_id], [answers for _, answers in found], missing=MISSING)
+        for name in added:
+            for (row, _), value in zip(found, flat.get(name, ()), strict=False):
+                if not _missing(value):
+                    cells[name][row] = value if reveal else MASK
+    extended = frame.assign(**cells)
+    return extended[[name for name in names if name in extended.columns]]
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def _version_ids(block: columns.Block) -> np.ndarray:
@@ -84,7 +133,7 @@ def table_labels(
 ) -> dict[str, str]:
     """The words for the optional second header row of an export (see DESIGN.md); with
     *readable*, of the columns of `readable_frame` too."""
-    definitions = definitions_newest_first(questionnaire)
+    definitions = definitions_newest_first(questionnaire, personal=True)
     chosen = chosen_versions(questionnaire, version)
     return column_labels((definitions[vid] for vid in chosen), locale, readable=readable)
 
@@ -93,7 +142,7 @@ def readable_frame(
     questionnaire: Questionnaire, frame: pd.DataFrame, locale: str, version: int | None = None
 ) -> pd.DataFrame:
     """*frame* with option labels in its cells, for reading in Excel (`readable_columns`)."""
-    definitions = definitions_newest_first(questionnaire)
+    definitions = definitions_newest_first(questionnaire, personal=True)
     chosen = (definitions[vid] for vid in chosen_versions(questionnaire, version))
     return pd.DataFrame(readable_columns(chosen, {c: frame[c] for c in frame.columns}, locale))
 

@@ -171,7 +171,7 @@ def stale_message(questionnaire: Questionnaire, error: StatsInputError) -> str:
         return engine_message(error, scheme.trim if scheme is not None else None)
     titles = {
         q["id"]: q.get("title") or q["id"]
-        for page in questionnaire.published_version.definition.get("pages", [])
+        for page in questionnaire.published_version.analysis_definition.get("pages", [])
         for q in page.get("questions", [])
     }
     return _(

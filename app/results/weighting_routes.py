@@ -16,7 +16,9 @@ from app.results.table import response_frame
 def weighting_page(access: StudyAccess, questionnaire_id: int):
     questionnaire = published_questionnaire_in(access, questionnaire_id)
     frame = response_frame(questionnaire)
-    questions = weighting.weighting_questions(questionnaire.published_version.definition, frame)
+    questions = weighting.weighting_questions(
+        questionnaire.published_version.analysis_definition, frame
+    )
     entry = weighting.scheme_input(weighting.scheme_of(questionnaire), questions)
     return _render(access, questionnaire, frame, questions, entry), 200
 
@@ -28,7 +30,9 @@ def save_weighting(access: StudyAccess, questionnaire_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     frame = response_frame(questionnaire)
-    questions = weighting.weighting_questions(questionnaire.published_version.definition, frame)
+    questions = weighting.weighting_questions(
+        questionnaire.published_version.analysis_definition, frame
+    )
     entry = weighting.read_scheme(request.form, questions)
     if not weighting.save_scheme(questionnaire, entry, frame, current_user):
         return _render(access, questionnaire, frame, questions, entry), 422

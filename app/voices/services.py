@@ -45,7 +45,7 @@ class Grid:
 
 def open_questions(questionnaire: Questionnaire) -> list[dict[str, Any]]:
     """The questions answered in words, in questionnaire order."""
-    definition = questionnaire.published_version.definition
+    definition = questionnaire.published_version.analysis_definition
     return [q for q in iter_questions(definition) if QUESTION_TYPES[q["type"]].answer == "text"]
 
 

@@ -650,6 +650,7 @@ ACCESS = {
     "studies.cancel_invitation": {"POST": study(302, OWNER)},
     "interviews.policy": {"POST": study(302, OWNER)},
     "results.delete_response": {"POST": study(302, OWNER)},
+    "results.reveal_personal": {"POST": study(200, EDIT)},
 }
 
 

@@ -215,6 +215,7 @@ function questionCard(ctx, q, page, pageIndex, index, pages, ordered, numbers) {
           ),
         ),
         isAnswerable(q.type) ? checkField(ctx, q, "required", t("required"), { keepFalse: true }) : null,
+        isAnswerable(q.type) ? privacyField(ctx, q) : null,
       ),
       typeFields(ctx, q),
       logicEditor(q, earlier, ctx.changed, (field, el) => ctx.registerField(q, field, el)),
@@ -229,6 +230,29 @@ function questionCard(ctx, q, page, pageIndex, index, pages, ordered, numbers) {
     }),
   );
   return card;
+}
+
+/** Personal information (PIPL): none, personal (encrypted, masked) or sensitive (art. 28, also
+ * its own consent); "none" removes the key. */
+function privacyField(ctx, q) {
+  const id = uniqueId("privacy");
+  const choices = [["none", t("privacy_none")], ["personal", t("privacy_personal")], ["sensitive", t("privacy_sensitive")]];
+  const select = h(
+    "select",
+    {
+      class: "form-select form-select-sm w-auto question-privacy",
+      id,
+      dataset: { focus: `${keyOf(q)}:privacy` },
+      onchange: (event) => {
+        if (event.target.value === "none") delete q.privacy;
+        else q.privacy = event.target.value;
+        ctx.changed();
+      },
+    },
+    choices.map(([value, text]) => h("option", { value, selected: value === (q.privacy || "none") }, text)),
+  );
+  ctx.registerField(q, "privacy", select);
+  return h("div", { class: "d-flex align-items-center gap-2" }, h("label", { class: "small", for: id }, t("privacy")), select);
 }
 
 function advanced(ctx, q, idLabel) {

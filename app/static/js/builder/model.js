@@ -3,7 +3,7 @@
 
 import { t } from "./dom.js";
 
-const COMMON_KEYS = ["id", "type", "title", "description", "required", "show_if", "attention_check"];
+const COMMON_KEYS = ["id", "type", "title", "description", "required", "show_if", "attention_check", "privacy"];
 
 /** A type the registry does not know (a hand-edited draft): edited as its common keys only. */
 const UNKNOWN_TYPE = {
