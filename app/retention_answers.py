@@ -19,6 +19,7 @@ from app import audit
 from app.extensions import db
 from app.models import Questionnaire, QuestionnaireVersion, Response, WebhookEventType
 from app.models.types import utcnow
+from app.responses import protection
 from app.responses.cache import response_write
 from app.webhooks import delivery, outbox
 from surveys.retention import answer_periods, without_answers
@@ -82,7 +83,7 @@ def _sweep_questionnaire(
         for row in candidates:
             age = now - (row.submitted_at or row.updated_at)
             expired = {qid for qid, days in by_question.items() if age > timedelta(days=days)}
-            answers = dict(row.answers or {})
+            answers = protection.answers_of_row(row)
             kept = without_answers(answers, expired)
             if kept == answers:
                 continue
@@ -99,10 +100,11 @@ def _sweep_questionnaire(
     )
     with response_write(questionnaire_id, rewrites=list(changed)):
         for row, kept in changed.values():
-            row.answers = kept
+            protection.store_on(row, row.version, kept)
         for row in announced:
+            columns = {"answers": row.answers, "protected_answers": row.protected_answers}
             values = {"version_id": row.version_id, "submitted_at": row.submitted_at,
-                      "answers": row.answers}  # fmt: skip
+                      "answers": protection.event_answers(columns)}  # fmt: skip
             data = outbox.response_payload(row.id, questionnaire_id, values)
             outbox.record(WebhookEventType.RESPONSE_UPDATED, questionnaire_id, data)
         db.session.flush()

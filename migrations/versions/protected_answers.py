@@ -2,7 +2,7 @@
 `responses.protected_answers` holds their JSON as a Fernet token (`app.personal_data`).
 
 Revision ID: protected_answers
-Revises: consent_notices
+Revises: directory_name_index
 Create Date: 2026-12-04 18:15:00.000000
 
 """
