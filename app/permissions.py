@@ -31,6 +31,7 @@ from app.models import (
     Organisation,
     OrganisationMember,
     OrganisationRole,
+    OutreachTarget,
     Participant,
     Questionnaire,
     QuestionnaireVersion,
@@ -300,6 +301,26 @@ def study_directory(access: StudyAccess, user: User) -> DirectoryAccess | None:
     if directory is None or not directory.can("view_directory"):
         return None
     return directory
+
+
+def study_outreach(
+    access: StudyAccess, user: User, capability: str = "view_directory"
+) -> DirectoryAccess:
+    """The directory a study's outreach pages use: 403 when the study has no organisation or
+    the user has no role in it with *capability* (`OrganisationRole.can_*`)."""
+    directory = study_directory(access, user)
+    if directory is None or not directory.can(capability):
+        abort(403)
+    return directory
+
+
+def outreach_target_in(access: StudyAccess, target_id: int) -> OutreachTarget:
+    """A segment invited to one of the study's questionnaires."""
+    return _found(
+        db.select(OutreachTarget).where(
+            OutreachTarget.id == target_id, OutreachTarget.study_id == access.study.id
+        )
+    )
 
 
 def admin_required(view):

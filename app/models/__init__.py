@@ -27,6 +27,7 @@ from app.models.needs import (
     NeedStatus,
     NeedType,
 )
+from app.models.outreach import OutreachTarget
 from app.models.participants import (
     DirectoryField,
     FieldPrivacy,
@@ -83,6 +84,7 @@ __all__ = [
     "NeedKind",
     "NeedStatus",
     "NeedType",
+    "OutreachTarget",
     "Organisation",
     "OrganisationMember",
     "OrganisationRole",
