@@ -228,12 +228,18 @@ _NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*([千万kKwW]?)")
 _MULTIPLIERS = {"": 1, "千": 1_000, "k": 1_000, "K": 1_000, "万": 10_000, "w": 10_000, "W": 10_000}
 
 
+_BELOW = re.compile(r"以下|以内|及以下|不到|低于|不足|<|＜")
+
+
 def band_start(label: str) -> float | None:
-    """The first number of a band's label, with 千/万 (k/w) applied: "5千-1万" → 5000,
-    "25-34" → 25, "55岁以上" → 55, "未知" → None."""
+    """Where a band starts, from its label's first number with 千/万 (k/w) applied:
+    "5千-1万" → 5000, "25-34" → 25, "55岁以上" → 55, "5千以下" → 0 (below a number starts
+    at nothing), "未知" → None."""
     found = _NUMBER.search(label)
     if found is None:
         return None
+    if _BELOW.search(label):
+        return 0.0
     return float(found.group(1)) * _MULTIPLIERS[found.group(2)]
 
 
@@ -251,10 +257,10 @@ def expand_range(labels: Iterable[str], low: str, high: str) -> tuple[str, ...]:
     """The labels among *labels* from band *low* to band *high*, both included (either way
     round). Ends need not be among *labels*: what counts is where their first numbers fall.
     Labels without a number are never in a range."""
-    ends = [band_start(low), band_start(high)]
-    if ends[0] is None or ends[1] is None:
+    first, last = band_start(low), band_start(high)
+    if first is None or last is None:
         return tuple(label for label in labels if label in (low, high))
-    start, stop = min(ends), max(ends)  # type: ignore[type-var]
+    start, stop = min(first, last), max(first, last)
     chosen = []
     for label in band_order(labels):
         value = band_start(label)

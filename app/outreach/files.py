@@ -17,7 +17,7 @@ def _table(rows: Sequence[LinkRow]) -> list[list]:
     header = [
         "participant_id",
         _("Name (masked)"),
-        _("Link"),
+        _("Personal link"),
         _("Answered"),
         _("Reminders sent"),
         _("Last reminded"),

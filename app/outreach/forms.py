@@ -13,6 +13,7 @@ from wtforms import (
     FieldList,
     FormField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -71,11 +72,16 @@ def split_values(text: str | None) -> list[str]:
 
 class RuleForm(SubForm):
     kind = SelectField(
-        _l("Rule"), choices=[("", "—"), *KIND_LABELS.items()], default="", validate_choice=False
+        _l("Rule"),
+        choices=[SelectChoice("", "—"), *(SelectChoice(k, v) for k, v in KIND_LABELS.items())],
+        default="",
+        validate_choice=False,
     )
     field = SelectField(_l("Field"), choices=[], validate_choice=False)
     op = SelectField(
-        _l("Comparison"), choices=list(OPERATOR_LABELS.items()), validate_choice=False
+        _l("Comparison"),
+        choices=[SelectChoice(k, v) for k, v in OPERATOR_LABELS.items()],
+        validate_choice=False,
     )
     values = StringField(
         _l("Values"),
@@ -107,7 +113,10 @@ class SegmentForm(Form):
     name = StringField(_l("Segment name"), validators=[DataRequired(), Length(max=200)])
     match = SelectField(
         _l("Members meet"),
-        choices=[("all", _l("all of the rules")), ("any", _l("any of the rules"))],
+        choices=[
+            SelectChoice("all", _l("all of the rules")),
+            SelectChoice("any", _l("any of the rules")),
+        ],
         default="all",
     )
     rules = FieldList(FormField(RuleForm), min_entries=ROWS, max_entries=20)
@@ -115,11 +124,14 @@ class SegmentForm(Form):
     save = SubmitField(_l("Save segment"))
 
     def setup(self, custom_fields: list[tuple[str, str]], questionnaires: list[tuple[str, str]]):
-        fields = [("", "—"), *ATTRIBUTE_LABELS.items()]
-        fields += [(key, _l("Custom: %(label)s", label=label)) for key, label in custom_fields]
+        fields = [SelectChoice("", "—"), *(SelectChoice(k, v) for k, v in ATTRIBUTE_LABELS.items())]
+        fields += [
+            SelectChoice(key, _l("Custom: %(label)s", label=label)) for key, label in custom_fields
+        ]
+        listed = [SelectChoice("", "—"), *(SelectChoice(k, v) for k, v in questionnaires)]
         for row in self.rules:
             row.form.field.choices = fields
-            row.form.questionnaire.choices = [("", "—"), *questionnaires]
+            row.form.questionnaire.choices = listed
 
     def load(self, name: str, rules: dict[str, Any]) -> None:
         """Fill the rows from saved rules (on GET)."""
@@ -175,7 +187,9 @@ class TargetForm(Form):
         validators=[Optional(), NumberRange(min=1, max=10_000_000)],
     )
     split_field = SelectField(
-        _l("Split by"), choices=[("", "—"), *ATTRIBUTE_LABELS.items()], default=""
+        _l("Split by"),
+        choices=[SelectChoice("", "—"), *(SelectChoice(k, v) for k, v in ATTRIBUTE_LABELS.items())],
+        default="",
     )
     split_targets = TextAreaField(
         _l("Responses wanted per value"),

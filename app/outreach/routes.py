@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.extensions import db
 from app.outreach import bp, segment_services
 from app.outreach.forms import SegmentForm
 from app.permissions import DirectoryAccess, directory_required, segment_in
@@ -55,12 +56,15 @@ def _editor(access: DirectoryAccess, segment=None):
                 )
             except segment_services.NameTaken:
                 form.name.errors = [*form.name.errors, _("A segment of this name exists.")]
+                status = 422
             else:
                 flash(_("Segment saved."), "success")
                 return redirect(url_for(".edit_segment", organisation_id=access.organisation.id,
                                         segment_id=saved.id))  # fmt: skip
         if not valid or rules is None:
             status = 422
+        if status == 422 and segment is not None:
+            db.session.refresh(segment)
     elif segment is not None:
         preview = segment_services.preview_of(
             access.organisation, segment_services.stored(segment)

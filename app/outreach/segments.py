@@ -9,7 +9,6 @@ the dialect's JSON operator; past answers by `app.responses.participants.chose_c
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +38,7 @@ def _dialect() -> str:
 
 def _has_tag(tag: str) -> ColumnElement[bool]:
     if _dialect() == "postgresql":
-        return cast(Participant.tags, JSONB).op("@>")(cast(json.dumps([tag]), JSONB))
+        return cast(Participant.tags, JSONB).bool_op("@>")(literal([tag], JSONB))
     element = func.json_each(Participant.tags).table_valued("value")
     return exists(sql_select(literal(1)).select_from(element).where(element.c.value == tag))
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app.forms import Form
 from app.outreach import bp, segment_services, services
@@ -28,11 +29,11 @@ from app.respond.settings import read_settings
 def _invite_form(access: StudyAccess, directory) -> InviteForm:
     form = InviteForm()
     form.segment.choices = [
-        (segment.id, segment.name)
+        SelectChoice(segment.id, segment.name)
         for segment, _count in segment_services.segments_with_counts(directory.organisation)
     ]
     form.questionnaire.choices = [
-        (q.id, q.title) for q in questionnaires_of(access.study) if q.latest_version is not None
+        SelectChoice(q.id, q.title) for q in questionnaires_of(access.study) if q.latest_version is not None
     ]
     return form
 

@@ -27,7 +27,7 @@ def chose_clause(questionnaire_id: int, question: str, options: tuple[str, ...])
         answer: Any = Response.answers.op("->")(question)
         matched = or_(
             answer.op("#>>")(cast(literal("{}"), ARRAY(Text))).in_(options),
-            *(answer.op("@>")(db.func.to_jsonb(cast(option, Text))) for option in options),
+            *(answer.bool_op("@>")(db.func.to_jsonb(cast(option, Text))) for option in options),
         )
     else:
         path = '$."' + question + '"'  # question ids are checked: [A-Za-z0-9_.-]
