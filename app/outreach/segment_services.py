@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from wtforms import SelectChoice
 
 from app import audit
 from app.extensions import db
@@ -89,6 +91,20 @@ def segments_with_counts(organisation: Organisation) -> list[tuple[Segment, int 
             out.append((segment, segments.count(organisation.id, stored(segment))))
         except SegmentRulesError:
             out.append((segment, None))
+    return out
+
+
+def segment_choices(directory) -> list[SelectChoice]:
+    """"Every response" and the segments of *directory* (a `DirectoryAccess`, or None when
+    the user may use no directory of the study: then only the first)."""
+    out = [SelectChoice("", _l("Every response"))]
+    if directory is not None:
+        listed = db.session.scalars(
+            db.select(Segment)
+            .where(Segment.organisation_id == directory.organisation.id)
+            .order_by(Segment.name)
+        )
+        out += [SelectChoice(str(segment.id), segment.name) for segment in listed]
     return out
 
 

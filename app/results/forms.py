@@ -70,4 +70,8 @@ class ExportForm(Form):
         description=_l("They have no submission time, so a date range leaves them out."),
     )
     exclude_flagged = BooleanField(_l("Leave out the responses the quality checks flag"))
+    # Choices: "" and the segments of the study's directory the user may use (set by the view).
+    participant_segment = SelectField(
+        _l("Only the responses of a directory segment"), choices=[], validate_choice=True
+    )
     submit = SubmitField(_l("Export"))
