@@ -72,6 +72,9 @@ class ExportForm(Form):
     exclude_flagged = BooleanField(_l("Leave out the responses the quality checks flag"))
     # Choices: "" and the segments of the study's directory the user may use (set by the view).
     participant_segment = SelectField(
-        _l("Only the responses of a directory segment"), choices=[], validate_choice=True
+        _l("Only the responses of a directory segment"),
+        choices=[],
+        default="",
+        validate_choice=True,
     )
     submit = SubmitField(_l("Export"))
