@@ -110,6 +110,10 @@ class SegmentRules:
         return {"match": self.match, "rules": [rule.to_dict() for rule in self.rules]}
 
 
+def _text(raw: Any) -> str:
+    return raw if isinstance(raw, str) else ""
+
+
 def _values(raw: Any) -> list[str] | None:
     if isinstance(raw, str):
         raw = [raw]
@@ -139,13 +143,13 @@ def _check_rule(
         errors.append(err("op", RuleProblem.BAD_OPERATOR))
     field = ""
     if kind == "attribute":
-        field = raw.get("field") if isinstance(raw.get("field"), str) else ""
+        field = _text(raw.get("field"))
         if field not in ATTRIBUTES:
             errors.append(err("field", RuleProblem.BAD_FIELD))
         elif op == "range" and field not in BANDED:
             errors.append(err("op", RuleProblem.NOT_BANDED))
     if kind == "custom":
-        field = raw.get("field") if isinstance(raw.get("field"), str) else ""
+        field = _text(raw.get("field"))
         known = custom_keys is None or field in custom_keys
         if not CUSTOM_KEY.match(field) or not known:
             errors.append(err("field", RuleProblem.BAD_FIELD))
@@ -154,14 +158,15 @@ def _check_rule(
         candidate = raw.get("questionnaire_id")
         if isinstance(candidate, str) and candidate.isdigit():
             candidate = int(candidate)
-        if isinstance(candidate, bool) or not isinstance(candidate, int):
-            errors.append(err("questionnaire_id", RuleProblem.BAD_QUESTIONNAIRE))
-        elif questionnaire_ids is not None and candidate not in questionnaire_ids:
+        if (
+            isinstance(candidate, bool)
+            or not isinstance(candidate, int)
+            or (questionnaire_ids is not None and candidate not in questionnaire_ids)
+        ):
             errors.append(err("questionnaire_id", RuleProblem.BAD_QUESTIONNAIRE))
         else:
             questionnaire_id = candidate
-        question = raw.get("question") if isinstance(raw.get("question"), str) else ""
-        question = question.strip()
+        question = _text(raw.get("question")).strip()
         if not QUESTION_ID.match(question):
             errors.append(err("question", RuleProblem.BAD_QUESTION))
     values = _values(raw.get("values", raw.get("value")))

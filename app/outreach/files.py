@@ -44,9 +44,8 @@ def links_csv(rows: Sequence[LinkRow]) -> bytes:
 
 def links_xlsx(rows: Sequence[LinkRow]) -> bytes:
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "links"
+    sheet = book.create_sheet("links", 0)
+    book.remove(book.worksheets[1])
     for line in _table(rows):
         sheet.append(line)
     out = io.BytesIO()

@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form as SubForm
 from wtforms import (
     FieldList,
     FormField,
@@ -19,10 +18,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.forms import Form
-from surveys.segment_rules import ATTRIBUTES, RuleError, RuleProblem
+from surveys.segment_rules import RuleError, RuleProblem
 
 ATTRIBUTE_LABELS = {
     "age_band": _l("Age band"),
@@ -166,7 +166,7 @@ class SegmentForm(Form):
             if error.index is None:
                 target = self.match if error.field == "match" else self.name
                 if error.field == "rules":
-                    self.rules.errors = [*list(self.rules.errors or []), message]  # type: ignore[attr-defined]
+                    self.rules.errors = [*list(self.rules.errors or []), message]
                     continue
                 target.errors = [*target.errors, message]
                 continue
@@ -219,5 +219,3 @@ class TargetForm(Form):
             ]
             return None
         return out
-
-

@@ -66,9 +66,7 @@ def _editor(access: DirectoryAccess, segment=None):
         if status == 422 and segment is not None:
             db.session.refresh(segment)
     elif segment is not None:
-        preview = segment_services.preview_of(
-            access.organisation, segment_services.stored(segment)
-        )
+        preview = segment_services.preview_of(access.organisation, segment_services.stored(segment))
     return render_template(
         "outreach/segment_edit.html", access=access, form=form, segment=segment, preview=preview
     ), status

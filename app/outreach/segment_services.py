@@ -49,9 +49,7 @@ def _questionnaires(organisation: Organisation) -> list[Questionnaire]:
 def choices(organisation: Organisation) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(custom fields, questionnaires) as the rule editor's choices. Custom fields flagged
     personal or sensitive are encrypted, so they are no segment rule."""
-    fields = [
-        (f.key, f.label) for f in _custom_fields(organisation) if f.privacy.value == "none"
-    ]
+    fields = [(f.key, f.label) for f in _custom_fields(organisation) if f.privacy.value == "none"]
     return fields, [(str(q.id), q.title) for q in _questionnaires(organisation)]
 
 
@@ -95,7 +93,7 @@ def segments_with_counts(organisation: Organisation) -> list[tuple[Segment, int 
 
 
 def segment_choices(directory) -> list[SelectChoice]:
-    """"Every response" and the segments of *directory* (a `DirectoryAccess`, or None when
+    """ "Every response" and the segments of *directory* (a `DirectoryAccess`, or None when
     the user may use no directory of the study: then only the first)."""
     out = [SelectChoice("", _l("Every response"))]
     if directory is not None:

@@ -65,8 +65,8 @@ def _rule_clause(organisation_id: int, rule: Rule) -> ColumnElement[bool]:
     if rule.kind == "custom":
         value = Participant.custom[rule.field].as_string()
         return value == rule.values[0] if rule.op == "equals" else value.in_(rule.values)
-    assert rule.kind == "answer" and rule.questionnaire_id is not None
-    return chose_clause(rule.questionnaire_id, rule.question, rule.values)
+    # An answer rule: parse_rules has checked its questionnaire id.
+    return chose_clause(int(rule.questionnaire_id or 0), rule.question, rule.values)
 
 
 def where_clause(organisation_id: int, rules: SegmentRules) -> ColumnElement[bool]:
@@ -106,7 +106,9 @@ class PreviewRow:
     tags: list[str]
 
 
-def preview(organisation_id: int, rules: SegmentRules, limit: int = PREVIEW_SIZE) -> list[PreviewRow]:
+def preview(
+    organisation_id: int, rules: SegmentRules, limit: int = PREVIEW_SIZE
+) -> list[PreviewRow]:
     """The first members by id, their names masked."""
     rows = db.session.scalars(
         sql_select(Participant)

@@ -117,9 +117,8 @@ def _row(invitation: Invitation, name: str | None, slug: str) -> LinkRow:
         if invitation.token_secret
         else ""
     )
-    assert invitation.participant_id is not None
     return LinkRow(
-        participant_id=invitation.participant_id,
+        participant_id=int(invitation.participant_id or 0),  # the join found the record
         name=mask_name(name or ""),
         link=link,
         answered=invitation.used_at is not None,
@@ -223,9 +222,7 @@ def tallies(target: OutreachTarget) -> tuple[Tally, list[Tally]]:
     ).all()
     found = {value: (n, done) for n, done, value in grouped}
     values = list(dict.fromkeys([*target.split_targets, *found]))
-    return whole, [
-        Tally(v, *found.get(v, (0, 0)), target.split_targets.get(v)) for v in values
-    ]
+    return whole, [Tally(v, *found.get(v, (0, 0)), target.split_targets.get(v)) for v in values]
 
 
 def targets_of(study: Study) -> Sequence[OutreachTarget]:

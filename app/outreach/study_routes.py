@@ -3,7 +3,7 @@ targets, and the response rate by segment with a Wilson 95 % interval."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -33,7 +33,9 @@ def _invite_form(access: StudyAccess, directory) -> InviteForm:
         for segment, _count in segment_services.segments_with_counts(directory.organisation)
     ]
     form.questionnaire.choices = [
-        SelectChoice(q.id, q.title) for q in questionnaires_of(access.study) if q.latest_version is not None
+        SelectChoice(q.id, q.title)
+        for q in questionnaires_of(access.study)
+        if q.latest_version is not None
     ]
     return form
 
@@ -109,8 +111,9 @@ def links(access: StudyAccess, target_id: int, fmt: str):
 
 def _download(rows, name: str, fmt: str) -> Response:
     if fmt == "xlsx":
-        body, mimetype = links_xlsx(rows), (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        body, mimetype = (
+            links_xlsx(rows),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         )
     else:
         body, mimetype = links_csv(rows), "text/csv"

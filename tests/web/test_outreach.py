@@ -28,14 +28,22 @@ from tests.factories import (
 )
 
 SURVEY = d.definition(
-    d.page("p1", d.single_choice("channel", "您最常用的下单渠道", [("app", "App"), ("mini", "小程序")],
-                                 required=True)),
+    d.page(
+        "p1",
+        d.single_choice(
+            "channel", "您最常用的下单渠道", [("app", "App"), ("mini", "小程序")], required=True
+        ),
+    ),
     title="下单渠道调查",
 )  # fmt: skip
 INVITATION_ONLY = {"access": {"mode": "invitation"}}
 ANONYMOUS = {"access": {"mode": "invitation", "anonymous": True}}
-TIER_ONE = {"match": "all", "rules": [
-    {"kind": "attribute", "field": "city_tier", "op": "in", "values": ["一线", "新一线"]}]}  # fmt: skip
+TIER_ONE = {
+    "match": "all",
+    "rules": [
+        {"kind": "attribute", "field": "city_tier", "op": "in", "values": ["一线", "新一线"]}
+    ],
+}
 
 
 @pytest.fixture
@@ -48,7 +56,8 @@ def world(ctx):
     names = ["张伟", "李娜", "王芳", "刘洋", "陈静", "杨磊"]
     tiers = ["一线", "一线", "新一线", "新一线", "新一线", "三线"]
     people = [
-        make_participant(organisation, name=n, city_tier=t) for n, t in zip(names, tiers, strict=True)
+        make_participant(organisation, name=n, city_tier=t)
+        for n, t in zip(names, tiers, strict=True)
     ]
     make_participant(organisation, name="张伟", city_tier="一线", merged_into_id=people[0].id)
     segment = Segment(organisation_id=organisation.id, name="一线与新一线", rules=TIER_ONE)
@@ -152,7 +161,9 @@ def test_answering_through_a_link_links_the_response_to_the_record(client, auth,
     first = world["people"][0].id
     respondent = client.application.test_client()
     assert _answer(respondent, questionnaire, rows[first][2]).status_code == 201
-    response = db.session.scalar(db.select(Response).where(Response.questionnaire_id == questionnaire.id))
+    response = db.session.scalar(
+        db.select(Response).where(Response.questionnaire_id == questionnaire.id)
+    )
     assert response.participant_id == first
     assert response.invitation_token_hash is not None
 
@@ -166,10 +177,14 @@ def test_an_anonymous_questionnaire_never_links(client, auth, world):
     first = world["people"][0].id
     respondent = client.application.test_client()
     assert _answer(respondent, questionnaire, rows[first][2]).status_code == 201
-    response = db.session.scalar(db.select(Response).where(Response.questionnaire_id == questionnaire.id))
+    response = db.session.scalar(
+        db.select(Response).where(Response.questionnaire_id == questionnaire.id)
+    )
     assert response.participant_id is None
     assert response.invitation_token_hash is None  # nothing to join the invitation on
-    used = db.session.scalar(db.select(Invitation.used_at).where(Invitation.participant_id == first))
+    used = db.session.scalar(
+        db.select(Invitation.used_at).where(Invitation.participant_id == first)
+    )
     assert (used.hour, used.minute, used.second, used.microsecond) == (0, 0, 0, 0)
     # The link is spent all the same, and counts as answered.
     again = _answer(respondent.application.test_client(), questionnaire, rows[first][2])
@@ -186,7 +201,9 @@ def test_reminders_go_to_those_who_have_not_answered_and_are_audited(client, aut
     target = _target_id(world)
     rows = _links_csv(client, world, target)
     first = world["people"][0].id
-    assert _answer(client.application.test_client(), questionnaire, rows[first][2]).status_code == 201
+    assert (
+        _answer(client.application.test_client(), questionnaire, rows[first][2]).status_code == 201
+    )
 
     reply = client.post(f"/studies/{world['study'].id}/outreach/{target}/remind")
     assert reply.status_code == 200
@@ -194,11 +211,18 @@ def test_reminders_go_to_those_who_have_not_answered_and_are_audited(client, aut
     assert {int(r[0]) for r in reminded} == {p.id for p in world["people"][1:5]}
     assert {r[4] for r in reminded} == {"1"}
     client.post(f"/studies/{world['study'].id}/outreach/{target}/remind")
-    counts = dict(db.session.execute(db.select(Invitation.participant_id, Invitation.reminder_count)).all())
+    counts = dict(
+        db.session.execute(db.select(Invitation.participant_id, Invitation.reminder_count)).all()
+    )
     assert counts[first] == 0 and {counts[p.id] for p in world["people"][1:5]} == {2}
-    assert db.session.scalar(
-        db.select(db.func.count()).select_from(AuditEvent).where(AuditEvent.action == "outreach.remind")
-    ) == 2
+    assert (
+        db.session.scalar(
+            db.select(db.func.count())
+            .select_from(AuditEvent)
+            .where(AuditEvent.action == "outreach.remind")
+        )
+        == 2
+    )
     log = client.get(f"/studies/{world['study'].id}/audit").get_data(as_text=True)
     assert "提醒了人群“一线与新一线”中 4 位未作答的成员" in log
 
@@ -210,7 +234,10 @@ def test_targets_split_by_city_tier_and_the_rates_on_the_page(client, auth, worl
     target = _target_id(world)
     rows = _links_csv(client, world, target)
     for person in world["people"][:3]:  # two of 一线, one of 新一线
-        assert _answer(client.application.test_client(), questionnaire, rows[person.id][2]).status_code == 201
+        assert (
+            _answer(client.application.test_client(), questionnaire, rows[person.id][2]).status_code
+            == 201
+        )
     saved = client.post(
         f"/studies/{world['study'].id}/outreach/{target}/target",
         data={f"t{target}-target_count": "4", f"t{target}-split_field": "city_tier",
@@ -262,24 +289,36 @@ def test_the_results_export_keeps_only_the_segments_linked_responses(client, aut
     _invite(client, world, questionnaire)
     rows = _links_csv(client, world, _target_id(world))
     for person in world["people"][:3]:
-        assert _answer(client.application.test_client(), questionnaire, rows[person.id][2]).status_code == 201
-    tier_one = Segment(organisation_id=world["organisation"].id, name="一线", rules={
-        "rules": [{"kind": "attribute", "field": "city_tier", "op": "equals", "values": ["一线"]}]})  # fmt: skip
+        assert (
+            _answer(client.application.test_client(), questionnaire, rows[person.id][2]).status_code
+            == 201
+        )
+    rule = {"kind": "attribute", "field": "city_tier", "op": "equals", "values": ["一线"]}
+    tier_one = Segment(
+        organisation_id=world["organisation"].id, name="一线", rules={"rules": [rule]}
+    )
     db.session.add(tier_one)
     db.session.commit()
     linked = dict(db.session.execute(db.select(Response.participant_id, Response.id)).all())
     everything = filtered_frame(questionnaire, ExportFilters(), "Asia/Shanghai")
-    only = filtered_frame(questionnaire, ExportFilters(participant_segment=tier_one.id), "Asia/Shanghai")
+    only = filtered_frame(
+        questionnaire, ExportFilters(participant_segment=tier_one.id), "Asia/Shanghai"
+    )
     assert len(everything) == 3
     assert sorted(only["response_id"]) == sorted(linked[p.id] for p in world["people"][:2])
     assert ExportFilters.from_dict(ExportFilters(participant_segment=tier_one.id).to_dict()) == (
         ExportFilters(participant_segment=tier_one.id)
     )
-    page = client.get(f"/studies/{world['study'].id}/questionnaires/{questionnaire.id}/results/export")
+    page = client.get(
+        f"/studies/{world['study'].id}/questionnaires/{questionnaire.id}/results/export"
+    )
     assert "仅导出档案库某人群的答卷" in page.get_data(as_text=True)
     # A segment of another organisation keeps nothing.
     other = make_organisation(name="另一家机构")
     foreign = Segment(organisation_id=other.id, name="一线", rules=tier_one.rules)
     db.session.add(foreign)
     db.session.commit()
-    assert len(filtered_frame(questionnaire, ExportFilters(participant_segment=foreign.id), "UTC")) == 0
+    assert (
+        len(filtered_frame(questionnaire, ExportFilters(participant_segment=foreign.id), "UTC"))
+        == 0
+    )

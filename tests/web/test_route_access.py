@@ -189,8 +189,8 @@ def _study_objects(owner, members, invitee: str) -> dict:
     participant = Participant(organisation_id=organisation.id, name="访问矩阵", city_tier="一线")
     db.session.add(participant)
     study.organisation_id = organisation.id
-    segment = Segment(organisation_id=organisation.id, name="一线", rules={"rules": [
-        {"kind": "attribute", "field": "city_tier", "op": "equals", "values": ["一线"]}]})  # fmt: skip
+    rule = {"kind": "attribute", "field": "city_tier", "op": "equals", "values": ["一线"]}
+    segment = Segment(organisation_id=organisation.id, name="一线", rules={"rules": [rule]})
     db.session.add(segment)
     db.session.flush()
     target = OutreachTarget(study_id=study.id, segment_id=segment.id,

@@ -53,7 +53,11 @@ def directory(ctx):
     }  # fmt: skip
     # A duplicate merged into 李娜: history, never a member.
     make_participant(
-        organisation, name="李娜", city_tier="一线", tags=["老客户"], merged_into_id=people["李娜"].id
+        organisation,
+        name="李娜",
+        city_tier="一线",
+        tags=["老客户"],
+        merged_into_id=people["李娜"].id,
     )
     return organisation, people, owner
 
@@ -65,7 +69,9 @@ def _members(organisation, raw) -> set[str]:
     rules = parse_rules(raw)
     ids = set(db.session.scalars(segments.member_ids(organisation.id, rules)))
     assert segments.count(organisation.id, rules) == len(ids)
-    return {p.name for p in db.session.scalars(db.select(Participant).where(Participant.id.in_(ids)))}
+    return {
+        p.name for p in db.session.scalars(db.select(Participant).where(Participant.id.in_(ids)))
+    }
 
 
 def _one(kind, op, values, **extra):
@@ -73,7 +79,7 @@ def _one(kind, op, values, **extra):
 
 
 def test_attribute_rules_equals_in_and_a_band_range(directory):
-    organisation, _people_, _owner = directory
+    organisation, _, _owner = directory
     assert _members(organisation, _one("attribute", "equals", ["一线"], field="city_tier")) == {
         "张伟",
         "李娜",
@@ -87,7 +93,7 @@ def test_attribute_rules_equals_in_and_a_band_range(directory):
 
 
 def test_tags_and_custom_fields(directory):
-    organisation, _people_, _owner = directory
+    organisation, _, _owner = directory
     assert _members(organisation, _one("tag", "has", ["老客户"])) == {"张伟", "李娜", "陈静"}
     assert _members(organisation, _one("tag", "has", ["会员", "不存在"])) == {"李娜", "刘洋"}
     assert _members(organisation, _one("tag", "lacks", ["老客户"])) == {"王芳", "刘洋"}
@@ -102,7 +108,7 @@ def test_tags_and_custom_fields(directory):
 
 
 def test_all_and_any_combine_the_rules(directory):
-    organisation, _people_, _owner = directory
+    organisation, _, _owner = directory
     rules = [
         {"kind": "attribute", "field": "gender", "op": "equals", "values": ["女"]},
         {"kind": "tag", "op": "has", "values": ["老客户"]},
@@ -173,10 +179,10 @@ def test_past_answers_single_and_multiple_choice(directory):
     )
     qid = questionnaire.id
     chose = {"kind": "answer", "questionnaire_id": qid, "op": "chose"}
-    assert _members(organisation, {"rules": [{**chose, "question": "channel",
-                                              "values": ["app"]}]}) == {"张伟", "王芳"}  # fmt: skip
-    assert _members(organisation, {"rules": [{**chose, "question": "pay",
-                                              "values": ["wechat"]}]}) == {"张伟", "李娜"}  # fmt: skip
+    channel = {**chose, "question": "channel", "values": ["app"]}
+    assert _members(organisation, {"rules": [channel]}) == {"张伟", "王芳"}
+    wechat = {**chose, "question": "pay", "values": ["wechat"]}
+    assert _members(organisation, {"rules": [wechat]}) == {"张伟", "李娜"}
     both = {
         "match": "all",
         "rules": [
@@ -202,7 +208,7 @@ def _form(name, rows, match="all", action="save"):
 
 
 def test_segment_pages_create_preview_masked_and_list(client, auth, directory, app):
-    organisation, _people_, owner = directory
+    organisation, _, _owner = directory
     auth.login("owner@example.cn")
     base = f"/organisations/{organisation.id}/segments/"
     assert client.get(base + "new").status_code == 200
@@ -212,7 +218,12 @@ def test_segment_pages_create_preview_masked_and_list(client, auth, directory, a
         data=_form(
             "一线女性",
             [
-                {"kind": "attribute", "field": "city_tier", "op": "equals", "values": "一线, 新一线"},
+                {
+                    "kind": "attribute",
+                    "field": "city_tier",
+                    "op": "equals",
+                    "values": "一线, 新一线",
+                },
                 {"kind": "attribute", "field": "gender", "op": "range", "values": "女"},
                 {"kind": "tag", "op": "has", "values": ""},
             ],
@@ -244,9 +255,10 @@ def test_segment_pages_create_preview_masked_and_list(client, auth, directory, a
     assert saved.status_code == 302
     segment = db.session.scalar(db.select(Segment))
     assert segment.rules["rules"][1] == {"kind": "tag", "op": "has", "values": ["老客户"]}
-    assert db.session.scalar(
-        db.select(AuditEvent.action).where(AuditEvent.object_type == "Segment")
-    ) == "segment.create"
+    assert (
+        db.session.scalar(db.select(AuditEvent.action).where(AuditEvent.object_type == "Segment"))
+        == "segment.create"
+    )
     listing = client.get(base).get_data(as_text=True)
     assert "一线老客户" in listing and re.search(r'segment-count">\s*2<', listing)
 
@@ -259,7 +271,7 @@ def test_segment_pages_create_preview_masked_and_list(client, auth, directory, a
 
 
 def test_a_member_without_a_directory_role_cannot_see_segments(client, auth, directory):
-    organisation, _people_, _owner = directory
+    organisation, _, _owner = directory
     member = make_user("member@example.cn")
     from app.models import OrganisationMember
 
