@@ -322,3 +322,51 @@ def test_the_results_export_keeps_only_the_segments_linked_responses(client, aut
         len(filtered_frame(questionnaire, ExportFilters(participant_segment=foreign.id), "UTC"))
         == 0
     )
+
+
+def test_findings_take_a_segment_filter_from_the_query_args(client, auth, world, app):
+    from werkzeug.datastructures import MultiDict
+
+    from analysis.findings.query import Query
+    from app.findings.data import findings_data
+    from app.findings.query_args import query_args, query_from_args
+
+    questionnaire = make_published(SURVEY, study=world["study"], settings=INVITATION_ONLY)
+    auth.login("owner@example.cn")
+    _invite(client, world, questionnaire)
+    rows = _links_csv(client, world, _target_id(world))
+    for person in world["people"][:3]:
+        reply = _answer(client.application.test_client(), questionnaire, rows[person.id][2])
+        assert reply.status_code == 201
+    rule = {"kind": "attribute", "field": "city_tier", "op": "equals", "values": ["一线"]}
+    tier_one = Segment(
+        organisation_id=world["organisation"].id, name="一线", rules={"rules": [rule]}
+    )
+    db.session.add(tier_one)
+    db.session.commit()
+    assert findings_data(questionnaire, Query.of()).n == 3
+    assert findings_data(questionnaire, Query.of(participant_segment=tier_one.id)).n == 2
+    assert Query.of().fingerprint() != Query.of(participant_segment=tier_one.id).fingerprint()
+    assert "participant_segment" not in Query.of().to_dict()  # older fingerprints unchanged
+
+    args = MultiDict({"participant_segment": str(tier_one.id)})
+    path = f"/studies/{world['study'].id}/findings/{questionnaire.id}/"
+    with app.test_request_context(path):
+        from flask_login import login_user
+
+        from app.models import User
+
+        login_user(db.session.scalar(db.select(User).where(User.email == "owner@example.cn")))
+        from flask import request
+
+        request.view_args = {"study_id": world["study"].id}
+        query = query_from_args(args)
+        assert query.participant_segment == tier_one.id
+        assert query_args(query)["participant_segment"] == str(tier_one.id)
+        login_user(db.session.scalar(db.select(User).where(User.email == "viewer@example.cn")))
+        # A study viewer with a directory role: allowed; outside a study (a share link): never.
+        assert query_from_args(args).participant_segment == tier_one.id
+        request.view_args = {}
+        assert query_from_args(args).participant_segment is None
+    page = client.get(path, query_string={"participant_segment": tier_one.id})
+    assert page.status_code == 200

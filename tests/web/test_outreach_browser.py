@@ -6,6 +6,7 @@ Saves docs/screenshots/outreach-segment.png and outreach-rates.png."""
 import csv
 import io
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -14,8 +15,13 @@ from app.extensions import db
 from app.models import Response
 from tests import definitions as d
 from tests.conftest import make_app
-from tests.factories import make_organisation, make_participant, make_published, make_study
-from tests.factories import make_user
+from tests.factories import (
+    make_organisation,
+    make_participant,
+    make_published,
+    make_study,
+    make_user,
+)
 from tests.web.test_browser import SCREENSHOTS, browser, desktop_page, log_in  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -80,7 +86,7 @@ def test_build_a_segment_invite_it_and_see_the_response_rate(server, browser):  
         page.get_by_text("已为“一线城市用户”新生成 3 个个人邀请链接。").wait_for()
         with page.expect_download() as download:
             page.get_by_role("link", name="链接（CSV）").click()
-        text = open(download.value.path(), encoding="utf-8-sig").read()
+        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
         links = [row[2] for row in list(csv.reader(io.StringIO(text)))[1:]]
         assert len(links) == 3
 
