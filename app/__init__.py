@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.needs import bp as needs_bp
     from app.notices import bp as notices_bp
+    from app.outreach import bp as outreach_bp
     from app.privacy import bp as privacy_bp
     from app.questionnaires import bp as questionnaires_bp
     from app.respond import bp as respond_bp
@@ -113,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(notices_bp, url_prefix="/studies/<int:study_id>/consent")
     app.register_blueprint(privacy_bp)  # its routes name their organisation or study
     app.register_blueprint(directory_bp, url_prefix="/organisations/<int:organisation_id>")
+    app.register_blueprint(outreach_bp)  # its routes name their organisation or study
     app.register_blueprint(
         responses_bp,
         url_prefix="/studies/<int:study_id>/questionnaires/<int:questionnaire_id>/responses",

@@ -146,6 +146,19 @@ SENTENCES = {
     "webhook.enable": _l("%(actor)s enabled the webhook endpoint %(url)s"),
     "webhook.delete": _l("%(actor)s deleted the webhook endpoint %(url)s"),
     "webhook.replay": _l("%(actor)s sent the event %(event_id)s to %(url)s again"),
+    "segment.create": _l("%(actor)s created the segment “%(segment)s”"),
+    "segment.update": _l("%(actor)s edited the segment “%(segment)s”"),
+    "outreach.invite": _l(
+        "%(actor)s invited the segment “%(segment)s” to “%(questionnaire)s” "
+        "(%(count)s new personal links)"
+    ),
+    "outreach.download_links": _l(
+        "%(actor)s downloaded the %(count)s personal links of the segment “%(segment)s”"
+    ),
+    "outreach.remind": _l(
+        "%(actor)s reminded %(count)s members of the segment “%(segment)s” who had not answered"
+    ),
+    "outreach.set_target": _l("%(actor)s changed the sample target of an invited segment"),
     "auth.login": _l("%(actor)s signed in"),
     "auth.login_failed": _l("Failed sign-in as %(email)s"),
     "auth.account_locked": _l("%(user)s was locked after too many failed sign-ins"),

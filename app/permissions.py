@@ -31,6 +31,7 @@ from app.models import (
     Organisation,
     OrganisationMember,
     OrganisationRole,
+    OutreachTarget,
     Participant,
     Questionnaire,
     QuestionnaireVersion,
@@ -336,6 +337,53 @@ def study_directory(access: StudyAccess, user: User) -> DirectoryAccess | None:
     if directory is None or not directory.can("view_directory"):
         return None
     return directory
+
+
+def study_outreach(
+    access: StudyAccess, user: User, capability: str = "view_directory"
+) -> DirectoryAccess:
+    """The directory a study's outreach pages use: 403 when the study has no organisation or
+    the user has no role in it with *capability* (`OrganisationRole.can_*`)."""
+    directory = study_directory(access, user)
+    if directory is None or not directory.can(capability):
+        abort(403)
+    return directory
+
+
+def outreach_target_in(access: StudyAccess, target_id: int) -> OutreachTarget:
+    """A segment invited to one of the study's questionnaires."""
+    return _found(
+        db.select(OutreachTarget).where(
+            OutreachTarget.id == target_id, OutreachTarget.study_id == access.study.id
+        )
+    )
+
+
+def segment_filter(value: str | None) -> int | None:
+    """`?participant_segment=` of a study's page as a segment id, when the signed-in user may
+    filter this request's study by it (a segment of the study's organisation, and a
+    directory role in it); None otherwise, and always on a page of no study (a share link)."""
+    study_id = (request.view_args or {}).get("study_id")
+    if not value or not value.isdigit() or study_id is None or not current_user.is_authenticated:
+        return None
+    membership = db.session.scalar(
+        db.select(Membership).where(
+            Membership.study_id == study_id, Membership.user_id == current_user.id
+        )
+    )
+    if membership is None:
+        return None
+    access = StudyAccess(study=membership.study, role=membership.role)
+    directory = study_directory(access, current_user)
+    segment_id = int(value)
+    if directory is None or segment_id > SQL_INT_MAX:
+        return None
+    found = db.session.scalar(
+        db.select(Segment.id).where(
+            Segment.id == segment_id, Segment.organisation_id == directory.organisation.id
+        )
+    )
+    return found
 
 
 def admin_required(view):

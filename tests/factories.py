@@ -153,3 +153,29 @@ def make_organisation(admin: User | None = None, *, members=None, name: str = "�
         )
     db.session.commit()
     return organisation
+
+
+def make_participant(organisation, *, commit: bool = True, **fields):
+    """A directory record of *organisation*: a Chinese name and Shanghai profile by default;
+    `fields` set any column (age_band, gender, city_tier, tags, custom, merged_into_id …)."""
+    from app.models import Participant
+
+    values = {
+        "name": "王小明",
+        "age_band": "25-34",
+        "gender": "女",
+        "income_band": "1万-2万",
+        "occupation": "产品经理",
+        "city": "上海",
+        "city_tier": "一线",
+        "tags": [],
+        "custom": {},
+    }
+    values.update(fields)
+    participant = Participant(organisation_id=organisation.id, **values)
+    db.session.add(participant)
+    if commit:
+        db.session.commit()
+    else:
+        db.session.flush()
+    return participant

@@ -22,6 +22,8 @@ class Query:
     segments: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     exclude_flagged: bool = False
     weighted: bool = False
+    # A participant directory segment (its id): only the responses linked to its members.
+    participant_segment: int | None = None
 
     @classmethod
     def of(
@@ -30,6 +32,7 @@ class Query:
         *,
         exclude_flagged: bool = False,
         weighted: bool = False,
+        participant_segment: int | None = None,
     ) -> Query:
         """A query with its segments normalised: values as sorted strings, empty ones dropped."""
         cleaned = {
@@ -37,14 +40,22 @@ class Query:
             for qid, values in sorted((segments or {}).items())
             if values
         }
-        return cls(segments=cleaned, exclude_flagged=exclude_flagged, weighted=weighted)
+        return cls(
+            segments=cleaned,
+            exclude_flagged=exclude_flagged,
+            weighted=weighted,
+            participant_segment=participant_segment,
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "segments": {qid: list(values) for qid, values in self.segments.items()},
             "exclude_flagged": self.exclude_flagged,
             "weighted": self.weighted,
         }
+        if self.participant_segment is not None:  # absent otherwise: fingerprints unchanged
+            out["participant_segment"] = self.participant_segment
+        return out
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Query:
@@ -52,6 +63,7 @@ class Query:
             data.get("segments") or {},
             exclude_flagged=bool(data.get("exclude_flagged")),
             weighted=bool(data.get("weighted")),
+            participant_segment=data.get("participant_segment"),
         )
 
     def fingerprint(self) -> str:

@@ -27,7 +27,11 @@ def dashboard_page(access: StudyAccess, questionnaire_id: int):
     query = query_from_args(request.args)
     has_scheme = weighting.scheme_of(questionnaire) is not None
     if query.weighted and not has_scheme:
-        query = type(query).of(query.segments, exclude_flagged=query.exclude_flagged)
+        query = type(query).of(
+            query.segments,
+            exclude_flagged=query.exclude_flagged,
+            participant_segment=query.participant_segment,
+        )
     board = dashboard(questionnaire, query, chart_root(), get_timezone())
 
     def chart_url(name: str) -> str:

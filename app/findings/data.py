@@ -61,6 +61,11 @@ def findings_data(questionnaire: Questionnaire, query: Query) -> FindingsData:
     keep = segment_mask(frame, {q: v for q, v in query.where.items() if q in frame.columns})
     if query.exclude_flagged:
         keep &= ~flagged
+    if query.participant_segment is not None and len(frame):
+        from app.outreach.filters import segment_response_ids  # app.outreach imports findings
+
+        linked = segment_response_ids(questionnaire, query.participant_segment)
+        keep &= frame["response_id"].isin(linked).to_numpy(dtype=bool)
     return FindingsData(
         definition=definition,
         frame=frame[keep].reset_index(drop=True),

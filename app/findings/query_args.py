@@ -1,6 +1,8 @@
 """A findings `Query` in a URL: `seg.<question id>=<value>` (repeated for several values),
-`exclude_flagged=1`, `weighted=1`. Every findings page reads and writes its query this way, so
-a link keeps the filters it was made under."""
+`exclude_flagged=1`, `weighted=1`, `participant_segment=<segment id>` (a directory segment,
+kept only for a member who may use the study's directory: `permissions.segment_filter`).
+Every findings page reads and writes its query this way, so a link keeps the filters it was
+made under."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from analysis.findings.query import Query
+from app.permissions import segment_filter
 
 SEGMENT_PREFIX = "seg."
 
@@ -23,6 +26,7 @@ def query_from_args(args: MultiDict[str, str]) -> Query:
         segments,
         exclude_flagged=args.get("exclude_flagged") == "1",
         weighted=args.get("weighted") == "1",
+        participant_segment=segment_filter(args.get("participant_segment")),
     )
 
 
@@ -35,4 +39,6 @@ def query_args(query: Query) -> dict[str, Any]:
         out["exclude_flagged"] = "1"
     if query.weighted:
         out["weighted"] = "1"
+    if query.participant_segment is not None:
+        out["participant_segment"] = str(query.participant_segment)
     return out

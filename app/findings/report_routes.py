@@ -31,7 +31,11 @@ def create_report(access: StudyAccess, questionnaire_id: int):
         abort(400)
     query = query_from_args(request.values)
     if query.weighted and weighting.scheme_of(questionnaire) is None:
-        query = type(query).of(query.segments, exclude_flagged=query.exclude_flagged)
+        query = type(query).of(
+            query.segments,
+            exclude_flagged=query.exclude_flagged,
+            participant_segment=query.participant_segment,
+        )
     job = submit_report(
         questionnaire, query, form.format.data, actor=current_user, locale=str(get_locale())
     )

@@ -27,6 +27,7 @@ from app.models.needs import (
     NeedStatus,
     NeedType,
 )
+from app.models.outreach import OutreachTarget
 from app.models.participants import (
     DirectoryField,
     FieldPrivacy,
@@ -86,6 +87,7 @@ __all__ = [
     "Organisation",
     "OrganisationMember",
     "OrganisationRole",
+    "OutreachTarget",
     "Participant",
     "Questionnaire",
     "QuestionnaireStatus",

@@ -190,7 +190,7 @@ class Segment(Model):
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(200))
-    # The filter, as `app.directory.segments` reads it.
+    # The filter (`surveys.segment_rules`), as `app.outreach.segments` compiles it.
     rules: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

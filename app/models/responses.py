@@ -141,9 +141,20 @@ class Response(Model):
 
 
 class Invitation(Model):
-    """A single-use link: only the sha256 of its token is stored."""
+    """A single-use link: the sha256 of its token is what a submit looks up.
+
+    A link made for a directory record (`app.outreach`) also keeps its token, encrypted
+    (`token_secret`), so that its link can be given again for a reminder or an export; a
+    link made without the directory keeps only the hash, as before. One link per person and
+    questionnaire (UNIQUE; NULL participant_id rows are not constrained).
+    """
 
     __tablename__ = "invitations"
+    __table_args__ = (
+        UniqueConstraint(
+            "questionnaire_id", "participant_id", name="uq_invitations_questionnaire_participant"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_id: Mapped[int] = mapped_column(
@@ -157,6 +168,11 @@ class Invitation(Model):
     participant_id: Mapped[int | None] = mapped_column(
         ForeignKey("participants.id", ondelete="SET NULL"), index=True
     )
+    # The token itself, encrypted; NULL for a link made without the directory.
+    token_secret: Mapped[str | None] = mapped_column(EncryptedText())
+    # The last reminder sent for it and how many were (`app.outreach.reminders`).
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminder_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class ResponseTableBlock(Model):

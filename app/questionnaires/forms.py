@@ -97,6 +97,9 @@ class RespondentSettingsForm(Form):
         ],
     )
     one_per_browser = BooleanField(_l("One response per browser"))
+    anonymous = BooleanField(
+        _l("Anonymous: never link answers to the participant directory, even by invitation")
+    )
     opens_at = DateTimeLocalField(_l("Opens at"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     closes_at = DateTimeLocalField(
         _l("Closes at"), format="%Y-%m-%dT%H:%M", validators=[Optional()]
@@ -171,6 +174,7 @@ class RespondentSettingsForm(Form):
             getattr(self, name).data = consent.get(name, "")
         self.access_mode.data = access.get("mode", "open")
         self.one_per_browser.data = access.get("one_per_browser", False)
+        self.anonymous.data = access.get("anonymous", False)
         self.opens_at.data = _local(settings.get("opens_at"), timezone)
         self.closes_at.data = _local(settings.get("closes_at"), timezone)
         self.quota_total.data = quota.get("total")
@@ -203,6 +207,7 @@ class RespondentSettingsForm(Form):
             "access": {
                 "mode": self.access_mode.data,
                 "one_per_browser": bool(self.one_per_browser.data),
+                "anonymous": bool(self.anonymous.data),
             },
             "opens_at": _iso(self.opens_at.data, timezone),
             "closes_at": _iso(self.closes_at.data, timezone),

@@ -223,6 +223,7 @@ def submit(
             resume_token=respondent.resume_token if partial else None,
             partial_id=partial.id if partial else None,
             invitation_hash=invitation,
+            anonymous=survey.settings.anonymous,
             consent=consent,
             started_at=_moment(body.get("started_at")),
             quota=survey.settings.quota,

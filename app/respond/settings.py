@@ -7,7 +7,8 @@ types fall back to the default) so that no stored definition can break the publi
     {"consent": {"required", "notice_version", "purpose", "data_collected", "retention",
                  "who_sees", "study_notice": bool (the study's notice instead of this text),
                  "minors": bool (respondents may be under 14)},
-     "access": {"mode": "open" | "invitation", "one_per_browser": bool},
+     "access": {"mode": "open" | "invitation", "one_per_browser": bool,
+                "anonymous": bool (never linked to a directory record, `app.outreach`)},
      "opens_at", "closes_at": ISO 8601 datetimes (UTC when no offset is given),
      "quota": {"total": int, "question": qid, "limits": {value: int}, "message": str},
      "end": {"thank_you": str, "redirect_url": "http(s)://…"}}
@@ -51,6 +52,7 @@ class RespondSettings:
     consent: ConsentNotice = ConsentNotice()
     invitation_only: bool = False
     one_per_browser: bool = False
+    anonymous: bool = False
     opens_at: datetime | None = None
     closes_at: datetime | None = None
     quota: Quota = Quota()
@@ -117,6 +119,7 @@ def read_settings(definition: Mapping[str, Any]) -> RespondSettings:
         ),
         invitation_only=access.get("mode") == "invitation",
         one_per_browser=access.get("one_per_browser") is True,
+        anonymous=access.get("anonymous") is True,
         opens_at=_moment(raw.get("opens_at")),
         closes_at=_moment(raw.get("closes_at")),
         quota=Quota(

@@ -74,6 +74,7 @@ def submit(
     if_current_under: None = None,
     paradata: dict[str, Any] | None = None,
     webhooks: bool | None = None,
+    anonymous: bool = False,
 ) -> Submitted: ...
 @overload
 def submit(
@@ -109,6 +110,7 @@ def submit(
     if_current_under: str | None = None,
     paradata: dict[str, Any] | None = None,
     webhooks: bool | None = None,
+    anonymous: bool = False,
 ) -> Submitted | None:
     """Store one complete response, or return the one already stored under the same key.
 
@@ -133,6 +135,12 @@ def submit(
     found (`lookup.Found.webhooks`); None, and the store asks. With one, the response's
     `response.completed` event is written in its transaction. With *if_current_under* and
     False, the one statement also checks that there still is none.
+
+    With *invitation_hash*, the invitation is spent and, when it was made for a directory
+    record (`app.outreach`), the response is linked to that record (`participant_id`),
+    unless the questionnaire is *anonymous*: then the response keeps neither the record nor
+    the invitation's hash, and the invitation's use is dated to the day only, so nothing
+    ties the answers back to the person.
     """
     if webhooks is None and not is_test:
         webhooks = outbox.wanted(version.questionnaire_id)
@@ -155,8 +163,9 @@ def submit(
         leave_autocommit()  # these statements must commit together
     now = utcnow()
     receipt = receipt_code(secret, version.questionnaire_id, idempotency_key)
+    kept_hash = None if anonymous else invitation_hash
     values = _complete_values(
-        version, idempotency_key, answers, receipt, now, consent, invitation_hash, paradata
+        version, idempotency_key, answers, receipt, now, consent, kept_hash, paradata
     )
     if is_test:
         values["is_test"] = True
@@ -170,6 +179,7 @@ def submit(
                 resume_token,
                 _plausible_start(started_at, now),
                 quota,
+                (invitation_hash, anonymous),
             )
             if notify:
                 _record_completed(version.questionnaire_id, row_id, values)
@@ -193,26 +203,35 @@ def repeated_submit(
 
 
 def _write_complete(
-    questionnaire_id, values, answers, partial_id, resume_token, started_at, quota
+    questionnaire_id, values, answers, partial_id, resume_token, started_at, quota, invitation
 ) -> int:
-    """The statements of a submit (not committed); the response's id."""
+    """The statements of a submit (not committed); the response's id. *invitation*: the
+    (hash, anonymous) of the invitation answered by; hash None without one."""
     if quota is not None:
         _lock_questionnaire(questionnaire_id)
         if quota_full(questionnaire_id, quota, answers):
             raise Refused("quota_full")
-    if values["invitation_token_hash"] is not None:
+    hashed, anonymous = invitation
+    if hashed is not None:
+        used_at = values["submitted_at"]
+        if anonymous:
+            used_at = used_at.replace(hour=0, minute=0, second=0, microsecond=0)
         spent = _execute_write(
             update(Invitation)
             .where(
-                Invitation.token_hash == values["invitation_token_hash"],
+                Invitation.token_hash == hashed,
                 Invitation.questionnaire_id == questionnaire_id,
                 Invitation.used_at.is_(None),
             )
-            .values(used_at=values["submitted_at"])
+            .values(used_at=used_at)
             .execution_options(synchronize_session=False)
         )
         if spent.rowcount != 1:
             raise Refused("invitation_used")
+        if not anonymous:
+            values["participant_id"] = db.session.scalar(
+                db.select(Invitation.participant_id).where(Invitation.token_hash == hashed)
+            )
     if partial_id is not None:
         # Complete the respondent's partial in place (its id, its started_at).
         completed = _execute_write(_COMPLETE_PARTIAL, {"partial_id": partial_id, **values})

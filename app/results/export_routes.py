@@ -12,11 +12,13 @@ from app import jobs
 from app.findings.query_args import query_from_args
 from app.findings.waves import series_waves
 from app.job_views import cancel_job, job_status
+from app.outreach.segment_services import segment_choices
 from app.permissions import (
     StudyAccess,
     job_in,
     published_questionnaire_in,
     reveals_personal,
+    study_directory,
     study_required,
 )
 from app.results import bp, services
@@ -25,8 +27,9 @@ from app.results.export_table import ExportFilterError, ExportFilters, check_fil
 from app.results.forms import ExportForm
 
 
-def _form(questionnaire) -> ExportForm:
+def _form(questionnaire, access: StudyAccess) -> ExportForm:
     form = ExportForm()
+    form.participant_segment.choices = segment_choices(study_directory(access, current_user))
     waves = [q for q in series_waves(questionnaire) if q.latest_version is not None]
     form.wave.choices = [(str(q.wave), _("Wave %(n)d", n=q.wave)) for q in waves]
     if form.wave.data is None:
@@ -38,7 +41,7 @@ def _form(questionnaire) -> ExportForm:
 @study_required("view_respondents")
 def export_page(access: StudyAccess, questionnaire_id: int):
     questionnaire = published_questionnaire_in(access, questionnaire_id)
-    form = _form(questionnaire)
+    form = _form(questionnaire, access)
     if form.validate_on_submit():
         chosen = wave_of(questionnaire, int(form.wave.data)) or abort(404)
         spec = ExportSpec(
@@ -53,6 +56,9 @@ def export_page(access: StudyAccess, questionnaire_id: int):
                 segments=query_from_args(request.form).segments,
                 exclude_flagged=form.exclude_flagged.data,
                 reveal_personal=reveals_personal(access, form.reveal_personal.data),
+                participant_segment=int(form.participant_segment.data)
+                if form.participant_segment.data
+                else None,
             ),
         )
         try:

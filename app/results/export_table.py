@@ -49,6 +49,9 @@ class ExportFilters:
     # The answers to questions flagged personal or sensitive in clear: only when a member
     # whose role may asked for it (`app.permissions.reveals_personal`); otherwise masked.
     reveal_personal: bool = False
+    # A directory segment (`Segment.id`): only responses linked to its members
+    # (`app.outreach.filters`); None: every response.
+    participant_segment: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -59,6 +62,7 @@ class ExportFilters:
             "segments": {k: list(v) for k, v in self.segments.items()},
             "exclude_flagged": self.exclude_flagged,
             "reveal_personal": self.reveal_personal,
+            "participant_segment": self.participant_segment,
         }
 
     @classmethod
@@ -74,6 +78,7 @@ class ExportFilters:
             segments={str(k): tuple(map(str, v)) for k, v in (data.get("segments") or {}).items()},
             exclude_flagged=bool(data.get("exclude_flagged")),
             reveal_personal=bool(data.get("reveal_personal")),
+            participant_segment=data.get("participant_segment"),
         )
 
 
@@ -119,6 +124,13 @@ def filtered_frame(questionnaire: Questionnaire, filters: ExportFilters, zone: s
             c for c in frame.columns if c not in ("response_id", STATUS_COLUMN)
         ]
         frame = frame[ordered]
+    if filters.participant_segment is not None:
+        # Only complete responses are linked to a participant: unfinished ones go too.
+        # (Imported here: app.outreach's pages import the export helpers of this package.)
+        from app.outreach.filters import segment_response_ids
+
+        linked = segment_response_ids(questionnaire, filters.participant_segment)
+        frame = frame[frame["response_id"].isin(linked)]
     frame = frame.reset_index(drop=True)
     keep = np.ones(len(frame), dtype=bool)
     if filters.submitted_from or filters.submitted_until:

@@ -73,4 +73,11 @@ class ExportForm(Form):
     reveal_personal = BooleanField(
         _l("Show personal information (recorded in the audit log; otherwise masked)")
     )
+    # Choices: "" and the segments of the study's directory the user may use (set by the view).
+    participant_segment = SelectField(
+        _l("Only the responses of a directory segment"),
+        choices=[],
+        default="",
+        validate_choice=True,
+    )
     submit = SubmitField(_l("Export"))

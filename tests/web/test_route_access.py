@@ -34,8 +34,10 @@ from app.models import (
     NeedEvidence,
     NeedStatus,
     OrganisationRole,
+    OutreachTarget,
     Participant,
     Role,
+    Segment,
     TokenScope,
     WebhookDelivery,
     WebhookEventType,
@@ -184,8 +186,16 @@ def _study_objects(owner, members, invitee: str) -> dict:
     researchers = {user: OrganisationRole.RESEARCHER for user, role in members.items()
                    if role is Role.RESEARCHER}  # fmt: skip
     organisation = make_organisation(owner, members=researchers)
-    participant = Participant(organisation_id=organisation.id, name="访问矩阵")
+    participant = Participant(organisation_id=organisation.id, name="访问矩阵", city_tier="一线")
     db.session.add(participant)
+    study.organisation_id = organisation.id
+    rule = {"kind": "attribute", "field": "city_tier", "op": "equals", "values": ["一线"]}
+    segment = Segment(organisation_id=organisation.id, name="一线", rules={"rules": [rule]})
+    db.session.add(segment)
+    db.session.flush()
+    target = OutreachTarget(study_id=study.id, segment_id=segment.id,
+                            questionnaire_id=questionnaire.id, split_targets={})  # fmt: skip
+    db.session.add(target)
     db.session.flush()
     membership_id = db.session.scalar(
         db.select(Membership.id).where(
@@ -197,6 +207,8 @@ def _study_objects(owner, members, invitee: str) -> dict:
         "study_id": study.id,
         "organisation_id": organisation.id,
         "participant_id": participant.id,
+        "segment_id": segment.id,
+        "target_id": target.id,
         "questionnaire_id": questionnaire.id,
         "slug": questionnaire.slug,
         "number": 1,
@@ -225,6 +237,7 @@ FIXED_VALUES = {
     "questionnaires.qr_code": {"fmt": "svg"},
     "notices.show": {"version": 1},  # each study's own first version
     "privacy.processing_record_download": {"kind": "md"},
+    "outreach.links": {"fmt": "csv"},
     "needs.export": {"fmt": "csv"},
     "needs.trend_chart": {"name": "status"},
     "admin.set_active": {"change": "deactivate"},
@@ -437,6 +450,10 @@ def directory_member(ok) -> Expect:
     study's researcher and owner here): 404 to anyone outside it."""
     statuses = {**dict.fromkeys(CALLERS, 404), "anonymous": LOGIN}
     return Expect({**statuses, "researcher": ok, "owner": ok}, frozenset({"researcher", "owner"}))
+def outreach(ok, roles: frozenset = EDIT) -> Expect:
+    """A study's outreach route: a study route whose callers also need a role in the study's
+    directory (the viewer and the product manager have none: 403)."""
+    return study(ok, roles)
 
 
 def only(caller: str, ok, *, others) -> Expect:
@@ -595,6 +612,16 @@ ACCESS = {
     "directory.merge": {"POST": directory_member(302)},  # an empty form: back to cleaning
     "directory.members_page": {"GET": directory_admin(200), "POST": directory_admin(200)},
     "directory.change_member": {"POST": directory_admin(302)},
+    # ---- segments and outreach (issue 28.1–28.2) ------------------------------------------
+    "outreach.segments": {"GET": directory_member(200)},
+    "outreach.new_segment": {"GET": directory_member(200), "POST": directory_member(422)},
+    "outreach.edit_segment": {"GET": directory_member(200), "POST": directory_member(422)},
+    "outreach.preview_segment": {"POST": directory_member(200)},
+    "outreach.outreach": {"GET": outreach(200, RESPONDENT_DATA)},  # a viewer: the page only
+    "outreach.invite": {"POST": outreach(422)},
+    "outreach.links": {"GET": outreach(200)},
+    "outreach.remind": {"POST": outreach(200)},
+    "outreach.set_target": {"POST": outreach(302)},
     "webhooks.endpoint": {"GET": study(200, EDIT)},
     "webhooks.disable": {"POST": study(302, EDIT)},
     "webhooks.enable": {"POST": study(302, EDIT)},
