@@ -5,7 +5,21 @@ their history kept). Authorisation: `app.permissions.directory_required`; the ru
 values: `surveys.contacts`."""
 
 from flask import Blueprint
+from flask_login import current_user
+
+from app.permissions import organisations_of
 
 bp = Blueprint("directory", __name__)
+
+
+@bp.app_template_global()
+def usable_directories() -> list:
+    """The organisations whose directory the signed-in user may open: the navigation's links."""
+    return [
+        access.organisation
+        for access in organisations_of(current_user)
+        if access.can("view_directory")
+    ]
+
 
 from app.directory import routes, routes_import  # noqa: E402, F401 - registers the views on bp

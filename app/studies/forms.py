@@ -73,7 +73,24 @@ class StudyForm(Form):
         ],
         default="anonymise",
     )
+    # Choices: none, and the directories the user may use (set by the view with
+    # `directory_choices`); a study's current organisation stays a choice.
+    organisation_id = SelectField(
+        _l("Participant directory"),
+        choices=[],
+        coerce=lambda value: int(value) if value not in (None, "", "None") else None,
+        default=None,
+        description=_l(
+            "The organisation whose participant directory this study invites from: a response "
+            "through a personal link from it is linked to the person's record."
+        ),
+    )
     submit = SubmitField(_l("Save"))
+
+    def directory_choices(self, organisations: list[tuple[int, str]]) -> None:
+        self.organisation_id.choices = [SelectChoice(None, _l("None"))] + [
+            SelectChoice(organisation_id, name) for organisation_id, name in organisations
+        ]
 
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:

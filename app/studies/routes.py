@@ -44,6 +44,7 @@ def index():
 @login_required
 def create():
     form = StudyForm()
+    form.directory_choices(services.directories_for(current_user, None))
     if form.validate_on_submit():
         study = services.create_study(current_user, form.data)
         flash(_("Study created."), "success")
@@ -61,6 +62,7 @@ def show(access: StudyAccess):
 @study_required("edit_study")
 def edit(access: StudyAccess):
     form = StudyForm(obj=access.study)
+    form.directory_choices(services.directories_for(current_user, access.study))
     if form.validate_on_submit():
         if services.update_study(access.study, form.data):
             flash(_("Study saved."), "success")

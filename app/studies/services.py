@@ -5,11 +5,20 @@ from typing import Any
 from app import audit
 from app.accounts.services import normalise_email
 from app.extensions import db
-from app.models import MemberInvitation, Membership, Role, Study, StudyStatus, User
+from app.models import (
+    MemberInvitation,
+    Membership,
+    Organisation,
+    Role,
+    Study,
+    StudyStatus,
+    User,
+)
+from app.permissions import organisations_of
 
 STUDY_FIELDS = (
     "title", "goal", "audience", "sample_plan", "methods", "starts_on", "ends_on",
-    "retention_days", "retention_action",
+    "retention_days", "retention_action", "organisation_id",
 )  # fmt: skip
 
 
@@ -180,6 +189,21 @@ def membership_in(study: Study, membership_id: int) -> Membership | None:
 
 def _owner_count(study: Study) -> int:
     return sum(1 for m in study.memberships if m.role is Role.OWNER)
+
+
+def directories_for(user: User, study: Study | None) -> list[tuple[int, str]]:
+    """The organisations whose directory *user* may attach a study to (those where they have
+    a directory role), and the study's own whatever the user's role in it, by name."""
+    usable = [
+        (access.organisation.id, access.organisation.name)
+        for access in organisations_of(user)
+        if access.can("view_directory")
+    ]
+    current_id = study.organisation_id if study is not None else None
+    if current_id is not None and current_id not in {key for key, _ in usable}:
+        current = db.session.get(Organisation, current_id)
+        usable.append((current_id, current.name if current else ""))
+    return usable
 
 
 def _study_values(fields: dict[str, Any]) -> dict[str, Any]:

@@ -450,6 +450,8 @@ def directory_member(ok) -> Expect:
     study's researcher and owner here): 404 to anyone outside it."""
     statuses = {**dict.fromkeys(CALLERS, 404), "anonymous": LOGIN}
     return Expect({**statuses, "researcher": ok, "owner": ok}, frozenset({"researcher", "owner"}))
+
+
 def outreach(ok, roles: frozenset = EDIT) -> Expect:
     """A study's outreach route: a study route whose callers also need a role in the study's
     directory (the viewer and the product manager have none: 403)."""
