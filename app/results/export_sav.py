@@ -136,7 +136,12 @@ def _format(variable: Variable, values: pd.Series) -> str | None:
 
 
 def write_sav(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str = "") -> None:
-    data = sav_frame(frame, book)
+    write_sav_data(sav_frame(frame, book), book, path, title=title)
+
+
+def write_sav_data(data: pd.DataFrame, book: Codebook, path: Path, *, title: str = "") -> None:
+    """The `.sav` of *data* (`sav_frame`'s, or `export_stream_files.sav_data`'s), with the
+    labels, missing codes, measures and formats of *book*."""
     coded = [v for v in book.variables if v.storage == "coded"]
     missing: dict[str, list] = {}
     for v in coded:
@@ -190,22 +195,23 @@ def dictionary_csv(book: Codebook) -> bytes:
     return csv_bytes(pd.DataFrame(text, columns=dictionary_header()))  # 99, not 99.0
 
 
-def write_sav_bundle(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> None:
-    """data.sav, mrsets.sps and dictionary.csv in one zip at *path*. The syntax is UTF-8 with a
-    BOM, which SPSS needs to read it as UTF-8 (PSPP takes it too)."""
+def write_sav_bundle(data: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> None:
+    """data.sav, mrsets.sps and dictionary.csv in one zip at *path*, *data* as `sav_frame`
+    gives it. The syntax is UTF-8 with a BOM, which SPSS needs to read it as UTF-8 (PSPP
+    takes it too)."""
     with TemporaryDirectory() as folder:
         sav = Path(folder) / BUNDLE_SAV
-        write_sav(frame, book, sav, title=title)
+        write_sav_data(data, book, sav, title=title)
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
             bundle.write(sav, BUNDLE_SAV)
             bundle.writestr(BUNDLE_SPS, mrsets_syntax(book).encode("utf-8-sig"))
             bundle.writestr(BUNDLE_DICTIONARY, dictionary_csv(book))
 
 
-def write_sav_files(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> list[Path]:
-    """The `.sav` at *path* and its companions beside it (<stem>.sps, <stem>.dictionary.csv),
-    for the command line; the paths written."""
-    write_sav(frame, book, path, title=title)
+def write_sav_files(data: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> list[Path]:
+    """The `.sav` of *data* (as `sav_frame` gives it) at *path* and its companions beside it
+    (<stem>.sps, <stem>.dictionary.csv), for the command line; the paths written."""
+    write_sav_data(data, book, path, title=title)
     sps = path.with_suffix(".sps")
     sps.write_text(mrsets_syntax(book, path.name), encoding="utf-8-sig")
     dictionary = path.with_name(f"{path.stem}.dictionary.csv")
