@@ -103,21 +103,23 @@ def sav_frame(frame: pd.DataFrame, book: Codebook) -> pd.DataFrame:
     """*frame* (option values, ISO times) as the `.sav` holds it, columns named for SPSS: one
     array per column, not consolidated into blocks (which would copy them all again), so the
     only copy of the answers beyond *frame* is the one pyreadstat writes from."""
-    out: dict[str, object] = {}
-    for v in book.variables:
-        cells = frame[v.column]
-        if v.storage == "coded":
-            out[v.name] = _coded(cells, v)
-        elif v.storage == "number":
-            out[v.name] = pd.to_numeric(cells, errors="coerce").astype(float).to_numpy()
-        elif v.storage == "datetime":
-            times = pd.to_datetime(cells, utc=True, format="ISO8601", errors="coerce")
-            out[v.name] = spss_seconds(times.dt.tz_localize(None))
-        elif v.storage == "date":
-            out[v.name] = spss_seconds(pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce"))
-        else:
-            out[v.name] = _text(cells)
+    out = {v.name: sav_column(frame[v.column], v) for v in book.variables}
     return pd.DataFrame(out, index=frame.index, copy=False)  # no second copy of the columns
+
+
+def sav_column(cells: pd.Series, v: Variable) -> np.ndarray:
+    """One column's cells as the `.sav` holds them (each cell on its own: a column may be
+    converted a block at a time, `export_stream_files.sav_data`)."""
+    if v.storage == "coded":
+        return _coded(cells, v)
+    if v.storage == "number":
+        return pd.to_numeric(cells, errors="coerce").astype(float).to_numpy()
+    if v.storage == "datetime":
+        times = pd.to_datetime(cells, utc=True, format="ISO8601", errors="coerce")
+        return spss_seconds(times.dt.tz_localize(None))
+    if v.storage == "date":
+        return spss_seconds(pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce"))
+    return _text(cells)
 
 
 def _format(variable: Variable, values: pd.Series) -> str | None:

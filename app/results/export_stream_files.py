@@ -21,7 +21,7 @@ from openpyxl import Workbook
 
 from analysis.exports.codebook import Codebook, codebook, dictionary_rows, value_key
 from app.models import Questionnaire
-from app.results.export_sav import sav_frame
+from app.results.export_sav import sav_column, sav_frame
 from app.results.export_stream import StreamedTable, read_table
 from app.results.export_table import ExportFilters, column_words, table_definitions
 from app.results.export_xlsx import cells_of, dictionary_header, safe_text
@@ -244,26 +244,47 @@ def write_streamed_xlsx(
 def sav_data(
     table: StreamedTable, words: dict[str, str], locale: str, progress: Progress | None = None
 ) -> tuple[pd.DataFrame, Codebook, int]:
-    """The frame `export_sav.write_sav` hands pyreadstat, its codebook and its rows, built a
-    block at a time into one array per variable: no whole table of Python objects first."""
+    """The frame `export_sav.write_sav` hands pyreadstat, its codebook and its rows, built in
+    one pass a block at a time: no whole table of the answers first. A coded column is kept
+    as small integer codes into its block's distinct values (int8 for a question's handful)
+    until the codebook, which needs every value the table holds, is known; every other column
+    is converted at once. Each variable is joined into one array at the end, one at a time."""
     seen = SeenValues(table, words, locale)
+    plain = {
+        v.column: v
+        for v in codebook(seen.definitions, table.empty_frame(), words, locale).variables
+    }
+    parts: dict[str, list] = {column: [] for column in plain}
     rows = 0
     for frame in table.frames():
         seen.add(frame)
+        for column, variable in plain.items():
+            cells = frame[column]
+            if variable.storage == "coded":
+                codes, uniques = pd.factorize(cells)
+                small = np.int8 if len(uniques) < 127 else np.int32
+                parts[column].append((codes.astype(small), uniques))
+            else:
+                parts[column].append(sav_column(cells, variable))
         rows += len(frame)
+        if progress is not None:
+            progress(rows)
     book = seen.book()
     if not rows:
         return sav_frame(table.empty_frame(), book), book, 0
     arrays: dict[str, np.ndarray] = {}
-    start = 0
-    for frame in table.frames():
-        piece = sav_frame(frame, book)
-        for name in piece.columns:
-            values = piece[name].to_numpy()
-            if name not in arrays:
-                arrays[name] = np.empty(rows, dtype=values.dtype)
-            arrays[name][start : start + len(frame)] = values
-        start += len(frame)
-        if progress is not None:
-            progress(start)
+    for variable in book.variables:
+        pieces = parts.pop(variable.column)
+        if variable.storage == "coded":
+            pieces = [_decoded(codes, uniques, variable) for codes, uniques in pieces]
+        arrays[variable.name] = np.concatenate(pieces)
+        del pieces
     return pd.DataFrame(arrays, copy=False), book, rows
+
+
+def _decoded(codes: np.ndarray, uniques, variable) -> np.ndarray:
+    """A block's SPSS codes from its factorized cells: each distinct value coded once
+    (`export_sav._coded` codes a cell by its value alone), -1 (a blank) the NaN at the end."""
+    coded = sav_column(pd.Series(uniques), variable)
+    table = np.append(coded, np.array([np.nan], dtype=coded.dtype))
+    return table[codes]
