@@ -312,9 +312,8 @@ def streamed(rows_large: int = ROWS, rows_small: int = SMALL) -> int:
             started = time.perf_counter()
             store(small, rows_small, 1)
             store(large, rows_large, 2)
-            print(
-                f"stored {rows_small + rows_large:,} responses in {time.perf_counter() - started:.0f} s"
-            )
+            stored_s = time.perf_counter() - started
+            print(f"stored {rows_small + rows_large:,} responses in {stored_s:.0f} s")
 
             def export(q, fmt, path):
                 return write_export(q, ExportSpec(format=fmt), path, locale="zh_CN", zone=zone)
