@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
 from app.models.types import JSONDocument, UTCDateTime, enum_column, utcnow
+from app.personal_data import EncryptedText
 
 
 class WebhookEventType(enum.StrEnum):
@@ -27,14 +28,15 @@ class DeliveryStatus(enum.StrEnum):
 
 class WebhookEndpoint(Model):
     """Where a study's events go. The secret (`whsec_…`) signs every request; it is shown
-    once, when the endpoint is made, and masked afterwards."""
+    once, when the endpoint is made, and masked afterwards. It is stored encrypted
+    (`EncryptedText`): a copy of the database alone cannot forge a signature."""
 
     __tablename__ = "webhook_endpoints"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     study_id: Mapped[int] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
     url: Mapped[str] = mapped_column(String(2000))
-    secret: Mapped[str] = mapped_column(String(100))
+    secret: Mapped[str] = mapped_column(EncryptedText())
     description: Mapped[str] = mapped_column(String(200), default="")
     # the `WebhookEventType` values it receives
     event_types: Mapped[list[str]] = mapped_column(JSONDocument)

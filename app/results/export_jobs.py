@@ -8,7 +8,7 @@ routes that show and download it ask `view_respondents`, not the report's `expor
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,14 @@ from analysis.exports.codebook import codebook
 from app import jobs
 from app.extensions import db
 from app.models import Job, Questionnaire, User
-from app.results.export_sav import write_sav_bundle, write_sav_files
+from app.results.export_sav import sav_frame, write_sav_bundle, write_sav_files
+from app.results.export_stream import read_table
+from app.results.export_stream_files import (
+    sav_data,
+    shape_of,
+    write_streamed_csv,
+    write_streamed_xlsx,
+)
 from app.results.export_table import (
     ExportFilterError,
     ExportFilters,
@@ -71,11 +78,56 @@ class ExportSpec:
 
 
 def write_export(
-    questionnaire: Questionnaire, spec: ExportSpec, path: Path, *, locale: str, zone: str
+    questionnaire: Questionnaire,
+    spec: ExportSpec,
+    path: Path,
+    *,
+    locale: str,
+    zone: str,
+    progress: Callable[[float], None] | None = None,
 ) -> tuple[int, list[Path]]:
     """Write the export to *path*; the number of responses and the files written (a `.sav`
     given as *path* gets its `.sps` and dictionary beside it; any other name for the SPSS
-    format gets the zip of the three). `ExportFilterError` for a filter that does not fit."""
+    format gets the zip of the three). `ExportFilterError` for a filter that does not fit.
+
+    The rows are read once and written a block at a time (`export_stream`): the memory it
+    takes does not grow with the responses, but for the SPSS frame pyreadstat writes from.
+    *progress* is told the share of the rows written so far (0–1)."""
+    if spec.format not in FORMATS:
+        raise ValueError(f"unknown export format {spec.format!r}")
+    table = read_table(questionnaire, spec.filters, zone)
+    try:
+        return _write_streamed(table, spec, path, locale, progress)
+    finally:
+        table.close()
+
+
+def _write_streamed(table, spec, path, locale, progress) -> tuple[int, list[Path]]:
+    def told(rows: int) -> None:
+        if progress is not None:
+            progress(min(1.0, rows / max(table.rows_read, 1)))
+
+    questionnaire, version = table.questionnaire, spec.filters.version
+    if spec.format == "sav":
+        words = column_words(questionnaire, version, locale)
+        words["submitted_at"] = f"{words['submitted_at']} (UTC)"
+        data, book, rows = sav_data(table, words, locale, told)
+        title = questionnaire.title
+        if path.suffix.lower() == ".sav":
+            return rows, write_sav_files(data, book, path, title=title)
+        write_sav_bundle(data, book, path, title=title)
+        return rows, [path]
+    shape = shape_of(table, label_row=spec.label_row, label_cells=spec.label_cells, locale=locale)
+    if spec.format == "csv":
+        return write_streamed_csv(table, shape, path, told), [path]
+    return write_streamed_xlsx(table, shape, path, told), [path]
+
+
+def write_whole_export(
+    questionnaire: Questionnaire, spec: ExportSpec, path: Path, *, locale: str, zone: str
+) -> tuple[int, list[Path]]:
+    """`write_export` from the whole table in memory: the plain reference the streamed path
+    is held equal to (tests/web/test_export_stream.py, tests/benchmarks/bench_exports.py)."""
     if spec.format not in FORMATS:
         raise ValueError(f"unknown export format {spec.format!r}")
     frame = filtered_frame(questionnaire, spec.filters, zone)
@@ -86,8 +138,8 @@ def write_export(
         book = codebook(table_definitions(questionnaire, version), frame, words, locale)
         title = questionnaire.title
         if path.suffix.lower() == ".sav":
-            return len(frame), write_sav_files(frame, book, path, title=title)
-        write_sav_bundle(frame, book, path, title=title)
+            return len(frame), write_sav_files(sav_frame(frame, book), book, path, title=title)
+        write_sav_bundle(sav_frame(frame, book), book, path, title=title)
         return len(frame), [path]
     shown, labels = for_people(
         questionnaire,
@@ -138,6 +190,7 @@ def build_export(run: jobs.JobRun) -> Path:
                 path,
                 locale=locale,
                 zone=current_app.config["BABEL_DEFAULT_TIMEZONE"],
+                progress=lambda share: run.progress(10 + int(85 * share)),
             )
         except ExportFilterError as error:
             raise jobs.JobError(str(error)) from error

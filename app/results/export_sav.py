@@ -103,21 +103,23 @@ def sav_frame(frame: pd.DataFrame, book: Codebook) -> pd.DataFrame:
     """*frame* (option values, ISO times) as the `.sav` holds it, columns named for SPSS: one
     array per column, not consolidated into blocks (which would copy them all again), so the
     only copy of the answers beyond *frame* is the one pyreadstat writes from."""
-    out: dict[str, object] = {}
-    for v in book.variables:
-        cells = frame[v.column]
-        if v.storage == "coded":
-            out[v.name] = _coded(cells, v)
-        elif v.storage == "number":
-            out[v.name] = pd.to_numeric(cells, errors="coerce").astype(float).to_numpy()
-        elif v.storage == "datetime":
-            times = pd.to_datetime(cells, utc=True, format="ISO8601", errors="coerce")
-            out[v.name] = spss_seconds(times.dt.tz_localize(None))
-        elif v.storage == "date":
-            out[v.name] = spss_seconds(pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce"))
-        else:
-            out[v.name] = _text(cells)
+    out = {v.name: sav_column(frame[v.column], v) for v in book.variables}
     return pd.DataFrame(out, index=frame.index, copy=False)  # no second copy of the columns
+
+
+def sav_column(cells: pd.Series, v: Variable) -> np.ndarray:
+    """One column's cells as the `.sav` holds them (each cell on its own: a column may be
+    converted a block at a time, `export_stream_files.sav_data`)."""
+    if v.storage == "coded":
+        return _coded(cells, v)
+    if v.storage == "number":
+        return pd.to_numeric(cells, errors="coerce").astype(float).to_numpy()
+    if v.storage == "datetime":
+        times = pd.to_datetime(cells, utc=True, format="ISO8601", errors="coerce")
+        return spss_seconds(times.dt.tz_localize(None))
+    if v.storage == "date":
+        return spss_seconds(pd.to_datetime(cells, format="%Y-%m-%d", errors="coerce"))
+    return _text(cells)
 
 
 def _format(variable: Variable, values: pd.Series) -> str | None:
@@ -136,7 +138,12 @@ def _format(variable: Variable, values: pd.Series) -> str | None:
 
 
 def write_sav(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str = "") -> None:
-    data = sav_frame(frame, book)
+    write_sav_data(sav_frame(frame, book), book, path, title=title)
+
+
+def write_sav_data(data: pd.DataFrame, book: Codebook, path: Path, *, title: str = "") -> None:
+    """The `.sav` of *data* (`sav_frame`'s, or `export_stream_files.sav_data`'s), with the
+    labels, missing codes, measures and formats of *book*."""
     coded = [v for v in book.variables if v.storage == "coded"]
     missing: dict[str, list] = {}
     for v in coded:
@@ -190,22 +197,23 @@ def dictionary_csv(book: Codebook) -> bytes:
     return csv_bytes(pd.DataFrame(text, columns=dictionary_header()))  # 99, not 99.0
 
 
-def write_sav_bundle(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> None:
-    """data.sav, mrsets.sps and dictionary.csv in one zip at *path*. The syntax is UTF-8 with a
-    BOM, which SPSS needs to read it as UTF-8 (PSPP takes it too)."""
+def write_sav_bundle(data: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> None:
+    """data.sav, mrsets.sps and dictionary.csv in one zip at *path*, *data* as `sav_frame`
+    gives it. The syntax is UTF-8 with a BOM, which SPSS needs to read it as UTF-8 (PSPP
+    takes it too)."""
     with TemporaryDirectory() as folder:
         sav = Path(folder) / BUNDLE_SAV
-        write_sav(frame, book, sav, title=title)
+        write_sav_data(data, book, sav, title=title)
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
             bundle.write(sav, BUNDLE_SAV)
             bundle.writestr(BUNDLE_SPS, mrsets_syntax(book).encode("utf-8-sig"))
             bundle.writestr(BUNDLE_DICTIONARY, dictionary_csv(book))
 
 
-def write_sav_files(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> list[Path]:
-    """The `.sav` at *path* and its companions beside it (<stem>.sps, <stem>.dictionary.csv),
-    for the command line; the paths written."""
-    write_sav(frame, book, path, title=title)
+def write_sav_files(data: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> list[Path]:
+    """The `.sav` of *data* (as `sav_frame` gives it) at *path* and its companions beside it
+    (<stem>.sps, <stem>.dictionary.csv), for the command line; the paths written."""
+    write_sav_data(data, book, path, title=title)
     sps = path.with_suffix(".sps")
     sps.write_text(mrsets_syntax(book, path.name), encoding="utf-8-sig")
     dictionary = path.with_name(f"{path.stem}.dictionary.csv")

@@ -39,7 +39,7 @@ def safe_text(value: str) -> str:
     return neutralise_cell(xml_safe(value))
 
 
-def _cells(values: pd.Series) -> list:
+def cells_of(values: pd.Series) -> list:
     """A column's cells as openpyxl takes them: None for a blank, text made safe (each
     distinct text once: a choice column holds a handful of values in 100,000 cells)."""
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
@@ -68,7 +68,7 @@ def write_response_xlsx(
         sheet.append([safe_text(str(labels.get(n, n))) for n in names])
     for start in range(0, len(frame), ROWS_AT_A_TIME):
         part = frame.iloc[start : start + ROWS_AT_A_TIME]
-        for row in zip(*(_cells(part[c]) for c in part.columns), strict=True):
+        for row in zip(*(cells_of(part[c]) for c in part.columns), strict=True):
             sheet.append(row)
     codebook = workbook.create_sheet(_("Codebook"))
     codebook.append(dictionary_header())

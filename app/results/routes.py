@@ -33,8 +33,8 @@ from app.results.display import (
     shown_lines,
     without_pipes,
 )
+from app.results.export_stream_files import streamed_csv
 from app.results.export_table import ExportFilters
-from app.results.exports import response_csv
 from app.results.forms import ResponseFilterForm
 from app.results.sentences import crosstab_sentence
 from app.results.services import chart_root
@@ -221,7 +221,7 @@ def export_csv(access: StudyAccess, questionnaire_id: int):
     filters = ExportFilters(
         version=version, exclude_flagged=request.args.get("exclude_flagged") == "1"
     )
-    body, _count = response_csv(
+    body = streamed_csv(
         questionnaire,
         filters,
         label_row=request.args.get("labels") == "1",
