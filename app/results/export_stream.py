@@ -40,7 +40,9 @@ from app.results.table import (
     VERSION_COLUMN,
     chosen_versions,
     definitions_newest_first,
+    export_names,
     flatten_rows,
+    personal_cells,
     response_frame,
 )
 from surveys.response_table import table_columns
@@ -108,6 +110,9 @@ class StreamedTable:
     dtypes: dict[str, Any]  # of the whole filtered table, by column
     parts: list[_Part]
     flagged: frozenset[int]
+    version_ids: list[int]
+    personal: list[str]  # the flagged questions' columns, filled in per frame (masked or not)
+    linked: frozenset[int] | None  # a directory segment's responses (None: no such filter)
 
     @property
     def rows_read(self) -> int:
@@ -127,7 +132,21 @@ class StreamedTable:
         for frame in merged:
             frame = self._kept(frame.reset_index(drop=True))
             if len(frame):
-                yield frame
+                yield self._with_personal(frame)
+
+    def _with_personal(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """*frame* with the flagged questions' cells (`table.personal_cells`), in place of
+        the empty columns the blocks, which never hold them, gave."""
+        if not self.personal:
+            return frame
+        cells = personal_cells(
+            self.questionnaire,
+            frame["response_id"].tolist(),
+            self.version_ids,
+            self.personal,
+            self.filters.reveal_personal,
+        )
+        return frame.assign(**cells)
 
     def _part_frames(self, part: _Part) -> Iterator[pd.DataFrame]:
         for block in part.spool.blocks():
@@ -146,6 +165,8 @@ class StreamedTable:
             )
         for name in self.names:
             data.setdefault(name, self._typed(name, block, part))
+        for name in self.personal:
+            data[name] = pd.Series([math.nan] * block.length, dtype=object)
         return pd.DataFrame(data, columns=self.columns, copy=False)
 
     def _typed(self, name: str, block: Block, part: _Part) -> pd.Series:
@@ -163,6 +184,8 @@ class StreamedTable:
         """The rows the date range and the segments keep (`filtered_frame`'s own tests)."""
         filters = self.filters
         keep = np.ones(len(frame), dtype=bool)
+        if self.linked is not None:
+            keep &= frame["response_id"].isin(self.linked).to_numpy()
         if filters.submitted_from or filters.submitted_until:
             times = pd.to_datetime(frame["submitted_at"], utc=True, format="ISO8601")
             tz = ZoneInfo(self.zone)
@@ -236,7 +259,18 @@ def read_table(questionnaire: Questionnaire, filters: ExportFilters, zone: str) 
         spools = [_spooled(cache.table_blocks(questionnaire, flatten), only)]
         if filters.include_partial:
             spools.append(_spooled(cache.partial_blocks(questionnaire, flatten), only))
-    sketches = [columns.frame(spool.sketches(), names) for spool in spools]
+        linked = None
+        if filters.participant_segment is not None:
+            # (Imported here: app.outreach's pages import the export helpers of this package.)
+            from app.outreach.filters import segment_response_ids
+
+            linked = frozenset(segment_response_ids(questionnaire, filters.participant_segment))
+    full_names = export_names(questionnaire, version_ids)
+    personal = [name for name in full_names if name not in names]
+    sketches = [
+        _in_export_order(columns.frame(spool.sketches(), names), full_names, personal)
+        for spool in spools
+    ]
     whole_frame = sketches[0] if len(sketches) == 1 else _with_partials(*sketches)
     statuses = ["complete", "partial"] if filters.include_partial else [None]
     parts = [
@@ -252,6 +286,9 @@ def read_table(questionnaire: Questionnaire, filters: ExportFilters, zone: str) 
         {str(c): whole_frame[c].dtype for c in whole_frame.columns},
         parts,
         flagged,
+        version_ids,
+        personal,
+        linked,
     )
     if filters.segments:
         try:
@@ -262,6 +299,14 @@ def read_table(questionnaire: Questionnaire, filters: ExportFilters, zone: str) 
                 _("No question %(id)s to filter by.", id=error.location)
             ) from error
     return table
+
+
+def _in_export_order(frame: pd.DataFrame, names: list[str], personal: list[str]) -> pd.DataFrame:
+    """A sketch *frame* with the flagged questions' (object) columns, in the export's order."""
+    if not personal:
+        return frame
+    empty = {name: pd.Series([math.nan] * len(frame), dtype=object) for name in personal}
+    return frame.assign(**empty)[names]
 
 
 def _branches(spool: Spool, names: list[str]) -> dict[str, str]:

@@ -77,25 +77,53 @@ def _with_personal(
     questionnaire: Questionnaire, frame: pd.DataFrame, version_ids: list[int], reveal: bool
 ) -> pd.DataFrame:
     """*frame* with the columns of the flagged questions, in the full table's column order."""
-    full = definitions_newest_first(questionnaire, personal=True)
-    names = table_columns(full[vid] for vid in version_ids)
+    names = export_names(questionnaire, version_ids)
     added = [name for name in names if name not in frame.columns]
     if not added:
         return frame
-    cells: dict[str, list] = {name: [MISSING] * len(frame) for name in added}
-    stored = protection.protected_rows(frame["response_id"].tolist())
-    positions = {int(rid): i for i, rid in enumerate(frame["response_id"].tolist())}
+    cells = personal_cells(questionnaire, frame["response_id"].tolist(), version_ids, added, reveal)
+    extended = frame.assign(**cells)
+    return extended[[name for name in names if name in extended.columns]]
+
+
+def export_names(questionnaire: Questionnaire, version_ids: list[int]) -> list[str]:
+    """The columns of an export's table: the flagged questions' among the others."""
+    full = definitions_newest_first(questionnaire, personal=True)
+    return table_columns(full[vid] for vid in version_ids)
+
+
+def personal_cells(
+    questionnaire: Questionnaire,
+    response_ids: list[int],
+    version_ids: list[int],
+    added: list[str],
+    reveal: bool,
+) -> dict[str, np.ndarray]:
+    """The cells of the flagged questions' columns *added* for the responses *response_ids*
+    (in that order): `MASK` where an answer was given, or the answer as text when *reveal*
+    (a phone number is text, never 1.38e10), so that a table read in blocks holds the same
+    cells as the whole table."""
+    full = definitions_newest_first(questionnaire, personal=True)
+    cells: dict[str, list] = {name: [MISSING] * len(response_ids) for name in added}
+    stored = protection.protected_rows(response_ids)
+    positions = {int(rid): i for i, rid in enumerate(response_ids)}
     by_version: dict[int, list[tuple[int, dict]]] = {}
     for rid, (version_id, answers) in stored.items():
-        by_version.setdefault(version_id, []).append((positions[rid], answers))
+        if version_id in version_ids:
+            by_version.setdefault(version_id, []).append((positions[rid], answers))
     for version_id, found in by_version.items():
         flat = flatten_columns(full[version_id], [answers for _, answers in found], missing=MISSING)
         for name in added:
             for (row, _), value in zip(found, flat.get(name, ()), strict=False):
                 if not _missing(value):
-                    cells[name][row] = value if reveal else MASK
-    extended = frame.assign(**cells)
-    return extended[[name for name in names if name in extended.columns]]
+                    cells[name][row] = _as_text(value) if reveal else MASK
+    return {name: pd.Series(values, dtype=object).to_numpy() for name, values in cells.items()}
+
+
+def _as_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value if isinstance(value, str) else str(value)
 
 
 def _missing(value) -> bool:

@@ -2,7 +2,7 @@
 becomes text and every existing secret is encrypted in place; a downgrade decrypts them.
 
 Revision ID: webhook_secret_encrypted
-Revises: consent_notices
+Revises: outreach_targets
 Create Date: 2026-12-04 18:20:00.000000
 
 """
@@ -14,7 +14,7 @@ from app.personal_data import seal, unseal
 
 # revision identifiers, used by Alembic.
 revision = "webhook_secret_encrypted"
-down_revision = "consent_notices"
+down_revision = "outreach_targets"
 branch_labels = None
 depends_on = None
 
