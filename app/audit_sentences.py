@@ -71,6 +71,9 @@ SENTENCES = {
         "%(actor)s re-encrypted %(values)s personal values in %(columns)s columns under a new "
         "data key"
     ),
+    "participant.consent": _l(
+        "%(actor)s recorded a participant's consent to %(purpose)s (given: %(granted)s)"
+    ),
     "participant.export": _l("%(actor)s exported everything held about a participant"),
     "participant.erase": _l("%(actor)s erased everything held about a participant"),
     "participant.create": _l("%(actor)s added a record to the participant directory"),

@@ -146,6 +146,32 @@ class MergeForm(Form):
     submit = SubmitField(_l("Merge into the chosen record"))
 
 
+CONSENT_PURPOSE_LABELS = {
+    "invitation": _l("Invitations to studies"),
+    "follow_up": _l("Follow-up calls and visits"),
+    "sensitive_information": _l("Processing of sensitive information"),
+}
+
+
+class ConsentForm(Form):
+    """A consent given or withdrawn, as the person said it (on the phone, a signed form …)."""
+
+    purpose = SelectField(
+        _l("Purpose"),
+        choices=[SelectChoice(key, label) for key, label in CONSENT_PURPOSE_LABELS.items()],
+    )
+    granted = SelectField(
+        _l("Consent"),
+        choices=[SelectChoice("yes", _l("Given")), SelectChoice("no", _l("Refused or withdrawn"))],
+    )
+    source = StringField(
+        _l("How it was given"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("For example: 电话确认, 纸质同意书 2026-12-01"),
+    )
+    submit = SubmitField(_l("Record consent"))
+
+
 class RevealForm(Form):
     submit = SubmitField(_l("Show personal values (audited)"))
 

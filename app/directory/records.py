@@ -249,3 +249,58 @@ def add_field(
     )
     db.session.commit()
     return definition
+
+
+#: the purposes a person consents to separately (PIPL art. 14: consent is specific)
+CONSENT_PURPOSES = ("invitation", "follow_up", "sensitive_information")
+
+
+def record_consent(
+    access: DirectoryAccess,
+    participant: Participant,
+    purpose: str,
+    granted: bool,
+    source: str,
+    actor: User,
+) -> None:
+    """Record a person's consent to *purpose*, or its withdrawal: the state before is kept in
+    the purpose's history, never overwritten; audited without any personal value."""
+    consents = dict(participant.consents or {})
+    previous = consents.get(purpose)
+    history = []
+    if previous:
+        history = list(previous.get("history", []))
+        history.append({key: previous.get(key) for key in ("granted", "at", "source")})
+    consents[purpose] = {
+        "granted": granted,
+        "at": utcnow().isoformat(timespec="seconds"),
+        "source": source.strip(),
+        "history": history,
+    }
+    participant.consents = consents
+    participant.updated_at = utcnow()
+    audit.record(
+        "participant.consent",
+        participant,
+        actor=actor,
+        detail={"organisation_id": access.organisation.id, "purpose": purpose, "granted": granted},
+    )
+    db.session.commit()
+
+
+def declined(participant_ids: list[int], purpose: str) -> set[int]:
+    """Those of *participant_ids* who refused or withdrew their consent to *purpose* (no
+    record of it at all is not a refusal: the study's own notice asks them)."""
+    refused: set[int] = set()
+    for start in range(0, len(participant_ids), 500):
+        rows = db.session.execute(
+            db.select(Participant.id, Participant.consents).where(
+                Participant.id.in_(participant_ids[start : start + 500])
+            )
+        )
+        refused |= {
+            pid
+            for pid, consents in rows
+            if (consents or {}).get(purpose, {}).get("granted") is False
+        }
+    return refused

@@ -9,9 +9,11 @@ from app.directory import bp, cleaning, listing, members, records
 from app.directory.forms import (
     ATTRIBUTE_LABELS,
     CHANNEL_LABELS,
+    CONSENT_PURPOSE_LABELS,
     ORGANISATION_ROLE_LABELS,
     PRIVACY_LABELS,
     RECORD_PROBLEM_LABELS,
+    ConsentForm,
     FieldForm,
     MemberForm,
     MemberRoleForm,
@@ -156,6 +158,8 @@ def _record_page(access: DirectoryAccess, participant_id: int, *, revealed: bool
         personal=FieldPrivacy.NONE,
         history=history(participant),
         reveal_form=RevealForm(),
+        consent_form=ConsentForm(),
+        purpose_labels=CONSENT_PURPOSE_LABELS,
         attributes=ATTRIBUTES,
     )
 
@@ -175,6 +179,25 @@ def reveal(access: DirectoryAccess, participant_id: int):
     records.record_reveal(access, participant_in(access, participant_id), current_user)
     response = _record_page(access, participant_id, revealed=True)
     return response, 200, {"Cache-Control": "no-store"}
+
+
+@bp.route(BASE + "/<int:participant_id>/consent", methods=["POST"])
+@directory_required("edit_directory")
+def record_consent(access: DirectoryAccess, participant_id: int):
+    participant = participant_in(access, participant_id)
+    form = ConsentForm()
+    if form.validate_on_submit():
+        granted = form.granted.data == "yes"
+        records.record_consent(
+            access, participant, form.purpose.data, granted, form.source.data, current_user
+        )
+        flash(_("Consent recorded.") if granted else _("Withdrawal recorded."), "success")
+    else:
+        flash(_("Say how the consent was given."), "danger")
+    return redirect(
+        url_for("directory.record", organisation_id=access.organisation.id,
+                participant_id=participant.id) + "#consents"
+    )  # fmt: skip
 
 
 @bp.route(BASE + "/fields", methods=["GET", "POST"])

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from app import audit
+from app.directory.records import declined
 from app.extensions import db
 from app.models import Invitation, OutreachTarget, Participant, Questionnaire, Segment, Study, User
 from app.models.types import utcnow
@@ -57,6 +58,8 @@ def invite(
     new_ids = db.session.scalars(
         members.where(Participant.id.not_in(invited)).order_by(Participant.id)
     ).all()
+    refused = declined(list(new_ids), "invitation")  # PIPL art. 15: a withdrawal is heeded
+    new_ids = [pid for pid in new_ids if pid not in refused]
     now = utcnow()
     rows = []
     for participant_id in new_ids:
@@ -78,7 +81,12 @@ def invite(
         "outreach.invite",
         target,
         study_id=study.id,
-        detail={"segment": segment.name, "questionnaire": questionnaire.title, "count": len(rows)},
+        detail={
+            "segment": segment.name,
+            "questionnaire": questionnaire.title,
+            "count": len(rows),
+            "declined": len(refused),
+        },
         actor=actor,
     )
     db.session.commit()

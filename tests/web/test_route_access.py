@@ -606,6 +606,7 @@ ACCESS = {
     "directory.record": {"GET": directory_member(200)},
     "directory.edit": {"GET": directory_member(200), "POST": directory_member(200)},
     "directory.reveal": {"POST": directory_member(200)},
+    "directory.record_consent": {"POST": directory_member(302)},  # empty: back to the record
     "directory.fields": {"GET": directory_member(200), "POST": directory_member(200)},
     "directory.import_upload": {"GET": directory_member(200), "POST": directory_member(422)},
     # no kept file under that token: back to the upload
