@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import abort, g, request
+from flask import abort, g, has_request_context, request
 from flask_login import current_user, login_required
 from sqlalchemy import Select
 
@@ -363,8 +363,10 @@ def segment_filter(value: str | None) -> int | None:
     """`?participant_segment=` of a study's page as a segment id, when the signed-in user may
     filter this request's study by it (a segment of the study's organisation, and a
     directory role in it); None otherwise, and always on a page of no study (a share link)."""
+    if not value or not value.isdigit() or not has_request_context():
+        return None
     study_id = (request.view_args or {}).get("study_id")
-    if not value or not value.isdigit() or study_id is None or not current_user.is_authenticated:
+    if study_id is None or not current_user.is_authenticated:
         return None
     membership = db.session.scalar(
         db.select(Membership).where(

@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_timezone
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from analysis.findings.metrics import metric_candidates, metric_title
 from app.findings import bp, services
@@ -13,7 +14,13 @@ from app.findings.labels import metric_label, metric_value
 from app.findings.query_args import query_args, query_from_args
 from app.findings.wave_compare import published_waves
 from app.forms import ConfirmForm
-from app.permissions import StudyAccess, published_questionnaire_in, study_required
+from app.outreach.segment_services import segment_choices
+from app.permissions import (
+    StudyAccess,
+    published_questionnaire_in,
+    study_directory,
+    study_required,
+)
 from app.results import weighting
 from app.results.services import chart_root
 
@@ -57,6 +64,7 @@ def dashboard_page(access: StudyAccess, questionnaire_id: int):
         chart_url=chart_url,
         top_insights=insight_summaries(questionnaire, query, limit=TOP_INSIGHTS),
         has_waves=len(published_waves(questionnaire)) > 1,
+        directory_segments=segment_choices(study_directory(access, current_user)),
         scan_form=ConfirmForm(),
     )
 

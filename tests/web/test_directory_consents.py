@@ -1,7 +1,8 @@
 """Consent per purpose on a directory record (issue 28.1, PIPL art. 14–15): a researcher records
 a consent given or withdrawn and how; the earlier state stays in the purpose's history; audited
 without personal values; a person who withdrew their consent to invitations gets no personal
-link when their segment is invited; an empty form changes nothing."""
+link when their segment is invited; an empty form changes nothing. The findings page offers
+the directory's segments as a filter."""
 
 from app.extensions import db
 from app.models import AuditEvent, Invitation, Participant
@@ -60,3 +61,13 @@ def test_a_withdrawn_invitation_consent_gets_no_link(client, auth, world):  # no
     )
     assert given.id in invited and withdrawn.id not in invited
     assert len(invited) == 4  # the segment's five members but the one who withdrew
+
+
+def test_the_findings_page_offers_the_directory_segments_and_applies_one(client, auth, world):  # noqa: F811
+    questionnaire = make_published(SURVEY, study=world["study"], settings=INVITATION_ONLY)
+    auth.login("owner@example.cn")
+    path = f"/studies/{world['study'].id}/findings/{questionnaire.id}/"
+    page = client.get(path).get_data(as_text=True)
+    assert 'name="participant_segment"' in page and "一线与新一线" in page
+    chosen = client.get(path, query_string={"participant_segment": world["segment"].id})
+    assert f'value="{world["segment"].id}" selected' in chosen.get_data(as_text=True)
