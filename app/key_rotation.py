@@ -40,6 +40,7 @@ from app.personal_data import (
     PersonalDataKeyError,
     _configured_keys,
     _write_keys_file,
+    ring_of,
 )
 
 BATCH_SIZE = 500
@@ -101,23 +102,13 @@ def count_values() -> dict[str, int]:
     return counts
 
 
-def _ring(keys: list[str]) -> MultiFernet:
-    try:
-        return MultiFernet([Fernet(key.encode()) for key in keys])
-    except ValueError as error:
-        raise PersonalDataKeyError(
-            "A personal-data key is malformed (each must be 32 url-safe base64 bytes, as "
-            "Fernet.generate_key() writes): check WENFANG_DATA_KEYS or instance/data_keys."
-        ) from error
-
-
 def begin_environment_rotation() -> list[str]:
     """The ring to set as WENFANG_DATA_KEYS: a new key before the configured ones. Nothing
     is changed; `finish` re-encrypts once every process runs with this ring."""
     if key_source() != ENVIRONMENT:
         raise RotationError("the keys come from instance/data_keys: rotate without --finish")
     keys = _configured_keys()
-    _ring(keys)  # a malformed key is refused now, not after the operator set the new ring
+    ring_of(keys)  # a malformed key is refused now, not after the operator set the new ring
     return [Fernet.generate_key().decode(), *keys]
 
 
@@ -132,7 +123,7 @@ def rotate_file_keys(*, batch_size: int = BATCH_SIZE) -> Rotation:
             "Personal data is stored but instance/data_keys is missing or empty: restore it "
             "from the backup before rotating."
         )
-    _ring(keys)
+    ring_of(keys)
     _write_keys_file([Fernet.generate_key().decode(), *keys])  # step 1
     return finish(batch_size=batch_size)
 
@@ -150,7 +141,7 @@ def finish(*, batch_size: int = BATCH_SIZE) -> Rotation:
             "WENFANG_DATA_KEYS holds one key: run rotate-key first, set the ring it prints "
             "in every process, then --finish"
         )
-    ring, first = _ring(keys), Fernet(keys[0].encode())
+    ring, first = ring_of(keys), Fernet(keys[0].encode())
     rotation = Rotation(source=source, keys=keys[:1])
     for encrypted in encrypted_columns():
         rotation.reencrypted[encrypted.name] = _reencrypt(encrypted, ring, batch_size)

@@ -105,6 +105,11 @@ def _built_ring(*, create: bool) -> MultiFernet:
             "No key for personal data: set WENFANG_DATA_KEYS or restore instance/data_keys "
             "(the backup archive holds it)."
         )
+    return ring_of(keys)
+
+
+def ring_of(keys: list[str]) -> MultiFernet:
+    """The ring of *keys* (newest first); PersonalDataKeyError when one is malformed."""
     try:
         return MultiFernet([Fernet(key.encode()) for key in keys])
     except ValueError as error:

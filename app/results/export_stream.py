@@ -34,7 +34,13 @@ from app.models import Questionnaire
 from app.responses import cache, columns
 from app.responses.columns import Block, NumberColumn, TextColumn
 from app.results.export_spool import Spool
-from app.results.export_table import STATUS_COLUMN, ExportFilterError, ExportFilters, check_filters
+from app.results.export_table import (
+    STATUS_COLUMN,
+    ExportFilterError,
+    ExportFilters,
+    check_filters,
+    with_partials,
+)
 from app.results.services import flagged_ids
 from app.results.table import (
     VERSION_COLUMN,
@@ -73,22 +79,6 @@ def _branch(parts: list) -> str:
     if all(isinstance(c, TextColumn) for c in present):
         return "text"
     return "mixed"
-
-
-def _with_partials(frame: pd.DataFrame, partial: pd.DataFrame) -> pd.DataFrame:
-    """The complete and the unfinished responses in one table, as `filtered_frame` joins them
-    (here for the sketches: the dtypes of the join)."""
-    frame = pd.concat(
-        [
-            frame.assign(**{STATUS_COLUMN: "complete"}),
-            partial.assign(**{STATUS_COLUMN: "partial"}),
-        ],
-        ignore_index=True,
-    ).sort_values("response_id", kind="stable")
-    ordered = ["response_id", STATUS_COLUMN] + [
-        c for c in frame.columns if c not in ("response_id", STATUS_COLUMN)
-    ]
-    return frame[ordered]
 
 
 @dataclass
@@ -271,7 +261,7 @@ def read_table(questionnaire: Questionnaire, filters: ExportFilters, zone: str) 
         _in_export_order(columns.frame(spool.sketches(), names), full_names, personal)
         for spool in spools
     ]
-    whole_frame = sketches[0] if len(sketches) == 1 else _with_partials(*sketches)
+    whole_frame = sketches[0] if len(sketches) == 1 else with_partials(*sketches)
     statuses = ["complete", "partial"] if filters.include_partial else [None]
     parts = [
         _Part(spool, _branches(spool, names), status)

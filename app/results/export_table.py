@@ -113,17 +113,7 @@ def filtered_frame(questionnaire: Questionnaire, filters: ExportFilters, zone: s
         frame = frame[~frame["response_id"].isin(list(flagged))]
     if filters.include_partial:
         partial = response_frame(questionnaire, filters.version, partial=True, personal=personal)
-        frame = pd.concat(
-            [
-                frame.assign(**{STATUS_COLUMN: "complete"}),
-                partial.assign(**{STATUS_COLUMN: "partial"}),
-            ],
-            ignore_index=True,
-        ).sort_values("response_id", kind="stable")
-        ordered = ["response_id", STATUS_COLUMN] + [
-            c for c in frame.columns if c not in ("response_id", STATUS_COLUMN)
-        ]
-        frame = frame[ordered]
+        frame = with_partials(frame, partial)
     if filters.participant_segment is not None:
         # Only complete responses are linked to a participant: unfinished ones go too.
         # (Imported here: app.outreach's pages import the export helpers of this package.)
@@ -152,6 +142,22 @@ def filtered_frame(questionnaire: Questionnaire, filters: ExportFilters, zone: s
     if not keep.all():
         frame = frame[keep].reset_index(drop=True)
     return frame
+
+
+def with_partials(frame: pd.DataFrame, partial: pd.DataFrame) -> pd.DataFrame:
+    """The complete and the unfinished responses in one table, in response id order, the
+    status column second."""
+    frame = pd.concat(
+        [
+            frame.assign(**{STATUS_COLUMN: "complete"}),
+            partial.assign(**{STATUS_COLUMN: "partial"}),
+        ],
+        ignore_index=True,
+    ).sort_values("response_id", kind="stable")
+    ordered = ["response_id", STATUS_COLUMN] + [
+        c for c in frame.columns if c not in ("response_id", STATUS_COLUMN)
+    ]
+    return frame[ordered]
 
 
 def table_definitions(questionnaire: Questionnaire, version: int | None) -> list[dict]:
