@@ -16,6 +16,7 @@ from app.extensions import db
 from app.models import QuestionnaireStatus, QuestionnaireVersion, StudyStatus
 from app.permissions import study_takes_responses
 from app.respond.settings import RespondSettings, definition_without_settings, read_settings
+from app.responses import protection
 from app.responses.lookup import find_for_respondent
 from app.responses.records import Partial
 
@@ -155,6 +156,7 @@ def _parsed(version: PublishedVersion) -> tuple:
     cached = _PARSED.get(key)
     if cached is None:
         stored = db.session.scalar(_DEFINITION, {"version_id": version.id})
+        protection.remember_ids(version, stored)  # the submit's store needs them too
         definition = definition_without_settings(stored)
         typed = surveys.load_definition(definition)
         cached = (typed, definition, read_settings(stored))

@@ -43,22 +43,33 @@ def protected_ids_of(version: Any) -> frozenset[str]:
     definition = getattr(version, "definition", None)
     if isinstance(definition, Mapping):
         return protected_ids(definition)
-    key = (
+    cached = _IDS.get(_key(version))
+    if cached is None:
+        stored = db.session.scalar(_DEFINITION, {"version_id": version.id}) or {}
+        cached = remember_ids(version, stored)
+    return cached
+
+
+def remember_ids(version: Any, definition: Mapping[str, Any]) -> frozenset[str]:
+    """Keep the flagged ids of the published *version* whose *definition* a caller has just
+    read (the respondent's form parses it once per process): its submit then reads it no
+    second time."""
+    ids = protected_ids(definition)
+    with _IDS_LOCK:
+        if len(_IDS) >= 512:
+            _IDS.clear()
+        _IDS[_key(version)] = ids
+    return ids
+
+
+def _key(version: Any) -> tuple:
+    return (
         db.engine.url,
         version.id,
         version.questionnaire_id,
         getattr(version, "number", None),
         getattr(version, "published_at", None),
     )
-    cached = _IDS.get(key)
-    if cached is None:
-        stored = db.session.scalar(_DEFINITION, {"version_id": version.id}) or {}
-        cached = protected_ids(stored)
-        with _IDS_LOCK:
-            if len(_IDS) >= 512:
-                _IDS.clear()
-            _IDS[key] = cached
-    return cached
 
 
 def sealed_json(protected: Mapping[str, Any]) -> str | None:

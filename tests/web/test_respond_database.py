@@ -457,7 +457,7 @@ def test_the_one_statement_submit_binds_every_column_a_new_row_sets():
     """A column `_new_row` sets but the INSERT … SELECT does not bind would be lost; one it
     binds but `_new_row` does not set fails every submit (a new column did: 500s)."""
     values = submission._complete_values(
-        type("Version", (), {"id": 1})(), "key", {}, "RECEIPT", None, None
+        type("Version", (), {"id": 1, "definition": {}})(), "key", {}, "RECEIPT", None, None
     )
     row = submission._new_row(values, None, None)
     assert sorted(row) == sorted(submission.NEW_ROW_COLUMNS)
