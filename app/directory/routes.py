@@ -86,21 +86,8 @@ def create(access: DirectoryAccess):
     if form.validate_on_submit():
         participant = records.create(access, _profile(form, fields), current_user)
         flash(_("The record was added."), "success")
-        return redirect(
-            url_for(
-                "directory.record",
-                organisation_id=access.organisation.id,
-                participant_id=participant.id,
-            )
-        )
-    return render_template(
-        "directory/edit.html",
-        access=access,
-        organisation=access.organisation,
-        form=form,
-        fields=fields,
-        participant=None,
-    )
+        return redirect(_record_url(access, participant.id))
+    return _edit_page(access, form, fields, None)
 
 
 @bp.route(BASE + "/<int:participant_id>/edit", methods=["GET", "POST"])
@@ -127,13 +114,12 @@ def edit(access: DirectoryAccess, participant_id: int):
     if form.validate_on_submit():
         records.update(access, participant, _profile(form, fields), current_user)
         flash(_("The record was saved."), "success")
-        return redirect(
-            url_for(
-                "directory.record",
-                organisation_id=access.organisation.id,
-                participant_id=participant.id,
-            )
-        )
+        return redirect(_record_url(access, participant.id))
+    return _edit_page(access, form, fields, participant)
+
+
+def _edit_page(access: DirectoryAccess, form, fields, participant):
+    """The add or edit form (*participant* None: a new record)."""
     return render_template(
         "directory/edit.html",
         access=access,
@@ -141,6 +127,12 @@ def edit(access: DirectoryAccess, participant_id: int):
         form=form,
         fields=fields,
         participant=participant,
+    )
+
+
+def _record_url(access: DirectoryAccess, participant_id: int) -> str:
+    return url_for(
+        "directory.record", organisation_id=access.organisation.id, participant_id=participant_id
     )
 
 
@@ -194,10 +186,7 @@ def record_consent(access: DirectoryAccess, participant_id: int):
         flash(_("Consent recorded.") if granted else _("Withdrawal recorded."), "success")
     else:
         flash(_("Say how the consent was given."), "danger")
-    return redirect(
-        url_for("directory.record", organisation_id=access.organisation.id,
-                participant_id=participant.id) + "#consents"
-    )  # fmt: skip
+    return redirect(_record_url(access, participant.id) + "#consents")
 
 
 @bp.route(BASE + "/fields", methods=["GET", "POST"])
