@@ -38,6 +38,26 @@ PEOPLE = [
 ]  # fmt: skip
 
 
+def downloaded_links(page) -> list[str]:
+    """The personal links of the outreach page's CSV download."""
+    with page.expect_download() as download:
+        page.get_by_role("link", name="链接（CSV）").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    return [row[2] for row in list(csv.reader(io.StringIO(text)))[1:]]
+
+
+def answer_on_phones(browser, links: list[str], choices: list[str]) -> None:  # noqa: F811
+    """Each link opened on a phone of its own, its option chosen and the form submitted."""
+    for link, choice in zip(links, choices, strict=True):
+        respondent = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
+        answer = respondent.new_page()
+        answer.goto(link)
+        answer.get_by_label(choice, exact=True).check()
+        answer.get_by_role("button", name="提交").click()
+        answer.get_by_text("感谢").first.wait_for(timeout=15000)
+        respondent.close()
+
+
 @pytest.fixture
 def server(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'outreach.sqlite3'}", tmp_path / "instance")
@@ -84,20 +104,9 @@ def test_build_a_segment_invite_it_and_see_the_response_rate(server, browser):  
         page.goto(f"{base}/studies/{study_id}/outreach/")
         page.get_by_role("button", name="邀请该人群").click()
         page.get_by_text("已为“一线城市用户”新生成 3 个个人邀请链接。").wait_for()
-        with page.expect_download() as download:
-            page.get_by_role("link", name="链接（CSV）").click()
-        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-        links = [row[2] for row in list(csv.reader(io.StringIO(text)))[1:]]
+        links = downloaded_links(page)
         assert len(links) == 3
-
-        for link, choice in zip(links[:2], ["App", "小程序"], strict=True):
-            respondent = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-            answer = respondent.new_page()
-            answer.goto(link)
-            answer.get_by_label(choice, exact=True).check()
-            answer.get_by_role("button", name="提交").click()
-            answer.get_by_text("感谢").first.wait_for(timeout=15000)
-            respondent.close()
+        answer_on_phones(browser, links[:2], ["App", "小程序"])
 
         page.goto(f"{base}/studies/{study_id}/outreach/")
         whole = page.locator(".rate-whole")

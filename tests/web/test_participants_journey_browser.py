@@ -5,10 +5,7 @@ invitation-only questionnaire, two of the invited answer on their phones through
 links, and the outreach page shows the response rate by segment; the two responses are linked to
 the imported records. Saves docs/screenshots/participants-journey-rates.png."""
 
-import csv
-import io
 import threading
-from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
@@ -19,6 +16,7 @@ from tests import definitions as d
 from tests.conftest import make_app
 from tests.factories import make_organisation, make_published, make_study, make_user
 from tests.web.test_browser import SCREENSHOTS, browser, desktop_page, log_in  # noqa: F401
+from tests.web.test_outreach_browser import answer_on_phones, downloaded_links
 
 pytestmark = pytest.mark.browser
 
@@ -89,20 +87,9 @@ def test_import_participants_segment_invite_and_see_rates(server, browser):  # n
         page.goto(f"{base}/studies/{study_id}/outreach/")
         page.get_by_role("button", name="邀请该人群").click()
         page.get_by_text("新生成 3 个个人邀请链接").wait_for()
-        with page.expect_download() as download:
-            page.get_by_role("link", name="链接（CSV）").click()
-        text = Path(download.value.path()).read_text(encoding="utf-8-sig")
-        links = [line[2] for line in list(csv.reader(io.StringIO(text)))[1:]]
+        links = downloaded_links(page)
         assert len(links) == 3
-
-        for link, choice in zip(links[:2], ["App", "小程序"], strict=True):
-            phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844})
-            answer = phone.new_page()
-            answer.goto(link)
-            answer.get_by_label(choice, exact=True).check()
-            answer.get_by_role("button", name="提交").click()
-            answer.get_by_text("感谢").first.wait_for(timeout=15000)
-            phone.close()
+        answer_on_phones(browser, links[:2], ["App", "小程序"])
 
         page.goto(f"{base}/studies/{study_id}/outreach/")
         whole = page.locator(".rate-whole")
