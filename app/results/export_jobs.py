@@ -17,16 +17,16 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from analysis.exports.codebook import codebook
+from analysis.exports.codebook import Codebook, codebook
 from app import jobs
 from app.extensions import db
 from app.models import Job, Questionnaire, User
-from app.results.export_sav import sav_frame, write_sav_bundle, write_sav_files
+from app.results.export_sav import sav_frame, write_sav_data, write_sav_export
 from app.results.export_stream import read_table
 from app.results.export_stream_files import (
-    sav_data,
     shape_of,
     write_streamed_csv,
+    write_streamed_sav,
     write_streamed_xlsx,
 )
 from app.results.export_table import (
@@ -90,8 +90,8 @@ def write_export(
     given as *path* gets its `.sps` and dictionary beside it; any other name for the SPSS
     format gets the zip of the three). `ExportFilterError` for a filter that does not fit.
 
-    The rows are read once and written a block at a time (`export_stream`): the memory it
-    takes does not grow with the responses, but for the SPSS frame pyreadstat writes from.
+    The rows are read once and written a block at a time (`export_stream`), the `.sav` in
+    batches (`export_sav_batches`): the memory it takes does not grow with the responses.
     *progress* is told the share of the rows written so far (0–1)."""
     if spec.format not in FORMATS:
         raise ValueError(f"unknown export format {spec.format!r}")
@@ -111,12 +111,7 @@ def _write_streamed(table, spec, path, locale, progress) -> tuple[int, list[Path
     if spec.format == "sav":
         words = column_words(questionnaire, version, locale)
         words["submitted_at"] = f"{words['submitted_at']} (UTC)"
-        data, book, rows = sav_data(table, words, locale, told)
-        title = questionnaire.title
-        if path.suffix.lower() == ".sav":
-            return rows, write_sav_files(data, book, path, title=title)
-        write_sav_bundle(data, book, path, title=title)
-        return rows, [path]
+        return write_sav_export(lambda at: write_streamed_sav(table, words, locale, at, told), path)
     shape = shape_of(table, label_row=spec.label_row, label_cells=spec.label_cells, locale=locale)
     if spec.format == "csv":
         return write_streamed_csv(table, shape, path, told), [path]
@@ -136,11 +131,12 @@ def write_whole_export(
         words = column_words(questionnaire, version, locale)
         words["submitted_at"] = f"{words['submitted_at']} (UTC)"
         book = codebook(table_definitions(questionnaire, version), frame, words, locale)
-        title = questionnaire.title
-        if path.suffix.lower() == ".sav":
-            return len(frame), write_sav_files(sav_frame(frame, book), book, path, title=title)
-        write_sav_bundle(sav_frame(frame, book), book, path, title=title)
-        return len(frame), [path]
+
+        def write(at: Path) -> tuple[int, Codebook]:
+            write_sav_data(sav_frame(frame, book), book, at, title=questionnaire.title)
+            return len(frame), book
+
+        return write_sav_export(write, path)
     shown, labels = for_people(
         questionnaire,
         frame,

@@ -11,6 +11,7 @@ however long (pyreadstat writes SPSS's very long strings: 300 Chinese characters
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -31,6 +32,8 @@ _FORMULA_BOUND = chr(max(map(ord, FORMULA_PREFIXES)) + 1)
 SPSS_EPOCH_SECONDS = 141_428 * 86_400
 #: the names inside a downloaded bundle
 BUNDLE_SAV, BUNDLE_SPS, BUNDLE_DICTIONARY = "data.sav", "mrsets.sps", "dictionary.csv"
+#: writes the `.sav` at the path it is given; its rows and codebook
+SavWriter = Callable[[Path], tuple[int, Codebook]]
 
 
 def cut_utf8(text: str, limit: int) -> str:
@@ -122,19 +125,37 @@ def sav_column(cells: pd.Series, v: Variable) -> np.ndarray:
     return _text(cells)
 
 
-def _format(variable: Variable, values: pd.Series) -> str | None:
+def number_stats(values: np.ndarray) -> tuple[bool, float]:
+    """(whether every present value is whole, the largest absolute one, 0 for none): what a
+    number's format is chosen from, and what two batches of a column combine into (`and`,
+    `max`)."""
+    present = values[~np.isnan(values)]
+    largest = float(np.abs(present).max()) if len(present) else 0.0
+    return bool((np.mod(present, 1) == 0).all()), largest
+
+
+def number_format(variable: Variable, whole: bool, largest: float) -> str | None:
+    """The SPSS format of *variable*, given `number_stats` of its values (None for text:
+    pyreadstat sizes it to the longest answer)."""
     if variable.storage == "date":
         return "DATE11"
     if variable.storage == "datetime":
         return "DATETIME20"
     if variable.storage in ("coded", "number"):
-        numbers = values.to_numpy(dtype=float)
-        present = numbers[~np.isnan(numbers)]
-        if (np.mod(present, 1) == 0).all():
-            digits = len(str(int(np.abs(present).max()))) if len(present) else 1
-            return f"F{max(digits + 1, 3)}.0"
+        if whole:
+            return f"F{max(len(str(int(largest))) + 1, 3)}.0"
         return "F12.3"
-    return None  # text: pyreadstat sizes it to the longest answer
+    return None
+
+
+def sav_formats(data: pd.DataFrame, book: Codebook) -> dict[str, str | None]:
+    """Each variable's format, from the whole of *data* (`sav_frame`'s)."""
+    return {
+        v.name: number_format(v, *number_stats(data[v.name].to_numpy(dtype=float)))
+        if v.storage in ("coded", "number")
+        else number_format(v, True, 0.0)
+        for v in book.variables
+    }
 
 
 def write_sav(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str = "") -> None:
@@ -142,8 +163,14 @@ def write_sav(frame: pd.DataFrame, book: Codebook, path: Path, *, title: str = "
 
 
 def write_sav_data(data: pd.DataFrame, book: Codebook, path: Path, *, title: str = "") -> None:
-    """The `.sav` of *data* (`sav_frame`'s, or `export_stream_files.sav_data`'s), with the
-    labels, missing codes, measures and formats of *book*."""
+    """The `.sav` of *data* (`sav_frame`'s) in one write, with the labels, missing codes,
+    measures and formats of *book*: the reference `export_sav_batches` is held equal to."""
+    pyreadstat.write_sav(data, str(path), **sav_options(book, sav_formats(data, book), title))
+
+
+def sav_options(book: Codebook, formats: dict[str, str | None], title: str) -> dict:
+    """`pyreadstat.write_sav`'s keyword arguments for *book*: labels, missing codes, measures
+    and the *formats* of `sav_formats`."""
     coded = [v for v in book.variables if v.storage == "coded"]
     missing: dict[str, list] = {}
     for v in coded:
@@ -152,19 +179,16 @@ def write_sav_data(data: pd.DataFrame, book: Codebook, path: Path, *, title: str
             missing[v.name] = codes
         elif codes:  # more than SPSS's three discrete values: they are consecutive
             missing[v.name] = [{"lo": codes[0], "hi": codes[-1]}]
-    formats = {v.name: _format(v, data[v.name]) for v in book.variables}
-    pyreadstat.write_sav(
-        data,
-        str(path),
-        file_label=_label(title, 64),
-        column_labels={v.name: _label(v.label, VARIABLE_LABEL_BYTES) for v in book.variables},
-        variable_value_labels={
+    return {
+        "file_label": _label(title, 64),
+        "column_labels": {v.name: _label(v.label, VARIABLE_LABEL_BYTES) for v in book.variables},
+        "variable_value_labels": {
             v.name: {x.code: _label(x.label, VALUE_LABEL_BYTES) for x in v.values} for v in coded
         },
-        missing_ranges=missing,
-        variable_measure={v.name: v.measure for v in book.variables},
-        variable_format={name: f for name, f in formats.items() if f},
-    )
+        "missing_ranges": missing,
+        "variable_measure": {v.name: v.measure for v in book.variables},
+        "variable_format": {name: f for name, f in formats.items() if f},
+    }
 
 
 def _quoted(text: str) -> str:
@@ -197,25 +221,23 @@ def dictionary_csv(book: Codebook) -> bytes:
     return csv_bytes(pd.DataFrame(text, columns=dictionary_header()))  # 99, not 99.0
 
 
-def write_sav_bundle(data: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> None:
-    """data.sav, mrsets.sps and dictionary.csv in one zip at *path*, *data* as `sav_frame`
-    gives it. The syntax is UTF-8 with a BOM, which SPSS needs to read it as UTF-8 (PSPP
-    takes it too)."""
+def write_sav_export(write: SavWriter, path: Path) -> tuple[int, list[Path]]:
+    """The `.sav` that *write* writes, with its syntax and dictionary: beside it when *path*
+    ends in `.sav` (for the command line: <stem>.sps, <stem>.dictionary.csv), else in one zip
+    at *path*. The rows and the files written. The syntax is UTF-8 with a BOM, which SPSS
+    needs to read it as UTF-8 (PSPP takes it too)."""
+    if path.suffix.lower() == ".sav":
+        rows, book = write(path)
+        sps = path.with_suffix(".sps")
+        sps.write_text(mrsets_syntax(book, path.name), encoding="utf-8-sig")
+        dictionary = path.with_name(f"{path.stem}.dictionary.csv")
+        dictionary.write_bytes(dictionary_csv(book))
+        return rows, [path, sps, dictionary]
     with TemporaryDirectory() as folder:
         sav = Path(folder) / BUNDLE_SAV
-        write_sav_data(data, book, sav, title=title)
+        rows, book = write(sav)
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
             bundle.write(sav, BUNDLE_SAV)
             bundle.writestr(BUNDLE_SPS, mrsets_syntax(book).encode("utf-8-sig"))
             bundle.writestr(BUNDLE_DICTIONARY, dictionary_csv(book))
-
-
-def write_sav_files(data: pd.DataFrame, book: Codebook, path: Path, *, title: str) -> list[Path]:
-    """The `.sav` of *data* (as `sav_frame` gives it) at *path* and its companions beside it
-    (<stem>.sps, <stem>.dictionary.csv), for the command line; the paths written."""
-    write_sav_data(data, book, path, title=title)
-    sps = path.with_suffix(".sps")
-    sps.write_text(mrsets_syntax(book, path.name), encoding="utf-8-sig")
-    dictionary = path.with_name(f"{path.stem}.dictionary.csv")
-    dictionary.write_bytes(dictionary_csv(book))
-    return [path, sps, dictionary]
+    return rows, [path]

@@ -1,5 +1,5 @@
-"""Streamed export files: CSV and XLSX written a block at a time, and the SPSS frame built a
-block at a time (`export_stream.StreamedTable`). Each is held equal, cell for cell, to the
+"""Streamed export files: CSV, XLSX and `.sav` written a block at a time
+(`export_stream.StreamedTable`). Each is held equal, cell for cell, to the
 whole-table writers in `exports`, `export_xlsx` and `export_sav` (tests/web/test_export_stream.py).
 
 What `export_table.for_people` decides from the whole table (the dtype pandas gives a column
@@ -21,7 +21,15 @@ from openpyxl import Workbook
 
 from analysis.exports.codebook import Codebook, codebook, dictionary_rows, value_key
 from app.models import Questionnaire
-from app.results.export_sav import sav_column, sav_frame
+from app.results.export_sav import (
+    number_format,
+    number_stats,
+    sav_column,
+    sav_frame,
+    sav_options,
+    write_sav_data,
+)
+from app.results.export_sav_batches import SavBatches
 from app.results.export_stream import StreamedTable, read_table
 from app.results.export_table import ExportFilters, column_words, table_definitions
 from app.results.export_xlsx import cells_of, dictionary_header, safe_text
@@ -241,50 +249,88 @@ def write_streamed_xlsx(
     return written
 
 
-def sav_data(
-    table: StreamedTable, words: dict[str, str], locale: str, progress: Progress | None = None
-) -> tuple[pd.DataFrame, Codebook, int]:
-    """The frame `export_sav.write_sav` hands pyreadstat, its codebook and its rows, built in
-    one pass a block at a time: no whole table of the answers first. A coded column is kept
-    as small integer codes into its block's distinct values (int8 for a question's handful)
-    until the codebook, which needs every value the table holds, is known; every other column
-    is converted at once. Each variable is joined into one array at the end, one at a time."""
-    seen = SeenValues(table, words, locale)
-    plain = {
-        v.column: v
-        for v in codebook(seen.definitions, table.empty_frame(), words, locale).variables
-    }
-    parts: dict[str, list] = {column: [] for column in plain}
-    rows = 0
-    for frame in table.frames():
-        seen.add(frame)
-        for column, variable in plain.items():
+#: rows pyreadstat is given at a time: enough that its fixed cost per file is small
+SAV_BATCH_ROWS = 10_000
+
+
+class SavLayout:
+    """What the `.sav` dictionary needs from the whole table, learnt a block at a time: the
+    values of the coded columns (for the codebook and their formats), whether each number
+    column is whole and its largest value, and the widest text of each string column."""
+
+    def __init__(self, table: StreamedTable, words: dict[str, str], locale: str) -> None:
+        self.seen = SeenValues(table, words, locale)
+        plain = codebook(self.seen.definitions, table.empty_frame(), words, locale)
+        self.plain = {v.column: v for v in plain.variables}
+        #: per coded column, its distinct values as each dtype the blocks held them in
+        self.distinct: dict[str, dict[str, set]] = {
+            c: {} for c, v in self.plain.items() if v.storage == "coded"
+        }
+        self.numbers: dict[str, tuple[bool, float]] = {}
+        self.widths: dict[str, int] = {}
+
+    def add(self, frame: pd.DataFrame) -> None:
+        self.seen.add(frame)
+        for column, variable in self.plain.items():
             cells = frame[column]
             if variable.storage == "coded":
-                codes, uniques = pd.factorize(cells)
-                small = np.int8 if len(uniques) < 127 else np.int32
-                parts[column].append((codes.astype(small), uniques))
-            else:
-                parts[column].append(sav_column(cells, variable))
+                values = self.distinct[column].setdefault(str(cells.dtype), set())
+                values.update(cells.dropna().unique())
+            elif variable.storage == "number":
+                whole, largest = number_stats(sav_column(cells, variable))
+                was_whole, was_largest = self.numbers.get(column, (True, 0.0))
+                self.numbers[column] = (whole and was_whole, max(largest, was_largest))
+            elif variable.storage == "text":
+                texts = sav_column(cells, variable)
+                widest = max((len(t.encode("utf-8")) for t in texts), default=0)
+                self.widths[column] = max(widest, self.widths.get(column, 0))
+
+    def formats(self, book: Codebook) -> dict[str, str | None]:
+        """`export_sav.sav_formats` of the whole table, from what was learnt."""
+        out = {}
+        for v in book.variables:
+            stats = self.numbers.get(v.column, (True, 0.0))
+            if v.storage == "coded":
+                codes = [  # each value coded as `sav_frame` codes it in a block of its dtype
+                    sav_column(pd.Series(list(values), dtype=dtype), v)
+                    for dtype, values in self.distinct[v.column].items()
+                ]
+                stats = number_stats(np.concatenate(codes)) if codes else stats
+            out[v.name] = number_format(v, *stats)
+        return out
+
+
+def write_streamed_sav(
+    table: StreamedTable,
+    words: dict[str, str],
+    locale: str,
+    path: Path,
+    progress: Progress | None = None,
+) -> tuple[int, Codebook]:
+    """The `.sav` `export_sav.write_sav_data` writes of the whole table, in two passes over
+    the spool: the first learns the dictionary (`SavLayout`), the second writes the cases
+    `SAV_BATCH_ROWS` at a time (`export_sav_batches`). The rows and the codebook."""
+    layout, rows = SavLayout(table, words, locale), 0
+    for frame in table.frames():
+        layout.add(frame)
         rows += len(frame)
         if progress is not None:
-            progress(rows)
-    book = seen.book()
+            progress(rows // 2)
+    book = layout.seen.book()
+    title = table.questionnaire.title
     if not rows:
-        return sav_frame(table.empty_frame(), book), book, 0
-    arrays: dict[str, np.ndarray] = {}
-    for variable in book.variables:
-        pieces = parts.pop(variable.column)
-        if variable.storage == "coded":
-            pieces = [_decoded(codes, uniques, variable) for codes, uniques in pieces]
-        arrays[variable.name] = np.concatenate(pieces)
-        del pieces
-    return pd.DataFrame(arrays, copy=False), book, rows
-
-
-def _decoded(codes: np.ndarray, uniques, variable) -> np.ndarray:
-    """A block's SPSS codes from its factorized cells: each distinct value coded once
-    (`export_sav._coded` codes a cell by its value alone), -1 (a blank) the NaN at the end."""
-    coded = sav_column(pd.Series(uniques), variable)
-    table = np.append(coded, np.array([np.nan], dtype=coded.dtype))
-    return table[codes]
+        write_sav_data(sav_frame(table.empty_frame(), book), book, path, title=title)
+        return 0, book
+    options = sav_options(book, layout.formats(book), title)
+    widths = {v.name: layout.widths[v.column] for v in book.variables if v.storage == "text"}
+    written, parts = 0, []
+    with SavBatches(path, options, widths) as batches:
+        for frame in table.frames():
+            parts.append(sav_frame(frame, book))
+            written += len(frame)
+            if written - batches.rows >= SAV_BATCH_ROWS or written == rows:
+                batches.add(pd.concat(parts, ignore_index=True))
+                parts = []
+            if progress is not None:
+                progress((rows + written) // 2)
+    return rows, book

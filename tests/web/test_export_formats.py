@@ -15,6 +15,7 @@ import pytest
 from app.extensions import db
 from app.models import Job, JobStatus, Membership, Response, Role
 from app.responses.drafts import save_partial
+from app.results import export_stream_files
 from tests import definitions as d
 from tests.factories import make_published, make_study, make_user, submit_all
 from tests.web.test_results import results_url
@@ -75,8 +76,10 @@ def _export(runner, survey, out, *args):
 
 
 @pytest.fixture
-def bundle(runner, survey, tmp_path):
-    """The SPSS zip, unpacked into tmp_path/bundle."""
+def bundle(runner, survey, tmp_path, monkeypatch):
+    """The SPSS zip, unpacked into tmp_path/bundle; its `.sav` written a row at a time, so
+    every reader below reads one file joined from three batches (`export_sav_batches`)."""
+    monkeypatch.setattr(export_stream_files, "SAV_BATCH_ROWS", 1)
     out = tmp_path / "responses.zip"
     _export(runner, survey, out, "--format", "sav")
     with zipfile.ZipFile(out) as archive:

@@ -19,7 +19,7 @@ from app.models import Response
 from app.questionnaires import services as questionnaires
 from app.responses import cache, submission
 from app.responses.drafts import save_partial
-from app.results import export_table
+from app.results import export_stream_files, export_table
 from app.results.export_jobs import ExportSpec, write_export, write_whole_export
 from app.results.export_stream import read_table
 from app.results.export_table import ExportFilters
@@ -76,6 +76,7 @@ def study(ctx, monkeypatch):
     """40 complete responses to two versions, their submission days spread over 20 days, and
     unfinished responses between them; a second wave with its own responses."""
     monkeypatch.setattr(cache, "TABLE_BLOCK_SIZE", BLOCK)
+    monkeypatch.setattr(export_stream_files, "SAV_BATCH_ROWS", 2 * BLOCK + 1)  # many batches
     rng = random.Random(24)
     questionnaire = make_published(SURVEY)
     ids = []
@@ -151,7 +152,8 @@ def _cells(path):
 def _sav(path):
     data, meta = pyreadstat.read_sav(str(path), user_missing=True)
     kept = ("column_names", "column_names_to_labels", "variable_value_labels", "missing_ranges",
-            "variable_measure", "original_variable_types", "file_label", "number_rows")  # fmt: skip
+            "variable_measure", "original_variable_types", "file_label", "number_rows",
+            "variable_storage_width", "variable_display_width")  # fmt: skip
     return data, {k: getattr(meta, k) for k in kept}
 
 
