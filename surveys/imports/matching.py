@@ -26,6 +26,8 @@ from .layouts import SourceColumn, SourceTable
 _PUNCTUATION = re.compile(r"[\s\u3000*＊?？:：。.,，、!！;；\"'“”‘’()（）\[\]【】<>《》_\-—－]+")
 _NUMBER_PREFIX = re.compile(r"^\s*(?:第\s*)?Q?\d{1,4}\s*(?:题)?\s*[、.．:：]\s*", re.IGNORECASE)
 _TRAILING_PART = re.compile(r"^(.*?)[（(]([^()（）]+)[)）]\s*$")
+#: 腾讯问卷's column of what was typed in an option's blank: "3.题目:其他_填空"
+_TYPED_IN_OPTION = re.compile(r"^(.*?)_填空\d*$")
 WHOLE_ANSWER_PARTS = {"", "response", "selected choice", "open-ended response", "回答", "答案"}
 OTHER_PARTS = {
     "other (please specify)", "other", "text", "other - text", "其他", "其他（请注明）",
@@ -87,6 +89,10 @@ def targets(definition: Mapping[str, Any]) -> dict[str, Target]:
         if any(o.get("other") for o in q.get("options") or []):
             found[f"{qid}/other_text"] = Target(f"{qid}/other_text", q, "other")
     return found
+
+
+def _other_values(question: Mapping[str, Any]) -> set[str]:
+    return {str(o["value"]) for o in question.get("options") or [] if o.get("other")}
 
 
 def propose_mapping(definition: Mapping[str, Any], table: SourceTable) -> dict[int, str]:
@@ -156,6 +162,9 @@ def _part_target(
     other_text = f"{qid}/other_text" if f"{qid}/other_text" in known else None
     if column.name.upper().endswith("_TEXT"):  # Qualtrics: the text typed beside a choice
         return other_text
+    typed_in = _TYPED_IN_OPTION.match(part)
+    if typed_in and shape in ("options", "ranking") and normal(typed_in[1]) in options:
+        return other_text if options[normal(typed_in[1])] in _other_values(question) else None
     if shape in ("options", "ranking") and normal(part) in options and part:
         return f"{qid}/{options[normal(part)]}"  # an option's own column, "其他" included
     if normal(part) in {normal(p) for p in OTHER_PARTS}:

@@ -68,8 +68,9 @@ LAYOUTS: dict[str, Layout] = {
     # 腾讯问卷 (wj.qq.com) "导出数据", as public code reading these exports shows it
     # (tests/data/imports/README.md): the meta columns below, "N.题目" per question, one
     # "N.题目:选项" column per option of a multiple choice (the option when chosen, else
-    # empty), "N.题目_填空K" per blank, times as "02-Feb-2021 20:26:58" or ISO, a last
-    # column without a header (every row ends with a comma).
+    # empty) and "N.题目:其他_填空" for the text typed in its blank, "N.题目_填空K" per blank
+    # of a multi-blank question (left to the mapping screen), times as "02-Feb-2021 20:26:58"
+    # or ISO, a last column without a header (every row ends with a comma).
     "tencent": Layout(
         tool="tencent",
         header_rows=1,

@@ -304,10 +304,21 @@ def test_tencent_columns_per_option_hold_the_option_and_letters_must_fit_the_pos
     first, second = plan.responses
     assert first.submitted_at == dt.datetime(2026, 9, 3, 4, 0, 5, tzinfo=dt.UTC)  # 12:00:05
     assert (first.answers["gender"], second.answers["gender"]) == ("1", "2")  # A.男, B.女
-    assert second.answers["features"] == ["coupon"]
-    wrong = (DATA / "tencent.csv").read_text(encoding="utf-8").replace('"B.女"', '"A.女"')
+    assert second.answers["features"] == ["coupon", "other"]
+    assert second.answers["features/other_text"] == "拼单返现"  # "…:其他_填空"
+    source = (DATA / "tencent.csv").read_text(encoding="utf-8")
+    wrong = source.replace('"B.女"', '"A.女"')
     table = read_table(read_grid("tencent.csv", wrong.encode("utf-8")))
     refused = plan_import(DEFINITION, table, propose_mapping(DEFINITION, table))
     assert [(p.row, p.value, p.code) for p in refused.problems] == [
         (3, "A.女", ImportCode.NOT_AN_OPTION)
     ]
+
+
+def test_a_tencent_matrix_row_is_read_after_a_dash_or_the_colon_of_the_option_columns():
+    """Which of the two 腾讯问卷 writes is not confirmed (tests/data/imports/README.md)."""
+    source = (DATA / "tencent.csv").read_text(encoding="utf-8")
+    for header in ("6.请评价以下方面—", "6.请评价以下方面:"):
+        table = read_table(read_grid("t.csv", source.replace("6.请评价以下方面—", header).encode()))
+        plan = plan_import(DEFINITION, table, propose_mapping(DEFINITION, table))
+        assert plan.ok and plan.responses[1].answers["aspects"] == {"quality": "4", "delivery": "3"}
