@@ -20,6 +20,7 @@ equal, and tests/web/test_export_sav_batches.py reads a file of many batches bac
 
 from __future__ import annotations
 
+import os
 import struct
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -85,6 +86,16 @@ def read_dictionary(data: bytes) -> tuple[int, list[tuple[int, struct.Struct]]]:
             raise SavLayoutError(f"record type {kind} at byte {at - 4}")
 
 
+def _copy(source: int, target: int, offset: int, count: int) -> None:
+    """*count* bytes of the file *source* from *offset* on, onto the end of *target*, by the
+    kernel (the cases of a batch are never read into Python)."""
+    while count:
+        sent = os.sendfile(target, source, offset, count)
+        if not sent:
+            raise SavLayoutError("a batch's file ended early")
+        offset, count = offset + sent, count - sent
+
+
 class SavBatches:
     """Writes `add`ed frames (as `export_sav.sav_frame` gives them, all with the same
     columns) one after another into the `.sav` at *path*; `close` sets the counts.
@@ -96,7 +107,7 @@ class SavBatches:
         self.path, self.options, self.widths = path, options, widths
         self.rows = 0
         self._folder = TemporaryDirectory(prefix="wenfang-sav-")
-        self._out = path.open("wb")
+        self._out = path.open("wb", buffering=0)  # the cases go to its descriptor (`_copy`)
         self._dictionary: bytes | None = None
         self._counts: list[tuple[int, struct.Struct]] = []
         self._case_bytes = 0
@@ -126,17 +137,21 @@ class SavBatches:
             return
         batch = Path(self._folder.name) / "batch.sav"
         pyreadstat.write_sav(self._widened(frame), str(batch), **self.options)
-        data = batch.read_bytes()
-        start, counts = read_dictionary(data)
-        case_bytes = 8 * _int(data, _CASE_SIZE)
-        if len(data) != start + (len(frame) + 1) * case_bytes:
-            raise SavLayoutError("the cases are not of one fixed width")
-        if self._dictionary is None:
-            self._dictionary, self._counts, self._case_bytes = data[:start], counts, case_bytes
-            self._out.write(self._dictionary)
-        elif self._masked(data[:start]) != self._masked(self._dictionary):
-            raise SavLayoutError("a batch's dictionary differs from the first batch's")
-        self._out.write(memoryview(data)[start : start + len(frame) * case_bytes])
+        with batch.open("rb", buffering=0) as written:
+            size = os.fstat(written.fileno()).st_size
+            case_bytes = 8 * _int(written.read(HEADER_BYTES), _CASE_SIZE)
+            start = size - (len(frame) + 1) * case_bytes  # the cases end the file
+            written.seek(0)
+            dictionary = written.read(max(start, HEADER_BYTES))
+            if case_bytes <= 0 or read_dictionary(dictionary)[0] != start:
+                raise SavLayoutError("the cases are not of one fixed width")
+            if self._dictionary is None:
+                self._dictionary, self._case_bytes = dictionary, case_bytes
+                self._counts = read_dictionary(dictionary)[1]
+                self._out.write(dictionary)
+            elif self._masked(dictionary) != self._masked(self._dictionary):
+                raise SavLayoutError("a batch's dictionary differs from the first batch's")
+            _copy(written.fileno(), self._out.fileno(), start, len(frame) * case_bytes)
         self.rows += len(frame)
 
     def close(self) -> None:

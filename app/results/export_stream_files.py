@@ -249,8 +249,10 @@ def write_streamed_xlsx(
     return written
 
 
-#: rows pyreadstat is given at a time: enough that its fixed cost per file is small
-SAV_BATCH_ROWS = 10_000
+#: rows pyreadstat is given at a time: each batch is written twice (its own file, then its
+#: cases copied), so larger batches cost less time and more memory (about 19 MiB at 20,000
+#: rows of 30 columns, docs/benchmarks.md)
+SAV_BATCH_ROWS = 20_000
 
 
 class SavLayout:
