@@ -130,6 +130,16 @@ def block_of(cells: Mapping[str, Sequence[Any]], length: int) -> Block:
 
 
 def encode(block: Block) -> bytes:
+    """*block* as the bytes the response store keeps: `pack`ed, then compressed."""
+    return zlib.compress(pack(block), 1)
+
+
+def decode(payload: bytes) -> Block:
+    return unpack(zlib.decompress(payload))
+
+
+def pack(block: Block) -> bytes:
+    """*block* as bytes, uncompressed (an export's spool, read back at once, `unpack`)."""
     header: dict[str, Any] = {"length": block.length, "columns": {}}
     buffers: list[bytes] = []
     offset = 0
@@ -153,11 +163,10 @@ def encode(block: Block) -> bytes:
             spec = {"kind": "mixed", "values": column.values}
         header["columns"][name] = spec
     head = json.dumps(header, ensure_ascii=False, allow_nan=True).encode("utf-8")
-    return zlib.compress(_HEADER.pack(len(head)) + head + b"".join(buffers), 1)
+    return _HEADER.pack(len(head)) + head + b"".join(buffers)
 
 
-def decode(payload: bytes) -> Block:
-    raw = zlib.decompress(payload)
+def unpack(raw: bytes) -> Block:
     (head_length,) = _HEADER.unpack_from(raw)
     header = json.loads(raw[_HEADER.size : _HEADER.size + head_length])
     body = memoryview(raw)[_HEADER.size + head_length :]

@@ -2,7 +2,7 @@
 
 An export reads its rows more than once (the first pass learns what the whole table's columns
 are, the last writes them), and both passes must see the same responses: the blocks read in
-one snapshot are spooled (`columns.encode`, the bytes the response store keeps) and read back
+one snapshot are spooled (`columns.pack`, the store's bytes uncompressed) and read back
 from the file, a block at a time. Beside them the spool keeps a *sketch* of each distinct
 kind of block: a few rows of each column that have the same classes, dtypes and kinds of value
 (present, missing, each Python type) as the whole block. `columns.frame` of the sketches gives
@@ -92,7 +92,7 @@ class Spool:
     def add(self, block: Block) -> None:
         if not block.length:
             return
-        data = columns.encode(block)
+        data = columns.pack(block)  # no compression: the file is read back twice, soon
         os.pwrite(self._file.fileno(), _LENGTH.pack(len(data)) + data, self._end)
         self._end += _LENGTH.size + len(data)
         self.rows += block.length
@@ -107,7 +107,7 @@ class Spool:
         offset, descriptor = 0, self._file.fileno()
         while offset < self._end:
             (length,) = _LENGTH.unpack(os.pread(descriptor, _LENGTH.size, offset))
-            yield columns.decode(os.pread(descriptor, length, offset + _LENGTH.size))
+            yield columns.unpack(os.pread(descriptor, length, offset + _LENGTH.size))
             offset += _LENGTH.size + length
 
     def close(self) -> None:
