@@ -110,7 +110,6 @@ class SavBatches:
         self._out = path.open("wb", buffering=0)  # the cases go to its descriptor (`_copy`)
         self._dictionary: bytes | None = None
         self._counts: list[tuple[int, struct.Struct]] = []
-        self._case_bytes = 0
 
     def _widened(self, frame: pd.DataFrame) -> pd.DataFrame:
         """*frame* with one more row: each string as wide as its column's widest in the whole
@@ -143,11 +142,14 @@ class SavBatches:
             start = size - (len(frame) + 1) * case_bytes  # the cases end the file
             written.seek(0)
             dictionary = written.read(max(start, HEADER_BYTES))
-            if case_bytes <= 0 or read_dictionary(dictionary)[0] != start:
+            try:
+                end, counts = read_dictionary(dictionary)
+            except struct.error:  # a record runs past where the cases should begin
+                end, counts = -1, []
+            if case_bytes <= 0 or end != start:
                 raise SavLayoutError("the cases are not of one fixed width")
             if self._dictionary is None:
-                self._dictionary, self._case_bytes = dictionary, case_bytes
-                self._counts = read_dictionary(dictionary)[1]
+                self._dictionary, self._counts = dictionary, counts
                 self._out.write(dictionary)
             elif self._masked(dictionary) != self._masked(self._dictionary):
                 raise SavLayoutError("a batch's dictionary differs from the first batch's")
